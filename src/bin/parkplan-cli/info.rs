@@ -1,0 +1,120 @@
+//! `parkplan-cli info`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use parkplan::import::{self, Severity, summary};
+
+/// Loads the paths and prints what each layer holds. Exit 0 when anything loaded,
+/// 2 when nothing could be (with the reasons on stderr).
+pub fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+    let loaded = import::load_paths(paths, None)?;
+    let s = summary::summarise(&loaded);
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &s)?;
+        writeln!(out)?;
+    } else {
+        print_text(&mut out, &s)?;
+    }
+    if s.layers.is_empty() {
+        eprintln!("parkplan-cli: nothing could be loaded:");
+        for e in &s.errors {
+            eprintln!("  {}: {}", e.path, e.message);
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Repaired => "repaired",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
+}
+
+fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result<()> {
+    writeln!(out, "{}: {} layer(s)", s.park, s.layers.len())?;
+    for l in &s.layers {
+        writeln!(out)?;
+        writeln!(out, "{}  ({})", l.name, l.path)?;
+        writeln!(out, "  role:      {} ({})", l.role, l.role_reason)?;
+        let types: Vec<String> = l
+            .geometry_types
+            .iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
+        writeln!(out, "  features:  {}  [{}]", l.features, types.join(", "))?;
+        match (&l.source_crs, &l.source_crs_name, &l.crs_reason) {
+            (Some(code), Some(name), Some(reason)) => {
+                writeln!(
+                    out,
+                    "  CRS:       {code} {name}{}",
+                    if l.crs_guessed { " (guessed)" } else { "" }
+                )?;
+                writeln!(out, "             {reason}")?;
+            }
+            _ => writeln!(out, "  CRS:       unknown: geometries not loaded")?,
+        }
+        writeln!(out, "  encoding:  {}  ({} bytes)", l.encoding, l.bytes)?;
+        match l.bbox {
+            Some(b) => writeln!(
+                out,
+                "  extent:    {:.6}, {:.6} – {:.6}, {:.6} (lon/lat)",
+                b[0], b[1], b[2], b[3]
+            )?,
+            None => writeln!(out, "  extent:    none (no coordinates)")?,
+        }
+        if !l.fields.is_empty() {
+            let f: Vec<String> = l.fields.iter().map(|(k, v)| format!("{k}←{v}")).collect();
+            writeln!(out, "  fields:    {}", f.join(", "))?;
+        }
+        if l.problems.is_empty() {
+            writeln!(out, "  problems:  none")?;
+        } else {
+            writeln!(out, "  problems:  {}", l.problems.len())?;
+            for p in l.problems.iter().take(50) {
+                let at = match (p.feature, &p.feature_id) {
+                    (Some(i), Some(id)) => format!("feature {i} (id {id}): "),
+                    (Some(i), None) => format!("feature {i}: "),
+                    _ => String::new(),
+                };
+                let action = if p.action.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", p.action)
+                };
+                writeln!(
+                    out,
+                    "    [{}] {at}{}{action}",
+                    severity_word(p.severity),
+                    p.message
+                )?;
+            }
+            if l.problems.len() > 50 {
+                writeln!(
+                    out,
+                    "    … and {} more (use --json for all)",
+                    l.problems.len() - 50
+                )?;
+            }
+        }
+    }
+    if !s.errors.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Not loaded:")?;
+        for e in &s.errors {
+            writeln!(
+                out,
+                "  [{}] {}: {}",
+                severity_word(e.severity),
+                e.path,
+                e.message
+            )?;
+        }
+    }
+    Ok(())
+}

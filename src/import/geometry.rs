@@ -1,0 +1,418 @@
+//! Raw coordinates → checked, repaired lon/lat geometry.
+//!
+//! Every position is checked (numbers, finite, in range after conversion), axes are
+//! un-swapped and projected coordinates converted to lon/lat. Safe repairs are made and
+//! described: unclosed rings closed, repeated consecutive points dropped, ring winding
+//! normalised to RFC 7946 (outer counter-clockwise, holes clockwise), degenerate holes
+//! and parts dropped. What cannot be repaired is an error that skips the feature.
+
+use geo::{
+    Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,
+    Point, Polygon, Winding,
+};
+
+use super::json::{CoordTree, GeomField, RawGeometry};
+use crate::crs::{CrsDecision, Projector};
+
+/// How to turn a file's numbers into lon/lat.
+pub struct CoordContext<'a> {
+    /// The CRS decision for the layer (or the feature's own `crs`).
+    pub decision: &'a CrsDecision,
+    /// The converter for that CRS.
+    pub projector: &'a Projector,
+}
+
+/// A geometry ready for the model, with its z values and the repairs made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    /// The geometry in lon/lat.
+    pub geometry: Geometry<f64>,
+    /// z values in coordinate order, when any position had one (NaN where missing).
+    pub z: Option<Vec<f64>>,
+    /// What was repaired, in words.
+    pub repairs: Vec<String>,
+}
+
+struct Walker<'a> {
+    ctx: &'a CoordContext<'a>,
+    z: Vec<f64>,
+    any_z: bool,
+    repairs: Vec<String>,
+}
+
+impl Walker<'_> {
+    fn position(&mut self, t: &CoordTree, at: &dyn Fn() -> String) -> Result<Coord<f64>, String> {
+        match t {
+            CoordTree::Pos { x, y, z } => {
+                if !x.is_finite() || !y.is_finite() {
+                    return Err(format!("{}: coordinate is not a finite number", at()));
+                }
+                let (a, b) = if self.ctx.decision.axis_swapped {
+                    (*y, *x)
+                } else {
+                    (*x, *y)
+                };
+                let (lon, lat) = self
+                    .ctx
+                    .projector
+                    .to_lon_lat(a, b)
+                    .map_err(|e| format!("{}: ({x}, {y}) cannot be converted: {e}", at()))?;
+                if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
+                    return Err(format!(
+                        "{}: ({x}, {y}) is out of range{}",
+                        at(),
+                        if self.ctx.decision.crs.is_geographic() {
+                            " for lon/lat (longitude must be within ±180, latitude within ±90)"
+                                .to_string()
+                        } else {
+                            format!(" for {}", self.ctx.decision.crs.code())
+                        }
+                    ));
+                }
+                match z {
+                    Some(z) if z.is_finite() => {
+                        self.any_z = true;
+                        self.z.push(*z);
+                    }
+                    _ => self.z.push(f64::NAN),
+                }
+                Ok(Coord { x: lon, y: lat })
+            }
+            CoordTree::Bad(what) => Err(format!("{}: {what} where a number was expected", at())),
+            CoordTree::Num(_) => Err(format!(
+                "{}: a bare number where a position [x, y] was expected",
+                at()
+            )),
+            CoordTree::List(l) if l.is_empty() => Err(format!("{}: an empty position", at())),
+            CoordTree::List(_) => Err(format!(
+                "{}: nested arrays where a position [x, y] was expected",
+                at()
+            )),
+        }
+    }
+
+    fn positions(&mut self, t: &CoordTree, what: &str) -> Result<Vec<Coord<f64>>, String> {
+        match t {
+            CoordTree::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, p)| self.position(p, &|| format!("{what}, position {}", i + 1)))
+                .collect(),
+            CoordTree::Pos { .. } => Err(format!(
+                "{what}: a single position where a list of positions was expected"
+            )),
+            CoordTree::Num(_) => Err(format!(
+                "{what}: a bare number where a list of positions was expected"
+            )),
+            CoordTree::Bad(b) => Err(format!(
+                "{what}: {b} where a list of positions was expected"
+            )),
+        }
+    }
+
+    fn lists<'t>(&self, t: &'t CoordTree, what: &str) -> Result<&'t [CoordTree], String> {
+        match t {
+            CoordTree::List(items) => Ok(items),
+            CoordTree::Bad(b) => Err(format!("{what}: {b} where an array was expected")),
+            _ => Err(format!(
+                "{what}: wrong nesting depth for this geometry type"
+            )),
+        }
+    }
+
+    /// Drops repeated consecutive positions; returns how many were dropped.
+    fn dedupe(coords: &mut Vec<Coord<f64>>) -> usize {
+        let before = coords.len();
+        coords.dedup();
+        before - coords.len()
+    }
+
+    fn line(&mut self, t: &CoordTree, what: &str) -> Result<LineString<f64>, String> {
+        let mut c = self.positions(t, what)?;
+        let dropped = Self::dedupe(&mut c);
+        if c.len() < 2 {
+            return Err(format!("{what}: fewer than 2 distinct positions"));
+        }
+        if dropped > 0 {
+            self.repairs
+                .push(format!("{what}: dropped {dropped} repeated point(s)"));
+        }
+        Ok(LineString(c))
+    }
+
+    fn ring(&mut self, t: &CoordTree, what: &str, outer: bool) -> Result<LineString<f64>, String> {
+        let mut c = self.positions(t, what)?;
+        let dropped = Self::dedupe(&mut c);
+        if c.len() >= 2 && c.first() != c.last() {
+            c.push(c[0]);
+            self.repairs
+                .push(format!("{what} was not closed: closed it"));
+        }
+        // A closed ring needs 3 distinct corners: 4 positions with the repeated first.
+        if c.len() < 4 {
+            return Err(format!("{what}: fewer than 3 distinct corners"));
+        }
+        if dropped > 0 {
+            self.repairs
+                .push(format!("{what}: dropped {dropped} repeated point(s)"));
+        }
+        let mut ring = LineString(c);
+        if outer && ring.is_cw() {
+            ring.make_ccw_winding();
+            self.repairs.push(format!(
+                "{what} (outer) was clockwise: reversed to counter-clockwise (RFC 7946)"
+            ));
+        } else if !outer && ring.is_ccw() {
+            ring.make_cw_winding();
+            self.repairs.push(format!(
+                "{what} (hole) was counter-clockwise: reversed to clockwise (RFC 7946)"
+            ));
+        }
+        Ok(ring)
+    }
+
+    fn polygon(&mut self, t: &CoordTree, what: &str) -> Result<Polygon<f64>, String> {
+        let rings = self.lists(t, what)?;
+        if rings.is_empty() {
+            return Err(format!("{what}: empty polygon"));
+        }
+        let exterior = self.ring(&rings[0], &format!("{what}ring 1"), true)?;
+        let mut holes = Vec::new();
+        for (i, r) in rings.iter().enumerate().skip(1) {
+            let label = format!("{what}ring {}", i + 1);
+            let z_len = self.z.len();
+            match self.ring(r, &label, false) {
+                Ok(h) => holes.push(h),
+                Err(e) => {
+                    // A broken hole is dropped; the parcel stays.
+                    self.z.truncate(z_len);
+                    self.repairs.push(format!("{e}: dropped this hole"));
+                }
+            }
+        }
+        Ok(Polygon::new(exterior, holes))
+    }
+
+    fn geometry(&mut self, g: &RawGeometry, depth: usize) -> Result<Geometry<f64>, String> {
+        let type_name = g.type_name.as_deref().unwrap_or("");
+        if type_name == "GeometryCollection" {
+            let Some(members) = &g.geometries else {
+                return Err("GeometryCollection without a \"geometries\" member".into());
+            };
+            let mut out = Vec::new();
+            for (i, m) in members.iter().enumerate() {
+                match m {
+                    GeomField::Geom(raw) => {
+                        let z_len = self.z.len();
+                        match self.geometry(raw, depth + 1) {
+                            Ok(geom) => out.push(geom),
+                            Err(e) => {
+                                self.z.truncate(z_len);
+                                self.repairs.push(format!(
+                                    "member {} of the collection: {e}: dropped it",
+                                    i + 1
+                                ));
+                            }
+                        }
+                    }
+                    GeomField::Null => self.repairs.push(format!(
+                        "member {} of the collection is null: dropped it",
+                        i + 1
+                    )),
+                    GeomField::Invalid(what) => self.repairs.push(format!(
+                        "member {} of the collection is {what}: dropped it",
+                        i + 1
+                    )),
+                }
+            }
+            if out.is_empty() {
+                return Err("empty GeometryCollection".into());
+            }
+            return Ok(Geometry::GeometryCollection(GeometryCollection(out)));
+        }
+        let Some(coords) = &g.coordinates else {
+            return Err(if type_name.is_empty() {
+                "geometry without a type".into()
+            } else {
+                format!("{type_name} without \"coordinates\"")
+            });
+        };
+        if matches!(coords, CoordTree::List(l) if l.is_empty()) {
+            return Err(format!("empty {type_name} (no coordinates)"));
+        }
+        Ok(match type_name {
+            "Point" => Geometry::Point(Point(self.position(coords, &|| "Point".to_string())?)),
+            "MultiPoint" => {
+                let pts = self.positions(coords, "MultiPoint")?;
+                Geometry::MultiPoint(MultiPoint(pts.into_iter().map(Point).collect()))
+            }
+            "LineString" => Geometry::LineString(self.line(coords, "LineString")?),
+            "MultiLineString" => {
+                let parts = self.lists(coords, "MultiLineString")?;
+                let mut lines = Vec::new();
+                for (i, p) in parts.iter().enumerate() {
+                    let z_len = self.z.len();
+                    match self.line(p, &format!("line {}", i + 1)) {
+                        Ok(l) => lines.push(l),
+                        Err(e) if parts.len() > 1 => {
+                            self.z.truncate(z_len);
+                            self.repairs.push(format!("{e}: dropped this part"));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                if lines.is_empty() {
+                    return Err("MultiLineString with no usable line".into());
+                }
+                Geometry::MultiLineString(MultiLineString(lines))
+            }
+            "Polygon" => Geometry::Polygon(self.polygon(coords, "")?),
+            "MultiPolygon" => {
+                let parts = self.lists(coords, "MultiPolygon")?;
+                let mut polys = Vec::new();
+                for (i, p) in parts.iter().enumerate() {
+                    let z_len = self.z.len();
+                    match self.polygon(p, &format!("polygon {}, ", i + 1)) {
+                        Ok(pg) => polys.push(pg),
+                        Err(e) if parts.len() > 1 => {
+                            self.z.truncate(z_len);
+                            self.repairs.push(format!("{e}: dropped this part"));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                if polys.is_empty() {
+                    return Err("MultiPolygon with no usable polygon".into());
+                }
+                Geometry::MultiPolygon(MultiPolygon(polys))
+            }
+            "" => return Err("geometry without a type".into()),
+            other => {
+                let shown: String = other.chars().take(40).collect();
+                return Err(format!("unknown geometry type \"{shown}\""));
+            }
+        })
+    }
+}
+
+/// Converts a raw geometry into lon/lat, checking and repairing it.
+/// `Err` says why the geometry cannot be used (the feature is then skipped).
+pub fn convert(raw: &RawGeometry, ctx: &CoordContext<'_>) -> Result<Converted, String> {
+    let mut w = Walker {
+        ctx,
+        z: Vec::new(),
+        any_z: false,
+        repairs: Vec::new(),
+    };
+    let geometry = w.geometry(raw, 0)?;
+    Ok(Converted {
+        geometry,
+        z: if w.any_z { Some(w.z) } else { None },
+        repairs: w.repairs,
+    })
+}
+
+/// Collects up to `limit` raw (x, y) pairs from a geometry, for CRS sniffing.
+pub fn sample_positions(raw: &RawGeometry, out: &mut Vec<(f64, f64)>, limit: usize) {
+    fn walk(t: &CoordTree, out: &mut Vec<(f64, f64)>, limit: usize) {
+        if out.len() >= limit {
+            return;
+        }
+        match t {
+            CoordTree::Pos { x, y, .. } => out.push((*x, *y)),
+            CoordTree::List(items) => {
+                for i in items {
+                    walk(i, out, limit);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(c) = &raw.coordinates {
+        walk(c, out, limit);
+    }
+    if let Some(gs) = &raw.geometries {
+        for g in gs {
+            if let GeomField::Geom(g) = g {
+                sample_positions(g, out, limit);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::json::parse_geometry;
+
+    fn conv(json: &str) -> Result<Converted, String> {
+        let GeomField::Geom(raw) = parse_geometry(json).unwrap() else {
+            panic!()
+        };
+        let d = CrsDecision::rfc7946_default();
+        let p = d.crs.projector().unwrap();
+        convert(
+            &raw,
+            &CoordContext {
+                decision: &d,
+                projector: &p,
+            },
+        )
+    }
+
+    #[test]
+    fn closes_dedupes_and_orients_rings() {
+        let c =
+            conv(r#"{"type":"Polygon","coordinates":[[[0,0],[0,1],[0,1],[1,1],[1,0]]]}"#).unwrap();
+        let Geometry::Polygon(p) = &c.geometry else {
+            panic!()
+        };
+        assert!(p.exterior().is_closed());
+        assert!(p.exterior().is_ccw());
+        assert_eq!(p.exterior().0.len(), 5);
+        assert_eq!(c.repairs.len(), 3, "{:?}", c.repairs);
+    }
+
+    #[test]
+    fn bad_values_skip_with_a_reason() {
+        let e = conv(r#"{"type":"Point","coordinates":[500, 30]}"#).unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        let e = conv(r#"{"type":"LineString","coordinates":[[1,2],["abc",3]]}"#).unwrap_err();
+        assert!(e.contains("position 2") && e.contains("abc"), "{e}");
+        let e = conv(r#"{"type":"Point","coordinates":[]}"#).unwrap_err();
+        assert!(e.contains("empty"), "{e}");
+        let e = conv(r#"{"type":"Circle","coordinates":[1,2]}"#).unwrap_err();
+        assert!(e.contains("unknown geometry type"), "{e}");
+    }
+
+    #[test]
+    fn z_is_kept() {
+        let c = conv(r#"{"type":"LineString","coordinates":[[1,2,10],[3,4,11]]}"#).unwrap();
+        assert_eq!(c.z, Some(vec![10.0, 11.0]));
+        let c = conv(r#"{"type":"Point","coordinates":[1,2]}"#).unwrap();
+        assert_eq!(c.z, None);
+    }
+
+    #[test]
+    fn broken_hole_is_dropped_not_the_parcel() {
+        let c = conv(
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]],[[0.2,0.2],[0.3,0.3]]]}"#,
+        )
+        .unwrap();
+        let Geometry::Polygon(p) = &c.geometry else {
+            panic!()
+        };
+        assert!(p.interiors().is_empty());
+        assert!(c.repairs.iter().any(|r| r.contains("dropped this hole")));
+    }
+
+    #[test]
+    fn collections_keep_good_members() {
+        let c = conv(r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},{"type":"Point","coordinates":[]}]}"#).unwrap();
+        let Geometry::GeometryCollection(gc) = &c.geometry else {
+            panic!()
+        };
+        assert_eq!(gc.0.len(), 1);
+        assert_eq!(c.repairs.len(), 1);
+    }
+}

@@ -1,0 +1,213 @@
+//! Guessing what a layer holds (its [`Role`]) from its name, file name, geometry types
+//! and field names, in Chinese or English, and saying why.
+
+use std::collections::HashMap;
+
+use super::fields::guess_fields;
+use crate::model::{AttributeTable, Field, Role};
+
+/// Words in a layer or file name that suggest a role.
+const NAME_WORDS: &[(Role, &[&str])] = &[
+    (
+        Role::BusStops,
+        &[
+            "公交站点",
+            "站点",
+            "站台",
+            "bus_stop",
+            "busstop",
+            "stops",
+            "stop",
+            "station",
+        ],
+    ),
+    (
+        Role::BusRoutes,
+        &[
+            "公交线路",
+            "线路",
+            "bus_route",
+            "busroute",
+            "routes",
+            "route",
+            "bus_line",
+        ],
+    ),
+    (
+        Role::Parcels,
+        &["地块", "宗地", "用地", "parcel", "land", "lot"],
+    ),
+    (Role::Projects, &["项目", "project"]),
+    (
+        Role::Enterprises,
+        &["企业", "公司", "enterprise", "compan", "firm"],
+    ),
+    (
+        Role::Facilities,
+        &[
+            "设施",
+            "服务",
+            "学校",
+            "幼儿园",
+            "facilit",
+            "poi",
+            "school",
+            "service",
+        ],
+    ),
+    (Role::Roads, &["道路", "路网", "road", "street", "highway"]),
+];
+
+/// Which geometry family a role's features have.
+fn geometry_fits(role: Role, family: &str) -> i32 {
+    match (role, family) {
+        (Role::Parcels, "polygon") => 3,
+        (Role::Parcels, _) => -5,
+        (Role::BusRoutes | Role::Roads, "line") => 3,
+        (Role::BusRoutes | Role::Roads, _) => -5,
+        (Role::Enterprises | Role::Facilities | Role::BusStops, "point") => 2,
+        (Role::Enterprises | Role::Facilities | Role::BusStops, _) => -5,
+        (Role::Projects, "point" | "polygon") => 1,
+        (Role::Projects, _) => -5,
+        (Role::Other, _) => 0,
+    }
+}
+
+/// The geometry family most features have: "point", "line", "polygon" or "none".
+pub fn dominant_family(type_counts: &HashMap<&'static str, usize>) -> &'static str {
+    let mut fam: HashMap<&'static str, usize> = HashMap::new();
+    for (t, n) in type_counts {
+        let f = match *t {
+            "Point" | "MultiPoint" => "point",
+            "LineString" | "MultiLineString" => "line",
+            "Polygon" | "MultiPolygon" => "polygon",
+            _ => continue,
+        };
+        *fam.entry(f).or_insert(0) += n;
+    }
+    fam.into_iter()
+        .max_by_key(|(f, n)| (*n, *f))
+        .map(|(f, _)| f)
+        .unwrap_or("none")
+}
+
+/// The guessed role and the evidence, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleGuess {
+    /// The role.
+    pub role: Role,
+    /// Why, e.g. "name contains 地块; polygon geometry; fields 用地性质, 审批状态".
+    pub reason: String,
+}
+
+/// Guesses a layer's role. `names` are the layer name and the file name.
+pub fn guess_role(names: &[&str], family: &str, table: &AttributeTable) -> RoleGuess {
+    let lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    let mut best: Option<(i32, Role, String)> = None;
+    for role in Role::ALL.iter().copied().filter(|r| *r != Role::Other) {
+        let mut score = 0;
+        let mut why = Vec::new();
+        if let Some((_, words)) = NAME_WORDS.iter().find(|(r, _)| *r == role) {
+            if let Some(w) = words
+                .iter()
+                .find(|w| lowered.iter().any(|n| n.contains(*w)))
+            {
+                score += 4;
+                why.push(format!("name contains \"{w}\""));
+            }
+        }
+        let g = geometry_fits(role, family);
+        score += g;
+        if g > 0 {
+            why.push(format!("{family} geometry"));
+        }
+        let fields = guess_fields(role, table);
+        let specific: Vec<&String> = fields
+            .iter()
+            .filter(|(f, _)| !matches!(f, Field::Id | Field::Name))
+            .map(|(_, c)| c)
+            .collect();
+        if !specific.is_empty() {
+            score += 2 * specific.len() as i32;
+            why.push(format!(
+                "fields {}",
+                specific
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, role, why.join("; ")));
+        }
+    }
+    match best {
+        Some((score, role, why)) if score >= 4 => RoleGuess {
+            role,
+            reason: format!("guessed: {why}"),
+        },
+        _ => RoleGuess {
+            role: Role::Other,
+            reason: "no name, geometry or field evidence for a park role".to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PropValue;
+
+    fn table(cols: &[&str]) -> AttributeTable {
+        let mut t = AttributeTable::new();
+        t.push_row(cols.iter().map(|c| (*c, PropValue::Str("x"))));
+        t
+    }
+
+    #[test]
+    fn guesses_from_names_and_fields() {
+        let g = guess_role(&["地块", "地块.geojson"], "polygon", &table(&["用地性质"]));
+        assert_eq!(g.role, Role::Parcels);
+        let g = guess_role(&["data"], "point", &table(&["企业名称", "职工人数"]));
+        assert_eq!(g.role, Role::Enterprises);
+        let g = guess_role(
+            &["公交站点"],
+            "point",
+            &table(&["站点名称", "线路", "序号"]),
+        );
+        assert_eq!(g.role, Role::BusStops);
+        let g = guess_role(&["bus_routes.geojson"], "line", &table(&["name"]));
+        assert_eq!(g.role, Role::BusRoutes);
+        let g = guess_role(
+            &["facilities.geojson"],
+            "point",
+            &table(&["id", "kind", "name"]),
+        );
+        assert_eq!(g.role, Role::Facilities);
+        let g = guess_role(
+            &["enterprises.geojson"],
+            "point",
+            &table(&["id", "name", "industry", "employees"]),
+        );
+        assert_eq!(g.role, Role::Enterprises);
+        let g = guess_role(
+            &["parcels.geojson"],
+            "polygon",
+            &table(&["id", "land_use", "area_mu", "status"]),
+        );
+        assert_eq!(g.role, Role::Parcels);
+        let g = guess_role(
+            &["bus_stops.geojson"],
+            "point",
+            &table(&["id", "name", "route", "seq"]),
+        );
+        assert_eq!(g.role, Role::BusStops);
+    }
+
+    #[test]
+    fn no_evidence_is_other() {
+        let g = guess_role(&["x.json"], "point", &table(&["foo"]));
+        assert_eq!(g.role, Role::Other);
+    }
+}

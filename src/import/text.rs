@@ -1,0 +1,125 @@
+//! Bytes → text: UTF-8 with or without a byte-order mark, UTF-16 with a BOM, and
+//! GB18030/GBK when the bytes are not valid UTF-8 (Chinese survey offices still write it).
+
+use std::borrow::Cow;
+
+use crate::model::TextEncoding;
+
+/// Decoded text and how it was decoded. Borrows the bytes when they were plain UTF-8.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    /// The text, without any byte-order mark.
+    pub text: Cow<'a, str>,
+    /// The encoding that was used.
+    pub encoding: TextEncoding,
+    /// Bytes that could not be decoded and were replaced by U+FFFD (0 when clean).
+    pub replaced: usize,
+    /// Length of the byte-order mark that was skipped, so byte positions in the text
+    /// can be mapped back to the file for UTF-8 input.
+    pub bom_len: usize,
+}
+
+/// Decodes a file's bytes. Never fails: undecodable bytes are replaced and counted.
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        let (text, replaced) = utf8_lossy(rest);
+        return Decoded {
+            text,
+            encoding: TextEncoding::Utf8Bom,
+            replaced,
+            bom_len: 3,
+        };
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return utf16(&bytes[2..], encoding_rs::UTF_16LE, TextEncoding::Utf16Le);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return utf16(&bytes[2..], encoding_rs::UTF_16BE, TextEncoding::Utf16Be);
+    }
+    // UTF-16 without a BOM: JSON starts with an ASCII character, so a NUL in the first
+    // or second byte gives the byte order away.
+    if bytes.len() >= 4 && bytes[0] != 0 && bytes[1] == 0 && bytes[3] == 0 {
+        return utf16(bytes, encoding_rs::UTF_16LE, TextEncoding::Utf16Le);
+    }
+    if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] != 0 && bytes[2] == 0 {
+        return utf16(bytes, encoding_rs::UTF_16BE, TextEncoding::Utf16Be);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded {
+            text: Cow::Borrowed(s),
+            encoding: TextEncoding::Utf8,
+            replaced: 0,
+            bom_len: 0,
+        },
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            let replaced = if had_errors {
+                text.chars().filter(|c| *c == '\u{FFFD}').count()
+            } else {
+                0
+            };
+            Decoded {
+                text: Cow::Owned(text.into_owned()),
+                encoding: TextEncoding::Gb18030,
+                replaced,
+                bom_len: 0,
+            }
+        }
+    }
+}
+
+fn utf8_lossy(bytes: &[u8]) -> (Cow<'_, str>, usize) {
+    match String::from_utf8_lossy(bytes) {
+        Cow::Borrowed(s) => (Cow::Borrowed(s), 0),
+        Cow::Owned(s) => {
+            let n = s.chars().filter(|c| *c == '\u{FFFD}').count();
+            (Cow::Owned(s), n)
+        }
+    }
+}
+
+fn utf16(
+    bytes: &[u8],
+    enc: &'static encoding_rs::Encoding,
+    which: TextEncoding,
+) -> Decoded<'static> {
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let replaced = if had_errors {
+        text.chars().filter(|c| *c == '\u{FFFD}').count()
+    } else {
+        0
+    };
+    Decoded {
+        text: Cow::Owned(text.into_owned()),
+        encoding: which,
+        replaced,
+        bom_len: 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_bytes_decode() {
+        // "荆州经开区" in GBK.
+        let gbk = [0xBE, 0xA3, 0xD6, 0xDD, 0xBE, 0xAD, 0xBF, 0xAA, 0xC7, 0xF8];
+        let d = decode(&gbk);
+        assert_eq!(d.encoding, TextEncoding::Gb18030);
+        assert_eq!(d.text, "荆州经开区");
+        assert_eq!(d.replaced, 0);
+    }
+
+    #[test]
+    fn boms_are_recognised() {
+        let d = decode(b"\xEF\xBB\xBF{}");
+        assert_eq!((d.encoding, &*d.text), (TextEncoding::Utf8Bom, "{}"));
+        let d = decode(&[0xFF, 0xFE, b'{', 0, b'}', 0]);
+        assert_eq!((d.encoding, &*d.text), (TextEncoding::Utf16Le, "{}"));
+        let d = decode(&[0xFE, 0xFF, 0, b'{', 0, b'}']);
+        assert_eq!((d.encoding, &*d.text), (TextEncoding::Utf16Be, "{}"));
+        let d = decode(b"{\"a\":1}");
+        assert!(matches!(d.text, Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,18 @@
+//! ParkPlan: a desktop GIS for the planners of an industrial park.
+//!
+//! Data flows one way, and the modules follow it:
+//! [`import`] (files → layers, with a report of every problem) → [`model`] (the park:
+//! parcels, projects, enterprises, facilities, bus routes and stops, roads) →
+//! [`spatial`] (R*-tree indexes in planar metres) → [`analysis`] (coverage, catchments,
+//! land statistics) → [`render`] (a scene of shapes and labels) → [`export`] (PDF, SVG,
+//! PNG) and `ui` (the egui desktop, behind the `gui` feature).
+//!
+//! Everything but `ui` compiles and runs without a GUI, so the command line, the tests
+//! and the benchmarks run headless.
+
+pub mod crs;
+pub mod import;
+pub mod model;
+
+#[cfg(feature = "gui")]
+pub mod ui;

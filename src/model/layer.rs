@@ -1,0 +1,376 @@
+//! A layer: the features of one file (or one manifest entry) with their geometry in
+//! lon/lat, their attribute table, and where they came from.
+//!
+//! Geometry is always stored as lon/lat degrees (WGS84 ≈ CGCS2000); the source CRS is
+//! remembered so a layer can be written back the way it came.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use geo::{BoundingRect, Geometry, Rect};
+use serde::{Deserialize, Serialize};
+
+use super::attributes::{AttributeTable, PropValue};
+use super::vocab::Role;
+use crate::crs::CrsDecision;
+
+/// A model field that a layer's property can be mapped to. The import's field-name
+/// table says which Chinese and English property names mean each field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// 编号: the record's identifier.
+    Id,
+    /// 名称: the name.
+    Name,
+    /// 用地性质: land use.
+    LandUse,
+    /// 审批状态: approval status.
+    Status,
+    /// 面积 (亩).
+    AreaMu,
+    /// 面积 (m²).
+    AreaM2,
+    /// 项目编号 on a parcel: the project on it.
+    ProjectId,
+    /// 地块编号 on a project: the parcel it sits on.
+    ParcelId,
+    /// 投资方.
+    Investor,
+    /// 投资额 (亿元).
+    Investment,
+    /// 分期.
+    Phase,
+    /// 项目阶段.
+    Stage,
+    /// 项目秘书.
+    Secretary,
+    /// 签约日期.
+    SignedDate,
+    /// 开工日期.
+    StartDate,
+    /// 投产日期.
+    ProductionDate,
+    /// 行业.
+    Industry,
+    /// 职工人数.
+    Employees,
+    /// 产值 (万元).
+    OutputValue,
+    /// 设施类型.
+    Kind,
+    /// 线路: the route a stop belongs to.
+    Route,
+    /// 序号: a stop's sequence along its route.
+    Seq,
+    /// 道路等级.
+    RoadClass,
+    /// 限速 / speed (km/h).
+    Speed,
+    /// 单行: one-way.
+    Oneway,
+}
+
+impl Field {
+    /// Every field.
+    pub const ALL: &'static [Field] = &[
+        Field::Id,
+        Field::Name,
+        Field::LandUse,
+        Field::Status,
+        Field::AreaMu,
+        Field::AreaM2,
+        Field::ProjectId,
+        Field::ParcelId,
+        Field::Investor,
+        Field::Investment,
+        Field::Phase,
+        Field::Stage,
+        Field::Secretary,
+        Field::SignedDate,
+        Field::StartDate,
+        Field::ProductionDate,
+        Field::Industry,
+        Field::Employees,
+        Field::OutputValue,
+        Field::Kind,
+        Field::Route,
+        Field::Seq,
+        Field::RoadClass,
+        Field::Speed,
+        Field::Oneway,
+    ];
+
+    /// The stable code used in manifests and project files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::LandUse => "land_use",
+            Field::Status => "status",
+            Field::AreaMu => "area_mu",
+            Field::AreaM2 => "area_m2",
+            Field::ProjectId => "project_id",
+            Field::ParcelId => "parcel_id",
+            Field::Investor => "investor",
+            Field::Investment => "investment",
+            Field::Phase => "phase",
+            Field::Stage => "stage",
+            Field::Secretary => "secretary",
+            Field::SignedDate => "signed_date",
+            Field::StartDate => "start_date",
+            Field::ProductionDate => "production_date",
+            Field::Industry => "industry",
+            Field::Employees => "employees",
+            Field::OutputValue => "output_value",
+            Field::Kind => "kind",
+            Field::Route => "route",
+            Field::Seq => "seq",
+            Field::RoadClass => "class",
+            Field::Speed => "speed",
+            Field::Oneway => "oneway",
+        }
+    }
+
+    /// Reads a field code.
+    pub fn from_code(s: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.code() == s.trim())
+    }
+
+    /// The Chinese label shown in the intake dialog and the inspector.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Field::Id => "编号",
+            Field::Name => "名称",
+            Field::LandUse => "用地性质",
+            Field::Status => "审批状态",
+            Field::AreaMu => "面积(亩)",
+            Field::AreaM2 => "面积(m²)",
+            Field::ProjectId => "项目编号",
+            Field::ParcelId => "地块编号",
+            Field::Investor => "投资方",
+            Field::Investment => "投资额(亿元)",
+            Field::Phase => "分期",
+            Field::Stage => "项目阶段",
+            Field::Secretary => "项目秘书",
+            Field::SignedDate => "签约日期",
+            Field::StartDate => "开工日期",
+            Field::ProductionDate => "投产日期",
+            Field::Industry => "行业",
+            Field::Employees => "职工人数",
+            Field::OutputValue => "产值(万元)",
+            Field::Kind => "设施类型",
+            Field::Route => "线路",
+            Field::Seq => "序号",
+            Field::RoadClass => "道路等级",
+            Field::Speed => "限速(km/h)",
+            Field::Oneway => "单行",
+        }
+    }
+}
+
+/// Which property (column) of a layer holds each model field.
+pub type FieldMap = BTreeMap<Field, String>;
+
+/// A feature's `id` member, kept with its JSON type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FeatureId {
+    /// `"id": "P001"`.
+    Str(Box<str>),
+    /// `"id": 17`.
+    Int(i64),
+    /// `"id": 1.5` (legal JSON, odd GeoJSON).
+    Float(f64),
+}
+
+impl std::fmt::Display for FeatureId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FeatureId::Str(s) => f.write_str(s),
+            FeatureId::Int(i) => write!(f, "{i}"),
+            FeatureId::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// How the bytes of a file were decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TextEncoding {
+    /// UTF-8 without a byte-order mark.
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// UTF-8 with a byte-order mark.
+    #[serde(rename = "utf-8-bom")]
+    Utf8Bom,
+    /// UTF-16 little-endian with a byte-order mark.
+    #[serde(rename = "utf-16le")]
+    Utf16Le,
+    /// UTF-16 big-endian with a byte-order mark.
+    #[serde(rename = "utf-16be")]
+    Utf16Be,
+    /// GB18030 (a superset of GBK and GB2312), used when the bytes are not UTF-8.
+    #[serde(rename = "gb18030")]
+    Gb18030,
+}
+
+impl TextEncoding {
+    /// The name shown in reports and JSON ("utf-8", "gb18030" …).
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf8Bom => "utf-8-bom",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Gb18030 => "gb18030",
+        }
+    }
+}
+
+/// Where a layer came from and how it was read.
+#[derive(Debug, Clone, Default)]
+pub struct LayerSource {
+    /// The file, when the layer came from one.
+    pub path: Option<PathBuf>,
+    /// How its text was decoded.
+    pub encoding: TextEncoding,
+    /// Its CRS and how that was decided (`None` for a layer with no coordinates).
+    pub crs: Option<CrsDecision>,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+}
+
+/// What a feature carried besides `type`, `id`, `geometry` and `properties`, and its
+/// z values: kept so that writing the layer back loses nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeatureExtras {
+    /// Foreign members of the Feature object, as raw JSON text.
+    pub members: Vec<(String, String)>,
+    /// Foreign members of its geometry object, as raw JSON text.
+    pub geometry_members: Vec<(String, String)>,
+    /// The z values of its positions, in coordinate order, when the data was 3D.
+    pub z: Option<Vec<f64>>,
+}
+
+/// One layer: features with lon/lat geometry and their attribute table.
+#[derive(Debug, Clone, Default)]
+pub struct Layer {
+    /// The name shown in the layer list (the manifest's name, the collection's `name`
+    /// member, or the file name).
+    pub name: String,
+    /// What the layer holds.
+    pub role: Role,
+    /// Why this role was chosen ("manifest", or the evidence for the guess).
+    pub role_reason: String,
+    /// Where it came from.
+    pub source: LayerSource,
+    /// Which property holds each model field.
+    pub fields: FieldMap,
+    /// The features' `id` members.
+    pub ids: Vec<Option<FeatureId>>,
+    /// The features' geometry in lon/lat degrees; `None` for a null geometry.
+    pub geometries: Vec<Option<Geometry<f64>>>,
+    /// The features' properties.
+    pub attributes: AttributeTable,
+    /// Foreign members and z values, by feature index (only features that have them).
+    pub extras: BTreeMap<usize, FeatureExtras>,
+    /// Foreign members of the top-level object (e.g. a collection's `name`), raw JSON.
+    pub document_members: Vec<(String, String)>,
+}
+
+impl Default for Role {
+    fn default() -> Role {
+        Role::Other
+    }
+}
+
+impl Layer {
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.geometries.len()
+    }
+
+    /// Whether the layer has no features.
+    pub fn is_empty(&self) -> bool {
+        self.geometries.is_empty()
+    }
+
+    /// The value of a model field for feature `index`, through the field map.
+    pub fn field(&self, index: usize, field: Field) -> PropValue<'_> {
+        match self.fields.get(&field) {
+            Some(col) => self.attributes.get(index, col),
+            None => PropValue::Absent,
+        }
+    }
+
+    /// A model field as text (absent, null and empty strings give `None`).
+    pub fn field_text(&self, index: usize, field: Field) -> Option<String> {
+        self.field(index, field)
+            .as_text()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// A model field as a number.
+    pub fn field_f64(&self, index: usize, field: Field) -> Option<f64> {
+        self.field(index, field).as_f64()
+    }
+
+    /// The identifier people see: the `id` member, else the mapped id property, else
+    /// the `id` property, else `#index` (1-based).
+    pub fn display_id(&self, index: usize) -> String {
+        if let Some(Some(id)) = self.ids.get(index) {
+            return id.to_string();
+        }
+        if let Some(t) = self.field_text(index, Field::Id) {
+            return t;
+        }
+        if let Some(t) = self.attributes.get(index, "id").as_text() {
+            return t.into_owned();
+        }
+        format!("#{}", index + 1)
+    }
+
+    /// The extent of all geometries in lon/lat, `None` when none has coordinates.
+    pub fn extent(&self) -> Option<Rect<f64>> {
+        let mut acc: Option<Rect<f64>> = None;
+        for g in self.geometries.iter().flatten() {
+            if let Some(r) = g.bounding_rect() {
+                acc = Some(match acc {
+                    None => r,
+                    Some(a) => Rect::new(
+                        geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
+                        geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
+                    ),
+                });
+            }
+        }
+        acc
+    }
+
+    /// Counts of features per geometry type name ("Point", "Polygon" …).
+    pub fn geometry_type_counts(&self) -> HashMap<&'static str, usize> {
+        let mut m = HashMap::new();
+        for g in &self.geometries {
+            *m.entry(geometry_type_name(g.as_ref())).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// The GeoJSON type name of a geometry ("None" for a null geometry).
+pub fn geometry_type_name(g: Option<&Geometry<f64>>) -> &'static str {
+    match g {
+        None => "None",
+        Some(Geometry::Point(_)) => "Point",
+        Some(Geometry::MultiPoint(_)) => "MultiPoint",
+        Some(Geometry::LineString(_)) | Some(Geometry::Line(_)) => "LineString",
+        Some(Geometry::MultiLineString(_)) => "MultiLineString",
+        Some(Geometry::Polygon(_)) | Some(Geometry::Rect(_)) | Some(Geometry::Triangle(_)) => {
+            "Polygon"
+        }
+        Some(Geometry::MultiPolygon(_)) => "MultiPolygon",
+        Some(Geometry::GeometryCollection(_)) => "GeometryCollection",
+    }
+}

@@ -1,0 +1,313 @@
+//! The park model: layers as read, and the typed records planners reason about.
+//!
+//! A [`Park`] owns its [`Layer`]s (features, lon/lat geometry, every original
+//! property) and the records built from them by role ([`Parcel`], [`Project`],
+//! [`Enterprise`], [`Facility`], [`BusRoute`], [`BusStop`], [`Road`]). Records are
+//! rebuilt from layers after every edit, so the layers are the single source of truth.
+//!
+//! No file I/O, no GUI.
+
+pub mod attributes;
+pub mod layer;
+pub mod records;
+pub mod units;
+pub mod vocab;
+
+use geo::{GeodesicArea, Geometry, MultiPolygon};
+
+pub use attributes::{AttributeTable, PropValue};
+pub use layer::{FeatureExtras, FeatureId, Field, FieldMap, Layer, LayerSource, TextEncoding};
+pub use records::{
+    BusRoute, BusStop, Enterprise, Facility, FeatureRef, KeyDates, Parcel, Project, Road, lines_of,
+    representative_point,
+};
+pub use units::{Meters, Mu, SquareMeters};
+pub use vocab::{ApprovalStatus, FacilityKind, Lang, LifecycleStage, Phase, Role};
+
+/// A park: its layers and the typed records built from them.
+#[derive(Debug, Clone, Default)]
+pub struct Park {
+    /// The park's name (from the manifest, else the first layer's folder).
+    pub name: String,
+    /// Layers in drawing order (first drawn first).
+    pub layers: Vec<Layer>,
+    /// 地块.
+    pub parcels: Vec<Parcel>,
+    /// 项目.
+    pub projects: Vec<Project>,
+    /// 企业.
+    pub enterprises: Vec<Enterprise>,
+    /// 服务设施.
+    pub facilities: Vec<Facility>,
+    /// 公交线路.
+    pub routes: Vec<BusRoute>,
+    /// 公交站点.
+    pub stops: Vec<BusStop>,
+    /// 道路.
+    pub roads: Vec<Road>,
+}
+
+impl Park {
+    /// A park from layers, with its records built.
+    pub fn from_layers(name: impl Into<String>, layers: Vec<Layer>) -> Park {
+        let mut park = Park {
+            name: name.into(),
+            layers,
+            ..Park::default()
+        };
+        park.rebuild_records();
+        park
+    }
+
+    /// The layer a record lives in.
+    pub fn layer_of(&self, f: FeatureRef) -> Option<&Layer> {
+        self.layers.get(f.layer as usize)
+    }
+
+    /// The geometry of a feature (lon/lat).
+    pub fn geometry(&self, f: FeatureRef) -> Option<&Geometry<f64>> {
+        self.layer_of(f)?.geometries.get(f.index as usize)?.as_ref()
+    }
+
+    /// Rebuilds every typed record from the layers (after loading or editing).
+    pub fn rebuild_records(&mut self) {
+        self.parcels.clear();
+        self.projects.clear();
+        self.enterprises.clear();
+        self.facilities.clear();
+        self.routes.clear();
+        self.stops.clear();
+        self.roads.clear();
+        for (li, layer) in self.layers.iter().enumerate() {
+            let li = li as u32;
+            match layer.role {
+                Role::Parcels => self.parcels.extend(parcels_of(li, layer)),
+                Role::Projects => self.projects.extend(projects_of(li, layer)),
+                Role::Enterprises => self.enterprises.extend(enterprises_of(li, layer)),
+                Role::Facilities => self.facilities.extend(facilities_of(li, layer)),
+                Role::BusRoutes => self.routes.extend(routes_of(li, layer)),
+                Role::BusStops => self.stops.extend(stops_of(li, layer)),
+                Role::Roads => self.roads.extend(roads_of(li, layer)),
+                Role::Other => {}
+            }
+        }
+        // Stops in route order: by route name, then sequence.
+        self.stops.sort_by(|a, b| {
+            (a.route.as_deref(), a.seq.unwrap_or(u32::MAX), a.feature).cmp(&(
+                b.route.as_deref(),
+                b.seq.unwrap_or(u32::MAX),
+                b.feature,
+            ))
+        });
+    }
+
+    /// The stops of a route, in sequence order.
+    pub fn stops_of_route<'a>(&'a self, route: &'a str) -> impl Iterator<Item = &'a BusStop> + 'a {
+        self.stops
+            .iter()
+            .filter(move |s| s.route.as_deref() == Some(route))
+    }
+
+    /// The route with this name (or id), e.g. "KW6".
+    pub fn route_named(&self, name: &str) -> Option<&BusRoute> {
+        let n = name.trim();
+        self.routes
+            .iter()
+            .find(|r| r.name == n)
+            .or_else(|| self.routes.iter().find(|r| r.id == n))
+            .or_else(|| self.routes.iter().find(|r| r.name.eq_ignore_ascii_case(n)))
+    }
+
+    /// Every feature's lon/lat extent, over all layers.
+    pub fn extent(&self) -> Option<geo::Rect<f64>> {
+        self.layers
+            .iter()
+            .filter_map(|l| l.extent())
+            .reduce(|a, r| {
+                geo::Rect::new(
+                    geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
+                    geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
+                )
+            })
+    }
+
+    /// Total counts, for status lines and summaries.
+    pub fn counts(&self) -> [(Role, usize); 7] {
+        [
+            (Role::Parcels, self.parcels.len()),
+            (Role::Projects, self.projects.len()),
+            (Role::Enterprises, self.enterprises.len()),
+            (Role::Facilities, self.facilities.len()),
+            (Role::BusRoutes, self.routes.len()),
+            (Role::BusStops, self.stops.len()),
+            (Role::Roads, self.roads.len()),
+        ]
+    }
+}
+
+fn fref(layer: u32, index: usize) -> FeatureRef {
+    FeatureRef {
+        layer,
+        index: index as u32,
+    }
+}
+
+/// The polygons of a geometry (Polygon, MultiPolygon, or those inside a collection).
+pub fn polygons_of(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
+        Geometry::MultiPolygon(m) => m.clone(),
+        Geometry::Rect(r) => MultiPolygon(vec![r.to_polygon()]),
+        Geometry::Triangle(t) => MultiPolygon(vec![t.to_polygon()]),
+        Geometry::GeometryCollection(c) => {
+            MultiPolygon(c.iter().flat_map(|g| polygons_of(g).0).collect())
+        }
+        _ => MultiPolygon(vec![]),
+    }
+}
+
+fn name_or_id(layer: &Layer, i: usize) -> String {
+    layer
+        .field_text(i, Field::Name)
+        .unwrap_or_else(|| layer.display_id(i))
+}
+
+fn parcels_of(li: u32, layer: &Layer) -> Vec<Parcel> {
+    (0..layer.len())
+        .map(|i| {
+            let area = layer.geometries[i]
+                .as_ref()
+                .map(|g| SquareMeters(polygons_of(g).geodesic_area_unsigned()))
+                .unwrap_or_default();
+            let declared_area = layer.field_f64(i, Field::AreaMu).map(Mu).or_else(|| {
+                layer
+                    .field_f64(i, Field::AreaM2)
+                    .map(|m2| SquareMeters(m2).to_mu())
+            });
+            Parcel {
+                feature: fref(li, i),
+                id: layer.display_id(i),
+                land_use: layer.field_text(i, Field::LandUse),
+                status: ApprovalStatus::from_data(layer.field_text(i, Field::Status).as_deref()),
+                area,
+                declared_area,
+                project_id: layer.field_text(i, Field::ProjectId),
+            }
+        })
+        .collect()
+}
+
+fn projects_of(li: u32, layer: &Layer) -> Vec<Project> {
+    (0..layer.len())
+        .map(|i| Project {
+            feature: fref(li, i),
+            id: layer.display_id(i),
+            name: name_or_id(layer, i),
+            investor: layer.field_text(i, Field::Investor),
+            investment_yi: layer.field_f64(i, Field::Investment),
+            phase: layer
+                .field_text(i, Field::Phase)
+                .and_then(|p| Phase::parse(&p)),
+            stage: layer
+                .field_text(i, Field::Stage)
+                .and_then(|s| LifecycleStage::parse(&s)),
+            secretary: layer.field_text(i, Field::Secretary),
+            dates: KeyDates {
+                signed: layer.field_text(i, Field::SignedDate),
+                started: layer.field_text(i, Field::StartDate),
+                production: layer.field_text(i, Field::ProductionDate),
+            },
+            parcel_id: layer.field_text(i, Field::ParcelId),
+            location: layer.geometries[i].as_ref().and_then(representative_point),
+        })
+        .collect()
+}
+
+fn enterprises_of(li: u32, layer: &Layer) -> Vec<Enterprise> {
+    (0..layer.len())
+        .map(|i| Enterprise {
+            feature: fref(li, i),
+            id: layer.display_id(i),
+            name: name_or_id(layer, i),
+            industry: layer.field_text(i, Field::Industry),
+            employees: layer
+                .field_f64(i, Field::Employees)
+                .filter(|e| *e >= 0.0)
+                .map(|e| e.round().min(u32::MAX as f64) as u32),
+            output_value: layer.field_f64(i, Field::OutputValue),
+            location: layer.geometries[i].as_ref().and_then(representative_point),
+        })
+        .collect()
+}
+
+fn facilities_of(li: u32, layer: &Layer) -> Vec<Facility> {
+    (0..layer.len())
+        .map(|i| {
+            let name = name_or_id(layer, i);
+            let kind_text = layer.field_text(i, Field::Kind);
+            Facility {
+                feature: fref(li, i),
+                id: layer.display_id(i),
+                kind: FacilityKind::from_data(kind_text.as_deref(), &name),
+                name,
+                location: layer.geometries[i].as_ref().and_then(representative_point),
+            }
+        })
+        .collect()
+}
+
+fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
+    (0..layer.len())
+        .filter_map(|i| {
+            let line = lines_of(layer.geometries[i].as_ref()?);
+            Some(BusRoute {
+                feature: fref(li, i),
+                id: layer.display_id(i),
+                name: name_or_id(layer, i),
+                line,
+            })
+        })
+        .collect()
+}
+
+fn stops_of(li: u32, layer: &Layer) -> Vec<BusStop> {
+    (0..layer.len())
+        .map(|i| BusStop {
+            feature: fref(li, i),
+            id: layer.display_id(i),
+            name: name_or_id(layer, i),
+            route: layer.field_text(i, Field::Route),
+            seq: layer
+                .field_f64(i, Field::Seq)
+                .filter(|s| *s >= 0.0)
+                .map(|s| s as u32),
+            location: layer.geometries[i].as_ref().and_then(representative_point),
+        })
+        .collect()
+}
+
+fn roads_of(li: u32, layer: &Layer) -> Vec<Road> {
+    (0..layer.len())
+        .filter_map(|i| {
+            let line = lines_of(layer.geometries[i].as_ref()?);
+            let oneway = layer
+                .field_text(i, Field::Oneway)
+                .map(|t| {
+                    matches!(
+                        t.to_ascii_lowercase().as_str(),
+                        "yes" | "true" | "1" | "是" | "单行" | "y"
+                    )
+                })
+                .unwrap_or(false);
+            Some(Road {
+                feature: fref(li, i),
+                id: layer.display_id(i),
+                name: name_or_id(layer, i),
+                class: layer.field_text(i, Field::RoadClass),
+                speed_kmh: layer.field_f64(i, Field::Speed),
+                oneway,
+                line,
+            })
+        })
+        .collect()
+}

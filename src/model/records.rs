@@ -1,0 +1,183 @@
+//! Typed records built from layers by role: parcels, projects, enterprises, facilities,
+//! bus routes and stops, roads. Each points back to its feature ([`FeatureRef`]) so
+//! every original property stays reachable.
+
+use geo::{Geometry, MultiLineString, Point};
+use serde::{Deserialize, Serialize};
+
+use super::units::{Mu, SquareMeters};
+use super::vocab::{ApprovalStatus, FacilityKind, LifecycleStage, Phase};
+
+/// Where a record's feature lives: layer index and feature index within the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FeatureRef {
+    /// Index into `Park::layers`.
+    pub layer: u32,
+    /// Index of the feature within its layer.
+    pub index: u32,
+}
+
+/// 地块: a land parcel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parcel {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// 地块编号.
+    pub id: String,
+    /// 用地性质 (GB 50137 code such as M1, or as written).
+    pub land_use: Option<String>,
+    /// 审批状态.
+    pub status: ApprovalStatus,
+    /// Area computed geodesically from the geometry.
+    pub area: SquareMeters,
+    /// Area as the data declared it (面积 in mu), when it did.
+    pub declared_area: Option<Mu>,
+    /// 项目编号 of the project on the parcel, as the data declared it.
+    pub project_id: Option<String>,
+}
+
+/// The key dates of a project, as written in the data (usually YYYY-MM-DD).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyDates {
+    /// 签约日期.
+    pub signed: Option<String>,
+    /// 开工日期.
+    pub started: Option<String>,
+    /// 投产日期.
+    pub production: Option<String>,
+}
+
+/// 项目: an investment project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// 项目编号.
+    pub id: String,
+    /// 项目名称.
+    pub name: String,
+    /// 投资方.
+    pub investor: Option<String>,
+    /// 投资额 in 亿元 (100 million yuan).
+    pub investment_yi: Option<f64>,
+    /// 分期.
+    pub phase: Option<Phase>,
+    /// 项目阶段.
+    pub stage: Option<LifecycleStage>,
+    /// 项目秘书.
+    pub secretary: Option<String>,
+    /// Key dates.
+    pub dates: KeyDates,
+    /// 地块编号 of the parcel it sits on, as the data declared it.
+    pub parcel_id: Option<String>,
+    /// A representative point (the point itself, or the centroid of its geometry).
+    pub location: Option<Point<f64>>,
+}
+
+/// 企业: an enterprise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enterprise {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// The id (feature `id` member, else its id property).
+    pub id: String,
+    /// 企业名称.
+    pub name: String,
+    /// 行业.
+    pub industry: Option<String>,
+    /// 职工人数.
+    pub employees: Option<u32>,
+    /// 产值 (万元).
+    pub output_value: Option<f64>,
+    /// Where it is (lon/lat); `None` when its geometry was null.
+    pub location: Option<Point<f64>>,
+}
+
+/// 服务设施: a facility serving enterprises and residents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facility {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// The id.
+    pub id: String,
+    /// 设施名称.
+    pub name: String,
+    /// 设施类型.
+    pub kind: FacilityKind,
+    /// Where it is (lon/lat).
+    pub location: Option<Point<f64>>,
+}
+
+/// 公交线路: a bus route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusRoute {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// The id.
+    pub id: String,
+    /// 线路名称 (e.g. KW6).
+    pub name: String,
+    /// The route's line in lon/lat (one or more parts).
+    pub line: MultiLineString<f64>,
+}
+
+/// 公交站点: a bus stop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusStop {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// The id.
+    pub id: String,
+    /// 站点名称.
+    pub name: String,
+    /// The route it belongs to (线路), as named in the data.
+    pub route: Option<String>,
+    /// Sequence along the route (序号, 1-based).
+    pub seq: Option<u32>,
+    /// Where it is (lon/lat).
+    pub location: Option<Point<f64>>,
+}
+
+/// 道路: a road of the network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Road {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// The id.
+    pub id: String,
+    /// 道路名称.
+    pub name: String,
+    /// 道路等级 as written (主干路, 次干路, 支路 …).
+    pub class: Option<String>,
+    /// Speed limit or design speed in km/h, when given.
+    pub speed_kmh: Option<f64>,
+    /// One-way (ignored for walking).
+    pub oneway: bool,
+    /// The road's line in lon/lat.
+    pub line: MultiLineString<f64>,
+}
+
+/// A representative point of any geometry: the point itself, else the centroid.
+pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
+    use geo::{Centroid, InteriorPoint};
+    match g {
+        Geometry::Point(p) => Some(*p),
+        Geometry::Polygon(p) => p.interior_point(),
+        Geometry::MultiPolygon(p) => p.interior_point(),
+        other => other.centroid(),
+    }
+}
+
+/// The lines of a line geometry (LineString, MultiLineString, or the lines inside a
+/// GeometryCollection); empty for other types.
+pub fn lines_of(g: &Geometry<f64>) -> MultiLineString<f64> {
+    match g {
+        Geometry::LineString(l) => MultiLineString(vec![l.clone()]),
+        Geometry::Line(l) => MultiLineString(vec![geo::LineString::from(vec![l.start, l.end])]),
+        Geometry::MultiLineString(m) => m.clone(),
+        Geometry::GeometryCollection(c) => {
+            MultiLineString(c.iter().flat_map(|g| lines_of(g).0).collect())
+        }
+        _ => MultiLineString(vec![]),
+    }
+}

@@ -1,0 +1,115 @@
+//! Units as types: lengths in metres, areas in square metres and mu.
+//!
+//! Planners count land in mu (亩): 1 mu = 10000/15 m² ≈ 666.67 m², 15 mu = 1 ha.
+//! Keeping the unit in the type stops a mu figure from being added to square metres.
+
+use serde::{Deserialize, Serialize};
+
+/// Square metres in one mu (亩).
+pub const SQUARE_METERS_PER_MU: f64 = 10_000.0 / 15.0;
+
+/// A length or distance in metres.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+pub struct Meters(pub f64);
+
+/// An area in square metres.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+pub struct SquareMeters(pub f64);
+
+/// An area in mu (亩), the unit Chinese land administration counts in.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+pub struct Mu(pub f64);
+
+impl Meters {
+    /// The length in kilometres.
+    pub fn km(self) -> f64 {
+        self.0 / 1000.0
+    }
+}
+
+impl SquareMeters {
+    /// The area in mu.
+    pub fn to_mu(self) -> Mu {
+        Mu(self.0 / SQUARE_METERS_PER_MU)
+    }
+    /// The area in hectares.
+    pub fn hectares(self) -> f64 {
+        self.0 / 10_000.0
+    }
+    /// The area in square kilometres.
+    pub fn km2(self) -> f64 {
+        self.0 / 1_000_000.0
+    }
+}
+
+impl Mu {
+    /// The area in square metres.
+    pub fn to_square_meters(self) -> SquareMeters {
+        SquareMeters(self.0 * SQUARE_METERS_PER_MU)
+    }
+    /// The area in hectares (15 mu = 1 ha).
+    pub fn hectares(self) -> f64 {
+        self.0 / 15.0
+    }
+}
+
+impl std::ops::Add for SquareMeters {
+    type Output = SquareMeters;
+    fn add(self, rhs: SquareMeters) -> SquareMeters {
+        SquareMeters(self.0 + rhs.0)
+    }
+}
+
+impl std::ops::AddAssign for SquareMeters {
+    fn add_assign(&mut self, rhs: SquareMeters) {
+        self.0 += rhs.0;
+    }
+}
+
+impl std::ops::Add for Meters {
+    type Output = Meters;
+    fn add(self, rhs: Meters) -> Meters {
+        Meters(self.0 + rhs.0)
+    }
+}
+
+/// Formats a distance for people: "850 m" or "1.25 km".
+pub fn format_distance(m: Meters) -> String {
+    if m.0.abs() < 1000.0 {
+        format!("{:.0} m", m.0)
+    } else {
+        format!("{:.2} km", m.0 / 1000.0)
+    }
+}
+
+/// Formats an area for people in m², ha or km², with the mu figure beside it.
+pub fn format_area(a: SquareMeters) -> String {
+    let mu = a.to_mu().0;
+    if a.0 < 10_000.0 {
+        format!("{:.0} m² ({:.2} 亩)", a.0, mu)
+    } else if a.0 < 1_000_000.0 {
+        format!("{:.2} ha ({:.1} 亩)", a.hectares(), mu)
+    } else {
+        format!("{:.3} km² ({:.0} 亩)", a.km2(), mu)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifteen_mu_is_one_hectare() {
+        let a = Mu(15.0).to_square_meters();
+        assert!((a.0 - 10_000.0).abs() < 1e-9);
+        assert!((SquareMeters(666.666_666_7).to_mu().0 - 1.0).abs() < 1e-9);
+        assert!((Mu(513.0).hectares() - 34.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn formats_read_well() {
+        assert_eq!(format_distance(Meters(850.4)), "850 m");
+        assert_eq!(format_distance(Meters(57_012.0)), "57.01 km");
+        assert_eq!(format_area(SquareMeters(5000.0)), "5000 m² (7.50 亩)");
+    }
+}
