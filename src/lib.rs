@@ -10,9 +10,13 @@
 //! Everything but `ui` compiles and runs without a GUI, so the command line, the tests
 //! and the benchmarks run headless.
 
+pub mod analysis;
 pub mod crs;
+pub mod export;
 pub mod import;
 pub mod model;
+pub mod render;
+pub mod spatial;
 
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -1,0 +1,39 @@
+//! Shared helpers for the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use parkplan::import::{self, Loaded};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled sample map.
+pub fn sample_dir() -> PathBuf {
+    root().join("maps").join("jingzhou-etdz")
+}
+
+/// A fixture under tests/data.
+pub fn data(rel: &str) -> PathBuf {
+    root().join("tests").join("data").join(rel)
+}
+
+/// Loads paths, panicking only on cancellation (which tests never ask for).
+pub fn load(paths: &[&Path]) -> Loaded {
+    let v: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
+    import::load_paths(&v, None).expect("not cancelled")
+}
+
+/// Loads the sample map.
+pub fn load_sample() -> Loaded {
+    load(&[&sample_dir()])
+}
+
+/// The shared corpus beside the repository, when it exists.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let p = root().join("..").join("shared").join("corpus");
+    p.is_dir().then_some(p)
+}

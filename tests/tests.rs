@@ -1,0 +1,4 @@
+//! Integration tests, one binary (links once on 2 cores). Each submodule owns one area.
+
+mod common;
+mod import;
