@@ -1,0 +1,182 @@
+//! The layers panel: one row per layer in list order (top = drawn on top) with a
+//! visibility check box, feature and problem counts, move up/down; and for the open
+//! layer its opacity, style, labels, legend, source details, zoom and table buttons.
+//!
+//! Reads the session; every change is a [`Command`].
+
+use eframe::egui::{self, RichText};
+
+use crate::model::Lang;
+use crate::ui::command::{Command, LayerChange, PanelId};
+use crate::ui::i18n::{Msg, group_digits};
+use crate::ui::session::Session;
+use crate::ui::styles;
+
+/// The panel's own state: none beyond egui's collapsing memory.
+#[derive(Debug, Default)]
+pub struct LayersPanel;
+
+impl LayersPanel {
+    /// Shows the panel.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: Option<&Session>,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        ui.heading(Msg::PanelLayers.text(lang));
+        ui.separator();
+        let Some(session) = session else {
+            ui.weak(Msg::NoLayers.text(lang));
+            return;
+        };
+        ui.label(RichText::new(&session.park.name).strong());
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let n = session.order.len();
+                for (pos, &li) in session.order.iter().enumerate() {
+                    let (Some(layer), Some(d)) =
+                        (session.park.layers.get(li), session.display.get(li))
+                    else {
+                        continue;
+                    };
+                    ui.push_id(("layer", li), |ui| {
+                        ui.horizontal(|ui| {
+                            let mut visible = d.visible;
+                            if ui
+                                .checkbox(&mut visible, &layer.name)
+                                .on_hover_text(Msg::Visible.text(lang))
+                                .changed()
+                            {
+                                cmds.push(Command::Layer(li, LayerChange::Visible(visible)));
+                            }
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if ui
+                                        .add_enabled(pos + 1 < n, egui::Button::new("↓").small())
+                                        .on_hover_text(Msg::MoveDown.text(lang))
+                                        .clicked()
+                                    {
+                                        cmds.push(Command::Layer(li, LayerChange::Move(1)));
+                                    }
+                                    if ui
+                                        .add_enabled(pos > 0, egui::Button::new("↑").small())
+                                        .on_hover_text(Msg::MoveUp.text(lang))
+                                        .clicked()
+                                    {
+                                        cmds.push(Command::Layer(li, LayerChange::Move(-1)));
+                                    }
+                                    if d.problems > 0 {
+                                        let t = RichText::new(format!(
+                                            "{} {}",
+                                            d.problems,
+                                            Msg::Problems.text(lang)
+                                        ))
+                                        .color(ui.visuals().warn_fg_color)
+                                        .small();
+                                        if ui
+                                            .add(egui::Label::new(t).sense(egui::Sense::click()))
+                                            .on_hover_text(Msg::PanelReport.text(lang))
+                                            .clicked()
+                                        {
+                                            cmds.push(Command::ShowPanel(PanelId::Report, true));
+                                        }
+                                    }
+                                    ui.weak(RichText::new(group_digits(d.features)).small())
+                                        .on_hover_text(format!(
+                                            "{} {}",
+                                            group_digits(d.features),
+                                            Msg::Features.text(lang)
+                                        ));
+                                },
+                            );
+                        });
+                        egui::CollapsingHeader::new(RichText::new(layer.role.label(lang)).small())
+                            .id_salt(("details", li))
+                            .default_open(false)
+                            .show(ui, |ui| details(ui, session, li, lang, cmds));
+                    });
+                    ui.separator();
+                }
+            });
+    }
+}
+
+fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &mut Vec<Command>) {
+    let (Some(layer), Some(d)) = (session.park.layers.get(li), session.display.get(li)) else {
+        return;
+    };
+    egui::Grid::new(("layer-grid", li))
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label(Msg::Opacity.text(lang));
+            let mut op = d.opacity;
+            if ui
+                .add(egui::Slider::new(&mut op, 0.0..=1.0).fixed_decimals(2))
+                .changed()
+            {
+                cmds.push(Command::Layer(li, LayerChange::Opacity(op)));
+            }
+            ui.end_row();
+
+            ui.label(Msg::Style.text(lang));
+            let options = styles::style_options(session, li, lang);
+            let current = options.get(d.style).cloned().unwrap_or_default();
+            egui::ComboBox::from_id_salt(("style", li))
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (i, name) in options.iter().enumerate() {
+                        if ui.selectable_label(i == d.style, name).clicked() {
+                            cmds.push(Command::Layer(li, LayerChange::Style(i)));
+                        }
+                    }
+                });
+            ui.end_row();
+
+            ui.label(Msg::Labels.text(lang));
+            let mut labels = d.labels;
+            if ui.checkbox(&mut labels, "").changed() {
+                cmds.push(Command::Layer(li, LayerChange::Labels(labels)));
+            }
+            ui.end_row();
+
+            ui.label(Msg::RoleLabel.text(lang));
+            ui.label(layer.role.label(lang))
+                .on_hover_text(&layer.role_reason);
+            ui.end_row();
+
+            if let Some(path) = &layer.source.path {
+                ui.label(Msg::SourceLabel.text(lang));
+                let name = path
+                    .file_name()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                ui.label(name).on_hover_text(path.display().to_string());
+                ui.end_row();
+            }
+            if let Some(crs) = &layer.source.crs {
+                ui.label(Msg::CrsLabel.text(lang));
+                ui.label(crs.crs.code()).on_hover_text(format!(
+                    "{}\n{}",
+                    crs.crs.describe(),
+                    crs.reason
+                ));
+                ui.end_row();
+            }
+            ui.label(Msg::EncodingLabel.text(lang));
+            ui.label(layer.source.encoding.name());
+            ui.end_row();
+        });
+    styles::legend(ui, session, li, lang);
+    ui.horizontal(|ui| {
+        if ui.small_button(Msg::ZoomLayer.text(lang)).clicked() {
+            cmds.push(Command::ZoomLayer(li));
+        }
+        if ui.small_button(Msg::OpenTable.text(lang)).clicked() {
+            cmds.push(Command::OpenTable(li));
+        }
+    });
+}

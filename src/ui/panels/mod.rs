@@ -1,0 +1,14 @@
+//! The side and bottom panels. Each panel owns its small state, reads the session and
+//! pushes [`crate::ui::command::Command`]s; none touches another panel's state.
+
+pub mod inspector;
+pub mod layers;
+pub mod report;
+pub mod search;
+pub mod table;
+
+pub use inspector::InspectorPanel;
+pub use layers::LayersPanel;
+pub use report::ReportPanel;
+pub use search::SearchPanel;
+pub use table::TablePanel;
