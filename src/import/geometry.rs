@@ -172,9 +172,14 @@ impl Walker<'_> {
     }
 
     fn polygon(&mut self, t: &CoordTree, what: &str) -> Result<Polygon<f64>, String> {
-        let rings = self.lists(t, what)?;
+        let name = if what.is_empty() {
+            "Polygon"
+        } else {
+            what.trim_end_matches(", ")
+        };
+        let rings = self.lists(t, name)?;
         if rings.is_empty() {
-            return Err(format!("{what}: empty polygon"));
+            return Err(format!("{name}: empty polygon"));
         }
         let exterior = self.ring(&rings[0], &format!("{what}ring 1"), true)?;
         let mut holes = Vec::new();

@@ -248,6 +248,14 @@ pub fn read_layer_bytes(
         });
     }
     let top = json::parse_top_level(text).map_err(|e| json_error(e, 0))?;
+    if let Some(what) = top.not_object {
+        return Err(ImportError::NotGeoJson {
+            file: file.to_string(),
+            message: format!(
+                "the file holds {what}, not a GeoJSON object (FeatureCollection, Feature or Geometry)"
+            ),
+        });
+    }
 
     // The features, raw, however the root was written.
     let type_name = top.type_name.clone().unwrap_or_default();
@@ -317,7 +325,7 @@ pub fn read_layer_bytes(
                 _ => None,
             })
         });
-    let declared: Option<Result<Crs, String>> = match crs_raw {
+    let declared: Option<Result<Crs, String>> = match crs_raw.clone() {
         None => None,
         Some(raw) => match json::crs_member_name(&raw) {
             Ok(None) => None,
@@ -362,6 +370,7 @@ pub fn read_layer_bytes(
     };
     let ctx = LayerContext {
         file,
+        layer_crs_raw: crs_raw.as_deref(),
         decision: decision.as_ref().filter(|_| projector.is_some()),
         projector: projector.as_ref(),
     };
@@ -571,12 +580,21 @@ fn decide_crs(
             Some(with_axes(crs, format!("crs member {}", crs.code()), false))
         }
         Some(Err(e)) => match sniffed {
-            Some(s) => {
+            Some(mut s) => {
+                s.reason = if s.crs.is_geographic() && !s.guessed {
+                    format!(
+                        "crs member not usable ({e}); the coordinates are lon/lat degrees: read as {}",
+                        s.crs.code()
+                    )
+                } else {
+                    format!("crs member not usable ({e}); {}", s.reason)
+                };
+                s.guessed = true;
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
                     format!("crs member not used: {e}"),
-                    format!("read the coordinates as {} ({})", s.crs.code(), s.reason),
+                    format!("read the coordinates as {}", s.crs.code()),
                 ));
                 Some(s)
             }
@@ -622,6 +640,8 @@ fn decide_crs(
 /// What every feature of a layer shares while being parsed.
 struct LayerContext<'a> {
     file: &'a str,
+    /// The `crs` member the layer's decision was made from (not re-applied per feature).
+    layer_crs_raw: Option<&'a str>,
     decision: Option<&'a CrsDecision>,
     projector: Option<&'a Projector>,
 }
@@ -827,7 +847,9 @@ fn convert_with_own_crs(
     feature_crs: Option<&str>,
     ctx: &LayerContext<'_>,
 ) -> Result<Option<geometry::Converted>, String> {
-    let own = feature_crs.or(raw.crs.as_deref());
+    let own = feature_crs
+        .or(raw.crs.as_deref())
+        .filter(|c| Some(*c) != ctx.layer_crs_raw);
     if let Some(own) = own {
         if let Ok(Some(name)) = json::crs_member_name(own) {
             let crs =
