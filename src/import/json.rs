@@ -263,9 +263,18 @@ impl<'de> Visitor<'de> for CoordVisitor {
                 z: if n >= 3 { Some(nums[2]) } else { None },
             });
         }
+        let first_bad = matches!(first, CoordTree::Bad(_));
         let mut items = vec![first];
         while let Some(e) = seq.next_element::<CoordTree>()? {
             items.push(e);
+        }
+        // `["abc", 30]`: a position whose first number is bad.
+        if first_bad
+            && items
+                .iter()
+                .all(|i| matches!(i, CoordTree::Num(_) | CoordTree::Bad(_)))
+        {
+            return Ok(items.swap_remove(0));
         }
         Ok(CoordTree::List(items))
     }
@@ -756,8 +765,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        // The top level skips without recursion; parsing as coordinates hits the limit.
-        assert!(parse_top_level(&deep).is_err());
+        // The top level skips without recursion (valid JSON, but not an object);
+        // parsing as coordinates hits the recursion limit.
+        assert_eq!(parse_top_level(&deep).unwrap().not_object, Some("an array"));
+        let unclosed = "[".repeat(100_000);
+        assert!(parse_top_level(&unclosed).is_err());
         let g = format!(
             r#"{{"type":"Point","coordinates":{}1{}}}"#,
             "[".repeat(300),
