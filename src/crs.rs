@@ -626,7 +626,7 @@ mod tests {
         assert!((lon - 112.232_355_03).abs() < 1e-8, "{lon}");
         assert!((lat - 30.329_818_54).abs() < 1e-8, "{lat}");
         let (x, y) = p.from_lon_lat(114.0, 30.0).unwrap();
-        assert!((x - 500_000.0).abs() < 1e-4 && (y - 3_320_113.3978).abs() < 1e-3);
+        assert!((x - 500_000.0).abs() < 1e-4 && (y - 3_320_113.397_8).abs() < 1e-3);
     }
 
     #[test]

@@ -518,6 +518,7 @@ pub struct RawFeature<'a> {
 }
 
 /// What the JSON value of one `features` entry was.
+#[allow(clippy::large_enum_variant)] // built and consumed one at a time
 pub enum FeatureEntry<'a> {
     /// An object: a feature.
     Feature(RawFeature<'a>),

@@ -345,10 +345,10 @@ pub fn read_layer_bytes(
             if sample.len() >= SAMPLE {
                 break;
             }
-            if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(raw.get()) {
-                if let Some(GeomField::Geom(g)) = &f.geometry {
-                    geometry::sample_positions(g, &mut sample, SAMPLE);
-                }
+            if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(raw.get())
+                && let Some(GeomField::Geom(g)) = &f.geometry
+            {
+                geometry::sample_positions(g, &mut sample, SAMPLE);
             }
         }
     }
@@ -562,20 +562,21 @@ fn decide_crs(
         Some(Ok(crs)) => {
             // Check the declaration against the numbers.
             let degrees = sniffed.as_ref().is_some_and(|d| d.crs.is_geographic());
-            if crs.is_geographic() != degrees && !sample.is_empty() {
-                if let Some(s) = sniffed {
-                    problems.push(Problem::file_level(
-                        file,
-                        Severity::Warning,
-                        format!(
-                            "the crs member says {} but the coordinates look like {}",
-                            crs.code(),
-                            s.crs.describe()
-                        ),
-                        format!("read them as {} ({})", s.crs.code(), s.reason),
-                    ));
-                    return Some(s);
-                }
+            if crs.is_geographic() != degrees
+                && !sample.is_empty()
+                && let Some(s) = sniffed
+            {
+                problems.push(Problem::file_level(
+                    file,
+                    Severity::Warning,
+                    format!(
+                        "the crs member says {} but the coordinates look like {}",
+                        crs.code(),
+                        s.crs.describe()
+                    ),
+                    format!("read them as {} ({})", s.crs.code(), s.reason),
+                ));
+                return Some(s);
             }
             Some(with_axes(crs, format!("crs member {}", crs.code()), false))
         }
@@ -850,33 +851,32 @@ fn convert_with_own_crs(
     let own = feature_crs
         .or(raw.crs.as_deref())
         .filter(|c| Some(*c) != ctx.layer_crs_raw);
-    if let Some(own) = own {
-        if let Ok(Some(name)) = json::crs_member_name(own) {
-            let crs =
-                Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
-            if ctx.decision.map(|d| d.crs) != Some(crs) {
-                let mut sample = Vec::new();
-                geometry::sample_positions(raw, &mut sample, SAMPLE);
-                let n = sample
-                    .iter()
-                    .filter(|(x, y)| crs.looks_swapped(*x, *y))
-                    .count();
-                let decision = CrsDecision {
-                    crs,
-                    axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
-                    reason: format!("the feature's own crs member {}", crs.code()),
-                    guessed: false,
-                };
-                let projector = crs.projector().map_err(|e| e.to_string())?;
-                return geometry::convert(
-                    raw,
-                    &geometry::CoordContext {
-                        decision: &decision,
-                        projector: &projector,
-                    },
-                )
-                .map(Some);
-            }
+    if let Some(own) = own
+        && let Ok(Some(name)) = json::crs_member_name(own)
+    {
+        let crs = Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
+        if ctx.decision.map(|d| d.crs) != Some(crs) {
+            let mut sample = Vec::new();
+            geometry::sample_positions(raw, &mut sample, SAMPLE);
+            let n = sample
+                .iter()
+                .filter(|(x, y)| crs.looks_swapped(*x, *y))
+                .count();
+            let decision = CrsDecision {
+                crs,
+                axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
+                reason: format!("the feature's own crs member {}", crs.code()),
+                guessed: false,
+            };
+            let projector = crs.projector().map_err(|e| e.to_string())?;
+            return geometry::convert(
+                raw,
+                &geometry::CoordContext {
+                    decision: &decision,
+                    projector: &projector,
+                },
+            )
+            .map(Some);
         }
     }
     match (ctx.decision, ctx.projector) {

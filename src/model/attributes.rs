@@ -290,7 +290,7 @@ impl Column {
     }
 
     /// Turns the column into raw JSON text, keeping every value exactly.
-    fn to_json_column(&mut self) {
+    fn make_json_column(&mut self) {
         if matches!(self.data, ColumnData::Json(_)) {
             return;
         }
@@ -353,7 +353,7 @@ impl Column {
             (ColumnData::Str(b), PropValue::Str(s)) => b.push(s),
             (ColumnData::Json(b), v) => b.push(&v.to_json_text().unwrap_or_default()),
             (_, v) => {
-                self.to_json_column();
+                self.make_json_column();
                 if let ColumnData::Json(b) = &mut self.data {
                     b.push(&v.to_json_text().unwrap_or_default());
                 }
