@@ -110,13 +110,46 @@ pub struct KindArea {
     pub share_of_park: f64,
 }
 
-/// Covered areas per kind, and the park's area.
+/// The union of every facility's circle (each with its kind's radius).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllKindsArea {
+    /// How many circles.
+    pub circles: usize,
+    /// The union in lon/lat.
+    pub union_lon_lat: MultiPolygon<f64>,
+    /// Area of the union, km² (planar).
+    pub union_km2: f64,
+    /// Area of the union inside the park area, km².
+    pub covered_in_park_km2: f64,
+    /// Share of the park's area.
+    pub share_of_park: f64,
+}
+
+/// Covered areas per kind and for all kinds together, and the park's area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceAreas {
     /// The park's area (`None` when there are fewer than three distinct points).
     pub park: Option<ParkArea>,
     /// One entry per kind present, in vocabulary order.
     pub kinds: Vec<KindArea>,
+    /// Every facility's circle together (what shapely's `union_all` of the buffers
+    /// gives when all radii are equal).
+    pub all: AllKindsArea,
+}
+
+/// (union km², km² inside the park, share of the park).
+fn measure(union: &MultiPolygon<f64>, park: Option<&ParkArea>) -> (f64, f64, f64) {
+    let union_km2 = union.unsigned_area() / 1e6;
+    match park {
+        Some(pa) if pa.km2 > 0.0 => {
+            let inside = union
+                .intersection(&MultiPolygon(vec![pa.planar.clone()]))
+                .unsigned_area()
+                / 1e6;
+            (union_km2, inside, inside / pa.km2)
+        }
+        _ => (union_km2, 0.0, 0.0),
+    }
 }
 
 /// The park's area: the convex hull of all parcels in the frame (of all located
@@ -194,7 +227,7 @@ pub fn service_areas(
 ) -> ServiceAreas {
     let park_area = park_area(park, index);
     let kinds: Vec<FacilityKind> = index.facilities_by_kind.iter().map(|(k, _)| *k).collect();
-    let kinds = kinds
+    let planar: Vec<(KindArea, MultiPolygon<f64>)> = kinds
         .into_par_iter()
         .map(|kind| {
             let r = settings.radius(kind);
@@ -206,31 +239,44 @@ pub fn service_areas(
                 .map(|(_, p)| *p)
                 .collect();
             let union = circles_union(&pts, r, area.segments);
-            let union_km2 = union.unsigned_area() / 1e6;
-            let (covered_in_park_km2, share_of_park) = match &park_area {
-                Some(pa) if pa.km2 > 0.0 => {
-                    let inside = union
-                        .intersection(&MultiPolygon(vec![pa.planar.clone()]))
-                        .unsigned_area()
-                        / 1e6;
-                    (inside, inside / pa.km2)
-                }
-                _ => (0.0, 0.0),
-            };
-            KindArea {
-                kind,
-                radius_m: r,
-                circles: pts.len(),
-                union_lon_lat: unproject_polygons(index.projector(), &union),
-                union_km2,
-                covered_in_park_km2,
-                share_of_park,
-            }
+            let (union_km2, covered_in_park_km2, share_of_park) =
+                measure(&union, park_area.as_ref());
+            (
+                KindArea {
+                    kind,
+                    radius_m: r,
+                    circles: pts.len(),
+                    union_lon_lat: unproject_polygons(index.projector(), &union),
+                    union_km2,
+                    covered_in_park_km2,
+                    share_of_park,
+                },
+                union,
+            )
         })
         .collect();
+    let circles = planar.iter().map(|(k, _)| k.circles).sum();
+    let mut kinds = Vec::with_capacity(planar.len());
+    let mut all_union = MultiPolygon(Vec::new());
+    for (k, u) in planar {
+        all_union = if all_union.0.is_empty() {
+            u
+        } else {
+            all_union.union(&u)
+        };
+        kinds.push(k);
+    }
+    let (union_km2, covered_in_park_km2, share_of_park) = measure(&all_union, park_area.as_ref());
     ServiceAreas {
         park: park_area,
         kinds,
+        all: AllKindsArea {
+            circles,
+            union_lon_lat: unproject_polygons(index.projector(), &all_union),
+            union_km2,
+            covered_in_park_km2,
+            share_of_park,
+        },
     }
 }
 

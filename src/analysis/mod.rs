@@ -27,7 +27,10 @@ use crate::crs::{FrameKind, MetricFrame};
 use crate::model::{FacilityKind, Park};
 use crate::spatial::ParkIndex;
 
-pub use areas::{AreaSettings, KindArea, ParkArea, ServiceAreas, circle, service_areas};
+pub use areas::{
+    AllKindsArea, AreaSettings, KindArea, ParkArea, ServiceAreas, circle, circles_union,
+    facility_circle, park_area, service_areas,
+};
 pub use coverage::{
     Coverage, Covered, FacilityCoverage, KindCoverage, NearestFacilities, nearest_facilities,
     service_coverage,
