@@ -114,10 +114,13 @@ impl PointIndex {
         if !p[0].is_finite() || !p[1].is_finite() {
             return None;
         }
-        self.tree
-            .nearest_neighbor_iter_with_distance_2(&p)
-            .next()
-            .map(|(e, d2)| (e.data, d2.sqrt()))
+        self.tree.nearest_neighbor(&p).map(|e| {
+            let q = e.geom();
+            (
+                e.data,
+                ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt(),
+            )
+        })
     }
 
     /// The records inside the box `[min, max]` (edges included).
