@@ -4,3 +4,5 @@ mod analysis;
 mod common;
 mod import;
 mod network;
+#[cfg(feature = "gui")]
+mod ui;

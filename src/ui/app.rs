@@ -17,7 +17,9 @@ use super::fonts;
 use super::i18n::{self, Msg, group_digits};
 use super::loader::{LoadJob, Outcome};
 use super::map::{self, MapState, POINT_ZOOM_MPP};
-use super::panels::{InspectorPanel, LayersPanel, ReportPanel, SearchPanel, TablePanel};
+use super::panels::{
+    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
+};
 use super::session::Session;
 use super::settings::{STORAGE_KEY, SavedView, Settings, absolute};
 use crate::crs::{Crs, Projector};
@@ -89,6 +91,8 @@ pub struct App {
     table_panel: TablePanel,
     search_panel: SearchPanel,
     inspector_panel: InspectorPanel,
+    analysis_panel: AnalysisPanel,
+    projects_panel: ProjectsPanel,
     bottom_tab: PanelId,
     gk: Option<GaussKruger>,
     cmds: Vec<Command>,
@@ -132,6 +136,8 @@ impl App {
             table_panel: TablePanel::default(),
             search_panel: SearchPanel::default(),
             inspector_panel: InspectorPanel,
+            analysis_panel: AnalysisPanel::default(),
+            projects_panel: ProjectsPanel,
             bottom_tab: PanelId::Report,
             gk: None,
             cmds: Vec::new(),
@@ -181,10 +187,22 @@ impl App {
     /// Draws the whole interface into `ui` and applies the frame's commands.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        let want = if self.settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        };
+        if ctx.theme() != want {
+            ctx.set_theme(want);
+        }
         if let Some(paths) = self.pending_open.take() {
             self.start_load(paths, &ctx);
         }
         self.poll_load();
+        if let Some(s) = &mut self.session {
+            let frame = s.planar.frame;
+            s.studies.tick(&ctx, &s.park, s.index.as_ref(), frame);
+        }
         self.poll_dialog();
         self.shortcuts(&ctx);
         self.drag_and_drop(ui);
@@ -262,17 +280,32 @@ impl App {
                 });
         }
 
-        if panels.search || panels.inspector {
+        let right_tabs: Vec<(PanelId, Msg)> = [
+            (PanelId::Inspector, Msg::PanelInspector),
+            (PanelId::Analysis, Msg::PanelAnalysis),
+            (PanelId::Projects, Msg::PanelProjects),
+        ]
+        .into_iter()
+        .filter(|(p, _)| panels.get(*p))
+        .collect();
+        if !right_tabs
+            .iter()
+            .any(|(p, _)| *p == self.settings.right_tab)
+            && let Some((p, _)) = right_tabs.first()
+        {
+            self.settings.right_tab = *p;
+        }
+        if panels.search || !right_tabs.is_empty() {
             egui::Panel::right("right-panel")
                 .resizable(true)
-                .default_size(320.0)
-                .size_range(220.0..=700.0)
+                .default_size(340.0)
+                .size_range(240.0..=760.0)
                 .show(ui, |ui| {
                     if panels.search {
-                        let h = if panels.inspector {
-                            ui.available_height() * 0.45
-                        } else {
+                        let h = if right_tabs.is_empty() {
                             ui.available_height()
+                        } else {
+                            (ui.available_height() * 0.35).max(140.0)
                         };
                         ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
                             self.search_panel.show(
@@ -285,14 +318,36 @@ impl App {
                         });
                         ui.separator();
                     }
-                    if panels.inspector {
-                        self.inspector_panel.show(
+                    if right_tabs.is_empty() {
+                        return;
+                    }
+                    ui.horizontal(|ui| {
+                        for (p, m) in &right_tabs {
+                            ui.selectable_value(&mut self.settings.right_tab, *p, m.text(lang));
+                        }
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ui.small_button(Msg::Close.text(lang)).clicked() {
+                                cmds.push(Command::ShowPanel(self.settings.right_tab, false));
+                            }
+                        });
+                    });
+                    ui.separator();
+                    match self.settings.right_tab {
+                        PanelId::Analysis => {
+                            self.analysis_panel
+                                .show(ui, self.session.as_ref(), lang, &mut cmds)
+                        }
+                        PanelId::Projects => {
+                            self.projects_panel
+                                .show(ui, self.session.as_ref(), lang, &mut cmds)
+                        }
+                        _ => self.inspector_panel.show(
                             ui,
                             self.session.as_ref(),
                             self.selection,
                             lang,
                             &mut cmds,
-                        );
+                        ),
                     }
                 });
         }
@@ -325,7 +380,11 @@ impl App {
             old.cancel();
         }
         self.load_error = None;
-        self.load = Some(LoadJob::start(paths, ctx.clone()));
+        self.load = Some(LoadJob::start(
+            paths,
+            self.settings.analysis.frame,
+            ctx.clone(),
+        ));
     }
 
     fn poll_load(&mut self) {
@@ -335,9 +394,12 @@ impl App {
         match outcome {
             Outcome::Done(prepared) => {
                 let sources: Vec<PathBuf> = prepared.sources.iter().map(|p| absolute(p)).collect();
-                let session = Session::new(*prepared, &self.settings.layers);
-                let (_, warnings, errors) = session.report.tally();
-                if warnings + errors > 0 {
+                let session = Session::new(
+                    *prepared,
+                    &self.settings.layers,
+                    self.settings.analysis.clone(),
+                );
+                if !session.report.problems.is_empty() {
                     self.settings.panels.report = true;
                     self.bottom_tab = PanelId::Report;
                 }
@@ -609,6 +671,11 @@ impl App {
                     cmds.push(Command::ZoomBy(0.5));
                 }
                 ui.separator();
+                let mut dark = self.settings.dark;
+                if ui.checkbox(&mut dark, Msg::DarkTheme.text(lang)).changed() {
+                    self.settings.dark = dark;
+                }
+                ui.separator();
                 for (p, m, key) in [
                     (PanelId::Layers, Msg::PanelLayers, None),
                     (
@@ -617,10 +684,12 @@ impl App {
                         Some(ctx.format_shortcut(&SHORTCUT_FIND)),
                     ),
                     (PanelId::Inspector, Msg::PanelInspector, None),
+                    (PanelId::Analysis, Msg::PanelAnalysis, None),
+                    (PanelId::Projects, Msg::PanelProjects, None),
                     (PanelId::Table, Msg::PanelTable, None),
                     (PanelId::Report, Msg::PanelReport, None),
                 ] {
-                    let open = self.settings.panels.get(p);
+                    let open = self.panel_showing(p);
                     let mut b = egui::Button::selectable(open, m.text(lang));
                     if let Some(k) = key {
                         b = b.shortcut_text(k);
@@ -688,10 +757,12 @@ impl App {
             ui.separator();
             for (p, m) in [
                 (PanelId::Search, Msg::PanelSearch),
+                (PanelId::Analysis, Msg::PanelAnalysis),
+                (PanelId::Projects, Msg::PanelProjects),
                 (PanelId::Table, Msg::PanelTable),
                 (PanelId::Report, Msg::PanelReport),
             ] {
-                let open = self.settings.panels.get(p);
+                let open = self.panel_showing(p);
                 if ui
                     .add(egui::Button::selectable(open, m.text(lang)))
                     .clicked()
@@ -700,6 +771,19 @@ impl App {
                 }
             }
         });
+    }
+
+    /// Whether a panel is visible now (a right-hand tab must also be the active one; a
+    /// bottom tab likewise).
+    fn panel_showing(&self, p: PanelId) -> bool {
+        let open = self.settings.panels.get(p);
+        match p {
+            PanelId::Inspector | PanelId::Analysis | PanelId::Projects => {
+                open && self.settings.right_tab == p
+            }
+            PanelId::Report | PanelId::Table => open && self.bottom_tab == p,
+            _ => open,
+        }
     }
 
     fn status_bar(&mut self, ui: &mut egui::Ui, cmds: &mut Vec<Command>) {
@@ -923,6 +1007,14 @@ impl App {
             }
             Command::ShowPanel(p, open) => {
                 self.settings.panels.set(p, open);
+                if open
+                    && matches!(
+                        p,
+                        PanelId::Inspector | PanelId::Analysis | PanelId::Projects
+                    )
+                {
+                    self.settings.right_tab = p;
+                }
                 if open && matches!(p, PanelId::Report | PanelId::Table) {
                     self.bottom_tab = p;
                 }
@@ -957,14 +1049,48 @@ impl App {
             Command::ZoomBy(f) => self.map.zoom_by(f),
             Command::Select(f) => {
                 self.selection = f;
-                if f.is_some() {
-                    self.settings.panels.inspector = true;
+                if let Some(f) = f {
+                    self.reveal(f);
                 }
             }
             Command::SelectAndZoom(f) => {
                 self.selection = Some(f);
-                self.settings.panels.inspector = true;
+                self.reveal(f);
                 self.zoom_feature(f);
+            }
+            Command::ZoomAround(f, radius) => {
+                if let Some(p) = self.session.as_ref().and_then(|s| {
+                    let b = s.planar.feature_bbox(f)?;
+                    Some([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
+                }) {
+                    let r = radius.max(50.0) * 1.15;
+                    self.map
+                        .fit([p[0] - r, p[1] - r, p[0] + r, p[1] + r], POINT_ZOOM_MPP);
+                }
+            }
+            Command::Focus(f) => {
+                use super::panels::analysis::Tab;
+                use super::studies::Focus;
+                self.analysis_panel.tab = match f {
+                    Focus::Facility(_) => Tab::Facilities,
+                    Focus::Route(_) => Tab::Routes,
+                    Focus::Gaps(_) | Focus::BusGaps => Tab::Gaps,
+                    Focus::None => self.analysis_panel.tab,
+                };
+                if let Some(s) = &mut self.session {
+                    s.studies.set_focus(f);
+                }
+            }
+            Command::SetAnalysis(a) => {
+                self.settings.analysis = a.clone();
+                if let Some(s) = &mut self.session {
+                    s.studies.set_settings(a);
+                }
+            }
+            Command::ShowStage(stage, shown) => {
+                if let Some(s) = &mut self.session {
+                    s.set_stage_visible(stage, shown);
+                }
             }
             Command::Layer(li, change) => self.change_layer(li, change),
             Command::OpenTable(li) => {
@@ -986,6 +1112,29 @@ impl App {
                     self.selection = None;
                 }
             }
+        }
+    }
+
+    /// Brings a selected feature to the user's attention: a facility picked while the
+    /// analysis tab is showing becomes the analysis focus; otherwise the inspector tab
+    /// opens unless the analysis or projects tab is in use.
+    fn reveal(&mut self, f: FeatureRef) {
+        let analysis_showing =
+            self.settings.panels.analysis && self.settings.right_tab == PanelId::Analysis;
+        if analysis_showing {
+            if let Some(s) = &mut self.session
+                && let Some(fi) = super::panels::analysis::facility_of(&s.park, f)
+            {
+                s.studies.set_focus(super::studies::Focus::Facility(fi));
+                self.analysis_panel.tab = super::panels::analysis::Tab::Facilities;
+            }
+            return;
+        }
+        let projects_showing =
+            self.settings.panels.projects && self.settings.right_tab == PanelId::Projects;
+        if !projects_showing {
+            self.settings.panels.inspector = true;
+            self.settings.right_tab = PanelId::Inspector;
         }
     }
 

@@ -6,7 +6,9 @@
 
 use std::path::PathBuf;
 
-use crate::model::{FeatureRef, Lang};
+use crate::analysis::AnalysisSettings;
+use crate::model::{FeatureRef, Lang, LifecycleStage};
+use crate::ui::studies::Focus;
 
 /// Which side panel or window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -106,4 +108,12 @@ pub enum Command {
     OpenTable(usize),
     /// Esc: clear the selection and leave the current tool.
     Escape,
+    /// Zoom to show a feature and `radius` metres around it.
+    ZoomAround(FeatureRef, f64),
+    /// What the analysis panel looks at (drawn on the map).
+    Focus(Focus),
+    /// New service radii / catchment (results recompute).
+    SetAnalysis(AnalysisSettings),
+    /// Show or hide projects of a lifecycle stage (`None`: projects without a stage).
+    ShowStage(Option<LifecycleStage>, bool),
 }

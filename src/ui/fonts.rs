@@ -149,19 +149,21 @@ mod tests {
     }
 
     #[test]
-    fn bundled_font_renders_chinese_in_egui() {
+    fn bundled_font_covers_the_sample_names_in_egui() {
         let ctx = egui::Context::default();
+        let font = egui::FontId::proportional(14.0);
+        let text = "荆州五方光电科技有限公司 宿驾综合服务中心 常湾社区便民服务站 亩 m² …";
+        let mut out = ctx.run_ui(Default::default(), |_| {});
+        out.textures_delta.clear();
+        assert!(
+            !ctx.fonts_mut(|f| f.has_glyphs(&font, "荆州五方光电")),
+            "no CJK before"
+        );
         install_bundled(&ctx);
-        // Lay out Chinese text: egui would fall back to the replacement glyph (or panic
-        // under kittest's strict policy) without the font; here we only check the galley
-        // has one glyph per character and non-zero width.
-        let _ = ctx.run_ui(Default::default(), |ui| {
-            let galley = ui.painter().layout_no_wrap(
-                "荆州五方光电".to_string(),
-                egui::FontId::proportional(14.0),
-                egui::Color32::BLACK,
-            );
-            assert!(galley.size().x > 50.0);
-        });
+        let mut out = ctx.run_ui(Default::default(), |_| {});
+        out.textures_delta.clear();
+        assert!(ctx.fonts_mut(|f| f.has_glyphs(&font, text)));
+        let mono = egui::FontId::monospace(12.0);
+        assert!(ctx.fonts_mut(|f| f.has_glyphs(&mono, "经度 纬度")));
     }
 }

@@ -80,6 +80,8 @@ messages! {
     PanelAnalysis => "服务分析", "Service analysis";
     /// Panel.
     PanelProjects => "项目与用地", "Projects & land";
+    /// View: dark interface.
+    DarkTheme => "深色界面", "Dark interface";
     /// Top menu.
     MenuTools => "工具", "Tools";
     /// Tool: identify / pan.

@@ -12,7 +12,9 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::map::geometry::PlanarPark;
+use crate::crs::FrameKind;
 use crate::import::{self, ImportError, Loaded, Progress};
+use crate::spatial::{ParkIndex, frame_for};
 
 /// What a finished load produced.
 pub struct Prepared {
@@ -22,6 +24,8 @@ pub struct Prepared {
     pub loaded: Loaded,
     /// The park's geometry in display metres.
     pub planar: PlanarPark,
+    /// The analysis index (R*-trees in the analysis frame), or why it failed.
+    pub index: Result<ParkIndex, String>,
     /// How long reading and preparing took.
     pub seconds: f64,
 }
@@ -50,7 +54,7 @@ pub struct LoadJob {
 impl LoadJob {
     /// Starts loading `paths` on a worker thread named `parkplan-load`. The worker asks
     /// `ctx` to repaint when it is done.
-    pub fn start(paths: Vec<PathBuf>, ctx: egui::Context) -> LoadJob {
+    pub fn start(paths: Vec<PathBuf>, frame: FrameKind, ctx: egui::Context) -> LoadJob {
         let progress = Arc::new(Progress::new());
         let (tx, rx) = channel();
         let job_paths = paths.clone();
@@ -58,7 +62,7 @@ impl LoadJob {
         let spawned = std::thread::Builder::new()
             .name("parkplan-load".into())
             .spawn(move || {
-                let outcome = run(&job_paths, &p);
+                let outcome = run(&job_paths, frame, &p);
                 // The receiver may be gone if the app closed; nothing to do then.
                 let _ = tx.send(outcome);
                 ctx.request_repaint();
@@ -100,8 +104,9 @@ impl LoadJob {
     }
 }
 
-/// The worker's body: read, then project and index.
-pub fn run(paths: &[PathBuf], progress: &Progress) -> Outcome {
+/// The worker's body: read, then project for display and build the analysis index in
+/// a frame of the given family.
+pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome {
     let t0 = Instant::now();
     let loaded = match import::load_paths(paths, Some(progress)) {
         Ok(l) => l,
@@ -121,7 +126,14 @@ pub fn run(paths: &[PathBuf], progress: &Progress) -> Outcome {
             .unwrap_or_else(|| "no GeoJSON layer found".to_string());
         return Outcome::Failed(why, Some(Box::new(loaded)));
     }
-    let Some(planar) = PlanarPark::build(&loaded.park) else {
+    let (planar, index) = rayon::join(
+        || PlanarPark::build(&loaded.park),
+        || {
+            ParkIndex::build(&loaded.park, frame_for(&loaded.park, frame))
+                .map_err(|e| e.to_string())
+        },
+    );
+    let Some(planar) = planar else {
         return Outcome::Failed("cannot build the display projection".into(), None);
     };
     if progress.is_cancelled() {
@@ -131,6 +143,7 @@ pub fn run(paths: &[PathBuf], progress: &Progress) -> Outcome {
         sources: paths.to_vec(),
         loaded,
         planar,
+        index,
         seconds: t0.elapsed().as_secs_f64(),
     }))
 }

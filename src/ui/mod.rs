@@ -14,7 +14,9 @@ pub mod map;
 pub mod panels;
 pub mod session;
 pub mod settings;
+pub mod studies;
 pub mod styles;
+pub mod task;
 pub mod theme;
 
 pub use app::App;

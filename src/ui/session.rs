@@ -4,14 +4,18 @@
 //!
 //! Panels read the session; only `App::apply` changes it, through commands.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::loader::Prepared;
 use super::map::geometry::PlanarPark;
 use super::settings::LayerPrefs;
+use super::studies::Studies;
+use crate::analysis::AnalysisSettings;
 use crate::import::ImportReport;
-use crate::model::{FeatureRef, Park, Role};
+use crate::model::{FeatureRef, LifecycleStage, Park, Role};
+use crate::spatial::ParkIndex;
 
 /// How one layer is shown, plus its counts for the layer list.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +51,14 @@ impl LayerDisplay {
 pub struct Session {
     /// The paths that were opened.
     pub sources: Vec<PathBuf>,
-    /// The park.
-    pub park: Park,
+    /// The park (shared with analysis workers).
+    pub park: Arc<Park>,
+    /// The analysis index, shared with workers; `None` when it could not be built.
+    pub index: Option<Arc<ParkIndex>>,
+    /// Why the index could not be built.
+    pub index_error: Option<String>,
+    /// Analysis settings, results, focus and overlay.
+    pub studies: Studies,
     /// Every problem the import found.
     pub report: ImportReport,
     /// Files that could not be loaded at all.
@@ -61,6 +71,10 @@ pub struct Session {
     pub order: Vec<usize>,
     /// Seconds the load took.
     pub load_seconds: f64,
+    /// Project lifecycle stages hidden on the map (`None`: projects without a stage).
+    pub hidden_stages: BTreeSet<Option<LifecycleStage>>,
+    /// Features hidden by such filters, by layer (an empty vector hides nothing).
+    pub hidden: Vec<Vec<bool>>,
 }
 
 /// The default place of a layer in the list: points above lines above polygons; within
@@ -97,13 +111,23 @@ fn default_rank(park: &Park, li: usize) -> (u8, u8, usize) {
 impl Session {
     /// A session from a finished load, applying remembered display choices by layer
     /// name.
-    pub fn new(p: Prepared, prefs: &std::collections::BTreeMap<String, LayerPrefs>) -> Session {
+    pub fn new(
+        p: Prepared,
+        prefs: &std::collections::BTreeMap<String, LayerPrefs>,
+        analysis: AnalysisSettings,
+    ) -> Session {
         let Prepared {
             sources,
             loaded,
             planar,
+            index,
             seconds,
         } = p;
+        let (index, index_error) = match index {
+            Ok(i) => (Some(Arc::new(i)), None),
+            Err(e) => (None, Some(e)),
+        };
+        let studies = Studies::new(&loaded.park, index.as_deref(), analysis);
         let park = loaded.park;
         let mut problems_by_file: HashMap<&str, usize> = HashMap::new();
         for pr in &loaded.report.problems {
@@ -134,14 +158,52 @@ impl Session {
         order.sort_by_key(|&li| default_rank(&park, li));
         Session {
             sources,
-            park,
+            park: Arc::new(park),
+            index,
+            index_error,
+            studies,
             report: loaded.report,
             files_failed: loaded.files_failed,
             planar,
             display,
             order,
             load_seconds: seconds,
+            hidden_stages: BTreeSet::new(),
+            hidden: Vec::new(),
         }
+    }
+
+    /// Whether a filter hides this feature.
+    pub fn is_hidden(&self, f: FeatureRef) -> bool {
+        self.hidden
+            .get(f.layer as usize)
+            .and_then(|v| v.get(f.index as usize))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Shows or hides the projects of a lifecycle stage.
+    pub fn set_stage_visible(&mut self, stage: Option<LifecycleStage>, shown: bool) {
+        if shown {
+            self.hidden_stages.remove(&stage);
+        } else {
+            self.hidden_stages.insert(stage);
+        }
+        let mut hidden: Vec<Vec<bool>> = vec![Vec::new(); self.park.layers.len()];
+        for p in &self.park.projects {
+            if self.hidden_stages.contains(&p.stage) {
+                let li = p.feature.layer as usize;
+                if let Some(v) = hidden.get_mut(li) {
+                    if v.is_empty() {
+                        v.resize(self.park.layers[li].len(), false);
+                    }
+                    if let Some(slot) = v.get_mut(p.feature.index as usize) {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+        self.hidden = hidden;
     }
 
     /// Visible layer indices, topmost first.

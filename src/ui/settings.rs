@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::command::PanelId;
+use crate::analysis::AnalysisSettings;
 use crate::model::Lang;
 
 /// How many recent files the File menu keeps.
@@ -128,8 +129,14 @@ pub struct Settings {
     pub last_view: Option<SavedView>,
     /// Open panels.
     pub panels: PanelsOpen,
+    /// Dark interface (the default is light, like QGIS and printed maps).
+    pub dark: bool,
+    /// The tab shown in the right-hand panel.
+    pub right_tab: PanelId,
     /// Display choices by layer name.
     pub layers: BTreeMap<String, LayerPrefs>,
+    /// Service radii per facility kind, stop catchment and analysis frame.
+    pub analysis: AnalysisSettings,
 }
 
 impl Default for Settings {
@@ -139,7 +146,10 @@ impl Default for Settings {
             recent: Vec::new(),
             last_view: None,
             panels: PanelsOpen::default(),
+            dark: false,
+            right_tab: PanelId::Inspector,
             layers: BTreeMap::new(),
+            analysis: AnalysisSettings::default(),
         }
     }
 }

@@ -259,7 +259,13 @@ impl PlanarPark {
     /// topmost first) within `tol` metres. Points and lines win over the polygons they
     /// lie on; among candidates of the same kind the topmost layer and then the nearest
     /// feature wins.
-    pub fn pick(&self, p: [f64; 2], tol: f64, layers_top_first: &[usize]) -> Option<FeatureRef> {
+    pub fn pick(
+        &self,
+        p: [f64; 2],
+        tol: f64,
+        layers_top_first: &[usize],
+        hidden: &dyn Fn(FeatureRef) -> bool,
+    ) -> Option<FeatureRef> {
         // rank: 0 point, 1 line, 2 polygon; then layer order; then distance.
         let mut best: Option<(u8, usize, f64, FeatureRef)> = None;
         let env = AABB::from_corners([p[0] - tol, p[1] - tol], [p[0] + tol, p[1] + tol]);
@@ -271,18 +277,17 @@ impl PlanarPark {
                 let Some(Some(f)) = layer.features.get(e.data as usize) else {
                     continue;
                 };
+                let fr = FeatureRef {
+                    layer: li as u32,
+                    index: e.data,
+                };
+                if hidden(fr) {
+                    continue;
+                }
                 let Some((rank, d)) = hit(f, p, tol) else {
                     continue;
                 };
-                let cand = (
-                    rank,
-                    order,
-                    d,
-                    FeatureRef {
-                        layer: li as u32,
-                        index: e.data,
-                    },
-                );
+                let cand = (rank, order, d, fr);
                 let better = match &best {
                     None => true,
                     Some(b) => {
@@ -444,9 +449,18 @@ mod tests {
         let at = |lon: f64, lat: f64| proj.forward(lon, lat);
         let all = [0usize];
         // In the solid part: hit. In the notch of the L and in the hole: miss.
-        assert!(pp.pick(at(x0 + 1.5 * d, y0 + 0.5 * d), 0.5, &all).is_some());
-        assert!(pp.pick(at(x0 + 1.5 * d, y0 + 1.5 * d), 0.5, &all).is_none());
-        assert!(pp.pick(at(x0 + 0.4 * d, y0 + 0.4 * d), 0.5, &all).is_none());
+        assert!(
+            pp.pick(at(x0 + 1.5 * d, y0 + 0.5 * d), 0.5, &all, &|_| false)
+                .is_some()
+        );
+        assert!(
+            pp.pick(at(x0 + 1.5 * d, y0 + 1.5 * d), 0.5, &all, &|_| false)
+                .is_none()
+        );
+        assert!(
+            pp.pick(at(x0 + 0.4 * d, y0 + 0.4 * d), 0.5, &all, &|_| false)
+                .is_none()
+        );
     }
 
     #[test]
@@ -471,12 +485,12 @@ mod tests {
         let pp = PlanarPark::build(&park).expect("frame");
         let p = pp.projector.forward(x0 + 0.515 * d, y0 + 0.5 * d);
         // Polygon layer listed first (on top) still loses to a point.
-        let hit = pp.pick(p, 5.0, &[0, 1]).expect("hit");
+        let hit = pp.pick(p, 5.0, &[0, 1], &|_| false).expect("hit");
         assert_eq!(hit, FeatureRef { layer: 1, index: 1 });
         // Far from the points but inside the square: the square.
         let q = pp.projector.forward(x0 + 0.1 * d, y0 + 0.1 * d);
         assert_eq!(
-            pp.pick(q, 5.0, &[0, 1]),
+            pp.pick(q, 5.0, &[0, 1], &|_| false),
             Some(FeatureRef { layer: 0, index: 0 })
         );
     }

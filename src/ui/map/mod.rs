@@ -8,6 +8,7 @@
 pub mod camera;
 pub mod geometry;
 pub mod measure;
+pub mod overlay;
 pub mod paint;
 
 use eframe::egui::{self, Color32, CursorIcon, Key, Pos2, Rect, Sense, Stroke, StrokeKind, vec2};
@@ -138,7 +139,11 @@ pub fn show(
         (Some(p), false, Tool::Identify) => {
             let w = state.camera.to_world(rect, p);
             let tol = theme::PICK_TOLERANCE as f64 * state.camera.mpp;
-            session.planar.pick(w, tol, &session.visible_top_first())
+            session
+                .planar
+                .pick(w, tol, &session.visible_top_first(), &|f| {
+                    session.is_hidden(f)
+                })
         }
         _ => None,
     };
@@ -170,6 +175,9 @@ pub fn show(
 
     // Draw.
     paint::paint_layers(&painter, rect, &state.camera, session);
+    if let Some(o) = &session.studies.overlay {
+        overlay::paint(&painter, rect, &state.camera, &session.planar, o);
+    }
     if let Some(sel) = selection {
         paint::highlight(&painter, rect, &state.camera, session, sel, theme::SELECTED);
     }
@@ -227,16 +235,16 @@ fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Respo
         state.box_start = response.interact_pointer_pos();
     }
     if state.box_start.is_some() {
-        if response.drag_stopped() {
-            if let (Some(a), Some(b)) = (state.box_start.take(), response.interact_pointer_pos()) {
-                let r = Rect::from_two_pos(a, b);
-                if r.width() > 4.0 && r.height() > 4.0 {
-                    let p = state.camera.to_world(rect, r.left_bottom());
-                    let q = state.camera.to_world(rect, r.right_top());
-                    state
-                        .camera
-                        .fit(rect, [p[0], p[1], q[0], q[1]], 0.0, camera::MIN_MPP);
-                }
+        if response.drag_stopped()
+            && let (Some(a), Some(b)) = (state.box_start.take(), response.interact_pointer_pos())
+        {
+            let r = Rect::from_two_pos(a, b);
+            if r.width() > 4.0 && r.height() > 4.0 {
+                let p = state.camera.to_world(rect, r.left_bottom());
+                let q = state.camera.to_world(rect, r.right_top());
+                state
+                    .camera
+                    .fit(rect, [p[0], p[1], q[0], q[1]], 0.0, camera::MIN_MPP);
             }
         }
     } else if response.dragged_by(egui::PointerButton::Primary)

@@ -30,12 +30,16 @@ pub fn paint_layers(painter: &egui::Painter, rect: Rect, cam: &Camera, session: 
         let Some(layer) = session.planar.layers.get(li) else {
             continue;
         };
+        let hidden = session.hidden.get(li).filter(|v| !v.is_empty());
         let mut mesh = Mesh::default();
         let mut shapes = Vec::new();
         for idx in session.planar.in_box(li, vis) {
             let Some(Some(f)) = layer.features.get(idx as usize) else {
                 continue;
             };
+            if hidden.is_some_and(|h| h.get(idx as usize).copied().unwrap_or(false)) {
+                continue;
+            }
             let w = (f.bbox[2] - f.bbox[0]) / cam.mpp;
             let h = (f.bbox[3] - f.bbox[1]) / cam.mpp;
             if (!f.polygons.is_empty() || !f.lines.is_empty()) && w < 1.0 && h < 1.0 {

@@ -13,6 +13,7 @@ use crate::model::{FeatureRef, Lang, Meters, PropValue, lines_of, polygons_of};
 use crate::ui::command::Command;
 use crate::ui::i18n::{Msg, field_label};
 use crate::ui::session::Session;
+use crate::ui::studies::Focus;
 
 /// The inspector's own state: none.
 #[derive(Debug, Default)]
@@ -41,8 +42,6 @@ impl InspectorPanel {
         lang: Lang,
         cmds: &mut Vec<Command>,
     ) {
-        ui.heading(Msg::PanelInspector.text(lang));
-        ui.separator();
         let (Some(session), Some(f)) = (session, selection) else {
             ui.weak(Msg::NothingSelected.text(lang));
             return;
@@ -97,6 +96,8 @@ impl InspectorPanel {
                             }
                         }
                     });
+
+                service_section(ui, session, f, lang, cmds);
 
                 if !layer.fields.is_empty() {
                     ui.add_space(6.0);
@@ -160,5 +161,178 @@ impl InspectorPanel {
                     });
                 }
             });
+    }
+}
+
+/// What serves the selected enterprise (facilities covering it, nearest facility of
+/// each kind, routes and nearest stop), or what a selected facility or route serves.
+fn service_section(
+    ui: &mut egui::Ui,
+    s: &Session,
+    f: FeatureRef,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let Some(r) = s.studies.results.as_deref() else {
+        return;
+    };
+    let park = &s.park;
+    let metres = |d: f32| {
+        if d >= 1000.0 {
+            format!("{:.2} km", d / 1000.0)
+        } else {
+            format!("{d:.0} m")
+        }
+    };
+    if let Some(e) = park.enterprises.iter().position(|x| x.feature == f) {
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new(RichText::new(lang.pick("服务情况", "Served by")).strong())
+            .default_open(true)
+            .show(ui, |ui| {
+                let served = r.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                ui.label(match lang {
+                    Lang::Zh => format!("在 {} 处设施的服务圈内", served.len()),
+                    Lang::En => format!("Within the service circle of {} facilities", served.len()),
+                });
+                for &(fi, d) in served {
+                    if let Some(fac) = park.facilities.get(fi as usize)
+                        && ui
+                            .link(format!(
+                                "{}（{}）{}",
+                                fac.name,
+                                fac.kind.label(lang),
+                                metres(d)
+                            ))
+                            .clicked()
+                    {
+                        cmds.push(Command::Focus(Focus::Facility(fi)));
+                        cmds.push(Command::ShowPanel(
+                            crate::ui::command::PanelId::Analysis,
+                            true,
+                        ));
+                        cmds.push(Command::ZoomAround(
+                            fac.feature,
+                            r.settings.radius(fac.kind),
+                        ));
+                    }
+                }
+                ui.add_space(4.0);
+                ui.weak(lang.pick("各类最近设施", "Nearest facility of each kind"));
+                egui::Grid::new("nearest-kinds")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for &k in &r.nearest.kinds {
+                            let Some((fi, d)) = r.nearest.get(e, k) else {
+                                continue;
+                            };
+                            let Some(fac) = park.facilities.get(fi as usize) else {
+                                continue;
+                            };
+                            let inside = (d as f64) <= r.settings.radius(k);
+                            ui.label(k.label(lang));
+                            if ui.link(&fac.name).clicked() {
+                                cmds.push(Command::SelectAndZoom(fac.feature));
+                            }
+                            let t = RichText::new(metres(d));
+                            ui.label(if inside {
+                                t.color(crate::ui::theme::COVERED)
+                            } else {
+                                t.color(ui.visuals().warn_fg_color)
+                            })
+                            .on_hover_text(if inside {
+                                lang.pick("在服务半径内", "within the service radius")
+                            } else {
+                                lang.pick("超出服务半径", "beyond the service radius")
+                            });
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(4.0);
+                let routes: Vec<&str> = r
+                    .routes_of
+                    .get(e)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|&ri| park.routes.get(ri as usize).map(|x| x.name.as_str()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ui.label(format!(
+                    "{} ({}): {}",
+                    lang.pick("公交线路", "Bus routes"),
+                    metres(r.settings.catchment_m as f32),
+                    if routes.is_empty() {
+                        lang.pick("无", "none").to_string()
+                    } else {
+                        routes.join("、")
+                    }
+                ));
+                if let Some(index) = &s.index
+                    && let Some(xy) = index.enterprise_xy.get(e)
+                    && let Some((si, d)) = index.stops.nearest(*xy)
+                    && let Some(stop) = park.stops.get(si as usize)
+                {
+                    ui.horizontal(|ui| {
+                        ui.label(lang.pick("最近站点", "Nearest stop"));
+                        let route = stop.route.clone().unwrap_or_default();
+                        if ui.link(format!("{} {route}", stop.name)).clicked() {
+                            cmds.push(Command::SelectAndZoom(stop.feature));
+                        }
+                        ui.label(metres(d as f32));
+                    });
+                }
+            });
+    } else if let Some(fi) = park.facilities.iter().position(|x| x.feature == f) {
+        if let Some(fc) = r.coverage.facilities.get(fi) {
+            ui.add_space(6.0);
+            ui.label(format!(
+                "{} · {} {} · {}",
+                crate::ui::panels::analysis::covered_label(lang, fc.covered.len()),
+                lang.pick("职工", "employees"),
+                fc.employees,
+                match lang {
+                    Lang::Zh => format!("半径 {:.0} m", fc.radius_m),
+                    Lang::En => format!("radius {:.0} m", fc.radius_m),
+                }
+            ));
+            if ui
+                .button(lang.pick("查看服务圈", "Show service circle"))
+                .clicked()
+            {
+                cmds.push(Command::Focus(Focus::Facility(fi as u32)));
+                cmds.push(Command::ShowPanel(
+                    crate::ui::command::PanelId::Analysis,
+                    true,
+                ));
+                cmds.push(Command::ZoomAround(f, fc.radius_m));
+            }
+        }
+    } else {
+        let route = park.routes.iter().position(|x| x.feature == f).or_else(|| {
+            let stop = park.stops.iter().find(|x| x.feature == f)?;
+            let name = stop.route.as_deref()?;
+            park.routes
+                .iter()
+                .position(|x| x.name == name || x.id == name)
+        });
+        if let Some(ri) = route
+            && let Some(rt) = park.routes.get(ri)
+        {
+            ui.add_space(6.0);
+            if ui
+                .button(match lang {
+                    Lang::Zh => format!("查看线路 {} 的站点与覆盖", rt.name),
+                    Lang::En => format!("Show route {}: stops and catchment", rt.name),
+                })
+                .clicked()
+            {
+                cmds.push(Command::Focus(Focus::Route(ri as u32)));
+                cmds.push(Command::ShowPanel(
+                    crate::ui::command::PanelId::Analysis,
+                    true,
+                ));
+            }
+        }
     }
 }

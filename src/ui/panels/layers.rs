@@ -133,12 +133,18 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
                             cmds.push(Command::Layer(li, LayerChange::Style(i)));
                         }
                     }
-                });
+                })
+                .response
+                .accessible_name(Msg::Style.text(lang));
             ui.end_row();
 
             ui.label(Msg::Labels.text(lang));
             let mut labels = d.labels;
-            if ui.checkbox(&mut labels, "").changed() {
+            if ui
+                .checkbox(&mut labels, "")
+                .accessible_name(Msg::Labels.text(lang))
+                .changed()
+            {
                 cmds.push(Command::Layer(li, LayerChange::Labels(labels)));
             }
             ui.end_row();

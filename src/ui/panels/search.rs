@@ -27,15 +27,16 @@ pub struct Hit {
     pub detail: String,
 }
 
-/// Finds records whose name (or id) contains `query`, case-insensitively. Names that
-/// start with the query come first, then shorter names. Returns at most `limit` hits
+/// Finds records whose name (or id) contains `query`, case-insensitively. Results are
+/// grouped by kind (enterprises, facilities, projects, stops, routes, parcels); within
+/// a kind, names that start with the query come first, then shorter names. Returns at most `limit` hits
 /// and whether more matched.
 pub fn find(park: &Park, query: &str, lang: Lang, limit: usize) -> (Vec<Hit>, bool) {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return (Vec::new(), false);
     }
-    let mut hits: Vec<(u8, usize, Hit)> = Vec::new();
+    let mut hits: Vec<(u8, u8, usize, Hit)> = Vec::new();
     let mut consider = |name: &str, id: &str, f: FeatureRef, role: Role, detail: String| {
         let n = name.to_lowercase();
         let rank = if n.starts_with(&q) {
@@ -48,6 +49,7 @@ pub fn find(park: &Park, query: &str, lang: Lang, limit: usize) -> (Vec<Hit>, bo
             return;
         };
         hits.push((
+            role_order(role),
             rank,
             name.chars().count(),
             Hit {
@@ -102,9 +104,22 @@ pub fn find(park: &Park, query: &str, lang: Lang, limit: usize) -> (Vec<Hit>, bo
         );
         consider(&p.id, &p.id, p.feature, Role::Parcels, detail);
     }
-    hits.sort_by(|a, b| (a.0, a.1, &a.2.name).cmp(&(b.0, b.1, &b.2.name)));
+    hits.sort_by(|a, b| (a.0, a.1, a.2, &a.3.name).cmp(&(b.0, b.1, b.2, &b.3.name)));
     let more = hits.len() > limit;
-    (hits.into_iter().take(limit).map(|h| h.2).collect(), more)
+    (hits.into_iter().take(limit).map(|h| h.3).collect(), more)
+}
+
+/// The order of kinds in the result list.
+fn role_order(role: Role) -> u8 {
+    match role {
+        Role::Enterprises => 0,
+        Role::Facilities => 1,
+        Role::Projects => 2,
+        Role::BusStops => 3,
+        Role::BusRoutes => 4,
+        Role::Parcels => 5,
+        _ => 6,
+    }
 }
 
 /// The search panel's own state.

@@ -147,7 +147,9 @@ impl TablePanel {
                     for &l in &session.order {
                         ui.selectable_value(&mut self.layer, Some(l), &session.park.layers[l].name);
                     }
-                });
+                })
+                .response
+                .accessible_name(Msg::ChooseLayer.text(lang));
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
                     .hint_text(Msg::FilterHint.text(lang))
