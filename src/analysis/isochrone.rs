@@ -42,7 +42,7 @@ impl IsochroneSpec {
             .trim()
             .parse()
             .map_err(|_| format!("\"{s}\": minutes must be a number (e.g. walk:15)"))?;
-        if !(minutes > 0.0 && minutes <= 240.0) {
+        if minutes.is_nan() || minutes <= 0.0 || minutes > 240.0 {
             return Err(format!("\"{s}\": minutes must be between 0 and 240"));
         }
         Ok(IsochroneSpec { mode, minutes })
