@@ -17,6 +17,7 @@ pub mod import;
 pub mod model;
 pub mod network;
 pub mod render;
+pub mod save;
 pub mod spatial;
 
 #[cfg(feature = "gui")]
