@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod crs;
 pub mod export;
+pub mod gcj02;
 pub mod import;
 pub mod model;
 pub mod network;

@@ -20,6 +20,8 @@ pub struct CoordContext<'a> {
     pub decision: &'a CrsDecision,
     /// The converter for that CRS.
     pub projector: &'a Projector,
+    /// Correct GCJ-02 (Gaode/AMap) lon/lat to WGS84 after conversion.
+    pub gcj02: bool,
 }
 
 /// A geometry ready for the model, with its z values and the repairs made.
@@ -64,6 +66,11 @@ impl Walker<'_> {
                     .projector
                     .to_lon_lat(a, b)
                     .map_err(|e| format!("{}: ({x}, {y}) cannot be converted: {e}", at()))?;
+                let (lon, lat) = if self.ctx.gcj02 && lon.is_finite() && lat.is_finite() {
+                    crate::gcj02::gcj02_to_wgs84(lon, lat)
+                } else {
+                    (lon, lat)
+                };
                 if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
                     return Err(format!(
                         "{}: ({x}, {y}) is out of range{}",
@@ -377,6 +384,7 @@ mod tests {
             &CoordContext {
                 decision: &d,
                 projector: &p,
+                gcj02: false,
             },
         )
     }

@@ -90,6 +90,9 @@ pub struct LayerOptions {
     pub fields: Option<FieldMap>,
     /// The CRS to read the coordinates in.
     pub crs: Option<Crs>,
+    /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap, Tencent): correct them
+    /// to WGS84.
+    pub gcj02: bool,
 }
 
 /// Progress of a load, shared between the loading thread and whoever watches it.
@@ -371,6 +374,7 @@ pub fn read_layer_bytes(
     let ctx = LayerContext {
         file,
         layer_crs_raw: crs_raw.as_deref(),
+        gcj02: opts.gcj02,
         decision: decision.as_ref().filter(|_| projector.is_some()),
         projector: projector.as_ref(),
     };
@@ -643,6 +647,8 @@ struct LayerContext<'a> {
     file: &'a str,
     /// The `crs` member the layer's decision was made from (not re-applied per feature).
     layer_crs_raw: Option<&'a str>,
+    /// Correct GCJ-02 lon/lat to WGS84.
+    gcj02: bool,
     decision: Option<&'a CrsDecision>,
     projector: Option<&'a Projector>,
 }
@@ -874,6 +880,7 @@ fn convert_with_own_crs(
                 &geometry::CoordContext {
                     decision: &decision,
                     projector: &projector,
+                    gcj02: ctx.gcj02,
                 },
             )
             .map(Some);
@@ -885,6 +892,7 @@ fn convert_with_own_crs(
             &geometry::CoordContext {
                 decision,
                 projector,
+                gcj02: ctx.gcj02,
             },
         )
         .map(Some),
@@ -1056,6 +1064,7 @@ fn plan_manifest(
                     Some(fields)
                 },
                 crs,
+                gcj02: l.gcj02,
             },
         });
     }
