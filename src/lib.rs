@@ -15,6 +15,7 @@ pub mod crs;
 pub mod export;
 pub mod import;
 pub mod model;
+pub mod network;
 pub mod render;
 pub mod spatial;
 

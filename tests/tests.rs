@@ -1,4 +1,6 @@
 //! Integration tests, one binary (links once on 2 cores). Each submodule owns one area.
 
+mod analysis;
 mod common;
 mod import;
+mod network;

@@ -172,9 +172,14 @@ impl Walker<'_> {
     }
 
     fn polygon(&mut self, t: &CoordTree, what: &str) -> Result<Polygon<f64>, String> {
-        let rings = self.lists(t, what)?;
+        let name = if what.is_empty() {
+            "Polygon"
+        } else {
+            what.trim_end_matches(", ")
+        };
+        let rings = self.lists(t, name)?;
         if rings.is_empty() {
-            return Err(format!("{what}: empty polygon"));
+            return Err(format!("{name}: empty polygon"));
         }
         let exterior = self.ring(&rings[0], &format!("{what}ring 1"), true)?;
         let mut holes = Vec::new();
@@ -193,7 +198,7 @@ impl Walker<'_> {
         Ok(Polygon::new(exterior, holes))
     }
 
-    fn geometry(&mut self, g: &RawGeometry, depth: usize) -> Result<Geometry<f64>, String> {
+    fn geometry(&mut self, g: &RawGeometry) -> Result<Geometry<f64>, String> {
         let type_name = g.type_name.as_deref().unwrap_or("");
         if type_name == "GeometryCollection" {
             let Some(members) = &g.geometries else {
@@ -204,7 +209,7 @@ impl Walker<'_> {
                 match m {
                     GeomField::Geom(raw) => {
                         let z_len = self.z.len();
-                        match self.geometry(raw, depth + 1) {
+                        match self.geometry(raw) {
                             Ok(geom) => out.push(geom),
                             Err(e) => {
                                 self.z.truncate(z_len);
@@ -304,7 +309,7 @@ pub fn convert(raw: &RawGeometry, ctx: &CoordContext<'_>) -> Result<Converted, S
         any_z: false,
         repairs: Vec::new(),
     };
-    let geometry = w.geometry(raw, 0)?;
+    let geometry = w.geometry(raw)?;
     Ok(Converted {
         geometry,
         z: if w.any_z { Some(w.z) } else { None },

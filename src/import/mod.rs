@@ -248,6 +248,14 @@ pub fn read_layer_bytes(
         });
     }
     let top = json::parse_top_level(text).map_err(|e| json_error(e, 0))?;
+    if let Some(what) = top.not_object {
+        return Err(ImportError::NotGeoJson {
+            file: file.to_string(),
+            message: format!(
+                "the file holds {what}, not a GeoJSON object (FeatureCollection, Feature or Geometry)"
+            ),
+        });
+    }
 
     // The features, raw, however the root was written.
     let type_name = top.type_name.clone().unwrap_or_default();
@@ -317,7 +325,7 @@ pub fn read_layer_bytes(
                 _ => None,
             })
         });
-    let declared: Option<Result<Crs, String>> = match crs_raw {
+    let declared: Option<Result<Crs, String>> = match crs_raw.clone() {
         None => None,
         Some(raw) => match json::crs_member_name(&raw) {
             Ok(None) => None,
@@ -337,10 +345,10 @@ pub fn read_layer_bytes(
             if sample.len() >= SAMPLE {
                 break;
             }
-            if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(raw.get()) {
-                if let Some(GeomField::Geom(g)) = &f.geometry {
-                    geometry::sample_positions(g, &mut sample, SAMPLE);
-                }
+            if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(raw.get())
+                && let Some(GeomField::Geom(g)) = &f.geometry
+            {
+                geometry::sample_positions(g, &mut sample, SAMPLE);
             }
         }
     }
@@ -362,6 +370,7 @@ pub fn read_layer_bytes(
     };
     let ctx = LayerContext {
         file,
+        layer_crs_raw: crs_raw.as_deref(),
         decision: decision.as_ref().filter(|_| projector.is_some()),
         projector: projector.as_ref(),
     };
@@ -553,30 +562,40 @@ fn decide_crs(
         Some(Ok(crs)) => {
             // Check the declaration against the numbers.
             let degrees = sniffed.as_ref().is_some_and(|d| d.crs.is_geographic());
-            if crs.is_geographic() != degrees && !sample.is_empty() {
-                if let Some(s) = sniffed {
-                    problems.push(Problem::file_level(
-                        file,
-                        Severity::Warning,
-                        format!(
-                            "the crs member says {} but the coordinates look like {}",
-                            crs.code(),
-                            s.crs.describe()
-                        ),
-                        format!("read them as {} ({})", s.crs.code(), s.reason),
-                    ));
-                    return Some(s);
-                }
+            if crs.is_geographic() != degrees
+                && !sample.is_empty()
+                && let Some(s) = sniffed
+            {
+                problems.push(Problem::file_level(
+                    file,
+                    Severity::Warning,
+                    format!(
+                        "the crs member says {} but the coordinates look like {}",
+                        crs.code(),
+                        s.crs.describe()
+                    ),
+                    format!("read them as {} ({})", s.crs.code(), s.reason),
+                ));
+                return Some(s);
             }
             Some(with_axes(crs, format!("crs member {}", crs.code()), false))
         }
         Some(Err(e)) => match sniffed {
-            Some(s) => {
+            Some(mut s) => {
+                s.reason = if s.crs.is_geographic() && !s.guessed {
+                    format!(
+                        "crs member not usable ({e}); the coordinates are lon/lat degrees: read as {}",
+                        s.crs.code()
+                    )
+                } else {
+                    format!("crs member not usable ({e}); {}", s.reason)
+                };
+                s.guessed = true;
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
                     format!("crs member not used: {e}"),
-                    format!("read the coordinates as {} ({})", s.crs.code(), s.reason),
+                    format!("read the coordinates as {}", s.crs.code()),
                 ));
                 Some(s)
             }
@@ -622,6 +641,8 @@ fn decide_crs(
 /// What every feature of a layer shares while being parsed.
 struct LayerContext<'a> {
     file: &'a str,
+    /// The `crs` member the layer's decision was made from (not re-applied per feature).
+    layer_crs_raw: Option<&'a str>,
     decision: Option<&'a CrsDecision>,
     projector: Option<&'a Projector>,
 }
@@ -827,34 +848,35 @@ fn convert_with_own_crs(
     feature_crs: Option<&str>,
     ctx: &LayerContext<'_>,
 ) -> Result<Option<geometry::Converted>, String> {
-    let own = feature_crs.or(raw.crs.as_deref());
-    if let Some(own) = own {
-        if let Ok(Some(name)) = json::crs_member_name(own) {
-            let crs =
-                Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
-            if ctx.decision.map(|d| d.crs) != Some(crs) {
-                let mut sample = Vec::new();
-                geometry::sample_positions(raw, &mut sample, SAMPLE);
-                let n = sample
-                    .iter()
-                    .filter(|(x, y)| crs.looks_swapped(*x, *y))
-                    .count();
-                let decision = CrsDecision {
-                    crs,
-                    axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
-                    reason: format!("the feature's own crs member {}", crs.code()),
-                    guessed: false,
-                };
-                let projector = crs.projector().map_err(|e| e.to_string())?;
-                return geometry::convert(
-                    raw,
-                    &geometry::CoordContext {
-                        decision: &decision,
-                        projector: &projector,
-                    },
-                )
-                .map(Some);
-            }
+    let own = feature_crs
+        .or(raw.crs.as_deref())
+        .filter(|c| Some(*c) != ctx.layer_crs_raw);
+    if let Some(own) = own
+        && let Ok(Some(name)) = json::crs_member_name(own)
+    {
+        let crs = Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
+        if ctx.decision.map(|d| d.crs) != Some(crs) {
+            let mut sample = Vec::new();
+            geometry::sample_positions(raw, &mut sample, SAMPLE);
+            let n = sample
+                .iter()
+                .filter(|(x, y)| crs.looks_swapped(*x, *y))
+                .count();
+            let decision = CrsDecision {
+                crs,
+                axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
+                reason: format!("the feature's own crs member {}", crs.code()),
+                guessed: false,
+            };
+            let projector = crs.projector().map_err(|e| e.to_string())?;
+            return geometry::convert(
+                raw,
+                &geometry::CoordContext {
+                    decision: &decision,
+                    projector: &projector,
+                },
+            )
+            .map(Some);
         }
     }
     match (ctx.decision, ctx.projector) {

@@ -1,0 +1,122 @@
+//! Small constructors for records, so examples, doc-tests, tests and benches can build
+//! a hand-checkable park in code. They fill only what analysis reads; layers stay
+//! empty (parcel polygons are kept in a layer so `Park::geometry` finds them).
+
+use geo::{Geometry, LineString, MultiLineString, Point, Polygon};
+
+use crate::model::{
+    ApprovalStatus, BusRoute, BusStop, Enterprise, Facility, FacilityKind, FeatureRef, Layer,
+    LifecycleStage, Parcel, Park, Project, Role, SquareMeters,
+};
+
+/// An enterprise at a lon/lat point.
+pub fn enterprise(id: &str, lon: f64, lat: f64, employees: Option<u32>) -> Enterprise {
+    Enterprise {
+        feature: FeatureRef { layer: 0, index: 0 },
+        id: id.to_string(),
+        name: format!("企业{id}"),
+        industry: None,
+        employees,
+        output_value: None,
+        location: Some(Point::new(lon, lat)),
+    }
+}
+
+/// A facility of a kind at a lon/lat point.
+pub fn facility(id: &str, kind: FacilityKind, lon: f64, lat: f64) -> Facility {
+    Facility {
+        feature: FeatureRef { layer: 0, index: 0 },
+        id: id.to_string(),
+        name: format!("{}{id}", kind.label(crate::model::Lang::Zh)),
+        kind,
+        location: Some(Point::new(lon, lat)),
+    }
+}
+
+/// A bus route along lon/lat vertices.
+pub fn route(id: &str, name: &str, lon_lat: &[(f64, f64)]) -> BusRoute {
+    BusRoute {
+        feature: FeatureRef { layer: 0, index: 0 },
+        id: id.to_string(),
+        name: name.to_string(),
+        line: MultiLineString(vec![LineString::from(lon_lat.to_vec())]),
+    }
+}
+
+/// A stop of a route (by route name) with its sequence number.
+pub fn stop(id: &str, route: &str, seq: u32, lon: f64, lat: f64) -> BusStop {
+    BusStop {
+        feature: FeatureRef { layer: 0, index: 0 },
+        id: id.to_string(),
+        name: format!("站{id}"),
+        route: Some(route.to_string()),
+        seq: Some(seq),
+        location: Some(Point::new(lon, lat)),
+    }
+}
+
+/// A project at a lon/lat point.
+pub fn project(
+    id: &str,
+    stage: Option<LifecycleStage>,
+    investment_yi: Option<f64>,
+    secretary: Option<&str>,
+    parcel_id: Option<&str>,
+    lon: f64,
+    lat: f64,
+) -> Project {
+    Project {
+        feature: FeatureRef { layer: 0, index: 0 },
+        id: id.to_string(),
+        name: format!("项目{id}"),
+        investor: None,
+        investment_yi,
+        phase: None,
+        stage,
+        secretary: secretary.map(str::to_string),
+        dates: Default::default(),
+        parcel_id: parcel_id.map(str::to_string),
+        location: Some(Point::new(lon, lat)),
+    }
+}
+
+/// Adds a parcel with a lon/lat polygon to a park: the polygon goes into a parcels
+/// layer (created on first use) and the record gets its geodesic area.
+pub fn add_parcel(
+    park: &mut Park,
+    id: &str,
+    land_use: Option<&str>,
+    status: ApprovalStatus,
+    ring: &[(f64, f64)],
+) {
+    use geo::GeodesicArea;
+    let li = match park.layers.iter().position(|l| l.role == Role::Parcels) {
+        Some(i) => i,
+        None => {
+            park.layers.push(Layer {
+                name: "地块".into(),
+                role: Role::Parcels,
+                ..Layer::default()
+            });
+            park.layers.len() - 1
+        }
+    };
+    let poly = Polygon::new(LineString::from(ring.to_vec()), vec![]);
+    let area = SquareMeters(poly.geodesic_area_unsigned());
+    let layer = &mut park.layers[li];
+    layer.geometries.push(Some(Geometry::Polygon(poly)));
+    layer.ids.push(None);
+    let index = (layer.geometries.len() - 1) as u32;
+    park.parcels.push(Parcel {
+        feature: FeatureRef {
+            layer: li as u32,
+            index,
+        },
+        id: id.to_string(),
+        land_use: land_use.map(str::to_string),
+        status,
+        area,
+        declared_area: None,
+        project_id: None,
+    });
+}

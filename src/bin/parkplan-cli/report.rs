@@ -1,0 +1,1230 @@
+//! `parkplan-cli report`: loads a park, builds its spatial index, runs every analysis
+//! and prints readable Chinese tables, JSON (`--json`) or CSV files (`--csv DIR`).
+//! The analysis lives in the library; this file only turns results into text.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use parkplan::analysis::{self, AnalysisSettings, AreaSettings, ParkAnalysis, SiteMatch};
+use parkplan::crs::FrameKind;
+use parkplan::import;
+use parkplan::model::{Lang, Park};
+use parkplan::spatial::{ParkIndex, frame_for};
+use serde::Serialize;
+
+/// What `report` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ReportArgs {
+    /// Files, folders or manifests.
+    pub paths: Vec<PathBuf>,
+    /// Print JSON.
+    pub json: bool,
+    /// Write CSV files into this folder.
+    pub csv: Option<PathBuf>,
+    /// `KIND=METRES` settings.
+    pub radius: Vec<String>,
+    /// Catchment radius of bus stops.
+    pub catchment: Option<String>,
+    /// Metric frame family.
+    pub frame: FrameKind,
+    /// Vertices per circle.
+    pub segments: usize,
+    /// Time each phase (analyses one after another) and print the times on stderr.
+    pub timings: bool,
+}
+
+/// Parses `--frame`.
+pub fn parse_frame(s: &str) -> Result<FrameKind, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "utm" => Ok(FrameKind::Utm),
+        "gk" | "gauss-kruger" | "gauss_kruger" | "cgcs2000" => Ok(FrameKind::GaussKruger3),
+        "local" | "tm" => Ok(FrameKind::Local),
+        other => Err(format!("unknown frame \"{other}\" (utm, gk or local)")),
+    }
+}
+
+/// Runs the report. Exit 0 when something loaded, 2 when nothing could be.
+pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let mut settings = AnalysisSettings {
+        frame: args.frame,
+        ..AnalysisSettings::default()
+    };
+    for spec in &args.radius {
+        settings.set_radius(spec).context("--radius")?;
+    }
+    if let Some(c) = &args.catchment {
+        settings.catchment_m = analysis::parse_metres(c).context("--catchment")?;
+    }
+    let area = AreaSettings {
+        segments: args.segments.clamp(8, 1024),
+    };
+    let mut timer = Timer::new(args.timings);
+    let loaded = import::load_paths(&args.paths, None)?;
+    timer.lap("load");
+    if loaded.park.layers.is_empty() {
+        eprintln!("parkplan-cli: nothing could be loaded:");
+        for p in &loaded.report.problems {
+            eprintln!("  {}: {}", p.file, p.message);
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let park = &loaded.park;
+    let frame = frame_for(park, settings.frame);
+    let index = ParkIndex::build(park, frame)?;
+    timer.lap("index");
+    let result = if args.timings {
+        sequential(park, &index, &settings, &area, &mut timer)
+    } else {
+        let r = analysis::analyse_with(park, &index, &settings, &area);
+        timer.lap("analyse");
+        r
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let j = json_report(park, &result, timer.enabled.then(|| timer.laps.clone()));
+        serde_json::to_writer(&mut out, &j)?;
+        writeln!(out)?;
+    } else if args.csv.is_none() {
+        print_tables(&mut out, park, &result)?;
+    }
+    if let Some(dir) = &args.csv {
+        let files = write_csv(dir, park, &result)?;
+        if !args.json {
+            writeln!(out, "CSV (UTF-8 with BOM) written to {}:", dir.display())?;
+            for f in files {
+                writeln!(out, "  {f}")?;
+            }
+        }
+    }
+    out.flush()?;
+    timer.lap("output");
+    timer.print();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the analyses one after another, timing each.
+fn sequential(
+    park: &Park,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    area: &AreaSettings,
+    t: &mut Timer,
+) -> ParkAnalysis {
+    let coverage = analysis::service_coverage(park, index, settings);
+    t.lap("coverage");
+    let nearest = analysis::nearest_facilities(park, index);
+    t.lap("nearest");
+    let areas = analysis::service_areas(park, index, settings, area);
+    t.lap("areas");
+    let routes = analysis::route_catchments(park, index, settings.catchment_m);
+    t.lap("routes");
+    if let Some(kw6) = park.routes.iter().position(|r| r.name == "KW6") {
+        // The KW6 catchment alone, as the peer benchmark times it.
+        let _ = analysis::route_stats(park, index, kw6, settings.catchment_m);
+        t.lap("kw6_route");
+    }
+    let land = analysis::land_statistics(park);
+    let projects = analysis::project_statistics(park);
+    let sites = analysis::project_sites(park, index);
+    t.lap("land_projects");
+    ParkAnalysis {
+        method: analysis::method(index.frame()),
+        settings: settings.clone(),
+        coverage,
+        nearest,
+        areas,
+        routes,
+        land,
+        projects,
+        sites,
+    }
+}
+
+struct Timer {
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+    laps: Vec<(String, f64)>,
+}
+
+impl Timer {
+    fn new(enabled: bool) -> Timer {
+        let now = Instant::now();
+        Timer {
+            enabled,
+            start: now,
+            last: now,
+            laps: Vec::new(),
+        }
+    }
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.laps
+            .push((name.to_string(), (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+    fn print(&self) {
+        if !self.enabled {
+            return;
+        }
+        for (k, v) in &self.laps {
+            eprintln!("parkplan task={k} seconds={v:.6}");
+        }
+        eprintln!(
+            "parkplan task=total seconds={:.6}",
+            (Instant::now() - self.start).as_secs_f64()
+        );
+        if let Some(kb) = peak_rss_kb() {
+            eprintln!("parkplan task=rss_peak rss_peak_mb={}", kb / 1024);
+        }
+    }
+}
+
+/// Peak resident memory of this process (Linux), kB.
+fn peak_rss_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+// ------------------------------------------------------------------ JSON
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    method: &'a str,
+    park: &'a str,
+    settings: &'a AnalysisSettings,
+    totals: JsonTotals,
+    facilities: Vec<JsonFacility<'a>>,
+    coverage_by_kind: Vec<JsonKind>,
+    uncovered: BTreeMap<&'static str, Vec<&'a str>>,
+    coverage_all_kinds: JsonAllKinds,
+    park_area: Option<JsonParkArea<'a>>,
+    routes: Vec<JsonRoute<'a>>,
+    enterprises_beyond_all_routes: Vec<&'a str>,
+    land: JsonLand,
+    projects: JsonProjects<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings_s: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Serialize)]
+struct JsonTotals {
+    enterprises: usize,
+    located_enterprises: usize,
+    facilities: usize,
+    facility_enterprise_pairs: usize,
+    routes: usize,
+    stops: usize,
+    parcels: usize,
+    projects: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFacility<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    radius_m: f64,
+    enterprises: Vec<&'a str>,
+    employees: u64,
+}
+
+#[derive(Serialize)]
+struct JsonKind {
+    kind: &'static str,
+    label: &'static str,
+    radius_m: f64,
+    facilities: usize,
+    covered_enterprises: usize,
+    covered_employees: u64,
+    uncovered_enterprises: usize,
+    union_km2: f64,
+    covered_in_park_km2: f64,
+    share_of_park: f64,
+}
+
+#[derive(Serialize)]
+struct JsonAllKinds {
+    circles: usize,
+    union_km2: f64,
+    covered_in_park_km2: f64,
+    share_of_park: f64,
+}
+
+#[derive(Serialize)]
+struct JsonParkArea<'a> {
+    definition: &'a str,
+    km2: f64,
+}
+
+#[derive(Serialize)]
+struct JsonRoute<'a> {
+    id: &'a str,
+    name: &'a str,
+    length_m: f64,
+    stops: usize,
+    mean_stop_spacing_m: Option<f64>,
+    min_stop_spacing_m: Option<f64>,
+    max_stop_spacing_m: Option<f64>,
+    catchment_m: f64,
+    enterprises: Vec<&'a str>,
+    employees: u64,
+    share_of_enterprises: f64,
+}
+
+#[derive(Serialize)]
+struct JsonTally {
+    parcels: usize,
+    area_mu: f64,
+    area_ha: f64,
+}
+
+#[derive(Serialize)]
+struct JsonLand {
+    parcels: usize,
+    area_mu: f64,
+    area_ha: f64,
+    area_method: &'static str,
+    declared_area_mu: f64,
+    parcels_declaring_area: usize,
+    by_status: BTreeMap<&'static str, JsonTally>,
+    by_land_use: BTreeMap<String, JsonTally>,
+}
+
+#[derive(Serialize)]
+struct JsonStage<'a> {
+    stage: &'static str,
+    projects: Vec<&'a str>,
+    investment_yi: f64,
+    secretaries: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonSite<'a> {
+    project: &'a str,
+    parcel: Option<&'a str>,
+    located_parcel: Option<&'a str>,
+    how: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonProjects<'a> {
+    by_stage: Vec<JsonStage<'a>>,
+    sites: Vec<JsonSite<'a>>,
+    mismatches: usize,
+}
+
+fn tally(t: &analysis::AreaTally) -> JsonTally {
+    JsonTally {
+        parcels: t.parcels,
+        area_mu: round(t.mu(), 2),
+        area_ha: round(t.ha(), 4),
+    }
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+fn site_word(h: SiteMatch) -> &'static str {
+    match h {
+        SiteMatch::Declared => "declared",
+        SiteMatch::Located => "located",
+        SiteMatch::Mismatch => "mismatch",
+        SiteMatch::UnknownDeclared => "unknown_declared_parcel",
+        SiteMatch::None => "none",
+    }
+}
+
+fn site_word_zh(h: SiteMatch) -> &'static str {
+    match h {
+        SiteMatch::Declared => "按地块编号",
+        SiteMatch::Located => "按位置",
+        SiteMatch::Mismatch => "不一致",
+        SiteMatch::UnknownDeclared => "编号不存在",
+        SiteMatch::None => "无地块",
+    }
+}
+
+fn json_report<'a>(
+    park: &'a Park,
+    r: &'a ParkAnalysis,
+    timings: Option<Vec<(String, f64)>>,
+) -> JsonReport<'a> {
+    let eid = |i: u32| park.enterprises[i as usize].id.as_str();
+    let facilities = r
+        .coverage
+        .facilities
+        .iter()
+        .map(|fc| {
+            let f = &park.facilities[fc.facility as usize];
+            let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
+            idx.sort_unstable();
+            JsonFacility {
+                id: &f.id,
+                name: &f.name,
+                kind: f.kind.code(),
+                radius_m: fc.radius_m,
+                enterprises: idx.into_iter().map(eid).collect(),
+                employees: fc.employees,
+            }
+        })
+        .collect();
+    let coverage_by_kind = r
+        .coverage
+        .kinds
+        .iter()
+        .map(|k| {
+            let a = r.areas.kinds.iter().find(|a| a.kind == k.kind);
+            JsonKind {
+                kind: k.kind.code(),
+                label: k.kind.label(Lang::Zh),
+                radius_m: k.radius_m,
+                facilities: k.facilities.len(),
+                covered_enterprises: k.covered_enterprises,
+                covered_employees: k.covered_employees,
+                uncovered_enterprises: k.uncovered.len(),
+                union_km2: a.map_or(0.0, |a| a.union_km2),
+                covered_in_park_km2: a.map_or(0.0, |a| a.covered_in_park_km2),
+                share_of_park: a.map_or(0.0, |a| a.share_of_park),
+            }
+        })
+        .collect();
+    let uncovered = r
+        .coverage
+        .kinds
+        .iter()
+        .map(|k| (k.kind.code(), k.uncovered.iter().map(|&e| eid(e)).collect()))
+        .collect();
+    let routes = r
+        .routes
+        .routes
+        .iter()
+        .map(|rs| {
+            let route = &park.routes[rs.route as usize];
+            JsonRoute {
+                id: &route.id,
+                name: &route.name,
+                length_m: round(rs.length_m, 3),
+                stops: rs.stops.len(),
+                mean_stop_spacing_m: rs.spacing.map(|s| round(s.mean_m, 2)),
+                min_stop_spacing_m: rs.spacing.map(|s| round(s.min_m, 2)),
+                max_stop_spacing_m: rs.spacing.map(|s| round(s.max_m, 2)),
+                catchment_m: rs.catchment_m,
+                enterprises: rs.enterprises.iter().map(|&e| eid(e)).collect(),
+                employees: rs.employees,
+                share_of_enterprises: rs.share_of_enterprises,
+            }
+        })
+        .collect();
+    let land = JsonLand {
+        parcels: r.land.total.parcels,
+        area_mu: round(r.land.total.mu(), 2),
+        area_ha: round(r.land.total.ha(), 4),
+        area_method: "geodesic area of each parcel's geometry (WGS84, Karney)",
+        declared_area_mu: round(r.land.declared_mu.0, 2),
+        parcels_declaring_area: r.land.declared_mu.1,
+        by_status: r
+            .land
+            .by_status
+            .iter()
+            .map(|(s, t)| (s.code(), tally(t)))
+            .collect(),
+        by_land_use: r
+            .land
+            .by_land_use
+            .iter()
+            .map(|(u, t)| (u.clone().unwrap_or_else(|| "unknown".into()), tally(t)))
+            .collect(),
+    };
+    let pid = |i: u32| park.parcels[i as usize].id.as_str();
+    let projects = JsonProjects {
+        by_stage: r
+            .projects
+            .iter()
+            .map(|s| JsonStage {
+                stage: s.stage.map_or("unknown", |x| x.code()),
+                projects: s
+                    .projects
+                    .iter()
+                    .map(|&p| park.projects[p as usize].id.as_str())
+                    .collect(),
+                investment_yi: round(s.investment_yi, 4),
+                secretaries: &s.secretaries,
+            })
+            .collect(),
+        sites: r
+            .sites
+            .iter()
+            .map(|s| JsonSite {
+                project: &park.projects[s.project as usize].id,
+                parcel: s.parcel.map(pid),
+                located_parcel: s.located.map(pid),
+                how: site_word(s.how),
+            })
+            .collect(),
+        mismatches: r
+            .sites
+            .iter()
+            .filter(|s| matches!(s.how, SiteMatch::Mismatch | SiteMatch::UnknownDeclared))
+            .count(),
+    };
+    JsonReport {
+        method: &r.method,
+        park: &park.name,
+        settings: &r.settings,
+        totals: JsonTotals {
+            enterprises: park.enterprises.len(),
+            located_enterprises: r.coverage.located_enterprises,
+            facilities: park.facilities.len(),
+            facility_enterprise_pairs: r.coverage.pairs(),
+            routes: park.routes.len(),
+            stops: park.stops.len(),
+            parcels: park.parcels.len(),
+            projects: park.projects.len(),
+        },
+        facilities,
+        coverage_by_kind,
+        uncovered,
+        coverage_all_kinds: JsonAllKinds {
+            circles: r.areas.all.circles,
+            union_km2: r.areas.all.union_km2,
+            covered_in_park_km2: r.areas.all.covered_in_park_km2,
+            share_of_park: r.areas.all.share_of_park,
+        },
+        park_area: r.areas.park.as_ref().map(|p| JsonParkArea {
+            definition: &p.definition,
+            km2: p.km2,
+        }),
+        routes,
+        enterprises_beyond_all_routes: r.routes.beyond_all.iter().map(|&e| eid(e)).collect(),
+        land,
+        projects,
+        timings_s: timings.map(|t| t.into_iter().collect()),
+    }
+}
+
+// ------------------------------------------------------------------ tables
+
+/// Display width of text in a terminal: East Asian wide and fullwidth characters take
+/// two columns.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    if u == 0 || c.is_control() {
+        return 0;
+    }
+    let wide = matches!(u,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+/// A table of text cells, printed with columns aligned by display width; numeric
+/// columns are right-aligned.
+struct Table {
+    title: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    right: Vec<bool>,
+}
+
+impl Table {
+    fn new(title: &str, header: &[&str], right: &[bool]) -> Table {
+        Table {
+            title: title.to_string(),
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+            right: right.to_vec(),
+        }
+    }
+    fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+    fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(out)?;
+        writeln!(out, "{}", self.title)?;
+        let n = self.header.len();
+        let mut w = vec![0; n];
+        for r in std::iter::once(&self.header).chain(&self.rows) {
+            for (i, c) in r.iter().enumerate().take(n) {
+                w[i] = w[i].max(display_width(c));
+            }
+        }
+        let line = |out: &mut dyn Write, r: &[String]| -> std::io::Result<()> {
+            let mut s = String::new();
+            for (i, c) in r.iter().enumerate().take(n) {
+                let pad = w[i].saturating_sub(display_width(c));
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                if self.right.get(i).copied().unwrap_or(false) {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(c);
+                } else {
+                    s.push_str(c);
+                    if i + 1 < n {
+                        s.push_str(&" ".repeat(pad));
+                    }
+                }
+            }
+            writeln!(out, "{}", s.trim_end())
+        };
+        line(out, &self.header)?;
+        let total: usize = w.iter().sum::<usize>() + 2 * n.saturating_sub(1);
+        writeln!(out, "{}", "─".repeat(total))?;
+        for r in &self.rows {
+            line(out, r)?;
+        }
+        Ok(())
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn ids_preview(ids: impl Iterator<Item = String>, total: usize, max: usize) -> String {
+    let shown: Vec<String> = ids.take(max).collect();
+    if total > max {
+        format!("{} … (共 {} 个)", shown.join(", "), total)
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn print_tables(out: &mut impl Write, park: &Park, r: &ParkAnalysis) -> std::io::Result<()> {
+    writeln!(out, "{} 分析报告 / analysis report", park.name)?;
+    writeln!(out, "方法 method: {}", r.method)?;
+    writeln!(
+        out,
+        "企业 {} 家（有位置 {}），服务设施 {} 处，公交线路 {} 条，站点 {} 个，地块 {} 块，项目 {} 个",
+        park.enterprises.len(),
+        r.coverage.located_enterprises,
+        park.facilities.len(),
+        park.routes.len(),
+        park.stops.len(),
+        park.parcels.len(),
+        park.projects.len()
+    )?;
+    if let Some(pa) = &r.areas.park {
+        writeln!(
+            out,
+            "园区面积 park area: {:.3} km² ({})",
+            pa.km2, pa.definition
+        )?;
+    }
+
+    let mut t = Table::new(
+        "服务设施覆盖 Service coverage by facility",
+        &["编号", "名称", "类型", "半径(m)", "覆盖企业", "职工人数"],
+        &[false, false, false, true, true, true],
+    );
+    for fc in &r.coverage.facilities {
+        let f = &park.facilities[fc.facility as usize];
+        t.row(vec![
+            f.id.clone(),
+            f.name.clone(),
+            f.kind.label(Lang::Zh).to_string(),
+            format!("{:.0}", fc.radius_m),
+            fc.covered.len().to_string(),
+            fc.employees.to_string(),
+        ]);
+    }
+    t.print(out)?;
+
+    let mut t = Table::new(
+        "按设施类型 Coverage by kind",
+        &[
+            "类型",
+            "半径(m)",
+            "设施数",
+            "覆盖企业",
+            "覆盖职工",
+            "未覆盖企业",
+            "覆盖面积(km²)",
+            "园区内(km²)",
+            "占园区",
+        ],
+        &[false, true, true, true, true, true, true, true, true],
+    );
+    for k in &r.coverage.kinds {
+        let a = r.areas.kinds.iter().find(|a| a.kind == k.kind);
+        t.row(vec![
+            k.kind.label(Lang::Zh).to_string(),
+            format!("{:.0}", k.radius_m),
+            k.facilities.len().to_string(),
+            k.covered_enterprises.to_string(),
+            k.covered_employees.to_string(),
+            k.uncovered.len().to_string(),
+            a.map_or("-".into(), |a| format!("{:.3}", a.union_km2)),
+            a.map_or("-".into(), |a| format!("{:.3}", a.covered_in_park_km2)),
+            a.map_or("-".into(), |a| pct(a.share_of_park)),
+        ]);
+    }
+    t.row(vec![
+        "全部设施".into(),
+        "-".into(),
+        r.areas.all.circles.to_string(),
+        "-".into(),
+        "-".into(),
+        "-".into(),
+        format!("{:.3}", r.areas.all.union_km2),
+        format!("{:.3}", r.areas.all.covered_in_park_km2),
+        pct(r.areas.all.share_of_park),
+    ]);
+    t.print(out)?;
+
+    writeln!(out)?;
+    writeln!(out, "未覆盖企业 Enterprises no facility of the kind covers")?;
+    for k in &r.coverage.kinds {
+        writeln!(
+            out,
+            "  {}（{} m）: {} 家  {}",
+            k.kind.label(Lang::Zh),
+            k.radius_m,
+            k.uncovered.len(),
+            ids_preview(
+                k.uncovered
+                    .iter()
+                    .map(|&e| park.enterprises[e as usize].id.clone()),
+                k.uncovered.len(),
+                12
+            )
+        )?;
+    }
+
+    let mut t = Table::new(
+        "公交线路 Bus routes",
+        &[
+            "编号",
+            "线路",
+            "长度(km)",
+            "站点数",
+            "平均站距(m)",
+            "最小站距(m)",
+            "最大站距(m)",
+            "覆盖半径(m)",
+            "覆盖企业",
+            "职工人数",
+            "企业占比",
+        ],
+        &[
+            false, false, true, true, true, true, true, true, true, true, true,
+        ],
+    );
+    for rs in &r.routes.routes {
+        let route = &park.routes[rs.route as usize];
+        let sp = |f: fn(&analysis::Spacing) -> f64| {
+            rs.spacing
+                .as_ref()
+                .map_or("-".into(), |s| format!("{:.0}", f(s)))
+        };
+        t.row(vec![
+            route.id.clone(),
+            route.name.clone(),
+            format!("{:.3}", rs.length_m / 1000.0),
+            rs.stops.len().to_string(),
+            sp(|s| s.mean_m),
+            sp(|s| s.min_m),
+            sp(|s| s.max_m),
+            format!("{:.0}", rs.catchment_m),
+            rs.enterprises.len().to_string(),
+            rs.employees.to_string(),
+            pct(rs.share_of_enterprises),
+        ]);
+    }
+    t.print(out)?;
+    writeln!(
+        out,
+        "所有线路站点 {} m 以外的企业 beyond every route: {} 家  {}",
+        r.routes.catchment_m,
+        r.routes.beyond_all.len(),
+        ids_preview(
+            r.routes
+                .beyond_all
+                .iter()
+                .map(|&e| park.enterprises[e as usize].id.clone()),
+            r.routes.beyond_all.len(),
+            12
+        )
+    )?;
+
+    let mut t = Table::new(
+        "用地 按审批状态 Parcels by approval status (geodesic areas)",
+        &["审批状态", "地块数", "面积(亩)", "面积(公顷)"],
+        &[false, true, true, true],
+    );
+    for (s, tl) in &r.land.by_status {
+        t.row(vec![
+            s.label(Lang::Zh).to_string(),
+            tl.parcels.to_string(),
+            format!("{:.2}", tl.mu()),
+            format!("{:.2}", tl.ha()),
+        ]);
+    }
+    t.row(vec![
+        "合计".into(),
+        r.land.total.parcels.to_string(),
+        format!("{:.2}", r.land.total.mu()),
+        format!("{:.2}", r.land.total.ha()),
+    ]);
+    t.print(out)?;
+
+    let mut t = Table::new(
+        "用地 按用地性质 Parcels by land use",
+        &["用地性质", "地块数", "面积(亩)", "面积(公顷)"],
+        &[false, true, true, true],
+    );
+    for (u, tl) in &r.land.by_land_use {
+        t.row(vec![
+            u.clone().unwrap_or_else(|| "未注明".into()),
+            tl.parcels.to_string(),
+            format!("{:.2}", tl.mu()),
+            format!("{:.2}", tl.ha()),
+        ]);
+    }
+    t.print(out)?;
+
+    let mut t = Table::new(
+        "项目 按阶段 Projects by lifecycle stage",
+        &["项目阶段", "项目数", "投资额(亿元)", "项目秘书"],
+        &[false, true, true, false],
+    );
+    for s in &r.projects {
+        t.row(vec![
+            s.stage
+                .map_or("未注明".into(), |x| x.label(Lang::Zh).to_string()),
+            s.projects.len().to_string(),
+            format!("{:.2}", s.investment_yi),
+            s.secretaries.join("、"),
+        ]);
+    }
+    t.print(out)?;
+
+    let mut t = Table::new(
+        "项目所在地块 Project sites",
+        &["项目编号", "项目名称", "所在地块", "位置所在地块", "依据"],
+        &[false, false, false, false, false],
+    );
+    let pid = |i: Option<u32>| i.map_or("-".to_string(), |i| park.parcels[i as usize].id.clone());
+    for s in &r.sites {
+        let p = &park.projects[s.project as usize];
+        t.row(vec![
+            p.id.clone(),
+            p.name.clone(),
+            pid(s.parcel),
+            pid(s.located),
+            site_word_zh(s.how).to_string(),
+        ]);
+    }
+    t.print(out)?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ CSV
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes a CSV file atomically (a temporary file in the same folder, then a rename),
+/// UTF-8 with a byte-order mark so that Excel reads the Chinese.
+fn write_csv_file(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<String> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let f = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::new(f);
+        w.write_all(b"\xEF\xBB\xBF")?;
+        let line = |w: &mut dyn Write, cells: &[String]| -> std::io::Result<()> {
+            let t: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+            w.write_all(t.join(",").as_bytes())?;
+            w.write_all(b"\r\n")
+        };
+        line(
+            &mut w,
+            &header.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )?;
+        for r in rows {
+            line(&mut w, &r)?;
+        }
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    std::fs::rename(&tmp, &path).with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(name.to_string())
+}
+
+fn write_csv(dir: &Path, park: &Park, r: &ParkAnalysis) -> anyhow::Result<Vec<String>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut files = Vec::new();
+    let ent = |i: u32| &park.enterprises[i as usize];
+    files.push(write_csv_file(
+        dir,
+        "facilities.csv",
+        &[
+            "编号 id",
+            "名称 name",
+            "类型 kind",
+            "类型代码 kind_code",
+            "半径 radius_m",
+            "覆盖企业 enterprises",
+            "职工人数 employees",
+        ],
+        r.coverage.facilities.iter().map(|fc| {
+            let f = &park.facilities[fc.facility as usize];
+            vec![
+                f.id.clone(),
+                f.name.clone(),
+                f.kind.label(Lang::Zh).into(),
+                f.kind.code().into(),
+                format!("{}", fc.radius_m),
+                fc.covered.len().to_string(),
+                fc.employees.to_string(),
+            ]
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "facility_enterprises.csv",
+        &[
+            "设施编号 facility_id",
+            "设施名称 facility_name",
+            "企业编号 enterprise_id",
+            "企业名称 enterprise_name",
+            "距离 distance_m",
+        ],
+        r.coverage.facilities.iter().flat_map(|fc| {
+            let f = &park.facilities[fc.facility as usize];
+            let mut cov = fc.covered.clone();
+            cov.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+            cov.into_iter().map(move |c| {
+                let e = ent(c.enterprise);
+                vec![
+                    f.id.clone(),
+                    f.name.clone(),
+                    e.id.clone(),
+                    e.name.clone(),
+                    format!("{:.1}", c.distance_m),
+                ]
+            })
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "coverage_by_kind.csv",
+        &[
+            "类型 kind",
+            "类型代码 kind_code",
+            "半径 radius_m",
+            "设施数 facilities",
+            "覆盖企业 covered_enterprises",
+            "覆盖职工 covered_employees",
+            "未覆盖企业 uncovered",
+            "覆盖面积 union_km2",
+            "园区内 covered_in_park_km2",
+            "占园区 share_of_park",
+        ],
+        r.coverage.kinds.iter().map(|k| {
+            let a = r.areas.kinds.iter().find(|a| a.kind == k.kind);
+            vec![
+                k.kind.label(Lang::Zh).into(),
+                k.kind.code().into(),
+                format!("{}", k.radius_m),
+                k.facilities.len().to_string(),
+                k.covered_enterprises.to_string(),
+                k.covered_employees.to_string(),
+                k.uncovered.len().to_string(),
+                a.map_or(String::new(), |a| format!("{:.6}", a.union_km2)),
+                a.map_or(String::new(), |a| format!("{:.6}", a.covered_in_park_km2)),
+                a.map_or(String::new(), |a| format!("{:.6}", a.share_of_park)),
+            ]
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "uncovered.csv",
+        &[
+            "类型 kind",
+            "类型代码 kind_code",
+            "企业编号 enterprise_id",
+            "企业名称 enterprise_name",
+            "最近设施 nearest_facility",
+            "最近距离 nearest_m",
+        ],
+        r.coverage.kinds.iter().flat_map(|k| {
+            k.uncovered.iter().map(move |&e| {
+                let near = r.nearest.get(e as usize, k.kind);
+                vec![
+                    k.kind.label(Lang::Zh).into(),
+                    k.kind.code().into(),
+                    ent(e).id.clone(),
+                    ent(e).name.clone(),
+                    near.map_or(String::new(), |(f, _)| {
+                        park.facilities[f as usize].id.clone()
+                    }),
+                    near.map_or(String::new(), |(_, d)| format!("{d:.1}")),
+                ]
+            })
+        }),
+    )?);
+    let mut header: Vec<String> = vec![
+        "企业编号 enterprise_id".into(),
+        "企业名称 enterprise_name".into(),
+    ];
+    for k in &r.nearest.kinds {
+        header.push(format!("最近{} nearest_{}", k.label(Lang::Zh), k.code()));
+        header.push(format!("距离 {}_m", k.code()));
+    }
+    let header_refs: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
+    files.push(write_csv_file(
+        dir,
+        "enterprise_nearest.csv",
+        &header_refs,
+        (0..park.enterprises.len()).map(|e| {
+            let mut row = vec![
+                park.enterprises[e].id.clone(),
+                park.enterprises[e].name.clone(),
+            ];
+            for &k in &r.nearest.kinds {
+                match r.nearest.get(e, k) {
+                    Some((f, d)) => {
+                        row.push(park.facilities[f as usize].id.clone());
+                        row.push(format!("{d:.1}"));
+                    }
+                    None => {
+                        row.push(String::new());
+                        row.push(String::new());
+                    }
+                }
+            }
+            row
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "routes.csv",
+        &[
+            "编号 id",
+            "线路 name",
+            "长度 length_m",
+            "站点数 stops",
+            "平均站距 mean_stop_spacing_m",
+            "最小站距 min_stop_spacing_m",
+            "最大站距 max_stop_spacing_m",
+            "覆盖半径 catchment_m",
+            "覆盖企业 enterprises",
+            "职工人数 employees",
+            "企业占比 share_of_enterprises",
+        ],
+        r.routes.routes.iter().map(|rs| {
+            let route = &park.routes[rs.route as usize];
+            let sp = |f: fn(&analysis::Spacing) -> f64| {
+                rs.spacing
+                    .as_ref()
+                    .map_or(String::new(), |s| format!("{:.2}", f(s)))
+            };
+            vec![
+                route.id.clone(),
+                route.name.clone(),
+                format!("{:.3}", rs.length_m),
+                rs.stops.len().to_string(),
+                sp(|s| s.mean_m),
+                sp(|s| s.min_m),
+                sp(|s| s.max_m),
+                format!("{}", rs.catchment_m),
+                rs.enterprises.len().to_string(),
+                rs.employees.to_string(),
+                format!("{:.6}", rs.share_of_enterprises),
+            ]
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "route_stops.csv",
+        &[
+            "线路 route",
+            "序号 seq",
+            "站点编号 stop_id",
+            "站点名称 stop_name",
+            "里程 position_m",
+            "距线路 offset_m",
+        ],
+        r.routes.routes.iter().flat_map(|rs| {
+            let route = &park.routes[rs.route as usize];
+            rs.stops.iter().enumerate().map(move |(k, &s)| {
+                let st = &park.stops[s as usize];
+                vec![
+                    route.name.clone(),
+                    st.seq.map_or(String::new(), |q| q.to_string()),
+                    st.id.clone(),
+                    st.name.clone(),
+                    format!("{:.1}", rs.stop_positions_m[k]),
+                    format!("{:.1}", rs.stop_offsets_m[k]),
+                ]
+            })
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "route_enterprises.csv",
+        &[
+            "线路 route",
+            "企业编号 enterprise_id",
+            "企业名称 enterprise_name",
+            "职工人数 employees",
+        ],
+        r.routes.routes.iter().flat_map(|rs| {
+            let route = &park.routes[rs.route as usize];
+            rs.enterprises.iter().map(move |&e| {
+                vec![
+                    route.name.clone(),
+                    ent(e).id.clone(),
+                    ent(e).name.clone(),
+                    ent(e).employees.map_or(String::new(), |n| n.to_string()),
+                ]
+            })
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "land_by_status.csv",
+        &[
+            "审批状态 status",
+            "状态代码 status_code",
+            "地块数 parcels",
+            "面积 area_mu",
+            "面积 area_ha",
+        ],
+        r.land.by_status.iter().map(|(s, t)| {
+            vec![
+                s.label(Lang::Zh).into(),
+                s.code().into(),
+                t.parcels.to_string(),
+                format!("{:.2}", t.mu()),
+                format!("{:.4}", t.ha()),
+            ]
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "land_by_use.csv",
+        &[
+            "用地性质 land_use",
+            "地块数 parcels",
+            "面积 area_mu",
+            "面积 area_ha",
+        ],
+        r.land.by_land_use.iter().map(|(u, t)| {
+            vec![
+                u.clone().unwrap_or_default(),
+                t.parcels.to_string(),
+                format!("{:.2}", t.mu()),
+                format!("{:.4}", t.ha()),
+            ]
+        }),
+    )?);
+    files.push(write_csv_file(
+        dir,
+        "projects_by_stage.csv",
+        &[
+            "项目阶段 stage",
+            "阶段代码 stage_code",
+            "项目数 projects",
+            "投资额 investment_yi",
+            "项目秘书 secretaries",
+        ],
+        r.projects.iter().map(|s| {
+            vec![
+                s.stage
+                    .map_or("未注明".into(), |x| x.label(Lang::Zh).to_string()),
+                s.stage.map_or("unknown".into(), |x| x.code().to_string()),
+                s.projects.len().to_string(),
+                format!("{:.4}", s.investment_yi),
+                s.secretaries.join("、"),
+            ]
+        }),
+    )?);
+    let pid = |i: Option<u32>| i.map_or(String::new(), |i| park.parcels[i as usize].id.clone());
+    files.push(write_csv_file(
+        dir,
+        "project_sites.csv",
+        &[
+            "项目编号 project_id",
+            "项目名称 project_name",
+            "所在地块 parcel_id",
+            "位置所在地块 located_parcel_id",
+            "依据 how",
+        ],
+        r.sites.iter().map(|s| {
+            let p = &park.projects[s.project as usize];
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                pid(s.parcel),
+                pid(s.located),
+                site_word(s.how).into(),
+            ]
+        }),
+    )?);
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_counts_two_columns() {
+        assert_eq!(display_width("KW6"), 3);
+        assert_eq!(display_width("荆州"), 4);
+        assert_eq!(display_width("便民服务站（社区）"), 18);
+    }
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("荆州"), "荆州");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}
