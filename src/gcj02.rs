@@ -11,7 +11,7 @@
 use std::f64::consts::PI;
 
 const A: f64 = 6_378_245.0;
-const EE: f64 = 0.006_693_421_622_965_943_23;
+const EE: f64 = 0.006_693_421_622_965_943;
 
 /// Whether a lon/lat lies outside the box where GCJ-02 applies.
 pub fn out_of_china(lon: f64, lat: f64) -> bool {

@@ -17,6 +17,7 @@ pub mod gcj02;
 pub mod import;
 pub mod model;
 pub mod network;
+pub mod project;
 pub mod render;
 pub mod save;
 pub mod spatial;

@@ -4,3 +4,4 @@ mod analysis;
 mod common;
 mod import;
 mod network;
+mod project;

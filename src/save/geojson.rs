@@ -123,91 +123,50 @@ impl CoordWriter<'_> {
         Ok(())
     }
 
+    fn list<T>(
+        &mut self,
+        items: &[T],
+        out: &mut String,
+        each: impl Fn(&mut Self, &T, &mut String) -> Result<(), String>,
+    ) -> Result<(), String> {
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            each(self, item, out)?;
+        }
+        out.push(']');
+        Ok(())
+    }
+
     fn geometry(
         &mut self,
         g: &Geometry<f64>,
         members: &[(String, String)],
         out: &mut String,
     ) -> Result<(), String> {
-        let (kind, body): (
-            &str,
-            Box<dyn FnOnce(&mut Self, &mut String) -> Result<(), String>>,
-        ) = match g {
-            Geometry::Point(p) => ("Point", Box::new(move |w, o| w.position(&p.0, o))),
-            Geometry::MultiPoint(mp) => (
-                "MultiPoint",
-                Box::new(move |w, o| {
-                    o.push('[');
-                    for (i, p) in mp.0.iter().enumerate() {
-                        if i > 0 {
-                            o.push(',');
-                        }
-                        w.position(&p.0, o)?;
-                    }
-                    o.push(']');
-                    Ok(())
-                }),
-            ),
-            Geometry::LineString(l) => ("LineString", Box::new(move |w, o| w.line(&l.0, o))),
-            Geometry::Line(l) => (
-                "LineString",
-                Box::new(move |w, o| w.line(&[l.start, l.end], o)),
-            ),
-            Geometry::MultiLineString(ml) => (
-                "MultiLineString",
-                Box::new(move |w, o| {
-                    o.push('[');
-                    for (i, l) in ml.0.iter().enumerate() {
-                        if i > 0 {
-                            o.push(',');
-                        }
-                        w.line(&l.0, o)?;
-                    }
-                    o.push(']');
-                    Ok(())
-                }),
-            ),
-            Geometry::Polygon(p) => ("Polygon", Box::new(move |w, o| w.polygon(p, o))),
-            Geometry::Rect(r) => {
-                let p = r.to_polygon();
-                ("Polygon", Box::new(move |w, o| w.polygon(&p, o)))
-            }
-            Geometry::Triangle(t) => {
-                let p = t.to_polygon();
-                ("Polygon", Box::new(move |w, o| w.polygon(&p, o)))
-            }
-            Geometry::MultiPolygon(mp) => (
-                "MultiPolygon",
-                Box::new(move |w, o| {
-                    o.push('[');
-                    for (i, p) in mp.0.iter().enumerate() {
-                        if i > 0 {
-                            o.push(',');
-                        }
-                        w.polygon(p, o)?;
-                    }
-                    o.push(']');
-                    Ok(())
-                }),
-            ),
-            Geometry::GeometryCollection(gc) => {
-                out.push_str("{\"type\":\"GeometryCollection\",\"geometries\":[");
-                for (i, m) in gc.0.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    self.geometry(m, &[], out)?;
+        let kind = crate::model::layer::geometry_type_name(Some(g));
+        if let Geometry::GeometryCollection(gc) = g {
+            out.push_str("{\"type\":\"GeometryCollection\",\"geometries\":");
+            self.list(&gc.0, out, |w, m, o| w.geometry(m, &[], o))?;
+        } else {
+            out.push_str(&format!("{{\"type\":\"{kind}\",\"coordinates\":"));
+            match g {
+                Geometry::Point(p) => self.position(&p.0, out)?,
+                Geometry::MultiPoint(mp) => self.list(&mp.0, out, |w, p, o| w.position(&p.0, o))?,
+                Geometry::LineString(l) => self.line(&l.0, out)?,
+                Geometry::Line(l) => self.line(&[l.start, l.end], out)?,
+                Geometry::MultiLineString(ml) => {
+                    self.list(&ml.0, out, |w, l, o| w.line(&l.0, o))?
                 }
-                out.push(']');
-                for (k, v) in members {
-                    out.push_str(&format!(",{}:{}", json_string(k), v));
-                }
-                out.push('}');
-                return Ok(());
+                Geometry::Polygon(p) => self.polygon(p, out)?,
+                Geometry::Rect(r) => self.polygon(&r.to_polygon(), out)?,
+                Geometry::Triangle(t) => self.polygon(&t.to_polygon(), out)?,
+                Geometry::MultiPolygon(mp) => self.list(&mp.0, out, |w, p, o| w.polygon(p, o))?,
+                Geometry::GeometryCollection(_) => {}
             }
-        };
-        out.push_str(&format!("{{\"type\":\"{kind}\",\"coordinates\":"));
-        body(self, out)?;
+        }
         for (k, v) in members {
             out.push_str(&format!(",{}:{}", json_string(k), v));
         }
