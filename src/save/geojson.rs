@@ -82,7 +82,8 @@ impl CoordWriter<'_> {
                 let r = (v * 10_000.0).round() / 10_000.0;
                 num(r)
             } else {
-                num(v)
+                // 1e-9 degree is about 0.1 mm: exact enough, and files stay readable.
+                num((v * 1e9).round() / 1e9)
             }
         };
         out.push('[');
