@@ -4,5 +4,6 @@ mod analysis;
 mod common;
 mod import;
 mod network;
+mod project;
 #[cfg(feature = "gui")]
 mod ui;
