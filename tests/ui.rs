@@ -10,8 +10,10 @@ use egui_kittest::kittest::Queryable as _;
 use parkplan::analysis::{AnalysisSettings, service_coverage};
 use parkplan::crs::FrameKind;
 use parkplan::model::{Lang, Role};
+use parkplan::render::MapView;
 use parkplan::spatial::{ParkIndex, frame_for};
 use parkplan::ui::command::Command;
+use parkplan::ui::map::pick::pick;
 use parkplan::ui::panels::analysis::covered_label;
 use parkplan::ui::settings::Settings;
 use parkplan::ui::{App, fonts};
@@ -28,6 +30,7 @@ fn harness(paths: Vec<PathBuf>, lang: Lang) -> Harness<'static, App> {
     let mut h = Harness::builder()
         .with_size(eframe::egui::vec2(1400.0, 900.0))
         .with_context_setup(fonts::install_bundled)
+        .with_max_steps(200)
         .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     wait_until(&mut h, "the load", |a| !a.is_loading());
     h
@@ -89,18 +92,21 @@ fn toggling_a_layer_hides_it_on_the_map() {
             .expect("enterprise layer");
         let e = &s.park.enterprises[0];
         let ll = e.location.expect("located");
-        (li, s.planar.projector.forward(ll.x(), ll.y()))
+        (li, s.projected.project(ll.x(), ll.y()))
     };
     let pick = |app: &App| {
         let s = app.session().expect("park");
-        s.planar.pick(pos, 2.0, &s.visible_top_first(), &|_| false)
+        pick(&s.projected, pos, 2.0, &s.visible_top_first(), &|_| false)
     };
     assert_eq!(pick(h.state()).map(|f| f.layer as usize), Some(li));
     h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, "企业")
         .click();
     h.run();
     let s = h.state().session().expect("park");
-    assert!(!s.display[li].visible, "the layer is hidden");
+    assert!(
+        !s.display(li).expect("display").visible,
+        "the layer is hidden"
+    );
     assert!(!s.visible_top_first().contains(&li));
     // Nothing of that layer can be picked any more.
     assert_ne!(pick(h.state()).map(|f| f.layer as usize), Some(li));
@@ -108,7 +114,14 @@ fn toggling_a_layer_hides_it_on_the_map() {
     h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, "企业")
         .click();
     h.run();
-    assert!(h.state().session().expect("park").display[li].visible);
+    assert!(
+        h.state()
+            .session()
+            .expect("park")
+            .display(li)
+            .expect("display")
+            .visible
+    );
 }
 
 #[test]
@@ -191,10 +204,7 @@ fn facility_from_the_list_shows_the_librarys_covered_count() {
     h.get_by_label(&covered_label(Lang::Zh, expected));
     wait_until(&mut h, "the overlay", |a| {
         a.session().is_some_and(|s| {
-            s.studies
-                .overlay
-                .as_ref()
-                .is_some_and(|o| o.covered.len() == expected)
+            s.studies.overlay.highlighted.len() == expected && s.studies.overlay.areas.len() == 1
         })
     });
 }
@@ -203,18 +213,41 @@ fn facility_from_the_list_shows_the_librarys_covered_count() {
 fn escape_clears_the_selection_and_home_zooms_to_all() {
     let mut h = sample_harness();
     let f = h.state().session().expect("park").park.facilities[0].feature;
-    let before = h.state().map_state().camera;
+    let before = h.state().map_state().view;
     h.state_mut().send(Command::SelectAndZoom(f));
     h.run();
     assert_eq!(h.state().selection(), Some(f));
-    assert!(h.state().map_state().camera.mpp < before.mpp, "zoomed in");
+    assert!(
+        h.state().map_state().view.resolution < before.resolution,
+        "zoomed in"
+    );
     h.key_press(eframe::egui::Key::Escape);
     h.run();
     assert_eq!(h.state().selection(), None);
     h.key_press(eframe::egui::Key::Home);
     h.run();
-    let after = h.state().map_state().camera;
-    assert!((after.mpp - before.mpp).abs() / before.mpp < 1e-6);
+    // Home fits the whole park into the map as it is laid out now.
+    let after = h.state().map_state().view;
+    let extent = h
+        .state()
+        .session()
+        .expect("park")
+        .projected
+        .extent()
+        .expect("extent");
+    let want = MapView::fit(
+        &extent,
+        after.origin,
+        after.size,
+        24.0,
+        after.units_per_inch,
+    );
+    assert!((after.resolution - want.resolution).abs() / want.resolution < 1e-9);
+    assert!(
+        (after.center[0] - want.center[0]).abs() < 1e-6
+            && (after.center[1] - want.center[1]).abs() < 1e-6
+    );
+    assert!((after.resolution - before.resolution).abs() / before.resolution < 0.02);
 }
 
 #[test]
@@ -246,8 +279,8 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
         .click();
     h.run();
     let s = h.state().session().expect("park");
-    let c = h.state().map_state().camera.center;
-    let want = s.planar.projector.forward(loc[0], loc[1]);
+    let c = h.state().map_state().view.center;
+    let want = s.projected.project(loc[0], loc[1]);
     assert!(
         (c[0] - want[0]).abs() < 1.0 && (c[1] - want[1]).abs() < 1.0,
         "{c:?} vs {want:?}"

@@ -21,10 +21,11 @@ use super::panels::{
     AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
 };
 use super::session::Session;
-use super::settings::{STORAGE_KEY, SavedView, Settings, absolute};
+use super::settings::{LayerPrefs, STORAGE_KEY, SavedView, Settings, absolute};
 use crate::crs::{Crs, Projector};
 use crate::import::Severity;
 use crate::model::{FeatureRef, Lang, Role};
+use crate::render::WorldRect;
 
 /// Ctrl+O.
 pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
@@ -200,8 +201,8 @@ impl App {
         }
         self.poll_load();
         if let Some(s) = &mut self.session {
-            let frame = s.planar.frame;
-            s.studies.tick(&ctx, &s.park, s.index.as_ref(), frame);
+            s.studies
+                .tick(&ctx, &s.park, s.index.as_ref(), &s.projected);
         }
         self.poll_dialog();
         self.shortcuts(&ctx);
@@ -366,6 +367,10 @@ impl App {
 
         self.windows(&ctx, &mut cmds);
 
+        // What the commands change shows on the next frame.
+        if !cmds.is_empty() {
+            ctx.request_repaint();
+        }
         for cmd in cmds {
             self.apply(&ctx, cmd);
         }
@@ -403,7 +408,7 @@ impl App {
                     self.settings.panels.report = true;
                     self.bottom_tab = PanelId::Report;
                 }
-                self.gk = session.planar.extent.map(|_| ()).and_then(|_| {
+                self.gk = session.projected.extent().and_then(|_| {
                     let e = session.park.extent()?;
                     let lon = (e.min().x + e.max().x) / 2.0;
                     let zone = (lon / 3.0).round() as u32;
@@ -420,9 +425,8 @@ impl App {
                     .map(|v| {
                         (
                             session
-                                .planar
-                                .projector
-                                .forward(v.center_lon_lat[0], v.center_lon_lat[1]),
+                                .projected
+                                .project(v.center_lon_lat[0], v.center_lon_lat[1]),
                             v.meters_per_point,
                         )
                     });
@@ -433,8 +437,8 @@ impl App {
                         self.map.center_on(c, mpp)
                     }
                     _ => {
-                        if let Some(e) = session.planar.extent {
-                            self.map.fit(e, POINT_ZOOM_MPP);
+                        if let Some(e) = session.projected.extent() {
+                            self.map.fit(e);
                         }
                     }
                 }
@@ -832,11 +836,7 @@ impl App {
             ui.label(format!(
                 "{} 1:{}",
                 Msg::Scale.text(lang),
-                group_digits(round_scale(
-                    self.map
-                        .camera
-                        .scale_denominator(ui.ctx().pixels_per_point())
-                ) as usize)
+                group_digits(round_scale(self.map.view.scale_denominator()) as usize)
             ));
             if let Some(s) = &self.session {
                 ui.separator();
@@ -1024,23 +1024,23 @@ impl App {
             }
             Command::SetTool(t) => self.map.set_tool(t),
             Command::ZoomAll => {
-                if let Some(e) = self.session.as_ref().and_then(|s| s.planar.extent) {
-                    self.map.fit(e, POINT_ZOOM_MPP);
+                if let Some(e) = self.session.as_ref().and_then(|s| s.projected.extent()) {
+                    self.map.fit(e);
                 }
             }
             Command::ZoomLayer(li) => {
                 if let Some(e) = self
                     .session
                     .as_ref()
-                    .and_then(|s| s.planar.layers.get(li)?.extent)
+                    .and_then(|s| s.projected.layers.get(li)?.extent())
                 {
-                    self.map.fit(e, POINT_ZOOM_MPP);
+                    self.map.fit(e);
                 }
             }
             Command::ZoomFeature(f) => self.zoom_feature(f),
             Command::ZoomLonLat(ll) => {
                 if let Some(s) = &self.session {
-                    let p = s.planar.projector.forward(ll[0], ll[1]);
+                    let p = s.projected.project(ll[0], ll[1]);
                     if p[0].is_finite() && p[1].is_finite() {
                         self.map.center_on(p, POINT_ZOOM_MPP);
                     }
@@ -1059,13 +1059,16 @@ impl App {
                 self.zoom_feature(f);
             }
             Command::ZoomAround(f, radius) => {
-                if let Some(p) = self.session.as_ref().and_then(|s| {
-                    let b = s.planar.feature_bbox(f)?;
-                    Some([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
-                }) {
+                if let Some(p) = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| Some(s.projected.feature(f)?.anchor))
+                {
                     let r = radius.max(50.0) * 1.15;
-                    self.map
-                        .fit([p[0] - r, p[1] - r, p[0] + r, p[1] + r], POINT_ZOOM_MPP);
+                    self.map.fit(WorldRect::from_corners(
+                        [p[0] - r, p[1] - r],
+                        [p[0] + r, p[1] + r],
+                    ));
                 }
             }
             Command::Focus(f) => {
@@ -1140,15 +1143,12 @@ impl App {
 
     fn zoom_feature(&mut self, f: FeatureRef) {
         let Some(s) = &self.session else { return };
-        let Some(b) = s.planar.feature_bbox(f) else {
+        let Some(b) = s.projected.feature(f).map(|x| x.bbox) else {
             return;
         };
         // Show the feature with some ground around it (at least ~300 m across).
-        let pad = ((b[2] - b[0]).max(b[3] - b[1]) * 0.5).max(150.0);
-        self.map.fit(
-            [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad],
-            POINT_ZOOM_MPP,
-        );
+        let pad = (b.width().max(b.height()) * 0.5).max(150.0);
+        self.map.fit(b.expanded(pad));
     }
 
     fn change_layer(&mut self, li: usize, change: LayerChange) {
@@ -1157,31 +1157,52 @@ impl App {
             s.move_layer(li, d);
             return;
         }
-        let Some(d) = s.display.get_mut(li) else {
+        let Some(layer) = s.park.layers.get(li).cloned() else {
             return;
         };
+        let choice = s.style_choice.get(li).copied().unwrap_or(0);
+        let Some(d) = s.display_mut(li) else {
+            return;
+        };
+        let mut new_choice = choice;
         match change {
             LayerChange::Visible(v) => d.visible = v,
-            LayerChange::Opacity(o) => d.opacity = o.clamp(0.0, 1.0),
-            LayerChange::Labels(l) => d.labels = l,
-            LayerChange::Style(i) => d.style = i,
+            LayerChange::Opacity(o) => d.style.opacity = o.clamp(0.0, 1.0),
+            LayerChange::Labels(l) => d.style.labels_visible = l,
+            LayerChange::Style(i) => {
+                if let Some((_, style)) = super::styles::options(&layer).get(i) {
+                    let (opacity, labels) = (d.style.opacity, d.style.labels_visible);
+                    d.style = style.clone();
+                    d.style.opacity = opacity;
+                    d.style.labels_visible = labels;
+                    new_choice = i;
+                }
+            }
             LayerChange::Move(_) => {}
         }
-        if let Some(layer) = s.park.layers.get(li) {
-            self.settings.layers.insert(layer.name.clone(), d.prefs());
+        let prefs = LayerPrefs {
+            visible: d.visible,
+            opacity: d.style.opacity,
+            labels: d.style.labels_visible,
+            style: new_choice,
+        };
+        if let Some(c) = s.style_choice.get_mut(li) {
+            *c = new_choice;
         }
+        s.styles_changed();
+        self.settings.layers.insert(layer.name.clone(), prefs);
     }
 
     /// Records the current view in the settings (called before saving).
     pub fn capture_view(&mut self) {
         let Some(s) = &self.session else { return };
-        let c = self.map.camera.center;
-        let ll = s.planar.projector.inverse(c[0], c[1]);
+        let c = self.map.view.center;
+        let ll = s.projected.unproject(c);
         if ll.iter().all(|v| v.is_finite()) {
             self.settings.last_view = Some(SavedView {
                 sources: s.sources.iter().map(|p| absolute(p)).collect(),
                 center_lon_lat: ll,
-                meters_per_point: self.map.camera.mpp,
+                meters_per_point: self.map.view.resolution,
             });
         }
     }

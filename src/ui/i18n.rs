@@ -186,6 +186,8 @@ messages! {
     EncodingLabel => "编码", "Encoding";
     /// Layers panel: open table.
     OpenTable => "打开属性表", "Open attribute table";
+    /// Layers panel: the collapsible details of a layer.
+    LayerDetails => "样式与属性", "Style and details";
     /// Layers panel: legend header.
     Legend => "图例", "Legend";
     /// Layers panel: no layers.

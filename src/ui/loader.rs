@@ -11,9 +11,9 @@ use std::time::Instant;
 
 use eframe::egui;
 
-use super::map::geometry::PlanarPark;
 use crate::crs::FrameKind;
 use crate::import::{self, ImportError, Loaded, Progress};
+use crate::render::ProjectedPark;
 use crate::spatial::{ParkIndex, frame_for};
 
 /// What a finished load produced.
@@ -22,8 +22,8 @@ pub struct Prepared {
     pub sources: Vec<PathBuf>,
     /// The park and the import report.
     pub loaded: Loaded,
-    /// The park's geometry in display metres.
-    pub planar: PlanarPark,
+    /// The park's geometry in display metres, with R*-trees.
+    pub projected: ProjectedPark,
     /// The analysis index (R*-trees in the analysis frame), or why it failed.
     pub index: Result<ParkIndex, String>,
     /// How long reading and preparing took.
@@ -126,15 +126,18 @@ pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome 
             .unwrap_or_else(|| "no GeoJSON layer found".to_string());
         return Outcome::Failed(why, Some(Box::new(loaded)));
     }
-    let (planar, index) = rayon::join(
-        || PlanarPark::build(&loaded.park),
+    let (projected, index) = rayon::join(
+        || ProjectedPark::new(&loaded.park),
         || {
             ParkIndex::build(&loaded.park, frame_for(&loaded.park, frame))
                 .map_err(|e| e.to_string())
         },
     );
-    let Some(planar) = planar else {
-        return Outcome::Failed("cannot build the display projection".into(), None);
+    let projected = match projected {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome::Failed(format!("cannot build the display projection: {e}"), None);
+        }
     };
     if progress.is_cancelled() {
         return Outcome::Cancelled;
@@ -142,7 +145,7 @@ pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome 
     Outcome::Done(Box::new(Prepared {
         sources: paths.to_vec(),
         loaded,
-        planar,
+        projected,
         index,
         seconds: t0.elapsed().as_secs_f64(),
     }))

@@ -1,6 +1,8 @@
-//! The session: what is open right now. The park and its import report, the prepared
-//! map geometry, and how each layer is shown (visibility, opacity, labels, style, list
-//! order). Never persisted (only per-layer display choices are copied into settings).
+//! The session: what is open right now. The park and its import report, its planar copy
+//! for drawing ([`ProjectedPark`]), the analysis index, and how each layer is drawn
+//! ([`MapStyles`]: order, visibility, style, opacity, labels) plus the filters the
+//! projects panel sets. Never persisted (per-layer display choices are copied into
+//! settings by name).
 //!
 //! Panels read the session; only `App::apply` changes it, through commands.
 
@@ -9,41 +11,23 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::loader::Prepared;
-use super::map::geometry::PlanarPark;
 use super::settings::LayerPrefs;
 use super::studies::Studies;
+use super::styles;
 use crate::analysis::AnalysisSettings;
 use crate::import::ImportReport;
-use crate::model::{FeatureRef, LifecycleStage, Park, Role};
+use crate::model::{FeatureRef, LifecycleStage, Park};
+use crate::render::style::{Classifier, Symbology};
+use crate::render::{LayerDisplay, MapStyles, ProjectedPark};
 use crate::spatial::ParkIndex;
 
-/// How one layer is shown, plus its counts for the layer list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LayerDisplay {
-    /// Shown or hidden.
-    pub visible: bool,
-    /// Opacity 0–1.
-    pub opacity: f32,
-    /// Labels on or off.
-    pub labels: bool,
-    /// The chosen style's index among the styles the layer offers.
-    pub style: usize,
+/// Counts shown in the layer list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LayerInfo {
     /// Features loaded.
     pub features: usize,
     /// Problems the import report lists for the layer's file.
     pub problems: usize,
-}
-
-impl LayerDisplay {
-    /// The persisted part.
-    pub fn prefs(&self) -> LayerPrefs {
-        LayerPrefs {
-            visible: self.visible,
-            opacity: self.opacity,
-            labels: self.labels,
-            style: self.style,
-        }
-    }
 }
 
 /// Everything about the open park.
@@ -51,8 +35,10 @@ impl LayerDisplay {
 pub struct Session {
     /// The paths that were opened.
     pub sources: Vec<PathBuf>,
-    /// The park (shared with analysis workers).
+    /// The park (shared with workers).
     pub park: Arc<Park>,
+    /// The park in planar display metres with R*-trees (shared with workers).
+    pub projected: Arc<ProjectedPark>,
     /// The analysis index, shared with workers; `None` when it could not be built.
     pub index: Option<Arc<ParkIndex>>,
     /// Why the index could not be built.
@@ -63,49 +49,22 @@ pub struct Session {
     pub report: ImportReport,
     /// Files that could not be loaded at all.
     pub files_failed: usize,
-    /// The park's geometry in display metres.
-    pub planar: PlanarPark,
-    /// How each layer is shown, by layer index.
-    pub display: Vec<LayerDisplay>,
-    /// Layer indices in list order: the first is drawn last (on top), as in QGIS.
-    pub order: Vec<usize>,
+    /// Layer order (first drawn first) and styles as the user set them.
+    pub styles: MapStyles,
+    /// The style option chosen per layer (index into `styles::options`), by layer.
+    pub style_choice: Vec<usize>,
+    /// Counts per layer.
+    pub info: Vec<LayerInfo>,
+    /// Increases with every change of `styles` or the filters (the map rebuilds).
+    pub styles_version: u64,
+    /// The styles as drawn (filters applied), rebuilt when the version changes.
+    drawn: Arc<MapStyles>,
     /// Seconds the load took.
     pub load_seconds: f64,
     /// Project lifecycle stages hidden on the map (`None`: projects without a stage).
     pub hidden_stages: BTreeSet<Option<LifecycleStage>>,
     /// Features hidden by such filters, by layer (an empty vector hides nothing).
-    pub hidden: Vec<Vec<bool>>,
-}
-
-/// The default place of a layer in the list: points above lines above polygons; within
-/// those, the roles planners look at most stay on top.
-fn default_rank(park: &Park, li: usize) -> (u8, u8, usize) {
-    let layer = &park.layers[li];
-    let counts = layer.geometry_type_counts();
-    let polys = counts.get("Polygon").copied().unwrap_or(0)
-        + counts.get("MultiPolygon").copied().unwrap_or(0);
-    let lines = counts.get("LineString").copied().unwrap_or(0)
-        + counts.get("MultiLineString").copied().unwrap_or(0);
-    let points =
-        counts.get("Point").copied().unwrap_or(0) + counts.get("MultiPoint").copied().unwrap_or(0);
-    let family = if points >= lines.max(polys) {
-        0
-    } else if lines >= polys {
-        1
-    } else {
-        2
-    };
-    let role = match layer.role {
-        Role::Enterprises => 0,
-        Role::Facilities => 1,
-        Role::BusStops => 2,
-        Role::Projects => 3,
-        Role::BusRoutes => 4,
-        Role::Roads => 5,
-        Role::Parcels => 6,
-        Role::Other => 7,
-    };
-    (family, role, li)
+    hidden: Vec<Vec<bool>>,
 }
 
 impl Session {
@@ -119,7 +78,7 @@ impl Session {
         let Prepared {
             sources,
             loaded,
-            planar,
+            projected,
             index,
             seconds,
         } = p;
@@ -133,7 +92,7 @@ impl Session {
         for pr in &loaded.report.problems {
             *problems_by_file.entry(pr.file.as_str()).or_default() += 1;
         }
-        let display = park
+        let info = park
             .layers
             .iter()
             .map(|l| {
@@ -143,34 +102,107 @@ impl Session {
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
-                let pref = prefs.get(&l.name);
-                LayerDisplay {
-                    visible: pref.is_none_or(|p| p.visible),
-                    opacity: pref.map_or(1.0, |p| p.opacity.clamp(0.0, 1.0)),
-                    labels: pref.is_none_or(|p| p.labels),
-                    style: pref.map_or(0, |p| p.style),
+                LayerInfo {
                     features: l.len(),
                     problems: problems_by_file.get(file.as_str()).copied().unwrap_or(0),
                 }
             })
             .collect();
-        let mut order: Vec<usize> = (0..park.layers.len()).collect();
-        order.sort_by_key(|&li| default_rank(&park, li));
-        Session {
+        let mut map_styles = MapStyles::default_for(&park);
+        let mut style_choice = vec![0; park.layers.len()];
+        for d in &mut map_styles.layers {
+            let Some(layer) = park.layers.get(d.layer) else {
+                continue;
+            };
+            if let Some(p) = prefs.get(&layer.name) {
+                let options = styles::options(layer);
+                if let Some((_, style)) = options.get(p.style) {
+                    d.style = style.clone();
+                    style_choice[d.layer] = p.style;
+                }
+                d.visible = p.visible;
+                d.style.opacity = p.opacity.clamp(0.0, 1.0);
+                d.style.labels_visible = p.labels;
+            }
+        }
+        let mut s = Session {
             sources,
             park: Arc::new(park),
+            projected: Arc::new(projected),
             index,
             index_error,
             studies,
             report: loaded.report,
             files_failed: loaded.files_failed,
-            planar,
-            display,
-            order,
+            drawn: Arc::new(map_styles.clone()),
+            styles: map_styles,
+            style_choice,
+            info,
+            styles_version: 0,
             load_seconds: seconds,
             hidden_stages: BTreeSet::new(),
             hidden: Vec::new(),
+        };
+        s.styles_changed();
+        s
+    }
+
+    /// Call after changing `styles` or the filters: bumps the version and rebuilds the
+    /// drawn styles.
+    pub fn styles_changed(&mut self) {
+        self.styles_version += 1;
+        let mut drawn = self.styles.clone();
+        if !self.hidden_stages.is_empty() {
+            for d in &mut drawn.layers {
+                if let Symbology::Categorized {
+                    classifier: Classifier::LifecycleStage,
+                    categories,
+                    other,
+                } = &mut d.style.symbology
+                {
+                    categories.retain(|c| {
+                        !self
+                            .hidden_stages
+                            .contains(&LifecycleStage::parse(&c.value))
+                    });
+                    if self.hidden_stages.contains(&None) {
+                        *other = None;
+                    }
+                }
+            }
         }
+        self.drawn = Arc::new(drawn);
+    }
+
+    /// The styles as drawn, with filters applied.
+    pub fn drawn_styles(&self) -> Arc<MapStyles> {
+        self.drawn.clone()
+    }
+
+    /// How a layer is drawn.
+    pub fn display(&self, li: usize) -> Option<&LayerDisplay> {
+        self.styles.display_of(li)
+    }
+
+    /// How a layer is drawn, to change it (call [`Session::styles_changed`] after).
+    pub fn display_mut(&mut self, li: usize) -> Option<&mut LayerDisplay> {
+        self.styles.display_of_mut(li)
+    }
+
+    /// Layer indices in list order: the first is drawn last (on top), as in QGIS.
+    pub fn list_order(&self) -> Vec<usize> {
+        self.styles.layers.iter().rev().map(|d| d.layer).collect()
+    }
+
+    /// Visible layer indices, topmost first.
+    pub fn visible_top_first(&self) -> Vec<usize> {
+        self.styles
+            .layers
+            .iter()
+            .rev()
+            .filter(|d| d.visible)
+            .map(|d| d.layer)
+            .collect()
     }
 
     /// Whether a filter hides this feature.
@@ -182,7 +214,7 @@ impl Session {
             .unwrap_or(false)
     }
 
-    /// Shows or hides the projects of a lifecycle stage.
+    /// Shows or hides the projects of a lifecycle stage (on the map and to picking).
     pub fn set_stage_visible(&mut self, stage: Option<LifecycleStage>, shown: bool) {
         if shown {
             self.hidden_stages.remove(&stage);
@@ -204,15 +236,7 @@ impl Session {
             }
         }
         self.hidden = hidden;
-    }
-
-    /// Visible layer indices, topmost first.
-    pub fn visible_top_first(&self) -> Vec<usize> {
-        self.order
-            .iter()
-            .copied()
-            .filter(|&li| self.display.get(li).is_some_and(|d| d.visible))
-            .collect()
+        self.styles_changed();
     }
 
     /// A feature's display name: its record name when it has one, else its id.
@@ -232,13 +256,17 @@ impl Session {
         crate::model::representative_point(g).map(|p| [p.x(), p.y()])
     }
 
-    /// Moves a layer up (`delta < 0`) or down the list.
+    /// Moves a layer up (`delta < 0`, towards the top of the list, drawn later) or
+    /// down the list.
     pub fn move_layer(&mut self, li: usize, delta: i32) {
-        let Some(pos) = self.order.iter().position(|&x| x == li) else {
+        let v = &mut self.styles.layers;
+        let Some(pos) = v.iter().position(|d| d.layer == li) else {
             return;
         };
-        let to = (pos as i64 + delta as i64).clamp(0, self.order.len() as i64 - 1) as usize;
-        let v = self.order.remove(pos);
-        self.order.insert(to, v);
+        // The list is the drawing order reversed.
+        let to = (pos as i64 - delta as i64).clamp(0, v.len() as i64 - 1) as usize;
+        let d = v.remove(pos);
+        v.insert(to, d);
+        self.styles_changed();
     }
 }

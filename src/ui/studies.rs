@@ -11,15 +11,14 @@ use std::time::Instant;
 
 use eframe::egui;
 
-use super::map::overlay::{Overlay, prepare_areas};
 use super::task::Task;
 use crate::analysis::{
     AnalysisSettings, AreaSettings, Coverage, LandStats, NearestFacilities, ProjectSite,
     RouteAnalysis, StageTally, catchment_band, circles_union, facility_circle, land_statistics,
     nearest_facilities, project_sites, project_statistics, route_catchments, service_coverage,
 };
-use crate::crs::MetricFrame;
 use crate::model::{FacilityKind, FeatureRef, Park};
+use crate::render::{AreaKind, OverlayArea, Overlays, ProjectedPark};
 use crate::spatial::{ParkIndex, unproject_polygons};
 
 /// Coverage and route results for one set of settings.
@@ -100,34 +99,38 @@ pub enum Focus {
     BusGaps,
 }
 
-/// Builds the map overlay for a focus.
+/// Builds the map overlay for a focus: the service circle or catchment band (or a
+/// kind's circles for the gaps view) as areas, the facility / route / stops in focus as
+/// selected, the enterprises it covers (or that nobody covers) as highlighted.
 pub fn build_overlay(
     park: &Park,
     index: &ParkIndex,
     results: &Results,
     focus: Focus,
-    display: MetricFrame,
-) -> Overlay {
-    let Ok(display) = display.projector() else {
-        return Overlay::default();
-    };
+    projected: &ProjectedPark,
+) -> Overlays {
     let area = AreaSettings::default();
     let enterprise = |e: u32| park.enterprises.get(e as usize).map(|x| x.feature);
+    let areas = |mp: &geo::MultiPolygon<f64>, kind| -> Vec<OverlayArea> {
+        OverlayArea::from_lon_lat(mp, kind, projected)
+            .into_iter()
+            .collect()
+    };
     match focus {
-        Focus::None => Overlay::default(),
+        Focus::None => Overlays::default(),
         Focus::Facility(fi) => {
             let circle = facility_circle(park, index, &results.settings, fi as usize, &area)
                 .map(|p| geo::MultiPolygon(vec![p]))
                 .unwrap_or(geo::MultiPolygon(vec![]));
-            Overlay {
-                areas: prepare_areas(&circle, &display),
-                focus: park
+            Overlays {
+                areas: areas(&circle, AreaKind::ServiceCircle),
+                selected: park
                     .facilities
                     .get(fi as usize)
                     .map(|f| f.feature)
                     .into_iter()
                     .collect(),
-                covered: results
+                highlighted: results
                     .coverage
                     .facilities
                     .get(fi as usize)
@@ -138,7 +141,6 @@ pub fn build_overlay(
                             .collect()
                     })
                     .unwrap_or_default(),
-                uncovered: Vec::new(),
             }
         }
         Focus::Route(ri) => {
@@ -150,23 +152,23 @@ pub fn build_overlay(
                 &area,
             );
             let stats = results.routes.routes.iter().find(|r| r.route == ri);
-            let mut focus: Vec<FeatureRef> = park
+            let mut selected: Vec<FeatureRef> = park
                 .routes
                 .get(ri as usize)
                 .map(|r| r.feature)
                 .into_iter()
                 .collect();
             if let Some(s) = stats {
-                focus.extend(
+                selected.extend(
                     s.stops
                         .iter()
                         .filter_map(|&si| park.stops.get(si as usize).map(|s| s.feature)),
                 );
             }
-            Overlay {
-                areas: prepare_areas(&band, &display),
-                focus,
-                covered: stats
+            Overlays {
+                areas: areas(&band, AreaKind::Catchment),
+                selected,
+                highlighted: stats
                     .map(|s| {
                         s.enterprises
                             .iter()
@@ -174,12 +176,11 @@ pub fn build_overlay(
                             .collect()
                     })
                     .unwrap_or_default(),
-                uncovered: Vec::new(),
             }
         }
         Focus::Gaps(kind) => {
             let Some(kc) = results.coverage.kind(kind) else {
-                return Overlay::default();
+                return Overlays::default();
             };
             let pts: Vec<[f64; 2]> = kc
                 .facilities
@@ -191,15 +192,14 @@ pub fn build_overlay(
                 index.projector(),
                 &circles_union(&pts, kc.radius_m, area.segments),
             );
-            Overlay {
-                areas: prepare_areas(&union, &display),
-                focus: kc
+            Overlays {
+                areas: areas(&union, AreaKind::ServiceCircle),
+                selected: kc
                     .facilities
                     .iter()
                     .filter_map(|&f| park.facilities.get(f as usize).map(|x| x.feature))
                     .collect(),
-                covered: Vec::new(),
-                uncovered: kc.uncovered.iter().filter_map(|&e| enterprise(e)).collect(),
+                highlighted: kc.uncovered.iter().filter_map(|&e| enterprise(e)).collect(),
             }
         }
         Focus::BusGaps => {
@@ -213,11 +213,10 @@ pub fn build_overlay(
                 index.projector(),
                 &circles_union(&pts, results.settings.catchment_m, area.segments),
             );
-            Overlay {
-                areas: prepare_areas(&union, &display),
-                focus: park.stops.iter().map(|s| s.feature).collect(),
-                covered: Vec::new(),
-                uncovered: results
+            Overlays {
+                areas: areas(&union, AreaKind::Catchment),
+                selected: Vec::new(),
+                highlighted: results
                     .routes
                     .beyond_all
                     .iter()
@@ -250,10 +249,12 @@ pub struct Studies {
     pub stats: Statistics,
     /// What is in focus.
     pub focus: Focus,
-    /// The overlay for the focus.
-    pub overlay: Option<Arc<Overlay>>,
+    /// The overlay for the focus (drawn by the map).
+    pub overlay: Arc<Overlays>,
+    /// Increases whenever `overlay` changes.
+    pub overlay_version: u64,
     results_task: Option<Task<Results>>,
-    overlay_task: Option<(Focus, Task<Overlay>)>,
+    overlay_task: Option<(Focus, Task<Overlays>)>,
     results_stale: bool,
     overlay_stale: bool,
 }
@@ -318,7 +319,7 @@ impl Studies {
         ctx: &egui::Context,
         park: &Arc<Park>,
         index: Option<&Arc<ParkIndex>>,
-        display: MetricFrame,
+        projected: &Arc<ProjectedPark>,
     ) {
         let Some(index) = index else { return };
         if let Some(t) = &self.results_task
@@ -341,19 +342,22 @@ impl Studies {
             && let Some(o) = t.poll()
         {
             if *focus == self.focus {
-                self.overlay = o.map(Arc::new);
+                self.overlay = Arc::new(o.unwrap_or_default());
+                self.overlay_version += 1;
             }
             self.overlay_task = None;
         }
         if self.overlay_stale && self.overlay_task.is_none() {
             self.overlay_stale = false;
             if let Some(results) = self.results.clone() {
-                let (park, index, focus) = (park.clone(), index.clone(), self.focus);
+                let (park, index, focus, projected) =
+                    (park.clone(), index.clone(), self.focus, projected.clone());
                 if focus == Focus::None {
-                    self.overlay = None;
+                    self.overlay = Arc::new(Overlays::default());
+                    self.overlay_version += 1;
                 } else {
                     let task = Task::spawn("parkplan-overlay", ctx, move || {
-                        build_overlay(&park, &index, &results, focus, display)
+                        build_overlay(&park, &index, &results, focus, &projected)
                     });
                     self.overlay_task = Some((focus, task));
                 }

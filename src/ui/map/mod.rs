@@ -1,25 +1,28 @@
-//! The map canvas: camera, interaction (pan, wheel zoom around the cursor, box zoom,
-//! keyboard), identify (hover highlight, tooltip, click to select), the measuring tool,
-//! the scale bar, and drawing the layers.
+//! The map canvas: the camera ([`MapView`] from `render`), interaction (drag to pan,
+//! wheel zoom around the cursor, box zoom, arrow keys and +/-), identify (hover
+//! highlight, tooltip, click to select), the measuring tool, the scale bar, and drawing
+//! the layers through the egui backend in [`canvas`].
 //!
 //! The map keeps its own [`MapState`]; it reads the session and the selection and
 //! pushes [`Command`]s for everything that concerns other panels (selection changes).
 
-pub mod camera;
-pub mod geometry;
+pub mod canvas;
 pub mod measure;
-pub mod overlay;
-pub mod paint;
+pub mod pick;
+
+use std::sync::Arc;
 
 use eframe::egui::{self, Color32, CursorIcon, Key, Pos2, Rect, Sense, Stroke, StrokeKind, vec2};
 
-use self::camera::{Camera, nice_length};
+use self::canvas::{Tile, TileInput, TileKey};
 use self::measure::{Measure, MeasureKind};
 use super::command::{Command, Tool};
 use super::i18n::Msg;
 use super::session::Session;
+use super::task::Task;
 use super::theme;
 use crate::model::{FeatureRef, Lang};
+use crate::render::{BuildOptions, MapStyles, MapView, Overlays, WorldRect, build_scene};
 
 /// Where the cursor is on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,10 +34,9 @@ pub struct Cursor {
 }
 
 /// The map's own state, kept between frames.
-#[derive(Debug, Default)]
 pub struct MapState {
-    /// The camera.
-    pub camera: Camera,
+    /// The camera (origin and size follow the map's rectangle each frame).
+    pub view: MapView,
     /// The tool in use.
     pub tool: Tool,
     /// The measurement, while measuring.
@@ -45,41 +47,68 @@ pub struct MapState {
     pub hover: Option<FeatureRef>,
     /// The cursor position, for the status bar.
     pub cursor: Option<Cursor>,
-    /// The map rectangle of the last frame (for zooming from menus and panels).
+    /// The map rectangle of the last frame.
     pub rect: Option<Rect>,
     /// A box to fit once the map's size is known.
-    pending_fit: Option<([f64; 4], f64)>,
+    pending_fit: Option<WorldRect>,
+    /// The drawn layers for the current view (plus a margin).
+    pub tile: Option<Arc<Tile>>,
+    tile_task: Option<Task<Tile>>,
+    /// Vertices painted from the tile in the last frame.
+    pub last_vertices: usize,
 }
 
-/// Smallest metres-per-point used when zooming to a single point.
+impl std::fmt::Debug for MapState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MapState")
+            .field("view", &self.view)
+            .field("tool", &self.tool)
+            .field("tile", &self.tile)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MapState {
+    fn default() -> Self {
+        MapState {
+            view: MapView::new([500_000.0, 3_350_000.0], 10.0, [800.0, 600.0]),
+            tool: Tool::Identify,
+            measure: None,
+            box_start: None,
+            hover: None,
+            cursor: None,
+            rect: None,
+            pending_fit: None,
+            tile: None,
+            tile_task: None,
+            last_vertices: 0,
+        }
+    }
+}
+
+/// Smallest metres per point used when zooming to a single point.
 pub const POINT_ZOOM_MPP: f64 = 0.6;
 
 impl MapState {
-    /// Fits a planar box into the map (now, or on the first frame that knows the map's
-    /// size).
-    pub fn fit(&mut self, bbox: [f64; 4], min_mpp: f64) {
-        match self.rect {
-            Some(r) if r.width() > 20.0 && r.height() > 20.0 => {
-                self.camera.fit(r, bbox, 24.0, min_mpp)
-            }
-            _ => self.pending_fit = Some((bbox, min_mpp)),
-        }
+    /// Fits a planar box into the map. Applied when the map is next laid out, so the
+    /// fit uses that frame's map size (panels may have changed it).
+    pub fn fit(&mut self, bbox: WorldRect) {
+        self.pending_fit = Some(pad_point(bbox));
     }
 
     /// Centres on a planar point at `mpp` metres per point.
     pub fn center_on(&mut self, p: [f64; 2], mpp: f64) {
         self.pending_fit = None;
-        self.camera.center = p;
-        self.camera.mpp = mpp.clamp(camera::MIN_MPP, camera::MAX_MPP);
+        self.view.center = p;
+        let mut v = MapView::new(p, mpp, self.view.size);
+        v.origin = self.view.origin;
+        self.view = v;
     }
 
     /// Zooms by a factor around the map centre.
     pub fn zoom_by(&mut self, factor: f64) {
-        if let Some(r) = self.rect {
-            self.camera.zoom_at(r, r.center(), factor);
-        } else {
-            self.camera.mpp = (self.camera.mpp / factor).clamp(camera::MIN_MPP, camera::MAX_MPP);
-        }
+        let c = self.view.world_to_screen(self.view.center);
+        self.view.zoom_about(factor, c);
     }
 
     /// Chooses a tool, starting a fresh measurement for the measuring tools.
@@ -91,6 +120,75 @@ impl MapState {
             Tool::MeasureArea => Some(Measure::new(MeasureKind::Area)),
             _ => None,
         };
+    }
+
+    /// Whether a tile is being built.
+    pub fn is_drawing(&self) -> bool {
+        self.tile_task.is_some()
+    }
+
+    /// Forgets the drawn tile (a new park was opened).
+    pub fn reset_tile(&mut self) {
+        self.tile = None;
+        self.tile_task = None;
+    }
+
+    /// Collects a finished tile and starts a new one when the view, styles or overlay
+    /// changed. `ppp` is pixels per point.
+    pub fn update_tile(&mut self, ctx: &egui::Context, session: &Session, lang: Lang, ppp: f32) {
+        if let Some(t) = &self.tile_task
+            && let Some(done) = t.poll()
+        {
+            self.tile_task = None;
+            if let Some(tile) = done {
+                self.tile = Some(Arc::new(tile));
+            }
+        }
+        let key = TileKey {
+            styles_version: session.styles_version,
+            overlay_version: session.studies.overlay_version,
+            lang,
+            resolution: self.view.resolution,
+            pixels_per_point: ppp,
+        };
+        let stale = match &self.tile {
+            None => true,
+            Some(t) => {
+                t.key != key
+                    || t.view.size != canvas::tile_view(&self.view).size
+                    || canvas::tile_needs_prefetch(&t.view, &self.view)
+            }
+        };
+        if stale && self.tile_task.is_none() {
+            let input = TileInput {
+                park: session.park.clone(),
+                projected: session.projected.clone(),
+                styles: session.drawn_styles(),
+                overlays: session.studies.overlay.clone(),
+                key,
+                view: self.view,
+            };
+            self.tile_task = Some(Task::spawn("parkplan-draw", ctx, move || {
+                canvas::build_tile(&input)
+            }));
+        }
+        if self.tile_task.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+        }
+    }
+}
+
+/// A single point gets some ground around it.
+fn pad_point(b: WorldRect) -> WorldRect {
+    let min = 300.0;
+    if b.width() < min && b.height() < min {
+        let c = b.center();
+        WorldRect::from_corners(
+            [c[0] - min / 2.0, c[1] - min / 2.0],
+            [c[0] + min / 2.0, c[1] + min / 2.0],
+        )
+    } else {
+        b
     }
 }
 
@@ -106,11 +204,19 @@ pub fn show(
     let rect = ui.available_rect_before_wrap();
     let response = ui.allocate_rect(rect, Sense::click_and_drag());
     state.rect = Some(rect);
-    if let Some((bbox, min_mpp)) = state.pending_fit.take() {
-        state.camera.fit(rect, bbox, 24.0, min_mpp);
+    state.view.origin = [rect.min.x, rect.min.y];
+    state.view.size = [rect.width().max(1.0), rect.height().max(1.0)];
+    if let Some(b) = state.pending_fit.take()
+        && rect.width() > 20.0
+        && rect.height() > 20.0
+    {
+        state.view.fit_bbox(&b, 24.0);
     }
     let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 0.0, theme::MAP_BACKGROUND);
+    let background = session.map_or(crate::render::Theme::default().background, |s| {
+        s.styles.theme.background
+    });
+    painter.rect_filled(rect, 0.0, canvas::color(background));
 
     let Some(session) = session else {
         painter.text(
@@ -124,26 +230,29 @@ pub fn show(
     };
 
     handle_navigation(ui, state, &response, rect);
+    let ppp = ui.ctx().pixels_per_point();
+    state.update_tile(ui.ctx(), session, lang, ppp);
 
     // Cursor position and hover.
     let hover_pos = response.hover_pos();
     state.cursor = hover_pos.map(|p| {
-        let planar = state.camera.to_world(rect, p);
+        let planar = state.view.screen_to_world([p.x as f64, p.y as f64]);
         Cursor {
-            lon_lat: session.planar.projector.inverse(planar[0], planar[1]),
+            lon_lat: session.projected.unproject(planar),
             planar,
         }
     });
     let dragging = response.dragged();
-    state.hover = match (hover_pos, dragging, state.tool) {
-        (Some(p), false, Tool::Identify) => {
-            let w = state.camera.to_world(rect, p);
-            let tol = theme::PICK_TOLERANCE as f64 * state.camera.mpp;
-            session
-                .planar
-                .pick(w, tol, &session.visible_top_first(), &|f| {
-                    session.is_hidden(f)
-                })
+    state.hover = match (state.cursor, dragging, state.tool) {
+        (Some(c), false, Tool::Identify) => {
+            let tol = theme::PICK_TOLERANCE as f64 * state.view.resolution;
+            pick::pick(
+                &session.projected,
+                c.planar,
+                tol,
+                &session.visible_top_first(),
+                &|f| session.is_hidden(f),
+            )
         }
         _ => None,
     };
@@ -173,21 +282,58 @@ pub fn show(
         Tool::BoxZoom => {}
     }
 
-    // Draw.
-    paint::paint_layers(&painter, rect, &state.camera, session);
-    if let Some(o) = &session.studies.overlay {
-        overlay::paint(&painter, rect, &state.camera, &session.planar, o);
-    }
-    if let Some(sel) = selection {
-        paint::highlight(&painter, rect, &state.camera, session, sel, theme::SELECTED);
-    }
-    if let Some(h) = state.hover
-        && Some(h) != selection
-    {
-        paint::highlight(&painter, rect, &state.camera, session, h, theme::HOVER);
+    // Draw: the cached tile, then selection and hover on top.
+    state.last_vertices = match &state.tile {
+        Some(tile) => canvas::paint_tile(&painter, tile, &state.view, rect),
+        None => 0,
+    };
+    let marked_sel: Vec<FeatureRef> = selection.into_iter().collect();
+    let marked_hover: Vec<FeatureRef> = state
+        .hover
+        .filter(|h| Some(*h) != selection)
+        .into_iter()
+        .collect();
+    if !marked_sel.is_empty() || !marked_hover.is_empty() {
+        let styles = MapStyles {
+            layers: Vec::new(),
+            theme: session.styles.theme.clone(),
+        };
+        let full = session.drawn_styles();
+        let marks = Overlays {
+            areas: Vec::new(),
+            highlighted: marked_hover,
+            selected: marked_sel,
+        };
+        // Marked features take their symbol from their layer's style: pass all layers
+        // but none visible.
+        let styles = MapStyles {
+            layers: full
+                .layers
+                .iter()
+                .map(|d| crate::render::LayerDisplay {
+                    visible: false,
+                    ..d.clone()
+                })
+                .collect(),
+            ..styles
+        };
+        let scene = build_scene(
+            &session.park,
+            &session.projected,
+            &state.view,
+            &styles,
+            &marks,
+            &BuildOptions {
+                lang,
+                labels: false,
+                background: false,
+                ..BuildOptions::default()
+            },
+        );
+        canvas::paint_scene(&painter, &scene);
     }
     if let Some(m) = &state.measure {
-        paint_measure(&painter, rect, &state.camera, session, m, state.cursor);
+        paint_measure(&painter, &state.view, session, m, state.cursor);
     }
     if let (Some(start), Some(now)) = (
         state.box_start,
@@ -202,12 +348,23 @@ pub fn show(
             StrokeKind::Inside,
         );
     }
-    scale_bar(&painter, rect, &state.camera);
+    scale_bar(&painter, rect, &state.view);
+    if state.tile.is_none() && state.is_drawing() {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "…",
+            egui::FontId::proportional(28.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
 
     // Tooltip and cursor.
     let response = match state.tool {
         Tool::Identify => response.on_hover_cursor(if state.hover.is_some() {
             CursorIcon::PointingHand
+        } else if dragging {
+            CursorIcon::Grabbing
         } else {
             CursorIcon::Grab
         }),
@@ -240,18 +397,16 @@ fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Respo
         {
             let r = Rect::from_two_pos(a, b);
             if r.width() > 4.0 && r.height() > 4.0 {
-                let p = state.camera.to_world(rect, r.left_bottom());
-                let q = state.camera.to_world(rect, r.right_top());
-                state
-                    .camera
-                    .fit(rect, [p[0], p[1], q[0], q[1]], 0.0, camera::MIN_MPP);
+                let p = state.view.screen_to_world([r.min.x as f64, r.max.y as f64]);
+                let q = state.view.screen_to_world([r.max.x as f64, r.min.y as f64]);
+                state.view.fit_bbox(&WorldRect::from_corners(p, q), 0.0);
             }
         }
     } else if response.dragged_by(egui::PointerButton::Primary)
         || response.dragged_by(egui::PointerButton::Middle)
     {
         let d = response.drag_delta();
-        state.camera.pan_points(d.x, d.y);
+        state.view.pan_by([d.x as f64, d.y as f64]);
     }
 
     if let Some(p) = response.hover_pos() {
@@ -261,7 +416,7 @@ fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Respo
             factor *= (scroll as f64 / 200.0).exp();
         }
         if (factor - 1.0).abs() > 1e-6 {
-            state.camera.zoom_at(rect, p, factor);
+            state.view.zoom_about(factor, [p.x as f64, p.y as f64]);
         }
     }
 
@@ -279,30 +434,30 @@ fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Respo
         });
         // Arrow keys move the view the way the arrow points.
         if l {
-            state.camera.pan_points(step, 0.0);
+            state.view.pan_by([step, 0.0]);
         }
         if r {
-            state.camera.pan_points(-step, 0.0);
+            state.view.pan_by([-step, 0.0]);
         }
         if u {
-            state.camera.pan_points(0.0, step);
+            state.view.pan_by([0.0, step]);
         }
         if d {
-            state.camera.pan_points(0.0, -step);
+            state.view.pan_by([0.0, -step]);
         }
+        let c = [rect.center().x as f64, rect.center().y as f64];
         if plus {
-            state.camera.zoom_at(rect, rect.center(), 2.0);
+            state.view.zoom_about(2.0, c);
         }
         if minus {
-            state.camera.zoom_at(rect, rect.center(), 0.5);
+            state.view.zoom_about(0.5, c);
         }
     }
 }
 
 fn paint_measure(
     painter: &egui::Painter,
-    rect: Rect,
-    cam: &Camera,
+    view: &MapView,
     session: &Session,
     m: &Measure,
     cursor: Option<Cursor>,
@@ -310,7 +465,10 @@ fn paint_measure(
     let pts: Vec<Pos2> = m
         .with_cursor(cursor.map(|c| c.lon_lat))
         .iter()
-        .map(|p| cam.to_screen(rect, session.planar.projector.forward(p[0], p[1])))
+        .map(|p| {
+            let s = view.to_screen(session.projected.project(p[0], p[1]));
+            egui::pos2(s[0], s[1])
+        })
         .collect();
     let stroke = Stroke::new(theme::MEASURE_WIDTH, theme::MEASURE_LINE);
     match m.kind {
@@ -321,15 +479,18 @@ fn paint_measure(
         }
         MeasureKind::Area => {
             if pts.len() >= 3 {
-                // A fan from the first point is right for convex shapes; a concave sketch
-                // still shows its outline exactly.
+                let item = crate::render::PolygonItem {
+                    rings: vec![pts.iter().map(|p| [p.x, p.y]).collect()],
+                    fill: None,
+                    stroke: None,
+                    tag: None,
+                };
+                let t = crate::render::triangulate(&item);
                 let mut mesh = egui::Mesh::default();
-                for p in &pts {
-                    mesh.colored_vertex(*p, theme::MEASURE_FILL);
+                for v in &t.vertices {
+                    mesh.colored_vertex(egui::pos2(v[0], v[1]), theme::MEASURE_FILL);
                 }
-                for i in 1..pts.len() as u32 - 1 {
-                    mesh.add_triangle(0, i, i + 1);
-                }
+                mesh.indices = t.indices;
                 painter.add(egui::Shape::mesh(mesh));
                 painter.add(egui::Shape::closed_line(pts.clone(), stroke));
             } else if pts.len() == 2 {
@@ -342,10 +503,23 @@ fn paint_measure(
     }
 }
 
-fn scale_bar(painter: &egui::Painter, rect: Rect, cam: &Camera) {
-    let max_points = 160.0;
-    let len_m = nice_length(max_points * cam.mpp);
-    let len_pt = (len_m / cam.mpp) as f32;
+/// A "nice" length for a scale bar no longer than `max_m` metres: 1, 2 or 5 × 10ⁿ.
+pub fn nice_length(max_m: f64) -> f64 {
+    if !(max_m.is_finite() && max_m > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(max_m.log10().floor());
+    for m in [5.0, 2.0, 1.0] {
+        if m * p <= max_m {
+            return m * p;
+        }
+    }
+    p
+}
+
+fn scale_bar(painter: &egui::Painter, rect: Rect, view: &MapView) {
+    let len_m = nice_length(160.0 * view.resolution);
+    let len_pt = (len_m / view.resolution) as f32;
     let origin = rect.left_bottom() + vec2(16.0, -18.0);
     let label = if len_m >= 1000.0 {
         format!("{} km", len_m / 1000.0)
@@ -375,4 +549,25 @@ fn scale_bar(painter: &egui::Painter, rect: Rect, cam: &Camera) {
         egui::FontId::proportional(12.0),
         theme::SCALE_INK,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_lengths() {
+        assert_eq!(nice_length(730.0), 500.0);
+        assert_eq!(nice_length(2500.0), 2000.0);
+        assert_eq!(nice_length(1.0), 1.0);
+        assert_eq!(nice_length(99.0), 50.0);
+    }
+
+    #[test]
+    fn a_point_gets_ground_around_it() {
+        let b = pad_point(WorldRect::from_corners([10.0, 10.0], [10.0, 10.0]));
+        assert!((b.width() - 300.0).abs() < 1e-9 && (b.center()[0] - 10.0).abs() < 1e-9);
+        let big = WorldRect::from_corners([0.0, 0.0], [5000.0, 10.0]);
+        assert_eq!(pad_point(big), big);
+    }
 }

@@ -635,7 +635,11 @@ fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
         ui.add_space(8.0);
         ui.weak(format!(
             "{} ({:.0} ms)",
-            crate::analysis::method(s.index.as_deref().map_or(&s.planar.frame, |i| i.frame())),
+            crate::analysis::method(
+                s.index
+                    .as_deref()
+                    .map_or(s.projected.frame(), |i| i.frame())
+            ),
             r.seconds * 1000.0
         ));
     }

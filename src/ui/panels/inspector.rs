@@ -236,7 +236,7 @@ fn service_section(
                             }
                             let t = RichText::new(metres(d));
                             ui.label(if inside {
-                                t.color(crate::ui::theme::COVERED)
+                                t.color(ui.visuals().text_color()).strong()
                             } else {
                                 t.color(ui.visuals().warn_fg_color)
                             })

@@ -1,6 +1,7 @@
-//! The layers panel: one row per layer in list order (top = drawn on top) with a
-//! visibility check box, feature and problem counts, move up/down; and for the open
-//! layer its opacity, style, labels, legend, source details, zoom and table buttons.
+//! The layers panel: one row per layer in list order (top = drawn on top, as in QGIS)
+//! with a visibility check box, feature and problem counts, move up/down, and the
+//! legend (swatches with category counts, from `render::style`); the open details hold
+//! opacity, style choice, label toggle, source details, zoom and table buttons.
 //!
 //! Reads the session; every change is a [`Command`].
 
@@ -35,13 +36,14 @@ impl LayersPanel {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                let n = session.order.len();
-                for (pos, &li) in session.order.iter().enumerate() {
-                    let (Some(layer), Some(d)) =
-                        (session.park.layers.get(li), session.display.get(li))
+                let order = session.list_order();
+                let n = order.len();
+                for (pos, &li) in order.iter().enumerate() {
+                    let (Some(layer), Some(d)) = (session.park.layers.get(li), session.display(li))
                     else {
                         continue;
                     };
+                    let info = session.info.get(li).copied().unwrap_or_default();
                     ui.push_id(("layer", li), |ui| {
                         ui.horizontal(|ui| {
                             let mut visible = d.visible;
@@ -69,10 +71,10 @@ impl LayersPanel {
                                     {
                                         cmds.push(Command::Layer(li, LayerChange::Move(-1)));
                                     }
-                                    if d.problems > 0 {
+                                    if info.problems > 0 {
                                         let t = RichText::new(format!(
                                             "{} {}",
-                                            d.problems,
+                                            info.problems,
                                             Msg::Problems.text(lang)
                                         ))
                                         .color(ui.visuals().warn_fg_color)
@@ -85,19 +87,26 @@ impl LayersPanel {
                                             cmds.push(Command::ShowPanel(PanelId::Report, true));
                                         }
                                     }
-                                    ui.weak(RichText::new(group_digits(d.features)).small())
+                                    ui.weak(RichText::new(group_digits(info.features)).small())
                                         .on_hover_text(format!(
                                             "{} {}",
-                                            group_digits(d.features),
+                                            group_digits(info.features),
                                             Msg::Features.text(lang)
                                         ));
                                 },
                             );
                         });
-                        egui::CollapsingHeader::new(RichText::new(layer.role.label(lang)).small())
-                            .id_salt(("details", li))
-                            .default_open(false)
-                            .show(ui, |ui| details(ui, session, li, lang, cmds));
+                        if d.visible {
+                            ui.indent(("legend", li), |ui| {
+                                styles::legend(ui, &session.park.layers, d, lang);
+                            });
+                        }
+                        egui::CollapsingHeader::new(
+                            RichText::new(Msg::LayerDetails.text(lang)).small(),
+                        )
+                        .id_salt(("details", li))
+                        .default_open(false)
+                        .show(ui, |ui| details(ui, session, li, lang, cmds));
                     });
                     ui.separator();
                 }
@@ -106,16 +115,17 @@ impl LayersPanel {
 }
 
 fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &mut Vec<Command>) {
-    let (Some(layer), Some(d)) = (session.park.layers.get(li), session.display.get(li)) else {
+    let (Some(layer), Some(d)) = (session.park.layers.get(li), session.display(li)) else {
         return;
     };
     egui::Grid::new(("layer-grid", li))
         .num_columns(2)
         .show(ui, |ui| {
             ui.label(Msg::Opacity.text(lang));
-            let mut op = d.opacity;
+            let mut op = d.style.opacity;
             if ui
                 .add(egui::Slider::new(&mut op, 0.0..=1.0).fixed_decimals(2))
+                .accessible_name(Msg::Opacity.text(lang))
                 .changed()
             {
                 cmds.push(Command::Layer(li, LayerChange::Opacity(op)));
@@ -123,13 +133,17 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
             ui.end_row();
 
             ui.label(Msg::Style.text(lang));
-            let options = styles::style_options(session, li, lang);
-            let current = options.get(d.style).cloned().unwrap_or_default();
+            let options = styles::options(layer);
+            let choice = session.style_choice.get(li).copied().unwrap_or(0);
+            let current = options
+                .get(choice)
+                .map(|(n, _)| n.get(lang).to_string())
+                .unwrap_or_default();
             egui::ComboBox::from_id_salt(("style", li))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
-                    for (i, name) in options.iter().enumerate() {
-                        if ui.selectable_label(i == d.style, name).clicked() {
+                    for (i, (name, _)) in options.iter().enumerate() {
+                        if ui.selectable_label(i == choice, name.get(lang)).clicked() {
                             cmds.push(Command::Layer(li, LayerChange::Style(i)));
                         }
                     }
@@ -139,7 +153,7 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
             ui.end_row();
 
             ui.label(Msg::Labels.text(lang));
-            let mut labels = d.labels;
+            let mut labels = d.style.labels_visible;
             if ui
                 .checkbox(&mut labels, "")
                 .accessible_name(Msg::Labels.text(lang))
@@ -176,7 +190,6 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
             ui.label(layer.source.encoding.name());
             ui.end_row();
         });
-    styles::legend(ui, session, li, lang);
     ui.horizontal(|ui| {
         if ui.small_button(Msg::ZoomLayer.text(lang)).clicked() {
             cmds.push(Command::ZoomLayer(li));

@@ -134,7 +134,7 @@ impl TablePanel {
             return;
         };
         if self.layer.is_none_or(|l| l >= session.park.layers.len()) {
-            self.layer = session.order.first().copied();
+            self.layer = session.list_order().first().copied();
         }
         let Some(li) = self.layer else {
             return;
@@ -144,7 +144,7 @@ impl TablePanel {
             egui::ComboBox::from_id_salt("table-layer")
                 .selected_text(session.park.layers[li].name.clone())
                 .show_ui(ui, |ui| {
-                    for &l in &session.order {
+                    for l in session.list_order() {
                         ui.selectable_value(&mut self.layer, Some(l), &session.park.layers[l].name);
                     }
                 })
