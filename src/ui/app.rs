@@ -132,7 +132,7 @@ impl App {
             dialog: None,
             selection: None,
             map: MapState::default(),
-            layers_panel: LayersPanel,
+            layers_panel: LayersPanel::default(),
             report_panel: ReportPanel::default(),
             table_panel: TablePanel::default(),
             search_panel: SearchPanel::default(),
@@ -276,8 +276,13 @@ impl App {
                 .default_size(250.0)
                 .size_range(180.0..=500.0)
                 .show(ui, |ui| {
-                    self.layers_panel
-                        .show(ui, self.session.as_ref(), lang, &mut cmds);
+                    self.layers_panel.show(
+                        ui,
+                        self.session.as_ref(),
+                        self.generation,
+                        lang,
+                        &mut cmds,
+                    );
                 });
         }
 

@@ -152,6 +152,11 @@ impl Session {
     pub fn styles_changed(&mut self) {
         self.styles_version += 1;
         let mut drawn = self.styles.clone();
+        for d in &mut drawn.layers {
+            if let Some(rule) = &mut d.style.label {
+                rule.size *= super::theme::SCREEN_LABEL_SCALE;
+            }
+        }
         if !self.hidden_stages.is_empty() {
             for d in &mut drawn.layers {
                 if let Symbology::Categorized {

@@ -7,9 +7,9 @@
 use eframe::egui::{self, Sense, pos2, vec2};
 
 use super::map::canvas::{color, stroke};
-use crate::model::{Lang, Layer, Role};
+use crate::model::{Layer, Role};
+use crate::render::LegendGroup;
 use crate::render::style::{LayerStyle, LocalText, MarkerShape, SwatchKind, Symbol, Symbology};
-use crate::render::{LayerDisplay, legend_for};
 
 /// The style options of a layer: (name in both languages, style), the default first.
 pub fn options(layer: &Layer) -> Vec<(LocalText, LayerStyle)> {
@@ -116,12 +116,9 @@ pub fn swatch(ui: &mut egui::Ui, symbol: &Symbol, kind: SwatchKind) {
     }
 }
 
-/// Shows the legend of one layer in its current style, with feature counts per entry.
-pub fn legend(ui: &mut egui::Ui, layers: &[Layer], display: &LayerDisplay, lang: Lang) {
-    let Some(group) = legend_for(layers, display, lang) else {
-        return;
-    };
-    egui::Grid::new(("legend", display.layer))
+/// Shows a layer's legend (from `render::legend_for`): swatches, labels, feature counts.
+pub fn legend(ui: &mut egui::Ui, group: &LegendGroup) {
+    egui::Grid::new(("legend", group.layer))
         .num_columns(3)
         .spacing(vec2(6.0, 2.0))
         .show(ui, |ui| {
@@ -137,6 +134,7 @@ pub fn legend(ui: &mut egui::Ui, layers: &[Layer], display: &LayerDisplay, lang:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Lang;
 
     #[test]
     fn parcels_offer_land_use_status_and_single() {

@@ -27,3 +27,7 @@ pub const SCALE_HALO: Color32 = Color32::from_rgba_unmultiplied_const(255, 255, 
 pub const PICK_TOLERANCE: f32 = 5.0;
 /// Drop-target shade while files are dragged over the window.
 pub const DROP_OVERLAY: Color32 = Color32::from_rgba_unmultiplied_const(0, 0, 0, 140);
+/// Label sizes in `render::style` are typographic points (1/72 in, as printed); the
+/// screen's display unit is 1/96 in. Labels on screen are drawn this much larger so
+/// they read at the size they print (96/72 ≈ 1.33) plus a little for screen legibility.
+pub const SCREEN_LABEL_SCALE: f32 = 1.5;

@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, pos2, vec2};
-use eframe::epaint::{TessellationOptions, Tessellator};
+use eframe::epaint::{TessellationOptions, Tessellator, TextureId, emath::TSTransform};
 
 use crate::model::{Lang, Park};
 use crate::render::scene::{HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem};
@@ -47,6 +47,9 @@ fn pt(p: [f32; 2]) -> Pos2 {
 /// Collects egui shapes (and labels) from a scene.
 #[derive(Default)]
 pub struct ShapeCanvas {
+    /// The disc texture ([`disc_image`]) circle markers are drawn with, as textured
+    /// quads; `None` draws them as tessellated circles.
+    pub disc: Option<TextureId>,
     /// The shapes, in drawing order.
     pub shapes: Vec<Shape>,
     /// The labels, drawn by the caller (text needs the UI thread's fonts).
@@ -129,12 +132,32 @@ impl Canvas for ShapeCanvas {
         let st = m.stroke.as_ref().map_or(egui::Stroke::NONE, stroke);
         let c = pt(m.center);
         match m.shape {
-            MarkerShape::Circle => self.shapes.push(Shape::Circle(egui::epaint::CircleShape {
-                center: c,
-                radius: m.size / 2.0,
-                fill,
-                stroke: st,
-            })),
+            MarkerShape::Circle => {
+                // The outline as a slightly larger disc beneath the fill: with the disc
+                // texture a marker costs two quads instead of a tessellated path.
+                let r = m.size / 2.0;
+                let mut disc = |radius: f32, colour: Color32| match self.disc {
+                    Some(tex) => {
+                        let mut mesh = Mesh::with_texture(tex);
+                        mesh.add_rect_with_uv(
+                            Rect::from_center_size(
+                                c,
+                                vec2(2.0 * radius, 2.0 * radius) * DISC_QUAD_SCALE,
+                            ),
+                            Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+                            colour,
+                        );
+                        self.shapes.push(Shape::mesh(mesh));
+                    }
+                    None => self.shapes.push(Shape::circle_filled(c, radius, colour)),
+                };
+                if st.width > 0.0 && st.color.a() > 0 {
+                    disc(r + st.width, st.color);
+                }
+                if fill.a() > 0 {
+                    disc(r, fill);
+                }
+            }
             shape => {
                 let pts = shape
                     .outline(m.size)
@@ -166,6 +189,29 @@ impl Canvas for ShapeCanvas {
     }
 
     fn end_scene(&mut self) {}
+}
+
+/// Size of the disc texture, texels.
+pub const DISC_TEXELS: usize = 64;
+/// The disc fills this fraction of its texture (the rest is the anti-aliased edge and
+/// padding), so a quad is drawn this much larger than the disc.
+const DISC_FILL: f32 = 0.875;
+const DISC_QUAD_SCALE: f32 = 1.0 / DISC_FILL;
+
+/// A white anti-aliased disc (premultiplied alpha), drawn tinted as point markers.
+pub fn disc_image() -> egui::ColorImage {
+    let n = DISC_TEXELS;
+    let c = n as f32 / 2.0;
+    let r = c * DISC_FILL;
+    let pixels = (0..n * n)
+        .map(|i| {
+            let (x, y) = ((i % n) as f32 + 0.5, (i / n) as f32 + 0.5);
+            let d = ((x - c).powi(2) + (y - c).powi(2)).sqrt();
+            let a = (r - d + 0.5).clamp(0.0, 1.0);
+            Color32::from_white_alpha((a * 255.0).round() as u8)
+        })
+        .collect();
+    egui::ColorImage::new([n, n], pixels)
 }
 
 /// Draws labels: each text with its halo (the text drawn offset around itself in the
@@ -220,8 +266,9 @@ pub struct Tile {
     pub key: TileKey,
     /// The tile's own view (origin 0, size = view + margins).
     pub view: MapView,
-    /// Meshes by chunk, with each chunk's bounds in tile units.
-    pub chunks: Vec<(Rect, Mesh)>,
+    /// Meshes by chunk (in drawing order; a new mesh where the texture changes), with
+    /// each chunk's bounds in tile units.
+    pub chunks: Vec<(Rect, Vec<Arc<Mesh>>)>,
     /// Labels in tile units.
     pub labels: Vec<LabelItem>,
     /// Vertices in all chunks.
@@ -268,6 +315,8 @@ pub struct TileInput {
     pub key: TileKey,
     /// The screen view it is centred on.
     pub view: MapView,
+    /// The disc texture for point markers.
+    pub disc: Option<TextureId>,
 }
 
 /// Builds and tessellates a tile (run it on a worker).
@@ -287,25 +336,37 @@ pub fn build_tile(input: &TileInput) -> Tile {
         &input.overlays,
         &options,
     );
-    let (chunks, labels) = tessellate_scene(&scene, &view, input.key.pixels_per_point);
-    let vertices = chunks.iter().map(|(_, m)| m.vertices.len()).sum();
+    let (chunks, labels) = tessellate_scene(&scene, &view, input.key.pixels_per_point, input.disc);
+    let vertices = chunks
+        .iter()
+        .flat_map(|(_, runs)| runs.iter().map(|m| m.vertices.len()))
+        .sum();
     Tile {
         key: input.key.clone(),
         view,
-        chunks,
+        chunks: chunks
+            .into_iter()
+            .map(|(r, runs)| (r, runs.into_iter().map(Arc::new).collect()))
+            .collect(),
         labels,
         vertices,
         seconds: t0.elapsed().as_secs_f64(),
     }
 }
 
-/// Tessellates a scene into chunked meshes (by where each shape lies in the view).
+/// Tessellates a scene into chunked meshes (by where each shape lies in the view). Each
+/// chunk keeps its meshes in drawing order, starting a new mesh where the texture
+/// changes (markers use the disc texture).
 pub fn tessellate_scene(
     scene: &Scene,
     view: &MapView,
     pixels_per_point: f32,
-) -> (Vec<(Rect, Mesh)>, Vec<LabelItem>) {
-    let mut canvas = ShapeCanvas::default();
+    disc: Option<TextureId>,
+) -> (Vec<(Rect, Vec<Mesh>)>, Vec<LabelItem>) {
+    let mut canvas = ShapeCanvas {
+        disc,
+        ..ShapeCanvas::default()
+    };
     draw_scene(scene, &mut canvas);
     let mut tess = Tessellator::new(
         pixels_per_point.max(0.5),
@@ -315,9 +376,8 @@ pub fn tessellate_scene(
     );
     let cw = (view.size[0] / CHUNKS as f32).max(1.0);
     let ch = (view.size[1] / CHUNKS as f32).max(1.0);
-    let mut meshes: Vec<Mesh> = (0..CHUNKS * CHUNKS).map(|_| Mesh::default()).collect();
+    let mut runs: Vec<Vec<Mesh>> = (0..CHUNKS * CHUNKS).map(|_| Vec::new()).collect();
     let mut bounds: Vec<Rect> = vec![Rect::NOTHING; CHUNKS * CHUNKS];
-    let mut tmp = Mesh::default();
     for shape in canvas.shapes {
         let r = shape.visual_bounding_rect();
         if !r.is_finite() {
@@ -327,19 +387,26 @@ pub fn tessellate_scene(
         let ix = ((c.x / cw).floor().max(0.0) as usize).min(CHUNKS - 1);
         let iy = ((c.y / ch).floor().max(0.0) as usize).min(CHUNKS - 1);
         let k = iy * CHUNKS + ix;
-        tmp.clear();
-        tess.tessellate_shape(shape, &mut tmp);
-        if tmp.is_empty() {
-            continue;
+        let texture = shape.texture_id();
+        let chunk = &mut runs[k];
+        if chunk.last().is_none_or(|m| m.texture_id != texture) {
+            chunk.push(Mesh::with_texture(texture));
+        }
+        if let Some(out) = chunk.last_mut() {
+            tess.tessellate_shape(shape, out);
         }
         bounds[k] = bounds[k].union(r.expand(2.0));
-        meshes[k].append_ref(&tmp);
     }
-    let chunks = meshes
+    let chunks = runs
         .into_iter()
         .zip(bounds)
-        .filter(|(m, _)| !m.is_empty())
-        .map(|(m, b)| (b, m))
+        .map(|(r, b)| {
+            (
+                b,
+                r.into_iter().filter(|m| !m.is_empty()).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, r)| !r.is_empty())
         .collect();
     (chunks, canvas.labels)
 }
@@ -352,32 +419,59 @@ pub fn tile_transform(tile: &MapView, view: &MapView) -> (f32, egui::Vec2) {
     (k as f32, vec2(o[0] as f32, o[1] as f32))
 }
 
-/// Paints a tile's chunks that meet `clip`, transformed to `view`. Returns the number of
-/// vertices emitted.
-pub fn paint_tile(painter: &egui::Painter, tile: &Tile, view: &MapView, clip: Rect) -> usize {
+/// The layer the tile is painted in: a sublayer of the map's layer, transformed from
+/// tile units to the screen after tessellation (so a panning frame copies each visible
+/// vertex once and never re-tessellates).
+pub fn tile_layer(parent: egui::LayerId) -> egui::LayerId {
+    egui::LayerId::new(
+        parent.order,
+        egui::Id::unique(("parkplan-map-tile", parent.id)),
+    )
+}
+
+/// The layer drawn over the tile (labels, selection, hover, tools), kept above it.
+pub fn overlay_layer(parent: egui::LayerId) -> egui::LayerId {
+    egui::LayerId::new(
+        parent.order,
+        egui::Id::unique(("parkplan-map-overlay", parent.id)),
+    )
+}
+
+/// Paints a tile's chunks that meet `clip` (screen), transformed to `view`, in the tile
+/// layer above `parent`. Returns the number of vertices emitted.
+pub fn paint_tile(
+    ctx: &egui::Context,
+    parent: egui::LayerId,
+    tile: &Tile,
+    view: &MapView,
+    clip: Rect,
+) -> usize {
     let (k, o) = tile_transform(&tile.view, view);
+    if !(k.is_finite() && k > 0.0) {
+        return 0;
+    }
+    let layer = tile_layer(parent);
+    ctx.set_sublayer(parent, layer);
+    let to_screen = TSTransform::new(o, k);
+    let clip_in_tile = to_screen.inverse().mul_rect(clip);
+    let painter = egui::Painter::new(ctx.clone(), layer, clip_in_tile);
     let mut emitted = 0;
-    for (b, mesh) in &tile.chunks {
-        let sb = Rect::from_min_max(
-            pos2(b.min.x * k, b.min.y * k) + o,
-            pos2(b.max.x * k, b.max.y * k) + o,
-        );
-        if !sb.intersects(clip) {
+    for (b, runs) in &tile.chunks {
+        if !b.intersects(clip_in_tile) {
             continue;
         }
-        let mut m = Mesh {
-            indices: mesh.indices.clone(),
-            vertices: Vec::with_capacity(mesh.vertices.len()),
-            texture_id: mesh.texture_id,
-        };
-        m.vertices.extend(mesh.vertices.iter().map(|v| {
-            let mut v = *v;
-            v.pos = pos2(v.pos.x * k + o.x, v.pos.y * k + o.y);
-            v
-        }));
-        emitted += m.vertices.len();
-        painter.add(Shape::mesh(m));
+        for mesh in runs {
+            emitted += mesh.vertices.len();
+            painter.add(Shape::Mesh(mesh.clone()));
+        }
     }
+    ctx.transform_layer_shapes_after_rounding(layer, to_screen);
+    emitted
+}
+
+/// Paints the tile's labels that fall near `clip`, positioned for `view`.
+pub fn paint_tile_labels(painter: &egui::Painter, tile: &Tile, view: &MapView, clip: Rect) {
+    let (k, o) = tile_transform(&tile.view, view);
     let labels_clip = clip.expand(50.0);
     let visible: Vec<LabelItem> = tile
         .labels
@@ -386,7 +480,6 @@ pub fn paint_tile(painter: &egui::Painter, tile: &Tile, view: &MapView, clip: Re
         .cloned()
         .collect();
     paint_labels(painter, &visible, |p| pos2(p[0] * k + o.x, p[1] * k + o.y));
-    emitted
 }
 
 /// Whether the tile still covers the view (with no rebuild needed for position).

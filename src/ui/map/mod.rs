@@ -54,6 +54,8 @@ pub struct MapState {
     /// The drawn layers for the current view (plus a margin).
     pub tile: Option<Arc<Tile>>,
     tile_task: Option<Task<Tile>>,
+    /// The disc texture point markers are drawn with.
+    disc: Option<egui::TextureHandle>,
     /// Vertices painted from the tile in the last frame.
     pub last_vertices: usize,
 }
@@ -81,6 +83,7 @@ impl Default for MapState {
             pending_fit: None,
             tile: None,
             tile_task: None,
+            disc: None,
             last_vertices: 0,
         }
     }
@@ -136,6 +139,11 @@ impl MapState {
     /// Collects a finished tile and starts a new one when the view, styles or overlay
     /// changed. `ppp` is pixels per point.
     pub fn update_tile(&mut self, ctx: &egui::Context, session: &Session, lang: Lang, ppp: f32) {
+        if self.disc.is_none() {
+            let options =
+                egui::TextureOptions::LINEAR.with_mipmap_mode(Some(egui::TextureFilter::Linear));
+            self.disc = Some(ctx.load_texture("parkplan-disc", canvas::disc_image(), options));
+        }
         if let Some(t) = &self.tile_task
             && let Some(done) = t.poll()
         {
@@ -167,6 +175,7 @@ impl MapState {
                 overlays: session.studies.overlay.clone(),
                 key,
                 view: self.view,
+                disc: self.disc.as_ref().map(|t| t.id()),
             };
             self.tile_task = Some(Task::spawn("parkplan-draw", ctx, move || {
                 canvas::build_tile(&input)
@@ -282,11 +291,20 @@ pub fn show(
         Tool::BoxZoom => {}
     }
 
-    // Draw: the cached tile, then selection and hover on top.
+    // Draw: the cached tile in its own layer, then labels, selection, hover and tools in
+    // a layer above it.
+    let parent = ui.layer_id();
     state.last_vertices = match &state.tile {
-        Some(tile) => canvas::paint_tile(&painter, tile, &state.view, rect),
+        Some(tile) => canvas::paint_tile(ui.ctx(), parent, tile, &state.view, rect),
         None => 0,
     };
+    let overlay = canvas::overlay_layer(parent);
+    ui.ctx().set_sublayer(parent, overlay);
+    ui.ctx().move_to_top(overlay);
+    let painter = egui::Painter::new(ui.ctx().clone(), overlay, rect);
+    if let Some(tile) = &state.tile {
+        canvas::paint_tile_labels(&painter, tile, &state.view, rect);
+    }
     let marked_sel: Vec<FeatureRef> = selection.into_iter().collect();
     let marked_hover: Vec<FeatureRef> = state
         .hover

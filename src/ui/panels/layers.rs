@@ -5,17 +5,24 @@
 //!
 //! Reads the session; every change is a [`Command`].
 
+use std::collections::HashMap;
+
 use eframe::egui::{self, RichText};
 
 use crate::model::Lang;
+use crate::render::{LegendGroup, legend_for};
 use crate::ui::command::{Command, LayerChange, PanelId};
 use crate::ui::i18n::{Msg, group_digits};
 use crate::ui::session::Session;
 use crate::ui::styles;
 
-/// The panel's own state: none beyond egui's collapsing memory.
+/// The panel's own state: the legends, computed once per style change (counting the
+/// features of each category classifies every feature of the layer).
 #[derive(Debug, Default)]
-pub struct LayersPanel;
+pub struct LayersPanel {
+    legends: HashMap<usize, Option<LegendGroup>>,
+    key: Option<(u64, u64, Lang)>,
+}
 
 impl LayersPanel {
     /// Shows the panel.
@@ -23,6 +30,7 @@ impl LayersPanel {
         &mut self,
         ui: &mut egui::Ui,
         session: Option<&Session>,
+        generation: u64,
         lang: Lang,
         cmds: &mut Vec<Command>,
     ) {
@@ -33,6 +41,11 @@ impl LayersPanel {
             return;
         };
         ui.label(RichText::new(&session.park.name).strong());
+        let key = (generation, session.styles_version, lang);
+        if self.key != Some(key) {
+            self.legends.clear();
+            self.key = Some(key);
+        }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -98,7 +111,13 @@ impl LayersPanel {
                         });
                         if d.visible {
                             ui.indent(("legend", li), |ui| {
-                                styles::legend(ui, &session.park.layers, d, lang);
+                                let legend = self
+                                    .legends
+                                    .entry(li)
+                                    .or_insert_with(|| legend_for(&session.park.layers, d, lang));
+                                if let Some(g) = legend {
+                                    styles::legend(ui, g);
+                                }
                             });
                         }
                         egui::CollapsingHeader::new(
