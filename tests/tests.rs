@@ -2,5 +2,6 @@
 
 mod analysis;
 mod common;
+mod export;
 mod import;
 mod network;

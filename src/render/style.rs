@@ -920,7 +920,7 @@ impl Default for Theme {
             selection: Stroke::solid(Rgba::rgb(255, 215, 0), 3.0),
             selection_fill: Rgba::rgb(255, 215, 0),
             highlight_grow: 2.0,
-            service_circle_fill: Rgba::new(33, 113, 181, 40),
+            service_circle_fill: Rgba::new(33, 113, 181, 26),
             service_circle_stroke: Stroke::dashed(Rgba::rgb(33, 113, 181), 1.5, &[6.0, 3.0]),
             catchment_fill: Rgba::new(255, 140, 0, 56),
             catchment_stroke: Stroke::solid(Rgba::new(230, 110, 0, 200), 1.0),
@@ -950,7 +950,7 @@ impl Default for PageTheme {
             body_size: 8.0,
             note_size: 7.0,
             swatch_width: 16.0,
-            swatch_height: 10.0,
+            swatch_height: 9.0,
             panel_fill: Rgba::new(255, 255, 255, 235),
             panel_stroke: Stroke::solid(Rgba::rgb(120, 120, 120), 0.5),
             scale_bar_dark: Rgba::rgb(40, 40, 40),
@@ -1126,7 +1126,9 @@ impl LayerStyle {
 
     /// Enterprises as circles sized by employees (职工人数).
     pub fn enterprises_by_employees() -> LayerStyle {
-        let fill = Rgba::new(214, 96, 77, 220);
+        // Dark teal: reads on yellow, brown and violet parcels and stays distinct from
+        // the crimson of highlighted (covered) enterprises.
+        let fill = Rgba::new(0, 112, 130, 215);
         let stroke = Rgba::rgb(255, 255, 255);
         let class = |upper: f64, zh: &str, en: &str, size: f32| GradClass {
             upper,

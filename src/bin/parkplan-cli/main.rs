@@ -1,6 +1,7 @@
 //! `parkplan-cli`: ParkPlan without a window. `info` tells what a GeoJSON file, folder or
 //! manifest holds and what is wrong with it; further subcommands analyse and export.
 
+mod export;
 mod info;
 mod report;
 
@@ -60,6 +61,10 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Prints a map to PDF, SVG or PNG: title, legend with counts, scale bar, north
+    /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
+    /// a statistics table.
+    Export(Box<export::ExportArgs>),
 }
 
 fn main() -> ExitCode {
@@ -95,5 +100,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
         }),
+        Command::Export(args) => export::run(&args),
     }
 }
