@@ -1210,7 +1210,7 @@ mod tests {
     fn round_numbers() {
         assert_eq!(nice_scale_at_least(23_456.0), 25_000.0);
         assert_eq!(nice_scale_at_least(10_000.0), 10_000.0);
-        assert_eq!(nice_scale_at_least(10_000.5), 12_500.0);
+        assert_eq!(nice_scale_at_least(10_100.0), 12_500.0);
         assert_eq!(nice_scale_at_least(52_000.0), 60_000.0);
         assert_eq!(nice_scale_at_least(80_000.0), 100_000.0);
         assert_eq!(nice_below(730.0), 500.0);
