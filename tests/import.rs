@@ -499,3 +499,18 @@ fn sample_map_loads_clean_with_the_promised_contents() {
         .sum();
     assert!(bytes < 2_000_000, "{bytes} bytes");
 }
+
+#[test]
+fn gcj02_option_moves_points_back_to_wgs84() {
+    let (glon, glat) = parkplan::gcj02::wgs84_to_gcj02(112.35, 30.33);
+    let text = format!(r#"{{"type":"Point","coordinates":[{glon},{glat}]}}"#);
+    let opts = LayerOptions {
+        gcj02: true,
+        ..LayerOptions::default()
+    };
+    let (layer, _) = read_layer_bytes(text.as_bytes(), "amap.geojson", &opts, None).unwrap();
+    let Some(Geometry::Point(p)) = layer.geometries[0] else {
+        panic!()
+    };
+    assert!((p.x() - 112.35).abs() < 1e-9 && (p.y() - 30.33).abs() < 1e-9);
+}

@@ -23,7 +23,12 @@ every later computation uses the rounded point):
  3. Roads are densified (a vertex at most every 60 m). Bus routes are shortest paths
     through the densified road graph between hand-picked junctions, so route vertices
     are road vertices. Stops are interpolated on the route.
- 4. Areas (面积_亩) are ellipsoidal (WGS84 ellipsoid, authalic-sphere formula) from the
+ 4. Facilities snap into parcels near hand-picked anchors. Enterprises are picked from random
+    candidates in the producing industrial parcels: 82 within 500 m of a KW6 stop, 16 "gaps"
+    that no stop, service centre or station reaches, and every service centre, police post and
+    station next to industrial land first gets its share (COVERAGE_TARGETS, SERVING_STATIONS).
+    Nothing lies within RADIUS_BAND of a service radius or of the 500 m stop catchment.
+ 5. Areas (面积_亩) are ellipsoidal (WGS84 ellipsoid, authalic-sphere formula) from the
     written coordinates; lengths are ellipsoidal too (local-radius formula per segment,
     exact to well under a millimetre per 60 m segment).
 """
@@ -33,6 +38,7 @@ import math
 import os
 import random
 import sys
+from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.normpath(os.path.join(HERE, "..", "jingzhou-etdz"))
@@ -1006,28 +1012,34 @@ def place_stops(lls, n, closed, junction_lls, rng):
 # Names and catalogues (illustrative)
 # ----------------------------------------------------------------------------------------
 HALL_AT = (3900, 4130)  # 荆州经开区政务服务中心, 常湾小区
-# (name, kind, anchor) - anchors are design-plane metres; urban ones snap into a parcel
+# (name, kind, anchor) - anchors are design-plane metres; urban ones snap into a parcel.
+# The service centres stand where they serve enterprises as well as residents: 北港 between the
+# port and the 白色家电 cluster, 宿驾 and 观音垱 on the edge of their towns next to the town
+# industrial clusters north of 豉湖路 (TOWN_CLUSTERS), 联合 on 北京东路 facing the port, 滩桥 on the
+# town's southern edge facing the chemical park, 岑河 beside its small industrial quarter.
 FACILITIES = [
     ("荆州经开区政务服务中心", "政务服务中心", HALL_AT),
-    ("宿驾综合服务中心", "综合服务中心", (6500, 9800)),
+    ("宿驾综合服务中心", "综合服务中心", (6420, 9250)),
     ("北港综合服务中心", "综合服务中心", (7750, 2900)),
-    ("联合街道便民服务中心", "便民服务中心", (1650, 4700)),
-    ("岑河镇便民服务中心", "便民服务中心", (10000, 10150)),
-    ("滩桥镇便民服务中心", "便民服务中心", (11350, 6950)),
-    ("观音垱镇便民服务中心", "便民服务中心", (1900, 8300)),
+    ("联合街道便民服务中心", "便民服务中心", (2540, 3380)),
+    ("岑河镇便民服务中心", "便民服务中心", (10360, 10300)),
+    ("滩桥镇便民服务中心", "便民服务中心", (11250, 5480)),
+    ("观音垱镇便民服务中心", "便民服务中心", (2450, 8250)),
 ]
+# Community stations sit in their community; those next to industrial land also serve the plants
+# across the road (SERVING_STATIONS). Village stations sit by the village road.
 STATIONS = [
-    ("常湾社区", (3300, 4700)), ("联合社区", (1600, 4000)), ("江津社区", (2000, 3100)),
-    ("长港社区", (2300, 5450)), ("学苑社区", (3500, 5500)), ("豉湖社区", (2000, 7000)),
-    ("复兴社区", (3500, 6150)), ("东方社区", (1600, 6100)), ("观音垱社区", (2300, 8250)),
-    ("宿驾社区", (6100, 10200)), ("宿驾新村社区", (7000, 9550)), ("岑河社区", (9600, 9800)),
-    ("岑河新区社区", (10400, 10650)), ("滩桥社区", (11300, 6000)), ("滩桥新村社区", (12100, 7300)),
+    ("常湾社区", (3400, 3800)), ("联合社区", (1600, 4000)), ("江津社区", (2450, 3120)),
+    ("长港社区", (2300, 5450)), ("学苑社区", (3950, 5450)), ("豉湖社区", (2000, 7000)),
+    ("复兴社区", (3950, 6250)), ("东方社区", (1600, 6100)), ("观音垱社区", (2550, 8000)),
+    ("宿驾社区", (5950, 9300)), ("宿驾新村社区", (7050, 9300)), ("岑河社区", (9600, 9800)),
+    ("岑河新区社区", (10400, 10650)), ("滩桥社区", (11600, 5450)), ("滩桥新村社区", (12100, 7300)),
     ("北港社区", (8000, 3100)),
-    ("三红村", (2600, 10550)), ("红光村", (3800, 9300)), ("友谊村", (4700, 10100)),
-    ("团结村", (3300, 9950)), ("幸福村", (8200, 9900)), ("新建村", (8300, 10500)),
+    ("三红村", (2600, 10550)), ("红光村", (3700, 9150)), ("友谊村", (4700, 10100)),
+    ("团结村", (2950, 9150)), ("幸福村", (7600, 9350)), ("新建村", (8300, 10500)),
     ("胜利村", (11800, 8500)), ("民主村", (12700, 9000)), ("星火村", (12000, 10200)),
     ("前进村", (12900, 10450)), ("双桥村", (11500, 10750)), ("永丰村", (9900, 8500)),
-    ("杨场村", (13000, 7000)), ("庙兴村", (12950, 8100)), ("黄獐村", (700, 9000)),
+    ("杨场村", (13000, 5550)), ("庙兴村", (12950, 8100)), ("黄獐村", (700, 9000)),
     ("窑湾村", (600, 6500)), ("戴家村", (500, 4800)), ("三八洲村", (4100, 1600)),
     ("联合村", (800, 3300)), ("观音垱村", (1700, 9800)),
 ]
@@ -1038,9 +1050,31 @@ SCHOOLS = [
     ("常湾幼儿园", "幼儿园", (3450, 4500)), ("学苑幼儿园", "幼儿园", (2250, 6750)),
     ("豉湖幼儿园", "幼儿园", (1700, 7300)), ("宿驾幼儿园", "幼儿园", (6200, 9650)),
     ("滩桥幼儿园", "幼儿园", (11150, 5750)),
-    ("常湾警务室", "警务室", (2900, 4100)), ("北港警务室", "警务室", (8400, 3000)),
-    ("宿驾警务室", "警务室", (7000, 10150)), ("滩桥警务室", "警务室", (12000, 6500)),
+    ("常湾警务室", "警务室", (2950, 4120)), ("北港警务室", "警务室", (8400, 3000)),
+    ("宿驾警务室", "警务室", (7000, 10150)), ("滩桥警务室", "警务室", (11900, 5500)),
 ]
+# Service radii of ParkPlan's coverage report (AnalysisSettings defaults), and the stop catchment
+RADIUS_M = {"政务服务中心": 1000.0, "综合服务中心": 1000.0, "便民服务中心": 1000.0, "便民服务站": 500.0,
+            "小学": 500.0, "中学": 1000.0, "幼儿园": 300.0, "警务室": 500.0}
+CATCHMENT_M = 500.0
+# No enterprise or facility lies within this distance of any radius above, and no enterprise
+# within it of the catchment of any route's nearest stop, so planar and geodesic measures always
+# agree on every count (the checker asks for 10 m).
+RADIUS_BAND = 12.0
+# Coverage the demo relies on: facility name -> (at least, at most) enterprises within its radius
+COVERAGE_TARGETS = {
+    "荆州经开区政务服务中心": (15, 60), "宿驾综合服务中心": (28, 55), "北港综合服务中心": (28, 55),
+    "联合街道便民服务中心": (10, 45), "岑河镇便民服务中心": (10, 45),
+    "滩桥镇便民服务中心": (10, 45), "观音垱镇便民服务中心": (10, 45),
+    "北港警务室": (2, 40), "滩桥警务室": (2, 40),
+}
+# Stations next to industrial land: each serves at least one enterprise; the others serve none.
+SERVING_STATIONS = ["常湾社区", "江津社区", "学苑社区", "复兴社区", "观音垱社区", "宿驾社区", "宿驾新村社区",
+                    "岑河新区社区", "滩桥社区", "北港社区", "红光村", "团结村", "幸福村", "杨场村"]
+# Built-up industrial land north of 豉湖路 (the rest of that zone is reserve land): points inside the
+# parcels of the 观音垱 and 宿驾 town clusters, and the small industrial quarter of 岑河 on 滩桥路.
+TOWN_CLUSTERS = [(2996, 8446), (3251, 7908), (3535, 8472), (5990, 8753), (6629, 8682), (7099, 8708)]
+TOWN_INDUSTRY = [(10651, 10602), (10628, 10185)]
 
 # Enterprises that tests and demos look for: (feature id, name, industry, anchor)
 NAMED_ENTERPRISES = [
@@ -1309,6 +1343,9 @@ def build():
     all_stops = [s[1] for r in routes for s in r["stops"]]
 
     # ---- facilities
+    # Facilities, land use and enterprises draw from their own generators (land use and enterprise
+    # candidates one per parcel), so moving a facility changes only what depends on it.
+    frng = random.Random(SEED + 1)
     facilities = []
     urban_zones = ("res", "riverside", "town", "port", "ind", "new", "north")
 
@@ -1344,7 +1381,7 @@ def build():
             cands = sorted((p for p in parcels if ok(p)),
                            key=lambda p: (not point_in_poly(anchor, p["rings"]), norm(sub(p["center"], anchor))))
             for p in cands:
-                pt = interior_point(p["rings"], anchor, rng)
+                pt = interior_point(p["rings"], anchor, frng)
                 d, q = roads_idx.nearest(pt)
                 if d > 240:  # slide toward the nearest road, staying inside the parcel
                     pt2 = qz(lerp(q, pt, 200 / d))
@@ -1377,7 +1414,7 @@ def build():
     for eid, name, ind, anchor in NAMED_ENTERPRISES:
         p = parcel_at(anchor, lambda p: p["lu"] in (None, "M1") and p["zone"] in ("ind", "new", "port"))
         p["lu"], p["status"], p["forced"] = "M1", "已供地", True
-        named.append(dict(id=eid, name=name, industry=ind, xy=interior_point(p["rings"], anchor, rng),
+        named.append(dict(id=eid, name=name, industry=ind, xy=interior_point(p["rings"], anchor, frng),
                           parcel=p))
 
     # ---- projects
@@ -1414,18 +1451,29 @@ def build():
                              secretary=SECRETARIES[len(projects) * 7 % len(SECRETARIES)]))
 
     # ---- land use and approval status of every other parcel
+    def parcel_rng(p, what):
+        return random.Random("%d/%s/%.0f/%.0f" % (SEED, what, p["center"][0], p["center"][1]))
+
+    for at in TOWN_CLUSTERS + TOWN_INDUSTRY:  # the built-up industrial land of the towns
+        p = parcel_at(at)
+        if not point_in_poly(at, p["rings"]) or p["forced"]:
+            raise SystemExit("town industrial parcel at %s is taken" % (at,))
+        lu = weighted(parcel_rng(p, "lu"), LAND_USE["north"]) if p["zone"] == "north" else "M1"
+        p["lu"], p["status"], p["forced"] = lu, "已供地", True
     notch_uses = iter(["U1", "S4", "U1", "S4"])  # the small notch parcels: substations, a bus depot
     for p in parcels:
+        prng = parcel_rng(p, "lu")
+        lu, status = weighted(prng, LAND_USE[p["zone"]]), weighted(prng, STATUS[ZONE_STATUS[p["zone"]]])
         if p["tag"] == "lakepark":
             p["lu"], p["status"] = "G1", "已供地"
         if p["tag"] == "notch" and p["lu"] is None:
             p["lu"] = next(notch_uses, "U1")
         if p["lu"] is None:
-            p["lu"] = weighted(rng, LAND_USE[p["zone"]])
+            p["lu"] = lu
             if p["lu"] in ("U1", "S4") and p["mu"] > 150:  # utilities and depots are small sites
                 p["lu"] = LAND_USE[p["zone"]][0][0]
         if p["status"] is None:
-            p["status"] = weighted(rng, STATUS[ZONE_STATUS[p["zone"]]])
+            p["status"] = status
             if p["lu"] in ("G1", "U1", "S4") and p["status"] == "储备":
                 p["status"] = "已批"
     xd2 = [p for p in parcels if p["block"] == [q for q in parcels if q["tag"] == "xiandao1"][0]["block"]
@@ -1446,25 +1494,40 @@ def build():
         p["id"] = "JZ-%d-%03d" % (y, years[y])
 
     # ---- enterprises
-    centres = [f["xy"] for f in facilities if f["kind"] in ("政务服务中心", "综合服务中心", "便民服务中心")]
-    stations = [f["xy"] for f in facilities if f["kind"] == "便民服务站"]
-    stop_xy_kw6 = [to_xy(s) for s in kw6_stops]
-    stop_xy_all = [to_xy(s) for s in all_stops]
+    # Candidates are spread over the producing industrial parcels; 300 are picked: 82 along KW6
+    # (with the named ones), 16 "gaps" that no stop, service centre or station reaches, and the
+    # rest near another route or a service centre. Service centres, police posts and the stations
+    # next to industrial land first get their share (COVERAGE_TARGETS, SERVING_STATIONS).
+    fac_ll = [(f, to_ll(f["xy"]), RADIUS_M[f["kind"]]) for f in facilities]
+    centre_kinds = ("政务服务中心", "综合服务中心", "便民服务中心")
 
-    def dmin(p, pts):
+    def dmin(p, lls):
         ll = to_ll(p)
-        return min(geo_dist(ll, to_ll(q)) for q in pts)
+        return min(geo_dist(ll, q) for q in lls)
+
+    def measure(c):
+        ll = to_ll(c["xy"])
+        c["df"] = [geo_dist(ll, fl) for _, fl, _ in fac_ll]
+        c["droute"] = [dmin(c["xy"], [s[1] for s in r["stops"]]) for r in routes]
+        c["d6"], c["dall"] = c["droute"][0], min(c["droute"])
+        c["dc"] = min(d for d, (f, _, _) in zip(c["df"], fac_ll) if f["kind"] in centre_kinds)
+        c["dst"] = min(d for d, (f, _, _) in zip(c["df"], fac_ll) if f["kind"] == "便民服务站")
+        c["in"] = [d <= r for d, (_, _, r) in zip(c["df"], fac_ll)]
+        c["clear"] = (all(abs(d - r) >= RADIUS_BAND for d, (_, _, r) in zip(c["df"], fac_ll))
+                      and all(abs(d - CATCHMENT_M) >= RADIUS_BAND for d in c["droute"]))
+        return c
 
     hosts = [p for p in parcels if p["lu"] in INDUSTRIAL and p["status"] == "已供地"
              and (p["project"] is None or [x for x in projects if x["id"] == p["project"]][0]["stage"] == "投产")]
     cands = []
     for p in hosts:
+        prng = parcel_rng(p, "enterprises")
         k = max(1, int(round(p["mu"] / 30)))
         pts = []
         tries = 0
         while len(pts) < k and tries < 400:
             tries += 1
-            q = random_point_in(p["rings"], rng, 25.0)
+            q = random_point_in(p["rings"], prng, 25.0)
             if q is None:
                 break
             if any(norm(sub(q, o)) < 60 for o in pts):
@@ -1475,25 +1538,74 @@ def build():
                 continue
             pts.append(q)
         for q in pts:
-            cands.append(dict(xy=q, parcel=p))
+            cands.append(measure(dict(xy=q, parcel=p)))
+    for e in named:
+        if not measure(e)["clear"]:
+            raise SystemExit("%s lies within %.0f m of a service radius" % (e["name"], RADIUS_BAND))
+    for f, fl, r in fac_ll:
+        for g, gl, _ in fac_ll:
+            if f is not g and abs(geo_dist(fl, gl) - r) < RADIUS_BAND:
+                raise SystemExit("%s lies %.1f m from %s (radius %.0f m)" % (g["name"], geo_dist(fl, gl), f["name"], r))
+    cands = [c for c in cands if c["clear"]]
     for c in cands:
-        c["d6"] = dmin(c["xy"], stop_xy_kw6)
-        c["dall"] = dmin(c["xy"], stop_xy_all)
-        c["dc"] = dmin(c["xy"], centres)
-        c["dcen"] = min(c["dc"], dmin(c["xy"], stations))
-    near = [c for c in cands if c["d6"] <= 470 and (c["dall"] <= 440 or c["dc"] <= 920)]
+        c["picked"] = False
+        c["served"] = c["dall"] <= 440 or c["dc"] <= 920 or c["dst"] <= 440
+        c["cls"] = ("near" if c["d6"] <= 470 and c["served"] else
+                    "far" if c["d6"] >= 530 and c["served"] else
+                    "gap" if c["dall"] >= 560 and c["dc"] >= 1080 and c["dst"] >= 560 else None)
+    n_named_near = sum(1 for e in named if e["d6"] <= CATCHMENT_M)
+    want = {"near": 82 - n_named_near, "gap": 16}
+    want["far"] = 300 - len(named) - want["near"] - want["gap"]
+    fidx = {f["name"]: i for i, (f, _, _) in enumerate(fac_ll)}
+    station_idx = [i for i, (f, _, _) in enumerate(fac_ll) if f["kind"] == "便民服务站"]
+    serving = set(fidx[n + "便民服务站"] for n in SERVING_STATIONS)
+    targets = [(fidx[n], lo, hi) for n, (lo, hi) in COVERAGE_TARGETS.items()] + [(i, 1, 60) for i in sorted(serving)]
+    cap = {i: hi for i, lo, hi in targets}
+    count = [sum(1 for e in named if e["in"][i]) for i in range(len(fac_ll))]
+    srng = random.Random(SEED + 2)
+    chosen = []
+    taken = {"near": 0, "gap": 0, "far": 0}
+
+    def fits(c):
+        if c["cls"] is None or taken[c["cls"]] >= want[c["cls"]]:
+            return False
+        if any(c["in"][i] for i in station_idx if i not in serving):
+            return False
+        return all(count[i] < cap[i] for i in cap if c["in"][i])
+
+    def take(c):
+        c["picked"] = True
+        chosen.append(c)
+        taken[c["cls"]] += 1
+        for i, hit in enumerate(c["in"]):
+            count[i] += hit
+
+    for i, lo, hi in targets:  # each facility's share first
+        pool = [c for c in cands if c["in"][i] and c["cls"] in ("near", "far")]
+        srng.shuffle(pool)
+        for c in pool:
+            if count[i] >= lo:
+                break
+            if not c["picked"] and fits(c):
+                take(c)
+        if count[i] < lo:
+            raise SystemExit("%s serves only %d enterprises (candidates within its radius: %s)"
+                             % (fac_ll[i][0]["name"], count[i], dict(Counter(c["cls"] for c in cands if c["in"][i]))))
+    for cls in ("near", "gap", "far"):
+        pool = [c for c in cands if c["cls"] == cls and not c["picked"]]
+        srng.shuffle(pool)
+        for c in pool:
+            if taken[cls] >= want[cls]:
+                break
+            if fits(c):
+                take(c)
+        if taken[cls] < want[cls]:
+            raise SystemExit("only %d of %d %s enterprises" % (taken[cls], want[cls], cls))
     if os.environ.get("JZ_DEBUG"):
-        print("hosts", len(hosts), "cands", len(cands), "near", len(near),
-              "gap", len([c for c in cands if c["dall"] >= 560 and c["dcen"] >= 1080]),
-              "far", len([c for c in cands if c["d6"] >= 530 and (c["dall"] <= 440 or c["dc"] <= 920)]),
-              file=sys.stderr)
-    gap = [c for c in cands if c["dall"] >= 560 and c["dcen"] >= 1080]
-    far = [c for c in cands if c["d6"] >= 530 and (c["dall"] <= 440 or c["dc"] <= 920)]
-    n_named_near = sum(1 for e in named if dmin(e["xy"], stop_xy_kw6) <= 500)
-    pick_near = rng.sample(near, min(len(near), 82 - n_named_near))
-    pick_gap = rng.sample(gap, min(len(gap), 16))
-    pick_far = rng.sample(far, min(len(far), 300 - len(pick_near) - len(pick_gap) - len(named)))
-    chosen = pick_near + pick_gap + pick_far
+        print("hosts", len(hosts), "cands", len(cands), dict(Counter(c["cls"] for c in cands)), file=sys.stderr)
+        for i, (f, _, r) in enumerate(fac_ll):
+            if count[i]:
+                print("  %s %s %d" % (f["id"], f["name"], count[i]), file=sys.stderr)
     chosen.sort(key=lambda c: (-round(c["xy"][1], -2), c["xy"][0]))
 
     enterprises = []
@@ -1627,7 +1739,7 @@ def build():
         [(2700, 1430), (3300, 1640), (4200, 1720), (5200, 1640), (5900, 1420), (5200, 1250), (4200, 1220),
          (3300, 1260), (2700, 1430)], 150))]
     island = clean_ring(island, 1.0)
-    egret = lake_ring((4250, 9800), 330, 170, rng)
+    egret = lake_ring((4250, 9800), 330, 170, random.Random(SEED + 3))
     water = [("SX-01", "长江", [river, island]), ("SX-02", "豉湖", [lake]), ("SX-03", "鹭湖", [egret])]
 
     return dict(net=net, dense=dense, graph=graph, parcels=parcels, routes=routes, facilities=facilities,

@@ -32,6 +32,13 @@ TM = Transformer.from_crs("EPSG:4326", "+proj=tmerc +lon_0=112.35 +lat_0=0 +k=1 
 
 failures = []
 
+# Service radii of ParkPlan's coverage report (its defaults) and the 500 m stop catchment
+RADIUS = {"政务服务中心": 1000.0, "综合服务中心": 1000.0, "便民服务中心": 1000.0, "便民服务站": 500.0,
+          "小学": 500.0, "中学": 1000.0, "幼儿园": 300.0, "警务室": 500.0}
+CATCHMENT = 500.0
+MARGIN = 10.0  # nothing this close to a radius, so planar and geodesic counts agree
+NAMED = {"QY-0001": "金茂源", "QY-0002": "美的楼宇", "QY-0003": "五方光电", "QY-0004": "法雷奥", "QY-0005": "菲利华"}
+
 
 def check(ok, what):
     print(("  ok    " if ok else "  FAIL  ") + what)
@@ -340,15 +347,98 @@ def main():
         else:
             d = dist(c, hall_c)
             check(d <= 600, "%s %s (%s) %.0f m from the government hall" % (f["id"], f["properties"]["企业名称"], key, d))
-    centres = [f["geometry"]["coordinates"] for f in facs
-               if f["properties"]["设施类型"] in ("政务服务中心", "综合服务中心", "便民服务中心")]
-    stations = [f["geometry"]["coordinates"] for f in facs if f["properties"]["设施类型"] == "便民服务站"]
-    gap_c = [f for f in ents if dmin(f["geometry"]["coordinates"], all_stops) > 500
-             and dmin(f["geometry"]["coordinates"], centres) > 1000]
-    gap_s = [f for f in gap_c if dmin(f["geometry"]["coordinates"], stations) > 1000]
+    # ------------------------------------------------------------------ coverage
+    print("[coverage: enterprises within each facility's service radius, geodesic]")
+    check(hall["id"] == "SS-001", "SS-001 is the government hall")
+    ebyid = {f["id"]: f for f in ents}
+    check(all(k in ebyid and v in ebyid[k]["properties"]["企业名称"] for k, v in NAMED.items()),
+          "QY-0001..QY-0005 are %s" % "/".join(NAMED.values()))
+    e_lon = [f["geometry"]["coordinates"][0] for f in ents]
+    e_lat = [f["geometry"]["coordinates"][1] for f in ents]
+
+    def dists(c, lons, lats):
+        n = len(lons)
+        return GEOD.inv([c[0]] * n, [c[1]] * n, lons, lats)[2]
+
+    ed = {f["id"]: dists(f["geometry"]["coordinates"], e_lon, e_lat) for f in facs}  # facility -> enterprises
+    f_lon = [f["geometry"]["coordinates"][0] for f in facs]
+    f_lat = [f["geometry"]["coordinates"][1] for f in facs]
+    fd = {f["id"]: dists(f["geometry"]["coordinates"], f_lon, f_lat) for f in facs}  # facility -> facilities
+    cover = {f["id"]: [ents[i]["id"] for i, d in enumerate(ed[f["id"]]) if d <= RADIUS[f["properties"]["设施类型"]]]
+             for f in facs}
+    by_kind = defaultdict(list)
+    for f in facs:
+        by_kind[f["properties"]["设施类型"]].append(f)
+    print("  kind: radius, facilities, enterprises covered, facilities covering any")
+    for kind, fs in by_kind.items():
+        covered = set(e for f in fs for e in cover[f["id"]])
+        print("  %s: %.0f m, %d, %d, %d" % (kind, RADIUS[kind], len(fs), len(covered),
+                                            sum(1 for f in fs if cover[f["id"]])))
+    for kind, fs in by_kind.items():
+        print("  %s: %s" % (kind, ", ".join("%s %s %d" % (f["id"], f["properties"]["设施名称"], len(cover[f["id"]]))
+                                             for f in fs)))
+
+    def n_cov(name):
+        return len(cover[[f for f in facs if f["properties"]["设施名称"] == name][0]["id"]])
+
+    for name in ("宿驾综合服务中心", "北港综合服务中心"):
+        check(25 <= n_cov(name) <= 60, "%s covers %d enterprises (25-60)" % (name, n_cov(name)))
+    for f in by_kind["便民服务中心"]:
+        n = len(cover[f["id"]])
+        check(8 <= n <= 50, "%s covers %d enterprises (8-50)" % (f["properties"]["设施名称"], n))
+    n_st = sum(1 for f in by_kind["便民服务站"] if cover[f["id"]])
+    check(12 <= n_st <= 20, "%d of %d 便民服务站 cover an enterprise (12-20)" % (n_st, len(by_kind["便民服务站"])))
+    n_po = sum(1 for f in by_kind["警务室"] if cover[f["id"]])
+    check(2 <= n_po <= 3, "%d of %d 警务室 cover an enterprise (2-3)" % (n_po, len(by_kind["警务室"])))
+    ptree_f = STRtree(polys)
+    not_res = []
+    for kind in ("小学", "中学", "幼儿园"):
+        for f in by_kind[kind]:
+            pt = Point(f["geometry"]["coordinates"])
+            hit = [i for i in ptree_f.query(pt) if polys[i].contains(pt)]
+            if not hit or parcels[hit[0]]["properties"]["用地性质"] not in ("A33", "R2", "B1"):
+                not_res.append(f["properties"]["设施名称"])
+    check(not not_res, "schools and kindergartens stand on school/residential land %s" % (not_res or ""))
+    island = [f for f in facs if "三八洲" in f["properties"]["设施名称"]]
+    river = [f for f in water if f["properties"]["名称"] == "长江"]
+    on_island = (len(island) == 1 and river and len(river[0]["geometry"]["coordinates"]) > 1
+                 and Polygon(river[0]["geometry"]["coordinates"][1]).contains(Point(island[0]["geometry"]["coordinates"])))
+    check(bool(on_island), "the 三八洲 station stands on the island (the hole of 长江)")
+
+    # ------------------------------------------------------------------ gaps
+    centres = [f for f in facs if f["properties"]["设施类型"] in ("政务服务中心", "综合服务中心", "便民服务中心")]
+    stations = by_kind["便民服务站"]
+    covered_c = set(e for f in centres for e in cover[f["id"]])
+    covered_s = set(e for f in stations for e in cover[f["id"]])
+    gap_c = [f for f in ents if dmin(f["geometry"]["coordinates"], all_stops) > CATCHMENT
+             and f["id"] not in covered_c and f["id"] not in covered_s]
     check(10 <= len(gap_c) <= 20,
-          "%d enterprises beyond 500 m of every stop and 1000 m of every 政务/综合/便民服务中心 (10-20)" % len(gap_c))
-    print("  of those, %d are also beyond 1000 m of every 便民服务站" % len(gap_s))
+          "%d gap enterprises: beyond 500 m of every stop, 1000 m of every 政务/综合/便民服务中心 and 500 m of "
+          "every 便民服务站 (10-20)" % len(gap_c))
+    print("  gaps: %s" % ", ".join(f["id"] for f in gap_c))
+
+    # ------------------------------------------------------------------ margins
+    print("[margins: nothing within %.0f m of a service radius or the stop catchment]" % MARGIN)
+    near_e, near_f = [], []
+    worst = (1e9, None)
+    for f in facs:
+        r = RADIUS[f["properties"]["设施类型"]]
+        for i, d in enumerate(ed[f["id"]]):
+            worst = min(worst, (abs(d - r), (f["id"], ents[i]["id"], round(d, 1))))
+            if abs(d - r) < MARGIN:
+                near_e.append((f["id"], ents[i]["id"], round(d, 1)))
+        for j, d in enumerate(fd[f["id"]]):
+            if facs[j] is not f and abs(d - r) < MARGIN:
+                near_f.append((f["id"], facs[j]["id"], round(d, 1)))
+    print("  closest enterprise to a facility radius: %.1f m off (%s)" % worst)
+    check(not near_e, "no enterprise within %.0f m of any facility's radius (all %d facilities, every kind) %s"
+          % (MARGIN, len(facs), near_e[:5] or ""))
+    check(not near_f, "no facility within %.0f m of another facility's radius %s" % (MARGIN, near_f[:5] or ""))
+    for name in rt:
+        pts = [s["geometry"]["coordinates"] for s in by_route[name]]
+        m = [f["id"] for f in ents if abs(dmin(f["geometry"]["coordinates"], pts) - CATCHMENT) < MARGIN]
+        check(not m, "%s: no enterprise within %.0f m of the 500 m catchment of its nearest stop %s"
+              % (name, MARGIN, m or ""))
 
     # ------------------------------------------------------------------ water
     print("[water]")

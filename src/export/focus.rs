@@ -111,12 +111,20 @@ pub fn facility_focus(
         0.0
     };
     let kind = f.kind.label(lang).to_string();
+    // "荆州经开区政务服务中心" already says what it is.
+    let named = if f.name.contains(&kind) {
+        f.name.clone()
+    } else {
+        match lang {
+            Lang::Zh => format!("{}（{kind}）", f.name),
+            Lang::En => format!("{} ({kind})", f.name),
+        }
+    };
+    let (shape, _) = crate::render::style::facility_symbol(f.kind);
     let stats = StatsTable {
-        title: match lang {
-            Lang::Zh => format!("{} 服务范围统计", f.name),
-            Lang::En => format!("{}: service area", f.name),
-        },
+        title: tr(lang, "服务范围统计", "Service area"),
         rows: vec![
+            (tr(lang, "设施", "Facility"), f.name.clone()),
             (tr(lang, "设施类型", "Kind"), kind.clone()),
             (
                 tr(lang, "服务半径", "Service radius"),
@@ -150,13 +158,13 @@ pub fn facility_focus(
         title: Some(tr(lang, "服务范围分析", "Service area")),
         rows: vec![
             LegendRow {
-                label: format!("{}（{kind}）", f.name),
+                label: f.name.clone(),
                 symbol: Symbol::point(
-                    MarkerShape::Star,
+                    shape,
                     10.0,
                     theme.selection_fill,
-                    crate::render::style::Rgba::BLACK,
-                    0.6,
+                    crate::render::style::Rgba::WHITE,
+                    1.0,
                 ),
                 swatch: SwatchKind::Point,
                 count: None,
@@ -197,13 +205,11 @@ pub fn facility_focus(
         legend: Some(legend),
         subtitle: Some(match lang {
             Lang::Zh => format!(
-                "{}（{kind}）服务半径 {} 覆盖企业分析",
-                f.name,
+                "{named} 服务半径 {} 覆盖企业分析",
                 format_distance(Meters(radius))
             ),
             Lang::En => format!(
-                "{} ({kind}): enterprises within {}",
-                f.name,
+                "{named}: enterprises within {}",
                 format_distance(Meters(radius))
             ),
         }),

@@ -90,6 +90,9 @@ pub struct LayerOptions {
     pub fields: Option<FieldMap>,
     /// The CRS to read the coordinates in.
     pub crs: Option<Crs>,
+    /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap, Tencent): correct them
+    /// to WGS84.
+    pub gcj02: bool,
 }
 
 /// Progress of a load, shared between the loading thread and whoever watches it.
@@ -149,6 +152,9 @@ pub struct Loaded {
     pub report: ImportReport,
     /// Files that could not be loaded at all.
     pub files_failed: usize,
+    /// The planning project, when a `.parkplan` file was among the paths (its analysis
+    /// settings then apply).
+    pub project: Option<crate::project::ProjectFile>,
 }
 
 /// Features parsed per parallel work unit.
@@ -371,6 +377,7 @@ pub fn read_layer_bytes(
     let ctx = LayerContext {
         file,
         layer_crs_raw: crs_raw.as_deref(),
+        gcj02: opts.gcj02,
         decision: decision.as_ref().filter(|_| projector.is_some()),
         projector: projector.as_ref(),
     };
@@ -643,6 +650,8 @@ struct LayerContext<'a> {
     file: &'a str,
     /// The `crs` member the layer's decision was made from (not re-applied per feature).
     layer_crs_raw: Option<&'a str>,
+    /// Correct GCJ-02 lon/lat to WGS84.
+    gcj02: bool,
     decision: Option<&'a CrsDecision>,
     projector: Option<&'a Projector>,
 }
@@ -874,6 +883,7 @@ fn convert_with_own_crs(
                 &geometry::CoordContext {
                     decision: &decision,
                     projector: &projector,
+                    gcj02: ctx.gcj02,
                 },
             )
             .map(Some);
@@ -885,6 +895,7 @@ fn convert_with_own_crs(
             &geometry::CoordContext {
                 decision,
                 projector,
+                gcj02: ctx.gcj02,
             },
         )
         .map(Some),
@@ -905,10 +916,42 @@ pub struct LayerJob {
 /// `manifest.json` is read through it; otherwise its `.geojson`/`.json` files are read
 /// in name order. Returns the park name when a manifest gave one.
 pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Option<String>) {
+    let (jobs, name, _) = plan_with_project(paths, report);
+    (jobs, name)
+}
+
+/// Like [`plan`], also returning the first `.parkplan` project among the paths. A
+/// project's layers outside its folder are not followed (they are reported).
+pub fn plan_with_project(
+    paths: &[PathBuf],
+    report: &mut ImportReport,
+) -> (
+    Vec<LayerJob>,
+    Option<String>,
+    Option<crate::project::ProjectFile>,
+) {
     let mut jobs = Vec::new();
     let mut name = None;
+    let mut project = None;
     for path in paths {
         let label = path.display().to_string();
+        if path.extension().and_then(|e| e.to_str()) == Some(crate::project::EXTENSION) {
+            match crate::project::ProjectFile::read(path) {
+                Ok(p) => {
+                    let plan = crate::project::plan_project(&p, path, false, report);
+                    jobs.extend(plan.jobs);
+                    name = name.or(Some(p.name.clone()));
+                    project = project.or(Some(p));
+                }
+                Err(e) => report.push(Problem::file_level(
+                    &label,
+                    Severity::Error,
+                    e.to_string(),
+                    "the project was not loaded",
+                )),
+            }
+            continue;
+        }
         if path.is_dir() {
             let manifest = path.join("manifest.json");
             if manifest.is_file() {
@@ -958,7 +1001,7 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
             });
         }
     }
-    (jobs, name)
+    (jobs, name, project)
 }
 
 fn is_manifest_file(path: &Path) -> bool {
@@ -1056,6 +1099,7 @@ fn plan_manifest(
                     Some(fields)
                 },
                 crs,
+                gcj02: l.gcj02,
             },
         });
     }
@@ -1066,8 +1110,10 @@ fn plan_manifest(
 /// skipped; only cancellation returns an error.
 pub fn load_paths(paths: &[PathBuf], progress: Option<&Progress>) -> Result<Loaded, ImportError> {
     let mut report = ImportReport::default();
-    let (jobs, manifest_name) = plan(paths, &mut report);
-    load_jobs(&jobs, manifest_name, report, progress)
+    let (jobs, manifest_name, project) = plan_with_project(paths, &mut report);
+    let mut loaded = load_jobs(&jobs, manifest_name, report, progress)?;
+    loaded.project = project;
+    Ok(loaded)
 }
 
 /// Loads planned layer jobs into one park (see [`plan`]).
@@ -1123,6 +1169,7 @@ pub fn load_jobs(
         park: Park::from_layers(name, layers),
         report,
         files_failed,
+        project: None,
     })
 }
 

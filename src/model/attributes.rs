@@ -541,6 +541,24 @@ impl AttributeTable {
         self.columns[idx] = rebuilt;
     }
 
+    /// Inserts an empty row (all properties absent) at `row`, shifting later rows down.
+    pub fn insert_row(&mut self, row: usize) {
+        let row = row.min(self.rows);
+        for c in &mut self.columns {
+            let mut rebuilt = Column::new(&c.name, 0);
+            for r in 0..=self.rows {
+                if r == row {
+                    rebuilt.push(PropValue::Absent);
+                }
+                if r < self.rows {
+                    rebuilt.push(c.get(r));
+                }
+            }
+            *c = rebuilt;
+        }
+        self.rows += 1;
+    }
+
     /// Removes a row (feature deletion), shifting later rows up.
     pub fn remove_row(&mut self, row: usize) {
         if row >= self.rows {

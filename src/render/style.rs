@@ -671,19 +671,19 @@ pub const LAND_USE_COLOURS: &[(&str, &str, &str, Rgba)] = &[
     (
         "R1",
         "一类居住用地",
-        "Residential R1",
+        "Residential, class 1",
         Rgba::rgb(255, 255, 127),
     ),
     (
         "R2",
         "二类居住用地",
-        "Residential R2",
+        "Residential, class 2",
         Rgba::rgb(255, 255, 0),
     ),
     (
         "R3",
         "三类居住用地",
-        "Residential R3",
+        "Residential, class 3",
         Rgba::rgb(191, 191, 0),
     ),
     ("R", "居住用地", "Residential", Rgba::rgb(255, 255, 0)),
@@ -711,21 +711,26 @@ pub const LAND_USE_COLOURS: &[(&str, &str, &str, Rgba)] = &[
     (
         "M1",
         "一类工业用地",
-        "Industrial M1",
+        "Industrial, class 1",
         Rgba::rgb(165, 130, 95),
     ),
     (
         "M2",
         "二类工业用地",
-        "Industrial M2",
+        "Industrial, class 2",
         Rgba::rgb(127, 95, 63),
     ),
-    ("M3", "三类工业用地", "Industrial M3", Rgba::rgb(96, 70, 44)),
+    (
+        "M3",
+        "三类工业用地",
+        "Industrial, class 3",
+        Rgba::rgb(96, 70, 44),
+    ),
     ("M", "工业用地", "Industrial", Rgba::rgb(127, 95, 63)),
     (
         "W1",
         "一类物流仓储用地",
-        "Logistics W1",
+        "Logistics, class 1",
         Rgba::rgb(191, 159, 255),
     ),
     (
