@@ -2,6 +2,7 @@
 
 mod analysis;
 mod common;
+mod export;
 mod import;
 mod network;
 mod project;

@@ -123,6 +123,12 @@ pub struct BuildOptions {
     pub max_label_candidates: usize,
     /// Fill the view with the theme's background.
     pub background: bool,
+    /// Multiplies every label rule's `max_scale` (paper is read closer than a screen,
+    /// so a print shows labels at smaller scales: 2 shows a 1:25000 rule at 1:50000).
+    pub label_scale_factor: f64,
+    /// Label selected point features (a route's stops, the chosen facility) whatever
+    /// the scale, before other labels.
+    pub label_selected: bool,
 }
 
 impl std::fmt::Debug for BuildOptions {
@@ -147,6 +153,8 @@ impl Default for BuildOptions {
             measure: None,
             max_label_candidates: 20_000,
             background: true,
+            label_scale_factor: 1.0,
+            label_selected: true,
         }
     }
 }
@@ -400,6 +408,7 @@ pub fn build_scene(
     draw_marked(
         &mut scene.items,
         &mut obstacles,
+        &mut candidates,
         park,
         projected,
         styles,
@@ -411,6 +420,7 @@ pub fn build_scene(
     draw_marked(
         &mut scene.items,
         &mut obstacles,
+        &mut candidates,
         park,
         projected,
         styles,
@@ -503,10 +513,9 @@ fn draw_layer(
             }
         }
     }
-    let label_rule = style
-        .label
-        .as_ref()
-        .filter(|r| options.labels && style.labels_visible && scale <= r.max_scale);
+    let label_rule = style.label.as_ref().filter(|r| {
+        options.labels && style.labels_visible && scale <= r.max_scale * options.label_scale_factor
+    });
     let point_layer = layer_swatch(pl) == SwatchKind::Point;
     for &i in &ids {
         let Some((f, d)) = drawn(i) else { continue };
@@ -578,6 +587,7 @@ fn draw_areas(
 fn draw_marked(
     items: &mut Vec<Item>,
     obstacles: &mut Vec<ScreenRect>,
+    candidates: &mut Vec<LabelCandidate>,
     park: &Park,
     projected: &ProjectedPark,
     styles: &MapStyles,
@@ -670,6 +680,28 @@ fn draw_marked(
                 min: [c[0] - r, c[1] - r],
                 max: [c[0] + r, c[1] + r],
             });
+            if selected
+                && options.labels
+                && options.label_selected
+                && let Some(display) = styles.display_of(fr.layer as usize)
+                && let Some(rule) = display.style.label.as_ref()
+                && let Some(text) = rule.source.text(layer, fr.index as usize)
+            {
+                // Drop any ordinary candidate of the same feature, then add this one
+                // above every layer's priorities.
+                candidates.retain(|c| c.tag != Some(fr));
+                candidates.push(LabelCandidate {
+                    text,
+                    anchor: c,
+                    placement: Placement::AroundPoint { radius: r },
+                    size: rule.size,
+                    color: rule.color,
+                    halo: rule.halo,
+                    priority: 1.0e6 + rule.priority as f32,
+                    tag: Some(fr),
+                    max_width: None,
+                });
+            }
         }
     }
 }

@@ -671,19 +671,19 @@ pub const LAND_USE_COLOURS: &[(&str, &str, &str, Rgba)] = &[
     (
         "R1",
         "一类居住用地",
-        "Residential R1",
+        "Residential, class 1",
         Rgba::rgb(255, 255, 127),
     ),
     (
         "R2",
         "二类居住用地",
-        "Residential R2",
+        "Residential, class 2",
         Rgba::rgb(255, 255, 0),
     ),
     (
         "R3",
         "三类居住用地",
-        "Residential R3",
+        "Residential, class 3",
         Rgba::rgb(191, 191, 0),
     ),
     ("R", "居住用地", "Residential", Rgba::rgb(255, 255, 0)),
@@ -711,21 +711,26 @@ pub const LAND_USE_COLOURS: &[(&str, &str, &str, Rgba)] = &[
     (
         "M1",
         "一类工业用地",
-        "Industrial M1",
+        "Industrial, class 1",
         Rgba::rgb(165, 130, 95),
     ),
     (
         "M2",
         "二类工业用地",
-        "Industrial M2",
+        "Industrial, class 2",
         Rgba::rgb(127, 95, 63),
     ),
-    ("M3", "三类工业用地", "Industrial M3", Rgba::rgb(96, 70, 44)),
+    (
+        "M3",
+        "三类工业用地",
+        "Industrial, class 3",
+        Rgba::rgb(96, 70, 44),
+    ),
     ("M", "工业用地", "Industrial", Rgba::rgb(127, 95, 63)),
     (
         "W1",
         "一类物流仓储用地",
-        "Logistics W1",
+        "Logistics, class 1",
         Rgba::rgb(191, 159, 255),
     ),
     (
@@ -920,7 +925,7 @@ impl Default for Theme {
             selection: Stroke::solid(Rgba::rgb(255, 215, 0), 3.0),
             selection_fill: Rgba::rgb(255, 215, 0),
             highlight_grow: 2.0,
-            service_circle_fill: Rgba::new(33, 113, 181, 40),
+            service_circle_fill: Rgba::new(33, 113, 181, 26),
             service_circle_stroke: Stroke::dashed(Rgba::rgb(33, 113, 181), 1.5, &[6.0, 3.0]),
             catchment_fill: Rgba::new(255, 140, 0, 56),
             catchment_stroke: Stroke::solid(Rgba::new(230, 110, 0, 200), 1.0),
@@ -950,7 +955,7 @@ impl Default for PageTheme {
             body_size: 8.0,
             note_size: 7.0,
             swatch_width: 16.0,
-            swatch_height: 10.0,
+            swatch_height: 9.0,
             panel_fill: Rgba::new(255, 255, 255, 235),
             panel_stroke: Stroke::solid(Rgba::rgb(120, 120, 120), 0.5),
             scale_bar_dark: Rgba::rgb(40, 40, 40),
@@ -1126,7 +1131,9 @@ impl LayerStyle {
 
     /// Enterprises as circles sized by employees (职工人数).
     pub fn enterprises_by_employees() -> LayerStyle {
-        let fill = Rgba::new(214, 96, 77, 220);
+        // Dark teal: reads on yellow, brown and violet parcels and stays distinct from
+        // the crimson of highlighted (covered) enterprises.
+        let fill = Rgba::new(0, 112, 130, 215);
         let stroke = Rgba::rgb(255, 255, 255);
         let class = |upper: f64, zh: &str, en: &str, size: f32| GradClass {
             upper,

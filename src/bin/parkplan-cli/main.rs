@@ -2,6 +2,7 @@
 //! manifest holds and what is wrong with it; further subcommands analyse and export.
 
 mod convert;
+mod export;
 mod info;
 mod report;
 
@@ -61,6 +62,10 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Prints a map to PDF, SVG or PNG: title, legend with counts, scale bar, north
+    /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
+    /// a statistics table.
+    Export(Box<export::ExportArgs>),
     /// Write one GeoJSON file back: RFC 7946 lon/lat (default), its source CRS, or
     /// another CRS, keeping every property, id and foreign member; repairs applied.
     Convert {
@@ -121,5 +126,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
         }),
+        Command::Export(args) => export::run(&args),
     }
 }
