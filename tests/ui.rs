@@ -290,3 +290,84 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
     h.run();
     h.get_by_label_contains(&format!("{first} (1)"));
 }
+
+#[test]
+fn ctrl_p_opens_the_export_dialog_and_the_previewed_page_is_written() {
+    let mut h = sample_harness();
+    // Focus the KW6 route so the page carries its catchment and figures.
+    let ri = {
+        let park = &h.state().session().expect("park").park;
+        park.routes
+            .iter()
+            .position(|r| r.name == "KW6")
+            .expect("KW6") as u32
+    };
+    h.state_mut()
+        .send(Command::Focus(parkplan::ui::studies::Focus::Route(ri)));
+    h.run();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::P);
+    h.run();
+    assert!(
+        h.state_mut().export_dialog().open,
+        "Ctrl+P opens the dialog"
+    );
+    h.get_by_label("导出地图");
+    wait_until(&mut h, "the preview", |a| {
+        a.session()
+            .is_some_and(|s| s.studies.is_current() && !s.studies.is_computing())
+    });
+    // The focus may have changed after the first preview started: let it settle.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        h.step();
+        if !h.state_mut().export_dialog().is_busy() && h.state_mut().export_dialog().has_preview() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(h.state_mut().export_dialog().has_preview());
+    let out = std::env::temp_dir().join(format!("parkplan-ui-export-{}.pdf", std::process::id()));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .export_dialog()
+        .start_export(out.clone(), &ctx, Lang::Zh);
+
+    let start = Instant::now();
+    while h.state_mut().export_dialog().last_result.is_none()
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let result = h
+        .state_mut()
+        .export_dialog()
+        .last_result
+        .clone()
+        .expect("a result");
+    assert!(result.is_ok(), "{result:?}");
+    let bytes = std::fs::read(&out).expect("the PDF");
+    let _ = std::fs::remove_file(&out);
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    let pages = doc.get_pages();
+    assert_eq!(pages.len(), 1);
+    let page_id = *pages.values().next().expect("page");
+    let media = doc
+        .get_object(page_id)
+        .and_then(|o| o.as_dict().cloned())
+        .and_then(|d| d.get(b"MediaBox").cloned())
+        .and_then(|m| m.as_array().cloned())
+        .expect("MediaBox");
+    let nums: Vec<f64> = media
+        .iter()
+        .filter_map(|o| {
+            o.as_float()
+                .map(f64::from)
+                .or_else(|_| o.as_i64().map(|i| i as f64))
+                .ok()
+        })
+        .collect();
+    // A3 landscape (the default) is 1190.55 × 841.89 pt.
+    assert!((nums[2] - nums[0] - 1190.55).abs() < 1.0, "{nums:?}");
+    assert!((nums[3] - nums[1] - 841.89).abs() < 1.0, "{nums:?}");
+}

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
 
 use super::command::{Command, LayerChange, PanelId, Tool};
+use super::export_dialog::ExportDialog;
 use super::fonts;
 use super::i18n::{self, Msg, group_digits};
 use super::loader::{LoadJob, Outcome};
@@ -93,6 +94,7 @@ pub struct App {
     search_panel: SearchPanel,
     inspector_panel: InspectorPanel,
     analysis_panel: AnalysisPanel,
+    export_dialog: ExportDialog,
     projects_panel: ProjectsPanel,
     bottom_tab: PanelId,
     gk: Option<GaussKruger>,
@@ -138,6 +140,7 @@ impl App {
             search_panel: SearchPanel::default(),
             inspector_panel: InspectorPanel,
             analysis_panel: AnalysisPanel::default(),
+            export_dialog: ExportDialog::default(),
             projects_panel: ProjectsPanel,
             bottom_tab: PanelId::Report,
             gk: None,
@@ -173,6 +176,11 @@ impl App {
     /// The search results now listed.
     pub fn search_results(&self) -> &[super::panels::search::Hit] {
         self.search_panel.results()
+    }
+
+    /// The export dialog (for tests).
+    pub fn export_dialog(&mut self) -> &mut ExportDialog {
+        &mut self.export_dialog
     }
 
     /// The last load error, when the last load failed.
@@ -371,6 +379,16 @@ impl App {
         });
 
         self.windows(&ctx, &mut cmds);
+        self.export_dialog.show(
+            &ctx,
+            self.session.as_ref(),
+            self.generation,
+            &self.map.view,
+            &mut self.settings.export,
+            &mut self.settings.export_dir,
+            self.map.disc_texture(),
+            lang,
+        );
 
         // What the commands change shows on the next frame.
         if !cmds.is_empty() {
@@ -649,12 +667,17 @@ impl App {
                     }
                 });
                 ui.separator();
-                ui.add_enabled(
-                    false,
-                    egui::Button::new(Msg::Export.text(lang))
-                        .shortcut_text(ctx.format_shortcut(&SHORTCUT_EXPORT)),
-                )
-                .on_disabled_hover_text(Msg::ExportUnavailable.text(lang));
+                if ui
+                    .add_enabled(
+                        self.session.is_some(),
+                        egui::Button::new(Msg::Export.text(lang))
+                            .shortcut_text(ctx.format_shortcut(&SHORTCUT_EXPORT)),
+                    )
+                    .on_disabled_hover_text(Msg::ExportUnavailable.text(lang))
+                    .clicked()
+                {
+                    cmds.push(Command::Export);
+                }
                 ui.separator();
                 if ui.button(Msg::Quit.text(lang)).clicked() {
                     cmds.push(Command::Quit);
@@ -1003,7 +1026,11 @@ impl App {
             }
             Command::ClearRecent => self.settings.recent.clear(),
             Command::Export => {
-                self.notify(Msg::ExportUnavailable.text(self.lang).to_string(), false)
+                if self.session.is_some() {
+                    self.export_dialog.open = true;
+                } else {
+                    self.notify(Msg::ExportUnavailable.text(self.lang).to_string(), false);
+                }
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::SetLang(l) => {

@@ -51,7 +51,7 @@ messages! {
     /// File ▸ Export.
     Export => "导出地图…", "Export map…";
     /// Tooltip on a disabled Export.
-    ExportUnavailable => "导出功能尚未提供", "Export is not available yet";
+    ExportUnavailable => "请先打开地图", "Open a map first";
     /// File ▸ Quit.
     Quit => "退出", "Quit";
     /// Top menu.

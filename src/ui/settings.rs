@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::PanelId;
 use crate::analysis::AnalysisSettings;
+use crate::export::PageSpec;
 use crate::model::Lang;
 
 /// How many recent files the File menu keeps.
@@ -137,6 +138,10 @@ pub struct Settings {
     pub layers: BTreeMap<String, LayerPrefs>,
     /// Service radii per facility kind, stop catchment and analysis frame.
     pub analysis: AnalysisSettings,
+    /// The export dialog's page settings.
+    pub export: PageSpec,
+    /// The folder the last export went to.
+    pub export_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -150,6 +155,8 @@ impl Default for Settings {
             right_tab: PanelId::Inspector,
             layers: BTreeMap::new(),
             analysis: AnalysisSettings::default(),
+            export: PageSpec::default(),
+            export_dir: None,
         }
     }
 }

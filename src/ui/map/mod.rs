@@ -125,6 +125,11 @@ impl MapState {
         };
     }
 
+    /// The marker disc texture, once created.
+    pub fn disc_texture(&self) -> Option<egui::TextureId> {
+        self.disc.as_ref().map(|t| t.id())
+    }
+
     /// Whether a tile is being built.
     pub fn is_drawing(&self) -> bool {
         self.tile_task.is_some()
