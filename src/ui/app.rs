@@ -467,13 +467,12 @@ impl App {
                 }
                 self.settings.remember(&sources);
                 self.notify(
-                    format!(
-                        "{} {}: {} {} ({:.1} s)",
-                        session.park.name,
-                        Msg::PanelLayers.text(self.lang),
+                                        i18n::fmt_loaded(
+                        self.lang,
+                        &session.park.name,
                         session.park.layers.len(),
-                        Msg::Features.text(self.lang).trim(),
-                        session.load_seconds
+                        session.info.iter().map(|i| i.features).sum(),
+                        session.load_seconds,
                     ),
                     false,
                 );
@@ -1178,8 +1177,8 @@ impl App {
         let Some(b) = s.projected.feature(f).map(|x| x.bbox) else {
             return;
         };
-        // Show the feature with some ground around it (at least ~300 m across).
-        let pad = (b.width().max(b.height()) * 0.5).max(150.0);
+                // Show the feature with a little ground around it (at least ~300 m across).
+        let pad = (b.width().max(b.height()) * 0.06).max(150.0);
         self.map.fit(b.expanded(pad));
     }
 
