@@ -476,8 +476,9 @@ impl App {
                     ),
                     false,
                 );
-                self.session = Some(session);
+                                self.session = Some(session);
                 self.generation += 1;
+                self.map.reset_tile();
                 self.selection = None;
                 self.map.hover = None;
             }
