@@ -439,12 +439,6 @@ pub fn frame_for(park: &Park, kind: FrameKind) -> MetricFrame {
 impl ParkIndex {
     /// Projects the park's records into `frame` and bulk-loads the trees.
     pub fn build(park: &Park, frame: MetricFrame) -> Result<ParkIndex, SpatialError> {
-        let __t = std::time::Instant::now();
-        let __p = |w: &str| {
-            if std::env::var_os("PARKPLAN_PROFILE").is_some() {
-                eprintln!("PROFILE index {w} {:.3}", __t.elapsed().as_secs_f64());
-            }
-        };
         let projector = frame.projector()?;
         let project = |p: Option<Point<f64>>| match p {
             Some(p) => projector.forward(p.x(), p.y()),
@@ -471,7 +465,6 @@ impl ParkIndex {
                 None => MultiPolygon(Vec::new()),
             })
             .collect();
-        __p("projected");
         let (enterprises, (facilities, (facilities_by_kind, nearest_by_kind), stops, parcels)) =
             rayon::join(
                 || {
@@ -513,7 +506,6 @@ impl ParkIndex {
                     )
                 },
             );
-        __p("trees");
         Ok(ParkIndex {
             frame,
             projector,
