@@ -264,7 +264,7 @@ impl ExportDialog {
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
                         ui.set_width(300.0);
-                        self.controls(ui, session, spec, lang);
+                        self.controls(ui, session, spec, last_dir.clone(), lang);
                     });
                     ui.separator();
                     self.preview_ui(ui, lang);
@@ -340,7 +340,14 @@ impl ExportDialog {
         }));
     }
 
-    fn controls(&mut self, ui: &mut egui::Ui, session: &Session, spec: &mut PageSpec, lang: Lang) {
+    fn controls(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        spec: &mut PageSpec,
+        last_dir: Option<PathBuf>,
+        lang: Lang,
+    ) {
         egui::Grid::new("export-grid")
             .num_columns(2)
             .spacing(vec2(8.0, 6.0))
@@ -456,7 +463,7 @@ impl ExportDialog {
                 )
                 .clicked()
             {
-                self.ask_path(spec, lang);
+                self.ask_path(spec, last_dir.clone(), lang);
             }
             if busy || self.preview_task.is_some() {
                 ui.spinner();
@@ -496,14 +503,13 @@ impl ExportDialog {
         }
     }
 
-    fn ask_path(&mut self, spec: &PageSpec, lang: Lang) {
+    fn ask_path(&mut self, spec: &PageSpec, dir: Option<PathBuf>, lang: Lang) {
         let (tx, rx) = channel();
         let title = if spec.title.trim().is_empty() {
             "map".to_string()
         } else {
             spec.title.trim().to_string()
         };
-        let dir = None::<PathBuf>;
         let names = (
             Msg::PDFDocument.text(lang),
             Msg::SVGImage.text(lang),
