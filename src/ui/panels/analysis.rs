@@ -171,12 +171,15 @@ impl AnalysisPanel {
             .map(|(i, _)| i)
             .collect();
         let list_h = (ui.available_height() * 0.4).max(120.0);
+        // Only the visible rows are laid out (a park may have thousands of facilities).
+        let row_h =
+            ui.text_style_height(&egui::TextStyle::Button) + ui.spacing().button_padding.y * 2.0;
         egui::ScrollArea::vertical()
             .id_salt("fac-list")
             .max_height(list_h)
             .auto_shrink([false, true])
-            .show(ui, |ui| {
-                for &fi in &list {
+            .show_rows(ui, row_h, list.len(), |ui, range| {
+                for &fi in &list[range] {
                     let f = &park.facilities[fi];
                     let n = r.coverage.facilities.get(fi).map_or(0, |c| c.covered.len());
                     let text = format!("{}  ({})", f.name, group_digits(n));
