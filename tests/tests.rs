@@ -6,3 +6,5 @@ mod export;
 mod import;
 mod network;
 mod project;
+#[cfg(feature = "gui")]
+mod ui;

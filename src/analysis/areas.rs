@@ -4,7 +4,8 @@
 //! Circles are built in the planar frame (a regular polygon inscribed in the circle,
 //! first vertex due east, like GEOS' point buffer) and turned back into lon/lat for
 //! drawing. Areas are planar in the frame. The park's area is the planar area of the
-//! convex hull of all parcels (of all located records when there are no parcels).
+//! convex hull of all parcels' vertices (hull taken in lon/lat, vertices projected into
+//! the frame), or of all located records when there are no parcels.
 
 use geo::{Area, BooleanOps, ConvexHull, Coord, LineString, MultiPoint, MultiPolygon, Polygon};
 use rayon::prelude::*;
@@ -158,13 +159,20 @@ pub fn park_area(park: &Park, index: &ParkIndex) -> Option<ParkArea> {
     let mut pts: Vec<geo::Point<f64>> = Vec::new();
     let from_parcels = !park.parcels.is_empty();
     if from_parcels {
+        let mut ll: Vec<geo::Point<f64>> = Vec::new();
         for i in 0..park.parcels.len() {
             if let Some(mp) = index.parcels.polygon(i) {
                 for p in &mp.0 {
-                    pts.extend(p.exterior().points());
+                    ll.extend(p.exterior().points());
                 }
             }
         }
+        ll.retain(|p| p.x().is_finite() && p.y().is_finite());
+        let hull = MultiPoint(ll).convex_hull();
+        pts.extend(hull.exterior().points().map(|p| {
+            let [x, y] = index.project(p.x(), p.y());
+            geo::Point::new(x, y)
+        }));
     } else {
         for p in index
             .enterprise_xy

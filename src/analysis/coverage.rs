@@ -106,19 +106,18 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
         .map(|(fi, f)| {
             let radius_m = settings.radius(f.kind);
             let mut covered = Vec::new();
-            index
-                .enterprises
-                .for_each_within(index.facility_xy[fi], radius_m, |e, d| {
+            let mut employees = 0u64;
+            index.enterprises.for_each_within_weighted(
+                index.facility_xy[fi],
+                radius_m,
+                |e, w, d| {
+                    employees += u64::from(w);
                     covered.push(Covered {
                         enterprise: e,
                         distance_m: d as f32,
                     })
-                });
-            let employees = covered
-                .iter()
-                .filter_map(|c| park.enterprises[c.enterprise as usize].employees)
-                .map(u64::from)
-                .sum();
+                },
+            );
             FacilityCoverage {
                 facility: fi as u32,
                 radius_m,
@@ -225,8 +224,8 @@ impl NearestFacilities {
 /// assert_eq!(n.get(0, FacilityKind::Kindergarten), None);
 /// ```
 pub fn nearest_facilities(park: &Park, index: &ParkIndex) -> NearestFacilities {
-    let kinds: Vec<FacilityKind> = index.facilities_by_kind.iter().map(|(k, _)| *k).collect();
-    let trees: Vec<_> = index.facilities_by_kind.iter().map(|(_, t)| t).collect();
+    let kinds: Vec<FacilityKind> = index.nearest_by_kind.iter().map(|(k, _)| *k).collect();
+    let trees: Vec<_> = index.nearest_by_kind.iter().map(|(_, t)| t).collect();
     let nk = kinds.len();
     let mut nearest = vec![None; park.enterprises.len() * nk];
     if nk > 0 {

@@ -209,10 +209,9 @@ pub fn project_sites(park: &Park, index: &ParkIndex) -> Vec<ProjectSite> {
                 .map(|id| by_id.get(id.trim()).copied());
             let (parcel, how) = match declared {
                 Some(Some(d)) => {
-                    let agrees = p.location.is_none() || {
-                        let pt = p.location.map(|pt| index.project(pt.x(), pt.y()));
-                        pt.is_some_and(|xy| index.parcels.containing(xy).contains(&d))
-                    };
+                    let agrees = p
+                        .location
+                        .is_none_or(|pt| index.parcels.containing([pt.x(), pt.y()]).contains(&d));
                     (
                         Some(d),
                         if agrees {

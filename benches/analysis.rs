@@ -1,0 +1,82 @@
+//! Criterion benchmarks of loading, indexing and analysis on gen_park.py scenes.
+//!
+//! Scenes are read from `$PARKPLAN_SCENES/<N>/` (N = 10000, 100000, 1000000), made with
+//! `python3 ../shared/bench/gen_park.py --enterprises N --seed 42 --out $PARKPLAN_SCENES/N`.
+//! Missing scenes are skipped with a note. Run:
+//! `PARKPLAN_SCENES=/work/scratch/analysis cargo bench --bench analysis --no-default-features`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use parkplan::analysis::{self, AnalysisSettings, AreaSettings};
+use parkplan::import;
+use parkplan::spatial::ParkIndex;
+
+fn scene(n: usize) -> Option<PathBuf> {
+    let base = std::env::var_os("PARKPLAN_SCENES")?;
+    let dir = PathBuf::from(base).join(n.to_string());
+    dir.join("enterprises.geojson").is_file().then_some(dir)
+}
+
+fn benches(c: &mut Criterion) {
+    if std::env::var_os("PARKPLAN_SCENES").is_none() {
+        eprintln!("PARKPLAN_SCENES is not set: no scenes to benchmark");
+    }
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let Some(dir) = scene(n) else {
+            eprintln!("scene {n} missing: skipped");
+            continue;
+        };
+        let mut g = c.benchmark_group(format!("n{n}"));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(if n >= 1_000_000 { 20 } else { 5 }));
+        let ent = vec![dir.join("enterprises.geojson")];
+        g.bench_function("load_enterprises", |b| {
+            b.iter(|| import::load_paths(&ent, None).map(|l| l.park.enterprises.len()))
+        });
+        let Ok(loaded) = import::load_paths(&[dir.clone()], None) else {
+            continue;
+        };
+        let park = loaded.park;
+        g.bench_function("index_build", |b| {
+            b.iter(|| ParkIndex::build_default(&park).map(|i| i.enterprises.len()))
+        });
+        let Ok(index) = ParkIndex::build_default(&park) else {
+            continue;
+        };
+        let mut s1000 = AnalysisSettings::default();
+        let _ = s1000.set_radius("all=1000");
+        g.bench_function("cover_1000_all_facilities", |b| {
+            b.iter(|| analysis::service_coverage(&park, &index, &s1000).pairs())
+        });
+        if let Some(kw6) = park.routes.iter().position(|r| r.name == "KW6") {
+            g.bench_function("kw6_catchment_500", |b| {
+                b.iter(|| {
+                    analysis::route_stats(&park, &index, kw6, 500.0)
+                        .enterprises
+                        .len()
+                })
+            });
+        }
+        g.bench_function("nearest_facility_each_kind", |b| {
+            b.iter(|| analysis::nearest_facilities(&park, &index).nearest.len())
+        });
+        g.bench_function("union_1000_32seg", |b| {
+            b.iter(|| {
+                analysis::service_areas(&park, &index, &s1000, &AreaSettings { segments: 32 })
+                    .all
+                    .union_km2
+            })
+        });
+        let defaults = AnalysisSettings::default();
+        g.bench_function("analyse_all_defaults", |b| {
+            b.iter(|| analysis::analyse(&park, &index, &defaults).coverage.pairs())
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(analysis_benches, benches);
+criterion_main!(analysis_benches);
