@@ -200,3 +200,165 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
     assert!(via_paths.project.is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn stops_layer(park: &parkplan::model::Park) -> usize {
+    park.layers
+        .iter()
+        .position(|l| l.role == Role::BusStops)
+        .unwrap()
+}
+
+fn project_for(park: &parkplan::model::Park, ppath: &Path) -> ProjectFile {
+    ProjectFile {
+        parkplan_project: project::PROJECT_VERSION,
+        name: "p".into(),
+        layers: project::describe_layers(park, ppath, &[]),
+        analysis: Default::default(),
+        network: Default::default(),
+        view: None,
+        print: serde_json::Value::Null,
+    }
+}
+
+fn move_first(park: &mut parkplan::model::Park, h: &mut History, layer: usize, to: (f64, f64)) {
+    let before = park.layers[layer].geometries[0].clone();
+    h.apply(
+        park,
+        Edit::SetGeometry {
+            layer,
+            index: 0,
+            before,
+            after: Some(Geometry::Point(Point::new(to.0, to.1))),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn saving_twice_writes_over_the_projects_own_copy_not_the_survey() {
+    let dir = copy_sample("twice");
+    let survey = std::fs::read(dir.join("公交站点.geojson")).unwrap();
+    let mut park = common::load(&[&dir]).park;
+    let ppath = dir.join("两次.parkplan");
+    let mut pf = project_for(&park, &ppath);
+    let map: Vec<usize> = (0..park.layers.len()).collect();
+    let li = stops_layer(&park);
+    let mut h = History::new();
+    move_first(&mut park, &mut h, li, (112.3301, 30.3101));
+    project::save_project(&mut pf, &mut park, &map, &h.edited_layers(), &ppath).unwrap();
+    h.mark_saved();
+    let copy = park.layers[li].source.path.clone().unwrap();
+    assert!(copy.starts_with(project::data_dir(&ppath)), "{copy:?}");
+    // A second edit and save: the copy is rewritten (it is ParkPlan's own file).
+    move_first(&mut park, &mut h, li, (112.3302, 30.3102));
+    project::save_project(&mut pf, &mut park, &map, &h.edited_layers(), &ppath).unwrap();
+    assert_eq!(park.layers[li].source.path.as_ref(), Some(&copy));
+    assert_eq!(
+        pf.layers[li].original.as_deref(),
+        Some("公交站点.geojson"),
+        "the survey file stays recorded as the original"
+    );
+    assert!(parkplan::save::backup_path(&ppath).is_file());
+    assert_eq!(std::fs::read(dir.join("公交站点.geojson")).unwrap(), survey);
+    let opened = project::open_project(&ppath, false, None).unwrap();
+    let g = opened.loaded.park.layers[li].geometries[0].clone().unwrap();
+    let Geometry::Point(p) = g else {
+        panic!("a point")
+    };
+    assert!((p.x() - 112.3302).abs() < 1e-9 && (p.y() - 30.3102).abs() < 1e-9);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn layers_with_the_same_name_get_their_own_copies() {
+    let dir = copy_sample("samename");
+    let mut park = common::load(&[&dir]).park;
+    let li = stops_layer(&park);
+    let mut twin = park.layers[li].clone();
+    twin.source.path = Some(dir.join("elsewhere.geojson"));
+    park.layers.push(twin);
+    park.rebuild_records();
+    let ppath = dir.join("p.parkplan");
+    let mut pf = project_for(&park, &ppath);
+    let map: Vec<usize> = (0..park.layers.len()).collect();
+    let mut h = History::new();
+    let last = park.layers.len() - 1;
+    move_first(&mut park, &mut h, li, (112.31, 30.31));
+    move_first(&mut park, &mut h, last, (112.32, 30.32));
+    project::save_project(&mut pf, &mut park, &map, &h.edited_layers(), &ppath).unwrap();
+    let a = park.layers[li].source.path.clone().unwrap();
+    let b = park.layers[last].source.path.clone().unwrap();
+    assert_ne!(a, b, "two layers named alike must not share one file");
+    assert!(a.is_file() && b.is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_recovery_copy_leaves_the_saved_project_alone_and_reopens() {
+    let dir = copy_sample("recovery");
+    let storage = dir.join("storage");
+    std::fs::create_dir_all(&storage).unwrap();
+    let mut park = common::load(&[&dir]).park;
+    let ppath = dir.join("p.parkplan");
+    let mut pf = project_for(&park, &ppath);
+    let map: Vec<usize> = (0..park.layers.len()).collect();
+    project::save_project(&mut pf, &mut park, &map, &Default::default(), &ppath).unwrap();
+    let saved = std::fs::read(&ppath).unwrap();
+    let sources = hash_dir(&dir);
+    let li = stops_layer(&park);
+    let mut h = History::new();
+    move_first(&mut park, &mut h, li, (112.3333, 30.3333));
+    let rec = storage.join("unsaved.parkplan.autosave");
+    project::write_recovery(&pf, &park, &map, &h.edited_layers(), &dir, &rec).unwrap();
+    // Nothing the user saved changed, and the park still reads from the survey file.
+    assert_eq!(std::fs::read(&ppath).unwrap(), saved);
+    assert_eq!(hash_dir(&dir), sources);
+    assert_eq!(
+        park.layers[li].source.path.as_deref(),
+        Some(dir.join("公交站点.geojson").as_path())
+    );
+    assert!(project::recovery_data_dir(&rec).is_dir());
+    // Its layer paths leave the storage folder (they are absolute), so opening it needs
+    // the caller's consent; with it, the edit is there.
+    let refused = project::open_project(&rec, false, None).unwrap();
+    assert_eq!(refused.outside.len(), park.layers.len() - 1);
+    let opened = project::open_project(&rec, true, None).unwrap();
+    assert_eq!(opened.loaded.park.layers.len(), park.layers.len());
+    let Some(Geometry::Point(p)) = &opened.loaded.park.layers[li].geometries[0] else {
+        panic!("a point")
+    };
+    assert!((p.x() - 112.3333).abs() < 1e-9);
+    project::remove_recovery(&rec);
+    assert!(!rec.exists() && !project::recovery_data_dir(&rec).exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unmapped_field_stays_unmapped_through_a_project() {
+    let dir = copy_sample("unmapped");
+    let park = common::load(&[&dir]).park;
+    let ppath = dir.join("p.parkplan");
+    let mut pf = project_for(&park, &ppath);
+    let li = stops_layer(&park);
+    // The guess maps 序号 to seq; the user said no column holds it.
+    pf.layers[li].fields.insert("seq".into(), String::new());
+    pf.write(&ppath).unwrap();
+    let opened = project::open_project(&ppath, false, None).unwrap();
+    let l = &opened.loaded.park.layers[li];
+    assert!(
+        !l.fields.contains_key(&parkplan::model::Field::Seq),
+        "{:?}",
+        l.fields
+    );
+    assert!(l.fields.contains_key(&parkplan::model::Field::Route));
+    assert!(
+        !opened
+            .loaded
+            .report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("mapping names")),
+        "no warning about an empty column"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

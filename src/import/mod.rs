@@ -86,7 +86,8 @@ pub struct LayerOptions {
     pub role: Option<Role>,
     /// Why that role was set ("manifest", "chosen by the user").
     pub role_reason: Option<String>,
-    /// The field mapping.
+    /// The field mapping. A field mapped to an empty column name is left unmapped (no
+    /// guess fills it).
     pub fields: Option<FieldMap>,
     /// The CRS to read the coordinates in.
     pub crs: Option<Crs>,
@@ -492,8 +493,10 @@ pub fn read_layer_bytes(
             // The given mapping wins; guesses fill what it leaves out.
             m.retain(|_, col| !f.values().any(|c| c == col));
             m.extend(f.clone());
+            // An empty column name means "not mapped": the user said no column holds it.
+            m.retain(|_, col| !col.is_empty());
             for (field, col) in f {
-                if layer.attributes.column(col).is_none() && !layer.is_empty() {
+                if !col.is_empty() && layer.attributes.column(col).is_none() && !layer.is_empty() {
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,

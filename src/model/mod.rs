@@ -12,6 +12,7 @@ pub mod edit;
 pub mod layer;
 pub mod records;
 pub mod units;
+pub mod vertex;
 pub mod vocab;
 
 use geo::{GeodesicArea, Geometry, MultiPolygon};

@@ -413,6 +413,9 @@ pub fn describe_layers(
 /// into the project's data folder (in their source CRS, never over the source file) and
 /// the project then points at those copies; finally the project file is written
 /// atomically with a `.bak` of the previous version.
+///
+/// A layer whose file already is a copy in the data folder (from an earlier save) is
+/// written over that copy; a new copy gets a file name no other layer of the park uses.
 pub fn save_project(
     project: &mut ProjectFile,
     park: &mut Park,
@@ -422,24 +425,22 @@ pub fn save_project(
 ) -> Result<(), ProjectError> {
     if !edited.is_empty() {
         let dir = data_dir(path);
-        std::fs::create_dir_all(&dir).map_err(|source| ProjectError::Io {
-            path: dir.display().to_string(),
-            source,
-        })?;
+        let targets = write_layer_copies(park, edited, &dir)?;
         let base = path.parent().unwrap_or(Path::new("."));
-        for &li in edited {
+        for (li, target) in targets {
             let Some(layer) = park.layers.get_mut(li) else {
                 continue;
             };
-            let file_name = format!("{}.geojson", sanitize(&layer.name, li));
-            let target = dir.join(&file_name);
-            save::save_layer(layer, &target, WriteCrs::Source, false)?;
-            let original = layer.source.path.clone();
-            layer.source.path = Some(target.clone());
+            let original = layer.source.path.replace(target.clone());
+            // The copy declares its CRS: nothing is guessed any more.
+            if let Some(d) = &mut layer.source.crs {
+                d.guessed = false;
+                d.axis_swapped = false;
+            }
             if let Some(&pi) = layer_of_park_layer.get(li)
                 && let Some(pl) = project.layers.get_mut(pi)
             {
-                if pl.original.is_none() {
+                if pl.original.is_none() && original.as_ref() != Some(&target) {
                     pl.original = original.map(|o| {
                         relative_path(base, &o).unwrap_or_else(|| o.display().to_string())
                     });
@@ -454,6 +455,139 @@ pub fn save_project(
     }
     project.parkplan_project = PROJECT_VERSION;
     project.write(path)
+}
+
+/// Writes the `edited` layers of a park into `dir` (created when missing), each in its
+/// source CRS, and returns where each went. A layer already read from a file in `dir`
+/// is written over that file (it is ParkPlan's own copy); otherwise the file is named
+/// after the layer, made unique against every other layer's file. Never writes over a
+/// layer's source file outside `dir`.
+pub fn write_layer_copies(
+    park: &Park,
+    edited: &std::collections::BTreeSet<usize>,
+    dir: &Path,
+) -> Result<Vec<(usize, PathBuf)>, ProjectError> {
+    std::fs::create_dir_all(dir).map_err(|source| ProjectError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let dir_c = canon(dir);
+    let in_dir = |p: &Path| canon(p).starts_with(&dir_c);
+    // Files other layers read from: never reuse their names.
+    let sources: Vec<PathBuf> = park
+        .layers
+        .iter()
+        .filter_map(|l| l.source.path.as_deref().map(canon))
+        .collect();
+    let mut taken: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for &li in edited {
+        let Some(layer) = park.layers.get(li) else {
+            continue;
+        };
+        let own = layer.source.path.as_deref().filter(|p| in_dir(p));
+        let target = match own {
+            Some(p) if !taken.contains(&canon(p)) => p.to_path_buf(),
+            _ => {
+                let stem = sanitize(&layer.name, li);
+                let mut k = 1;
+                loop {
+                    let name = if k == 1 {
+                        format!("{stem}.geojson")
+                    } else {
+                        format!("{stem}_{k}.geojson")
+                    };
+                    let t = dir.join(name);
+                    let tc = canon(&t);
+                    if !taken.contains(&tc) && !sources.contains(&tc) {
+                        break t;
+                    }
+                    k += 1;
+                }
+            }
+        };
+        let overwrite = own.is_some_and(|p| canon(p) == canon(&target));
+        save::save_layer(layer, &target, WriteCrs::Source, overwrite)?;
+        taken.insert(canon(&target));
+        out.push((li, target));
+    }
+    Ok(out)
+}
+
+/// The folder a recovery file keeps its edited layers in: `<recovery file name>.data/`.
+pub fn recovery_data_dir(recovery_file: &Path) -> PathBuf {
+    let mut name = recovery_file
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".data");
+    recovery_file.with_file_name(name)
+}
+
+/// Writes a recovery copy of a project (autosave): the project JSON to `recovery_file`
+/// and the `edited` layers into [`recovery_data_dir`], never over anything the user
+/// saved. Nothing in `park` or `project` changes. `project`'s layer paths are relative
+/// to `project_dir`; they are rewritten relative to the recovery file's folder (or
+/// absolute when they are not under it). `layer_of_park_layer` maps park layers to
+/// `project.layers`.
+pub fn write_recovery(
+    project: &ProjectFile,
+    park: &Park,
+    layer_of_park_layer: &[usize],
+    edited: &std::collections::BTreeSet<usize>,
+    project_dir: &Path,
+    recovery_file: &Path,
+) -> Result<(), ProjectError> {
+    let mut copy = project.clone();
+    let to_dir = recovery_file.parent().unwrap_or(Path::new("."));
+    let rebase = |stored: &str| -> String {
+        let abs = if Path::new(stored).is_absolute() {
+            PathBuf::from(stored)
+        } else {
+            project_dir.join(stored)
+        };
+        relative_path(to_dir, &abs).unwrap_or_else(|| abs.display().to_string())
+    };
+    for pl in &mut copy.layers {
+        pl.path = rebase(&pl.path);
+        if let Some(o) = &pl.original {
+            pl.original = Some(rebase(o));
+        }
+    }
+    if !edited.is_empty() {
+        let dir = recovery_data_dir(recovery_file);
+        for (li, target) in write_layer_copies(park, edited, &dir)? {
+            if let Some(&pi) = layer_of_park_layer.get(li)
+                && let Some(pl) = copy.layers.get_mut(pi)
+            {
+                if pl.original.is_none()
+                    && let Some(src) = &park.layers[li].source.path
+                {
+                    pl.original = Some(
+                        relative_path(to_dir, src).unwrap_or_else(|| src.display().to_string()),
+                    );
+                }
+                pl.path =
+                    relative_path(to_dir, &target).unwrap_or_else(|| target.display().to_string());
+                pl.crs = None;
+                pl.gcj02 = false;
+            }
+        }
+    }
+    copy.parkplan_project = PROJECT_VERSION;
+    save::write_atomic(recovery_file, copy.to_json().as_bytes(), false).map_err(|source| {
+        ProjectError::Io {
+            path: recovery_file.display().to_string(),
+            source,
+        }
+    })
+}
+
+/// Removes a recovery file and its data folder (after a clean exit or a save).
+pub fn remove_recovery(recovery_file: &Path) {
+    let _ = std::fs::remove_file(recovery_file);
+    let _ = std::fs::remove_dir_all(recovery_data_dir(recovery_file));
 }
 
 fn sanitize(name: &str, i: usize) -> String {

@@ -3,6 +3,7 @@
 //! layer's source file without the caller's explicit consent.
 
 pub mod atomic;
+pub mod csv;
 pub mod geojson;
 
 pub use atomic::{backup_path, write_atomic, write_atomic_with};
