@@ -8,3 +8,5 @@ mod network;
 mod project;
 #[cfg(feature = "gui")]
 mod ui;
+#[cfg(feature = "gui")]
+mod ui_edit;

@@ -386,22 +386,59 @@ impl eframe::egui::DroppedFile for Dropped {
 }
 
 #[test]
-fn a_file_dropped_on_the_window_is_opened_and_remembered() {
+fn a_file_dropped_on_the_window_goes_through_intake_and_is_added() {
     let mut h = sample_harness();
+    let layers_before = h.state().session().expect("park").park.layers.len();
     let path = common::data("repair/unclosed_ring.geojson");
     h.input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path.clone())));
     h.step();
+    // A plain GeoJSON opens the survey intake dialog first.
+    wait_until_mut(&mut h, "the intake preview", |a| {
+        a.intake_mut()
+            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
+    });
+    // Let the dialog's layout settle (it sizes itself over a couple of frames).
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("添加到当前地图").click();
+    h.run();
     wait_until(&mut h, "the dropped file", |a| {
-        !a.is_loading() && a.session().is_some_and(|s| s.park.layers.len() == 1)
+        !a.is_busy()
+            && a.session()
+                .is_some_and(|s| s.park.layers.len() == layers_before + 1)
     });
     let app = h.state();
-    let s = app.session().expect("the dropped file is open");
-    assert_eq!(s.park.layers[0].name, "unclosed_ring");
+    let s = app.session().expect("the map is still open");
+    let added = s.park.layers.last().expect("a layer");
+    assert_eq!(added.name, "unclosed_ring");
     assert!(app.settings.panels.report, "its repair is reported");
     assert_eq!(
         app.settings.recent.first(),
         Some(&parkplan::ui::settings::absolute(&path))
     );
+    assert!(app.is_dirty(), "an added layer is an unsaved change");
+}
+
+/// Like [`wait_until`], for checks that need the app mutably.
+fn wait_until_mut(
+    h: &mut Harness<'static, App>,
+    what: &str,
+    mut done: impl FnMut(&mut App) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state_mut()) {
+            h.run();
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

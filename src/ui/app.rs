@@ -6,26 +6,37 @@
 //! `App::show` draws everything into a `Ui`, so `egui_kittest` drives the same code as
 //! the window does.
 
+mod editing;
+mod files;
+
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
 
+use self::files::{Modal, Then};
 use super::command::{Command, LayerChange, PanelId, Tool};
 use super::export_dialog::ExportDialog;
 use super::fonts;
+use super::form::FeatureForm;
 use super::i18n::{self, Msg, group_digits};
-use super::loader::{LoadJob, Outcome};
+use super::intake::IntakeDialog;
+use super::loader::{LoadJob, LoadWhat, Outcome};
 use super::map::{self, MapState, POINT_ZOOM_MPP};
 use super::panels::{
     AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
 };
+use super::project::ProjectState;
+use super::recovery::{Autosave, RecoveryIndex};
+use super::session::LayerMeta;
 use super::session::Session;
 use super::settings::{LayerPrefs, STORAGE_KEY, SavedView, Settings, absolute};
+use super::task::Task;
 use crate::crs::{Crs, Projector};
-use crate::import::Severity;
-use crate::model::{FeatureRef, Lang, Role};
+use crate::import::{Problem, Severity};
+use crate::model::{FeatureRef, Lang, Layer, Role};
 use crate::render::WorldRect;
 
 /// Ctrl+O.
@@ -74,6 +85,9 @@ struct GaussKruger {
     projector: Projector,
 }
 
+/// A layer read after the intake dialog: the layer, its problems, its project metadata.
+type IntakeRead = (Layer, Vec<Problem>, LayerMeta);
+
 /// The desktop application.
 pub struct App {
     /// Persisted between runs.
@@ -99,6 +113,26 @@ pub struct App {
     bottom_tab: PanelId,
     gk: Option<GaussKruger>,
     cmds: Vec<Command>,
+    // ---- planning projects, survey intake, editing (issue #6)
+    /// The egui context, once the first frame ran (to start workers from commands).
+    ctx: Option<egui::Context>,
+    project: ProjectState,
+    intake: Option<IntakeDialog>,
+    intake_queue: VecDeque<PathBuf>,
+    intake_read: Option<Task<Result<IntakeRead, String>>>,
+    modal: Option<Modal>,
+    form: Option<FeatureForm>,
+    edit_layer: Option<usize>,
+    autosave: Autosave,
+    cmd_dialog: Option<Receiver<Option<Command>>>,
+    tables_task: Option<Task<Result<(PathBuf, usize), String>>>,
+    title: String,
+    allow_close: bool,
+    after_save: Option<Then>,
+    pending_meta: Vec<LayerMeta>,
+    pending_what: Option<LoadWhat>,
+    held_open: Option<Vec<PathBuf>>,
+    recovering: Option<RecoveryIndex>,
 }
 
 impl App {
@@ -110,7 +144,11 @@ impl App {
             .storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
-        App::with_settings(settings, paths)
+        let app = App::with_settings(settings, paths);
+        match eframe::storage_dir("ParkPlan") {
+            Some(dir) => app.with_recovery(dir.join("recovery"), super::recovery::DEFAULT_INTERVAL),
+            None => app,
+        }
     }
 
     /// The app with given settings. Opens `paths`, or the sample map when empty, on the
@@ -138,13 +176,31 @@ impl App {
             report_panel: ReportPanel::default(),
             table_panel: TablePanel::default(),
             search_panel: SearchPanel::default(),
-            inspector_panel: InspectorPanel,
+            inspector_panel: InspectorPanel::default(),
             analysis_panel: AnalysisPanel::default(),
             export_dialog: ExportDialog::default(),
             projects_panel: ProjectsPanel,
             bottom_tab: PanelId::Report,
             gk: None,
             cmds: Vec::new(),
+            ctx: None,
+            project: ProjectState::default(),
+            intake: None,
+            intake_queue: VecDeque::new(),
+            intake_read: None,
+            modal: None,
+            form: None,
+            edit_layer: None,
+            autosave: Autosave::default(),
+            cmd_dialog: None,
+            tables_task: None,
+            title: String::new(),
+            allow_close: false,
+            after_save: None,
+            pending_meta: Vec::new(),
+            pending_what: None,
+            held_open: None,
+            recovering: None,
         }
     }
 
@@ -204,15 +260,27 @@ impl App {
         if ctx.theme() != want {
             ctx.set_theme(want);
         }
+        self.ctx = Some(ctx.clone());
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.on_close_requested(&ctx);
+        }
         if let Some(paths) = self.pending_open.take() {
             self.start_load(paths, &ctx);
         }
+        if let Some(w) = self.pending_what.take() {
+            self.start_load_what(w);
+        }
         self.poll_load();
         if let Some(s) = &mut self.session {
-            s.studies
-                .tick(&ctx, &s.park, s.index.as_ref(), &s.projected);
+            s.poll_index();
+            // While the index is rebuilt after an edit, the analysis waits for it.
+            let index = s.index_for_analysis().cloned();
+            s.studies.tick(&ctx, &s.park, index.as_ref(), &s.projected);
         }
         self.poll_dialog();
+        self.poll_cmd_dialog();
+        self.tables_tick();
+        self.autosave_tick(&ctx);
         self.shortcuts(&ctx);
         self.drag_and_drop(ui);
 
@@ -372,10 +440,12 @@ impl App {
                 &mut self.map,
                 self.session.as_ref(),
                 self.selection,
+                self.edit_layer,
                 lang,
                 &mut cmds,
             );
             self.measure_readout(ui, &mut cmds);
+            map::editing::drawing_readout(ui, &self.map, lang);
         });
 
         self.windows(&ctx, &mut cmds);
@@ -390,6 +460,15 @@ impl App {
             lang,
         );
 
+        self.intake_tick(&ctx);
+        self.form_tick(&ctx);
+        self.show_modal(&ctx);
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+
         // What the commands change shows on the next frame.
         if !cmds.is_empty() {
             ctx.request_repaint();
@@ -397,22 +476,28 @@ impl App {
         for cmd in cmds {
             self.apply(&ctx, cmd);
         }
+        // Commands queued by dialogs during this frame run on the next one.
+        if !self.cmds.is_empty() {
+            ctx.request_repaint();
+        }
         // Keep the progress bar moving while loading.
         if self.load.is_some() || self.dialog.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
     }
 
+    /// Loads paths given on the command line (or the sample): a single project opens as
+    /// a project; anything else directly, without the intake dialog.
     fn start_load(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
-        if let Some(old) = self.load.take() {
-            old.cancel();
-        }
-        self.load_error = None;
-        self.load = Some(LoadJob::start(
-            paths,
-            self.settings.analysis.frame,
-            ctx.clone(),
-        ));
+        self.ctx = Some(ctx.clone());
+        let what = match paths.as_slice() {
+            [p] if files::is_project(p) => LoadWhat::Project {
+                path: p.clone(),
+                allow_outside: false,
+            },
+            _ => LoadWhat::Paths(paths),
+        };
+        self.start_load_what(what);
     }
 
     fn poll_load(&mut self) {
@@ -420,7 +505,8 @@ impl App {
         let Some(outcome) = job.poll() else { return };
         let job = self.load.take();
         match outcome {
-            Outcome::Done(prepared) => {
+            Outcome::Done(mut prepared) => {
+                let opened = prepared.project.take();
                 let sources: Vec<PathBuf> = prepared.sources.iter().map(|p| absolute(p)).collect();
                 let session = Session::new(
                     *prepared,
@@ -465,7 +551,9 @@ impl App {
                         }
                     }
                 }
-                self.settings.remember(&sources);
+                if opened.is_none() {
+                    self.settings.remember(&sources);
+                }
                 self.notify(
                     i18n::fmt_loaded(
                         self.lang,
@@ -481,6 +569,8 @@ impl App {
                 self.map.reset_tile();
                 self.selection = None;
                 self.map.hover = None;
+                self.map.edit.cancel();
+                self.after_load(opened);
             }
             Outcome::Cancelled => {
                 self.notify(Msg::LoadCancelled.text(self.lang).to_string(), false)
@@ -546,7 +636,7 @@ impl App {
                 let picked = if folder {
                     d.pick_folder().map(|p| vec![p])
                 } else {
-                    d.add_filter(filter_name, &["geojson", "json"])
+                    d.add_filter(filter_name, &["geojson", "json", crate::project::EXTENSION])
                         .add_filter(all_name, &["*"])
                         .pick_files()
                 };
@@ -559,6 +649,37 @@ impl App {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
+        // Ctrl+Shift+… first: Ctrl+S also matches Ctrl+Shift+S.
+        let (save_as, save) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&editing::SHORTCUT_SAVE_AS),
+                i.consume_shortcut(&editing::SHORTCUT_SAVE),
+            )
+        });
+        if save_as {
+            self.cmds.push(Command::SaveProjectAs);
+        } else if save {
+            self.cmds.push(Command::SaveProject);
+        }
+        if !ctx.egui_wants_keyboard_input() {
+            // Text fields keep their own undo.
+            let (redo, undo, redo_y, delete) = ctx.input_mut(|i| {
+                (
+                    i.consume_shortcut(&editing::SHORTCUT_REDO_SHIFT),
+                    i.consume_shortcut(&editing::SHORTCUT_UNDO),
+                    i.consume_shortcut(&editing::SHORTCUT_REDO),
+                    i.consume_key(Modifiers::NONE, Key::Delete),
+                )
+            });
+            if redo || redo_y {
+                self.cmds.push(Command::Redo);
+            } else if undo {
+                self.cmds.push(Command::Undo);
+            }
+            if delete && self.modal.is_none() {
+                self.cmds.push(Command::DeleteSelected);
+            }
+        }
         let (open, find, export) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&SHORTCUT_OPEN),
@@ -629,11 +750,15 @@ impl App {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(Msg::MenuFile.text(lang), |ui| {
+                if ui.button(Msg::NewProject.text(lang)).clicked() {
+                    cmds.push(Command::NewProject);
+                }
                 if ui
                     .add(
                         egui::Button::new(Msg::Open.text(lang))
                             .shortcut_text(ctx.format_shortcut(&SHORTCUT_OPEN)),
                     )
+                    .on_hover_text(Msg::OpenHint.text(lang))
                     .clicked()
                 {
                     cmds.push(Command::OpenFileDialog);
@@ -666,6 +791,47 @@ impl App {
                         cmds.push(Command::ClearRecent);
                     }
                 });
+                ui.menu_button(Msg::RecentProjects.text(lang), |ui| {
+                    if self.settings.recent_projects.is_empty() {
+                        ui.weak(Msg::NoRecent.text(lang));
+                    }
+                    for p in &self.settings.recent_projects {
+                        let name = p
+                            .file_name()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        if ui
+                            .button(name)
+                            .on_hover_text(p.display().to_string())
+                            .clicked()
+                        {
+                            cmds.push(Command::OpenProject(p.clone()));
+                        }
+                    }
+                    ui.separator();
+                    if ui.button(Msg::ClearRecent.text(lang)).clicked() {
+                        cmds.push(Command::ClearRecentProjects);
+                    }
+                });
+                ui.separator();
+                if ui
+                    .add(
+                        egui::Button::new(Msg::SaveProject.text(lang))
+                            .shortcut_text(ctx.format_shortcut(&editing::SHORTCUT_SAVE)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::SaveProject);
+                }
+                if ui
+                    .add(
+                        egui::Button::new(Msg::SaveProjectAs.text(lang))
+                            .shortcut_text(ctx.format_shortcut(&editing::SHORTCUT_SAVE_AS)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::SaveProjectAs);
+                }
                 ui.separator();
                 if ui
                     .add_enabled(
@@ -678,10 +844,49 @@ impl App {
                 {
                     cmds.push(Command::Export);
                 }
+                if ui
+                    .add_enabled(
+                        self.session.is_some(),
+                        egui::Button::new(Msg::ExportTables.text(lang)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::ExportTables);
+                }
                 ui.separator();
                 if ui.button(Msg::Quit.text(lang)).clicked() {
                     cmds.push(Command::Quit);
                 }
+            });
+            self.edit_menu(ui, cmds);
+            ui.menu_button(Msg::MenuLayer.text(lang), |ui| {
+                let Some(s) = &self.session else {
+                    ui.weak(Msg::NoLayers.text(lang));
+                    return;
+                };
+                ui.menu_button(Msg::SaveLayerAsGeoJson.text(lang), |ui| {
+                    for li in s.list_order() {
+                        if let Some(l) = s.park.layers.get(li)
+                            && ui.button(&l.name).clicked()
+                        {
+                            cmds.push(Command::SaveLayerAs(li));
+                        }
+                    }
+                });
+                ui.menu_button(Msg::EditLayer.text(lang), |ui| {
+                    for li in s.list_order() {
+                        if let Some(l) = s.park.layers.get(li)
+                            && ui
+                                .add(egui::Button::selectable(
+                                    self.edit_layer == Some(li),
+                                    &l.name,
+                                ))
+                                .clicked()
+                        {
+                            cmds.push(Command::SetEditLayer(li));
+                        }
+                    }
+                });
             });
             ui.menu_button(Msg::MenuView.text(lang), |ui| {
                 if ui
@@ -778,6 +983,8 @@ impl App {
                     cmds.push(Command::SetTool(t));
                 }
             }
+            ui.separator();
+            self.edit_tool_bar(ui, cmds);
             ui.separator();
             if ui
                 .button(Msg::ZoomAll.text(lang))
@@ -968,6 +1175,18 @@ impl App {
                         (ctx.format_shortcut(&SHORTCUT_OPEN), Msg::KeyOpen),
                         (ctx.format_shortcut(&SHORTCUT_FIND), Msg::KeyFind),
                         (ctx.format_shortcut(&SHORTCUT_EXPORT), Msg::KeyExport),
+                        (ctx.format_shortcut(&editing::SHORTCUT_SAVE), Msg::KeySave),
+                        (ctx.format_shortcut(&editing::SHORTCUT_UNDO), Msg::KeyUndo),
+                        (
+                            format!(
+                                "{} / {}",
+                                ctx.format_shortcut(&editing::SHORTCUT_REDO),
+                                ctx.format_shortcut(&editing::SHORTCUT_REDO_SHIFT)
+                            ),
+                            Msg::KeyRedo,
+                        ),
+                        ("Delete".to_string(), Msg::KeyDelete),
+                        ("Enter".to_string(), Msg::KeyEnterFinish),
                         ("Esc".to_string(), Msg::KeyEsc),
                         ("Home".to_string(), Msg::KeyHome),
                         ("← → ↑ ↓".to_string(), Msg::KeyArrows),
@@ -1014,9 +1233,9 @@ impl App {
         match cmd {
             Command::OpenFileDialog => self.open_dialog(false),
             Command::OpenFolderDialog => self.open_dialog(true),
-            Command::Open(paths) => self.start_load(paths, ctx),
+            Command::Open(paths) => self.route_open(paths),
             Command::OpenSample => match sample_map_path() {
-                Some(p) => self.start_load(vec![p], ctx),
+                Some(p) => self.guard(Then::Load(LoadWhat::Paths(vec![p]), Vec::new())),
                 None => self.notify(
                     format!("{} {SAMPLE_DIR}", Msg::LoadFailed.text(self.lang)),
                     true,
@@ -1057,7 +1276,10 @@ impl App {
                     self.search_panel.focus = true;
                 }
             }
-            Command::SetTool(t) => self.map.set_tool(t),
+            Command::SetTool(t) => {
+                self.map.set_tool(t);
+                self.edit_layer_for_tool(t);
+            }
             Command::ZoomAll => {
                 if let Some(e) = self.session.as_ref().and_then(|s| s.projected.extent()) {
                     self.map.fit(e);
@@ -1120,6 +1342,9 @@ impl App {
                 }
             }
             Command::SetAnalysis(a) => {
+                if a != self.settings.analysis {
+                    self.project.changed = true;
+                }
                 self.settings.analysis = a.clone();
                 if let Some(s) = &mut self.session {
                     s.studies.set_settings(a);
@@ -1130,12 +1355,16 @@ impl App {
                     s.set_stage_visible(stage, shown);
                 }
             }
-            Command::Layer(li, change) => self.change_layer(li, change),
+            Command::Layer(li, change) => {
+                self.project.changed = true;
+                self.change_layer(li, change);
+            }
             Command::OpenTable(li) => {
                 self.table_panel.layer = Some(li);
                 self.settings.panels.table = true;
                 self.bottom_tab = PanelId::Table;
             }
+            Command::Escape if self.map.edit.busy() => self.map.edit.cancel(),
             Command::Escape => {
                 let measuring = self
                     .map
@@ -1150,6 +1379,47 @@ impl App {
                     self.selection = None;
                 }
             }
+            // ---- planning projects, intake, editing, write-back (issue #6)
+            Command::NewProject => self.guard(Then::New),
+            Command::SaveProject => self.save(),
+            Command::SaveProjectAs => self.save_as(),
+            Command::SaveProjectTo(p) => {
+                if self.save_to(&p)
+                    && let Some(t) = self.after_save.take()
+                {
+                    self.proceed(t);
+                }
+            }
+            Command::OpenProject(p) => self.route_open(vec![p]),
+            Command::ClearRecentProjects => self.settings.recent_projects.clear(),
+            Command::Edit(e) => self.apply_edit(ctx, e),
+            Command::Undo => self.undo(ctx),
+            Command::Redo => self.redo(ctx),
+            Command::DeleteSelected => self.ask_delete(),
+            Command::NewFeature(li, g) => self.new_feature(li, g),
+            Command::SetEditLayer(li) => self.edit_layer = Some(li),
+            Command::SaveLayerAs(li) => {
+                self.modal = Some(Modal::SaveLayer {
+                    layer: li,
+                    source_crs: false,
+                })
+            }
+            Command::SaveLayerTo {
+                layer,
+                path,
+                source_crs,
+            } => self.write_layer(layer, &path, source_crs, false),
+            Command::ExportTables => {
+                let start = self.settings.export_dir.clone();
+                self.spawn_dialog(move || {
+                    let mut d = rfd::FileDialog::new();
+                    if let Some(dir) = start {
+                        d = d.set_directory(dir);
+                    }
+                    d.pick_folder().map(Command::ExportTablesTo)
+                });
+            }
+            Command::ExportTablesTo(dir) => self.export_tables(dir),
         }
     }
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crate::analysis::AnalysisSettings;
-use crate::model::{FeatureRef, Lang, LifecycleStage};
+use crate::model::{Edit, FeatureRef, Lang, LifecycleStage};
 use crate::ui::studies::Focus;
 
 /// Which side panel or window.
@@ -45,6 +45,15 @@ pub enum Tool {
     MeasureArea,
     /// Drag a rectangle to zoom into it.
     BoxZoom,
+    // ---- editing tools (issue #6: projects and editing)
+    /// Click selects; drag a selected point to move it; drag a selected polygon's or
+    /// line's vertices, drag an edge midpoint to insert one, right-click to delete one.
+    Edit,
+    /// Click on the map to add a point feature to the edit layer (an attribute form
+    /// follows).
+    AddPoint,
+    /// Click the vertices of a parcel, double-click or Enter to finish, Esc cancels.
+    DrawPolygon,
 }
 
 /// Per-layer display changes from the layers panel.
@@ -116,4 +125,46 @@ pub enum Command {
     SetAnalysis(AnalysisSettings),
     /// Show or hide projects of a lifecycle stage (`None`: projects without a stage).
     ShowStage(Option<LifecycleStage>, bool),
+
+    // ---- planning projects, survey intake, editing, write-back (issue #6)
+    /// Start a new, empty project (asks about unsaved changes first).
+    NewProject,
+    /// Save the project (Save As when it has no file yet).
+    SaveProject,
+    /// Choose a file and save the project there.
+    SaveProjectAs,
+    /// Save the project to this file (what Save As does once a file is chosen).
+    SaveProjectTo(PathBuf),
+    /// Open a `.parkplan` project (asks about unsaved changes first).
+    OpenProject(PathBuf),
+    /// Forget the recent projects.
+    ClearRecentProjects,
+    /// Apply an edit (recorded for undo).
+    Edit(Edit),
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+    /// Delete the selected feature (asks first).
+    DeleteSelected,
+    /// Open the attribute form for a new feature with this geometry in a layer.
+    NewFeature(usize, geo::Geometry<f64>),
+    /// The layer new points and parcels go to.
+    SetEditLayer(usize),
+    /// Choose a file and save a layer as GeoJSON.
+    SaveLayerAs(usize),
+    /// Save a layer as GeoJSON to a file (`source_crs`: in the layer's source CRS with
+    /// a `crs` member, else RFC 7946). Asks before writing over the layer's source file.
+    SaveLayerTo {
+        /// The layer.
+        layer: usize,
+        /// The target file.
+        path: PathBuf,
+        /// Source CRS instead of RFC 7946 lon/lat.
+        source_crs: bool,
+    },
+    /// Choose a folder and export the analysis tables as CSV.
+    ExportTables,
+    /// Export the analysis tables as CSV into this folder.
+    ExportTablesTo(PathBuf),
 }

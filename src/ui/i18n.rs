@@ -476,6 +476,168 @@ messages! {
     ByLandUse => "按用地性质", "By land use";
     /// UI text.
     NotStated => "（未注明）", "(none)";
+
+    // ---- planning projects, survey intake, editing, write-back (issue #6)
+    /// File menu.
+    NewProject => "新建工程", "New project";
+    /// File menu.
+    SaveProject => "保存工程", "Save project";
+    /// File menu.
+    SaveProjectAs => "工程另存为…", "Save project as…";
+    /// File menu.
+    RecentProjects => "最近工程", "Recent projects";
+    /// Tooltip of File > Open.
+    OpenHint => "GeoJSON（经导入对话框添加）、清单文件或 .parkplan 工程", "GeoJSON (added through the intake dialog), manifests or .parkplan projects";
+    /// File menu.
+    ExportTables => "导出分析表（CSV）…", "Export analysis tables (CSV)…";
+    /// File dialog filter.
+    FilterProject => "ParkPlan 工程", "ParkPlan project";
+    /// File dialog filter.
+    FilterGeoJsonOnly => "GeoJSON", "GeoJSON";
+    /// Name of a project never saved.
+    UntitledProject => "未命名工程", "Untitled project";
+    /// Top menu.
+    MenuEdit => "编辑", "Edit";
+    /// Top menu.
+    MenuLayer => "图层", "Layer";
+    /// Edit menu.
+    Undo => "撤销", "Undo";
+    /// Edit menu.
+    Redo => "重做", "Redo";
+    /// Edit menu.
+    DeleteSelected => "删除所选要素", "Delete selected feature";
+    /// Layer menu.
+    SaveLayerAsGeoJson => "另存为 GeoJSON…", "Save as GeoJSON…";
+    /// Layer menu / tool bar: the layer new features go to.
+    EditLayer => "编辑图层", "Edit layer";
+    /// Tool.
+    ToolEdit => "编辑要素", "Edit features";
+    /// Tool.
+    ToolAddPoint => "添加点", "Add point";
+    /// Tool.
+    ToolDrawPolygon => "绘制地块", "Draw parcel";
+    /// Tool hint.
+    ToolEditHint => "单击选择；拖动所选点以移动；拖动节点，拖动或单击边中点插入节点，右键删除节点", "Click to select; drag a selected point to move it; drag vertices, drag or click an edge midpoint to insert one, right-click to delete one";
+    /// Tool hint.
+    ToolAddPointHint => "在地图上单击，向编辑图层添加一个点并填写属性", "Click the map to add a point to the edit layer and fill in its attributes";
+    /// Drawing hint.
+    DrawHint => "单击添加节点，双击或回车结束，退格删除上一个节点，Esc 取消", "Click to add vertices, double-click or Enter to finish, Backspace removes the last, Esc cancels";
+    /// Drawing readout.
+    Vertices => "个节点", "vertices";
+    /// Status words for edits.
+    EditGeometry => "修改几何", "geometry change";
+    /// Status words for edits.
+    EditAttribute => "修改属性", "attribute change";
+    /// Status words for edits.
+    EditAdd => "添加要素", "added feature";
+    /// Status words for edits.
+    EditDelete => "删除要素", "deleted feature";
+    /// Feature form title.
+    NewFeature => "新增要素", "New feature";
+    /// Feature form / inspector: a property not in the table yet.
+    NewProperty => "新属性", "New property";
+    /// Feature form button.
+    AddFeatureOk => "添加", "Add";
+    /// Unsaved-changes question.
+    UnsavedTitle => "有未保存的更改", "Unsaved changes";
+    /// Button.
+    SaveButton => "保存", "Save";
+    /// Button.
+    DontSave => "不保存", "Don't save";
+    /// Delete question.
+    DeleteFeatureTitle => "删除要素", "Delete feature";
+    /// Delete question.
+    DeleteCanUndo => "可用 Ctrl+Z 撤销。", "Ctrl+Z undoes it.";
+    /// Button.
+    DeleteButton => "删除", "Delete";
+    /// Layer write-back dialog.
+    SaveLayerTitle => "图层另存为 GeoJSON", "Save layer as GeoJSON";
+    /// Layer write-back option.
+    WriteRfc7946 => "RFC 7946 经纬度（WGS84，推荐）", "RFC 7946 lon/lat (WGS84, recommended)";
+    /// Layer write-back option.
+    WriteSourceCrs => "源坐标系（带 crs 成员）", "Source CRS (with a crs member)";
+    /// Layer write-back note.
+    WriteKeepsEverything => "保留全部原始属性、编号与其他成员。", "Every original property, id and foreign member is kept.";
+    /// Button.
+    ChooseFile => "选择文件…", "Choose file…";
+    /// Overwrite question.
+    OverwriteTitle => "覆盖源文件？", "Write over the source file?";
+    /// Button.
+    OverwriteButton => "覆盖（保留 .bak）", "Overwrite (keep .bak)";
+    /// Recovery question.
+    RecoveryTitle => "恢复未保存的工作", "Recover unsaved work";
+    /// Button.
+    RecoverButton => "恢复", "Recover";
+    /// Button.
+    DiscardButton => "丢弃", "Discard";
+    /// Outside-path question.
+    OutsideTitle => "工程引用了工程文件夹以外的文件", "The project refers to files outside its folder";
+    /// Outside-path question.
+    OutsideText => "以下图层的文件不在工程文件夹内，尚未加载：", "These layers' files are outside the project folder and were not loaded:";
+    /// Button.
+    LoadThemToo => "也加载这些文件", "Load them too";
+    /// Button.
+    DontLoad => "不加载", "Don't load";
+    /// Error dialog.
+    ErrorTitle => "出错了", "Something went wrong";
+    /// Save failure.
+    SaveFailed => "保存失败，原文件未改动。", "Saving failed; the previous file is unchanged.";
+    /// Intake dialog.
+    IntakeTitle => "导入调查数据", "Survey intake";
+    /// Intake dialog.
+    IntakeLayerName => "图层名称", "Layer name";
+    /// Intake dialog.
+    IntakeGuessedBecause => "推测依据", "Guessed because";
+    /// Intake dialog.
+    IntakeGuessWas => "原推测", "The guess was";
+    /// Intake dialog.
+    IntakeFirstValue => "示例值", "Sample value";
+    /// Intake dialog: a field with no column.
+    NotMapped => "（不映射）", "(not mapped)";
+    /// Intake dialog.
+    IntakePreview => "前几行", "First rows";
+    /// Intake dialog.
+    IntakeCrsGuessed => "推测的坐标系", "guessed CRS";
+    /// Intake dialog.
+    IntakeCrsUnknown => "无法判断坐标系：请从列表中选择", "The CRS cannot be told: pick it from the list";
+    /// Intake dialog.
+    IntakeCrsAuto => "按文件声明或推测", "As declared or guessed";
+    /// Intake dialog.
+    IntakeChooseCrs => "选择坐标系", "Choose CRS";
+    /// Intake dialog.
+    IntakePleaseConfirm => "请确认", "please confirm";
+    /// Intake dialog.
+    IntakeGcj02 => "GCJ-02 转 WGS84（高德/腾讯地图采集的数据）", "GCJ-02 to WGS84 (data digitised on Gaode/AMap or Tencent maps)";
+    /// Intake dialog.
+    IntakeGcj02Hint => "国内网络地图的坐标有几百米的偏移，勾选后按公开算法纠正。", "Chinese web maps are offset by up to a few hundred metres; this corrects it with the published algorithm.";
+    /// Intake dialog.
+    IntakeCentre => "数据中心", "Data centre";
+    /// Intake dialog.
+    IntakeFarAway => "数据离当前地图很远，请检查坐标系。", "The data is far from the open map: check the CRS.";
+    /// Intake dialog button.
+    IntakeAdd => "添加到当前地图", "Add to the map";
+    /// Intake dialog button.
+    IntakeReplace => "作为新地图打开", "Open as a new map";
+    /// Intake dialog button (nothing open).
+    IntakeOpen => "打开", "Open";
+    /// Inspector: attribute editing switch.
+    EditAttributes => "编辑属性", "Edit attributes";
+    /// Inspector button.
+    AddProperty => "添加属性", "Add property";
+    /// Inspector / layers panel button.
+    DeleteFeatureButton => "删除要素", "Delete feature";
+    /// Shortcut help.
+    KeySave => "保存工程（Shift：另存为）", "Save the project (Shift: save as)";
+    /// Shortcut help.
+    KeyUndo => "撤销", "Undo";
+    /// Shortcut help.
+    KeyRedo => "重做", "Redo";
+    /// Shortcut help.
+    KeyDelete => "删除所选要素", "Delete the selected feature";
+    /// Shortcut help.
+    KeyEnterFinish => "结束绘制", "Finish drawing";
+    /// Feature form: the list of values in use.
+    ChooseValue => "选择已有值", "choose a value in use";
 }
 
 /// The language of the operating system's locale: Chinese for any `zh*` locale,
@@ -637,6 +799,134 @@ pub fn field_label(lang: Lang, f: crate::model::Field) -> String {
             }
             s
         }
+    }
+}
+
+// ---- planning projects, survey intake, editing, write-back (issue #6)
+
+/// "已保存 X" / "Saved X".
+pub fn fmt_saved(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已保存 {path}"),
+        Lang::En => format!("Saved {path}"),
+    }
+}
+
+/// The unsaved-changes question.
+pub fn fmt_unsaved(lang: Lang, project: &str) -> String {
+    match lang {
+        Lang::Zh => format!("工程“{project}”有未保存的更改。是否保存？"),
+        Lang::En => format!("The project \"{project}\" has unsaved changes. Save them?"),
+    }
+}
+
+/// The delete question.
+pub fn fmt_delete_feature(lang: Lang, name: &str, layer: &str) -> String {
+    match lang {
+        Lang::Zh => format!("删除图层“{layer}”中的要素“{name}”？"),
+        Lang::En => format!("Delete the feature \"{name}\" of layer \"{layer}\"?"),
+    }
+}
+
+/// The overwrite question.
+pub fn fmt_overwrite_source(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{path} 是该图层的源文件（调查成果）。覆盖它吗？原文件将保留为 .bak。"),
+        Lang::En => format!(
+            "{path} is the layer's source file (the survey delivery). Write over it? The previous file is kept as .bak."
+        ),
+    }
+}
+
+/// The recovery offer.
+pub fn fmt_recovery(lang: Lang, project: &str, seconds_ago: u64) -> String {
+    let ago = if seconds_ago >= 3600 {
+        match lang {
+            Lang::Zh => format!("{} 小时前", seconds_ago / 3600),
+            Lang::En => format!("{} h ago", seconds_ago / 3600),
+        }
+    } else {
+        match lang {
+            Lang::Zh => format!("{} 分钟前", seconds_ago / 60),
+            Lang::En => format!("{} min ago", seconds_ago / 60),
+        }
+    };
+    match lang {
+        Lang::Zh => format!(
+            "ParkPlan 上次没有正常退出。找到“{project}”的自动保存（{ago}）。恢复这些工作吗？"
+        ),
+        Lang::En => format!(
+            "ParkPlan did not close properly last time. An autosave of \"{project}\" was found ({ago}). Recover that work?"
+        ),
+    }
+}
+
+/// A layer was written.
+pub fn fmt_layer_written(lang: Lang, layer: &str, path: &str) -> String {
+    match lang {
+        Lang::Zh => format!("图层“{layer}”已写入 {path}"),
+        Lang::En => format!("Layer \"{layer}\" written to {path}"),
+    }
+}
+
+/// CSV tables were written.
+pub fn fmt_tables_written(lang: Lang, n: usize, dir: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已导出 {n} 个 CSV 表（UTF-8 带 BOM）到 {dir}"),
+        Lang::En => format!("Exported {n} CSV tables (UTF-8 with BOM) to {dir}"),
+    }
+}
+
+/// A layer was added from the intake dialog.
+pub fn fmt_layer_added(lang: Lang, layer: &str, features: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已添加图层“{layer}”（{} 个要素）", group_digits(features)),
+        Lang::En => format!(
+            "Added layer \"{layer}\" ({} features)",
+            group_digits(features)
+        ),
+    }
+}
+
+/// "已撤销：修改几何" / "Undone: geometry change".
+pub fn fmt_undone(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已撤销：{what}"),
+        Lang::En => format!("Undone: {what}"),
+    }
+}
+
+/// "已重做：…" / "Redone: …".
+pub fn fmt_redone(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已重做：{what}"),
+        Lang::En => format!("Redone: {what}"),
+    }
+}
+
+/// A geometry the edit layer does not take.
+pub fn fmt_wrong_geometry(lang: Lang, layer: &str, geometry: &str) -> String {
+    match lang {
+        Lang::Zh => format!("图层“{layer}”不能添加 {geometry}：请在工具栏选择合适的编辑图层"),
+        Lang::En => format!(
+            "Layer \"{layer}\" does not take a {geometry}: choose another edit layer in the tool bar"
+        ),
+    }
+}
+
+/// The intake's problem count.
+pub fn fmt_intake_problems(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("读取时发现 {n} 个问题，添加后见导入报告。"),
+        Lang::En => format!("Reading found {n} problems; the import report lists them once added."),
+    }
+}
+
+/// "距当前地图 1.2 km" / "1.2 km from the open map".
+pub fn fmt_from_map(lang: Lang, distance: &str) -> String {
+    match lang {
+        Lang::Zh => format!("距当前地图 {distance}"),
+        Lang::En => format!("{distance} from the open map"),
     }
 }
 

@@ -12,7 +12,8 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::crs::FrameKind;
-use crate::import::{self, ImportError, Loaded, Progress};
+use crate::import::{self, ImportError, ImportReport, LayerJob, Loaded, Progress};
+use crate::project::{self, ProjectFile};
 use crate::render::ProjectedPark;
 use crate::spatial::{ParkIndex, frame_for};
 
@@ -28,6 +29,38 @@ pub struct Prepared {
     pub index: Result<ParkIndex, String>,
     /// How long reading and preparing took.
     pub seconds: f64,
+    /// The project, when a `.parkplan` file was opened.
+    pub project: Option<ProjectOpened>,
+}
+
+/// A project as opened: the file, which project layer each park layer is, and the
+/// layers left out (paths outside the project folder, not allowed).
+#[derive(Debug, Clone)]
+pub struct ProjectOpened {
+    /// The `.parkplan` file read.
+    pub path: PathBuf,
+    /// Its content.
+    pub file: ProjectFile,
+    /// For each park layer, its index in `file.layers`.
+    pub layer_of_park_layer: Vec<usize>,
+    /// Layers outside the project folder that were not loaded.
+    pub outside: Vec<(usize, PathBuf)>,
+}
+
+/// What to load.
+#[derive(Debug, Clone)]
+pub enum LoadWhat {
+    /// Files, folders, manifests (and projects, read the simple way).
+    Paths(Vec<PathBuf>),
+    /// A `.parkplan` project; paths outside its folder only when allowed.
+    Project {
+        /// The project file.
+        path: PathBuf,
+        /// Follow layer paths outside the project folder.
+        allow_outside: bool,
+    },
+    /// Layer jobs with the user's choices (the intake dialog), as a new park.
+    Jobs(Vec<LayerJob>),
 }
 
 /// How a load ended.
@@ -55,14 +88,23 @@ impl LoadJob {
     /// Starts loading `paths` on a worker thread named `parkplan-load`. The worker asks
     /// `ctx` to repaint when it is done.
     pub fn start(paths: Vec<PathBuf>, frame: FrameKind, ctx: egui::Context) -> LoadJob {
+        LoadJob::start_what(LoadWhat::Paths(paths), frame, ctx)
+    }
+
+    /// Starts loading anything [`LoadWhat`] names on a worker thread.
+    pub fn start_what(what: LoadWhat, frame: FrameKind, ctx: egui::Context) -> LoadJob {
+        let paths = match &what {
+            LoadWhat::Paths(p) => p.clone(),
+            LoadWhat::Project { path, .. } => vec![path.clone()],
+            LoadWhat::Jobs(j) => j.iter().map(|j| j.path.clone()).collect(),
+        };
         let progress = Arc::new(Progress::new());
         let (tx, rx) = channel();
-        let job_paths = paths.clone();
         let p = progress.clone();
         let spawned = std::thread::Builder::new()
             .name("parkplan-load".into())
             .spawn(move || {
-                let outcome = run(&job_paths, frame, &p);
+                let outcome = run_what(&what, frame, &p);
                 // The receiver may be gone if the app closed; nothing to do then.
                 let _ = tx.send(outcome);
                 ctx.request_repaint();
@@ -107,16 +149,48 @@ impl LoadJob {
 /// The worker's body: read, then project for display and build the analysis index in
 /// a frame of the given family.
 pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome {
+    run_what(&LoadWhat::Paths(paths.to_vec()), frame, progress)
+}
+
+/// [`run`] for anything [`LoadWhat`] names. A project opens even when none of its
+/// layers could be loaded (its file still holds the settings, and the problems say why).
+pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outcome {
     let t0 = Instant::now();
-    let loaded = match import::load_paths(paths, Some(progress)) {
-        Ok(l) => l,
-        Err(ImportError::Cancelled) => return Outcome::Cancelled,
-        Err(e) => return Outcome::Failed(e.to_string(), None),
+    let (loaded, opened, paths) = match what {
+        LoadWhat::Paths(paths) => match import::load_paths(paths, Some(progress)) {
+            Ok(l) => (l, None, paths.clone()),
+            Err(ImportError::Cancelled) => return Outcome::Cancelled,
+            Err(e) => return Outcome::Failed(e.to_string(), None),
+        },
+        LoadWhat::Jobs(jobs) => {
+            match import::load_jobs(jobs, None, ImportReport::default(), Some(progress)) {
+                Ok(l) => (l, None, jobs.iter().map(|j| j.path.clone()).collect()),
+                Err(ImportError::Cancelled) => return Outcome::Cancelled,
+                Err(e) => return Outcome::Failed(e.to_string(), None),
+            }
+        }
+        LoadWhat::Project {
+            path,
+            allow_outside,
+        } => match project::open_project(path, *allow_outside, Some(progress)) {
+            Ok(o) => (
+                o.loaded,
+                Some(ProjectOpened {
+                    path: path.clone(),
+                    file: o.project,
+                    layer_of_park_layer: o.layer_of_park_layer,
+                    outside: o.outside,
+                }),
+                vec![path.clone()],
+            ),
+            Err(e) => return Outcome::Failed(e.to_string(), None),
+        },
     };
+    let frame = opened.as_ref().map_or(frame, |o| o.file.analysis.frame);
     if progress.is_cancelled() {
         return Outcome::Cancelled;
     }
-    if loaded.park.layers.is_empty() {
+    if loaded.park.layers.is_empty() && opened.is_none() {
         let why = loaded
             .report
             .problems
@@ -143,10 +217,11 @@ pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome 
         return Outcome::Cancelled;
     }
     Outcome::Done(Box::new(Prepared {
-        sources: paths.to_vec(),
+        sources: paths,
         loaded,
         projected,
         index,
         seconds: t0.elapsed().as_secs_f64(),
+        project: opened,
     }))
 }

@@ -3,16 +3,22 @@
 //! [`App`] is the shell; panels live in [`panels`], the map canvas in [`map`]. Panels
 //! read the [`session::Session`] and send [`command::Command`]s, applied once at the end
 //! of each frame. What persists between runs is [`settings::Settings`]; strings come
-//! from [`i18n`]; fonts from [`fonts`]; loading runs on a worker ([`loader`]).
+//! from [`i18n`]; fonts from [`fonts`]; loading runs on a worker ([`loader`]). Planning
+//! projects ([`project`]), autosave and recovery ([`recovery`]), the survey intake
+//! dialog ([`intake`]) and the new-feature form ([`form`]) serve the editing workflow.
 
 pub mod app;
 pub mod command;
 pub mod export_dialog;
 pub mod fonts;
+pub mod form;
 pub mod i18n;
+pub mod intake;
 pub mod loader;
 pub mod map;
 pub mod panels;
+pub mod project;
+pub mod recovery;
 pub mod session;
 pub mod settings;
 pub mod studies;

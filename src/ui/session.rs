@@ -4,19 +4,26 @@
 //! projects panel sets. Never persisted (per-layer display choices are copied into
 //! settings by name).
 //!
-//! Panels read the session; only `App::apply` changes it, through commands.
+//! Panels read the session; only `App::apply` changes it, through commands. Edits go
+//! through the session's [`History`] ([`Session::apply_edit`], undo, redo): the park's
+//! records are rebuilt, the edited layer re-projected for drawing at once, and the
+//! analysis index rebuilt on a worker, after which the analysis recomputes.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use eframe::egui;
+
 use super::loader::Prepared;
 use super::settings::LayerPrefs;
 use super::studies::Studies;
 use super::styles;
+use super::task::Task;
 use crate::analysis::AnalysisSettings;
-use crate::import::ImportReport;
-use crate::model::{FeatureRef, LifecycleStage, Park};
+use crate::crs::Crs;
+use crate::import::{ImportReport, Problem};
+use crate::model::{Edit, EditError, FeatureRef, Field, History, Layer, LifecycleStage, Park};
 use crate::render::style::{Classifier, Symbology};
 use crate::render::{LayerDisplay, MapStyles, ProjectedPark};
 use crate::spatial::ParkIndex;
@@ -28,6 +35,21 @@ pub struct LayerInfo {
     pub features: usize,
     /// Problems the import report lists for the layer's file.
     pub problems: usize,
+}
+
+/// What the project remembers about a layer beyond the layer itself: the reading
+/// choices made in the intake dialog or the project file, and the survey file a copy
+/// was made from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerMeta {
+    /// The CRS the user chose (or the project set) for reading the file.
+    pub crs: Option<Crs>,
+    /// GCJ-02 → WGS84 correction was applied when reading.
+    pub gcj02: bool,
+    /// The survey file the layer was first read from, when its file is now a copy.
+    pub original: Option<PathBuf>,
+    /// Fields the user said no column holds (kept unmapped when reopened).
+    pub unmapped: BTreeSet<Field>,
 }
 
 /// Everything about the open park.
@@ -65,6 +87,23 @@ pub struct Session {
     pub hidden_stages: BTreeSet<Option<LifecycleStage>>,
     /// Features hidden by such filters, by layer (an empty vector hides nothing).
     hidden: Vec<Vec<bool>>,
+    /// Undo/redo of every edit, and whether the edits are saved.
+    pub history: History,
+    /// Per park layer: reading choices and origin, for the project file.
+    pub meta: Vec<LayerMeta>,
+    /// Layers that must be written on the next save although the history does not
+    /// name them (recovered or copied from another project's data folder).
+    pub force_write: BTreeSet<usize>,
+    /// Increases with every change of the park's content (edits, added layers).
+    pub park_version: u64,
+    /// The analysis index being rebuilt after a change of the park.
+    index_task: Option<Task<Result<crate::spatial::ParkIndex, String>>>,
+}
+
+impl std::fmt::Debug for Task<Result<crate::spatial::ParkIndex, String>> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Task(index)")
+    }
 }
 
 impl Session {
@@ -81,6 +120,7 @@ impl Session {
             projected,
             index,
             seconds,
+            project: _,
         } = p;
         let (index, index_error) = match index {
             Ok(i) => (Some(Arc::new(i)), None),
@@ -142,7 +182,13 @@ impl Session {
             load_seconds: seconds,
             hidden_stages: BTreeSet::new(),
             hidden: Vec::new(),
+            history: History::new(),
+            meta: Vec::new(),
+            force_write: BTreeSet::new(),
+            park_version: 0,
+            index_task: None,
         };
+        s.meta = vec![LayerMeta::default(); s.park.layers.len()];
         s.styles_changed();
         s
     }
@@ -273,5 +319,237 @@ impl Session {
         let d = v.remove(pos);
         v.insert(to, d);
         self.styles_changed();
+    }
+}
+
+impl Session {
+    /// Whether the analysis index is being rebuilt after an edit (the analysis waits).
+    pub fn index_pending(&self) -> bool {
+        self.index_task.is_some()
+    }
+
+    /// The index to run analysis with: none while it is being rebuilt, so nothing mixes
+    /// the edited park with the index of the park before the edit.
+    pub fn index_for_analysis(&self) -> Option<&Arc<crate::spatial::ParkIndex>> {
+        if self.index_task.is_some() {
+            None
+        } else {
+            self.index.as_ref()
+        }
+    }
+
+    /// Applies an edit through the history and refreshes what depends on the layer.
+    pub fn apply_edit(&mut self, ctx: &egui::Context, edit: Edit) -> Result<(), EditError> {
+        let layer = edit.layer();
+        self.history.apply(Arc::make_mut(&mut self.park), edit)?;
+        self.park_changed(ctx, &[layer]);
+        Ok(())
+    }
+
+    /// Undoes the last edit; returns it (for remapping selections), `None` when there
+    /// was nothing to undo.
+    pub fn undo(&mut self, ctx: &egui::Context) -> Result<Option<Edit>, EditError> {
+        let Some(edit) = self.history.done().last().cloned() else {
+            return Ok(None);
+        };
+        if !self.history.undo(Arc::make_mut(&mut self.park))? {
+            return Ok(None);
+        }
+        self.park_changed(ctx, &[edit.layer()]);
+        Ok(Some(edit))
+    }
+
+    /// Redoes the last undone edit; returns it, `None` when there was none.
+    pub fn redo(&mut self, ctx: &egui::Context) -> Result<Option<Edit>, EditError> {
+        if !self.history.can_redo() {
+            return Ok(None);
+        }
+        if !self.history.redo(Arc::make_mut(&mut self.park))? {
+            return Ok(None);
+        }
+        let edit = self.history.done().last().cloned();
+        if let Some(e) = &edit {
+            self.park_changed(ctx, &[e.layer()]);
+        }
+        Ok(edit)
+    }
+
+    /// Adds a layer read from a file (the intake dialog's "add"), drawn on top of the
+    /// layers of its kind, with its problems appended to the report.
+    pub fn add_layer(
+        &mut self,
+        ctx: &egui::Context,
+        layer: Layer,
+        problems: Vec<Problem>,
+        meta: LayerMeta,
+    ) -> usize {
+        let park = Arc::make_mut(&mut self.park);
+        park.layers.push(layer);
+        park.rebuild_records();
+        let li = park.layers.len() - 1;
+        let n = problems.len();
+        for p in problems {
+            self.report.push(p);
+        }
+        self.meta.resize(li, LayerMeta::default());
+        self.meta.push(meta);
+        self.style_choice.resize(li + 1, 0);
+        // Draw it where its role belongs among the defaults, else on top.
+        let defaults = crate::render::style::default_displays(&self.park.layers);
+        let display = defaults
+            .iter()
+            .find(|d| d.layer == li)
+            .cloned()
+            .unwrap_or_else(|| crate::render::LayerDisplay {
+                layer: li,
+                visible: true,
+                style: crate::render::style::LayerStyle::default_for(&self.park.layers[li]),
+            });
+        self.styles.layers.push(display);
+        self.info.resize(li + 1, LayerInfo::default());
+        self.info[li].problems = n;
+        self.park_changed(ctx, &[li]);
+        li
+    }
+
+    /// After the park's content changed: re-project the changed layers, refresh counts
+    /// and filters, redraw, and rebuild the analysis index on a worker.
+    pub fn park_changed(&mut self, ctx: &egui::Context, layers: &[usize]) {
+        self.park_version += 1;
+        match Arc::get_mut(&mut self.projected) {
+            Some(pp) => {
+                for &li in layers {
+                    pp.update_layer(&self.park, li);
+                }
+                pp.truncate(self.park.layers.len());
+            }
+            None => {
+                // A worker still draws from the old copy: build a new one in the same frame.
+                let frame = *self.projected.frame();
+                if let Ok(pp) = ProjectedPark::with_frame(&self.park, frame) {
+                    self.projected = Arc::new(pp);
+                }
+            }
+        }
+        for (li, l) in self.park.layers.iter().enumerate() {
+            if let Some(info) = self.info.get_mut(li) {
+                info.features = l.len();
+            }
+        }
+        let stages: Vec<Option<LifecycleStage>> = self.hidden_stages.iter().copied().collect();
+        if let Some(first) = stages.first() {
+            // Recompute the hidden features (indices may have shifted).
+            self.set_stage_visible(*first, false);
+        } else {
+            self.styles_changed();
+        }
+        let park = self.park.clone();
+        let frame = self
+            .index
+            .as_ref()
+            .map(|i| *i.frame())
+            .unwrap_or_else(|| crate::spatial::frame_for(&park, self.studies.settings.frame));
+        self.index_task = Some(Task::spawn("parkplan-index", ctx, move || {
+            crate::spatial::ParkIndex::build(&park, frame).map_err(|e| e.to_string())
+        }));
+    }
+
+    /// Collects a rebuilt index; the analysis then recomputes for the edited park (the
+    /// previous results stay shown until the new ones arrive). Call once per frame.
+    pub fn poll_index(&mut self) {
+        let Some(t) = &self.index_task else { return };
+        let Some(done) = t.poll() else { return };
+        self.index_task = None;
+        match done {
+            Some(Ok(i)) => {
+                self.index = Some(Arc::new(i));
+                self.index_error = None;
+            }
+            Some(Err(e)) => {
+                self.index = None;
+                self.index_error = Some(e);
+            }
+            None => {
+                self.index = None;
+                self.index_error = Some("the index worker stopped".into());
+            }
+        }
+        let old = std::mem::take(&mut self.studies);
+        let mut fresh = Studies::new(&self.park, self.index.as_deref(), old.settings.clone());
+        fresh.results = old.results;
+        fresh.overlay = old.overlay;
+        fresh.overlay_version = old.overlay_version;
+        fresh.focus = old.focus;
+        self.studies = fresh;
+    }
+
+    /// Whether the park has edits that are not saved.
+    pub fn has_unsaved_edits(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// Layers to write on the next save: those the history edited plus those forced.
+    pub fn layers_to_write(&self) -> BTreeSet<usize> {
+        let mut s = self.history.edited_layers();
+        s.extend(self.force_write.iter().copied());
+        s.retain(|&li| li < self.park.layers.len());
+        s
+    }
+}
+
+/// Where a feature is after an edit was applied (`undone`: reverted): indices after an
+/// inserted feature move up, after a deleted one down; the deleted feature is gone.
+pub fn remap_feature(f: FeatureRef, edit: &Edit, undone: bool) -> Option<FeatureRef> {
+    let (layer, index, inserted) = match edit {
+        Edit::AddFeature { layer, index, .. } => (*layer, *index, !undone),
+        Edit::DeleteFeature { layer, index, .. } => (*layer, *index, undone),
+        _ => return Some(f),
+    };
+    if f.layer as usize != layer {
+        return Some(f);
+    }
+    let i = f.index as usize;
+    let moved = if inserted {
+        if i >= index { i + 1 } else { i }
+    } else if i == index {
+        return None;
+    } else if i > index {
+        i - 1
+    } else {
+        i
+    };
+    Some(FeatureRef {
+        layer: f.layer,
+        index: moved as u32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FeatureData;
+
+    #[test]
+    fn features_follow_insertions_and_deletions() {
+        let f = |i| FeatureRef { layer: 2, index: i };
+        let add = Edit::AddFeature {
+            layer: 2,
+            index: 3,
+            feature: FeatureData::default(),
+        };
+        assert_eq!(remap_feature(f(2), &add, false), Some(f(2)));
+        assert_eq!(remap_feature(f(3), &add, false), Some(f(4)));
+        assert_eq!(remap_feature(f(3), &add, true), None, "undoing the add");
+        assert_eq!(remap_feature(f(5), &add, true), Some(f(4)));
+        let del = Edit::DeleteFeature {
+            layer: 2,
+            index: 3,
+            feature: FeatureData::default(),
+        };
+        assert_eq!(remap_feature(f(3), &del, false), None);
+        assert_eq!(remap_feature(f(4), &del, false), Some(f(3)));
+        assert_eq!(remap_feature(f(3), &del, true), Some(f(4)));
+        let other = FeatureRef { layer: 1, index: 9 };
+        assert_eq!(remap_feature(other, &del, false), Some(other));
     }
 }

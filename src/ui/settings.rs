@@ -142,6 +142,8 @@ pub struct Settings {
     pub export: PageSpec,
     /// The folder the last export went to.
     pub export_dir: Option<PathBuf>,
+    /// Recently opened or saved planning projects, newest first.
+    pub recent_projects: Vec<PathBuf>,
 }
 
 impl Default for Settings {
@@ -157,6 +159,7 @@ impl Default for Settings {
             analysis: AnalysisSettings::default(),
             export: PageSpec::default(),
             export_dir: None,
+            recent_projects: Vec::new(),
         }
     }
 }
@@ -171,6 +174,16 @@ impl Settings {
             self.recent.insert(0, p);
         }
         self.recent.truncate(MAX_RECENT);
+    }
+}
+
+impl Settings {
+    /// Puts a project at the top of the recent projects, keeping at most [`MAX_RECENT`].
+    pub fn remember_project(&mut self, path: &Path) {
+        let p = absolute(path);
+        self.recent_projects.retain(|r| r != &p);
+        self.recent_projects.insert(0, p);
+        self.recent_projects.truncate(MAX_RECENT);
     }
 }
 

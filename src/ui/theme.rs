@@ -36,3 +36,16 @@ pub const SCREEN_LABEL_SCALE: f32 = 1.5;
 pub const MIN_OUTLINED_POLYGON: f32 = 3.0;
 /// Point markers smaller than this (diameter, points) are drawn without their outline.
 pub const MIN_OUTLINED_MARKER: f32 = 4.0;
+// ---- editing tools (issue #6)
+/// Outline of a geometry being edited or drawn.
+pub const EDIT_LINE: Color32 = Color32::from_rgb(230, 120, 0);
+/// Its width, points.
+pub const EDIT_LINE_WIDTH: f32 = 2.0;
+/// Fill of a parcel being drawn.
+pub const EDIT_FILL: Color32 = Color32::from_rgba_unmultiplied_const(230, 120, 0, 45);
+/// Vertex handle fill.
+pub const EDIT_HANDLE_FILL: Color32 = Color32::WHITE;
+/// Edge-midpoint handle fill (click or drag to insert a vertex).
+pub const EDIT_MIDPOINT: Color32 = Color32::from_rgba_unmultiplied_const(255, 255, 255, 170);
+/// A point being moved, where it will go.
+pub const EDIT_GHOST: Color32 = Color32::from_rgba_unmultiplied_const(230, 120, 0, 120);

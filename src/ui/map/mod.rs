@@ -7,6 +7,7 @@
 //! pushes [`Command`]s for everything that concerns other panels (selection changes).
 
 pub mod canvas;
+pub mod editing;
 pub mod measure;
 pub mod pick;
 
@@ -58,6 +59,8 @@ pub struct MapState {
     disc: Option<egui::TextureHandle>,
     /// Vertices painted from the tile in the last frame.
     pub last_vertices: usize,
+    /// The editing tools' state (parcel being drawn, drag in progress).
+    pub edit: editing::EditTools,
 }
 
 impl std::fmt::Debug for MapState {
@@ -85,6 +88,7 @@ impl Default for MapState {
             tile_task: None,
             disc: None,
             last_vertices: 0,
+            edit: editing::EditTools::default(),
         }
     }
 }
@@ -118,6 +122,7 @@ impl MapState {
     pub fn set_tool(&mut self, tool: Tool) {
         self.tool = tool;
         self.box_start = None;
+        self.edit.cancel();
         self.measure = match tool {
             Tool::MeasureDistance => Some(Measure::new(MeasureKind::Distance)),
             Tool::MeasureArea => Some(Measure::new(MeasureKind::Area)),
@@ -206,12 +211,14 @@ fn pad_point(b: WorldRect) -> WorldRect {
     }
 }
 
-/// Shows the map in the whole of `ui` and handles its input.
+/// Shows the map in the whole of `ui` and handles its input. `edit_layer` is the layer
+/// new points and parcels go to.
 pub fn show(
     ui: &mut egui::Ui,
     state: &mut MapState,
     session: Option<&Session>,
     selection: Option<FeatureRef>,
+    edit_layer: Option<usize>,
     lang: Lang,
     cmds: &mut Vec<Command>,
 ) {
@@ -243,6 +250,7 @@ pub fn show(
         return;
     };
 
+    editing::begin_drag(ui, state, session, selection, &response);
     handle_navigation(ui, state, &response, rect);
     let ppp = ui.ctx().pixels_per_point();
     state.update_tile(ui.ctx(), session, lang, ppp);
@@ -258,7 +266,7 @@ pub fn show(
     });
     let dragging = response.dragged();
     state.hover = match (state.cursor, dragging, state.tool) {
-        (Some(c), false, Tool::Identify) => {
+        (Some(c), false, Tool::Identify | Tool::Edit) => {
             let tol = theme::PICK_TOLERANCE as f64 * state.view.resolution;
             pick::pick(
                 &session.projected,
@@ -271,13 +279,17 @@ pub fn show(
         _ => None,
     };
 
-    // Clicks.
+    // Clicks (the edit tool selects like identify, unless a handle took the click;
+    // that is decided when its feedback is painted below).
+    let mut select_click = false;
     match state.tool {
         Tool::Identify => {
             if response.clicked() {
                 cmds.push(Command::Select(state.hover));
             }
         }
+        Tool::Edit => select_click = response.clicked(),
+        Tool::AddPoint | Tool::DrawPolygon => {}
         Tool::MeasureDistance | Tool::MeasureArea => {
             if let (Some(m), Some(c)) = (state.measure.as_mut(), state.cursor) {
                 if response.clicked() {
@@ -354,6 +366,12 @@ pub fn show(
     if let Some(m) = &state.measure {
         paint_measure(&painter, &state.view, session, m, state.cursor);
     }
+    let used = editing::update(
+        ui, &painter, state, session, selection, edit_layer, &response, cmds,
+    );
+    if select_click && !used {
+        cmds.push(Command::Select(state.hover));
+    }
     if let (Some(start), Some(now)) = (
         state.box_start,
         hover_pos.or(response.interact_pointer_pos()),
@@ -380,7 +398,8 @@ pub fn show(
 
     // Tooltip and cursor.
     let response = match state.tool {
-        Tool::Identify => response.on_hover_cursor(if state.hover.is_some() {
+        Tool::Edit if editing::dragging(state) => response.on_hover_cursor(CursorIcon::Grabbing),
+        Tool::Identify | Tool::Edit => response.on_hover_cursor(if state.hover.is_some() {
             CursorIcon::PointingHand
         } else if dragging {
             CursorIcon::Grabbing
@@ -421,7 +440,7 @@ fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Respo
                 state.view.fit_bbox(&WorldRect::from_corners(p, q), 0.0);
             }
         }
-    } else if response.dragged_by(egui::PointerButton::Primary)
+    } else if (response.dragged_by(egui::PointerButton::Primary) && !editing::dragging(state))
         || response.dragged_by(egui::PointerButton::Middle)
     {
         let d = response.drag_delta();

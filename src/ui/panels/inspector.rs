@@ -2,22 +2,48 @@
 //! location, geodesic area or length, the role's field mapping with the mapped values,
 //! every original survey property (`layer.attributes.row(i)`), and any foreign members.
 //!
-//! Reads the session and the selection; zooming is a [`Command`].
+//! With "edit attributes" on, every property is a text field: a changed value is sent
+//! as an [`crate::model::Edit::SetAttribute`] (undoable) when the field loses focus or
+//! Enter is pressed, keeping the column's type; a new property can be added.
+//!
+//! Reads the session and the selection; zooming and edits are [`Command`]s.
 
 use eframe::egui::{self, RichText};
 use geo::{Geodesic, GeodesicArea, Length};
 
+use crate::model::attributes::ColumnType;
 use crate::model::layer::geometry_type_name;
 use crate::model::units::{SquareMeters, format_area, format_distance};
-use crate::model::{FeatureRef, Lang, Meters, PropValue, lines_of, polygons_of};
+use crate::model::{Edit, FeatureRef, Lang, Meters, PropValue, lines_of, polygons_of};
 use crate::ui::command::Command;
+use crate::ui::form::{is_numeric_field, text_to_value};
 use crate::ui::i18n::{self, Msg, field_label};
 use crate::ui::session::Session;
 use crate::ui::studies::Focus;
 
-/// The inspector's own state: none.
+/// The inspector's own state: attribute editing.
 #[derive(Debug, Default)]
-pub struct InspectorPanel;
+pub struct InspectorPanel {
+    /// Whether properties are editable.
+    pub editing: bool,
+    /// The text in each property's field, for the feature and park version they show.
+    buffers: std::collections::HashMap<String, String>,
+    buffers_for: Option<(FeatureRef, u64)>,
+    new_key: String,
+    new_value: String,
+}
+
+/// A property's value as the text to edit (null and absent edit as empty).
+fn edit_text(v: &PropValue<'_>) -> String {
+    match v {
+        PropValue::Absent | PropValue::Null => String::new(),
+        other => other
+            .as_text()
+            .map(|c| c.into_owned())
+            .or_else(|| other.to_json_text())
+            .unwrap_or_default(),
+    }
+}
 
 /// A property value as text ("(null)" for JSON null, JSON text for objects/arrays).
 pub fn value_text(v: &PropValue<'_>, lang: Lang) -> String {
@@ -58,7 +84,17 @@ impl InspectorPanel {
             if ui.small_button(Msg::ClearSelection.text(lang)).clicked() {
                 cmds.push(Command::Select(None));
             }
+            if ui
+                .small_button(Msg::DeleteFeatureButton.text(lang))
+                .clicked()
+            {
+                cmds.push(Command::DeleteSelected);
+            }
         });
+        if self.buffers_for != Some((f, session.park_version)) {
+            self.buffers.clear();
+            self.buffers_for = Some((f, session.park_version));
+        }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -130,6 +166,7 @@ impl InspectorPanel {
                 )
                 .default_open(true)
                 .show(ui, |ui| {
+                    ui.checkbox(&mut self.editing, Msg::EditAttributes.text(lang));
                     egui::Grid::new("inspector-props")
                         .num_columns(2)
                         .striped(true)
@@ -139,11 +176,88 @@ impl InspectorPanel {
                                     continue;
                                 }
                                 ui.label(name);
-                                let t = value_text(&v, lang);
-                                ui.add(egui::Label::new(t).wrap());
+                                if self.editing {
+                                    let original = edit_text(&v);
+                                    let buf = self
+                                        .buffers
+                                        .entry(name.to_string())
+                                        .or_insert_with(|| original.clone());
+                                    let r = ui
+                                        .add(egui::TextEdit::singleline(buf).desired_width(180.0))
+                                        .accessible_name(name);
+                                    let commit = r.lost_focus()
+                                        || (r.has_focus()
+                                            && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+                                    if commit && *buf != original {
+                                        let kind = layer
+                                            .attributes
+                                            .column(name)
+                                            .map(|c| c.column_type())
+                                            .unwrap_or(ColumnType::Text);
+                                        let numeric = layer
+                                            .fields
+                                            .iter()
+                                            .any(|(f, c)| c == name && is_numeric_field(*f));
+                                        cmds.push(Command::Edit(Edit::SetAttribute {
+                                            layer: f.layer as usize,
+                                            index: i,
+                                            key: name.to_string(),
+                                            before: v.to_json_value(),
+                                            after: Some(text_to_value(buf, kind, numeric)),
+                                        }));
+                                    }
+                                } else {
+                                    let t = value_text(&v, lang);
+                                    ui.add(egui::Label::new(t).wrap());
+                                }
                                 ui.end_row();
                             }
                         });
+                    if self.editing {
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.new_key)
+                                    .hint_text(Msg::NewProperty.text(lang))
+                                    .desired_width(100.0),
+                            )
+                            .accessible_name(Msg::NewProperty.text(lang));
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.new_value)
+                                    .hint_text(Msg::ValueCol.text(lang))
+                                    .desired_width(100.0),
+                            )
+                            .accessible_name(Msg::ValueCol.text(lang));
+                            let key = self.new_key.trim().to_string();
+                            let exists =
+                                !matches!(layer.attributes.get(i, &key), PropValue::Absent);
+                            if ui
+                                .add_enabled(
+                                    !key.is_empty() && !exists,
+                                    egui::Button::new(Msg::AddProperty.text(lang)),
+                                )
+                                .clicked()
+                            {
+                                let numeric = layer
+                                    .fields
+                                    .iter()
+                                    .any(|(fl, c)| *c == key && is_numeric_field(*fl));
+                                let kind = layer
+                                    .attributes
+                                    .column(&key)
+                                    .map(|c| c.column_type())
+                                    .unwrap_or(ColumnType::Text);
+                                cmds.push(Command::Edit(Edit::SetAttribute {
+                                    layer: f.layer as usize,
+                                    index: i,
+                                    key,
+                                    before: None,
+                                    after: Some(text_to_value(&self.new_value, kind, numeric)),
+                                }));
+                                self.new_key.clear();
+                                self.new_value.clear();
+                            }
+                        });
+                    }
                 });
 
                 if let Some(extras) = layer.extras.get(&i)

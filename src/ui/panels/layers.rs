@@ -216,5 +216,11 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
         if ui.small_button(Msg::OpenTable.text(lang)).clicked() {
             cmds.push(Command::OpenTable(li));
         }
+        if ui
+            .small_button(Msg::SaveLayerAsGeoJson.text(lang))
+            .clicked()
+        {
+            cmds.push(Command::SaveLayerAs(li));
+        }
     });
 }

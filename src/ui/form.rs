@@ -1,0 +1,490 @@
+//! The attribute form for a new feature (a point added on the map, a parcel drawn):
+//! one row per column of the target layer, labelled with the model field it maps to,
+//! prefilled from the layer (a new stop takes the route of the stop it was added near,
+//! the next sequence number and the next id), with the vocabulary of coded fields
+//! (facility kind, approval status, lifecycle stage) offered in a list. OK gives the
+//! [`FeatureData`] for an [`crate::model::Edit::AddFeature`].
+//!
+//! Also owns turning typed text back into a JSON value of the column's type
+//! ([`text_to_value`]), shared with the inspector's attribute editing.
+
+use eframe::egui::{self, RichText};
+use geo::{GeodesicArea, Geometry};
+use serde_json::Value;
+
+use super::i18n::{Msg, field_label};
+use crate::model::attributes::ColumnType;
+use crate::model::{
+    ApprovalStatus, FacilityKind, FeatureData, FeatureId, Field, Lang, Layer, LifecycleStage, Park,
+    PropValue, SquareMeters,
+};
+
+/// Fields whose values are numbers.
+pub fn is_numeric_field(f: Field) -> bool {
+    matches!(
+        f,
+        Field::AreaMu
+            | Field::AreaM2
+            | Field::Investment
+            | Field::Employees
+            | Field::OutputValue
+            | Field::Seq
+            | Field::Speed
+    )
+}
+
+/// Typed text as a JSON value of the column's type: numbers stay numbers, booleans
+/// booleans, JSON columns parse their JSON; anything that does not parse is kept as the
+/// string typed. `numeric` asks for a number in an untyped column.
+pub fn text_to_value(text: &str, kind: ColumnType, numeric: bool) -> Value {
+    let t = text.trim();
+    let number = || -> Option<Value> {
+        if let Ok(i) = t.parse::<i64>() {
+            return Some(Value::from(i));
+        }
+        t.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+    };
+    match kind {
+        ColumnType::Int | ColumnType::Float => number(),
+        ColumnType::Bool => match t {
+            "true" | "是" | "1" => Some(Value::Bool(true)),
+            "false" | "否" | "0" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        ColumnType::Json => serde_json::from_str(t).ok(),
+        ColumnType::Text | ColumnType::Empty => {
+            if numeric {
+                number()
+            } else {
+                None
+            }
+        }
+    }
+    .unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// One row of the form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormRow {
+    /// The property name.
+    pub key: String,
+    /// The model field the layer maps to it.
+    pub field: Option<Field>,
+    /// The text typed.
+    pub value: String,
+    /// The column's type (how the text becomes a value).
+    pub kind: ColumnType,
+    /// Values offered in a list.
+    pub choices: Vec<String>,
+}
+
+/// The form for one new feature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureForm {
+    /// The target layer.
+    pub layer: usize,
+    /// The layer's name.
+    pub layer_name: String,
+    /// The new feature's geometry (lon/lat).
+    pub geometry: Geometry<f64>,
+    /// The feature's `id` member (empty: none).
+    pub id: String,
+    /// One row per column.
+    pub rows: Vec<FormRow>,
+    /// A new property's name.
+    pub new_key: String,
+    /// A new property's value.
+    pub new_value: String,
+}
+
+/// The next identifier after the layer's ids: the numbered ids sharing the template
+/// feature's prefix (or the most common prefix), one past the largest, same width.
+pub fn next_id(layer: &Layer, template: Option<usize>) -> String {
+    let split = |s: &str| -> Option<(String, String)> {
+        let digits: String = s
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if digits.is_empty() {
+            return None;
+        }
+        Some((s[..s.len() - digits.len()].to_string(), digits))
+    };
+    let ids: Vec<String> = (0..layer.len()).map(|i| layer.display_id(i)).collect();
+    let prefix = template
+        .and_then(|t| ids.get(t))
+        .and_then(|s| split(s))
+        .map(|(p, _)| p)
+        .or_else(|| {
+            let mut counts: std::collections::HashMap<String, usize> = Default::default();
+            for id in &ids {
+                if let Some((p, _)) = split(id) {
+                    *counts.entry(p).or_default() += 1;
+                }
+            }
+            counts
+                .into_iter()
+                .max_by_key(|(p, n)| (*n, p.clone()))
+                .map(|(p, _)| p)
+        });
+    let Some(prefix) = prefix else {
+        return format!("NEW-{}", layer.len() + 1);
+    };
+    let (mut max, mut width) = (0u64, 1usize);
+    for id in &ids {
+        if let Some((p, d)) = split(id)
+            && p == prefix
+        {
+            width = width.max(d.len());
+            max = max.max(d.parse().unwrap_or(0));
+        }
+    }
+    let mut n = max + 1;
+    loop {
+        let candidate = format!("{prefix}{n:0width$}");
+        if !ids.contains(&candidate) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn vocabulary(f: Field, lang: Lang) -> Vec<String> {
+    let _ = lang;
+    // The data speaks Chinese whatever the interface language.
+    match f {
+        Field::Kind => FacilityKind::ALL
+            .iter()
+            .map(|k| k.label(Lang::Zh).to_string())
+            .collect(),
+        Field::Status => ApprovalStatus::ALL
+            .iter()
+            .map(|k| k.label(Lang::Zh).to_string())
+            .collect(),
+        Field::Stage => LifecycleStage::ALL
+            .iter()
+            .map(|k| k.label(Lang::Zh).to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl FeatureForm {
+    /// A form for a new feature of `layer` with `geometry`. `template` is a feature of
+    /// the same layer to take the route, kind and id pattern from (the selected one).
+    pub fn new(
+        park: &Park,
+        layer: usize,
+        geometry: Geometry<f64>,
+        template: Option<usize>,
+        lang: Lang,
+    ) -> Option<FeatureForm> {
+        let l = park.layers.get(layer)?;
+        let template = template.filter(|&t| t < l.len()).or(l.len().checked_sub(1));
+        let field_of = |col: &str| l.fields.iter().find(|(_, c)| *c == col).map(|(f, _)| *f);
+        let mut rows = Vec::new();
+        for c in l.attributes.columns() {
+            let key = c.name().to_string();
+            let field = field_of(&key);
+            let mut choices = field.map(|f| vocabulary(f, lang)).unwrap_or_default();
+            if choices.is_empty() && c.column_type() == ColumnType::Text {
+                // A short list of the values in use, when the column is coded.
+                let mut seen: Vec<String> = Vec::new();
+                for i in 0..l.len() {
+                    if let PropValue::Str(s) = c.get(i)
+                        && !seen.iter().any(|x| x == s)
+                    {
+                        seen.push(s.to_string());
+                        if seen.len() > 24 {
+                            break;
+                        }
+                    }
+                }
+                if seen.len() <= 24 && seen.len() < l.len() {
+                    choices = seen;
+                }
+            }
+            let value = match (field, template) {
+                (Some(Field::Route | Field::Kind | Field::Status | Field::Stage), Some(t)) => c
+                    .get(t)
+                    .as_text()
+                    .map(|s| s.into_owned())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            rows.push(FormRow {
+                key,
+                field,
+                value,
+                kind: c.column_type(),
+                choices,
+            });
+        }
+        let mut form = FeatureForm {
+            layer,
+            layer_name: l.name.clone(),
+            geometry,
+            id: String::new(),
+            rows,
+            new_key: String::new(),
+            new_value: String::new(),
+        };
+        // Ids: the `id` member when the layer uses it, else the mapped id column.
+        let uses_member = l.ids.iter().flatten().next().is_some();
+        let id = next_id(l, template);
+        if uses_member {
+            form.id = id;
+        } else if let Some(r) = form.rows.iter_mut().find(|r| r.field == Some(Field::Id)) {
+            r.value = id;
+        }
+        // The next sequence number along the route.
+        let route = form
+            .rows
+            .iter()
+            .find(|r| r.field == Some(Field::Route))
+            .map(|r| r.value.clone());
+        if let Some(route) = route {
+            let max = park
+                .stops
+                .iter()
+                .filter(|s| s.feature.layer as usize == layer && s.route.as_deref() == Some(&route))
+                .filter_map(|s| s.seq)
+                .max();
+            if let Some(r) = form.rows.iter_mut().find(|r| r.field == Some(Field::Seq)) {
+                r.value = (max.unwrap_or(0) + 1).to_string();
+            }
+        }
+        Some(form)
+    }
+
+    /// Sets the value of the row for a property (for tests and prefills).
+    pub fn set(&mut self, key: &str, value: &str) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.key == key) {
+            r.value = value.to_string();
+        }
+    }
+
+    /// The feature as entered: empty rows are left out.
+    pub fn feature_data(&self) -> FeatureData {
+        let mut properties: Vec<(String, Value)> = self
+            .rows
+            .iter()
+            .filter(|r| !r.value.trim().is_empty())
+            .map(|r| {
+                let numeric = r.field.is_some_and(is_numeric_field);
+                (r.key.clone(), text_to_value(&r.value, r.kind, numeric))
+            })
+            .collect();
+        let k = self.new_key.trim();
+        if !k.is_empty() && !properties.iter().any(|(p, _)| p == k) {
+            properties.push((
+                k.to_string(),
+                text_to_value(&self.new_value, ColumnType::Text, false),
+            ));
+        }
+        FeatureData {
+            id: Some(self.id.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| FeatureId::Str(s.into())),
+            geometry: Some(self.geometry.clone()),
+            properties,
+            extras: None,
+        }
+    }
+
+    /// Shows the form. `Some(true)`: add the feature; `Some(false)`: cancelled.
+    pub fn show(&mut self, ctx: &egui::Context, lang: Lang) -> Option<bool> {
+        let mut result = None;
+        let modal = egui::Modal::new(egui::Id::unique("feature-form")).show(ctx, |ui| {
+            ui.set_width(460.0);
+            ui.heading(format!(
+                "{} — {}",
+                Msg::NewFeature.text(lang),
+                self.layer_name
+            ));
+            let area = crate::model::polygons_of(&self.geometry).geodesic_area_unsigned();
+            if area > 0.0 {
+                let a = SquareMeters(area);
+                ui.label(format!(
+                    "{}: {:.0} m² · {:.2} ha · {:.2} {}",
+                    Msg::AreaLabel.text(lang),
+                    a.0,
+                    a.hectares(),
+                    a.to_mu().0,
+                    Msg::UnitMu.text(lang)
+                ));
+            } else if let Some(p) = crate::model::representative_point(&self.geometry) {
+                ui.weak(format!("{:.6}, {:.6}", p.x(), p.y()));
+            }
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("feature-form-grid")
+                        .num_columns(2)
+                        .spacing([10.0, 6.0])
+                        .show(ui, |ui| {
+                            ui.label(Msg::IdLabel.text(lang));
+                            ui.add(egui::TextEdit::singleline(&mut self.id).desired_width(240.0))
+                                .accessible_name(Msg::IdLabel.text(lang));
+                            ui.end_row();
+                            for r in &mut self.rows {
+                                let label = match r.field {
+                                    Some(f) => format!("{} ({})", field_label(lang, f), r.key),
+                                    None => r.key.clone(),
+                                };
+                                ui.label(&label);
+                                ui.horizontal(|ui| {
+                                    ui.add(
+                                        egui::TextEdit::singleline(&mut r.value)
+                                            .desired_width(200.0),
+                                    )
+                                    .accessible_name(&r.key);
+                                    if !r.choices.is_empty() {
+                                        egui::ComboBox::from_id_salt(("form-choice", &r.key))
+                                            .selected_text("")
+                                            .width(24.0)
+                                            .show_ui(ui, |ui| {
+                                                for c in &r.choices {
+                                                    if ui
+                                                        .selectable_label(r.value == *c, c)
+                                                        .clicked()
+                                                    {
+                                                        r.value = c.clone();
+                                                    }
+                                                }
+                                            })
+                                            .response
+                                            .accessible_name(format!(
+                                                "{}: {}",
+                                                r.key,
+                                                Msg::ChooseValue.text(lang)
+                                            ));
+                                    }
+                                });
+                                ui.end_row();
+                            }
+                            ui.label(RichText::new(Msg::NewProperty.text(lang)).weak());
+                            ui.horizontal(|ui| {
+                                ui.add(
+                                    egui::TextEdit::singleline(&mut self.new_key)
+                                        .hint_text(Msg::PropertyCol.text(lang))
+                                        .desired_width(110.0),
+                                );
+                                ui.add(
+                                    egui::TextEdit::singleline(&mut self.new_value)
+                                        .hint_text(Msg::ValueCol.text(lang))
+                                        .desired_width(110.0),
+                                );
+                            });
+                            ui.end_row();
+                        });
+                });
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button(Msg::AddFeatureOk.text(lang)).clicked() {
+                    result = Some(true);
+                }
+                if ui.button(Msg::Cancel.text(lang)).clicked() {
+                    result = Some(false);
+                }
+            });
+        });
+        if result.is_none() && modal.should_close() {
+            result = Some(false);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{LayerOptions, read_layer_bytes};
+    use crate::model::Role;
+
+    fn stops() -> Park {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","id":"ZD-KW6-001","properties":{"站点名称":"甲站","线路":"KW6","序号":1},"geometry":{"type":"Point","coordinates":[112.30,30.30]}},
+            {"type":"Feature","id":"ZD-KW6-002","properties":{"站点名称":"乙站","线路":"KW6","序号":2},"geometry":{"type":"Point","coordinates":[112.31,30.30]}},
+            {"type":"Feature","id":"ZD-K1-009","properties":{"站点名称":"丙站","线路":"K1","序号":9},"geometry":{"type":"Point","coordinates":[112.32,30.30]}}]}"#;
+        let opts = LayerOptions {
+            role: Some(Role::BusStops),
+            ..LayerOptions::default()
+        };
+        let (layer, _) = read_layer_bytes(text.as_bytes(), "站点.geojson", &opts, None).unwrap();
+        Park::from_layers("t", vec![layer])
+    }
+
+    #[test]
+    fn a_new_stop_takes_route_next_seq_and_next_id() {
+        let park = stops();
+        let g = Geometry::Point(geo::Point::new(112.305, 30.301));
+        let form = FeatureForm::new(&park, 0, g, Some(1), Lang::Zh).unwrap();
+        assert_eq!(form.id, "ZD-KW6-003");
+        let row = |k: &str| form.rows.iter().find(|r| r.key == k).unwrap().value.clone();
+        assert_eq!(row("线路"), "KW6");
+        assert_eq!(row("序号"), "3");
+        assert_eq!(row("站点名称"), "");
+        let mut form = form;
+        form.set("站点名称", "拟建站");
+        let d = form.feature_data();
+        assert_eq!(d.id, Some(FeatureId::Str("ZD-KW6-003".into())));
+        assert!(
+            d.properties.contains(&("序号".into(), Value::from(3))),
+            "{:?}",
+            d.properties
+        );
+        assert!(
+            d.properties
+                .contains(&("站点名称".into(), Value::String("拟建站".into())))
+        );
+    }
+
+    #[test]
+    fn typed_text_keeps_the_column_type() {
+        assert_eq!(text_to_value("12", ColumnType::Int, false), Value::from(12));
+        assert_eq!(
+            text_to_value("1.5", ColumnType::Float, false),
+            Value::from(1.5)
+        );
+        assert_eq!(
+            text_to_value("12 人", ColumnType::Int, false),
+            Value::String("12 人".into())
+        );
+        assert_eq!(
+            text_to_value("007", ColumnType::Text, false),
+            Value::String("007".into()),
+            "codes stay strings"
+        );
+        assert_eq!(
+            text_to_value("350", ColumnType::Empty, true),
+            Value::from(350)
+        );
+        assert_eq!(
+            text_to_value("是", ColumnType::Bool, false),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            text_to_value("[1,2]", ColumnType::Json, false),
+            serde_json::json!([1, 2])
+        );
+    }
+
+    #[test]
+    fn ids_continue_the_most_common_pattern() {
+        let park = stops();
+        assert_eq!(next_id(&park.layers[0], None), "ZD-KW6-003");
+        assert_eq!(next_id(&park.layers[0], Some(2)), "ZD-K1-010");
+        let empty = Layer::default();
+        assert_eq!(next_id(&empty, None), "NEW-1");
+    }
+}
