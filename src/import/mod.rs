@@ -157,11 +157,20 @@ const CHUNK: usize = 4096;
 const SAMPLE: usize = 256;
 
 /// Reads one GeoJSON file into a layer, with the problems found.
+///
+/// A UTF-8 FeatureCollection is read in blocks ([`read_layer_streaming`]): its
+/// features are split without a full parse and parsed in parallel block by block, so
+/// the whole file is never held in memory. Anything else, and any file whose
+/// streaming read meets a problem, is read whole by [`read_layer_bytes`], which gives
+/// the same layer and reports every problem exactly.
 pub fn read_layer_file(
     path: &Path,
     opts: &LayerOptions,
     progress: Option<&Progress>,
 ) -> Result<(Layer, Vec<Problem>), ImportError> {
+    if let Some(done) = read_layer_streaming(path, opts, progress) {
+        return done;
+    }
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: file.clone(),
@@ -170,6 +179,233 @@ pub fn read_layer_file(
     let (mut layer, problems) = read_layer_bytes(&bytes, &file, opts, progress)?;
     layer.source.path = Some(path.to_path_buf());
     Ok((layer, problems))
+}
+
+/// Bytes read per block by the streaming reader.
+const BLOCK: usize = 8 << 20;
+
+/// The streaming fast path of [`read_layer_file`]: `None` when it does not apply or
+/// gave up (the caller then reads the file whole); `Some` with the same result the
+/// whole-file path gives otherwise. Gives up on: a non-UTF-8 file, a root that is not
+/// an object with a `features` array, a `crs` member after the features, any entry
+/// that is not valid JSON, or a read error.
+pub fn read_layer_streaming(
+    path: &Path,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
+    stream_with_block(path, opts, progress, BLOCK)
+}
+
+fn stream_with_block(
+    path: &Path,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+    block: usize,
+) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let mut f = std::fs::File::open(path).ok()?;
+    let total_bytes = f.metadata().ok()?.len();
+    let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+    let mut pos = 0usize;
+    let mut eof = false;
+    let mut encoding = crate::model::TextEncoding::Utf8;
+    let mut first_read = true;
+    let mut scanner = json::RootScanner::new();
+    let mut members: Vec<(String, String)> = Vec::new();
+    let mut pending: Vec<std::ops::Range<usize>> = Vec::new();
+    // Set once the CRS is decided (on the first batch of features).
+    let mut ctx_parts: Option<(Option<CrsDecision>, Option<Projector>, Vec<Problem>)> = None;
+    let mut layer = Layer::default();
+    let mut problems_features: Vec<Problem> = Vec::new();
+    let mut next_index = 0usize;
+    loop {
+        match scanner.next(&buf, &mut pos, eof) {
+            json::ScanEvent::Member { key, value } => {
+                if key == "crs" && scanner.seen_features {
+                    return None; // the CRS would have been decided without it
+                }
+                members.push((key, value));
+            }
+            json::ScanEvent::Feature(r) => {
+                pending.push(r);
+            }
+            json::ScanEvent::Unsupported => return None,
+            ev @ (json::ScanEvent::NeedMore | json::ScanEvent::End) => {
+                let end = matches!(ev, json::ScanEvent::End);
+                // Parse what the buffer holds before it moves.
+                if !pending.is_empty() {
+                    if ctx_parts.is_none() {
+                        ctx_parts = Some(stream_decide_crs(&file, &members, &buf, &pending, opts)?);
+                    }
+                    let (decision, projector, _) = ctx_parts.as_ref()?;
+                    let ctx = LayerContext {
+                        file: &file,
+                        decision: decision.as_ref().filter(|_| projector.is_some()),
+                        projector: projector.as_ref(),
+                    };
+                    if progress.is_some_and(|p| p.is_cancelled()) {
+                        return Some(Err(ImportError::Cancelled));
+                    }
+                    let text =
+                        std::str::from_utf8(&buf[pending[0].start..pending[pending.len() - 1].end])
+                            .ok()?;
+                    let base = pending[0].start;
+                    let chunk_bytes = text.len() as u64;
+                    let partials: Option<Vec<Partial>> = pending
+                        .par_chunks(CHUNK)
+                        .enumerate()
+                        .map(|(ci, ranges)| {
+                            let mut p = Partial::default();
+                            for (k, r) in ranges.iter().enumerate() {
+                                let s = &text[r.start - base..r.end - base];
+                                let entry = json::parse_feature(s).ok()?;
+                                process_feature(next_index + ci * CHUNK + k, entry, &ctx, &mut p);
+                            }
+                            Some(p)
+                        })
+                        .collect();
+                    next_index += pending.len();
+                    pending.clear();
+                    for p in partials? {
+                        merge_partial(&mut layer, p, &mut problems_features);
+                    }
+                    if let Some(pr) = progress {
+                        pr.add_done(chunk_bytes);
+                    }
+                }
+                if end {
+                    break;
+                }
+                if eof {
+                    return None;
+                }
+                // Keep what is not consumed (and any unparsed entries), read more.
+                let keep_from = pending.first().map_or(pos, |r| r.start.min(pos));
+                buf.drain(..keep_from);
+                pos -= keep_from;
+                for r in &mut pending {
+                    *r = r.start - keep_from..r.end - keep_from;
+                }
+                let old = buf.len();
+                buf.resize(old + block, 0);
+                let n = loop {
+                    match f.read(&mut buf[old..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => return None,
+                    }
+                };
+                buf.truncate(old + n);
+                if n == 0 {
+                    eof = true;
+                }
+                if first_read {
+                    first_read = false;
+                    if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                        encoding = crate::model::TextEncoding::Utf8Bom;
+                        pos = 3;
+                    } else if buf
+                        .first()
+                        .is_some_and(|b| *b != b'{' && !b.is_ascii_whitespace())
+                    {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    if !scanner.seen_features {
+        return None;
+    }
+    // The root without its features: its type, crs and other members.
+    let skeleton = format!(
+        "{{{}}}",
+        members
+            .iter()
+            .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).ok()?.as_str()).into())
+            .collect::<Option<Vec<String>>>()?
+            .join(",")
+    );
+    let top = json::parse_top_level(&skeleton).ok()?;
+    let (decision, _, mut problems) = match ctx_parts {
+        Some(c) => c,
+        None => stream_decide_crs(&file, &members, &buf, &[], opts)?,
+    };
+    problems.append(&mut problems_features);
+    layer.source = LayerSource {
+        path: Some(path.to_path_buf()),
+        encoding,
+        crs: decision,
+        bytes: total_bytes,
+    };
+    Some(Ok(finish_layer(layer, problems, &top, &file, opts)))
+}
+
+/// Decides a streamed layer's CRS from the root members seen so far and the first
+/// features, like [`read_layer_bytes`] does. `None` when the members do not parse.
+fn stream_decide_crs(
+    file: &str,
+    members: &[(String, String)],
+    buf: &[u8],
+    first: &[std::ops::Range<usize>],
+    opts: &LayerOptions,
+) -> Option<(Option<CrsDecision>, Option<Projector>, Vec<Problem>)> {
+    let mut problems = Vec::new();
+    let declared: Option<Result<Crs, String>> = match members.iter().find(|(k, _)| k == "crs") {
+        None => None,
+        Some((_, raw)) => match json::crs_member_name(raw) {
+            Ok(None) => None,
+            Ok(Some(name)) => Some(Crs::parse(&name).map_err(|e| e.to_string())),
+            Err(e) => Some(Err(e)),
+        },
+    };
+    let mut sample = Vec::new();
+    for r in first.iter().take(2000) {
+        if sample.len() >= SAMPLE {
+            break;
+        }
+        let text = std::str::from_utf8(&buf[r.clone()]).ok()?;
+        if let Ok(json::FeatureEntry::Feature(f)) = json::parse_feature(text)
+            && let Some(GeomField::Geom(g)) = &f.geometry
+        {
+            geometry::sample_positions(g, &mut sample, SAMPLE);
+        }
+    }
+    let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
+    let projector = match &decision {
+        Some(d) => match d.crs.projector() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(Problem::file_level(
+                    file,
+                    Severity::Error,
+                    format!("cannot set up {}: {e}", d.crs.code()),
+                    "geometries not loaded; attributes kept",
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    Some((decision, projector, problems))
+}
+
+/// Appends a chunk's features to the layer (in order).
+fn merge_partial(layer: &mut Layer, p: Partial, problems: &mut Vec<Problem>) {
+    let offset = layer.geometries.len();
+    if layer.attributes.rows() == 0 {
+        layer.attributes = p.table;
+    } else {
+        layer.attributes.append(&p.table);
+    }
+    layer.ids.extend(p.ids);
+    layer.geometries.extend(p.geoms);
+    for (i, e) in p.extras {
+        layer.extras.insert(offset + i, e);
+    }
+    problems.extend(p.problems);
 }
 
 /// Reads GeoJSON bytes into a layer. `file` names the source in messages.
@@ -404,19 +640,25 @@ pub fn read_layer_bytes(
     // Merge in order.
     let mut layer = Layer::default();
     for p in partials {
-        let offset = layer.geometries.len();
-        if layer.attributes.rows() == 0 {
-            layer.attributes = p.table;
-        } else {
-            layer.attributes.append(&p.table);
-        }
-        layer.ids.extend(p.ids);
-        layer.geometries.extend(p.geoms);
-        for (i, e) in p.extras {
-            layer.extras.insert(offset + i, e);
-        }
-        problems.extend(p.problems);
+        merge_partial(&mut layer, p, &mut problems);
     }
+    layer.source = LayerSource {
+        path: None,
+        encoding: decoded.encoding,
+        crs: decision,
+        bytes: bytes.len() as u64,
+    };
+    Ok(finish_layer(layer, problems, &top, file, opts))
+}
+
+/// Names the layer, decides its role and maps its fields (shared by both read paths).
+fn finish_layer(
+    mut layer: Layer,
+    mut problems: Vec<Problem>,
+    top: &json::TopLevel<'_>,
+    file: &str,
+    opts: &LayerOptions,
+) -> (Layer, Vec<Problem>) {
     layer.document_members = top
         .members
         .iter()
@@ -428,12 +670,6 @@ pub fn read_layer_bytes(
         })
         .map(|(k, v)| (k.clone(), v.get().to_string()))
         .collect();
-    layer.source = LayerSource {
-        path: None,
-        encoding: decoded.encoding,
-        crs: decision,
-        bytes: bytes.len() as u64,
-    };
 
     // Name, role, fields.
     let doc_name = top
@@ -493,7 +729,7 @@ pub fn read_layer_bytes(
         }
         None => fields::guess_fields(layer.role, &layer.attributes),
     };
-    Ok((layer, problems))
+    (layer, problems)
 }
 
 fn is_geometry_type(t: &str) -> bool {
@@ -696,23 +932,25 @@ fn process_feature(
         Some(Ok(id)) => (id, None),
         Some(Err(e)) => (None, Some(e)),
     };
-    let shown_id = id
-        .as_ref()
-        .map(|i| i.to_string())
-        .or_else(|| match &f.properties {
-            PropsField::Object(p) => p
-                .iter()
-                .find(|(k, _)| matches!(k.as_ref(), "id" | "ID" | "编号"))
-                .and_then(|(_, v)| v.as_value().as_text().map(|s| s.into_owned())),
-            _ => None,
-        });
+    // Computed only when a problem names the feature (most features have none).
+    let shown_id = || {
+        id.as_ref()
+            .map(|i| i.to_string())
+            .or_else(|| match &f.properties {
+                PropsField::Object(p) => p
+                    .iter()
+                    .find(|(k, _)| matches!(k.as_ref(), "id" | "ID" | "编号"))
+                    .and_then(|(_, v)| v.as_value().as_text().map(|s| s.into_owned())),
+                _ => None,
+            })
+    };
     match f.type_name.as_deref() {
         Some("Feature") => {}
         None => out.problems.push(problem(
             Severity::Repaired,
             "the feature has no \"type\" member".into(),
             "read it as a Feature",
-            shown_id.clone(),
+            shown_id(),
             None,
         )),
         Some(other) => {
@@ -721,7 +959,7 @@ fn process_feature(
                 Severity::Warning,
                 format!("\"type\" is \"{shown}\" where \"Feature\" was expected"),
                 "skipped it",
-                shown_id,
+                shown_id(),
                 None,
             ));
             return;
@@ -738,7 +976,7 @@ fn process_feature(
                 Severity::Repaired,
                 "the feature has no \"geometry\" member".into(),
                 "kept it without a location",
-                shown_id.clone(),
+                shown_id(),
                 None,
             ));
             None
@@ -749,7 +987,7 @@ fn process_feature(
                 Severity::Warning,
                 format!("\"geometry\" is {what}, not a geometry object"),
                 "skipped the feature",
-                shown_id,
+                shown_id(),
                 None,
             ));
             return;
@@ -761,13 +999,8 @@ fn process_feature(
                 Ok(Some(c)) => {
                     let location = c.geometry.coords_iter().next().map(|c| [c.x, c.y]);
                     for r in c.repairs {
-                        out.problems.push(problem(
-                            Severity::Repaired,
-                            r,
-                            "",
-                            shown_id.clone(),
-                            location,
-                        ));
+                        out.problems
+                            .push(problem(Severity::Repaired, r, "", shown_id(), location));
                     }
                     extras.z = c.z;
                     Some(c.geometry)
@@ -777,7 +1010,7 @@ fn process_feature(
                         Severity::Warning,
                         e,
                         "skipped the feature",
-                        shown_id,
+                        shown_id(),
                         None,
                     ));
                     return;
@@ -790,7 +1023,7 @@ fn process_feature(
             Severity::Warning,
             e,
             "ignored the id",
-            shown_id.clone(),
+            shown_id(),
             None,
         ));
     }
@@ -807,7 +1040,7 @@ fn process_feature(
             Severity::Warning,
             format!("\"properties\" is {what}, not an object"),
             "ignored the properties",
-            shown_id.clone(),
+            shown_id(),
             None,
         )),
     }
@@ -1117,5 +1350,126 @@ fn error_message(e: &ImportError) -> String {
         } => format!("{what} at byte {byte} (line {line}, column {column})"),
         ImportError::NotGeoJson { message, .. } => format!("not GeoJSON: {message}"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every GeoJSON file of the corpus, the sample map and a few made here.
+    fn files() -> Vec<PathBuf> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("maps").join("jingzhou-etdz")];
+        let corpus = root.join("..").join("shared").join("corpus");
+        if let Ok(rd) = std::fs::read_dir(&corpus) {
+            for e in rd.flatten() {
+                dirs.push(e.path());
+                dirs.push(e.path().join("in"));
+                dirs.push(e.path().join("out"));
+                dirs.push(e.path().join("data"));
+            }
+        }
+        let mut out = Vec::new();
+        for d in dirs {
+            if let Ok(rd) = std::fs::read_dir(&d) {
+                for e in rd.flatten() {
+                    let p = e.path();
+                    let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+                    if p.is_file() && matches!(ext, "geojson" | "json") {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn written(name: &str, text: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("parkplan-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn same(a: &(Layer, Vec<Problem>), b: &(Layer, Vec<Problem>), what: &str) {
+        let (la, pa) = a;
+        let (lb, pb) = b;
+        assert_eq!(la.name, lb.name, "{what}");
+        assert_eq!(la.role, lb.role, "{what}");
+        assert_eq!(la.role_reason, lb.role_reason, "{what}");
+        assert_eq!(la.fields, lb.fields, "{what}");
+        assert_eq!(la.ids, lb.ids, "{what}");
+        assert_eq!(la.geometries, lb.geometries, "{what}");
+        assert_eq!(la.extras, lb.extras, "{what}");
+        assert_eq!(la.document_members, lb.document_members, "{what}");
+        assert_eq!(la.source.crs, lb.source.crs, "{what}");
+        assert_eq!(la.source.encoding, lb.source.encoding, "{what}");
+        assert_eq!(la.source.bytes, lb.source.bytes, "{what}");
+        assert_eq!(la.attributes.rows(), lb.attributes.rows(), "{what}");
+        for r in 0..la.attributes.rows() {
+            assert_eq!(
+                la.attributes.row_json(r),
+                lb.attributes.row_json(r),
+                "{what} row {r}"
+            );
+        }
+        let names = |l: &Layer| -> Vec<(String, String)> {
+            l.attributes
+                .columns()
+                .iter()
+                .map(|c| (c.name().to_string(), format!("{:?}", c.column_type())))
+                .collect()
+        };
+        assert_eq!(names(la), names(lb), "{what}");
+        assert_eq!(format!("{pa:?}"), format!("{pb:?}"), "{what}");
+    }
+
+    #[test]
+    fn streaming_gives_the_same_layer_as_the_whole_file_path() {
+        let mut files = files();
+        files.push(written(
+            "escapes.geojson",
+            "\u{feff}{\"name\":\"名\",\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:4490\"}},\"features\":[\n{\"type\":\"Feature\",\"id\":\"a\\\"b\",\"properties\":{\"s\":\"x]}\\\\\",\"n\":1},\"geometry\":{\"type\":\"Point\",\"coordinates\":[112.3,30.3]}},null,\n{\"type\":\"Feature\",\"properties\":{\"n\":2.5,\"o\":{\"a\":[1]}},\"geometry\":null,\"extra\":true}\n],\"bbox\":[1,2,3,4]}"
+                .as_bytes(),
+        ));
+        files.push(written(
+            "gk.geojson",
+            br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37620000,3357000]}}]}"#,
+        ));
+        files.push(written(
+            "crs-after.geojson",
+            br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[500000,3357000]}}],"crs":{"type":"name","properties":{"name":"EPSG:4546"}}}"#,
+        ));
+        let mut streamed = 0;
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            let file = f.display().to_string();
+            let whole = read_layer_bytes(&bytes, &file, &LayerOptions::default(), None).map(
+                |(mut l, p)| {
+                    l.source.path = Some(f.clone());
+                    (l, p)
+                },
+            );
+            for block in [3usize, 64, 1000, BLOCK] {
+                if block < 64 && bytes.len() > 20_000 {
+                    continue; // byte-sized blocks cost quadratic time on big files
+                }
+                let Some(s) = stream_with_block(f, &LayerOptions::default(), None, block) else {
+                    continue;
+                };
+                streamed += 1;
+                match (&whole, &s) {
+                    (Ok(a), Ok(b)) => same(a, b, &format!("{file} block {block}")),
+                    (a, b) => panic!("{file}: whole {:?} vs streamed {:?}", a.is_ok(), b.is_ok()),
+                }
+            }
+        }
+        assert!(streamed >= 8, "only {streamed} streamed reads");
+        // A crs member after the features is left to the whole-file path.
+        let p = written("crs-after2.geojson", br#"{"features":[],"crs":null}"#);
+        assert!(stream_with_block(&p, &LayerOptions::default(), None, 64).is_none());
     }
 }

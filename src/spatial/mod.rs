@@ -103,7 +103,7 @@ impl PointIndex {
         r: f64,
         mut f: impl FnMut(u32, u32, f64),
     ) {
-        if !(r >= 0.0) || !centre[0].is_finite() || !centre[1].is_finite() {
+        if r.is_nan() || r < 0.0 || !centre[0].is_finite() || !centre[1].is_finite() {
             return;
         }
         // The tree prunes with a slightly larger squared radius; the exact test below
@@ -206,11 +206,11 @@ impl NearestGrid {
             }
         };
         pts.iter().for_each(|(_, p)| grow(*p));
-        if let Some([a, b]) = query_extent {
-            if a.iter().chain(&b).all(|v| v.is_finite()) {
-                grow(a);
-                grow(b);
-            }
+        if let Some([a, b]) = query_extent
+            && a.iter().chain(&b).all(|v| v.is_finite())
+        {
+            grow(a);
+            grow(b);
         }
         let (w, h) = ((hi[0] - lo[0]).max(1.0), (hi[1] - lo[1]).max(1.0));
         // About four cells per point, at most 2^18 cells.
@@ -729,7 +729,7 @@ mod tests {
         let idx = PointIndex::from_positions(&[[0.0, 0.0], [f64::NAN, 1.0], [3.0, 4.0]]);
         assert_eq!(idx.len(), 2);
         let mut w = idx.within([0.0, 0.0], 5.0);
-        w.sort_by(|a, b| a.0.cmp(&b.0));
+        w.sort_by_key(|a| a.0);
         assert_eq!(w, vec![(0, 0.0), (2, 5.0)]);
         assert!(idx.within([f64::NAN, 0.0], 5.0).is_empty());
         assert_eq!(idx.nearest([2.9, 4.1]).map(|(i, _)| i), Some(2));
