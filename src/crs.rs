@@ -381,11 +381,15 @@ pub fn sniff(sample: &[(f64, f64)]) -> Option<CrsDecision> {
     if pts.is_empty() {
         return None;
     }
-    let all = |f: &dyn Fn(f64, f64) -> bool| pts.iter().all(|&(x, y)| f(x, y));
-    if all(&|x, y| x.abs() <= 180.0 && y.abs() <= 90.0) {
+    // Each reading must fit most of the positions: a few wild values are bad features
+    // (reported one by one later), not evidence of another CRS.
+    let most = |f: &dyn Fn(f64, f64) -> bool| {
+        pts.iter().filter(|&&(x, y)| f(x, y)).count() * 2 > pts.len()
+    };
+    if most(&|x, y| x.abs() <= 180.0 && y.abs() <= 90.0) {
         return Some(CrsDecision::rfc7946_default());
     }
-    if all(&|x, y| x.abs() <= 90.0 && y.abs() <= 180.0) {
+    if most(&|x, y| x.abs() <= 90.0 && y.abs() <= 180.0) {
         return Some(CrsDecision {
             crs: Crs::WGS84,
             axis_swapped: true,
@@ -400,20 +404,19 @@ pub fn sniff(sample: &[(f64, f64)]) -> Option<CrsDecision> {
             && ((13..=23).contains(&zone_of(e)) || (25..=45).contains(&zone_of(e)))
     };
     for swapped in [false, true] {
-        let first = if swapped {
-            (pts[0].1, pts[0].0)
-        } else {
-            pts[0]
-        };
-        if !prefixed(first.0, first.1) {
-            continue;
+        let en = |&(x, y): &(f64, f64)| if swapped { (y, x) } else { (x, y) };
+        // The most common zone among positions that read as zone-prefixed.
+        let mut zones: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
+        for p in &pts {
+            let (e, n) = en(p);
+            if prefixed(e, n) {
+                *zones.entry(zone_of(e)).or_insert(0) += 1;
+            }
         }
-        let zone = zone_of(first.0);
-        let same_zone = pts.iter().all(|&(x, y)| {
-            let (e, n) = if swapped { (y, x) } else { (x, y) };
-            prefixed(e, n) && zone_of(e) == zone
-        });
-        if !same_zone {
+        let Some((&zone, &count)) = zones.iter().max_by_key(|(_, c)| **c) else {
+            continue;
+        };
+        if count * 2 <= pts.len() {
             continue;
         }
         let epsg = if zone >= 25 {
@@ -427,7 +430,7 @@ pub fn sniff(sample: &[(f64, f64)]) -> Option<CrsDecision> {
             crs,
             axis_swapped: swapped,
             reason: format!(
-                "no crs member; {} coordinate is an 8-digit easting starting with {zone}, the CGCS2000 {width}-degree Gauss-Kruger zone number: assumed {}{}",
+                "no crs member; the {} number of each position is an 8-digit easting starting with {zone}, the CGCS2000 {width}-degree Gauss-Kruger zone number: assumed {}{}",
                 if swapped { "second" } else { "first" },
                 crs.code(),
                 if swapped {
@@ -623,7 +626,7 @@ mod tests {
         assert!((lon - 112.232_355_03).abs() < 1e-8, "{lon}");
         assert!((lat - 30.329_818_54).abs() < 1e-8, "{lat}");
         let (x, y) = p.from_lon_lat(114.0, 30.0).unwrap();
-        assert!((x - 500_000.0).abs() < 1e-4 && (y - 3_320_113.3978).abs() < 1e-3);
+        assert!((x - 500_000.0).abs() < 1e-4 && (y - 3_320_113.397_8).abs() < 1e-3);
     }
 
     #[test]
@@ -640,6 +643,10 @@ mod tests {
         let d = sniff(&[(30.3, 112.3)]).unwrap();
         assert!(d.axis_swapped);
         assert!(sniff(&[(620_000.0, 3_357_000.0)]).is_none());
+        // One wild value among lon/lat positions does not change the reading.
+        let d = sniff(&[(112.3, 30.3), (500.0, 30.0), (112.4, 30.2)]).unwrap();
+        assert_eq!(d.crs, Crs::WGS84);
+        assert!(!d.axis_swapped);
     }
 
     #[test]

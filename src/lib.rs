@@ -13,9 +13,13 @@
 pub mod analysis;
 pub mod crs;
 pub mod export;
+pub mod gcj02;
 pub mod import;
 pub mod model;
+pub mod network;
+pub mod project;
 pub mod render;
+pub mod save;
 pub mod spatial;
 
 #[cfg(feature = "gui")]

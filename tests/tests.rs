@@ -2,4 +2,9 @@
 
 mod analysis;
 mod common;
+mod export;
 mod import;
+mod network;
+mod project;
+#[cfg(feature = "gui")]
+mod ui;

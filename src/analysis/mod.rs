@@ -16,6 +16,7 @@
 pub mod areas;
 pub mod build;
 pub mod coverage;
+pub mod isochrone;
 pub mod land;
 pub mod routes;
 
@@ -35,6 +36,7 @@ pub use coverage::{
     Coverage, Covered, FacilityCoverage, KindCoverage, NearestFacilities, nearest_facilities,
     service_coverage,
 };
+pub use isochrone::{FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, isochrone_coverage};
 pub use land::{
     AreaTally, LandStats, ProjectSite, SiteMatch, StageTally, land_statistics, project_sites,
     project_statistics,

@@ -20,6 +20,8 @@ pub struct CoordContext<'a> {
     pub decision: &'a CrsDecision,
     /// The converter for that CRS.
     pub projector: &'a Projector,
+    /// Correct GCJ-02 (Gaode/AMap) lon/lat to WGS84 after conversion.
+    pub gcj02: bool,
 }
 
 /// A geometry ready for the model, with its z values and the repairs made.
@@ -41,7 +43,14 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn position(&mut self, t: &CoordTree, at: &dyn Fn() -> String) -> Result<Coord<f64>, String> {
+    /// One checked, converted position and its z (NaN when it has none). z values are
+    /// recorded by the caller once the position is kept, so they stay aligned with the
+    /// coordinates through de-duplication, closing and reversal.
+    fn position(
+        &mut self,
+        t: &CoordTree,
+        at: &dyn Fn() -> String,
+    ) -> Result<(Coord<f64>, f64), String> {
         match t {
             CoordTree::Pos { x, y, z } => {
                 if !x.is_finite() || !y.is_finite() {
@@ -57,6 +66,11 @@ impl Walker<'_> {
                     .projector
                     .to_lon_lat(a, b)
                     .map_err(|e| format!("{}: ({x}, {y}) cannot be converted: {e}", at()))?;
+                let (lon, lat) = if self.ctx.gcj02 && lon.is_finite() && lat.is_finite() {
+                    crate::gcj02::gcj02_to_wgs84(lon, lat)
+                } else {
+                    (lon, lat)
+                };
                 if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
                     return Err(format!(
                         "{}: ({x}, {y}) is out of range{}",
@@ -69,14 +83,14 @@ impl Walker<'_> {
                         }
                     ));
                 }
-                match z {
+                let z = match z {
                     Some(z) if z.is_finite() => {
                         self.any_z = true;
-                        self.z.push(*z);
+                        *z
                     }
-                    _ => self.z.push(f64::NAN),
-                }
-                Ok(Coord { x: lon, y: lat })
+                    _ => f64::NAN,
+                };
+                Ok((Coord { x: lon, y: lat }, z))
             }
             CoordTree::Bad(what) => Err(format!("{}: {what} where a number was expected", at())),
             CoordTree::Num(_) => Err(format!(
@@ -91,7 +105,7 @@ impl Walker<'_> {
         }
     }
 
-    fn positions(&mut self, t: &CoordTree, what: &str) -> Result<Vec<Coord<f64>>, String> {
+    fn positions(&mut self, t: &CoordTree, what: &str) -> Result<Vec<(Coord<f64>, f64)>, String> {
         match t {
             CoordTree::List(items) => items
                 .iter()
@@ -121,10 +135,16 @@ impl Walker<'_> {
     }
 
     /// Drops repeated consecutive positions; returns how many were dropped.
-    fn dedupe(coords: &mut Vec<Coord<f64>>) -> usize {
+    fn dedupe(coords: &mut Vec<(Coord<f64>, f64)>) -> usize {
         let before = coords.len();
-        coords.dedup();
+        coords.dedup_by(|a, b| a.0 == b.0);
         before - coords.len()
+    }
+
+    /// Keeps the positions' z values (in order) and returns their coordinates.
+    fn keep(&mut self, c: Vec<(Coord<f64>, f64)>) -> Vec<Coord<f64>> {
+        self.z.extend(c.iter().map(|(_, z)| *z));
+        c.into_iter().map(|(c, _)| c).collect()
     }
 
     fn line(&mut self, t: &CoordTree, what: &str) -> Result<LineString<f64>, String> {
@@ -137,13 +157,13 @@ impl Walker<'_> {
             self.repairs
                 .push(format!("{what}: dropped {dropped} repeated point(s)"));
         }
-        Ok(LineString(c))
+        Ok(LineString(self.keep(c)))
     }
 
     fn ring(&mut self, t: &CoordTree, what: &str, outer: bool) -> Result<LineString<f64>, String> {
         let mut c = self.positions(t, what)?;
         let dropped = Self::dedupe(&mut c);
-        if c.len() >= 2 && c.first() != c.last() {
+        if c.len() >= 2 && c.first().map(|p| p.0) != c.last().map(|p| p.0) {
             c.push(c[0]);
             self.repairs
                 .push(format!("{what} was not closed: closed it"));
@@ -156,25 +176,30 @@ impl Walker<'_> {
             self.repairs
                 .push(format!("{what}: dropped {dropped} repeated point(s)"));
         }
-        let mut ring = LineString(c);
+        let ring = LineString(c.iter().map(|p| p.0).collect());
         if outer && ring.is_cw() {
-            ring.make_ccw_winding();
+            c.reverse();
             self.repairs.push(format!(
                 "{what} (outer) was clockwise: reversed to counter-clockwise (RFC 7946)"
             ));
         } else if !outer && ring.is_ccw() {
-            ring.make_cw_winding();
+            c.reverse();
             self.repairs.push(format!(
                 "{what} (hole) was counter-clockwise: reversed to clockwise (RFC 7946)"
             ));
         }
-        Ok(ring)
+        Ok(LineString(self.keep(c)))
     }
 
     fn polygon(&mut self, t: &CoordTree, what: &str) -> Result<Polygon<f64>, String> {
-        let rings = self.lists(t, what)?;
+        let name = if what.is_empty() {
+            "Polygon"
+        } else {
+            what.trim_end_matches(", ")
+        };
+        let rings = self.lists(t, name)?;
         if rings.is_empty() {
-            return Err(format!("{what}: empty polygon"));
+            return Err(format!("{name}: empty polygon"));
         }
         let exterior = self.ring(&rings[0], &format!("{what}ring 1"), true)?;
         let mut holes = Vec::new();
@@ -193,7 +218,7 @@ impl Walker<'_> {
         Ok(Polygon::new(exterior, holes))
     }
 
-    fn geometry(&mut self, g: &RawGeometry, depth: usize) -> Result<Geometry<f64>, String> {
+    fn geometry(&mut self, g: &RawGeometry) -> Result<Geometry<f64>, String> {
         let type_name = g.type_name.as_deref().unwrap_or("");
         if type_name == "GeometryCollection" {
             let Some(members) = &g.geometries else {
@@ -204,7 +229,7 @@ impl Walker<'_> {
                 match m {
                     GeomField::Geom(raw) => {
                         let z_len = self.z.len();
-                        match self.geometry(raw, depth + 1) {
+                        match self.geometry(raw) {
                             Ok(geom) => out.push(geom),
                             Err(e) => {
                                 self.z.truncate(z_len);
@@ -241,10 +266,13 @@ impl Walker<'_> {
             return Err(format!("empty {type_name} (no coordinates)"));
         }
         Ok(match type_name {
-            "Point" => Geometry::Point(Point(self.position(coords, &|| "Point".to_string())?)),
+            "Point" => {
+                let p = self.position(coords, &|| "Point".to_string())?;
+                Geometry::Point(Point(self.keep(vec![p])[0]))
+            }
             "MultiPoint" => {
                 let pts = self.positions(coords, "MultiPoint")?;
-                Geometry::MultiPoint(MultiPoint(pts.into_iter().map(Point).collect()))
+                Geometry::MultiPoint(MultiPoint(self.keep(pts).into_iter().map(Point).collect()))
             }
             "LineString" => Geometry::LineString(self.line(coords, "LineString")?),
             "MultiLineString" => {
@@ -304,7 +332,7 @@ pub fn convert(raw: &RawGeometry, ctx: &CoordContext<'_>) -> Result<Converted, S
         any_z: false,
         repairs: Vec::new(),
     };
-    let geometry = w.geometry(raw, 0)?;
+    let geometry = w.geometry(raw)?;
     Ok(Converted {
         geometry,
         z: if w.any_z { Some(w.z) } else { None },
@@ -356,6 +384,7 @@ mod tests {
             &CoordContext {
                 decision: &d,
                 projector: &p,
+                gcj02: false,
             },
         )
     }
@@ -383,6 +412,28 @@ mod tests {
         assert!(e.contains("empty"), "{e}");
         let e = conv(r#"{"type":"Circle","coordinates":[1,2]}"#).unwrap_err();
         assert!(e.contains("unknown geometry type"), "{e}");
+    }
+
+    #[test]
+    fn z_stays_aligned_through_repairs() {
+        // Clockwise, unclosed, with a repeated vertex: z must follow its coordinate.
+        let c =
+            conv(r#"{"type":"Polygon","coordinates":[[[0,0,1],[0,1,2],[0,1,2],[1,1,3],[1,0,4]]]}"#)
+                .unwrap();
+        let Geometry::Polygon(p) = &c.geometry else {
+            panic!()
+        };
+        let z = c.z.unwrap();
+        assert_eq!(z.len(), p.exterior().0.len());
+        for (coord, z) in p.exterior().0.iter().zip(&z) {
+            let want = match (coord.x as i32, coord.y as i32) {
+                (0, 0) => 1.0,
+                (0, 1) => 2.0,
+                (1, 1) => 3.0,
+                _ => 4.0,
+            };
+            assert_eq!(*z, want, "{coord:?}");
+        }
     }
 
     #[test]

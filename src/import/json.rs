@@ -59,6 +59,8 @@ pub struct TopLevel<'a> {
     /// Every other root member (including `geometry`, `properties`, `coordinates` of a
     /// bare Feature or Geometry), raw.
     pub members: Vec<(String, &'a RawValue)>,
+    /// When the root is valid JSON but not an object: what it is ("an array" …).
+    pub not_object: Option<&'static str>,
 }
 
 impl<'de> de::Deserialize<'de> for FeatureList<'de> {
@@ -112,12 +114,7 @@ impl<'de> de::Deserialize<'de> for TopLevel<'de> {
                 f.write_str("a GeoJSON object (FeatureCollection, Feature or Geometry)")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut top = TopLevel {
-                    type_name: None,
-                    features: None,
-                    crs: None,
-                    members: Vec::new(),
-                };
+                let mut top = TopLevel::not_an_object(None);
                 while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
                     match &*k {
                         "type" => {
@@ -131,8 +128,43 @@ impl<'de> de::Deserialize<'de> for TopLevel<'de> {
                 }
                 Ok(top)
             }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                // Read it through so syntax errors inside are still reported as such.
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TopLevel::not_an_object(Some("an array")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(TopLevel::not_an_object(Some("null")))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(TopLevel::not_an_object(Some("a boolean")))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(TopLevel::not_an_object(Some("a number")))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(TopLevel::not_an_object(Some("a number")))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(TopLevel::not_an_object(Some("a number")))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(TopLevel::not_an_object(Some("a string")))
+            }
         }
-        d.deserialize_map(V)
+        d.deserialize_any(V)
+    }
+}
+
+impl TopLevel<'_> {
+    fn not_an_object(what: Option<&'static str>) -> Self {
+        TopLevel {
+            type_name: None,
+            features: None,
+            crs: None,
+            members: Vec::new(),
+            not_object: what,
+        }
     }
 }
 
@@ -231,9 +263,18 @@ impl<'de> Visitor<'de> for CoordVisitor {
                 z: if n >= 3 { Some(nums[2]) } else { None },
             });
         }
+        let first_bad = matches!(first, CoordTree::Bad(_));
         let mut items = vec![first];
         while let Some(e) = seq.next_element::<CoordTree>()? {
             items.push(e);
+        }
+        // `["abc", 30]`: a position whose first number is bad.
+        if first_bad
+            && items
+                .iter()
+                .all(|i| matches!(i, CoordTree::Num(_) | CoordTree::Bad(_)))
+        {
+            return Ok(items.swap_remove(0));
         }
         Ok(CoordTree::List(items))
     }
@@ -477,6 +518,7 @@ pub struct RawFeature<'a> {
 }
 
 /// What the JSON value of one `features` entry was.
+#[allow(clippy::large_enum_variant)] // built and consumed one at a time
 pub enum FeatureEntry<'a> {
     /// An object: a feature.
     Feature(RawFeature<'a>),
@@ -1012,8 +1054,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        // The top level skips without recursion; parsing as coordinates hits the limit.
-        assert!(parse_top_level(&deep).is_err());
+        // The top level skips without recursion (valid JSON, but not an object);
+        // parsing as coordinates hits the recursion limit.
+        assert_eq!(parse_top_level(&deep).unwrap().not_object, Some("an array"));
+        let unclosed = "[".repeat(100_000);
+        assert!(parse_top_level(&unclosed).is_err());
         let g = format!(
             r#"{{"type":"Point","coordinates":{}1{}}}"#,
             "[".repeat(300),

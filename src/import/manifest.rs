@@ -49,6 +49,9 @@ pub struct ManifestLayer {
     /// The CRS to read the file in, overriding its `crs` member and any guess.
     #[serde(default)]
     pub crs: Option<String>,
+    /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap): correct them to WGS84.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gcj02: bool,
 }
 
 /// Errors reading a manifest.

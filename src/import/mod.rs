@@ -90,6 +90,9 @@ pub struct LayerOptions {
     pub fields: Option<FieldMap>,
     /// The CRS to read the coordinates in.
     pub crs: Option<Crs>,
+    /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap, Tencent): correct them
+    /// to WGS84.
+    pub gcj02: bool,
 }
 
 /// Progress of a load, shared between the loading thread and whoever watches it.
@@ -149,6 +152,9 @@ pub struct Loaded {
     pub report: ImportReport,
     /// Files that could not be loaded at all.
     pub files_failed: usize,
+    /// The planning project, when a `.parkplan` file was among the paths (its analysis
+    /// settings then apply).
+    pub project: Option<crate::project::ProjectFile>,
 }
 
 /// Features parsed per parallel work unit.
@@ -484,6 +490,14 @@ pub fn read_layer_bytes(
         });
     }
     let top = json::parse_top_level(text).map_err(|e| json_error(e, 0))?;
+    if let Some(what) = top.not_object {
+        return Err(ImportError::NotGeoJson {
+            file: file.to_string(),
+            message: format!(
+                "the file holds {what}, not a GeoJSON object (FeatureCollection, Feature or Geometry)"
+            ),
+        });
+    }
 
     // The features, raw, however the root was written.
     let type_name = top.type_name.clone().unwrap_or_default();
@@ -553,7 +567,7 @@ pub fn read_layer_bytes(
                 _ => None,
             })
         });
-    let declared: Option<Result<Crs, String>> = match crs_raw {
+    let declared: Option<Result<Crs, String>> = match crs_raw.clone() {
         None => None,
         Some(raw) => match json::crs_member_name(&raw) {
             Ok(None) => None,
@@ -573,10 +587,10 @@ pub fn read_layer_bytes(
             if sample.len() >= SAMPLE {
                 break;
             }
-            if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(raw.get()) {
-                if let Some(GeomField::Geom(g)) = &f.geometry {
-                    geometry::sample_positions(g, &mut sample, SAMPLE);
-                }
+            if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(raw.get())
+                && let Some(GeomField::Geom(g)) = &f.geometry
+            {
+                geometry::sample_positions(g, &mut sample, SAMPLE);
             }
         }
     }
@@ -598,6 +612,8 @@ pub fn read_layer_bytes(
     };
     let ctx = LayerContext {
         file,
+        layer_crs_raw: crs_raw.as_deref(),
+        gcj02: opts.gcj02,
         decision: decision.as_ref().filter(|_| projector.is_some()),
         projector: projector.as_ref(),
     };
@@ -789,30 +805,40 @@ fn decide_crs(
         Some(Ok(crs)) => {
             // Check the declaration against the numbers.
             let degrees = sniffed.as_ref().is_some_and(|d| d.crs.is_geographic());
-            if crs.is_geographic() != degrees && !sample.is_empty() {
-                if let Some(s) = sniffed {
-                    problems.push(Problem::file_level(
-                        file,
-                        Severity::Warning,
-                        format!(
-                            "the crs member says {} but the coordinates look like {}",
-                            crs.code(),
-                            s.crs.describe()
-                        ),
-                        format!("read them as {} ({})", s.crs.code(), s.reason),
-                    ));
-                    return Some(s);
-                }
+            if crs.is_geographic() != degrees
+                && !sample.is_empty()
+                && let Some(s) = sniffed
+            {
+                problems.push(Problem::file_level(
+                    file,
+                    Severity::Warning,
+                    format!(
+                        "the crs member says {} but the coordinates look like {}",
+                        crs.code(),
+                        s.crs.describe()
+                    ),
+                    format!("read them as {} ({})", s.crs.code(), s.reason),
+                ));
+                return Some(s);
             }
             Some(with_axes(crs, format!("crs member {}", crs.code()), false))
         }
         Some(Err(e)) => match sniffed {
-            Some(s) => {
+            Some(mut s) => {
+                s.reason = if s.crs.is_geographic() && !s.guessed {
+                    format!(
+                        "crs member not usable ({e}); the coordinates are lon/lat degrees: read as {}",
+                        s.crs.code()
+                    )
+                } else {
+                    format!("crs member not usable ({e}); {}", s.reason)
+                };
+                s.guessed = true;
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
                     format!("crs member not used: {e}"),
-                    format!("read the coordinates as {} ({})", s.crs.code(), s.reason),
+                    format!("read the coordinates as {}", s.crs.code()),
                 ));
                 Some(s)
             }
@@ -858,6 +884,10 @@ fn decide_crs(
 /// What every feature of a layer shares while being parsed.
 struct LayerContext<'a> {
     file: &'a str,
+    /// The `crs` member the layer's decision was made from (not re-applied per feature).
+    layer_crs_raw: Option<&'a str>,
+    /// Correct GCJ-02 lon/lat to WGS84.
+    gcj02: bool,
     decision: Option<&'a CrsDecision>,
     projector: Option<&'a Projector>,
 }
@@ -1060,34 +1090,36 @@ fn convert_with_own_crs(
     feature_crs: Option<&str>,
     ctx: &LayerContext<'_>,
 ) -> Result<Option<geometry::Converted>, String> {
-    let own = feature_crs.or(raw.crs.as_deref());
-    if let Some(own) = own {
-        if let Ok(Some(name)) = json::crs_member_name(own) {
-            let crs =
-                Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
-            if ctx.decision.map(|d| d.crs) != Some(crs) {
-                let mut sample = Vec::new();
-                geometry::sample_positions(raw, &mut sample, SAMPLE);
-                let n = sample
-                    .iter()
-                    .filter(|(x, y)| crs.looks_swapped(*x, *y))
-                    .count();
-                let decision = CrsDecision {
-                    crs,
-                    axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
-                    reason: format!("the feature's own crs member {}", crs.code()),
-                    guessed: false,
-                };
-                let projector = crs.projector().map_err(|e| e.to_string())?;
-                return geometry::convert(
-                    raw,
-                    &geometry::CoordContext {
-                        decision: &decision,
-                        projector: &projector,
-                    },
-                )
-                .map(Some);
-            }
+    let own = feature_crs
+        .or(raw.crs.as_deref())
+        .filter(|c| Some(*c) != ctx.layer_crs_raw);
+    if let Some(own) = own
+        && let Ok(Some(name)) = json::crs_member_name(own)
+    {
+        let crs = Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
+        if ctx.decision.map(|d| d.crs) != Some(crs) {
+            let mut sample = Vec::new();
+            geometry::sample_positions(raw, &mut sample, SAMPLE);
+            let n = sample
+                .iter()
+                .filter(|(x, y)| crs.looks_swapped(*x, *y))
+                .count();
+            let decision = CrsDecision {
+                crs,
+                axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
+                reason: format!("the feature's own crs member {}", crs.code()),
+                guessed: false,
+            };
+            let projector = crs.projector().map_err(|e| e.to_string())?;
+            return geometry::convert(
+                raw,
+                &geometry::CoordContext {
+                    decision: &decision,
+                    projector: &projector,
+                    gcj02: ctx.gcj02,
+                },
+            )
+            .map(Some);
         }
     }
     match (ctx.decision, ctx.projector) {
@@ -1096,6 +1128,7 @@ fn convert_with_own_crs(
             &geometry::CoordContext {
                 decision,
                 projector,
+                gcj02: ctx.gcj02,
             },
         )
         .map(Some),
@@ -1116,10 +1149,42 @@ pub struct LayerJob {
 /// `manifest.json` is read through it; otherwise its `.geojson`/`.json` files are read
 /// in name order. Returns the park name when a manifest gave one.
 pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Option<String>) {
+    let (jobs, name, _) = plan_with_project(paths, report);
+    (jobs, name)
+}
+
+/// Like [`plan`], also returning the first `.parkplan` project among the paths. A
+/// project's layers outside its folder are not followed (they are reported).
+pub fn plan_with_project(
+    paths: &[PathBuf],
+    report: &mut ImportReport,
+) -> (
+    Vec<LayerJob>,
+    Option<String>,
+    Option<crate::project::ProjectFile>,
+) {
     let mut jobs = Vec::new();
     let mut name = None;
+    let mut project = None;
     for path in paths {
         let label = path.display().to_string();
+        if path.extension().and_then(|e| e.to_str()) == Some(crate::project::EXTENSION) {
+            match crate::project::ProjectFile::read(path) {
+                Ok(p) => {
+                    let plan = crate::project::plan_project(&p, path, false, report);
+                    jobs.extend(plan.jobs);
+                    name = name.or(Some(p.name.clone()));
+                    project = project.or(Some(p));
+                }
+                Err(e) => report.push(Problem::file_level(
+                    &label,
+                    Severity::Error,
+                    e.to_string(),
+                    "the project was not loaded",
+                )),
+            }
+            continue;
+        }
         if path.is_dir() {
             let manifest = path.join("manifest.json");
             if manifest.is_file() {
@@ -1169,7 +1234,7 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
             });
         }
     }
-    (jobs, name)
+    (jobs, name, project)
 }
 
 fn is_manifest_file(path: &Path) -> bool {
@@ -1267,6 +1332,7 @@ fn plan_manifest(
                     Some(fields)
                 },
                 crs,
+                gcj02: l.gcj02,
             },
         });
     }
@@ -1277,8 +1343,10 @@ fn plan_manifest(
 /// skipped; only cancellation returns an error.
 pub fn load_paths(paths: &[PathBuf], progress: Option<&Progress>) -> Result<Loaded, ImportError> {
     let mut report = ImportReport::default();
-    let (jobs, manifest_name) = plan(paths, &mut report);
-    load_jobs(&jobs, manifest_name, report, progress)
+    let (jobs, manifest_name, project) = plan_with_project(paths, &mut report);
+    let mut loaded = load_jobs(&jobs, manifest_name, report, progress)?;
+    loaded.project = project;
+    Ok(loaded)
 }
 
 /// Loads planned layer jobs into one park (see [`plan`]).
@@ -1334,6 +1402,7 @@ pub fn load_jobs(
         park: Park::from_layers(name, layers),
         report,
         files_failed,
+        project: None,
     })
 }
 

@@ -107,14 +107,13 @@ pub fn guess_role(names: &[&str], family: &str, table: &AttributeTable) -> RoleG
     for role in Role::ALL.iter().copied().filter(|r| *r != Role::Other) {
         let mut score = 0;
         let mut why = Vec::new();
-        if let Some((_, words)) = NAME_WORDS.iter().find(|(r, _)| *r == role) {
-            if let Some(w) = words
+        if let Some((_, words)) = NAME_WORDS.iter().find(|(r, _)| *r == role)
+            && let Some(w) = words
                 .iter()
                 .find(|w| lowered.iter().any(|n| n.contains(*w)))
-            {
-                score += 4;
-                why.push(format!("name contains \"{w}\""));
-            }
+        {
+            score += 4;
+            why.push(format!("name contains \"{w}\""));
         }
         let g = geometry_fits(role, family);
         score += g;

@@ -112,6 +112,11 @@ impl<'a> PropValue<'a> {
             PropValue::Null => Some("null".into()),
             PropValue::Bool(b) => Some(b.to_string()),
             PropValue::Int(i) => Some(i.to_string()),
+            // Integral floats are written as integers (`3`, not `3.0`): JSON does not
+            // distinguish them, and an int column promoted to float reads back as written.
+            PropValue::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                Some(format!("{}", f as i64))
+            }
             PropValue::Float(f) => Some(
                 serde_json::Number::from_f64(f).map_or_else(|| "null".into(), |n| n.to_string()),
             ),
@@ -285,7 +290,7 @@ impl Column {
     }
 
     /// Turns the column into raw JSON text, keeping every value exactly.
-    fn to_json_column(&mut self) {
+    fn make_json_column(&mut self) {
         if matches!(self.data, ColumnData::Json(_)) {
             return;
         }
@@ -348,7 +353,7 @@ impl Column {
             (ColumnData::Str(b), PropValue::Str(s)) => b.push(s),
             (ColumnData::Json(b), v) => b.push(&v.to_json_text().unwrap_or_default()),
             (_, v) => {
-                self.to_json_column();
+                self.make_json_column();
                 if let ColumnData::Json(b) = &mut self.data {
                     b.push(&v.to_json_text().unwrap_or_default());
                 }
@@ -563,6 +568,24 @@ impl AttributeTable {
             }
         }
         self.columns[idx] = rebuilt;
+    }
+
+    /// Inserts an empty row (all properties absent) at `row`, shifting later rows down.
+    pub fn insert_row(&mut self, row: usize) {
+        let row = row.min(self.rows);
+        for c in &mut self.columns {
+            let mut rebuilt = Column::new(&c.name, 0);
+            for r in 0..=self.rows {
+                if r == row {
+                    rebuilt.push(PropValue::Absent);
+                }
+                if r < self.rows {
+                    rebuilt.push(c.get(r));
+                }
+            }
+            *c = rebuilt;
+        }
+        self.rows += 1;
     }
 
     /// Removes a row (feature deletion), shifting later rows up.

@@ -279,12 +279,6 @@ pub struct Layer {
     pub document_members: Vec<(String, String)>,
 }
 
-impl Default for Role {
-    fn default() -> Role {
-        Role::Other
-    }
-}
-
 impl Layer {
     /// Number of features.
     pub fn len(&self) -> usize {

@@ -8,6 +8,7 @@
 //! No file I/O, no GUI.
 
 pub mod attributes;
+pub mod edit;
 pub mod layer;
 pub mod records;
 pub mod units;
@@ -16,6 +17,7 @@ pub mod vocab;
 use geo::{GeodesicArea, Geometry, MultiPolygon};
 
 pub use attributes::{AttributeTable, PropValue};
+pub use edit::{Edit, EditError, FeatureData, History};
 pub use layer::{FeatureExtras, FeatureId, Field, FieldMap, Layer, LayerSource, TextEncoding};
 pub use records::{
     BusRoute, BusStop, Enterprise, Facility, FeatureRef, KeyDates, Parcel, Project, Road, lines_of,

@@ -190,6 +190,15 @@ vocabulary! {
     }
 }
 
+// The macro cannot mark a default variant, so this one is written out.
+#[allow(clippy::derivable_impls)]
+impl Default for Role {
+    /// A layer is "other" until something says what it holds.
+    fn default() -> Role {
+        Role::Other
+    }
+}
+
 impl FacilityKind {
     /// Reads a facility kind as the data spells it, using the facility's name to settle
     /// spellings that cover several kinds: "school"/"学校" is a middle school when the

@@ -1,6 +1,8 @@
 //! `parkplan-cli`: ParkPlan without a window. `info` tells what a GeoJSON file, folder or
 //! manifest holds and what is wrong with it; further subcommands analyse and export.
 
+mod convert;
+mod export;
 mod info;
 mod report;
 
@@ -60,6 +62,28 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Prints a map to PDF, SVG or PNG: title, legend with counts, scale bar, north
+    /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
+    /// a statistics table.
+    Export(Box<export::ExportArgs>),
+    /// Write one GeoJSON file back: RFC 7946 lon/lat (default), its source CRS, or
+    /// another CRS, keeping every property, id and foreign member; repairs applied.
+    Convert {
+        /// The GeoJSON file to read.
+        path: PathBuf,
+        /// Where to write it (never over the input unless --overwrite).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Target CRS: rfc7946 (default), source, or a code such as EPSG:4546.
+        #[arg(long, default_value = "rfc7946")]
+        crs: String,
+        /// The input lon/lat were digitised on a GCJ-02 map (Gaode/AMap): correct them.
+        #[arg(long)]
+        gcj02: bool,
+        /// Allow writing over the input file (its previous version is kept as .bak).
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -76,6 +100,13 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Info { paths, json } => info::run(&paths, json),
+        Command::Convert {
+            path,
+            out,
+            crs,
+            gcj02,
+            overwrite,
+        } => convert::run(&path, &out, &crs, gcj02, overwrite),
         Command::Report {
             paths,
             json,
@@ -95,5 +126,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
         }),
+        Command::Export(args) => export::run(&args),
     }
 }

@@ -1,0 +1,263 @@
+//! Renderer benchmarks on a generated 100k-enterprise park (never in the repository).
+//!
+//! Make the scene first:
+//! `python3 ../shared/bench/gen_park.py --enterprises 100000 --seed 42 --out /work/scratch/100000`
+//! (or point `PARKPLAN_BENCH_SCENE` at another folder). Without it the benchmarks are
+//! skipped. Run: `cargo bench --bench render`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use parkplan::analysis::AnalysisSettings;
+use parkplan::export::{self, Format, MapFocus, PageSpec, compose_page};
+use parkplan::model::Lang;
+use parkplan::render::{BuildOptions, MapStyles, MapView, Overlays, ProjectedPark, build_scene};
+use parkplan::spatial::ParkIndex;
+
+fn scene_dir() -> Option<PathBuf> {
+    let p = std::env::var_os("PARKPLAN_BENCH_SCENE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/scratch/100000"));
+    p.is_dir().then_some(p)
+}
+
+fn bench_render(c: &mut Criterion) {
+    let Some(dir) = scene_dir() else {
+        eprintln!("render bench skipped: no scene (see benches/render.rs)");
+        return;
+    };
+    let t = Instant::now();
+    let Ok(loaded) = parkplan::import::load_paths(&[dir], None) else {
+        eprintln!("render bench skipped: the scene did not load");
+        return;
+    };
+    let park = loaded.park;
+    eprintln!("loaded {} layers in {:.2?}", park.layers.len(), t.elapsed());
+    let t = Instant::now();
+    let Ok(projected) = ProjectedPark::new(&park) else {
+        eprintln!("render bench skipped: no display frame");
+        return;
+    };
+    eprintln!("projected once in {:.2?}", t.elapsed());
+    let t = Instant::now();
+    let mesh_tris: usize = projected
+        .layers
+        .iter()
+        .map(|l| l.mesh().indices.len() / 3)
+        .sum();
+    eprintln!(
+        "triangulated {mesh_tris} triangles once in {:.2?}",
+        t.elapsed()
+    );
+    let styles = MapStyles::default_for(&park);
+    let Some(extent) = projected.extent() else {
+        return;
+    };
+    let mut full = MapView::new(extent.center(), 1.0, [1600.0, 1000.0]);
+    full.fit_bbox(&extent, 10.0);
+    let mut city = full;
+    city.set_scale(10_000.0);
+    let mut street = full;
+    street.set_scale(2_000.0);
+    let opts = BuildOptions::default();
+    for (name, view) in [("full", &full), ("1:10000", &city), ("1:2000", &street)] {
+        let s = build_scene(
+            &park,
+            &projected,
+            view,
+            &styles,
+            &Overlays::default(),
+            &opts,
+        );
+        eprintln!(
+            "view {name}: scale 1:{:.0}, items [polygons, lines, markers, labels] = {:?}",
+            view.scale_denominator(),
+            s.counts()
+        );
+    }
+    let mut g = c.benchmark_group("build_scene_100k");
+    g.sample_size(10);
+    g.bench_function("full_extent_1600x1000", |b| {
+        b.iter(|| {
+            build_scene(
+                &park,
+                &projected,
+                &full,
+                &styles,
+                &Overlays::default(),
+                &opts,
+            )
+        })
+    });
+    g.bench_function("city_1to10000", |b| {
+        b.iter(|| {
+            build_scene(
+                &park,
+                &projected,
+                &city,
+                &styles,
+                &Overlays::default(),
+                &opts,
+            )
+        })
+    });
+    g.bench_function("street_1to2000_labels", |b| {
+        b.iter(|| {
+            build_scene(
+                &park,
+                &projected,
+                &street,
+                &styles,
+                &Overlays::default(),
+                &opts,
+            )
+        })
+    });
+    g.finish();
+}
+
+/// The budget: the sample map's KW6 page at A3 as a PDF in under 0.5 s.
+fn bench_export_sample(c: &mut Criterion) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
+    if !dir.is_dir() {
+        eprintln!("export bench skipped: no sample map");
+        return;
+    }
+    let spec = PageSpec {
+        title: "KW6公交微循环线路覆盖图".into(),
+        ..PageSpec::default()
+    };
+    // The whole command once: load, project, analyse, lay out, render, write.
+    let t = Instant::now();
+    let Ok(loaded) = parkplan::import::load_paths(std::slice::from_ref(&dir), None) else {
+        return;
+    };
+    let park = loaded.park;
+    let t_load = t.elapsed();
+    let (Ok(projected), Ok(index)) = (ProjectedPark::new(&park), ParkIndex::build_default(&park))
+    else {
+        return;
+    };
+    let styles = MapStyles::default_for(&park);
+    let Ok(focus) = export::route_focus(
+        &park,
+        &projected,
+        &index,
+        &AnalysisSettings::default(),
+        &styles,
+        "KW6",
+        Lang::Zh,
+    ) else {
+        return;
+    };
+    let page = compose_page(&park, &projected, &styles, &focus, &spec);
+    let out = std::env::temp_dir().join("parkplan-bench-kw6.pdf");
+    let Ok(o) = export::export_page(&page, &out, 300.0) else {
+        return;
+    };
+    eprintln!(
+        "sample KW6 A3 PDF end to end: {:.0?} (load {:.0?}), {} bytes",
+        t.elapsed(),
+        t_load,
+        o.bytes
+    );
+    let mut g = c.benchmark_group("export_sample_a3");
+    g.sample_size(10);
+    g.bench_function("kw6_compose_and_pdf", |b| {
+        b.iter(|| {
+            let page = compose_page(&park, &projected, &styles, &focus, &spec);
+            export::render_page(&page, Format::Pdf, 300.0)
+        })
+    });
+    g.bench_function("kw6_focus_compose_and_pdf", |b| {
+        b.iter(|| {
+            let focus = export::route_focus(
+                &park,
+                &projected,
+                &index,
+                &AnalysisSettings::default(),
+                &styles,
+                "KW6",
+                Lang::Zh,
+            );
+            let page = compose_page(
+                &park,
+                &projected,
+                &styles,
+                &focus.unwrap_or_default(),
+                &spec,
+            );
+            export::render_page(&page, Format::Pdf, 300.0)
+        })
+    });
+    g.bench_function("kw6_png_150dpi", |b| {
+        b.iter(|| export::render_page(&page, Format::Png, 150.0))
+    });
+    g.finish();
+}
+
+/// The 100k-enterprise scene printed at A3 (fitted: every parcel and enterprise on
+/// the page), timed once per stage: too slow for many criterion samples.
+fn bench_export_100k(_c: &mut Criterion) {
+    let Some(dir) = scene_dir() else {
+        return;
+    };
+    let Ok(loaded) = parkplan::import::load_paths(&[dir], None) else {
+        return;
+    };
+    let park = loaded.park;
+    let Ok(projected) = ProjectedPark::new(&park) else {
+        return;
+    };
+    let styles = MapStyles::default_for(&park);
+    let spec = PageSpec {
+        title: "园区企业分布图（100k）".into(),
+        ..PageSpec::default()
+    };
+    for round in 0..2 {
+        let t = Instant::now();
+        let page = compose_page(&park, &projected, &styles, &MapFocus::default(), &spec);
+        let t_page = t.elapsed();
+        let svg = export::page_svg(&page);
+        let t_svg = t.elapsed();
+        let Ok(tree) = export::output::parse_svg(&svg) else {
+            return;
+        };
+        let t_tree = t.elapsed();
+        let Ok(pdf) = export::output::tree_to_pdf(&tree, page.size, &page.title) else {
+            return;
+        };
+        let t_pdf = t.elapsed();
+        let png = export::output::tree_to_png(
+            &tree,
+            [
+                export::output::pixels(page.size[0], 150.0),
+                export::output::pixels(page.size[1], 150.0),
+            ],
+            150.0,
+        );
+        let t_png = t.elapsed();
+        eprintln!(
+            "100k A3 (round {round}, 1:{:.0}, {:?} items): compose {:.0?}, svg {:.0?} ({} MB), usvg {:.0?}, pdf {:.0?} ({} MB), png150 {:.0?} ({} MB)",
+            page.scale,
+            page.scenes[0].counts(),
+            t_page,
+            t_svg - t_page,
+            svg.len() / 1_000_000,
+            t_tree - t_svg,
+            t_pdf - t_tree,
+            pdf.len() / 1_000_000,
+            t_png - t_pdf,
+            png.map(|p| p.len() / 1_000_000).unwrap_or(0),
+        );
+    }
+}
+
+criterion_group!(
+    benches,
+    bench_render,
+    bench_export_sample,
+    bench_export_100k
+);
+criterion_main!(benches);

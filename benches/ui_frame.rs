@@ -1,0 +1,176 @@
+//! Headless frame benchmark of the desktop (issue #4): the real `ui::App` on a
+//! generated 100k-enterprise / 33k-parcel park, one egui frame (`Context::run_ui`)
+//! plus its tessellation (`Context::tessellate`), no GPU, while the map is dragged.
+//!
+//! Make the scene first (never in the repository):
+//! `python3 ../shared/bench/gen_park.py --enterprises 100000 --seed 42 --out /work/scratch/100000`
+//! (or point `PARKPLAN_BENCH_SCENE` at another folder). Without it the benchmark is
+//! skipped. Run: `cargo bench --bench ui_frame`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::egui::{self, Event, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
+use parkplan::ui::command::Command;
+use parkplan::ui::settings::Settings;
+use parkplan::ui::{App, fonts};
+
+fn scene_dir() -> Option<PathBuf> {
+    let p = std::env::var_os("PARKPLAN_BENCH_SCENE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/scratch/100000"));
+    p.is_dir().then_some(p)
+}
+
+/// The window: 1600 × 1000 points at 1 pixel per point.
+const SCREEN: [f32; 2] = [1600.0, 1000.0];
+
+struct Rig {
+    ctx: egui::Context,
+    app: App,
+    events: Vec<Event>,
+    t: f64,
+}
+
+impl Rig {
+    /// One frame: the app's UI, then tessellation. Returns the vertex count.
+    fn frame(&mut self) -> usize {
+        self.t += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(SCREEN[0], SCREEN[1]))),
+            time: Some(self.t),
+            events: std::mem::take(&mut self.events),
+            ..RawInput::default()
+        };
+        let app = &mut self.app;
+        let mut out = self.ctx.run_ui(input, |ui| app.show(ui));
+        let prims = self
+            .ctx
+            .tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+        out.textures_delta.clear();
+        prims
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Runs frames until the park is loaded, analysed and drawn.
+    fn settle(&mut self) {
+        let start = Instant::now();
+        loop {
+            self.frame();
+            let s = &self.app;
+            let m = s.map_state();
+            let ready = !s.is_loading()
+                && m.tile
+                    .as_ref()
+                    .is_some_and(|t| t.key.resolution == m.view.resolution)
+                && !m.is_drawing()
+                && s.session().is_some_and(|x| !x.studies.is_computing());
+            if ready {
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(300) {
+                panic!("the scene never finished loading");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // A few more frames so layout settles.
+        for _ in 0..3 {
+            self.frame();
+        }
+    }
+}
+
+fn bench_frames(c: &mut Criterion) {
+    let Some(dir) = scene_dir() else {
+        eprintln!("ui_frame bench skipped: no scene (see benches/ui_frame.rs)");
+        return;
+    };
+    let ctx = egui::Context::default();
+    fonts::install_bundled(&ctx);
+    let settings = Settings {
+        lang: Some(parkplan::model::Lang::Zh),
+        ..Settings::default()
+    };
+    let mut rig = Rig {
+        ctx,
+        app: App::with_settings(settings, vec![dir]),
+        events: Vec::new(),
+        t: 0.0,
+    };
+    let t0 = Instant::now();
+    rig.settle();
+    eprintln!("loaded, analysed and drawn in {:.2?}", t0.elapsed());
+
+    for (name, zoom_in) in [("full view", 0), ("1:10000-ish", 3)] {
+        rig.app.send(Command::ZoomAll);
+        rig.settle();
+        for _ in 0..zoom_in {
+            rig.app.send(Command::ZoomBy(2.0));
+        }
+        rig.settle();
+        let tile = rig.app.map_state().tile.clone();
+        if let Some(t) = &tile {
+            eprintln!(
+                "{name}: scale 1:{:.0}; tile {} vertices, {} labels, built in {:.0} ms on a worker",
+                rig.app.map_state().view.scale_denominator(),
+                t.vertices,
+                t.labels.len(),
+                t.seconds * 1000.0
+            );
+        }
+        // Grab the map in its middle and drag it back and forth by 3 points a frame.
+        let rect = rig
+            .app
+            .map_state()
+            .rect
+            .unwrap_or(Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)));
+        let mut p = rect.center();
+        rig.events.push(Event::PointerMoved(p));
+        rig.frame();
+        rig.events.push(Event::PointerButton {
+            pos: p,
+            button: PointerButton::Primary,
+            pressed: true,
+            modifiers: Default::default(),
+        });
+        rig.frame();
+        let mut dir = 1.0;
+        let mut n = 0u32;
+        let mut vertices = 0;
+        c.bench_function(
+            &format!("ui frame while panning, 100k enterprises + 33k parcels, {name}"),
+            |b| {
+                b.iter(|| {
+                    n += 1;
+                    if n.is_multiple_of(40) {
+                        dir = -dir;
+                    }
+                    p = pos2(p.x + 3.0 * dir, p.y + 1.0 * dir);
+                    rig.events.push(Event::PointerMoved(p));
+                    vertices = rig.frame();
+                })
+            },
+        );
+        eprintln!("{name}: {vertices} vertices tessellated per frame");
+        rig.events.push(Event::PointerButton {
+            pos: p,
+            button: PointerButton::Primary,
+            pressed: false,
+            modifiers: Default::default(),
+        });
+        rig.frame();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(8));
+    targets = bench_frames
+}
+criterion_main!(benches);

@@ -1,0 +1,205 @@
+//! `parkplan-cli export`: prints a park map to PDF, SVG or PNG. Loads the paths, sets
+//! up the page from the flags, optionally focuses on a facility (`--facility`: its
+//! service circle and covered enterprises) or a bus route (`--route`: stops,
+//! catchment band, figures), and writes the file atomically. The layout and drawing
+//! live in the library (`parkplan::export`); this file only reads flags.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use parkplan::analysis::AnalysisSettings;
+use parkplan::export::{self, MapFocus, Orientation, PageSpec, Paper};
+use parkplan::import;
+use parkplan::model::{Lang, Role};
+use parkplan::render::{MapStyles, ProjectedPark};
+use parkplan::spatial::ParkIndex;
+
+/// Flags of `export` (the names are a contract, see issue #5).
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// GeoJSON files, folders of them, or manifests.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The file to write: .pdf, .svg or .png.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Paper: A4, A3, A2 or A1.
+    #[arg(long, default_value = "A3")]
+    pub paper: String,
+    /// landscape or portrait.
+    #[arg(long, default_value = "landscape")]
+    pub orientation: String,
+    /// Title (default: the park's name).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Subtitle (default: describes the facility or route, if any).
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// Scale denominator, e.g. 10000 for 1:10000 (default: fit the data, rounded to a
+    /// standard scale).
+    #[arg(long)]
+    pub scale: Option<f64>,
+    /// PNG resolution in dots per inch.
+    #[arg(long, default_value_t = 300.0)]
+    pub dpi: f32,
+    /// Only these layers, by name or role (e.g. 地块,企业 or parcels,enterprises).
+    #[arg(long, value_delimiter = ',')]
+    pub layers: Option<Vec<String>>,
+    /// Focus on a facility (id or name): its service circle and covered enterprises.
+    #[arg(long)]
+    pub facility: Option<String>,
+    /// Focus on a bus route (name or id): stops, 500 m catchment band and figures.
+    #[arg(long)]
+    pub route: Option<String>,
+    /// Organisation line (制图单位).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Data-source note (default: the park's name).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Date line (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Draw a lon/lat coordinate grid.
+    #[arg(long)]
+    pub grid: bool,
+    /// Language of the page furniture: zh or en.
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// Print timings on stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// Runs the export. Exit 0 on success.
+pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let t0 = Instant::now();
+    let paper = Paper::parse(&args.paper)
+        .with_context(|| format!("--paper {}: use A4, A3, A2 or A1", args.paper))?;
+    let orientation = Orientation::parse(&args.orientation).with_context(|| {
+        format!(
+            "--orientation {}: use landscape or portrait",
+            args.orientation
+        )
+    })?;
+    if let Some(s) = args.scale
+        && !(s.is_finite() && (500.0..=1_000_000.0).contains(&s))
+    {
+        bail!("--scale {s}: use a denominator between 500 and 1000000 (e.g. 10000 for 1:10000)");
+    }
+    if args.facility.is_some() && args.route.is_some() {
+        bail!("--facility and --route cannot be combined; make one map for each");
+    }
+    let lang = match args.lang.trim().to_ascii_lowercase().as_str() {
+        "zh" | "cn" | "zh-cn" | "中文" => Lang::Zh,
+        "en" | "english" => Lang::En,
+        other => bail!("--lang {other}: use zh or en"),
+    };
+    export::Format::from_path(&args.out).with_context(|| {
+        format!(
+            "--out {}: use a .pdf, .svg or .png file",
+            args.out.display()
+        )
+    })?;
+
+    let loaded = import::load_paths(&args.paths, None).context("loading")?;
+    let park = loaded.park;
+    if park.layers.is_empty() {
+        bail!("nothing could be loaded from {:?}", args.paths);
+    }
+    let t_load = t0.elapsed();
+    let projected = ProjectedPark::new(&park).context("display projection")?;
+    let mut styles = MapStyles::default_for(&park);
+    if let Some(names) = &args.layers {
+        let wanted: Vec<String> = names
+            .iter()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let mut matched = vec![false; wanted.len()];
+        for d in &mut styles.layers {
+            let layer = &park.layers[d.layer];
+            d.visible = wanted.iter().enumerate().any(|(k, w)| {
+                let hit = layer.name == *w || Role::parse(w) == Some(layer.role);
+                if hit {
+                    matched[k] = true;
+                }
+                hit
+            });
+        }
+        if let Some(k) = matched.iter().position(|m| !m) {
+            let known: Vec<&str> = park.layers.iter().map(|l| l.name.as_str()).collect();
+            bail!(
+                "--layers: no layer \"{}\" (layers: {})",
+                wanted[k],
+                known.join(", ")
+            );
+        }
+    }
+    let t_prep = t0.elapsed();
+    let focus = if args.facility.is_some() || args.route.is_some() {
+        let index = ParkIndex::build_default(&park).context("spatial index")?;
+        let settings = AnalysisSettings::default();
+        if let Some(f) = &args.facility {
+            export::facility_focus(&park, &projected, &index, &settings, &styles, f, lang)?
+        } else if let Some(r) = &args.route {
+            export::route_focus(&park, &projected, &index, &settings, &styles, r, lang)?
+        } else {
+            MapFocus::default()
+        }
+    } else {
+        MapFocus::default()
+    };
+    let t_focus = t0.elapsed();
+    let spec = PageSpec {
+        paper,
+        orientation,
+        scale: args.scale,
+        title: args.title.clone().unwrap_or_default(),
+        subtitle: args.subtitle.clone(),
+        date: args.date.clone(),
+        organisation: args.org.clone(),
+        source_note: args.source.clone(),
+        grid: args.grid,
+        lang,
+        dpi: args.dpi,
+        ..PageSpec::default()
+    };
+    let page = export::compose_page(&park, &projected, &styles, &focus, &spec);
+    let t_page = t0.elapsed();
+    let out = export::export_page(&page, &args.out, args.dpi)?;
+    let t_done = t0.elapsed();
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
+    let px = out
+        .pixels
+        .map(|p| format!(", {}×{} px at {} dpi", p[0], p[1], args.dpi))
+        .unwrap_or_default();
+    println!(
+        "{} written: {} {}, 1:{:.0}, {} bytes{px}",
+        out.path.display(),
+        paper.name(),
+        match orientation {
+            Orientation::Landscape => "landscape",
+            Orientation::Portrait => "portrait",
+        },
+        out.scale,
+        out.bytes
+    );
+    if args.timings {
+        eprintln!(
+            "timings: load {:.0?}, project+styles {:.0?}, analysis {:.0?}, layout {:.0?}, render+write {:.0?}, total {:.0?}",
+            t_load,
+            t_prep - t_load,
+            t_focus - t_prep,
+            t_page - t_focus,
+            t_done - t_page,
+            t_done
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

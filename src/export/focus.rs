@@ -1,0 +1,391 @@
+//! What a map is about: a facility's service circle and the enterprises it covers, or
+//! a bus route with its stops, catchment band and figures. Turns the analysis
+//! library's results (`analysis::service_coverage`, `facility_circle`, `route_stats`,
+//! `catchment_band`) into the renderer's plain overlays, a statistics table, legend
+//! rows and a subtitle ([`MapFocus`]). The GUI's export dialog uses the same functions
+//! so the screen and the printed page agree.
+//!
+//! No I/O, no GUI.
+
+use super::ExportError;
+use super::layout::{LegendBlock, LegendRow, MapFocus, StatsTable, thousands};
+use crate::analysis::{
+    AnalysisSettings, AreaSettings, catchment_band, facility_circle, route_stats, service_coverage,
+};
+use crate::model::{FeatureRef, Lang, Meters, Park, units::format_distance};
+use crate::render::build::{AreaKind, MapStyles, OverlayArea, Overlays};
+use crate::render::projected::ProjectedPark;
+use crate::render::style::{MarkerShape, Stroke, SwatchKind, Symbol};
+use crate::spatial::ParkIndex;
+
+fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    lang.pick(zh, en).to_string()
+}
+
+/// Finds a facility by id, then exact name, then a name containing `key`.
+pub fn find_facility(park: &Park, key: &str) -> Option<usize> {
+    let k = key.trim();
+    park.facilities
+        .iter()
+        .position(|f| f.id == k)
+        .or_else(|| park.facilities.iter().position(|f| f.name == k))
+        .or_else(|| {
+            park.facilities
+                .iter()
+                .position(|f| !k.is_empty() && f.name.contains(k))
+        })
+}
+
+/// Finds a route by name or id (case-insensitive as a last resort).
+pub fn find_route(park: &Park, key: &str) -> Option<usize> {
+    let r = park.route_named(key)?;
+    park.routes.iter().position(|x| x.feature == r.feature)
+}
+
+fn extent_with(
+    mut e: Option<crate::render::view::WorldRect>,
+    o: &OverlayArea,
+) -> Option<crate::render::view::WorldRect> {
+    e = Some(match e {
+        Some(e) => e.union(&o.feature.bbox),
+        None => o.feature.bbox,
+    });
+    e
+}
+
+/// The focus on one facility: its service circle (radius of its kind), the
+/// enterprises within it highlighted, and its figures.
+pub fn facility_focus(
+    park: &Park,
+    projected: &ProjectedPark,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    styles: &MapStyles,
+    key: &str,
+    lang: Lang,
+) -> Result<MapFocus, ExportError> {
+    let fi = find_facility(park, key).ok_or_else(|| ExportError::NotFound {
+        what: tr(lang, "设施", "facility"),
+        key: key.to_string(),
+        known: park
+            .facilities
+            .iter()
+            .take(12)
+            .map(|f| format!("{} {}", f.id, f.name))
+            .collect(),
+    })?;
+    let f = &park.facilities[fi];
+    let coverage = service_coverage(park, index, settings);
+    let fc = coverage
+        .facilities
+        .get(fi)
+        .ok_or_else(|| ExportError::Render("coverage result missing".into()))?;
+    let radius = fc.radius_m;
+    let mut overlays = Overlays::default();
+    let mut extent = None;
+    if let Some(c) = facility_circle(park, index, settings, fi, &AreaSettings::default())
+        && let Some(a) = OverlayArea::from_lon_lat(
+            &geo::MultiPolygon(vec![c]),
+            AreaKind::ServiceCircle,
+            projected,
+        )
+    {
+        extent = extent_with(extent, &a);
+        overlays.areas.push(a);
+    }
+    overlays.highlighted = fc
+        .covered
+        .iter()
+        .filter_map(|c| {
+            park.enterprises
+                .get(c.enterprise as usize)
+                .map(|e| e.feature)
+        })
+        .collect();
+    overlays.selected = vec![f.feature];
+    let theme = &styles.theme;
+    let n = fc.covered.len();
+    let mean = if n > 0 {
+        fc.covered.iter().map(|c| c.distance_m as f64).sum::<f64>() / n as f64
+    } else {
+        0.0
+    };
+    let kind = f.kind.label(lang).to_string();
+    // "荆州经开区政务服务中心" already says what it is.
+    let named = if f.name.contains(&kind) {
+        f.name.clone()
+    } else {
+        match lang {
+            Lang::Zh => format!("{}（{kind}）", f.name),
+            Lang::En => format!("{} ({kind})", f.name),
+        }
+    };
+    let (shape, _) = crate::render::style::facility_symbol(f.kind);
+    let stats = StatsTable {
+        title: tr(lang, "服务范围统计", "Service area"),
+        rows: vec![
+            (tr(lang, "设施", "Facility"), f.name.clone()),
+            (tr(lang, "设施类型", "Kind"), kind.clone()),
+            (
+                tr(lang, "服务半径", "Service radius"),
+                format_distance(Meters(radius)),
+            ),
+            (
+                tr(lang, "覆盖企业", "Enterprises covered"),
+                match lang {
+                    Lang::Zh => format!("{} 家", thousands(n as u64)),
+                    Lang::En => thousands(n as u64),
+                },
+            ),
+            (
+                tr(lang, "覆盖职工", "Employees covered"),
+                match lang {
+                    Lang::Zh => format!("{} 人", thousands(fc.employees)),
+                    Lang::En => thousands(fc.employees),
+                },
+            ),
+            (
+                tr(lang, "平均距离", "Mean distance"),
+                if n > 0 {
+                    format_distance(Meters(mean))
+                } else {
+                    "—".into()
+                },
+            ),
+        ],
+    };
+    let legend = LegendBlock {
+        title: Some(tr(lang, "服务范围分析", "Service area")),
+        rows: vec![
+            LegendRow {
+                label: f.name.clone(),
+                symbol: Symbol::point(
+                    shape,
+                    10.0,
+                    theme.selection_fill,
+                    crate::render::style::Rgba::WHITE,
+                    1.0,
+                ),
+                swatch: SwatchKind::Point,
+                count: None,
+            },
+            LegendRow {
+                label: match lang {
+                    Lang::Zh => format!("服务半径 {}", format_distance(Meters(radius))),
+                    Lang::En => format!("Radius {}", format_distance(Meters(radius))),
+                },
+                symbol: Symbol {
+                    fill: Some(theme.service_circle_fill),
+                    stroke: Some(theme.service_circle_stroke.clone()),
+                    ..Symbol::line(theme.service_circle_stroke.color, 1.0)
+                },
+                swatch: SwatchKind::Area,
+                count: None,
+            },
+            LegendRow {
+                label: tr(lang, "覆盖企业", "Covered enterprises"),
+                symbol: Symbol::point(
+                    MarkerShape::Circle,
+                    7.0,
+                    theme.highlight_fill,
+                    crate::render::style::Rgba::WHITE,
+                    0.8,
+                ),
+                swatch: SwatchKind::Point,
+                count: Some(n),
+            },
+        ],
+    };
+    // Show the circle with some room around it.
+    let extent = extent.map(|e| e.expanded(radius * 0.15));
+    Ok(MapFocus {
+        overlays,
+        extent,
+        stats: Some(stats),
+        legend: Some(legend),
+        subtitle: Some(match lang {
+            Lang::Zh => format!(
+                "{named} 服务半径 {} 覆盖企业分析",
+                format_distance(Meters(radius))
+            ),
+            Lang::En => format!(
+                "{named}: enterprises within {}",
+                format_distance(Meters(radius))
+            ),
+        }),
+    })
+}
+
+/// The focus on one bus route: the route drawn over its layer, its stops, the
+/// catchment band (union of stop circles of the catchment radius), the enterprises in
+/// it highlighted, and its figures (length, stops, mean spacing, enterprises,
+/// employees).
+pub fn route_focus(
+    park: &Park,
+    projected: &ProjectedPark,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    styles: &MapStyles,
+    key: &str,
+    lang: Lang,
+) -> Result<MapFocus, ExportError> {
+    let ri = find_route(park, key).ok_or_else(|| ExportError::NotFound {
+        what: tr(lang, "线路", "route"),
+        key: key.to_string(),
+        known: park.routes.iter().map(|r| r.name.clone()).collect(),
+    })?;
+    let route = &park.routes[ri];
+    let catchment = settings.catchment_m;
+    let stats = route_stats(park, index, ri, catchment);
+    let band = catchment_band(park, index, ri, catchment, &AreaSettings::default());
+    let mut overlays = Overlays::default();
+    let mut extent = projected.feature(route.feature).map(|f| f.bbox);
+    if let Some(a) = OverlayArea::from_lon_lat(&band, AreaKind::Catchment, projected) {
+        extent = extent_with(extent, &a);
+        overlays.areas.push(a);
+    }
+    overlays.highlighted = stats
+        .enterprises
+        .iter()
+        .filter_map(|&e| park.enterprises.get(e as usize).map(|e| e.feature))
+        .collect();
+    let stop_refs: Vec<FeatureRef> = stats
+        .stops
+        .iter()
+        .filter_map(|&s| park.stops.get(s as usize).map(|s| s.feature))
+        .collect();
+    overlays.selected = std::iter::once(route.feature)
+        .chain(stop_refs.iter().copied())
+        .collect();
+
+    let theme = &styles.theme;
+    let n_e = stats.enterprises.len();
+    let km = stats.length_m / 1000.0;
+    let spacing = stats
+        .spacing
+        .map(|s| format_distance(Meters(s.mean_m)))
+        .unwrap_or_else(|| "—".into());
+    let catch = format_distance(Meters(catchment));
+    let table = StatsTable {
+        title: match lang {
+            Lang::Zh => format!("{} 线路统计", route.name),
+            Lang::En => format!("Route {}", route.name),
+        },
+        rows: vec![
+            (tr(lang, "线路长度", "Length"), format!("{km:.1} km")),
+            (
+                tr(lang, "站点数", "Stops"),
+                match lang {
+                    Lang::Zh => format!("{} 个", stats.stops.len()),
+                    Lang::En => stats.stops.len().to_string(),
+                },
+            ),
+            (tr(lang, "平均站距", "Mean stop spacing"), spacing),
+            (
+                match lang {
+                    Lang::Zh => format!("站点 {catch} 内企业"),
+                    Lang::En => format!("Enterprises within {catch}"),
+                },
+                match lang {
+                    Lang::Zh => format!("{} 家", thousands(n_e as u64)),
+                    Lang::En => thousands(n_e as u64),
+                },
+            ),
+            (
+                tr(lang, "覆盖职工", "Employees"),
+                match lang {
+                    Lang::Zh => format!("{} 人", thousands(stats.employees)),
+                    Lang::En => thousands(stats.employees),
+                },
+            ),
+            (
+                tr(lang, "占园区企业", "Share of enterprises"),
+                format!("{:.1}%", stats.share_of_enterprises * 100.0),
+            ),
+        ],
+    };
+    let line = Stroke {
+        width: theme.route_highlight.width,
+        ..theme.route_highlight.clone()
+    };
+    let legend = LegendBlock {
+        title: Some(match lang {
+            Lang::Zh => format!("{} 线路分析", route.name),
+            Lang::En => format!("Route {}", route.name),
+        }),
+        rows: vec![
+            LegendRow {
+                label: match lang {
+                    Lang::Zh => format!("{} 线路", route.name),
+                    Lang::En => format!("{} route", route.name),
+                },
+                symbol: Symbol {
+                    stroke: Some(line),
+                    ..Symbol::line(theme.route_highlight.color, 1.0)
+                },
+                swatch: SwatchKind::Line,
+                count: None,
+            },
+            LegendRow {
+                label: match lang {
+                    Lang::Zh => format!("{} 站点", route.name),
+                    Lang::En => format!("{} stops", route.name),
+                },
+                symbol: Symbol::point(
+                    MarkerShape::Circle,
+                    7.0,
+                    theme.selection_fill,
+                    crate::render::style::Rgba::WHITE,
+                    1.0,
+                ),
+                swatch: SwatchKind::Point,
+                count: Some(stats.stops.len()),
+            },
+            LegendRow {
+                label: match lang {
+                    Lang::Zh => format!("站点 {catch} 覆盖范围"),
+                    Lang::En => format!("Within {catch} of a stop"),
+                },
+                symbol: Symbol {
+                    fill: Some(theme.catchment_fill),
+                    stroke: Some(theme.catchment_stroke.clone()),
+                    ..Symbol::line(theme.catchment_stroke.color, 1.0)
+                },
+                swatch: SwatchKind::Area,
+                count: None,
+            },
+            LegendRow {
+                label: tr(lang, "覆盖企业", "Covered enterprises"),
+                symbol: Symbol::point(
+                    MarkerShape::Circle,
+                    7.0,
+                    theme.highlight_fill,
+                    crate::render::style::Rgba::WHITE,
+                    0.8,
+                ),
+                swatch: SwatchKind::Point,
+                count: Some(n_e),
+            },
+        ],
+    };
+    Ok(MapFocus {
+        overlays,
+        extent: extent.map(|e| e.expanded(catchment * 0.2)),
+        stats: Some(table),
+        legend: Some(legend),
+        subtitle: Some(match lang {
+            Lang::Zh => format!(
+                "{} 线路 {:.1} km · {} 个站点 · 站点 {catch} 覆盖范围与沿线企业",
+                route.name,
+                km,
+                stats.stops.len()
+            ),
+            Lang::En => format!(
+                "Route {} · {:.1} km · {} stops · enterprises within {catch} of a stop",
+                route.name,
+                km,
+                stats.stops.len()
+            ),
+        }),
+    })
+}

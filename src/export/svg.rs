@@ -1,0 +1,328 @@
+//! The SVG target of the renderer's [`Canvas`]: a page of scenes becomes one SVG
+//! document with real paths (even-odd fills, round joins, dashes) and real text
+//! (`<text>` in the bundled font's family, halos as `paint-order="stroke"` so the
+//! words are not doubled when the text is extracted).
+//!
+//! This SVG is also the single source of the PNG (resvg) and the PDF (krilla-svg): one
+//! serialisation, three files that match. No file I/O here.
+
+use std::fmt::Write;
+
+use crate::render::canvas::{Canvas, draw_scene};
+use crate::render::scene::{HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem, Scene};
+use crate::render::style::{MarkerShape, Rgba, Stroke};
+use crate::render::view::ScreenRect;
+
+use super::fonts::FONT_FAMILY;
+
+/// Builds an SVG document from scenes drawn in points (1/72 in).
+pub struct SvgCanvas {
+    out: String,
+    clips: usize,
+    open_group: bool,
+}
+
+/// Formats a coordinate with at most two decimals and no trailing zeros.
+fn num(out: &mut String, v: f32) {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let r = (v * 100.0).round() / 100.0;
+    if r == r.trunc() {
+        let _ = write!(out, "{}", r as i64);
+    } else {
+        let s = format!("{r:.2}");
+        out.push_str(s.trim_end_matches('0'));
+    }
+}
+
+fn escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
+fn fill_attrs(out: &mut String, fill: Option<Rgba>) {
+    match fill {
+        Some(c) if c.a > 0 => {
+            let _ = write!(out, " fill=\"{}\"", c.hex_rgb());
+            if c.a < 255 {
+                out.push_str(" fill-opacity=\"");
+                num(out, c.alpha_f32());
+                out.push('"');
+            }
+        }
+        _ => out.push_str(" fill=\"none\""),
+    }
+}
+
+fn stroke_attrs(out: &mut String, stroke: Option<&Stroke>) {
+    let Some(s) = stroke.filter(|s| s.width > 0.0 && s.color.a > 0) else {
+        return;
+    };
+    let _ = write!(out, " stroke=\"{}\" stroke-width=\"", s.color.hex_rgb());
+    num(out, s.width);
+    out.push('"');
+    if s.color.a < 255 {
+        out.push_str(" stroke-opacity=\"");
+        num(out, s.color.alpha_f32());
+        out.push('"');
+    }
+    out.push_str(" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
+    if let Some(d) = s
+        .dash
+        .as_ref()
+        .filter(|d| !d.is_empty() && d.iter().all(|v| *v > 0.0))
+    {
+        out.push_str(" stroke-dasharray=\"");
+        for (k, v) in d.iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            num(out, *v);
+        }
+        out.push('"');
+    }
+}
+
+fn path_data(out: &mut String, pts: &[[f32; 2]], close: bool) {
+    for (k, p) in pts.iter().enumerate() {
+        out.push(if k == 0 { 'M' } else { 'L' });
+        num(out, p[0]);
+        out.push(' ');
+        num(out, p[1]);
+    }
+    if close {
+        out.push('Z');
+    }
+}
+
+impl SvgCanvas {
+    /// Starts a document of `size` points, declaring its physical size in millimetres.
+    pub fn new(size: [f32; 2]) -> SvgCanvas {
+        let mut out = String::with_capacity(64 * 1024);
+        let mm = |pt: f32| pt as f64 * 25.4 / 72.0;
+        let _ = write!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{:.2}mm\" height=\"{:.2}mm\" viewBox=\"0 0 {:.2} {:.2}\" font-family=\"'{FONT_FAMILY}', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif\">\n",
+            mm(size[0]),
+            mm(size[1]),
+            size[0],
+            size[1]
+        );
+        SvgCanvas {
+            out,
+            clips: 0,
+            open_group: false,
+        }
+    }
+
+    /// Draws scenes in order.
+    pub fn draw(&mut self, scenes: &[Scene]) {
+        for s in scenes {
+            draw_scene(s, self);
+        }
+    }
+
+    /// Finishes the document.
+    pub fn finish(mut self) -> String {
+        if self.open_group {
+            self.out.push_str("</g>\n");
+        }
+        self.out.push_str("</svg>\n");
+        self.out
+    }
+
+    fn marker_shape(&mut self, m: &MarkerItem) {
+        if m.shape == MarkerShape::Circle {
+            self.out.push_str("<circle cx=\"");
+            num(&mut self.out, m.center[0]);
+            self.out.push_str("\" cy=\"");
+            num(&mut self.out, m.center[1]);
+            self.out.push_str("\" r=\"");
+            num(&mut self.out, m.size / 2.0);
+            self.out.push('"');
+        } else {
+            let pts: Vec<[f32; 2]> = m
+                .shape
+                .outline(m.size)
+                .iter()
+                .map(|p| [p[0] + m.center[0], p[1] + m.center[1]])
+                .collect();
+            self.out.push_str("<path d=\"");
+            path_data(&mut self.out, &pts, true);
+            self.out.push('"');
+        }
+    }
+}
+
+impl Canvas for SvgCanvas {
+    fn begin_scene(&mut self, clip: Option<ScreenRect>, background: Option<Rgba>) {
+        if let Some(c) = clip {
+            self.clips += 1;
+            let _ = write!(
+                self.out,
+                "<defs><clipPath id=\"clip{}\"><rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\"/></clipPath></defs>\n<g clip-path=\"url(#clip{})\">\n",
+                self.clips,
+                c.min[0],
+                c.min[1],
+                c.width(),
+                c.height(),
+                self.clips
+            );
+            self.open_group = true;
+            if let Some(bg) = background {
+                let _ = write!(
+                    self.out,
+                    "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\"",
+                    c.min[0],
+                    c.min[1],
+                    c.width(),
+                    c.height()
+                );
+                fill_attrs(&mut self.out, Some(bg));
+                self.out.push_str("/>\n");
+            }
+        } else {
+            self.out.push_str("<g>\n");
+            self.open_group = true;
+            if let Some(bg) = background {
+                self.out.push_str("<rect width=\"100%\" height=\"100%\"");
+                fill_attrs(&mut self.out, Some(bg));
+                self.out.push_str("/>\n");
+            }
+        }
+    }
+
+    fn polygon(&mut self, p: &PolygonItem) {
+        if p.rings.is_empty() {
+            return;
+        }
+        self.out.push_str("<path d=\"");
+        for r in &p.rings {
+            if r.len() >= 2 {
+                path_data(&mut self.out, r, true);
+            }
+        }
+        self.out.push_str("\" fill-rule=\"evenodd\"");
+        fill_attrs(&mut self.out, p.fill);
+        stroke_attrs(&mut self.out, p.stroke.as_ref());
+        self.out.push_str("/>\n");
+    }
+
+    fn polyline(&mut self, l: &PolylineItem) {
+        if l.points.len() < 2 {
+            return;
+        }
+        self.out.push_str("<path d=\"");
+        path_data(&mut self.out, &l.points, false);
+        self.out.push_str("\" fill=\"none\"");
+        stroke_attrs(&mut self.out, Some(&l.stroke));
+        self.out.push_str("/>\n");
+    }
+
+    fn marker(&mut self, m: &MarkerItem) {
+        self.marker_shape(m);
+        fill_attrs(&mut self.out, m.fill);
+        stroke_attrs(&mut self.out, m.stroke.as_ref());
+        self.out.push_str("/>\n");
+    }
+
+    fn label(&mut self, l: &LabelItem) {
+        if l.text.trim().is_empty() {
+            return;
+        }
+        self.out.push_str("<text x=\"");
+        num(&mut self.out, l.pos[0]);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, l.baseline());
+        self.out.push_str("\" font-size=\"");
+        num(&mut self.out, l.size);
+        self.out.push('"');
+        match l.align {
+            HAlign::Left => {}
+            HAlign::Center => self.out.push_str(" text-anchor=\"middle\""),
+            HAlign::Right => self.out.push_str(" text-anchor=\"end\""),
+        }
+        fill_attrs(&mut self.out, Some(l.color));
+        if let Some(h) = l.halo.filter(|h| h.width > 0.0 && h.color.a > 0) {
+            // The stroke is centred on the outline: twice the halo width, painted first.
+            self.out.push_str(" paint-order=\"stroke\"");
+            stroke_attrs(&mut self.out, Some(&Stroke::solid(h.color, h.width * 2.0)));
+        }
+        self.out.push('>');
+        escape(&mut self.out, &l.text);
+        self.out.push_str("</text>\n");
+    }
+
+    fn end_scene(&mut self) {
+        if self.open_group {
+            self.out.push_str("</g>\n");
+            self.open_group = false;
+        }
+    }
+}
+
+/// An SVG document of scenes on a page of `size` points.
+pub fn scenes_to_svg(size: [f32; 2], scenes: &[Scene]) -> String {
+    let mut c = SvgCanvas::new(size);
+    c.draw(scenes);
+    c.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short_and_text_is_escaped() {
+        let mut s = String::new();
+        num(&mut s, 12.0);
+        s.push(' ');
+        num(&mut s, 7.125_9);
+        s.push(' ');
+        num(&mut s, -0.5);
+        s.push(' ');
+        num(&mut s, f32::NAN);
+        assert_eq!(s, "12 7.13 -0.5 0");
+        let mut e = String::new();
+        escape(&mut e, "A&B <路> \"x\"");
+        assert_eq!(e, "A&amp;B &lt;路&gt; &quot;x&quot;");
+    }
+
+    #[test]
+    fn a_scene_becomes_valid_svg() {
+        let mut scene = Scene::clipped(ScreenRect::from_min_size([10.0, 10.0], [100.0, 80.0]));
+        scene.polygon(
+            vec![
+                vec![[10.0, 10.0], [60.0, 10.0], [60.0, 60.0], [10.0, 60.0]],
+                vec![[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]],
+            ],
+            Some(Rgba::new(127, 95, 63, 200)),
+            Some(Stroke::dashed(Rgba::BLACK, 0.5, &[2.0, 1.0])),
+        );
+        scene.text(
+            "KW6公交 & 站点",
+            [20.0, 70.0],
+            HAlign::Center,
+            9.0,
+            Rgba::BLACK,
+        );
+        let svg = scenes_to_svg([200.0, 100.0], &[scene]);
+        assert!(svg.contains("fill-rule=\"evenodd\""));
+        assert!(svg.contains("stroke-dasharray=\"2 1\""));
+        assert!(svg.contains(">KW6公交 &amp; 站点</text>"));
+        let opt = resvg::usvg::Options {
+            fontdb: super::super::fonts::font_db(),
+            ..Default::default()
+        };
+        let tree = resvg::usvg::Tree::from_str(&svg, &opt).expect("usvg parses it");
+        assert!((tree.size().width() - 200.0 * 96.0 / 72.0).abs() < 0.1);
+    }
+}

@@ -1,0 +1,535 @@
+//! Planning projects (`*.parkplan`): a versioned, human-readable JSON file that keeps a
+//! planning map between sittings — its layers (paths relative to the project file,
+//! roles, field mappings, CRS choices, GCJ-02 correction), their styles, visibility and
+//! order, the analysis settings, the view and the print settings.
+//!
+//! Saving is atomic and keeps the previous version as `.bak`. Edited layers are written
+//! beside the project (in `<name>.data/`), never over the survey files they came from.
+//! Opening never follows a path outside the project's folder silently: such layers are
+//! listed for the caller to confirm. A layer whose file is missing or broken is reported
+//! and the rest opens. A file written by a newer ParkPlan is refused with a clear message.
+//! No GUI here.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::AnalysisSettings;
+use crate::crs::Crs;
+use crate::import::{
+    self, ImportReport, LayerJob, LayerOptions, Loaded, Problem, Progress, Severity,
+};
+use crate::model::{Field, FieldMap, Park, Role};
+use crate::network::NetworkSettings;
+use crate::render::style::LayerStyle;
+use crate::save::{self, WriteCrs};
+
+/// The project format version this build writes and reads.
+pub const PROJECT_VERSION: u32 = 1;
+
+/// The file extension of projects.
+pub const EXTENSION: &str = "parkplan";
+
+/// One layer of a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectLayer {
+    /// The GeoJSON file, relative to the project file (forward slashes).
+    pub path: String,
+    /// The file the layer was first read from, when `path` is an edited copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// The name shown.
+    pub name: String,
+    /// The role code.
+    pub role: Role,
+    /// Model field code → property name.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The CRS chosen for the file (when it was not declared or guessed right).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crs: Option<String>,
+    /// Whether GCJ-02 correction applies.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gcj02: bool,
+    /// Drawn or not.
+    #[serde(default = "yes")]
+    pub visible: bool,
+    /// Its style (the default for its role when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<LayerStyle>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The saved view: centre and zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    /// Centre, [lon, lat].
+    pub centre_lon_lat: [f64; 2],
+    /// Metres per screen pixel.
+    pub metres_per_pixel: f64,
+}
+
+/// A planning project as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectFile {
+    /// Format version.
+    pub parkplan_project: u32,
+    /// The project's name.
+    pub name: String,
+    /// Layers in drawing order (first drawn first).
+    pub layers: Vec<ProjectLayer>,
+    /// Analysis settings (radii per facility kind, catchment, frame).
+    #[serde(default)]
+    pub analysis: AnalysisSettings,
+    /// Network settings (speeds, tolerances) for isochrones.
+    #[serde(default)]
+    pub network: NetworkSettings,
+    /// The last view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<SavedView>,
+    /// Print settings (paper, scale, title …) as the export dialog keeps them.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub print: serde_json::Value,
+}
+
+/// Errors opening or saving a project.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not a project file.
+    #[error("{path}: not a ParkPlan project: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// Written by a newer ParkPlan.
+    #[error(
+        "{path}: this project was saved by a newer ParkPlan (format {found}; this version reads up to {PROJECT_VERSION}). Please update ParkPlan to open it."
+    )]
+    TooNew {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: u32,
+    },
+    /// A layer could not be saved.
+    #[error(transparent)]
+    Save(#[from] save::SaveError),
+}
+
+impl ProjectFile {
+    /// Reads a project file's text.
+    pub fn parse(text: &str, path: &str) -> Result<ProjectFile, ProjectError> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ProjectError::Invalid {
+                path: path.into(),
+                message: e.to_string(),
+            })?;
+        let version = v
+            .get("parkplan_project")
+            .and_then(|x| x.as_u64())
+            .ok_or_else(|| ProjectError::Invalid {
+                path: path.into(),
+                message: "no \"parkplan_project\" version member".into(),
+            })?;
+        if version > PROJECT_VERSION as u64 {
+            return Err(ProjectError::TooNew {
+                path: path.into(),
+                found: version.min(u32::MAX as u64) as u32,
+            });
+        }
+        serde_json::from_value(v).map_err(|e| ProjectError::Invalid {
+            path: path.into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a project file.
+    pub fn read(path: &Path) -> Result<ProjectFile, ProjectError> {
+        let label = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ProjectError::Io {
+            path: label.clone(),
+            source,
+        })?;
+        let text = import::text::decode(&bytes).text.into_owned();
+        ProjectFile::parse(&text, &label)
+    }
+
+    /// The project as pretty JSON (what [`ProjectFile::write`] saves).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Saves atomically, keeping the previous version as `.bak`.
+    pub fn write(&self, path: &Path) -> Result<(), ProjectError> {
+        save::write_atomic(path, self.to_json().as_bytes(), true).map_err(|source| {
+            ProjectError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        })
+    }
+}
+
+/// The folder edited layers of a project are written to: `<project stem>.data/`.
+pub fn data_dir(project_path: &Path) -> PathBuf {
+    let stem = project_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into());
+    project_path.with_file_name(format!("{stem}.data"))
+}
+
+/// The recovery file autosave writes for a project: `<project>.autosave`.
+pub fn recovery_path(project_path: &Path) -> PathBuf {
+    let mut name = project_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".autosave");
+    project_path.with_file_name(name)
+}
+
+/// `to` relative to folder `base`, with forward slashes; `None` when `to` is not under
+/// `base` (the path is then stored absolute).
+pub fn relative_path(base: &Path, to: &Path) -> Option<String> {
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    let to_c = std::fs::canonicalize(to).unwrap_or_else(|_| to.to_path_buf());
+    let rel = to_c.strip_prefix(&base).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Whether a stored layer path leaves the project folder (absolute, or climbing `..`).
+pub fn is_outside(stored: &str) -> bool {
+    let p = Path::new(stored);
+    p.is_absolute()
+        || p.has_root()
+        || p.components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+}
+
+/// What [`plan_project`] found: layers to load, and those left out for the caller to
+/// confirm (paths outside the project folder).
+#[derive(Debug, Clone, Default)]
+pub struct ProjectPlan {
+    /// Layers to load, in order.
+    pub jobs: Vec<LayerJob>,
+    /// Index into `jobs` → index into the project's layers.
+    pub layer_of_job: Vec<usize>,
+    /// Layers whose path leaves the project folder and was not allowed (index, resolved path).
+    pub outside: Vec<(usize, PathBuf)>,
+}
+
+/// Turns a project's layers into load jobs. Paths outside the project folder are only
+/// followed when `allow_outside` is set; otherwise they are listed in `outside`.
+pub fn plan_project(
+    project: &ProjectFile,
+    project_path: &Path,
+    allow_outside: bool,
+    report: &mut ImportReport,
+) -> ProjectPlan {
+    let base = project_path.parent().unwrap_or(Path::new("."));
+    let label = project_path.display().to_string();
+    let mut plan = ProjectPlan::default();
+    for (i, l) in project.layers.iter().enumerate() {
+        let resolved = base.join(&l.path);
+        if is_outside(&l.path) && !allow_outside {
+            report.push(Problem::file_level(
+                &label,
+                Severity::Warning,
+                format!(
+                    "layer \"{}\" points outside the project folder: {}",
+                    l.name,
+                    resolved.display()
+                ),
+                "not loaded until you allow it",
+            ));
+            plan.outside.push((i, resolved));
+            continue;
+        }
+        let mut fields = FieldMap::new();
+        for (code, col) in &l.fields {
+            match Field::from_code(code) {
+                Some(f) => {
+                    fields.insert(f, col.clone());
+                }
+                None => report.push(Problem::file_level(
+                    &label,
+                    Severity::Warning,
+                    format!("layer \"{}\": unknown field code \"{code}\"", l.name),
+                    "ignored it",
+                )),
+            }
+        }
+        let crs = l.crs.as_deref().and_then(|c| match Crs::parse(c) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                report.push(Problem::file_level(
+                    &label,
+                    Severity::Warning,
+                    format!("layer \"{}\": {e}", l.name),
+                    "used the file's own CRS",
+                ));
+                None
+            }
+        });
+        plan.jobs.push(LayerJob {
+            path: resolved,
+            options: LayerOptions {
+                name: Some(l.name.clone()),
+                role: Some(l.role),
+                role_reason: Some("set in the project".into()),
+                fields: if fields.is_empty() {
+                    None
+                } else {
+                    Some(fields)
+                },
+                crs,
+                gcj02: l.gcj02,
+            },
+        });
+        plan.layer_of_job.push(i);
+    }
+    plan
+}
+
+/// An opened project: the park, the report, the project file, and which project layer
+/// each park layer is (layers that failed to load are missing from the park).
+#[derive(Debug, Clone)]
+pub struct OpenedProject {
+    /// The park and import report.
+    pub loaded: Loaded,
+    /// The project as read.
+    pub project: ProjectFile,
+    /// For each park layer, its index in `project.layers`.
+    pub layer_of_park_layer: Vec<usize>,
+    /// Layers outside the project folder that were not loaded.
+    pub outside: Vec<(usize, PathBuf)>,
+}
+
+/// Opens a project: reads it, loads its layers (reporting missing or broken ones and
+/// loading the rest), applies their roles, mappings and CRS choices.
+pub fn open_project(
+    path: &Path,
+    allow_outside: bool,
+    progress: Option<&Progress>,
+) -> Result<OpenedProject, ProjectError> {
+    let project = ProjectFile::read(path)?;
+    let mut report = ImportReport::default();
+    let plan = plan_project(&project, path, allow_outside, &mut report);
+    let loaded = import::load_jobs(&plan.jobs, Some(project.name.clone()), report, progress)
+        .map_err(|e| ProjectError::Invalid {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    // Match loaded layers back to project layers by their file.
+    let mut layer_of_park_layer = Vec::new();
+    for layer in &loaded.park.layers {
+        let idx = plan
+            .jobs
+            .iter()
+            .position(|j| Some(&j.path) == layer.source.path.as_ref())
+            .map(|j| plan.layer_of_job[j])
+            .unwrap_or(usize::MAX);
+        layer_of_park_layer.push(idx);
+    }
+    Ok(OpenedProject {
+        loaded,
+        project,
+        layer_of_park_layer,
+        outside: plan.outside,
+    })
+}
+
+/// Describes the park's layers as project layers (paths relative to the project when
+/// under its folder, absolute otherwise), with the given styles and visibility.
+pub fn describe_layers(
+    park: &Park,
+    project_path: &Path,
+    display: &[(usize, bool, Option<LayerStyle>)],
+) -> Vec<ProjectLayer> {
+    let base = project_path.parent().unwrap_or(Path::new("."));
+    let entry = |i: usize, visible: bool, style: Option<LayerStyle>| {
+        let l = &park.layers[i];
+        let path = l
+            .source
+            .path
+            .as_ref()
+            .map(|p| relative_path(base, p).unwrap_or_else(|| p.display().to_string()))
+            .unwrap_or_default();
+        ProjectLayer {
+            path,
+            original: None,
+            name: l.name.clone(),
+            role: l.role,
+            fields: l
+                .fields
+                .iter()
+                .map(|(f, c)| (f.code().to_string(), c.clone()))
+                .collect(),
+            crs: l
+                .source
+                .crs
+                .as_ref()
+                .filter(|d| d.guessed)
+                .map(|d| d.crs.code()),
+            gcj02: false,
+            visible,
+            style,
+        }
+    };
+    if display.is_empty() {
+        (0..park.layers.len())
+            .map(|i| entry(i, true, None))
+            .collect()
+    } else {
+        display
+            .iter()
+            .filter(|(i, _, _)| *i < park.layers.len())
+            .map(|(i, v, s)| entry(*i, *v, s.clone()))
+            .collect()
+    }
+}
+
+/// Saves a project: edited layers (`edited`, park layer indices) are written as GeoJSON
+/// into the project's data folder (in their source CRS, never over the source file) and
+/// the project then points at those copies; finally the project file is written
+/// atomically with a `.bak` of the previous version.
+pub fn save_project(
+    project: &mut ProjectFile,
+    park: &mut Park,
+    layer_of_park_layer: &[usize],
+    edited: &std::collections::BTreeSet<usize>,
+    path: &Path,
+) -> Result<(), ProjectError> {
+    if !edited.is_empty() {
+        let dir = data_dir(path);
+        std::fs::create_dir_all(&dir).map_err(|source| ProjectError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for &li in edited {
+            let Some(layer) = park.layers.get_mut(li) else {
+                continue;
+            };
+            let file_name = format!("{}.geojson", sanitize(&layer.name, li));
+            let target = dir.join(&file_name);
+            save::save_layer(layer, &target, WriteCrs::Source, false)?;
+            let original = layer.source.path.clone();
+            layer.source.path = Some(target.clone());
+            if let Some(&pi) = layer_of_park_layer.get(li)
+                && let Some(pl) = project.layers.get_mut(pi)
+            {
+                if pl.original.is_none() {
+                    pl.original = original.map(|o| {
+                        relative_path(base, &o).unwrap_or_else(|| o.display().to_string())
+                    });
+                }
+                pl.path =
+                    relative_path(base, &target).unwrap_or_else(|| target.display().to_string());
+                // The copy declares its CRS; no override is needed any more.
+                pl.crs = None;
+                pl.gcj02 = false;
+            }
+        }
+    }
+    project.parkplan_project = PROJECT_VERSION;
+    project.write(path)
+}
+
+fn sanitize(name: &str, i: usize) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.trim_matches('_').is_empty() {
+        format!("layer{i}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_versions_are_refused_clearly() {
+        let e = ProjectFile::parse(
+            r#"{"parkplan_project": 7, "name": "x", "layers": []}"#,
+            "a.parkplan",
+        )
+        .unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.contains("newer ParkPlan") && m.contains("a.parkplan"),
+            "{m}"
+        );
+        assert!(ProjectFile::parse("{}", "b.parkplan").is_err());
+        assert!(ProjectFile::parse("not json", "c.parkplan").is_err());
+    }
+
+    #[test]
+    fn outside_paths_are_recognised() {
+        assert!(is_outside("../secret/x.geojson"));
+        assert!(is_outside("/etc/x.geojson"));
+        assert!(is_outside("a/../../x.geojson"));
+        assert!(!is_outside("地块.geojson"));
+        assert!(!is_outside("sub/地块.geojson"));
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let p = ProjectFile {
+            parkplan_project: PROJECT_VERSION,
+            name: "荆州".into(),
+            layers: vec![ProjectLayer {
+                path: "地块.geojson".into(),
+                original: None,
+                name: "地块".into(),
+                role: Role::Parcels,
+                fields: [("status".to_string(), "审批状态".to_string())]
+                    .into_iter()
+                    .collect(),
+                crs: Some("EPSG:4546".into()),
+                gcj02: true,
+                visible: false,
+                style: None,
+            }],
+            analysis: AnalysisSettings::default(),
+            network: NetworkSettings::default(),
+            view: Some(SavedView {
+                centre_lon_lat: [112.35, 30.32],
+                metres_per_pixel: 7.5,
+            }),
+            print: serde_json::json!({"paper": "A3"}),
+        };
+        let back = ProjectFile::parse(&p.to_json(), "x").unwrap();
+        assert_eq!(back, p);
+    }
+}

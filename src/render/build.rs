@@ -1,0 +1,908 @@
+//! Building a scene: the park, its planar copy, a view, the styles and the analysis
+//! overlays become a [`Scene`] in display units.
+//!
+//! [`build_scene`] draws the visible layers in order with their styles and opacity,
+//! culls features outside the view with each layer's R*-tree, drops polygons smaller
+//! than a pixel and thins lines and rings to the pixel, draws the overlays (service
+//! circles and catchment bands as lon/lat polygons projected once into
+//! [`OverlayArea`]s; highlighted and selected features by [`FeatureRef`]) and places
+//! labels by each layer's rule and the view's scale.
+//!
+//! It takes plain data only (no analysis types): the analysis library's MultiPolygons
+//! and index lists are turned into [`Overlays`] by the caller. No GUI, no I/O.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use super::labels::{
+    EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels,
+};
+use super::projected::{PlanarFeature, PlanarGeom, ProjectedLayer, ProjectedPark};
+use super::scene::{Item, MarkerItem, PolygonItem, PolylineItem, Scene};
+use super::style::{
+    LayerDisplay, LayerStyle, MarkerShape, Rgba, Stroke, SwatchKind, Symbol, Symbology, Theme,
+    default_displays,
+};
+use super::view::{MapView, ScreenRect};
+use crate::model::{FeatureRef, Lang, Layer, Park};
+
+/// The layers' drawing order and styles, and the theme.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MapStyles {
+    /// Layers in drawing order (first drawn first).
+    pub layers: Vec<LayerDisplay>,
+    /// Colours and sizes that are not per layer.
+    pub theme: Theme,
+}
+
+impl MapStyles {
+    /// Default order and styles for a park's layers.
+    pub fn default_for(park: &Park) -> MapStyles {
+        MapStyles {
+            layers: default_displays(&park.layers),
+            theme: Theme::default(),
+        }
+    }
+
+    /// The display of a layer.
+    pub fn display_of(&self, layer: usize) -> Option<&LayerDisplay> {
+        self.layers.iter().find(|d| d.layer == layer)
+    }
+
+    /// The display of a layer, mutable.
+    pub fn display_of_mut(&mut self, layer: usize) -> Option<&mut LayerDisplay> {
+        self.layers.iter_mut().find(|d| d.layer == layer)
+    }
+}
+
+/// What an overlay area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaKind {
+    /// A facility's service circle.
+    ServiceCircle,
+    /// A route's stop catchment band.
+    Catchment,
+}
+
+/// An analysis area (a service circle, a catchment band) projected into the display
+/// frame once, so drawing it each frame costs no projection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayArea {
+    /// The area in planar metres.
+    pub feature: PlanarFeature,
+    /// What it is (its colours come from the theme).
+    pub kind: AreaKind,
+}
+
+impl OverlayArea {
+    /// Projects a lon/lat MultiPolygon (as the analysis library returns it).
+    /// `None` when it has no usable polygon.
+    pub fn from_lon_lat(
+        area: &geo::MultiPolygon<f64>,
+        kind: AreaKind,
+        projected: &ProjectedPark,
+    ) -> Option<OverlayArea> {
+        let geom = PlanarGeom::from_multipolygon(area, projected.projector())?;
+        Some(OverlayArea {
+            feature: PlanarFeature::from_geom(geom)?,
+            kind,
+        })
+    }
+}
+
+/// Analysis results and interaction state drawn over the layers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overlays {
+    /// Areas drawn above the polygon layers and below lines and points.
+    pub areas: Vec<OverlayArea>,
+    /// Features drawn highlighted on top (hover; enterprises a facility covers).
+    pub highlighted: Vec<FeatureRef>,
+    /// Features drawn selected on top (the chosen facility, route or stops).
+    pub selected: Vec<FeatureRef>,
+}
+
+/// Settings of one scene build.
+#[derive(Clone)]
+pub struct BuildOptions {
+    /// Language of generated texts.
+    pub lang: Lang,
+    /// Multiplies symbol sizes and line widths (paper uses `PageTheme::symbol_scale`).
+    pub symbol_scale: f32,
+    /// Polygons whose on-screen box is smaller than this in both directions are not drawn.
+    pub min_feature_size: f32,
+    /// Consecutive vertices closer than this (display units) are merged.
+    pub simplify_tolerance: f32,
+    /// Place labels.
+    pub labels: bool,
+    /// Rectangles labels must avoid (e.g. a legend drawn over the map).
+    pub label_obstacles: Vec<ScreenRect>,
+    /// Measures label widths; `None` uses [`EstimatedMeasure`].
+    pub measure: Option<Arc<dyn TextMeasure>>,
+    /// At most this many label candidates are considered (the highest priorities).
+    pub max_label_candidates: usize,
+    /// Fill the view with the theme's background.
+    pub background: bool,
+    /// Multiplies every label rule's `max_scale` (paper is read closer than a screen,
+    /// so a print shows labels at smaller scales: 2 shows a 1:25000 rule at 1:50000).
+    pub label_scale_factor: f64,
+    /// Label selected point features (a route's stops, the chosen facility) whatever
+    /// the scale, before other labels.
+    pub label_selected: bool,
+}
+
+impl std::fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("lang", &self.lang)
+            .field("symbol_scale", &self.symbol_scale)
+            .field("labels", &self.labels)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for BuildOptions {
+    fn default() -> BuildOptions {
+        BuildOptions {
+            lang: Lang::Zh,
+            symbol_scale: 1.0,
+            min_feature_size: 1.0,
+            simplify_tolerance: 0.5,
+            labels: true,
+            label_obstacles: Vec::new(),
+            measure: None,
+            max_label_candidates: 20_000,
+            background: true,
+            label_scale_factor: 1.0,
+            label_selected: true,
+        }
+    }
+}
+
+/// A symbol with the layer's opacity and the symbol scale applied.
+struct Drawn {
+    fill: Option<Rgba>,
+    stroke: Option<Stroke>,
+    casing: Option<Stroke>,
+    shape: MarkerShape,
+    size: f32,
+}
+
+impl Drawn {
+    fn of(s: &Symbol, opacity: f32, scale: f32) -> Drawn {
+        Drawn {
+            fill: s.fill.map(|c| c.with_opacity(opacity)),
+            stroke: s.stroke.as_ref().map(|st| st.adjusted(opacity, scale)),
+            casing: s.casing.as_ref().map(|st| st.adjusted(opacity, scale)),
+            shape: s.marker,
+            size: s.size * scale,
+        }
+    }
+}
+
+const NO_SYMBOL: u16 = u16::MAX;
+
+/// The symbol index of every feature of a layer for a symbology, cached per layer and
+/// symbology (classifying 100k features on every frame would cost milliseconds).
+fn classes(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology) -> Arc<Vec<u16>> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{sym:?}").hash(&mut h);
+    layer.len().hash(&mut h);
+    let key = h.finish();
+    if let Ok(c) = pl.class_cache.lock()
+        && let Some((k, v)) = c.as_ref()
+        && *k == key
+    {
+        return v.clone();
+    }
+    let v: Arc<Vec<u16>> = Arc::new(
+        (0..layer.len())
+            .map(|i| sym.classify(layer, i).unwrap_or(NO_SYMBOL))
+            .collect(),
+    );
+    if let Ok(mut c) = pl.class_cache.lock() {
+        *c = Some((key, v.clone()));
+    }
+    v
+}
+
+/// Whether a projected layer holds mostly areas, lines or points (from its first
+/// features).
+fn layer_swatch(pl: &ProjectedLayer) -> SwatchKind {
+    let mut counts = [0usize; 3];
+    for f in pl.features.iter().flatten().take(64) {
+        match f.geom {
+            PlanarGeom::Polygons(_) => counts[0] += 1,
+            PlanarGeom::Lines(_) => counts[1] += 1,
+            _ => counts[2] += 1,
+        }
+    }
+    if counts[0] > 0 && counts[0] >= counts[1] && counts[0] >= counts[2] {
+        SwatchKind::Area
+    } else if counts[1] > 0 && counts[1] >= counts[2] {
+        SwatchKind::Line
+    } else {
+        SwatchKind::Point
+    }
+}
+
+/// Maps planar paths to display units, merging vertices closer than `tol`.
+fn screen_path(view: &MapView, path: &[[f64; 2]], tol: f32, closed: bool) -> Vec<[f32; 2]> {
+    let mut out: Vec<[f32; 2]> = Vec::with_capacity(path.len());
+    let t2 = tol * tol;
+    let n = path.len();
+    for (k, p) in path.iter().enumerate() {
+        let s = view.to_screen(*p);
+        let last = k + 1 == n;
+        if let Some(prev) = out.last() {
+            let d2 = (s[0] - prev[0]).powi(2) + (s[1] - prev[1]).powi(2);
+            if (closed || !last) && d2 < t2 {
+                continue;
+            }
+        }
+        out.push(s);
+    }
+    if closed && out.len() > 1 && out.first() == out.last() {
+        out.pop();
+    }
+    out
+}
+
+fn polygon_items(
+    view: &MapView,
+    rings: &[Vec<[f64; 2]>],
+    opts: &BuildOptions,
+    fill: Option<Rgba>,
+    stroke: Option<Stroke>,
+    tag: Option<FeatureRef>,
+) -> Option<PolygonItem> {
+    let ext: Vec<[f32; 2]> = screen_path(view, &rings[0], opts.simplify_tolerance, true);
+    if ext.len() < 3 {
+        return None;
+    }
+    let mut out = vec![ext];
+    for r in &rings[1..] {
+        let s = screen_path(view, r, opts.simplify_tolerance, true);
+        if s.len() >= 3 {
+            out.push(s);
+        }
+    }
+    Some(PolygonItem {
+        rings: out,
+        fill,
+        stroke,
+        tag,
+    })
+}
+
+/// Appends the items drawing one feature with a symbol.
+fn draw_feature(
+    out: &mut Vec<Item>,
+    view: &MapView,
+    geom: &PlanarGeom,
+    d: &Drawn,
+    opts: &BuildOptions,
+    tag: Option<FeatureRef>,
+    casing_pass: bool,
+) {
+    match geom {
+        PlanarGeom::Point(p) => {
+            if !casing_pass {
+                out.push(marker(view, *p, d, tag));
+            }
+        }
+        PlanarGeom::MultiPoint(v) => {
+            if !casing_pass {
+                out.extend(v.iter().map(|p| marker(view, *p, d, tag)));
+            }
+        }
+        PlanarGeom::Lines(ls) => {
+            let stroke = if casing_pass { &d.casing } else { &d.stroke };
+            let Some(stroke) = stroke else { return };
+            for l in ls {
+                let pts = screen_path(view, l, opts.simplify_tolerance, false);
+                if pts.len() >= 2 {
+                    out.push(Item::Polyline(PolylineItem {
+                        points: pts,
+                        stroke: stroke.clone(),
+                        tag,
+                    }));
+                }
+            }
+        }
+        PlanarGeom::Polygons(ps) => {
+            if casing_pass {
+                return;
+            }
+            for rings in ps {
+                if let Some(p) = polygon_items(view, rings, opts, d.fill, d.stroke.clone(), tag) {
+                    out.push(Item::Polygon(p));
+                }
+            }
+        }
+        PlanarGeom::Collection(c) => {
+            for g in c {
+                draw_feature(out, view, g, d, opts, tag, casing_pass);
+            }
+        }
+    }
+}
+
+fn marker(view: &MapView, p: [f64; 2], d: &Drawn, tag: Option<FeatureRef>) -> Item {
+    Item::Marker(MarkerItem {
+        center: view.to_screen(p),
+        shape: d.shape,
+        size: d.size,
+        fill: d.fill,
+        stroke: d.stroke.clone(),
+        tag,
+    })
+}
+
+fn too_small(view: &MapView, f: &PlanarFeature, min: f32) -> bool {
+    matches!(f.geom, PlanarGeom::Polygons(_) | PlanarGeom::Lines(_))
+        && (f.bbox.width() / view.resolution) < min as f64
+        && (f.bbox.height() / view.resolution) < min as f64
+}
+
+/// Builds the scene of `park` seen through `view`.
+pub fn build_scene(
+    park: &Park,
+    projected: &ProjectedPark,
+    view: &MapView,
+    styles: &MapStyles,
+    overlays: &Overlays,
+    options: &BuildOptions,
+) -> Scene {
+    let theme = &styles.theme;
+    let mut scene = Scene {
+        items: Vec::new(),
+        clip: Some(view.screen_rect()),
+        background: options.background.then_some(theme.background),
+    };
+    let scale = view.scale_denominator();
+    let bounds = view.world_bounds();
+    // Where the analysis areas go: above the area layers, below lines and points.
+    let overlay_at = styles
+        .layers
+        .iter()
+        .position(|d| {
+            projected
+                .layers
+                .get(d.layer)
+                .is_some_and(|pl| layer_swatch(pl) != SwatchKind::Area)
+        })
+        .unwrap_or(styles.layers.len());
+    let mut candidates: Vec<LabelCandidate> = Vec::new();
+    let mut obstacles: Vec<ScreenRect> = options.label_obstacles.clone();
+
+    for (k, display) in styles.layers.iter().enumerate() {
+        if k == overlay_at {
+            draw_areas(&mut scene.items, view, overlays, theme, options);
+        }
+        if !display.visible {
+            continue;
+        }
+        let (Some(layer), Some(pl)) = (
+            park.layers.get(display.layer),
+            projected.layers.get(display.layer),
+        ) else {
+            continue;
+        };
+        draw_layer(
+            &mut scene.items,
+            &mut candidates,
+            &mut obstacles,
+            layer,
+            pl,
+            display,
+            view,
+            scale,
+            &bounds,
+            options,
+        );
+    }
+    if overlay_at >= styles.layers.len() {
+        draw_areas(&mut scene.items, view, overlays, theme, options);
+    }
+    draw_marked(
+        &mut scene.items,
+        &mut obstacles,
+        &mut candidates,
+        park,
+        projected,
+        styles,
+        view,
+        &overlays.highlighted,
+        false,
+        options,
+    );
+    draw_marked(
+        &mut scene.items,
+        &mut obstacles,
+        &mut candidates,
+        park,
+        projected,
+        styles,
+        view,
+        &overlays.selected,
+        true,
+        options,
+    );
+
+    if options.labels && !candidates.is_empty() {
+        if candidates.len() > options.max_label_candidates {
+            candidates.sort_by(|a, b| b.priority.total_cmp(&a.priority));
+            candidates.truncate(options.max_label_candidates);
+        }
+        let measure: &dyn TextMeasure = match &options.measure {
+            Some(m) => m.as_ref(),
+            None => &EstimatedMeasure,
+        };
+        let obstacles = if obstacles.len() > 20_000 {
+            &[][..]
+        } else {
+            &obstacles[..]
+        };
+        let placed = place_labels(
+            candidates,
+            obstacles,
+            measure,
+            &PlaceOptions {
+                bounds: view.screen_rect(),
+                padding: theme.label_padding,
+                gap: theme.label_gap,
+                repeat_distance: 120.0,
+            },
+        );
+        scene.items.extend(placed.into_iter().map(Item::Label));
+    }
+    scene
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_layer(
+    items: &mut Vec<Item>,
+    candidates: &mut Vec<LabelCandidate>,
+    obstacles: &mut Vec<ScreenRect>,
+    layer: &Layer,
+    pl: &ProjectedLayer,
+    display: &LayerDisplay,
+    view: &MapView,
+    scale: f64,
+    bounds: &super::view::WorldRect,
+    options: &BuildOptions,
+) {
+    let style: &LayerStyle = &display.style;
+    let symbols: Vec<Drawn> = style
+        .symbology
+        .symbols()
+        .iter()
+        .map(|s| Drawn::of(s, style.opacity, options.symbol_scale))
+        .collect();
+    let max_size = symbols
+        .iter()
+        .map(|d| {
+            d.size
+                .max(d.casing.as_ref().map(|c| c.width).unwrap_or(0.0))
+        })
+        .fold(0.0f32, f32::max);
+    let classes = classes(pl, layer, &style.symbology);
+    let mut ids = pl.unsorted_in_rect(&bounds.expanded(max_size as f64 * view.resolution));
+    ids.sort_unstable();
+    let layer_index = display.layer as u32;
+    let tag = |i: u32| {
+        Some(FeatureRef {
+            layer: layer_index,
+            index: i,
+        })
+    };
+    let drawn = |i: u32| -> Option<(&PlanarFeature, &Drawn)> {
+        let f = pl.feature(i as usize)?;
+        let c = *classes.get(i as usize)?;
+        if c == NO_SYMBOL || too_small(view, f, options.min_feature_size) {
+            return None;
+        }
+        Some((f, symbols.get(c as usize)?))
+    };
+    // Casings of all lines first, so crossings join cleanly.
+    if symbols.iter().any(|d| d.casing.is_some()) {
+        for &i in &ids {
+            if let Some((f, d)) = drawn(i) {
+                draw_feature(items, view, &f.geom, d, options, tag(i), true);
+            }
+        }
+    }
+    let label_rule = style.label.as_ref().filter(|r| {
+        options.labels && style.labels_visible && scale <= r.max_scale * options.label_scale_factor
+    });
+    let point_layer = layer_swatch(pl) == SwatchKind::Point;
+    for &i in &ids {
+        let Some((f, d)) = drawn(i) else { continue };
+        draw_feature(items, view, &f.geom, d, options, tag(i), false);
+        if point_layer && d.size >= 3.0 {
+            let c = view.to_screen(f.anchor);
+            let r = d.size / 2.0;
+            obstacles.push(ScreenRect {
+                min: [c[0] - r, c[1] - r],
+                max: [c[0] + r, c[1] + r],
+            });
+        }
+        if let Some(rule) = label_rule
+            && let Some(text) = rule.source.text(layer, i as usize)
+        {
+            let anchor = view.to_screen(f.anchor);
+            let (placement, max_width) = match f.geom {
+                PlanarGeom::Point(_) | PlanarGeom::MultiPoint(_) => (
+                    Placement::AroundPoint {
+                        radius: d.size / 2.0,
+                    },
+                    None,
+                ),
+                PlanarGeom::Polygons(_) => (
+                    Placement::Centered,
+                    Some((f.bbox.width() / view.resolution) as f32 * 1.05),
+                ),
+                _ => (Placement::Centered, None),
+            };
+            candidates.push(LabelCandidate {
+                text,
+                anchor,
+                placement,
+                size: rule.size,
+                color: rule.color,
+                halo: rule.halo,
+                priority: rule.priority as f32 * 100.0 + d.size,
+                tag: tag(i),
+                max_width,
+            });
+        }
+    }
+}
+
+fn draw_areas(
+    items: &mut Vec<Item>,
+    view: &MapView,
+    overlays: &Overlays,
+    theme: &Theme,
+    options: &BuildOptions,
+) {
+    for a in &overlays.areas {
+        let (fill, stroke) = match a.kind {
+            AreaKind::ServiceCircle => (theme.service_circle_fill, &theme.service_circle_stroke),
+            AreaKind::Catchment => (theme.catchment_fill, &theme.catchment_stroke),
+        };
+        let d = Drawn {
+            fill: Some(fill),
+            stroke: Some(stroke.adjusted(1.0, options.symbol_scale)),
+            casing: None,
+            shape: MarkerShape::Circle,
+            size: 0.0,
+        };
+        draw_feature(items, view, &a.feature.geom, &d, options, None, false);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_marked(
+    items: &mut Vec<Item>,
+    obstacles: &mut Vec<ScreenRect>,
+    candidates: &mut Vec<LabelCandidate>,
+    park: &Park,
+    projected: &ProjectedPark,
+    styles: &MapStyles,
+    view: &MapView,
+    features: &[FeatureRef],
+    selected: bool,
+    options: &BuildOptions,
+) {
+    let theme = &styles.theme;
+    let screen = view.screen_rect().expanded(20.0);
+    for &fr in features {
+        let Some(f) = projected.feature(fr) else {
+            continue;
+        };
+        let Some(layer) = park.layers.get(fr.layer as usize) else {
+            continue;
+        };
+        let base = styles
+            .display_of(fr.layer as usize)
+            .and_then(|d| {
+                let k = d.style.symbology.classify(layer, fr.index as usize)?;
+                d.style
+                    .symbology
+                    .symbols()
+                    .get(k as usize)
+                    .map(|s| (*s).clone())
+            })
+            .unwrap_or_else(|| {
+                Symbol::point(MarkerShape::Circle, 6.0, Rgba::WHITE, Rgba::BLACK, 1.0)
+            });
+        let outline = if selected {
+            &theme.selection
+        } else {
+            &theme.highlight
+        };
+        let d = match f.geom {
+            PlanarGeom::Polygons(_) => Drawn {
+                fill: None,
+                stroke: Some(outline.adjusted(1.0, options.symbol_scale)),
+                casing: None,
+                shape: base.marker,
+                size: 0.0,
+            },
+            PlanarGeom::Lines(_) => {
+                let s = if selected {
+                    &theme.route_highlight
+                } else {
+                    &theme.highlight
+                };
+                let w = base
+                    .stroke
+                    .as_ref()
+                    .map(|s| s.width)
+                    .unwrap_or(1.0)
+                    .max(s.width);
+                Drawn {
+                    fill: None,
+                    stroke: Some(
+                        Stroke {
+                            width: w,
+                            ..s.clone()
+                        }
+                        .adjusted(1.0, options.symbol_scale),
+                    ),
+                    casing: None,
+                    shape: base.marker,
+                    size: 0.0,
+                }
+            }
+            _ => Drawn {
+                fill: Some(if selected {
+                    theme.selection_fill
+                } else {
+                    theme.highlight_fill
+                }),
+                stroke: Some(Stroke::solid(Rgba::WHITE, 1.0).adjusted(1.0, options.symbol_scale)),
+                casing: None,
+                shape: base.marker,
+                size: (base.size + theme.highlight_grow) * options.symbol_scale,
+            },
+        };
+        let c = view.to_screen(f.anchor);
+        if matches!(f.geom, PlanarGeom::Point(_)) && !screen.contains(c) {
+            continue;
+        }
+        draw_feature(items, view, &f.geom, &d, options, Some(fr), false);
+        if matches!(f.geom, PlanarGeom::Point(_)) {
+            let r = d.size / 2.0;
+            obstacles.push(ScreenRect {
+                min: [c[0] - r, c[1] - r],
+                max: [c[0] + r, c[1] + r],
+            });
+            if selected
+                && options.labels
+                && options.label_selected
+                && let Some(display) = styles.display_of(fr.layer as usize)
+                && let Some(rule) = display.style.label.as_ref()
+                && let Some(text) = rule.source.text(layer, fr.index as usize)
+            {
+                // Drop any ordinary candidate of the same feature, then add this one
+                // above every layer's priorities.
+                candidates.retain(|c| c.tag != Some(fr));
+                candidates.push(LabelCandidate {
+                    text,
+                    anchor: c,
+                    placement: Placement::AroundPoint { radius: r },
+                    size: rule.size,
+                    color: rule.color,
+                    halo: rule.halo,
+                    priority: 1.0e6 + rule.priority as f32,
+                    tag: Some(fr),
+                    max_width: None,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AttributeTable, Field, FieldMap, PropValue, Role};
+    use geo::{Geometry, Point, polygon};
+
+    fn park() -> Park {
+        let mut parcels_attr = AttributeTable::new();
+        parcels_attr.push_row([("用地性质", PropValue::Str("M2"))]);
+        parcels_attr.push_row([("用地性质", PropValue::Str("R2"))]);
+        let mut f = FieldMap::new();
+        f.insert(Field::LandUse, "用地性质".into());
+        let parcels = Layer {
+            name: "地块".into(),
+            role: Role::Parcels,
+            fields: f,
+            ids: vec![None, None],
+            geometries: vec![
+                Some(Geometry::Polygon(polygon![
+                    (x: 112.300, y: 30.300), (x: 112.305, y: 30.300), (x: 112.305, y: 30.305), (x: 112.300, y: 30.305)
+                ])),
+                // Tiny: 1 m across.
+                Some(Geometry::Polygon(polygon![
+                    (x: 112.31, y: 30.31), (x: 112.31001, y: 30.31), (x: 112.31001, y: 30.31001), (x: 112.31, y: 30.31001)
+                ])),
+            ],
+            attributes: parcels_attr,
+            ..Layer::default()
+        };
+        let mut ent_attr = AttributeTable::new();
+        let mut f = FieldMap::new();
+        f.insert(Field::Name, "企业名称".into());
+        f.insert(Field::Employees, "职工人数".into());
+        let mut geoms = Vec::new();
+        for (k, name) in ["五方光电", "菲利华", "法雷奥"].iter().enumerate() {
+            ent_attr.push_row([
+                ("企业名称", PropValue::Str(name)),
+                ("职工人数", PropValue::Int(100 * k as i64 + 10)),
+            ]);
+            geoms.push(Some(Geometry::Point(Point::new(
+                112.301 + k as f64 * 0.001,
+                30.302,
+            ))));
+        }
+        // One far away, outside any view below.
+        ent_attr.push_row([
+            ("企业名称", PropValue::Str("远方")),
+            ("职工人数", PropValue::Int(5)),
+        ]);
+        geoms.push(Some(Geometry::Point(Point::new(113.5, 31.0))));
+        let ents = Layer {
+            name: "企业".into(),
+            role: Role::Enterprises,
+            fields: f,
+            ids: vec![None; 4],
+            geometries: geoms,
+            attributes: ent_attr,
+            ..Layer::default()
+        };
+        Park::from_layers("t", vec![parcels, ents])
+    }
+
+    fn setup() -> (Park, ProjectedPark, MapStyles, MapView) {
+        let park = park();
+        let pp = ProjectedPark::new(&park).unwrap();
+        let styles = MapStyles::default_for(&park);
+        let bbox = pp.extent_of([0]).unwrap();
+        let mut view = MapView::new(bbox.center(), 1.0, [800.0, 600.0]);
+        view.fit_bbox(&bbox, 40.0);
+        // Zoom on the big parcel at 1:3000 (the tiny one falls outside).
+        let big = pp.layers[0].feature(0).unwrap().bbox.center();
+        view.center = big;
+        view.set_scale(3000.0);
+        (park, pp, styles, view)
+    }
+
+    #[test]
+    fn draws_visible_layers_in_order_and_culls() {
+        let (park, pp, styles, view) = setup();
+        let scene = build_scene(
+            &park,
+            &pp,
+            &view,
+            &styles,
+            &Overlays::default(),
+            &BuildOptions::default(),
+        );
+        let [polys, lines, markers, labels] = scene.counts();
+        // The tiny parcel is far outside this view anyway; one parcel, three markers
+        // (the far enterprise is culled).
+        assert_eq!((polys, lines, markers), (1, 0, 3));
+        // Parcels (area) come before enterprises (points).
+        let first_marker = scene
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Marker(_)))
+            .unwrap();
+        let first_poly = scene
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Polygon(_)))
+            .unwrap();
+        assert!(first_poly < first_marker);
+        // The M2 parcel is drawn in GB 50137 brown with the layer's opacity.
+        let Item::Polygon(p) = &scene.items[first_poly] else {
+            panic!()
+        };
+        let fill = p.fill.unwrap();
+        assert_eq!((fill.r, fill.g, fill.b), (127, 95, 63));
+        assert_eq!(fill.a, (255.0f32 * 0.85).round() as u8);
+        assert_eq!(p.tag, Some(FeatureRef { layer: 0, index: 0 }));
+        // At this scale (~1:2000 on screen) enterprise names are shown.
+        assert!(
+            view.scale_denominator() < 7000.0,
+            "{}",
+            view.scale_denominator()
+        );
+        assert!(labels >= 3, "{labels}");
+        assert!(scene.labels().any(|l| l.text == "五方光电"));
+        // Hidden layers draw nothing.
+        let mut hidden = styles.clone();
+        hidden.display_of_mut(1).unwrap().visible = false;
+        let s2 = build_scene(
+            &park,
+            &pp,
+            &view,
+            &hidden,
+            &Overlays::default(),
+            &BuildOptions::default(),
+        );
+        assert_eq!(s2.counts()[2], 0);
+    }
+
+    #[test]
+    fn sub_pixel_polygons_are_dropped_and_labels_follow_scale() {
+        let (park, pp, styles, _) = setup();
+        let all = pp.extent().unwrap();
+        let mut view = MapView::new(all.center(), 1.0, [800.0, 600.0]);
+        view.fit_bbox(&all, 0.0);
+        // The whole extent (~150 km) in 800 px: ~190 m/px; the 1 m parcel is dropped
+        // and the 480 m parcel is ~2.5 px, still drawn.
+        let scene = build_scene(
+            &park,
+            &pp,
+            &view,
+            &styles,
+            &Overlays::default(),
+            &BuildOptions::default(),
+        );
+        assert_eq!(scene.counts()[0], 1);
+        assert_eq!(scene.counts()[3], 0, "no labels at 1:700000");
+    }
+
+    #[test]
+    fn overlays_are_drawn_between_areas_and_points() {
+        let (park, pp, styles, view) = setup();
+        let circle = geo::MultiPolygon(vec![polygon![
+            (x: 112.301, y: 30.301), (x: 112.303, y: 30.301), (x: 112.303, y: 30.303), (x: 112.301, y: 30.303)
+        ]]);
+        let overlays = Overlays {
+            areas: vec![OverlayArea::from_lon_lat(&circle, AreaKind::ServiceCircle, &pp).unwrap()],
+            highlighted: vec![FeatureRef { layer: 1, index: 1 }],
+            selected: vec![],
+        };
+        let scene = build_scene(
+            &park,
+            &pp,
+            &view,
+            &styles,
+            &overlays,
+            &BuildOptions {
+                labels: false,
+                ..BuildOptions::default()
+            },
+        );
+        let theme = Theme::default();
+        let kinds: Vec<&str> = scene
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Polygon(p) if p.fill == Some(theme.service_circle_fill) => "circle",
+                Item::Polygon(_) => "parcel",
+                Item::Marker(m) if m.fill == Some(theme.highlight_fill) => "highlight",
+                Item::Marker(_) => "marker",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "parcel",
+                "circle",
+                "marker",
+                "marker",
+                "marker",
+                "highlight"
+            ]
+        );
+    }
+}

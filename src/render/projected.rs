@@ -1,0 +1,726 @@
+//! The park's geometry projected once into the planar display frame, with an R*-tree
+//! per layer for viewport culling and hit testing.
+//!
+//! Projecting lon/lat on every frame is too slow for 100k features, so a
+//! [`ProjectedPark`] holds each layer's features in planar metres
+//! ([`PlanarFeature`]: geometry, bounding box, label anchor) and an rstar 0.12 tree of
+//! their envelopes. A layer is re-projected only when it changes
+//! ([`ProjectedPark::update_layer`]). Polygon layers can also give a triangulated mesh
+//! in planar coordinates ([`ProjectedLayer::mesh`], computed once on first use) that a
+//! screen target transforms each frame instead of re-triangulating.
+//!
+//! Owns the planar copies only; the park's lon/lat layers stay the source of truth.
+//! No drawing, no GUI.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use geo::{Geometry, InteriorPoint, TriangulateEarcut};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use super::view::{WorldRect, display_frame};
+use crate::crs::{CrsError, FrameProjector, MetricFrame};
+use crate::model::{Layer, Park};
+
+/// A ring or line in planar metres.
+pub type Path = Vec<[f64; 2]>;
+
+/// A feature's geometry in planar metres.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanarGeom {
+    /// One point (no allocation: most features of a big park are points).
+    Point([f64; 2]),
+    /// Several points.
+    MultiPoint(Vec<[f64; 2]>),
+    /// One or more lines.
+    Lines(Vec<Path>),
+    /// One or more polygons, each as rings: exterior first, then holes.
+    Polygons(Vec<Vec<Path>>),
+    /// A mixed collection.
+    Collection(Vec<PlanarGeom>),
+}
+
+impl PlanarGeom {
+    /// Projects a lon/lat geometry. Coordinates that fail to project are dropped;
+    /// `None` when nothing is left.
+    pub fn from_lon_lat(g: &Geometry<f64>, p: &FrameProjector) -> Option<PlanarGeom> {
+        let pt = |c: geo::Coord<f64>| -> Option<[f64; 2]> {
+            let v = p.forward(c.x, c.y);
+            (v[0].is_finite() && v[1].is_finite()).then_some(v)
+        };
+        let path =
+            |ls: &geo::LineString<f64>| -> Path { ls.0.iter().filter_map(|c| pt(*c)).collect() };
+        let poly = |pg: &geo::Polygon<f64>| -> Option<Vec<Path>> {
+            let ext = path(pg.exterior());
+            if ext.len() < 3 {
+                return None;
+            }
+            let mut rings = vec![ext];
+            rings.extend(pg.interiors().iter().map(path).filter(|r| r.len() >= 3));
+            Some(rings)
+        };
+        let out = match g {
+            Geometry::Point(q) => PlanarGeom::Point(pt(q.0)?),
+            Geometry::MultiPoint(m) => {
+                let v: Vec<[f64; 2]> = m.0.iter().filter_map(|q| pt(q.0)).collect();
+                if v.is_empty() {
+                    return None;
+                }
+                PlanarGeom::MultiPoint(v)
+            }
+            Geometry::Line(l) => PlanarGeom::Lines(vec![vec![pt(l.start)?, pt(l.end)?]]),
+            Geometry::LineString(ls) => {
+                let v = path(ls);
+                if v.len() < 2 {
+                    return None;
+                }
+                PlanarGeom::Lines(vec![v])
+            }
+            Geometry::MultiLineString(m) => {
+                let v: Vec<Path> = m.0.iter().map(path).filter(|l| l.len() >= 2).collect();
+                if v.is_empty() {
+                    return None;
+                }
+                PlanarGeom::Lines(v)
+            }
+            Geometry::Polygon(pg) => PlanarGeom::Polygons(vec![poly(pg)?]),
+            Geometry::MultiPolygon(m) => {
+                let v: Vec<Vec<Path>> = m.0.iter().filter_map(poly).collect();
+                if v.is_empty() {
+                    return None;
+                }
+                PlanarGeom::Polygons(v)
+            }
+            Geometry::Rect(r) => PlanarGeom::Polygons(vec![poly(&r.to_polygon())?]),
+            Geometry::Triangle(t) => PlanarGeom::Polygons(vec![poly(&t.to_polygon())?]),
+            Geometry::GeometryCollection(c) => {
+                let v: Vec<PlanarGeom> =
+                    c.0.iter()
+                        .filter_map(|g| PlanarGeom::from_lon_lat(g, p))
+                        .collect();
+                if v.is_empty() {
+                    return None;
+                }
+                PlanarGeom::Collection(v)
+            }
+        };
+        Some(out)
+    }
+
+    /// Projects a lon/lat MultiPolygon (service circles, catchment bands).
+    pub fn from_multipolygon(m: &geo::MultiPolygon<f64>, p: &FrameProjector) -> Option<PlanarGeom> {
+        PlanarGeom::from_lon_lat(&Geometry::MultiPolygon(m.clone()), p)
+    }
+
+    /// Calls `f` on every coordinate.
+    pub fn for_each_coord(&self, f: &mut impl FnMut([f64; 2])) {
+        match self {
+            PlanarGeom::Point(p) => f(*p),
+            PlanarGeom::MultiPoint(v) => v.iter().for_each(|p| f(*p)),
+            PlanarGeom::Lines(ls) => ls.iter().flatten().for_each(|p| f(*p)),
+            PlanarGeom::Polygons(ps) => ps.iter().flatten().flatten().for_each(|p| f(*p)),
+            PlanarGeom::Collection(c) => c.iter().for_each(|g| g.for_each_coord(f)),
+        }
+    }
+
+    /// The bounding box.
+    pub fn bbox(&self) -> Option<WorldRect> {
+        let mut r: Option<WorldRect> = None;
+        self.for_each_coord(&mut |p| {
+            r = Some(match r {
+                None => WorldRect { min: p, max: p },
+                Some(b) => WorldRect {
+                    min: [b.min[0].min(p[0]), b.min[1].min(p[1])],
+                    max: [b.max[0].max(p[0]), b.max[1].max(p[1])],
+                },
+            });
+        });
+        r
+    }
+
+    /// A good place for a label: the point itself, the middle (by length) of the
+    /// longest line, or an interior point of the largest polygon.
+    pub fn label_anchor(&self) -> Option<[f64; 2]> {
+        match self {
+            PlanarGeom::Point(p) => Some(*p),
+            PlanarGeom::MultiPoint(v) => v.first().copied(),
+            PlanarGeom::Lines(ls) => {
+                let longest = ls
+                    .iter()
+                    .max_by(|a, b| path_length(a).total_cmp(&path_length(b)))?;
+                point_along(longest, path_length(longest) / 2.0)
+            }
+            PlanarGeom::Polygons(ps) => {
+                let largest = ps
+                    .iter()
+                    .max_by(|a, b| ring_area(&a[0]).abs().total_cmp(&ring_area(&b[0]).abs()))?;
+                let poly = to_geo_polygon(largest);
+                poly.interior_point().map(|p| [p.x(), p.y()])
+            }
+            PlanarGeom::Collection(c) => c.iter().find_map(|g| g.label_anchor()),
+        }
+    }
+}
+
+/// Length of a path in metres.
+pub fn path_length(p: &[[f64; 2]]) -> f64 {
+    p.windows(2)
+        .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+        .sum()
+}
+
+/// The point `d` metres along a path (clamped to its ends).
+pub fn point_along(p: &[[f64; 2]], d: f64) -> Option<[f64; 2]> {
+    let mut left = d.max(0.0);
+    for w in p.windows(2) {
+        let seg = (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]);
+        if seg >= left && seg > 0.0 {
+            let t = left / seg;
+            return Some([
+                w[0][0] + t * (w[1][0] - w[0][0]),
+                w[0][1] + t * (w[1][1] - w[0][1]),
+            ]);
+        }
+        left -= seg;
+    }
+    p.last().copied()
+}
+
+/// Signed area of a ring (shoelace; counter-clockwise positive).
+pub fn ring_area(r: &[[f64; 2]]) -> f64 {
+    if r.len() < 3 {
+        return 0.0;
+    }
+    let mut a = 0.0;
+    for i in 0..r.len() {
+        let p = r[i];
+        let q = r[(i + 1) % r.len()];
+        a += p[0] * q[1] - q[0] * p[1];
+    }
+    a / 2.0
+}
+
+fn to_geo_polygon(rings: &[Path]) -> geo::Polygon<f64> {
+    let ls = |r: &Path| geo::LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    geo::Polygon::new(ls(&rings[0]), rings[1..].iter().map(ls).collect::<Vec<_>>())
+}
+
+/// Even-odd point-in-polygon over all rings of one polygon.
+fn point_in_rings(rings: &[Path], p: [f64; 2]) -> bool {
+    let mut inside = false;
+    for r in rings {
+        let n = r.len();
+        let mut j = n.wrapping_sub(1);
+        for i in 0..n {
+            let (a, b) = (r[i], r[j]);
+            if (a[1] > p[1]) != (b[1] > p[1])
+                && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+            {
+                inside = !inside;
+            }
+            j = i;
+        }
+    }
+    inside
+}
+
+fn segment_distance(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
+}
+
+impl PlanarGeom {
+    /// Distance in metres from `p` to the geometry (0 inside a polygon).
+    pub fn distance_to(&self, p: [f64; 2]) -> f64 {
+        let path_d = |path: &Path, closed: bool| -> f64 {
+            let mut d = f64::INFINITY;
+            for w in path.windows(2) {
+                d = d.min(segment_distance(p, w[0], w[1]));
+            }
+            if closed && path.len() > 2 {
+                d = d.min(segment_distance(p, path[path.len() - 1], path[0]));
+            }
+            if path.len() == 1 {
+                d = d.min((p[0] - path[0][0]).hypot(p[1] - path[0][1]));
+            }
+            d
+        };
+        match self {
+            PlanarGeom::Point(q) => (p[0] - q[0]).hypot(p[1] - q[1]),
+            PlanarGeom::MultiPoint(v) => v
+                .iter()
+                .map(|q| (p[0] - q[0]).hypot(p[1] - q[1]))
+                .fold(f64::INFINITY, f64::min),
+            PlanarGeom::Lines(ls) => ls
+                .iter()
+                .map(|l| path_d(l, false))
+                .fold(f64::INFINITY, f64::min),
+            PlanarGeom::Polygons(ps) => ps
+                .iter()
+                .map(|rings| {
+                    if point_in_rings(rings, p) {
+                        0.0
+                    } else {
+                        rings
+                            .iter()
+                            .map(|r| path_d(r, true))
+                            .fold(f64::INFINITY, f64::min)
+                    }
+                })
+                .fold(f64::INFINITY, f64::min),
+            PlanarGeom::Collection(c) => c
+                .iter()
+                .map(|g| g.distance_to(p))
+                .fold(f64::INFINITY, f64::min),
+        }
+    }
+}
+
+/// One feature in planar metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanarFeature {
+    /// The geometry.
+    pub geom: PlanarGeom,
+    /// Its bounding box.
+    pub bbox: WorldRect,
+    /// Where its label goes.
+    pub anchor: [f64; 2],
+}
+
+impl PlanarFeature {
+    /// Projects a lon/lat geometry into a feature.
+    pub fn from_lon_lat(g: &Geometry<f64>, p: &FrameProjector) -> Option<PlanarFeature> {
+        let geom = PlanarGeom::from_lon_lat(g, p)?;
+        PlanarFeature::from_geom(geom)
+    }
+
+    /// A feature from a planar geometry.
+    pub fn from_geom(geom: PlanarGeom) -> Option<PlanarFeature> {
+        let bbox = geom.bbox()?;
+        let anchor = geom.label_anchor().unwrap_or(bbox.center());
+        Some(PlanarFeature { geom, bbox, anchor })
+    }
+}
+
+/// An R*-tree entry: a feature's envelope and its index in the layer.
+pub type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// A polygon layer triangulated in planar coordinates (for screen targets that draw
+/// triangles). Vertices are f32 offsets from `origin` (millimetre precision over tens
+/// of kilometres), so a target maps them to the screen with one scale and offset:
+/// `screen = view.world_to_screen(origin + v)`.
+#[derive(Debug, Clone, Default)]
+pub struct LayerMesh {
+    /// The planar point vertices are relative to.
+    pub origin: [f64; 2],
+    /// Vertices, relative to `origin`, in metres (x east, y north).
+    pub vertices: Vec<[f32; 2]>,
+    /// Triangle vertex indices, three per triangle.
+    pub indices: Vec<u32>,
+    /// Per feature with polygons: (feature index, range into `indices`).
+    pub features: Vec<(u32, std::ops::Range<u32>)>,
+}
+
+/// One layer in planar metres, with its R*-tree.
+#[derive(Debug)]
+pub struct ProjectedLayer {
+    /// By feature index; `None` for null or unprojectable geometry.
+    pub features: Vec<Option<PlanarFeature>>,
+    tree: RTree<Entry>,
+    extent: Option<WorldRect>,
+    mesh: OnceLock<LayerMesh>,
+    /// The symbol index of every feature for the last symbology drawn (keyed by a hash
+    /// of the symbology), so classification runs once per style change, not per frame.
+    pub(crate) class_cache: Mutex<Option<(u64, Arc<Vec<u16>>)>>,
+}
+
+impl ProjectedLayer {
+    /// Projects every feature of a layer (in parallel) and indexes them.
+    pub fn build(layer: &Layer, p: &FrameProjector) -> ProjectedLayer {
+        let features: Vec<Option<PlanarFeature>> = layer
+            .geometries
+            .par_iter()
+            .with_min_len(256)
+            .map(|g| g.as_ref().and_then(|g| PlanarFeature::from_lon_lat(g, p)))
+            .collect();
+        ProjectedLayer::from_features(features)
+    }
+
+    /// Indexes already-projected features.
+    pub fn from_features(features: Vec<Option<PlanarFeature>>) -> ProjectedLayer {
+        let entries: Vec<Entry> = features
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let f = f.as_ref()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners(f.bbox.min, f.bbox.max),
+                    i as u32,
+                ))
+            })
+            .collect();
+        let extent = features
+            .iter()
+            .flatten()
+            .map(|f| f.bbox)
+            .reduce(|a, b| a.union(&b));
+        ProjectedLayer {
+            features,
+            tree: RTree::bulk_load(entries),
+            extent,
+            mesh: OnceLock::new(),
+            class_cache: Mutex::new(None),
+        }
+    }
+
+    /// The layer's planar extent.
+    pub fn extent(&self) -> Option<WorldRect> {
+        self.extent
+    }
+
+    /// The feature with this index.
+    pub fn feature(&self, i: usize) -> Option<&PlanarFeature> {
+        self.features.get(i)?.as_ref()
+    }
+
+    /// Indices of features whose envelope meets `rect` (unsorted).
+    pub fn unsorted_in_rect(&self, rect: &WorldRect) -> Vec<u32> {
+        if let Some(e) = self.extent
+            && rect.min[0] <= e.min[0]
+            && rect.min[1] <= e.min[1]
+            && rect.max[0] >= e.max[0]
+            && rect.max[1] >= e.max[1]
+        {
+            // The whole layer is in view: skip the tree.
+            return self
+                .features
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.is_some())
+                .map(|(i, _)| i as u32)
+                .collect();
+        }
+        let env = AABB::from_corners(rect.min, rect.max);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| e.data)
+            .collect()
+    }
+
+    /// The feature nearest to `p` within `tolerance` metres (0 inside polygons), as
+    /// (feature index, distance). Ties go to the later feature (drawn on top).
+    pub fn hit_test(&self, p: [f64; 2], tolerance: f64) -> Option<(u32, f64)> {
+        let env = AABB::from_corners(
+            [p[0] - tolerance, p[1] - tolerance],
+            [p[0] + tolerance, p[1] + tolerance],
+        );
+        let mut best: Option<(u32, f64)> = None;
+        for e in self.tree.locate_in_envelope_intersecting(&env) {
+            let Some(f) = self.feature(e.data as usize) else {
+                continue;
+            };
+            let d = f.geom.distance_to(p);
+            if d <= tolerance {
+                let better = match best {
+                    None => true,
+                    Some((bi, bd)) => d < bd || (d == bd && e.data > bi),
+                };
+                if better {
+                    best = Some((e.data, d));
+                }
+            }
+        }
+        best
+    }
+
+    /// The polygons of this layer triangulated (earcut, holes respected), computed on
+    /// first use and kept until the layer is re-projected.
+    pub fn mesh(&self) -> &LayerMesh {
+        self.mesh.get_or_init(|| self.triangulate())
+    }
+
+    fn triangulate(&self) -> LayerMesh {
+        let origin = self.extent.map(|e| e.min).unwrap_or([0.0, 0.0]);
+        let mut mesh = LayerMesh {
+            origin,
+            ..LayerMesh::default()
+        };
+        for (i, f) in self.features.iter().enumerate() {
+            let Some(f) = f else { continue };
+            let start = mesh.indices.len() as u32;
+            let mut polys: Vec<&Vec<Path>> = Vec::new();
+            collect_polygons(&f.geom, &mut polys);
+            for rings in polys {
+                let tri = to_geo_polygon(rings).earcut_triangles_raw();
+                let base = mesh.vertices.len() as u32;
+                mesh.vertices.extend(
+                    tri.vertices
+                        .iter()
+                        .map(|v| [(v[0] - origin[0]) as f32, (v[1] - origin[1]) as f32]),
+                );
+                mesh.indices
+                    .extend(tri.triangle_indices.iter().map(|k| base + *k as u32));
+            }
+            let end = mesh.indices.len() as u32;
+            if end > start {
+                mesh.features.push((i as u32, start..end));
+            }
+        }
+        mesh
+    }
+}
+
+fn collect_polygons<'a>(g: &'a PlanarGeom, out: &mut Vec<&'a Vec<Path>>) {
+    match g {
+        PlanarGeom::Polygons(ps) => out.extend(ps.iter()),
+        PlanarGeom::Collection(c) => c.iter().for_each(|g| collect_polygons(g, out)),
+        _ => {}
+    }
+}
+
+/// The whole park in the planar display frame.
+pub struct ProjectedPark {
+    frame: MetricFrame,
+    projector: FrameProjector,
+    /// By layer index (same order as `Park::layers`).
+    pub layers: Vec<ProjectedLayer>,
+}
+
+impl std::fmt::Debug for ProjectedPark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectedPark")
+            .field("frame", &self.frame)
+            .field("layers", &self.layers.len())
+            .finish()
+    }
+}
+
+impl ProjectedPark {
+    /// Projects every layer into the display frame centred on the park's extent
+    /// (longitude 0 for an empty park).
+    pub fn new(park: &Park) -> Result<ProjectedPark, CrsError> {
+        let lon = park
+            .extent()
+            .map(|r| (r.min().x + r.max().x) / 2.0)
+            .filter(|l| l.is_finite())
+            .unwrap_or(0.0);
+        ProjectedPark::with_frame(park, display_frame(lon))
+    }
+
+    /// Projects every layer into a given frame.
+    pub fn with_frame(park: &Park, frame: MetricFrame) -> Result<ProjectedPark, CrsError> {
+        let projector = frame.projector()?;
+        let layers = park
+            .layers
+            .iter()
+            .map(|l| ProjectedLayer::build(l, &projector))
+            .collect();
+        Ok(ProjectedPark {
+            frame,
+            projector,
+            layers,
+        })
+    }
+
+    /// Re-projects one layer after it changed (or appends it when it is new).
+    pub fn update_layer(&mut self, park: &Park, index: usize) {
+        let Some(layer) = park.layers.get(index) else {
+            return;
+        };
+        let pl = ProjectedLayer::build(layer, &self.projector);
+        if index < self.layers.len() {
+            self.layers[index] = pl;
+        } else {
+            while self.layers.len() < index {
+                self.layers.push(ProjectedLayer::from_features(Vec::new()));
+            }
+            self.layers.push(pl);
+        }
+    }
+
+    /// Drops layers the park no longer has (after a layer was removed at the end).
+    pub fn truncate(&mut self, len: usize) {
+        self.layers.truncate(len);
+    }
+
+    /// The display frame.
+    pub fn frame(&self) -> &MetricFrame {
+        &self.frame
+    }
+
+    /// The projector of the display frame.
+    pub fn projector(&self) -> &FrameProjector {
+        &self.projector
+    }
+
+    /// lon/lat degrees → planar metres.
+    pub fn project(&self, lon: f64, lat: f64) -> [f64; 2] {
+        self.projector.forward(lon, lat)
+    }
+
+    /// Planar metres → lon/lat degrees.
+    pub fn unproject(&self, p: [f64; 2]) -> [f64; 2] {
+        self.projector.inverse(p[0], p[1])
+    }
+
+    /// The planar extent of all layers.
+    pub fn extent(&self) -> Option<WorldRect> {
+        self.layers
+            .iter()
+            .filter_map(|l| l.extent())
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// The planar extent of some layers.
+    pub fn extent_of(&self, layers: impl IntoIterator<Item = usize>) -> Option<WorldRect> {
+        layers
+            .into_iter()
+            .filter_map(|i| self.layers.get(i)?.extent())
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// The planar feature of a model record.
+    pub fn feature(&self, f: crate::model::FeatureRef) -> Option<&PlanarFeature> {
+        self.layers.get(f.layer as usize)?.feature(f.index as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+    use geo::{Point, polygon};
+
+    fn park_with(geoms: Vec<Geometry<f64>>) -> Park {
+        let n = geoms.len();
+        let layer = Layer {
+            name: "t".into(),
+            role: Role::Other,
+            ids: vec![None; n],
+            geometries: geoms.into_iter().map(Some).collect(),
+            attributes: {
+                let mut t = crate::model::AttributeTable::new();
+                for _ in 0..n {
+                    t.push_row(std::iter::empty());
+                }
+                t
+            },
+            ..Layer::default()
+        };
+        Park::from_layers("t", vec![layer])
+    }
+
+    #[test]
+    fn projects_around_the_parks_meridian() {
+        let park = park_with(vec![
+            Geometry::Point(Point::new(112.30, 30.30)),
+            Geometry::Point(Point::new(112.31, 30.30)),
+        ]);
+        let pp = ProjectedPark::new(&park).unwrap();
+        assert!((pp.frame().lon_0 - 112.305).abs() < 1e-9);
+        let a = pp.layers[0].feature(0).unwrap().anchor;
+        let b = pp.layers[0].feature(1).unwrap().anchor;
+        // 0.01° of longitude at 30.3°N ≈ 962 m (geodesic: 961.9 m).
+        let d = (b[0] - a[0]).hypot(b[1] - a[1]);
+        assert!((d - 961.9).abs() < 1.0, "{d}");
+        let back = pp.unproject(a);
+        assert!((back[0] - 112.30).abs() < 1e-9 && (back[1] - 30.30).abs() < 1e-9);
+    }
+
+    #[test]
+    fn culling_matches_brute_force() {
+        let geoms: Vec<Geometry<f64>> = (0..400)
+            .map(|k| {
+                let lon = 112.2 + (k % 20) as f64 * 0.005;
+                let lat = 30.3 + (k / 20) as f64 * 0.005;
+                Geometry::Point(Point::new(lon, lat))
+            })
+            .collect();
+        let park = park_with(geoms);
+        let pp = ProjectedPark::new(&park).unwrap();
+        let l = &pp.layers[0];
+        let e = l.extent().unwrap();
+        let c = e.center();
+        let rect =
+            WorldRect::from_corners([c[0] - 1234.0, c[1] - 777.0], [c[0] + 300.0, c[1] + 2000.0]);
+        let mut got = l.unsorted_in_rect(&rect);
+        got.sort();
+        let want: Vec<u32> = l
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                let p = f.as_ref().unwrap().anchor;
+                p[0] >= rect.min[0]
+                    && p[0] <= rect.max[0]
+                    && p[1] >= rect.min[1]
+                    && p[1] <= rect.max[1]
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(got, want);
+        assert_eq!(l.unsorted_in_rect(&e.expanded(1.0)).len(), 400);
+    }
+
+    #[test]
+    fn polygon_with_hole_triangulates_and_hit_tests() {
+        // A 0.01° square with a 0.004° hole in the middle.
+        let outer = polygon!(
+            exterior: [
+                (x: 112.30, y: 30.30), (x: 112.31, y: 30.30), (x: 112.31, y: 30.31), (x: 112.30, y: 30.31), (x: 112.30, y: 30.30)
+            ],
+            interiors: [[
+                (x: 112.303, y: 30.303), (x: 112.307, y: 30.303), (x: 112.307, y: 30.307), (x: 112.303, y: 30.307), (x: 112.303, y: 30.303)
+            ]],
+        );
+        let park = park_with(vec![Geometry::Polygon(outer)]);
+        let pp = ProjectedPark::new(&park).unwrap();
+        let l = &pp.layers[0];
+        let f = l.feature(0).unwrap();
+        // The label anchor is inside the ring, not in the hole.
+        assert_eq!(f.geom.distance_to(f.anchor), 0.0);
+        let centre = pp.project(112.305, 30.305);
+        assert!(f.geom.distance_to(centre) > 100.0);
+        assert!(l.hit_test(centre, 10.0).is_none());
+        let inside = pp.project(112.301, 30.301);
+        assert_eq!(l.hit_test(inside, 1.0).map(|h| h.0), Some(0));
+        // Triangles cover exactly the ring minus the hole.
+        let m = l.mesh();
+        assert_eq!(m.indices.len() % 3, 0);
+        let tri_area: f64 = m
+            .indices
+            .chunks(3)
+            .map(|t| {
+                let v = |k: u32| {
+                    let q = m.vertices[k as usize];
+                    [q[0] as f64, q[1] as f64]
+                };
+                ring_area(&[v(t[0]), v(t[1]), v(t[2])]).abs()
+            })
+            .sum();
+        let PlanarGeom::Polygons(ps) = &f.geom else {
+            panic!()
+        };
+        let want = ring_area(&ps[0][0]).abs() - ring_area(&ps[0][1]).abs();
+        assert!(
+            (tri_area - want).abs() / want < 1e-4,
+            "{tri_area} vs {want}"
+        );
+        assert_eq!(m.features.len(), 1);
+    }
+
+    #[test]
+    fn lines_anchor_at_half_length() {
+        let p = PlanarGeom::Lines(vec![vec![[0.0, 0.0], [10.0, 0.0], [10.0, 30.0]]]);
+        assert_eq!(p.label_anchor(), Some([10.0, 10.0]));
+        assert_eq!(path_length(&[[0.0, 0.0], [3.0, 4.0]]), 5.0);
+    }
+}

@@ -1,0 +1,130 @@
+//! Atomic file writes: write a temporary file in the same folder, flush it to disk, then
+//! rename it over the target. A failed write never touches the existing file; with
+//! `keep_backup` the previous version is kept as `<name>.bak`.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The `.bak` path kept beside a file.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".{}.tmp", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` atomically. The existing file (if any) is replaced only when
+/// the new content was completely written; with `keep_backup` it is kept as `.bak`.
+pub fn write_atomic(path: &Path, bytes: &[u8], keep_backup: bool) -> io::Result<()> {
+    write_atomic_with(path, keep_backup, |f| f.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the content produced by a writer callback (so large
+/// outputs stream to disk). An error from the callback leaves the target untouched.
+pub fn write_atomic_with(
+    path: &Path,
+    keep_backup: bool,
+    write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        ));
+    }
+    let tmp = temp_path(path);
+    let result = (|| {
+        let file = File::create(&tmp)?;
+        let mut w = io::BufWriter::new(file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if keep_backup && path.exists() {
+        let bak = backup_path(path);
+        if let Err(e) = fs::copy(path, &bak) {
+            let _ = fs::remove_file(&tmp);
+            return Err(io::Error::new(
+                e.kind(),
+                format!("cannot keep a backup {}: {e}", bak.display()),
+            ));
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "parkplan-atomic-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn replaces_and_keeps_a_backup() {
+        let d = dir();
+        let p = d.join("a.txt");
+        write_atomic(&p, b"one", true).unwrap();
+        assert!(!backup_path(&p).exists());
+        write_atomic(&p, b"two", true).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read(backup_path(&p)).unwrap(), b"one");
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_the_old_file_intact() {
+        let d = dir();
+        let p = d.join("b.txt");
+        write_atomic(&p, b"old", false).unwrap();
+        let e = write_atomic_with(&p, true, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(e.is_err());
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        // No temporary file is left behind.
+        let left: Vec<_> = fs::read_dir(&d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error() {
+        assert!(write_atomic(Path::new("/nonexistent-parkplan/x.txt"), b"x", false).is_err());
+    }
+}

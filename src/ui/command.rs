@@ -1,0 +1,119 @@
+//! Commands: what panels ask the app to do.
+//!
+//! Panels read the session and their own state and push [`Command`]s; the app applies
+//! them once, at the end of the frame (`App::apply`). No panel changes another panel's
+//! state or the session directly. This module only names the requests.
+
+use std::path::PathBuf;
+
+use crate::analysis::AnalysisSettings;
+use crate::model::{FeatureRef, Lang, LifecycleStage};
+use crate::ui::studies::Focus;
+
+/// Which side panel or window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum PanelId {
+    /// The layer list (left).
+    Layers,
+    /// The import report (bottom).
+    Report,
+    /// The attribute table (bottom).
+    Table,
+    /// The search box (right).
+    Search,
+    /// The feature inspector (right).
+    Inspector,
+    /// Service analysis (right).
+    Analysis,
+    /// Projects and land statistics (right).
+    Projects,
+    /// The keyboard-shortcut window.
+    Shortcuts,
+    /// The About window.
+    About,
+}
+
+/// The map tool in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Tool {
+    /// Click identifies, drag pans.
+    #[default]
+    Identify,
+    /// Click to add points of a polyline; shows its geodesic length.
+    MeasureDistance,
+    /// Click to add points of a polygon; shows its geodesic area.
+    MeasureArea,
+    /// Drag a rectangle to zoom into it.
+    BoxZoom,
+}
+
+/// Per-layer display changes from the layers panel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerChange {
+    /// Show or hide.
+    Visible(bool),
+    /// Opacity 0–1.
+    Opacity(f32),
+    /// Labels on or off.
+    Labels(bool),
+    /// The index of the style choice among the styles the layer offers.
+    Style(usize),
+    /// Move up (`-1`, drawn later, i.e. on top) or down (`+1`) the list.
+    Move(i32),
+}
+
+/// A request from a panel, applied once at the end of the frame.
+#[must_use = "push the command onto the frame's command list"]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Show the open-file dialog.
+    OpenFileDialog,
+    /// Show the open-folder dialog.
+    OpenFolderDialog,
+    /// Load these files or folders (replacing the current park).
+    Open(Vec<PathBuf>),
+    /// Load the bundled sample map.
+    OpenSample,
+    /// Stop the load in progress.
+    CancelLoad,
+    /// Forget the recent files.
+    ClearRecent,
+    /// Open the export dialog.
+    Export,
+    /// Close the window.
+    Quit,
+    /// Switch the interface language.
+    SetLang(Lang),
+    /// Show or hide a panel.
+    ShowPanel(PanelId, bool),
+    /// Choose the map tool.
+    SetTool(Tool),
+    /// Zoom to every layer's extent.
+    ZoomAll,
+    /// Zoom to one layer.
+    ZoomLayer(usize),
+    /// Zoom to a feature.
+    ZoomFeature(FeatureRef),
+    /// Centre on a lon/lat position at street scale.
+    ZoomLonLat([f64; 2]),
+    /// Zoom by a factor (> 1 zooms in) around the map centre.
+    ZoomBy(f64),
+    /// Select a feature (or clear the selection with `None`).
+    Select(Option<FeatureRef>),
+    /// Select a feature and zoom to it.
+    SelectAndZoom(FeatureRef),
+    /// Change how a layer is drawn.
+    Layer(usize, LayerChange),
+    /// Open the attribute table on a layer.
+    OpenTable(usize),
+    /// Esc: clear the selection and leave the current tool.
+    Escape,
+    /// Zoom to show a feature and `radius` metres around it.
+    ZoomAround(FeatureRef, f64),
+    /// What the analysis panel looks at (drawn on the map).
+    Focus(Focus),
+    /// New service radii / catchment (results recompute).
+    SetAnalysis(AnalysisSettings),
+    /// Show or hide projects of a lifecycle stage (`None`: projects without a stage).
+    ShowStage(Option<LifecycleStage>, bool),
+}

@@ -1,0 +1,629 @@
+//! The export dialog (Ctrl+P): paper, orientation, scale, title, subtitle,
+//! organisation, grid, DPI, which layers to print and what extent, with a live
+//! preview of the page composed by `export::compose_page` (the same page the file will
+//! hold), a save dialog (rfd, on its own thread), a warning before writing when a label
+//! has characters the bundled font lacks, and the export itself on a worker.
+//!
+//! The page settings are remembered in [`Settings`](super::settings::Settings). The
+//! dialog reads the session and keeps its own state; it never changes the map.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use eframe::egui::{self, Mesh, Rect, RichText, Shape, pos2, vec2};
+use eframe::epaint::emath::TSTransform;
+
+use super::map::canvas;
+use super::session::Session;
+use super::studies::Focus;
+use super::task::Task;
+use crate::analysis::AnalysisSettings;
+use crate::export::{self, ExportOutcome, MapFocus, Orientation, Page, PageSpec, Paper};
+use crate::model::{Lang, Park};
+use crate::render::scene::LabelItem;
+use crate::render::{MapStyles, MapView, ProjectedPark, ScreenRect, WorldRect};
+use crate::spatial::ParkIndex;
+
+/// What the printed map shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Extent {
+    /// The visible layers' extent (or the analysis focus's, when there is one).
+    #[default]
+    Auto,
+    /// What the map shows now.
+    CurrentView,
+}
+
+/// Standard scales offered (plus "fit").
+pub const SCALES: &[f64] = &[2_000.0, 5_000.0, 10_000.0, 25_000.0, 50_000.0];
+
+/// One scene of the page, tessellated for the preview.
+struct PreviewScene {
+    clip: Option<ScreenRect>,
+    meshes: Vec<Arc<Mesh>>,
+    labels: Vec<LabelItem>,
+}
+
+/// A composed page and its tessellation.
+struct Preview {
+    page: Arc<Page>,
+    scenes: Vec<PreviewScene>,
+}
+
+/// Everything the page depends on; a different key recomposes it.
+#[derive(Debug, Clone, PartialEq)]
+struct Key {
+    spec: PageSpec,
+    layers: Vec<(usize, bool)>,
+    extent: Extent,
+    view: Option<[f64; 4]>,
+    focus: Focus,
+    generation: u64,
+    styles_version: u64,
+}
+
+/// The dialog's own state.
+#[derive(Default)]
+pub struct ExportDialog {
+    /// Shown or not.
+    pub open: bool,
+    /// The extent choice.
+    pub extent: Extent,
+    layers: Vec<(usize, bool)>,
+    layers_for: Option<u64>,
+    preview: Option<Preview>,
+    preview_task: Option<(Key, Task<Result<Preview, String>>)>,
+    preview_key: Option<Key>,
+    save_dialog: Option<Receiver<Option<PathBuf>>>,
+    confirm: Option<(PathBuf, Vec<String>)>,
+    export_task: Option<Task<Result<ExportOutcome, String>>>,
+    /// The last export's outcome, for the dialog and tests.
+    pub last_result: Option<Result<String, String>>,
+}
+
+/// Inputs for composing a page on a worker.
+struct Inputs {
+    park: Arc<Park>,
+    projected: Arc<ProjectedPark>,
+    index: Option<Arc<ParkIndex>>,
+    analysis: AnalysisSettings,
+    styles: MapStyles,
+    overlay: Arc<crate::render::Overlays>,
+    spec: PageSpec,
+    focus: Focus,
+    view_extent: Option<WorldRect>,
+    disc: Option<egui::TextureId>,
+}
+
+fn compose(inputs: &Inputs) -> Result<Preview, String> {
+    let lang = inputs.spec.lang;
+    let (park, projected) = (&inputs.park, &inputs.projected);
+    let mut focus = match (inputs.focus, &inputs.index) {
+        (Focus::Facility(fi), Some(index)) => {
+            let id = park
+                .facilities
+                .get(fi as usize)
+                .map(|f| f.id.clone())
+                .unwrap_or_default();
+            export::facility_focus(
+                park,
+                projected,
+                index,
+                &inputs.analysis,
+                &inputs.styles,
+                &id,
+                lang,
+            )
+            .map_err(|e| e.to_string())?
+        }
+        (Focus::Route(ri), Some(index)) => {
+            let name = park
+                .routes
+                .get(ri as usize)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            export::route_focus(
+                park,
+                projected,
+                index,
+                &inputs.analysis,
+                &inputs.styles,
+                &name,
+                lang,
+            )
+            .map_err(|e| e.to_string())?
+        }
+        (Focus::Gaps(_) | Focus::BusGaps, _) => MapFocus {
+            overlays: (*inputs.overlay).clone(),
+            ..MapFocus::default()
+        },
+        _ => MapFocus::default(),
+    };
+    if let Some(e) = inputs.view_extent {
+        focus.extent = Some(e);
+    }
+    let page = export::compose_page(park, projected, &inputs.styles, &focus, &inputs.spec);
+    let scenes = page
+        .scenes
+        .iter()
+        .map(|scene| {
+            let view = MapView::new([0.0, 0.0], 1.0, page.size);
+            let (chunks, labels) = canvas::tessellate_scene(scene, &view, 1.0, inputs.disc);
+            PreviewScene {
+                clip: scene.clip,
+                meshes: chunks
+                    .into_iter()
+                    .flat_map(|(_, m)| m)
+                    .map(Arc::new)
+                    .collect(),
+                labels,
+            }
+        })
+        .collect();
+    Ok(Preview {
+        page: Arc::new(page),
+        scenes,
+    })
+}
+
+fn paper_label(p: Paper) -> &'static str {
+    p.name()
+}
+
+impl ExportDialog {
+    /// Whether a page has been composed for the preview.
+    pub fn has_preview(&self) -> bool {
+        self.preview.is_some()
+    }
+
+    /// Whether a preview or an export is being computed.
+    pub fn is_busy(&self) -> bool {
+        self.preview_task.is_some() || self.export_task.is_some()
+    }
+
+    /// Shows the dialog window when open. `spec` is the remembered page settings (edited
+    /// in place); `disc` is the map's marker texture.
+    #[allow(clippy::too_many_arguments)]
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        session: Option<&Session>,
+        generation: u64,
+        view: &MapView,
+        spec: &mut PageSpec,
+        last_dir: &mut Option<PathBuf>,
+        disc: Option<egui::TextureId>,
+        lang: Lang,
+    ) {
+        if !self.open {
+            return;
+        }
+        let Some(session) = session else {
+            self.open = false;
+            return;
+        };
+        if self.layers_for != Some(generation) {
+            self.layers = session
+                .styles
+                .layers
+                .iter()
+                .map(|d| (d.layer, d.visible))
+                .collect();
+            self.layers_for = Some(generation);
+            self.preview = None;
+        }
+        self.poll(ctx, last_dir, lang);
+
+        let key = Key {
+            spec: spec.clone(),
+            layers: self.layers.clone(),
+            extent: self.extent,
+            view: (self.extent == Extent::CurrentView).then(|| {
+                let b = view.world_bounds();
+                [b.min[0], b.min[1], b.max[0], b.max[1]]
+            }),
+            focus: session.studies.focus,
+            generation,
+            styles_version: session.styles_version,
+        };
+        if self.preview_key.as_ref() != Some(&key) && self.preview_task.is_none() {
+            let mut styles = session.styles.clone();
+            for d in &mut styles.layers {
+                d.visible = self.layers.iter().any(|(l, v)| *l == d.layer && *v);
+            }
+            let inputs = Inputs {
+                park: session.park.clone(),
+                projected: session.projected.clone(),
+                index: session.index.clone(),
+                analysis: session.studies.settings.clone(),
+                styles,
+                overlay: session.studies.overlay.clone(),
+                spec: PageSpec {
+                    lang,
+                    ..spec.clone()
+                },
+                focus: session.studies.focus,
+                view_extent: key
+                    .view
+                    .map(|b| WorldRect::from_corners([b[0], b[1]], [b[2], b[3]])),
+                disc,
+            };
+            let task = Task::spawn("parkplan-page", ctx, move || compose(&inputs));
+            self.preview_task = Some((key.clone(), task));
+        }
+
+        let mut open = true;
+        egui::Window::new(lang.pick("导出地图", "Export map"))
+            .open(&mut open)
+            .default_size(vec2(980.0, 640.0))
+            .resizable(true)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(300.0);
+                        self.controls(ui, session, spec, lang);
+                    });
+                    ui.separator();
+                    self.preview_ui(ui, lang);
+                });
+            });
+        if !open {
+            self.open = false;
+        }
+        if self.preview_task.is_some() || self.export_task.is_some() || self.save_dialog.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(60));
+        }
+    }
+
+    fn poll(&mut self, _ctx: &egui::Context, last_dir: &mut Option<PathBuf>, lang: Lang) {
+        if let Some((key, t)) = &self.preview_task
+            && let Some(done) = t.poll()
+        {
+            match done {
+                Some(Ok(p)) => {
+                    self.preview = Some(p);
+                    self.preview_key = Some(key.clone());
+                }
+                Some(Err(e)) => {
+                    self.last_result = Some(Err(e));
+                    self.preview_key = Some(key.clone());
+                }
+                None => {}
+            }
+            self.preview_task = None;
+        }
+        if let Some(rx) = &self.save_dialog
+            && let Ok(picked) = rx.try_recv()
+        {
+            self.save_dialog = None;
+            if let Some(mut path) = picked {
+                if export::Format::from_path(&path).is_none() {
+                    path.set_extension("pdf");
+                }
+                *last_dir = path.parent().map(|p| p.to_path_buf());
+                let warnings = self
+                    .preview
+                    .as_ref()
+                    .map(|p| export::glyph_warnings(&p.page))
+                    .unwrap_or_default();
+                if warnings.is_empty() {
+                    self.start_export(path, _ctx, lang);
+                } else {
+                    self.confirm = Some((path, warnings));
+                }
+            }
+        }
+        if let Some(t) = &self.export_task
+            && let Some(done) = t.poll()
+        {
+            self.export_task = None;
+            self.last_result = Some(match done {
+                Some(Ok(o)) => Ok(describe_outcome(&o, lang)),
+                Some(Err(e)) => Err(e),
+                None => Err("the export thread stopped".into()),
+            });
+        }
+    }
+
+    /// Writes the previewed page to `path` on a worker (the format from the extension).
+    pub fn start_export(&mut self, path: PathBuf, ctx: &egui::Context, _lang: Lang) {
+        let Some(p) = &self.preview else {
+            return;
+        };
+        let page = p.page.clone();
+        let dpi = self.preview_key.as_ref().map_or(300.0, |k| k.spec.dpi);
+        self.export_task = Some(Task::spawn("parkplan-export", ctx, move || {
+            export::export_page(&page, &path, dpi).map_err(|e| e.to_string())
+        }));
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui, session: &Session, spec: &mut PageSpec, lang: Lang) {
+        egui::Grid::new("export-grid")
+            .num_columns(2)
+            .spacing(vec2(8.0, 6.0))
+            .show(ui, |ui| {
+                ui.label(lang.pick("标题", "Title"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut spec.title)
+                        .hint_text(session.park.name.clone()),
+                );
+                ui.end_row();
+                ui.label(lang.pick("副标题", "Subtitle"));
+                let mut sub = spec.subtitle.clone().unwrap_or_default();
+                if ui
+                    .add(
+                        egui::TextEdit::singleline(&mut sub)
+                            .hint_text(lang.pick("（按分析内容）", "(from the analysis)")),
+                    )
+                    .changed()
+                {
+                    spec.subtitle = (!sub.trim().is_empty()).then_some(sub);
+                }
+                ui.end_row();
+                ui.label(lang.pick("制图单位", "Organisation"));
+                let mut org = spec.organisation.clone().unwrap_or_default();
+                if ui
+                    .text_edit_singleline(&mut org)
+                    .accessible_name(lang.pick("制图单位", "Organisation"))
+                    .changed()
+                {
+                    spec.organisation = (!org.trim().is_empty()).then_some(org);
+                }
+                ui.end_row();
+
+                ui.label(lang.pick("纸张", "Paper"));
+                ui.horizontal(|ui| {
+                    for p in Paper::ALL {
+                        ui.selectable_value(&mut spec.paper, p, paper_label(p));
+                    }
+                });
+                ui.end_row();
+                ui.label(lang.pick("方向", "Orientation"));
+                ui.horizontal(|ui| {
+                    ui.selectable_value(
+                        &mut spec.orientation,
+                        Orientation::Landscape,
+                        lang.pick("横向", "Landscape"),
+                    );
+                    ui.selectable_value(
+                        &mut spec.orientation,
+                        Orientation::Portrait,
+                        lang.pick("纵向", "Portrait"),
+                    );
+                });
+                ui.end_row();
+                ui.label(lang.pick("比例尺", "Scale"));
+                let current = match spec.scale {
+                    None => lang.pick("适合范围", "Fit").to_string(),
+                    Some(s) => format!("1:{s:.0}"),
+                };
+                egui::ComboBox::from_id_salt("export-scale")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut spec.scale, None, lang.pick("适合范围", "Fit"));
+                        for s in SCALES {
+                            ui.selectable_value(&mut spec.scale, Some(*s), format!("1:{s:.0}"));
+                        }
+                    })
+                    .response
+                    .accessible_name(lang.pick("比例尺", "Scale"));
+                ui.end_row();
+                ui.label(lang.pick("范围", "Extent"));
+                ui.horizontal(|ui| {
+                    ui.selectable_value(
+                        &mut self.extent,
+                        Extent::Auto,
+                        lang.pick("全部/分析焦点", "All / focus"),
+                    );
+                    ui.selectable_value(
+                        &mut self.extent,
+                        Extent::CurrentView,
+                        lang.pick("当前视图", "Current view"),
+                    );
+                });
+                ui.end_row();
+                ui.label(lang.pick("坐标格网", "Grid"));
+                ui.checkbox(&mut spec.grid, "")
+                    .accessible_name(lang.pick("坐标格网", "Grid"));
+                ui.end_row();
+                ui.label("PNG DPI");
+                ui.horizontal(|ui| {
+                    for d in [150.0, 300.0] {
+                        ui.selectable_value(&mut spec.dpi, d, format!("{d:.0}"));
+                    }
+                });
+                ui.end_row();
+            });
+        ui.separator();
+        ui.label(RichText::new(lang.pick("图层", "Layers")).strong());
+        egui::ScrollArea::vertical()
+            .id_salt("export-layers")
+            .max_height(160.0)
+            .show(ui, |ui| {
+                for (li, on) in self.layers.iter_mut().rev() {
+                    if let Some(l) = session.park.layers.get(*li) {
+                        ui.checkbox(on, format!("{} ", l.name));
+                    }
+                }
+            });
+        ui.separator();
+        let ready = self.preview.is_some() && self.preview_task.is_none();
+        ui.horizontal(|ui| {
+            let busy = self.export_task.is_some() || self.save_dialog.is_some();
+            if ui
+                .add_enabled(
+                    ready && !busy,
+                    egui::Button::new(RichText::new(lang.pick("导出…", "Export…")).strong()),
+                )
+                .clicked()
+            {
+                self.ask_path(spec, lang);
+            }
+            if busy || self.preview_task.is_some() {
+                ui.spinner();
+            }
+        });
+        if let Some((path, warnings)) = self.confirm.clone() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                lang.pick("字体缺少以下字符：", "The font lacks characters:"),
+            );
+            for w in &warnings {
+                ui.label(RichText::new(w).small());
+            }
+            ui.horizontal(|ui| {
+                if ui.button(lang.pick("仍然导出", "Export anyway")).clicked() {
+                    self.confirm = None;
+                    self.start_export(path, ui.ctx(), lang);
+                }
+                if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                    self.confirm = None;
+                }
+            });
+        }
+        match &self.last_result {
+            Some(Ok(m)) => {
+                ui.label(RichText::new(m).color(ui.visuals().text_color()));
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            None => {}
+        }
+        if let Some(p) = &self.preview {
+            for n in &p.page.notes {
+                ui.weak(n);
+            }
+        }
+    }
+
+    fn ask_path(&mut self, spec: &PageSpec, lang: Lang) {
+        let (tx, rx) = channel();
+        let title = if spec.title.trim().is_empty() {
+            "map".to_string()
+        } else {
+            spec.title.trim().to_string()
+        };
+        let dir = None::<PathBuf>;
+        let names = (
+            lang.pick("PDF 文档", "PDF document"),
+            lang.pick("SVG 图形", "SVG image"),
+            lang.pick("PNG 图片", "PNG image"),
+        );
+        let (pdf, svg, png) = (
+            names.0.to_string(),
+            names.1.to_string(),
+            names.2.to_string(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("parkplan-save-dialog".into())
+            .spawn(move || {
+                let mut d = rfd::FileDialog::new()
+                    .set_file_name(format!("{title}.pdf"))
+                    .add_filter(pdf, &["pdf"])
+                    .add_filter(svg, &["svg"])
+                    .add_filter(png, &["png"]);
+                if let Some(dir) = dir {
+                    d = d.set_directory(dir);
+                }
+                let _ = tx.send(d.save_file());
+            });
+        match spawned {
+            Ok(_) => self.save_dialog = Some(rx),
+            Err(e) => self.last_result = Some(Err(e.to_string())),
+        }
+    }
+
+    fn preview_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let avail = ui.available_size().max(vec2(200.0, 200.0));
+        let (rect, _) = ui.allocate_exact_size(avail, egui::Sense::hover());
+        let Some(p) = &self.preview else {
+            ui.painter().text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                lang.pick("正在生成预览…", "Preparing the preview…"),
+                egui::FontId::proportional(14.0),
+                ui.visuals().weak_text_color(),
+            );
+            return;
+        };
+        let [pw, ph] = p.page.size;
+        let k = ((rect.width() - 16.0) / pw)
+            .min((rect.height() - 16.0) / ph)
+            .max(0.01);
+        let page_rect = Rect::from_center_size(rect.center(), vec2(pw * k, ph * k));
+        let painter = ui.painter_at(rect);
+        painter.rect_filled(
+            page_rect.translate(vec2(3.0, 3.0)),
+            0.0,
+            egui::Color32::from_black_alpha(60),
+        );
+        painter.rect_filled(page_rect, 0.0, egui::Color32::WHITE);
+        let to_screen = TSTransform::new(page_rect.min.to_vec2(), k);
+        let ctx = ui.ctx().clone();
+        let parent = ui.layer_id();
+        for (i, s) in p.scenes.iter().enumerate() {
+            let layer = egui::LayerId::new(
+                parent.order,
+                egui::Id::unique(("parkplan-export-preview", i)),
+            );
+            ctx.set_sublayer(parent, layer);
+            let clip_page = s
+                .clip
+                .map(|c| Rect::from_min_max(pos2(c.min[0], c.min[1]), pos2(c.max[0], c.max[1])))
+                .unwrap_or(Rect::from_min_size(pos2(0.0, 0.0), vec2(pw, ph)));
+            let clip = to_screen.mul_rect(clip_page).intersect(rect);
+            let painter =
+                egui::Painter::new(ctx.clone(), layer, to_screen.inverse().mul_rect(clip));
+            for m in &s.meshes {
+                painter.add(Shape::Mesh(m.clone()));
+            }
+            ctx.transform_layer_shapes_after_rounding(layer, to_screen);
+            // Labels in screen space at the preview's scale (crisp), above the shapes.
+            let label_layer = egui::LayerId::new(
+                parent.order,
+                egui::Id::unique(("parkplan-export-preview-labels", i)),
+            );
+            ctx.set_sublayer(parent, label_layer);
+            let lp = egui::Painter::new(ctx.clone(), label_layer, clip);
+            let scaled: Vec<LabelItem> = s
+                .labels
+                .iter()
+                .filter(|l| l.size * k >= 3.0)
+                .map(|l| LabelItem {
+                    size: l.size * k,
+                    halo: None,
+                    ..l.clone()
+                })
+                .collect();
+            canvas::paint_labels(&lp, &scaled, |q| to_screen * pos2(q[0], q[1]));
+        }
+    }
+}
+
+fn describe_outcome(o: &ExportOutcome, lang: Lang) -> String {
+    let mut s = match lang {
+        Lang::Zh => format!(
+            "已导出 {}（{} 字节，比例尺 1:{:.0}）",
+            o.path.display(),
+            o.bytes,
+            o.scale
+        ),
+        Lang::En => format!(
+            "Exported {} ({} bytes, scale 1:{:.0})",
+            o.path.display(),
+            o.bytes,
+            o.scale
+        ),
+    };
+    if let Some(px) = o.pixels {
+        s.push_str(&format!(" {}×{} px", px[0], px[1]));
+    }
+    for w in &o.warnings {
+        s.push('\n');
+        s.push_str(w);
+    }
+    s
+}

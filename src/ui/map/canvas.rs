@@ -1,0 +1,613 @@
+//! The egui backend of the renderer: a [`render::Canvas`](crate::render::Canvas) that
+//! turns a [`Scene`] into egui shapes, and the cached map "tile" that makes panning
+//! cheap.
+//!
+//! - [`ShapeCanvas`] converts scene items: polygons are triangulated (earcut, so
+//!   concave parcels and holes fill correctly) into meshes with their outline as a
+//!   closed path, lines as paths (dashed where the style says), markers as circles or
+//!   convex polygons; markers that would land on the same pixel as an identical one are
+//!   dropped (sub-pixel detail). Labels are kept as items, drawn each frame.
+//! - A [`Tile`] is the layers and analysis overlays built by `render::build_scene` for
+//!   the view plus a margin, tessellated once with epaint's tessellator into meshes
+//!   grouped in a grid of chunks. Each frame the chunks that meet the screen are
+//!   translated and scaled to the current view ([`paint_tile`]); a new tile is built on
+//!   a worker thread when the zoom, the styles or the overlays change or the view nears
+//!   the tile's edge. So a panning frame costs a vertex copy, never a re-tessellation.
+//!
+//! Colours and sizes come from `render::style`; this module only translates them.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, pos2, vec2};
+use eframe::epaint::{TessellationOptions, Tessellator, TextureId, emath::TSTransform};
+
+use crate::model::{Lang, Park};
+use crate::render::scene::{HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem};
+use crate::render::style::{MarkerShape, Rgba};
+use crate::render::{
+    BuildOptions, Canvas, MapStyles, MapView, Overlays, ProjectedPark, Scene, ScreenRect,
+    build_scene, closed_rings, draw_scene, triangulate,
+};
+
+/// A render colour as an egui colour.
+pub fn color(c: Rgba) -> Color32 {
+    Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
+}
+
+/// A render stroke as an egui stroke.
+pub fn stroke(s: &crate::render::Stroke) -> egui::Stroke {
+    egui::Stroke::new(s.width, color(s.color))
+}
+
+fn pt(p: [f32; 2]) -> Pos2 {
+    pos2(p[0], p[1])
+}
+
+/// Collects egui shapes (and labels) from a scene.
+#[derive(Default)]
+pub struct ShapeCanvas {
+    /// The disc texture ([`disc_image`]) circle markers are drawn with, as textured
+    /// quads; `None` draws them as tessellated circles.
+    pub disc: Option<TextureId>,
+    /// The shapes, in drawing order.
+    pub shapes: Vec<Shape>,
+    /// The labels, drawn by the caller (text needs the UI thread's fonts).
+    pub labels: Vec<LabelItem>,
+    markers_seen: HashSet<(i32, i32, u32, u32, u8)>,
+    /// Markers dropped because an identical one covers the same pixel.
+    pub markers_merged: usize,
+}
+
+fn path_shapes(out: &mut Vec<Shape>, points: Vec<Pos2>, closed: bool, s: &crate::render::Stroke) {
+    let st = stroke(s);
+    if st.width <= 0.0 || st.color.a() == 0 || points.len() < 2 {
+        return;
+    }
+    match &s.dash {
+        Some(d) if d.len() >= 2 && d[0] > 0.0 && d[1] > 0.0 => {
+            let mut pts = points;
+            if closed {
+                pts.push(pts[0]);
+            }
+            out.extend(Shape::dashed_line(&pts, st, d[0], d[1]));
+        }
+        _ => out.push(if closed {
+            Shape::closed_line(points, st)
+        } else {
+            Shape::line(points, st)
+        }),
+    }
+}
+
+impl Canvas for ShapeCanvas {
+    fn begin_scene(&mut self, _clip: Option<ScreenRect>, _background: Option<Rgba>) {}
+
+    fn polygon(&mut self, p: &PolygonItem) {
+        if let Some(fill) = p.fill.filter(|f| f.a > 0) {
+            let t = triangulate(p);
+            if !t.indices.is_empty() {
+                let c = color(fill);
+                let mut mesh = Mesh::default();
+                mesh.vertices.reserve(t.vertices.len());
+                for v in &t.vertices {
+                    mesh.colored_vertex(pt(*v), c);
+                }
+                mesh.indices = t.indices;
+                self.shapes.push(Shape::mesh(mesh));
+            }
+        }
+        if let Some(s) = &p.stroke {
+            for ring in closed_rings(p) {
+                let mut pts: Vec<Pos2> = ring.into_iter().map(pt).collect();
+                pts.pop(); // closed_line closes it
+                path_shapes(&mut self.shapes, pts, true, s);
+            }
+        }
+    }
+
+    fn polyline(&mut self, l: &PolylineItem) {
+        path_shapes(
+            &mut self.shapes,
+            l.points.iter().copied().map(pt).collect(),
+            false,
+            &l.stroke,
+        );
+    }
+
+    fn marker(&mut self, m: &MarkerItem) {
+        let key = (
+            m.center[0].round() as i32,
+            m.center[1].round() as i32,
+            m.fill
+                .map_or(0, |c| u32::from_be_bytes([c.r, c.g, c.b, c.a])),
+            (m.size * 4.0) as u32,
+            m.shape as u8,
+        );
+        if !self.markers_seen.insert(key) {
+            self.markers_merged += 1;
+            return;
+        }
+        let fill = m.fill.map_or(Color32::TRANSPARENT, color);
+        let st = m.stroke.as_ref().map_or(egui::Stroke::NONE, stroke);
+        let c = pt(m.center);
+        match m.shape {
+            MarkerShape::Circle => {
+                // The outline as a slightly larger disc beneath the fill: with the disc
+                // texture a marker costs two quads instead of a tessellated path.
+                let r = m.size / 2.0;
+                let mut disc = |radius: f32, colour: Color32| match self.disc {
+                    Some(tex) => {
+                        let mut mesh = Mesh::with_texture(tex);
+                        mesh.add_rect_with_uv(
+                            Rect::from_center_size(
+                                c,
+                                vec2(2.0 * radius, 2.0 * radius) * DISC_QUAD_SCALE,
+                            ),
+                            Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+                            colour,
+                        );
+                        self.shapes.push(Shape::mesh(mesh));
+                    }
+                    None => self.shapes.push(Shape::circle_filled(c, radius, colour)),
+                };
+                if st.width > 0.0 && st.color.a() > 0 {
+                    disc(r + st.width, st.color);
+                }
+                if fill.a() > 0 {
+                    disc(r, fill);
+                }
+            }
+            shape => {
+                let pts = shape
+                    .outline(m.size)
+                    .into_iter()
+                    .map(|q| pos2(c.x + q[0], c.y + q[1]))
+                    .collect::<Vec<_>>();
+                if shape == MarkerShape::Star {
+                    // Concave: fill as a fan from the centre, then outline.
+                    let mut mesh = Mesh::default();
+                    mesh.colored_vertex(c, fill);
+                    for p in &pts {
+                        mesh.colored_vertex(*p, fill);
+                    }
+                    let n = pts.len() as u32;
+                    for i in 0..n {
+                        mesh.add_triangle(0, 1 + i, 1 + (i + 1) % n);
+                    }
+                    self.shapes.push(Shape::mesh(mesh));
+                    self.shapes.push(Shape::closed_line(pts, st));
+                } else {
+                    self.shapes.push(Shape::convex_polygon(pts, fill, st));
+                }
+            }
+        }
+    }
+
+    fn label(&mut self, l: &LabelItem) {
+        self.labels.push(l.clone());
+    }
+
+    fn end_scene(&mut self) {}
+}
+
+/// Size of the disc texture, texels.
+pub const DISC_TEXELS: usize = 64;
+/// The disc fills this fraction of its texture (the rest is the anti-aliased edge and
+/// padding), so a quad is drawn this much larger than the disc.
+const DISC_FILL: f32 = 0.875;
+const DISC_QUAD_SCALE: f32 = 1.0 / DISC_FILL;
+
+/// A white anti-aliased disc (premultiplied alpha), drawn tinted as point markers.
+pub fn disc_image() -> egui::ColorImage {
+    let n = DISC_TEXELS;
+    let c = n as f32 / 2.0;
+    let r = c * DISC_FILL;
+    let pixels = (0..n * n)
+        .map(|i| {
+            let (x, y) = ((i % n) as f32 + 0.5, (i / n) as f32 + 0.5);
+            let d = ((x - c).powi(2) + (y - c).powi(2)).sqrt();
+            let a = (r - d + 0.5).clamp(0.0, 1.0);
+            Color32::from_white_alpha((a * 255.0).round() as u8)
+        })
+        .collect();
+    egui::ColorImage::new([n, n], pixels)
+}
+
+/// Draws labels: each text with its halo (the text drawn offset around itself in the
+/// halo colour), positioned by `map(pos)`.
+pub fn paint_labels(painter: &egui::Painter, labels: &[LabelItem], map: impl Fn([f32; 2]) -> Pos2) {
+    for l in labels {
+        let font = egui::FontId::proportional(l.size.max(1.0));
+        let galley = painter.layout_no_wrap(l.text.clone(), font, color(l.color));
+        let size = galley.size();
+        let p = map(l.pos);
+        let x = match l.align {
+            HAlign::Left => p.x,
+            HAlign::Center => p.x - size.x / 2.0,
+            HAlign::Right => p.x - size.x,
+        };
+        let top_left = pos2(x, p.y - size.y / 2.0);
+        if let Some(h) = l.halo.filter(|h| h.width > 0.0 && h.color.a > 0) {
+            let hc = color(h.color);
+            let w = h.width.min(3.0);
+            for d in [vec2(-w, 0.0), vec2(w, 0.0), vec2(0.0, -w), vec2(0.0, w)] {
+                painter.galley_with_override_text_color(top_left + d, galley.clone(), hc);
+            }
+        }
+        painter.galley(top_left, galley, color(l.color));
+    }
+}
+
+/// How much of the view the tile adds on each side (0.5: the tile is twice the view in
+/// each direction).
+pub const TILE_MARGIN: f32 = 0.5;
+/// Chunks per tile side.
+const CHUNKS: usize = 8;
+
+/// What a tile was built from; a different key means rebuild.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileKey {
+    /// Increases whenever styles, visibility or order change.
+    pub styles_version: u64,
+    /// Increases whenever the analysis overlay changes.
+    pub overlay_version: u64,
+    /// Label language.
+    pub lang: Lang,
+    /// Metres per display unit.
+    pub resolution: f64,
+    /// Physical pixels per point (feathering).
+    pub pixels_per_point: f32,
+}
+
+/// The map content for one view and margin, tessellated.
+pub struct Tile {
+    /// What it was built from.
+    pub key: TileKey,
+    /// The tile's own view (origin 0, size = view + margins).
+    pub view: MapView,
+    /// Meshes by chunk (in drawing order; a new mesh where the texture changes), with
+    /// each chunk's bounds in tile units.
+    pub chunks: Vec<(Rect, Vec<Arc<Mesh>>)>,
+    /// Labels in tile units.
+    pub labels: Vec<LabelItem>,
+    /// Vertices in all chunks.
+    pub vertices: usize,
+    /// Seconds spent building and tessellating.
+    pub seconds: f64,
+}
+
+impl std::fmt::Debug for Tile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tile")
+            .field("key", &self.key)
+            .field("chunks", &self.chunks.len())
+            .field("vertices", &self.vertices)
+            .field("labels", &self.labels.len())
+            .finish()
+    }
+}
+
+/// The tile view for a screen view: same centre and resolution, bigger by the margin.
+pub fn tile_view(view: &MapView) -> MapView {
+    let k = 1.0 + 2.0 * TILE_MARGIN;
+    MapView {
+        center: view.center,
+        resolution: view.resolution,
+        size: [view.size[0] * k, view.size[1] * k],
+        origin: [0.0, 0.0],
+        units_per_inch: view.units_per_inch,
+    }
+}
+
+/// Inputs for building a tile (all shareable with a worker thread).
+#[derive(Clone)]
+pub struct TileInput {
+    /// The park.
+    pub park: Arc<Park>,
+    /// Its planar copy.
+    pub projected: Arc<ProjectedPark>,
+    /// Layer order and styles (with filters applied).
+    pub styles: Arc<MapStyles>,
+    /// Analysis overlays.
+    pub overlays: Arc<Overlays>,
+    /// What the tile is for.
+    pub key: TileKey,
+    /// The screen view it is centred on.
+    pub view: MapView,
+    /// The disc texture for point markers.
+    pub disc: Option<TextureId>,
+}
+
+/// Builds and tessellates a tile (run it on a worker).
+pub fn build_tile(input: &TileInput) -> Tile {
+    let t0 = std::time::Instant::now();
+    let view = tile_view(&input.view);
+    let options = BuildOptions {
+        lang: input.key.lang,
+        background: false,
+        ..BuildOptions::default()
+    };
+    let scene = build_scene(
+        &input.park,
+        &input.projected,
+        &view,
+        &input.styles,
+        &input.overlays,
+        &options,
+    );
+    let (chunks, labels) = tessellate_scene(&scene, &view, input.key.pixels_per_point, input.disc);
+    let vertices = chunks
+        .iter()
+        .flat_map(|(_, runs)| runs.iter().map(|m| m.vertices.len()))
+        .sum();
+    Tile {
+        key: input.key.clone(),
+        view,
+        chunks: chunks
+            .into_iter()
+            .map(|(r, runs)| (r, runs.into_iter().map(Arc::new).collect()))
+            .collect(),
+        labels,
+        vertices,
+        seconds: t0.elapsed().as_secs_f64(),
+    }
+}
+
+/// Tessellates a scene into chunked meshes (by where each shape lies in the view). Each
+/// chunk keeps its meshes in drawing order, starting a new mesh where the texture
+/// changes (markers use the disc texture).
+pub fn tessellate_scene(
+    scene: &Scene,
+    view: &MapView,
+    pixels_per_point: f32,
+    disc: Option<TextureId>,
+) -> (Vec<(Rect, Vec<Mesh>)>, Vec<LabelItem>) {
+    let mut canvas = ShapeCanvas {
+        disc,
+        ..ShapeCanvas::default()
+    };
+    draw_scene(scene, &mut canvas);
+    let mut tess = Tessellator::new(
+        pixels_per_point.max(0.5),
+        TessellationOptions::default(),
+        [1, 1],
+        Vec::new(),
+    );
+    let cw = (view.size[0] / CHUNKS as f32).max(1.0);
+    let ch = (view.size[1] / CHUNKS as f32).max(1.0);
+    let mut runs: Vec<Vec<Mesh>> = (0..CHUNKS * CHUNKS).map(|_| Vec::new()).collect();
+    let mut bounds: Vec<Rect> = vec![Rect::NOTHING; CHUNKS * CHUNKS];
+    for shape in canvas.shapes {
+        let r = shape.visual_bounding_rect();
+        if !r.is_finite() {
+            continue;
+        }
+        let c = r.center();
+        let ix = ((c.x / cw).floor().max(0.0) as usize).min(CHUNKS - 1);
+        let iy = ((c.y / ch).floor().max(0.0) as usize).min(CHUNKS - 1);
+        let k = iy * CHUNKS + ix;
+        let texture = shape.texture_id();
+        let chunk = &mut runs[k];
+        if chunk.last().is_none_or(|m| m.texture_id != texture) {
+            chunk.push(Mesh::with_texture(texture));
+        }
+        if let Some(out) = chunk.last_mut() {
+            tess.tessellate_shape(shape, out);
+        }
+        bounds[k] = bounds[k].union(r.expand(2.0));
+    }
+    let chunks = runs
+        .into_iter()
+        .zip(bounds)
+        .map(|(r, b)| {
+            (
+                b,
+                r.into_iter().filter(|m| !m.is_empty()).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    (chunks, canvas.labels)
+}
+
+/// The transform from a tile's units to the screen for the current view: a scale and
+/// an offset (`screen = tile · scale + offset`).
+pub fn tile_transform(tile: &MapView, view: &MapView) -> (f32, egui::Vec2) {
+    let k = tile.resolution / view.resolution;
+    let o = view.world_to_screen(tile.screen_to_world([0.0, 0.0]));
+    (k as f32, vec2(o[0] as f32, o[1] as f32))
+}
+
+/// The layer the tile is painted in: a sublayer of the map's layer, transformed from
+/// tile units to the screen after tessellation (so a panning frame copies each visible
+/// vertex once and never re-tessellates).
+pub fn tile_layer(parent: egui::LayerId) -> egui::LayerId {
+    egui::LayerId::new(
+        parent.order,
+        egui::Id::unique(("parkplan-map-tile", parent.id)),
+    )
+}
+
+/// The layer drawn over the tile (labels, selection, hover, tools), kept above it.
+pub fn overlay_layer(parent: egui::LayerId) -> egui::LayerId {
+    egui::LayerId::new(
+        parent.order,
+        egui::Id::unique(("parkplan-map-overlay", parent.id)),
+    )
+}
+
+/// Paints a tile's chunks that meet `clip` (screen), transformed to `view`, in the tile
+/// layer above `parent`. Returns the number of vertices emitted.
+pub fn paint_tile(
+    ctx: &egui::Context,
+    parent: egui::LayerId,
+    tile: &Tile,
+    view: &MapView,
+    clip: Rect,
+) -> usize {
+    let (k, o) = tile_transform(&tile.view, view);
+    if !(k.is_finite() && k > 0.0) {
+        return 0;
+    }
+    let layer = tile_layer(parent);
+    ctx.set_sublayer(parent, layer);
+    let to_screen = TSTransform::new(o, k);
+    let clip_in_tile = to_screen.inverse().mul_rect(clip);
+    let painter = egui::Painter::new(ctx.clone(), layer, clip_in_tile);
+    let mut emitted = 0;
+    for (b, runs) in &tile.chunks {
+        if !b.intersects(clip_in_tile) {
+            continue;
+        }
+        for mesh in runs {
+            emitted += mesh.vertices.len();
+            painter.add(Shape::Mesh(mesh.clone()));
+        }
+    }
+    ctx.transform_layer_shapes_after_rounding(layer, to_screen);
+    emitted
+}
+
+/// Paints the tile's labels that fall near `clip`, positioned for `view`.
+pub fn paint_tile_labels(painter: &egui::Painter, tile: &Tile, view: &MapView, clip: Rect) {
+    let (k, o) = tile_transform(&tile.view, view);
+    let labels_clip = clip.expand(50.0);
+    let visible: Vec<LabelItem> = tile
+        .labels
+        .iter()
+        .filter(|l| labels_clip.contains(pos2(l.pos[0] * k + o.x, l.pos[1] * k + o.y)))
+        .cloned()
+        .collect();
+    paint_labels(painter, &visible, |p| pos2(p[0] * k + o.x, p[1] * k + o.y));
+}
+
+/// Whether the tile still covers the view (with no rebuild needed for position).
+pub fn tile_covers(tile: &MapView, view: &MapView) -> bool {
+    let t = tile.world_bounds();
+    let v = view.world_bounds();
+    v.min[0] >= t.min[0] && v.min[1] >= t.min[1] && v.max[0] <= t.max[0] && v.max[1] <= t.max[1]
+}
+
+/// Whether the view has moved far enough towards the tile's edge to prefetch a new one
+/// (less than a quarter of the margin left on some side).
+pub fn tile_needs_prefetch(tile: &MapView, view: &MapView) -> bool {
+    let t = tile.world_bounds();
+    let v = view.world_bounds();
+    let mx = (v.max[0] - v.min[0]) * TILE_MARGIN as f64 * 0.25;
+    let my = (v.max[1] - v.min[1]) * TILE_MARGIN as f64 * 0.25;
+    v.min[0] - t.min[0] < mx
+        || t.max[0] - v.max[0] < mx
+        || v.min[1] - t.min[1] < my
+        || t.max[1] - v.max[1] < my
+}
+
+/// Paints a small scene (hover, selection) directly.
+pub fn paint_scene(painter: &egui::Painter, scene: &Scene) {
+    let mut canvas = ShapeCanvas::default();
+    draw_scene(scene, &mut canvas);
+    painter.extend(canvas.shapes);
+    paint_labels(painter, &canvas.labels, pt);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::style::Stroke as RStroke;
+
+    #[test]
+    fn concave_polygon_becomes_a_mesh_of_its_area_and_an_outline() {
+        let mut c = ShapeCanvas::default();
+        c.polygon(&PolygonItem {
+            rings: vec![
+                vec![
+                    [0.0, 0.0],
+                    [10.0, 0.0],
+                    [10.0, 5.0],
+                    [5.0, 5.0],
+                    [5.0, 10.0],
+                    [0.0, 10.0],
+                ],
+                vec![[1.0, 1.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0]],
+            ],
+            fill: Some(Rgba::rgb(127, 95, 63)),
+            stroke: Some(RStroke::solid(Rgba::BLACK, 1.0)),
+            tag: None,
+        });
+        assert_eq!(c.shapes.len(), 3, "one fill mesh and two rings");
+        let Shape::Mesh(m) = &c.shapes[0] else {
+            panic!("the fill is a mesh")
+        };
+        let area: f32 = m
+            .indices
+            .chunks(3)
+            .map(|t| {
+                let [a, b, d] = [
+                    m.vertices[t[0] as usize].pos,
+                    m.vertices[t[1] as usize].pos,
+                    m.vertices[t[2] as usize].pos,
+                ];
+                ((b.x - a.x) * (d.y - a.y) - (d.x - a.x) * (b.y - a.y)).abs() / 2.0
+            })
+            .sum();
+        assert!((area - 74.0).abs() < 1e-3, "{area}");
+        assert_eq!(m.vertices[0].color, Color32::from_rgb(127, 95, 63));
+    }
+
+    #[test]
+    fn identical_markers_on_one_pixel_are_drawn_once() {
+        let mut c = ShapeCanvas::default();
+        let m = MarkerItem {
+            center: [10.2, 10.1],
+            shape: MarkerShape::Circle,
+            size: 6.0,
+            fill: Some(Rgba::rgb(200, 0, 0)),
+            stroke: None,
+            tag: None,
+        };
+        c.marker(&m);
+        c.marker(&MarkerItem {
+            center: [9.9, 10.3],
+            ..m.clone()
+        });
+        c.marker(&MarkerItem {
+            center: [14.0, 10.0],
+            ..m.clone()
+        });
+        c.marker(&MarkerItem {
+            fill: Some(Rgba::rgb(0, 0, 200)),
+            ..m.clone()
+        });
+        assert_eq!(c.shapes.len(), 3);
+        assert_eq!(c.markers_merged, 1);
+    }
+
+    #[test]
+    fn tile_transform_maps_tile_points_to_the_view() {
+        let view = MapView {
+            origin: [100.0, 50.0],
+            ..MapView::new([1000.0, 2000.0], 2.0, [800.0, 600.0])
+        };
+        let tile = tile_view(&view);
+        // The same world point lands at the same place through the tile.
+        let w = [1100.0, 1900.0];
+        let (k, o) = tile_transform(&tile, &view);
+        let t = tile.world_to_screen(w);
+        let s = view.world_to_screen(w);
+        assert!((t[0] as f32 * k + o.x - s[0] as f32).abs() < 1e-3);
+        assert!((t[1] as f32 * k + o.y - s[1] as f32).abs() < 1e-3);
+        // Panned and zoomed in 2x: scale 2.
+        let mut v2 = view;
+        v2.pan_by([30.0, -10.0]);
+        v2.zoom_about(2.0, [500.0, 350.0]);
+        let (k2, o2) = tile_transform(&tile, &v2);
+        assert!((k2 - 2.0).abs() < 1e-6);
+        let s2 = v2.world_to_screen(w);
+        assert!((t[0] as f32 * k2 + o2.x - s2[0] as f32).abs() < 1e-2);
+        assert!(tile_covers(&tile, &view));
+        assert!(!tile_needs_prefetch(&tile, &view));
+        let mut far = view;
+        far.pan_by([380.0, 0.0]);
+        assert!(tile_needs_prefetch(&tile, &far));
+    }
+}

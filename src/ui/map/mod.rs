@@ -1,0 +1,596 @@
+//! The map canvas: the camera ([`MapView`] from `render`), interaction (drag to pan,
+//! wheel zoom around the cursor, box zoom, arrow keys and +/-), identify (hover
+//! highlight, tooltip, click to select), the measuring tool, the scale bar, and drawing
+//! the layers through the egui backend in [`canvas`].
+//!
+//! The map keeps its own [`MapState`]; it reads the session and the selection and
+//! pushes [`Command`]s for everything that concerns other panels (selection changes).
+
+pub mod canvas;
+pub mod measure;
+pub mod pick;
+
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, CursorIcon, Key, Pos2, Rect, Sense, Stroke, StrokeKind, vec2};
+
+use self::canvas::{Tile, TileInput, TileKey};
+use self::measure::{Measure, MeasureKind};
+use super::command::{Command, Tool};
+use super::i18n::Msg;
+use super::session::Session;
+use super::task::Task;
+use super::theme;
+use crate::model::{FeatureRef, Lang};
+use crate::render::{BuildOptions, MapStyles, MapView, Overlays, WorldRect, build_scene};
+
+/// Where the cursor is on the map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    /// Lon/lat degrees.
+    pub lon_lat: [f64; 2],
+    /// Display-frame metres.
+    pub planar: [f64; 2],
+}
+
+/// The map's own state, kept between frames.
+pub struct MapState {
+    /// The camera (origin and size follow the map's rectangle each frame).
+    pub view: MapView,
+    /// The tool in use.
+    pub tool: Tool,
+    /// The measurement, while measuring.
+    pub measure: Option<Measure>,
+    /// Where a box-zoom drag started.
+    box_start: Option<Pos2>,
+    /// The feature under the cursor.
+    pub hover: Option<FeatureRef>,
+    /// The cursor position, for the status bar.
+    pub cursor: Option<Cursor>,
+    /// The map rectangle of the last frame.
+    pub rect: Option<Rect>,
+    /// A box to fit once the map's size is known.
+    pending_fit: Option<WorldRect>,
+    /// The drawn layers for the current view (plus a margin).
+    pub tile: Option<Arc<Tile>>,
+    tile_task: Option<Task<Tile>>,
+    /// The disc texture point markers are drawn with.
+    disc: Option<egui::TextureHandle>,
+    /// Vertices painted from the tile in the last frame.
+    pub last_vertices: usize,
+}
+
+impl std::fmt::Debug for MapState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MapState")
+            .field("view", &self.view)
+            .field("tool", &self.tool)
+            .field("tile", &self.tile)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MapState {
+    fn default() -> Self {
+        MapState {
+            view: MapView::new([500_000.0, 3_350_000.0], 10.0, [800.0, 600.0]),
+            tool: Tool::Identify,
+            measure: None,
+            box_start: None,
+            hover: None,
+            cursor: None,
+            rect: None,
+            pending_fit: None,
+            tile: None,
+            tile_task: None,
+            disc: None,
+            last_vertices: 0,
+        }
+    }
+}
+
+/// Smallest metres per point used when zooming to a single point.
+pub const POINT_ZOOM_MPP: f64 = 0.6;
+
+impl MapState {
+    /// Fits a planar box into the map. Applied when the map is next laid out, so the
+    /// fit uses that frame's map size (panels may have changed it).
+    pub fn fit(&mut self, bbox: WorldRect) {
+        self.pending_fit = Some(pad_point(bbox));
+    }
+
+    /// Centres on a planar point at `mpp` metres per point.
+    pub fn center_on(&mut self, p: [f64; 2], mpp: f64) {
+        self.pending_fit = None;
+        self.view.center = p;
+        let mut v = MapView::new(p, mpp, self.view.size);
+        v.origin = self.view.origin;
+        self.view = v;
+    }
+
+    /// Zooms by a factor around the map centre.
+    pub fn zoom_by(&mut self, factor: f64) {
+        let c = self.view.world_to_screen(self.view.center);
+        self.view.zoom_about(factor, c);
+    }
+
+    /// Chooses a tool, starting a fresh measurement for the measuring tools.
+    pub fn set_tool(&mut self, tool: Tool) {
+        self.tool = tool;
+        self.box_start = None;
+        self.measure = match tool {
+            Tool::MeasureDistance => Some(Measure::new(MeasureKind::Distance)),
+            Tool::MeasureArea => Some(Measure::new(MeasureKind::Area)),
+            _ => None,
+        };
+    }
+
+    /// The marker disc texture, once created.
+    pub fn disc_texture(&self) -> Option<egui::TextureId> {
+        self.disc.as_ref().map(|t| t.id())
+    }
+
+    /// Whether a tile is being built.
+    pub fn is_drawing(&self) -> bool {
+        self.tile_task.is_some()
+    }
+
+    /// Forgets the drawn tile (a new park was opened).
+    pub fn reset_tile(&mut self) {
+        self.tile = None;
+        self.tile_task = None;
+    }
+
+    /// Collects a finished tile and starts a new one when the view, styles or overlay
+    /// changed. `ppp` is pixels per point.
+    pub fn update_tile(&mut self, ctx: &egui::Context, session: &Session, lang: Lang, ppp: f32) {
+        if self.disc.is_none() {
+            let options =
+                egui::TextureOptions::LINEAR.with_mipmap_mode(Some(egui::TextureFilter::Linear));
+            self.disc = Some(ctx.load_texture("parkplan-disc", canvas::disc_image(), options));
+        }
+        if let Some(t) = &self.tile_task
+            && let Some(done) = t.poll()
+        {
+            self.tile_task = None;
+            if let Some(tile) = done {
+                self.tile = Some(Arc::new(tile));
+            }
+        }
+        let key = TileKey {
+            styles_version: session.styles_version,
+            overlay_version: session.studies.overlay_version,
+            lang,
+            resolution: self.view.resolution,
+            pixels_per_point: ppp,
+        };
+        let stale = match &self.tile {
+            None => true,
+            Some(t) => {
+                t.key != key
+                    || t.view.size != canvas::tile_view(&self.view).size
+                    || canvas::tile_needs_prefetch(&t.view, &self.view)
+            }
+        };
+        if stale && self.tile_task.is_none() {
+            let input = TileInput {
+                park: session.park.clone(),
+                projected: session.projected.clone(),
+                styles: session.drawn_styles(),
+                overlays: session.studies.overlay.clone(),
+                key,
+                view: self.view,
+                disc: self.disc.as_ref().map(|t| t.id()),
+            };
+            self.tile_task = Some(Task::spawn("parkplan-draw", ctx, move || {
+                canvas::build_tile(&input)
+            }));
+        }
+        if self.tile_task.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+        }
+    }
+}
+
+/// A single point gets some ground around it.
+fn pad_point(b: WorldRect) -> WorldRect {
+    let min = 300.0;
+    if b.width() < min && b.height() < min {
+        let c = b.center();
+        WorldRect::from_corners(
+            [c[0] - min / 2.0, c[1] - min / 2.0],
+            [c[0] + min / 2.0, c[1] + min / 2.0],
+        )
+    } else {
+        b
+    }
+}
+
+/// Shows the map in the whole of `ui` and handles its input.
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut MapState,
+    session: Option<&Session>,
+    selection: Option<FeatureRef>,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let rect = ui.available_rect_before_wrap();
+    let response = ui.allocate_rect(rect, Sense::click_and_drag());
+    state.rect = Some(rect);
+    state.view.origin = [rect.min.x, rect.min.y];
+    state.view.size = [rect.width().max(1.0), rect.height().max(1.0)];
+    if let Some(b) = state.pending_fit.take()
+        && rect.width() > 20.0
+        && rect.height() > 20.0
+    {
+        state.view.fit_bbox(&b, 24.0);
+    }
+    let painter = ui.painter_at(rect);
+    let background = session.map_or(crate::render::Theme::default().background, |s| {
+        s.styles.theme.background
+    });
+    painter.rect_filled(rect, 0.0, canvas::color(background));
+
+    let Some(session) = session else {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            Msg::NothingLoaded.text(lang),
+            egui::FontId::proportional(16.0),
+            ui.visuals().weak_text_color(),
+        );
+        return;
+    };
+
+    handle_navigation(ui, state, &response, rect);
+    let ppp = ui.ctx().pixels_per_point();
+    state.update_tile(ui.ctx(), session, lang, ppp);
+
+    // Cursor position and hover.
+    let hover_pos = response.hover_pos();
+    state.cursor = hover_pos.map(|p| {
+        let planar = state.view.screen_to_world([p.x as f64, p.y as f64]);
+        Cursor {
+            lon_lat: session.projected.unproject(planar),
+            planar,
+        }
+    });
+    let dragging = response.dragged();
+    state.hover = match (state.cursor, dragging, state.tool) {
+        (Some(c), false, Tool::Identify) => {
+            let tol = theme::PICK_TOLERANCE as f64 * state.view.resolution;
+            pick::pick(
+                &session.projected,
+                c.planar,
+                tol,
+                &session.visible_top_first(),
+                &|f| session.is_hidden(f),
+            )
+        }
+        _ => None,
+    };
+
+    // Clicks.
+    match state.tool {
+        Tool::Identify => {
+            if response.clicked() {
+                cmds.push(Command::Select(state.hover));
+            }
+        }
+        Tool::MeasureDistance | Tool::MeasureArea => {
+            if let (Some(m), Some(c)) = (state.measure.as_mut(), state.cursor) {
+                if response.clicked() {
+                    m.push(c.lon_lat);
+                }
+                if response.double_clicked() {
+                    m.finished = true;
+                }
+            }
+            if ui.input(|i| i.key_pressed(Key::Enter))
+                && let Some(m) = state.measure.as_mut()
+            {
+                m.finished = true;
+            }
+        }
+        Tool::BoxZoom => {}
+    }
+
+    // Draw: the cached tile in its own layer, then labels, selection, hover and tools in
+    // a layer above it.
+    let parent = ui.layer_id();
+    state.last_vertices = match &state.tile {
+        Some(tile) => canvas::paint_tile(ui.ctx(), parent, tile, &state.view, rect),
+        None => 0,
+    };
+    let overlay = canvas::overlay_layer(parent);
+    ui.ctx().set_sublayer(parent, overlay);
+    ui.ctx().move_to_top(overlay);
+    let painter = egui::Painter::new(ui.ctx().clone(), overlay, rect);
+    if let Some(tile) = &state.tile {
+        canvas::paint_tile_labels(&painter, tile, &state.view, rect);
+    }
+    let marked_sel: Vec<FeatureRef> = selection.into_iter().collect();
+    let marked_hover: Vec<FeatureRef> = state
+        .hover
+        .filter(|h| Some(*h) != selection)
+        .into_iter()
+        .collect();
+    if !marked_sel.is_empty() || !marked_hover.is_empty() {
+        let styles = MapStyles {
+            layers: Vec::new(),
+            theme: session.styles.theme.clone(),
+        };
+        let full = session.drawn_styles();
+        let marks = Overlays {
+            areas: Vec::new(),
+            highlighted: marked_hover,
+            selected: marked_sel,
+        };
+        // Marked features take their symbol from their layer's style: pass all layers
+        // but none visible.
+        let styles = MapStyles {
+            layers: full
+                .layers
+                .iter()
+                .map(|d| crate::render::LayerDisplay {
+                    visible: false,
+                    ..d.clone()
+                })
+                .collect(),
+            ..styles
+        };
+        let scene = build_scene(
+            &session.park,
+            &session.projected,
+            &state.view,
+            &styles,
+            &marks,
+            &BuildOptions {
+                lang,
+                labels: false,
+                background: false,
+                ..BuildOptions::default()
+            },
+        );
+        canvas::paint_scene(&painter, &scene);
+    }
+    if let Some(m) = &state.measure {
+        paint_measure(&painter, &state.view, session, m, state.cursor);
+    }
+    if let (Some(start), Some(now)) = (
+        state.box_start,
+        hover_pos.or(response.interact_pointer_pos()),
+    ) {
+        let r = Rect::from_two_pos(start, now);
+        painter.rect(
+            r,
+            0.0,
+            theme::BOX_FILL,
+            Stroke::new(1.5, theme::BOX_STROKE),
+            StrokeKind::Inside,
+        );
+    }
+    scale_bar(&painter, rect, &state.view);
+    if state.tile.is_none() && state.is_drawing() {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "…",
+            egui::FontId::proportional(28.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
+
+    // Tooltip and cursor.
+    let response = match state.tool {
+        Tool::Identify => response.on_hover_cursor(if state.hover.is_some() {
+            CursorIcon::PointingHand
+        } else if dragging {
+            CursorIcon::Grabbing
+        } else {
+            CursorIcon::Grab
+        }),
+        _ => response.on_hover_cursor(CursorIcon::Crosshair),
+    };
+    if let Some(h) = state.hover {
+        response.on_hover_ui_at_pointer(|ui| {
+            let layer = session
+                .park
+                .layer_of(h)
+                .map(|l| l.name.as_str())
+                .unwrap_or("");
+            ui.strong(session.feature_name(h));
+            ui.label(format!("{}: {layer}", Msg::LayerLabel.text(lang)));
+            ui.weak(Msg::ClickForDetails.text(lang));
+        });
+    }
+}
+
+/// Wheel zoom, dragging, box zoom, arrow keys and +/-.
+fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Response, rect: Rect) {
+    let shift = ui.input(|i| i.modifiers.shift);
+    let box_mode = state.tool == Tool::BoxZoom || shift;
+    if response.drag_started_by(egui::PointerButton::Primary) && box_mode {
+        state.box_start = response.interact_pointer_pos();
+    }
+    if state.box_start.is_some() {
+        if response.drag_stopped()
+            && let (Some(a), Some(b)) = (state.box_start.take(), response.interact_pointer_pos())
+        {
+            let r = Rect::from_two_pos(a, b);
+            if r.width() > 4.0 && r.height() > 4.0 {
+                let p = state.view.screen_to_world([r.min.x as f64, r.max.y as f64]);
+                let q = state.view.screen_to_world([r.max.x as f64, r.min.y as f64]);
+                state.view.fit_bbox(&WorldRect::from_corners(p, q), 0.0);
+            }
+        }
+    } else if response.dragged_by(egui::PointerButton::Primary)
+        || response.dragged_by(egui::PointerButton::Middle)
+    {
+        let d = response.drag_delta();
+        state.view.pan_by([d.x as f64, d.y as f64]);
+    }
+
+    if let Some(p) = response.hover_pos() {
+        let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let mut factor = zoom as f64;
+        if scroll != 0.0 {
+            factor *= (scroll as f64 / 200.0).exp();
+        }
+        if (factor - 1.0).abs() > 1e-6 {
+            state.view.zoom_about(factor, [p.x as f64, p.y as f64]);
+        }
+    }
+
+    if !ui.ctx().egui_wants_keyboard_input() {
+        let step = 60.0;
+        let (l, r, u, d, plus, minus) = ui.input(|i| {
+            (
+                i.key_pressed(Key::ArrowLeft),
+                i.key_pressed(Key::ArrowRight),
+                i.key_pressed(Key::ArrowUp),
+                i.key_pressed(Key::ArrowDown),
+                i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals),
+                i.key_pressed(Key::Minus),
+            )
+        });
+        // Arrow keys move the view the way the arrow points.
+        if l {
+            state.view.pan_by([step, 0.0]);
+        }
+        if r {
+            state.view.pan_by([-step, 0.0]);
+        }
+        if u {
+            state.view.pan_by([0.0, step]);
+        }
+        if d {
+            state.view.pan_by([0.0, -step]);
+        }
+        let c = [rect.center().x as f64, rect.center().y as f64];
+        if plus {
+            state.view.zoom_about(2.0, c);
+        }
+        if minus {
+            state.view.zoom_about(0.5, c);
+        }
+    }
+}
+
+fn paint_measure(
+    painter: &egui::Painter,
+    view: &MapView,
+    session: &Session,
+    m: &Measure,
+    cursor: Option<Cursor>,
+) {
+    let pts: Vec<Pos2> = m
+        .with_cursor(cursor.map(|c| c.lon_lat))
+        .iter()
+        .map(|p| {
+            let s = view.to_screen(session.projected.project(p[0], p[1]));
+            egui::pos2(s[0], s[1])
+        })
+        .collect();
+    let stroke = Stroke::new(theme::MEASURE_WIDTH, theme::MEASURE_LINE);
+    match m.kind {
+        MeasureKind::Distance => {
+            if pts.len() >= 2 {
+                painter.add(egui::Shape::line(pts.clone(), stroke));
+            }
+        }
+        MeasureKind::Area => {
+            if pts.len() >= 3 {
+                let item = crate::render::PolygonItem {
+                    rings: vec![pts.iter().map(|p| [p.x, p.y]).collect()],
+                    fill: None,
+                    stroke: None,
+                    tag: None,
+                };
+                let t = crate::render::triangulate(&item);
+                let mut mesh = egui::Mesh::default();
+                for v in &t.vertices {
+                    mesh.colored_vertex(egui::pos2(v[0], v[1]), theme::MEASURE_FILL);
+                }
+                mesh.indices = t.indices;
+                painter.add(egui::Shape::mesh(mesh));
+                painter.add(egui::Shape::closed_line(pts.clone(), stroke));
+            } else if pts.len() == 2 {
+                painter.add(egui::Shape::line(pts.clone(), stroke));
+            }
+        }
+    }
+    for p in &pts {
+        painter.circle(*p, 3.5, Color32::WHITE, stroke);
+    }
+}
+
+/// A "nice" length for a scale bar no longer than `max_m` metres: 1, 2 or 5 × 10ⁿ.
+pub fn nice_length(max_m: f64) -> f64 {
+    if !(max_m.is_finite() && max_m > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(max_m.log10().floor());
+    for m in [5.0, 2.0, 1.0] {
+        if m * p <= max_m {
+            return m * p;
+        }
+    }
+    p
+}
+
+fn scale_bar(painter: &egui::Painter, rect: Rect, view: &MapView) {
+    let len_m = nice_length(160.0 * view.resolution);
+    let len_pt = (len_m / view.resolution) as f32;
+    let origin = rect.left_bottom() + vec2(16.0, -18.0);
+    let label = if len_m >= 1000.0 {
+        format!("{} km", len_m / 1000.0)
+    } else {
+        format!("{len_m} m")
+    };
+    let bg = Rect::from_min_max(origin + vec2(-6.0, -22.0), origin + vec2(len_pt + 6.0, 8.0));
+    painter.rect_filled(bg, 3.0, theme::SCALE_HALO);
+    let ink = Stroke::new(2.0, theme::SCALE_INK);
+    painter.line_segment([origin, origin + vec2(len_pt, 0.0)], ink);
+    painter.line_segment([origin, origin + vec2(0.0, -6.0)], ink);
+    painter.line_segment(
+        [origin + vec2(len_pt, 0.0), origin + vec2(len_pt, -6.0)],
+        ink,
+    );
+    painter.line_segment(
+        [
+            origin + vec2(len_pt / 2.0, 0.0),
+            origin + vec2(len_pt / 2.0, -4.0),
+        ],
+        Stroke::new(1.0, theme::SCALE_INK),
+    );
+    painter.text(
+        origin + vec2(len_pt / 2.0, -8.0),
+        egui::Align2::CENTER_BOTTOM,
+        label,
+        egui::FontId::proportional(12.0),
+        theme::SCALE_INK,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_lengths() {
+        assert_eq!(nice_length(730.0), 500.0);
+        assert_eq!(nice_length(2500.0), 2000.0);
+        assert_eq!(nice_length(1.0), 1.0);
+        assert_eq!(nice_length(99.0), 50.0);
+    }
+
+    #[test]
+    fn a_point_gets_ground_around_it() {
+        let b = pad_point(WorldRect::from_corners([10.0, 10.0], [10.0, 10.0]));
+        assert!((b.width() - 300.0).abs() < 1e-9 && (b.center()[0] - 10.0).abs() < 1e-9);
+        let big = WorldRect::from_corners([0.0, 0.0], [5000.0, 10.0]);
+        assert_eq!(pad_point(big), big);
+    }
+}

@@ -1,0 +1,654 @@
+//! The service-analysis panel, on the results of [`crate::analysis`]:
+//! - Facilities: pick one (from the list or on the map) to see its service circle, the
+//!   enterprises it covers with distances, their count and employees.
+//! - Routes: pick one to see its stops, catchment band and figures (length, stops,
+//!   spacing, enterprises, employees, share).
+//! - Gaps: per facility kind (or for the bus network), the enterprises nobody covers,
+//!   with their nearest facility.
+//! - Radii: the service radius of each kind and the stop catchment; results update at
+//!   once (recomputed on a worker).
+//!
+//! Reads the session's results; focus, selection and settings changes are commands.
+
+use eframe::egui::{self, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use crate::analysis::AnalysisSettings;
+use crate::model::{FacilityKind, FeatureRef, Lang, Park};
+use crate::ui::command::Command;
+use crate::ui::i18n::group_digits;
+use crate::ui::session::Session;
+use crate::ui::studies::{Focus, Results};
+
+/// The panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// Facilities and their circles.
+    #[default]
+    Facilities,
+    /// Bus routes.
+    Routes,
+    /// Enterprises nobody serves.
+    Gaps,
+    /// Radii settings.
+    Radii,
+}
+
+/// Which gap view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapKind {
+    /// A facility kind.
+    Kind(FacilityKind),
+    /// Bus stops (all routes).
+    Bus,
+}
+
+/// The panel's own state.
+#[derive(Debug, Default)]
+pub struct AnalysisPanel {
+    /// The open tab.
+    pub tab: Tab,
+    /// Facility list: only this kind.
+    pub kind_filter: Option<FacilityKind>,
+    /// Facility list: name filter.
+    pub name_filter: String,
+    /// The gap view shown.
+    pub gap: Option<GapKind>,
+}
+
+/// "覆盖企业 12 家" / "Enterprises covered: 12": the line the facility view shows (tests
+/// compare it with the library's answer).
+pub fn covered_label(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("覆盖企业 {} 家", group_digits(n)),
+        Lang::En => format!("Enterprises covered: {}", group_digits(n)),
+    }
+}
+
+fn employees_label(lang: Lang, n: u64) -> String {
+    match lang {
+        Lang::Zh => format!("职工 {} 人", group_digits(n as usize)),
+        Lang::En => format!("{} employees", group_digits(n as usize)),
+    }
+}
+
+fn metres(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{:.2} km", m / 1000.0)
+    } else {
+        format!("{m:.0} m")
+    }
+}
+
+fn enterprise_name(park: &Park, e: u32) -> &str {
+    park.enterprises
+        .get(e as usize)
+        .map(|x| x.name.as_str())
+        .unwrap_or("")
+}
+
+impl AnalysisPanel {
+    /// Shows the panel.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: Option<&Session>,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let Some(session) = session else {
+            return;
+        };
+        let studies = &session.studies;
+        if session.index.is_none()
+            || (session.park.enterprises.is_empty() && session.park.routes.is_empty())
+        {
+            ui.weak(crate::ui::i18n::Msg::AnalysisUnavailable.text(lang));
+            if let Some(e) = &session.index_error {
+                ui.weak(e);
+            }
+            return;
+        }
+        ui.horizontal(|ui| {
+            for (t, zh, en) in [
+                (Tab::Facilities, "设施服务圈", "Facilities"),
+                (Tab::Routes, "公交线路", "Bus routes"),
+                (Tab::Gaps, "服务盲区", "Gaps"),
+                (Tab::Radii, "服务半径", "Radii"),
+            ] {
+                ui.selectable_value(&mut self.tab, t, lang.pick(zh, en));
+            }
+            if !studies.is_current() {
+                ui.spinner();
+            }
+        });
+        ui.separator();
+        let Some(results) = studies.results.as_deref() else {
+            ui.spinner();
+            return;
+        };
+        match self.tab {
+            Tab::Facilities => self.facilities(ui, session, results, lang, cmds),
+            Tab::Routes => routes(ui, session, results, lang, cmds),
+            Tab::Gaps => self.gaps(ui, session, results, lang, cmds),
+            Tab::Radii => radii(ui, session, lang, cmds),
+        }
+    }
+
+    fn facilities(
+        &mut self,
+        ui: &mut egui::Ui,
+        s: &Session,
+        r: &Results,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let park = &s.park;
+        let focus = match s.studies.focus {
+            Focus::Facility(f) => Some(f),
+            _ => None,
+        };
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("fac-kind")
+                .selected_text(
+                    self.kind_filter
+                        .map_or(lang.pick("全部类型", "All kinds"), |k| k.label(lang)),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(
+                        &mut self.kind_filter,
+                        None,
+                        lang.pick("全部类型", "All kinds"),
+                    );
+                    for kc in &r.coverage.kinds {
+                        ui.selectable_value(
+                            &mut self.kind_filter,
+                            Some(kc.kind),
+                            kc.kind.label(lang),
+                        );
+                    }
+                })
+                .response
+                .accessible_name(lang.pick("设施类型", "Facility kind"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.name_filter)
+                    .hint_text(lang.pick("设施名称", "Facility name"))
+                    .desired_width(f32::INFINITY),
+            );
+        });
+        let needle = self.name_filter.trim().to_lowercase();
+        let list: Vec<usize> = park
+            .facilities
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| self.kind_filter.is_none_or(|k| f.kind == k))
+            .filter(|(_, f)| needle.is_empty() || f.name.to_lowercase().contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        let list_h = (ui.available_height() * 0.4).max(120.0);
+        egui::ScrollArea::vertical()
+            .id_salt("fac-list")
+            .max_height(list_h)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                for &fi in &list {
+                    let f = &park.facilities[fi];
+                    let n = r.coverage.facilities.get(fi).map_or(0, |c| c.covered.len());
+                    let text = format!("{}  ({})", f.name, group_digits(n));
+                    let resp = ui
+                        .selectable_label(focus == Some(fi as u32), text)
+                        .on_hover_text(f.kind.label(lang));
+                    if resp.clicked() {
+                        pick_facility(s, r, fi as u32, cmds);
+                    }
+                }
+            });
+        ui.separator();
+        let Some(fi) = focus else {
+            ui.weak(lang.pick(
+                "从列表或在地图上选择一个设施，查看其服务圈和覆盖的企业。",
+                "Pick a facility from the list or on the map to see its service circle and the enterprises it covers.",
+            ));
+            return;
+        };
+        let (Some(f), Some(fc)) = (
+            park.facilities.get(fi as usize),
+            r.coverage.facilities.get(fi as usize),
+        ) else {
+            return;
+        };
+        ui.label(RichText::new(&f.name).strong().size(15.0));
+        ui.label(format!(
+            "{}  ·  {} {}",
+            f.kind.label(lang),
+            lang.pick("服务半径", "radius"),
+            metres(fc.radius_m)
+        ));
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(covered_label(lang, fc.covered.len())).strong());
+            ui.label(employees_label(lang, fc.employees));
+        });
+        let mut rows: Vec<(u32, f32)> = fc
+            .covered
+            .iter()
+            .map(|c| (c.enterprise, c.distance_m))
+            .collect();
+        rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+        enterprise_table(ui, "fac-covered", park, &rows, lang, cmds);
+    }
+
+    fn gaps(
+        &mut self,
+        ui: &mut egui::Ui,
+        s: &Session,
+        r: &Results,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let park = &s.park;
+        let current = match s.studies.focus {
+            Focus::Gaps(k) => Some(GapKind::Kind(k)),
+            Focus::BusGaps => Some(GapKind::Bus),
+            _ => self.gap,
+        };
+        let label = |g: GapKind| match g {
+            GapKind::Kind(k) => format!("{} ({})", k.label(lang), metres(r.settings.radius(k))),
+            GapKind::Bus => format!(
+                "{} ({})",
+                lang.pick("公交站点", "Bus stops"),
+                metres(r.settings.catchment_m)
+            ),
+        };
+        egui::ComboBox::from_id_salt("gap-kind")
+            .selected_text(
+                current
+                    .map(label)
+                    .unwrap_or_else(|| lang.pick("选择设施类型", "Choose a kind").into()),
+            )
+            .show_ui(ui, |ui| {
+                let mut options: Vec<GapKind> = r
+                    .coverage
+                    .kinds
+                    .iter()
+                    .map(|k| GapKind::Kind(k.kind))
+                    .collect();
+                if !park.stops.is_empty() {
+                    options.push(GapKind::Bus);
+                }
+                for g in options {
+                    if ui.selectable_label(current == Some(g), label(g)).clicked() {
+                        self.gap = Some(g);
+                        cmds.push(Command::Focus(match g {
+                            GapKind::Kind(k) => Focus::Gaps(k),
+                            GapKind::Bus => Focus::BusGaps,
+                        }));
+                    }
+                }
+            })
+            .response
+            .accessible_name(lang.pick("盲区类型", "Gap kind"));
+        let Some(g) = current else {
+            ui.weak(lang.pick(
+                "选择一种设施类型，查看不在任何该类设施服务圈内的企业。",
+                "Choose a facility kind to see the enterprises no facility of that kind covers.",
+            ));
+            return;
+        };
+        let (uncovered, kind): (&[u32], Option<FacilityKind>) = match g {
+            GapKind::Kind(k) => (
+                r.coverage
+                    .kind(k)
+                    .map(|kc| kc.uncovered.as_slice())
+                    .unwrap_or(&[]),
+                Some(k),
+            ),
+            GapKind::Bus => (&r.routes.beyond_all, None),
+        };
+        let employees: u64 = uncovered
+            .iter()
+            .filter_map(|&e| park.enterprises.get(e as usize)?.employees)
+            .map(u64::from)
+            .sum();
+        let located = r.coverage.located_enterprises.max(1);
+        ui.label(
+            RichText::new(match lang {
+                Lang::Zh => format!(
+                    "未覆盖企业 {} 家（占 {:.1}%），职工 {} 人",
+                    group_digits(uncovered.len()),
+                    100.0 * uncovered.len() as f64 / located as f64,
+                    group_digits(employees as usize)
+                ),
+                Lang::En => format!(
+                    "{} enterprises not covered ({:.1}%), {} employees",
+                    group_digits(uncovered.len()),
+                    100.0 * uncovered.len() as f64 / located as f64,
+                    group_digits(employees as usize)
+                ),
+            })
+            .strong(),
+        );
+        // Each uncovered enterprise with its nearest facility of the kind (or stop).
+        let rows: Vec<(u32, f32)> = uncovered
+            .iter()
+            .map(|&e| {
+                let d = match kind {
+                    Some(k) => r.nearest.get(e as usize, k).map_or(f32::NAN, |(_, d)| d),
+                    None => s
+                        .index
+                        .as_ref()
+                        .and_then(|i| i.stops.nearest(*i.enterprise_xy.get(e as usize)?))
+                        .map_or(f32::NAN, |(_, d)| d as f32),
+                };
+                (e, d)
+            })
+            .collect();
+        ui.weak(lang.pick(
+            "距离：到最近一处该类设施",
+            "Distance: to the nearest facility of the kind",
+        ));
+        enterprise_table(ui, "gap-table", park, &rows, lang, cmds);
+    }
+}
+
+fn pick_facility(s: &Session, r: &Results, fi: u32, cmds: &mut Vec<Command>) {
+    cmds.push(Command::Focus(Focus::Facility(fi)));
+    if let Some(f) = s.park.facilities.get(fi as usize) {
+        cmds.push(Command::Select(Some(f.feature)));
+        let radius = r
+            .coverage
+            .facilities
+            .get(fi as usize)
+            .map_or(500.0, |c| c.radius_m);
+        cmds.push(Command::ZoomAround(f.feature, radius));
+    }
+}
+
+/// Enterprises with a distance column, sortable by nothing (given order); a click
+/// selects and zooms.
+fn enterprise_table(
+    ui: &mut egui::Ui,
+    id: &str,
+    park: &Park,
+    rows: &[(u32, f32)],
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .auto_shrink([false, false])
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::initial(72.0))
+        .column(Column::initial(60.0))
+        .header(row_h, |mut h| {
+            h.col(|ui| {
+                ui.strong(lang.pick("企业", "Enterprise"));
+            });
+            h.col(|ui| {
+                ui.strong(lang.pick("距离", "Distance"));
+            });
+            h.col(|ui| {
+                ui.strong(lang.pick("职工", "Staff"));
+            });
+        })
+        .body(|body| {
+            body.rows(row_h, rows.len(), |mut row| {
+                let (e, d) = rows[row.index()];
+                row.col(|ui| {
+                    ui.label(enterprise_name(park, e));
+                });
+                row.col(|ui| {
+                    ui.label(if d.is_finite() {
+                        format!("{d:.0} m")
+                    } else {
+                        "-".into()
+                    });
+                });
+                row.col(|ui| {
+                    let n = park.enterprises.get(e as usize).and_then(|x| x.employees);
+                    ui.label(n.map(|n| n.to_string()).unwrap_or_default());
+                });
+                if row.response().clicked()
+                    && let Some(x) = park.enterprises.get(e as usize)
+                {
+                    cmds.push(Command::SelectAndZoom(x.feature));
+                }
+            });
+        });
+}
+
+fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Vec<Command>) {
+    let park = &s.park;
+    let focus = match s.studies.focus {
+        Focus::Route(x) => Some(x),
+        _ => None,
+    };
+    for rs in &r.routes.routes {
+        let Some(route) = park.routes.get(rs.route as usize) else {
+            continue;
+        };
+        let text = match lang {
+            Lang::Zh => format!(
+                "{}  ·  {} 站  ·  {}",
+                route.name,
+                rs.stops.len(),
+                metres(rs.length_m)
+            ),
+            Lang::En => format!(
+                "{}  ·  {} stops  ·  {}",
+                route.name,
+                rs.stops.len(),
+                metres(rs.length_m)
+            ),
+        };
+        if ui.selectable_label(focus == Some(rs.route), text).clicked() {
+            cmds.push(Command::Focus(Focus::Route(rs.route)));
+            cmds.push(Command::Select(Some(route.feature)));
+            cmds.push(Command::ZoomFeature(route.feature));
+        }
+    }
+    ui.separator();
+    let Some(ri) = focus else {
+        ui.weak(lang.pick(
+            "选择一条线路，查看站点、覆盖范围和指标。",
+            "Pick a route to see its stops, catchment band and figures.",
+        ));
+        return;
+    };
+    let (Some(route), Some(rs)) = (
+        park.routes.get(ri as usize),
+        r.routes.routes.iter().find(|x| x.route == ri),
+    ) else {
+        return;
+    };
+    ui.label(RichText::new(&route.name).strong().size(15.0));
+    egui::Grid::new("route-figures")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.label(k);
+                ui.label(v);
+                ui.end_row();
+            };
+            row(
+                lang.pick("线路长度", "Length"),
+                format!("{:.2} km", rs.length_m / 1000.0),
+            );
+            row(lang.pick("站点数", "Stops"), rs.stops.len().to_string());
+            if let Some(sp) = rs.spacing {
+                row(
+                    lang.pick("站距 平均/最小/最大", "Spacing mean/min/max"),
+                    format!("{:.0} / {:.0} / {:.0} m", sp.mean_m, sp.min_m, sp.max_m),
+                );
+            }
+            row(lang.pick("覆盖半径", "Catchment"), metres(rs.catchment_m));
+            row(
+                lang.pick("覆盖企业", "Enterprises"),
+                format!(
+                    "{} ({:.1}%)",
+                    group_digits(rs.enterprises.len()),
+                    rs.share_of_enterprises * 100.0
+                ),
+            );
+            row(
+                lang.pick("覆盖职工", "Employees"),
+                group_digits(rs.employees as usize),
+            );
+        });
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new(lang.pick("站点", "Stops"))
+        .default_open(true)
+        .show(ui, |ui| {
+            let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+            TableBuilder::new(ui)
+                .id_salt("route-stops")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .max_scroll_height(260.0)
+                .auto_shrink([false, true])
+                .column(Column::initial(36.0))
+                .column(Column::remainder().at_least(100.0).clip(true))
+                .column(Column::initial(70.0))
+                .header(row_h, |mut h| {
+                    h.col(|ui| {
+                        ui.strong("#");
+                    });
+                    h.col(|ui| {
+                        ui.strong(lang.pick("站名", "Stop"));
+                    });
+                    h.col(|ui| {
+                        ui.strong(lang.pick("里程", "At km"));
+                    });
+                })
+                .body(|body| {
+                    body.rows(row_h, rs.stops.len(), |mut row| {
+                        let i = row.index();
+                        let Some(stop) = park.stops.get(rs.stops[i] as usize) else {
+                            return;
+                        };
+                        row.col(|ui| {
+                            ui.label(stop.seq.map(|n| n.to_string()).unwrap_or_default());
+                        });
+                        row.col(|ui| {
+                            ui.label(&stop.name);
+                        });
+                        row.col(|ui| {
+                            let at = rs.stop_positions_m.get(i).copied().unwrap_or(f64::NAN);
+                            ui.label(if at.is_finite() {
+                                format!("{:.2}", at / 1000.0)
+                            } else {
+                                "-".into()
+                            });
+                        });
+                        if row.response().clicked() {
+                            cmds.push(Command::SelectAndZoom(stop.feature));
+                        }
+                    });
+                });
+        });
+    egui::CollapsingHeader::new(lang.pick("覆盖的企业", "Enterprises in the catchment"))
+        .default_open(false)
+        .show(ui, |ui| {
+            let rows: Vec<(u32, f32)> = rs
+                .enterprises
+                .iter()
+                .map(|&e| {
+                    let d = s
+                        .index
+                        .as_ref()
+                        .and_then(|i| i.stops.nearest(*i.enterprise_xy.get(e as usize)?))
+                        .map_or(f32::NAN, |(_, d)| d as f32);
+                    (e, d)
+                })
+                .collect();
+            enterprise_table(ui, "route-enterprises", park, &rows, lang, cmds);
+        });
+}
+
+fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
+    let current = &s.studies.settings;
+    let mut edited = current.clone();
+    ui.weak(lang.pick(
+        "默认值依据 GB 50180-2018 与常用做法；修改后结果立即更新。",
+        "Defaults follow GB 50180-2018 and common practice; results update as you change them.",
+    ));
+    let present: Vec<FacilityKind> = FacilityKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| s.park.facilities.iter().any(|f| f.kind == *k))
+        .collect();
+    egui::Grid::new("radii")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for k in &present {
+                ui.label(k.label(lang));
+                let mut v = edited.radius(*k);
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut v)
+                            .range(50.0..=10_000.0)
+                            .speed(10.0)
+                            .suffix(" m"),
+                    )
+                    .changed()
+                {
+                    edited.radii.insert(*k, v);
+                }
+                let d = AnalysisSettings::default_radius(*k);
+                if v != d && ui.small_button(lang.pick("默认", "Default")).clicked() {
+                    edited.radii.insert(*k, d);
+                }
+                ui.end_row();
+            }
+            ui.label(lang.pick("公交站点覆盖半径", "Bus-stop catchment"));
+            let mut c = edited.catchment_m;
+            if ui
+                .add(
+                    egui::DragValue::new(&mut c)
+                        .range(50.0..=5_000.0)
+                        .speed(10.0)
+                        .suffix(" m"),
+                )
+                .changed()
+            {
+                edited.catchment_m = c;
+            }
+            if c != 500.0 && ui.small_button(lang.pick("默认", "Default")).clicked() {
+                edited.catchment_m = 500.0;
+            }
+            ui.end_row();
+        });
+    if ui.button(lang.pick("全部恢复默认", "Reset all")).clicked() {
+        edited = AnalysisSettings {
+            frame: current.frame,
+            ..AnalysisSettings::default()
+        };
+    }
+    if edited != *current {
+        cmds.push(Command::SetAnalysis(edited));
+    }
+    if let Some(r) = &s.studies.results {
+        ui.add_space(8.0);
+        ui.weak(format!(
+            "{} ({:.0} ms)",
+            crate::analysis::method(
+                s.index
+                    .as_deref()
+                    .map_or(s.projected.frame(), |i| i.frame())
+            ),
+            r.seconds * 1000.0
+        ));
+    }
+}
+
+/// The facility a feature is, when it is one.
+pub fn facility_of(park: &Park, f: FeatureRef) -> Option<u32> {
+    park.facilities
+        .iter()
+        .position(|x| x.feature == f)
+        .map(|i| i as u32)
+}

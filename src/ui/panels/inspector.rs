@@ -1,0 +1,338 @@
+//! The inspector: everything about the selected feature. Its layer, id, geometry,
+//! location, geodesic area or length, the role's field mapping with the mapped values,
+//! every original survey property (`layer.attributes.row(i)`), and any foreign members.
+//!
+//! Reads the session and the selection; zooming is a [`Command`].
+
+use eframe::egui::{self, RichText};
+use geo::{Geodesic, GeodesicArea, Length};
+
+use crate::model::layer::geometry_type_name;
+use crate::model::units::{SquareMeters, format_area, format_distance};
+use crate::model::{FeatureRef, Lang, Meters, PropValue, lines_of, polygons_of};
+use crate::ui::command::Command;
+use crate::ui::i18n::{Msg, field_label};
+use crate::ui::session::Session;
+use crate::ui::studies::Focus;
+
+/// The inspector's own state: none.
+#[derive(Debug, Default)]
+pub struct InspectorPanel;
+
+/// A property value as text ("(null)" for JSON null, JSON text for objects/arrays).
+pub fn value_text(v: &PropValue<'_>, lang: Lang) -> String {
+    match v {
+        PropValue::Absent => String::new(),
+        PropValue::Null => Msg::NullValue.text(lang).to_string(),
+        other => other
+            .as_text()
+            .map(|c| c.into_owned())
+            .or_else(|| other.to_json_text())
+            .unwrap_or_default(),
+    }
+}
+
+impl InspectorPanel {
+    /// Shows the panel.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: Option<&Session>,
+        selection: Option<FeatureRef>,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let (Some(session), Some(f)) = (session, selection) else {
+            ui.weak(Msg::NothingSelected.text(lang));
+            return;
+        };
+        let Some(layer) = session.park.layer_of(f) else {
+            return;
+        };
+        let i = f.index as usize;
+        ui.label(RichText::new(session.feature_name(f)).strong().size(16.0));
+        ui.horizontal(|ui| {
+            if ui.small_button(Msg::ZoomFeature.text(lang)).clicked() {
+                cmds.push(Command::ZoomFeature(f));
+            }
+            if ui.small_button(Msg::ClearSelection.text(lang)).clicked() {
+                cmds.push(Command::Select(None));
+            }
+        });
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("inspector-head")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label(Msg::LayerLabel.text(lang));
+                        ui.label(format!("{} ({})", layer.name, layer.role.label(lang)));
+                        ui.end_row();
+                        ui.label(Msg::IdLabel.text(lang));
+                        ui.label(layer.display_id(i));
+                        ui.end_row();
+                        let g = layer.geometries.get(i).and_then(|g| g.as_ref());
+                        ui.label(Msg::GeometryLabel.text(lang));
+                        ui.label(geometry_type_name(g));
+                        ui.end_row();
+                        if let Some(ll) = session.feature_lon_lat(f) {
+                            ui.label(Msg::LocationLabel.text(lang));
+                            ui.label(format!("{:.6}, {:.6}", ll[0], ll[1]));
+                            ui.end_row();
+                        }
+                        if let Some(g) = g {
+                            let polys = polygons_of(g);
+                            if !polys.0.is_empty() {
+                                ui.label(Msg::AreaLabel.text(lang));
+                                ui.label(format_area(SquareMeters(polys.geodesic_area_unsigned())));
+                                ui.end_row();
+                            }
+                            let lines = lines_of(g);
+                            if !lines.0.is_empty() {
+                                ui.label(Msg::LengthLabel.text(lang));
+                                ui.label(format_distance(Meters(Geodesic.length(&lines))));
+                                ui.end_row();
+                            }
+                        }
+                    });
+
+                service_section(ui, session, f, lang, cmds);
+
+                if !layer.fields.is_empty() {
+                    ui.add_space(6.0);
+                    egui::CollapsingHeader::new(
+                        RichText::new(Msg::MappedFields.text(lang)).strong(),
+                    )
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        egui::Grid::new("inspector-fields")
+                            .num_columns(3)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                ui.weak(Msg::ModelFieldCol.text(lang));
+                                ui.weak(Msg::PropertyCol.text(lang));
+                                ui.weak(Msg::ValueCol.text(lang));
+                                ui.end_row();
+                                for (field, col) in &layer.fields {
+                                    ui.label(field_label(lang, *field));
+                                    ui.weak(col);
+                                    ui.label(value_text(&layer.attributes.get(i, col), lang));
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                }
+
+                ui.add_space(6.0);
+                egui::CollapsingHeader::new(
+                    RichText::new(Msg::OriginalProperties.text(lang)).strong(),
+                )
+                .default_open(true)
+                .show(ui, |ui| {
+                    egui::Grid::new("inspector-props")
+                        .num_columns(2)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (name, v) in layer.attributes.row(i) {
+                                if matches!(v, PropValue::Absent) {
+                                    continue;
+                                }
+                                ui.label(name);
+                                let t = value_text(&v, lang);
+                                ui.add(egui::Label::new(t).wrap());
+                                ui.end_row();
+                            }
+                        });
+                });
+
+                if let Some(extras) = layer.extras.get(&i)
+                    && (!extras.members.is_empty() || !extras.geometry_members.is_empty())
+                {
+                    ui.add_space(6.0);
+                    egui::CollapsingHeader::new(
+                        RichText::new(Msg::ForeignMembers.text(lang)).strong(),
+                    )
+                    .default_open(false)
+                    .show(ui, |ui| {
+                        for (k, v) in extras.members.iter().chain(&extras.geometry_members) {
+                            ui.label(format!("{k}: {v}"));
+                        }
+                    });
+                }
+            });
+    }
+}
+
+/// What serves the selected enterprise (facilities covering it, nearest facility of
+/// each kind, routes and nearest stop), or what a selected facility or route serves.
+fn service_section(
+    ui: &mut egui::Ui,
+    s: &Session,
+    f: FeatureRef,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let Some(r) = s.studies.results.as_deref() else {
+        return;
+    };
+    let park = &s.park;
+    let metres = |d: f32| {
+        if d >= 1000.0 {
+            format!("{:.2} km", d / 1000.0)
+        } else {
+            format!("{d:.0} m")
+        }
+    };
+    if let Some(e) = park.enterprises.iter().position(|x| x.feature == f) {
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new(RichText::new(lang.pick("服务情况", "Served by")).strong())
+            .default_open(true)
+            .show(ui, |ui| {
+                let served = r.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                ui.label(match lang {
+                    Lang::Zh => format!("在 {} 处设施的服务圈内", served.len()),
+                    Lang::En => format!("Within the service circle of {} facilities", served.len()),
+                });
+                for &(fi, d) in served {
+                    if let Some(fac) = park.facilities.get(fi as usize)
+                        && ui
+                            .link(format!(
+                                "{}（{}）{}",
+                                fac.name,
+                                fac.kind.label(lang),
+                                metres(d)
+                            ))
+                            .clicked()
+                    {
+                        cmds.push(Command::Focus(Focus::Facility(fi)));
+                        cmds.push(Command::ShowPanel(
+                            crate::ui::command::PanelId::Analysis,
+                            true,
+                        ));
+                        cmds.push(Command::ZoomAround(
+                            fac.feature,
+                            r.settings.radius(fac.kind),
+                        ));
+                    }
+                }
+                ui.add_space(4.0);
+                ui.weak(lang.pick("各类最近设施", "Nearest facility of each kind"));
+                egui::Grid::new("nearest-kinds")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for &k in &r.nearest.kinds {
+                            let Some((fi, d)) = r.nearest.get(e, k) else {
+                                continue;
+                            };
+                            let Some(fac) = park.facilities.get(fi as usize) else {
+                                continue;
+                            };
+                            let inside = (d as f64) <= r.settings.radius(k);
+                            ui.label(k.label(lang));
+                            if ui.link(&fac.name).clicked() {
+                                cmds.push(Command::SelectAndZoom(fac.feature));
+                            }
+                            let t = RichText::new(metres(d));
+                            ui.label(if inside {
+                                t.color(ui.visuals().text_color()).strong()
+                            } else {
+                                t.color(ui.visuals().warn_fg_color)
+                            })
+                            .on_hover_text(if inside {
+                                lang.pick("在服务半径内", "within the service radius")
+                            } else {
+                                lang.pick("超出服务半径", "beyond the service radius")
+                            });
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(4.0);
+                let routes: Vec<&str> = r
+                    .routes_of
+                    .get(e)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|&ri| park.routes.get(ri as usize).map(|x| x.name.as_str()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ui.label(format!(
+                    "{} ({}): {}",
+                    lang.pick("公交线路", "Bus routes"),
+                    metres(r.settings.catchment_m as f32),
+                    if routes.is_empty() {
+                        lang.pick("无", "none").to_string()
+                    } else {
+                        routes.join("、")
+                    }
+                ));
+                if let Some(index) = &s.index
+                    && let Some(xy) = index.enterprise_xy.get(e)
+                    && let Some((si, d)) = index.stops.nearest(*xy)
+                    && let Some(stop) = park.stops.get(si as usize)
+                {
+                    ui.horizontal(|ui| {
+                        ui.label(lang.pick("最近站点", "Nearest stop"));
+                        let route = stop.route.clone().unwrap_or_default();
+                        if ui.link(format!("{} {route}", stop.name)).clicked() {
+                            cmds.push(Command::SelectAndZoom(stop.feature));
+                        }
+                        ui.label(metres(d as f32));
+                    });
+                }
+            });
+    } else if let Some(fi) = park.facilities.iter().position(|x| x.feature == f) {
+        if let Some(fc) = r.coverage.facilities.get(fi) {
+            ui.add_space(6.0);
+            ui.label(format!(
+                "{} · {} {} · {}",
+                crate::ui::panels::analysis::covered_label(lang, fc.covered.len()),
+                lang.pick("职工", "employees"),
+                fc.employees,
+                match lang {
+                    Lang::Zh => format!("半径 {:.0} m", fc.radius_m),
+                    Lang::En => format!("radius {:.0} m", fc.radius_m),
+                }
+            ));
+            if ui
+                .button(lang.pick("查看服务圈", "Show service circle"))
+                .clicked()
+            {
+                cmds.push(Command::Focus(Focus::Facility(fi as u32)));
+                cmds.push(Command::ShowPanel(
+                    crate::ui::command::PanelId::Analysis,
+                    true,
+                ));
+                cmds.push(Command::ZoomAround(f, fc.radius_m));
+            }
+        }
+    } else {
+        let route = park.routes.iter().position(|x| x.feature == f).or_else(|| {
+            let stop = park.stops.iter().find(|x| x.feature == f)?;
+            let name = stop.route.as_deref()?;
+            park.routes
+                .iter()
+                .position(|x| x.name == name || x.id == name)
+        });
+        if let Some(ri) = route
+            && let Some(rt) = park.routes.get(ri)
+        {
+            ui.add_space(6.0);
+            if ui
+                .button(match lang {
+                    Lang::Zh => format!("查看线路 {} 的站点与覆盖", rt.name),
+                    Lang::En => format!("Show route {}: stops and catchment", rt.name),
+                })
+                .clicked()
+            {
+                cmds.push(Command::Focus(Focus::Route(ri as u32)));
+                cmds.push(Command::ShowPanel(
+                    crate::ui::command::PanelId::Analysis,
+                    true,
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Projects and land: projects per lifecycle stage (count, investment total,
+//! secretaries) with a check box per stage that shows or hides those projects on the
+//! map and a table of each stage's projects; land totals by approval status and by land
+//! use in mu and hectares. Figures come from `analysis::land`.
+//!
+//! Reads the session; filtering and selection are commands.
+
+use eframe::egui::{self, RichText};
+
+use crate::analysis::{AreaTally, SiteMatch};
+use crate::model::Lang;
+use crate::ui::command::Command;
+use crate::ui::i18n::group_digits;
+use crate::ui::session::Session;
+
+/// The panel's own state: none beyond egui's collapsing memory.
+#[derive(Debug, Default)]
+pub struct ProjectsPanel;
+
+fn tally_row(ui: &mut egui::Ui, label: &str, t: &AreaTally) {
+    ui.label(label);
+    ui.label(group_digits(t.parcels));
+    ui.label(format!("{:.1}", t.mu()));
+    ui.label(format!("{:.2}", t.ha()));
+    ui.end_row();
+}
+
+impl ProjectsPanel {
+    /// Shows the panel.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: Option<&Session>,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let Some(s) = session else { return };
+        let park = &s.park;
+        let stats = &s.studies.stats;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.heading(lang.pick("项目（按阶段）", "Projects by stage"));
+                let total_inv: f64 = stats.projects.iter().map(|t| t.investment_yi).sum();
+                let total_n: usize = stats.projects.iter().map(|t| t.projects.len()).sum();
+                ui.label(match lang {
+                    Lang::Zh => format!("共 {total_n} 个项目，总投资 {total_inv:.1} 亿元"),
+                    Lang::En => format!(
+                        "{total_n} projects, total investment {total_inv:.1} 亿元 (100 M yuan)"
+                    ),
+                });
+                for t in &stats.projects {
+                    let label = t.stage.map_or(lang.pick("未注明阶段", "No stage"), |st| {
+                        st.label(lang)
+                    });
+                    ui.horizontal(|ui| {
+                        let mut shown = !s.hidden_stages.contains(&t.stage);
+                        if ui
+                            .checkbox(&mut shown, "")
+                            .on_hover_text(lang.pick("在地图上显示", "Show on the map"))
+                            .changed()
+                        {
+                            cmds.push(Command::ShowStage(t.stage, shown));
+                        }
+                        egui::CollapsingHeader::new(
+                            RichText::new(match lang {
+                                Lang::Zh => format!(
+                                    "{label}：{} 个，{:.1} 亿元",
+                                    t.projects.len(),
+                                    t.investment_yi
+                                ),
+                                Lang::En => format!(
+                                    "{label}: {}, {:.1} 亿元",
+                                    t.projects.len(),
+                                    t.investment_yi
+                                ),
+                            })
+                            .strong(),
+                        )
+                        .id_salt(("stage", t.stage.map(|x| x.code())))
+                        .show(ui, |ui| {
+                            if !t.secretaries.is_empty() {
+                                ui.label(format!(
+                                    "{}：{}",
+                                    lang.pick("项目秘书", "Secretaries"),
+                                    t.secretaries.join("、")
+                                ));
+                            }
+                            egui::Grid::new(("stage-grid", t.stage.map(|x| x.code())))
+                                .num_columns(5)
+                                .striped(true)
+                                .show(ui, |ui| {
+                                    for h in [
+                                        lang.pick("项目", "Project"),
+                                        lang.pick("投资(亿元)", "Invest. (亿元)"),
+                                        lang.pick("分期", "Phase"),
+                                        lang.pick("秘书", "Secretary"),
+                                        lang.pick("地块", "Parcel"),
+                                    ] {
+                                        ui.weak(h);
+                                    }
+                                    ui.end_row();
+                                    for &pi in &t.projects {
+                                        let Some(p) = park.projects.get(pi as usize) else {
+                                            continue;
+                                        };
+                                        if ui
+                                            .link(&p.name)
+                                            .on_hover_text(p.investor.clone().unwrap_or_default())
+                                            .clicked()
+                                        {
+                                            cmds.push(Command::SelectAndZoom(p.feature));
+                                        }
+                                        ui.label(
+                                            p.investment_yi
+                                                .map(|v| format!("{v:.1}"))
+                                                .unwrap_or_default(),
+                                        );
+                                        ui.label(p.phase.map(|x| x.label(lang)).unwrap_or(""));
+                                        ui.label(p.secretary.clone().unwrap_or_default());
+                                        let site = stats.sites.iter().find(|x| x.project == pi);
+                                        let parcel = site
+                                            .and_then(|x| x.parcel.or(x.located))
+                                            .and_then(|i| park.parcels.get(i as usize));
+                                        match parcel {
+                                            Some(pc) => {
+                                                let mut text = pc.id.clone();
+                                                if site
+                                                    .is_some_and(|x| x.how == SiteMatch::Mismatch)
+                                                {
+                                                    text.push_str(lang.pick(
+                                                        "（位置不符）",
+                                                        " (location differs)",
+                                                    ));
+                                                }
+                                                if ui.link(text).clicked() {
+                                                    cmds.push(Command::SelectAndZoom(pc.feature));
+                                                }
+                                            }
+                                            None => {
+                                                ui.label(p.parcel_id.clone().unwrap_or_default());
+                                            }
+                                        }
+                                        ui.end_row();
+                                    }
+                                });
+                        });
+                    });
+                }
+
+                ui.add_space(10.0);
+                ui.heading(lang.pick("用地（按审批状态）", "Land by approval status"));
+                let land = &stats.land;
+                egui::Grid::new("land-status")
+                    .num_columns(4)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for h in [
+                            lang.pick("状态", "Status"),
+                            lang.pick("地块", "Parcels"),
+                            lang.pick("面积(亩)", "Area (mu)"),
+                            lang.pick("公顷", "ha"),
+                        ] {
+                            ui.weak(h);
+                        }
+                        ui.end_row();
+                        for (st, t) in &land.by_status {
+                            tally_row(ui, st.label(lang), t);
+                        }
+                        ui.strong(lang.pick("合计", "Total"));
+                        ui.strong(group_digits(land.total.parcels));
+                        ui.strong(format!("{:.1}", land.total.mu()));
+                        ui.strong(format!("{:.2}", land.total.ha()));
+                        ui.end_row();
+                    });
+                ui.weak(lang.pick(
+                    "面积按几何图形在椭球面上计算。",
+                    "Areas are geodesic, from the geometry.",
+                ));
+                ui.add_space(6.0);
+                egui::CollapsingHeader::new(
+                    RichText::new(lang.pick("按用地性质", "By land use")).strong(),
+                )
+                .default_open(false)
+                .show(ui, |ui| {
+                    egui::Grid::new("land-use")
+                        .num_columns(4)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (u, t) in &land.by_land_use {
+                                tally_row(
+                                    ui,
+                                    u.as_deref().unwrap_or(lang.pick("（未注明）", "(none)")),
+                                    t,
+                                );
+                            }
+                        });
+                });
+            });
+    }
+}

@@ -1,0 +1,313 @@
+//! The attribute table of one layer: every original property as a column, sort by any
+//! column (numbers as numbers), filter rows by text in any column, click a row to
+//! select and zoom to its feature. Virtualised, so 100k rows scroll smoothly.
+//!
+//! The row order is computed when the layer, filter or sort changes and cached.
+
+use std::cmp::Ordering;
+
+use eframe::egui::{self, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use crate::model::{FeatureRef, Lang, Layer, PropValue};
+use crate::ui::command::Command;
+use crate::ui::i18n::{Msg, group_digits};
+use crate::ui::panels::inspector::value_text;
+use crate::ui::session::Session;
+
+/// Which column sorts the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Feature order in the file.
+    Row,
+    /// The feature id.
+    Id,
+    /// An attribute column, by index.
+    Attr(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CacheKey {
+    generation: u64,
+    layer: usize,
+    filter: String,
+    sort: SortKey,
+    ascending: bool,
+}
+
+/// The table's own state.
+#[derive(Debug)]
+pub struct TablePanel {
+    /// The layer shown.
+    pub layer: Option<usize>,
+    /// The filter text.
+    pub filter: String,
+    /// The sort column.
+    pub sort: SortKey,
+    /// Ascending order.
+    pub ascending: bool,
+    rows: Vec<u32>,
+    key: Option<CacheKey>,
+    last_selection: Option<FeatureRef>,
+}
+
+impl Default for TablePanel {
+    fn default() -> Self {
+        TablePanel {
+            layer: None,
+            filter: String::new(),
+            sort: SortKey::Row,
+            ascending: true,
+            rows: Vec::new(),
+            key: None,
+            last_selection: None,
+        }
+    }
+}
+
+/// Compares two property values: numbers numerically, then text, absent/null last.
+pub fn compare_values(a: &PropValue<'_>, b: &PropValue<'_>) -> Ordering {
+    let rank = |v: &PropValue<'_>| match v {
+        PropValue::Absent | PropValue::Null => 2,
+        PropValue::Int(_) | PropValue::Float(_) => 0,
+        _ => 1,
+    };
+    match (rank(a), rank(b)) {
+        (0, 0) => a
+            .as_f64()
+            .unwrap_or(f64::NAN)
+            .partial_cmp(&b.as_f64().unwrap_or(f64::NAN))
+            .unwrap_or(Ordering::Equal),
+        (1, 1) => a
+            .as_text()
+            .unwrap_or_default()
+            .cmp(&b.as_text().unwrap_or_default()),
+        (x, y) => x.cmp(&y),
+    }
+}
+
+/// The row order of `layer` for a filter and sort.
+pub fn row_order(layer: &Layer, filter: &str, sort: SortKey, ascending: bool) -> Vec<u32> {
+    let needle = filter.trim().to_lowercase();
+    let cols = layer.attributes.columns();
+    let mut rows: Vec<u32> = (0..layer.len() as u32)
+        .filter(|&r| {
+            if needle.is_empty() {
+                return true;
+            }
+            let r = r as usize;
+            layer.display_id(r).to_lowercase().contains(&needle)
+                || cols.iter().any(|c| {
+                    c.get(r)
+                        .as_text()
+                        .is_some_and(|t| t.to_lowercase().contains(&needle))
+                })
+        })
+        .collect();
+    match sort {
+        SortKey::Row => {}
+        SortKey::Id => rows.sort_by_cached_key(|&r| layer.display_id(r as usize)),
+        SortKey::Attr(c) => {
+            if let Some(col) = cols.get(c) {
+                rows.sort_by(|&a, &b| compare_values(&col.get(a as usize), &col.get(b as usize)));
+            }
+        }
+    }
+    if !ascending {
+        rows.reverse();
+    }
+    rows
+}
+
+impl TablePanel {
+    /// Shows the table. `generation` changes whenever a new park is loaded.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: Option<&Session>,
+        generation: u64,
+        selection: Option<FeatureRef>,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let Some(session) = session else {
+            return;
+        };
+        if self.layer.is_none_or(|l| l >= session.park.layers.len()) {
+            self.layer = session.list_order().first().copied();
+        }
+        let Some(li) = self.layer else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.strong(Msg::PanelTable.text(lang));
+            egui::ComboBox::from_id_salt("table-layer")
+                .selected_text(session.park.layers[li].name.clone())
+                .show_ui(ui, |ui| {
+                    for l in session.list_order() {
+                        ui.selectable_value(&mut self.layer, Some(l), &session.park.layers[l].name);
+                    }
+                })
+                .response
+                .accessible_name(Msg::ChooseLayer.text(lang));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter)
+                    .hint_text(Msg::FilterHint.text(lang))
+                    .desired_width(220.0),
+            );
+            if !self.filter.is_empty() && ui.small_button(Msg::Clear.text(lang)).clicked() {
+                self.filter.clear();
+            }
+            ui.weak(format!(
+                "{} / {} {}",
+                group_digits(self.rows.len()),
+                group_digits(session.park.layers[li].len()),
+                Msg::RowsShown.text(lang)
+            ));
+        });
+        let li = self.layer.unwrap_or(li);
+        let layer = &session.park.layers[li];
+        let key = CacheKey {
+            generation,
+            layer: li,
+            filter: self.filter.clone(),
+            sort: self.sort,
+            ascending: self.ascending,
+        };
+        if self.key.as_ref() != Some(&key) {
+            self.rows = row_order(layer, &self.filter, self.sort, self.ascending);
+            self.key = Some(key);
+        }
+        // Scroll to a feature selected elsewhere (map, search).
+        let mut scroll_to = None;
+        if selection != self.last_selection {
+            self.last_selection = selection;
+            if let Some(s) = selection
+                && s.layer as usize == li
+            {
+                scroll_to = self.rows.iter().position(|&r| r == s.index);
+            }
+        }
+
+        let cols = layer.attributes.columns();
+        let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        let mut table = TableBuilder::new(ui)
+            .id_salt(("attr-table", li))
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .auto_shrink([false, false])
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::initial(48.0))
+            .column(Column::initial(110.0).clip(true));
+        for _ in cols {
+            table = table.column(Column::initial(120.0).clip(true).at_least(30.0));
+        }
+        if let Some(r) = scroll_to {
+            table = table.scroll_to_row(r, Some(egui::Align::Center));
+        }
+        let mut clicked_sort = None;
+        table
+            .header(row_h + 2.0, |mut h| {
+                let mut head =
+                    |h: &mut egui_extras::TableRow<'_, '_>, label: String, key: SortKey| {
+                        h.col(|ui| {
+                            let arrow = if self.sort == key {
+                                if self.ascending { " ↑" } else { " ↓" }
+                            } else {
+                                ""
+                            };
+                            if ui
+                                .add(
+                                    egui::Button::new(
+                                        RichText::new(format!("{label}{arrow}")).strong(),
+                                    )
+                                    .frame(false),
+                                )
+                                .clicked()
+                            {
+                                clicked_sort = Some(key);
+                            }
+                        });
+                    };
+                head(&mut h, Msg::RowCol.text(lang).to_string(), SortKey::Row);
+                head(&mut h, Msg::IdLabel.text(lang).to_string(), SortKey::Id);
+                for (c, col) in cols.iter().enumerate() {
+                    head(&mut h, col.name().to_string(), SortKey::Attr(c));
+                }
+            })
+            .body(|body| {
+                body.rows(row_h, self.rows.len(), |mut row| {
+                    let r = self.rows[row.index()] as usize;
+                    let f = FeatureRef {
+                        layer: li as u32,
+                        index: r as u32,
+                    };
+                    row.set_selected(selection == Some(f));
+                    row.col(|ui| {
+                        ui.weak((r + 1).to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(layer.display_id(r));
+                    });
+                    for col in cols {
+                        row.col(|ui| {
+                            ui.label(value_text(&col.get(r), lang));
+                        });
+                    }
+                    if row.response().clicked() {
+                        cmds.push(Command::SelectAndZoom(f));
+                    }
+                });
+            });
+        if let Some(k) = clicked_sort {
+            if self.sort == k {
+                self.ascending = !self.ascending;
+            } else {
+                self.sort = k;
+                self.ascending = true;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AttributeTable;
+
+    fn layer() -> Layer {
+        let mut t = AttributeTable::new();
+        for (name, emp) in [
+            ("乙公司", PropValue::Int(30)),
+            ("甲公司", PropValue::Float(5.5)),
+            ("丙", PropValue::Null),
+        ] {
+            t.push_row([("名称", PropValue::Str(name)), ("人数", emp)]);
+        }
+        Layer {
+            name: "t".into(),
+            ids: vec![None; 3],
+            geometries: vec![None; 3],
+            attributes: t,
+            ..Layer::default()
+        }
+    }
+
+    #[test]
+    fn numbers_sort_numerically_and_nulls_last() {
+        let l = layer();
+        let c = l.attributes.column_index("人数").expect("column");
+        assert_eq!(row_order(&l, "", SortKey::Attr(c), true), vec![1, 0, 2]);
+        assert_eq!(row_order(&l, "", SortKey::Attr(c), false), vec![2, 0, 1]);
+    }
+
+    #[test]
+    fn filter_matches_any_column_case_insensitively() {
+        let l = layer();
+        assert_eq!(row_order(&l, "公司", SortKey::Row, true), vec![0, 1]);
+        assert_eq!(row_order(&l, "30", SortKey::Row, true), vec![0]);
+        assert_eq!(row_order(&l, "#3", SortKey::Row, true), vec![2]);
+        assert!(row_order(&l, "nothing", SortKey::Row, true).is_empty());
+    }
+}

@@ -1,0 +1,202 @@
+//! Planning projects: save → open gives the same model, styles and settings; edits
+//! survive through the project's data folder; source files are never written over.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use geo::{Geometry, Point};
+use parkplan::model::{Edit, FeatureData, FeatureId, History, Role};
+use parkplan::project::{self, ProjectFile, SavedView};
+use parkplan::render::style::LayerStyle;
+
+use crate::common;
+
+fn copy_sample(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("parkplan-project-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+fn hash_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn project_round_trip_with_an_edit_keeps_everything() {
+    let dir = copy_sample("rt");
+    let before_sources = hash_dir(&dir);
+    let loaded = common::load(&[&dir]);
+    let mut park = loaded.park;
+    let ppath = dir.join("规划.parkplan");
+
+    // Styles: the default for each layer, with one changed.
+    let mut styles: Vec<(usize, bool, Option<LayerStyle>)> = park
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, true, Some(LayerStyle::default_for(l))))
+        .collect();
+    styles[0].1 = false;
+    if let Some(s) = &mut styles[1].2 {
+        s.opacity = 0.42;
+    }
+    let mut settings = parkplan::analysis::AnalysisSettings::default();
+    settings.set_radius("kindergarten=350").unwrap();
+    settings.catchment_m = 600.0;
+    let mut pf = ProjectFile {
+        parkplan_project: project::PROJECT_VERSION,
+        name: "荆州经开区规划".into(),
+        layers: project::describe_layers(&park, &ppath, &styles),
+        analysis: settings.clone(),
+        network: Default::default(),
+        view: Some(SavedView {
+            centre_lon_lat: [112.35, 30.32],
+            metres_per_pixel: 6.0,
+        }),
+        print: serde_json::json!({"paper": "A3", "title": "KW6公交微循环线路覆盖图"}),
+    };
+    assert!(
+        pf.layers.iter().all(|l| !project::is_outside(&l.path)),
+        "paths are relative"
+    );
+
+    // Add a proposed stop to KW6.
+    let stops = park
+        .layers
+        .iter()
+        .position(|l| l.role == Role::BusStops)
+        .unwrap();
+    let kw6_before = park.stops_of_route("KW6").count();
+    let mut history = History::new();
+    let n = park.layers[stops].len();
+    history
+        .apply(
+            &mut park,
+            Edit::AddFeature {
+                layer: stops,
+                index: n,
+                feature: FeatureData {
+                    id: Some(FeatureId::Str("ZD-KW6-NEW".into())),
+                    geometry: Some(Geometry::Point(Point::new(112.3300, 30.3100))),
+                    properties: vec![
+                        ("站点名称".into(), serde_json::json!("拟建经开大道站")),
+                        ("线路".into(), serde_json::json!("KW6")),
+                        ("序号".into(), serde_json::json!(84)),
+                    ],
+                    extras: None,
+                },
+            },
+        )
+        .unwrap();
+    let edited: BTreeSet<usize> = history.edited_layers();
+    let map: Vec<usize> = (0..park.layers.len()).collect();
+    project::save_project(&mut pf, &mut park, &map, &edited, &ppath).unwrap();
+    history.mark_saved();
+    assert!(!history.is_dirty());
+
+    // The survey files are untouched; the edit lives in the data folder.
+    assert_eq!(hash_dir(&dir), {
+        let mut v = before_sources.clone();
+        v.push(("规划.parkplan".into(), std::fs::read(&ppath).unwrap()));
+        v.sort();
+        v
+    });
+    assert!(project::data_dir(&ppath).is_dir());
+
+    // Reopen.
+    let opened = project::open_project(&ppath, false, None).unwrap();
+    assert!(opened.outside.is_empty());
+    assert_eq!(opened.loaded.files_failed, 0);
+    let p2 = &opened.loaded.park;
+    assert_eq!(p2.stops_of_route("KW6").count(), kw6_before + 1);
+    assert!(
+        p2.stops
+            .iter()
+            .any(|s| s.name == "拟建经开大道站" && s.seq == Some(84))
+    );
+    assert_eq!(opened.project.analysis, settings);
+    assert_eq!(opened.project.view, pf.view);
+    assert_eq!(opened.project.print["title"], "KW6公交微循环线路覆盖图");
+    assert!(!opened.project.layers[0].visible);
+    assert_eq!(
+        opened.project.layers[1].style.as_ref().unwrap().opacity,
+        0.42
+    );
+    assert_eq!(opened.project.layers.len(), park.layers.len());
+    for (a, b) in park.layers.iter().zip(&p2.layers) {
+        assert_eq!(a.name, b.name);
+        assert_eq!(a.len(), b.len(), "{}", a.name);
+        assert_eq!(a.role, b.role);
+    }
+    assert_eq!(p2.enterprises.len(), park.enterprises.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_layer_is_reported_and_the_rest_opens() {
+    let dir = copy_sample("missing");
+    let loaded = common::load(&[&dir]);
+    let ppath = dir.join("p.parkplan");
+    let mut pf = ProjectFile {
+        parkplan_project: 1,
+        name: "p".into(),
+        layers: project::describe_layers(&loaded.park, &ppath, &[]),
+        analysis: Default::default(),
+        network: Default::default(),
+        view: None,
+        print: serde_json::Value::Null,
+    };
+    pf.layers.push(project::ProjectLayer {
+        path: "../elsewhere/外部.geojson".into(),
+        original: None,
+        name: "外部".into(),
+        role: Role::Other,
+        fields: Default::default(),
+        crs: None,
+        gcj02: false,
+        visible: true,
+        style: None,
+    });
+    pf.write(&ppath).unwrap();
+    std::fs::remove_file(dir.join("企业.geojson")).unwrap();
+    let opened = project::open_project(&ppath, false, None).unwrap();
+    assert_eq!(opened.loaded.files_failed, 1);
+    assert!(
+        opened
+            .loaded
+            .report
+            .problems
+            .iter()
+            .any(|p| p.file.ends_with("企业.geojson"))
+    );
+    assert_eq!(
+        opened.loaded.park.layers.len(),
+        loaded.park.layers.len() - 1
+    );
+    assert_eq!(
+        opened.outside.len(),
+        1,
+        "the outside path is listed, not followed"
+    );
+    // The CLI accepts the project too, with the same result.
+    let via_paths = common::load(&[&ppath]);
+    assert_eq!(via_paths.park.layers.len(), opened.loaded.park.layers.len());
+    assert!(via_paths.project.is_some());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,373 @@
+//! UI tests: the real [`App`] driven through egui_kittest (no display, no GPU). Widgets
+//! are found by their labels, clicked and typed into; assertions read the app's state
+//! and the library's own answers.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use parkplan::analysis::{AnalysisSettings, service_coverage};
+use parkplan::crs::FrameKind;
+use parkplan::model::{Lang, Role};
+use parkplan::render::MapView;
+use parkplan::spatial::{ParkIndex, frame_for};
+use parkplan::ui::command::Command;
+use parkplan::ui::map::pick::pick;
+use parkplan::ui::panels::analysis::covered_label;
+use parkplan::ui::settings::Settings;
+use parkplan::ui::{App, fonts};
+
+use crate::common;
+
+/// A harness on the real app with the given paths and language, after loading.
+fn harness(paths: Vec<PathBuf>, lang: Lang) -> Harness<'static, App> {
+    let settings = Settings {
+        lang: Some(lang),
+        ..Settings::default()
+    };
+    let app = App::with_settings(settings, paths);
+    let mut h = Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 900.0))
+        .with_context_setup(fonts::install_bundled)
+        .with_max_steps(200)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    wait_until(&mut h, "the load", |a| !a.is_loading());
+    h
+}
+
+/// Steps frames until `done` holds (background work finishes between frames).
+fn wait_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if done(h.state()) {
+            h.run();
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn sample_harness() -> Harness<'static, App> {
+    let h = harness(vec![common::sample_dir()], Lang::Zh);
+    assert!(
+        h.state().load_error().is_none(),
+        "{:?}",
+        h.state().load_error()
+    );
+    h
+}
+
+#[test]
+fn opens_the_sample_map_with_its_layers() {
+    let h = sample_harness();
+    let app = h.state();
+    assert_eq!(app.count(Role::BusRoutes), 4);
+    assert!(app.count(Role::Enterprises) >= 60);
+    let s = app.session().expect("a park is open");
+    assert_eq!(s.park.layers.len(), 8);
+    // The layer list shows every layer by name, with a visibility check box.
+    for layer in &s.park.layers {
+        h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, &layer.name);
+    }
+    // The status bar counts enterprises.
+    h.get_by_label_contains(&format!("企业 {}", app.count(Role::Enterprises)));
+}
+
+#[test]
+fn toggling_a_layer_hides_it_on_the_map() {
+    let mut h = sample_harness();
+    let (li, pos) = {
+        let s = h.state().session().expect("park");
+        let li = s
+            .park
+            .layers
+            .iter()
+            .position(|l| l.role == Role::Enterprises)
+            .expect("enterprise layer");
+        let e = &s.park.enterprises[0];
+        let ll = e.location.expect("located");
+        (li, s.projected.project(ll.x(), ll.y()))
+    };
+    let pick = |app: &App| {
+        let s = app.session().expect("park");
+        pick(&s.projected, pos, 2.0, &s.visible_top_first(), &|_| false)
+    };
+    assert_eq!(pick(h.state()).map(|f| f.layer as usize), Some(li));
+    h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, "企业")
+        .click();
+    h.run();
+    let s = h.state().session().expect("park");
+    assert!(
+        !s.display(li).expect("display").visible,
+        "the layer is hidden"
+    );
+    assert!(!s.visible_top_first().contains(&li));
+    // Nothing of that layer can be picked any more.
+    assert_ne!(pick(h.state()).map(|f| f.layer as usize), Some(li));
+    // And back.
+    h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, "企业")
+        .click();
+    h.run();
+    assert!(
+        h.state()
+            .session()
+            .expect("park")
+            .display(li)
+            .expect("display")
+            .visible
+    );
+}
+
+#[test]
+fn search_finds_wufang_and_enter_selects_it() {
+    let mut h = sample_harness();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::F);
+    h.run();
+    assert!(
+        h.state().settings.panels.search,
+        "Ctrl+F opens the search panel"
+    );
+    h.get_by_role(eframe::egui::accesskit::Role::TextInput)
+        .type_text("五方光电");
+    h.run();
+    let hit = h
+        .state()
+        .search_results()
+        .first()
+        .cloned()
+        .expect("a result");
+    assert!(hit.name.contains("五方光电"), "{}", hit.name);
+    assert_eq!(hit.role, Role::Enterprises);
+    // The result is listed in the panel.
+    h.get_by_label_contains("荆州五方光电科技有限公司");
+    h.key_press(eframe::egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().selection(), Some(hit.feature));
+    // The inspector shows its original survey properties (the mapped-field table and
+    // the original-property table both name the column).
+    assert_eq!(h.get_all_by_label("产值_万元").count(), 2);
+    assert!(h.get_all_by_label("荆州五方光电科技有限公司").count() >= 1);
+}
+
+#[test]
+fn switching_language_changes_the_menus() {
+    let mut h = sample_harness();
+    h.get_by_label("文件");
+    h.get_by_label("语言").click();
+    h.run();
+    h.get_by_label("English").click();
+    h.run();
+    assert_eq!(h.state().lang(), Lang::En);
+    h.get_by_label("File");
+    assert!(h.query_by_label("文件").is_none());
+    h.get_by_label("Language").click();
+    h.run();
+    h.get_by_label("中文").click();
+    h.run();
+    assert_eq!(h.state().lang(), Lang::Zh);
+    h.get_by_label("文件");
+}
+
+#[test]
+fn facility_from_the_list_shows_the_librarys_covered_count() {
+    let mut h = sample_harness();
+    // The library's answer, computed independently of the UI.
+    let (name, expected) = {
+        let s = h.state().session().expect("park");
+        let park = &s.park;
+        let index = ParkIndex::build(park, frame_for(park, FrameKind::Utm)).expect("index");
+        let cov = service_coverage(park, &index, &AnalysisSettings::default());
+        let fi = park
+            .facilities
+            .iter()
+            .position(|f| f.name.contains("政务服务中心"))
+            .expect("the government service hall");
+        (
+            park.facilities[fi].name.clone(),
+            cov.facilities[fi].covered.len(),
+        )
+    };
+    assert!(expected > 0, "the sample has enterprises around the hall");
+    h.get_by_label("服务分析").click();
+    h.run();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.studies.is_current())
+    });
+    h.get_by_label_contains(&name).click();
+    h.run();
+    h.get_by_label(&covered_label(Lang::Zh, expected));
+    wait_until(&mut h, "the overlay", |a| {
+        a.session().is_some_and(|s| {
+            s.studies.overlay.highlighted.len() == expected && s.studies.overlay.areas.len() == 1
+        })
+    });
+}
+
+#[test]
+fn escape_clears_the_selection_and_home_zooms_to_all() {
+    let mut h = sample_harness();
+    let f = h.state().session().expect("park").park.facilities[0].feature;
+    let before = h.state().map_state().view;
+    h.state_mut().send(Command::SelectAndZoom(f));
+    h.run();
+    assert_eq!(h.state().selection(), Some(f));
+    assert!(
+        h.state().map_state().view.resolution < before.resolution,
+        "zoomed in"
+    );
+    h.key_press(eframe::egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().selection(), None);
+    h.key_press(eframe::egui::Key::Home);
+    h.run();
+    // Home fits the whole park into the map as it is laid out now.
+    let after = h.state().map_state().view;
+    let extent = h
+        .state()
+        .session()
+        .expect("park")
+        .projected
+        .extent()
+        .expect("extent");
+    let want = MapView::fit(
+        &extent,
+        after.origin,
+        after.size,
+        24.0,
+        after.units_per_inch,
+    );
+    assert!((after.resolution - want.resolution).abs() / want.resolution < 1e-9);
+    assert!(
+        (after.center[0] - want.center[0]).abs() < 1e-6
+            && (after.center[1] - want.center[1]).abs() < 1e-6
+    );
+    assert!((after.resolution - before.resolution).abs() / before.resolution < 0.02);
+}
+
+#[test]
+fn import_problems_open_the_report_and_zoom_to_their_place() {
+    let path = common::data("repair/repeated_points.geojson");
+    let mut h = harness(vec![path], Lang::En);
+    let (first, loc) = {
+        let app = h.state();
+        assert!(
+            app.settings.panels.report,
+            "the report opens when there are problems"
+        );
+        let s = app.session().expect("something loaded");
+        assert_eq!(s.report.problems.len(), 2);
+        let p = &s.report.problems[0];
+        (
+            p.message.clone(),
+            p.location.expect("a repaired feature has a place"),
+        )
+    };
+    // Every problem's message is listed, each with a zoom button.
+    h.get_by_label(&first);
+    let buttons = h.get_all_by_label("Zoom to").count();
+    assert_eq!(buttons, 2);
+    // The first problem's button centres the map on it.
+    h.get_all_by_label("Zoom to")
+        .next()
+        .expect("a zoom button")
+        .click();
+    h.run();
+    let s = h.state().session().expect("park");
+    let c = h.state().map_state().view.center;
+    let want = s.projected.project(loc[0], loc[1]);
+    assert!(
+        (c[0] - want[0]).abs() < 1.0 && (c[1] - want[1]).abs() < 1.0,
+        "{c:?} vs {want:?}"
+    );
+    // Grouped by message: one header per distinct message, with its count.
+    h.get_by_label("Group by problem").click();
+    h.run();
+    h.get_by_label_contains(&format!("{first} (1)"));
+}
+
+#[test]
+fn ctrl_p_opens_the_export_dialog_and_the_previewed_page_is_written() {
+    let mut h = sample_harness();
+    // Focus the KW6 route so the page carries its catchment and figures.
+    let ri = {
+        let park = &h.state().session().expect("park").park;
+        park.routes
+            .iter()
+            .position(|r| r.name == "KW6")
+            .expect("KW6") as u32
+    };
+    h.state_mut()
+        .send(Command::Focus(parkplan::ui::studies::Focus::Route(ri)));
+    h.run();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::P);
+    h.run();
+    assert!(
+        h.state_mut().export_dialog().open,
+        "Ctrl+P opens the dialog"
+    );
+    h.get_by_label("导出地图");
+    wait_until(&mut h, "the preview", |a| {
+        a.session()
+            .is_some_and(|s| s.studies.is_current() && !s.studies.is_computing())
+    });
+    // The focus may have changed after the first preview started: let it settle.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        h.step();
+        if !h.state_mut().export_dialog().is_busy() && h.state_mut().export_dialog().has_preview() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(h.state_mut().export_dialog().has_preview());
+    let out = std::env::temp_dir().join(format!("parkplan-ui-export-{}.pdf", std::process::id()));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .export_dialog()
+        .start_export(out.clone(), &ctx, Lang::Zh);
+
+    let start = Instant::now();
+    while h.state_mut().export_dialog().last_result.is_none()
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let result = h
+        .state_mut()
+        .export_dialog()
+        .last_result
+        .clone()
+        .expect("a result");
+    assert!(result.is_ok(), "{result:?}");
+    let bytes = std::fs::read(&out).expect("the PDF");
+    let _ = std::fs::remove_file(&out);
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    let pages = doc.get_pages();
+    assert_eq!(pages.len(), 1);
+    let page_id = *pages.values().next().expect("page");
+    let media = doc
+        .get_object(page_id)
+        .and_then(|o| o.as_dict().cloned())
+        .and_then(|d| d.get(b"MediaBox").cloned())
+        .and_then(|m| m.as_array().cloned())
+        .expect("MediaBox");
+    let nums: Vec<f64> = media
+        .iter()
+        .filter_map(|o| {
+            o.as_float()
+                .map(f64::from)
+                .or_else(|_| o.as_i64().map(|i| i as f64))
+                .ok()
+        })
+        .collect();
+    // A3 landscape (the default) is 1190.55 × 841.89 pt.
+    assert!((nums[2] - nums[0] - 1190.55).abs() < 1.0, "{nums:?}");
+    assert!((nums[3] - nums[1] - 841.89).abs() < 1.0, "{nums:?}");
+}
