@@ -10,29 +10,7 @@ use parkplan::analysis::{self, AnalysisSettings, AreaSettings, circle};
 use parkplan::crs::{FrameKind, MetricFrame};
 use parkplan::spatial::{ParkIndex, unproject_polygons};
 
-/// Paths and loading, self-contained so this file also builds as its own test target
-/// (cargo's auto-discovery) besides being a module of `tests/tests.rs`.
-mod common {
-    use std::path::{Path, PathBuf};
-
-    pub fn root() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-    }
-    pub fn sample_dir() -> PathBuf {
-        root().join("maps").join("jingzhou-etdz")
-    }
-    pub fn corpus_dir() -> Option<PathBuf> {
-        let p = root().join("..").join("shared").join("corpus");
-        p.is_dir().then_some(p)
-    }
-    pub fn load(paths: &[&Path]) -> parkplan::import::Loaded {
-        let v: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
-        parkplan::import::load_paths(&v, None).expect("not cancelled")
-    }
-    pub fn load_sample() -> parkplan::import::Loaded {
-        load(&[&sample_dir()])
-    }
-}
+use crate::common;
 
 /// Generates the seed-42 gen_park.py scene with `n` enterprises into a temporary
 /// folder; `None` (test skipped) when python3 or the script is missing.

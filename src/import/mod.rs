@@ -248,6 +248,11 @@ fn stream_with_block(
                     let (decision, projector, _) = ctx_parts.as_ref()?;
                     let ctx = LayerContext {
                         file: &file,
+                        layer_crs_raw: members
+                            .iter()
+                            .find(|(k, _)| k == "crs")
+                            .map(|(_, v)| v.as_str()),
+                        gcj02: opts.gcj02,
                         decision: decision.as_ref().filter(|_| projector.is_some()),
                         projector: projector.as_ref(),
                     };
@@ -359,7 +364,8 @@ fn stream_decide_crs(
     opts: &LayerOptions,
 ) -> Option<(Option<CrsDecision>, Option<Projector>, Vec<Problem>)> {
     let mut problems = Vec::new();
-    let declared: Option<Result<Crs, String>> = match members.iter().find(|(k, _)| k == "crs") {
+    let declared: Option<Result<Crs, String>> = match members.iter().rev().find(|(k, _)| k == "crs")
+    {
         None => None,
         Some((_, raw)) => match json::crs_member_name(raw) {
             Ok(None) => None,
