@@ -1371,14 +1371,23 @@ pub fn load_jobs(
     }
     let mut layers = Vec::new();
     let mut files_failed = 0;
-    for job in jobs {
-        if progress.is_some_and(|p| p.is_cancelled()) {
-            return Err(ImportError::Cancelled);
-        }
-        if let Some(p) = progress {
-            p.set_current(&job.path.display().to_string());
-        }
-        match read_layer_file(&job.path, &job.options, progress) {
+    // Files are read concurrently (each also parses in parallel inside), so one file's
+    // serial steps overlap another's parsing; results are taken in job order.
+    let results: Vec<Result<(Layer, Vec<Problem>), ImportError>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|job| {
+            if progress.is_some_and(|p| p.is_cancelled()) {
+                return Err(ImportError::Cancelled);
+            }
+            if let Some(p) = progress {
+                p.set_current(&job.path.display().to_string());
+            }
+            read_layer_file(&job.path, &job.options, progress)
+        })
+        .collect();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
             Ok((layer, problems)) => {
                 for p in problems {
                     report.push(p);
