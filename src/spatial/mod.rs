@@ -108,14 +108,26 @@ impl PointIndex {
         }
         // The tree prunes with a slightly larger squared radius; the exact test below
         // decides, so rounding in r² never drops a point at distance exactly r.
-        let r2 = r * r * (1.0 + 1e-9) + 1e-12;
-        for e in self.tree.locate_within_distance(centre, r2) {
+        // Internal iteration over the circle's bounding square (rstar's fastest walk),
+        // then the exact test: squared distance pre-filters with a margin so rounding
+        // never drops a point at exactly r, and `sqrt(dx² + dy²) <= r` decides.
+        let pad = r * (1.0 + 1e-9) + 1e-9;
+        let r2 = pad * pad;
+        let env = AABB::from_corners(
+            [centre[0] - pad, centre[1] - pad],
+            [centre[0] + pad, centre[1] + pad],
+        );
+        let _ = self.tree.locate_in_envelope_int(&env, |e| {
             let p = e.geom();
-            let d = ((p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2)).sqrt();
-            if d <= r {
-                f(e.data.0, e.data.1, d);
+            let d2 = (p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2);
+            if d2 <= r2 {
+                let d = d2.sqrt();
+                if d <= r {
+                    f(e.data.0, e.data.1, d);
+                }
             }
-        }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
     }
 
     /// Calls `f(record, point)` for every point within `r` of `centre` (by the tree's

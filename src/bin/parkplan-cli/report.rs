@@ -134,7 +134,10 @@ fn sequential(
     let routes = analysis::route_catchments(park, index, settings.catchment_m);
     t.lap("routes");
     if let Some(kw6) = park.routes.iter().position(|r| r.name == "KW6") {
-        // The KW6 catchment alone, as the peer benchmark times it.
+        // KW6 on its own: the catchment as the peer benchmark times it, then every
+        // figure of the route (length, stop spacing along it, catchment).
+        let _ = analysis::route_catchment(park, index, kw6, settings.catchment_m);
+        t.lap("kw6_catchment");
         let _ = analysis::route_stats(park, index, kw6, settings.catchment_m);
         t.lap("kw6_route");
     }
