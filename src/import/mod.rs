@@ -187,7 +187,8 @@ pub fn read_layer_file(
     Ok((layer, problems))
 }
 
-/// Bytes read per block by the streaming reader.
+/// Bytes read per block by the streaming reader (8 MiB: 1.46–1.51 s, 590 MB for 1M
+/// enterprises; 4 MiB saved 15 MB and lost ~0.2 s).
 const BLOCK: usize = 8 << 20;
 
 /// The streaming fast path of [`read_layer_file`]: `None` when it does not apply or
@@ -209,149 +210,215 @@ fn stream_with_block(
     progress: Option<&Progress>,
     block: usize,
 ) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
-    use std::io::Read;
     let file = path.display().to_string();
-    let mut f = std::fs::File::open(path).ok()?;
-    let total_bytes = f.metadata().ok()?.len();
-    let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
-    let mut pos = 0usize;
-    let mut eof = false;
-    let mut encoding = crate::model::TextEncoding::Utf8;
-    let mut first_read = true;
-    let mut scanner = json::RootScanner::new();
-    let mut members: Vec<(String, String)> = Vec::new();
-    let mut pending: Vec<std::ops::Range<usize>> = Vec::new();
-    // Set once the CRS is decided (on the first batch of features).
-    let mut ctx_parts: Option<(Option<CrsDecision>, Option<Projector>, Vec<Problem>)> = None;
+    let mut st = Stream::open(path, block)?;
+    // The first batch of features, then the CRS (from the members before the features
+    // and the first features' positions).
+    let mut batch = st.next_batch(2000).ok()?;
+    let empty = Batch::default();
+    let first = batch.as_ref().unwrap_or(&empty);
+    let (decision, projector, mut problems) =
+        stream_decide_crs(&file, &st.members, &first.text, &first.ranges, opts)?;
+    let layer_crs_raw: Option<String> = st
+        .members
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "crs")
+        .map(|(_, v)| v.clone());
+    let ctx = LayerContext {
+        file: &file,
+        layer_crs_raw: layer_crs_raw.as_deref(),
+        gcj02: opts.gcj02,
+        decision: decision.as_ref().filter(|_| projector.is_some()),
+        projector: projector.as_ref(),
+    };
     let mut layer = Layer::default();
-    let mut problems_features: Vec<Problem> = Vec::new();
     let mut next_index = 0usize;
-    loop {
-        match scanner.next(&buf, &mut pos, eof) {
-            json::ScanEvent::Member { key, value } => {
-                if key == "crs" && scanner.seen_features {
-                    return None; // the CRS would have been decided without it
-                }
-                members.push((key, value));
-            }
-            json::ScanEvent::Feature(r) => {
-                pending.push(r);
-            }
-            json::ScanEvent::Unsupported => return None,
-            ev @ (json::ScanEvent::NeedMore | json::ScanEvent::End) => {
-                let end = matches!(ev, json::ScanEvent::End);
-                // Parse what the buffer holds before it moves.
-                if !pending.is_empty() {
-                    if ctx_parts.is_none() {
-                        ctx_parts = Some(stream_decide_crs(&file, &members, &buf, &pending, opts)?);
-                    }
-                    let (decision, projector, _) = ctx_parts.as_ref()?;
-                    let ctx = LayerContext {
-                        file: &file,
-                        layer_crs_raw: members
-                            .iter()
-                            .find(|(k, _)| k == "crs")
-                            .map(|(_, v)| v.as_str()),
-                        gcj02: opts.gcj02,
-                        decision: decision.as_ref().filter(|_| projector.is_some()),
-                        projector: projector.as_ref(),
-                    };
-                    if progress.is_some_and(|p| p.is_cancelled()) {
-                        return Some(Err(ImportError::Cancelled));
-                    }
-                    let text =
-                        std::str::from_utf8(&buf[pending[0].start..pending[pending.len() - 1].end])
-                            .ok()?;
-                    let base = pending[0].start;
-                    let chunk_bytes = text.len() as u64;
-                    let partials: Option<Vec<Partial>> = pending
-                        .par_chunks(CHUNK)
-                        .enumerate()
-                        .map(|(ci, ranges)| {
-                            let mut p = Partial::default();
-                            for (k, r) in ranges.iter().enumerate() {
-                                let s = &text[r.start - base..r.end - base];
-                                let entry = json::parse_feature(s).ok()?;
-                                process_feature(next_index + ci * CHUNK + k, entry, &ctx, &mut p);
-                            }
-                            Some(p)
-                        })
-                        .collect();
-                    next_index += pending.len();
-                    pending.clear();
-                    for p in partials? {
-                        merge_partial(&mut layer, p, &mut problems_features);
-                    }
-                    if let Some(pr) = progress {
-                        pr.add_done(chunk_bytes);
-                    }
-                }
-                if end {
-                    break;
-                }
-                if eof {
-                    return None;
-                }
-                // Keep what is not consumed (and any unparsed entries), read more.
-                let keep_from = pending.first().map_or(pos, |r| r.start.min(pos));
-                buf.drain(..keep_from);
-                pos -= keep_from;
-                for r in &mut pending {
-                    *r = r.start - keep_from..r.end - keep_from;
-                }
-                let old = buf.len();
-                buf.resize(old + block, 0);
-                let n = loop {
-                    match f.read(&mut buf[old..]) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(_) => return None,
-                    }
-                };
-                buf.truncate(old + n);
-                if n == 0 {
-                    eof = true;
-                }
-                if first_read {
-                    first_read = false;
-                    if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                        encoding = crate::model::TextEncoding::Utf8Bom;
-                        pos = 3;
-                    } else if buf
-                        .first()
-                        .is_some_and(|b| *b != b'{' && !b.is_ascii_whitespace())
-                    {
-                        return None;
-                    }
-                }
-            }
+    // Parse one batch in parallel while the next is read and split.
+    while let Some(b) = batch {
+        if progress.is_some_and(|p| p.is_cancelled()) {
+            return Some(Err(ImportError::Cancelled));
         }
+        let (parsed, next) = if st.ended {
+            (parse_batch(&b, next_index, &ctx), Ok(None))
+        } else {
+            rayon::join(|| parse_batch(&b, next_index, &ctx), || st.next_batch(1))
+        };
+        for p in parsed? {
+            merge_partial(&mut layer, p, &mut problems);
+        }
+        next_index += b.ranges.len();
+        if let Some(pr) = progress {
+            pr.add_done(b.text.len() as u64);
+        }
+        batch = next.ok()?;
     }
-    if !scanner.seen_features {
+    if !st.ended || !st.scanner.seen_features {
         return None;
     }
     // The root without its features: its type, crs and other members.
     let skeleton = format!(
         "{{{}}}",
-        members
+        st.members
             .iter()
-            .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).ok()?.as_str()).into())
+            .map(|(k, v)| serde_json::to_string(k).ok().map(|k| format!("{k}:{v}")))
             .collect::<Option<Vec<String>>>()?
             .join(",")
     );
     let top = json::parse_top_level(&skeleton).ok()?;
-    let (decision, _, mut problems) = match ctx_parts {
-        Some(c) => c,
-        None => stream_decide_crs(&file, &members, &buf, &[], opts)?,
-    };
-    problems.append(&mut problems_features);
     layer.source = LayerSource {
         path: Some(path.to_path_buf()),
-        encoding,
+        encoding: st.encoding,
         crs: decision,
-        bytes: total_bytes,
+        bytes: st.total_bytes,
     };
     Some(Ok(finish_layer(layer, problems, &top, &file, opts)))
+}
+
+/// Features split from a block, with their own copy of the text.
+#[derive(Default)]
+struct Batch {
+    text: Vec<u8>,
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+/// Parses a batch's features in parallel chunks; `None` when one is not valid JSON.
+fn parse_batch(b: &Batch, first_index: usize, ctx: &LayerContext<'_>) -> Option<Vec<Partial>> {
+    let text = std::str::from_utf8(&b.text).ok()?;
+    b.ranges
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(ci, ranges)| {
+            let mut p = Partial::default();
+            for (k, r) in ranges.iter().enumerate() {
+                let entry = json::parse_feature(text.get(r.clone())?).ok()?;
+                process_feature(first_index + ci * CHUNK + k, entry, ctx, &mut p);
+            }
+            Some(p)
+        })
+        .collect()
+}
+
+/// A file read in blocks and split by the root scanner.
+struct Stream {
+    file: std::fs::File,
+    total_bytes: u64,
+    block: usize,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    first_read: bool,
+    encoding: crate::model::TextEncoding,
+    scanner: json::RootScanner,
+    /// Root members other than `features`, in order.
+    members: Vec<(String, String)>,
+    /// The root object has ended.
+    ended: bool,
+}
+
+impl Stream {
+    fn open(path: &Path, block: usize) -> Option<Stream> {
+        let file = std::fs::File::open(path).ok()?;
+        let total_bytes = file.metadata().ok()?.len();
+        Some(Stream {
+            file,
+            total_bytes,
+            block: block.max(1),
+            buf: Vec::with_capacity(block.max(1) + (1 << 16)),
+            pos: 0,
+            eof: false,
+            first_read: true,
+            encoding: crate::model::TextEncoding::Utf8,
+            scanner: json::RootScanner::new(),
+            members: Vec::new(),
+            ended: false,
+        })
+    }
+
+    /// The features up to the end of the buffered text, at least `min` of them unless
+    /// the root ends first (`Ok(None)` once it has ended). `Err` when the fast path
+    /// must give up. The first batch asks for 2000 so the CRS is decided from the same
+    /// features as the whole-file path samples.
+    fn next_batch(&mut self, min: usize) -> Result<Option<Batch>, ()> {
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        loop {
+            if self.ended {
+                return Ok(self.take(ranges));
+            }
+            match self.scanner.next(&self.buf, &mut self.pos, self.eof) {
+                json::ScanEvent::Member { key, value } => {
+                    if key == "crs" && self.scanner.seen_features {
+                        return Err(()); // the CRS was decided without it
+                    }
+                    self.members.push((key, value));
+                }
+                json::ScanEvent::Feature(r) => ranges.push(r),
+                json::ScanEvent::Unsupported => return Err(()),
+                json::ScanEvent::End => self.ended = true,
+                json::ScanEvent::NeedMore => {
+                    if !ranges.is_empty() && ranges.len() >= min {
+                        return Ok(self.take(ranges));
+                    }
+                    if self.eof {
+                        return Err(());
+                    }
+                    // Keep the entries found so far: the refill moves the text.
+                    let keep = ranges.first().map_or(self.pos, |r| r.start);
+                    self.refill(keep)?;
+                    for r in &mut ranges {
+                        *r = r.start - keep..r.end - keep;
+                    }
+                }
+            }
+        }
+    }
+
+    fn take(&self, ranges: Vec<std::ops::Range<usize>>) -> Option<Batch> {
+        let (first, last) = (ranges.first()?, ranges.last()?);
+        let base = first.start;
+        Some(Batch {
+            text: self.buf[base..last.end].to_vec(),
+            ranges: ranges
+                .iter()
+                .map(|r| r.start - base..r.end - base)
+                .collect(),
+        })
+    }
+
+    /// Drops the text before `keep` and reads the next block.
+    fn refill(&mut self, keep: usize) -> Result<(), ()> {
+        use std::io::Read;
+        let keep = keep.min(self.pos);
+        self.buf.drain(..keep);
+        self.pos -= keep;
+        let old = self.buf.len();
+        self.buf.resize(old + self.block, 0);
+        let n = loop {
+            match self.file.read(&mut self.buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return Err(()),
+            }
+        };
+        self.buf.truncate(old + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        if self.first_read {
+            self.first_read = false;
+            if self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.encoding = crate::model::TextEncoding::Utf8Bom;
+                self.pos = 3;
+            } else if self
+                .buf
+                .first()
+                .is_some_and(|b| *b != b'{' && !b.is_ascii_whitespace())
+            {
+                return Err(());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Decides a streamed layer's CRS from the root members seen so far and the first
