@@ -372,3 +372,35 @@ fn the_cli_contract_command_writes_the_kw6_map() {
     assert!(svg.contains("1:25,000"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn empty_parks_and_extreme_settings_do_not_panic() {
+    let park = Park::default();
+    let projected = ProjectedPark::new(&park).unwrap();
+    let styles = MapStyles::default_for(&park);
+    for (paper, orientation, margin) in [
+        (Paper::A4, Orientation::Portrait, 50.0),
+        (Paper::A1, Orientation::Landscape, 0.0),
+    ] {
+        let spec = PageSpec {
+            paper,
+            orientation,
+            margin_mm: margin,
+            grid: true,
+            ..PageSpec::default()
+        };
+        let page = compose_page(&park, &projected, &styles, &MapFocus::default(), &spec);
+        let (pdf, _) = export::render_page(&page, Format::Pdf, 300.0).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+    // A1 at 1200 dpi would need 670 megapixels: refused, not attempted.
+    let spec = PageSpec {
+        paper: Paper::A1,
+        ..PageSpec::default()
+    };
+    let page = compose_page(&park, &projected, &styles, &MapFocus::default(), &spec);
+    assert!(matches!(
+        export::render_page(&page, Format::Png, 1200.0),
+        Err(export::ExportError::BadSetting(_))
+    ));
+}

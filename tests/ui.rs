@@ -371,3 +371,37 @@ fn ctrl_p_opens_the_export_dialog_and_the_previewed_page_is_written() {
     assert!((nums[2] - nums[0] - 1190.55).abs() < 1.0, "{nums:?}");
     assert!((nums[3] - nums[1] - 841.89).abs() < 1.0, "{nums:?}");
 }
+
+/// A file dropped onto the window in a test.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl eframe::egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_file_dropped_on_the_window_is_opened_and_remembered() {
+    let mut h = sample_harness();
+    let path = common::data("repair/unclosed_ring.geojson");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    h.step();
+    wait_until(&mut h, "the dropped file", |a| {
+        !a.is_loading() && a.session().is_some_and(|s| s.park.layers.len() == 1)
+    });
+    let app = h.state();
+    let s = app.session().expect("the dropped file is open");
+    assert_eq!(s.park.layers[0].name, "unclosed_ring");
+    assert!(app.settings.panels.report, "its repair is reported");
+    assert_eq!(
+        app.settings.recent.first(),
+        Some(&parkplan::ui::settings::absolute(&path))
+    );
+}

@@ -619,6 +619,14 @@ pub fn compose_page(
             max: [content.max[0], panel.min[1] - gap],
         }
     };
+    // Whatever the margins, the map keeps a usable frame.
+    let frame = ScreenRect {
+        min: frame.min,
+        max: [
+            frame.max[0].max(frame.min[0] + 20.0),
+            frame.max[1].max(frame.min[1] + 20.0),
+        ],
+    };
 
     // The map view.
     let frame_size = [frame.width(), frame.height()];

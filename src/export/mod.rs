@@ -129,6 +129,9 @@ pub fn glyph_warnings(page: &Page) -> Vec<String> {
     out
 }
 
+/// The largest PNG written (A1 at 400 dpi is 122 megapixels, 490 MB in memory).
+pub const MAX_PNG_PIXELS: u64 = 150_000_000;
+
 /// The page as an SVG document.
 pub fn page_svg(page: &Page) -> String {
     svg::scenes_to_svg(page.size, &page.scenes)
@@ -149,11 +152,19 @@ pub fn render_page(
                     "DPI {dpi} is outside 10–1200"
                 )));
             }
-            let tree = output::parse_svg(&svg)?;
             let px = [
                 output::pixels(page.size[0], dpi),
                 output::pixels(page.size[1], dpi),
             ];
+            if px[0] as u64 * px[1] as u64 > MAX_PNG_PIXELS {
+                return Err(ExportError::BadSetting(format!(
+                    "a {}×{} px image is too large (at most {} megapixels): lower the DPI",
+                    px[0],
+                    px[1],
+                    MAX_PNG_PIXELS / 1_000_000
+                )));
+            }
+            let tree = output::parse_svg(&svg)?;
             Ok((output::tree_to_png(&tree, px, dpi)?, Some(px)))
         }
         Format::Pdf => {

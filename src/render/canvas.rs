@@ -7,6 +7,16 @@
 //! convex shapes or triangles (egui) use [`triangulate`] (earcut, holes respected) and
 //! draw outlines as closed polylines.
 //!
+//! A screen target (egui) maps the items to shapes: `PolygonItem` → [`triangulate`] into
+//! an `egui::Mesh` with the fill colour (or, for a whole polygon layer drawn every frame,
+//! transform the cached planar mesh of `ProjectedLayer::mesh` with the view) plus
+//! [`closed_rings`] as `PathShape::line`s for the outline; `PolylineItem` → `PathShape`
+//! (dashes with `Shape::dashed_line`); `MarkerItem` → `circle_filled`/`convex_polygon`
+//! of `MarkerShape::outline`; `LabelItem` → `painter.text` at `pos` with
+//! `Align2::{LEFT,CENTER,RIGHT}_CENTER` (a halo: the same text drawn first in the halo
+//! colour at small offsets, or a rounded rect). A printed page is previewed by drawing
+//! `Scene::scaled` copies of its scenes.
+//!
 //! No GUI types and no I/O here.
 
 use geo::TriangulateEarcut;

@@ -220,6 +220,58 @@ impl Scene {
         c
     }
 
+    /// A copy scaled by `k` about the origin and then moved by `offset`: coordinates,
+    /// line widths, dashes, marker and font sizes and halos all scale, so a page in
+    /// points can be previewed in a screen rectangle (`k` = preview width / page width).
+    pub fn scaled(&self, k: f32, offset: [f32; 2]) -> Scene {
+        let p = |q: [f32; 2]| [q[0] * k + offset[0], q[1] * k + offset[1]];
+        let st = |s: &Stroke| s.adjusted(1.0, k);
+        let items = self
+            .items
+            .iter()
+            .map(|it| match it {
+                Item::Polygon(x) => Item::Polygon(PolygonItem {
+                    rings: x
+                        .rings
+                        .iter()
+                        .map(|r| r.iter().map(|q| p(*q)).collect())
+                        .collect(),
+                    fill: x.fill,
+                    stroke: x.stroke.as_ref().map(st),
+                    tag: x.tag,
+                }),
+                Item::Polyline(x) => Item::Polyline(PolylineItem {
+                    points: x.points.iter().map(|q| p(*q)).collect(),
+                    stroke: st(&x.stroke),
+                    tag: x.tag,
+                }),
+                Item::Marker(x) => Item::Marker(MarkerItem {
+                    center: p(x.center),
+                    size: x.size * k,
+                    stroke: x.stroke.as_ref().map(st),
+                    ..x.clone()
+                }),
+                Item::Label(x) => Item::Label(LabelItem {
+                    pos: p(x.pos),
+                    size: x.size * k,
+                    halo: x.halo.map(|h| Halo {
+                        width: h.width * k,
+                        ..h
+                    }),
+                    ..x.clone()
+                }),
+            })
+            .collect();
+        Scene {
+            items,
+            clip: self.clip.map(|c| ScreenRect {
+                min: p(c.min),
+                max: p(c.max),
+            }),
+            background: self.background,
+        }
+    }
+
     /// Moves every item by `d` display units (a screen target can shift the last scene
     /// while a new one is built during a pan).
     pub fn translate(&mut self, d: [f32; 2]) {
@@ -239,5 +291,35 @@ impl Scene {
             mv(&mut c.min);
             mv(&mut c.max);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_maps_points_and_sizes() {
+        let mut s = Scene::clipped(ScreenRect::from_min_size([10.0, 10.0], [100.0, 50.0]));
+        s.line(
+            vec![[10.0, 10.0], [110.0, 60.0]],
+            Stroke::dashed(Rgba::BLACK, 2.0, &[4.0, 2.0]),
+        );
+        s.text("图例", [20.0, 20.0], HAlign::Left, 10.0, Rgba::BLACK);
+        let t = s.scaled(0.5, [5.0, 0.0]);
+        let Item::Polyline(l) = &t.items[0] else {
+            panic!()
+        };
+        assert_eq!(l.points, vec![[10.0, 5.0], [60.0, 30.0]]);
+        assert_eq!(l.stroke.width, 1.0);
+        assert_eq!(l.stroke.dash, Some(vec![2.0, 1.0]));
+        let Item::Label(x) = &t.items[1] else {
+            panic!()
+        };
+        assert_eq!((x.pos, x.size), ([15.0, 10.0], 5.0));
+        assert_eq!(t.clip.unwrap().min, [10.0, 5.0]);
+        let mut m = s.clone();
+        m.translate([1.0, 2.0]);
+        assert_eq!(m.clip.unwrap().min, [11.0, 12.0]);
     }
 }

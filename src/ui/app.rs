@@ -467,18 +467,18 @@ impl App {
                 }
                 self.settings.remember(&sources);
                 self.notify(
-                    format!(
-                        "{} {}: {} {} ({:.1} s)",
-                        session.park.name,
-                        Msg::PanelLayers.text(self.lang),
+                    i18n::fmt_loaded(
+                        self.lang,
+                        &session.park.name,
                         session.park.layers.len(),
-                        Msg::Features.text(self.lang).trim(),
-                        session.load_seconds
+                        session.info.iter().map(|i| i.features).sum(),
+                        session.load_seconds,
                     ),
                     false,
                 );
                 self.session = Some(session);
                 self.generation += 1;
+                self.map.reset_tile();
                 self.selection = None;
                 self.map.hover = None;
             }
@@ -972,9 +972,12 @@ impl App {
                         ("Home".to_string(), Msg::KeyHome),
                         ("← → ↑ ↓".to_string(), Msg::KeyArrows),
                         ("+ / -".to_string(), Msg::KeyPlusMinus),
-                        ("Shift + drag".to_string(), Msg::KeyShiftDrag),
-                        ("Wheel".to_string(), Msg::KeyWheel),
-                        ("Double-click".to_string(), Msg::KeyDoubleClick),
+                        (Msg::KeysShiftDrag.text(lang).to_string(), Msg::KeyShiftDrag),
+                        (Msg::KeysWheel.text(lang).to_string(), Msg::KeyWheel),
+                        (
+                            Msg::KeysDoubleClick.text(lang).to_string(),
+                            Msg::KeyDoubleClick,
+                        ),
                     ];
                     egui::Grid::new("keys")
                         .num_columns(2)
@@ -1178,8 +1181,8 @@ impl App {
         let Some(b) = s.projected.feature(f).map(|x| x.bbox) else {
             return;
         };
-        // Show the feature with some ground around it (at least ~300 m across).
-        let pad = (b.width().max(b.height()) * 0.5).max(150.0);
+        // Show the feature with a little ground around it (at least ~300 m across).
+        let pad = (b.width().max(b.height()) * 0.06).max(150.0);
         self.map.fit(b.expanded(pad));
     }
 

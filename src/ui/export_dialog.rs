@@ -14,6 +14,7 @@ use std::sync::mpsc::{Receiver, channel};
 use eframe::egui::{self, Mesh, Rect, RichText, Shape, pos2, vec2};
 use eframe::epaint::emath::TSTransform;
 
+use super::i18n::{self, Msg};
 use super::map::canvas;
 use super::session::Session;
 use super::studies::Focus;
@@ -254,7 +255,7 @@ impl ExportDialog {
         }
 
         let mut open = true;
-        egui::Window::new(lang.pick("导出地图", "Export map"))
+        egui::Window::new(Msg::ExportMap.text(lang))
             .open(&mut open)
             .default_size(vec2(980.0, 640.0))
             .resizable(true)
@@ -263,7 +264,7 @@ impl ExportDialog {
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
                         ui.set_width(300.0);
-                        self.controls(ui, session, spec, lang);
+                        self.controls(ui, session, spec, last_dir.clone(), lang);
                     });
                     ui.separator();
                     self.preview_ui(ui, lang);
@@ -339,94 +340,97 @@ impl ExportDialog {
         }));
     }
 
-    fn controls(&mut self, ui: &mut egui::Ui, session: &Session, spec: &mut PageSpec, lang: Lang) {
+    fn controls(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        spec: &mut PageSpec,
+        last_dir: Option<PathBuf>,
+        lang: Lang,
+    ) {
         egui::Grid::new("export-grid")
             .num_columns(2)
             .spacing(vec2(8.0, 6.0))
             .show(ui, |ui| {
-                ui.label(lang.pick("标题", "Title"));
+                ui.label(Msg::Title.text(lang));
                 ui.add(
                     egui::TextEdit::singleline(&mut spec.title)
                         .hint_text(session.park.name.clone()),
                 );
                 ui.end_row();
-                ui.label(lang.pick("副标题", "Subtitle"));
+                ui.label(Msg::Subtitle.text(lang));
                 let mut sub = spec.subtitle.clone().unwrap_or_default();
                 if ui
                     .add(
                         egui::TextEdit::singleline(&mut sub)
-                            .hint_text(lang.pick("（按分析内容）", "(from the analysis)")),
+                            .hint_text(Msg::FromTheAnalysis.text(lang)),
                     )
                     .changed()
                 {
                     spec.subtitle = (!sub.trim().is_empty()).then_some(sub);
                 }
                 ui.end_row();
-                ui.label(lang.pick("制图单位", "Organisation"));
+                ui.label(Msg::Organisation.text(lang));
                 let mut org = spec.organisation.clone().unwrap_or_default();
                 if ui
                     .text_edit_singleline(&mut org)
-                    .accessible_name(lang.pick("制图单位", "Organisation"))
+                    .accessible_name(Msg::Organisation.text(lang))
                     .changed()
                 {
                     spec.organisation = (!org.trim().is_empty()).then_some(org);
                 }
                 ui.end_row();
 
-                ui.label(lang.pick("纸张", "Paper"));
+                ui.label(Msg::Paper.text(lang));
                 ui.horizontal(|ui| {
                     for p in Paper::ALL {
                         ui.selectable_value(&mut spec.paper, p, paper_label(p));
                     }
                 });
                 ui.end_row();
-                ui.label(lang.pick("方向", "Orientation"));
+                ui.label(Msg::Orientation.text(lang));
                 ui.horizontal(|ui| {
                     ui.selectable_value(
                         &mut spec.orientation,
                         Orientation::Landscape,
-                        lang.pick("横向", "Landscape"),
+                        Msg::Landscape.text(lang),
                     );
                     ui.selectable_value(
                         &mut spec.orientation,
                         Orientation::Portrait,
-                        lang.pick("纵向", "Portrait"),
+                        Msg::Portrait.text(lang),
                     );
                 });
                 ui.end_row();
-                ui.label(lang.pick("比例尺", "Scale"));
+                ui.label(Msg::Scale.text(lang));
                 let current = match spec.scale {
-                    None => lang.pick("适合范围", "Fit").to_string(),
+                    None => Msg::Fit.text(lang).to_string(),
                     Some(s) => format!("1:{s:.0}"),
                 };
                 egui::ComboBox::from_id_salt("export-scale")
                     .selected_text(current)
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut spec.scale, None, lang.pick("适合范围", "Fit"));
+                        ui.selectable_value(&mut spec.scale, None, Msg::Fit.text(lang));
                         for s in SCALES {
                             ui.selectable_value(&mut spec.scale, Some(*s), format!("1:{s:.0}"));
                         }
                     })
                     .response
-                    .accessible_name(lang.pick("比例尺", "Scale"));
+                    .accessible_name(Msg::Scale.text(lang));
                 ui.end_row();
-                ui.label(lang.pick("范围", "Extent"));
+                ui.label(Msg::Extent.text(lang));
                 ui.horizontal(|ui| {
-                    ui.selectable_value(
-                        &mut self.extent,
-                        Extent::Auto,
-                        lang.pick("全部/分析焦点", "All / focus"),
-                    );
+                    ui.selectable_value(&mut self.extent, Extent::Auto, Msg::AllFocus.text(lang));
                     ui.selectable_value(
                         &mut self.extent,
                         Extent::CurrentView,
-                        lang.pick("当前视图", "Current view"),
+                        Msg::CurrentView.text(lang),
                     );
                 });
                 ui.end_row();
-                ui.label(lang.pick("坐标格网", "Grid"));
+                ui.label(Msg::Grid.text(lang));
                 ui.checkbox(&mut spec.grid, "")
-                    .accessible_name(lang.pick("坐标格网", "Grid"));
+                    .accessible_name(Msg::Grid.text(lang));
                 ui.end_row();
                 ui.label("PNG DPI");
                 ui.horizontal(|ui| {
@@ -437,7 +441,7 @@ impl ExportDialog {
                 ui.end_row();
             });
         ui.separator();
-        ui.label(RichText::new(lang.pick("图层", "Layers")).strong());
+        ui.label(RichText::new(Msg::PanelLayers.text(lang)).strong());
         egui::ScrollArea::vertical()
             .id_salt("export-layers")
             .max_height(160.0)
@@ -455,11 +459,11 @@ impl ExportDialog {
             if ui
                 .add_enabled(
                     ready && !busy,
-                    egui::Button::new(RichText::new(lang.pick("导出…", "Export…")).strong()),
+                    egui::Button::new(RichText::new(Msg::ExportButton.text(lang)).strong()),
                 )
                 .clicked()
             {
-                self.ask_path(spec, lang);
+                self.ask_path(spec, last_dir.clone(), lang);
             }
             if busy || self.preview_task.is_some() {
                 ui.spinner();
@@ -468,17 +472,17 @@ impl ExportDialog {
         if let Some((path, warnings)) = self.confirm.clone() {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                lang.pick("字体缺少以下字符：", "The font lacks characters:"),
+                Msg::TheFontLacksCharacters.text(lang),
             );
             for w in &warnings {
                 ui.label(RichText::new(w).small());
             }
             ui.horizontal(|ui| {
-                if ui.button(lang.pick("仍然导出", "Export anyway")).clicked() {
+                if ui.button(Msg::ExportAnyway.text(lang)).clicked() {
                     self.confirm = None;
                     self.start_export(path, ui.ctx(), lang);
                 }
-                if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                if ui.button(Msg::Cancel.text(lang)).clicked() {
                     self.confirm = None;
                 }
             });
@@ -499,18 +503,17 @@ impl ExportDialog {
         }
     }
 
-    fn ask_path(&mut self, spec: &PageSpec, lang: Lang) {
+    fn ask_path(&mut self, spec: &PageSpec, dir: Option<PathBuf>, lang: Lang) {
         let (tx, rx) = channel();
         let title = if spec.title.trim().is_empty() {
             "map".to_string()
         } else {
             spec.title.trim().to_string()
         };
-        let dir = None::<PathBuf>;
         let names = (
-            lang.pick("PDF 文档", "PDF document"),
-            lang.pick("SVG 图形", "SVG image"),
-            lang.pick("PNG 图片", "PNG image"),
+            Msg::PDFDocument.text(lang),
+            Msg::SVGImage.text(lang),
+            Msg::PNGImage.text(lang),
         );
         let (pdf, svg, png) = (
             names.0.to_string(),
@@ -543,7 +546,7 @@ impl ExportDialog {
             ui.painter().text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
-                lang.pick("正在生成预览…", "Preparing the preview…"),
+                Msg::PreparingThePreview.text(lang),
                 egui::FontId::proportional(14.0),
                 ui.visuals().weak_text_color(),
             );
@@ -604,20 +607,7 @@ impl ExportDialog {
 }
 
 fn describe_outcome(o: &ExportOutcome, lang: Lang) -> String {
-    let mut s = match lang {
-        Lang::Zh => format!(
-            "已导出 {}（{} 字节，比例尺 1:{:.0}）",
-            o.path.display(),
-            o.bytes,
-            o.scale
-        ),
-        Lang::En => format!(
-            "Exported {} ({} bytes, scale 1:{:.0})",
-            o.path.display(),
-            o.bytes,
-            o.scale
-        ),
-    };
+    let mut s = i18n::fmt_exported(lang, &o.path.display().to_string(), o.bytes, o.scale);
     if let Some(px) = o.pixels {
         s.push_str(&format!(" {}×{} px", px[0], px[1]));
     }

@@ -125,6 +125,14 @@ messages! {
     KeyShiftDrag => "拉框放大", "Box zoom";
     /// Shortcut help.
     KeyWheel => "以光标为中心缩放", "Zoom around the cursor";
+    /// Shortcut keys.
+    KeysShiftDrag => "Shift + 拖动", "Shift + drag";
+    /// Shortcut keys.
+    KeysWheel => "鼠标滚轮", "Wheel";
+    /// Shortcut keys.
+    KeysDoubleClick => "双击", "Double-click";
+    /// The unit mu (亩).
+    UnitMu => "亩", "mu";
     /// Shortcut help.
     KeyDoubleClick => "结束测量", "Finish the measurement";
 
@@ -188,6 +196,20 @@ messages! {
     OpenTable => "打开属性表", "Open attribute table";
     /// Layers panel: the collapsible details of a layer.
     LayerDetails => "样式与属性", "Style and details";
+    /// Style option.
+    StyleLandUse => "按用地性质", "By land use";
+    /// Style option.
+    StyleStatus => "按审批状态", "By approval status";
+    /// Style option.
+    StyleSingle => "单一符号", "Single symbol";
+    /// Style option.
+    StyleStage => "按项目阶段", "By lifecycle stage";
+    /// Style option.
+    StyleEmployees => "按职工人数（分级）", "Graduated by employees";
+    /// Style option.
+    StyleKind => "按设施类型", "By facility kind";
+    /// Style option.
+    StyleRoadClass => "按道路等级", "By road class";
     /// Layers panel: legend header.
     Legend => "图例", "Legend";
     /// Layers panel: no layers.
@@ -292,6 +314,168 @@ messages! {
     // ---- analysis & projects (filled when the analysis library lands)
     /// Placeholder shown until results exist.
     AnalysisUnavailable => "服务分析需要加载企业和服务设施图层。", "Service analysis needs enterprise and facility layers.";
+
+    // ---- analysis, projects, inspector service info, export dialog
+    /// Analysis tab.
+    TabFacilities => "设施服务圈", "Facilities";
+    /// Analysis tab.
+    TabRoutes => "公交线路", "Bus routes";
+    /// Analysis tab.
+    TabGaps => "服务盲区", "Gaps";
+    /// Analysis tab.
+    TabRadii => "服务半径", "Radii";
+    /// UI text.
+    ExportMap => "导出地图", "Export map";
+    /// UI text.
+    Title => "标题", "Title";
+    /// UI text.
+    Subtitle => "副标题", "Subtitle";
+    /// UI text.
+    FromTheAnalysis => "（按分析内容）", "(from the analysis)";
+    /// UI text.
+    Organisation => "制图单位", "Organisation";
+    /// UI text.
+    Paper => "纸张", "Paper";
+    /// UI text.
+    Orientation => "方向", "Orientation";
+    /// UI text.
+    Landscape => "横向", "Landscape";
+    /// UI text.
+    Portrait => "纵向", "Portrait";
+    /// UI text.
+    Fit => "适合范围", "Fit";
+    /// UI text.
+    Extent => "范围", "Extent";
+    /// UI text.
+    AllFocus => "全部/分析焦点", "All / focus";
+    /// UI text.
+    CurrentView => "当前视图", "Current view";
+    /// UI text.
+    Grid => "坐标格网", "Grid";
+    /// UI text.
+    ExportButton => "导出…", "Export…";
+    /// UI text.
+    TheFontLacksCharacters => "字体缺少以下字符：", "The font lacks characters:";
+    /// UI text.
+    ExportAnyway => "仍然导出", "Export anyway";
+    /// UI text.
+    PDFDocument => "PDF 文档", "PDF document";
+    /// UI text.
+    SVGImage => "SVG 图形", "SVG image";
+    /// UI text.
+    PNGImage => "PNG 图片", "PNG image";
+    /// UI text.
+    PreparingThePreview => "正在生成预览…", "Preparing the preview…";
+    /// UI text.
+    AllKinds => "全部类型", "All kinds";
+    /// UI text.
+    FacilityKind => "设施类型", "Facility kind";
+    /// UI text.
+    FacilityName => "设施名称", "Facility name";
+    /// UI text.
+    PickAFacilityFromThe => "从列表或在地图上选择一个设施，查看其服务圈和覆盖的企业。", "Pick a facility from the list or on the map to see its service circle and the enterprises it covers.";
+    /// UI text.
+    RadiusLower => "服务半径", "radius";
+    /// UI text.
+    BusStops => "公交站点", "Bus stops";
+    /// UI text.
+    ChooseAKind => "选择设施类型", "Choose a kind";
+    /// UI text.
+    GapKind => "盲区类型", "Gap kind";
+    /// UI text.
+    ChooseAFacilityKindTo => "选择一种设施类型，查看不在任何该类设施服务圈内的企业。", "Choose a facility kind to see the enterprises no facility of that kind covers.";
+    /// UI text.
+    DistanceToTheNearestFacility => "距离：到最近一处该类设施", "Distance: to the nearest facility of the kind";
+    /// UI text.
+    Enterprise => "企业", "Enterprise";
+    /// UI text.
+    Staff => "职工", "Staff";
+    /// UI text.
+    PickARouteToSee => "选择一条线路，查看站点、覆盖范围和指标。", "Pick a route to see its stops, catchment band and figures.";
+    /// UI text.
+    RouteLength => "线路长度", "Length";
+    /// UI text.
+    StopCount => "站点数", "Stops";
+    /// UI text.
+    SpacingMeanMinMax => "站距 平均/最小/最大", "Spacing mean/min/max";
+    /// UI text.
+    Catchment => "覆盖半径", "Catchment";
+    /// UI text.
+    CoveredEnterprises => "覆盖企业", "Enterprises";
+    /// UI text.
+    CoveredEmployees => "覆盖职工", "Employees";
+    /// UI text.
+    StopsHeader => "站点", "Stops";
+    /// UI text.
+    Stop => "站名", "Stop";
+    /// UI text.
+    AtKm => "里程", "At km";
+    /// UI text.
+    EnterprisesInTheCatchment => "覆盖的企业", "Enterprises in the catchment";
+    /// UI text.
+    DefaultsFollowGB501802018 => "默认值依据 GB 50180-2018 与常用做法；修改后结果立即更新。", "Defaults follow GB 50180-2018 and common practice; results update as you change them.";
+    /// UI text.
+    Default => "默认", "Default";
+    /// UI text.
+    BusStopCatchment => "公交站点覆盖半径", "Bus-stop catchment";
+    /// UI text.
+    ResetAll => "全部恢复默认", "Reset all";
+    /// UI text.
+    ServedBy => "服务情况", "Served by";
+    /// UI text.
+    NearestFacilityOfEachKind => "各类最近设施", "Nearest facility of each kind";
+    /// UI text.
+    WithinTheServiceRadius => "在服务半径内", "within the service radius";
+    /// UI text.
+    BeyondTheServiceRadius => "超出服务半径", "beyond the service radius";
+    /// UI text.
+    BusRoutes => "公交线路", "Bus routes";
+    /// UI text.
+    NoneWord => "无", "none";
+    /// UI text.
+    NearestStop => "最近站点", "Nearest stop";
+    /// UI text.
+    EmployeesLower => "职工", "employees";
+    /// UI text.
+    ShowServiceCircle => "查看服务圈", "Show service circle";
+    /// UI text.
+    ProjectsByStage => "项目（按阶段）", "Projects by stage";
+    /// UI text.
+    NoStage => "未注明阶段", "No stage";
+    /// UI text.
+    ShowOnTheMap => "在地图上显示", "Show on the map";
+    /// UI text.
+    Secretaries => "项目秘书", "Secretaries";
+    /// UI text.
+    Project => "项目", "Project";
+    /// UI text.
+    InvestmentYi => "投资(亿元)", "Investment (100 M yuan)";
+    /// UI text.
+    Phase => "分期", "Phase";
+    /// UI text.
+    Secretary => "秘书", "Secretary";
+    /// UI text.
+    Parcel => "地块", "Parcel";
+    /// UI text.
+    LocationDiffers => "（位置不符）", " (location differs)";
+    /// UI text.
+    LandByApprovalStatus => "用地（按审批状态）", "Land by approval status";
+    /// UI text.
+    Status => "状态", "Status";
+    /// UI text.
+    Parcels => "地块", "Parcels";
+    /// UI text.
+    AreaMu => "面积(亩)", "Area (mu)";
+    /// UI text.
+    Ha => "公顷", "ha";
+    /// UI text.
+    Total => "合计", "Total";
+    /// UI text.
+    AreasAreGeodesicFromThe => "面积按几何图形在椭球面上计算。", "Areas are geodesic, from the geometry.";
+    /// UI text.
+    ByLandUse => "按用地性质", "By land use";
+    /// UI text.
+    NotStated => "（未注明）", "(none)";
 }
 
 /// The language of the operating system's locale: Chinese for any `zh*` locale,
@@ -321,11 +505,100 @@ pub fn lang_of_locale(locale: &str) -> Lang {
     }
 }
 
-/// "1,234 features" / "1,234 个要素".
-pub fn fmt_count(lang: Lang, n: usize, what: Msg) -> String {
+/// "覆盖企业 12 家" / "Enterprises covered: 12" (the facility view; tests compare it
+/// with the library's answer).
+pub fn fmt_covered(lang: Lang, n: usize) -> String {
     match lang {
-        Lang::Zh => format!("{} {}", group_digits(n), what.text(lang)),
-        Lang::En => format!("{} {}", group_digits(n), what.text(lang)),
+        Lang::Zh => format!("覆盖企业 {} 家", group_digits(n)),
+        Lang::En => format!("Enterprises covered: {}", group_digits(n)),
+    }
+}
+
+/// "职工 1,200 人" / "1,200 employees".
+pub fn fmt_employees(lang: Lang, n: u64) -> String {
+    let n = group_digits(n as usize);
+    match lang {
+        Lang::Zh => format!("职工 {n} 人"),
+        Lang::En => format!("{n} employees"),
+    }
+}
+
+/// The gaps summary: enterprises not covered, their share and employees.
+pub fn fmt_uncovered(lang: Lang, n: usize, percent: f64, employees: u64) -> String {
+    let (n, e) = (group_digits(n), group_digits(employees as usize));
+    match lang {
+        Lang::Zh => format!("未覆盖企业 {n} 家（占 {percent:.1}%），职工 {e} 人"),
+        Lang::En => format!("{n} enterprises not covered ({percent:.1}%), {e} employees"),
+    }
+}
+
+/// A route in the route list: "KW6 · 83 站 · 57.00 km".
+pub fn fmt_route_row(lang: Lang, name: &str, stops: usize, length: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{name}  ·  {stops} 站  ·  {length}"),
+        Lang::En => format!("{name}  ·  {stops} stops  ·  {length}"),
+    }
+}
+
+/// "在 3 处设施的服务圈内" / "Within the service circle of 3 facilities".
+pub fn fmt_within_circles(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("在 {n} 处设施的服务圈内"),
+        Lang::En => format!("Within the service circle of {n} facilities"),
+    }
+}
+
+/// "半径 500 m" / "radius 500 m".
+pub fn fmt_radius(lang: Lang, m: f64) -> String {
+    match lang {
+        Lang::Zh => format!("半径 {m:.0} m"),
+        Lang::En => format!("radius {m:.0} m"),
+    }
+}
+
+/// The inspector's button to show a route in the analysis panel.
+pub fn fmt_show_route(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("查看线路 {name} 的站点与覆盖"),
+        Lang::En => format!("Show route {name}: stops and catchment"),
+    }
+}
+
+/// "共 27 个项目，总投资 512.0 亿元".
+pub fn fmt_projects_total(lang: Lang, n: usize, investment_yi: f64) -> String {
+    match lang {
+        Lang::Zh => format!("共 {n} 个项目，总投资 {investment_yi:.1} 亿元"),
+        Lang::En => format!("{n} projects, total investment {investment_yi:.1} 亿元 (100 M yuan)"),
+    }
+}
+
+/// A lifecycle stage's header: "在建：7 个，230.0 亿元".
+pub fn fmt_stage_row(lang: Lang, stage: &str, n: usize, investment_yi: f64) -> String {
+    match lang {
+        Lang::Zh => format!("{stage}：{n} 个，{investment_yi:.1} 亿元"),
+        Lang::En => format!("{stage}: {n}, {investment_yi:.1} 亿元"),
+    }
+}
+
+/// What an export wrote.
+pub fn fmt_exported(lang: Lang, path: &str, bytes: usize, scale: f64) -> String {
+    match lang {
+        Lang::Zh => format!("已导出 {path}（{bytes} 字节，比例尺 1:{scale:.0}）"),
+        Lang::En => format!("Exported {path} ({bytes} bytes, scale 1:{scale:.0})"),
+    }
+}
+
+/// "已打开 X：8 个图层，1,234 个要素（0.4 秒）" / "Opened X: 8 layers, 1,234 features (0.4 s)".
+pub fn fmt_loaded(lang: Lang, park: &str, layers: usize, features: usize, seconds: f64) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已打开 {park}：{layers} 个图层，{} 个要素（{seconds:.1} 秒）",
+            group_digits(features)
+        ),
+        Lang::En => format!(
+            "Opened {park}: {layers} layers, {} features ({seconds:.1} s)",
+            group_digits(features)
+        ),
     }
 }
 

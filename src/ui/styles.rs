@@ -6,42 +6,27 @@
 
 use eframe::egui::{self, Sense, pos2, vec2};
 
+use super::i18n::Msg;
 use super::map::canvas::{color, stroke};
 use crate::model::{Layer, Role};
 use crate::render::LegendGroup;
-use crate::render::style::{LayerStyle, LocalText, MarkerShape, SwatchKind, Symbol, Symbology};
+use crate::render::style::{LayerStyle, MarkerShape, SwatchKind, Symbol, Symbology};
 
 /// The style options of a layer: (name in both languages, style), the default first.
-pub fn options(layer: &Layer) -> Vec<(LocalText, LayerStyle)> {
+pub fn options(layer: &Layer) -> Vec<(Msg, LayerStyle)> {
     let default = LayerStyle::default_for(layer);
     let single = single_of(&default);
-    let t = LocalText::new;
     match layer.role {
         Role::Parcels => vec![
-            (t("按用地性质", "By land use"), default),
-            (
-                t("按审批状态", "By approval status"),
-                LayerStyle::parcels_by_status(),
-            ),
-            (t("单一符号", "Single symbol"), single),
+            (Msg::StyleLandUse, default),
+            (Msg::StyleStatus, LayerStyle::parcels_by_status()),
+            (Msg::StyleSingle, single),
         ],
-        Role::Projects => vec![
-            (t("按项目阶段", "By lifecycle stage"), default),
-            (t("单一符号", "Single symbol"), single),
-        ],
-        Role::Enterprises => vec![
-            (t("按职工人数（分级）", "Graduated by employees"), default),
-            (t("单一符号", "Single symbol"), single),
-        ],
-        Role::Facilities => vec![
-            (t("按设施类型", "By facility kind"), default),
-            (t("单一符号", "Single symbol"), single),
-        ],
-        Role::Roads => vec![
-            (t("按道路等级", "By road class"), default),
-            (t("单一符号", "Single symbol"), single),
-        ],
-        _ => vec![(t("单一符号", "Single symbol"), default)],
+        Role::Projects => vec![(Msg::StyleStage, default), (Msg::StyleSingle, single)],
+        Role::Enterprises => vec![(Msg::StyleEmployees, default), (Msg::StyleSingle, single)],
+        Role::Facilities => vec![(Msg::StyleKind, default), (Msg::StyleSingle, single)],
+        Role::Roads => vec![(Msg::StyleRoadClass, default), (Msg::StyleSingle, single)],
+        _ => vec![(Msg::StyleSingle, default)],
     }
 }
 
@@ -150,7 +135,7 @@ mod tests {
         // Every option has a name in both languages.
         assert!(
             o.iter()
-                .all(|(n, _)| !n.get(Lang::Zh).is_empty() && !n.get(Lang::En).is_empty())
+                .all(|(n, _)| !n.text(Lang::Zh).is_empty() && !n.text(Lang::En).is_empty())
         );
     }
 }

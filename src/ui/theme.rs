@@ -31,3 +31,8 @@ pub const DROP_OVERLAY: Color32 = Color32::from_rgba_unmultiplied_const(0, 0, 0,
 /// screen's display unit is 1/96 in. Labels on screen are drawn this much larger so
 /// they read at the size they print (96/72 ≈ 1.33) plus a little for screen legibility.
 pub const SCREEN_LABEL_SCALE: f32 = 1.5;
+/// Polygons smaller than this on screen (points, largest side) are drawn without their
+/// outline: at that size the outline would cover the fill.
+pub const MIN_OUTLINED_POLYGON: f32 = 3.0;
+/// Point markers smaller than this (diameter, points) are drawn without their outline.
+pub const MIN_OUTLINED_MARKER: f32 = 4.0;

@@ -36,6 +36,11 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
+/// A message with its digits removed, so "ring 2 …" and "ring 3 …" group together.
+fn strip_numbers(m: &str) -> String {
+    m.chars().filter(|c| !c.is_ascii_digit()).collect()
+}
+
 fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result<()> {
     writeln!(out, "{}: {} layer(s)", s.park, s.layers.len())?;
     for l in &s.layers {
@@ -76,10 +81,26 @@ fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result
             writeln!(out, "  problems:  none")?;
         } else {
             writeln!(out, "  problems:  {}", l.problems.len())?;
-            for p in l.problems.iter().take(50) {
-                let at = match (p.feature, &p.feature_id) {
-                    (Some(i), Some(id)) => format!("feature {i} (id {id}): "),
-                    (Some(i), None) => format!("feature {i}: "),
+            // The same message on many features (e.g. clockwise rings) is listed once
+            // with its count and the first features it names.
+            let mut groups: Vec<(String, Vec<&summary::ProblemSummary>)> = Vec::new();
+            for p in &l.problems {
+                let key = format!(
+                    "{:?}|{}|{}",
+                    p.severity,
+                    strip_numbers(&p.message),
+                    p.action
+                );
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.push(p),
+                    None => groups.push((key, vec![p])),
+                }
+            }
+            for (_, ps) in groups.iter().take(40) {
+                let p = ps[0];
+                let at = |p: &summary::ProblemSummary| match (p.feature, &p.feature_id) {
+                    (Some(i), Some(id)) => format!("feature {i} (id {id})"),
+                    (Some(i), None) => format!("feature {i}"),
                     _ => String::new(),
                 };
                 let action = if p.action.is_empty() {
@@ -87,18 +108,33 @@ fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result
                 } else {
                     format!(" — {}", p.action)
                 };
-                writeln!(
-                    out,
-                    "    [{}] {at}{}{action}",
-                    severity_word(p.severity),
-                    p.message
-                )?;
+                if ps.len() == 1 {
+                    let at = at(p);
+                    let sep = if at.is_empty() { "" } else { ": " };
+                    writeln!(
+                        out,
+                        "    [{}] {at}{sep}{}{action}",
+                        severity_word(p.severity),
+                        p.message
+                    )?;
+                } else {
+                    let first: Vec<String> = ps.iter().take(3).map(|p| at(p)).collect();
+                    writeln!(
+                        out,
+                        "    [{}] ×{} {}{action} ({}{})",
+                        severity_word(p.severity),
+                        ps.len(),
+                        p.message,
+                        first.join(", "),
+                        if ps.len() > 3 { ", …" } else { "" }
+                    )?;
+                }
             }
-            if l.problems.len() > 50 {
+            if groups.len() > 40 {
                 writeln!(
                     out,
-                    "    … and {} more (use --json for all)",
-                    l.problems.len() - 50
+                    "    … and {} more kinds of problem (use --json for all)",
+                    groups.len() - 40
                 )?;
             }
         }

@@ -29,6 +29,7 @@ use crate::render::{
     BuildOptions, Canvas, MapStyles, MapView, Overlays, ProjectedPark, Scene, ScreenRect,
     build_scene, closed_rings, draw_scene, triangulate,
 };
+use crate::ui::theme;
 
 /// A render colour as an egui colour.
 pub fn color(c: Rgba) -> Color32 {
@@ -97,7 +98,16 @@ impl Canvas for ShapeCanvas {
                 self.shapes.push(Shape::mesh(mesh));
             }
         }
-        if let Some(s) = &p.stroke {
+        // A polygon a few pixels across is all outline: draw its fill only.
+        let big_enough = p.rings.first().is_some_and(|r| {
+            let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
+            for q in r {
+                lo = [lo[0].min(q[0]), lo[1].min(q[1])];
+                hi = [hi[0].max(q[0]), hi[1].max(q[1])];
+            }
+            (hi[0] - lo[0]).max(hi[1] - lo[1]) >= theme::MIN_OUTLINED_POLYGON
+        });
+        if let Some(s) = p.stroke.as_ref().filter(|_| big_enough) {
             for ring in closed_rings(p) {
                 let mut pts: Vec<Pos2> = ring.into_iter().map(pt).collect();
                 pts.pop(); // closed_line closes it
@@ -151,7 +161,8 @@ impl Canvas for ShapeCanvas {
                     }
                     None => self.shapes.push(Shape::circle_filled(c, radius, colour)),
                 };
-                if st.width > 0.0 && st.color.a() > 0 {
+                // The outline of a marker smaller than a few pixels cannot be seen.
+                if st.width > 0.0 && st.color.a() > 0 && m.size >= theme::MIN_OUTLINED_MARKER {
                     disc(r + st.width, st.color);
                 }
                 if fill.a() > 0 {

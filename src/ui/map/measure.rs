@@ -115,12 +115,13 @@ pub fn describe(kind: MeasureKind, points: &[[f64; 2]], lang: Lang) -> Vec<(Stri
             vec![
                 (Msg::Area.text(lang).to_string(), format_area(a)),
                 (
-                    "m² / ha / 亩".to_string(),
+                    format!("m² / ha / {}", Msg::UnitMu.text(lang)),
                     format!(
-                        "{:.0} m² / {:.2} ha / {:.2} 亩",
+                        "{:.0} m² / {:.2} ha / {:.2} {}",
                         a.0,
                         a.hectares(),
-                        a.to_mu().0
+                        a.to_mu().0,
+                        Msg::UnitMu.text(lang)
                     ),
                 ),
                 (

@@ -317,18 +317,14 @@ pub fn show(
         .into_iter()
         .collect();
     if !marked_sel.is_empty() || !marked_hover.is_empty() {
-        let styles = MapStyles {
-            layers: Vec::new(),
-            theme: session.styles.theme.clone(),
-        };
         let full = session.drawn_styles();
         let marks = Overlays {
             areas: Vec::new(),
             highlighted: marked_hover,
             selected: marked_sel,
         };
-        // Marked features take their symbol from their layer's style: pass all layers
-        // but none visible.
+        // Marked features take their symbol from their layer's style: pass every layer's
+        // style, none of them visible, so only the marks are drawn.
         let styles = MapStyles {
             layers: full
                 .layers
@@ -338,7 +334,7 @@ pub fn show(
                     ..d.clone()
                 })
                 .collect(),
-            ..styles
+            theme: full.theme.clone(),
         };
         let scene = build_scene(
             &session.park,

@@ -16,7 +16,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::analysis::AnalysisSettings;
 use crate::model::{FacilityKind, FeatureRef, Lang, Park};
 use crate::ui::command::Command;
-use crate::ui::i18n::group_digits;
+use crate::ui::i18n::{self, Msg, group_digits};
 use crate::ui::session::Session;
 use crate::ui::studies::{Focus, Results};
 
@@ -56,20 +56,9 @@ pub struct AnalysisPanel {
     pub gap: Option<GapKind>,
 }
 
-/// "覆盖企业 12 家" / "Enterprises covered: 12": the line the facility view shows (tests
-/// compare it with the library's answer).
+/// The covered-enterprise line of the facility view (see [`i18n::fmt_covered`]).
 pub fn covered_label(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::Zh => format!("覆盖企业 {} 家", group_digits(n)),
-        Lang::En => format!("Enterprises covered: {}", group_digits(n)),
-    }
-}
-
-fn employees_label(lang: Lang, n: u64) -> String {
-    match lang {
-        Lang::Zh => format!("职工 {} 人", group_digits(n as usize)),
-        Lang::En => format!("{} employees", group_digits(n as usize)),
-    }
+    i18n::fmt_covered(lang, n)
 }
 
 fn metres(m: f64) -> String {
@@ -110,13 +99,13 @@ impl AnalysisPanel {
             return;
         }
         ui.horizontal(|ui| {
-            for (t, zh, en) in [
-                (Tab::Facilities, "设施服务圈", "Facilities"),
-                (Tab::Routes, "公交线路", "Bus routes"),
-                (Tab::Gaps, "服务盲区", "Gaps"),
-                (Tab::Radii, "服务半径", "Radii"),
+            for (t, m) in [
+                (Tab::Facilities, Msg::TabFacilities),
+                (Tab::Routes, Msg::TabRoutes),
+                (Tab::Gaps, Msg::TabGaps),
+                (Tab::Radii, Msg::TabRadii),
             ] {
-                ui.selectable_value(&mut self.tab, t, lang.pick(zh, en));
+                ui.selectable_value(&mut self.tab, t, m.text(lang));
             }
             if !studies.is_current() {
                 ui.spinner();
@@ -152,14 +141,10 @@ impl AnalysisPanel {
             egui::ComboBox::from_id_salt("fac-kind")
                 .selected_text(
                     self.kind_filter
-                        .map_or(lang.pick("全部类型", "All kinds"), |k| k.label(lang)),
+                        .map_or(Msg::AllKinds.text(lang), |k| k.label(lang)),
                 )
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(
-                        &mut self.kind_filter,
-                        None,
-                        lang.pick("全部类型", "All kinds"),
-                    );
+                    ui.selectable_value(&mut self.kind_filter, None, Msg::AllKinds.text(lang));
                     for kc in &r.coverage.kinds {
                         ui.selectable_value(
                             &mut self.kind_filter,
@@ -169,10 +154,10 @@ impl AnalysisPanel {
                     }
                 })
                 .response
-                .accessible_name(lang.pick("设施类型", "Facility kind"));
+                .accessible_name(Msg::FacilityKind.text(lang));
             ui.add(
                 egui::TextEdit::singleline(&mut self.name_filter)
-                    .hint_text(lang.pick("设施名称", "Facility name"))
+                    .hint_text(Msg::FacilityName.text(lang))
                     .desired_width(f32::INFINITY),
             );
         });
@@ -186,12 +171,15 @@ impl AnalysisPanel {
             .map(|(i, _)| i)
             .collect();
         let list_h = (ui.available_height() * 0.4).max(120.0);
+        // Only the visible rows are laid out (a park may have thousands of facilities).
+        let row_h =
+            ui.text_style_height(&egui::TextStyle::Button) + ui.spacing().button_padding.y * 2.0;
         egui::ScrollArea::vertical()
             .id_salt("fac-list")
             .max_height(list_h)
             .auto_shrink([false, true])
-            .show(ui, |ui| {
-                for &fi in &list {
+            .show_rows(ui, row_h, list.len(), |ui, range| {
+                for &fi in &list[range] {
                     let f = &park.facilities[fi];
                     let n = r.coverage.facilities.get(fi).map_or(0, |c| c.covered.len());
                     let text = format!("{}  ({})", f.name, group_digits(n));
@@ -205,10 +193,7 @@ impl AnalysisPanel {
             });
         ui.separator();
         let Some(fi) = focus else {
-            ui.weak(lang.pick(
-                "从列表或在地图上选择一个设施，查看其服务圈和覆盖的企业。",
-                "Pick a facility from the list or on the map to see its service circle and the enterprises it covers.",
-            ));
+            ui.weak(Msg::PickAFacilityFromThe.text(lang));
             return;
         };
         let (Some(f), Some(fc)) = (
@@ -221,12 +206,12 @@ impl AnalysisPanel {
         ui.label(format!(
             "{}  ·  {} {}",
             f.kind.label(lang),
-            lang.pick("服务半径", "radius"),
+            Msg::RadiusLower.text(lang),
             metres(fc.radius_m)
         ));
         ui.horizontal(|ui| {
             ui.label(RichText::new(covered_label(lang, fc.covered.len())).strong());
-            ui.label(employees_label(lang, fc.employees));
+            ui.label(i18n::fmt_employees(lang, fc.employees));
         });
         let mut rows: Vec<(u32, f32)> = fc
             .covered
@@ -255,7 +240,7 @@ impl AnalysisPanel {
             GapKind::Kind(k) => format!("{} ({})", k.label(lang), metres(r.settings.radius(k))),
             GapKind::Bus => format!(
                 "{} ({})",
-                lang.pick("公交站点", "Bus stops"),
+                Msg::BusStops.text(lang),
                 metres(r.settings.catchment_m)
             ),
         };
@@ -263,7 +248,7 @@ impl AnalysisPanel {
             .selected_text(
                 current
                     .map(label)
-                    .unwrap_or_else(|| lang.pick("选择设施类型", "Choose a kind").into()),
+                    .unwrap_or_else(|| Msg::ChooseAKind.text(lang).into()),
             )
             .show_ui(ui, |ui| {
                 let mut options: Vec<GapKind> = r
@@ -286,12 +271,9 @@ impl AnalysisPanel {
                 }
             })
             .response
-            .accessible_name(lang.pick("盲区类型", "Gap kind"));
+            .accessible_name(Msg::GapKind.text(lang));
         let Some(g) = current else {
-            ui.weak(lang.pick(
-                "选择一种设施类型，查看不在任何该类设施服务圈内的企业。",
-                "Choose a facility kind to see the enterprises no facility of that kind covers.",
-            ));
+            ui.weak(Msg::ChooseAFacilityKindTo.text(lang));
             return;
         };
         let (uncovered, kind): (&[u32], Option<FacilityKind>) = match g {
@@ -311,20 +293,12 @@ impl AnalysisPanel {
             .sum();
         let located = r.coverage.located_enterprises.max(1);
         ui.label(
-            RichText::new(match lang {
-                Lang::Zh => format!(
-                    "未覆盖企业 {} 家（占 {:.1}%），职工 {} 人",
-                    group_digits(uncovered.len()),
-                    100.0 * uncovered.len() as f64 / located as f64,
-                    group_digits(employees as usize)
-                ),
-                Lang::En => format!(
-                    "{} enterprises not covered ({:.1}%), {} employees",
-                    group_digits(uncovered.len()),
-                    100.0 * uncovered.len() as f64 / located as f64,
-                    group_digits(employees as usize)
-                ),
-            })
+            RichText::new(i18n::fmt_uncovered(
+                lang,
+                uncovered.len(),
+                100.0 * uncovered.len() as f64 / located as f64,
+                employees,
+            ))
             .strong(),
         );
         // Each uncovered enterprise with its nearest facility of the kind (or stop).
@@ -342,10 +316,7 @@ impl AnalysisPanel {
                 (e, d)
             })
             .collect();
-        ui.weak(lang.pick(
-            "距离：到最近一处该类设施",
-            "Distance: to the nearest facility of the kind",
-        ));
+        ui.weak(Msg::DistanceToTheNearestFacility.text(lang));
         enterprise_table(ui, "gap-table", park, &rows, lang, cmds);
     }
 }
@@ -384,13 +355,13 @@ fn enterprise_table(
         .column(Column::initial(60.0))
         .header(row_h, |mut h| {
             h.col(|ui| {
-                ui.strong(lang.pick("企业", "Enterprise"));
+                ui.strong(Msg::Enterprise.text(lang));
             });
             h.col(|ui| {
-                ui.strong(lang.pick("距离", "Distance"));
+                ui.strong(Msg::Distance.text(lang));
             });
             h.col(|ui| {
-                ui.strong(lang.pick("职工", "Staff"));
+                ui.strong(Msg::Staff.text(lang));
             });
         })
         .body(|body| {
@@ -429,20 +400,7 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
         let Some(route) = park.routes.get(rs.route as usize) else {
             continue;
         };
-        let text = match lang {
-            Lang::Zh => format!(
-                "{}  ·  {} 站  ·  {}",
-                route.name,
-                rs.stops.len(),
-                metres(rs.length_m)
-            ),
-            Lang::En => format!(
-                "{}  ·  {} stops  ·  {}",
-                route.name,
-                rs.stops.len(),
-                metres(rs.length_m)
-            ),
-        };
+        let text = i18n::fmt_route_row(lang, &route.name, rs.stops.len(), &metres(rs.length_m));
         if ui.selectable_label(focus == Some(rs.route), text).clicked() {
             cmds.push(Command::Focus(Focus::Route(rs.route)));
             cmds.push(Command::Select(Some(route.feature)));
@@ -451,10 +409,7 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
     }
     ui.separator();
     let Some(ri) = focus else {
-        ui.weak(lang.pick(
-            "选择一条线路，查看站点、覆盖范围和指标。",
-            "Pick a route to see its stops, catchment band and figures.",
-        ));
+        ui.weak(Msg::PickARouteToSee.text(lang));
         return;
     };
     let (Some(route), Some(rs)) = (
@@ -474,19 +429,19 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
                 ui.end_row();
             };
             row(
-                lang.pick("线路长度", "Length"),
+                Msg::RouteLength.text(lang),
                 format!("{:.2} km", rs.length_m / 1000.0),
             );
-            row(lang.pick("站点数", "Stops"), rs.stops.len().to_string());
+            row(Msg::StopCount.text(lang), rs.stops.len().to_string());
             if let Some(sp) = rs.spacing {
                 row(
-                    lang.pick("站距 平均/最小/最大", "Spacing mean/min/max"),
+                    Msg::SpacingMeanMinMax.text(lang),
                     format!("{:.0} / {:.0} / {:.0} m", sp.mean_m, sp.min_m, sp.max_m),
                 );
             }
-            row(lang.pick("覆盖半径", "Catchment"), metres(rs.catchment_m));
+            row(Msg::Catchment.text(lang), metres(rs.catchment_m));
             row(
-                lang.pick("覆盖企业", "Enterprises"),
+                Msg::CoveredEnterprises.text(lang),
                 format!(
                     "{} ({:.1}%)",
                     group_digits(rs.enterprises.len()),
@@ -494,12 +449,12 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
                 ),
             );
             row(
-                lang.pick("覆盖职工", "Employees"),
+                Msg::CoveredEmployees.text(lang),
                 group_digits(rs.employees as usize),
             );
         });
     ui.add_space(4.0);
-    egui::CollapsingHeader::new(lang.pick("站点", "Stops"))
+    egui::CollapsingHeader::new(Msg::StopsHeader.text(lang))
         .default_open(true)
         .show(ui, |ui| {
             let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
@@ -517,10 +472,10 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
                         ui.strong("#");
                     });
                     h.col(|ui| {
-                        ui.strong(lang.pick("站名", "Stop"));
+                        ui.strong(Msg::Stop.text(lang));
                     });
                     h.col(|ui| {
-                        ui.strong(lang.pick("里程", "At km"));
+                        ui.strong(Msg::AtKm.text(lang));
                     });
                 })
                 .body(|body| {
@@ -549,7 +504,7 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
                     });
                 });
         });
-    egui::CollapsingHeader::new(lang.pick("覆盖的企业", "Enterprises in the catchment"))
+    egui::CollapsingHeader::new(Msg::EnterprisesInTheCatchment.text(lang))
         .default_open(false)
         .show(ui, |ui| {
             let rows: Vec<(u32, f32)> = rs
@@ -571,10 +526,7 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
 fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
     let current = &s.studies.settings;
     let mut edited = current.clone();
-    ui.weak(lang.pick(
-        "默认值依据 GB 50180-2018 与常用做法；修改后结果立即更新。",
-        "Defaults follow GB 50180-2018 and common practice; results update as you change them.",
-    ));
+    ui.weak(Msg::DefaultsFollowGB501802018.text(lang));
     let present: Vec<FacilityKind> = FacilityKind::ALL
         .iter()
         .copied()
@@ -599,12 +551,12 @@ fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
                     edited.radii.insert(*k, v);
                 }
                 let d = AnalysisSettings::default_radius(*k);
-                if v != d && ui.small_button(lang.pick("默认", "Default")).clicked() {
+                if v != d && ui.small_button(Msg::Default.text(lang)).clicked() {
                     edited.radii.insert(*k, d);
                 }
                 ui.end_row();
             }
-            ui.label(lang.pick("公交站点覆盖半径", "Bus-stop catchment"));
+            ui.label(Msg::BusStopCatchment.text(lang));
             let mut c = edited.catchment_m;
             if ui
                 .add(
@@ -617,12 +569,12 @@ fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
             {
                 edited.catchment_m = c;
             }
-            if c != 500.0 && ui.small_button(lang.pick("默认", "Default")).clicked() {
+            if c != 500.0 && ui.small_button(Msg::Default.text(lang)).clicked() {
                 edited.catchment_m = 500.0;
             }
             ui.end_row();
         });
-    if ui.button(lang.pick("全部恢复默认", "Reset all")).clicked() {
+    if ui.button(Msg::ResetAll.text(lang)).clicked() {
         edited = AnalysisSettings {
             frame: current.frame,
             ..AnalysisSettings::default()

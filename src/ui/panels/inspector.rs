@@ -11,7 +11,7 @@ use crate::model::layer::geometry_type_name;
 use crate::model::units::{SquareMeters, format_area, format_distance};
 use crate::model::{FeatureRef, Lang, Meters, PropValue, lines_of, polygons_of};
 use crate::ui::command::Command;
-use crate::ui::i18n::{Msg, field_label};
+use crate::ui::i18n::{self, Msg, field_label};
 use crate::ui::session::Session;
 use crate::ui::studies::Focus;
 
@@ -186,14 +186,11 @@ fn service_section(
     };
     if let Some(e) = park.enterprises.iter().position(|x| x.feature == f) {
         ui.add_space(6.0);
-        egui::CollapsingHeader::new(RichText::new(lang.pick("服务情况", "Served by")).strong())
+        egui::CollapsingHeader::new(RichText::new(Msg::ServedBy.text(lang)).strong())
             .default_open(true)
             .show(ui, |ui| {
                 let served = r.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
-                ui.label(match lang {
-                    Lang::Zh => format!("在 {} 处设施的服务圈内", served.len()),
-                    Lang::En => format!("Within the service circle of {} facilities", served.len()),
-                });
+                ui.label(i18n::fmt_within_circles(lang, served.len()));
                 for &(fi, d) in served {
                     if let Some(fac) = park.facilities.get(fi as usize)
                         && ui
@@ -217,7 +214,7 @@ fn service_section(
                     }
                 }
                 ui.add_space(4.0);
-                ui.weak(lang.pick("各类最近设施", "Nearest facility of each kind"));
+                ui.weak(Msg::NearestFacilityOfEachKind.text(lang));
                 egui::Grid::new("nearest-kinds")
                     .num_columns(3)
                     .striped(true)
@@ -241,9 +238,9 @@ fn service_section(
                                 t.color(ui.visuals().warn_fg_color)
                             })
                             .on_hover_text(if inside {
-                                lang.pick("在服务半径内", "within the service radius")
+                                Msg::WithinTheServiceRadius.text(lang)
                             } else {
-                                lang.pick("超出服务半径", "beyond the service radius")
+                                Msg::BeyondTheServiceRadius.text(lang)
                             });
                             ui.end_row();
                         }
@@ -260,10 +257,10 @@ fn service_section(
                     .unwrap_or_default();
                 ui.label(format!(
                     "{} ({}): {}",
-                    lang.pick("公交线路", "Bus routes"),
+                    Msg::BusRoutes.text(lang),
                     metres(r.settings.catchment_m as f32),
                     if routes.is_empty() {
-                        lang.pick("无", "none").to_string()
+                        Msg::NoneWord.text(lang).to_string()
                     } else {
                         routes.join("、")
                     }
@@ -274,7 +271,7 @@ fn service_section(
                     && let Some(stop) = park.stops.get(si as usize)
                 {
                     ui.horizontal(|ui| {
-                        ui.label(lang.pick("最近站点", "Nearest stop"));
+                        ui.label(Msg::NearestStop.text(lang));
                         let route = stop.route.clone().unwrap_or_default();
                         if ui.link(format!("{} {route}", stop.name)).clicked() {
                             cmds.push(Command::SelectAndZoom(stop.feature));
@@ -289,17 +286,11 @@ fn service_section(
             ui.label(format!(
                 "{} · {} {} · {}",
                 crate::ui::panels::analysis::covered_label(lang, fc.covered.len()),
-                lang.pick("职工", "employees"),
+                Msg::EmployeesLower.text(lang),
                 fc.employees,
-                match lang {
-                    Lang::Zh => format!("半径 {:.0} m", fc.radius_m),
-                    Lang::En => format!("radius {:.0} m", fc.radius_m),
-                }
+                i18n::fmt_radius(lang, fc.radius_m)
             ));
-            if ui
-                .button(lang.pick("查看服务圈", "Show service circle"))
-                .clicked()
-            {
+            if ui.button(Msg::ShowServiceCircle.text(lang)).clicked() {
                 cmds.push(Command::Focus(Focus::Facility(fi as u32)));
                 cmds.push(Command::ShowPanel(
                     crate::ui::command::PanelId::Analysis,
@@ -320,13 +311,7 @@ fn service_section(
             && let Some(rt) = park.routes.get(ri)
         {
             ui.add_space(6.0);
-            if ui
-                .button(match lang {
-                    Lang::Zh => format!("查看线路 {} 的站点与覆盖", rt.name),
-                    Lang::En => format!("Show route {}: stops and catchment", rt.name),
-                })
-                .clicked()
-            {
+            if ui.button(i18n::fmt_show_route(lang, &rt.name)).clicked() {
                 cmds.push(Command::Focus(Focus::Route(ri as u32)));
                 cmds.push(Command::ShowPanel(
                     crate::ui::command::PanelId::Analysis,

@@ -156,13 +156,13 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
             let choice = session.style_choice.get(li).copied().unwrap_or(0);
             let current = options
                 .get(choice)
-                .map(|(n, _)| n.get(lang).to_string())
+                .map(|(n, _)| n.text(lang).to_string())
                 .unwrap_or_default();
             egui::ComboBox::from_id_salt(("style", li))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     for (i, (name, _)) in options.iter().enumerate() {
-                        if ui.selectable_label(i == choice, name.get(lang)).clicked() {
+                        if ui.selectable_label(i == choice, name.text(lang)).clicked() {
                             cmds.push(Command::Layer(li, LayerChange::Style(i)));
                         }
                     }

@@ -10,7 +10,7 @@ use eframe::egui::{self, RichText};
 use crate::analysis::{AreaTally, SiteMatch};
 use crate::model::Lang;
 use crate::ui::command::Command;
-use crate::ui::i18n::group_digits;
+use crate::ui::i18n::{self, Msg, group_digits};
 use crate::ui::session::Session;
 
 /// The panel's own state: none beyond egui's collapsing memory.
@@ -40,41 +40,28 @@ impl ProjectsPanel {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                ui.heading(lang.pick("项目（按阶段）", "Projects by stage"));
+                ui.heading(Msg::ProjectsByStage.text(lang));
                 let total_inv: f64 = stats.projects.iter().map(|t| t.investment_yi).sum();
                 let total_n: usize = stats.projects.iter().map(|t| t.projects.len()).sum();
-                ui.label(match lang {
-                    Lang::Zh => format!("共 {total_n} 个项目，总投资 {total_inv:.1} 亿元"),
-                    Lang::En => format!(
-                        "{total_n} projects, total investment {total_inv:.1} 亿元 (100 M yuan)"
-                    ),
-                });
+                ui.label(i18n::fmt_projects_total(lang, total_n, total_inv));
                 for t in &stats.projects {
-                    let label = t.stage.map_or(lang.pick("未注明阶段", "No stage"), |st| {
-                        st.label(lang)
-                    });
+                    let label = t.stage.map_or(Msg::NoStage.text(lang), |st| st.label(lang));
                     ui.horizontal(|ui| {
                         let mut shown = !s.hidden_stages.contains(&t.stage);
                         if ui
                             .checkbox(&mut shown, "")
-                            .on_hover_text(lang.pick("在地图上显示", "Show on the map"))
+                            .on_hover_text(Msg::ShowOnTheMap.text(lang))
                             .changed()
                         {
                             cmds.push(Command::ShowStage(t.stage, shown));
                         }
                         egui::CollapsingHeader::new(
-                            RichText::new(match lang {
-                                Lang::Zh => format!(
-                                    "{label}：{} 个，{:.1} 亿元",
-                                    t.projects.len(),
-                                    t.investment_yi
-                                ),
-                                Lang::En => format!(
-                                    "{label}: {}, {:.1} 亿元",
-                                    t.projects.len(),
-                                    t.investment_yi
-                                ),
-                            })
+                            RichText::new(i18n::fmt_stage_row(
+                                lang,
+                                label,
+                                t.projects.len(),
+                                t.investment_yi,
+                            ))
                             .strong(),
                         )
                         .id_salt(("stage", t.stage.map(|x| x.code())))
@@ -82,7 +69,7 @@ impl ProjectsPanel {
                             if !t.secretaries.is_empty() {
                                 ui.label(format!(
                                     "{}：{}",
-                                    lang.pick("项目秘书", "Secretaries"),
+                                    Msg::Secretaries.text(lang),
                                     t.secretaries.join("、")
                                 ));
                             }
@@ -91,11 +78,11 @@ impl ProjectsPanel {
                                 .striped(true)
                                 .show(ui, |ui| {
                                     for h in [
-                                        lang.pick("项目", "Project"),
-                                        lang.pick("投资(亿元)", "Invest. (亿元)"),
-                                        lang.pick("分期", "Phase"),
-                                        lang.pick("秘书", "Secretary"),
-                                        lang.pick("地块", "Parcel"),
+                                        Msg::Project.text(lang),
+                                        Msg::InvestmentYi.text(lang),
+                                        Msg::Phase.text(lang),
+                                        Msg::Secretary.text(lang),
+                                        Msg::Parcel.text(lang),
                                     ] {
                                         ui.weak(h);
                                     }
@@ -128,10 +115,7 @@ impl ProjectsPanel {
                                                 if site
                                                     .is_some_and(|x| x.how == SiteMatch::Mismatch)
                                                 {
-                                                    text.push_str(lang.pick(
-                                                        "（位置不符）",
-                                                        " (location differs)",
-                                                    ));
+                                                    text.push_str(Msg::LocationDiffers.text(lang));
                                                 }
                                                 if ui.link(text).clicked() {
                                                     cmds.push(Command::SelectAndZoom(pc.feature));
@@ -149,17 +133,17 @@ impl ProjectsPanel {
                 }
 
                 ui.add_space(10.0);
-                ui.heading(lang.pick("用地（按审批状态）", "Land by approval status"));
+                ui.heading(Msg::LandByApprovalStatus.text(lang));
                 let land = &stats.land;
                 egui::Grid::new("land-status")
                     .num_columns(4)
                     .striped(true)
                     .show(ui, |ui| {
                         for h in [
-                            lang.pick("状态", "Status"),
-                            lang.pick("地块", "Parcels"),
-                            lang.pick("面积(亩)", "Area (mu)"),
-                            lang.pick("公顷", "ha"),
+                            Msg::Status.text(lang),
+                            Msg::Parcels.text(lang),
+                            Msg::AreaMu.text(lang),
+                            Msg::Ha.text(lang),
                         ] {
                             ui.weak(h);
                         }
@@ -167,35 +151,30 @@ impl ProjectsPanel {
                         for (st, t) in &land.by_status {
                             tally_row(ui, st.label(lang), t);
                         }
-                        ui.strong(lang.pick("合计", "Total"));
+                        ui.strong(Msg::Total.text(lang));
                         ui.strong(group_digits(land.total.parcels));
                         ui.strong(format!("{:.1}", land.total.mu()));
                         ui.strong(format!("{:.2}", land.total.ha()));
                         ui.end_row();
                     });
-                ui.weak(lang.pick(
-                    "面积按几何图形在椭球面上计算。",
-                    "Areas are geodesic, from the geometry.",
-                ));
+                ui.weak(Msg::AreasAreGeodesicFromThe.text(lang));
                 ui.add_space(6.0);
-                egui::CollapsingHeader::new(
-                    RichText::new(lang.pick("按用地性质", "By land use")).strong(),
-                )
-                .default_open(false)
-                .show(ui, |ui| {
-                    egui::Grid::new("land-use")
-                        .num_columns(4)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for (u, t) in &land.by_land_use {
-                                tally_row(
-                                    ui,
-                                    u.as_deref().unwrap_or(lang.pick("（未注明）", "(none)")),
-                                    t,
-                                );
-                            }
-                        });
-                });
+                egui::CollapsingHeader::new(RichText::new(Msg::ByLandUse.text(lang)).strong())
+                    .default_open(false)
+                    .show(ui, |ui| {
+                        egui::Grid::new("land-use")
+                            .num_columns(4)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for (u, t) in &land.by_land_use {
+                                    tally_row(
+                                        ui,
+                                        u.as_deref().unwrap_or(Msg::NotStated.text(lang)),
+                                        t,
+                                    );
+                                }
+                            });
+                    });
             });
     }
 }
