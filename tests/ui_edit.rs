@@ -734,3 +734,267 @@ fn a_discarded_recovery_is_gone_and_the_map_opens_as_asked() {
     assert!(!dir.join(parkplan::ui::recovery::UNSAVED_FILE).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The sample's parcel layer and the screen position of a lon/lat there.
+fn parcels_layer(app: &App) -> usize {
+    let s = app.session().unwrap();
+    s.park
+        .layers
+        .iter()
+        .position(|l| l.role == Role::Parcels)
+        .unwrap()
+}
+
+#[test]
+fn a_parcel_is_drawn_measured_and_added() {
+    let mut h = open(vec![common::sample_dir()]);
+    let li = parcels_layer(h.state());
+    let n = h.state().session().unwrap().park.parcels.len();
+    // Somewhere inside the park, zoomed so 200 m are many pixels.
+    let centre = {
+        let s = h.state().session().unwrap();
+        let e = s.park.extent().unwrap();
+        [(e.min().x + e.max().x) / 2.0, (e.min().y + e.max().y) / 2.0]
+    };
+    h.state_mut().send(Command::ZoomLonLat(centre));
+    settle(&mut h);
+    h.get_by_label("绘制地块").click();
+    h.run();
+    assert_eq!(
+        h.state().edit_layer(),
+        Some(li),
+        "parcels are drawn into the parcel layer"
+    );
+    // A 100 m × 100 m square (1 ha = 15 mu) from its corners.
+    let (dlat, dlon) = (100.0 / 110_857.0, 100.0 / 96_203.0);
+    let corners = [
+        [centre[0], centre[1]],
+        [centre[0] + dlon, centre[1]],
+        [centre[0] + dlon, centre[1] + dlat],
+        [centre[0], centre[1] + dlat],
+    ];
+    for c in corners {
+        let p = screen_of(h.state(), c);
+        click_at(&mut h, p);
+    }
+    assert_eq!(h.state().map_state().edit.drawing.len(), 4);
+    // The live readout shows the area in m², ha and mu.
+    assert!(h.query_all_by_label_contains(" ha / ").next().is_some());
+    // Esc would cancel; Enter finishes and opens the form with the area.
+    h.key_press(Key::Enter);
+    h.run();
+    let area = {
+        let form = h.state_mut().feature_form_mut().expect("the form");
+        form.set("地块编号", "KA-NEW-01");
+        form.set("审批状态", "报批中");
+        match &form.geometry {
+            Geometry::Polygon(p) => {
+                use geo::GeodesicArea;
+                p.geodesic_area_unsigned()
+            }
+            g => panic!("{g:?}"),
+        }
+    };
+    // Clicked points land within a screen pixel of the corners.
+    let res = h.state().map_state().view.resolution;
+    assert!((area - 10_000.0).abs() < 4.0 * 100.0 * res, "{area} m²");
+    assert!(h.query_all_by_label_contains("亩").next().is_some());
+    h.get_by_label("添加").click();
+    h.run();
+    settle(&mut h);
+    let s = h.state().session().unwrap();
+    assert_eq!(s.park.parcels.len(), n + 1);
+    let p = s
+        .park
+        .parcels
+        .iter()
+        .find(|p| p.id == "KA-NEW-01")
+        .expect("the new parcel");
+    assert!((p.area.0 - area).abs() < 1e-6);
+    assert_eq!(p.status, parkplan::model::ApprovalStatus::Pending);
+    assert!(h.state().map_state().edit.drawing.is_empty());
+
+    // Esc cancels a drawing in progress.
+    let p = screen_of(h.state(), corners[0]);
+    click_at(&mut h, p);
+    assert_eq!(h.state().map_state().edit.drawing.len(), 1);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().map_state().edit.drawing.is_empty());
+}
+
+#[test]
+fn polygon_vertices_are_dragged_inserted_and_deleted() {
+    let mut h = open(vec![common::sample_dir()]);
+    let li = parcels_layer(h.state());
+    let f = FeatureRef {
+        layer: li as u32,
+        index: 0,
+    };
+    h.state_mut().send(Command::SelectAndZoom(f));
+    settle(&mut h);
+    h.get_by_label("编辑要素").click();
+    h.run();
+    let g0 = h
+        .state()
+        .session()
+        .unwrap()
+        .park
+        .geometry(f)
+        .cloned()
+        .unwrap();
+    let verts = parkplan::model::vertex::vertices(&g0);
+    let n0 = verts.len();
+    let (v, c) = verts[1];
+    // Drag vertex 1 by 30 points to the right.
+    let from = screen_of(h.state(), [c.x, c.y]);
+    drag(&mut h, from, from + egui::vec2(30.0, 0.0));
+    settle(&mut h);
+    let g1 = h
+        .state()
+        .session()
+        .unwrap()
+        .park
+        .geometry(f)
+        .cloned()
+        .unwrap();
+    let moved = parkplan::model::vertex::vertices(&g1)
+        .into_iter()
+        .find(|(id, _)| *id == v)
+        .unwrap()
+        .1;
+    let want = {
+        let app = h.state();
+        let s = app.session().unwrap();
+        let w = app
+            .map_state()
+            .view
+            .screen_to_world([(from.x + 30.0) as f64, from.y as f64]);
+        s.projected.unproject(w)
+    };
+    assert!((moved.x - want[0]).abs() < 1e-6 && (moved.y - want[1]).abs() < 1e-6);
+    assert_eq!(parkplan::model::vertex::vertices(&g1).len(), n0);
+    // A click on an edge midpoint inserts a vertex there.
+    let (_, mid) = parkplan::model::vertex::edge_midpoints(&g1)[2];
+    let p = screen_of(h.state(), [mid.x, mid.y]);
+    click_at(&mut h, p);
+    settle(&mut h);
+    let g2 = h
+        .state()
+        .session()
+        .unwrap()
+        .park
+        .geometry(f)
+        .cloned()
+        .unwrap();
+    assert_eq!(parkplan::model::vertex::vertices(&g2).len(), n0 + 1);
+    // A right-click on a vertex deletes it.
+    let (_, c3) = parkplan::model::vertex::vertices(&g2)[3];
+    let p = screen_of(h.state(), [c3.x, c3.y]);
+    h.hover_at(p);
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Secondary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Secondary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    settle(&mut h);
+    let g3 = h
+        .state()
+        .session()
+        .unwrap()
+        .park
+        .geometry(f)
+        .cloned()
+        .unwrap();
+    assert_eq!(parkplan::model::vertex::vertices(&g3).len(), n0);
+    // The parcel's area in the park follows; three undos give the original back.
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+    }
+    settle(&mut h);
+    assert_eq!(h.state().session().unwrap().park.geometry(f), Some(&g0));
+}
+
+#[test]
+fn attributes_are_edited_and_added_in_the_inspector() {
+    let mut h = open(vec![common::sample_dir()]);
+    let (f, name_key, old) = {
+        let s = h.state().session().unwrap();
+        let e = &s.park.enterprises[0];
+        let l = &s.park.layers[e.feature.layer as usize];
+        let key = l.fields[&parkplan::model::Field::Employees].clone();
+        (e.feature, key, e.employees)
+    };
+    h.state_mut().send(Command::Select(Some(f)));
+    h.run();
+    h.get_by_label("编辑属性").click();
+    h.run();
+    // Replace the employees with 1234 and press Enter.
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, &name_key);
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, &name_key)
+        .type_text("1234");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    settle(&mut h);
+    let s = h.state().session().unwrap();
+    let e = s.park.enterprises.iter().find(|e| e.feature == f).unwrap();
+    assert_eq!(e.employees, Some(1234), "a number stays a number");
+    assert_eq!(
+        s.park.layers[f.layer as usize]
+            .attributes
+            .get(f.index as usize, &name_key),
+        parkplan::model::PropValue::Int(1234)
+    );
+    // A new property.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "新属性")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "新属性")
+        .type_text("备注");
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "值")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "值")
+        .type_text("拟搬迁");
+    h.run();
+    h.get_by_label("添加属性").click();
+    h.run();
+    settle(&mut h);
+    let s = h.state().session().unwrap();
+    assert_eq!(
+        s.park.layers[f.layer as usize]
+            .attributes
+            .get(f.index as usize, "备注"),
+        parkplan::model::PropValue::Str("拟搬迁")
+    );
+    // Undo twice: both gone.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    settle(&mut h);
+    let s = h.state().session().unwrap();
+    let e = s.park.enterprises.iter().find(|e| e.feature == f).unwrap();
+    assert_eq!(e.employees, old);
+    assert_eq!(
+        s.park.layers[f.layer as usize]
+            .attributes
+            .get(f.index as usize, "备注"),
+        parkplan::model::PropValue::Absent
+    );
+}

@@ -809,7 +809,7 @@ impl App {
                         }
                     }
                     ui.separator();
-                    if ui.button(Msg::ClearRecent.text(lang)).clicked() {
+                    if ui.button(Msg::ClearRecentProjects.text(lang)).clicked() {
                         cmds.push(Command::ClearRecentProjects);
                     }
                 });

@@ -99,6 +99,14 @@ pub struct FeatureForm {
     pub new_key: String,
     /// A new property's value.
     pub new_value: String,
+    /// Per route of the layer: the next sequence number and the next id, so both follow
+    /// when the route is changed in the form (while the user has not typed them).
+    route_next: std::collections::BTreeMap<String, (String, String)>,
+    /// The route the sequence and id were last filled for.
+    filled_for: Option<String>,
+    /// The layer keeps ids both as the `id` member and in a mapped column: the two are
+    /// kept equal (the last values seen, to tell which one the user changed).
+    id_mirror: Option<(String, String)>,
 }
 
 /// The next identifier after the layer's ids: the numbered ids sharing the template
@@ -236,33 +244,96 @@ impl FeatureForm {
             rows,
             new_key: String::new(),
             new_value: String::new(),
+            route_next: Default::default(),
+            filled_for: None,
+            id_mirror: None,
         };
         // Ids: the `id` member when the layer uses it, else the mapped id column.
         let uses_member = l.ids.iter().flatten().next().is_some();
         let id = next_id(l, template);
-        if uses_member {
-            form.id = id;
-        } else if let Some(r) = form.rows.iter_mut().find(|r| r.field == Some(Field::Id)) {
-            r.value = id;
+        let id_row = form.rows.iter_mut().find(|r| r.field == Some(Field::Id));
+        match (uses_member, id_row) {
+            (true, Some(r)) => {
+                r.value = id.clone();
+                form.id = id.clone();
+                form.id_mirror = Some((id.clone(), id));
+            }
+            (true, None) => form.id = id,
+            (false, Some(r)) => r.value = id,
+            (false, None) => {}
         }
-        // The next sequence number along the route.
-        let route = form
-            .rows
+        // Per route: the next sequence number along it and the next id of its stops.
+        let mut routes: std::collections::BTreeMap<String, (u32, Option<usize>)> =
+            Default::default();
+        for st in park
+            .stops
             .iter()
-            .find(|r| r.field == Some(Field::Route))
-            .map(|r| r.value.clone());
-        if let Some(route) = route {
-            let max = park
-                .stops
-                .iter()
-                .filter(|s| s.feature.layer as usize == layer && s.route.as_deref() == Some(&route))
-                .filter_map(|s| s.seq)
-                .max();
-            if let Some(r) = form.rows.iter_mut().find(|r| r.field == Some(Field::Seq)) {
-                r.value = (max.unwrap_or(0) + 1).to_string();
+            .filter(|s| s.feature.layer as usize == layer)
+        {
+            if let Some(r) = &st.route {
+                let e = routes.entry(r.clone()).or_insert((0, None));
+                e.0 = e.0.max(st.seq.unwrap_or(0));
+                e.1 = Some(st.feature.index as usize);
             }
         }
+        form.route_next = routes
+            .into_iter()
+            .map(|(r, (max, t))| (r, ((max + 1).to_string(), next_id(l, t))))
+            .collect();
+        form.fill_for_route(uses_member);
         Some(form)
+    }
+
+    fn route(&self) -> Option<String> {
+        self.rows
+            .iter()
+            .find(|r| r.field == Some(Field::Route))
+            .map(|r| r.value.trim().to_string())
+    }
+
+    /// Fills the sequence number and the id for the route in the form, when the route
+    /// changed since they were filled (values the user typed are replaced only then).
+    fn fill_for_route(&mut self, id_member: bool) {
+        let Some(route) = self.route() else { return };
+        if self.filled_for.as_deref() == Some(route.as_str()) {
+            return;
+        }
+        let Some((seq, id)) = self.route_next.get(&route).cloned() else {
+            self.filled_for = Some(route);
+            return;
+        };
+        if let Some(r) = self.rows.iter_mut().find(|r| r.field == Some(Field::Seq)) {
+            r.value = seq;
+        }
+        if id_member {
+            self.id = id.clone();
+        }
+        if (!id_member || self.id_mirror.is_some())
+            && let Some(r) = self.rows.iter_mut().find(|r| r.field == Some(Field::Id))
+        {
+            r.value = id.clone();
+        }
+        if self.id_mirror.is_some() {
+            self.id_mirror = Some((id.clone(), id));
+        }
+        self.filled_for = Some(route);
+    }
+
+    /// Keeps the `id` member and the mapped id column equal, following whichever the
+    /// user changed.
+    fn sync_ids(&mut self) {
+        let Some((last_member, last_row)) = self.id_mirror.clone() else {
+            return;
+        };
+        let Some(r) = self.rows.iter_mut().find(|r| r.field == Some(Field::Id)) else {
+            return;
+        };
+        if r.value != last_row {
+            self.id = r.value.clone();
+        } else if self.id != last_member {
+            r.value = self.id.clone();
+        }
+        self.id_mirror = Some((self.id.clone(), r.value.clone()));
     }
 
     /// Sets the value of the row for a property (for tests and prefills).
@@ -270,6 +341,7 @@ impl FeatureForm {
         if let Some(r) = self.rows.iter_mut().find(|r| r.key == key) {
             r.value = value.to_string();
         }
+        self.sync_ids();
     }
 
     /// The feature as entered: empty rows are left out.
@@ -388,6 +460,9 @@ impl FeatureForm {
                             ui.end_row();
                         });
                 });
+            self.sync_ids();
+            let id_member = !self.id.is_empty();
+            self.fill_for_route(id_member);
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button(Msg::AddFeatureOk.text(lang)).clicked() {
@@ -447,6 +522,23 @@ mod tests {
             d.properties
                 .contains(&("站点名称".into(), Value::String("拟建站".into())))
         );
+    }
+
+    #[test]
+    fn changing_the_route_renumbers_the_new_stop() {
+        let park = stops();
+        let g = Geometry::Point(geo::Point::new(112.305, 30.301));
+        let mut form = FeatureForm::new(&park, 0, g, Some(0), Lang::Zh).unwrap();
+        form.set("线路", "K1");
+        form.fill_for_route(true);
+        let row =
+            |f: &FeatureForm, k: &str| f.rows.iter().find(|r| r.key == k).unwrap().value.clone();
+        assert_eq!(row(&form, "序号"), "10");
+        assert_eq!(form.id, "ZD-K1-010");
+        form.set("线路", "KW6");
+        form.fill_for_route(true);
+        assert_eq!(row(&form, "序号"), "3");
+        assert_eq!(form.id, "ZD-KW6-003");
     }
 
     #[test]

@@ -638,6 +638,8 @@ messages! {
     KeyEnterFinish => "结束绘制", "Finish drawing";
     /// Feature form: the list of values in use.
     ChooseValue => "选择已有值", "choose a value in use";
+    /// File menu: forget the recent projects.
+    ClearRecentProjects => "清除最近工程", "Clear recent projects";
 }
 
 /// The language of the operating system's locale: Chinese for any `zh*` locale,

@@ -394,18 +394,27 @@ impl Session {
         self.meta.resize(li, LayerMeta::default());
         self.meta.push(meta);
         self.style_choice.resize(li + 1, 0);
-        // Draw it where its role belongs among the defaults, else on top.
-        let defaults = crate::render::style::default_displays(&self.park.layers);
-        let display = defaults
+        // Draw it just above the topmost layer of the same role (a new parcel layer stays
+        // under the stops and facilities), else on top.
+        let display = crate::render::LayerDisplay {
+            layer: li,
+            visible: true,
+            style: crate::render::style::LayerStyle::default_for(&self.park.layers[li]),
+        };
+        let role = self.park.layers[li].role;
+        let at = self
+            .styles
+            .layers
             .iter()
-            .find(|d| d.layer == li)
-            .cloned()
-            .unwrap_or_else(|| crate::render::LayerDisplay {
-                layer: li,
-                visible: true,
-                style: crate::render::style::LayerStyle::default_for(&self.park.layers[li]),
-            });
-        self.styles.layers.push(display);
+            .rposition(|d| {
+                self.park
+                    .layers
+                    .get(d.layer)
+                    .is_some_and(|l| l.role == role)
+            })
+            .map(|p| p + 1)
+            .unwrap_or(self.styles.layers.len());
+        self.styles.layers.insert(at, display);
         self.info.resize(li + 1, LayerInfo::default());
         self.info[li].problems = n;
         self.park_changed(ctx, &[li]);

@@ -185,10 +185,39 @@ impl App {
             );
             return;
         }
+        // The feature to take the route, kind and id pattern from: the selected one in
+        // the layer, else the nearest stop of the route in focus, else the nearest one.
+        let at = crate::model::representative_point(&geometry)
+            .map(|p| s.projected.project(p.x(), p.y()));
+        let route = match s.studies.focus {
+            Focus::Route(ri) => s.park.routes.get(ri as usize).map(|r| r.name.clone()),
+            _ => None,
+        };
+        let nearest = |only_route: bool| -> Option<usize> {
+            let at = at?;
+            let pl = s.projected.layers.get(layer)?;
+            (0..pl.features.len())
+                .filter(|&i| {
+                    !only_route
+                        || s.park.stops.iter().any(|st| {
+                            st.feature.layer as usize == layer
+                                && st.feature.index as usize == i
+                                && st.route == route
+                        })
+                })
+                .filter_map(|i| Some((i, pl.feature(i)?.anchor)))
+                .min_by(|a, b| {
+                    let d = |p: [f64; 2]| (p[0] - at[0]).powi(2) + (p[1] - at[1]).powi(2);
+                    d(a.1).total_cmp(&d(b.1))
+                })
+                .map(|(i, _)| i)
+        };
         let template = self
             .selection
             .filter(|f| f.layer as usize == layer)
-            .map(|f| f.index as usize);
+            .map(|f| f.index as usize)
+            .or_else(|| route.as_ref().and_then(|_| nearest(true)))
+            .or_else(|| nearest(false));
         self.form = FeatureForm::new(&s.park, layer, geometry, template, self.lang);
     }
 

@@ -647,6 +647,18 @@ impl App {
             return;
         };
         let li = s.add_layer(ctx, layer, problems, meta);
+        // A delivery that lands outside the view is brought into it (a wrong CRS shows
+        // at once); one inside it leaves the view alone.
+        let view = self.map.view.world_bounds();
+        if let Some(e) = s.projected.layers.get(li).and_then(|l| l.extent()) {
+            let outside = e.max[0] < view.min[0]
+                || e.min[0] > view.max[0]
+                || e.max[1] < view.min[1]
+                || e.min[1] > view.max[1];
+            if outside {
+                self.cmds.push(Command::ZoomLayer(li));
+            }
+        }
         self.project.changed = true;
         self.generation += 1;
         if had_problems {
