@@ -71,6 +71,7 @@ fn rings_of(g: &Geometry<f64>) -> Option<Rings> {
 }
 
 fn build(r: Rings) -> Geometry<f64> {
+    use geo::orient::{Direction, Orient};
     if r.closed {
         let polys: Vec<Polygon<f64>> = r
             .parts
@@ -80,8 +81,10 @@ fn build(r: Rings) -> Geometry<f64> {
                 let ext = it
                     .next()
                     .unwrap_or_else(|| LineString::from(Vec::<Coord<f64>>::new()));
-                // Polygon::new closes each ring.
-                Polygon::new(ext, it.collect())
+                // Polygon::new closes each ring; a vertex dragged across the ring may have
+                // turned it over: exterior counter-clockwise, holes clockwise (RFC 7946,
+                // and what geodesic areas assume).
+                Polygon::new(ext, it.collect()).orient(Direction::Default)
             })
             .collect();
         if r.multi {
@@ -355,6 +358,21 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn a_vertex_dragged_across_keeps_the_ring_counter_clockwise() {
+        // Pull a triangle's apex through its base: the ring would turn clockwise.
+        let t = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 1.0, y: 1.0)]);
+        let v = VertexId {
+            part: 0,
+            ring: 0,
+            index: 2,
+        };
+        let g = move_vertex(&t, v, coord! { x: 1.0, y: -1.0 }).unwrap();
+        let Geometry::Polygon(p) = &g else { panic!() };
+        assert!(p.signed_area() > 0.0);
+        assert!((p.unsigned_area() - 1.0).abs() < 1e-12);
     }
 
     #[test]

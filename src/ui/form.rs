@@ -198,6 +198,7 @@ impl FeatureForm {
         let l = park.layers.get(layer)?;
         let template = template.filter(|&t| t < l.len()).or(l.len().checked_sub(1));
         let field_of = |col: &str| l.fields.iter().find(|(_, c)| *c == col).map(|(f, _)| *f);
+        let area = crate::model::polygons_of(&geometry).geodesic_area_unsigned();
         let mut rows = Vec::new();
         for c in l.attributes.columns() {
             let key = c.name().to_string();
@@ -221,7 +222,17 @@ impl FeatureForm {
                 }
             }
             let value = match (field, template) {
-                (Some(Field::Route | Field::Kind | Field::Status | Field::Stage), Some(t)) => c
+                // A new parcel's declared area is its drawn area.
+                (Some(Field::AreaMu), _) if area > 0.0 => {
+                    format!("{:.2}", SquareMeters(area).to_mu().0)
+                }
+                (Some(Field::AreaM2), _) if area > 0.0 => format!("{area:.1}"),
+                (
+                    Some(
+                        Field::Route | Field::Kind | Field::Status | Field::Stage | Field::LandUse,
+                    ),
+                    Some(t),
+                ) => c
                     .get(t)
                     .as_text()
                     .map(|s| s.into_owned())

@@ -75,12 +75,19 @@ pub fn geodesic_length(points: &[[f64; 2]]) -> Meters {
     Meters(Geodesic.length(&line(points)))
 }
 
-/// Geodesic area of the polygon through lon/lat points (closed automatically).
+/// Geodesic area of the polygon through lon/lat points (closed automatically), in
+/// whichever direction they were clicked. (geo's unsigned area assumes a
+/// counter-clockwise ring and gives the earth's area minus the polygon for a clockwise
+/// one; the signed area's magnitude is right both ways.)
 pub fn geodesic_area(points: &[[f64; 2]]) -> SquareMeters {
     if points.len() < 3 {
         return SquareMeters(0.0);
     }
-    SquareMeters(Polygon::new(line(points), vec![]).geodesic_area_unsigned())
+    SquareMeters(
+        Polygon::new(line(points), vec![])
+            .geodesic_area_signed()
+            .abs(),
+    )
 }
 
 /// Geodesic perimeter of the closed polygon through the points.
@@ -167,6 +174,14 @@ mod tests {
             "{w} {h}"
         );
         assert!((a.to_mu().0 - 15.0).abs() < 0.05);
+        // Clicked clockwise: the same area, not the earth's minus it.
+        let mut cw = pts;
+        cw.reverse();
+        assert!(
+            (geodesic_area(&cw).0 - a.0).abs() < 1e-6,
+            "{}",
+            geodesic_area(&cw).0
+        );
         assert!((geodesic_perimeter(&pts).0 - 400.0).abs() < 0.5);
     }
 
