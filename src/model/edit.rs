@@ -216,7 +216,8 @@ impl Park {
                 self.remove_feature(*layer, *index);
             }
         }
-        self.rebuild_records();
+        let role = self.layers[edit.layer()].role;
+        self.rebuild_records_of(role);
         Ok(())
     }
 
@@ -255,7 +256,8 @@ impl Park {
                 self.insert_feature(*layer, *index, feature);
             }
         }
-        self.rebuild_records();
+        let role = self.layers[edit.layer()].role;
+        self.rebuild_records_of(role);
         Ok(())
     }
 }

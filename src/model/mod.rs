@@ -75,34 +75,46 @@ impl Park {
 
     /// Rebuilds every typed record from the layers (after loading or editing).
     pub fn rebuild_records(&mut self) {
-        self.parcels.clear();
-        self.projects.clear();
-        self.enterprises.clear();
-        self.facilities.clear();
-        self.routes.clear();
-        self.stops.clear();
-        self.roads.clear();
-        for (li, layer) in self.layers.iter().enumerate() {
-            let li = li as u32;
-            match layer.role {
-                Role::Parcels => self.parcels.extend(parcels_of(li, layer)),
-                Role::Projects => self.projects.extend(projects_of(li, layer)),
-                Role::Enterprises => self.enterprises.extend(enterprises_of(li, layer)),
-                Role::Facilities => self.facilities.extend(facilities_of(li, layer)),
-                Role::BusRoutes => self.routes.extend(routes_of(li, layer)),
-                Role::BusStops => self.stops.extend(stops_of(li, layer)),
-                Role::Roads => self.roads.extend(roads_of(li, layer)),
-                Role::Other => {}
-            }
+        for role in Role::ALL {
+            self.rebuild_records_of(*role);
         }
-        // Stops in route order: by route name, then sequence.
-        self.stops.sort_by(|a, b| {
-            (a.route.as_deref(), a.seq.unwrap_or(u32::MAX), a.feature).cmp(&(
-                b.route.as_deref(),
-                b.seq.unwrap_or(u32::MAX),
-                b.feature,
-            ))
-        });
+    }
+
+    /// Rebuilds the records of one role only (after an edit of a layer with that role:
+    /// records of other roles point at other layers and stay valid).
+    pub fn rebuild_records_of(&mut self, role: Role) {
+        let layers = self
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.role == role)
+            .map(|(li, l)| (li as u32, l));
+        match role {
+            Role::Parcels => self.parcels = layers.flat_map(|(li, l)| parcels_of(li, l)).collect(),
+            Role::Projects => {
+                self.projects = layers.flat_map(|(li, l)| projects_of(li, l)).collect()
+            }
+            Role::Enterprises => {
+                self.enterprises = layers.flat_map(|(li, l)| enterprises_of(li, l)).collect()
+            }
+            Role::Facilities => {
+                self.facilities = layers.flat_map(|(li, l)| facilities_of(li, l)).collect()
+            }
+            Role::BusRoutes => self.routes = layers.flat_map(|(li, l)| routes_of(li, l)).collect(),
+            Role::BusStops => {
+                self.stops = layers.flat_map(|(li, l)| stops_of(li, l)).collect();
+                // Stops in route order: by route name, then sequence.
+                self.stops.sort_by(|a, b| {
+                    (a.route.as_deref(), a.seq.unwrap_or(u32::MAX), a.feature).cmp(&(
+                        b.route.as_deref(),
+                        b.seq.unwrap_or(u32::MAX),
+                        b.feature,
+                    ))
+                });
+            }
+            Role::Roads => self.roads = layers.flat_map(|(li, l)| roads_of(li, l)).collect(),
+            Role::Other => {}
+        }
     }
 
     /// The stops of a route, in sequence order.
