@@ -998,3 +998,40 @@ fn attributes_are_edited_and_added_in_the_inspector() {
         parkplan::model::PropValue::Absent
     );
 }
+
+#[test]
+fn a_missing_layer_survives_saving_the_project() {
+    let dir = sample_copy("missing");
+    let park = common::load(&[&dir]).park;
+    let ppath = dir.join("p.parkplan");
+    let pf = parkplan::project::ProjectFile {
+        parkplan_project: parkplan::project::PROJECT_VERSION,
+        name: "p".into(),
+        layers: parkplan::project::describe_layers(&park, &ppath, &[]),
+        analysis: Default::default(),
+        network: Default::default(),
+        view: None,
+        print: serde_json::Value::Null,
+    };
+    pf.write(&ppath).unwrap();
+    std::fs::remove_file(dir.join("水系.geojson")).unwrap();
+    let mut h = open(vec![ppath.clone()]);
+    assert_eq!(
+        h.state().session().unwrap().park.layers.len(),
+        park.layers.len() - 1
+    );
+    assert!(
+        h.state().has_import_errors(),
+        "the missing file is reported"
+    );
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    let back = parkplan::project::ProjectFile::read(&ppath).unwrap();
+    assert_eq!(
+        back.layers.len(),
+        park.layers.len(),
+        "the missing layer keeps its entry"
+    );
+    assert!(back.layers.iter().any(|l| l.path == "水系.geojson"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
