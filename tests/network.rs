@@ -140,3 +140,280 @@ fn an_enterprise_far_from_roads_is_unreachable_not_dropped() {
     assert!(iso.unreachable[0].1.unwrap() > 2000.0);
     assert_eq!(iso.facilities[0].reached.len(), 1);
 }
+
+/// The library's isochrone of one sample facility (by id), beside its circle.
+fn sample_isochrone(
+    park: &parkplan::model::Park,
+    id: &str,
+    spec: &str,
+) -> (
+    parkplan::analysis::FacilityCoverage,
+    parkplan::analysis::FacilityIsochrone,
+) {
+    use parkplan::analysis::{
+        AnalysisSettings, IsochroneSpec, facility_isochrone, service_coverage,
+    };
+    use parkplan::spatial::ParkIndex;
+    let index = ParkIndex::build_default(park).unwrap();
+    let circles = service_coverage(park, &index, &AnalysisSettings::default());
+    let g = RoadGraph::build(park, *index.frame(), NetworkSettings::default()).unwrap();
+    let fi = park.facilities.iter().position(|f| f.id == id).unwrap();
+    let iso = facility_isochrone(
+        park,
+        &index,
+        &g,
+        &circles,
+        IsochroneSpec::parse(spec).unwrap(),
+        fi,
+    )
+    .unwrap();
+    (circles.facilities[fi].clone(), iso)
+}
+
+#[test]
+fn cli_export_prints_the_isochrone_beside_the_circle() {
+    use std::process::Command;
+    let park = common::load_sample().park;
+    let (circle, iso) = sample_isochrone(&park, "SS-003", "walk:15");
+    assert!(!iso.false_coverage.is_empty() && !iso.reached.is_empty());
+    let dir = std::env::temp_dir().join(format!("parkplan-iso-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let run = |out: &std::path::Path| {
+        let o = Command::new(cli)
+            .arg("export")
+            .arg(common::sample_dir())
+            .arg("--out")
+            .arg(out)
+            .args([
+                "--facility",
+                "SS-003",
+                "--isochrone",
+                "walk:15",
+                "--paper",
+                "A3",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    // PDF: one A3 page whose text carries the library's figures and both legend rows.
+    let pdf = dir.join("ss003.pdf");
+    run(&pdf);
+    let bytes = std::fs::read(&pdf).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert_eq!(doc.get_pages().len(), 1);
+    if Command::new("pdftotext").arg("-v").output().is_ok() {
+        let o = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        let row = |key: &str| -> String {
+            text.lines()
+                .find(|l| l.contains(key))
+                .unwrap_or_else(|| panic!("no row {key} in\n{text}"))
+                .to_string()
+        };
+        let count_in = |line: &str, key: &str| -> usize {
+            let after = &line[line.find(key).unwrap() + key.len()..];
+            let digits: String = after
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(|c| *c != ',')
+                .collect();
+            digits
+                .parse()
+                .unwrap_or_else(|_| panic!("no count after {key} in {line}"))
+        };
+        assert_eq!(count_in(&row("圆内企业"), "圆内企业"), circle.covered.len());
+        assert_eq!(
+            count_in(&row("步行15分钟可达企业"), "步行15分钟可达企业"),
+            iso.reached.len()
+        );
+        assert_eq!(
+            count_in(&row("误覆盖（圆内不可达）"), "误覆盖（圆内不可达）"),
+            iso.false_coverage.len()
+        );
+        assert_eq!(
+            count_in(&row("圆外可达"), "圆外可达"),
+            iso.beyond_circle.len()
+        );
+        assert!(text.contains("步行15分钟可达范围（沿道路）"), "{text}");
+        assert!(text.contains("服务半径 1.00 km（圆形）"), "{text}");
+        // The nearest wrongly claimed enterprise is named with its real time.
+        let (first, minutes) = iso
+            .false_coverage
+            .iter()
+            .zip(&iso.false_coverage_minutes)
+            .min_by(|a, b| {
+                a.1.unwrap_or(f32::INFINITY)
+                    .total_cmp(&b.1.unwrap_or(f32::INFINITY))
+            })
+            .unwrap();
+        let name = &park.enterprises[*first as usize].name;
+        let line = row(name);
+        assert!(
+            line.contains(&format!("{:.1} 分钟", minutes.unwrap())),
+            "{line}"
+        );
+        assert!(minutes.unwrap() > 15.0);
+    }
+    // SVG: the isochrone is filled in its theme colour, the circle is an unfilled
+    // outline, and every falsely covered enterprise is drawn in the flagged colour.
+    let svg_path = dir.join("ss003.svg");
+    run(&svg_path);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let theme = parkplan::render::Theme::default();
+    assert!(svg.contains(&format!("fill=\"{}\"", theme.isochrone_fill.hex_rgb())));
+    let flagged = svg
+        .matches(&format!("fill=\"{}\"", theme.flagged_fill.hex_rgb()))
+        .count();
+    // One marker per falsely covered enterprise plus the legend swatch.
+    assert_eq!(flagged, iso.false_coverage.len() + 1, "flagged markers");
+    // --isochrone needs --facility; a bad spec fails with a message.
+    let bad = Command::new(cli)
+        .arg("export")
+        .arg(common::sample_dir())
+        .arg("--out")
+        .arg(dir.join("bad.pdf"))
+        .args(["--facility", "SS-003", "--isochrone", "car:15"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("walk or ebike"));
+    assert!(!dir.join("bad.pdf").exists());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The analysis panel, driven through egui_kittest: a facility switched to its 15-minute
+/// walking isochrone shows the library's counts, and its map overlay holds the reached
+/// enterprises and the flagged false coverage.
+#[cfg(feature = "gui")]
+#[test]
+fn ui_isochrone_of_a_facility_shows_the_librarys_counts() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+    use parkplan::analysis::IsochroneSpec;
+    use parkplan::model::Lang;
+    use parkplan::network::TravelMode;
+    use parkplan::ui::i18n;
+    use parkplan::ui::settings::Settings;
+    use parkplan::ui::{App, fonts};
+    use std::time::{Duration, Instant};
+
+    fn wait_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+        let start = Instant::now();
+        loop {
+            h.step();
+            if done(h.state()) {
+                h.run();
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(90),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    // The library's answer, computed independently of the UI.
+    let park = common::load_sample().park;
+    let (circle, iso) = sample_isochrone(&park, "SS-003", "walk:15");
+    let name = park
+        .facilities
+        .iter()
+        .find(|f| f.id == "SS-003")
+        .unwrap()
+        .name
+        .clone();
+    assert!(!iso.false_coverage.is_empty());
+
+    let settings = Settings {
+        lang: Some(Lang::Zh),
+        ..Settings::default()
+    };
+    let app = App::with_settings(settings, vec![common::sample_dir()]);
+    let mut h = Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 1000.0))
+        .with_context_setup(fonts::install_bundled)
+        .with_max_steps(200)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    wait_until(&mut h, "the load", |a| !a.is_loading());
+    h.get_by_label("服务分析").click();
+    h.run();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.studies.is_current())
+    });
+    h.get_by_label_contains(&name).click();
+    h.run();
+    // Circle first: the circle's count.
+    h.get_by_label(&parkplan::ui::panels::analysis::covered_label(
+        Lang::Zh,
+        circle.covered.len(),
+    ));
+    // Switch the kind to its isochrone, walking, 15 minutes.
+    // (A spinner shows while the network builds: step frames instead of settling.)
+    h.get_by_label("等时圈（沿道路）").click();
+    h.run_steps(3);
+    h.get_by_label("步行").click();
+    h.run_steps(3);
+    h.get_by_label(&i18n::fmt_minutes(Lang::Zh, 15.0)).click();
+    h.run_steps(3);
+    let spec = IsochroneSpec {
+        mode: TravelMode::Walk,
+        minutes: 15.0,
+    };
+    wait_until(&mut h, "the isochrones", |a| {
+        a.session().is_some_and(|s| {
+            s.studies.isochrone(spec).is_some()
+                && !s.studies.is_computing()
+                && s.studies.overlay.flagged.len() == iso.false_coverage.len()
+        })
+    });
+    let what = spec.describe(Lang::Zh);
+    h.get_by_label(&i18n::fmt_in_circle(Lang::Zh, circle.covered.len()));
+    h.get_by_label(&i18n::fmt_reached(Lang::Zh, &what, iso.reached.len()));
+    h.get_by_label(&i18n::fmt_false_coverage(
+        Lang::Zh,
+        iso.false_coverage.len(),
+    ));
+    h.get_by_label(&i18n::fmt_beyond_circle(Lang::Zh, iso.beyond_circle.len()));
+    {
+        let s = h.state().session().unwrap();
+        let o = &s.studies.overlay;
+        assert_eq!(o.highlighted.len(), iso.reached.len());
+        assert_eq!(o.areas.len(), 2, "isochrone band and circle outline");
+        assert_eq!(o.areas[0].kind, parkplan::render::AreaKind::Isochrone);
+        assert_eq!(o.areas[1].kind, parkplan::render::AreaKind::CircleOutline);
+        let want: Vec<_> = iso
+            .false_coverage
+            .iter()
+            .map(|&e| park.enterprises[e as usize].feature)
+            .collect();
+        assert_eq!(o.flagged, want);
+    }
+    // A falsely covered enterprise in the list: a click selects it (and zooms).
+    let nearest = iso
+        .false_coverage
+        .iter()
+        .zip(&iso.false_coverage_minutes)
+        .min_by(|a, b| {
+            a.1.unwrap_or(f32::INFINITY)
+                .total_cmp(&b.1.unwrap_or(f32::INFINITY))
+        })
+        .map(|(e, _)| *e)
+        .unwrap();
+    let e = &park.enterprises[nearest as usize];
+    h.get_all_by_label(&e.name).next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().selection(), Some(e.feature));
+    // The network tab names the isolated island road.
+    h.get_by_label("路网").click();
+    h.run();
+    h.get_by_label_contains("三八洲岛内路");
+}

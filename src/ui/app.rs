@@ -1130,6 +1130,22 @@ impl App {
                     s.set_stage_visible(stage, shown);
                 }
             }
+            // ---- Isochrones (issue #7).
+            Command::SetReach(kind, choice) => {
+                if let Some(s) = &mut self.session {
+                    s.studies.set_reach(kind, choice);
+                }
+            }
+            Command::SetNetwork(n) => {
+                if let Some(s) = &mut self.session {
+                    s.studies.set_network(n);
+                }
+            }
+            Command::WantNetwork => {
+                if let Some(s) = &mut self.session {
+                    s.studies.want_network();
+                }
+            }
             Command::Layer(li, change) => self.change_layer(li, change),
             Command::OpenTable(li) => {
                 self.table_panel.layer = Some(li);

@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use crate::analysis::AnalysisSettings;
-use crate::model::{FeatureRef, Lang, LifecycleStage};
-use crate::ui::studies::Focus;
+use crate::model::{FacilityKind, FeatureRef, Lang, LifecycleStage};
+use crate::network::NetworkSettings;
+use crate::ui::studies::{Focus, ReachChoice};
 
 /// Which side panel or window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -116,4 +117,14 @@ pub enum Command {
     SetAnalysis(AnalysisSettings),
     /// Show or hide projects of a lifecycle stage (`None`: projects without a stage).
     ShowStage(Option<LifecycleStage>, bool),
+
+    // ---- Isochrones (issue #7). Keep this block at the end of the enum.
+    /// Show a facility kind by its service circle or by its isochrone along roads.
+    SetReach(FacilityKind, ReachChoice),
+    /// New road-network settings (walking / e-bike speeds, tolerances): the road graph
+    /// is rebuilt and the isochrones recompute.
+    SetNetwork(NetworkSettings),
+    /// The road-network view is open: build the road graph even if no kind shows an
+    /// isochrone yet.
+    WantNetwork,
 }
