@@ -540,6 +540,12 @@ messages! {
     ToNearestRoad => "到道路", "To road";
     /// The whole network's figures (header).
     NetworkFigures => "路网概况", "Network";
+    /// Button: fit the map to the isochrone and the circle.
+    ZoomToIsochrone => "缩放到等时圈", "Zoom to the isochrone";
+    /// Legend: reached enterprises.
+    ReachedShort => "可达企业", "Reached";
+    /// Legend: falsely covered enterprises.
+    FalseCoverageShort => "误覆盖企业（圆内不可达）", "False coverage (in circle, not reached)";
 }
 
 /// The language of the operating system's locale: Chinese for any `zh*` locale,
@@ -736,6 +742,24 @@ pub fn fmt_beyond_circle(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("圆外可达 {} 家", group_digits(n)),
         Lang::En => format!("Beyond the circle: {}", group_digits(n)),
+    }
+}
+
+/// "圆内职工 8,802 人" / "In the circle: 8,802 employees".
+pub fn fmt_employees_in_circle(lang: Lang, n: u64) -> String {
+    let n = group_digits(n as usize);
+    match lang {
+        Lang::Zh => format!("圆内职工 {n} 人"),
+        Lang::En => format!("In the circle: {n} employees"),
+    }
+}
+
+/// "可达职工 2,465 人" / "Reached: 2,465 employees".
+pub fn fmt_employees_reached(lang: Lang, n: u64) -> String {
+    let n = group_digits(n as usize);
+    match lang {
+        Lang::Zh => format!("可达职工 {n} 人"),
+        Lang::En => format!("Reached: {n} employees"),
     }
 }
 

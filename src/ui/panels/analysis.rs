@@ -675,7 +675,8 @@ fn reach_switch(
             for m in [5.0, 10.0, 15.0] {
                 ui.selectable_value(&mut c.spec.minutes, m, i18n::fmt_minutes(lang, m));
             }
-            ui.separator();
+        });
+        ui.horizontal(|ui| {
             ui.label(Msg::TravelModeLabel.text(lang));
             ui.selectable_value(&mut c.spec.mode, TravelMode::Walk, Msg::ModeWalk.text(lang));
             ui.selectable_value(
@@ -756,10 +757,29 @@ fn facility_isochrone(
             }
             ui.label(i18n::fmt_beyond_circle(lang, a.beyond_circle.len()));
             ui.end_row();
-            ui.label(i18n::fmt_employees(lang, fc.employees));
-            ui.label(i18n::fmt_employees(lang, a.employees));
+            ui.label(i18n::fmt_employees_in_circle(lang, fc.employees));
+            ui.label(i18n::fmt_employees_reached(lang, a.employees));
             ui.end_row();
         });
+    iso_legend(ui, &theme, &what, lang);
+    // The isochrone may reach beyond the circle (an e-bike does): zoom to show it all.
+    if let Some(f) = park.facilities.get(fi as usize)
+        && let Some(anchor) = s.projected.feature(f.feature).map(|x| x.anchor)
+        && let Some(b) = s
+            .studies
+            .overlay
+            .areas
+            .iter()
+            .map(|a| a.feature.bbox)
+            .reduce(|a, b| a.union(&b))
+        && ui.small_button(Msg::ZoomToIsochrone.text(lang)).clicked()
+    {
+        let r = [b.min, b.max]
+            .iter()
+            .map(|c| (c[0] - anchor[0]).abs().max((c[1] - anchor[1]).abs()))
+            .fold(0.0, f64::max);
+        cmds.push(Command::ZoomAround(f.feature, r));
+    }
     if !a.on_network {
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -854,6 +874,71 @@ fn facility_isochrone(
     });
     ui.add_space(4.0);
     ui.weak(Msg::IsochroneMethod.text(lang));
+}
+
+/// What the map shows for an isochrone, drawn with the map's own colours.
+fn iso_legend(ui: &mut egui::Ui, theme: &crate::render::Theme, what: &str, lang: Lang) {
+    let c32 =
+        |c: crate::render::style::Rgba| egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a);
+    let swatch = |ui: &mut egui::Ui, kind: u8| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
+        let p = ui.painter();
+        match kind {
+            0 => {
+                p.rect_filled(rect, 2.0, c32(theme.isochrone_fill));
+                p.rect_stroke(
+                    rect,
+                    2.0,
+                    egui::Stroke::new(1.0, c32(theme.isochrone_stroke.color)),
+                    egui::StrokeKind::Inside,
+                );
+            }
+            1 => {
+                let y = rect.center().y;
+                let mut x = rect.left();
+                while x < rect.right() {
+                    p.line_segment(
+                        [egui::pos2(x, y), egui::pos2((x + 5.0).min(rect.right()), y)],
+                        egui::Stroke::new(1.5, c32(theme.service_circle_stroke.color)),
+                    );
+                    x += 8.0;
+                }
+            }
+            2 => {
+                p.circle_filled(rect.center(), 4.5, c32(theme.highlight_fill));
+            }
+            _ => {
+                let r = egui::Rect::from_center_size(rect.center(), egui::vec2(9.0, 9.0));
+                p.rect_filled(r, 0.0, c32(theme.flagged_fill));
+            }
+        }
+    };
+    let rows: [(u8, String); 4] = [
+        (
+            0,
+            match lang {
+                Lang::Zh => format!("{what}可达范围（沿道路）"),
+                Lang::En => format!("Reached on a {what} (along roads)"),
+            },
+        ),
+        (1, Msg::ReachCircle.text(lang).to_string()),
+        (2, Msg::ReachedShort.text(lang).to_string()),
+        (3, Msg::FalseCoverageShort.text(lang).to_string()),
+    ];
+    egui::Grid::new("iso-legend")
+        .num_columns(2)
+        .spacing([10.0, 2.0])
+        .show(ui, |ui| {
+            for (i, (k, text)) in rows.into_iter().enumerate() {
+                ui.horizontal(|ui| {
+                    swatch(ui, k);
+                    ui.small(text);
+                });
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
 }
 
 /// Enterprises with two text columns; a click selects and zooms.
