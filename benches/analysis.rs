@@ -36,7 +36,7 @@ fn benches(c: &mut Criterion) {
         g.bench_function("load_enterprises", |b| {
             b.iter(|| import::load_paths(&ent, None).map(|l| l.park.enterprises.len()))
         });
-        let Ok(loaded) = import::load_paths(&[dir.clone()], None) else {
+        let Ok(loaded) = import::load_paths(std::slice::from_ref(&dir), None) else {
             continue;
         };
         let park = loaded.park;

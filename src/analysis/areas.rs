@@ -186,7 +186,7 @@ pub fn park_area(park: &Park, index: &ParkIndex) -> Option<ParkArea> {
     pts.retain(|p| p.x().is_finite() && p.y().is_finite());
     let hull = MultiPoint(pts).convex_hull();
     let area = hull.unsigned_area();
-    if !(area > 0.0) {
+    if area.is_nan() || area <= 0.0 {
         return None;
     }
     let lon_lat = unproject_polygons(index.projector(), &MultiPolygon(vec![hull.clone()]))

@@ -132,6 +132,13 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
         .map(|p| p[0].is_finite() && p[1].is_finite())
         .collect();
     let located_enterprises = located.iter().filter(|b| **b).count();
+    // Employees in one dense array: the per-kind sums below then stream 4 bytes per
+    // enterprise instead of whole records.
+    let emp: Vec<u32> = park
+        .enterprises
+        .iter()
+        .map(|e| e.employees.unwrap_or_default())
+        .collect();
     let mut kinds: Vec<FacilityKind> = park.facilities.iter().map(|f| f.kind).collect();
     kinds.sort();
     kinds.dedup();
@@ -157,8 +164,7 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
             for (i, (&h, &l)) in hit.iter().zip(&located).enumerate() {
                 if h {
                     covered_enterprises += 1;
-                    covered_employees +=
-                        u64::from(park.enterprises[i].employees.unwrap_or_default());
+                    covered_employees += u64::from(emp[i]);
                 } else if l {
                     uncovered.push(i as u32);
                 }

@@ -45,7 +45,8 @@ pub use land::{
     project_statistics,
 };
 pub use routes::{
-    RouteAnalysis, RouteStats, Spacing, catchment_band, route_catchments, route_stats,
+    RouteAnalysis, RouteStats, Spacing, catchment_band, route_catchment, route_catchments,
+    route_stats,
 };
 
 /// Errors reading analysis settings.

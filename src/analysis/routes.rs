@@ -164,6 +164,23 @@ pub fn route_stats(park: &Park, index: &ParkIndex, route: usize, catchment_m: f6
     }
 }
 
+/// The enterprises within `catchment_m` of any stop of a route (indices into
+/// `park.enterprises`, in index order): the catchment alone, without the route's
+/// length and spacing ([`route_stats`] has those too).
+pub fn route_catchment(park: &Park, index: &ParkIndex, route: usize, catchment_m: f64) -> Vec<u32> {
+    let Some(r) = park.routes.get(route) else {
+        return Vec::new();
+    };
+    let stops: Vec<u32> = park
+        .stops
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| stop_on_route(s.route.as_deref(), &r.name, &r.id))
+        .map(|(i, _)| i as u32)
+        .collect();
+    catchment_of(index, &stops, catchment_m, park.enterprises.len())
+}
+
 /// The distinct enterprises within `r` of any of the stops, in index order.
 fn catchment_of(index: &ParkIndex, stops: &[u32], r: f64, n: usize) -> Vec<u32> {
     let mut hit = vec![false; n];

@@ -503,8 +503,8 @@ impl<'de> de::Deserialize<'de> for PropsField<'de> {
 /// A feature as written: id, properties and geometry, not yet checked.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawFeature<'a> {
-    /// The `type` member.
-    pub type_name: Option<String>,
+    /// The `type` member (borrowed when written without escapes).
+    pub type_name: Option<Cow<'a, str>>,
     /// The `id` member, raw JSON.
     pub id: Option<&'a str>,
     /// The properties.
@@ -562,10 +562,13 @@ impl<'de> de::Deserialize<'de> for FeatureEntry<'de> {
                     match &*k {
                         "type" => {
                             let raw: &RawValue = map.next_value()?;
-                            f.type_name = Some(
-                                serde_json::from_str::<String>(raw.get())
-                                    .unwrap_or_else(|_| raw.get().to_string()),
-                            );
+                            f.type_name = Some(match raw.get() {
+                                r#""Feature""# => Cow::Borrowed("Feature"),
+                                other => Cow::Owned(
+                                    serde_json::from_str::<String>(other)
+                                        .unwrap_or_else(|_| other.to_string()),
+                                ),
+                            });
                         }
                         "id" => {
                             let raw: &'de RawValue = map.next_value()?;
@@ -590,6 +593,291 @@ impl<'de> de::Deserialize<'de> for FeatureEntry<'de> {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// What the streaming scanner found next in a FeatureCollection's root object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanEvent {
+    /// A root member other than `features`: its key and raw value (both as written).
+    Member {
+        /// The key, without quotes (keys with escapes are not scanned: see `Unsupported`).
+        key: String,
+        /// The raw JSON text of its value.
+        value: String,
+    },
+    /// One entry of the `features` array: its byte range in the scanner's buffer.
+    Feature(std::ops::Range<usize>),
+    /// The root object ended (only whitespace may follow).
+    End,
+    /// More bytes are needed to go on.
+    NeedMore,
+    /// Something the fast scanner does not handle (or invalid JSON): use the full
+    /// parser, which reports errors exactly.
+    Unsupported,
+}
+
+/// A forgiving, incremental scanner of a GeoJSON FeatureCollection's root that splits
+/// the `features` array into entries without parsing them, so a big file can be read
+/// in blocks and its features parsed in parallel. It checks the structure between
+/// entries (quotes, escapes, brackets, commas); each entry is then parsed (and so
+/// validated) by serde. Anything unusual gives [`ScanEvent::Unsupported`] and the
+/// caller falls back to the full parser.
+#[derive(Debug, Default)]
+pub struct RootScanner {
+    state: ScanState,
+    /// Set once a `features` member was seen.
+    pub seen_features: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum ScanState {
+    #[default]
+    Start,
+    /// Before a member (or `}`), after `{` or `,`.
+    MemberOrEnd {
+        first: bool,
+    },
+    /// After a member value: `,` or `}`.
+    AfterMember,
+    /// Inside `features`: before an entry (or `]` when `first`).
+    EntryOrEnd {
+        first: bool,
+    },
+    /// After an entry: `,` or `]`.
+    AfterEntry,
+    Done,
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// The end (exclusive) of the JSON string starting at `b[i] == '"'`; `None` when the
+/// buffer ends first. `escaped` tells whether it had backslashes.
+fn scan_string(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    let mut j = i + 1;
+    let mut escaped = false;
+    // Most keys and values are short: look at a few bytes before calling memchr.
+    let quick_end = (j + 24).min(b.len());
+    while j < quick_end {
+        match b[j] {
+            b'"' => return Some((j + 1, escaped)),
+            b'\\' => {
+                escaped = true;
+                j += 2;
+            }
+            _ => j += 1,
+        }
+    }
+    if j > b.len() {
+        return None;
+    }
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', &b[j..])? + j;
+        if b[k] == b'\\' {
+            escaped = true;
+            j = k + 2;
+            if j > b.len() {
+                return None;
+            }
+        } else {
+            return Some((k + 1, escaped));
+        }
+    }
+}
+
+/// The end (exclusive) of the JSON value starting at `b[i]`. `Ok(None)`: the buffer
+/// ends first; `Err(())`: not a value this scanner accepts.
+fn scan_value(b: &[u8], i: usize) -> Result<Option<usize>, ()> {
+    match b.get(i) {
+        None => Ok(None),
+        Some(b'"') => Ok(scan_string(b, i).map(|(e, _)| e)),
+        Some(b'{') | Some(b'[') => {
+            // One pass over the bytes: only quotes, backslashes and brackets matter.
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => match scan_string(b, j) {
+                        Some((e, _)) => {
+                            j = e;
+                            continue;
+                        }
+                        None => return Ok(None),
+                    },
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok(Some(j + 1));
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            Ok(None)
+        }
+        Some(c) if c.is_ascii_digit() || matches!(c, b'-' | b't' | b'f' | b'n') => {
+            let mut j = i;
+            while j < b.len()
+                && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'-' | b'+' | b'.'))
+            {
+                j += 1;
+            }
+            // A scalar may continue in the next block.
+            Ok((j < b.len()).then_some(j))
+        }
+        Some(_) => Err(()),
+    }
+}
+
+impl RootScanner {
+    /// A scanner at the start of a document.
+    pub fn new() -> RootScanner {
+        RootScanner::default()
+    }
+
+    /// Scans `buf` from `*pos`, advancing `*pos` past what it consumed. `eof` says
+    /// whether `buf` holds the rest of the file.
+    pub fn next(&mut self, buf: &[u8], pos: &mut usize, eof: bool) -> ScanEvent {
+        loop {
+            let i = skip_ws(buf, *pos);
+            if i >= buf.len() {
+                *pos = i;
+                return match (self.state, eof) {
+                    (ScanState::Done, true) => ScanEvent::End,
+                    (_, true) => ScanEvent::Unsupported,
+                    _ => ScanEvent::NeedMore,
+                };
+            }
+            let c = buf[i];
+            match self.state {
+                ScanState::Start => {
+                    if c != b'{' {
+                        return ScanEvent::Unsupported;
+                    }
+                    *pos = i + 1;
+                    self.state = ScanState::MemberOrEnd { first: true };
+                }
+                ScanState::MemberOrEnd { first } => {
+                    if c == b'}' && first {
+                        *pos = i + 1;
+                        self.state = ScanState::Done;
+                        continue;
+                    }
+                    if c != b'"' {
+                        return ScanEvent::Unsupported;
+                    }
+                    let Some((kend, escaped)) = scan_string(buf, i) else {
+                        return if eof {
+                            ScanEvent::Unsupported
+                        } else {
+                            ScanEvent::NeedMore
+                        };
+                    };
+                    if escaped {
+                        return ScanEvent::Unsupported;
+                    }
+                    let colon = skip_ws(buf, kend);
+                    if colon >= buf.len() {
+                        return if eof {
+                            ScanEvent::Unsupported
+                        } else {
+                            ScanEvent::NeedMore
+                        };
+                    }
+                    if buf[colon] != b':' {
+                        return ScanEvent::Unsupported;
+                    }
+                    let v = skip_ws(buf, colon + 1);
+                    if v >= buf.len() {
+                        return if eof {
+                            ScanEvent::Unsupported
+                        } else {
+                            ScanEvent::NeedMore
+                        };
+                    }
+                    let Ok(key) = std::str::from_utf8(&buf[i + 1..kend - 1]) else {
+                        return ScanEvent::Unsupported;
+                    };
+                    if key == "features" {
+                        if self.seen_features || buf[v] != b'[' {
+                            return ScanEvent::Unsupported;
+                        }
+                        self.seen_features = true;
+                        *pos = v + 1;
+                        self.state = ScanState::EntryOrEnd { first: true };
+                        continue;
+                    }
+                    let key = key.to_string();
+                    match scan_value(buf, v) {
+                        Err(()) => return ScanEvent::Unsupported,
+                        Ok(None) => {
+                            return if eof {
+                                ScanEvent::Unsupported
+                            } else {
+                                ScanEvent::NeedMore
+                            };
+                        }
+                        Ok(Some(end)) => {
+                            let Ok(value) = std::str::from_utf8(&buf[v..end]) else {
+                                return ScanEvent::Unsupported;
+                            };
+                            *pos = end;
+                            self.state = ScanState::AfterMember;
+                            return ScanEvent::Member {
+                                key,
+                                value: value.to_string(),
+                            };
+                        }
+                    }
+                }
+                ScanState::AfterMember => {
+                    *pos = i + 1;
+                    self.state = match c {
+                        b',' => ScanState::MemberOrEnd { first: false },
+                        b'}' => ScanState::Done,
+                        _ => return ScanEvent::Unsupported,
+                    };
+                }
+                ScanState::EntryOrEnd { first } => {
+                    if c == b']' && first {
+                        *pos = i + 1;
+                        self.state = ScanState::AfterMember;
+                        continue;
+                    }
+                    match scan_value(buf, i) {
+                        Err(()) => return ScanEvent::Unsupported,
+                        Ok(None) => {
+                            return if eof {
+                                ScanEvent::Unsupported
+                            } else {
+                                ScanEvent::NeedMore
+                            };
+                        }
+                        Ok(Some(end)) => {
+                            *pos = end;
+                            self.state = ScanState::AfterEntry;
+                            return ScanEvent::Feature(i..end);
+                        }
+                    }
+                }
+                ScanState::AfterEntry => {
+                    *pos = i + 1;
+                    self.state = match c {
+                        b',' => ScanState::EntryOrEnd { first: false },
+                        b']' => ScanState::AfterMember,
+                        _ => return ScanEvent::Unsupported,
+                    };
+                }
+                ScanState::Done => return ScanEvent::Unsupported,
+            }
+        }
     }
 }
 
@@ -791,6 +1079,71 @@ mod tests {
             Some("EPSG:32631")
         );
         assert!(crs_member_name(r#"{"type":"link","properties":{"href":"x"}}"#).is_err());
+    }
+
+    /// Root members and feature texts found by the scanner.
+    type Scanned = (Vec<(String, String)>, Vec<String>);
+
+    /// Scans a document fed in blocks of `step` bytes, like the streaming reader.
+    fn scan_all(doc: &str, step: usize) -> Result<Scanned, ()> {
+        let bytes = doc.as_bytes();
+        let mut sc = RootScanner::new();
+        let (mut buf, mut pos, mut fed) = (Vec::new(), 0usize, 0usize);
+        let (mut members, mut feats) = (Vec::new(), Vec::new());
+        loop {
+            let eof = fed >= bytes.len();
+            match sc.next(&buf, &mut pos, eof) {
+                ScanEvent::Member { key, value } => members.push((key, value)),
+                ScanEvent::Feature(r) => feats.push(String::from_utf8(buf[r].to_vec()).unwrap()),
+                ScanEvent::End => return Ok((members, feats)),
+                ScanEvent::Unsupported => return Err(()),
+                ScanEvent::NeedMore => {
+                    buf.drain(..pos);
+                    pos = 0;
+                    let end = (fed + step).min(bytes.len());
+                    buf.extend_from_slice(&bytes[fed..end]);
+                    fed = end;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn root_scanner_splits_features_across_blocks() {
+        let doc = r#" {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4490"}},
+          "features":[{"type":"Feature","properties":{"s":"a]}\"\\","n":-1.5e3},"geometry":{"type":"Point","coordinates":[1,2]}} ,
+          null, {"type":"Feature","properties":{},"geometry":null}],"name":"x","n":12 }
+        "#;
+        for step in [1, 2, 3, 7, 64, 10_000] {
+            let (m, f) = scan_all(doc, step).unwrap();
+            assert_eq!(m.len(), 4, "{step}");
+            assert_eq!(
+                m[0],
+                ("type".to_string(), "\"FeatureCollection\"".to_string())
+            );
+            assert_eq!(m[2], ("name".to_string(), "\"x\"".to_string()));
+            assert_eq!(m[3], ("n".to_string(), "12".to_string()));
+            assert_eq!(f.len(), 3);
+            assert_eq!(f[1], "null");
+            assert!(f[0].ends_with("}}") && f[0].contains(r#""a]}\"\\""#));
+        }
+    }
+
+    #[test]
+    fn root_scanner_gives_up_on_what_it_does_not_handle() {
+        for bad in [
+            r#"{"features":[{}],}"#,
+            r#"{"features":[{},]}"#,
+            r#"{"features":[{}]} x"#,
+            r#"{"features":[{}]"#,
+            r#"{"features":{}}"#,
+            r#"{"fea\u0074ures":[]}"#,
+            r#"[{"features":[]}]"#,
+            r#"{"features":[],"features":[]}"#,
+        ] {
+            assert!(scan_all(bad, 5).is_err(), "{bad}");
+        }
+        assert!(scan_all(r#"{"features":[]}"#, 3).is_ok());
     }
 
     #[test]

@@ -163,11 +163,20 @@ const CHUNK: usize = 4096;
 const SAMPLE: usize = 256;
 
 /// Reads one GeoJSON file into a layer, with the problems found.
+///
+/// A UTF-8 FeatureCollection is read in blocks ([`read_layer_streaming`]): its
+/// features are split without a full parse and parsed in parallel block by block, so
+/// the whole file is never held in memory. Anything else, and any file whose
+/// streaming read meets a problem, is read whole by [`read_layer_bytes`], which gives
+/// the same layer and reports every problem exactly.
 pub fn read_layer_file(
     path: &Path,
     opts: &LayerOptions,
     progress: Option<&Progress>,
 ) -> Result<(Layer, Vec<Problem>), ImportError> {
+    if let Some(done) = read_layer_streaming(path, opts, progress) {
+        return done;
+    }
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: file.clone(),
@@ -176,6 +185,306 @@ pub fn read_layer_file(
     let (mut layer, problems) = read_layer_bytes(&bytes, &file, opts, progress)?;
     layer.source.path = Some(path.to_path_buf());
     Ok((layer, problems))
+}
+
+/// Bytes read per block by the streaming reader (8 MiB: 1.46–1.51 s, 590 MB for 1M
+/// enterprises; 4 MiB saved 15 MB and lost ~0.2 s).
+const BLOCK: usize = 8 << 20;
+
+/// The streaming fast path of [`read_layer_file`]: `None` when it does not apply or
+/// gave up (the caller then reads the file whole); `Some` with the same result the
+/// whole-file path gives otherwise. Gives up on: a non-UTF-8 file, a root that is not
+/// an object with a `features` array, a `crs` member after the features, any entry
+/// that is not valid JSON, or a read error.
+pub fn read_layer_streaming(
+    path: &Path,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
+    stream_with_block(path, opts, progress, BLOCK)
+}
+
+fn stream_with_block(
+    path: &Path,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+    block: usize,
+) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
+    let file = path.display().to_string();
+    let mut st = Stream::open(path, block)?;
+    // The first batch of features, then the CRS (from the members before the features
+    // and the first features' positions).
+    let mut batch = st.next_batch(2000).ok()?;
+    let empty = Batch::default();
+    let first = batch.as_ref().unwrap_or(&empty);
+    let (decision, projector, mut problems) =
+        stream_decide_crs(&file, &st.members, &first.text, &first.ranges, opts)?;
+    let layer_crs_raw: Option<String> = st
+        .members
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "crs")
+        .map(|(_, v)| v.clone());
+    let ctx = LayerContext {
+        file: &file,
+        layer_crs_raw: layer_crs_raw.as_deref(),
+        gcj02: opts.gcj02,
+        decision: decision.as_ref().filter(|_| projector.is_some()),
+        projector: projector.as_ref(),
+    };
+    let mut layer = Layer::default();
+    let mut next_index = 0usize;
+    // Parse one batch in parallel while the next is read and split.
+    while let Some(b) = batch {
+        if progress.is_some_and(|p| p.is_cancelled()) {
+            return Some(Err(ImportError::Cancelled));
+        }
+        let (parsed, next) = if st.ended {
+            (parse_batch(&b, next_index, &ctx), Ok(None))
+        } else {
+            rayon::join(|| parse_batch(&b, next_index, &ctx), || st.next_batch(1))
+        };
+        for p in parsed? {
+            merge_partial(&mut layer, p, &mut problems);
+        }
+        next_index += b.ranges.len();
+        if let Some(pr) = progress {
+            pr.add_done(b.text.len() as u64);
+        }
+        batch = next.ok()?;
+    }
+    if !st.ended || !st.scanner.seen_features {
+        return None;
+    }
+    // The root without its features: its type, crs and other members.
+    let skeleton = format!(
+        "{{{}}}",
+        st.members
+            .iter()
+            .map(|(k, v)| serde_json::to_string(k).ok().map(|k| format!("{k}:{v}")))
+            .collect::<Option<Vec<String>>>()?
+            .join(",")
+    );
+    let top = json::parse_top_level(&skeleton).ok()?;
+    layer.source = LayerSource {
+        path: Some(path.to_path_buf()),
+        encoding: st.encoding,
+        crs: decision,
+        bytes: st.total_bytes,
+    };
+    Some(Ok(finish_layer(layer, problems, &top, &file, opts)))
+}
+
+/// Features split from a block, with their own copy of the text.
+#[derive(Default)]
+struct Batch {
+    text: Vec<u8>,
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+/// Parses a batch's features in parallel chunks; `None` when one is not valid JSON.
+fn parse_batch(b: &Batch, first_index: usize, ctx: &LayerContext<'_>) -> Option<Vec<Partial>> {
+    let text = std::str::from_utf8(&b.text).ok()?;
+    b.ranges
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(ci, ranges)| {
+            let mut p = Partial::default();
+            for (k, r) in ranges.iter().enumerate() {
+                let entry = json::parse_feature(text.get(r.clone())?).ok()?;
+                process_feature(first_index + ci * CHUNK + k, entry, ctx, &mut p);
+            }
+            Some(p)
+        })
+        .collect()
+}
+
+/// A file read in blocks and split by the root scanner.
+struct Stream {
+    file: std::fs::File,
+    total_bytes: u64,
+    block: usize,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    first_read: bool,
+    encoding: crate::model::TextEncoding,
+    scanner: json::RootScanner,
+    /// Root members other than `features`, in order.
+    members: Vec<(String, String)>,
+    /// The root object has ended.
+    ended: bool,
+}
+
+impl Stream {
+    fn open(path: &Path, block: usize) -> Option<Stream> {
+        let file = std::fs::File::open(path).ok()?;
+        let total_bytes = file.metadata().ok()?.len();
+        Some(Stream {
+            file,
+            total_bytes,
+            block: block.max(1),
+            buf: Vec::with_capacity(block.max(1) + (1 << 16)),
+            pos: 0,
+            eof: false,
+            first_read: true,
+            encoding: crate::model::TextEncoding::Utf8,
+            scanner: json::RootScanner::new(),
+            members: Vec::new(),
+            ended: false,
+        })
+    }
+
+    /// The features up to the end of the buffered text, at least `min` of them unless
+    /// the root ends first (`Ok(None)` once it has ended). `Err` when the fast path
+    /// must give up. The first batch asks for 2000 so the CRS is decided from the same
+    /// features as the whole-file path samples.
+    fn next_batch(&mut self, min: usize) -> Result<Option<Batch>, ()> {
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        loop {
+            if self.ended {
+                return Ok(self.take(ranges));
+            }
+            match self.scanner.next(&self.buf, &mut self.pos, self.eof) {
+                json::ScanEvent::Member { key, value } => {
+                    if key == "crs" && self.scanner.seen_features {
+                        return Err(()); // the CRS was decided without it
+                    }
+                    self.members.push((key, value));
+                }
+                json::ScanEvent::Feature(r) => ranges.push(r),
+                json::ScanEvent::Unsupported => return Err(()),
+                json::ScanEvent::End => self.ended = true,
+                json::ScanEvent::NeedMore => {
+                    if !ranges.is_empty() && ranges.len() >= min {
+                        return Ok(self.take(ranges));
+                    }
+                    if self.eof {
+                        return Err(());
+                    }
+                    // Keep the entries found so far: the refill moves the text.
+                    let keep = ranges.first().map_or(self.pos, |r| r.start);
+                    self.refill(keep)?;
+                    for r in &mut ranges {
+                        *r = r.start - keep..r.end - keep;
+                    }
+                }
+            }
+        }
+    }
+
+    fn take(&self, ranges: Vec<std::ops::Range<usize>>) -> Option<Batch> {
+        let (first, last) = (ranges.first()?, ranges.last()?);
+        let base = first.start;
+        Some(Batch {
+            text: self.buf[base..last.end].to_vec(),
+            ranges: ranges
+                .iter()
+                .map(|r| r.start - base..r.end - base)
+                .collect(),
+        })
+    }
+
+    /// Drops the text before `keep` and reads the next block.
+    fn refill(&mut self, keep: usize) -> Result<(), ()> {
+        use std::io::Read;
+        let keep = keep.min(self.pos);
+        self.buf.drain(..keep);
+        self.pos -= keep;
+        let old = self.buf.len();
+        self.buf.resize(old + self.block, 0);
+        let n = loop {
+            match self.file.read(&mut self.buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return Err(()),
+            }
+        };
+        self.buf.truncate(old + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        if self.first_read {
+            self.first_read = false;
+            if self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.encoding = crate::model::TextEncoding::Utf8Bom;
+                self.pos = 3;
+            } else if self
+                .buf
+                .first()
+                .is_some_and(|b| *b != b'{' && !b.is_ascii_whitespace())
+            {
+                return Err(());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Decides a streamed layer's CRS from the root members seen so far and the first
+/// features, like [`read_layer_bytes`] does. `None` when the members do not parse.
+fn stream_decide_crs(
+    file: &str,
+    members: &[(String, String)],
+    buf: &[u8],
+    first: &[std::ops::Range<usize>],
+    opts: &LayerOptions,
+) -> Option<(Option<CrsDecision>, Option<Projector>, Vec<Problem>)> {
+    let mut problems = Vec::new();
+    let declared: Option<Result<Crs, String>> = match members.iter().rev().find(|(k, _)| k == "crs")
+    {
+        None => None,
+        Some((_, raw)) => match json::crs_member_name(raw) {
+            Ok(None) => None,
+            Ok(Some(name)) => Some(Crs::parse(&name).map_err(|e| e.to_string())),
+            Err(e) => Some(Err(e)),
+        },
+    };
+    let mut sample = Vec::new();
+    for r in first.iter().take(2000) {
+        if sample.len() >= SAMPLE {
+            break;
+        }
+        let text = std::str::from_utf8(&buf[r.clone()]).ok()?;
+        if let Ok(json::FeatureEntry::Feature(f)) = json::parse_feature(text)
+            && let Some(GeomField::Geom(g)) = &f.geometry
+        {
+            geometry::sample_positions(g, &mut sample, SAMPLE);
+        }
+    }
+    let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
+    let projector = match &decision {
+        Some(d) => match d.crs.projector() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(Problem::file_level(
+                    file,
+                    Severity::Error,
+                    format!("cannot set up {}: {e}", d.crs.code()),
+                    "geometries not loaded; attributes kept",
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    Some((decision, projector, problems))
+}
+
+/// Appends a chunk's features to the layer (in order).
+fn merge_partial(layer: &mut Layer, p: Partial, problems: &mut Vec<Problem>) {
+    let offset = layer.geometries.len();
+    if layer.attributes.rows() == 0 {
+        layer.attributes = p.table;
+    } else {
+        layer.attributes.append(&p.table);
+    }
+    layer.ids.extend(p.ids);
+    layer.geometries.extend(p.geoms);
+    for (i, e) in p.extras {
+        layer.extras.insert(offset + i, e);
+    }
+    problems.extend(p.problems);
 }
 
 /// Reads GeoJSON bytes into a layer. `file` names the source in messages.
@@ -420,19 +729,25 @@ pub fn read_layer_bytes(
     // Merge in order.
     let mut layer = Layer::default();
     for p in partials {
-        let offset = layer.geometries.len();
-        if layer.attributes.rows() == 0 {
-            layer.attributes = p.table;
-        } else {
-            layer.attributes.append(&p.table);
-        }
-        layer.ids.extend(p.ids);
-        layer.geometries.extend(p.geoms);
-        for (i, e) in p.extras {
-            layer.extras.insert(offset + i, e);
-        }
-        problems.extend(p.problems);
+        merge_partial(&mut layer, p, &mut problems);
     }
+    layer.source = LayerSource {
+        path: None,
+        encoding: decoded.encoding,
+        crs: decision,
+        bytes: bytes.len() as u64,
+    };
+    Ok(finish_layer(layer, problems, &top, file, opts))
+}
+
+/// Names the layer, decides its role and maps its fields (shared by both read paths).
+fn finish_layer(
+    mut layer: Layer,
+    mut problems: Vec<Problem>,
+    top: &json::TopLevel<'_>,
+    file: &str,
+    opts: &LayerOptions,
+) -> (Layer, Vec<Problem>) {
     layer.document_members = top
         .members
         .iter()
@@ -444,12 +759,6 @@ pub fn read_layer_bytes(
         })
         .map(|(k, v)| (k.clone(), v.get().to_string()))
         .collect();
-    layer.source = LayerSource {
-        path: None,
-        encoding: decoded.encoding,
-        crs: decision,
-        bytes: bytes.len() as u64,
-    };
 
     // Name, role, fields.
     let doc_name = top
@@ -509,7 +818,7 @@ pub fn read_layer_bytes(
         }
         None => fields::guess_fields(layer.role, &layer.attributes),
     };
-    Ok((layer, problems))
+    (layer, problems)
 }
 
 fn is_geometry_type(t: &str) -> bool {
@@ -726,23 +1035,25 @@ fn process_feature(
         Some(Ok(id)) => (id, None),
         Some(Err(e)) => (None, Some(e)),
     };
-    let shown_id = id
-        .as_ref()
-        .map(|i| i.to_string())
-        .or_else(|| match &f.properties {
-            PropsField::Object(p) => p
-                .iter()
-                .find(|(k, _)| matches!(k.as_ref(), "id" | "ID" | "编号"))
-                .and_then(|(_, v)| v.as_value().as_text().map(|s| s.into_owned())),
-            _ => None,
-        });
+    // Computed only when a problem names the feature (most features have none).
+    let shown_id = || {
+        id.as_ref()
+            .map(|i| i.to_string())
+            .or_else(|| match &f.properties {
+                PropsField::Object(p) => p
+                    .iter()
+                    .find(|(k, _)| matches!(k.as_ref(), "id" | "ID" | "编号"))
+                    .and_then(|(_, v)| v.as_value().as_text().map(|s| s.into_owned())),
+                _ => None,
+            })
+    };
     match f.type_name.as_deref() {
         Some("Feature") => {}
         None => out.problems.push(problem(
             Severity::Repaired,
             "the feature has no \"type\" member".into(),
             "read it as a Feature",
-            shown_id.clone(),
+            shown_id(),
             None,
         )),
         Some(other) => {
@@ -751,7 +1062,7 @@ fn process_feature(
                 Severity::Warning,
                 format!("\"type\" is \"{shown}\" where \"Feature\" was expected"),
                 "skipped it",
-                shown_id,
+                shown_id(),
                 None,
             ));
             return;
@@ -768,7 +1079,7 @@ fn process_feature(
                 Severity::Repaired,
                 "the feature has no \"geometry\" member".into(),
                 "kept it without a location",
-                shown_id.clone(),
+                shown_id(),
                 None,
             ));
             None
@@ -779,7 +1090,7 @@ fn process_feature(
                 Severity::Warning,
                 format!("\"geometry\" is {what}, not a geometry object"),
                 "skipped the feature",
-                shown_id,
+                shown_id(),
                 None,
             ));
             return;
@@ -791,13 +1102,8 @@ fn process_feature(
                 Ok(Some(c)) => {
                     let location = c.geometry.coords_iter().next().map(|c| [c.x, c.y]);
                     for r in c.repairs {
-                        out.problems.push(problem(
-                            Severity::Repaired,
-                            r,
-                            "",
-                            shown_id.clone(),
-                            location,
-                        ));
+                        out.problems
+                            .push(problem(Severity::Repaired, r, "", shown_id(), location));
                     }
                     extras.z = c.z;
                     Some(c.geometry)
@@ -807,7 +1113,7 @@ fn process_feature(
                         Severity::Warning,
                         e,
                         "skipped the feature",
-                        shown_id,
+                        shown_id(),
                         None,
                     ));
                     return;
@@ -820,7 +1126,7 @@ fn process_feature(
             Severity::Warning,
             e,
             "ignored the id",
-            shown_id.clone(),
+            shown_id(),
             None,
         ));
     }
@@ -837,7 +1143,7 @@ fn process_feature(
             Severity::Warning,
             format!("\"properties\" is {what}, not an object"),
             "ignored the properties",
-            shown_id.clone(),
+            shown_id(),
             None,
         )),
     }
@@ -1132,14 +1438,23 @@ pub fn load_jobs(
     }
     let mut layers = Vec::new();
     let mut files_failed = 0;
-    for job in jobs {
-        if progress.is_some_and(|p| p.is_cancelled()) {
-            return Err(ImportError::Cancelled);
-        }
-        if let Some(p) = progress {
-            p.set_current(&job.path.display().to_string());
-        }
-        match read_layer_file(&job.path, &job.options, progress) {
+    // Files are read concurrently (each also parses in parallel inside), so one file's
+    // serial steps overlap another's parsing; results are taken in job order.
+    let results: Vec<Result<(Layer, Vec<Problem>), ImportError>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|job| {
+            if progress.is_some_and(|p| p.is_cancelled()) {
+                return Err(ImportError::Cancelled);
+            }
+            if let Some(p) = progress {
+                p.set_current(&job.path.display().to_string());
+            }
+            read_layer_file(&job.path, &job.options, progress)
+        })
+        .collect();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
             Ok((layer, problems)) => {
                 for p in problems {
                     report.push(p);
@@ -1186,5 +1501,126 @@ fn error_message(e: &ImportError) -> String {
         } => format!("{what} at byte {byte} (line {line}, column {column})"),
         ImportError::NotGeoJson { message, .. } => format!("not GeoJSON: {message}"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every GeoJSON file of the corpus, the sample map and a few made here.
+    fn files() -> Vec<PathBuf> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("maps").join("jingzhou-etdz")];
+        let corpus = root.join("..").join("shared").join("corpus");
+        if let Ok(rd) = std::fs::read_dir(&corpus) {
+            for e in rd.flatten() {
+                dirs.push(e.path());
+                dirs.push(e.path().join("in"));
+                dirs.push(e.path().join("out"));
+                dirs.push(e.path().join("data"));
+            }
+        }
+        let mut out = Vec::new();
+        for d in dirs {
+            if let Ok(rd) = std::fs::read_dir(&d) {
+                for e in rd.flatten() {
+                    let p = e.path();
+                    let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+                    if p.is_file() && matches!(ext, "geojson" | "json") {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn written(name: &str, text: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("parkplan-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn same(a: &(Layer, Vec<Problem>), b: &(Layer, Vec<Problem>), what: &str) {
+        let (la, pa) = a;
+        let (lb, pb) = b;
+        assert_eq!(la.name, lb.name, "{what}");
+        assert_eq!(la.role, lb.role, "{what}");
+        assert_eq!(la.role_reason, lb.role_reason, "{what}");
+        assert_eq!(la.fields, lb.fields, "{what}");
+        assert_eq!(la.ids, lb.ids, "{what}");
+        assert_eq!(la.geometries, lb.geometries, "{what}");
+        assert_eq!(la.extras, lb.extras, "{what}");
+        assert_eq!(la.document_members, lb.document_members, "{what}");
+        assert_eq!(la.source.crs, lb.source.crs, "{what}");
+        assert_eq!(la.source.encoding, lb.source.encoding, "{what}");
+        assert_eq!(la.source.bytes, lb.source.bytes, "{what}");
+        assert_eq!(la.attributes.rows(), lb.attributes.rows(), "{what}");
+        for r in 0..la.attributes.rows() {
+            assert_eq!(
+                la.attributes.row_json(r),
+                lb.attributes.row_json(r),
+                "{what} row {r}"
+            );
+        }
+        let names = |l: &Layer| -> Vec<(String, String)> {
+            l.attributes
+                .columns()
+                .iter()
+                .map(|c| (c.name().to_string(), format!("{:?}", c.column_type())))
+                .collect()
+        };
+        assert_eq!(names(la), names(lb), "{what}");
+        assert_eq!(format!("{pa:?}"), format!("{pb:?}"), "{what}");
+    }
+
+    #[test]
+    fn streaming_gives_the_same_layer_as_the_whole_file_path() {
+        let mut files = files();
+        files.push(written(
+            "escapes.geojson",
+            "\u{feff}{\"name\":\"名\",\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:4490\"}},\"features\":[\n{\"type\":\"Feature\",\"id\":\"a\\\"b\",\"properties\":{\"s\":\"x]}\\\\\",\"n\":1},\"geometry\":{\"type\":\"Point\",\"coordinates\":[112.3,30.3]}},null,\n{\"type\":\"Feature\",\"properties\":{\"n\":2.5,\"o\":{\"a\":[1]}},\"geometry\":null,\"extra\":true}\n],\"bbox\":[1,2,3,4]}"
+                .as_bytes(),
+        ));
+        files.push(written(
+            "gk.geojson",
+            br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37620000,3357000]}}]}"#,
+        ));
+        files.push(written(
+            "crs-after.geojson",
+            br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[500000,3357000]}}],"crs":{"type":"name","properties":{"name":"EPSG:4546"}}}"#,
+        ));
+        let mut streamed = 0;
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            let file = f.display().to_string();
+            let whole = read_layer_bytes(&bytes, &file, &LayerOptions::default(), None).map(
+                |(mut l, p)| {
+                    l.source.path = Some(f.clone());
+                    (l, p)
+                },
+            );
+            for block in [3usize, 64, 1000, BLOCK] {
+                if block < 64 && bytes.len() > 20_000 {
+                    continue; // byte-sized blocks cost quadratic time on big files
+                }
+                let Some(s) = stream_with_block(f, &LayerOptions::default(), None, block) else {
+                    continue;
+                };
+                streamed += 1;
+                match (&whole, &s) {
+                    (Ok(a), Ok(b)) => same(a, b, &format!("{file} block {block}")),
+                    (a, b) => panic!("{file}: whole {:?} vs streamed {:?}", a.is_ok(), b.is_ok()),
+                }
+            }
+        }
+        assert!(streamed >= 8, "only {streamed} streamed reads");
+        // A crs member after the features is left to the whole-file path.
+        let p = written("crs-after2.geojson", br#"{"features":[],"crs":null}"#);
+        assert!(stream_with_block(&p, &LayerOptions::default(), None, 64).is_none());
     }
 }

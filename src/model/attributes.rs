@@ -362,6 +362,33 @@ impl Column {
         self.cells.push(Cell::Value);
     }
 
+    /// Appends every cell of `other` when both columns hold the same type (a bulk
+    /// copy, as merging tables built in parallel needs); `false` (nothing done) when
+    /// the types differ and cells must be pushed one by one.
+    fn extend_same_type(&mut self, other: &Column) -> bool {
+        match (&mut self.data, &other.data) {
+            (ColumnData::Empty(n), ColumnData::Empty(m)) => *n += m,
+            (ColumnData::Bool(a), ColumnData::Bool(b)) => a.extend_from_slice(b),
+            (ColumnData::Int(a), ColumnData::Int(b)) => a.extend_from_slice(b),
+            (ColumnData::Float(a), ColumnData::Float(b)) => a.extend_from_slice(b),
+            (ColumnData::Str(a), ColumnData::Str(b))
+            | (ColumnData::Json(a), ColumnData::Json(b)) => {
+                let base = a.text.len();
+                a.text.push_str(&b.text);
+                a.ends.extend(b.ends.iter().map(|e| e + base));
+            }
+            // Absent/null-only cells of `other` fit any typed column as defaults.
+            (data, ColumnData::Empty(m)) => {
+                for _ in 0..*m {
+                    data.push_default();
+                }
+            }
+            _ => return false,
+        }
+        self.cells.extend_from_slice(&other.cells);
+        true
+    }
+
     /// Removes the last cell (used when a property repeats within one feature).
     fn pop(&mut self) {
         self.cells.pop();
@@ -498,8 +525,10 @@ impl AttributeTable {
                 }
             };
             let col = &mut self.columns[idx];
-            for r in 0..other.rows {
-                col.push(oc.get(r));
+            if !col.extend_same_type(oc) {
+                for r in 0..other.rows {
+                    col.push(oc.get(r));
+                }
             }
         }
         self.rows += other.rows;
@@ -642,6 +671,50 @@ mod tests {
             PropValue::Json("{\"a\":1}")
         );
         assert_eq!(PropValue::Str("1,200 人").as_f64(), Some(1200.0));
+    }
+
+    #[test]
+    fn append_in_bulk_equals_pushing_each_cell() {
+        let rows_a: Vec<Vec<(&str, PropValue<'_>)>> = vec![
+            vec![
+                ("i", PropValue::Int(1)),
+                ("s", PropValue::Str("荆州")),
+                ("e", PropValue::Null),
+            ],
+            vec![("f", PropValue::Float(0.5)), ("s", PropValue::Null)],
+        ];
+        let rows_b: Vec<Vec<(&str, PropValue<'_>)>> = vec![
+            vec![
+                ("i", PropValue::Int(7)),
+                ("s", PropValue::Str("KW6")),
+                ("f", PropValue::Int(3)),
+            ],
+            vec![
+                ("e", PropValue::Null),
+                ("b", PropValue::Bool(true)),
+                ("i", PropValue::Str("x")),
+            ],
+            vec![("s", PropValue::Str(""))],
+        ];
+        let mut a = AttributeTable::new();
+        let mut b = AttributeTable::new();
+        let mut all = AttributeTable::new();
+        for r in &rows_a {
+            a.push_row(r.iter().copied());
+            all.push_row(r.iter().copied());
+        }
+        for r in &rows_b {
+            b.push_row(r.iter().copied());
+            all.push_row(r.iter().copied());
+        }
+        a.append(&b);
+        assert_eq!(a.rows(), all.rows());
+        for r in 0..all.rows() {
+            assert_eq!(a.row_json(r), all.row_json(r), "row {r}");
+            for c in all.columns() {
+                assert_eq!(a.get(r, c.name()), c.get(r), "row {r} {}", c.name());
+            }
+        }
     }
 
     #[test]

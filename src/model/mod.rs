@@ -15,6 +15,7 @@ pub mod units;
 pub mod vocab;
 
 use geo::{GeodesicArea, Geometry, MultiPolygon};
+use rayon::prelude::*;
 
 pub use attributes::{AttributeTable, PropValue};
 pub use edit::{Edit, EditError, FeatureData, History};
@@ -176,6 +177,7 @@ fn name_or_id(layer: &Layer, i: usize) -> String {
 
 fn parcels_of(li: u32, layer: &Layer) -> Vec<Parcel> {
     (0..layer.len())
+        .into_par_iter()
         .map(|i| {
             let area = layer.geometries[i]
                 .as_ref()
@@ -201,6 +203,7 @@ fn parcels_of(li: u32, layer: &Layer) -> Vec<Parcel> {
 
 fn projects_of(li: u32, layer: &Layer) -> Vec<Project> {
     (0..layer.len())
+        .into_par_iter()
         .map(|i| Project {
             feature: fref(li, i),
             id: layer.display_id(i),
@@ -227,6 +230,7 @@ fn projects_of(li: u32, layer: &Layer) -> Vec<Project> {
 
 fn enterprises_of(li: u32, layer: &Layer) -> Vec<Enterprise> {
     (0..layer.len())
+        .into_par_iter()
         .map(|i| Enterprise {
             feature: fref(li, i),
             id: layer.display_id(i),
@@ -244,6 +248,7 @@ fn enterprises_of(li: u32, layer: &Layer) -> Vec<Enterprise> {
 
 fn facilities_of(li: u32, layer: &Layer) -> Vec<Facility> {
     (0..layer.len())
+        .into_par_iter()
         .map(|i| {
             let name = name_or_id(layer, i);
             let kind_text = layer.field_text(i, Field::Kind);
@@ -260,6 +265,7 @@ fn facilities_of(li: u32, layer: &Layer) -> Vec<Facility> {
 
 fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
     (0..layer.len())
+        .into_par_iter()
         .filter_map(|i| {
             let line = lines_of(layer.geometries[i].as_ref()?);
             Some(BusRoute {
@@ -274,6 +280,7 @@ fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
 
 fn stops_of(li: u32, layer: &Layer) -> Vec<BusStop> {
     (0..layer.len())
+        .into_par_iter()
         .map(|i| BusStop {
             feature: fref(li, i),
             id: layer.display_id(i),
@@ -290,6 +297,7 @@ fn stops_of(li: u32, layer: &Layer) -> Vec<BusStop> {
 
 fn roads_of(li: u32, layer: &Layer) -> Vec<Road> {
     (0..layer.len())
+        .into_par_iter()
         .filter_map(|i| {
             let line = lines_of(layer.geometries[i].as_ref()?);
             let oneway = layer

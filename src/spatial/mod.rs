@@ -103,19 +103,31 @@ impl PointIndex {
         r: f64,
         mut f: impl FnMut(u32, u32, f64),
     ) {
-        if !(r >= 0.0) || !centre[0].is_finite() || !centre[1].is_finite() {
+        if r.is_nan() || r < 0.0 || !centre[0].is_finite() || !centre[1].is_finite() {
             return;
         }
         // The tree prunes with a slightly larger squared radius; the exact test below
         // decides, so rounding in r² never drops a point at distance exactly r.
-        let r2 = r * r * (1.0 + 1e-9) + 1e-12;
-        for e in self.tree.locate_within_distance(centre, r2) {
+        // Internal iteration over the circle's bounding square (rstar's fastest walk),
+        // then the exact test: squared distance pre-filters with a margin so rounding
+        // never drops a point at exactly r, and `sqrt(dx² + dy²) <= r` decides.
+        let pad = r * (1.0 + 1e-9) + 1e-9;
+        let r2 = pad * pad;
+        let env = AABB::from_corners(
+            [centre[0] - pad, centre[1] - pad],
+            [centre[0] + pad, centre[1] + pad],
+        );
+        let _ = self.tree.locate_in_envelope_int(&env, |e| {
             let p = e.geom();
-            let d = ((p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2)).sqrt();
-            if d <= r {
-                f(e.data.0, e.data.1, d);
+            let d2 = (p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2);
+            if d2 <= r2 {
+                let d = d2.sqrt();
+                if d <= r {
+                    f(e.data.0, e.data.1, d);
+                }
             }
-        }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
     }
 
     /// Calls `f(record, point)` for every point within `r` of `centre` (by the tree's
@@ -206,11 +218,11 @@ impl NearestGrid {
             }
         };
         pts.iter().for_each(|(_, p)| grow(*p));
-        if let Some([a, b]) = query_extent {
-            if a.iter().chain(&b).all(|v| v.is_finite()) {
-                grow(a);
-                grow(b);
-            }
+        if let Some([a, b]) = query_extent
+            && a.iter().chain(&b).all(|v| v.is_finite())
+        {
+            grow(a);
+            grow(b);
         }
         let (w, h) = ((hi[0] - lo[0]).max(1.0), (hi[1] - lo[1]).max(1.0));
         // About four cells per point, at most 2^18 cells.
@@ -729,7 +741,7 @@ mod tests {
         let idx = PointIndex::from_positions(&[[0.0, 0.0], [f64::NAN, 1.0], [3.0, 4.0]]);
         assert_eq!(idx.len(), 2);
         let mut w = idx.within([0.0, 0.0], 5.0);
-        w.sort_by(|a, b| a.0.cmp(&b.0));
+        w.sort_by_key(|a| a.0);
         assert_eq!(w, vec![(0, 0.0), (2, 5.0)]);
         assert!(idx.within([f64::NAN, 0.0], 5.0).is_empty());
         assert_eq!(idx.nearest([2.9, 4.1]).map(|(i, _)| i), Some(2));

@@ -53,8 +53,8 @@ enum Command {
         /// Planar metric frame: utm (default; the UTM zone of the park's centre),
         /// gk (CGCS2000 3-degree Gauss-Kruger zone) or local (transverse Mercator
         /// centred on the park).
-        #[arg(long, default_value = "utm", value_parser = report::parse_frame)]
-        frame: parkplan::crs::FrameKind,
+        #[arg(long, value_parser = report::parse_frame)]
+        frame: Option<parkplan::crs::FrameKind>,
         /// Vertices per service circle (64 prints smoothly; GEOS quad_segs=8 is 32).
         #[arg(long, default_value_t = 64)]
         segments: usize,
