@@ -417,3 +417,147 @@ fn ui_isochrone_of_a_facility_shows_the_librarys_counts() {
     h.run();
     h.get_by_label_contains("三八洲岛内路");
 }
+
+#[test]
+fn cli_report_adds_isochrones_to_every_output_form() {
+    use parkplan::analysis::{
+        AnalysisSettings, IsochroneSpec, isochrone_coverage_with, service_coverage,
+    };
+    use parkplan::spatial::ParkIndex;
+    use std::process::Command;
+    let park = common::load_sample().park;
+    // The library's answers (the report uses the UTM frame, as ParkIndex::build_default).
+    let index = ParkIndex::build_default(&park).unwrap();
+    let circles = service_coverage(&park, &index, &AnalysisSettings::default());
+    let g = RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
+    let walk = isochrone_coverage_with(
+        &park,
+        &index,
+        &g,
+        &circles,
+        IsochroneSpec::parse("walk:15").unwrap(),
+        false,
+    );
+    let ebike = isochrone_coverage_with(
+        &park,
+        &index,
+        &g,
+        &circles,
+        IsochroneSpec::parse("ebike:15").unwrap(),
+        false,
+    );
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let run = |extra: &[&str]| {
+        let o = Command::new(cli)
+            .arg("report")
+            .arg(common::sample_dir())
+            .args(["--isochrone", "walk:15", "--isochrone", "ebike:15"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // JSON: the contract keys, equal to the library's lists.
+    let j: serde_json::Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    let ids = |v: &[u32]| -> Vec<String> {
+        v.iter()
+            .map(|&e| park.enterprises[e as usize].id.clone())
+            .collect()
+    };
+    let as_ids = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect()
+    };
+    let facilities = j["facilities"].as_array().unwrap();
+    assert_eq!(facilities.len(), park.facilities.len());
+    for (fi, f) in facilities.iter().enumerate() {
+        assert_eq!(f["id"], park.facilities[fi].id.as_str());
+        let iso = &f["isochrone"];
+        assert_eq!(iso["mode"], "walk");
+        assert!(iso["minutes"].is_u64() && iso["minutes"] == 15, "{iso}");
+        let w = &walk.facilities[fi];
+        let reached: Vec<u32> = w.reached.iter().map(|r| r.0).collect();
+        assert_eq!(as_ids(&iso["enterprises"]), ids(&reached));
+        assert_eq!(as_ids(&iso["false_coverage"]), ids(&w.false_coverage));
+        assert_eq!(as_ids(&iso["beyond_circle"]), ids(&w.beyond_circle));
+        // Several flags: "isochrones" has them all, the first equal to "isochrone".
+        let all = f["isochrones"].as_array().unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(&all[0], iso);
+        assert_eq!(all[1]["mode"], "ebike");
+        let e = &ebike.facilities[fi];
+        let reached: Vec<u32> = e.reached.iter().map(|r| r.0).collect();
+        assert_eq!(as_ids(&all[1]["enterprises"]), ids(&reached));
+    }
+    let ss003 = facilities.iter().find(|f| f["id"] == "SS-003").unwrap();
+    assert!(!ss003["isochrone"]["false_coverage"].as_array().unwrap().is_empty());
+    let net = &j["network"];
+    assert_eq!(net["nodes"], g.graph.node_count());
+    assert_eq!(net["edges"], g.graph.edge_count());
+    assert_eq!(net["components"].as_array().unwrap().len(), 2);
+    assert!(as_ids(&net["components"][1]["roads"])[0].contains("三八洲"));
+    assert_eq!(as_ids(&net["unreachable"]), ids(&[]));
+    assert_eq!(as_ids(&net["facilities_on_isolated_pieces"]), vec!["SS-041"]);
+    let method = j["method"].as_str().unwrap();
+    assert!(method.contains("walking 5 km/h") && method.contains("e-bike 15 km/h"));
+    assert!(method.contains("geodesic along the roads"));
+    let (kind, uncovered) = &walk.uncovered[0];
+    assert_eq!(
+        as_ids(&j["isochrone_uncovered"]["walk:15"][kind.code()]),
+        ids(uncovered)
+    );
+    // Tables: a row per facility with circle, isochrone, false coverage, beyond.
+    let text = run(&[]);
+    let fi = park.facilities.iter().position(|f| f.id == "SS-003").unwrap();
+    let w = &walk.facilities[fi];
+    let row = text
+        .lines()
+        .skip_while(|l| !l.starts_with("等时圈覆盖 Isochrone coverage walk:15"))
+        .find(|l| l.starts_with("SS-003"))
+        .unwrap();
+    let nums: Vec<usize> = row
+        .split_whitespace()
+        .filter_map(|c| c.parse().ok())
+        .collect();
+    assert_eq!(
+        nums,
+        vec![
+            1000,
+            circles.facilities[fi].covered.len(),
+            w.reached.len(),
+            w.false_coverage.len(),
+            w.beyond_circle.len(),
+            w.employees as usize
+        ],
+        "{row}"
+    );
+    assert!(text.contains("误覆盖企业 False coverage walk:15"));
+    assert!(text.contains("等时圈未覆盖企业"));
+    assert!(text.contains("孤立路段 isolated #1"));
+    // CSV: UTF-8 with BOM, one row per false-coverage pair among others.
+    let dir = std::env::temp_dir().join(format!("parkplan-iso-csv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    run(&["--csv", dir.to_str().unwrap()]);
+    for f in [
+        "isochrone_facilities.csv",
+        "isochrone_enterprises.csv",
+        "isochrone_uncovered.csv",
+        "network_components.csv",
+        "network_unreachable.csv",
+    ] {
+        let b = std::fs::read(dir.join(f)).unwrap();
+        assert!(b.starts_with(b"\xEF\xBB\xBF"), "{f}");
+    }
+    let pairs = std::fs::read_to_string(dir.join("isochrone_enterprises.csv")).unwrap();
+    let false_pairs = pairs
+        .lines()
+        .filter(|l| l.starts_with("walk:15,") && l.contains(",false_coverage,"))
+        .count();
+    let want: usize = walk.facilities.iter().map(|f| f.false_coverage.len()).sum();
+    assert_eq!(false_pairs, want);
+    std::fs::remove_dir_all(dir).ok();
+}
