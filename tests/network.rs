@@ -494,14 +494,22 @@ fn cli_report_adds_isochrones_to_every_output_form() {
         assert_eq!(as_ids(&all[1]["enterprises"]), ids(&reached));
     }
     let ss003 = facilities.iter().find(|f| f["id"] == "SS-003").unwrap();
-    assert!(!ss003["isochrone"]["false_coverage"].as_array().unwrap().is_empty());
+    assert!(
+        !ss003["isochrone"]["false_coverage"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let net = &j["network"];
     assert_eq!(net["nodes"], g.graph.node_count());
     assert_eq!(net["edges"], g.graph.edge_count());
     assert_eq!(net["components"].as_array().unwrap().len(), 2);
     assert!(as_ids(&net["components"][1]["roads"])[0].contains("三八洲"));
     assert_eq!(as_ids(&net["unreachable"]), ids(&[]));
-    assert_eq!(as_ids(&net["facilities_on_isolated_pieces"]), vec!["SS-041"]);
+    assert_eq!(
+        as_ids(&net["facilities_on_isolated_pieces"]),
+        vec!["SS-041"]
+    );
     let method = j["method"].as_str().unwrap();
     assert!(method.contains("walking 5 km/h") && method.contains("e-bike 15 km/h"));
     assert!(method.contains("geodesic along the roads"));
@@ -512,7 +520,11 @@ fn cli_report_adds_isochrones_to_every_output_form() {
     );
     // Tables: a row per facility with circle, isochrone, false coverage, beyond.
     let text = run(&[]);
-    let fi = park.facilities.iter().position(|f| f.id == "SS-003").unwrap();
+    let fi = park
+        .facilities
+        .iter()
+        .position(|f| f.id == "SS-003")
+        .unwrap();
     let w = &walk.facilities[fi];
     let row = text
         .lines()
@@ -560,4 +572,150 @@ fn cli_report_adds_isochrones_to_every_output_form() {
     let want: usize = walk.facilities.iter().map(|f| f.false_coverage.len()).sum();
     assert_eq!(false_pairs, want);
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// A river between two roads joined by one bridge 800 m downstream: the 1000 m circle
+/// claims the enterprise on the far bank, 380 m away as the crow flies but 2 km along
+/// roads. Every figure is checked against the hand-computed answer.
+#[test]
+fn a_river_with_one_bridge_makes_false_coverage_that_an_ebike_recovers() {
+    use parkplan::analysis::{
+        AnalysisSettings, IsochroneSpec, build, isochrone_coverage, service_coverage,
+    };
+    use parkplan::crs::FrameKind;
+    use parkplan::model::{FacilityKind, Park, Road};
+    use parkplan::spatial::ParkIndex;
+    let frame = MetricFrame::for_longitude(FrameKind::Local, 112.3);
+    let p = frame.projector().unwrap();
+    let [x0, y0] = p.forward(112.3, 30.3);
+    let ll = |x: f64, y: f64| {
+        let [lon, lat] = p.inverse(x0 + x, y0 + y);
+        (lon, lat)
+    };
+    let road = |id: &str, pts: &[(f64, f64)], speed: Option<f64>| {
+        let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| ll(x, y)).collect();
+        let r = build::route(id, id, &pts);
+        Road {
+            feature: r.feature,
+            id: id.into(),
+            name: id.into(),
+            class: None,
+            speed_kmh: speed,
+            oneway: false,
+            line: r.line,
+        }
+    };
+    let at = |x: f64, y: f64| ll(x, y);
+    let (fx, fy) = at(10.0, 0.0);
+    let e = |id: &str, x: f64, y: f64| {
+        let (lon, lat) = at(x, y);
+        build::enterprise(id, lon, lat, Some(10))
+    };
+    let park = Park {
+        facilities: vec![build::facility(
+            "F",
+            FacilityKind::ComprehensiveServiceCentre,
+            fx,
+            fy,
+        )],
+        enterprises: vec![
+            e("across", 390.0, 0.0),   // far bank: 380 m straight, 2020 m along roads
+            e("upriver", 10.0, 900.0), // same bank, in the circle: 920 m
+            e("south", 10.0, -1100.0), // same bank, beyond the circle: 1120 m
+            e("field", 3000.0, 0.0),   // 2.6 km from every road
+        ],
+        roads: vec![
+            road("west", &[(0.0, -1150.0), (0.0, 1000.0)], None),
+            road("east", &[(400.0, -1000.0), (400.0, 1000.0)], None),
+            // The bridge (10 km/h limit) at y = -800 joins the banks.
+            road("bridge", &[(0.0, -800.0), (400.0, -800.0)], Some(10.0)),
+        ],
+        ..Park::default()
+    };
+    let index = ParkIndex::build_default(&park).unwrap();
+    let circles = service_coverage(&park, &index, &AnalysisSettings::default());
+    assert_eq!(circles.facilities[0].covered.len(), 2, "across and upriver");
+    let g = RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
+    assert_eq!(g.components.len(), 1);
+    let walk = isochrone_coverage(
+        &park,
+        &index,
+        &g,
+        &circles,
+        IsochroneSpec::parse("walk:15").unwrap(),
+    );
+    let f = &walk.facilities[0];
+    // Walking 5 km/h = 83.33 m/min.
+    let v = 5000.0 / 60.0;
+    assert_eq!(
+        f.reached.iter().map(|r| r.0).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    let minutes = |e: u32| f.reached.iter().find(|r| r.0 == e).unwrap().1 as f64;
+    assert!((minutes(1) - 920.0 / v).abs() < 0.02, "{}", minutes(1));
+    assert!((minutes(2) - 1120.0 / v).abs() < 0.02, "{}", minutes(2));
+    assert_eq!(f.false_coverage, vec![0], "the far bank is claimed wrongly");
+    assert_eq!(f.beyond_circle, vec![2]);
+    // Its real time: 800 + 400 + 800 m along roads and two 10 m legs.
+    let real = f.false_coverage_minutes[0].unwrap() as f64;
+    assert!((real - 2020.0 / v).abs() < 0.02, "{real}");
+    assert_eq!(walk.unreachable.len(), 1);
+    assert_eq!(walk.unreachable[0].0, 3);
+    assert!((walk.unreachable[0].1.unwrap() - 2600.0).abs() < 1.0);
+    // By e-bike (15 km/h, 10 km/h on the bridge, legs walked) the far bank is reached:
+    // 1600 m at 250 m/min + 400 m at 166.7 m/min + 20 m at 83.3 m/min = 9.04 min.
+    let ebike = isochrone_coverage(
+        &park,
+        &index,
+        &g,
+        &circles,
+        IsochroneSpec::parse("ebike:15").unwrap(),
+    );
+    let f = &ebike.facilities[0];
+    let t = f.reached.iter().find(|r| r.0 == 0).unwrap().1 as f64;
+    let want = 1600.0 / 250.0 + 400.0 / (10000.0 / 60.0) + 20.0 / v;
+    assert!((t - want).abs() < 0.02, "{t} vs {want}");
+    assert!(f.false_coverage.is_empty());
+    // ...but not in 5 minutes (upriver is: 900 m at 250 m/min + 20 m walked = 3.8 min).
+    let ebike5 = isochrone_coverage(
+        &park,
+        &index,
+        &g,
+        &circles,
+        IsochroneSpec::parse("ebike:5").unwrap(),
+    );
+    assert_eq!(ebike5.facilities[0].false_coverage, vec![0]);
+    let t = ebike5.facilities[0].reached[0];
+    assert_eq!(t.0, 1);
+    assert!(
+        (t.1 as f64 - (900.0 / 250.0 + 20.0 / v)).abs() < 0.02,
+        "{t:?}"
+    );
+    // The polygon covers the near bank around the facility and not the far bank.
+    use geo::Contains;
+    let poly = &walk.facilities[0].polygon;
+    let (lon, lat) = at(10.0, 100.0);
+    assert!(poly.contains(&geo::Point::new(lon, lat)));
+    let (lon, lat) = at(390.0, 0.0);
+    assert!(!poly.contains(&geo::Point::new(lon, lat)));
+}
+
+#[test]
+fn one_facility_isochrone_equals_its_entry_in_the_full_analysis() {
+    use parkplan::analysis::{
+        AnalysisSettings, IsochroneSpec, facility_isochrone, isochrone_coverage, service_coverage,
+    };
+    use parkplan::spatial::ParkIndex;
+    let park = common::load_sample().park;
+    let index = ParkIndex::build_default(&park).unwrap();
+    let circles = service_coverage(&park, &index, &AnalysisSettings::default());
+    let g = RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
+    for spec in ["walk:10", "ebike:15"] {
+        let spec = IsochroneSpec::parse(spec).unwrap();
+        let all = isochrone_coverage(&park, &index, &g, &circles, spec);
+        for fi in (0..park.facilities.len()).step_by(5) {
+            let one = facility_isochrone(&park, &index, &g, &circles, spec, fi).unwrap();
+            assert_eq!(one, all.facilities[fi], "facility {fi} at {}", spec.label());
+        }
+    }
 }

@@ -832,3 +832,68 @@ impl Studies {
         self.network_wanted = true;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::build;
+    use crate::model::Road;
+
+    fn park() -> Park {
+        let r = build::route("R", "R", &[(112.29, 30.30), (112.32, 30.30)]);
+        Park {
+            enterprises: vec![build::enterprise("E", 112.30, 30.301, Some(5))],
+            roads: vec![Road {
+                feature: r.feature,
+                id: "R".into(),
+                name: "R".into(),
+                class: None,
+                speed_kmh: None,
+                oneway: false,
+                line: r.line,
+            }],
+            ..Park::default()
+        }
+    }
+
+    #[test]
+    fn only_road_edits_rebuild_the_network() {
+        let mut p = park();
+        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        s.park_changed(&p);
+        assert!(s.network_stale, "first sight builds the graph");
+        s.network_stale = false;
+        // An enterprise moves: coverage recomputes, the graph stays.
+        p.enterprises[0].location = Some(geo::Point::new(112.305, 30.301));
+        s.park_changed(&p);
+        assert!(s.results_stale);
+        assert!(!s.network_stale);
+        // A road vertex moves, or a speed limit changes: the graph is rebuilt.
+        p.roads[0].line.0[0].0[1].y += 0.001;
+        s.park_changed(&p);
+        assert!(s.network_stale);
+        s.network_stale = false;
+        p.roads[0].speed_kmh = Some(20.0);
+        s.park_changed(&p);
+        assert!(s.network_stale);
+    }
+
+    #[test]
+    fn reach_choices_change_the_overlay_only_when_they_differ() {
+        let p = park();
+        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        let kind = FacilityKind::ComprehensiveServiceCentre;
+        assert_eq!(s.iso_spec_of(kind), None, "circles by default");
+        let g = s.overlay_generation;
+        s.set_reach(kind, ReachChoice::default());
+        assert_eq!(s.overlay_generation, g);
+        let on = ReachChoice {
+            isochrone: true,
+            ..ReachChoice::default()
+        };
+        s.set_reach(kind, on);
+        assert!(s.overlay_generation > g);
+        assert_eq!(s.iso_spec_of(kind), Some(on.spec));
+        assert_eq!(s.iso_spec_of(FacilityKind::Kindergarten), None);
+    }
+}
