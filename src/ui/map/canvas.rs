@@ -649,4 +649,42 @@ mod tests {
         far.pan_by([380.0, 0.0]);
         assert!(tile_needs_prefetch(&tile, &far));
     }
+
+    #[test]
+    fn a_later_layer_is_painted_after_a_large_area_whatever_the_chunks() {
+        use crate::render::Scene;
+        use crate::render::scene::{Item, MarkerItem};
+        // A translucent area covering the whole view, centred in the middle chunk, then
+        // a point of a layer in the top-left chunk: the point must come out last.
+        let view = MapView::new([0.0, 0.0], 1.0, [800.0, 800.0]);
+        let area = PolygonItem {
+            rings: vec![vec![[0.0, 0.0], [800.0, 0.0], [800.0, 800.0], [0.0, 800.0]]],
+            fill: Some(Rgba::new(35, 139, 69, 64)),
+            stroke: None,
+            tag: None,
+        };
+        let point = MarkerItem {
+            center: [20.0, 20.0],
+            shape: crate::render::style::MarkerShape::Square,
+            size: 8.0,
+            fill: Some(Rgba::rgb(220, 20, 60)),
+            stroke: None,
+            tag: Some(crate::model::FeatureRef { layer: 3, index: 0 }),
+        };
+        let scene = Scene {
+            items: vec![Item::Polygon(area), Item::Marker(point)],
+            clip: None,
+            background: None,
+        };
+        let (chunks, _) = tessellate_scene(&scene, &view, 1.0, None);
+        let meshes: Vec<&Mesh> = chunks.iter().flat_map(|(_, m)| m).collect();
+        let last = meshes.last().expect("meshes");
+        let red = Color32::from_rgb(220, 20, 60);
+        // (Anti-aliasing adds transparent edge vertices: look for the fill colour.)
+        assert!(
+            last.vertices.iter().any(|v| v.color == red),
+            "the point is painted last"
+        );
+        assert!(meshes[0].vertices.iter().all(|v| v.color != red));
+    }
 }
