@@ -450,7 +450,8 @@ impl RoadGraph {
 
     /// Total length of the network in metres.
     pub fn total_length_m(&self) -> f64 {
-        self.graph.edge_weights().map(|e| e.length_m).sum()
+        // (+ 0.0: an empty sum of floats is -0.0.)
+        self.graph.edge_weights().map(|e| e.length_m).sum::<f64>() + 0.0
     }
 
     /// Which component (0 = the largest) a snapped point is on.

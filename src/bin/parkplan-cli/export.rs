@@ -15,7 +15,7 @@ use parkplan::analysis::{AnalysisSettings, IsochroneSpec};
 use parkplan::export::{self, MapFocus, Orientation, PageSpec, Paper};
 use parkplan::import;
 use parkplan::model::{Lang, Role};
-use parkplan::network::{NetworkSettings, RoadGraph};
+use parkplan::network::RoadGraph;
 use parkplan::render::{MapStyles, ProjectedPark};
 use parkplan::spatial::ParkIndex;
 
@@ -114,6 +114,12 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     })?;
 
     let loaded = import::load_paths(&args.paths, None).context("loading")?;
+    // A project's network settings (speeds, tolerances) apply to --isochrone.
+    let network = loaded
+        .project
+        .as_ref()
+        .map(|p| p.network.clone())
+        .unwrap_or_default();
     let park = loaded.park;
     if park.layers.is_empty() {
         bail!("nothing could be loaded from {:?}", args.paths);
@@ -155,8 +161,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             let spec = IsochroneSpec::parse(iso)
                 .map_err(anyhow::Error::msg)
                 .context("--isochrone")?;
-            let graph = RoadGraph::build(&park, *index.frame(), NetworkSettings::default())
-                .context("road network")?;
+            let graph =
+                RoadGraph::build(&park, *index.frame(), network.clone()).context("road network")?;
             if graph.graph.edge_count() == 0 {
                 bail!("--isochrone: the park has no roads layer to travel along");
             }

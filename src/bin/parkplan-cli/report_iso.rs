@@ -412,6 +412,12 @@ pub fn print_tables(
         g.total_length_m() / 1000.0,
         g.components.len()
     )?;
+    if g.graph.edge_count() == 0 {
+        writeln!(
+            out,
+            "  没有道路图层，无法沿道路计算 no roads layer: isochrones need one"
+        )?;
+    }
     for (i, c) in g.components.iter().enumerate() {
         writeln!(
             out,

@@ -259,7 +259,10 @@ impl AnalysisPanel {
             _ => self.gap,
         };
         let label = |g: GapKind| match g {
-            GapKind::Kind(k) => format!("{} ({})", k.label(lang), metres(r.settings.radius(k))),
+            GapKind::Kind(k) => match s.studies.iso_spec_of(k) {
+                Some(spec) => format!("{} ({})", k.label(lang), spec.describe(lang)),
+                None => format!("{} ({})", k.label(lang), metres(r.settings.radius(k))),
+            },
             GapKind::Bus => format!(
                 "{} ({})",
                 Msg::BusStops.text(lang),
