@@ -924,7 +924,7 @@ fn csv_field(s: &str) -> String {
 
 /// Writes a CSV file atomically (a temporary file in the same folder, then a rename),
 /// UTF-8 with a byte-order mark so that Excel reads the Chinese.
-pub(crate) fn write_csv_file(
+fn write_csv_file(
     dir: &Path,
     name: &str,
     header: &[&str],

@@ -15,7 +15,42 @@ use parkplan::network::{NetworkSettings, RoadGraph};
 use parkplan::spatial::ParkIndex;
 use serde::Serialize;
 
-use crate::report::{Table, write_csv_file};
+use crate::report::Table;
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes one CSV file atomically (`save::atomic`): UTF-8 with a byte-order mark so that
+/// Excel reads the Chinese, CRLF line ends, as the report's other CSV files.
+fn write_csv_file(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<String> {
+    let path = dir.join(name);
+    parkplan::save::atomic::write_atomic_with(&path, false, |w| {
+        w.write_all(b"\xEF\xBB\xBF")?;
+        let mut line = |cells: &mut dyn Iterator<Item = String>| -> std::io::Result<()> {
+            let t: Vec<String> = cells.map(|c| csv_field(&c)).collect();
+            w.write_all(t.join(",").as_bytes())?;
+            w.write_all(b"\r\n")
+        };
+        line(&mut header.iter().map(|h| h.to_string()))?;
+        for r in rows {
+            line(&mut r.into_iter())?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("writing {}", path.display()))?;
+    Ok(name.to_string())
+}
 
 /// Reads the `--isochrone` flags (`walk:15`, `ebike:10` …), in order, without repeats.
 pub fn parse_specs(flags: &[String]) -> anyhow::Result<Vec<IsochroneSpec>> {
