@@ -476,6 +476,8 @@ pub struct IsoResult {
     pub settings: AnalysisSettings,
     /// The network build used.
     pub network_version: u64,
+    /// The park's content generation (edits) it was computed for.
+    pub park_generation: u64,
     /// The lists.
     pub analysis: Arc<IsochroneAnalysis>,
     /// Seconds the computation took.
@@ -520,6 +522,8 @@ pub struct Studies {
     roads_seen: Option<(usize, u64)>,
     park_seen: usize,
     network_wanted: bool,
+    /// Increases with every change of the park's content (edits).
+    park_generation: u64,
 }
 
 impl std::fmt::Debug for Studies {
@@ -608,11 +612,28 @@ impl Studies {
     /// graph is rebuilt when the roads changed (geometry, class or speed).
     pub fn park_changed(&mut self, park: &Park) {
         self.results_stale = true;
+        self.park_generation += 1;
+        self.overlay_stale = true;
+        self.overlay_generation += 1;
         let fp = (park.roads.len(), roads_fingerprint(park));
         if self.roads_seen != Some(fp) {
             self.roads_seen = Some(fp);
             self.network_stale = true;
         }
+    }
+
+    /// After an edit, once the analysis index was rebuilt: land and project statistics
+    /// are recomputed, coverage and isochrones recompute, the road graph is rebuilt only
+    /// if the roads changed; focus, settings, circle/isochrone choices and the results
+    /// shown meanwhile are kept. (Use this rather than a fresh [`Studies::new`], which
+    /// forgets the isochrone choices and rebuilds the road graph.)
+    pub fn refresh_after_edit(&mut self, park: &Park, index: Option<&ParkIndex>) {
+        self.stats = Statistics {
+            land: land_statistics(park),
+            projects: project_statistics(park),
+            sites: index.map(|i| project_sites(park, i)).unwrap_or_default(),
+        };
+        self.park_changed(park);
     }
 
     /// The isochrone shown for a facility kind, when the kind is in isochrone mode.
@@ -625,7 +646,10 @@ impl Studies {
         let results = self.results.as_ref()?;
         let net = self.network.as_ref()?;
         self.isochrones.iter().find(|r| {
-            r.spec == spec && r.settings == results.settings && r.network_version == net.version
+            r.spec == spec
+                && r.settings == results.settings
+                && r.network_version == net.version
+                && r.park_generation == self.park_generation
         })
     }
 
@@ -653,6 +677,7 @@ impl Studies {
         if ptr != self.park_seen {
             if self.park_seen != 0 {
                 self.results_stale = true;
+                self.park_generation += 1;
             }
             self.park_seen = ptr;
             let fp = (park.roads.len(), roads_fingerprint(park));
@@ -725,6 +750,8 @@ impl Studies {
         }
         if self.iso_task.is_none()
             && self.network_task.is_none()
+            && self.results_task.is_none()
+            && !self.results_stale
             && let (Some(results), Some(net)) = (self.results.clone(), self.network.clone())
             && results.settings == self.settings
         {
@@ -732,6 +759,7 @@ impl Studies {
             if let Some(spec) = wanted.into_iter().find(|s| self.isochrone(*s).is_none()) {
                 let park = park.clone();
                 let index = index.clone();
+                let park_generation = self.park_generation;
                 let task = Task::spawn("parkplan-isochrones", ctx, move || {
                     let t0 = Instant::now();
                     let analysis = isochrone_coverage_with(
@@ -746,6 +774,7 @@ impl Studies {
                         spec,
                         settings: results.settings.clone(),
                         network_version: net.version,
+                        park_generation,
                         analysis: Arc::new(analysis),
                         seconds: t0.elapsed().as_secs_f64(),
                     }
@@ -876,6 +905,31 @@ mod tests {
         p.roads[0].speed_kmh = Some(20.0);
         s.park_changed(&p);
         assert!(s.network_stale);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_choices_and_the_graph_unless_roads_changed() {
+        let mut p = park();
+        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        s.park_changed(&p);
+        s.network_stale = false;
+        let kind = FacilityKind::ComprehensiveServiceCentre;
+        let on = ReachChoice {
+            isochrone: true,
+            ..ReachChoice::default()
+        };
+        s.set_reach(kind, on);
+        let generation = s.park_generation;
+        p.enterprises[0].employees = Some(50);
+        s.refresh_after_edit(&p, None);
+        assert_eq!(
+            s.reach_of(kind),
+            on,
+            "the isochrone choice survives the edit"
+        );
+        assert!(!s.network_stale, "roads unchanged: the graph stays");
+        assert!(s.results_stale);
+        assert!(s.park_generation > generation, "isochrone lists recompute");
     }
 
     #[test]
