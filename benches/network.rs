@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, LineString, MultiLineString};
-use parkplan::analysis::{AnalysisSettings, IsochroneSpec, isochrone_coverage, service_coverage};
+use parkplan::analysis::{
+    AnalysisSettings, IsochroneSpec, facility_isochrone, isochrone_coverage,
+    isochrone_coverage_with, service_coverage,
+};
 use parkplan::crs::{FrameKind, MetricFrame};
 use parkplan::model::{FeatureRef, Park, Road};
 use parkplan::network::{NetworkSettings, RoadGraph, TravelMode};
@@ -82,6 +85,37 @@ fn benches(c: &mut Criterion) {
                     .len()
             })
         });
+        // What `report --isochrone walk:15` and the UI's lists compute (no polygons).
+        g.bench_function("sample_walk15_all_facilities_lists_only", |b| {
+            b.iter(|| {
+                isochrone_coverage_with(&park, &index, &graph, &circles, spec, false)
+                    .facilities
+                    .len()
+            })
+        });
+        let ebike = IsochroneSpec {
+            mode: TravelMode::Ebike,
+            minutes: 15.0,
+        };
+        g.bench_function("sample_ebike15_all_facilities_with_polygons", |b| {
+            b.iter(|| {
+                isochrone_coverage(&park, &index, &graph, &circles, ebike)
+                    .facilities
+                    .len()
+            })
+        });
+        // One facility's overlay (the map and the export page): SS-003.
+        let fi = park
+            .facilities
+            .iter()
+            .position(|f| f.id == "SS-003")
+            .unwrap_or(0);
+        g.bench_function("sample_walk15_one_facility_with_polygon", |b| {
+            b.iter(|| {
+                facility_isochrone(&park, &index, &graph, &circles, spec, fi)
+                    .map(|f| f.polygon.0.len())
+            })
+        });
     }
     // ~100k segments: 2·224·223 = 99 904.
     let (roads, frame) = grid_roads(223, 80.0);
@@ -115,6 +149,12 @@ fn benches(c: &mut Criterion) {
     g.bench_function("grid100k_walk15_reach_and_polygon", |b| {
         b.iter(|| {
             let r = graph.reach(&origin, TravelMode::Walk, 900.0);
+            graph.reach_polygon(&r, Some([lon, lat])).0.len()
+        })
+    });
+    g.bench_function("grid100k_ebike15_reach_and_polygon", |b| {
+        b.iter(|| {
+            let r = graph.reach(&origin, TravelMode::Ebike, 900.0);
             graph.reach_polygon(&r, Some([lon, lat])).0.len()
         })
     });

@@ -413,7 +413,15 @@ fn a_saved_project_reopens_as_it_was_left() {
         before,
         after: Some(after.clone()),
     }));
-    h.state_mut().export_dialog();
+    let mut net = h
+        .state()
+        .session()
+        .unwrap()
+        .studies
+        .network_settings
+        .clone();
+    net.walk_kmh = 4.5;
+    h.state_mut().send(Command::SetNetwork(net));
     h.state_mut().settings.export.title = "KW6 覆盖图".into();
     settle(&mut h);
     assert!(h.state().is_dirty());
@@ -456,6 +464,10 @@ fn a_saved_project_reopens_as_it_was_left() {
     assert_eq!(app2.settings.analysis.catchment_m, 650.0);
     assert_eq!(s2.studies.settings.catchment_m, 650.0);
     assert_eq!(app2.settings.export.title, "KW6 覆盖图");
+    assert_eq!(
+        s2.studies.network_settings.walk_kmh, 4.5,
+        "network settings come back"
+    );
     assert!((app2.map_state().view.resolution - view.resolution).abs() < 1e-9);
     assert!(!app2.is_dirty());
     assert_eq!(app2.project().path.as_deref(), Some(ppath.as_path()));

@@ -48,6 +48,17 @@ impl IsochroneSpec {
         Ok(IsochroneSpec { mode, minutes })
     }
 
+    /// "步行15分钟" / "15-minute walk", "电动车10分钟" / "10 minutes by e-bike".
+    pub fn describe(&self, lang: crate::model::Lang) -> String {
+        let m = crate::model::attributes::format_float(self.minutes);
+        match (lang, self.mode) {
+            (crate::model::Lang::Zh, TravelMode::Walk) => format!("步行{m}分钟"),
+            (crate::model::Lang::Zh, TravelMode::Ebike) => format!("电动车{m}分钟"),
+            (crate::model::Lang::En, TravelMode::Walk) => format!("{m}-minute walk"),
+            (crate::model::Lang::En, TravelMode::Ebike) => format!("{m} minutes by e-bike"),
+        }
+    }
+
     /// `walk:15`.
     pub fn label(&self) -> String {
         format!(
@@ -73,6 +84,9 @@ pub struct FacilityIsochrone {
     pub employees: u64,
     /// Inside the circle but not reached within the budget.
     pub false_coverage: Vec<u32>,
+    /// For each of `false_coverage`: the real travel time along roads in minutes, when
+    /// it is within four times the budget (`None`: farther, or not connected at all).
+    pub false_coverage_minutes: Vec<Option<f32>>,
     /// Reached within the budget but outside the circle.
     pub beyond_circle: Vec<u32>,
     /// The reached area (a band around the reached roads), lon/lat.
@@ -104,8 +118,43 @@ impl IsochroneAnalysis {
     }
 }
 
-/// Computes every facility's isochrone coverage and compares it with the circle
-/// coverage already computed for the same park (`circles`).
+/// Computes every facility's isochrone coverage (with its reached-area polygon) and
+/// compares it with the circle coverage already computed for the same park
+/// (`circles`). See [`isochrone_coverage_with`] to skip the polygons.
+///
+/// ```
+/// use parkplan::analysis::{AnalysisSettings, IsochroneSpec, build, isochrone_coverage,
+///     service_coverage};
+/// use parkplan::model::{FacilityKind, Park, Road};
+/// use parkplan::network::{NetworkSettings, RoadGraph};
+/// use parkplan::spatial::ParkIndex;
+/// // One straight road; a facility beside it, one enterprise 960 m along it.
+/// let r = build::route("R", "R", &[(112.29, 30.30), (112.32, 30.30)]);
+/// let road = Road { feature: r.feature, id: "R".into(), name: "R".into(), class: None,
+///     speed_kmh: None, oneway: false, line: r.line };
+/// let park = Park {
+///     facilities: vec![build::facility("F", FacilityKind::ComprehensiveServiceCentre,
+///         112.3000, 30.3001)],
+///     enterprises: vec![build::enterprise("E", 112.3100, 30.3001, Some(50))],
+///     roads: vec![road],
+///     ..Park::default()
+/// };
+/// let index = ParkIndex::build_default(&park).unwrap();
+/// let circles = service_coverage(&park, &index, &AnalysisSettings::default());
+/// let graph = RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
+/// // 960 m at 5 km/h is 11.5 minutes: reached in 15, not in 10.
+/// let walk15 = isochrone_coverage(&park, &index, &graph, &circles,
+///     IsochroneSpec::parse("walk:15").unwrap());
+/// assert_eq!(walk15.facilities[0].reached.len(), 1);
+/// let walk10 = isochrone_coverage(&park, &index, &graph, &circles,
+///     IsochroneSpec::parse("walk:10").unwrap());
+/// assert!(walk10.facilities[0].reached.is_empty());
+/// // The 1000 m circle claims it: false coverage at 10 minutes.
+/// assert_eq!(walk10.facilities[0].false_coverage, vec![0]);
+/// // It is really 11.8 minutes away: 961 m along the road plus two 11 m legs.
+/// let minutes = walk10.facilities[0].false_coverage_minutes[0].unwrap();
+/// assert!((minutes - 11.8).abs() < 0.1, "{minutes}");
+/// ```
 pub fn isochrone_coverage(
     park: &Park,
     index: &ParkIndex,
@@ -113,7 +162,150 @@ pub fn isochrone_coverage(
     circles: &Coverage,
     spec: IsochroneSpec,
 ) -> IsochroneAnalysis {
+    isochrone_coverage_with(park, index, graph, circles, spec, true)
+}
+
+/// The farthest (straight line, metres) an enterprise can be and still be reached.
+fn search_radius(graph: &RoadGraph, spec: IsochroneSpec) -> f64 {
+    let fastest = graph
+        .settings
+        .speed_mps(spec.mode)
+        .max(graph.settings.speed_mps(TravelMode::Walk));
+    spec.minutes * 60.0 * fastest + 1.0
+}
+
+/// One facility's isochrone, given how enterprises are placed on the network.
+#[allow(clippy::too_many_arguments)]
+fn one_facility(
+    park: &Park,
+    index: &ParkIndex,
+    graph: &RoadGraph,
+    circles: &Coverage,
+    spec: IsochroneSpec,
+    fi: usize,
+    snap_of: &(dyn Fn(u32) -> Option<Snap> + Sync),
+    polygon: bool,
+) -> FacilityIsochrone {
     let budget_s = spec.minutes * 60.0;
+    let f = &park.facilities[fi];
+    let circle: Vec<u32> = circles
+        .facilities
+        .get(fi)
+        .map(|c| c.covered.iter().map(|c| c.enterprise).collect())
+        .unwrap_or_default();
+    let snap = f.location.and_then(|p| graph.snap(p.x(), p.y()));
+    let Some(origin) = snap else {
+        let mut false_coverage = circle;
+        false_coverage.sort_unstable();
+        return FacilityIsochrone {
+            facility: fi as u32,
+            on_network: false,
+            component: usize::MAX,
+            reached: vec![],
+            employees: 0,
+            false_coverage_minutes: vec![None; false_coverage.len()],
+            false_coverage,
+            beyond_circle: vec![],
+            polygon: MultiPolygon(vec![]),
+        };
+    };
+    let reach = graph.reach(&origin, spec.mode, budget_s);
+    let mut reached = Vec::new();
+    if let Some(&xy) = index.facility_xy.get(fi) {
+        index
+            .enterprises
+            .for_each_within(xy, search_radius(graph, spec), |e, _| {
+                if let Some(s) = snap_of(e)
+                    && let Some(t) = reach.time_to(graph, &s)
+                {
+                    reached.push((e, (t / 60.0) as f32));
+                }
+            });
+    }
+    reached.sort_by_key(|(e, _)| *e);
+    let is_reached = |e: u32| reached.binary_search_by_key(&e, |(r, _)| *r).is_ok();
+    let mut circle_sorted = circle;
+    circle_sorted.sort_unstable();
+    let false_coverage: Vec<u32> = circle_sorted
+        .iter()
+        .copied()
+        .filter(|e| !is_reached(*e))
+        .collect();
+    // How far the wrongly claimed enterprises really are (within four budgets).
+    let false_coverage_minutes = if false_coverage.is_empty() {
+        Vec::new()
+    } else {
+        let longer = graph.reach(&origin, spec.mode, budget_s * 4.0);
+        false_coverage
+            .iter()
+            .map(|&e| {
+                let s = snap_of(e)?;
+                longer.time_to(graph, &s).map(|t| (t / 60.0) as f32)
+            })
+            .collect()
+    };
+    let beyond_circle = reached
+        .iter()
+        .map(|(e, _)| *e)
+        .filter(|e| circle_sorted.binary_search(e).is_err())
+        .collect();
+    let employees = reached
+        .iter()
+        .filter_map(|(e, _)| park.enterprises[*e as usize].employees)
+        .map(u64::from)
+        .sum();
+    let polygon = if polygon {
+        graph.reach_polygon(&reach, f.location.map(|p| [p.x(), p.y()]))
+    } else {
+        MultiPolygon(vec![])
+    };
+    FacilityIsochrone {
+        facility: fi as u32,
+        on_network: true,
+        component: graph.component_of_snap(&origin),
+        reached,
+        employees,
+        false_coverage,
+        false_coverage_minutes,
+        beyond_circle,
+        polygon,
+    }
+}
+
+/// The isochrone of one facility (index into `park.facilities`) with its polygon,
+/// compared with its circle in `circles`: what the map and a printed page of one
+/// facility need, without computing every facility. `None` when there is no such
+/// facility. Equal to the facility's entry in [`isochrone_coverage`].
+pub fn facility_isochrone(
+    park: &Park,
+    index: &ParkIndex,
+    graph: &RoadGraph,
+    circles: &Coverage,
+    spec: IsochroneSpec,
+    fi: usize,
+) -> Option<FacilityIsochrone> {
+    park.facilities.get(fi)?;
+    let snap_of = |e: u32| {
+        park.enterprises
+            .get(e as usize)?
+            .location
+            .and_then(|p| graph.snap(p.x(), p.y()))
+    };
+    Some(one_facility(
+        park, index, graph, circles, spec, fi, &snap_of, true,
+    ))
+}
+
+/// [`isochrone_coverage`], with or without the reached-area polygons (the report
+/// needs only the lists; drawing needs the polygons, which cost most of the time).
+pub fn isochrone_coverage_with(
+    park: &Park,
+    index: &ParkIndex,
+    graph: &RoadGraph,
+    circles: &Coverage,
+    spec: IsochroneSpec,
+    polygons: bool,
+) -> IsochroneAnalysis {
     // Every enterprise placed on the network once.
     let snaps: Vec<Option<Snap>> = park
         .enterprises
@@ -130,77 +322,10 @@ pub fn isochrone_coverage(
             (i as u32, p.flatten())
         })
         .collect();
-    // The farthest an enterprise can be (straight line) and still be reached.
-    let fastest = graph
-        .settings
-        .speed_mps(spec.mode)
-        .max(graph.settings.speed_mps(TravelMode::Walk));
-    let search_r = budget_s * fastest + 1.0;
-    let facilities: Vec<FacilityIsochrone> = park
-        .facilities
-        .par_iter()
-        .enumerate()
-        .map(|(fi, f)| {
-            let circle: Vec<u32> = circles
-                .facilities
-                .get(fi)
-                .map(|c| c.covered.iter().map(|c| c.enterprise).collect())
-                .unwrap_or_default();
-            let snap = f.location.and_then(|p| graph.snap(p.x(), p.y()));
-            let Some(origin) = snap else {
-                return FacilityIsochrone {
-                    facility: fi as u32,
-                    on_network: false,
-                    component: usize::MAX,
-                    reached: vec![],
-                    employees: 0,
-                    false_coverage: circle,
-                    beyond_circle: vec![],
-                    polygon: MultiPolygon(vec![]),
-                };
-            };
-            let reach = graph.reach(&origin, spec.mode, budget_s);
-            let mut reached = Vec::new();
-            index
-                .enterprises
-                .for_each_within(index.facility_xy[fi], search_r, |e, _| {
-                    if let Some(s) = &snaps[e as usize]
-                        && let Some(t) = reach.time_to(graph, s)
-                    {
-                        reached.push((e, (t / 60.0) as f32));
-                    }
-                });
-            reached.sort_by_key(|(e, _)| *e);
-            let is_reached = |e: u32| reached.binary_search_by_key(&e, |(r, _)| *r).is_ok();
-            let mut circle_sorted = circle.clone();
-            circle_sorted.sort_unstable();
-            let false_coverage = circle_sorted
-                .iter()
-                .copied()
-                .filter(|e| !is_reached(*e))
-                .collect();
-            let beyond_circle = reached
-                .iter()
-                .map(|(e, _)| *e)
-                .filter(|e| circle_sorted.binary_search(e).is_err())
-                .collect();
-            let employees = reached
-                .iter()
-                .filter_map(|(e, _)| park.enterprises[*e as usize].employees)
-                .map(u64::from)
-                .sum();
-            let polygon = graph.reach_polygon(&reach, f.location.map(|p| [p.x(), p.y()]));
-            FacilityIsochrone {
-                facility: fi as u32,
-                on_network: true,
-                component: graph.component_of_snap(&origin),
-                reached,
-                employees,
-                false_coverage,
-                beyond_circle,
-                polygon,
-            }
-        })
+    let snap_of = |e: u32| snaps.get(e as usize).copied().flatten();
+    let facilities: Vec<FacilityIsochrone> = (0..park.facilities.len())
+        .into_par_iter()
+        .map(|fi| one_facility(park, index, graph, circles, spec, fi, &snap_of, polygons))
         .collect();
     // Per kind: enterprises none of the kind's facilities reaches.
     let mut kinds: Vec<FacilityKind> = park.facilities.iter().map(|f| f.kind).collect();
@@ -251,5 +376,17 @@ mod tests {
         assert!(IsochroneSpec::parse("car:15").is_err());
         assert!(IsochroneSpec::parse("walk:x").is_err());
         assert!(IsochroneSpec::parse("walk:0").is_err());
+        assert_eq!(
+            IsochroneSpec::parse("ebike:10")
+                .unwrap()
+                .describe(crate::model::Lang::Zh),
+            "电动车10分钟"
+        );
+        assert_eq!(
+            IsochroneSpec::parse("步行:15")
+                .unwrap()
+                .describe(crate::model::Lang::En),
+            "15-minute walk"
+        );
     }
 }

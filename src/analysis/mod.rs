@@ -36,7 +36,10 @@ pub use coverage::{
     Coverage, Covered, FacilityCoverage, KindCoverage, NearestFacilities, nearest_facilities,
     service_coverage,
 };
-pub use isochrone::{FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, isochrone_coverage};
+pub use isochrone::{
+    FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, facility_isochrone, isochrone_coverage,
+    isochrone_coverage_with,
+};
 pub use land::{
     AreaTally, LandStats, ProjectSite, SiteMatch, StageTally, land_statistics, project_sites,
     project_statistics,

@@ -1,5 +1,6 @@
 //! What a map is about: a facility's service circle and the enterprises it covers, or
-//! a bus route with its stops, catchment band and figures. Turns the analysis
+//! a bus route with its stops, catchment band and figures, or a facility's isochrone
+//! (reach along roads) beside its circle. Turns the analysis
 //! library's results (`analysis::service_coverage`, `facility_circle`, `route_stats`,
 //! `catchment_band`) into the renderer's plain overlays, a statistics table, legend
 //! rows and a subtitle ([`MapFocus`]). The GUI's export dialog uses the same functions
@@ -10,9 +11,11 @@
 use super::ExportError;
 use super::layout::{LegendBlock, LegendRow, MapFocus, StatsTable, thousands};
 use crate::analysis::{
-    AnalysisSettings, AreaSettings, catchment_band, facility_circle, route_stats, service_coverage,
+    AnalysisSettings, AreaSettings, IsochroneSpec, catchment_band, facility_circle,
+    facility_isochrone, route_stats, service_coverage,
 };
 use crate::model::{FeatureRef, Lang, Meters, Park, units::format_distance};
+use crate::network::RoadGraph;
 use crate::render::build::{AreaKind, MapStyles, OverlayArea, Overlays};
 use crate::render::projected::ProjectedPark;
 use crate::render::style::{MarkerShape, Stroke, SwatchKind, Symbol};
@@ -210,6 +213,300 @@ pub fn facility_focus(
             ),
             Lang::En => format!(
                 "{named}: enterprises within {}",
+                format_distance(Meters(radius))
+            ),
+        }),
+    })
+}
+
+/// How many wrongly claimed enterprises a printed page names (the rest are counted).
+const MAX_NAMED_FALSE_COVERAGE: usize = 12;
+
+/// The focus on one facility's isochrone beside its service circle: the area reached
+/// along roads within `spec` (filled band), the circle as an outline, the reached
+/// enterprises highlighted, the enterprises the circle claims but the isochrone does
+/// not reach ("false coverage") flagged in their own colour and shape, and a table
+/// with both counts, the false coverage and the reach beyond the circle, naming the
+/// wrongly claimed enterprises with their real travel time. Computed by
+/// `analysis::facility_isochrone` on `graph` (built from the same park).
+#[allow(clippy::too_many_arguments)]
+pub fn facility_isochrone_focus(
+    park: &Park,
+    projected: &ProjectedPark,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    styles: &MapStyles,
+    key: &str,
+    graph: &RoadGraph,
+    spec: IsochroneSpec,
+    lang: Lang,
+) -> Result<MapFocus, ExportError> {
+    let fi = find_facility(park, key).ok_or_else(|| ExportError::NotFound {
+        what: tr(lang, "设施", "facility"),
+        key: key.to_string(),
+        known: park
+            .facilities
+            .iter()
+            .take(12)
+            .map(|f| format!("{} {}", f.id, f.name))
+            .collect(),
+    })?;
+    let f = &park.facilities[fi];
+    let coverage = service_coverage(park, index, settings);
+    let fc = coverage
+        .facilities
+        .get(fi)
+        .ok_or_else(|| ExportError::Render("coverage result missing".into()))?;
+    let iso = facility_isochrone(park, index, graph, &coverage, spec, fi)
+        .ok_or_else(|| ExportError::Render("isochrone result missing".into()))?;
+    let radius = fc.radius_m;
+    let mut overlays = Overlays::default();
+    let mut extent = None;
+    if let Some(a) = OverlayArea::from_lon_lat(&iso.polygon, AreaKind::Isochrone, projected) {
+        extent = extent_with(extent, &a);
+        overlays.areas.push(a);
+    }
+    if let Some(c) = facility_circle(park, index, settings, fi, &AreaSettings::default())
+        && let Some(a) = OverlayArea::from_lon_lat(
+            &geo::MultiPolygon(vec![c]),
+            AreaKind::CircleOutline,
+            projected,
+        )
+    {
+        extent = extent_with(extent, &a);
+        overlays.areas.push(a);
+    }
+    let feature = |e: u32| park.enterprises.get(e as usize).map(|e| e.feature);
+    overlays.highlighted = iso
+        .reached
+        .iter()
+        .filter_map(|(e, _)| feature(*e))
+        .collect();
+    overlays.flagged = iso
+        .false_coverage
+        .iter()
+        .filter_map(|e| feature(*e))
+        .collect();
+    overlays.selected = vec![f.feature];
+
+    let theme = &styles.theme;
+    let what = spec.describe(lang);
+    let kmh = graph.settings.speed_mps(spec.mode) * 3.6;
+    let count = |n: usize| match lang {
+        Lang::Zh => format!("{} 家", thousands(n as u64)),
+        Lang::En => thousands(n as u64),
+    };
+    let kind = f.kind.label(lang).to_string();
+    let named = if f.name.contains(&kind) {
+        f.name.clone()
+    } else {
+        match lang {
+            Lang::Zh => format!("{}（{kind}）", f.name),
+            Lang::En => format!("{} ({kind})", f.name),
+        }
+    };
+    let mut rows = vec![
+        (tr(lang, "设施", "Facility"), f.name.clone()),
+        (tr(lang, "设施类型", "Kind"), kind.clone()),
+        (
+            tr(lang, "服务半径（直线）", "Radius (straight line)"),
+            format_distance(Meters(radius)),
+        ),
+        (
+            tr(lang, "圆内企业", "Enterprises in the circle"),
+            count(fc.covered.len()),
+        ),
+        (
+            match lang {
+                Lang::Zh => format!("{what}可达企业"),
+                Lang::En => format!("Reached on a {what}"),
+            },
+            count(iso.reached.len()),
+        ),
+        (
+            tr(lang, "可达职工", "Employees reached"),
+            match lang {
+                Lang::Zh => format!("{} 人", thousands(iso.employees)),
+                Lang::En => thousands(iso.employees),
+            },
+        ),
+        (
+            tr(
+                lang,
+                "误覆盖（圆内不可达）",
+                "False coverage (in circle, not reached)",
+            ),
+            count(iso.false_coverage.len()),
+        ),
+        (
+            tr(lang, "圆外可达", "Reached beyond the circle"),
+            count(iso.beyond_circle.len()),
+        ),
+        (
+            tr(lang, "速度", "Speed"),
+            match lang {
+                Lang::Zh => format!(
+                    "{} {kmh:.0} km/h，沿道路",
+                    match spec.mode {
+                        crate::network::TravelMode::Walk => "步行",
+                        crate::network::TravelMode::Ebike => "电动车",
+                    }
+                ),
+                Lang::En => format!("{kmh:.0} km/h along roads"),
+            },
+        ),
+    ];
+    if !iso.on_network {
+        rows.push((
+            tr(lang, "注意", "Note"),
+            tr(
+                lang,
+                "设施远离道路，未接入路网",
+                "facility is far from every road",
+            ),
+        ));
+    } else if iso.component != 0 {
+        rows.push((
+            tr(lang, "注意", "Note"),
+            tr(lang, "设施位于孤立路段", "facility is on an isolated road"),
+        ));
+    }
+    // Name the wrongly claimed enterprises, nearest in time first.
+    if !iso.false_coverage.is_empty() {
+        rows.push((
+            tr(
+                lang,
+                "误覆盖企业（实际用时）",
+                "Falsely covered (real time)",
+            ),
+            String::new(),
+        ));
+        let mut named_rows: Vec<(u32, Option<f32>)> = iso
+            .false_coverage
+            .iter()
+            .copied()
+            .zip(iso.false_coverage_minutes.iter().copied())
+            .collect();
+        named_rows.sort_by(|a, b| {
+            a.1.unwrap_or(f32::INFINITY)
+                .total_cmp(&b.1.unwrap_or(f32::INFINITY))
+        });
+        for (e, m) in named_rows.iter().take(MAX_NAMED_FALSE_COVERAGE) {
+            let name = park
+                .enterprises
+                .get(*e as usize)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            let t = match (m, lang) {
+                (Some(m), Lang::Zh) => format!("{m:.1} 分钟"),
+                (Some(m), Lang::En) => format!("{m:.1} min"),
+                (None, Lang::Zh) => format!("> {} 分钟", spec.minutes * 4.0),
+                (None, Lang::En) => format!("> {} min", spec.minutes * 4.0),
+            };
+            rows.push((format!("  {name}"), t));
+        }
+        let more = named_rows.len().saturating_sub(MAX_NAMED_FALSE_COVERAGE);
+        if more > 0 {
+            rows.push((
+                match lang {
+                    Lang::Zh => format!("  另 {more} 家"),
+                    Lang::En => format!("  {more} more"),
+                },
+                String::new(),
+            ));
+        }
+    }
+    let stats = StatsTable {
+        title: match lang {
+            Lang::Zh => format!("服务圈与{what}等时圈"),
+            Lang::En => format!("Circle and {what} isochrone"),
+        },
+        rows,
+    };
+    let (shape, _) = crate::render::style::facility_symbol(f.kind);
+    let legend = LegendBlock {
+        title: Some(tr(lang, "等时圈分析", "Isochrone analysis")),
+        rows: vec![
+            LegendRow {
+                label: f.name.clone(),
+                symbol: Symbol::point(
+                    shape,
+                    10.0,
+                    theme.selection_fill,
+                    crate::render::style::Rgba::WHITE,
+                    1.0,
+                ),
+                swatch: SwatchKind::Point,
+                count: None,
+            },
+            LegendRow {
+                label: match lang {
+                    Lang::Zh => format!("{what}可达范围（沿道路）"),
+                    Lang::En => format!("Reached on a {what} (along roads)"),
+                },
+                symbol: Symbol {
+                    fill: Some(theme.isochrone_fill),
+                    stroke: Some(theme.isochrone_stroke.clone()),
+                    ..Symbol::line(theme.isochrone_stroke.color, 1.0)
+                },
+                swatch: SwatchKind::Area,
+                count: None,
+            },
+            LegendRow {
+                label: match lang {
+                    Lang::Zh => format!("服务半径 {}（圆形）", format_distance(Meters(radius))),
+                    Lang::En => format!("Circle, radius {}", format_distance(Meters(radius))),
+                },
+                symbol: Symbol {
+                    fill: None,
+                    stroke: Some(theme.service_circle_stroke.clone()),
+                    ..Symbol::line(theme.service_circle_stroke.color, 1.0)
+                },
+                swatch: SwatchKind::Area,
+                count: None,
+            },
+            LegendRow {
+                label: tr(lang, "可达企业", "Enterprises reached"),
+                symbol: Symbol::point(
+                    MarkerShape::Circle,
+                    7.0,
+                    theme.highlight_fill,
+                    crate::render::style::Rgba::WHITE,
+                    0.8,
+                ),
+                swatch: SwatchKind::Point,
+                count: Some(iso.reached.len()),
+            },
+            LegendRow {
+                label: tr(
+                    lang,
+                    "误覆盖企业（圆内不可达）",
+                    "Falsely covered (in circle)",
+                ),
+                symbol: Symbol::point(
+                    theme.flagged_shape,
+                    8.0,
+                    theme.flagged_fill,
+                    theme.flagged_stroke.color,
+                    theme.flagged_stroke.width,
+                ),
+                swatch: SwatchKind::Point,
+                count: Some(iso.false_coverage.len()),
+            },
+        ],
+    };
+    Ok(MapFocus {
+        overlays,
+        extent: extent.map(|e| e.expanded(radius * 0.15)),
+        stats: Some(stats),
+        legend: Some(legend),
+        subtitle: Some(match lang {
+            Lang::Zh => format!(
+                "{named} 服务半径 {} 与{what}等时圈（沿道路）对比",
+                format_distance(Meters(radius))
+            ),
+            Lang::En => format!(
+                "{named}: {} circle and {what} isochrone along roads",
                 format_distance(Meters(radius))
             ),
         }),

@@ -27,7 +27,7 @@ pub mod svg;
 
 use std::path::{Path, PathBuf};
 
-pub use focus::{facility_focus, find_facility, find_route, route_focus};
+pub use focus::{facility_focus, facility_isochrone_focus, find_facility, find_route, route_focus};
 pub use layout::{MapFocus, Orientation, Page, PageSpec, Paper, StatsTable, compose_page};
 
 /// Errors of an export.

@@ -63,6 +63,11 @@ pub enum AreaKind {
     ServiceCircle,
     /// A route's stop catchment band.
     Catchment,
+    /// The area reached along roads within a time (an isochrone band): filled.
+    Isochrone,
+    /// A service circle drawn as an outline only (beside an isochrone, so that the
+    /// two shapes can be compared).
+    CircleOutline,
 }
 
 /// An analysis area (a service circle, a catchment band) projected into the display
@@ -100,6 +105,10 @@ pub struct Overlays {
     pub highlighted: Vec<FeatureRef>,
     /// Features drawn selected on top (the chosen facility, route or stops).
     pub selected: Vec<FeatureRef>,
+    /// Features flagged as a problem, drawn in their own colour and shape above the
+    /// highlighted ones (enterprises a service circle claims but the isochrone does not
+    /// reach).
+    pub flagged: Vec<FeatureRef>,
 }
 
 /// Settings of one scene build.
@@ -414,7 +423,19 @@ pub fn build_scene(
         styles,
         view,
         &overlays.highlighted,
-        false,
+        Mark::Highlighted,
+        options,
+    );
+    draw_marked(
+        &mut scene.items,
+        &mut obstacles,
+        &mut candidates,
+        park,
+        projected,
+        styles,
+        view,
+        &overlays.flagged,
+        Mark::Flagged,
         options,
     );
     draw_marked(
@@ -426,7 +447,7 @@ pub fn build_scene(
         styles,
         view,
         &overlays.selected,
-        true,
+        Mark::Selected,
         options,
     );
 
@@ -569,11 +590,16 @@ fn draw_areas(
 ) {
     for a in &overlays.areas {
         let (fill, stroke) = match a.kind {
-            AreaKind::ServiceCircle => (theme.service_circle_fill, &theme.service_circle_stroke),
-            AreaKind::Catchment => (theme.catchment_fill, &theme.catchment_stroke),
+            AreaKind::ServiceCircle => (
+                Some(theme.service_circle_fill),
+                &theme.service_circle_stroke,
+            ),
+            AreaKind::Catchment => (Some(theme.catchment_fill), &theme.catchment_stroke),
+            AreaKind::Isochrone => (Some(theme.isochrone_fill), &theme.isochrone_stroke),
+            AreaKind::CircleOutline => (None, &theme.service_circle_stroke),
         };
         let d = Drawn {
-            fill: Some(fill),
+            fill,
             stroke: Some(stroke.adjusted(1.0, options.symbol_scale)),
             casing: None,
             shape: MarkerShape::Circle,
@@ -581,6 +607,17 @@ fn draw_areas(
         };
         draw_feature(items, view, &a.feature.geom, &d, options, None, false);
     }
+}
+
+/// How a marked feature is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Hover, covered enterprises.
+    Highlighted,
+    /// A problem (false coverage).
+    Flagged,
+    /// The facility, route or stops in focus.
+    Selected,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -593,9 +630,11 @@ fn draw_marked(
     styles: &MapStyles,
     view: &MapView,
     features: &[FeatureRef],
-    selected: bool,
+    mark: Mark,
     options: &BuildOptions,
 ) {
+    let selected = mark == Mark::Selected;
+    let flagged = mark == Mark::Flagged;
     let theme = &styles.theme;
     let screen = view.screen_rect().expanded(20.0);
     for &fr in features {
@@ -620,10 +659,22 @@ fn draw_marked(
             });
         let outline = if selected {
             &theme.selection
+        } else if flagged {
+            &theme.flagged_stroke
         } else {
             &theme.highlight
         };
         let d = match f.geom {
+            PlanarGeom::Polygons(_) if flagged => Drawn {
+                fill: None,
+                stroke: Some(
+                    Stroke::solid(theme.flagged_fill, theme.highlight.width)
+                        .adjusted(1.0, options.symbol_scale),
+                ),
+                casing: None,
+                shape: base.marker,
+                size: 0.0,
+            },
             PlanarGeom::Polygons(_) => Drawn {
                 fill: None,
                 stroke: Some(outline.adjusted(1.0, options.symbol_scale)),
@@ -632,8 +683,11 @@ fn draw_marked(
                 size: 0.0,
             },
             PlanarGeom::Lines(_) => {
+                let flagged_line = Stroke::solid(theme.flagged_fill, theme.highlight.width);
                 let s = if selected {
                     &theme.route_highlight
+                } else if flagged {
+                    &flagged_line
                 } else {
                     &theme.highlight
                 };
@@ -657,6 +711,13 @@ fn draw_marked(
                     size: 0.0,
                 }
             }
+            _ if flagged => Drawn {
+                fill: Some(theme.flagged_fill),
+                stroke: Some(theme.flagged_stroke.adjusted(1.0, options.symbol_scale)),
+                casing: None,
+                shape: theme.flagged_shape,
+                size: (base.size + theme.highlight_grow * 2.0) * options.symbol_scale,
+            },
             _ => Drawn {
                 fill: Some(if selected {
                     theme.selection_fill
@@ -869,6 +930,7 @@ mod tests {
             areas: vec![OverlayArea::from_lon_lat(&circle, AreaKind::ServiceCircle, &pp).unwrap()],
             highlighted: vec![FeatureRef { layer: 1, index: 1 }],
             selected: vec![],
+            flagged: vec![],
         };
         let scene = build_scene(
             &park,
@@ -902,6 +964,72 @@ mod tests {
                 "marker",
                 "marker",
                 "highlight"
+            ]
+        );
+    }
+
+    #[test]
+    fn isochrones_fill_circle_outlines_do_not_and_flagged_points_stand_out() {
+        let (park, pp, styles, view) = setup();
+        let square = |d: f64| {
+            geo::MultiPolygon(vec![polygon![
+                (x: 112.301, y: 30.301), (x: 112.301 + d, y: 30.301), (x: 112.301 + d, y: 30.301 + d), (x: 112.301, y: 30.301 + d)
+            ]])
+        };
+        let overlays = Overlays {
+            areas: vec![
+                OverlayArea::from_lon_lat(&square(0.001), AreaKind::Isochrone, &pp).unwrap(),
+                OverlayArea::from_lon_lat(&square(0.002), AreaKind::CircleOutline, &pp).unwrap(),
+            ],
+            highlighted: vec![FeatureRef { layer: 1, index: 1 }],
+            selected: vec![],
+            flagged: vec![FeatureRef { layer: 1, index: 0 }],
+        };
+        let scene = build_scene(
+            &park,
+            &pp,
+            &view,
+            &styles,
+            &overlays,
+            &BuildOptions {
+                labels: false,
+                ..BuildOptions::default()
+            },
+        );
+        let theme = Theme::default();
+        let kinds: Vec<&str> = scene
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Polygon(p) if p.fill == Some(theme.isochrone_fill) => "isochrone",
+                Item::Polygon(p)
+                    if p.fill.is_none()
+                        && p.stroke == Some(theme.service_circle_stroke.clone()) =>
+                {
+                    "outline"
+                }
+                Item::Polygon(_) => "parcel",
+                Item::Marker(m) if m.fill == Some(theme.highlight_fill) => "highlight",
+                Item::Marker(m)
+                    if m.fill == Some(theme.flagged_fill) && m.shape == theme.flagged_shape =>
+                {
+                    "flagged"
+                }
+                Item::Marker(_) => "marker",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "parcel",
+                "isochrone",
+                "outline",
+                "marker",
+                "marker",
+                "marker",
+                "highlight",
+                "flagged"
             ]
         );
     }

@@ -857,6 +857,23 @@ pub struct Theme {
     pub catchment_stroke: Stroke,
     /// A selected bus route drawn over its layer.
     pub route_highlight: Stroke,
+    /// An isochrone (the area reached along roads within a time): fill.
+    #[serde(default = "default_isochrone_fill")]
+    pub isochrone_fill: Rgba,
+    /// An isochrone's outline.
+    #[serde(default = "default_isochrone_stroke")]
+    pub isochrone_stroke: Stroke,
+    /// Flagged point features (enterprises a circle claims but the isochrone does not
+    /// reach): fill.
+    #[serde(default = "default_flagged_fill")]
+    pub flagged_fill: Rgba,
+    /// Flagged features: outline (points) or line (lines and polygons).
+    #[serde(default = "default_flagged_stroke")]
+    pub flagged_stroke: Stroke,
+    /// Flagged point features: marker shape (distinct from the covered markers, so
+    /// that a black-and-white print still tells them apart).
+    #[serde(default = "default_flagged_shape")]
+    pub flagged_shape: MarkerShape,
     /// Default label halo.
     pub label_halo: Halo,
     /// Default label colour.
@@ -930,6 +947,11 @@ impl Default for Theme {
             catchment_fill: Rgba::new(255, 140, 0, 56),
             catchment_stroke: Stroke::solid(Rgba::new(230, 110, 0, 200), 1.0),
             route_highlight: Stroke::solid(Rgba::rgb(228, 0, 127), 3.5),
+            isochrone_fill: default_isochrone_fill(),
+            isochrone_stroke: default_isochrone_stroke(),
+            flagged_fill: default_flagged_fill(),
+            flagged_stroke: default_flagged_stroke(),
+            flagged_shape: default_flagged_shape(),
             label_halo: Halo {
                 color: Rgba::new(255, 255, 255, 230),
                 width: 2.0,
@@ -940,6 +962,26 @@ impl Default for Theme {
             page: PageTheme::default(),
         }
     }
+}
+
+fn default_isochrone_fill() -> Rgba {
+    Rgba::new(35, 139, 69, 64)
+}
+
+fn default_isochrone_stroke() -> Stroke {
+    Stroke::solid(Rgba::new(0, 109, 44, 220), 1.2)
+}
+
+fn default_flagged_fill() -> Rgba {
+    Rgba::rgb(63, 0, 125)
+}
+
+fn default_flagged_stroke() -> Stroke {
+    Stroke::solid(Rgba::WHITE, 1.2)
+}
+
+fn default_flagged_shape() -> MarkerShape {
+    MarkerShape::Square
 }
 
 impl Default for PageTheme {

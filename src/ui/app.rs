@@ -1355,6 +1355,25 @@ impl App {
                     s.set_stage_visible(stage, shown);
                 }
             }
+            // ---- Isochrones (issue #7).
+            Command::SetReach(kind, choice) => {
+                if let Some(s) = &mut self.session {
+                    s.studies.set_reach(kind, choice);
+                }
+            }
+            Command::SetNetwork(n) => {
+                if let Some(s) = &mut self.session {
+                    if n != s.studies.network_settings {
+                        self.project.changed = true;
+                    }
+                    s.studies.set_network(n);
+                }
+            }
+            Command::WantNetwork => {
+                if let Some(s) = &mut self.session {
+                    s.studies.want_network();
+                }
+            }
             Command::Layer(li, change) => {
                 self.project.changed = true;
                 self.change_layer(li, change);

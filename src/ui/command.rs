@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use crate::analysis::AnalysisSettings;
-use crate::model::{Edit, FeatureRef, Lang, LifecycleStage};
-use crate::ui::studies::Focus;
+use crate::model::{Edit, FacilityKind, FeatureRef, Lang, LifecycleStage};
+use crate::network::NetworkSettings;
+use crate::ui::studies::{Focus, ReachChoice};
 
 /// Which side panel or window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -167,4 +168,14 @@ pub enum Command {
     ExportTables,
     /// Export the analysis tables as CSV into this folder.
     ExportTablesTo(PathBuf),
+
+    // ---- Isochrones (issue #7). Keep this block at the end of the enum.
+    /// Show a facility kind by its service circle or by its isochrone along roads.
+    SetReach(FacilityKind, ReachChoice),
+    /// New road-network settings (walking / e-bike speeds, tolerances): the road graph
+    /// is rebuilt and the isochrones recompute.
+    SetNetwork(NetworkSettings),
+    /// The road-network view is open: build the road graph even if no kind shows an
+    /// isochrone yet.
+    WantNetwork,
 }

@@ -62,6 +62,8 @@ struct Key {
     focus: Focus,
     generation: u64,
     styles_version: u64,
+    /// The focused facility's isochrone, when its kind shows one (issue #7).
+    isochrone: Option<(crate::analysis::IsochroneSpec, u64)>,
 }
 
 /// The dialog's own state.
@@ -95,12 +97,40 @@ struct Inputs {
     focus: Focus,
     view_extent: Option<WorldRect>,
     disc: Option<egui::TextureId>,
+    /// The road graph and travel choice of the focused facility's isochrone (issue #7).
+    isochrone: Option<(
+        Arc<crate::network::RoadGraph>,
+        crate::analysis::IsochroneSpec,
+    )>,
 }
 
 fn compose(inputs: &Inputs) -> Result<Preview, String> {
     let lang = inputs.spec.lang;
     let (park, projected) = (&inputs.park, &inputs.projected);
     let mut focus = match (inputs.focus, &inputs.index) {
+        (Focus::Facility(fi), Some(index)) if inputs.isochrone.is_some() => {
+            let id = park
+                .facilities
+                .get(fi as usize)
+                .map(|f| f.id.clone())
+                .unwrap_or_default();
+            let (graph, spec) = inputs
+                .isochrone
+                .as_ref()
+                .ok_or_else(|| "no road network".to_string())?;
+            export::facility_isochrone_focus(
+                park,
+                projected,
+                index,
+                &inputs.analysis,
+                &inputs.styles,
+                &id,
+                graph,
+                *spec,
+                lang,
+            )
+            .map_err(|e| e.to_string())?
+        }
         (Focus::Facility(fi), Some(index)) => {
             let id = park
                 .facilities
@@ -227,6 +257,7 @@ impl ExportDialog {
             focus: session.studies.focus,
             generation,
             styles_version: session.styles_version,
+            isochrone: session.studies.focus_isochrone(&session.park),
         };
         if self.preview_key.as_ref() != Some(&key) && self.preview_task.is_none() {
             let mut styles = session.styles.clone();
@@ -249,6 +280,9 @@ impl ExportDialog {
                     .view
                     .map(|b| WorldRect::from_corners([b[0], b[1]], [b[2], b[3]])),
                 disc,
+                isochrone: key.isochrone.and_then(|(spec, _)| {
+                    Some((session.studies.network.as_ref()?.graph.clone(), spec))
+                }),
             };
             let task = Task::spawn("parkplan-page", ctx, move || compose(&inputs));
             self.preview_task = Some((key.clone(), task));

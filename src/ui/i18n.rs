@@ -640,6 +640,76 @@ messages! {
     ChooseValue => "选择已有值", "choose a value in use";
     /// File menu: forget the recent projects.
     ClearRecentProjects => "清除最近工程", "Clear recent projects";
+
+    // ---- Isochrones (issue #7). Keep this block at the end of the table.
+    /// How a facility kind's reach is shown (label before the switch).
+    ReachHow => "服务范围", "Reach";
+    /// Reach shown as the service circle.
+    ReachCircle => "圆形服务圈", "Circle";
+    /// Reach shown as an isochrone along roads.
+    ReachIsochrone => "等时圈（沿道路）", "Isochrone (along roads)";
+    /// Travel time choice (label).
+    TravelTime => "时间", "Time";
+    /// Travel mode choice (label).
+    TravelModeLabel => "方式", "Mode";
+    /// Walking.
+    ModeWalk => "步行", "Walk";
+    /// E-bike.
+    ModeEbike => "电动车", "E-bike";
+    /// While the road graph is built.
+    BuildingNetwork => "正在构建路网…", "Building the road network…";
+    /// While the isochrones are computed.
+    ComputingIsochrones => "正在沿道路计算等时圈…", "Computing isochrones along roads…";
+    /// The network could not be built.
+    NetworkFailed => "路网无法构建：", "The road network could not be built: ";
+    /// No roads.
+    NoRoads => "没有道路图层，无法计算等时圈。", "There is no roads layer: isochrones need one.";
+    /// Table header: the enterprises a circle claims but the isochrone does not reach.
+    FalseCoverageHeader => "误覆盖企业（圆内，但限时内沿道路到不了）", "False coverage (in the circle, not reached along roads)";
+    /// Table header.
+    BeyondCircleHeader => "圆外可达企业", "Reached beyond the circle";
+    /// Table header.
+    ReachedHeader => "等时圈内全部企业", "All enterprises reached";
+    /// Column: straight-line distance.
+    StraightLine => "直线", "Straight";
+    /// Column: travel time along roads.
+    AlongRoads => "沿路用时", "Along roads";
+    /// A facility far from every road.
+    FacilityOffNetwork => "该设施距离道路过远，未接入路网：等时圈为空，圆内企业全部计为误覆盖。", "This facility is too far from every road: its isochrone is empty and everything in its circle counts as false coverage.";
+    /// A facility on an isolated road piece.
+    FacilityIsolated => "该设施位于孤立路段，与主路网不连通（见“路网”页）。", "This facility is on a road piece not joined to the main network (see the Roads tab).";
+    /// Analysis tab: the road network and its problems.
+    TabNetwork => "路网", "Roads";
+    /// Network problems header.
+    DisconnectedPieces => "孤立路段（与主路网不连通）", "Road pieces not joined to the main network";
+    /// Network problems header.
+    UnreachableEnterprises => "无法到达的企业（距离道路过远）", "Enterprises too far from any road";
+    /// Network problems header.
+    FacilitiesOffNetwork => "远离道路的设施", "Facilities far from every road";
+    /// Network problems header.
+    FacilitiesIsolated => "位于孤立路段的设施", "Facilities on isolated road pieces";
+    /// No network problems.
+    NoNetworkProblems => "路网连通，所有企业和设施都能到达道路。", "The network is connected; every enterprise and facility can reach a road.";
+    /// Speed setting.
+    WalkSpeed => "步行速度", "Walking speed";
+    /// Speed setting.
+    EbikeSpeed => "电动车速度", "E-bike speed";
+    /// Setting: the farthest an enterprise may be from a road.
+    MaxAccess => "到道路最远", "Farthest from a road";
+    /// Setting: half-width of the drawn band.
+    BandWidth => "等时圈带宽（单侧）", "Band half-width";
+    /// How isochrones are measured.
+    IsochroneMethod => "等时圈按道路网最短路计算：路段长度为椭球测地线长度；设施和企业到最近道路的一段按步行速度计入；电动车不超过道路限速；高速公路和快速路不可步行或骑行。", "Isochrones follow the shortest paths along the road network: segment lengths are geodesic on the ellipsoid; the leg from a facility or enterprise to its nearest road is walked; e-bikes keep to speed limits; motorways and expressways are closed to walking and cycling.";
+    /// Column: distance to the nearest road.
+    ToNearestRoad => "到道路", "To road";
+    /// The whole network's figures (header).
+    NetworkFigures => "路网概况", "Network";
+    /// Button: fit the map to the isochrone and the circle.
+    ZoomToIsochrone => "缩放到等时圈", "Zoom to the isochrone";
+    /// Legend: reached enterprises.
+    ReachedShort => "可达企业", "Reached";
+    /// Legend: falsely covered enterprises.
+    FalseCoverageShort => "误覆盖企业（圆内不可达）", "False coverage (in circle, not reached)";
 }
 
 /// The language of the operating system's locale: Chinese for any `zh*` locale,
@@ -929,6 +999,103 @@ pub fn fmt_from_map(lang: Lang, distance: &str) -> String {
     match lang {
         Lang::Zh => format!("距当前地图 {distance}"),
         Lang::En => format!("{distance} from the open map"),
+    }
+}
+
+// ---- Isochrones (issue #7): sentences with numbers. Keep this block last.
+
+/// "圆内企业 40 家" / "In the circle: 40".
+pub fn fmt_in_circle(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("圆内企业 {} 家", group_digits(n)),
+        Lang::En => format!("In the circle: {}", group_digits(n)),
+    }
+}
+
+/// "步行15分钟可达 14 家" / "Reached on a 15-minute walk: 14" (`what` from
+/// `IsochroneSpec::describe`).
+pub fn fmt_reached(lang: Lang, what: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{what}可达 {} 家", group_digits(n)),
+        Lang::En => format!("Reached on a {what}: {}", group_digits(n)),
+    }
+}
+
+/// "误覆盖 26 家" / "False coverage: 26".
+pub fn fmt_false_coverage(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("误覆盖 {} 家", group_digits(n)),
+        Lang::En => format!("False coverage: {}", group_digits(n)),
+    }
+}
+
+/// "圆外可达 3 家" / "Beyond the circle: 3".
+pub fn fmt_beyond_circle(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("圆外可达 {} 家", group_digits(n)),
+        Lang::En => format!("Beyond the circle: {}", group_digits(n)),
+    }
+}
+
+/// "圆内职工 8,802 人" / "In the circle: 8,802 employees".
+pub fn fmt_employees_in_circle(lang: Lang, n: u64) -> String {
+    let n = group_digits(n as usize);
+    match lang {
+        Lang::Zh => format!("圆内职工 {n} 人"),
+        Lang::En => format!("In the circle: {n} employees"),
+    }
+}
+
+/// "可达职工 2,465 人" / "Reached: 2,465 employees".
+pub fn fmt_employees_reached(lang: Lang, n: u64) -> String {
+    let n = group_digits(n as usize);
+    match lang {
+        Lang::Zh => format!("可达职工 {n} 人"),
+        Lang::En => format!("Reached: {n} employees"),
+    }
+}
+
+/// "15 分钟" / "15 min".
+pub fn fmt_minutes(lang: Lang, m: f64) -> String {
+    match lang {
+        Lang::Zh => format!("{m:.0} 分钟"),
+        Lang::En => format!("{m:.0} min"),
+    }
+}
+
+/// "按步行15分钟等时圈（沿道路）统计" / "Counted by the 15-minute walk along roads".
+pub fn fmt_counted_by(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::Zh => format!("按{what}等时圈（沿道路）统计"),
+        Lang::En => format!("Counted by the {what} along roads"),
+    }
+}
+
+/// "路网：4,212 个节点，4,295 段，228.6 km，2 个连通片（0.4 秒）".
+pub fn fmt_network(
+    lang: Lang,
+    nodes: usize,
+    edges: usize,
+    km: f64,
+    pieces: usize,
+    seconds: f64,
+) -> String {
+    let (n, e) = (group_digits(nodes), group_digits(edges));
+    match lang {
+        Lang::Zh => {
+            format!("{n} 个节点，{e} 段，{km:.1} km，{pieces} 个连通片（{seconds:.2} 秒）")
+        }
+        Lang::En => {
+            format!("{n} nodes, {e} segments, {km:.1} km, {pieces} pieces ({seconds:.2} s)")
+        }
+    }
+}
+
+/// A disconnected piece: "三八洲岛内路：2.5 km，46 个节点".
+pub fn fmt_piece(lang: Lang, roads: &str, km: f64, nodes: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{roads}：{km:.2} km，{nodes} 个节点"),
+        Lang::En => format!("{roads}: {km:.2} km, {nodes} nodes"),
     }
 }
 

@@ -29,7 +29,8 @@ pub struct ProjectState {
     /// Layers of the project file that are not loaded (missing, broken, or outside the
     /// folder and not allowed), with their resolved files: kept so saving loses none.
     pub unloaded: Vec<(ProjectLayer, PathBuf)>,
-    /// Network-analysis settings (speeds, tolerances) kept with the project.
+    /// Network-analysis settings (speeds, tolerances) of a project with no map open (with
+    /// a map, the session's studies hold them).
     pub network: NetworkSettings,
     /// Changes besides edits since the last save (styles, order, settings, layers).
     pub changed: bool,
@@ -123,7 +124,7 @@ pub fn build(
             name,
             layers,
             analysis: analysis.clone(),
-            network: state.network.clone(),
+            network: session.studies.network_settings.clone(),
             view,
             print: serde_json::to_value(export).unwrap_or(serde_json::Value::Null),
         },

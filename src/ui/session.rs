@@ -483,13 +483,11 @@ impl Session {
                 self.index_error = Some("the index worker stopped".into());
             }
         }
-        let old = std::mem::take(&mut self.studies);
-        let mut fresh = Studies::new(&self.park, self.index.as_deref(), old.settings.clone());
-        fresh.results = old.results;
-        fresh.overlay = old.overlay;
-        fresh.overlay_version = old.overlay_version;
-        fresh.focus = old.focus;
-        self.studies = fresh;
+        // Statistics recompute; coverage, isochrones and the overlay follow (the road
+        // graph only when roads changed); focus, choices and the figures shown are kept
+        // until the new ones arrive.
+        self.studies
+            .refresh_after_edit(&self.park, self.index.as_deref());
     }
 
     /// Whether the park has edits that are not saved.

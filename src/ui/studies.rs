@@ -4,6 +4,14 @@
 //! analysis panel has in focus (a facility, a route, a kind's gaps) and the map overlay
 //! for it.
 //!
+//! Isochrones: each facility kind is shown either by its service circle or by its
+//! isochrone along roads ([`ReachChoice`]: walk or e-bike, 5/10/15 minutes). The road
+//! graph ([`crate::network::RoadGraph`]) is built once per park on a worker and again
+//! only when the roads change (edited geometry, class or speed; see
+//! [`Studies::park_changed`]) or the network settings do; the isochrone lists of every
+//! facility are computed per travel choice in use ([`crate::analysis::isochrone_coverage_with`],
+//! without polygons); the focused facility's reached area is built with the overlay.
+//!
 //! Never computes coverage itself: every figure comes from `analysis`.
 
 use std::sync::Arc;
@@ -13,11 +21,13 @@ use eframe::egui;
 
 use super::task::Task;
 use crate::analysis::{
-    AnalysisSettings, AreaSettings, Coverage, LandStats, NearestFacilities, ProjectSite,
-    RouteAnalysis, StageTally, catchment_band, circles_union, facility_circle, land_statistics,
+    AnalysisSettings, AreaSettings, Coverage, IsochroneAnalysis, IsochroneSpec, LandStats,
+    NearestFacilities, ProjectSite, RouteAnalysis, StageTally, catchment_band, circles_union,
+    facility_circle, facility_isochrone, isochrone_coverage_with, land_statistics,
     nearest_facilities, project_sites, project_statistics, route_catchments, service_coverage,
 };
 use crate::model::{FacilityKind, FeatureRef, Park};
+use crate::network::{NetworkSettings, RoadGraph, TravelMode};
 use crate::render::{AreaKind, OverlayArea, Overlays, ProjectedPark};
 use crate::spatial::{ParkIndex, unproject_polygons};
 
@@ -109,6 +119,32 @@ pub fn build_overlay(
     focus: Focus,
     projected: &ProjectedPark,
 ) -> Overlays {
+    build_overlay_with(park, index, results, focus, projected, None)
+}
+
+/// The road graph and a travel choice, for an isochrone overlay.
+pub struct IsoInputs {
+    /// The graph of the park's roads.
+    pub graph: Arc<RoadGraph>,
+    /// What to compute.
+    pub spec: IsochroneSpec,
+    /// The lists of every facility for `spec` (for a kind's gaps).
+    pub analysis: Option<Arc<IsochroneAnalysis>>,
+}
+
+/// [`build_overlay`], showing the focus's isochrone when `iso` is given: for a
+/// facility, its reached area filled and its circle as an outline, the reached
+/// enterprises highlighted and those the circle claims but the isochrone does not
+/// reach flagged; for a kind's gaps, the union of its facilities' reached areas and
+/// the enterprises none of them reaches.
+pub fn build_overlay_with(
+    park: &Park,
+    index: &ParkIndex,
+    results: &Results,
+    focus: Focus,
+    projected: &ProjectedPark,
+    iso: Option<&IsoInputs>,
+) -> Overlays {
     let area = AreaSettings::default();
     let enterprise = |e: u32| park.enterprises.get(e as usize).map(|x| x.feature);
     let areas = |mp: &geo::MultiPolygon<f64>, kind| -> Vec<OverlayArea> {
@@ -118,6 +154,45 @@ pub fn build_overlay(
     };
     match focus {
         Focus::None => Overlays::default(),
+        Focus::Facility(fi) if iso.is_some() => {
+            let Some(iso) = iso else {
+                return Overlays::default();
+            };
+            let circle = facility_circle(park, index, &results.settings, fi as usize, &area)
+                .map(|p| geo::MultiPolygon(vec![p]))
+                .unwrap_or(geo::MultiPolygon(vec![]));
+            let Some(fiso) = facility_isochrone(
+                park,
+                index,
+                &iso.graph,
+                &results.coverage,
+                iso.spec,
+                fi as usize,
+            ) else {
+                return Overlays::default();
+            };
+            let mut a = areas(&fiso.polygon, AreaKind::Isochrone);
+            a.extend(areas(&circle, AreaKind::CircleOutline));
+            Overlays {
+                areas: a,
+                selected: park
+                    .facilities
+                    .get(fi as usize)
+                    .map(|f| f.feature)
+                    .into_iter()
+                    .collect(),
+                highlighted: fiso
+                    .reached
+                    .iter()
+                    .filter_map(|(e, _)| enterprise(*e))
+                    .collect(),
+                flagged: fiso
+                    .false_coverage
+                    .iter()
+                    .filter_map(|e| enterprise(*e))
+                    .collect(),
+            }
+        }
         Focus::Facility(fi) => {
             let circle = facility_circle(park, index, &results.settings, fi as usize, &area)
                 .map(|p| geo::MultiPolygon(vec![p]))
@@ -141,6 +216,7 @@ pub fn build_overlay(
                             .collect()
                     })
                     .unwrap_or_default(),
+                flagged: Vec::new(),
             }
         }
         Focus::Route(ri) => {
@@ -176,6 +252,45 @@ pub fn build_overlay(
                             .collect()
                     })
                     .unwrap_or_default(),
+                flagged: Vec::new(),
+            }
+        }
+        Focus::Gaps(kind) if iso.is_some_and(|i| i.analysis.is_some()) => {
+            let Some(ia) = iso.and_then(|i| i.analysis.as_ref()) else {
+                return Overlays::default();
+            };
+            let Some(iso) = iso else {
+                return Overlays::default();
+            };
+            // The kind's reached areas, merged.
+            let of_kind: Vec<usize> = park
+                .facilities
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.kind == kind)
+                .map(|(i, _)| i)
+                .collect();
+            let polygons: Vec<geo::Polygon<f64>> = of_kind
+                .iter()
+                .filter_map(|&fi| {
+                    facility_isochrone(park, index, &iso.graph, &results.coverage, iso.spec, fi)
+                })
+                .flat_map(|f| f.polygon.0)
+                .collect();
+            let union = geo::unary_union(&polygons);
+            Overlays {
+                areas: areas(&union, AreaKind::Isochrone),
+                selected: of_kind
+                    .iter()
+                    .filter_map(|&f| park.facilities.get(f).map(|x| x.feature))
+                    .collect(),
+                highlighted: ia
+                    .uncovered
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map(|(_, v)| v.iter().filter_map(|&e| enterprise(e)).collect())
+                    .unwrap_or_default(),
+                flagged: Vec::new(),
             }
         }
         Focus::Gaps(kind) => {
@@ -200,6 +315,7 @@ pub fn build_overlay(
                     .filter_map(|&f| park.facilities.get(f as usize).map(|x| x.feature))
                     .collect(),
                 highlighted: kc.uncovered.iter().filter_map(|&e| enterprise(e)).collect(),
+                flagged: Vec::new(),
             }
         }
         Focus::BusGaps => {
@@ -222,6 +338,7 @@ pub fn build_overlay(
                     .iter()
                     .filter_map(|&e| enterprise(e))
                     .collect(),
+                flagged: Vec::new(),
             }
         }
     }
@@ -236,6 +353,135 @@ pub struct Statistics {
     pub projects: Vec<StageTally>,
     /// Which parcel each project sits on.
     pub sites: Vec<ProjectSite>,
+}
+
+/// How a facility kind's reach is shown: its service circle, or its isochrone along
+/// roads for a travel mode and time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReachChoice {
+    /// Show the isochrone (`true`) or the circle (`false`).
+    pub isochrone: bool,
+    /// The mode and minutes of the isochrone (kept while the circle is shown, so that
+    /// switching back restores it).
+    pub spec: IsochroneSpec,
+}
+
+impl Default for ReachChoice {
+    fn default() -> ReachChoice {
+        ReachChoice {
+            isochrone: false,
+            spec: IsochroneSpec {
+                mode: TravelMode::Walk,
+                minutes: 15.0,
+            },
+        }
+    }
+}
+
+impl ReachChoice {
+    /// The isochrone to compute, when one is shown.
+    pub fn active(&self) -> Option<IsochroneSpec> {
+        self.isochrone.then_some(self.spec)
+    }
+}
+
+/// The road network of the park and what is wrong with it.
+#[derive(Debug)]
+pub struct Network {
+    /// The routable graph.
+    pub graph: Arc<RoadGraph>,
+    /// Enterprises farther than `max_access_m` from every road (index, distance m).
+    pub unreachable: Vec<(u32, Option<f64>)>,
+    /// Facilities farther than `max_access_m` from every road.
+    pub facilities_off: Vec<u32>,
+    /// Facilities on a piece of road not joined to the main network (index, piece).
+    pub facilities_isolated: Vec<(u32, usize)>,
+    /// Seconds the build took.
+    pub seconds: f64,
+    /// Which build this is (isochrones of older builds are dropped).
+    pub version: u64,
+}
+
+/// Builds the graph and checks which enterprises and facilities it reaches.
+fn build_network(
+    park: &Park,
+    index: &ParkIndex,
+    settings: NetworkSettings,
+    version: u64,
+) -> Result<Network, String> {
+    let t0 = Instant::now();
+    let graph = RoadGraph::build(park, *index.frame(), settings).map_err(|e| e.to_string())?;
+    let unreachable = park
+        .enterprises
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let p = e.location?;
+            graph
+                .snap(p.x(), p.y())
+                .is_none()
+                .then(|| (i as u32, graph.distance_to_network(p.x(), p.y())))
+        })
+        .collect();
+    let mut facilities_off = Vec::new();
+    let mut facilities_isolated = Vec::new();
+    for (i, f) in park.facilities.iter().enumerate() {
+        let Some(p) = f.location else { continue };
+        match graph.snap(p.x(), p.y()) {
+            None => facilities_off.push(i as u32),
+            Some(s) => {
+                let c = graph.component_of_snap(&s);
+                if c != 0 {
+                    facilities_isolated.push((i as u32, c));
+                }
+            }
+        }
+    }
+    Ok(Network {
+        graph: Arc::new(graph),
+        unreachable,
+        facilities_off,
+        facilities_isolated,
+        seconds: t0.elapsed().as_secs_f64(),
+        version,
+    })
+}
+
+/// A fingerprint of what the road graph is built from (geometry, class, speed).
+fn roads_fingerprint(park: &Park) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    park.roads.len().hash(&mut h);
+    for r in &park.roads {
+        r.class.hash(&mut h);
+        r.speed_kmh.map(f64::to_bits).hash(&mut h);
+        r.name.hash(&mut h);
+        for part in &r.line.0 {
+            part.0.len().hash(&mut h);
+            for c in &part.0 {
+                c.x.to_bits().hash(&mut h);
+                c.y.to_bits().hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+/// The isochrone lists of every facility for one travel choice.
+#[derive(Debug)]
+pub struct IsoResult {
+    /// What was computed.
+    pub spec: IsochroneSpec,
+    /// The circle settings compared with.
+    pub settings: AnalysisSettings,
+    /// The network build used.
+    pub network_version: u64,
+    /// The park's content generation (edits) it was computed for.
+    pub park_generation: u64,
+    /// The lists.
+    pub analysis: Arc<IsochroneAnalysis>,
+    /// Seconds the computation took.
+    pub seconds: f64,
 }
 
 /// The analysis state of the session.
@@ -253,10 +499,31 @@ pub struct Studies {
     pub overlay: Arc<Overlays>,
     /// Increases whenever `overlay` changes.
     pub overlay_version: u64,
+    /// Circle or isochrone, per facility kind (kinds not listed show their circle).
+    pub reach: std::collections::BTreeMap<FacilityKind, ReachChoice>,
+    /// Speeds and tolerances of the road network.
+    pub network_settings: NetworkSettings,
+    /// The road network, once built.
+    pub network: Option<Arc<Network>>,
+    /// Why the road network could not be built.
+    pub network_error: Option<String>,
+    /// Isochrone lists computed so far (for the current results and network).
+    pub isochrones: Vec<Arc<IsoResult>>,
     results_task: Option<Task<Results>>,
-    overlay_task: Option<(Focus, Task<Overlays>)>,
+    overlay_task: Option<(u64, Task<Overlays>)>,
+    network_task: Option<Task<Result<Network, String>>>,
+    iso_task: Option<(IsochroneSpec, Task<IsoResult>)>,
     results_stale: bool,
     overlay_stale: bool,
+    network_stale: bool,
+    /// Increases with every change the overlay depends on.
+    overlay_generation: u64,
+    network_version: u64,
+    roads_seen: Option<(usize, u64)>,
+    park_seen: usize,
+    network_wanted: bool,
+    /// Increases with every change of the park's content (edits).
+    park_generation: u64,
 }
 
 impl std::fmt::Debug for Studies {
@@ -264,6 +531,7 @@ impl std::fmt::Debug for Studies {
         f.debug_struct("Studies")
             .field("settings", &self.settings)
             .field("focus", &self.focus)
+            .field("reach", &self.reach)
             .field("computing", &self.is_computing())
             .finish()
     }
@@ -287,7 +555,11 @@ impl Studies {
 
     /// Whether results or an overlay are being computed.
     pub fn is_computing(&self) -> bool {
-        self.results_task.is_some() || self.overlay_task.is_some() || self.results_stale
+        self.results_task.is_some()
+            || self.overlay_task.is_some()
+            || self.results_stale
+            || self.network_task.is_some()
+            || self.iso_task.is_some()
     }
 
     /// Whether the results shown match the settings.
@@ -310,6 +582,83 @@ impl Studies {
         if f != self.focus {
             self.focus = f;
             self.overlay_stale = true;
+            self.overlay_generation += 1;
+        }
+    }
+
+    /// How a kind's reach is shown.
+    pub fn reach_of(&self, kind: FacilityKind) -> ReachChoice {
+        self.reach.get(&kind).copied().unwrap_or_default()
+    }
+
+    /// Shows a kind by its circle or its isochrone; the overlay rebuilds.
+    pub fn set_reach(&mut self, kind: FacilityKind, choice: ReachChoice) {
+        if self.reach_of(kind) != choice {
+            self.reach.insert(kind, choice);
+            self.overlay_stale = true;
+            self.overlay_generation += 1;
+        }
+    }
+
+    /// Changes speeds and tolerances: the network is rebuilt, isochrones recompute.
+    pub fn set_network(&mut self, n: NetworkSettings) {
+        if n != self.network_settings {
+            self.network_settings = n;
+            self.network_stale = true;
+        }
+    }
+
+    /// Call after the park's features were edited: the coverage recomputes, and the road
+    /// graph is rebuilt when the roads changed (geometry, class or speed).
+    pub fn park_changed(&mut self, park: &Park) {
+        self.results_stale = true;
+        self.park_generation += 1;
+        self.overlay_stale = true;
+        self.overlay_generation += 1;
+        let fp = (park.roads.len(), roads_fingerprint(park));
+        if self.roads_seen != Some(fp) {
+            self.roads_seen = Some(fp);
+            self.network_stale = true;
+        }
+    }
+
+    /// After an edit, once the analysis index was rebuilt: land and project statistics
+    /// are recomputed, coverage and isochrones recompute, the road graph is rebuilt only
+    /// if the roads changed; focus, settings, circle/isochrone choices and the results
+    /// shown meanwhile are kept. (Use this rather than a fresh [`Studies::new`], which
+    /// forgets the isochrone choices and rebuilds the road graph.)
+    pub fn refresh_after_edit(&mut self, park: &Park, index: Option<&ParkIndex>) {
+        self.stats = Statistics {
+            land: land_statistics(park),
+            projects: project_statistics(park),
+            sites: index.map(|i| project_sites(park, i)).unwrap_or_default(),
+        };
+        self.park_changed(park);
+    }
+
+    /// The isochrone shown for a facility kind, when the kind is in isochrone mode.
+    pub fn iso_spec_of(&self, kind: FacilityKind) -> Option<IsochroneSpec> {
+        self.reach_of(kind).active()
+    }
+
+    /// The computed isochrone lists for a travel choice, when current.
+    pub fn isochrone(&self, spec: IsochroneSpec) -> Option<&Arc<IsoResult>> {
+        let results = self.results.as_ref()?;
+        let net = self.network.as_ref()?;
+        self.isochrones.iter().find(|r| {
+            r.spec == spec
+                && r.settings == results.settings
+                && r.network_version == net.version
+                && r.park_generation == self.park_generation
+        })
+    }
+
+    /// The isochrone spec for the current focus, when its kind shows one.
+    fn focus_spec(&self, park: &Park) -> Option<IsochroneSpec> {
+        match self.focus {
+            Focus::Facility(fi) => self.iso_spec_of(park.facilities.get(fi as usize)?.kind),
+            Focus::Gaps(k) => self.iso_spec_of(k),
+            _ => None,
         }
     }
 
@@ -322,13 +671,30 @@ impl Studies {
         projected: &Arc<ProjectedPark>,
     ) {
         let Some(index) = index else { return };
+        // A park seen for the first time, or replaced after an edit: are the results
+        // and the road graph still right?
+        let ptr = Arc::as_ptr(park) as usize;
+        if ptr != self.park_seen {
+            if self.park_seen != 0 {
+                self.results_stale = true;
+                self.park_generation += 1;
+            }
+            self.park_seen = ptr;
+            let fp = (park.roads.len(), roads_fingerprint(park));
+            if self.roads_seen != Some(fp) {
+                self.roads_seen = Some(fp);
+                self.network_stale = true;
+            }
+        }
         if let Some(t) = &self.results_task
             && let Some(r) = t.poll()
         {
             self.results_task = None;
             if let Some(r) = r {
+                self.isochrones.retain(|x| x.settings == r.settings);
                 self.results = Some(Arc::new(r));
                 self.overlay_stale = true;
+                self.overlay_generation += 1;
             }
         }
         if self.results_stale && self.results_task.is_none() {
@@ -338,33 +704,250 @@ impl Studies {
                 compute(&park, &index, &settings)
             }));
         }
-        if let Some((focus, t)) = &self.overlay_task
+        // The road network: built when needed (a kind shows isochrones, or the network
+        // tab is open), once per park and roads.
+        if let Some(t) = &self.network_task
+            && let Some(r) = t.poll()
+        {
+            self.network_task = None;
+            match r {
+                Some(Ok(n)) => {
+                    self.network = Some(Arc::new(n));
+                    self.network_error = None;
+                    self.isochrones.clear();
+                    self.overlay_stale = true;
+                    self.overlay_generation += 1;
+                }
+                Some(Err(e)) => self.network_error = Some(e),
+                None => self.network_error = Some("the network worker stopped".into()),
+            }
+        }
+        let wants_network = self.network_wanted || self.reach.values().any(|c| c.isochrone);
+        if wants_network && self.network_stale && self.network_task.is_none() {
+            self.network_stale = false;
+            self.network_version += 1;
+            let (park, index, settings, version) = (
+                park.clone(),
+                index.clone(),
+                self.network_settings.clone(),
+                self.network_version,
+            );
+            self.network_task = Some(Task::spawn("parkplan-network", ctx, move || {
+                build_network(&park, &index, settings, version)
+            }));
+        }
+        // Isochrone lists for every choice in use.
+        if let Some((_, t)) = &self.iso_task
+            && let Some(r) = t.poll()
+        {
+            self.iso_task = None;
+            if let Some(r) = r {
+                self.isochrones.retain(|x| x.spec != r.spec);
+                self.isochrones.push(Arc::new(r));
+                self.overlay_stale = true;
+                self.overlay_generation += 1;
+            }
+        }
+        if self.iso_task.is_none()
+            && self.network_task.is_none()
+            && self.results_task.is_none()
+            && !self.results_stale
+            && let (Some(results), Some(net)) = (self.results.clone(), self.network.clone())
+            && results.settings == self.settings
+        {
+            let wanted = self.reach.values().filter_map(|c| c.active());
+            if let Some(spec) = wanted.into_iter().find(|s| self.isochrone(*s).is_none()) {
+                let park = park.clone();
+                let index = index.clone();
+                let park_generation = self.park_generation;
+                let task = Task::spawn("parkplan-isochrones", ctx, move || {
+                    let t0 = Instant::now();
+                    let analysis = isochrone_coverage_with(
+                        &park,
+                        &index,
+                        &net.graph,
+                        &results.coverage,
+                        spec,
+                        false,
+                    );
+                    IsoResult {
+                        spec,
+                        settings: results.settings.clone(),
+                        network_version: net.version,
+                        park_generation,
+                        analysis: Arc::new(analysis),
+                        seconds: t0.elapsed().as_secs_f64(),
+                    }
+                });
+                self.iso_task = Some((spec, task));
+            }
+        }
+        // The overlay of the focus.
+        if let Some((generation, t)) = &self.overlay_task
             && let Some(o) = t.poll()
         {
-            if *focus == self.focus {
+            if *generation == self.overlay_generation {
                 self.overlay = Arc::new(o.unwrap_or_default());
                 self.overlay_version += 1;
+            } else {
+                self.overlay_stale = true;
             }
             self.overlay_task = None;
         }
         if self.overlay_stale && self.overlay_task.is_none() {
-            self.overlay_stale = false;
             if let Some(results) = self.results.clone() {
-                let (park, index, focus, projected) =
-                    (park.clone(), index.clone(), self.focus, projected.clone());
-                if focus == Focus::None {
-                    self.overlay = Arc::new(Overlays::default());
-                    self.overlay_version += 1;
-                } else {
-                    let task = Task::spawn("parkplan-overlay", ctx, move || {
-                        build_overlay(&park, &index, &results, focus, &projected)
-                    });
-                    self.overlay_task = Some((focus, task));
+                let iso = match self.focus_spec(park) {
+                    None => Some(None),
+                    // Without a network the circle is shown (the panel says why).
+                    Some(_) if self.network_error.is_some() => Some(None),
+                    Some(spec) => self.network.as_ref().map(|n| {
+                        Some(IsoInputs {
+                            graph: n.graph.clone(),
+                            spec,
+                            analysis: self.isochrone(spec).map(|r| r.analysis.clone()),
+                        })
+                    }),
+                };
+                // An isochrone focus waits for its network (and a kind's gaps for the
+                // lists); meanwhile the previous overlay stays.
+                let waiting = match (&iso, self.focus) {
+                    (None, _) => true,
+                    (Some(Some(i)), Focus::Gaps(_)) => i.analysis.is_none(),
+                    _ => false,
+                };
+                if !waiting {
+                    self.overlay_stale = false;
+                    let (park, index, focus, projected) =
+                        (park.clone(), index.clone(), self.focus, projected.clone());
+                    if focus == Focus::None {
+                        self.overlay = Arc::new(Overlays::default());
+                        self.overlay_version += 1;
+                    } else {
+                        let iso = iso.flatten();
+                        let task = Task::spawn("parkplan-overlay", ctx, move || {
+                            build_overlay_with(
+                                &park,
+                                &index,
+                                &results,
+                                focus,
+                                &projected,
+                                iso.as_ref(),
+                            )
+                        });
+                        self.overlay_task = Some((self.overlay_generation, task));
+                    }
                 }
+            } else {
+                self.overlay_stale = false;
             }
         }
-        if self.is_computing() {
+        if self.is_computing() || self.overlay_stale {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
+    }
+
+    /// The focused facility's isochrone choice and the network build it would use, when
+    /// its kind shows an isochrone and the network is built (for the export dialog).
+    pub fn focus_isochrone(&self, park: &Park) -> Option<(IsochroneSpec, u64)> {
+        let Focus::Facility(_) = self.focus else {
+            return None;
+        };
+        Some((self.focus_spec(park)?, self.network.as_ref()?.version))
+    }
+
+    /// Asks for the road network even when no kind shows isochrones (the network view
+    /// is open).
+    pub fn want_network(&mut self) {
+        self.network_wanted = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::build;
+    use crate::model::Road;
+
+    fn park() -> Park {
+        let r = build::route("R", "R", &[(112.29, 30.30), (112.32, 30.30)]);
+        Park {
+            enterprises: vec![build::enterprise("E", 112.30, 30.301, Some(5))],
+            roads: vec![Road {
+                feature: r.feature,
+                id: "R".into(),
+                name: "R".into(),
+                class: None,
+                speed_kmh: None,
+                oneway: false,
+                line: r.line,
+            }],
+            ..Park::default()
+        }
+    }
+
+    #[test]
+    fn only_road_edits_rebuild_the_network() {
+        let mut p = park();
+        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        s.park_changed(&p);
+        assert!(s.network_stale, "first sight builds the graph");
+        s.network_stale = false;
+        // An enterprise moves: coverage recomputes, the graph stays.
+        p.enterprises[0].location = Some(geo::Point::new(112.305, 30.301));
+        s.park_changed(&p);
+        assert!(s.results_stale);
+        assert!(!s.network_stale);
+        // A road vertex moves, or a speed limit changes: the graph is rebuilt.
+        p.roads[0].line.0[0].0[1].y += 0.001;
+        s.park_changed(&p);
+        assert!(s.network_stale);
+        s.network_stale = false;
+        p.roads[0].speed_kmh = Some(20.0);
+        s.park_changed(&p);
+        assert!(s.network_stale);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_choices_and_the_graph_unless_roads_changed() {
+        let mut p = park();
+        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        s.park_changed(&p);
+        s.network_stale = false;
+        let kind = FacilityKind::ComprehensiveServiceCentre;
+        let on = ReachChoice {
+            isochrone: true,
+            ..ReachChoice::default()
+        };
+        s.set_reach(kind, on);
+        let generation = s.park_generation;
+        p.enterprises[0].employees = Some(50);
+        s.refresh_after_edit(&p, None);
+        assert_eq!(
+            s.reach_of(kind),
+            on,
+            "the isochrone choice survives the edit"
+        );
+        assert!(!s.network_stale, "roads unchanged: the graph stays");
+        assert!(s.results_stale);
+        assert!(s.park_generation > generation, "isochrone lists recompute");
+    }
+
+    #[test]
+    fn reach_choices_change_the_overlay_only_when_they_differ() {
+        let p = park();
+        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        let kind = FacilityKind::ComprehensiveServiceCentre;
+        assert_eq!(s.iso_spec_of(kind), None, "circles by default");
+        let g = s.overlay_generation;
+        s.set_reach(kind, ReachChoice::default());
+        assert_eq!(s.overlay_generation, g);
+        let on = ReachChoice {
+            isochrone: true,
+            ..ReachChoice::default()
+        };
+        s.set_reach(kind, on);
+        assert!(s.overlay_generation > g);
+        assert_eq!(s.iso_spec_of(kind), Some(on.spec));
+        assert_eq!(s.iso_spec_of(FacilityKind::Kindergarten), None);
     }
 }

@@ -1,6 +1,7 @@
 //! `parkplan-cli export`: prints a park map to PDF, SVG or PNG. Loads the paths, sets
 //! up the page from the flags, optionally focuses on a facility (`--facility`: its
-//! service circle and covered enterprises) or a bus route (`--route`: stops,
+//! service circle and covered enterprises; with `--isochrone walk:15` also its reach
+//! along roads and the enterprises the circle wrongly claims) or a bus route (`--route`: stops,
 //! catchment band, figures), and writes the file atomically. The layout and drawing
 //! live in the library (`parkplan::export`); this file only reads flags.
 
@@ -10,10 +11,11 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use parkplan::analysis::AnalysisSettings;
+use parkplan::analysis::{AnalysisSettings, IsochroneSpec};
 use parkplan::export::{self, MapFocus, Orientation, PageSpec, Paper};
 use parkplan::import;
 use parkplan::model::{Lang, Role};
+use parkplan::network::RoadGraph;
 use parkplan::render::{MapStyles, ProjectedPark};
 use parkplan::spatial::ParkIndex;
 
@@ -51,6 +53,12 @@ pub struct ExportArgs {
     /// Focus on a facility (id or name): its service circle and covered enterprises.
     #[arg(long)]
     pub facility: Option<String>,
+    /// With --facility: also its isochrone along roads, e.g. walk:15 or ebike:10 (mode
+    /// walk or ebike, minutes): the reached area filled beside the circle's outline,
+    /// the enterprises the circle claims but the isochrone does not reach flagged, and
+    /// both sets of figures in the statistics table.
+    #[arg(long, value_name = "MODE:MINUTES", requires = "facility")]
+    pub isochrone: Option<String>,
     /// Focus on a bus route (name or id): stops, 500 m catchment band and figures.
     #[arg(long)]
     pub route: Option<String>,
@@ -106,6 +114,12 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     })?;
 
     let loaded = import::load_paths(&args.paths, None).context("loading")?;
+    // A project's network settings (speeds, tolerances) apply to --isochrone.
+    let network = loaded
+        .project
+        .as_ref()
+        .map(|p| p.network.clone())
+        .unwrap_or_default();
     let park = loaded.park;
     if park.layers.is_empty() {
         bail!("nothing could be loaded from {:?}", args.paths);
@@ -143,7 +157,19 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let focus = if args.facility.is_some() || args.route.is_some() {
         let index = ParkIndex::build_default(&park).context("spatial index")?;
         let settings = AnalysisSettings::default();
-        if let Some(f) = &args.facility {
+        if let (Some(f), Some(iso)) = (&args.facility, &args.isochrone) {
+            let spec = IsochroneSpec::parse(iso)
+                .map_err(anyhow::Error::msg)
+                .context("--isochrone")?;
+            let graph =
+                RoadGraph::build(&park, *index.frame(), network.clone()).context("road network")?;
+            if graph.graph.edge_count() == 0 {
+                bail!("--isochrone: the park has no roads layer to travel along");
+            }
+            export::facility_isochrone_focus(
+                &park, &projected, &index, &settings, &styles, f, &graph, spec, lang,
+            )?
+        } else if let Some(f) = &args.facility {
             export::facility_focus(&park, &projected, &index, &settings, &styles, f, lang)?
         } else if let Some(r) = &args.route {
             export::route_focus(&park, &projected, &index, &settings, &styles, r, lang)?

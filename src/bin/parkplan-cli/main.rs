@@ -5,6 +5,7 @@ mod convert;
 mod export;
 mod info;
 mod report;
+mod report_iso;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,13 @@ enum Command {
         /// Run the analyses one after another and print each one's time on stderr.
         #[arg(long)]
         timings: bool,
+        /// Also the isochrone along roads of every facility, e.g. walk:15 or ebike:15
+        /// (mode walk or ebike, minutes); repeatable. Adds per facility the enterprises
+        /// reached, those the circle claims but the isochrone does not reach (false
+        /// coverage) and those reached beyond the circle, per kind the enterprises no
+        /// isochrone reaches, and the road network's problems.
+        #[arg(long, value_name = "MODE:MINUTES")]
+        isochrone: Vec<String>,
     },
     /// Prints a map to PDF, SVG or PNG: title, legend with counts, scale bar, north
     /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
@@ -116,6 +124,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             frame,
             segments,
             timings,
+            isochrone,
         } => report::run(&report::ReportArgs {
             paths,
             json,
@@ -125,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             frame,
             segments,
             timings,
+            isochrone,
         }),
         Command::Export(args) => export::run(&args),
     }

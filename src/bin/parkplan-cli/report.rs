@@ -35,6 +35,8 @@ pub struct ReportArgs {
     pub segments: usize,
     /// Time each phase (analyses one after another) and print the times on stderr.
     pub timings: bool,
+    /// `--isochrone walk:15` (repeatable): isochrones along roads beside the circles.
+    pub isochrone: Vec<String>,
 }
 
 /// Parses `--frame`.
@@ -64,6 +66,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     };
     // Check the flags before the (possibly long) load.
     apply(&mut AnalysisSettings::default())?;
+    let iso_specs = crate::report_iso::parse_specs(&args.isochrone)?;
     let area = AreaSettings {
         segments: args.segments.clamp(8, 1024),
     };
@@ -87,23 +90,55 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let frame = frame_for(park, settings.frame);
     let index = ParkIndex::build(park, frame)?;
     timer.lap("index");
-    let result = if args.timings {
+    let mut result = if args.timings {
         sequential(park, &index, &settings, &area, &mut timer)
     } else {
         let r = analysis::analyse_with(park, &index, &settings, &area);
         timer.lap("analyse");
         r
     };
+    // Isochrones along roads (issue #7), beside the circles.
+    let iso = if iso_specs.is_empty() {
+        None
+    } else {
+        let network = loaded
+            .project
+            .as_ref()
+            .map(|p| p.network.clone())
+            .unwrap_or_default();
+        let run = crate::report_iso::compute(park, &index, &result.coverage, network, &iso_specs)?;
+        result.method = format!("{}; {}", result.method, crate::report_iso::method(&run));
+        timer.lap("isochrones");
+        Some(run)
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        let j = json_report(park, &result, timer.enabled.then(|| timer.laps.clone()));
+        let mut j = json_report(park, &result, timer.enabled.then(|| timer.laps.clone()));
+        if let Some(run) = &iso {
+            for (fi, f) in j.facilities.iter_mut().enumerate() {
+                (f.isochrone, f.isochrones) = crate::report_iso::facility_json(run, park, fi);
+            }
+            j.network = Some(crate::report_iso::network_json(run, park));
+            j.isochrone_uncovered = Some(crate::report_iso::uncovered_json(run, park));
+        }
         serde_json::to_writer(&mut out, &j)?;
         writeln!(out)?;
     } else if args.csv.is_none() {
         print_tables(&mut out, park, &result)?;
+        if let Some(run) = &iso {
+            crate::report_iso::print_tables(&mut out, park, &result.coverage, run)?;
+        }
     }
     if let Some(dir) = &args.csv {
-        let files = parkplan::save::csv::write_analysis_tables(dir, park, &result)?;
+        let mut files = parkplan::save::csv::write_analysis_tables(dir, park, &result)?;
+        if let Some(run) = &iso {
+            files.extend(crate::report_iso::write_csv(
+                dir,
+                park,
+                &result.coverage,
+                run,
+            )?);
+        }
         if !args.json {
             writeln!(out, "CSV (UTF-8 with BOM) written to {}:", dir.display())?;
             for f in files {
@@ -226,6 +261,12 @@ struct JsonReport<'a> {
     enterprises_beyond_all_routes: Vec<&'a str>,
     land: JsonLand,
     projects: JsonProjects<'a>,
+    /// The road network (with `--isochrone`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<crate::report_iso::JsonNetwork<'a>>,
+    /// Per `--isochrone`, per kind: enterprises no isochrone of the kind reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isochrone_uncovered: Option<BTreeMap<String, BTreeMap<&'static str, Vec<&'a str>>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timings_s: Option<BTreeMap<String, f64>>,
 }
@@ -250,6 +291,12 @@ struct JsonFacility<'a> {
     radius_m: f64,
     enterprises: Vec<&'a str>,
     employees: u64,
+    /// The first `--isochrone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isochrone: Option<crate::report_iso::JsonIso<'a>>,
+    /// Every `--isochrone`, when several were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isochrones: Option<Vec<crate::report_iso::JsonIso<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -381,6 +428,8 @@ fn json_report<'a>(
                 radius_m: fc.radius_m,
                 enterprises: idx.into_iter().map(eid).collect(),
                 employees: fc.employees,
+                isochrone: None,
+                isochrones: None,
             }
         })
         .collect();
@@ -514,6 +563,8 @@ fn json_report<'a>(
         enterprises_beyond_all_routes: r.routes.beyond_all.iter().map(|&e| eid(e)).collect(),
         land,
         projects,
+        network: None,
+        isochrone_uncovered: None,
         timings_s: timings.map(|t| t.into_iter().collect()),
     }
 }
@@ -550,7 +601,7 @@ fn char_width(c: char) -> usize {
 
 /// A table of text cells, printed with columns aligned by display width; numeric
 /// columns are right-aligned.
-struct Table {
+pub(crate) struct Table {
     title: String,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -558,7 +609,7 @@ struct Table {
 }
 
 impl Table {
-    fn new(title: &str, header: &[&str], right: &[bool]) -> Table {
+    pub(crate) fn new(title: &str, header: &[&str], right: &[bool]) -> Table {
         Table {
             title: title.to_string(),
             header: header.iter().map(|s| s.to_string()).collect(),
@@ -566,10 +617,10 @@ impl Table {
             right: right.to_vec(),
         }
     }
-    fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
-    fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+    pub(crate) fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out)?;
         writeln!(out, "{}", self.title)?;
         let n = self.header.len();

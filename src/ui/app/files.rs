@@ -243,6 +243,7 @@ impl App {
                 self.project = uiproject::apply_to_session(s, o);
                 self.settings.analysis = o.file.analysis.clone();
                 s.studies.set_settings(o.file.analysis.clone());
+                s.studies.set_network(o.file.network.clone());
                 if let Some(spec) = self.project.saved_export.clone() {
                     self.settings.export = spec;
                 } else {

@@ -9,7 +9,8 @@
 //!   dropped (sub-pixel detail). Labels are kept as items, drawn each frame.
 //! - A [`Tile`] is the layers and analysis overlays built by `render::build_scene` for
 //!   the view plus a margin, tessellated once with epaint's tessellator into meshes
-//!   grouped in a grid of chunks. Each frame the chunks that meet the screen are
+//!   grouped in a grid of chunks, layer by layer (a layer's chunks are painted after
+//!   the previous layer's, so drawing order survives chunking). Each frame the chunks that meet the screen are
 //!   translated and scaled to the current view ([`paint_tile`]); a new tile is built on
 //!   a worker thread when the zoom, the styles or the overlays change or the view nears
 //!   the tile's edge. So a panning frame costs a vertex copy, never a re-tessellation.
@@ -58,6 +59,20 @@ pub struct ShapeCanvas {
     markers_seen: HashSet<(i32, i32, u32, u32, u8)>,
     /// Markers dropped because an identical one covers the same pixel.
     pub markers_merged: usize,
+    /// Where each run of shapes from one layer starts (index into `shapes`, the layer;
+    /// `None` for untagged items such as analysis areas). Chunking keeps these runs in
+    /// order, so that a large translucent area never paints over the points of a later
+    /// layer lying in another chunk.
+    pub groups: Vec<(usize, Option<u32>)>,
+}
+
+impl ShapeCanvas {
+    fn group(&mut self, tag: Option<crate::model::FeatureRef>) {
+        let key = tag.map(|t| t.layer);
+        if self.groups.last().map(|g| g.1) != Some(key) {
+            self.groups.push((self.shapes.len(), key));
+        }
+    }
 }
 
 fn path_shapes(out: &mut Vec<Shape>, points: Vec<Pos2>, closed: bool, s: &crate::render::Stroke) {
@@ -85,6 +100,7 @@ impl Canvas for ShapeCanvas {
     fn begin_scene(&mut self, _clip: Option<ScreenRect>, _background: Option<Rgba>) {}
 
     fn polygon(&mut self, p: &PolygonItem) {
+        self.group(p.tag);
         if let Some(fill) = p.fill.filter(|f| f.a > 0) {
             let t = triangulate(p);
             if !t.indices.is_empty() {
@@ -117,6 +133,7 @@ impl Canvas for ShapeCanvas {
     }
 
     fn polyline(&mut self, l: &PolylineItem) {
+        self.group(l.tag);
         path_shapes(
             &mut self.shapes,
             l.points.iter().copied().map(pt).collect(),
@@ -126,6 +143,7 @@ impl Canvas for ShapeCanvas {
     }
 
     fn marker(&mut self, m: &MarkerItem) {
+        self.group(m.tag);
         let key = (
             m.center[0].round() as i32,
             m.center[1].round() as i32,
@@ -387,9 +405,29 @@ pub fn tessellate_scene(
     );
     let cw = (view.size[0] / CHUNKS as f32).max(1.0);
     let ch = (view.size[1] / CHUNKS as f32).max(1.0);
+    let mut chunks: Vec<(Rect, Vec<Mesh>)> = Vec::new();
     let mut runs: Vec<Vec<Mesh>> = (0..CHUNKS * CHUNKS).map(|_| Vec::new()).collect();
     let mut bounds: Vec<Rect> = vec![Rect::NOTHING; CHUNKS * CHUNKS];
-    for shape in canvas.shapes {
+    // Chunks are painted one after another, so a layer's shapes are chunked only among
+    // themselves: at each new layer the chunks so far are closed, in order.
+    let flush =
+        |runs: &mut Vec<Vec<Mesh>>, bounds: &mut Vec<Rect>, chunks: &mut Vec<(Rect, Vec<Mesh>)>| {
+            for (r, b) in runs.iter_mut().zip(bounds.iter_mut()) {
+                let meshes: Vec<Mesh> = std::mem::take(r)
+                    .into_iter()
+                    .filter(|m| !m.is_empty())
+                    .collect();
+                if !meshes.is_empty() {
+                    chunks.push((*b, meshes));
+                }
+                *b = Rect::NOTHING;
+            }
+        };
+    let starts: HashSet<usize> = canvas.groups.iter().skip(1).map(|g| g.0).collect();
+    for (i, shape) in canvas.shapes.into_iter().enumerate() {
+        if starts.contains(&i) {
+            flush(&mut runs, &mut bounds, &mut chunks);
+        }
         let r = shape.visual_bounding_rect();
         if !r.is_finite() {
             continue;
@@ -408,17 +446,7 @@ pub fn tessellate_scene(
         }
         bounds[k] = bounds[k].union(r.expand(2.0));
     }
-    let chunks = runs
-        .into_iter()
-        .zip(bounds)
-        .map(|(r, b)| {
-            (
-                b,
-                r.into_iter().filter(|m| !m.is_empty()).collect::<Vec<_>>(),
-            )
-        })
-        .filter(|(_, r)| !r.is_empty())
-        .collect();
+    flush(&mut runs, &mut bounds, &mut chunks);
     (chunks, canvas.labels)
 }
 
@@ -620,5 +648,43 @@ mod tests {
         let mut far = view;
         far.pan_by([380.0, 0.0]);
         assert!(tile_needs_prefetch(&tile, &far));
+    }
+
+    #[test]
+    fn a_later_layer_is_painted_after_a_large_area_whatever_the_chunks() {
+        use crate::render::Scene;
+        use crate::render::scene::{Item, MarkerItem};
+        // A translucent area covering the whole view, centred in the middle chunk, then
+        // a point of a layer in the top-left chunk: the point must come out last.
+        let view = MapView::new([0.0, 0.0], 1.0, [800.0, 800.0]);
+        let area = PolygonItem {
+            rings: vec![vec![[0.0, 0.0], [800.0, 0.0], [800.0, 800.0], [0.0, 800.0]]],
+            fill: Some(Rgba::new(35, 139, 69, 64)),
+            stroke: None,
+            tag: None,
+        };
+        let point = MarkerItem {
+            center: [20.0, 20.0],
+            shape: crate::render::style::MarkerShape::Square,
+            size: 8.0,
+            fill: Some(Rgba::rgb(220, 20, 60)),
+            stroke: None,
+            tag: Some(crate::model::FeatureRef { layer: 3, index: 0 }),
+        };
+        let scene = Scene {
+            items: vec![Item::Polygon(area), Item::Marker(point)],
+            clip: None,
+            background: None,
+        };
+        let (chunks, _) = tessellate_scene(&scene, &view, 1.0, None);
+        let meshes: Vec<&Mesh> = chunks.iter().flat_map(|(_, m)| m).collect();
+        let last = meshes.last().expect("meshes");
+        let red = Color32::from_rgb(220, 20, 60);
+        // (Anti-aliasing adds transparent edge vertices: look for the fill colour.)
+        assert!(
+            last.vertices.iter().any(|v| v.color == red),
+            "the point is painted last"
+        );
+        assert!(meshes[0].vertices.iter().all(|v| v.color != red));
     }
 }

@@ -334,6 +334,7 @@ pub fn show(
             areas: Vec::new(),
             highlighted: marked_hover,
             selected: marked_sel,
+            flagged: Vec::new(),
         };
         // Marked features take their symbol from their layer's style: pass every layer's
         // style, none of them visible, so only the marks are drawn.
