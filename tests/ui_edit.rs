@@ -590,14 +590,10 @@ fn the_intake_dialog_applies_role_crs_and_field_mapping() {
         .park
         .layers
         .iter()
-        .find(|l| l.name == l_name(&pl.name))
+        .find(|l| l.name == pl.name)
         .unwrap();
     assert!(!l2.fields.contains_key(&parkplan::model::Field::LandUse));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn l_name(s: &str) -> String {
-    s.to_string()
 }
 
 #[test]

@@ -912,7 +912,12 @@ pub fn fmt_overwrite_source(lang: Lang, path: &str) -> String {
 
 /// The recovery offer.
 pub fn fmt_recovery(lang: Lang, project: &str, seconds_ago: u64) -> String {
-    let ago = if seconds_ago >= 3600 {
+    let ago = if seconds_ago < 60 {
+        match lang {
+            Lang::Zh => "刚刚".to_string(),
+            Lang::En => "just now".to_string(),
+        }
+    } else if seconds_ago >= 3600 {
         match lang {
             Lang::Zh => format!("{} 小时前", seconds_ago / 3600),
             Lang::En => format!("{} h ago", seconds_ago / 3600),
