@@ -310,10 +310,10 @@ impl App {
     pub(super) fn save(&mut self) {
         match self.project.path.clone() {
             Some(p) => {
-                if self.save_to(&p) {
-                    if let Some(t) = self.after_save.take() {
-                        self.proceed(t);
-                    }
+                if self.save_to(&p)
+                    && let Some(t) = self.after_save.take()
+                {
+                    self.proceed(t);
                 }
             }
             None => self.save_as(),
