@@ -1043,3 +1043,68 @@ fn a_missing_layer_survives_saving_the_project() {
     assert!(back.layers.iter().any(|l| l.path == "水系.geojson"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
+    let dir = sample_copy("gcj");
+    let fixture = dir.join("高德采集_地块.geojson");
+    std::fs::copy(common::data("crs/parcel_4490.geojson"), &fixture).unwrap();
+    let mut h = open(vec![dir.clone()]);
+    let n = h.state().session().unwrap().park.layers.len();
+    h.state_mut().send(Command::Open(vec![fixture.clone()]));
+    wait(&mut h, "the intake preview", |a| {
+        a.intake_mut()
+            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
+    });
+    steps(&mut h, 3);
+    h.get_by_label("GCJ-02 转 WGS84（高德/腾讯地图采集的数据）")
+        .click();
+    steps(&mut h, 3);
+    wait(&mut h, "the re-read", |a| {
+        a.intake_mut().is_some_and(|d| d.gcj02 && !d.is_reading())
+    });
+    steps(&mut h, 3);
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait(&mut h, "the added layer", |a| {
+        a.session().is_some_and(|s| s.park.layers.len() == n + 1) && !a.is_busy()
+    });
+    let s = h.state().session().unwrap();
+    let Some(Geometry::Polygon(p)) = &s.park.layers.last().unwrap().geometries[0] else {
+        panic!("a polygon")
+    };
+    // The first vertex was written as 112.3485, 30.3292 on a GCJ-02 map.
+    let want = parkplan::gcj02::gcj02_to_wgs84(112.3485, 30.3292);
+    let got = p.exterior().0[0];
+    assert!(
+        (got.x - want.0).abs() < 1e-9 && (got.y - want.1).abs() < 1e-9,
+        "{got:?}"
+    );
+    assert!(
+        (got.x - 112.3485).abs() > 1e-4,
+        "the correction moved it (hundreds of metres)"
+    );
+    let ppath = dir.join("p.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    let pf = parkplan::project::ProjectFile::read(&ppath).unwrap();
+    let pl = pf
+        .layers
+        .iter()
+        .find(|l| l.path == "高德采集_地块.geojson")
+        .unwrap();
+    assert!(pl.gcj02, "the choice is stored in the project");
+    let reopened = parkplan::project::open_project(&ppath, false, None).unwrap();
+    let l2 = reopened
+        .loaded
+        .park
+        .layers
+        .iter()
+        .find(|l| l.name == pl.name)
+        .unwrap();
+    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
+        panic!()
+    };
+    assert_eq!(p2.exterior().0[0], got, "reopened with the same correction");
+    let _ = std::fs::remove_dir_all(&dir);
+}
