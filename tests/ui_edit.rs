@@ -537,10 +537,24 @@ fn the_intake_dialog_applies_role_crs_and_field_mapping() {
     steps(&mut h, 3);
     h.get_by_label(label).click();
     steps(&mut h, 3);
-    h.get_by_label("字段映射 用地性质").scroll_to_me();
+    // Choosing a CRS re-reads the file on a worker; the mapping is usable after that.
+    wait(&mut h, "the re-read after the CRS choice", |a| {
+        a.intake_mut().is_some_and(|d| !d.is_reading())
+    });
     steps(&mut h, 3);
-    h.get_by_label("字段映射 用地性质").click();
-    steps(&mut h, 3);
+    // Open the mapping's drop-down (retrying while the dialog still settles its size).
+    let mut opened = false;
+    for _ in 0..10 {
+        h.get_by_label("字段映射 用地性质").scroll_to_me();
+        steps(&mut h, 2);
+        h.get_by_label("字段映射 用地性质").click();
+        steps(&mut h, 3);
+        if h.query_by_label("（不映射）").is_some() {
+            opened = true;
+            break;
+        }
+    }
+    assert!(opened, "the field mapping drop-down opens");
     h.get_by_label("（不映射）").click();
     steps(&mut h, 3);
     wait(&mut h, "the re-read", |a| {
