@@ -119,18 +119,62 @@ impl ManifestLayer {
 
     /// The field mapping; unknown field codes are reported, not fatal.
     pub fn field_map(&self) -> (FieldMap, Vec<String>) {
-        let mut map = FieldMap::new();
-        let mut unknown = Vec::new();
-        for (code, column) in &self.fields {
-            match Field::from_code(code) {
-                Some(f) => {
-                    map.insert(f, column.clone());
-                }
-                None => unknown.push(code.clone()),
-            }
-        }
-        (map, unknown)
+        field_map_from_codes(&self.fields)
     }
+}
+
+/// A field mapping from `field code → property name` pairs (as manifests and projects
+/// store it), with the codes that name no model field.
+pub fn field_map_from_codes(codes: &BTreeMap<String, String>) -> (FieldMap, Vec<String>) {
+    let mut map = FieldMap::new();
+    let mut unknown = Vec::new();
+    for (code, column) in codes {
+        match Field::from_code(code) {
+            Some(f) => {
+                map.insert(f, column.clone());
+            }
+            None => unknown.push(code.clone()),
+        }
+    }
+    (map, unknown)
+}
+
+/// Reads the stored choices for one layer (field codes and a CRS name), reporting unknown
+/// field codes and unusable CRS names against `file` (the manifest or project) and
+/// `layer` (how the layer is named there). Both manifests and projects go through here.
+pub fn layer_choices(
+    file: &str,
+    layer: &str,
+    codes: &BTreeMap<String, String>,
+    crs: Option<&str>,
+    report: &mut super::ImportReport,
+) -> (Option<FieldMap>, Option<crate::crs::Crs>) {
+    use super::{Problem, Severity};
+    let (fields, unknown) = field_map_from_codes(codes);
+    if !unknown.is_empty() {
+        report.push(Problem::file_level(
+            file,
+            Severity::Warning,
+            format!(
+                "layer {layer}: unknown field code(s) {}",
+                unknown.join(", ")
+            ),
+            "ignored them",
+        ));
+    }
+    let crs = crs.and_then(|c| match crate::crs::Crs::parse(c) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            report.push(Problem::file_level(
+                file,
+                Severity::Warning,
+                format!("layer {layer}: {e}"),
+                "used the file's own CRS",
+            ));
+            None
+        }
+    });
+    ((!fields.is_empty()).then_some(fields), crs)
 }
 
 fn role_codes() -> String {

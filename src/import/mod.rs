@@ -1368,45 +1368,15 @@ fn plan_manifest(
                 None
             }
         };
-        let (fields, unknown) = l.field_map();
-        if !unknown.is_empty() {
-            report.push(Problem::file_level(
-                &label,
-                Severity::Warning,
-                format!(
-                    "layer {}: unknown field code(s) {}",
-                    l.path,
-                    unknown.join(", ")
-                ),
-                "ignored them",
-            ));
-        }
-        let crs = match &l.crs {
-            None => None,
-            Some(c) => match Crs::parse(c) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    report.push(Problem::file_level(
-                        &label,
-                        Severity::Warning,
-                        format!("layer {}: {e}", l.path),
-                        "used the file's own CRS",
-                    ));
-                    None
-                }
-            },
-        };
+        let (fields, crs) =
+            manifest::layer_choices(&label, &l.path, &l.fields, l.crs.as_deref(), report);
         jobs.push(LayerJob {
             path: l.resolve(base),
             options: LayerOptions {
                 name: l.name.clone(),
                 role,
                 role_reason: role.map(|_| "set in the manifest".to_string()),
-                fields: if fields.is_empty() {
-                    None
-                } else {
-                    Some(fields)
-                },
+                fields,
                 crs,
                 gcj02: l.gcj02,
             },

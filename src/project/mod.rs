@@ -15,11 +15,10 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::AnalysisSettings;
-use crate::crs::Crs;
 use crate::import::{
     self, ImportReport, LayerJob, LayerOptions, Loaded, Problem, Progress, Severity,
 };
-use crate::model::{Field, FieldMap, Park, Role};
+use crate::model::{Park, Role};
 use crate::network::NetworkSettings;
 use crate::render::style::LayerStyle;
 use crate::save::{self, WriteCrs};
@@ -265,43 +264,20 @@ pub fn plan_project(
             plan.outside.push((i, resolved));
             continue;
         }
-        let mut fields = FieldMap::new();
-        for (code, col) in &l.fields {
-            match Field::from_code(code) {
-                Some(f) => {
-                    fields.insert(f, col.clone());
-                }
-                None => report.push(Problem::file_level(
-                    &label,
-                    Severity::Warning,
-                    format!("layer \"{}\": unknown field code \"{code}\"", l.name),
-                    "ignored it",
-                )),
-            }
-        }
-        let crs = l.crs.as_deref().and_then(|c| match Crs::parse(c) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                report.push(Problem::file_level(
-                    &label,
-                    Severity::Warning,
-                    format!("layer \"{}\": {e}", l.name),
-                    "used the file's own CRS",
-                ));
-                None
-            }
-        });
+        let (fields, crs) = import::manifest::layer_choices(
+            &label,
+            &format!("\"{}\"", l.name),
+            &l.fields,
+            l.crs.as_deref(),
+            report,
+        );
         plan.jobs.push(LayerJob {
             path: resolved,
             options: LayerOptions {
                 name: Some(l.name.clone()),
                 role: Some(l.role),
                 role_reason: Some("set in the project".into()),
-                fields: if fields.is_empty() {
-                    None
-                } else {
-                    Some(fields)
-                },
+                fields,
                 crs,
                 gcj02: l.gcj02,
             },
