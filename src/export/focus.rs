@@ -25,6 +25,20 @@ fn tr(lang: Lang, zh: &str, en: &str) -> String {
     lang.pick(zh, en).to_string()
 }
 
+/// The facility a key names, or an error listing some that exist.
+fn facility_or_error(park: &Park, key: &str, lang: Lang) -> Result<usize, ExportError> {
+    find_facility(park, key).ok_or_else(|| ExportError::NotFound {
+        what: tr(lang, "设施", "facility"),
+        key: key.to_string(),
+        known: park
+            .facilities
+            .iter()
+            .take(12)
+            .map(|f| format!("{} {}", f.id, f.name))
+            .collect(),
+    })
+}
+
 /// Finds a facility by id, then exact name, then a name containing `key`.
 pub fn find_facility(park: &Park, key: &str) -> Option<usize> {
     let k = key.trim();
@@ -67,16 +81,7 @@ pub fn facility_focus(
     key: &str,
     lang: Lang,
 ) -> Result<MapFocus, ExportError> {
-    let fi = find_facility(park, key).ok_or_else(|| ExportError::NotFound {
-        what: tr(lang, "设施", "facility"),
-        key: key.to_string(),
-        known: park
-            .facilities
-            .iter()
-            .take(12)
-            .map(|f| format!("{} {}", f.id, f.name))
-            .collect(),
-    })?;
+    let fi = facility_or_error(park, key, lang)?;
     let f = &park.facilities[fi];
     let coverage = service_coverage(park, index, settings);
     let fc = coverage
@@ -241,16 +246,7 @@ pub fn facility_isochrone_focus(
     spec: IsochroneSpec,
     lang: Lang,
 ) -> Result<MapFocus, ExportError> {
-    let fi = find_facility(park, key).ok_or_else(|| ExportError::NotFound {
-        what: tr(lang, "设施", "facility"),
-        key: key.to_string(),
-        known: park
-            .facilities
-            .iter()
-            .take(12)
-            .map(|f| format!("{} {}", f.id, f.name))
-            .collect(),
-    })?;
+    let fi = facility_or_error(park, key, lang)?;
     let f = &park.facilities[fi];
     let coverage = service_coverage(park, index, settings);
     let fc = coverage
