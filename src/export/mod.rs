@@ -16,9 +16,8 @@
 //! and parsing the SVG text, measured in `benches/render.rs` (the sample at A3 is well
 //! under the 0.5 s budget).
 //!
-//! Files are written atomically ([`atomic::write_atomic`]). No GUI.
+//! Files are written atomically ([`crate::save::write_atomic`]). No GUI.
 
-pub mod atomic;
 pub mod focus;
 pub mod fonts;
 pub mod layout;
@@ -181,7 +180,7 @@ pub fn export_page(page: &Page, path: &Path, dpi: f32) -> Result<ExportOutcome, 
     let mut warnings = glyph_warnings(page);
     warnings.extend(page.notes.iter().cloned());
     let (bytes, pixels) = render_page(page, format, dpi)?;
-    atomic::write_atomic(path, &bytes).map_err(|source| ExportError::Io {
+    crate::save::write_atomic(path, &bytes, false).map_err(|source| ExportError::Io {
         path: path.to_path_buf(),
         source,
     })?;
