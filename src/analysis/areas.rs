@@ -159,15 +159,28 @@ pub fn park_area(park: &Park, index: &ParkIndex) -> Option<ParkArea> {
     let mut pts: Vec<geo::Point<f64>> = Vec::new();
     let from_parcels = !park.parcels.is_empty();
     if from_parcels {
-        let mut ll: Vec<geo::Point<f64>> = Vec::new();
-        for i in 0..park.parcels.len() {
-            if let Some(mp) = index.parcels.polygon(i) {
-                for p in &mp.0 {
-                    ll.extend(p.exterior().points());
+        // The hull of the hulls of parcel chunks (computed in parallel) is the hull of
+        // all parcel vertices.
+        let indices: Vec<usize> = (0..park.parcels.len()).collect();
+        let ll: Vec<geo::Point<f64>> = indices
+            .par_chunks(8192)
+            .flat_map_iter(|chunk| {
+                let mut pts: Vec<geo::Point<f64>> = Vec::new();
+                for &i in chunk {
+                    if let Some(mp) = index.parcels.polygon(i) {
+                        for p in &mp.0 {
+                            pts.extend(p.exterior().points());
+                        }
+                    }
                 }
-            }
-        }
-        ll.retain(|p| p.x().is_finite() && p.y().is_finite());
+                pts.retain(|p| p.x().is_finite() && p.y().is_finite());
+                MultiPoint(pts)
+                    .convex_hull()
+                    .exterior()
+                    .points()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let hull = MultiPoint(ll).convex_hull();
         pts.extend(hull.exterior().points().map(|p| {
             let [x, y] = index.project(p.x(), p.y());

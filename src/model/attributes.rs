@@ -511,6 +511,27 @@ impl AttributeTable {
         self.end_row();
     }
 
+    /// Reserves room for `additional` more rows in every column, text columns by their
+    /// mean length so far (a reader that can estimate a file's feature count calls this
+    /// once, so the columns do not grow by copying).
+    pub fn reserve_rows(&mut self, additional: usize) {
+        let rows = self.rows.max(1);
+        for c in &mut self.columns {
+            c.cells.reserve(additional);
+            match &mut c.data {
+                ColumnData::Empty(_) => {}
+                ColumnData::Bool(v) => v.reserve(additional),
+                ColumnData::Int(v) => v.reserve(additional),
+                ColumnData::Float(v) => v.reserve(additional),
+                ColumnData::Str(b) | ColumnData::Json(b) => {
+                    let mean = b.text.len().div_ceil(rows);
+                    b.text.reserve(mean.saturating_mul(additional));
+                    b.ends.reserve(additional);
+                }
+            }
+        }
+    }
+
     /// Appends every row of `other` (used to merge tables built in parallel).
     pub fn append(&mut self, other: &AttributeTable) {
         let start = self.rows;

@@ -9,7 +9,8 @@ use parkplan::import::{self, Severity, summary};
 /// Loads the paths and prints what each layer holds. Exit 0 when anything loaded,
 /// 2 when nothing could be (with the reasons on stderr).
 pub fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
-    let loaded = import::load_paths(paths, None)?;
+    // `info` describes layers: the typed records are not needed.
+    let loaded = import::load_paths_layers_only(paths, None)?;
     let s = summary::summarise(&loaded);
     let mut out = std::io::stdout().lock();
     if json {
