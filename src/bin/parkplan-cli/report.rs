@@ -14,6 +14,7 @@ use parkplan::crs::FrameKind;
 use parkplan::import;
 use parkplan::model::{Lang, Park};
 use parkplan::spatial::{ParkIndex, frame_for};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// What `report` was asked to do.
@@ -246,6 +247,31 @@ fn peak_rss_kb() -> Option<u64> {
 
 // ------------------------------------------------------------------ JSON
 
+/// A list of enterprise ids, rendered to JSON text when built: the lists are built in
+/// parallel (the 1M scene's hold millions of ids), then written out in order.
+enum IdList<'a> {
+    Raw(Box<serde_json::value::RawValue>),
+    Plain(Vec<&'a str>),
+}
+
+impl<'a> IdList<'a> {
+    fn new(ids: Vec<&'a str>) -> IdList<'a> {
+        match serde_json::value::to_raw_value(&ids) {
+            Ok(raw) => IdList::Raw(raw),
+            Err(_) => IdList::Plain(ids),
+        }
+    }
+}
+
+impl Serialize for IdList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IdList::Raw(raw) => raw.serialize(s),
+            IdList::Plain(ids) => ids.serialize(s),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
     method: &'a str,
@@ -254,11 +280,11 @@ struct JsonReport<'a> {
     totals: JsonTotals,
     facilities: Vec<JsonFacility<'a>>,
     coverage_by_kind: Vec<JsonKind>,
-    uncovered: BTreeMap<&'static str, Vec<&'a str>>,
+    uncovered: BTreeMap<&'static str, IdList<'a>>,
     coverage_all_kinds: JsonAllKinds,
     park_area: Option<JsonParkArea<'a>>,
     routes: Vec<JsonRoute<'a>>,
-    enterprises_beyond_all_routes: Vec<&'a str>,
+    enterprises_beyond_all_routes: IdList<'a>,
     land: JsonLand,
     projects: JsonProjects<'a>,
     /// The road network (with `--isochrone`).
@@ -289,7 +315,7 @@ struct JsonFacility<'a> {
     name: &'a str,
     kind: &'static str,
     radius_m: f64,
-    enterprises: Vec<&'a str>,
+    enterprises: IdList<'a>,
     employees: u64,
     /// The first `--isochrone`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -337,7 +363,7 @@ struct JsonRoute<'a> {
     min_stop_spacing_m: Option<f64>,
     max_stop_spacing_m: Option<f64>,
     catchment_m: f64,
-    enterprises: Vec<&'a str>,
+    enterprises: IdList<'a>,
     employees: u64,
     share_of_enterprises: f64,
 }
@@ -416,7 +442,7 @@ fn json_report<'a>(
     let facilities = r
         .coverage
         .facilities
-        .iter()
+        .par_iter()
         .map(|fc| {
             let f = &park.facilities[fc.facility as usize];
             let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
@@ -426,7 +452,7 @@ fn json_report<'a>(
                 name: &f.name,
                 kind: f.kind.code(),
                 radius_m: fc.radius_m,
-                enterprises: idx.into_iter().map(eid).collect(),
+                enterprises: IdList::new(idx.into_iter().map(eid).collect()),
                 employees: fc.employees,
                 isochrone: None,
                 isochrones: None,
@@ -457,7 +483,14 @@ fn json_report<'a>(
         .coverage
         .kinds
         .iter()
-        .map(|k| (k.kind.code(), k.uncovered.iter().map(|&e| eid(e)).collect()))
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|k| {
+            let ids = k.uncovered.iter().map(|&e| eid(e)).collect();
+            (k.kind.code(), IdList::new(ids))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect();
     let routes = r
         .routes
@@ -474,7 +507,7 @@ fn json_report<'a>(
                 min_stop_spacing_m: rs.spacing.map(|s| round(s.min_m, 2)),
                 max_stop_spacing_m: rs.spacing.map(|s| round(s.max_m, 2)),
                 catchment_m: rs.catchment_m,
-                enterprises: rs.enterprises.iter().map(|&e| eid(e)).collect(),
+                enterprises: IdList::new(rs.enterprises.iter().map(|&e| eid(e)).collect()),
                 employees: rs.employees,
                 share_of_enterprises: rs.share_of_enterprises,
             }
@@ -560,7 +593,9 @@ fn json_report<'a>(
             km2: p.km2,
         }),
         routes,
-        enterprises_beyond_all_routes: r.routes.beyond_all.iter().map(|&e| eid(e)).collect(),
+        enterprises_beyond_all_routes: IdList::new(
+            r.routes.beyond_all.iter().map(|&e| eid(e)).collect(),
+        ),
         land,
         projects,
         network: None,
