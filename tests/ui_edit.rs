@@ -385,6 +385,19 @@ fn a_proposed_kw6_stop_is_added_through_the_form() {
         library_kw6(&s.park, s.studies.settings.catchment_m)
     );
     assert!(app.is_dirty());
+    // Numbered into the middle of KW6 next to the stop it was added near (the 11th),
+    // the later stops moved one place up: the sequence stays 1..=n+1.
+    let seq = new.seq.expect("a sequence number");
+    assert!((10..=13).contains(&seq), "new stop numbered {seq}");
+    let seqs: Vec<u32> = s.park.stops_of_route("KW6").filter_map(|x| x.seq).collect();
+    assert_eq!(seqs, (1..=n_kw6 as u32 + 1).collect::<Vec<_>>());
+    // One undo takes back the stop and the renumbering.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    settle(&mut h);
+    let s = h.state().session().unwrap();
+    let seqs: Vec<u32> = s.park.stops_of_route("KW6").filter_map(|x| x.seq).collect();
+    assert_eq!(seqs, (1..=n_kw6 as u32).collect::<Vec<_>>());
+    assert!(s.park.stops.iter().all(|x| x.name != "拟建经开大道站"));
 }
 
 #[test]

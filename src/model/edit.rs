@@ -70,6 +70,12 @@ pub enum Edit {
         /// What it was (filled in when the edit is applied).
         feature: FeatureData,
     },
+    /// Several edits done, undone and redone as one (a stop inserted into a route's
+    /// sequence with the later stops renumbered). Applied in order, reverted in reverse.
+    Group {
+        /// The edits, in the order they are applied.
+        edits: Vec<Edit>,
+    },
 }
 
 /// Why an edit could not be applied.
@@ -176,6 +182,18 @@ impl Park {
 
     /// Applies an edit (filling in what a deletion removes, so it can be undone).
     pub fn apply_edit(&mut self, edit: &mut Edit) -> Result<(), EditError> {
+        if let Edit::Group { edits } = edit {
+            for k in 0..edits.len() {
+                if let Err(e) = self.apply_edit(&mut edits[k]) {
+                    // All or nothing: take back the ones already applied.
+                    for done in edits[..k].iter().rev() {
+                        self.revert_edit(done)?;
+                    }
+                    return Err(e);
+                }
+            }
+            return Ok(());
+        }
         match edit {
             Edit::SetGeometry {
                 layer,
@@ -215,6 +233,7 @@ impl Park {
                 }
                 self.remove_feature(*layer, *index);
             }
+            Edit::Group { .. } => {} // applied above
         }
         let role = self.layers[edit.layer()].role;
         self.rebuild_records_of(role);
@@ -223,6 +242,12 @@ impl Park {
 
     /// Reverts an edit that was applied.
     pub fn revert_edit(&mut self, edit: &Edit) -> Result<(), EditError> {
+        if let Edit::Group { edits } = edit {
+            for e in edits.iter().rev() {
+                self.revert_edit(e)?;
+            }
+            return Ok(());
+        }
         match edit {
             Edit::SetGeometry {
                 layer,
@@ -255,6 +280,7 @@ impl Park {
                 self.check(*layer, *index, true)?;
                 self.insert_feature(*layer, *index, feature);
             }
+            Edit::Group { .. } => {} // reverted above
         }
         let role = self.layers[edit.layer()].role;
         self.rebuild_records_of(role);
@@ -263,13 +289,27 @@ impl Park {
 }
 
 impl Edit {
-    /// The layer the edit changes.
+    /// The layer the edit changes (a group's first edit's layer; see [`Edit::layers`]).
     pub fn layer(&self) -> usize {
         match self {
             Edit::SetGeometry { layer, .. }
             | Edit::SetAttribute { layer, .. }
             | Edit::AddFeature { layer, .. }
             | Edit::DeleteFeature { layer, .. } => *layer,
+            Edit::Group { edits } => edits.first().map_or(0, Edit::layer),
+        }
+    }
+
+    /// Every layer the edit changes.
+    pub fn layers(&self) -> Vec<usize> {
+        match self {
+            Edit::Group { edits } => {
+                let mut v: Vec<usize> = edits.iter().flat_map(Edit::layers).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            e => vec![e.layer()],
         }
     }
 }
@@ -351,7 +391,7 @@ impl History {
 
     /// Layers changed since the last save (by index), for writing them out.
     pub fn edited_layers(&self) -> std::collections::BTreeSet<usize> {
-        self.done.iter().map(|e| e.layer()).collect()
+        self.done.iter().flat_map(|e| e.layers()).collect()
     }
 
     /// The edits done, oldest first.

@@ -15,8 +15,8 @@ use serde_json::Value;
 use super::i18n::{Msg, field_label};
 use crate::model::attributes::ColumnType;
 use crate::model::{
-    ApprovalStatus, FacilityKind, FeatureData, FeatureId, Field, Lang, Layer, LifecycleStage, Park,
-    PropValue, SquareMeters,
+    ApprovalStatus, Edit, FacilityKind, FeatureData, FeatureId, Field, Lang, Layer, LifecycleStage,
+    Park, PropValue, SquareMeters, stop_seq,
 };
 
 /// Fields whose values are numbers.
@@ -107,6 +107,9 @@ pub struct FeatureForm {
     /// The layer keeps ids both as the `id` member and in a mapped column: the two are
     /// kept equal (the last values seen, to tell which one the user changed).
     id_mirror: Option<(String, String)>,
+    /// A new stop numbered into the middle of its route moves the later stops of the
+    /// route one place up (one undo step with the addition).
+    pub renumber: bool,
 }
 
 /// The next identifier after the layer's ids: the numbered ids sharing the template
@@ -258,6 +261,7 @@ impl FeatureForm {
             route_next: Default::default(),
             filled_for: None,
             id_mirror: None,
+            renumber: true,
         };
         // Ids: the `id` member when the layer uses it, else the mapped id column.
         let uses_member = l.ids.iter().flatten().next().is_some();
@@ -287,12 +291,61 @@ impl FeatureForm {
                 e.1 = Some(st.feature.index as usize);
             }
         }
+        // A new stop takes the place in the route's sequence where it lengthens the
+        // route least (the later stops move up when it is added), else the next number.
+        let at = crate::model::representative_point(&form.geometry);
         form.route_next = routes
             .into_iter()
-            .map(|(r, (max, t))| (r, ((max + 1).to_string(), next_id(l, t))))
+            .map(|(r, (max, t))| {
+                let seq = at
+                    .and_then(|p| stop_seq::insertion_seq(park, layer, &r, p))
+                    .unwrap_or(max + 1);
+                let id = next_id(l, t);
+                (r, (seq.to_string(), id))
+            })
             .collect();
         form.fill_for_route(uses_member);
         Some(form)
+    }
+
+    /// The sequence number typed, when it is one.
+    fn seq(&self) -> Option<u32> {
+        self.rows
+            .iter()
+            .find(|r| r.field == Some(Field::Seq))
+            .and_then(|r| r.value.trim().parse().ok())
+    }
+
+    /// The edit that adds the feature at `index` of its layer: with the route's later
+    /// stops renumbered first, as one edit, when the new stop is numbered into the
+    /// middle of its route and `renumber` is on.
+    pub fn edit(&self, park: &Park, index: usize) -> Edit {
+        let add = Edit::AddFeature {
+            layer: self.layer,
+            index,
+            feature: self.feature_data(),
+        };
+        let mut edits = match (self.renumber, self.route(), self.seq()) {
+            (true, Some(route), Some(seq)) => {
+                stop_seq::renumber_from(park, self.layer, &route, seq)
+            }
+            _ => Vec::new(),
+        };
+        if edits.is_empty() {
+            return add;
+        }
+        edits.push(add);
+        Edit::Group { edits }
+    }
+
+    /// How many stops of the route the new stop's number pushes one place up.
+    fn stops_to_renumber(&self, park: &Park) -> usize {
+        match (self.route(), self.seq()) {
+            (Some(route), Some(seq)) => {
+                stop_seq::renumber_from(park, self.layer, &route, seq).len()
+            }
+            _ => 0,
+        }
     }
 
     fn route(&self) -> Option<String> {
@@ -384,7 +437,7 @@ impl FeatureForm {
     }
 
     /// Shows the form. `Some(true)`: add the feature; `Some(false)`: cancelled.
-    pub fn show(&mut self, ctx: &egui::Context, lang: Lang) -> Option<bool> {
+    pub fn show(&mut self, ctx: &egui::Context, lang: Lang, park: &Park) -> Option<bool> {
         let mut result = None;
         let modal = egui::Modal::new(egui::Id::unique("feature-form")).show(ctx, |ui| {
             ui.set_width(460.0);
@@ -474,6 +527,14 @@ impl FeatureForm {
             self.sync_ids();
             let id_member = !self.id.is_empty();
             self.fill_for_route(id_member);
+            let later = self.stops_to_renumber(park);
+            if later > 0 {
+                let route = self.route().unwrap_or_default();
+                ui.checkbox(
+                    &mut self.renumber,
+                    super::i18n::fmt_renumber_stops(lang, &route, later),
+                );
+            }
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button(Msg::AddFeatureOk.text(lang)).clicked() {
@@ -518,17 +579,33 @@ mod tests {
         assert_eq!(form.id, "ZD-KW6-003");
         let row = |k: &str| form.rows.iter().find(|r| r.key == k).unwrap().value.clone();
         assert_eq!(row("线路"), "KW6");
-        assert_eq!(row("序号"), "3");
+        assert_eq!(
+            row("序号"),
+            "2",
+            "between stops 1 and 2, where it lengthens KW6 least"
+        );
         assert_eq!(row("站点名称"), "");
         let mut form = form;
         form.set("站点名称", "拟建站");
         let d = form.feature_data();
         assert_eq!(d.id, Some(FeatureId::Str("ZD-KW6-003".into())));
         assert!(
-            d.properties.contains(&("序号".into(), Value::from(3))),
+            d.properties.contains(&("序号".into(), Value::from(2))),
             "{:?}",
             d.properties
         );
+        // Added as one edit with KW6's stop 2 moved to 3; K1 untouched.
+        let Edit::Group { edits } = form.edit(&park, 3) else {
+            panic!("expected a group");
+        };
+        assert_eq!(edits.len(), 2);
+        assert!(matches!(
+            &edits[0],
+            Edit::SetAttribute { index: 1, after: Some(v), .. } if v.as_u64() == Some(3)
+        ));
+        assert!(matches!(edits[1], Edit::AddFeature { index: 3, .. }));
+        form.renumber = false;
+        assert!(matches!(form.edit(&park, 3), Edit::AddFeature { .. }));
         assert!(
             d.properties
                 .contains(&("站点名称".into(), Value::String("拟建站".into())))
@@ -548,7 +625,7 @@ mod tests {
         assert_eq!(form.id, "ZD-K1-010");
         form.set("线路", "KW6");
         form.fill_for_route(true);
-        assert_eq!(row(&form, "序号"), "3");
+        assert_eq!(row(&form, "序号"), "2");
         assert_eq!(form.id, "ZD-KW6-003");
     }
 

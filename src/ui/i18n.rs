@@ -991,6 +991,14 @@ pub fn fmt_wrong_geometry(lang: Lang, layer: &str, geometry: &str) -> String {
     }
 }
 
+/// The new-stop form's offer to renumber the route's later stops.
+pub fn fmt_renumber_stops(lang: Lang, route: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("线路 {route} 其后 {n} 个站点序号顺延（+1）"),
+        Lang::En => format!("Renumber the {n} later stops of {route} (+1)"),
+    }
+}
+
 /// The intake's problem count.
 pub fn fmt_intake_problems(lang: Lang, n: usize) -> String {
     match lang {

@@ -340,9 +340,9 @@ impl Session {
 
     /// Applies an edit through the history and refreshes what depends on the layer.
     pub fn apply_edit(&mut self, ctx: &egui::Context, edit: Edit) -> Result<(), EditError> {
-        let layer = edit.layer();
+        let layers = edit.layers();
         self.history.apply(Arc::make_mut(&mut self.park), edit)?;
-        self.park_changed(ctx, &[layer]);
+        self.park_changed(ctx, &layers);
         Ok(())
     }
 
@@ -355,7 +355,7 @@ impl Session {
         if !self.history.undo(Arc::make_mut(&mut self.park))? {
             return Ok(None);
         }
-        self.park_changed(ctx, &[edit.layer()]);
+        self.park_changed(ctx, &edit.layers());
         Ok(Some(edit))
     }
 
@@ -369,7 +369,7 @@ impl Session {
         }
         let edit = self.history.done().last().cloned();
         if let Some(e) = &edit {
-            self.park_changed(ctx, &[e.layer()]);
+            self.park_changed(ctx, &e.layers());
         }
         Ok(edit)
     }
@@ -507,6 +507,17 @@ impl Session {
 /// Where a feature is after an edit was applied (`undone`: reverted): indices after an
 /// inserted feature move up, after a deleted one down; the deleted feature is gone.
 pub fn remap_feature(f: FeatureRef, edit: &Edit, undone: bool) -> Option<FeatureRef> {
+    if let Edit::Group { edits } = edit {
+        // Through each edit in the order it was applied (reverted: backwards).
+        return if undone {
+            edits
+                .iter()
+                .rev()
+                .try_fold(f, |f, e| remap_feature(f, e, true))
+        } else {
+            edits.iter().try_fold(f, |f, e| remap_feature(f, e, false))
+        };
+    }
     let (layer, index, inserted) = match edit {
         Edit::AddFeature { layer, index, .. } => (*layer, *index, !undone),
         Edit::DeleteFeature { layer, index, .. } => (*layer, *index, undone),

@@ -124,11 +124,8 @@ impl App {
             return;
         };
         let added = match &edit {
-            Edit::AddFeature { layer, index, .. } => Some(FeatureRef {
-                layer: *layer as u32,
-                index: *index as u32,
-            }),
-            _ => None,
+            Edit::Group { edits } => edits.iter().rev().find_map(added_feature),
+            e => added_feature(e),
         };
         match s.apply_edit(ctx, edit.clone()) {
             Ok(()) => {
@@ -224,23 +221,15 @@ impl App {
     /// Shows the new-feature form; OK adds the feature. Call once per frame.
     pub(super) fn form_tick(&mut self, ctx: &egui::Context) {
         let lang = self.lang;
-        let Some(form) = self.form.as_mut() else {
+        let (Some(form), Some(s)) = (self.form.as_mut(), self.session.as_ref()) else {
             return;
         };
-        match form.show(ctx, lang) {
+        match form.show(ctx, lang, &s.park) {
             Some(true) => {
-                let (layer, data) = (form.layer, form.feature_data());
+                let index = s.park.layers.get(form.layer).map_or(0, |l| l.len());
+                let edit = form.edit(&s.park, index);
                 self.form = None;
-                let index = self
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.park.layers.get(layer))
-                    .map_or(0, |l| l.len());
-                self.cmds.push(Command::Edit(Edit::AddFeature {
-                    layer,
-                    index,
-                    feature: data,
-                }));
+                self.cmds.push(Command::Edit(edit));
             }
             Some(false) => self.form = None,
             None => {}
@@ -425,13 +414,29 @@ impl App {
     }
 }
 
-/// A short description of an edit for the status bar.
+/// The feature an edit adds.
+fn added_feature(e: &Edit) -> Option<FeatureRef> {
+    match e {
+        Edit::AddFeature { layer, index, .. } => Some(FeatureRef {
+            layer: *layer as u32,
+            index: *index as u32,
+        }),
+        _ => None,
+    }
+}
+
+/// A short description of an edit for the status bar (a group is named by the feature
+/// it adds, else by its first edit).
 fn describe(e: &Edit, lang: crate::model::Lang) -> String {
     match e {
-        Edit::SetGeometry { .. } => Msg::EditGeometry.text(lang),
-        Edit::SetAttribute { .. } => Msg::EditAttribute.text(lang),
-        Edit::AddFeature { .. } => Msg::EditAdd.text(lang),
-        Edit::DeleteFeature { .. } => Msg::EditDelete.text(lang),
+        Edit::SetGeometry { .. } => Msg::EditGeometry.text(lang).to_string(),
+        Edit::SetAttribute { .. } => Msg::EditAttribute.text(lang).to_string(),
+        Edit::AddFeature { .. } => Msg::EditAdd.text(lang).to_string(),
+        Edit::DeleteFeature { .. } => Msg::EditDelete.text(lang).to_string(),
+        Edit::Group { edits } => edits
+            .iter()
+            .find(|e| matches!(e, Edit::AddFeature { .. }))
+            .or(edits.first())
+            .map_or_else(String::new, |e| describe(e, lang)),
     }
-    .to_string()
 }
