@@ -26,11 +26,13 @@ use crate::model::{Field, FieldMap, Lang, Layer, Role};
 pub const PREVIEW_ROWS: usize = 5;
 
 /// The CRSs offered in the dialog: CGCS2000 and WGS84 lon/lat, the CGCS2000 3-degree
-/// Gauss-Krüger zones (zone-prefixed 4513–4533 and by central meridian 4534–4554),
-/// Web Mercator and the WGS84 UTM zones over central China.
+/// Gauss-Krüger zones (zone-prefixed 4513–4533 and by central meridian 4534–4554), the
+/// 6-degree zones (zone-prefixed 4491–4501, by central meridian 4502–4512), Web
+/// Mercator and the WGS84 UTM zones over central China.
 pub fn supported_crs() -> Vec<Crs> {
     let mut codes: Vec<u32> = vec![4490, 4326];
     codes.extend(4513..=4554);
+    codes.extend(4491..=4512);
     codes.extend([3857, 32649, 32650]);
     codes.into_iter().filter_map(Crs::from_epsg).collect()
 }
@@ -674,12 +676,13 @@ mod tests {
     fn the_crs_list_has_the_survey_zones() {
         let l = supported_crs();
         let codes: Vec<u32> = l.iter().map(|c| c.epsg()).collect();
-        for c in [4490, 4326, 4513, 4525, 4533, 4534, 4546, 4554] {
+        for c in [4490, 4326, 4513, 4525, 4533, 4534, 4546, 4554, 4491, 4497, 4508] {
             assert!(codes.contains(&c), "{c}");
         }
         assert_eq!(
-            codes.iter().filter(|c| (4513..=4554).contains(*c)).count(),
-            42
+            codes.iter().filter(|c| (4491..=4554).contains(*c)).count(),
+            64,
+            "3-degree and 6-degree zones, both forms"
         );
     }
 }
