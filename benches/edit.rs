@@ -104,6 +104,7 @@ fn benches(c: &mut Criterion) {
             layers: project::describe_layers(&park, &ppath, &[]),
             analysis: Default::default(),
             network: Default::default(),
+            reach: Default::default(),
             view: None,
             print: serde_json::Value::Null,
         };

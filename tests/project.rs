@@ -65,6 +65,17 @@ fn project_round_trip_with_an_edit_keeps_everything() {
         layers: project::describe_layers(&park, &ppath, &styles),
         analysis: settings.clone(),
         network: Default::default(),
+        reach: [(
+            "kindergarten".to_string(),
+            parkplan::analysis::ReachChoice {
+                isochrone: true,
+                spec: parkplan::analysis::IsochroneSpec {
+                    mode: parkplan::network::TravelMode::Walk,
+                    minutes: 5.0,
+                },
+            },
+        )]
+        .into(),
         view: Some(SavedView {
             centre_lon_lat: [112.35, 30.32],
             metres_per_pixel: 6.0,
@@ -131,6 +142,7 @@ fn project_round_trip_with_an_edit_keeps_everything() {
             .any(|s| s.name == "拟建经开大道站" && s.seq == Some(84))
     );
     assert_eq!(opened.project.analysis, settings);
+    assert_eq!(opened.project.reach, pf.reach);
     assert_eq!(opened.project.view, pf.view);
     assert_eq!(opened.project.print["title"], "KW6公交微循环线路覆盖图");
     assert!(!opened.project.layers[0].visible);
@@ -159,6 +171,7 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
         layers: project::describe_layers(&loaded.park, &ppath, &[]),
         analysis: Default::default(),
         network: Default::default(),
+        reach: Default::default(),
         view: None,
         print: serde_json::Value::Null,
     };
@@ -215,6 +228,7 @@ fn project_for(park: &parkplan::model::Park, ppath: &Path) -> ProjectFile {
         layers: project::describe_layers(park, ppath, &[]),
         analysis: Default::default(),
         network: Default::default(),
+        reach: Default::default(),
         view: None,
         print: serde_json::Value::Null,
     }

@@ -435,6 +435,16 @@ fn a_saved_project_reopens_as_it_was_left() {
         .clone();
     net.walk_kmh = 4.5;
     h.state_mut().send(Command::SetNetwork(net));
+    // Service centres shown by their 10-minute e-bike isochrone.
+    let reach = parkplan::analysis::ReachChoice {
+        isochrone: true,
+        spec: parkplan::analysis::IsochroneSpec {
+            mode: parkplan::network::TravelMode::Ebike,
+            minutes: 10.0,
+        },
+    };
+    let centre = parkplan::model::FacilityKind::ComprehensiveServiceCentre;
+    h.state_mut().send(Command::SetReach(centre, reach));
     h.state_mut().settings.export.title = "KW6 覆盖图".into();
     settle(&mut h);
     assert!(h.state().is_dirty());
@@ -480,6 +490,11 @@ fn a_saved_project_reopens_as_it_was_left() {
     assert_eq!(
         s2.studies.network_settings.walk_kmh, 4.5,
         "network settings come back"
+    );
+    assert_eq!(
+        s2.studies.reach_of(centre),
+        reach,
+        "circle or isochrone per kind"
     );
     assert!((app2.map_state().view.resolution - view.resolution).abs() < 1e-9);
     assert!(!app2.is_dirty());
@@ -1045,6 +1060,7 @@ fn a_missing_layer_survives_saving_the_project() {
         layers: parkplan::project::describe_layers(&park, &ppath, &[]),
         analysis: Default::default(),
         network: Default::default(),
+        reach: Default::default(),
         view: None,
         print: serde_json::Value::Null,
     };

@@ -28,6 +28,36 @@ pub struct IsochroneSpec {
     pub minutes: f64,
 }
 
+/// How a facility kind's reach is shown: its service circle, or its isochrone along
+/// roads for a travel mode and time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReachChoice {
+    /// Show the isochrone (`true`) or the circle (`false`).
+    pub isochrone: bool,
+    /// The mode and minutes of the isochrone (kept while the circle is shown, so that
+    /// switching back restores it).
+    pub spec: IsochroneSpec,
+}
+
+impl Default for ReachChoice {
+    fn default() -> ReachChoice {
+        ReachChoice {
+            isochrone: false,
+            spec: IsochroneSpec {
+                mode: TravelMode::Walk,
+                minutes: 15.0,
+            },
+        }
+    }
+}
+
+impl ReachChoice {
+    /// The isochrone to compute, when one is shown.
+    pub fn active(&self) -> Option<IsochroneSpec> {
+        self.isochrone.then_some(self.spec)
+    }
+}
+
 impl IsochroneSpec {
     /// Reads `walk:15`, `ebike:10`, `步行:15` (minutes default to 15: `walk`).
     pub fn parse(s: &str) -> Result<IsochroneSpec, String> {

@@ -37,8 +37,8 @@ pub use coverage::{
     service_coverage,
 };
 pub use isochrone::{
-    FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, facility_isochrone, isochrone_coverage,
-    isochrone_coverage_with,
+    FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, ReachChoice, facility_isochrone,
+    isochrone_coverage, isochrone_coverage_with,
 };
 pub use land::{
     AreaTally, LandStats, ProjectSite, SiteMatch, StageTally, land_statistics, project_sites,

@@ -86,6 +86,11 @@ pub struct ProjectFile {
     /// Network settings (speeds, tolerances) for isochrones.
     #[serde(default)]
     pub network: NetworkSettings,
+    /// Per facility kind (by its code, e.g. `service_centre`): shown and counted by its
+    /// circle or by an isochrone along roads. Kinds not listed use their circle; codes
+    /// this version does not know are ignored when the project is applied.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub reach: std::collections::BTreeMap<String, crate::analysis::ReachChoice>,
     /// The last view.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<SavedView>,
@@ -633,6 +638,7 @@ mod tests {
             }],
             analysis: AnalysisSettings::default(),
             network: NetworkSettings::default(),
+            reach: Default::default(),
             view: Some(SavedView {
                 centre_lon_lat: [112.35, 30.32],
                 metres_per_pixel: 7.5,

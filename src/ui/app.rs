@@ -1358,6 +1358,10 @@ impl App {
             // ---- Isochrones (issue #7).
             Command::SetReach(kind, choice) => {
                 if let Some(s) = &mut self.session {
+                    if s.studies.reach_of(kind) != choice {
+                        // Saved with the project.
+                        self.project.changed = true;
+                    }
                     s.studies.set_reach(kind, choice);
                 }
             }

@@ -676,7 +676,9 @@ mod tests {
     fn the_crs_list_has_the_survey_zones() {
         let l = supported_crs();
         let codes: Vec<u32> = l.iter().map(|c| c.epsg()).collect();
-        for c in [4490, 4326, 4513, 4525, 4533, 4534, 4546, 4554, 4491, 4497, 4508] {
+        for c in [
+            4490, 4326, 4513, 4525, 4533, 4534, 4546, 4554, 4491, 4497, 4508,
+        ] {
             assert!(codes.contains(&c), "{c}");
         }
         assert_eq!(

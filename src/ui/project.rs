@@ -125,6 +125,13 @@ pub fn build(
             layers,
             analysis: analysis.clone(),
             network: session.studies.network_settings.clone(),
+            reach: session
+                .studies
+                .reach
+                .iter()
+                .filter(|(_, c)| **c != crate::analysis::ReachChoice::default())
+                .map(|(k, c)| (k.code().to_string(), *c))
+                .collect(),
             view,
             print: serde_json::to_value(export).unwrap_or(serde_json::Value::Null),
         },

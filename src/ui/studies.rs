@@ -20,6 +20,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::task::Task;
+pub use crate::analysis::ReachChoice;
 use crate::analysis::{
     AnalysisSettings, AreaSettings, Coverage, IsochroneAnalysis, IsochroneSpec, LandStats,
     NearestFacilities, ProjectSite, RouteAnalysis, StageTally, catchment_band, circles_union,
@@ -27,7 +28,7 @@ use crate::analysis::{
     nearest_facilities, project_sites, project_statistics, route_catchments, service_coverage,
 };
 use crate::model::{FacilityKind, FeatureRef, Park};
-use crate::network::{NetworkSettings, RoadGraph, TravelMode};
+use crate::network::{NetworkSettings, RoadGraph};
 use crate::render::{AreaKind, OverlayArea, Overlays, ProjectedPark};
 use crate::spatial::{ParkIndex, unproject_polygons};
 
@@ -353,36 +354,6 @@ pub struct Statistics {
     pub projects: Vec<StageTally>,
     /// Which parcel each project sits on.
     pub sites: Vec<ProjectSite>,
-}
-
-/// How a facility kind's reach is shown: its service circle, or its isochrone along
-/// roads for a travel mode and time.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ReachChoice {
-    /// Show the isochrone (`true`) or the circle (`false`).
-    pub isochrone: bool,
-    /// The mode and minutes of the isochrone (kept while the circle is shown, so that
-    /// switching back restores it).
-    pub spec: IsochroneSpec,
-}
-
-impl Default for ReachChoice {
-    fn default() -> ReachChoice {
-        ReachChoice {
-            isochrone: false,
-            spec: IsochroneSpec {
-                mode: TravelMode::Walk,
-                minutes: 15.0,
-            },
-        }
-    }
-}
-
-impl ReachChoice {
-    /// The isochrone to compute, when one is shown.
-    pub fn active(&self) -> Option<IsochroneSpec> {
-        self.isochrone.then_some(self.spec)
-    }
 }
 
 /// The road network of the park and what is wrong with it.

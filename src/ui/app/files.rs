@@ -244,6 +244,11 @@ impl App {
                 self.settings.analysis = o.file.analysis.clone();
                 s.studies.set_settings(o.file.analysis.clone());
                 s.studies.set_network(o.file.network.clone());
+                for (code, choice) in &o.file.reach {
+                    if let Some(kind) = crate::model::FacilityKind::parse(code) {
+                        s.studies.set_reach(kind, *choice);
+                    }
+                }
                 if let Some(spec) = self.project.saved_export.clone() {
                     self.settings.export = spec;
                 } else {
@@ -376,6 +381,7 @@ impl App {
                 layers: Vec::new(),
                 analysis: self.settings.analysis.clone(),
                 network: self.project.network.clone(),
+                reach: Default::default(),
                 view: None,
                 print: serde_json::to_value(&self.settings.export).unwrap_or_default(),
             };
