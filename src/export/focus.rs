@@ -165,43 +165,23 @@ pub fn facility_focus(
     let legend = LegendBlock {
         title: Some(tr(lang, "服务范围分析", "Service area")),
         rows: vec![
-            LegendRow {
-                label: f.name.clone(),
-                symbol: Symbol::point(
-                    shape,
-                    10.0,
-                    theme.selection_fill,
-                    crate::render::style::Rgba::WHITE,
-                    1.0,
-                ),
-                swatch: SwatchKind::Point,
-                count: None,
-            },
-            LegendRow {
-                label: match lang {
+            LegendRow::marker(f.name.clone(), shape, 10.0, theme.selection_fill, 1.0, None),
+            LegendRow::area(
+                match lang {
                     Lang::Zh => format!("服务半径 {}", format_distance(Meters(radius))),
                     Lang::En => format!("Radius {}", format_distance(Meters(radius))),
                 },
-                symbol: Symbol {
-                    fill: Some(theme.service_circle_fill),
-                    stroke: Some(theme.service_circle_stroke.clone()),
-                    ..Symbol::line(theme.service_circle_stroke.color, 1.0)
-                },
-                swatch: SwatchKind::Area,
-                count: None,
-            },
-            LegendRow {
-                label: tr(lang, "覆盖企业", "Covered enterprises"),
-                symbol: Symbol::point(
-                    MarkerShape::Circle,
-                    7.0,
-                    theme.highlight_fill,
-                    crate::render::style::Rgba::WHITE,
-                    0.8,
-                ),
-                swatch: SwatchKind::Point,
-                count: Some(n),
-            },
+                Some(theme.service_circle_fill),
+                &theme.service_circle_stroke,
+            ),
+            LegendRow::marker(
+                tr(lang, "覆盖企业", "Covered enterprises"),
+                MarkerShape::Circle,
+                7.0,
+                theme.highlight_fill,
+                0.8,
+                Some(n),
+            ),
         ],
     };
     // Show the circle with some room around it.
@@ -423,56 +403,31 @@ pub fn facility_isochrone_focus(
     let legend = LegendBlock {
         title: Some(tr(lang, "等时圈分析", "Isochrone analysis")),
         rows: vec![
-            LegendRow {
-                label: f.name.clone(),
-                symbol: Symbol::point(
-                    shape,
-                    10.0,
-                    theme.selection_fill,
-                    crate::render::style::Rgba::WHITE,
-                    1.0,
-                ),
-                swatch: SwatchKind::Point,
-                count: None,
-            },
-            LegendRow {
-                label: match lang {
+            LegendRow::marker(f.name.clone(), shape, 10.0, theme.selection_fill, 1.0, None),
+            LegendRow::area(
+                match lang {
                     Lang::Zh => format!("{what}可达范围（沿道路）"),
                     Lang::En => format!("Reached on a {what} (along roads)"),
                 },
-                symbol: Symbol {
-                    fill: Some(theme.isochrone_fill),
-                    stroke: Some(theme.isochrone_stroke.clone()),
-                    ..Symbol::line(theme.isochrone_stroke.color, 1.0)
-                },
-                swatch: SwatchKind::Area,
-                count: None,
-            },
-            LegendRow {
-                label: match lang {
+                Some(theme.isochrone_fill),
+                &theme.isochrone_stroke,
+            ),
+            LegendRow::area(
+                match lang {
                     Lang::Zh => format!("服务半径 {}（圆形）", format_distance(Meters(radius))),
                     Lang::En => format!("Circle, radius {}", format_distance(Meters(radius))),
                 },
-                symbol: Symbol {
-                    fill: None,
-                    stroke: Some(theme.service_circle_stroke.clone()),
-                    ..Symbol::line(theme.service_circle_stroke.color, 1.0)
-                },
-                swatch: SwatchKind::Area,
-                count: None,
-            },
-            LegendRow {
-                label: tr(lang, "可达企业", "Enterprises reached"),
-                symbol: Symbol::point(
-                    MarkerShape::Circle,
-                    7.0,
-                    theme.highlight_fill,
-                    crate::render::style::Rgba::WHITE,
-                    0.8,
-                ),
-                swatch: SwatchKind::Point,
-                count: Some(iso.reached.len()),
-            },
+                None,
+                &theme.service_circle_stroke,
+            ),
+            LegendRow::marker(
+                tr(lang, "可达企业", "Enterprises reached"),
+                MarkerShape::Circle,
+                7.0,
+                theme.highlight_fill,
+                0.8,
+                Some(iso.reached.len()),
+            ),
             LegendRow {
                 label: tr(
                     lang,
@@ -619,46 +574,33 @@ pub fn route_focus(
                 swatch: SwatchKind::Line,
                 count: None,
             },
-            LegendRow {
-                label: match lang {
+            LegendRow::marker(
+                match lang {
                     Lang::Zh => format!("{} 站点", route.name),
                     Lang::En => format!("{} stops", route.name),
                 },
-                symbol: Symbol::point(
-                    MarkerShape::Circle,
-                    7.0,
-                    theme.selection_fill,
-                    crate::render::style::Rgba::WHITE,
-                    1.0,
-                ),
-                swatch: SwatchKind::Point,
-                count: Some(stats.stops.len()),
-            },
-            LegendRow {
-                label: match lang {
+                MarkerShape::Circle,
+                7.0,
+                theme.selection_fill,
+                1.0,
+                Some(stats.stops.len()),
+            ),
+            LegendRow::area(
+                match lang {
                     Lang::Zh => format!("站点 {catch} 覆盖范围"),
                     Lang::En => format!("Within {catch} of a stop"),
                 },
-                symbol: Symbol {
-                    fill: Some(theme.catchment_fill),
-                    stroke: Some(theme.catchment_stroke.clone()),
-                    ..Symbol::line(theme.catchment_stroke.color, 1.0)
-                },
-                swatch: SwatchKind::Area,
-                count: None,
-            },
-            LegendRow {
-                label: tr(lang, "覆盖企业", "Covered enterprises"),
-                symbol: Symbol::point(
-                    MarkerShape::Circle,
-                    7.0,
-                    theme.highlight_fill,
-                    crate::render::style::Rgba::WHITE,
-                    0.8,
-                ),
-                swatch: SwatchKind::Point,
-                count: Some(n_e),
-            },
+                Some(theme.catchment_fill),
+                &theme.catchment_stroke,
+            ),
+            LegendRow::marker(
+                tr(lang, "覆盖企业", "Covered enterprises"),
+                MarkerShape::Circle,
+                7.0,
+                theme.highlight_fill,
+                0.8,
+                Some(n_e),
+            ),
         ],
     };
     Ok(MapFocus {

@@ -180,6 +180,45 @@ pub struct LegendRow {
     pub count: Option<usize>,
 }
 
+impl LegendRow {
+    /// A row whose swatch is a marker: `shape` of `size` pt filled with `fill`, with a
+    /// white halo `halo` pt wide.
+    pub fn marker(
+        label: String,
+        shape: crate::render::style::MarkerShape,
+        size: f32,
+        fill: crate::render::style::Rgba,
+        halo: f32,
+        count: Option<usize>,
+    ) -> LegendRow {
+        LegendRow {
+            label,
+            symbol: Symbol::point(shape, size, fill, crate::render::style::Rgba::WHITE, halo),
+            swatch: SwatchKind::Point,
+            count,
+        }
+    }
+
+    /// A row whose swatch is an area filled with `fill` (`None`: outline only) and
+    /// outlined with `stroke`.
+    pub fn area(
+        label: String,
+        fill: Option<crate::render::style::Rgba>,
+        stroke: &crate::render::style::Stroke,
+    ) -> LegendRow {
+        LegendRow {
+            label,
+            symbol: Symbol {
+                fill,
+                stroke: Some(stroke.clone()),
+                ..Symbol::line(stroke.color, 1.0)
+            },
+            swatch: SwatchKind::Area,
+            count: None,
+        }
+    }
+}
+
 /// A titled group of legend rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendBlock {
