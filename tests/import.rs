@@ -517,3 +517,90 @@ fn gcj02_option_moves_points_back_to_wgs84() {
     };
     assert!((p.x() - 112.35).abs() < 1e-9 && (p.y() - 30.33).abs() < 1e-9);
 }
+
+/// A seeded mutation smoke test: bytes of real files flipped, cut, duplicated and
+/// spliced with JSON's special characters, read by the whole-file and the streaming
+/// paths. Nothing may panic; each read gives a layer or an error. More rounds with
+/// `PARKPLAN_MUTATIONS=N` (CI runs the default few hundred).
+#[test]
+fn mutated_files_never_panic() {
+    let rounds: usize = std::env::var("PARKPLAN_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(240);
+    let mut seeds: Vec<Vec<u8>> = ["公交站点.geojson", "服务设施.geojson", "项目.geojson"]
+        .iter()
+        .map(|f| std::fs::read(common::sample_dir().join(f)).unwrap())
+        .collect();
+    seeds.push(std::fs::read(common::data("crs/parcel_4525_nocrs.geojson")).unwrap());
+    seeds.push(std::fs::read(common::data("encoding/gbk.geojson")).unwrap());
+    let dir = std::env::temp_dir().join(format!("parkplan-mutations-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| -> usize {
+        // xorshift64*: reproducible across platforms.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n.max(1)
+    };
+    let specials: [&[u8]; 12] = [
+        b"\"",
+        b"\\",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b",",
+        b":",
+        b"1e999",
+        b"null",
+        b"\xFF\xFE",
+        b"-",
+    ];
+    for round in 0..rounds {
+        let mut bytes = seeds[round % seeds.len()].clone();
+        for _ in 0..1 + next(4) {
+            let at = next(bytes.len());
+            match next(5) {
+                0 if at < bytes.len() => bytes[at] ^= 1 << next(8),
+                0 => {}
+                1 => bytes.truncate(at),
+                2 => {
+                    let s = specials[next(specials.len())];
+                    bytes.splice(at..at, s.iter().copied());
+                }
+                3 => {
+                    let end = (at + next(200)).min(bytes.len());
+                    let copy = bytes[at..end].to_vec();
+                    bytes.splice(at..at, copy);
+                }
+                _ => {
+                    let end = (at + next(64)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+            }
+        }
+        let name = format!("round-{round}.geojson");
+        let path = dir.join(&name);
+        std::fs::write(&path, &bytes).unwrap();
+        let opts = LayerOptions::default();
+        let whole =
+            std::panic::catch_unwind(|| read_layer_bytes(&bytes, &name, &opts, None).is_ok());
+        assert!(
+            whole.is_ok(),
+            "whole-file read panicked on {}",
+            path.display()
+        );
+        let streamed = std::panic::catch_unwind(|| read_layer_file(&path, &opts, None).is_ok());
+        assert!(streamed.is_ok(), "file read panicked on {}", path.display());
+        assert_eq!(
+            whole.ok(),
+            streamed.ok(),
+            "the two paths disagree on {}",
+            path.display()
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
