@@ -265,6 +265,21 @@ fn svg_is_valid_and_keeps_text_as_text() {
             .sum()
     }
     assert!(count_text(tree.root()) > 50);
+    // Road names run along their roads (at A3, where the roads are labelled): 东方大道
+    // runs north-south, so its label is turned a quarter, reading top to bottom.
+    let a3 = kw6_page(&park, Paper::A3, Orientation::Landscape);
+    export::export_page(&a3, &dir.join("kw6-a3.svg"), 150.0).unwrap();
+    let svg = std::fs::read_to_string(dir.join("kw6-a3.svg")).unwrap();
+    let angle_of = |name: &str| -> Option<f32> {
+        let end = svg.find(&format!(">{name}</text>"))?;
+        let start = svg[..end].rfind("<text")?;
+        let element = &svg[start..end];
+        let r = element.find("rotate(")? + "rotate(".len();
+        element[r..].split(' ').next()?.parse().ok()
+    };
+    let a = angle_of("东方大道").expect("东方大道 is labelled along its road");
+    assert!((80.0..=100.0).contains(&a), "东方大道 at {a}°");
+    assert_eq!(angle_of(TITLE), None, "the title is not rotated");
     std::fs::remove_dir_all(dir).ok();
 }
 

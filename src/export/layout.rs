@@ -1196,6 +1196,7 @@ fn grid_scene(
                 color: theme.muted_text,
                 halo,
                 tag: None,
+                angle: 0.0,
             }));
         }
         s.line(pts, stroke.clone());
@@ -1222,6 +1223,7 @@ fn grid_scene(
                 color: theme.muted_text,
                 halo,
                 tag: None,
+                angle: 0.0,
             }));
         }
         s.line(pts, stroke.clone());

@@ -250,6 +250,16 @@ impl Canvas for SvgCanvas {
             HAlign::Center => self.out.push_str(" text-anchor=\"middle\""),
             HAlign::Right => self.out.push_str(" text-anchor=\"end\""),
         }
+        if l.angle != 0.0 && l.angle.is_finite() {
+            // Rotated about its position (SVG angles are clockwise with y down, as ours).
+            self.out.push_str(" transform=\"rotate(");
+            num(&mut self.out, l.angle.to_degrees());
+            self.out.push(' ');
+            num(&mut self.out, l.pos[0]);
+            self.out.push(' ');
+            num(&mut self.out, l.pos[1]);
+            self.out.push_str(")\"");
+        }
         fill_attrs(&mut self.out, Some(l.color));
         if let Some(h) = l.halo.filter(|h| h.width > 0.0 && h.color.a > 0) {
             // The stroke is centred on the outline: twice the halo width, painted first.

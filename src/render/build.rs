@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use super::labels::{
-    EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels,
+    EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels, upright,
 };
 use super::projected::{PlanarFeature, PlanarGeom, ProjectedLayer, ProjectedPark};
 use super::scene::{Item, MarkerItem, PolygonItem, PolylineItem, Scene};
@@ -538,6 +538,15 @@ fn draw_layer(
         options.labels && style.labels_visible && scale <= r.max_scale * options.label_scale_factor
     });
     let point_layer = layer_swatch(pl) == SwatchKind::Point;
+    // Lines are labelled on their longest piece inside the view, kept off its edges.
+    let label_area = {
+        let m = 24.0 * view.resolution;
+        let b = view.world_bounds();
+        super::view::WorldRect {
+            min: [b.min[0] + m, b.min[1] + m],
+            max: [b.max[0] - m, b.max[1] - m],
+        }
+    };
     for &i in &ids {
         let Some((f, d)) = drawn(i) else { continue };
         draw_feature(items, view, &f.geom, d, options, tag(i), false);
@@ -552,7 +561,7 @@ fn draw_layer(
         if let Some(rule) = label_rule
             && let Some(text) = rule.source.text(layer, i as usize)
         {
-            let anchor = view.to_screen(f.anchor);
+            let mut anchor = view.to_screen(f.anchor);
             let (placement, max_width) = match f.geom {
                 PlanarGeom::Point(_) | PlanarGeom::MultiPoint(_) => (
                     Placement::AroundPoint {
@@ -564,6 +573,15 @@ fn draw_layer(
                     Placement::Centered,
                     Some((f.bbox.width() / view.resolution) as f32 * 1.05),
                 ),
+                PlanarGeom::Lines(_) => match f.geom.label_along(&label_area) {
+                    Some((at, a)) => {
+                        anchor = view.to_screen(at);
+                        // The frame's y points north, the screen's south.
+                        let angle = upright(-a as f32);
+                        (Placement::AlongLine { angle }, None)
+                    }
+                    None => continue,
+                },
                 _ => (Placement::Centered, None),
             };
             candidates.push(LabelCandidate {

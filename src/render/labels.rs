@@ -2,7 +2,8 @@
 //! overlap, none leaves the view and none covers a point symbol.
 //!
 //! Each [`LabelCandidate`] offers a few positions (right of a point symbol first, then
-//! left, above, below and the diagonals; centred for polygons and lines). Candidates are
+//! left, above, below and the diagonals; centred for polygons; along the line, rotated
+//! to its direction and kept upright, for roads and routes). Candidates are
 //! taken in priority order; a position is accepted when its text box (measured with a
 //! [`TextMeasure`]: the font's real advances when a target supplies them, else
 //! [`EstimatedMeasure`]: CJK ≈ 1 em, Latin ≈ 0.55 em) meets no placed box and no
@@ -75,6 +76,30 @@ pub enum Placement {
     },
     /// Centred on the anchor (polygons, lines), with small shifts if blocked.
     Centered,
+    /// Along a line: centred on the anchor and rotated by `angle` (radians, clockwise
+    /// on screen, within ±90° so the text stays upright), shifted along the line if
+    /// blocked.
+    AlongLine {
+        /// The line's direction at the anchor.
+        angle: f32,
+    },
+}
+
+/// A screen direction (radians, clockwise, y down) turned so that text along it reads
+/// left to right: within (-80°, 100°]. Steep and vertical lines thus all read top to
+/// bottom, as Chinese maps write vertical road names, instead of flipping with a
+/// degree of tilt.
+pub fn upright(angle: f32) -> f32 {
+    use std::f32::consts::PI;
+    let lo = -80f32.to_radians();
+    let mut a = angle.rem_euclid(2.0 * PI);
+    while a > lo + PI {
+        a -= PI;
+    }
+    while a <= lo {
+        a += PI;
+    }
+    a
 }
 
 /// A label that wants a place.
@@ -162,6 +187,40 @@ pub fn label_box(pos: [f32; 2], align: HAlign, width: f32, size: f32, pad: f32) 
     }
 }
 
+/// The box a label rotated by `angle` about its position occupies (the axis-aligned
+/// bounds of the rotated box), with padding.
+pub fn rotated_label_box(
+    pos: [f32; 2],
+    align: HAlign,
+    width: f32,
+    size: f32,
+    pad: f32,
+    angle: f32,
+) -> ScreenRect {
+    let b = label_box(pos, align, width, size, pad);
+    if angle == 0.0 {
+        return b;
+    }
+    let (sin, cos) = angle.sin_cos();
+    let corners = [
+        [b.min[0], b.min[1]],
+        [b.max[0], b.min[1]],
+        [b.max[0], b.max[1]],
+        [b.min[0], b.max[1]],
+    ];
+    let mut r = ScreenRect {
+        min: [f32::INFINITY; 2],
+        max: [f32::NEG_INFINITY; 2],
+    };
+    for [x, y] in corners {
+        let (dx, dy) = (x - pos[0], y - pos[1]);
+        let p = [pos[0] + dx * cos - dy * sin, pos[1] + dx * sin + dy * cos];
+        r.min = [r.min[0].min(p[0]), r.min[1].min(p[1])];
+        r.max = [r.max[0].max(p[0]), r.max[1].max(p[1])];
+    }
+    r
+}
+
 /// Settings of the placer.
 #[derive(Debug, Clone, Copy)]
 pub struct PlaceOptions {
@@ -217,11 +276,15 @@ pub fn place_labels(
         let halo = c.halo.map(|h| h.width).unwrap_or(0.0);
         let pad = opts.padding + halo / 2.0;
         let positions = positions(&c, w, opts.gap);
+        let angle = match c.placement {
+            Placement::AlongLine { angle } if angle.is_finite() => angle,
+            _ => 0.0,
+        };
         for (pos, align) in positions {
-            let b = label_box(pos, align, w, c.size, pad);
+            let b = rotated_label_box(pos, align, w, c.size, pad, angle);
             // Against symbols only the halo counts (the gap already separates a label
             // from its own symbol); against labels the padding too.
-            let tight = label_box(pos, align, w, c.size, halo / 2.0);
+            let tight = rotated_label_box(pos, align, w, c.size, halo / 2.0, angle);
             if !opts.bounds.contains_rect(&tight) || grid.hits(&b) || obstacle_grid.hits(&tight) {
                 continue;
             }
@@ -238,6 +301,7 @@ pub fn place_labels(
                 color: c.color,
                 halo: c.halo,
                 tag: c.tag,
+                angle,
             });
             break;
         }
@@ -272,12 +336,23 @@ fn positions(c: &LabelCandidate, w: f32, gap: f32) -> Vec<([f32; 2], HAlign)> {
                 ([x, y + s * 1.2], HAlign::Center),
             ]
         }
+        Placement::AlongLine { angle } => {
+            // Centred, then slid along the line either way.
+            let (sin, cos) = angle.sin_cos();
+            let d = w * 0.75 + s;
+            vec![
+                ([x, y], HAlign::Center),
+                ([x + d * cos, y + d * sin], HAlign::Center),
+                ([x - d * cos, y - d * sin], HAlign::Center),
+            ]
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::f32::consts::FRAC_PI_2;
 
     fn cand(text: &str, anchor: [f32; 2], priority: f32) -> LabelCandidate {
         LabelCandidate {
@@ -300,6 +375,49 @@ mod tests {
             gap: 2.0,
             repeat_distance: 50.0,
         }
+    }
+
+    #[test]
+    fn text_along_lines_stays_upright_and_steep_lines_read_downwards() {
+        let deg = |d: f32| upright(d.to_radians()).to_degrees();
+        assert!(deg(0.0).abs() < 1e-4);
+        assert!((deg(180.0)).abs() < 1e-3, "a westward road reads eastwards");
+        assert!((deg(30.0) - 30.0).abs() < 1e-3);
+        assert!((deg(-150.0) - 30.0).abs() < 1e-3);
+        assert!((deg(90.0) - 90.0).abs() < 1e-3);
+        assert!(
+            (deg(-90.0) - 90.0).abs() < 1e-3,
+            "vertical reads top to bottom"
+        );
+        assert!(
+            (deg(-88.0) - 92.0).abs() < 1e-3,
+            "and does not flip with a tilt"
+        );
+        assert!((deg(-60.0) + 60.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_label_along_a_line_is_rotated_and_its_box_follows() {
+        // A vertical road: its label's box is tall and narrow.
+        let b = rotated_label_box([200.0, 150.0], HAlign::Center, 40.0, 10.0, 0.0, FRAC_PI_2);
+        assert!((b.max[1] - b.min[1] - 40.0).abs() < 1e-3, "{b:?}");
+        assert!((b.max[0] - b.min[0] - 11.6).abs() < 1e-3, "{b:?}");
+        let mut c = cand("东方大道", [200.0, 150.0], 1.0);
+        c.placement = Placement::AlongLine { angle: FRAC_PI_2 };
+        // A point symbol beside the road, where a horizontal label would go.
+        let obstacle = ScreenRect::from_min_size([212.0, 145.0], [10.0, 10.0]);
+        let placed = place_labels(vec![c], &[obstacle], &EstimatedMeasure, &opts());
+        assert_eq!(placed.len(), 1);
+        assert!((placed[0].angle - FRAC_PI_2).abs() < 1e-6);
+        assert_eq!(placed[0].pos, [200.0, 150.0]);
+        // Blocked in the middle, it slides along the road (down or up), not sideways.
+        let mut c = cand("东方大道", [200.0, 150.0], 1.0);
+        c.placement = Placement::AlongLine { angle: FRAC_PI_2 };
+        let block = ScreenRect::from_min_size([195.0, 140.0], [10.0, 20.0]);
+        let placed = place_labels(vec![c], &[block], &EstimatedMeasure, &opts());
+        assert_eq!(placed.len(), 1);
+        assert!((placed[0].pos[0] - 200.0).abs() < 1e-3);
+        assert!((placed[0].pos[1] - 150.0).abs() > 20.0);
     }
 
     #[test]

@@ -163,6 +163,85 @@ impl PlanarGeom {
     }
 }
 
+impl PlanarGeom {
+    /// Where a line's label goes when `within` (the view, in the frame) is shown: the
+    /// middle of the longest piece of the line inside it, and the line's direction
+    /// there (radians counter-clockwise from east). So a road keeps its name in view
+    /// however far the map is zoomed in. `None` for other geometries or a line outside.
+    pub fn label_along(&self, within: &WorldRect) -> Option<([f64; 2], f64)> {
+        let PlanarGeom::Lines(ls) = self else {
+            return None;
+        };
+        let mut best: Option<(f64, Vec<[f64; 2]>)> = None;
+        let mut consider = |run: &mut Vec<[f64; 2]>| {
+            let len = path_length(run);
+            if run.len() >= 2 && best.as_ref().is_none_or(|(l, _)| len > *l) {
+                best = Some((len, std::mem::take(run)));
+            }
+            run.clear();
+        };
+        for line in ls {
+            let mut run: Vec<[f64; 2]> = Vec::new();
+            for w in line.windows(2) {
+                match clip_segment(w[0], w[1], within) {
+                    Some((a, b)) if run.last() == Some(&a) => run.push(b),
+                    Some((a, b)) => {
+                        consider(&mut run);
+                        run.extend([a, b]);
+                    }
+                    None => consider(&mut run),
+                }
+            }
+            consider(&mut run);
+        }
+        let (len, run) = best?;
+        let mut left = len / 2.0;
+        for w in run.windows(2) {
+            let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+            let seg = dx.hypot(dy);
+            if left <= seg && seg > 0.0 {
+                let t = left / seg;
+                return Some(([w[0][0] + dx * t, w[0][1] + dy * t], dy.atan2(dx)));
+            }
+            left -= seg;
+        }
+        None
+    }
+}
+
+/// The part of segment `a`–`b` inside `r` (Liang–Barsky); an end inside is returned
+/// exactly as given, so consecutive inside segments join.
+fn clip_segment(a: [f64; 2], b: [f64; 2], r: &WorldRect) -> Option<([f64; 2], [f64; 2])> {
+    let d = [b[0] - a[0], b[1] - a[1]];
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-d[0], a[0] - r.min[0]),
+        (d[0], r.max[0] - a[0]),
+        (-d[1], a[1] - r.min[1]),
+        (d[1], r.max[1] - a[1]),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if t0.is_nan() || t1.is_nan() || t0 >= t1 {
+        return None;
+    }
+    let at = |t: f64| [a[0] + d[0] * t, a[1] + d[1] * t];
+    let start = if t0 == 0.0 { a } else { at(t0) };
+    let end = if t1 == 1.0 { b } else { at(t1) };
+    Some((start, end))
+}
+
 /// Length of a path in metres.
 pub fn path_length(p: &[[f64; 2]]) -> f64 {
     p.windows(2)
@@ -595,6 +674,30 @@ impl ProjectedPark {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_is_labelled_on_its_longest_piece_in_view() {
+        // An L: 0,0 → 1000,0 → 1000,400. Fully in view, the label sits on the long leg.
+        let l = PlanarGeom::Lines(vec![vec![[0.0, 0.0], [1000.0, 0.0], [1000.0, 400.0]]]);
+        let all = WorldRect::from_corners([-10.0, -10.0], [2000.0, 2000.0]);
+        let (at, dir) = l.label_along(&all).unwrap();
+        assert!((at[0] - 700.0).abs() < 1e-9 && at[1].abs() < 1e-9, "{at:?}");
+        assert!(dir.abs() < 1e-12);
+        // Zoomed onto the short leg: the label follows it, northwards.
+        let leg = WorldRect::from_corners([900.0, 100.0], [1100.0, 300.0]);
+        let (at, dir) = l.label_along(&leg).unwrap();
+        assert!((at[0] - 1000.0).abs() < 1e-9 && (at[1] - 200.0).abs() < 1e-9);
+        assert!((dir - std::f64::consts::FRAC_PI_2).abs() < 1e-12);
+        // A long straight road crossing the view with no vertex in it still gets one.
+        let road = PlanarGeom::Lines(vec![vec![[-5000.0, 50.0], [5000.0, 50.0]]]);
+        let view = WorldRect::from_corners([0.0, 0.0], [100.0, 100.0]);
+        let (at, _) = road.label_along(&view).unwrap();
+        assert!((at[0] - 50.0).abs() < 1e-9);
+        // Outside the view: none.
+        let far = WorldRect::from_corners([5000.0, 5000.0], [6000.0, 6000.0]);
+        assert!(l.label_along(&far).is_none());
+        assert!(PlanarGeom::Point([1.0, 2.0]).label_along(&all).is_none());
+    }
     use crate::model::Role;
     use geo::{Point, polygon};
 

@@ -86,6 +86,8 @@ pub struct LabelItem {
     pub halo: Option<Halo>,
     /// The feature it labels.
     pub tag: Option<FeatureRef>,
+    /// Rotation about `pos`, radians clockwise (0: horizontal; labels along roads).
+    pub angle: f32,
 }
 
 impl LabelItem {
@@ -195,6 +197,7 @@ impl Scene {
             color,
             halo: None,
             tag: None,
+            angle: 0.0,
         }));
     }
 

@@ -257,6 +257,26 @@ pub fn paint_labels(painter: &egui::Painter, labels: &[LabelItem], map: impl Fn(
             HAlign::Right => p.x - size.x,
         };
         let top_left = pos2(x, p.y - size.y / 2.0);
+        if l.angle != 0.0 && l.angle.is_finite() {
+            // Rotated about the label's position: the galley turns about its top-left
+            // corner, so that corner is turned about the position first.
+            let rot = egui::emath::Rot2::from_angle(l.angle);
+            let top_left = p + rot * (top_left - p);
+            if let Some(h) = l.halo.filter(|h| h.width > 0.0 && h.color.a > 0) {
+                let w = h.width.min(3.0);
+                for d in [vec2(-w, 0.0), vec2(w, 0.0), vec2(0.0, -w), vec2(0.0, w)] {
+                    let mut t =
+                        egui::epaint::TextShape::new(top_left + d, galley.clone(), color(h.color))
+                            .with_angle(l.angle);
+                    t.override_text_color = Some(color(h.color));
+                    painter.add(t);
+                }
+            }
+            painter.add(
+                egui::epaint::TextShape::new(top_left, galley, color(l.color)).with_angle(l.angle),
+            );
+            continue;
+        }
         if let Some(h) = l.halo.filter(|h| h.width > 0.0 && h.color.a > 0) {
             let hc = color(h.color);
             let w = h.width.min(3.0);
