@@ -521,7 +521,8 @@ fn gcj02_option_moves_points_back_to_wgs84() {
 /// A seeded mutation smoke test: bytes of real files flipped, cut, duplicated and
 /// spliced with JSON's special characters, read by the whole-file and the streaming
 /// paths. Nothing may panic; each read gives a layer or an error. More rounds with
-/// `PARKPLAN_MUTATIONS=N` (CI runs the default few hundred).
+/// `PARKPLAN_MUTATIONS=N` (CI runs the default few hundred), more seed files (a folder,
+/// read recursively) with `PARKPLAN_MUTATION_SEEDS=DIR`.
 #[test]
 fn mutated_files_never_panic() {
     let rounds: usize = std::env::var("PARKPLAN_MUTATIONS")
@@ -532,8 +533,32 @@ fn mutated_files_never_panic() {
         .iter()
         .map(|f| std::fs::read(common::sample_dir().join(f)).unwrap())
         .collect();
-    seeds.push(std::fs::read(common::data("crs/parcel_4525_nocrs.geojson")).unwrap());
-    seeds.push(std::fs::read(common::data("encoding/gbk.geojson")).unwrap());
+    for f in [
+        "crs/parcel_4525_nocrs.geojson",
+        "crs/parcel_4546.geojson",
+        "encoding/gbk.geojson",
+        "encoding/utf16le_bom.geojson",
+        "repair/bad_coords.geojson",
+    ] {
+        seeds.push(std::fs::read(common::data(f)).unwrap());
+    }
+    // More seeds on request, e.g. PARKPLAN_MUTATION_SEEDS=../shared/corpus/geojsonhint.
+    if let Some(dir) = std::env::var_os("PARKPLAN_MUTATION_SEEDS") {
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "json" || x == "geojson")
+                    && e.metadata().is_ok_and(|m| m.len() < 200_000)
+                    && let Ok(b) = std::fs::read(&p)
+                {
+                    seeds.push(b);
+                }
+            }
+        }
+    }
     let dir = std::env::temp_dir().join(format!("parkplan-mutations-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
