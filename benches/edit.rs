@@ -1,6 +1,7 @@
 //! Criterion benchmarks of editing and saving a big park (issue #6): what one edit costs
 //! on the UI thread (apply through the history, which rebuilds the records; re-project
-//! the edited layer for drawing), and what saving and autosaving an edited layer cost.
+//! the edited layer for drawing), what saving and autosaving an edited layer cost, and
+//! what the attribute table's filter and sort cost.
 //!
 //! Scenes are read from `$PARKPLAN_SCENES/<N>/` (gen_park.py output, as for the analysis
 //! benchmarks); missing scenes are skipped with a note. Run:
@@ -13,6 +14,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Geometry, Point};
 use parkplan::import;
+use parkplan::model::rows::{SortKey, row_order};
 use parkplan::model::{Edit, History, Role};
 use parkplan::project::{self, ProjectFile};
 use parkplan::render::ProjectedPark;
@@ -89,6 +91,21 @@ fn benches(c: &mut Criterion) {
                 projected.layers.len()
             })
         });
+
+        // The attribute table's row order (on the UI thread when the filter or sort
+        // changes): a name filter, and a sort by the name column.
+        let layer = &park.layers[li];
+        g.bench_function("table_filter_name", |b| {
+            b.iter(|| row_order(layer, "荆州", SortKey::Row, true).len())
+        });
+        g.bench_function("table_filter_no_match", |b| {
+            b.iter(|| row_order(layer, "no such enterprise", SortKey::Row, true).len())
+        });
+        if let Some(c) = layer.attributes.column_index("name") {
+            g.bench_function("table_sort_by_name", |b| {
+                b.iter(|| row_order(layer, "", SortKey::Attr(c), true).len())
+            });
+        }
 
         // A copy of the park (what an edit costs when a worker still holds the park).
         g.bench_function("clone_park", |b| b.iter(|| park.clone().layers.len()));

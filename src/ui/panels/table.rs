@@ -4,27 +4,15 @@
 //!
 //! The row order is computed when the layer, filter or sort changes and cached.
 
-use std::cmp::Ordering;
-
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use crate::model::{FeatureRef, Lang, Layer, PropValue};
+pub use crate::model::rows::{SortKey, compare_values, row_order};
+use crate::model::{FeatureRef, Lang};
 use crate::ui::command::Command;
 use crate::ui::i18n::{Msg, group_digits};
 use crate::ui::panels::inspector::value_text;
 use crate::ui::session::Session;
-
-/// Which column sorts the rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    /// Feature order in the file.
-    Row,
-    /// The feature id.
-    Id,
-    /// An attribute column, by index.
-    Attr(usize),
-}
 
 #[derive(Debug, Clone, PartialEq)]
 struct CacheKey {
@@ -63,60 +51,6 @@ impl Default for TablePanel {
             last_selection: None,
         }
     }
-}
-
-/// Compares two property values: numbers numerically, then text, absent/null last.
-pub fn compare_values(a: &PropValue<'_>, b: &PropValue<'_>) -> Ordering {
-    let rank = |v: &PropValue<'_>| match v {
-        PropValue::Absent | PropValue::Null => 2,
-        PropValue::Int(_) | PropValue::Float(_) => 0,
-        _ => 1,
-    };
-    match (rank(a), rank(b)) {
-        (0, 0) => a
-            .as_f64()
-            .unwrap_or(f64::NAN)
-            .partial_cmp(&b.as_f64().unwrap_or(f64::NAN))
-            .unwrap_or(Ordering::Equal),
-        (1, 1) => a
-            .as_text()
-            .unwrap_or_default()
-            .cmp(&b.as_text().unwrap_or_default()),
-        (x, y) => x.cmp(&y),
-    }
-}
-
-/// The row order of `layer` for a filter and sort.
-pub fn row_order(layer: &Layer, filter: &str, sort: SortKey, ascending: bool) -> Vec<u32> {
-    let needle = filter.trim().to_lowercase();
-    let cols = layer.attributes.columns();
-    let mut rows: Vec<u32> = (0..layer.len() as u32)
-        .filter(|&r| {
-            if needle.is_empty() {
-                return true;
-            }
-            let r = r as usize;
-            layer.display_id(r).to_lowercase().contains(&needle)
-                || cols.iter().any(|c| {
-                    c.get(r)
-                        .as_text()
-                        .is_some_and(|t| t.to_lowercase().contains(&needle))
-                })
-        })
-        .collect();
-    match sort {
-        SortKey::Row => {}
-        SortKey::Id => rows.sort_by_cached_key(|&r| layer.display_id(r as usize)),
-        SortKey::Attr(c) => {
-            if let Some(col) = cols.get(c) {
-                rows.sort_by(|&a, &b| compare_values(&col.get(a as usize), &col.get(b as usize)));
-            }
-        }
-    }
-    if !ascending {
-        rows.reverse();
-    }
-    rows
 }
 
 impl TablePanel {
@@ -268,46 +202,5 @@ impl TablePanel {
                 self.ascending = true;
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::AttributeTable;
-
-    fn layer() -> Layer {
-        let mut t = AttributeTable::new();
-        for (name, emp) in [
-            ("乙公司", PropValue::Int(30)),
-            ("甲公司", PropValue::Float(5.5)),
-            ("丙", PropValue::Null),
-        ] {
-            t.push_row([("名称", PropValue::Str(name)), ("人数", emp)]);
-        }
-        Layer {
-            name: "t".into(),
-            ids: vec![None; 3],
-            geometries: vec![None; 3],
-            attributes: t,
-            ..Layer::default()
-        }
-    }
-
-    #[test]
-    fn numbers_sort_numerically_and_nulls_last() {
-        let l = layer();
-        let c = l.attributes.column_index("人数").expect("column");
-        assert_eq!(row_order(&l, "", SortKey::Attr(c), true), vec![1, 0, 2]);
-        assert_eq!(row_order(&l, "", SortKey::Attr(c), false), vec![2, 0, 1]);
-    }
-
-    #[test]
-    fn filter_matches_any_column_case_insensitively() {
-        let l = layer();
-        assert_eq!(row_order(&l, "公司", SortKey::Row, true), vec![0, 1]);
-        assert_eq!(row_order(&l, "30", SortKey::Row, true), vec![0]);
-        assert_eq!(row_order(&l, "#3", SortKey::Row, true), vec![2]);
-        assert!(row_order(&l, "nothing", SortKey::Row, true).is_empty());
     }
 }
