@@ -417,6 +417,9 @@ pub fn show(
                 .map(|l| l.name.as_str())
                 .unwrap_or("");
             ui.strong(session.feature_name(h));
+            if let Some(summary) = hover_summary(&session.park, h, lang) {
+                ui.add(egui::Label::new(summary).wrap_mode(egui::TextWrapMode::Extend));
+            }
             ui.label(format!("{}: {layer}", Msg::LayerLabel.text(lang)));
             ui.weak(Msg::ClickForDetails.text(lang));
         });
@@ -590,9 +593,117 @@ fn scale_bar(painter: &egui::Painter, rect: Rect, view: &MapView) {
     );
 }
 
+/// What a planner wants to read at a glance under the cursor, by role: a parcel's approval
+/// status, land use and area in mu; an enterprise's industry and employees; a project's
+/// stage and investment; a facility's kind; a stop's route and number.
+fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option<String> {
+    // Records of these roles are in (layer, index) order, so a binary search finds them.
+    fn find<T>(v: &[T], f: FeatureRef, key: impl Fn(&T) -> FeatureRef) -> Option<&T> {
+        v.binary_search_by_key(&f, key).ok().map(|i| &v[i])
+    }
+    let zh = lang == Lang::Zh;
+    let join = |parts: Vec<String>| {
+        let parts: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    };
+    if let Some(p) = find(&park.parcels, f, |p| p.feature) {
+        return join(vec![
+            p.status.label(lang).to_string(),
+            p.land_use.clone().unwrap_or_default(),
+            format!("{:.1} {}", p.area.to_mu().0, Msg::UnitMu.text(lang)),
+        ]);
+    }
+    if let Some(e) = find(&park.enterprises, f, |e| e.feature) {
+        return join(vec![
+            e.industry.clone().unwrap_or_default(),
+            e.employees
+                .map(|n| {
+                    if zh {
+                        format!("职工 {n} 人")
+                    } else {
+                        format!("{n} employees")
+                    }
+                })
+                .unwrap_or_default(),
+        ]);
+    }
+    if let Some(p) = find(&park.projects, f, |p| p.feature) {
+        return join(vec![
+            p.stage
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or_default(),
+            p.investment_yi
+                .map(|y| {
+                    if zh {
+                        format!("投资 {y} 亿元")
+                    } else {
+                        format!("investment {y} × 100 M yuan")
+                    }
+                })
+                .unwrap_or_default(),
+            p.secretary
+                .as_ref()
+                .map(|s| {
+                    if zh {
+                        format!("项目秘书 {s}")
+                    } else {
+                        format!("secretary {s}")
+                    }
+                })
+                .unwrap_or_default(),
+        ]);
+    }
+    if let Some(x) = find(&park.facilities, f, |x| x.feature) {
+        return Some(x.kind.label(lang).to_string());
+    }
+    let stop = park.stops.iter().find(|s| s.feature == f)?;
+    join(vec![
+        stop.route.clone().unwrap_or_default(),
+        stop.seq
+            .map(|q| {
+                if zh {
+                    format!("第 {q} 站")
+                } else {
+                    format!("stop {q}")
+                }
+            })
+            .unwrap_or_default(),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hovering_tells_a_parcels_status_and_mu_and_an_enterprises_staff() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
+        let park = crate::import::load_paths(&[sample], None).unwrap().park;
+        let p = &park.parcels[0];
+        let s = hover_summary(&park, p.feature, Lang::Zh).unwrap();
+        assert!(
+            s.contains(p.status.label(Lang::Zh)) && s.ends_with(" 亩"),
+            "{s}"
+        );
+        let e = park
+            .enterprises
+            .iter()
+            .find(|e| e.employees.is_some())
+            .unwrap();
+        let s = hover_summary(&park, e.feature, Lang::Zh).unwrap();
+        assert!(
+            s.contains(&format!("职工 {} 人", e.employees.unwrap())),
+            "{s}"
+        );
+        let st = park.stops_of_route("KW6").next().unwrap();
+        let s = hover_summary(&park, st.feature, Lang::En).unwrap();
+        assert!(s.starts_with("KW6 · stop "), "{s}");
+        let f = &park.facilities[0];
+        assert_eq!(
+            hover_summary(&park, f.feature, Lang::Zh).as_deref(),
+            Some(f.kind.label(Lang::Zh))
+        );
+    }
 
     #[test]
     fn nice_lengths() {
