@@ -377,24 +377,7 @@ fn paint(
                 .chain(state.cursor.map(|c| c.lon_lat))
                 .map(|p| screen(state, session, Coord { x: p[0], y: p[1] }))
                 .collect();
-            if pts.len() >= 3 {
-                let item = crate::render::PolygonItem {
-                    rings: vec![pts.iter().map(|p| [p.x, p.y]).collect()],
-                    fill: None,
-                    stroke: None,
-                    tag: None,
-                };
-                let t = crate::render::triangulate(&item);
-                let mut mesh = egui::Mesh::default();
-                for v in &t.vertices {
-                    mesh.colored_vertex(egui::pos2(v[0], v[1]), theme::EDIT_FILL);
-                }
-                mesh.indices = t.indices;
-                painter.add(egui::Shape::mesh(mesh));
-                painter.add(egui::Shape::closed_line(pts.clone(), line));
-            } else if pts.len() == 2 {
-                painter.add(egui::Shape::line(pts.clone(), line));
-            }
+            super::paint_sketch_polygon(painter, &pts, theme::EDIT_FILL, line);
             for p in pts.iter().take(state.edit.drawing.len()) {
                 painter.circle(*p, 3.5, Color32::WHITE, line);
             }

@@ -520,24 +520,7 @@ fn paint_measure(
             }
         }
         MeasureKind::Area => {
-            if pts.len() >= 3 {
-                let item = crate::render::PolygonItem {
-                    rings: vec![pts.iter().map(|p| [p.x, p.y]).collect()],
-                    fill: None,
-                    stroke: None,
-                    tag: None,
-                };
-                let t = crate::render::triangulate(&item);
-                let mut mesh = egui::Mesh::default();
-                for v in &t.vertices {
-                    mesh.colored_vertex(egui::pos2(v[0], v[1]), theme::MEASURE_FILL);
-                }
-                mesh.indices = t.indices;
-                painter.add(egui::Shape::mesh(mesh));
-                painter.add(egui::Shape::closed_line(pts.clone(), stroke));
-            } else if pts.len() == 2 {
-                painter.add(egui::Shape::line(pts.clone(), stroke));
-            }
+            paint_sketch_polygon(&painter, &pts, theme::MEASURE_FILL, stroke);
         }
     }
     for p in &pts {
@@ -591,6 +574,35 @@ fn scale_bar(painter: &egui::Painter, rect: Rect, view: &MapView) {
         egui::FontId::proportional(12.0),
         theme::SCALE_INK,
     );
+}
+
+/// A polygon being sketched (measured or drawn), in screen points: filled (triangulated,
+/// so concave outlines fill correctly) and outlined once it has three points, a line
+/// while it has two.
+pub(crate) fn paint_sketch_polygon(
+    painter: &egui::Painter,
+    pts: &[Pos2],
+    fill: Color32,
+    stroke: Stroke,
+) {
+    if pts.len() >= 3 {
+        let item = crate::render::PolygonItem {
+            rings: vec![pts.iter().map(|p| [p.x, p.y]).collect()],
+            fill: None,
+            stroke: None,
+            tag: None,
+        };
+        let t = crate::render::triangulate(&item);
+        let mut mesh = egui::Mesh::default();
+        for v in &t.vertices {
+            mesh.colored_vertex(egui::pos2(v[0], v[1]), fill);
+        }
+        mesh.indices = t.indices;
+        painter.add(egui::Shape::mesh(mesh));
+        painter.add(egui::Shape::closed_line(pts.to_vec(), stroke));
+    } else if pts.len() == 2 {
+        painter.add(egui::Shape::line(pts.to_vec(), stroke));
+    }
 }
 
 /// What a planner wants to read at a glance under the cursor, by role: a parcel's approval
