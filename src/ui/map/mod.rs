@@ -520,7 +520,7 @@ fn paint_measure(
             }
         }
         MeasureKind::Area => {
-            paint_sketch_polygon(&painter, &pts, theme::MEASURE_FILL, stroke);
+            paint_sketch_polygon(painter, &pts, theme::MEASURE_FILL, stroke);
         }
     }
     for p in &pts {
