@@ -470,21 +470,7 @@ fn stream_decide_crs(
         }
     }
     let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
-    let projector = match &decision {
-        Some(d) => match d.crs.projector() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                problems.push(Problem::file_level(
-                    file,
-                    Severity::Error,
-                    format!("cannot set up {}: {e}", d.crs.code()),
-                    "geometries not loaded; attributes kept",
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let projector = projector_for(file, decision.as_ref(), &mut problems);
     Some((decision, projector, problems))
 }
 
@@ -503,6 +489,28 @@ fn reserve_estimate(layer: &mut Layer, first: &Batch, total_bytes: u64) {
     layer.geometries.reserve(additional);
     layer.ids.reserve(additional);
     layer.attributes.reserve_rows(additional);
+}
+
+/// The projector of a decided CRS, for both read paths; a CRS that cannot be set up is
+/// reported (the geometries are then not loaded, the attributes are).
+fn projector_for(
+    file: &str,
+    decision: Option<&CrsDecision>,
+    problems: &mut Vec<Problem>,
+) -> Option<Projector> {
+    let d = decision?;
+    match d.crs.projector() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            problems.push(Problem::file_level(
+                file,
+                Severity::Error,
+                format!("cannot set up {}: {e}", d.crs.code()),
+                "geometries not loaded; attributes kept",
+            ));
+            None
+        }
+    }
 }
 
 /// Appends a chunk's features to the layer (in order).
@@ -702,21 +710,7 @@ pub fn read_layer_bytes(
         }
     }
     let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
-    let projector = match &decision {
-        Some(d) => match d.crs.projector() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                problems.push(Problem::file_level(
-                    file,
-                    Severity::Error,
-                    format!("cannot set up {}: {e}", d.crs.code()),
-                    "geometries not loaded; attributes kept",
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let projector = projector_for(file, decision.as_ref(), &mut problems);
     let ctx = LayerContext {
         file,
         layer_crs_raw: crs_raw.as_deref(),
