@@ -4,6 +4,8 @@
 //! `python3 ../shared/bench/gen_park.py --enterprises N --seed 42 --out $PARKPLAN_SCENES/N`.
 //! Missing scenes are skipped with a note. Run:
 //! `PARKPLAN_SCENES=/work/scratch/analysis cargo bench --bench analysis --no-default-features`.
+// criterion_main! generates an undocumented `main`.
+#![allow(missing_docs)]
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -6,6 +6,8 @@
 //! Scenes are read from `$PARKPLAN_SCENES/<N>/` (gen_park.py output, as for the analysis
 //! benchmarks); missing scenes are skipped with a note. Run:
 //! `PARKPLAN_SCENES=/work/scratch cargo bench --bench edit --no-default-features`.
+// criterion_main! generates an undocumented `main`.
+#![allow(missing_docs)]
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -3,6 +3,8 @@
 //! about 100 000 segments (made here, so no scene file is needed).
 //!
 //! Run: `cargo bench --bench network --no-default-features`.
+// criterion_main! generates an undocumented `main`.
+#![allow(missing_docs)]
 
 use std::time::Duration;
 

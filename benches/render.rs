@@ -4,6 +4,8 @@
 //! `python3 ../shared/bench/gen_park.py --enterprises 100000 --seed 42 --out /work/scratch/100000`
 //! (or point `PARKPLAN_BENCH_SCENE` at another folder). Without it the benchmarks are
 //! skipped. Run: `cargo bench --bench render`.
+// criterion_main! generates an undocumented `main`.
+#![allow(missing_docs)]
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -140,15 +142,18 @@ fn bench_export_sample(c: &mut Criterion) {
         return;
     };
     let styles = MapStyles::default_for(&park);
-    let Ok(focus) = export::route_focus(
-        &park,
-        &projected,
-        &index,
-        &AnalysisSettings::default(),
-        &styles,
-        "KW6",
-        Lang::Zh,
-    ) else {
+    let analysis = parkplan::analysis::analyse(&park, &index, &AnalysisSettings::default());
+    let Ok(ri) = parkplan::workspace::lookup::route(&park, "KW6") else {
+        return;
+    };
+    let cx = export::FocusContext {
+        park: &park,
+        projected: &projected,
+        index: &index,
+        analysis: &analysis,
+        styles: &styles,
+    };
+    let Ok(focus) = export::route_focus(&cx, ri, Lang::Zh) else {
         return;
     };
     let page = compose_page(&park, &projected, &styles, &focus, &spec);
@@ -172,15 +177,7 @@ fn bench_export_sample(c: &mut Criterion) {
     });
     g.bench_function("kw6_focus_compose_and_pdf", |b| {
         b.iter(|| {
-            let focus = export::route_focus(
-                &park,
-                &projected,
-                &index,
-                &AnalysisSettings::default(),
-                &styles,
-                "KW6",
-                Lang::Zh,
-            );
+            let focus = export::route_focus(&cx, ri, Lang::Zh);
             let page = compose_page(
                 &park,
                 &projected,

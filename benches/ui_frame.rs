@@ -6,6 +6,8 @@
 //! `python3 ../shared/bench/gen_park.py --enterprises 100000 --seed 42 --out /work/scratch/100000`
 //! (or point `PARKPLAN_BENCH_SCENE` at another folder). Without it the benchmark is
 //! skipped. Run: `cargo bench --bench ui_frame`.
+// criterion_main! generates an undocumented `main`.
+#![allow(missing_docs)]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -70,7 +72,7 @@ impl Rig {
                     .as_ref()
                     .is_some_and(|t| t.key.resolution == m.view.resolution)
                 && !m.is_drawing()
-                && s.session().is_some_and(|x| !x.studies.is_computing());
+                && s.session().is_some_and(|x| !x.ws.studies.is_computing());
             if ready {
                 break;
             }

@@ -7,6 +7,10 @@
 //! land statistics) → [`render`] (a scene of shapes and labels) → [`export`] (PDF, SVG,
 //! PNG) and `ui` (the egui desktop, behind the `gui` feature).
 //!
+//! Between the library and its two faces (`parkplan-cli` and the desktop) sits
+//! [`workspace`]: one open park with its settings resolved once, its index, studies and
+//! results; `report` turns results into tables for text, JSON and CSV.
+//!
 //! Everything but `ui` compiles and runs without a GUI, so the command line, the tests
 //! and the benchmarks run headless.
 
@@ -21,6 +25,7 @@ pub mod project;
 pub mod render;
 pub mod save;
 pub mod spatial;
+pub mod workspace;
 
 #[cfg(feature = "gui")]
 pub mod ui;

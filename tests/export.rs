@@ -6,7 +6,7 @@ use std::process::Command;
 
 use parkplan::analysis::{AnalysisSettings, route_stats};
 use parkplan::export::{
-    self, Format, MapFocus, Orientation, PageSpec, Paper, compose_page, find_route, glyph_warnings,
+    self, Format, MapFocus, Orientation, PageSpec, Paper, compose_page, glyph_warnings,
 };
 use parkplan::model::{Lang, Park};
 use parkplan::render::{MapStyles, ProjectedPark, Symbology};
@@ -34,16 +34,16 @@ fn kw6_page(park: &Park, paper: Paper, orientation: Orientation) -> export::Page
     let projected = ProjectedPark::new(park).unwrap();
     let styles = MapStyles::default_for(park);
     let index = ParkIndex::build_default(park).unwrap();
-    let focus = export::route_focus(
+    let analysis = parkplan::analysis::analyse(park, &index, &AnalysisSettings::default());
+    let ri = parkplan::workspace::lookup::route(park, "KW6").unwrap();
+    let cx = export::FocusContext {
         park,
-        &projected,
-        &index,
-        &AnalysisSettings::default(),
-        &styles,
-        "KW6",
-        Lang::Zh,
-    )
-    .unwrap();
+        projected: &projected,
+        index: &index,
+        analysis: &analysis,
+        styles: &styles,
+    };
+    let focus = export::route_focus(&cx, ri, Lang::Zh).unwrap();
     let spec = PageSpec {
         paper,
         orientation,
@@ -157,7 +157,7 @@ fn the_route_table_agrees_with_the_analysis_and_the_legend_counts_the_layers() {
     let Some(park) = sample() else { return };
     let page = kw6_page(&park, Paper::A3, Orientation::Landscape);
     let index = ParkIndex::build_default(&park).unwrap();
-    let ri = find_route(&park, "KW6").unwrap();
+    let ri = parkplan::workspace::lookup::route(&park, "KW6").unwrap();
     let stats = route_stats(&park, &index, ri, 500.0);
     let texts: Vec<&str> = page.labels().map(|l| l.text.as_str()).collect();
     assert!(texts.contains(&TITLE));

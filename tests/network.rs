@@ -347,7 +347,7 @@ fn ui_isochrone_of_a_facility_shows_the_librarys_counts() {
     h.get_by_label("服务分析").click();
     h.run();
     wait_until(&mut h, "the analysis", |a| {
-        a.session().is_some_and(|s| s.studies.is_current())
+        a.session().is_some_and(|s| s.ws.studies.is_current())
     });
     h.get_by_label_contains(&name).click();
     h.run();
@@ -370,9 +370,9 @@ fn ui_isochrone_of_a_facility_shows_the_librarys_counts() {
     };
     wait_until(&mut h, "the isochrones", |a| {
         a.session().is_some_and(|s| {
-            s.studies.isochrone(spec).is_some()
-                && !s.studies.is_computing()
-                && s.studies.overlay.flagged.len() == iso.false_coverage.len()
+            s.ws.studies.isochrone(spec).is_some()
+                && !s.ws.studies.is_computing()
+                && s.ws.studies.overlay.flagged.len() == iso.false_coverage.len()
         })
     });
     let what = spec.describe(Lang::Zh);
@@ -385,7 +385,7 @@ fn ui_isochrone_of_a_facility_shows_the_librarys_counts() {
     h.get_by_label(&i18n::fmt_beyond_circle(Lang::Zh, iso.beyond_circle.len()));
     {
         let s = h.state().session().unwrap();
-        let o = &s.studies.overlay;
+        let o = &s.ws.studies.overlay;
         assert_eq!(o.highlighted.len(), iso.reached.len());
         assert_eq!(o.areas.len(), 2, "isochrone band and circle outline");
         assert_eq!(o.areas[0].kind, parkplan::render::AreaKind::Isochrone);

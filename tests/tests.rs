@@ -1,6 +1,7 @@
 //! Integration tests, one binary (links once on 2 cores). Each submodule owns one area.
 
 mod analysis;
+mod architecture;
 mod common;
 mod export;
 mod import;
@@ -10,3 +11,4 @@ mod project;
 mod ui;
 #[cfg(feature = "gui")]
 mod ui_edit;
+mod workspace;

@@ -70,9 +70,9 @@ fn opens_the_sample_map_with_its_layers() {
     assert_eq!(app.count(Role::BusRoutes), 4);
     assert!(app.count(Role::Enterprises) >= 60);
     let s = app.session().expect("a park is open");
-    assert_eq!(s.park.layers.len(), 8);
+    assert_eq!(s.ws.park.layers.len(), 8);
     // The layer list shows every layer by name, with a visibility check box.
-    for layer in &s.park.layers {
+    for layer in &s.ws.park.layers {
         h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, &layer.name);
     }
     // The status bar counts enterprises.
@@ -84,13 +84,13 @@ fn toggling_a_layer_hides_it_on_the_map() {
     let mut h = sample_harness();
     let (li, pos) = {
         let s = h.state().session().expect("park");
-        let li = s
-            .park
-            .layers
-            .iter()
-            .position(|l| l.role == Role::Enterprises)
-            .expect("enterprise layer");
-        let e = &s.park.enterprises[0];
+        let li =
+            s.ws.park
+                .layers
+                .iter()
+                .position(|l| l.role == Role::Enterprises)
+                .expect("enterprise layer");
+        let e = &s.ws.park.enterprises[0];
         let ll = e.location.expect("located");
         (li, s.projected.project(ll.x(), ll.y()))
     };
@@ -180,7 +180,7 @@ fn facility_from_the_list_shows_the_librarys_covered_count() {
     // The library's answer, computed independently of the UI.
     let (name, expected) = {
         let s = h.state().session().expect("park");
-        let park = &s.park;
+        let park = &s.ws.park;
         let index = ParkIndex::build(park, frame_for(park, FrameKind::Utm)).expect("index");
         let cov = service_coverage(park, &index, &AnalysisSettings::default());
         let fi = park
@@ -197,14 +197,15 @@ fn facility_from_the_list_shows_the_librarys_covered_count() {
     h.get_by_label("服务分析").click();
     h.run();
     wait_until(&mut h, "the analysis", |a| {
-        a.session().is_some_and(|s| s.studies.is_current())
+        a.session().is_some_and(|s| s.ws.studies.is_current())
     });
     h.get_by_label_contains(&name).click();
     h.run();
     h.get_by_label(&covered_label(Lang::Zh, expected));
     wait_until(&mut h, "the overlay", |a| {
         a.session().is_some_and(|s| {
-            s.studies.overlay.highlighted.len() == expected && s.studies.overlay.areas.len() == 1
+            s.ws.studies.overlay.highlighted.len() == expected
+                && s.ws.studies.overlay.areas.len() == 1
         })
     });
 }
@@ -212,7 +213,7 @@ fn facility_from_the_list_shows_the_librarys_covered_count() {
 #[test]
 fn escape_clears_the_selection_and_home_zooms_to_all() {
     let mut h = sample_harness();
-    let f = h.state().session().expect("park").park.facilities[0].feature;
+    let f = h.state().session().expect("park").ws.park.facilities[0].feature;
     let before = h.state().map_state().view;
     h.state_mut().send(Command::SelectAndZoom(f));
     h.run();
@@ -261,8 +262,8 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
             "the report opens when there are problems"
         );
         let s = app.session().expect("something loaded");
-        assert_eq!(s.report.problems.len(), 2);
-        let p = &s.report.problems[0];
+        assert_eq!(s.ws.report.problems.len(), 2);
+        let p = &s.ws.report.problems[0];
         (
             p.message.clone(),
             p.location.expect("a repaired feature has a place"),
@@ -296,14 +297,16 @@ fn ctrl_p_opens_the_export_dialog_and_the_previewed_page_is_written() {
     let mut h = sample_harness();
     // Focus the KW6 route so the page carries its catchment and figures.
     let ri = {
-        let park = &h.state().session().expect("park").park;
+        let park = &h.state().session().expect("park").ws.park;
         park.routes
             .iter()
             .position(|r| r.name == "KW6")
             .expect("KW6") as u32
     };
     h.state_mut()
-        .send(Command::Focus(parkplan::ui::studies::Focus::Route(ri)));
+        .send(Command::Focus(parkplan::workspace::studies::Focus::Route(
+            ri,
+        )));
     h.run();
     h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::P);
     h.run();
@@ -314,7 +317,7 @@ fn ctrl_p_opens_the_export_dialog_and_the_previewed_page_is_written() {
     h.get_by_label("导出地图");
     wait_until(&mut h, "the preview", |a| {
         a.session()
-            .is_some_and(|s| s.studies.is_current() && !s.studies.is_computing())
+            .is_some_and(|s| s.ws.studies.is_current() && !s.ws.studies.is_computing())
     });
     // The focus may have changed after the first preview started: let it settle.
     let start = Instant::now();
@@ -388,7 +391,7 @@ impl eframe::egui::DroppedFile for Dropped {
 #[test]
 fn a_file_dropped_on_the_window_goes_through_intake_and_is_added() {
     let mut h = sample_harness();
-    let layers_before = h.state().session().expect("park").park.layers.len();
+    let layers_before = h.state().session().expect("park").ws.park.layers.len();
     let path = common::data("repair/unclosed_ring.geojson");
     h.input_mut()
         .dropped_files
@@ -408,11 +411,11 @@ fn a_file_dropped_on_the_window_goes_through_intake_and_is_added() {
     wait_until(&mut h, "the dropped file", |a| {
         !a.is_busy()
             && a.session()
-                .is_some_and(|s| s.park.layers.len() == layers_before + 1)
+                .is_some_and(|s| s.ws.park.layers.len() == layers_before + 1)
     });
     let app = h.state();
     let s = app.session().expect("the map is still open");
-    let added = s.park.layers.last().expect("a layer");
+    let added = s.ws.park.layers.last().expect("a layer");
     assert_eq!(added.name, "unclosed_ring");
     assert!(app.settings.panels.report, "its repair is reported");
     assert_eq!(
@@ -441,4 +444,78 @@ fn wait_until_mut(
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+#[test]
+fn a_projects_radius_and_styles_reach_the_map_and_the_export_dialog() {
+    use crate::workspace::{RADIUS_M, STATION, project_with_radius};
+    use parkplan::model::FacilityKind;
+    use parkplan::render::Focus;
+    let ppath = project_with_radius("ui");
+    let mut h = harness(vec![ppath], Lang::Zh);
+    wait_until(&mut h, "the analysis", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.is_current() && !s.ws.studies.is_computing())
+    });
+    let (fi, covered) = {
+        let s = h.state().session().expect("the project is open");
+        assert_eq!(
+            s.ws.studies
+                .settings
+                .radius(FacilityKind::CommunityServiceStation),
+            RADIUS_M,
+            "the map uses the project's radius"
+        );
+        let water =
+            s.ws.park
+                .layers
+                .iter()
+                .position(|l| l.name == "水系")
+                .unwrap();
+        assert!(
+            !s.display(water).unwrap().visible,
+            "the project's styles apply"
+        );
+        let fi = parkplan::workspace::lookup::facility(&s.ws.park, STATION).unwrap();
+        let r = s.ws.studies.results.clone().expect("results");
+        let fc = &r.analysis.coverage.facilities[fi];
+        assert_eq!(fc.radius_m, RADIUS_M);
+        (fi, fc.covered.len())
+    };
+    // The map: the focus highlights the same enterprises.
+    h.state_mut()
+        .send(Command::Focus(Focus::Facility(fi as u32)));
+    wait_until(&mut h, "the overlay", |a| {
+        a.session().is_some_and(|s| {
+            !s.ws.studies.is_computing() && s.ws.studies.overlay.highlighted.len() == covered
+        })
+    });
+    // The export dialog: its page states the project's radius and the same count.
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::P);
+    h.run();
+    let start = Instant::now();
+    loop {
+        h.step();
+        let d = h.state_mut().export_dialog();
+        if !d.is_busy() && d.has_preview() {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "no preview");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let page = h
+        .state_mut()
+        .export_dialog()
+        .preview_page()
+        .expect("a page");
+    let svg = parkplan::export::page_svg(&page);
+    assert!(
+        svg.contains("服务半径 2.00 km"),
+        "the dialog prints the project's radius"
+    );
+    assert!(!svg.contains("服务半径 500 m"));
+    assert!(
+        svg.contains(&format!("{covered} 家")),
+        "and {covered} enterprises"
+    );
 }

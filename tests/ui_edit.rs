@@ -16,8 +16,8 @@ use parkplan::model::{Edit, FeatureRef, Lang, Park, Role};
 use parkplan::spatial::ParkIndex;
 use parkplan::ui::command::{Command, LayerChange, Tool};
 use parkplan::ui::settings::Settings;
-use parkplan::ui::studies::Focus;
 use parkplan::ui::{App, fonts};
+use parkplan::workspace::studies::Focus;
 
 use crate::common;
 
@@ -62,7 +62,7 @@ fn steps(h: &mut Harness<'static, App>, n: usize) {
 /// Waits until nothing loads or computes any more.
 fn settle(h: &mut Harness<'static, App>) {
     wait(h, "the app to settle", |a| {
-        !a.is_loading() && !a.is_busy() && a.session().is_none_or(|s| s.studies.is_current())
+        !a.is_loading() && !a.is_busy() && a.session().is_none_or(|s| s.ws.studies.is_current())
     });
 }
 
@@ -90,7 +90,7 @@ fn sample_copy(tag: &str) -> PathBuf {
 
 fn kw6(app: &App) -> u32 {
     let s = app.session().expect("park");
-    s.park
+    s.ws.park
         .routes
         .iter()
         .position(|r| r.name == "KW6")
@@ -101,8 +101,9 @@ fn kw6(app: &App) -> u32 {
 fn kw6_enterprises(app: &App) -> Vec<u32> {
     let ri = kw6(app);
     let s = app.session().expect("park");
-    let r = s.studies.results.as_ref().expect("results");
+    let r = s.ws.studies.results.as_ref().expect("results");
     let mut v = r
+        .analysis
         .routes
         .routes
         .iter()
@@ -136,7 +137,7 @@ fn screen_of(app: &App, lon_lat: [f64; 2]) -> egui::Pos2 {
 }
 
 fn lon_lat_of(app: &App, f: FeatureRef) -> [f64; 2] {
-    match app.session().unwrap().park.geometry(f) {
+    match app.session().unwrap().ws.park.geometry(f) {
         Some(Geometry::Point(p)) => [p.x(), p.y()],
         g => panic!("not a point: {g:?}"),
     }
@@ -171,10 +172,11 @@ fn drag(h: &mut Harness<'static, App>, from: egui::Pos2, to: egui::Pos2) {
 /// (found with the library), and that enterprise's location.
 fn stop_and_target(app: &App) -> (FeatureRef, [f64; 2], Vec<u32>) {
     let s = app.session().unwrap();
-    let park = &s.park;
-    let catchment = s.studies.settings.catchment_m;
-    let r = s.studies.results.as_ref().unwrap();
+    let park = &s.ws.park;
+    let catchment = s.ws.studies.settings.catchment_m;
+    let r = s.ws.studies.results.as_ref().unwrap();
     let targets: Vec<[f64; 2]> = r
+        .analysis
         .routes
         .beyond_all
         .iter()
@@ -204,10 +206,10 @@ fn dragging_a_kw6_stop_changes_its_catchment_and_ctrl_z_restores_it() {
     h.state_mut().send(Command::Focus(Focus::Route(ri)));
     settle(&mut h);
     let before = kw6_enterprises(h.state());
-    let catchment = h.state().session().unwrap().studies.settings.catchment_m;
+    let catchment = h.state().session().unwrap().ws.studies.settings.catchment_m;
     assert_eq!(
         before,
-        library_kw6(&h.state().session().unwrap().park, catchment)
+        library_kw6(&h.state().session().unwrap().ws.park, catchment)
     );
     assert!(!h.state().is_dirty());
     assert!(!h.state().window_title().starts_with('*'));
@@ -255,7 +257,7 @@ fn dragging_a_kw6_stop_changes_its_catchment_and_ctrl_z_restores_it() {
     );
     // The catchment figures follow at once, as the library computes them.
     let after = kw6_enterprises(h.state());
-    let park = h.state().session().unwrap().park.clone();
+    let park = h.state().session().unwrap().ws.park.clone();
     assert_eq!(after, library_kw6(&park, catchment));
     assert_eq!(
         after, expected,
@@ -290,8 +292,8 @@ fn delete_asks_first_and_undo_brings_the_stop_back() {
     let mut h = open(vec![common::sample_dir()]);
     let (stop, n, name) = {
         let s = h.state().session().unwrap();
-        let st = s.park.stops_of_route("KW6").nth(3).unwrap();
-        (st.feature, s.park.stops.len(), st.id.clone())
+        let st = s.ws.park.stops_of_route("KW6").nth(3).unwrap();
+        (st.feature, s.ws.park.stops.len(), st.id.clone())
     };
     h.state_mut().send(Command::Select(Some(stop)));
     h.run();
@@ -302,8 +304,8 @@ fn delete_asks_first_and_undo_brings_the_stop_back() {
     h.run();
     settle(&mut h);
     let s = h.state().session().unwrap();
-    assert_eq!(s.park.stops.len(), n - 1);
-    assert!(!s.park.stops.iter().any(|x| x.id == name));
+    assert_eq!(s.ws.park.stops.len(), n - 1);
+    assert!(!s.ws.park.stops.iter().any(|x| x.id == name));
     assert_eq!(h.state().selection(), None, "the deleted feature is let go");
     // The Edit menu's undo, then everything is back.
     h.get_by_label("编辑").click();
@@ -312,9 +314,9 @@ fn delete_asks_first_and_undo_brings_the_stop_back() {
     h.run();
     settle(&mut h);
     let s = h.state().session().unwrap();
-    assert_eq!(s.park.stops.len(), n);
+    assert_eq!(s.ws.park.stops.len(), n);
     assert!(
-        s.park
+        s.ws.park
             .stops
             .iter()
             .any(|x| x.id == name && x.feature == stop)
@@ -331,15 +333,15 @@ fn a_proposed_kw6_stop_is_added_through_the_form() {
     let (template, n_kw6) = {
         let s = h.state().session().unwrap();
         (
-            s.park.stops_of_route("KW6").nth(10).unwrap().feature,
-            s.park.stops_of_route("KW6").count(),
+            s.ws.park.stops_of_route("KW6").nth(10).unwrap().feature,
+            s.ws.park.stops_of_route("KW6").count(),
         )
     };
     h.state_mut().send(Command::Select(Some(template)));
     h.run();
     h.get_by_label("添加点").click();
     h.run();
-    let stops_layer = h.state().session().unwrap().park.layers[template.layer as usize]
+    let stops_layer = h.state().session().unwrap().ws.park.layers[template.layer as usize]
         .name
         .clone();
     assert_eq!(
@@ -372,32 +374,40 @@ fn a_proposed_kw6_stop_is_added_through_the_form() {
     );
     let app = h.state();
     let s = app.session().unwrap();
-    assert_eq!(s.park.stops_of_route("KW6").count(), n_kw6 + 1);
-    let new = s
-        .park
-        .stops
-        .iter()
-        .find(|x| x.name == "拟建经开大道站")
-        .expect("the new stop");
+    assert_eq!(s.ws.park.stops_of_route("KW6").count(), n_kw6 + 1);
+    let new =
+        s.ws.park
+            .stops
+            .iter()
+            .find(|x| x.name == "拟建经开大道站")
+            .expect("the new stop");
     assert_eq!(app.selection(), Some(new.feature));
     assert_eq!(
         kw6_enterprises(app),
-        library_kw6(&s.park, s.studies.settings.catchment_m)
+        library_kw6(&s.ws.park, s.ws.studies.settings.catchment_m)
     );
     assert!(app.is_dirty());
     // Numbered into the middle of KW6 next to the stop it was added near (the 11th),
     // the later stops moved one place up: the sequence stays 1..=n+1.
     let seq = new.seq.expect("a sequence number");
     assert!((10..=13).contains(&seq), "new stop numbered {seq}");
-    let seqs: Vec<u32> = s.park.stops_of_route("KW6").filter_map(|x| x.seq).collect();
+    let seqs: Vec<u32> =
+        s.ws.park
+            .stops_of_route("KW6")
+            .filter_map(|x| x.seq)
+            .collect();
     assert_eq!(seqs, (1..=n_kw6 as u32 + 1).collect::<Vec<_>>());
     // One undo takes back the stop and the renumbering.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     settle(&mut h);
     let s = h.state().session().unwrap();
-    let seqs: Vec<u32> = s.park.stops_of_route("KW6").filter_map(|x| x.seq).collect();
+    let seqs: Vec<u32> =
+        s.ws.park
+            .stops_of_route("KW6")
+            .filter_map(|x| x.seq)
+            .collect();
     assert_eq!(seqs, (1..=n_kw6 as u32).collect::<Vec<_>>());
-    assert!(s.park.stops.iter().all(|x| x.name != "拟建经开大道站"));
+    assert!(s.ws.park.stops.iter().all(|x| x.name != "拟建经开大道站"));
 }
 
 #[test]
@@ -409,8 +419,12 @@ fn a_saved_project_reopens_as_it_was_left() {
     let (water, stop) = {
         let s = h.state().session().unwrap();
         (
-            s.park.layers.iter().position(|l| l.name == "水系").unwrap(),
-            s.park.stops_of_route("KW6").next().unwrap().feature,
+            s.ws.park
+                .layers
+                .iter()
+                .position(|l| l.name == "水系")
+                .unwrap(),
+            s.ws.park.stops_of_route("KW6").next().unwrap().feature,
         )
     };
     h.state_mut()
@@ -418,7 +432,7 @@ fn a_saved_project_reopens_as_it_was_left() {
     let mut a = h.state().settings.analysis.clone();
     a.catchment_m = 650.0;
     h.state_mut().send(Command::SetAnalysis(a));
-    let before = h.state().session().unwrap().park.geometry(stop).cloned();
+    let before = h.state().session().unwrap().ws.park.geometry(stop).cloned();
     let after = Geometry::Point(Point::new(112.3301, 30.3102));
     h.state_mut().send(Command::Edit(Edit::SetGeometry {
         layer: stop.layer as usize,
@@ -430,6 +444,7 @@ fn a_saved_project_reopens_as_it_was_left() {
         .state()
         .session()
         .unwrap()
+        .ws
         .studies
         .network_settings
         .clone();
@@ -470,29 +485,33 @@ fn a_saved_project_reopens_as_it_was_left() {
     let s2 = app2.session().expect("opened");
     // Park layers come in the project's (drawing) order: find them by name.
     let by_name = |s: &parkplan::ui::session::Session, name: &str| {
-        s.park.layers.iter().position(|l| l.name == name).unwrap()
+        s.ws.park
+            .layers
+            .iter()
+            .position(|l| l.name == name)
+            .unwrap()
     };
-    let stops_name = h.state().session().unwrap().park.layers[stop.layer as usize]
+    let stops_name = h.state().session().unwrap().ws.park.layers[stop.layer as usize]
         .name
         .clone();
     let stop2 = FeatureRef {
         layer: by_name(s2, &stops_name) as u32,
         index: stop.index,
     };
-    assert_eq!(s2.park.geometry(stop2), Some(&after));
+    assert_eq!(s2.ws.park.geometry(stop2), Some(&after));
     assert!(
         !s2.display(by_name(s2, "水系")).unwrap().visible,
         "the hidden layer stays hidden"
     );
     assert_eq!(app2.settings.analysis.catchment_m, 650.0);
-    assert_eq!(s2.studies.settings.catchment_m, 650.0);
+    assert_eq!(s2.ws.studies.settings.catchment_m, 650.0);
     assert_eq!(app2.settings.export.title, "KW6 覆盖图");
     assert_eq!(
-        s2.studies.network_settings.walk_kmh, 4.5,
+        s2.ws.studies.network_settings.walk_kmh, 4.5,
         "network settings come back"
     );
     assert_eq!(
-        s2.studies.reach_of(centre),
+        s2.ws.studies.reach_of(centre),
         reach,
         "circle or isochrone per kind"
     );
@@ -502,13 +521,13 @@ fn a_saved_project_reopens_as_it_was_left() {
     let order: Vec<String> = s2
         .list_order()
         .iter()
-        .map(|&i| s2.park.layers[i].name.clone())
+        .map(|&i| s2.ws.park.layers[i].name.clone())
         .collect();
     let s1 = h.state().session().unwrap();
     let order1: Vec<String> = s1
         .list_order()
         .iter()
-        .map(|&i| s1.park.layers[i].name.clone())
+        .map(|&i| s1.ws.park.layers[i].name.clone())
         .collect();
     assert_eq!(order, order1, "the layer order is kept");
     // Ctrl+S with nothing changed just saves again; the project can also be reopened
@@ -519,7 +538,7 @@ fn a_saved_project_reopens_as_it_was_left() {
     h2.state_mut().send(Command::OpenProject(ppath.clone()));
     settle(&mut h2);
     assert_eq!(
-        h2.state().session().unwrap().park.geometry(stop2),
+        h2.state().session().unwrap().ws.park.geometry(stop2),
         Some(&after)
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -531,7 +550,7 @@ fn the_intake_dialog_applies_role_crs_and_field_mapping() {
     let fixture = dir.join("parcel_4525_nocrs.geojson");
     std::fs::copy(common::data("crs/parcel_4525_nocrs.geojson"), &fixture).unwrap();
     let mut h = open(vec![dir.clone()]);
-    let n = h.state().session().unwrap().park.layers.len();
+    let n = h.state().session().unwrap().ws.park.layers.len();
     h.state_mut().send(Command::Open(vec![fixture.clone()]));
     wait(&mut h, "the intake preview", |a| {
         a.intake_mut()
@@ -597,10 +616,10 @@ fn the_intake_dialog_applies_role_crs_and_field_mapping() {
     h.get_by_label("添加到当前地图").click();
     h.run();
     wait(&mut h, "the added layer", |a| {
-        a.session().is_some_and(|s| s.park.layers.len() == n + 1) && !a.is_busy()
+        a.session().is_some_and(|s| s.ws.park.layers.len() == n + 1) && !a.is_busy()
     });
     let s = h.state().session().unwrap();
-    let l = s.park.layers.last().unwrap();
+    let l = s.ws.park.layers.last().unwrap();
     assert_eq!(l.role, Role::Parcels);
     assert!(!l.fields.contains_key(&parkplan::model::Field::LandUse));
     let Some(Geometry::Polygon(poly)) = &l.geometries[0] else {
@@ -609,7 +628,11 @@ fn the_intake_dialog_applies_role_crs_and_field_mapping() {
     let first = poly.exterior().0[0];
     assert!((first.x - 112.3484999998).abs() < 1e-8 && (first.y - 30.3292).abs() < 1e-8);
     assert_eq!(
-        s.park.parcels.iter().filter(|p| p.id == "KA-001").count(),
+        s.ws.park
+            .parcels
+            .iter()
+            .filter(|p| p.id == "KA-001")
+            .count(),
         1
     );
     // The choices are stored in the project.
@@ -644,7 +667,7 @@ fn layers_write_back_and_tables_export_as_csv() {
     let mut h = open(vec![dir.clone()]);
     let li = {
         let s = h.state().session().unwrap();
-        s.park
+        s.ws.park
             .layers
             .iter()
             .position(|l| l.role == Role::BusStops)
@@ -660,7 +683,7 @@ fn layers_write_back_and_tables_export_as_csv() {
     });
     h.run();
     let back = common::load(&[&target]).park;
-    let orig = &h.state().session().unwrap().park.layers[li];
+    let orig = &h.state().session().unwrap().ws.park.layers[li];
     assert_eq!(back.layers[0].len(), orig.len());
     assert_eq!(
         back.layers[0].attributes.row_json(0),
@@ -686,9 +709,9 @@ fn layers_write_back_and_tables_export_as_csv() {
     let reference = dir.join("csv-ref");
     {
         let s = h.state().session().unwrap();
-        let index = s.index.as_ref().unwrap();
-        let r = parkplan::analysis::analyse(&s.park, index, &s.studies.settings);
-        parkplan::save::csv::write_analysis_tables(&reference, &s.park, &r).unwrap();
+        let index = s.ws.index.as_ref().unwrap();
+        let r = parkplan::analysis::analyse(&s.ws.park, index, &s.ws.studies.settings);
+        parkplan::save::csv::write_analysis_tables(&reference, &s.ws.park, &r).unwrap();
     }
     for name in parkplan::save::csv::TABLE_FILES {
         let a = std::fs::read(csv.join(name)).unwrap_or_else(|_| panic!("{name}"));
@@ -709,9 +732,9 @@ fn crash_with_an_edit(dir: &Path) -> (FeatureRef, String, Geometry<f64>) {
         .with_recovery(dir.to_path_buf(), Duration::from_millis(50));
     let mut h = build(app);
     settle(&mut h);
-    let stop = h.state().session().unwrap().park.stops[0].feature;
-    let stop_id = h.state().session().unwrap().park.stops[0].id.clone();
-    let before = h.state().session().unwrap().park.geometry(stop).cloned();
+    let stop = h.state().session().unwrap().ws.park.stops[0].feature;
+    let stop_id = h.state().session().unwrap().ws.park.stops[0].id.clone();
+    let before = h.state().session().unwrap().ws.park.geometry(stop).cloned();
     let after = Geometry::Point(Point::new(112.3401, 30.3301));
     h.state_mut().send(Command::Edit(Edit::SetGeometry {
         layer: stop.layer as usize,
@@ -748,13 +771,13 @@ fn recovery_is_offered_after_a_crash() {
     let app = h.state();
     // The recovered park's layers come in drawing order: find the stop by its id.
     let s = app.session().unwrap();
-    let st = s
-        .park
-        .stops
-        .iter()
-        .find(|x| x.id == stop_id)
-        .expect("the stop");
-    assert_eq!(s.park.geometry(st.feature), Some(&after));
+    let st =
+        s.ws.park
+            .stops
+            .iter()
+            .find(|x| x.id == stop_id)
+            .expect("the stop");
+    assert_eq!(s.ws.park.geometry(st.feature), Some(&after));
     assert!(app.is_dirty(), "recovered work is unsaved");
     assert!(app.window_title().starts_with('*'));
     // Closing asks; "don't save" removes the recovery.
@@ -779,7 +802,7 @@ fn a_discarded_recovery_is_gone_and_the_map_opens_as_asked() {
     h.get_by_label("丢弃").click();
     settle(&mut h);
     let s = h.state().session().expect("the sample opened");
-    assert_ne!(s.park.geometry(stop), Some(&after));
+    assert_ne!(s.ws.park.geometry(stop), Some(&after));
     assert!(parkplan::ui::recovery::read_index(&dir).is_none());
     assert!(!dir.join(parkplan::ui::recovery::UNSAVED_FILE).exists());
     let _ = std::fs::remove_dir_all(&dir);
@@ -788,7 +811,7 @@ fn a_discarded_recovery_is_gone_and_the_map_opens_as_asked() {
 /// The sample's parcel layer and the screen position of a lon/lat there.
 fn parcels_layer(app: &App) -> usize {
     let s = app.session().unwrap();
-    s.park
+    s.ws.park
         .layers
         .iter()
         .position(|l| l.role == Role::Parcels)
@@ -799,11 +822,11 @@ fn parcels_layer(app: &App) -> usize {
 fn a_parcel_is_drawn_measured_and_added() {
     let mut h = open(vec![common::sample_dir()]);
     let li = parcels_layer(h.state());
-    let n = h.state().session().unwrap().park.parcels.len();
+    let n = h.state().session().unwrap().ws.park.parcels.len();
     // Somewhere inside the park, zoomed so 200 m are many pixels.
     let centre = {
         let s = h.state().session().unwrap();
-        let e = s.park.extent().unwrap();
+        let e = s.ws.park.extent().unwrap();
         [(e.min().x + e.max().x) / 2.0, (e.min().y + e.max().y) / 2.0]
     };
     h.state_mut().send(Command::ZoomLonLat(centre));
@@ -853,13 +876,13 @@ fn a_parcel_is_drawn_measured_and_added() {
     h.run();
     settle(&mut h);
     let s = h.state().session().unwrap();
-    assert_eq!(s.park.parcels.len(), n + 1);
-    let p = s
-        .park
-        .parcels
-        .iter()
-        .find(|p| p.id == "KA-NEW-01")
-        .expect("the new parcel");
+    assert_eq!(s.ws.park.parcels.len(), n + 1);
+    let p =
+        s.ws.park
+            .parcels
+            .iter()
+            .find(|p| p.id == "KA-NEW-01")
+            .expect("the new parcel");
     assert!((p.area.0 - area).abs() < 1e-6);
     assert_eq!(p.status, parkplan::model::ApprovalStatus::Pending);
     assert!(h.state().map_state().edit.drawing.is_empty());
@@ -889,6 +912,7 @@ fn polygon_vertices_are_dragged_inserted_and_deleted() {
         .state()
         .session()
         .unwrap()
+        .ws
         .park
         .geometry(f)
         .cloned()
@@ -904,6 +928,7 @@ fn polygon_vertices_are_dragged_inserted_and_deleted() {
         .state()
         .session()
         .unwrap()
+        .ws
         .park
         .geometry(f)
         .cloned()
@@ -933,6 +958,7 @@ fn polygon_vertices_are_dragged_inserted_and_deleted() {
         .state()
         .session()
         .unwrap()
+        .ws
         .park
         .geometry(f)
         .cloned()
@@ -961,6 +987,7 @@ fn polygon_vertices_are_dragged_inserted_and_deleted() {
         .state()
         .session()
         .unwrap()
+        .ws
         .park
         .geometry(f)
         .cloned()
@@ -972,7 +999,7 @@ fn polygon_vertices_are_dragged_inserted_and_deleted() {
         h.run();
     }
     settle(&mut h);
-    assert_eq!(h.state().session().unwrap().park.geometry(f), Some(&g0));
+    assert_eq!(h.state().session().unwrap().ws.park.geometry(f), Some(&g0));
 }
 
 #[test]
@@ -980,8 +1007,8 @@ fn attributes_are_edited_and_added_in_the_inspector() {
     let mut h = open(vec![common::sample_dir()]);
     let (f, name_key, old) = {
         let s = h.state().session().unwrap();
-        let e = &s.park.enterprises[0];
-        let l = &s.park.layers[e.feature.layer as usize];
+        let e = &s.ws.park.enterprises[0];
+        let l = &s.ws.park.layers[e.feature.layer as usize];
         let key = l.fields[&parkplan::model::Field::Employees].clone();
         (e.feature, key, e.employees)
     };
@@ -1001,10 +1028,15 @@ fn attributes_are_edited_and_added_in_the_inspector() {
     h.run();
     settle(&mut h);
     let s = h.state().session().unwrap();
-    let e = s.park.enterprises.iter().find(|e| e.feature == f).unwrap();
+    let e =
+        s.ws.park
+            .enterprises
+            .iter()
+            .find(|e| e.feature == f)
+            .unwrap();
     assert_eq!(e.employees, Some(1234), "a number stays a number");
     assert_eq!(
-        s.park.layers[f.layer as usize]
+        s.ws.park.layers[f.layer as usize]
             .attributes
             .get(f.index as usize, &name_key),
         parkplan::model::PropValue::Int(1234)
@@ -1027,7 +1059,7 @@ fn attributes_are_edited_and_added_in_the_inspector() {
     settle(&mut h);
     let s = h.state().session().unwrap();
     assert_eq!(
-        s.park.layers[f.layer as usize]
+        s.ws.park.layers[f.layer as usize]
             .attributes
             .get(f.index as usize, "备注"),
         parkplan::model::PropValue::Str("拟搬迁")
@@ -1039,10 +1071,15 @@ fn attributes_are_edited_and_added_in_the_inspector() {
     h.run();
     settle(&mut h);
     let s = h.state().session().unwrap();
-    let e = s.park.enterprises.iter().find(|e| e.feature == f).unwrap();
+    let e =
+        s.ws.park
+            .enterprises
+            .iter()
+            .find(|e| e.feature == f)
+            .unwrap();
     assert_eq!(e.employees, old);
     assert_eq!(
-        s.park.layers[f.layer as usize]
+        s.ws.park.layers[f.layer as usize]
             .attributes
             .get(f.index as usize, "备注"),
         parkplan::model::PropValue::Absent
@@ -1068,7 +1105,7 @@ fn a_missing_layer_survives_saving_the_project() {
     std::fs::remove_file(dir.join("水系.geojson")).unwrap();
     let mut h = open(vec![ppath.clone()]);
     assert_eq!(
-        h.state().session().unwrap().park.layers.len(),
+        h.state().session().unwrap().ws.park.layers.len(),
         park.layers.len() - 1
     );
     assert!(
@@ -1093,7 +1130,7 @@ fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
     let fixture = dir.join("高德采集_地块.geojson");
     std::fs::copy(common::data("crs/parcel_4490.geojson"), &fixture).unwrap();
     let mut h = open(vec![dir.clone()]);
-    let n = h.state().session().unwrap().park.layers.len();
+    let n = h.state().session().unwrap().ws.park.layers.len();
     h.state_mut().send(Command::Open(vec![fixture.clone()]));
     wait(&mut h, "the intake preview", |a| {
         a.intake_mut()
@@ -1110,10 +1147,10 @@ fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
     h.get_by_label("添加到当前地图").click();
     h.run();
     wait(&mut h, "the added layer", |a| {
-        a.session().is_some_and(|s| s.park.layers.len() == n + 1) && !a.is_busy()
+        a.session().is_some_and(|s| s.ws.park.layers.len() == n + 1) && !a.is_busy()
     });
     let s = h.state().session().unwrap();
-    let Some(Geometry::Polygon(p)) = &s.park.layers.last().unwrap().geometries[0] else {
+    let Some(Geometry::Polygon(p)) = &s.ws.park.layers.last().unwrap().geometries[0] else {
         panic!("a polygon")
     };
     // The first vertex was written as 112.3485, 30.3292 on a GCJ-02 map.

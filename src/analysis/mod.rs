@@ -258,6 +258,47 @@ pub fn analyse_with(
     }
 }
 
+/// For each enterprise, the facilities whose circle covers it and the routes whose stop
+/// catchment holds it: the same facts as [`ParkAnalysis`], indexed the other way round
+/// (what the desktop's inspector lists for one enterprise).
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseLinks {
+    /// Per enterprise: (facility index, distance m), nearest first.
+    pub served_by: Vec<Vec<(u32, f32)>>,
+    /// Per enterprise: the route indices.
+    pub routes_of: Vec<Vec<u32>>,
+}
+
+impl EnterpriseLinks {
+    /// Inverts the coverage and route results of `analysis` for `enterprises`
+    /// enterprises.
+    pub fn of(analysis: &ParkAnalysis, enterprises: usize) -> EnterpriseLinks {
+        let mut served_by = vec![Vec::new(); enterprises];
+        for fc in &analysis.coverage.facilities {
+            for c in &fc.covered {
+                if let Some(v) = served_by.get_mut(c.enterprise as usize) {
+                    v.push((fc.facility, c.distance_m));
+                }
+            }
+        }
+        for v in &mut served_by {
+            v.sort_by(|a, b| a.1.total_cmp(&b.1));
+        }
+        let mut routes_of = vec![Vec::new(); enterprises];
+        for r in &analysis.routes.routes {
+            for &e in &r.enterprises {
+                if let Some(v) = routes_of.get_mut(e as usize) {
+                    v.push(r.route);
+                }
+            }
+        }
+        EnterpriseLinks {
+            served_by,
+            routes_of,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

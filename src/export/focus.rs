@@ -1,117 +1,119 @@
-//! What a map is about: a facility's service circle and the enterprises it covers, or
-//! a bus route with its stops, catchment band and figures, or a facility's isochrone
-//! (reach along roads) beside its circle. Turns the analysis
-//! library's results (`analysis::service_coverage`, `facility_circle`, `route_stats`,
-//! `catchment_band`) into the renderer's plain overlays, a statistics table, legend
-//! rows and a subtitle ([`MapFocus`]). The GUI's export dialog uses the same functions
-//! so the screen and the printed page agree.
+//! What a printed map is about: a facility's service circle and the enterprises it
+//! covers, or a bus route with its stops, catchment band and figures, or a facility's
+//! isochrone (reach along roads) beside its circle, or a kind's gaps. The overlays come
+//! from [`crate::render::focus`] — the same function the desktop's map uses — for a
+//! [`Focus`] by index; this module adds what paper needs beside them: a statistics
+//! table, legend rows, a subtitle and the extent to print ([`MapFocus`]). Every figure
+//! comes from the [`ParkAnalysis`] it is given, so the page states the radius and counts
+//! the report and the map state.
 //!
 //! No I/O, no GUI.
 
 use super::ExportError;
-use super::layout::{LegendBlock, LegendRow, MapFocus, StatsTable, thousands};
-use crate::analysis::{
-    AnalysisSettings, AreaSettings, IsochroneSpec, catchment_band, facility_circle,
-    facility_isochrone, route_stats, service_coverage,
+use super::layout::{LegendBlock, LegendRow, MapFocus, StatsTable};
+use crate::analysis::{ParkAnalysis, facility_isochrone, route_stats};
+use crate::model::units::thousands;
+use crate::model::{Lang, Meters, Park, units::format_distance};
+use crate::render::build::{MapStyles, OverlayArea};
+use crate::render::focus::{
+    Focus, IsoInputs, build_overlay, build_overlay_with, facility_isochrone_overlay,
 };
-use crate::model::{FeatureRef, Lang, Meters, Park, units::format_distance};
-use crate::network::RoadGraph;
-use crate::render::build::{AreaKind, MapStyles, OverlayArea, Overlays};
 use crate::render::projected::ProjectedPark;
 use crate::render::style::{MarkerShape, Stroke, SwatchKind, Symbol};
+use crate::render::view::WorldRect;
 use crate::spatial::ParkIndex;
+
+/// What a printed focus is drawn from: the park, its display projection, its analysis
+/// index, the analysis results and the map's styles.
+#[derive(Clone, Copy)]
+pub struct FocusContext<'a> {
+    /// The park.
+    pub park: &'a Park,
+    /// Its display projection.
+    pub projected: &'a ProjectedPark,
+    /// Its analysis index.
+    pub index: &'a ParkIndex,
+    /// Every analysis, for the settings in force.
+    pub analysis: &'a ParkAnalysis,
+    /// The map's styles (theme colours for the legend).
+    pub styles: &'a MapStyles,
+}
+
+/// The printed focus: overlays (shared with the screen), figures, legend, subtitle and
+/// extent. `iso`: show a facility's (or a kind's) isochrone along roads beside the
+/// circle.
+pub fn map_focus(
+    cx: &FocusContext,
+    focus: Focus,
+    iso: Option<&IsoInputs>,
+    lang: Lang,
+) -> Result<MapFocus, ExportError> {
+    match (focus, iso) {
+        (Focus::None, _) => Ok(MapFocus::default()),
+        (Focus::Facility(fi), Some(iso)) => facility_isochrone_focus(cx, fi as usize, iso, lang),
+        (Focus::Facility(fi), None) => facility_focus(cx, fi as usize, lang),
+        (Focus::Route(ri), _) => route_focus(cx, ri as usize, lang),
+        (Focus::Gaps(_) | Focus::BusGaps, _) => {
+            let overlays =
+                build_overlay_with(cx.park, cx.index, cx.analysis, focus, cx.projected, iso);
+            let extent = overlays.areas.iter().fold(None, extent_with);
+            Ok(MapFocus {
+                overlays,
+                extent,
+                ..MapFocus::default()
+            })
+        }
+    }
+}
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
     lang.pick(zh, en).to_string()
 }
 
-/// The facility a key names, or an error listing some that exist.
-fn facility_or_error(park: &Park, key: &str, lang: Lang) -> Result<usize, ExportError> {
-    find_facility(park, key).ok_or_else(|| ExportError::NotFound {
-        what: tr(lang, "设施", "facility"),
-        key: key.to_string(),
-        known: park
-            .facilities
-            .iter()
-            .take(12)
-            .map(|f| format!("{} {}", f.id, f.name))
-            .collect(),
-    })
-}
-
-/// Finds a facility by id, then exact name, then a name containing `key`.
-pub fn find_facility(park: &Park, key: &str) -> Option<usize> {
-    let k = key.trim();
+/// The facility at `fi`, or an error naming some that exist.
+fn facility_at(park: &Park, fi: usize, lang: Lang) -> Result<&crate::model::Facility, ExportError> {
     park.facilities
-        .iter()
-        .position(|f| f.id == k)
-        .or_else(|| park.facilities.iter().position(|f| f.name == k))
-        .or_else(|| {
-            park.facilities
+        .get(fi)
+        .ok_or_else(|| ExportError::NotFound {
+            what: tr(lang, "设施", "facility"),
+            key: format!("#{fi}"),
+            known: park
+                .facilities
                 .iter()
-                .position(|f| !k.is_empty() && f.name.contains(k))
+                .take(12)
+                .map(|f| format!("{} {}", f.id, f.name))
+                .collect(),
         })
 }
 
-/// Finds a route by name or id (case-insensitive as a last resort).
-pub fn find_route(park: &Park, key: &str) -> Option<usize> {
-    let r = park.route_named(key)?;
-    park.routes.iter().position(|x| x.feature == r.feature)
-}
-
-fn extent_with(
-    mut e: Option<crate::render::view::WorldRect>,
-    o: &OverlayArea,
-) -> Option<crate::render::view::WorldRect> {
-    e = Some(match e {
+fn extent_with(e: Option<WorldRect>, o: &OverlayArea) -> Option<WorldRect> {
+    Some(match e {
         Some(e) => e.union(&o.feature.bbox),
         None => o.feature.bbox,
-    });
-    e
+    })
 }
 
 /// The focus on one facility: its service circle (radius of its kind), the
 /// enterprises within it highlighted, and its figures.
-pub fn facility_focus(
-    park: &Park,
-    projected: &ProjectedPark,
-    index: &ParkIndex,
-    settings: &AnalysisSettings,
-    styles: &MapStyles,
-    key: &str,
-    lang: Lang,
-) -> Result<MapFocus, ExportError> {
-    let fi = facility_or_error(park, key, lang)?;
-    let f = &park.facilities[fi];
-    let coverage = service_coverage(park, index, settings);
-    let fc = coverage
+pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFocus, ExportError> {
+    let park = cx.park;
+    let f = facility_at(park, fi, lang)?;
+    let fc = cx
+        .analysis
+        .coverage
         .facilities
         .get(fi)
         .ok_or_else(|| ExportError::Render("coverage result missing".into()))?;
     let radius = fc.radius_m;
-    let mut overlays = Overlays::default();
-    let mut extent = None;
-    if let Some(c) = facility_circle(park, index, settings, fi, &AreaSettings::default())
-        && let Some(a) = OverlayArea::from_lon_lat(
-            &geo::MultiPolygon(vec![c]),
-            AreaKind::ServiceCircle,
-            projected,
-        )
-    {
-        extent = extent_with(extent, &a);
-        overlays.areas.push(a);
-    }
-    overlays.highlighted = fc
-        .covered
-        .iter()
-        .filter_map(|c| {
-            park.enterprises
-                .get(c.enterprise as usize)
-                .map(|e| e.feature)
-        })
-        .collect();
-    overlays.selected = vec![f.feature];
-    let theme = &styles.theme;
+    let overlays = build_overlay(
+        park,
+        cx.index,
+        cx.analysis,
+        Focus::Facility(fi as u32),
+        cx.projected,
+    );
+    let extent = overlays.areas.iter().fold(None, extent_with);
+    let theme = &cx.styles.theme;
     let n = fc.covered.len();
     let mean = if n > 0 {
         fc.covered.iter().map(|c| c.distance_m as f64).sum::<f64>() / n as f64
@@ -216,56 +218,29 @@ const MAX_NAMED_FALSE_COVERAGE: usize = 12;
 /// `analysis::facility_isochrone` on `graph` (built from the same park).
 #[allow(clippy::too_many_arguments)]
 pub fn facility_isochrone_focus(
-    park: &Park,
-    projected: &ProjectedPark,
-    index: &ParkIndex,
-    settings: &AnalysisSettings,
-    styles: &MapStyles,
-    key: &str,
-    graph: &RoadGraph,
-    spec: IsochroneSpec,
+    cx: &FocusContext,
+    fi: usize,
+    inputs: &IsoInputs,
     lang: Lang,
 ) -> Result<MapFocus, ExportError> {
-    let fi = facility_or_error(park, key, lang)?;
-    let f = &park.facilities[fi];
-    let coverage = service_coverage(park, index, settings);
-    let fc = coverage
+    let park = cx.park;
+    let f = facility_at(park, fi, lang)?;
+    let spec = inputs.spec;
+    let graph = &inputs.graph;
+    let fc = cx
+        .analysis
+        .coverage
         .facilities
         .get(fi)
         .ok_or_else(|| ExportError::Render("coverage result missing".into()))?;
-    let iso = facility_isochrone(park, index, graph, &coverage, spec, fi)
+    let iso = facility_isochrone(park, cx.index, graph, &cx.analysis.coverage, spec, fi)
         .ok_or_else(|| ExportError::Render("isochrone result missing".into()))?;
     let radius = fc.radius_m;
-    let mut overlays = Overlays::default();
-    let mut extent = None;
-    if let Some(a) = OverlayArea::from_lon_lat(&iso.polygon, AreaKind::Isochrone, projected) {
-        extent = extent_with(extent, &a);
-        overlays.areas.push(a);
-    }
-    if let Some(c) = facility_circle(park, index, settings, fi, &AreaSettings::default())
-        && let Some(a) = OverlayArea::from_lon_lat(
-            &geo::MultiPolygon(vec![c]),
-            AreaKind::CircleOutline,
-            projected,
-        )
-    {
-        extent = extent_with(extent, &a);
-        overlays.areas.push(a);
-    }
-    let feature = |e: u32| park.enterprises.get(e as usize).map(|e| e.feature);
-    overlays.highlighted = iso
-        .reached
-        .iter()
-        .filter_map(|(e, _)| feature(*e))
-        .collect();
-    overlays.flagged = iso
-        .false_coverage
-        .iter()
-        .filter_map(|e| feature(*e))
-        .collect();
-    overlays.selected = vec![f.feature];
+    let overlays =
+        facility_isochrone_overlay(park, cx.index, cx.analysis, fi as u32, &iso, cx.projected);
+    let extent = overlays.areas.iter().fold(None, extent_with);
 
-    let theme = &styles.theme;
+    let theme = &cx.styles.theme;
     let what = spec.describe(lang);
     let kmh = graph.settings.speed_mps(spec.mode) * 3.6;
     let count = |n: usize| match lang {
@@ -468,45 +443,37 @@ pub fn facility_isochrone_focus(
 /// catchment band (union of stop circles of the catchment radius), the enterprises in
 /// it highlighted, and its figures (length, stops, mean spacing, enterprises,
 /// employees).
-pub fn route_focus(
-    park: &Park,
-    projected: &ProjectedPark,
-    index: &ParkIndex,
-    settings: &AnalysisSettings,
-    styles: &MapStyles,
-    key: &str,
-    lang: Lang,
-) -> Result<MapFocus, ExportError> {
-    let ri = find_route(park, key).ok_or_else(|| ExportError::NotFound {
+pub fn route_focus(cx: &FocusContext, ri: usize, lang: Lang) -> Result<MapFocus, ExportError> {
+    let park = cx.park;
+    let route = park.routes.get(ri).ok_or_else(|| ExportError::NotFound {
         what: tr(lang, "线路", "route"),
-        key: key.to_string(),
+        key: format!("#{ri}"),
         known: park.routes.iter().map(|r| r.name.clone()).collect(),
     })?;
-    let route = &park.routes[ri];
-    let catchment = settings.catchment_m;
-    let stats = route_stats(park, index, ri, catchment);
-    let band = catchment_band(park, index, ri, catchment, &AreaSettings::default());
-    let mut overlays = Overlays::default();
-    let mut extent = projected.feature(route.feature).map(|f| f.bbox);
-    if let Some(a) = OverlayArea::from_lon_lat(&band, AreaKind::Catchment, projected) {
-        extent = extent_with(extent, &a);
-        overlays.areas.push(a);
-    }
-    overlays.highlighted = stats
-        .enterprises
+    let catchment = cx.analysis.settings.catchment_m;
+    let stats = match cx
+        .analysis
+        .routes
+        .routes
         .iter()
-        .filter_map(|&e| park.enterprises.get(e as usize).map(|e| e.feature))
-        .collect();
-    let stop_refs: Vec<FeatureRef> = stats
-        .stops
-        .iter()
-        .filter_map(|&s| park.stops.get(s as usize).map(|s| s.feature))
-        .collect();
-    overlays.selected = std::iter::once(route.feature)
-        .chain(stop_refs.iter().copied())
-        .collect();
+        .find(|r| r.route as usize == ri)
+    {
+        Some(s) => s.clone(),
+        None => route_stats(park, cx.index, ri, catchment),
+    };
+    let overlays = build_overlay(
+        park,
+        cx.index,
+        cx.analysis,
+        Focus::Route(ri as u32),
+        cx.projected,
+    );
+    let extent = overlays.areas.iter().fold(
+        cx.projected.feature(route.feature).map(|f| f.bbox),
+        extent_with,
+    );
 
-    let theme = &styles.theme;
+    let theme = &cx.styles.theme;
     let n_e = stats.enterprises.len();
     let km = stats.length_m / 1000.0;
     let spacing = stats

@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fonts::FontMeasure;
+use crate::model::units::{nice_length, thousands};
 use crate::model::{Lang, Park};
 use crate::render::build::{BuildOptions, MapStyles, Overlays, build_scene};
 use crate::render::labels::TextMeasure;
@@ -295,33 +296,6 @@ pub fn nice_scale_at_least(scale: f64) -> f64 {
         }
     }
     10.0 * p
-}
-
-/// The largest 1, 2 or 5 × 10ⁿ not above `x` (x > 0).
-pub fn nice_below(x: f64) -> f64 {
-    if !(x.is_finite() && x > 0.0) {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    for m in [5.0, 2.0, 1.0] {
-        if m * p <= x * 1.000_001 {
-            return m * p;
-        }
-    }
-    p
-}
-
-/// "12,345".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A distance for a scale bar tick: "500", "1", "2.5".
@@ -1046,7 +1020,7 @@ fn scale_bar(
 ) -> ScaleBar {
     let mut s = Scene::default();
     let target_pt = (frame.width() * 0.22).min(170.0 * fs);
-    let metres = nice_below(target_pt as f64 * view.resolution);
+    let metres = nice_length(target_pt as f64 * view.resolution);
     let len = (metres / view.resolution) as f32;
     let km = metres >= 1000.0;
     let unit = if km { "km" } else { "m" };
@@ -1262,10 +1236,10 @@ mod tests {
         assert_eq!(nice_scale_at_least(10_100.0), 12_500.0);
         assert_eq!(nice_scale_at_least(52_000.0), 60_000.0);
         assert_eq!(nice_scale_at_least(80_000.0), 100_000.0);
-        assert_eq!(nice_below(730.0), 500.0);
-        assert_eq!(nice_below(2400.0), 2000.0);
-        assert_eq!(nice_below(1000.0), 1000.0);
-        assert_eq!(nice_below(0.0), 1.0);
+        assert_eq!(nice_length(730.0), 500.0);
+        assert_eq!(nice_length(2400.0), 2000.0);
+        assert_eq!(nice_length(1000.0), 1000.0);
+        assert_eq!(nice_length(0.0), 1.0);
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(12), "12");
         assert_eq!(tick_number(2.5), "2.5");

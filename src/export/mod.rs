@@ -26,7 +26,7 @@ pub mod svg;
 
 use std::path::{Path, PathBuf};
 
-pub use focus::{facility_focus, facility_isochrone_focus, find_facility, find_route, route_focus};
+pub use focus::{FocusContext, facility_focus, facility_isochrone_focus, map_focus, route_focus};
 pub use layout::{MapFocus, Orientation, Page, PageSpec, Paper, StatsTable, compose_page};
 
 /// Errors of an export.

@@ -94,6 +94,35 @@ pub fn format_area(a: SquareMeters) -> String {
     }
 }
 
+/// Digits grouped by thousands: 12345 → "12,345" (the one grouping rule of the desk,
+/// the command line and the printed page).
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The largest "nice" length (1, 2 or 5 × 10ⁿ) not above `max` (> 0), for scale bars
+/// on screen and on paper; 1 for anything not positive and finite.
+pub fn nice_length(max: f64) -> f64 {
+    if !(max.is_finite() && max > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(max.log10().floor());
+    for m in [5.0, 2.0, 1.0] {
+        if m * p <= max * 1.000_001 {
+            return m * p;
+        }
+    }
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

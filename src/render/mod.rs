@@ -9,6 +9,8 @@
 //! - [`style`]: every colour and size ([`LayerStyle`], [`Theme`], legends);
 //! - [`build`]: [`build_scene`] (order, visibility, opacity, culling, sub-pixel
 //!   detail, overlays, labels);
+//! - [`focus`]: what an analysis view looks at ([`Focus`], by index) → [`Overlays`],
+//!   for the screen and paper alike;
 //! - [`labels`]: collision-avoiding label placement;
 //! - [`scene`] and [`canvas`]: the output and the trait targets implement.
 //!
@@ -28,6 +30,7 @@
 
 pub mod build;
 pub mod canvas;
+pub mod focus;
 pub mod labels;
 pub mod projected;
 pub mod scene;
@@ -36,6 +39,7 @@ pub mod view;
 
 pub use build::{AreaKind, BuildOptions, MapStyles, OverlayArea, Overlays, build_scene};
 pub use canvas::{Canvas, Triangles, closed_rings, draw_scene, triangulate};
+pub use focus::{Focus, IsoInputs, build_overlay, build_overlay_with};
 pub use labels::{EstimatedMeasure, TextMeasure};
 pub use projected::{LayerMesh, PlanarFeature, PlanarGeom, ProjectedLayer, ProjectedPark};
 pub use scene::{HAlign, Item, LabelItem, MarkerItem, PolygonItem, PolylineItem, Scene};

@@ -33,11 +33,11 @@ use super::recovery::{Autosave, RecoveryIndex};
 use super::session::LayerMeta;
 use super::session::Session;
 use super::settings::{LayerPrefs, STORAGE_KEY, SavedView, Settings, absolute};
-use super::task::Task;
 use crate::crs::{Crs, Projector};
 use crate::import::{Problem, Severity};
 use crate::model::{FeatureRef, Lang, Layer, Role};
 use crate::render::WorldRect;
+use crate::workspace::Task;
 
 /// Ctrl+O.
 pub const SHORTCUT_OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
@@ -275,7 +275,13 @@ impl App {
             s.poll_index();
             // While the index is rebuilt after an edit, the analysis waits for it.
             let index = s.index_for_analysis().cloned();
-            s.studies.tick(&ctx, &s.park, index.as_ref(), &s.projected);
+            let wake = crate::ui::waker(&ctx);
+            if s.ws
+                .studies
+                .tick(&wake, &s.ws.park, index.as_ref(), &s.projected)
+            {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            }
         }
         self.poll_dialog();
         self.poll_cmd_dialog();
@@ -513,12 +519,12 @@ impl App {
                     &self.settings.layers,
                     self.settings.analysis.clone(),
                 );
-                if !session.report.problems.is_empty() {
+                if !session.ws.report.problems.is_empty() {
                     self.settings.panels.report = true;
                     self.bottom_tab = PanelId::Report;
                 }
                 self.gk = session.projected.extent().and_then(|_| {
-                    let e = session.park.extent()?;
+                    let e = session.ws.park.extent()?;
                     let lon = (e.min().x + e.max().x) / 2.0;
                     let zone = (lon / 3.0).round() as u32;
                     let crs = Crs::from_epsg(4534 + zone.checked_sub(25)?)?;
@@ -557,8 +563,8 @@ impl App {
                 self.notify(
                     i18n::fmt_loaded(
                         self.lang,
-                        &session.park.name,
-                        session.park.layers.len(),
+                        &session.ws.park.name,
+                        session.ws.park.layers.len(),
                         session.info.iter().map(|i| i.features).sum(),
                         session.load_seconds,
                     ),
@@ -866,7 +872,7 @@ impl App {
                 };
                 ui.menu_button(Msg::SaveLayerAsGeoJson.text(lang), |ui| {
                     for li in s.list_order() {
-                        if let Some(l) = s.park.layers.get(li)
+                        if let Some(l) = s.ws.park.layers.get(li)
                             && ui.button(&l.name).clicked()
                         {
                             cmds.push(Command::SaveLayerAs(li));
@@ -875,7 +881,7 @@ impl App {
                 });
                 ui.menu_button(Msg::EditLayer.text(lang), |ui| {
                     for li in s.list_order() {
-                        if let Some(l) = s.park.layers.get(li)
+                        if let Some(l) = s.ws.park.layers.get(li)
                             && ui
                                 .add(egui::Button::selectable(
                                     self.edit_layer == Some(li),
@@ -1075,15 +1081,15 @@ impl App {
             ));
             if let Some(s) = &self.session {
                 ui.separator();
-                let parts: Vec<String> = s
-                    .park
-                    .counts()
-                    .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(r, n)| format!("{} {}", r.label(lang), group_digits(*n)))
-                    .collect();
+                let parts: Vec<String> =
+                    s.ws.park
+                        .counts()
+                        .iter()
+                        .filter(|(_, n)| *n > 0)
+                        .map(|(r, n)| format!("{} {}", r.label(lang), group_digits(*n)))
+                        .collect();
                 ui.label(parts.join(" · "));
-                let (_, w, e) = s.report.tally();
+                let (_, w, e) = s.ws.report.tally();
                 if w + e > 0 {
                     ui.separator();
                     let t = RichText::new(format!("{} {}", w + e, Msg::Problems.text(lang)))
@@ -1330,7 +1336,7 @@ impl App {
             }
             Command::Focus(f) => {
                 use super::panels::analysis::Tab;
-                use super::studies::Focus;
+                use crate::render::Focus;
                 self.analysis_panel.tab = match f {
                     Focus::Facility(_) => Tab::Facilities,
                     Focus::Route(_) => Tab::Routes,
@@ -1338,7 +1344,7 @@ impl App {
                     Focus::None => self.analysis_panel.tab,
                 };
                 if let Some(s) = &mut self.session {
-                    s.studies.set_focus(f);
+                    s.ws.studies.set_focus(f);
                 }
             }
             Command::SetAnalysis(a) => {
@@ -1347,7 +1353,7 @@ impl App {
                 }
                 self.settings.analysis = a.clone();
                 if let Some(s) = &mut self.session {
-                    s.studies.set_settings(a);
+                    s.ws.studies.set_settings(a);
                 }
             }
             Command::ShowStage(stage, shown) => {
@@ -1358,24 +1364,24 @@ impl App {
             // ---- Isochrones (issue #7).
             Command::SetReach(kind, choice) => {
                 if let Some(s) = &mut self.session {
-                    if s.studies.reach_of(kind) != choice {
+                    if s.ws.studies.reach_of(kind) != choice {
                         // Saved with the project.
                         self.project.changed = true;
                     }
-                    s.studies.set_reach(kind, choice);
+                    s.ws.studies.set_reach(kind, choice);
                 }
             }
             Command::SetNetwork(n) => {
                 if let Some(s) = &mut self.session {
-                    if n != s.studies.network_settings {
+                    if n != s.ws.studies.network_settings {
                         self.project.changed = true;
                     }
-                    s.studies.set_network(n);
+                    s.ws.studies.set_network(n);
                 }
             }
             Command::WantNetwork => {
                 if let Some(s) = &mut self.session {
-                    s.studies.want_network();
+                    s.ws.studies.want_network();
                 }
             }
             Command::Layer(li, change) => {
@@ -1454,9 +1460,9 @@ impl App {
             self.settings.panels.analysis && self.settings.right_tab == PanelId::Analysis;
         if analysis_showing {
             if let Some(s) = &mut self.session
-                && let Some(fi) = super::panels::analysis::facility_of(&s.park, f)
+                && let Some(fi) = super::panels::analysis::facility_of(&s.ws.park, f)
             {
-                s.studies.set_focus(super::studies::Focus::Facility(fi));
+                s.ws.studies.set_focus(crate::render::Focus::Facility(fi));
                 self.analysis_panel.tab = super::panels::analysis::Tab::Facilities;
             }
             return;
@@ -1485,7 +1491,7 @@ impl App {
             s.move_layer(li, d);
             return;
         }
-        let Some(layer) = s.park.layers.get(li).cloned() else {
+        let Some(layer) = s.ws.park.layers.get(li).cloned() else {
             return;
         };
         let choice = s.style_choice.get(li).copied().unwrap_or(0);
@@ -1528,7 +1534,7 @@ impl App {
         let ll = s.projected.unproject(c);
         if ll.iter().all(|v| v.is_finite()) {
             self.settings.last_view = Some(SavedView {
-                sources: s.sources.iter().map(|p| absolute(p)).collect(),
+                sources: s.ws.sources.iter().map(|p| absolute(p)).collect(),
                 center_lon_lat: ll,
                 meters_per_point: self.map.view.resolution,
             });
@@ -1540,7 +1546,7 @@ impl App {
         self.session
             .as_ref()
             .map(|s| {
-                s.park
+                s.ws.park
                     .counts()
                     .iter()
                     .find(|(r, _)| *r == role)
@@ -1552,7 +1558,7 @@ impl App {
     /// Whether the last load left errors in the report.
     pub fn has_import_errors(&self) -> bool {
         self.session.as_ref().is_some_and(|s| {
-            s.report
+            s.ws.report
                 .problems
                 .iter()
                 .any(|p| p.severity == Severity::Error)

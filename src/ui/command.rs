@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 
 use crate::analysis::AnalysisSettings;
+use crate::analysis::ReachChoice;
 use crate::model::{Edit, FacilityKind, FeatureRef, Lang, LifecycleStage};
 use crate::network::NetworkSettings;
-use crate::ui::studies::{Focus, ReachChoice};
+use crate::render::Focus;
 
 /// Which side panel or window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -17,14 +17,14 @@ use eframe::epaint::emath::TSTransform;
 use super::i18n::{self, Msg};
 use super::map::canvas;
 use super::session::Session;
-use super::studies::Focus;
-use super::task::Task;
-use crate::analysis::AnalysisSettings;
 use crate::export::{self, ExportOutcome, MapFocus, Orientation, Page, PageSpec, Paper};
 use crate::model::{Lang, Park};
+use crate::render::Focus;
 use crate::render::scene::LabelItem;
-use crate::render::{MapStyles, MapView, ProjectedPark, ScreenRect, WorldRect};
+use crate::render::{IsoInputs, MapStyles, MapView, ProjectedPark, ScreenRect, WorldRect};
 use crate::spatial::ParkIndex;
+use crate::workspace::Results;
+use crate::workspace::Task;
 
 /// What the printed map shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,6 +64,8 @@ struct Key {
     styles_version: u64,
     /// The focused facility's isochrone, when its kind shows one (issue #7).
     isochrone: Option<(crate::analysis::IsochroneSpec, u64)>,
+    /// The map overlay's version: new results (another radius) recompose the page.
+    overlay_version: u64,
 }
 
 /// The dialog's own state.
@@ -90,85 +92,33 @@ struct Inputs {
     park: Arc<Park>,
     projected: Arc<ProjectedPark>,
     index: Option<Arc<ParkIndex>>,
-    analysis: AnalysisSettings,
+    /// The analysis results the map shows (their settings: the radii in force).
+    results: Option<Arc<Results>>,
     styles: MapStyles,
-    overlay: Arc<crate::render::Overlays>,
     spec: PageSpec,
     focus: Focus,
     view_extent: Option<WorldRect>,
     disc: Option<egui::TextureId>,
-    /// The road graph and travel choice of the focused facility's isochrone (issue #7).
-    isochrone: Option<(
-        Arc<crate::network::RoadGraph>,
-        crate::analysis::IsochroneSpec,
-    )>,
+    /// The isochrone the map shows for the focus, when its kind shows one (issue #7).
+    iso: Option<IsoInputs>,
 }
 
 fn compose(inputs: &Inputs) -> Result<Preview, String> {
     let lang = inputs.spec.lang;
     let (park, projected) = (&inputs.park, &inputs.projected);
-    let mut focus = match (inputs.focus, &inputs.index) {
-        (Focus::Facility(fi), Some(index)) if inputs.isochrone.is_some() => {
-            let id = park
-                .facilities
-                .get(fi as usize)
-                .map(|f| f.id.clone())
-                .unwrap_or_default();
-            let (graph, spec) = inputs
-                .isochrone
-                .as_ref()
-                .ok_or_else(|| "no road network".to_string())?;
-            export::facility_isochrone_focus(
+    // The same focus → overlays function as the map, by index.
+    let mut focus = match (&inputs.index, &inputs.results) {
+        (Some(index), Some(results)) => {
+            let cx = export::FocusContext {
                 park,
                 projected,
                 index,
-                &inputs.analysis,
-                &inputs.styles,
-                &id,
-                graph,
-                *spec,
-                lang,
-            )
-            .map_err(|e| e.to_string())?
+                analysis: &results.analysis,
+                styles: &inputs.styles,
+            };
+            export::map_focus(&cx, inputs.focus, inputs.iso.as_ref(), lang)
+                .map_err(|e| e.to_string())?
         }
-        (Focus::Facility(fi), Some(index)) => {
-            let id = park
-                .facilities
-                .get(fi as usize)
-                .map(|f| f.id.clone())
-                .unwrap_or_default();
-            export::facility_focus(
-                park,
-                projected,
-                index,
-                &inputs.analysis,
-                &inputs.styles,
-                &id,
-                lang,
-            )
-            .map_err(|e| e.to_string())?
-        }
-        (Focus::Route(ri), Some(index)) => {
-            let name = park
-                .routes
-                .get(ri as usize)
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-            export::route_focus(
-                park,
-                projected,
-                index,
-                &inputs.analysis,
-                &inputs.styles,
-                &name,
-                lang,
-            )
-            .map_err(|e| e.to_string())?
-        }
-        (Focus::Gaps(_) | Focus::BusGaps, _) => MapFocus {
-            overlays: (*inputs.overlay).clone(),
-            ..MapFocus::default()
-        },
         _ => MapFocus::default(),
     };
     if let Some(e) = inputs.view_extent {
@@ -208,6 +158,11 @@ impl ExportDialog {
         self.preview.is_some()
     }
 
+    /// The page the preview shows (what an export now would write).
+    pub fn preview_page(&self) -> Option<Arc<Page>> {
+        self.preview.as_ref().map(|p| p.page.clone())
+    }
+
     /// Whether a preview or an export is being computed.
     pub fn is_busy(&self) -> bool {
         self.preview_task.is_some() || self.export_task.is_some()
@@ -236,6 +191,7 @@ impl ExportDialog {
         };
         if self.layers_for != Some(generation) {
             self.layers = session
+                .ws
                 .styles
                 .layers
                 .iter()
@@ -254,37 +210,37 @@ impl ExportDialog {
                 let b = view.world_bounds();
                 [b.min[0], b.min[1], b.max[0], b.max[1]]
             }),
-            focus: session.studies.focus,
+            focus: session.ws.studies.focus,
             generation,
             styles_version: session.styles_version,
-            isochrone: session.studies.focus_isochrone(&session.park),
+            isochrone: session.ws.studies.focus_isochrone(&session.ws.park),
+            overlay_version: session.ws.studies.overlay_version,
         };
         if self.preview_key.as_ref() != Some(&key) && self.preview_task.is_none() {
-            let mut styles = session.styles.clone();
+            let mut styles = session.ws.styles.clone();
             for d in &mut styles.layers {
                 d.visible = self.layers.iter().any(|(l, v)| *l == d.layer && *v);
             }
             let inputs = Inputs {
-                park: session.park.clone(),
+                park: session.ws.park.clone(),
                 projected: session.projected.clone(),
-                index: session.index.clone(),
-                analysis: session.studies.settings.clone(),
+                index: session.ws.index.clone(),
+                results: session.ws.studies.results.clone(),
                 styles,
-                overlay: session.studies.overlay.clone(),
                 spec: PageSpec {
                     lang,
                     ..spec.clone()
                 },
-                focus: session.studies.focus,
+                focus: session.ws.studies.focus,
                 view_extent: key
                     .view
                     .map(|b| WorldRect::from_corners([b[0], b[1]], [b[2], b[3]])),
                 disc,
-                isochrone: key.isochrone.and_then(|(spec, _)| {
-                    Some((session.studies.network.as_ref()?.graph.clone(), spec))
-                }),
+                iso: session.ws.studies.focus_iso_inputs(&session.ws.park),
             };
-            let task = Task::spawn("parkplan-page", ctx, move || compose(&inputs));
+            let task = Task::spawn("parkplan-page", crate::ui::waker(ctx), move || {
+                compose(&inputs)
+            });
             self.preview_task = Some((key.clone(), task));
         }
 
@@ -369,9 +325,11 @@ impl ExportDialog {
         };
         let page = p.page.clone();
         let dpi = self.preview_key.as_ref().map_or(300.0, |k| k.spec.dpi);
-        self.export_task = Some(Task::spawn("parkplan-export", ctx, move || {
-            export::export_page(&page, &path, dpi).map_err(|e| e.to_string())
-        }));
+        self.export_task = Some(Task::spawn(
+            "parkplan-export",
+            crate::ui::waker(ctx),
+            move || export::export_page(&page, &path, dpi).map_err(|e| e.to_string()),
+        ));
     }
 
     fn controls(
@@ -389,7 +347,7 @@ impl ExportDialog {
                 ui.label(Msg::Title.text(lang));
                 ui.add(
                     egui::TextEdit::singleline(&mut spec.title)
-                        .hint_text(session.park.name.clone()),
+                        .hint_text(session.ws.park.name.clone()),
                 );
                 ui.end_row();
                 ui.label(Msg::Subtitle.text(lang));
@@ -481,7 +439,7 @@ impl ExportDialog {
             .max_height(160.0)
             .show(ui, |ui| {
                 for (li, on) in self.layers.iter_mut().rev() {
-                    if let Some(l) = session.park.layers.get(*li) {
+                    if let Some(l) = session.ws.park.layers.get(*li) {
                         ui.checkbox(on, format!("{} ", l.name));
                     }
                 }

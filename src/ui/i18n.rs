@@ -838,15 +838,7 @@ pub fn fmt_loaded(lang: Lang, park: &str, layers: usize, features: usize, second
 
 /// Digits grouped by thousands: 100000 → "100,000".
 pub fn group_digits(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::model::units::thousands(n as u64)
 }
 
 /// The label of a severity.

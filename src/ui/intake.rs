@@ -17,10 +17,10 @@ use eframe::egui::{self, RichText};
 
 use super::i18n::{Msg, field_label, group_digits};
 use super::session::LayerMeta;
-use super::task::Task;
 use crate::crs::{Crs, CrsDecision};
 use crate::import::{self, LayerJob, LayerOptions, Problem};
 use crate::model::{Field, FieldMap, Lang, Layer, Role};
+use crate::workspace::Task;
 
 /// How many rows the preview shows.
 pub const PREVIEW_ROWS: usize = 5;
@@ -95,7 +95,7 @@ impl std::fmt::Debug for IntakeDialog {
 }
 
 fn read(path: PathBuf, crs: Option<Crs>, gcj02: bool, ctx: &egui::Context) -> ReadTask {
-    Task::spawn("parkplan-intake", ctx, move || {
+    Task::spawn("parkplan-intake", crate::ui::waker(ctx), move || {
         let opts = LayerOptions {
             crs,
             gcj02,

@@ -21,9 +21,13 @@ pub mod project;
 pub mod recovery;
 pub mod session;
 pub mod settings;
-pub mod studies;
 pub mod styles;
-pub mod task;
 pub mod theme;
 
 pub use app::App;
+
+/// A wake-up callback for background work that repaints the window when it is done.
+pub fn waker(ctx: &eframe::egui::Context) -> crate::workspace::Waker {
+    let ctx = ctx.clone();
+    std::sync::Arc::new(move || ctx.request_repaint())
+}

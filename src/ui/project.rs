@@ -76,15 +76,16 @@ pub fn build(
     path: &Path,
 ) -> (ProjectFile, Vec<usize>) {
     let order: Vec<(usize, bool, Option<crate::render::style::LayerStyle>)> = session
+        .ws
         .styles
         .layers
         .iter()
-        .filter(|d| d.layer < session.park.layers.len())
+        .filter(|d| d.layer < session.ws.park.layers.len())
         .map(|d| (d.layer, d.visible, Some(d.style.clone())))
         .collect();
-    let mut layers = project::describe_layers(&session.park, path, &order);
+    let mut layers = project::describe_layers(&session.ws.park, path, &order);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut layer_of = vec![usize::MAX; session.park.layers.len()];
+    let mut layer_of = vec![usize::MAX; session.ws.park.layers.len()];
     for (pos, (li, _, _)) in order.iter().enumerate() {
         layer_of[*li] = pos;
         let meta = session.meta.get(*li).cloned().unwrap_or_default();
@@ -103,7 +104,7 @@ pub fn build(
     // A layer the list does not draw (should not happen) is still saved.
     for (li, slot) in layer_of.iter_mut().enumerate() {
         if *slot == usize::MAX {
-            let mut extra = project::describe_layers(&session.park, path, &[(li, true, None)]);
+            let mut extra = project::describe_layers(&session.ws.park, path, &[(li, true, None)]);
             *slot = layers.len();
             layers.append(&mut extra);
         }
@@ -114,7 +115,7 @@ pub fn build(
         layers.push(pl);
     }
     let name = if state.name.trim().is_empty() {
-        session.park.name.clone()
+        session.ws.park.name.clone()
     } else {
         state.name.clone()
     };
@@ -124,8 +125,9 @@ pub fn build(
             name,
             layers,
             analysis: analysis.clone(),
-            network: session.studies.network_settings.clone(),
+            network: session.ws.studies.network_settings.clone(),
             reach: session
+                .ws
                 .studies
                 .reach
                 .iter()
@@ -161,19 +163,19 @@ pub fn apply_to_session(session: &mut Session, opened: &ProjectOpened) -> Projec
     let base = opened.path.parent().unwrap_or(Path::new("."));
     let mut displays = Vec::new();
     for (li, &pi) in opened.layer_of_park_layer.iter().enumerate() {
-        let Some(layer) = session.park.layers.get(li) else {
+        let Some(layer) = session.ws.park.layers.get(li) else {
             continue;
         };
-        let mut d =
-            session
-                .styles
-                .display_of(li)
-                .cloned()
-                .unwrap_or_else(|| crate::render::LayerDisplay {
-                    layer: li,
-                    visible: true,
-                    style: crate::render::style::LayerStyle::default_for(layer),
-                });
+        let mut d = session
+            .ws
+            .styles
+            .display_of(li)
+            .cloned()
+            .unwrap_or_else(|| crate::render::LayerDisplay {
+                layer: li,
+                visible: true,
+                style: crate::render::style::LayerStyle::default_for(layer),
+            });
         if let Some(pl) = file.layers.get(pi) {
             d.visible = pl.visible;
             if let Some(st) = &pl.style {
@@ -205,7 +207,7 @@ pub fn apply_to_session(session: &mut Session, opened: &ProjectOpened) -> Projec
     }
     // Drawing order: the file's order.
     displays.sort_by_key(|(pi, _)| *pi);
-    session.styles.layers = displays.into_iter().map(|(_, d)| d).collect();
+    session.ws.styles.layers = displays.into_iter().map(|(_, d)| d).collect();
     session.styles_changed();
     let loaded: std::collections::BTreeSet<usize> =
         opened.layer_of_park_layer.iter().copied().collect();

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::task::Task;
+use crate::workspace::Task;
 
 /// The index file's name in the recovery folder.
 pub const INDEX_FILE: &str = "recovery.json";

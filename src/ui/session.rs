@@ -17,16 +17,15 @@ use eframe::egui;
 
 use super::loader::Prepared;
 use super::settings::LayerPrefs;
-use super::studies::Studies;
 use super::styles;
-use super::task::Task;
 use crate::analysis::AnalysisSettings;
 use crate::crs::Crs;
-use crate::import::{ImportReport, Problem};
-use crate::model::{Edit, EditError, FeatureRef, Field, History, Layer, LifecycleStage, Park};
+use crate::import::Problem;
+use crate::model::{Edit, EditError, FeatureRef, Field, History, Layer, LifecycleStage};
 use crate::render::style::{Classifier, Symbology};
 use crate::render::{LayerDisplay, MapStyles, ProjectedPark};
-use crate::spatial::ParkIndex;
+use crate::workspace::Task;
+use crate::workspace::Workspace;
 
 /// Counts shown in the layer list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,24 +54,12 @@ pub struct LayerMeta {
 /// Everything about the open park.
 #[derive(Debug)]
 pub struct Session {
-    /// The paths that were opened.
-    pub sources: Vec<PathBuf>,
-    /// The park (shared with workers).
-    pub park: Arc<Park>,
+    /// The open park, its import report, analysis index, studies (settings, results,
+    /// focus, overlay) and layer styles: the headless workspace the command line uses
+    /// too.
+    pub ws: Workspace,
     /// The park in planar display metres with R*-trees (shared with workers).
     pub projected: Arc<ProjectedPark>,
-    /// The analysis index, shared with workers; `None` when it could not be built.
-    pub index: Option<Arc<ParkIndex>>,
-    /// Why the index could not be built.
-    pub index_error: Option<String>,
-    /// Analysis settings, results, focus and overlay.
-    pub studies: Studies,
-    /// Every problem the import found.
-    pub report: ImportReport,
-    /// Files that could not be loaded at all.
-    pub files_failed: usize,
-    /// Layer order (first drawn first) and styles as the user set them.
-    pub styles: MapStyles,
     /// The style option chosen per layer (index into `styles::options`), by layer.
     pub style_choice: Vec<usize>,
     /// Counts per layer.
@@ -100,12 +87,6 @@ pub struct Session {
     index_task: Option<Task<Result<crate::spatial::ParkIndex, String>>>,
 }
 
-impl std::fmt::Debug for Task<Result<crate::spatial::ParkIndex, String>> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Task(index)")
-    }
-}
-
 impl Session {
     /// A session from a finished load, applying remembered display choices by layer
     /// name.
@@ -122,12 +103,7 @@ impl Session {
             seconds,
             project: _,
         } = p;
-        let (index, index_error) = match index {
-            Ok(i) => (Some(Arc::new(i)), None),
-            Err(e) => (None, Some(e)),
-        };
-        let studies = Studies::new(&loaded.park, index.as_deref(), analysis);
-        let park = loaded.park;
+        let park = &loaded.park;
         let mut problems_by_file: HashMap<&str, usize> = HashMap::new();
         for pr in &loaded.report.problems {
             *problems_by_file.entry(pr.file.as_str()).or_default() += 1;
@@ -148,7 +124,7 @@ impl Session {
                 }
             })
             .collect();
-        let mut map_styles = MapStyles::default_for(&park);
+        let mut map_styles = MapStyles::default_for(park);
         let mut style_choice = vec![0; park.layers.len()];
         for d in &mut map_styles.layers {
             let Some(layer) = park.layers.get(d.layer) else {
@@ -165,17 +141,12 @@ impl Session {
                 d.style.labels_visible = p.labels;
             }
         }
+        let drawn = Arc::new(map_styles.clone());
+        let ws = Workspace::assemble(sources, loaded, analysis, index, map_styles);
         let mut s = Session {
-            sources,
-            park: Arc::new(park),
+            ws,
             projected: Arc::new(projected),
-            index,
-            index_error,
-            studies,
-            report: loaded.report,
-            files_failed: loaded.files_failed,
-            drawn: Arc::new(map_styles.clone()),
-            styles: map_styles,
+            drawn,
             style_choice,
             info,
             styles_version: 0,
@@ -188,7 +159,7 @@ impl Session {
             park_version: 0,
             index_task: None,
         };
-        s.meta = vec![LayerMeta::default(); s.park.layers.len()];
+        s.meta = vec![LayerMeta::default(); s.ws.park.layers.len()];
         s.styles_changed();
         s
     }
@@ -197,7 +168,7 @@ impl Session {
     /// drawn styles.
     pub fn styles_changed(&mut self) {
         self.styles_version += 1;
-        let mut drawn = self.styles.clone();
+        let mut drawn = self.ws.styles.clone();
         for d in &mut drawn.layers {
             if let Some(rule) = &mut d.style.label {
                 rule.size *= super::theme::SCREEN_LABEL_SCALE;
@@ -232,22 +203,29 @@ impl Session {
 
     /// How a layer is drawn.
     pub fn display(&self, li: usize) -> Option<&LayerDisplay> {
-        self.styles.display_of(li)
+        self.ws.styles.display_of(li)
     }
 
     /// How a layer is drawn, to change it (call [`Session::styles_changed`] after).
     pub fn display_mut(&mut self, li: usize) -> Option<&mut LayerDisplay> {
-        self.styles.display_of_mut(li)
+        self.ws.styles.display_of_mut(li)
     }
 
     /// Layer indices in list order: the first is drawn last (on top), as in QGIS.
     pub fn list_order(&self) -> Vec<usize> {
-        self.styles.layers.iter().rev().map(|d| d.layer).collect()
+        self.ws
+            .styles
+            .layers
+            .iter()
+            .rev()
+            .map(|d| d.layer)
+            .collect()
     }
 
     /// Visible layer indices, topmost first.
     pub fn visible_top_first(&self) -> Vec<usize> {
-        self.styles
+        self.ws
+            .styles
             .layers
             .iter()
             .rev()
@@ -272,13 +250,13 @@ impl Session {
         } else {
             self.hidden_stages.insert(stage);
         }
-        let mut hidden: Vec<Vec<bool>> = vec![Vec::new(); self.park.layers.len()];
-        for p in &self.park.projects {
+        let mut hidden: Vec<Vec<bool>> = vec![Vec::new(); self.ws.park.layers.len()];
+        for p in &self.ws.park.projects {
             if self.hidden_stages.contains(&p.stage) {
                 let li = p.feature.layer as usize;
                 if let Some(v) = hidden.get_mut(li) {
                     if v.is_empty() {
-                        v.resize(self.park.layers[li].len(), false);
+                        v.resize(self.ws.park.layers[li].len(), false);
                     }
                     if let Some(slot) = v.get_mut(p.feature.index as usize) {
                         *slot = true;
@@ -292,7 +270,7 @@ impl Session {
 
     /// A feature's display name: its record name when it has one, else its id.
     pub fn feature_name(&self, f: FeatureRef) -> String {
-        let Some(layer) = self.park.layer_of(f) else {
+        let Some(layer) = self.ws.park.layer_of(f) else {
             return String::new();
         };
         let i = f.index as usize;
@@ -303,14 +281,14 @@ impl Session {
 
     /// The lon/lat of a representative point of a feature.
     pub fn feature_lon_lat(&self, f: FeatureRef) -> Option<[f64; 2]> {
-        let g = self.park.geometry(f)?;
+        let g = self.ws.park.geometry(f)?;
         crate::model::representative_point(g).map(|p| [p.x(), p.y()])
     }
 
     /// Moves a layer up (`delta < 0`, towards the top of the list, drawn later) or
     /// down the list.
     pub fn move_layer(&mut self, li: usize, delta: i32) {
-        let v = &mut self.styles.layers;
+        let v = &mut self.ws.styles.layers;
         let Some(pos) = v.iter().position(|d| d.layer == li) else {
             return;
         };
@@ -334,14 +312,14 @@ impl Session {
         if self.index_task.is_some() {
             None
         } else {
-            self.index.as_ref()
+            self.ws.index.as_ref()
         }
     }
 
     /// Applies an edit through the history and refreshes what depends on the layer.
     pub fn apply_edit(&mut self, ctx: &egui::Context, edit: Edit) -> Result<(), EditError> {
         let layers = edit.layers();
-        self.history.apply(Arc::make_mut(&mut self.park), edit)?;
+        self.history.apply(Arc::make_mut(&mut self.ws.park), edit)?;
         self.park_changed(ctx, &layers);
         Ok(())
     }
@@ -352,7 +330,7 @@ impl Session {
         let Some(edit) = self.history.done().last().cloned() else {
             return Ok(None);
         };
-        if !self.history.undo(Arc::make_mut(&mut self.park))? {
+        if !self.history.undo(Arc::make_mut(&mut self.ws.park))? {
             return Ok(None);
         }
         self.park_changed(ctx, &edit.layers());
@@ -364,7 +342,7 @@ impl Session {
         if !self.history.can_redo() {
             return Ok(None);
         }
-        if !self.history.redo(Arc::make_mut(&mut self.park))? {
+        if !self.history.redo(Arc::make_mut(&mut self.ws.park))? {
             return Ok(None);
         }
         let edit = self.history.done().last().cloned();
@@ -383,13 +361,13 @@ impl Session {
         problems: Vec<Problem>,
         meta: LayerMeta,
     ) -> usize {
-        let park = Arc::make_mut(&mut self.park);
+        let park = Arc::make_mut(&mut self.ws.park);
         park.layers.push(layer);
         park.rebuild_records();
         let li = park.layers.len() - 1;
         let n = problems.len();
         for p in problems {
-            self.report.push(p);
+            self.ws.report.push(p);
         }
         self.meta.resize(li, LayerMeta::default());
         self.meta.push(meta);
@@ -399,22 +377,24 @@ impl Session {
         let display = crate::render::LayerDisplay {
             layer: li,
             visible: true,
-            style: crate::render::style::LayerStyle::default_for(&self.park.layers[li]),
+            style: crate::render::style::LayerStyle::default_for(&self.ws.park.layers[li]),
         };
-        let role = self.park.layers[li].role;
+        let role = self.ws.park.layers[li].role;
         let at = self
+            .ws
             .styles
             .layers
             .iter()
             .rposition(|d| {
-                self.park
+                self.ws
+                    .park
                     .layers
                     .get(d.layer)
                     .is_some_and(|l| l.role == role)
             })
             .map(|p| p + 1)
-            .unwrap_or(self.styles.layers.len());
-        self.styles.layers.insert(at, display);
+            .unwrap_or(self.ws.styles.layers.len());
+        self.ws.styles.layers.insert(at, display);
         self.info.resize(li + 1, LayerInfo::default());
         self.info[li].problems = n;
         self.park_changed(ctx, &[li]);
@@ -428,19 +408,19 @@ impl Session {
         match Arc::get_mut(&mut self.projected) {
             Some(pp) => {
                 for &li in layers {
-                    pp.update_layer(&self.park, li);
+                    pp.update_layer(&self.ws.park, li);
                 }
-                pp.truncate(self.park.layers.len());
+                pp.truncate(self.ws.park.layers.len());
             }
             None => {
                 // A worker still draws from the old copy: build a new one in the same frame.
                 let frame = *self.projected.frame();
-                if let Ok(pp) = ProjectedPark::with_frame(&self.park, frame) {
+                if let Ok(pp) = ProjectedPark::with_frame(&self.ws.park, frame) {
                     self.projected = Arc::new(pp);
                 }
             }
         }
-        for (li, l) in self.park.layers.iter().enumerate() {
+        for (li, l) in self.ws.park.layers.iter().enumerate() {
             if let Some(info) = self.info.get_mut(li) {
                 info.features = l.len();
             }
@@ -452,15 +432,18 @@ impl Session {
         } else {
             self.styles_changed();
         }
-        let park = self.park.clone();
+        let park = self.ws.park.clone();
         let frame = self
+            .ws
             .index
             .as_ref()
             .map(|i| *i.frame())
-            .unwrap_or_else(|| crate::spatial::frame_for(&park, self.studies.settings.frame));
-        self.index_task = Some(Task::spawn("parkplan-index", ctx, move || {
-            crate::spatial::ParkIndex::build(&park, frame).map_err(|e| e.to_string())
-        }));
+            .unwrap_or_else(|| crate::spatial::frame_for(&park, self.ws.studies.settings.frame));
+        self.index_task = Some(Task::spawn(
+            "parkplan-index",
+            crate::ui::waker(ctx),
+            move || crate::spatial::ParkIndex::build(&park, frame).map_err(|e| e.to_string()),
+        ));
     }
 
     /// Collects a rebuilt index; the analysis then recomputes for the edited park (the
@@ -471,23 +454,24 @@ impl Session {
         self.index_task = None;
         match done {
             Some(Ok(i)) => {
-                self.index = Some(Arc::new(i));
-                self.index_error = None;
+                self.ws.index = Some(Arc::new(i));
+                self.ws.index_error = None;
             }
             Some(Err(e)) => {
-                self.index = None;
-                self.index_error = Some(e);
+                self.ws.index = None;
+                self.ws.index_error = Some(e);
             }
             None => {
-                self.index = None;
-                self.index_error = Some("the index worker stopped".into());
+                self.ws.index = None;
+                self.ws.index_error = Some("the index worker stopped".into());
             }
         }
         // Statistics recompute; coverage, isochrones and the overlay follow (the road
         // graph only when roads changed); focus, choices and the figures shown are kept
         // until the new ones arrive.
-        self.studies
-            .refresh_after_edit(&self.park, self.index.as_deref());
+        self.ws
+            .studies
+            .refresh_after_edit(&self.ws.park, self.ws.index.as_deref());
     }
 
     /// Whether the park has edits that are not saved.
@@ -499,7 +483,7 @@ impl Session {
     pub fn layers_to_write(&self) -> BTreeSet<usize> {
         let mut s = self.history.edited_layers();
         s.extend(self.force_write.iter().copied());
-        s.retain(|&li| li < self.park.layers.len());
+        s.retain(|&li| li < self.ws.park.layers.len());
         s
     }
 }

@@ -2,8 +2,11 @@
 //! up the page from the flags, optionally focuses on a facility (`--facility`: its
 //! service circle and covered enterprises; with `--isochrone walk:15` also its reach
 //! along roads and the enterprises the circle wrongly claims) or a bus route (`--route`: stops,
-//! catchment band, figures), and writes the file atomically. The layout and drawing
-//! live in the library (`parkplan::export`); this file only reads flags.
+//! catchment band, figures), and writes the file atomically. The park, its project's
+//! settings (radii, catchment, frame, network, circle/isochrone choice per kind, layer
+//! styles) and the focus come from `parkplan::workspace`, exactly as the desktop gets
+//! them; the layout and drawing live in the library (`parkplan::export`); this file only
+//! reads flags.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,13 +14,11 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use parkplan::analysis::{AnalysisSettings, IsochroneSpec};
+use parkplan::analysis::IsochroneSpec;
 use parkplan::export::{self, MapFocus, Orientation, PageSpec, Paper};
-use parkplan::import;
 use parkplan::model::{Lang, Role};
-use parkplan::network::RoadGraph;
-use parkplan::render::{MapStyles, ProjectedPark};
-use parkplan::spatial::ParkIndex;
+use parkplan::render::Focus;
+use parkplan::workspace::{Overrides, Workspace};
 
 /// Flags of `export` (the names are a contract, see issue #5).
 #[derive(Args, Debug, Clone)]
@@ -59,9 +60,20 @@ pub struct ExportArgs {
     /// both sets of figures in the statistics table.
     #[arg(long, value_name = "MODE:MINUTES", requires = "facility")]
     pub isochrone: Option<String>,
-    /// Focus on a bus route (name or id): stops, 500 m catchment band and figures.
+    /// With --facility: draw its service circle even when the project shows the kind
+    /// by its isochrone.
+    #[arg(long, requires = "facility", conflicts_with = "isochrone")]
+    pub circle: bool,
+    /// Focus on a bus route (name or id): stops, catchment band and figures.
     #[arg(long)]
     pub route: Option<String>,
+    /// Service radius of a facility kind over the project's, e.g. kindergarten=300,
+    /// all=1000 (as `report --radius`). Repeatable.
+    #[arg(long, value_name = "KIND=METRES")]
+    pub radius: Vec<String>,
+    /// Catchment radius of bus stops in metres, over the project's (default 500).
+    #[arg(long, value_name = "METRES")]
+    pub catchment: Option<String>,
     /// Organisation line (制图单位).
     #[arg(long)]
     pub org: Option<String>,
@@ -113,20 +125,17 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
 
-    let loaded = import::load_paths(&args.paths, None).context("loading")?;
-    // A project's network settings (speeds, tolerances) apply to --isochrone.
-    let network = loaded
-        .project
-        .as_ref()
-        .map(|p| p.network.clone())
-        .unwrap_or_default();
-    let park = loaded.park;
-    if park.layers.is_empty() {
+    let overrides = Overrides {
+        radius: args.radius.clone(),
+        catchment: args.catchment.clone(),
+        frame: None,
+    };
+    let mut ws = Workspace::open(&args.paths, None, &overrides).context("loading")?;
+    if ws.park.layers.is_empty() {
         bail!("nothing could be loaded from {:?}", args.paths);
     }
     let t_load = t0.elapsed();
-    let projected = ProjectedPark::new(&park).context("display projection")?;
-    let mut styles = MapStyles::default_for(&park);
+    let projected = ws.projected()?;
     if let Some(names) = &args.layers {
         let wanted: Vec<String> = names
             .iter()
@@ -134,7 +143,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             .filter(|n| !n.is_empty())
             .collect();
         let mut matched = vec![false; wanted.len()];
-        for d in &mut styles.layers {
+        let park = ws.park.clone();
+        for d in &mut ws.styles.layers {
             let layer = &park.layers[d.layer];
             d.visible = wanted.iter().enumerate().any(|(k, w)| {
                 let hit = layer.name == *w || Role::parse(w) == Some(layer.role);
@@ -154,31 +164,25 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let t_prep = t0.elapsed();
-    let focus = if args.facility.is_some() || args.route.is_some() {
-        let index = ParkIndex::build_default(&park).context("spatial index")?;
-        let settings = AnalysisSettings::default();
-        if let (Some(f), Some(iso)) = (&args.facility, &args.isochrone) {
-            let spec = IsochroneSpec::parse(iso)
-                .map_err(anyhow::Error::msg)
-                .context("--isochrone")?;
-            let graph =
-                RoadGraph::build(&park, *index.frame(), network.clone()).context("road network")?;
-            if graph.graph.edge_count() == 0 {
-                bail!("--isochrone: the park has no roads layer to travel along");
-            }
-            export::facility_isochrone_focus(
-                &park, &projected, &index, &settings, &styles, f, &graph, spec, lang,
-            )?
-        } else if let Some(f) = &args.facility {
-            export::facility_focus(&park, &projected, &index, &settings, &styles, f, lang)?
-        } else if let Some(r) = &args.route {
-            export::route_focus(&park, &projected, &index, &settings, &styles, r, lang)?
-        } else {
-            MapFocus::default()
+    let (focus, iso) = match (&args.facility, &args.route) {
+        (Some(key), _) => {
+            let fi = ws.facility(key).context("--facility")?;
+            // An explicit --isochrone, else the project's choice for the kind.
+            let iso = match &args.isochrone {
+                Some(s) => Some(
+                    IsochroneSpec::parse(s)
+                        .map_err(anyhow::Error::msg)
+                        .context("--isochrone")?,
+                ),
+                None if args.circle => None,
+                None => ws.reach_spec(ws.park.facilities[fi].kind),
+            };
+            (Focus::Facility(fi as u32), iso)
         }
-    } else {
-        MapFocus::default()
+        (None, Some(key)) => (Focus::Route(ws.route(key).context("--route")? as u32), None),
+        (None, None) => (Focus::None, None),
     };
+    let focus: MapFocus = ws.map_focus(&projected, focus, iso, lang)?;
     let t_focus = t0.elapsed();
     let spec = PageSpec {
         paper,
@@ -194,7 +198,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         dpi: args.dpi,
         ..PageSpec::default()
     };
-    let page = export::compose_page(&park, &projected, &styles, &focus, &spec);
+    let page = export::compose_page(&ws.park, &projected, &ws.styles, &focus, &spec);
     let t_page = t0.elapsed();
     let out = export::export_page(&page, &args.out, args.dpi)?;
     let t_done = t0.elapsed();

@@ -9,11 +9,11 @@ use super::App;
 use super::files::Modal;
 use crate::model::layer::geometry_type_name;
 use crate::model::{Edit, FeatureRef, Role};
+use crate::render::Focus;
 use crate::ui::command::{Command, Tool};
 use crate::ui::form::FeatureForm;
 use crate::ui::i18n::{self, Msg};
 use crate::ui::session::remap_feature;
-use crate::ui::studies::Focus;
 
 /// Ctrl+S.
 pub const SHORTCUT_SAVE: egui::KeyboardShortcut =
@@ -78,9 +78,9 @@ impl App {
 
     fn focus_feature(&self) -> Option<FeatureRef> {
         let s = self.session.as_ref()?;
-        match s.studies.focus {
-            Focus::Facility(fi) => s.park.facilities.get(fi as usize).map(|f| f.feature),
-            Focus::Route(ri) => s.park.routes.get(ri as usize).map(|r| r.feature),
+        match s.ws.studies.focus {
+            Focus::Facility(fi) => s.ws.park.facilities.get(fi as usize).map(|f| f.feature),
+            Focus::Route(ri) => s.ws.park.routes.get(ri as usize).map(|r| r.feature),
             _ => None,
         }
     }
@@ -94,25 +94,27 @@ impl App {
         };
         if let Some(f) = focus_before {
             let moved = remap_feature(f, edit, undone);
-            let new_focus = match (s.studies.focus, moved) {
-                (Focus::Facility(_), Some(m)) => s
-                    .park
-                    .facilities
-                    .iter()
-                    .position(|x| x.feature == m)
-                    .map(|i| Focus::Facility(i as u32)),
-                (Focus::Route(_), Some(m)) => s
-                    .park
-                    .routes
-                    .iter()
-                    .position(|x| x.feature == m)
-                    .map(|i| Focus::Route(i as u32)),
+            let new_focus = match (s.ws.studies.focus, moved) {
+                (Focus::Facility(_), Some(m)) => {
+                    s.ws.park
+                        .facilities
+                        .iter()
+                        .position(|x| x.feature == m)
+                        .map(|i| Focus::Facility(i as u32))
+                }
+                (Focus::Route(_), Some(m)) => {
+                    s.ws.park
+                        .routes
+                        .iter()
+                        .position(|x| x.feature == m)
+                        .map(|i| Focus::Route(i as u32))
+                }
                 _ => None,
             };
             match new_focus {
                 // The overlay refreshes when the new results arrive.
-                Some(f) => s.studies.focus = f,
-                None => s.studies.set_focus(Focus::None),
+                Some(f) => s.ws.studies.focus = f,
+                None => s.ws.studies.set_focus(Focus::None),
             }
         }
         self.generation += 1;
@@ -171,7 +173,7 @@ impl App {
     /// Opens the attribute form for a new feature, when the layer takes that geometry.
     pub(super) fn new_feature(&mut self, layer: usize, geometry: Geometry<f64>) {
         let Some(s) = &self.session else { return };
-        let Some(l) = s.park.layers.get(layer) else {
+        let Some(l) = s.ws.park.layers.get(layer) else {
             return;
         };
         let is_point = matches!(geometry, Geometry::Point(_));
@@ -186,8 +188,8 @@ impl App {
         // the layer, else the nearest stop of the route in focus, else the nearest one.
         let at = crate::model::representative_point(&geometry)
             .map(|p| s.projected.project(p.x(), p.y()));
-        let route = match s.studies.focus {
-            Focus::Route(ri) => s.park.routes.get(ri as usize).map(|r| r.name.clone()),
+        let route = match s.ws.studies.focus {
+            Focus::Route(ri) => s.ws.park.routes.get(ri as usize).map(|r| r.name.clone()),
             _ => None,
         };
         let nearest = |only_route: bool| -> Option<usize> {
@@ -196,7 +198,7 @@ impl App {
             (0..pl.features.len())
                 .filter(|&i| {
                     !only_route
-                        || s.park.stops.iter().any(|st| {
+                        || s.ws.park.stops.iter().any(|st| {
                             st.feature.layer as usize == layer
                                 && st.feature.index as usize == i
                                 && st.route == route
@@ -215,7 +217,7 @@ impl App {
             .map(|f| f.index as usize)
             .or_else(|| route.as_ref().and_then(|_| nearest(true)))
             .or_else(|| nearest(false));
-        self.form = FeatureForm::new(&s.park, layer, geometry, template, self.lang);
+        self.form = FeatureForm::new(&s.ws.park, layer, geometry, template, self.lang);
     }
 
     /// Shows the new-feature form; OK adds the feature. Call once per frame.
@@ -224,10 +226,10 @@ impl App {
         let (Some(form), Some(s)) = (self.form.as_mut(), self.session.as_ref()) else {
             return;
         };
-        match form.show(ctx, lang, &s.park) {
+        match form.show(ctx, lang, &s.ws.park) {
             Some(true) => {
-                let index = s.park.layers.get(form.layer).map_or(0, |l| l.len());
-                let edit = form.edit(&s.park, index);
+                let index = s.ws.park.layers.get(form.layer).map_or(0, |l| l.len());
+                let edit = form.edit(&s.ws.park, index);
                 self.form = None;
                 self.cmds.push(Command::Edit(edit));
             }
@@ -243,15 +245,20 @@ impl App {
             self.edit_layer = None;
             return;
         };
-        if self.edit_layer.is_some_and(|l| l < s.park.layers.len()) {
+        if self.edit_layer.is_some_and(|l| l < s.ws.park.layers.len()) {
             return;
         }
         self.edit_layer = self
             .selection
             .map(|f| f.layer as usize)
-            .or_else(|| s.park.layers.iter().position(|l| l.role == Role::BusStops))
             .or_else(|| {
-                s.park
+                s.ws.park
+                    .layers
+                    .iter()
+                    .position(|l| l.role == Role::BusStops)
+            })
+            .or_else(|| {
+                s.ws.park
                     .layers
                     .iter()
                     .position(|l| layer_takes_points(l) == Some(true))
@@ -268,7 +275,7 @@ impl App {
             _ => return,
         };
         let Some(s) = &self.session else { return };
-        let fits = |li: usize| s.park.layers.get(li).map(layer_takes_points) == Some(want);
+        let fits = |li: usize| s.ws.park.layers.get(li).map(layer_takes_points) == Some(want);
         if self.edit_layer.is_some_and(fits) {
             return;
         }
@@ -277,14 +284,14 @@ impl App {
         } else {
             Role::BusStops
         };
-        self.edit_layer = s
-            .park
-            .layers
-            .iter()
-            .position(|l| l.role == prefer)
-            .filter(|&i| fits(i))
-            .or_else(|| (0..s.park.layers.len()).find(|&i| fits(i)))
-            .or(self.edit_layer);
+        self.edit_layer =
+            s.ws.park
+                .layers
+                .iter()
+                .position(|l| l.role == prefer)
+                .filter(|&i| fits(i))
+                .or_else(|| (0..s.ws.park.layers.len()).find(|&i| fits(i)))
+                .or(self.edit_layer);
     }
 
     /// The Edit menu.
@@ -362,14 +369,14 @@ impl App {
         {
             let current = self
                 .edit_layer
-                .and_then(|l| s.park.layers.get(l))
+                .and_then(|l| s.ws.park.layers.get(l))
                 .map(|l| l.name.clone())
                 .unwrap_or_default();
             egui::ComboBox::from_id_salt("edit-layer")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     for li in s.list_order() {
-                        let Some(l) = s.park.layers.get(li) else {
+                        let Some(l) = s.ws.park.layers.get(li) else {
                             continue;
                         };
                         if ui

@@ -22,7 +22,7 @@ use crate::ui::loader::{LoadJob, LoadWhat};
 use crate::ui::project::{self as uiproject, ProjectState};
 use crate::ui::recovery::{self, RecoveryIndex};
 use crate::ui::session::LayerMeta;
-use crate::ui::task::Task;
+use crate::workspace::Task;
 
 /// What to do once the unsaved-changes question is answered (or was not needed).
 #[derive(Debug, Clone)]
@@ -151,7 +151,7 @@ impl App {
             || self
                 .session
                 .as_ref()
-                .is_some_and(|s| s.index_pending() || s.studies.is_computing())
+                .is_some_and(|s| s.index_pending() || s.ws.studies.is_computing())
     }
 
     // ------------------------------------------------------------------ opening
@@ -242,11 +242,11 @@ impl App {
             Some(o) => {
                 self.project = uiproject::apply_to_session(s, o);
                 self.settings.analysis = o.file.analysis.clone();
-                s.studies.set_settings(o.file.analysis.clone());
-                s.studies.set_network(o.file.network.clone());
+                s.ws.studies.set_settings(o.file.analysis.clone());
+                s.ws.studies.set_network(o.file.network.clone());
                 for (code, choice) in &o.file.reach {
                     if let Some(kind) = crate::model::FacilityKind::parse(code) {
-                        s.studies.set_reach(kind, *choice);
+                        s.ws.studies.set_reach(kind, *choice);
                     }
                 }
                 if let Some(spec) = self.project.saved_export.clone() {
@@ -271,7 +271,7 @@ impl App {
                     self.project.changed = true;
                     let dir = project::recovery_data_dir(&r.recovery);
                     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-                    for (li, l) in s.park.layers.iter().enumerate() {
+                    for (li, l) in s.ws.park.layers.iter().enumerate() {
                         if l.source
                             .path
                             .as_ref()
@@ -300,7 +300,7 @@ impl App {
                 }
             }
             None => {
-                self.project = ProjectState::new(&s.park.name);
+                self.project = ProjectState::new(&s.ws.park.name);
                 self.project.saved_export = Some(self.settings.export.clone());
             }
         }
@@ -336,7 +336,7 @@ impl App {
             .or_else(|| {
                 self.session
                     .as_ref()
-                    .and_then(|s| s.sources.first())
+                    .and_then(|s| s.ws.sources.first())
                     .and_then(|p| {
                         if p.is_dir() {
                             Some(p.clone())
@@ -404,7 +404,7 @@ impl App {
         {
             let old_dir = project::data_dir(old);
             let old_dir = std::fs::canonicalize(&old_dir).unwrap_or(old_dir);
-            for (li, l) in s.park.layers.iter().enumerate() {
+            for (li, l) in s.ws.park.layers.iter().enumerate() {
                 if l.source
                     .path
                     .as_ref()
@@ -423,7 +423,7 @@ impl App {
             view,
             &path,
         );
-        let park = std::sync::Arc::make_mut(&mut s.park);
+        let park = std::sync::Arc::make_mut(&mut s.ws.park);
         match project::save_project(&mut pf, park, &layer_of, &write, &path) {
             Ok(()) => {
                 uiproject::meta_after_save(s, &pf, &layer_of, &path);
@@ -566,20 +566,24 @@ impl App {
             &as_if,
         );
         let edited = s.layers_to_write();
-        let park = s.park.clone();
+        let park = s.ws.park.clone();
         let project_dir = as_if.parent().map(Path::to_path_buf).unwrap_or_default();
         let idx = RecoveryIndex {
             recovery: rec.clone(),
             project: self.project.path.clone(),
             written: recovery::now_secs(),
         };
-        self.autosave.task = Some(Task::spawn("parkplan-autosave", ctx, move || {
-            let _ = std::fs::create_dir_all(&dir);
-            project::write_recovery(&pf, &park, &layer_of, &edited, &project_dir, &rec)
-                .map_err(|e| e.to_string())?;
-            recovery::write_index(&dir, &idx).map_err(|e| e.to_string())?;
-            Ok(rec)
-        }));
+        self.autosave.task = Some(Task::spawn(
+            "parkplan-autosave",
+            crate::ui::waker(ctx),
+            move || {
+                let _ = std::fs::create_dir_all(&dir);
+                project::write_recovery(&pf, &park, &layer_of, &edited, &project_dir, &rec)
+                    .map_err(|e| e.to_string())?;
+                recovery::write_index(&dir, &idx).map_err(|e| e.to_string())?;
+                Ok(rec)
+            },
+        ));
     }
 
     // ------------------------------------------------------------------ intake
@@ -610,7 +614,7 @@ impl App {
             return;
         }
         let centre = self.session.as_ref().map(|s| {
-            s.park
+            s.ws.park
                 .extent()
                 .map(|e| [(e.min().x + e.max().x) / 2.0, (e.min().y + e.max().y) / 2.0])
                 .unwrap_or([112.3, 30.3])
@@ -626,11 +630,15 @@ impl App {
         match outcome {
             IntakeOutcome::Cancel => {}
             IntakeOutcome::Add(job, meta) => {
-                self.intake_read = Some(Task::spawn("parkplan-intake-read", ctx, move || {
-                    crate::import::read_layer_file(&job.path, &job.options, None)
-                        .map(|(l, p)| (l, p, meta))
-                        .map_err(|e| e.to_string())
-                }));
+                self.intake_read = Some(Task::spawn(
+                    "parkplan-intake-read",
+                    crate::ui::waker(ctx),
+                    move || {
+                        crate::import::read_layer_file(&job.path, &job.options, None)
+                            .map(|(l, p)| (l, p, meta))
+                            .map_err(|e| e.to_string())
+                    },
+                ));
             }
             IntakeOutcome::Replace(job, meta) => {
                 self.settings.remember(std::slice::from_ref(&job.path));
@@ -750,7 +758,7 @@ impl App {
                         .map(|s| {
                             (
                                 s.feature_name(*f),
-                                s.park
+                                s.ws.park
                                     .layer_of(*f)
                                     .map(|l| l.name.clone())
                                     .unwrap_or_default(),
@@ -774,7 +782,7 @@ impl App {
                     let (name, src) = self
                         .session
                         .as_ref()
-                        .and_then(|s| s.park.layers.get(*layer))
+                        .and_then(|s| s.ws.park.layers.get(*layer))
                         .map(|l| (l.name.clone(), l.source.crs.as_ref().map(|d| d.crs)))
                         .unwrap_or_default();
                     ui.label(RichText::new(name).strong());
@@ -892,7 +900,7 @@ impl App {
             (Modal::Unsaved(then), Answer::No) => self.proceed(then),
             (Modal::Delete(f), Answer::Yes) => {
                 if let Some(s) = &self.session
-                    && f.layer < s.park.layers.len() as u32
+                    && f.layer < s.ws.park.layers.len() as u32
                 {
                     self.cmds
                         .push(Command::Edit(crate::model::Edit::DeleteFeature {
@@ -959,7 +967,11 @@ impl App {
     // ------------------------------------------------------------------ write-back
 
     fn choose_layer_file(&mut self, layer: usize, source_crs: bool) {
-        let Some(l) = self.session.as_ref().and_then(|s| s.park.layers.get(layer)) else {
+        let Some(l) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.ws.park.layers.get(layer))
+        else {
             return;
         };
         let name = format!("{}.geojson", l.name);
@@ -993,7 +1005,11 @@ impl App {
         source_crs: bool,
         overwrite: bool,
     ) {
-        let Some(l) = self.session.as_ref().and_then(|s| s.park.layers.get(layer)) else {
+        let Some(l) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.ws.park.layers.get(layer))
+        else {
             return;
         };
         let target = if source_crs {
@@ -1029,14 +1045,18 @@ impl App {
             self.notify(Msg::AnalysisUnavailable.text(self.lang).to_string(), true);
             return;
         };
-        let park = s.park.clone();
-        let settings = s.studies.settings.clone();
-        self.tables_task = Some(Task::spawn("parkplan-tables", &ctx, move || {
-            let r = crate::analysis::analyse(&park, &index, &settings);
-            crate::save::csv::write_analysis_tables(&dir, &park, &r)
-                .map(|files| (dir, files.len()))
-                .map_err(|e| e.to_string())
-        }));
+        let park = s.ws.park.clone();
+        let settings = s.ws.studies.settings.clone();
+        self.tables_task = Some(Task::spawn(
+            "parkplan-tables",
+            crate::ui::waker(&ctx),
+            move || {
+                let r = crate::analysis::analyse(&park, &index, &settings);
+                crate::save::csv::write_analysis_tables(&dir, &park, &r)
+                    .map(|files| (dir, files.len()))
+                    .map_err(|e| e.to_string())
+            },
+        ));
     }
 
     /// Collects the CSV export. Call once per frame.

@@ -91,7 +91,7 @@ fn screen(state: &MapState, session: &Session, c: Coord<f64>) -> Pos2 {
 }
 
 fn handles(state: &MapState, session: &Session, f: FeatureRef) -> Option<Handles> {
-    let g = session.park.geometry(f)?;
+    let g = session.ws.park.geometry(f)?;
     let point = match g {
         Geometry::Point(p) => Some(screen(state, session, p.0)),
         _ => None,
@@ -176,24 +176,24 @@ fn geometry_after(session: &Session, drag: Drag) -> Option<(FeatureRef, Geometry
     match drag {
         Drag::Point { f, to } => {
             let c = lonlat(to);
-            match session.park.geometry(f)? {
+            match session.ws.park.geometry(f)? {
                 Geometry::Point(_) => Some((f, Geometry::Point(Point(c)))),
                 _ => None,
             }
         }
         Drag::Vertex { f, v, to } => Some((
             f,
-            vertex::move_vertex(session.park.geometry(f)?, v, lonlat(to))?,
+            vertex::move_vertex(session.ws.park.geometry(f)?, v, lonlat(to))?,
         )),
         Drag::Insert { f, after, to } => Some((
             f,
-            vertex::insert_vertex(session.park.geometry(f)?, after, lonlat(to))?,
+            vertex::insert_vertex(session.ws.park.geometry(f)?, after, lonlat(to))?,
         )),
     }
 }
 
 fn set_geometry(session: &Session, f: FeatureRef, after: Geometry<f64>) -> Option<Command> {
-    let before = session.park.geometry(f).cloned();
+    let before = session.ws.park.geometry(f).cloned();
     (before.as_ref() != Some(&after)).then_some(Command::Edit(Edit::SetGeometry {
         layer: f.layer as usize,
         index: f.index as usize,
@@ -247,6 +247,7 @@ pub fn update(
                 {
                     // A ring keeps three vertices: otherwise nothing happens.
                     if let Some(after) = session
+                        .ws
                         .park
                         .geometry(f)
                         .and_then(|g| vertex::delete_vertex(g, v))
@@ -342,7 +343,7 @@ fn paint(
             if let Some(g) = &preview {
                 paint_outline(painter, state, session, g, line);
             }
-            let Some(g) = preview.as_ref().or(session.park.geometry(f)) else {
+            let Some(g) = preview.as_ref().or(session.ws.park.geometry(f)) else {
                 return;
             };
             let verts = vertex::vertices(g);

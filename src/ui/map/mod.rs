@@ -20,10 +20,11 @@ use self::measure::{Measure, MeasureKind};
 use super::command::{Command, Tool};
 use super::i18n::Msg;
 use super::session::Session;
-use super::task::Task;
 use super::theme;
+use crate::model::units::nice_length;
 use crate::model::{FeatureRef, Lang};
 use crate::render::{BuildOptions, MapStyles, MapView, Overlays, WorldRect, build_scene};
+use crate::workspace::Task;
 
 /// Where the cursor is on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,7 +165,7 @@ impl MapState {
         }
         let key = TileKey {
             styles_version: session.styles_version,
-            overlay_version: session.studies.overlay_version,
+            overlay_version: session.ws.studies.overlay_version,
             lang,
             resolution: self.view.resolution,
             pixels_per_point: ppp,
@@ -179,17 +180,19 @@ impl MapState {
         };
         if stale && self.tile_task.is_none() {
             let input = TileInput {
-                park: session.park.clone(),
+                park: session.ws.park.clone(),
                 projected: session.projected.clone(),
                 styles: session.drawn_styles(),
-                overlays: session.studies.overlay.clone(),
+                overlays: session.ws.studies.overlay.clone(),
                 key,
                 view: self.view,
                 disc: self.disc.as_ref().map(|t| t.id()),
             };
-            self.tile_task = Some(Task::spawn("parkplan-draw", ctx, move || {
-                canvas::build_tile(&input)
-            }));
+            self.tile_task = Some(Task::spawn(
+                "parkplan-draw",
+                crate::ui::waker(ctx),
+                move || canvas::build_tile(&input),
+            ));
         }
         if self.tile_task.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
@@ -235,7 +238,7 @@ pub fn show(
     }
     let painter = ui.painter_at(rect);
     let background = session.map_or(crate::render::Theme::default().background, |s| {
-        s.styles.theme.background
+        s.ws.styles.theme.background
     });
     painter.rect_filled(rect, 0.0, canvas::color(background));
 
@@ -350,7 +353,7 @@ pub fn show(
             theme: full.theme.clone(),
         };
         let scene = build_scene(
-            &session.park,
+            &session.ws.park,
             &session.projected,
             &state.view,
             &styles,
@@ -412,12 +415,13 @@ pub fn show(
     if let Some(h) = state.hover {
         response.on_hover_ui_at_pointer(|ui| {
             let layer = session
+                .ws
                 .park
                 .layer_of(h)
                 .map(|l| l.name.as_str())
                 .unwrap_or("");
             ui.strong(session.feature_name(h));
-            if let Some(summary) = hover_summary(&session.park, h, lang) {
+            if let Some(summary) = hover_summary(&session.ws.park, h, lang) {
                 ui.add(egui::Label::new(summary).wrap_mode(egui::TextWrapMode::Extend));
             }
             ui.label(format!("{}: {layer}", Msg::LayerLabel.text(lang)));
@@ -526,20 +530,6 @@ fn paint_measure(
     for p in &pts {
         painter.circle(*p, 3.5, Color32::WHITE, stroke);
     }
-}
-
-/// A "nice" length for a scale bar no longer than `max_m` metres: 1, 2 or 5 × 10ⁿ.
-pub fn nice_length(max_m: f64) -> f64 {
-    if !(max_m.is_finite() && max_m > 0.0) {
-        return 1.0;
-    }
-    let p = 10f64.powf(max_m.log10().floor());
-    for m in [5.0, 2.0, 1.0] {
-        if m * p <= max_m {
-            return m * p;
-        }
-    }
-    p
 }
 
 fn scale_bar(painter: &egui::Painter, rect: Rect, view: &MapView) {

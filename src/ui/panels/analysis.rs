@@ -21,12 +21,14 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::AnalysisSettings;
 use crate::analysis::IsochroneSpec;
+use crate::analysis::ReachChoice;
 use crate::model::{FacilityKind, FeatureRef, Lang, Park};
 use crate::network::TravelMode;
+use crate::render::Focus;
 use crate::ui::command::Command;
 use crate::ui::i18n::{self, Msg, group_digits};
 use crate::ui::session::Session;
-use crate::ui::studies::{Focus, ReachChoice, Results};
+use crate::workspace::Results;
 
 /// The panel's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,12 +100,12 @@ impl AnalysisPanel {
         let Some(session) = session else {
             return;
         };
-        let studies = &session.studies;
-        if session.index.is_none()
-            || (session.park.enterprises.is_empty() && session.park.routes.is_empty())
+        let studies = &session.ws.studies;
+        if session.ws.index.is_none()
+            || (session.ws.park.enterprises.is_empty() && session.ws.park.routes.is_empty())
         {
             ui.weak(crate::ui::i18n::Msg::AnalysisUnavailable.text(lang));
-            if let Some(e) = &session.index_error {
+            if let Some(e) = &session.ws.index_error {
                 ui.weak(e);
             }
             return;
@@ -144,8 +146,8 @@ impl AnalysisPanel {
         lang: Lang,
         cmds: &mut Vec<Command>,
     ) {
-        let park = &s.park;
-        let focus = match s.studies.focus {
+        let park = &s.ws.park;
+        let focus = match s.ws.studies.focus {
             Focus::Facility(f) => Some(f),
             _ => None,
         };
@@ -157,7 +159,7 @@ impl AnalysisPanel {
                 )
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.kind_filter, None, Msg::AllKinds.text(lang));
-                    for kc in &r.coverage.kinds {
+                    for kc in &r.analysis.coverage.kinds {
                         ui.selectable_value(
                             &mut self.kind_filter,
                             Some(kc.kind),
@@ -197,7 +199,11 @@ impl AnalysisPanel {
                         .and_then(|a| a.facilities.get(fi))
                         .map(|x| x.reached.len())
                         .unwrap_or_else(|| {
-                            r.coverage.facilities.get(fi).map_or(0, |c| c.covered.len())
+                            r.analysis
+                                .coverage
+                                .facilities
+                                .get(fi)
+                                .map_or(0, |c| c.covered.len())
                         });
                     let text = format!("{}  ({})", f.name, group_digits(n));
                     let resp = ui
@@ -215,7 +221,7 @@ impl AnalysisPanel {
         };
         let (Some(f), Some(fc)) = (
             park.facilities.get(fi as usize),
-            r.coverage.facilities.get(fi as usize),
+            r.analysis.coverage.facilities.get(fi as usize),
         ) else {
             return;
         };
@@ -252,21 +258,25 @@ impl AnalysisPanel {
         lang: Lang,
         cmds: &mut Vec<Command>,
     ) {
-        let park = &s.park;
-        let current = match s.studies.focus {
+        let park = &s.ws.park;
+        let current = match s.ws.studies.focus {
             Focus::Gaps(k) => Some(GapKind::Kind(k)),
             Focus::BusGaps => Some(GapKind::Bus),
             _ => self.gap,
         };
         let label = |g: GapKind| match g {
-            GapKind::Kind(k) => match s.studies.iso_spec_of(k) {
+            GapKind::Kind(k) => match s.ws.studies.iso_spec_of(k) {
                 Some(spec) => format!("{} ({})", k.label(lang), spec.describe(lang)),
-                None => format!("{} ({})", k.label(lang), metres(r.settings.radius(k))),
+                None => format!(
+                    "{} ({})",
+                    k.label(lang),
+                    metres(r.analysis.settings.radius(k))
+                ),
             },
             GapKind::Bus => format!(
                 "{} ({})",
                 Msg::BusStops.text(lang),
-                metres(r.settings.catchment_m)
+                metres(r.analysis.settings.catchment_m)
             ),
         };
         egui::ComboBox::from_id_salt("gap-kind")
@@ -277,6 +287,7 @@ impl AnalysisPanel {
             )
             .show_ui(ui, |ui| {
                 let mut options: Vec<GapKind> = r
+                    .analysis
                     .coverage
                     .kinds
                     .iter()
@@ -302,7 +313,7 @@ impl AnalysisPanel {
             return;
         };
         let iso_gaps = match g {
-            GapKind::Kind(k) => s.studies.iso_spec_of(k).map(|spec| (k, spec)),
+            GapKind::Kind(k) => s.ws.studies.iso_spec_of(k).map(|spec| (k, spec)),
             GapKind::Bus => None,
         };
         if let Some((k, spec)) = iso_gaps {
@@ -318,18 +329,23 @@ impl AnalysisPanel {
                 iso_of(s, k)
                     .and_then(|a| a.uncovered.iter().find(|(kk, _)| *kk == k))
                     .map(|(_, v)| v.as_slice())
-                    .or_else(|| r.coverage.kind(k).map(|kc| kc.uncovered.as_slice()))
+                    .or_else(|| {
+                        r.analysis
+                            .coverage
+                            .kind(k)
+                            .map(|kc| kc.uncovered.as_slice())
+                    })
                     .unwrap_or(&[]),
                 Some(k),
             ),
-            GapKind::Bus => (&r.routes.beyond_all, None),
+            GapKind::Bus => (&r.analysis.routes.beyond_all, None),
         };
         let employees: u64 = uncovered
             .iter()
             .filter_map(|&e| park.enterprises.get(e as usize)?.employees)
             .map(u64::from)
             .sum();
-        let located = r.coverage.located_enterprises.max(1);
+        let located = r.analysis.coverage.located_enterprises.max(1);
         ui.label(
             RichText::new(i18n::fmt_uncovered(
                 lang,
@@ -344,12 +360,17 @@ impl AnalysisPanel {
             .iter()
             .map(|&e| {
                 let d = match kind {
-                    Some(k) => r.nearest.get(e as usize, k).map_or(f32::NAN, |(_, d)| d),
-                    None => s
-                        .index
-                        .as_ref()
-                        .and_then(|i| i.stops.nearest(*i.enterprise_xy.get(e as usize)?))
-                        .map_or(f32::NAN, |(_, d)| d as f32),
+                    Some(k) => r
+                        .analysis
+                        .nearest
+                        .get(e as usize, k)
+                        .map_or(f32::NAN, |(_, d)| d),
+                    None => {
+                        s.ws.index
+                            .as_ref()
+                            .and_then(|i| i.stops.nearest(*i.enterprise_xy.get(e as usize)?))
+                            .map_or(f32::NAN, |(_, d)| d as f32)
+                    }
                 };
                 (e, d)
             })
@@ -361,9 +382,10 @@ impl AnalysisPanel {
 
 fn pick_facility(s: &Session, r: &Results, fi: u32, cmds: &mut Vec<Command>) {
     cmds.push(Command::Focus(Focus::Facility(fi)));
-    if let Some(f) = s.park.facilities.get(fi as usize) {
+    if let Some(f) = s.ws.park.facilities.get(fi as usize) {
         cmds.push(Command::Select(Some(f.feature)));
         let radius = r
+            .analysis
             .coverage
             .facilities
             .get(fi as usize)
@@ -435,12 +457,12 @@ fn enterprise_table(
 }
 
 fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Vec<Command>) {
-    let park = &s.park;
-    let focus = match s.studies.focus {
+    let park = &s.ws.park;
+    let focus = match s.ws.studies.focus {
         Focus::Route(x) => Some(x),
         _ => None,
     };
-    for rs in &r.routes.routes {
+    for rs in &r.analysis.routes.routes {
         let Some(route) = park.routes.get(rs.route as usize) else {
             continue;
         };
@@ -458,7 +480,7 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
     };
     let (Some(route), Some(rs)) = (
         park.routes.get(ri as usize),
-        r.routes.routes.iter().find(|x| x.route == ri),
+        r.analysis.routes.routes.iter().find(|x| x.route == ri),
     ) else {
         return;
     };
@@ -561,11 +583,11 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
                 .enterprises
                 .iter()
                 .map(|&e| {
-                    let d = s
-                        .index
-                        .as_ref()
-                        .and_then(|i| i.stops.nearest(*i.enterprise_xy.get(e as usize)?))
-                        .map_or(f32::NAN, |(_, d)| d as f32);
+                    let d =
+                        s.ws.index
+                            .as_ref()
+                            .and_then(|i| i.stops.nearest(*i.enterprise_xy.get(e as usize)?))
+                            .map_or(f32::NAN, |(_, d)| d as f32);
                     (e, d)
                 })
                 .collect();
@@ -574,13 +596,13 @@ fn routes(ui: &mut egui::Ui, s: &Session, r: &Results, lang: Lang, cmds: &mut Ve
 }
 
 fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
-    let current = &s.studies.settings;
+    let current = &s.ws.studies.settings;
     let mut edited = current.clone();
     ui.weak(Msg::DefaultsFollowGB501802018.text(lang));
     let present: Vec<FacilityKind> = FacilityKind::ALL
         .iter()
         .copied()
-        .filter(|k| s.park.facilities.iter().any(|f| f.kind == *k))
+        .filter(|k| s.ws.park.facilities.iter().any(|f| f.kind == *k))
         .collect();
     egui::Grid::new("radii")
         .num_columns(3)
@@ -633,12 +655,12 @@ fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
     if edited != *current {
         cmds.push(Command::SetAnalysis(edited));
     }
-    if let Some(r) = &s.studies.results {
+    if let Some(r) = &s.ws.studies.results {
         ui.add_space(8.0);
         ui.weak(format!(
             "{} ({:.0} ms)",
             crate::analysis::method(
-                s.index
+                s.ws.index
                     .as_deref()
                     .map_or(s.projected.frame(), |i| i.frame())
             ),
@@ -652,8 +674,8 @@ fn radii(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
 /// The isochrone lists for a kind, when the kind shows its isochrone and they are
 /// computed for the current settings and network.
 fn iso_of(s: &Session, kind: FacilityKind) -> Option<&crate::analysis::IsochroneAnalysis> {
-    let spec = s.studies.iso_spec_of(kind)?;
-    s.studies.isochrone(spec).map(|r| r.analysis.as_ref())
+    let spec = s.ws.studies.iso_spec_of(kind)?;
+    s.ws.studies.isochrone(spec).map(|r| r.analysis.as_ref())
 }
 
 /// The circle / isochrone switch of a facility kind, with the time and mode when the
@@ -665,7 +687,7 @@ fn reach_switch(
     lang: Lang,
     cmds: &mut Vec<Command>,
 ) -> ReachChoice {
-    let current = s.studies.reach_of(kind);
+    let current = s.ws.studies.reach_of(kind);
     let mut c = current;
     ui.horizontal(|ui| {
         ui.label(Msg::ReachHow.text(lang));
@@ -697,9 +719,9 @@ fn reach_switch(
 
 /// Why the isochrone is not shown yet (building, computing, or impossible).
 fn iso_waiting(ui: &mut egui::Ui, s: &Session, lang: Lang) {
-    if s.park.roads.is_empty() {
+    if s.ws.park.roads.is_empty() {
         ui.colored_label(ui.visuals().warn_fg_color, Msg::NoRoads.text(lang));
-    } else if let Some(e) = &s.studies.network_error {
+    } else if let Some(e) = &s.ws.studies.network_error {
         ui.colored_label(
             ui.visuals().error_fg_color,
             format!("{}{e}", Msg::NetworkFailed.text(lang)),
@@ -707,7 +729,7 @@ fn iso_waiting(ui: &mut egui::Ui, s: &Session, lang: Lang) {
     } else {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.weak(if s.studies.network.is_none() {
+            ui.weak(if s.ws.studies.network.is_none() {
                 Msg::BuildingNetwork.text(lang)
             } else {
                 Msg::ComputingIsochrones.text(lang)
@@ -728,13 +750,13 @@ fn facility_isochrone(
     lang: Lang,
     cmds: &mut Vec<Command>,
 ) {
-    let park = &s.park;
+    let park = &s.ws.park;
     let Some(kind) = park.facilities.get(fi as usize).map(|f| f.kind) else {
         return;
     };
     let (Some(a), Some(fc)) = (
         iso_of(s, kind).and_then(|a| a.facilities.get(fi as usize)),
-        r.coverage.facilities.get(fi as usize),
+        r.analysis.coverage.facilities.get(fi as usize),
     ) else {
         iso_waiting(ui, s, lang);
         return;
@@ -768,13 +790,13 @@ fn facility_isochrone(
     // The isochrone may reach beyond the circle (an e-bike does): zoom to show it all.
     if let Some(f) = park.facilities.get(fi as usize)
         && let Some(anchor) = s.projected.feature(f.feature).map(|x| x.anchor)
-        && let Some(b) = s
-            .studies
-            .overlay
-            .areas
-            .iter()
-            .map(|a| a.feature.bbox)
-            .reduce(|a, b| a.union(&b))
+        && let Some(b) =
+            s.ws.studies
+                .overlay
+                .areas
+                .iter()
+                .map(|a| a.feature.bbox)
+                .reduce(|a, b| a.union(&b))
         && ui.small_button(Msg::ZoomToIsochrone.text(lang)).clicked()
     {
         let r = [b.min, b.max]
@@ -791,7 +813,7 @@ fn facility_isochrone(
     } else if a.component != 0 {
         ui.colored_label(ui.visuals().warn_fg_color, Msg::FacilityIsolated.text(lang));
     }
-    let index = s.index.as_deref();
+    let index = s.ws.index.as_deref();
     let straight = |e: u32| -> String {
         let d = index.and_then(|i| {
             let p = i.facility_xy.get(fi as usize)?;
@@ -1000,8 +1022,8 @@ fn text_table(
 /// The road network tab: its figures, its problems (pieces not joined to the main
 /// network, enterprises and facilities too far from roads), and the speeds.
 fn network(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
-    let park = &s.park;
-    let studies = &s.studies;
+    let park = &s.ws.park;
+    let studies = &s.ws.studies;
     if park.roads.is_empty() {
         ui.colored_label(ui.visuals().warn_fg_color, Msg::NoRoads.text(lang));
         return;

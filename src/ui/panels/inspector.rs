@@ -15,11 +15,11 @@ use crate::model::attributes::ColumnType;
 use crate::model::layer::geometry_type_name;
 use crate::model::units::{SquareMeters, format_area, format_distance};
 use crate::model::{Edit, FeatureRef, Lang, Meters, PropValue, lines_of, polygons_of};
+use crate::render::Focus;
 use crate::ui::command::Command;
 use crate::ui::form::{is_numeric_field, text_to_value};
 use crate::ui::i18n::{self, Msg, field_label};
 use crate::ui::session::Session;
-use crate::ui::studies::Focus;
 
 /// The inspector's own state: attribute editing.
 #[derive(Debug, Default)]
@@ -72,7 +72,7 @@ impl InspectorPanel {
             ui.weak(Msg::NothingSelected.text(lang));
             return;
         };
-        let Some(layer) = session.park.layer_of(f) else {
+        let Some(layer) = session.ws.park.layer_of(f) else {
             return;
         };
         let i = f.index as usize;
@@ -287,10 +287,10 @@ fn service_section(
     lang: Lang,
     cmds: &mut Vec<Command>,
 ) {
-    let Some(r) = s.studies.results.as_deref() else {
+    let Some(r) = s.ws.studies.results.as_deref() else {
         return;
     };
-    let park = &s.park;
+    let park = &s.ws.park;
     let metres = |d: f32| {
         if d >= 1000.0 {
             format!("{:.2} km", d / 1000.0)
@@ -303,7 +303,7 @@ fn service_section(
         egui::CollapsingHeader::new(RichText::new(Msg::ServedBy.text(lang)).strong())
             .default_open(true)
             .show(ui, |ui| {
-                let served = r.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                let served = r.links.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
                 ui.label(i18n::fmt_within_circles(lang, served.len()));
                 for &(fi, d) in served {
                     if let Some(fac) = park.facilities.get(fi as usize)
@@ -323,7 +323,7 @@ fn service_section(
                         ));
                         cmds.push(Command::ZoomAround(
                             fac.feature,
-                            r.settings.radius(fac.kind),
+                            r.analysis.settings.radius(fac.kind),
                         ));
                     }
                 }
@@ -333,14 +333,14 @@ fn service_section(
                     .num_columns(3)
                     .striped(true)
                     .show(ui, |ui| {
-                        for &k in &r.nearest.kinds {
-                            let Some((fi, d)) = r.nearest.get(e, k) else {
+                        for &k in &r.analysis.nearest.kinds {
+                            let Some((fi, d)) = r.analysis.nearest.get(e, k) else {
                                 continue;
                             };
                             let Some(fac) = park.facilities.get(fi as usize) else {
                                 continue;
                             };
-                            let inside = (d as f64) <= r.settings.radius(k);
+                            let inside = (d as f64) <= r.analysis.settings.radius(k);
                             ui.label(k.label(lang));
                             if ui.link(&fac.name).clicked() {
                                 cmds.push(Command::SelectAndZoom(fac.feature));
@@ -361,6 +361,7 @@ fn service_section(
                     });
                 ui.add_space(4.0);
                 let routes: Vec<&str> = r
+                    .links
                     .routes_of
                     .get(e)
                     .map(|v| {
@@ -372,14 +373,14 @@ fn service_section(
                 ui.label(format!(
                     "{} ({}): {}",
                     Msg::BusRoutes.text(lang),
-                    metres(r.settings.catchment_m as f32),
+                    metres(r.analysis.settings.catchment_m as f32),
                     if routes.is_empty() {
                         Msg::NoneWord.text(lang).to_string()
                     } else {
                         routes.join("、")
                     }
                 ));
-                if let Some(index) = &s.index
+                if let Some(index) = &s.ws.index
                     && let Some(xy) = index.enterprise_xy.get(e)
                     && let Some((si, d)) = index.stops.nearest(*xy)
                     && let Some(stop) = park.stops.get(si as usize)
@@ -395,7 +396,7 @@ fn service_section(
                 }
             });
     } else if let Some(fi) = park.facilities.iter().position(|x| x.feature == f) {
-        if let Some(fc) = r.coverage.facilities.get(fi) {
+        if let Some(fc) = r.analysis.coverage.facilities.get(fi) {
             ui.add_space(6.0);
             ui.label(format!(
                 "{} · {} {} · {}",

@@ -40,7 +40,7 @@ impl LayersPanel {
             ui.weak(Msg::NoLayers.text(lang));
             return;
         };
-        ui.label(RichText::new(&session.park.name).strong());
+        ui.label(RichText::new(&session.ws.park.name).strong());
         let key = (generation, session.styles_version, lang);
         if self.key != Some(key) {
             self.legends.clear();
@@ -52,7 +52,8 @@ impl LayersPanel {
                 let order = session.list_order();
                 let n = order.len();
                 for (pos, &li) in order.iter().enumerate() {
-                    let (Some(layer), Some(d)) = (session.park.layers.get(li), session.display(li))
+                    let (Some(layer), Some(d)) =
+                        (session.ws.park.layers.get(li), session.display(li))
                     else {
                         continue;
                     };
@@ -111,10 +112,9 @@ impl LayersPanel {
                         });
                         if d.visible {
                             ui.indent(("legend", li), |ui| {
-                                let legend = self
-                                    .legends
-                                    .entry(li)
-                                    .or_insert_with(|| legend_for(&session.park.layers, d, lang));
+                                let legend = self.legends.entry(li).or_insert_with(|| {
+                                    legend_for(&session.ws.park.layers, d, lang)
+                                });
                                 if let Some(g) = legend {
                                     styles::legend(ui, g);
                                 }
@@ -134,7 +134,7 @@ impl LayersPanel {
 }
 
 fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &mut Vec<Command>) {
-    let (Some(layer), Some(d)) = (session.park.layers.get(li), session.display(li)) else {
+    let (Some(layer), Some(d)) = (session.ws.park.layers.get(li), session.display(li)) else {
         return;
     };
     egui::Grid::new(("layer-grid", li))

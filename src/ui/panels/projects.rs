@@ -35,8 +35,8 @@ impl ProjectsPanel {
         cmds: &mut Vec<Command>,
     ) {
         let Some(s) = session else { return };
-        let park = &s.park;
-        let stats = &s.studies.stats;
+        let park = &s.ws.park;
+        let stats = &s.ws.studies.stats;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {

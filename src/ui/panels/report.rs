@@ -59,7 +59,7 @@ impl ReportPanel {
         let Some(session) = session else {
             return;
         };
-        let report = &session.report;
+        let report = &session.ws.report;
         let (repaired, warnings, errors) = report.tally();
         ui.horizontal(|ui| {
             ui.strong(Msg::PanelReport.text(lang));

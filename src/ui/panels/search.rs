@@ -166,7 +166,7 @@ impl SearchPanel {
         };
         let key = (generation, self.query.clone(), lang);
         if self.key.as_ref() != Some(&key) {
-            let (r, more) = find(&session.park, &self.query, lang, MAX_RESULTS);
+            let (r, more) = find(&session.ws.park, &self.query, lang, MAX_RESULTS);
             self.results = r;
             self.more = more;
             self.current = 0;

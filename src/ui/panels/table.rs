@@ -67,7 +67,7 @@ impl TablePanel {
         let Some(session) = session else {
             return;
         };
-        if self.layer.is_none_or(|l| l >= session.park.layers.len()) {
+        if self.layer.is_none_or(|l| l >= session.ws.park.layers.len()) {
             self.layer = session.list_order().first().copied();
         }
         let Some(li) = self.layer else {
@@ -76,10 +76,14 @@ impl TablePanel {
         ui.horizontal(|ui| {
             ui.strong(Msg::PanelTable.text(lang));
             egui::ComboBox::from_id_salt("table-layer")
-                .selected_text(session.park.layers[li].name.clone())
+                .selected_text(session.ws.park.layers[li].name.clone())
                 .show_ui(ui, |ui| {
                     for l in session.list_order() {
-                        ui.selectable_value(&mut self.layer, Some(l), &session.park.layers[l].name);
+                        ui.selectable_value(
+                            &mut self.layer,
+                            Some(l),
+                            &session.ws.park.layers[l].name,
+                        );
                     }
                 })
                 .response
@@ -95,12 +99,12 @@ impl TablePanel {
             ui.weak(format!(
                 "{} / {} {}",
                 group_digits(self.rows.len()),
-                group_digits(session.park.layers[li].len()),
+                group_digits(session.ws.park.layers[li].len()),
                 Msg::RowsShown.text(lang)
             ));
         });
         let li = self.layer.unwrap_or(li);
-        let layer = &session.park.layers[li];
+        let layer = &session.ws.park.layers[li];
         let key = CacheKey {
             generation,
             layer: li,

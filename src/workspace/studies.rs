@@ -1,8 +1,8 @@
-//! The desktop's view of the analysis library: the current settings (service radii per
-//! facility kind, stop catchment), the results for them (computed by
-//! [`crate::analysis`] on a worker thread, recomputed when a radius changes), what the
-//! analysis panel has in focus (a facility, a route, a kind's gaps) and the map overlay
-//! for it.
+//! The analysis studies of an open park, headless: the current settings (service radii
+//! per facility kind, stop catchment), the results for them (every analysis of
+//! [`crate::analysis`], computed on a worker thread, recomputed when a radius changes),
+//! what is in focus (a facility, a route, a kind's gaps) and the map overlay for it
+//! (built by [`crate::render::focus`], the same function the printed page uses).
 //!
 //! Isochrones: each facility kind is shown either by its service circle or by its
 //! isochrone along roads ([`ReachChoice`]: walk or e-bike, 5/10/15 minutes). The road
@@ -12,336 +12,56 @@
 //! facility are computed per travel choice in use ([`crate::analysis::isochrone_coverage_with`],
 //! without polygons); the focused facility's reached area is built with the overlay.
 //!
-//! Never computes coverage itself: every figure comes from `analysis`.
+//! Background work reports through a plain wake-up callback ([`Waker`]): the desktop
+//! passes one that repaints its window; a headless caller polls or waits. Never computes
+//! coverage itself: every figure comes from `analysis`. No GUI.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use eframe::egui;
-
-use super::task::Task;
+use super::task::{Task, Waker};
 pub use crate::analysis::ReachChoice;
 use crate::analysis::{
-    AnalysisSettings, AreaSettings, Coverage, IsochroneAnalysis, IsochroneSpec, LandStats,
-    NearestFacilities, ProjectSite, RouteAnalysis, StageTally, catchment_band, circles_union,
-    facility_circle, facility_isochrone, isochrone_coverage_with, land_statistics,
-    nearest_facilities, project_sites, project_statistics, route_catchments, service_coverage,
+    AnalysisSettings, EnterpriseLinks, IsochroneAnalysis, IsochroneSpec, LandStats, ParkAnalysis,
+    ProjectSite, StageTally, analyse, isochrone_coverage_with, land_statistics, project_sites,
+    project_statistics,
 };
-use crate::model::{FacilityKind, FeatureRef, Park};
+use crate::model::{FacilityKind, Park};
 use crate::network::{NetworkSettings, RoadGraph};
-use crate::render::{AreaKind, OverlayArea, Overlays, ProjectedPark};
-use crate::spatial::{ParkIndex, unproject_polygons};
+use crate::render::focus::build_overlay_with;
+pub use crate::render::focus::{Focus, IsoInputs};
+use crate::render::{Overlays, ProjectedPark};
+use crate::spatial::ParkIndex;
 
-/// Coverage and route results for one set of settings.
+/// Every analysis for one set of settings, with each enterprise's links to the
+/// facilities and routes serving it (for the inspector).
 #[derive(Debug)]
 pub struct Results {
-    /// The settings they were computed with.
-    pub settings: AnalysisSettings,
-    /// Per facility and per kind.
-    pub coverage: Coverage,
-    /// Each enterprise's nearest facility of each kind.
-    pub nearest: NearestFacilities,
-    /// Per route.
-    pub routes: RouteAnalysis,
-    /// For each enterprise, the facilities covering it (facility index, distance m),
-    /// nearest first.
-    pub served_by: Vec<Vec<(u32, f32)>>,
-    /// For each enterprise, the routes whose stop catchment holds it.
-    pub routes_of: Vec<Vec<u32>>,
+    /// Every analysis of the park (the same [`ParkAnalysis`] `parkplan-cli report`
+    /// prints).
+    pub analysis: ParkAnalysis,
+    /// Which facilities and routes serve each enterprise.
+    pub links: EnterpriseLinks,
     /// Seconds the computation took.
     pub seconds: f64,
+}
+
+impl Results {
+    /// The settings the results were computed with.
+    pub fn settings(&self) -> &AnalysisSettings {
+        &self.analysis.settings
+    }
 }
 
 /// Computes every result the panels show.
 pub fn compute(park: &Park, index: &ParkIndex, settings: &AnalysisSettings) -> Results {
     let t0 = Instant::now();
-    let (coverage, (nearest, routes)) = rayon::join(
-        || service_coverage(park, index, settings),
-        || {
-            rayon::join(
-                || nearest_facilities(park, index),
-                || route_catchments(park, index, settings.catchment_m),
-            )
-        },
-    );
-    let mut served_by = vec![Vec::new(); park.enterprises.len()];
-    for fc in &coverage.facilities {
-        for c in &fc.covered {
-            if let Some(v) = served_by.get_mut(c.enterprise as usize) {
-                v.push((fc.facility, c.distance_m));
-            }
-        }
-    }
-    for v in &mut served_by {
-        v.sort_by(|a, b| a.1.total_cmp(&b.1));
-    }
-    let mut routes_of = vec![Vec::new(); park.enterprises.len()];
-    for r in &routes.routes {
-        for &e in &r.enterprises {
-            if let Some(v) = routes_of.get_mut(e as usize) {
-                v.push(r.route);
-            }
-        }
-    }
+    let analysis = analyse(park, index, settings);
+    let links = EnterpriseLinks::of(&analysis, park.enterprises.len());
     Results {
-        settings: settings.clone(),
-        coverage,
-        nearest,
-        routes,
-        served_by,
-        routes_of,
+        analysis,
+        links,
         seconds: t0.elapsed().as_secs_f64(),
-    }
-}
-
-/// What the analysis panel looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Focus {
-    /// Nothing.
-    #[default]
-    None,
-    /// A facility (index into `park.facilities`): its circle and covered enterprises.
-    Facility(u32),
-    /// A bus route (index into `park.routes`): its stops, catchment band, enterprises.
-    Route(u32),
-    /// The enterprises no facility of this kind covers.
-    Gaps(FacilityKind),
-    /// The enterprises beyond the stop catchment of every bus route.
-    BusGaps,
-}
-
-/// Builds the map overlay for a focus: the service circle or catchment band (or a
-/// kind's circles for the gaps view) as areas, the facility / route / stops in focus as
-/// selected, the enterprises it covers (or that nobody covers) as highlighted.
-pub fn build_overlay(
-    park: &Park,
-    index: &ParkIndex,
-    results: &Results,
-    focus: Focus,
-    projected: &ProjectedPark,
-) -> Overlays {
-    build_overlay_with(park, index, results, focus, projected, None)
-}
-
-/// The road graph and a travel choice, for an isochrone overlay.
-pub struct IsoInputs {
-    /// The graph of the park's roads.
-    pub graph: Arc<RoadGraph>,
-    /// What to compute.
-    pub spec: IsochroneSpec,
-    /// The lists of every facility for `spec` (for a kind's gaps).
-    pub analysis: Option<Arc<IsochroneAnalysis>>,
-}
-
-/// [`build_overlay`], showing the focus's isochrone when `iso` is given: for a
-/// facility, its reached area filled and its circle as an outline, the reached
-/// enterprises highlighted and those the circle claims but the isochrone does not
-/// reach flagged; for a kind's gaps, the union of its facilities' reached areas and
-/// the enterprises none of them reaches.
-pub fn build_overlay_with(
-    park: &Park,
-    index: &ParkIndex,
-    results: &Results,
-    focus: Focus,
-    projected: &ProjectedPark,
-    iso: Option<&IsoInputs>,
-) -> Overlays {
-    let area = AreaSettings::default();
-    let enterprise = |e: u32| park.enterprises.get(e as usize).map(|x| x.feature);
-    let areas = |mp: &geo::MultiPolygon<f64>, kind| -> Vec<OverlayArea> {
-        OverlayArea::from_lon_lat(mp, kind, projected)
-            .into_iter()
-            .collect()
-    };
-    match focus {
-        Focus::None => Overlays::default(),
-        Focus::Facility(fi) if iso.is_some() => {
-            let Some(iso) = iso else {
-                return Overlays::default();
-            };
-            let circle = facility_circle(park, index, &results.settings, fi as usize, &area)
-                .map(|p| geo::MultiPolygon(vec![p]))
-                .unwrap_or(geo::MultiPolygon(vec![]));
-            let Some(fiso) = facility_isochrone(
-                park,
-                index,
-                &iso.graph,
-                &results.coverage,
-                iso.spec,
-                fi as usize,
-            ) else {
-                return Overlays::default();
-            };
-            let mut a = areas(&fiso.polygon, AreaKind::Isochrone);
-            a.extend(areas(&circle, AreaKind::CircleOutline));
-            Overlays {
-                areas: a,
-                selected: park
-                    .facilities
-                    .get(fi as usize)
-                    .map(|f| f.feature)
-                    .into_iter()
-                    .collect(),
-                highlighted: fiso
-                    .reached
-                    .iter()
-                    .filter_map(|(e, _)| enterprise(*e))
-                    .collect(),
-                flagged: fiso
-                    .false_coverage
-                    .iter()
-                    .filter_map(|e| enterprise(*e))
-                    .collect(),
-            }
-        }
-        Focus::Facility(fi) => {
-            let circle = facility_circle(park, index, &results.settings, fi as usize, &area)
-                .map(|p| geo::MultiPolygon(vec![p]))
-                .unwrap_or(geo::MultiPolygon(vec![]));
-            Overlays {
-                areas: areas(&circle, AreaKind::ServiceCircle),
-                selected: park
-                    .facilities
-                    .get(fi as usize)
-                    .map(|f| f.feature)
-                    .into_iter()
-                    .collect(),
-                highlighted: results
-                    .coverage
-                    .facilities
-                    .get(fi as usize)
-                    .map(|fc| {
-                        fc.covered
-                            .iter()
-                            .filter_map(|c| enterprise(c.enterprise))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                flagged: Vec::new(),
-            }
-        }
-        Focus::Route(ri) => {
-            let band = catchment_band(
-                park,
-                index,
-                ri as usize,
-                results.settings.catchment_m,
-                &area,
-            );
-            let stats = results.routes.routes.iter().find(|r| r.route == ri);
-            let mut selected: Vec<FeatureRef> = park
-                .routes
-                .get(ri as usize)
-                .map(|r| r.feature)
-                .into_iter()
-                .collect();
-            if let Some(s) = stats {
-                selected.extend(
-                    s.stops
-                        .iter()
-                        .filter_map(|&si| park.stops.get(si as usize).map(|s| s.feature)),
-                );
-            }
-            Overlays {
-                areas: areas(&band, AreaKind::Catchment),
-                selected,
-                highlighted: stats
-                    .map(|s| {
-                        s.enterprises
-                            .iter()
-                            .filter_map(|&e| enterprise(e))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                flagged: Vec::new(),
-            }
-        }
-        Focus::Gaps(kind) if iso.is_some_and(|i| i.analysis.is_some()) => {
-            let Some(ia) = iso.and_then(|i| i.analysis.as_ref()) else {
-                return Overlays::default();
-            };
-            let Some(iso) = iso else {
-                return Overlays::default();
-            };
-            // The kind's reached areas, merged.
-            let of_kind: Vec<usize> = park
-                .facilities
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.kind == kind)
-                .map(|(i, _)| i)
-                .collect();
-            let polygons: Vec<geo::Polygon<f64>> = of_kind
-                .iter()
-                .filter_map(|&fi| {
-                    facility_isochrone(park, index, &iso.graph, &results.coverage, iso.spec, fi)
-                })
-                .flat_map(|f| f.polygon.0)
-                .collect();
-            let union = geo::unary_union(&polygons);
-            Overlays {
-                areas: areas(&union, AreaKind::Isochrone),
-                selected: of_kind
-                    .iter()
-                    .filter_map(|&f| park.facilities.get(f).map(|x| x.feature))
-                    .collect(),
-                highlighted: ia
-                    .uncovered
-                    .iter()
-                    .find(|(k, _)| *k == kind)
-                    .map(|(_, v)| v.iter().filter_map(|&e| enterprise(e)).collect())
-                    .unwrap_or_default(),
-                flagged: Vec::new(),
-            }
-        }
-        Focus::Gaps(kind) => {
-            let Some(kc) = results.coverage.kind(kind) else {
-                return Overlays::default();
-            };
-            let pts: Vec<[f64; 2]> = kc
-                .facilities
-                .iter()
-                .filter_map(|&f| index.facility_xy.get(f as usize).copied())
-                .filter(|p| p[0].is_finite() && p[1].is_finite())
-                .collect();
-            let union = unproject_polygons(
-                index.projector(),
-                &circles_union(&pts, kc.radius_m, area.segments),
-            );
-            Overlays {
-                areas: areas(&union, AreaKind::ServiceCircle),
-                selected: kc
-                    .facilities
-                    .iter()
-                    .filter_map(|&f| park.facilities.get(f as usize).map(|x| x.feature))
-                    .collect(),
-                highlighted: kc.uncovered.iter().filter_map(|&e| enterprise(e)).collect(),
-                flagged: Vec::new(),
-            }
-        }
-        Focus::BusGaps => {
-            let pts: Vec<[f64; 2]> = index
-                .stop_xy
-                .iter()
-                .copied()
-                .filter(|p| p[0].is_finite() && p[1].is_finite())
-                .collect();
-            let union = unproject_polygons(
-                index.projector(),
-                &circles_union(&pts, results.settings.catchment_m, area.segments),
-            );
-            Overlays {
-                areas: areas(&union, AreaKind::Catchment),
-                selected: Vec::new(),
-                highlighted: results
-                    .routes
-                    .beyond_all
-                    .iter()
-                    .filter_map(|&e| enterprise(e))
-                    .collect(),
-                flagged: Vec::new(),
-            }
-        }
     }
 }
 
@@ -537,7 +257,7 @@ impl Studies {
     pub fn is_current(&self) -> bool {
         self.results
             .as_ref()
-            .is_some_and(|r| r.settings == self.settings)
+            .is_some_and(|r| *r.settings() == self.settings)
     }
 
     /// Changes the settings; results recompute.
@@ -618,7 +338,7 @@ impl Studies {
         let net = self.network.as_ref()?;
         self.isochrones.iter().find(|r| {
             r.spec == spec
-                && r.settings == results.settings
+                && r.settings == *results.settings()
                 && r.network_version == net.version
                 && r.park_generation == self.park_generation
         })
@@ -633,15 +353,17 @@ impl Studies {
         }
     }
 
-    /// Starts and collects background work. Call once per frame.
+    /// Starts and collects background work; `wake` is called when a piece of it is
+    /// done. Call once per frame (or poll). Returns whether work is still pending, so
+    /// the caller should tick again soon.
     pub fn tick(
         &mut self,
-        ctx: &egui::Context,
+        wake: &Waker,
         park: &Arc<Park>,
         index: Option<&Arc<ParkIndex>>,
         projected: &Arc<ProjectedPark>,
-    ) {
-        let Some(index) = index else { return };
+    ) -> bool {
+        let Some(index) = index else { return false };
         // A park seen for the first time, or replaced after an edit: are the results
         // and the road graph still right?
         let ptr = Arc::as_ptr(park) as usize;
@@ -662,7 +384,7 @@ impl Studies {
         {
             self.results_task = None;
             if let Some(r) = r {
-                self.isochrones.retain(|x| x.settings == r.settings);
+                self.isochrones.retain(|x| x.settings == *r.settings());
                 self.results = Some(Arc::new(r));
                 self.overlay_stale = true;
                 self.overlay_generation += 1;
@@ -671,7 +393,7 @@ impl Studies {
         if self.results_stale && self.results_task.is_none() {
             self.results_stale = false;
             let (park, index, settings) = (park.clone(), index.clone(), self.settings.clone());
-            self.results_task = Some(Task::spawn("parkplan-analysis", ctx, move || {
+            self.results_task = Some(Task::spawn("parkplan-analysis", wake.clone(), move || {
                 compute(&park, &index, &settings)
             }));
         }
@@ -703,7 +425,7 @@ impl Studies {
                 self.network_settings.clone(),
                 self.network_version,
             );
-            self.network_task = Some(Task::spawn("parkplan-network", ctx, move || {
+            self.network_task = Some(Task::spawn("parkplan-network", wake.clone(), move || {
                 build_network(&park, &index, settings, version)
             }));
         }
@@ -724,26 +446,26 @@ impl Studies {
             && self.results_task.is_none()
             && !self.results_stale
             && let (Some(results), Some(net)) = (self.results.clone(), self.network.clone())
-            && results.settings == self.settings
+            && *results.settings() == self.settings
         {
             let wanted = self.reach.values().filter_map(|c| c.active());
             if let Some(spec) = wanted.into_iter().find(|s| self.isochrone(*s).is_none()) {
                 let park = park.clone();
                 let index = index.clone();
                 let park_generation = self.park_generation;
-                let task = Task::spawn("parkplan-isochrones", ctx, move || {
+                let task = Task::spawn("parkplan-isochrones", wake.clone(), move || {
                     let t0 = Instant::now();
                     let analysis = isochrone_coverage_with(
                         &park,
                         &index,
                         &net.graph,
-                        &results.coverage,
+                        &results.analysis.coverage,
                         spec,
                         false,
                     );
                     IsoResult {
                         spec,
-                        settings: results.settings.clone(),
+                        settings: results.settings().clone(),
                         network_version: net.version,
                         park_generation,
                         analysis: Arc::new(analysis),
@@ -795,11 +517,11 @@ impl Studies {
                         self.overlay_version += 1;
                     } else {
                         let iso = iso.flatten();
-                        let task = Task::spawn("parkplan-overlay", ctx, move || {
+                        let task = Task::spawn("parkplan-overlay", wake.clone(), move || {
                             build_overlay_with(
                                 &park,
                                 &index,
-                                &results,
+                                &results.analysis,
                                 focus,
                                 &projected,
                                 iso.as_ref(),
@@ -812,18 +534,28 @@ impl Studies {
                 self.overlay_stale = false;
             }
         }
-        if self.is_computing() || self.overlay_stale {
-            ctx.request_repaint_after(std::time::Duration::from_millis(50));
-        }
+        self.is_computing() || self.overlay_stale
     }
 
-    /// The focused facility's isochrone choice and the network build it would use, when
-    /// its kind shows an isochrone and the network is built (for the export dialog).
+    /// The focus's isochrone choice and the network build it would use, when its kind
+    /// shows an isochrone and the network is built (for the export dialog's key).
     pub fn focus_isochrone(&self, park: &Park) -> Option<(IsochroneSpec, u64)> {
-        let Focus::Facility(_) = self.focus else {
-            return None;
-        };
         Some((self.focus_spec(park)?, self.network.as_ref()?.version))
+    }
+
+    /// The isochrone inputs the focus's overlay is built with (`None`: its circle is
+    /// shown), so a printed page shows what the screen shows.
+    pub fn focus_iso_inputs(&self, park: &Park) -> Option<IsoInputs> {
+        let spec = self.focus_spec(park)?;
+        if self.network_error.is_some() {
+            return None;
+        }
+        let n = self.network.as_ref()?;
+        Some(IsoInputs {
+            graph: n.graph.clone(),
+            spec,
+            analysis: self.isochrone(spec).map(|r| r.analysis.clone()),
+        })
     }
 
     /// Asks for the road network even when no kind shows isochrones (the network view

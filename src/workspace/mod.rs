@@ -1,0 +1,410 @@
+//! The workspace: one open park with everything resolved once, headless, for both
+//! faces. It sits between the library and its faces (the `parkplan-cli` commands and
+//! the desktop):
+//!
+//! - settings are resolved once, in one order: defaults → the `.parkplan` project's
+//!   (`analysis`, `network`, `reach`, layer styles) → the caller's [`Overrides`]
+//!   (command-line flags; the desktop's panel edits go through [`Studies`]);
+//! - it owns the park, its analysis index, the studies (circles, isochrones, road
+//!   network) and their results, and the map styles;
+//! - it answers what a face asks: every analysis ([`Workspace::analyse_with`]), the
+//!   road graph, the printed focus of a facility or route by index
+//!   ([`Workspace::map_focus`], drawn by the same [`crate::render::focus`] as the
+//!   screen), and lookups by id or name that refuse ambiguous keys ([`lookup`]).
+//!
+//! Background work ([`task`]) reports through a plain wake-up callback, never an
+//! `egui::Context`. Must not name egui, eframe or rfd.
+
+pub mod lookup;
+pub mod studies;
+pub mod task;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analysis::{self, AnalysisSettings, AreaSettings, IsochroneSpec, ParkAnalysis};
+use crate::crs::FrameKind;
+use crate::export::{self, ExportError, MapFocus};
+use crate::import::{ImportError, ImportReport, Loaded, Progress};
+use crate::model::{FacilityKind, Lang, Park};
+use crate::network::{NetworkError, NetworkSettings, RoadGraph};
+use crate::project::ProjectFile;
+use crate::render::focus::{Focus, IsoInputs};
+use crate::render::{LayerDisplay, MapStyles, ProjectedPark};
+use crate::spatial::{ParkIndex, SpatialError, frame_for};
+
+pub use lookup::LookupError;
+pub use studies::{Results, Studies};
+pub use task::{Task, Waker, no_wake};
+
+/// What can go wrong opening or using a workspace.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// The paths could not be read at all.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A setting given by the caller is wrong.
+    #[error("{flag}: {message}")]
+    Setting {
+        /// Which setting (`--radius`, `--catchment`).
+        flag: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The analysis index could not be built.
+    #[error("spatial index: {0}")]
+    Index(#[from] SpatialError),
+    /// The display projection could not be set up.
+    #[error("display projection: {0}")]
+    Display(String),
+    /// There is no analysis index (nothing loaded, or it could not be built).
+    #[error("no analysis index: {0}")]
+    NoIndex(String),
+    /// The road network could not be built, or holds no road.
+    #[error("road network: {0}")]
+    Network(String),
+    /// A facility or route key does not name exactly one.
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
+    /// The printed focus could not be made.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+impl From<NetworkError> for WorkspaceError {
+    fn from(e: NetworkError) -> WorkspaceError {
+        WorkspaceError::Network(e.to_string())
+    }
+}
+
+/// Settings a face gives over the project's: the command line's `--radius KIND=M`,
+/// `--catchment M` and `--frame`. Applied after the project's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `KIND=METRES` settings, in order.
+    pub radius: Vec<String>,
+    /// Bus-stop catchment radius ("500", "0.5km").
+    pub catchment: Option<String>,
+    /// The metric frame family.
+    pub frame: Option<FrameKind>,
+}
+
+impl Overrides {
+    /// Applies the overrides to `settings`.
+    pub fn apply(&self, settings: &mut AnalysisSettings) -> Result<(), WorkspaceError> {
+        if let Some(f) = self.frame {
+            settings.frame = f;
+        }
+        for spec in &self.radius {
+            settings
+                .set_radius(spec)
+                .map_err(|e| WorkspaceError::Setting {
+                    flag: "--radius",
+                    message: e.to_string(),
+                })?;
+        }
+        if let Some(c) = &self.catchment {
+            settings.catchment_m =
+                analysis::parse_metres(c).map_err(|e| WorkspaceError::Setting {
+                    flag: "--catchment",
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Checks the overrides without a park (before a long load).
+    pub fn check(&self) -> Result<(), WorkspaceError> {
+        self.apply(&mut AnalysisSettings::default())
+    }
+}
+
+/// One open park with its settings resolved, its index, studies and styles.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The paths that were opened.
+    pub sources: Vec<PathBuf>,
+    /// The park (shared with workers).
+    pub park: Arc<Park>,
+    /// Every problem the import found.
+    pub report: ImportReport,
+    /// Files that could not be loaded at all.
+    pub files_failed: usize,
+    /// The planning project, when one was opened.
+    pub project: Option<ProjectFile>,
+    /// The analysis index; `None` when it could not be built (see `index_error`).
+    pub index: Option<Arc<ParkIndex>>,
+    /// Why the index could not be built.
+    pub index_error: Option<String>,
+    /// Settings, results, focus and overlay of the analyses.
+    pub studies: Studies,
+    /// Layer order and styles: the defaults, with the project's applied.
+    pub styles: MapStyles,
+}
+
+impl Workspace {
+    /// Opens GeoJSON files, folders, manifests and `.parkplan` projects, resolves the
+    /// settings (project, then `overrides`) and builds the analysis index.
+    pub fn open(
+        paths: &[PathBuf],
+        progress: Option<&Progress>,
+        overrides: &Overrides,
+    ) -> Result<Workspace, WorkspaceError> {
+        overrides.check()?;
+        let mut loaded = crate::import::load_paths(paths, progress)?;
+        let project = loaded.project.take();
+        Workspace::from_loaded(paths.to_vec(), loaded, project, overrides)
+    }
+
+    /// A workspace from a finished load and the project it came with: the project's
+    /// analysis, network and reach settings and layer styles apply, then `overrides`;
+    /// the analysis index is built in the resolved frame.
+    pub fn from_loaded(
+        sources: Vec<PathBuf>,
+        loaded: Loaded,
+        project: Option<ProjectFile>,
+        overrides: &Overrides,
+    ) -> Result<Workspace, WorkspaceError> {
+        let park = loaded.park;
+        let mut settings = project
+            .as_ref()
+            .map(|p| p.analysis.clone())
+            .unwrap_or_default();
+        overrides.apply(&mut settings)?;
+        let (index, index_error) = if park.layers.is_empty() {
+            (None, Some("nothing was loaded".to_string()))
+        } else {
+            match ParkIndex::build(&park, frame_for(&park, settings.frame)) {
+                Ok(i) => (Some(Arc::new(i)), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        };
+        let mut studies = Studies::new(&park, index.as_deref(), settings);
+        if let Some(p) = &project {
+            studies.network_settings = p.network.clone();
+            studies.reach = reach_of(p);
+        }
+        let styles = match &project {
+            Some(p) => {
+                let file = sources.iter().find(|s| {
+                    s.extension().and_then(|e| e.to_str()) == Some(crate::project::EXTENSION)
+                });
+                project_styles(&park, p, file.map(PathBuf::as_path))
+            }
+            None => MapStyles::default_for(&park),
+        };
+        Ok(Workspace {
+            sources,
+            park: Arc::new(park),
+            report: loaded.report,
+            files_failed: loaded.files_failed,
+            project,
+            index,
+            index_error,
+            studies,
+            styles,
+        })
+    }
+
+    /// A workspace from parts prepared elsewhere (the desktop loads and builds the
+    /// index on its own worker, with progress): the park, its import report, the
+    /// settings in force, the index or why it failed, and the map styles.
+    pub fn assemble(
+        sources: Vec<PathBuf>,
+        loaded: Loaded,
+        settings: AnalysisSettings,
+        index: Result<ParkIndex, String>,
+        styles: MapStyles,
+    ) -> Workspace {
+        let (index, index_error) = match index {
+            Ok(i) => (Some(Arc::new(i)), None),
+            Err(e) => (None, Some(e)),
+        };
+        let studies = Studies::new(&loaded.park, index.as_deref(), settings);
+        Workspace {
+            sources,
+            park: Arc::new(loaded.park),
+            report: loaded.report,
+            files_failed: loaded.files_failed,
+            project: loaded.project,
+            index,
+            index_error,
+            studies,
+            styles,
+        }
+    }
+
+    /// The analysis settings in force.
+    pub fn settings(&self) -> &AnalysisSettings {
+        &self.studies.settings
+    }
+
+    /// The road network settings in force.
+    pub fn network_settings(&self) -> &NetworkSettings {
+        &self.studies.network_settings
+    }
+
+    /// The analysis index, or why there is none.
+    pub fn index(&self) -> Result<&Arc<ParkIndex>, WorkspaceError> {
+        self.index.as_ref().ok_or_else(|| {
+            WorkspaceError::NoIndex(
+                self.index_error
+                    .clone()
+                    .unwrap_or_else(|| "no analysis index".into()),
+            )
+        })
+    }
+
+    /// Runs every analysis now, with the settings in force and `area` (segments per
+    /// circle).
+    pub fn analyse_with(&self, area: &AreaSettings) -> Result<ParkAnalysis, WorkspaceError> {
+        let index = self.index()?;
+        Ok(analysis::analyse_with(
+            &self.park,
+            index,
+            self.settings(),
+            area,
+        ))
+    }
+
+    /// Builds the road graph with the network settings in force; an error when the
+    /// park has no road to travel along.
+    pub fn road_graph(&self) -> Result<RoadGraph, WorkspaceError> {
+        let index = self.index()?;
+        let graph = RoadGraph::build(&self.park, *index.frame(), self.network_settings().clone())?;
+        if graph.graph.edge_count() == 0 {
+            return Err(WorkspaceError::Network(
+                "the park has no roads layer to travel along".into(),
+            ));
+        }
+        Ok(graph)
+    }
+
+    /// The index of the facility `key` names (refused when ambiguous).
+    pub fn facility(&self, key: &str) -> Result<usize, WorkspaceError> {
+        Ok(lookup::facility(&self.park, key)?)
+    }
+
+    /// The index of the route `key` names (refused when ambiguous).
+    pub fn route(&self, key: &str) -> Result<usize, WorkspaceError> {
+        Ok(lookup::route(&self.park, key)?)
+    }
+
+    /// How a facility kind's reach is shown (circle, or an isochrone along roads), as
+    /// the project says or the desktop set it.
+    pub fn reach_spec(&self, kind: FacilityKind) -> Option<IsochroneSpec> {
+        self.studies.iso_spec_of(kind)
+    }
+
+    /// The printed focus on a facility, route or gaps (by index), computed now: the
+    /// analysis with the settings in force, the overlays the map shows, figures, legend
+    /// and subtitle. `iso`: the travel choice of an isochrone to show beside the circle
+    /// (the road graph is built for it).
+    pub fn map_focus(
+        &self,
+        projected: &ProjectedPark,
+        focus: Focus,
+        iso: Option<IsochroneSpec>,
+        lang: Lang,
+    ) -> Result<MapFocus, WorkspaceError> {
+        if focus == Focus::None {
+            return Ok(MapFocus::default());
+        }
+        let index = self.index()?;
+        let analysis = self.analyse_with(&AreaSettings::default())?;
+        let iso = match iso {
+            Some(spec) => Some(IsoInputs {
+                graph: Arc::new(self.road_graph()?),
+                spec,
+                analysis: None,
+            }),
+            None => None,
+        };
+        let cx = export::FocusContext {
+            park: &self.park,
+            projected,
+            index,
+            analysis: &analysis,
+            styles: &self.styles,
+        };
+        Ok(export::map_focus(&cx, focus, iso.as_ref(), lang)?)
+    }
+
+    /// The park projected for drawing.
+    pub fn projected(&self) -> Result<ProjectedPark, WorkspaceError> {
+        ProjectedPark::new(&self.park).map_err(|e| WorkspaceError::Display(e.to_string()))
+    }
+}
+
+/// The project's circle/isochrone choice per facility kind.
+pub fn reach_of(
+    project: &ProjectFile,
+) -> std::collections::BTreeMap<FacilityKind, analysis::ReachChoice> {
+    project
+        .reach
+        .iter()
+        .filter_map(|(code, c)| Some((FacilityKind::parse(code)?, *c)))
+        .collect()
+}
+
+/// The map styles a project gives its layers: its drawing order, visibility and
+/// styles, matched to the park's layers by file path (relative to the project file),
+/// else by name. Layers the project does not list keep their defaults, after its own.
+pub fn project_styles(
+    park: &Park,
+    project: &ProjectFile,
+    project_path: Option<&Path>,
+) -> MapStyles {
+    let defaults = MapStyles::default_for(park);
+    let base = project_path.and_then(Path::parent);
+    let mut used = vec![false; park.layers.len()];
+    let mut layers: Vec<LayerDisplay> = Vec::new();
+    for pl in &project.layers {
+        let by_path = base.and_then(|b| {
+            let want = b.join(&pl.path);
+            park.layers.iter().enumerate().position(|(i, l)| {
+                !used[i] && l.source.path.as_ref().is_some_and(|p| same_file(p, &want))
+            })
+        });
+        let found = by_path.or_else(|| {
+            park.layers
+                .iter()
+                .enumerate()
+                .position(|(i, l)| !used[i] && l.name == pl.name)
+        });
+        let Some(li) = found else { continue };
+        used[li] = true;
+        let mut d = defaults
+            .display_of(li)
+            .cloned()
+            .unwrap_or_else(|| LayerDisplay {
+                layer: li,
+                visible: true,
+                style: crate::render::LayerStyle::default_for(&park.layers[li]),
+            });
+        d.visible = pl.visible;
+        if let Some(st) = &pl.style {
+            d.style = st.clone();
+        }
+        layers.push(d);
+    }
+    layers.extend(
+        defaults
+            .layers
+            .iter()
+            .filter(|d| !used.get(d.layer).copied().unwrap_or(true))
+            .cloned(),
+    );
+    MapStyles {
+        layers,
+        theme: defaults.theme,
+    }
+}
+
+/// Whether two paths name the same file (compared canonically when both exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
