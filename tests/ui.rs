@@ -519,3 +519,77 @@ fn a_projects_radius_and_styles_reach_the_map_and_the_export_dialog() {
         "and {covered} enterprises"
     );
 }
+
+#[test]
+fn a_click_on_a_table_row_selects_and_zooms_and_headers_are_unique() {
+    let mut h = sample_harness();
+    let (li, name, index) = {
+        let s = h.state().session().expect("park");
+        let li = s
+            .ws
+            .park
+            .layers
+            .iter()
+            .position(|l| l.role == Role::Enterprises)
+            .unwrap();
+        let e = &s.ws.park.enterprises[0];
+        (li, e.name.clone(), e.feature.index)
+    };
+    h.state_mut().send(Command::OpenTable(li));
+    h.run();
+    let before = h.state().map_state().view.resolution;
+    h.get_by_label(&name).click();
+    h.run();
+    assert_eq!(
+        h.state().selection(),
+        Some(parkplan::model::FeatureRef {
+            layer: li as u32,
+            index
+        }),
+        "a row click selects its feature"
+    );
+    assert!(
+        (h.state().map_state().view.resolution - before).abs() > 1e-9
+            || h.state().map_state().view.resolution < before,
+        "and zooms to it"
+    );
+    // The stops table: its original 序号 column does not repeat the row header.
+    let stops = h
+        .state()
+        .session()
+        .unwrap()
+        .ws
+        .park
+        .layers
+        .iter()
+        .position(|l| l.role == Role::BusStops)
+        .unwrap();
+    h.state_mut().send(Command::OpenTable(stops));
+    h.run();
+    assert_eq!(h.query_all_by_label("序号").count(), 1, "one 序号 header");
+}
+
+#[test]
+fn one_focus_at_a_time_switching_panels_clears_the_analysis_layer() {
+    use parkplan::render::Focus;
+    let mut h = sample_harness();
+    let ri = {
+        let s = h.state().session().unwrap();
+        s.ws.park.routes.iter().position(|r| r.name == "KW6").unwrap() as u32
+    };
+    h.state_mut()
+        .send(Command::ShowPanel(parkplan::ui::command::PanelId::Analysis, true));
+    h.state_mut().send(Command::Focus(Focus::Route(ri)));
+    h.run();
+    assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::Route(ri));
+    // The clear button removes it.
+    h.get_by_label("清除分析图层").click();
+    h.run();
+    assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::None);
+    // Focus again, then show 项目与用地 in its place: the overlay goes with the panel.
+    h.state_mut().send(Command::Focus(Focus::Route(ri)));
+    h.run();
+    h.get_by_label("项目与用地").click();
+    h.run();
+    assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::None);
+}

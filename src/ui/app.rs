@@ -409,9 +409,16 @@ impl App {
                     if right_tabs.is_empty() {
                         return;
                     }
+                    let before = self.settings.right_tab;
                     ui.horizontal(|ui| {
                         for (p, m) in &right_tabs {
                             ui.selectable_value(&mut self.settings.right_tab, *p, m.text(lang));
+                        }
+                        // One focus at a time: the analysis overlay leaves with its tab.
+                        if before == PanelId::Analysis
+                            && self.settings.right_tab == PanelId::Projects
+                        {
+                            cmds.push(Command::Focus(crate::render::Focus::None));
                         }
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             if ui.small_button(Msg::Close.text(lang)).clicked() {
@@ -1266,6 +1273,13 @@ impl App {
                 self.settings.lang = Some(l);
             }
             Command::ShowPanel(p, open) => {
+                // One focus at a time: the analysis overlay goes with its panel (closed,
+                // or the land and projects panel shown in its place).
+                let analysis_leaves = (p == PanelId::Analysis && !open)
+                    || (open && p == PanelId::Projects && self.settings.right_tab == PanelId::Analysis);
+                if analysis_leaves && let Some(s) = &mut self.session {
+                    s.ws.studies.set_focus(crate::render::Focus::None);
+                }
                 self.settings.panels.set(p, open);
                 if open
                     && matches!(

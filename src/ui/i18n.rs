@@ -278,6 +278,8 @@ messages! {
     RowsShown => "行", "rows";
     /// Table: row number column.
     RowCol => "序号", "Row";
+    /// Clears the analysis overlay (the focus) from the map.
+    ClearOverlay => "清除分析图层", "Clear analysis layer";
 
     // ---- search
     /// Search hint.

@@ -46,6 +46,18 @@ pub enum Tab {
     Network,
 }
 
+/// Whether a tab lists what `focus` shows (its overlay may stay on the map).
+pub fn tab_shows(tab: Tab, focus: Focus) -> bool {
+    matches!(
+        (tab, focus),
+        (_, Focus::None)
+            | (Tab::Facilities, Focus::Facility(_))
+            | (Tab::Routes, Focus::Route(_))
+            | (Tab::Gaps, Focus::Gaps(_) | Focus::BusGaps)
+            | (Tab::Radii | Tab::Network, _)
+    )
+}
+
 /// Which gap view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GapKind {
@@ -110,7 +122,8 @@ impl AnalysisPanel {
             }
             return;
         }
-        ui.horizontal(|ui| {
+        let before = self.tab;
+        ui.horizontal_wrapped(|ui| {
             for (t, m) in [
                 (Tab::Facilities, Msg::TabFacilities),
                 (Tab::Routes, Msg::TabRoutes),
@@ -124,6 +137,13 @@ impl AnalysisPanel {
                 ui.spinner();
             }
         });
+        // One focus at a time: a tab that cannot show the focus clears it.
+        if self.tab != before && !tab_shows(self.tab, studies.focus) {
+            cmds.push(Command::Focus(Focus::None));
+        }
+        if studies.focus != Focus::None && ui.button(Msg::ClearOverlay.text(lang)).clicked() {
+            cmds.push(Command::Focus(Focus::None));
+        }
         ui.separator();
         let Some(results) = studies.results.as_deref() else {
             ui.spinner();
