@@ -13,7 +13,6 @@ use anyhow::{Context, bail};
 use clap::Args;
 use parkplan::analysis::{AnalysisSettings, IsochroneSpec};
 use parkplan::export::{self, MapFocus, Orientation, PageSpec, Paper};
-use parkplan::import;
 use parkplan::model::{Lang, Role};
 use parkplan::network::RoadGraph;
 use parkplan::render::{MapStyles, ProjectedPark};
@@ -113,10 +112,10 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
 
-    let loaded = import::load_paths(&args.paths, None).context("loading")?;
+    let parkplan::project::Opened { loaded, project } =
+        parkplan::project::open_paths(&args.paths, None).context("loading")?;
     // A project's network settings (speeds, tolerances) apply to --isochrone.
-    let network = loaded
-        .project
+    let network = project
         .as_ref()
         .map(|p| p.network.clone())
         .unwrap_or_default();
