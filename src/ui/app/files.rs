@@ -52,10 +52,13 @@ pub(super) enum Modal {
     },
     /// A recovery file was found: recover or discard?
     Recovery(RecoveryIndex),
-    /// The project names layers outside its folder: load them too?
+    /// The project (or the recovery of a saved project) names layers outside its
+    /// folder: load them too?
     Outside {
         project: PathBuf,
         paths: Vec<PathBuf>,
+        /// Set when the question is about a recovery being applied.
+        recovery: Option<RecoveryIndex>,
     },
     /// Something went wrong.
     Error(String),
@@ -282,6 +285,14 @@ impl App {
                         }
                     }
                     self.autosave.written = Some(r.recovery.clone());
+                    // The same question as opening the project asks.
+                    if !o.outside.is_empty() {
+                        self.modal = Some(Modal::Outside {
+                            project: o.path.clone(),
+                            paths: o.outside.iter().map(|(_, p)| p.clone()).collect(),
+                            recovery: Some(r.clone()),
+                        });
+                    }
                 } else {
                     self.settings.remember_project(&o.path);
                     let rec = project::recovery_path(&o.path);
@@ -289,6 +300,7 @@ impl App {
                         self.modal = Some(Modal::Outside {
                             project: o.path.clone(),
                             paths: o.outside.iter().map(|(_, p)| p.clone()).collect(),
+                            recovery: None,
                         });
                     } else if rec.is_file() {
                         self.modal = Some(Modal::Recovery(RecoveryIndex {
@@ -921,12 +933,7 @@ impl App {
             ) => self.write_layer(layer, &path, source_crs, true),
             (Modal::Recovery(idx), Answer::Yes) => {
                 self.held_open = None;
-                self.recovering = Some(idx.clone());
-                self.pending_meta.clear();
-                self.start_load_what(LoadWhat::Project {
-                    path: idx.recovery,
-                    allow_outside: true,
-                });
+                self.recover(idx, false);
             }
             (Modal::Recovery(idx), _) => {
                 recovery::discard(self.autosave.dir.as_deref(), &idx.recovery);
@@ -934,6 +941,13 @@ impl App {
                     self.pending_open = Some(p);
                 }
             }
+            (
+                Modal::Outside {
+                    recovery: Some(idx),
+                    ..
+                },
+                Answer::Yes,
+            ) => self.recover(idx, true),
             (Modal::Outside { project, .. }, Answer::Yes) => {
                 self.proceed(Then::Load(
                     LoadWhat::Project {
@@ -945,6 +959,18 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Applies a recovery: opens its file through `project::open_recovery`, which asks
+    /// (lists) layer paths outside the project folder unless `allow_outside`.
+    fn recover(&mut self, idx: RecoveryIndex, allow_outside: bool) {
+        self.recovering = Some(idx.clone());
+        self.pending_meta.clear();
+        self.start_load_what(LoadWhat::Recovery {
+            recovery: idx.recovery,
+            recovers: idx.project,
+            allow_outside,
+        });
     }
 
     /// Answers the open question as if its button was clicked: `true` for the first
