@@ -22,7 +22,7 @@ pub struct Loaded {
     pub files_failed: usize,
 }
 
-/// Loads planned layer jobs into one park (see [`super::plan`]), its typed records
+/// Loads planned layer jobs into one park (see [`super::plan()`]), its typed records
 /// (parcels, enterprises …) built. Files that fail are reported and skipped; only
 /// cancellation returns an error. `park_name` names the park (else the first file's
 /// folder does).

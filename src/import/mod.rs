@@ -17,7 +17,7 @@
 //!
 //! The files, by job:
 //! - `job.rs`: [`LayerJob`], [`LayerOptions`] — what to read;
-//! - `plan.rs`: [`plan`] — files, folders and manifests → jobs;
+//! - `plan.rs`: [`plan()`] — files, folders and manifests → jobs;
 //! - `load.rs`: [`load_jobs`], [`Loaded`] — jobs → one park, with the report;
 //! - `read.rs`: [`read_layer_file`], [`read_layer_bytes`] — one file, whole document;
 //! - `stream.rs`: [`read_layer_streaming`] — one file, streamed in blocks;

@@ -19,8 +19,8 @@
 pub mod open;
 
 pub use open::{
-    Opened, OpenedProject, PathsPlan, ProjectPlan, open_jobs, open_paths, open_paths_layers_only,
-    open_project, open_recovery, plan_paths, plan_project,
+    Opened, OpenedProject, PathsPlan, ProjectPlan, open_jobs, open_layer, open_paths,
+    open_paths_layers_only, open_project, open_recovery, plan_paths, plan_project,
 };
 
 use std::path::{Component, Path, PathBuf};

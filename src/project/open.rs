@@ -1,9 +1,9 @@
 //! The one way in. Every way ParkPlan opens data goes through this module: the command
 //! line (of the desktop app and of `parkplan-cli`), File > Open, recent projects,
-//! drag-and-drop, the intake dialog's new map, and crash recovery. Paths (GeoJSON files,
-//! folders, manifests, `.parkplan` projects) become layer jobs here and are loaded by
-//! [`crate::import`]; a project comes back beside the park it describes ([`Opened`],
-//! [`OpenedProject`]).
+//! drag-and-drop, the intake dialog (a new map, or a layer added to the open one) and
+//! crash recovery. Paths (GeoJSON files, folders, manifests, `.parkplan` projects)
+//! become layer jobs here and are loaded by [`crate::import`]; a project comes back
+//! beside the park it describes ([`Opened`], [`OpenedProject`]).
 //!
 //! Owns what a path is taken for, how a project's layers become jobs
 //! ([`plan_project`]), and the rule that a project — or the recovery of a saved one —
@@ -18,6 +18,7 @@ use super::{EXTENSION, ProjectError, ProjectFile, is_outside};
 use crate::import::{
     self, ImportError, ImportReport, LayerJob, LayerOptions, Loaded, Problem, Progress, Severity,
 };
+use crate::model::Layer;
 
 /// What paths opened to: the park (with the import report) and the planning project
 /// among the paths, when there was one (its analysis and network settings then apply).
@@ -98,6 +99,15 @@ pub fn open_paths_layers_only(
 /// as a new park.
 pub fn open_jobs(jobs: &[LayerJob], progress: Option<&Progress>) -> Result<Loaded, ImportError> {
     import::load_jobs(jobs, None, ImportReport::default(), progress)
+}
+
+/// Opens one layer job the user set up (the intake dialog's "add to the map"), to be
+/// added to the open park: the layer and the problems found.
+pub fn open_layer(
+    job: &LayerJob,
+    progress: Option<&Progress>,
+) -> Result<(Layer, Vec<Problem>), ImportError> {
+    import::read_layer_file(&job.path, &job.options, progress)
 }
 
 /// What [`plan_project`] found: layers to load, and those left out for the caller to

@@ -2,10 +2,11 @@
 //!
 //! A layer is drawn by a [`LayerStyle`]: a [`Symbology`] (one symbol, categories of a
 //! field, or graduated classes of a number), an opacity, and an optional [`LabelRule`].
-//! [`LayerStyle::default_for`] gives each [`Role`] its planning-drawing default: parcels
-//! by land use in GB 50137-2011 colours (or by approval status), projects by lifecycle
-//! stage, enterprises sized by employees. Highlight, selection, service-circle and
-//! catchment colours, and the page furniture of printed maps, live in [`Theme`].
+//! [`LayerStyle::default_for`] gives each [`Role`](crate::model::Role) its
+//! planning-drawing default: parcels by land use in GB 50137-2011 colours (or by
+//! approval status), projects by lifecycle stage, enterprises sized by employees.
+//! Highlight, selection, service-circle and catchment colours, and the page furniture
+//! of printed maps, live in [`Theme`].
 //! Legends (with category counts) come from [`legend_for`], the one source for the
 //! screen's layer panel and the printed legend.
 //!

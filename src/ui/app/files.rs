@@ -639,7 +639,7 @@ impl App {
             IntakeOutcome::Cancel => {}
             IntakeOutcome::Add(job, meta) => {
                 self.intake_read = Some(Task::spawn("parkplan-intake-read", ctx, move || {
-                    crate::import::read_layer_file(&job.path, &job.options, None)
+                    project::open_layer(&job, None)
                         .map(|(l, p)| (l, p, meta))
                         .map_err(|e| e.to_string())
                 }));
