@@ -525,13 +525,12 @@ fn a_click_on_a_table_row_selects_and_zooms_and_headers_are_unique() {
     let mut h = sample_harness();
     let (li, name, index) = {
         let s = h.state().session().expect("park");
-        let li = s
-            .ws
-            .park
-            .layers
-            .iter()
-            .position(|l| l.role == Role::Enterprises)
-            .unwrap();
+        let li =
+            s.ws.park
+                .layers
+                .iter()
+                .position(|l| l.role == Role::Enterprises)
+                .unwrap();
         let e = &s.ws.park.enterprises[0];
         (li, e.name.clone(), e.feature.index)
     };
@@ -575,13 +574,22 @@ fn one_focus_at_a_time_switching_panels_clears_the_analysis_layer() {
     let mut h = sample_harness();
     let ri = {
         let s = h.state().session().unwrap();
-        s.ws.park.routes.iter().position(|r| r.name == "KW6").unwrap() as u32
+        s.ws.park
+            .routes
+            .iter()
+            .position(|r| r.name == "KW6")
+            .unwrap() as u32
     };
-    h.state_mut()
-        .send(Command::ShowPanel(parkplan::ui::command::PanelId::Analysis, true));
+    h.state_mut().send(Command::ShowPanel(
+        parkplan::ui::command::PanelId::Analysis,
+        true,
+    ));
     h.state_mut().send(Command::Focus(Focus::Route(ri)));
     h.run();
-    assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::Route(ri));
+    assert_eq!(
+        h.state().session().unwrap().ws.studies.focus,
+        Focus::Route(ri)
+    );
     // The clear button removes it.
     h.get_by_label("清除分析图层").click();
     h.run();

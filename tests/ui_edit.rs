@@ -808,6 +808,56 @@ fn a_discarded_recovery_is_gone_and_the_map_opens_as_asked() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Recovering a saved project asks about its layers outside the project folder exactly as
+/// opening the project does (the recovery lies beside the project and travels with it).
+#[test]
+fn recovering_a_project_asks_about_layers_outside_its_folder() {
+    let dir = sample_copy("rec-outside");
+    let elsewhere = sample_copy("rec-outside-elsewhere");
+    let mut h = open(vec![dir.clone()]);
+    let inside = h.state().session().unwrap().ws.park.layers.len();
+    let ppath = dir.join("规划.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    settle(&mut h);
+    drop(h);
+    // A recovery beside the project whose extra layer points outside the folder.
+    let mut rec = parkplan::project::ProjectFile::read(&ppath).unwrap();
+    let mut outside = rec.layers[0].clone();
+    outside.name = "外部".into();
+    outside.path = elsewhere.join(&rec.layers[0].path).display().to_string();
+    rec.layers.push(outside);
+    let rec_path = parkplan::project::recovery_path(&ppath);
+    rec.write(&rec_path).unwrap();
+
+    let mut h = open(vec![ppath.clone()]);
+    assert_eq!(h.state().modal_kind(), Some("recovery"));
+    h.get_by_label("恢复").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().modal_kind(),
+        Some("outside"),
+        "the recovery asks before following a path outside the project folder"
+    );
+    assert_eq!(h.state().session().unwrap().ws.park.layers.len(), inside);
+    assert!(h.state().is_dirty(), "recovered work is unsaved");
+    // "Load them too" reloads the recovery with the outside layer.
+    h.state_mut().answer_modal(true);
+    settle(&mut h);
+    assert_eq!(h.state().modal_kind(), None);
+    let s = h.state().session().unwrap();
+    assert_eq!(s.ws.park.layers.len(), inside + 1);
+    assert!(s.ws.park.layers.iter().any(|l| l.name == "外部"));
+    assert!(h.state().is_dirty());
+    assert_eq!(h.state().project().path.as_deref(), Some(ppath.as_path()));
+    assert!(
+        rec_path.is_file(),
+        "the recovery is kept until saved or discarded"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&elsewhere);
+}
+
 /// The sample's parcel layer and the screen position of a lon/lat there.
 fn parcels_layer(app: &App) -> usize {
     let s = app.session().unwrap();

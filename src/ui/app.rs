@@ -1276,7 +1276,9 @@ impl App {
                 // One focus at a time: the analysis overlay goes with its panel (closed,
                 // or the land and projects panel shown in its place).
                 let analysis_leaves = (p == PanelId::Analysis && !open)
-                    || (open && p == PanelId::Projects && self.settings.right_tab == PanelId::Analysis);
+                    || (open
+                        && p == PanelId::Projects
+                        && self.settings.right_tab == PanelId::Analysis);
                 if analysis_leaves && let Some(s) = &mut self.session {
                     s.ws.studies.set_focus(crate::render::Focus::None);
                 }

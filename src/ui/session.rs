@@ -101,7 +101,7 @@ impl Session {
             projected,
             index,
             seconds,
-            project: _,
+            project,
         } = p;
         let park = &loaded.park;
         let mut problems_by_file: HashMap<&str, usize> = HashMap::new();
@@ -142,7 +142,8 @@ impl Session {
             }
         }
         let drawn = Arc::new(map_styles.clone());
-        let ws = Workspace::assemble(sources, loaded, analysis, index, map_styles);
+        let project = project.map(|o| o.file);
+        let ws = Workspace::assemble(sources, loaded, project, analysis, index, map_styles);
         let mut s = Session {
             ws,
             projected: Arc::new(projected),

@@ -11,7 +11,6 @@ use std::time::Instant;
 use anyhow::Context;
 use parkplan::analysis::{self, AnalysisSettings, AreaSettings, ParkAnalysis, SiteMatch};
 use parkplan::crs::FrameKind;
-use parkplan::import;
 use parkplan::model::{Lang, Park};
 use parkplan::spatial::{ParkIndex, frame_for};
 use rayon::prelude::*;
@@ -72,7 +71,8 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         segments: args.segments.clamp(8, 1024),
     };
     let mut timer = Timer::new(args.timings);
-    let loaded = import::load_paths(&args.paths, None)?;
+    let parkplan::project::Opened { loaded, project } =
+        parkplan::project::open_paths(&args.paths, None)?;
     timer.lap("load");
     if loaded.park.layers.is_empty() {
         eprintln!("parkplan-cli: nothing could be loaded:");
@@ -82,8 +82,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let park = &loaded.park;
-    let mut settings = loaded
-        .project
+    let mut settings = project
         .as_ref()
         .map(|p| p.analysis.clone())
         .unwrap_or_default();
@@ -102,8 +101,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let iso = if iso_specs.is_empty() {
         None
     } else {
-        let network = loaded
-            .project
+        let network = project
             .as_ref()
             .map(|p| p.network.clone())
             .unwrap_or_default();

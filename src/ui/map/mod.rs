@@ -680,7 +680,10 @@ mod tests {
     #[test]
     fn hovering_tells_a_parcels_status_and_mu_and_an_enterprises_staff() {
         let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
-        let park = crate::import::load_paths(&[sample], None).unwrap().park;
+        let park = crate::project::open_paths(&[sample], None)
+            .unwrap()
+            .loaded
+            .park;
         let p = &park.parcels[0];
         let s = hover_summary(&park, p.feature, Lang::Zh).unwrap();
         assert!(

@@ -204,7 +204,10 @@ impl TablePanel {
                     let response = row.response();
                     if response.double_clicked() {
                         cmds.push(Command::SelectAndZoom(f));
-                        cmds.push(Command::ShowPanel(crate::ui::command::PanelId::Inspector, true));
+                        cmds.push(Command::ShowPanel(
+                            crate::ui::command::PanelId::Inspector,
+                            true,
+                        ));
                     } else if response.clicked() {
                         cmds.push(Command::SelectAndZoom(f));
                     }
