@@ -565,7 +565,13 @@ fn a_click_on_a_table_row_selects_and_zooms_and_headers_are_unique() {
         .unwrap();
     h.state_mut().send(Command::OpenTable(stops));
     h.run();
-    assert_eq!(h.query_all_by_label("序号").count(), 1, "one 序号 header");
+    let found: Vec<String> = h
+        .query_all_by_label_contains("序号")
+        .map(|n| format!("{n:?}").chars().take(160).collect())
+        .collect();
+    assert_eq!(found.len(), 1, "one 序号 header: {found:?}");
+    assert!(found[0].contains("label: \"序号"), "{found:?}");
+    h.get_by_label_contains("行号");
 }
 
 #[test]

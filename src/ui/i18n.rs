@@ -277,7 +277,7 @@ messages! {
     /// Table: rows shown.
     RowsShown => "行", "rows";
     /// Table: row number column.
-    RowCol => "序号", "Row";
+    RowCol => "行号", "Row";
     /// Clears the analysis overlay (the focus) from the map.
     ClearOverlay => "清除分析图层", "Clear analysis layer";
 
