@@ -7,6 +7,11 @@
 //! land statistics) → [`render`] (a scene of shapes and labels) → [`export`] (PDF, SVG,
 //! PNG) and `ui` (the egui desktop, behind the `gui` feature).
 //!
+//! [`report`] owns turning analysis results into tables, text, CSV files and the JSON
+//! report, once for both the command line and the desktop. It must not compute
+//! (figures come from [`analysis`]) nor touch the GUI; it writes files only through
+//! [`save::csv`].
+//!
 //! Everything but `ui` compiles and runs without a GUI, so the command line, the tests
 //! and the benchmarks run headless.
 
@@ -19,6 +24,7 @@ pub mod model;
 pub mod network;
 pub mod project;
 pub mod render;
+pub mod report;
 pub mod save;
 pub mod spatial;
 

@@ -688,9 +688,14 @@ fn layers_write_back_and_tables_export_as_csv() {
         let s = h.state().session().unwrap();
         let index = s.index.as_ref().unwrap();
         let r = parkplan::analysis::analyse(&s.park, index, &s.studies.settings);
-        parkplan::save::csv::write_analysis_tables(&reference, &s.park, &r).unwrap();
+        let input = parkplan::report::ReportInput {
+            park: &s.park,
+            analysis: &r,
+            iso: None,
+        };
+        parkplan::report::csv::write(&reference, input).unwrap();
     }
-    for name in parkplan::save::csv::TABLE_FILES {
+    for name in parkplan::report::csv::TABLE_FILES {
         let a = std::fs::read(csv.join(name)).unwrap_or_else(|_| panic!("{name}"));
         assert!(a.starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
         assert_eq!(a, std::fs::read(reference.join(name)).unwrap(), "{name}");

@@ -17,6 +17,7 @@ pub mod areas;
 pub mod build;
 pub mod coverage;
 pub mod isochrone;
+pub mod isochrone_run;
 pub mod land;
 pub mod routes;
 
@@ -40,6 +41,7 @@ pub use isochrone::{
     FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, ReachChoice, facility_isochrone,
     isochrone_coverage, isochrone_coverage_with,
 };
+pub use isochrone_run::IsoRun;
 pub use land::{
     AreaTally, LandStats, ProjectSite, SiteMatch, StageTally, land_statistics, project_sites,
     project_statistics,

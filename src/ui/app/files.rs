@@ -1017,8 +1017,10 @@ impl App {
         }
     }
 
-    /// Runs every analysis for the current settings on a worker and writes the tables
-    /// as CSV (UTF-8 with BOM) into `dir`.
+    /// Runs every analysis for the current settings on a worker and writes the report
+    /// tables as CSV (UTF-8 with BOM) into `dir`: the files `parkplan-cli report --csv`
+    /// writes, the isochrone tables included when isochrones were computed for these
+    /// settings.
     pub(super) fn export_tables(&mut self, dir: PathBuf) {
         let Some(ctx) = self.ctx.clone() else { return };
         let Some(s) = &self.session else {
@@ -1031,12 +1033,43 @@ impl App {
         };
         let park = s.park.clone();
         let settings = s.studies.settings.clone();
+        let iso = Self::report_isochrones(&s.studies, &settings);
         self.tables_task = Some(Task::spawn("parkplan-tables", &ctx, move || {
             let r = crate::analysis::analyse(&park, &index, &settings);
-            crate::save::csv::write_analysis_tables(&dir, &park, &r)
+            let input = crate::report::ReportInput {
+                park: &park,
+                analysis: &r,
+                iso: iso.as_ref(),
+            };
+            crate::report::csv::write(&dir, input)
                 .map(|files| (dir, files.len()))
                 .map_err(|e| e.to_string())
         }));
+    }
+
+    /// The isochrones computed so far that are current (this park, its road network)
+    /// and compared with circles of `settings`, ordered by mode and minutes, for a
+    /// report; `None` without any.
+    fn report_isochrones(
+        studies: &crate::ui::studies::Studies,
+        settings: &crate::analysis::AnalysisSettings,
+    ) -> Option<crate::analysis::IsoRun> {
+        let network = studies.network.as_ref()?;
+        let mut current: Vec<_> = studies
+            .isochrones
+            .iter()
+            .filter_map(|r| studies.isochrone(r.spec))
+            .filter(|r| r.settings == *settings)
+            .collect();
+        current.sort_by(|a, b| {
+            (a.spec.mode.code().cmp(b.spec.mode.code()))
+                .then(a.spec.minutes.total_cmp(&b.spec.minutes))
+        });
+        current.dedup_by(|a, b| a.spec == b.spec);
+        (!current.is_empty()).then(|| crate::analysis::IsoRun {
+            graph: network.graph.clone(),
+            analyses: current.iter().map(|r| r.analysis.clone()).collect(),
+        })
     }
 
     /// Collects the CSV export. Call once per frame.
