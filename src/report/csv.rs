@@ -9,7 +9,8 @@ use crate::save::SaveError;
 use crate::save::csv::write_csv_file;
 
 use super::ReportInput;
-use super::tables::{Table, Target, tables};
+use super::table::Table;
+use super::tables::{Target, tables};
 
 pub use super::tables::{ISOCHRONE_FILES, TABLE_FILES};
 

@@ -10,13 +10,15 @@
 pub mod csv;
 pub mod json;
 mod notes;
+mod table;
 pub mod tables;
 pub mod text;
 
 use crate::analysis::{IsoRun, ParkAnalysis, SiteMatch};
 use crate::model::Park;
 
-pub use tables::{Cell, Column, Fmt, Table, Target};
+pub use table::{Cell, Column, Fmt, Table};
+pub use tables::Target;
 pub use text::{char_width, display_width};
 
 /// What a report is made of: a park, its analysis, and optionally its isochrones

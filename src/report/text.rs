@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::tables::{Table, Target, tables};
+use super::table::Table;
+use super::tables::{Target, tables};
 use super::{ReportInput, notes};
 
 /// Display width of text in a terminal: East Asian wide and fullwidth characters take
