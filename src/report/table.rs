@@ -148,6 +148,14 @@ impl Column {
         }
     }
 
+    /// A measure only the CSV file has, in its format.
+    pub fn csv_num(csv: impl Into<Cow<'static, str>>, csv_fmt: Fmt) -> Column {
+        Column {
+            csv_fmt,
+            ..Column::csv_only(csv)
+        }
+    }
+
     /// The same column, showing `placeholder` for a missing value in the printout.
     pub fn missing(self, placeholder: &'static str) -> Column {
         Column {

@@ -149,14 +149,9 @@ mod tests {
 
     #[test]
     fn the_report_prints_its_notes_beside_the_tables() {
-        let (park, r, run) = crate::report::tables::tests::small_park();
-        let input = ReportInput {
-            park: &park,
-            analysis: &r,
-            iso: Some(&run),
-        };
+        let p = crate::report::tables::tests::small_park();
         let mut out = Vec::new();
-        write(&mut out, input).unwrap();
+        write(&mut out, crate::report::tables::tests::input(&p, true)).unwrap();
         let text = String::from_utf8(out).unwrap();
         let order = [
             "小园区 分析报告 / analysis report",

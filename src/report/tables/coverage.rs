@@ -47,10 +47,7 @@ pub(super) fn facility_enterprises(input: ReportInput) -> Table {
             Column::csv_only("设施名称 facility_name"),
             Column::csv_only("企业编号 enterprise_id"),
             Column::csv_only("企业名称 enterprise_name"),
-            Column {
-                csv_fmt: Fmt::Fixed(1),
-                ..Column::csv_only("距离 distance_m")
-            },
+            Column::csv_num("距离 distance_m", Fmt::Fixed(1)),
         ],
     );
     for fc in &r.coverage.facilities {
@@ -139,10 +136,7 @@ pub(super) fn uncovered(input: ReportInput) -> Table {
             Column::csv_only("企业编号 enterprise_id"),
             Column::csv_only("企业名称 enterprise_name"),
             Column::csv_only("最近设施 nearest_facility"),
-            Column {
-                csv_fmt: Fmt::Fixed(1),
-                ..Column::csv_only("最近距离 nearest_m")
-            },
+            Column::csv_num("最近距离 nearest_m", Fmt::Fixed(1)),
         ],
     );
     for k in &r.coverage.kinds {
@@ -174,10 +168,10 @@ pub(super) fn enterprise_nearest(input: ReportInput) -> Table {
             k.label(Lang::Zh),
             k.code()
         )));
-        columns.push(Column {
-            csv_fmt: Fmt::Fixed(1),
-            ..Column::csv_only(format!("距离 {}_m", k.code()))
-        });
+        columns.push(Column::csv_num(
+            format!("距离 {}_m", k.code()),
+            Fmt::Fixed(1),
+        ));
     }
     let mut t = Table::new(
         "enterprise_nearest",

@@ -94,10 +94,7 @@ pub(super) fn isochrone_enterprises(park: &Park, circles: &Coverage, run: &IsoRu
             Column::csv_only("状态 status"),
             Column::csv_only("圆内 in_circle"),
             Column::csv_only("可达 reached"),
-            Column {
-                csv_fmt: Fmt::Fixed(2),
-                ..Column::csv_only("用时 minutes")
-            },
+            Column::csv_num("用时 minutes", Fmt::Fixed(2)),
         ],
     );
     for a in &run.analyses {
@@ -191,10 +188,7 @@ pub(super) fn network_components(run: &IsoRun) -> Table {
         vec![
             Column::csv_only("连通片 component"),
             Column::csv_only("节点 nodes"),
-            Column {
-                csv_fmt: Fmt::Fixed(1),
-                ..Column::csv_only("长度 length_m")
-            },
+            Column::csv_num("长度 length_m", Fmt::Fixed(1)),
             Column::csv_only("道路 roads"),
         ],
     );
@@ -217,10 +211,7 @@ pub(super) fn network_unreachable(park: &Park, run: &IsoRun) -> Table {
         vec![
             Column::csv_only("企业编号 enterprise_id"),
             Column::csv_only("企业名称 enterprise_name"),
-            Column {
-                csv_fmt: Fmt::Fixed(1),
-                ..Column::csv_only("到道路 distance_to_road_m")
-            },
+            Column::csv_num("到道路 distance_to_road_m", Fmt::Fixed(1)),
         ],
     );
     if let Some(a) = run.analyses.first() {

@@ -158,19 +158,23 @@ pub(in crate::report) mod tests {
         (park, r, run)
     }
 
+    /// The report input of a [`small_park`], with or without its isochrones.
+    pub(in crate::report) fn input(p: &(Park, ParkAnalysis, IsoRun), iso: bool) -> ReportInput<'_> {
+        ReportInput {
+            park: &p.0,
+            analysis: &p.1,
+            iso: iso.then_some(&p.2),
+        }
+    }
+
     fn find<'t>(all: &'t [Table], name: &str) -> &'t Table {
         all.iter().find(|t| t.name == name).unwrap()
     }
 
     #[test]
     fn facilities_table_formats_per_output() {
-        let (park, r, _) = small_park();
-        let input = ReportInput {
-            park: &park,
-            analysis: &r,
-            iso: None,
-        };
-        let all: Vec<Table> = tables(input, Target::Csv).collect();
+        let p = small_park();
+        let all: Vec<Table> = tables(input(&p, false), Target::Csv).collect();
         let names: Vec<String> = all.iter().map(Table::file_name).collect();
         assert_eq!(names, TABLE_FILES);
         let t = find(&all, "facilities");
@@ -205,13 +209,10 @@ pub(in crate::report) mod tests {
 
     #[test]
     fn text_leaves_out_the_csv_only_tables() {
-        let (park, r, run) = small_park();
-        let input = ReportInput {
-            park: &park,
-            analysis: &r,
-            iso: Some(&run),
-        };
-        let printed: Vec<&str> = tables(input, Target::Text).map(|t| t.name).collect();
+        let p = small_park();
+        let printed: Vec<&str> = tables(input(&p, true), Target::Text)
+            .map(|t| t.name)
+            .collect();
         assert_eq!(
             printed,
             [
@@ -229,13 +230,8 @@ pub(in crate::report) mod tests {
 
     #[test]
     fn isochrone_tables_follow_the_analysis_tables() {
-        let (park, r, run) = small_park();
-        let input = ReportInput {
-            park: &park,
-            analysis: &r,
-            iso: Some(&run),
-        };
-        let all: Vec<Table> = tables(input, Target::Csv).collect();
+        let p = small_park();
+        let all: Vec<Table> = tables(input(&p, true), Target::Csv).collect();
         let names: Vec<String> = all.iter().map(Table::file_name).collect();
         assert_eq!(names[..TABLE_FILES.len()], *TABLE_FILES);
         assert_eq!(names[TABLE_FILES.len()..], *ISOCHRONE_FILES);
@@ -253,13 +249,13 @@ pub(in crate::report) mod tests {
         assert_eq!(u.csv_cells(&u.rows[0])[3], "E2");
         // An empty run reports no isochrones.
         let empty = IsoRun {
-            graph: run.graph.clone(),
+            graph: p.2.graph.clone(),
             analyses: Vec::new(),
         };
-        let input = ReportInput {
+        let without = ReportInput {
             iso: Some(&empty),
-            ..input
+            ..input(&p, true)
         };
-        assert_eq!(tables(input, Target::Csv).count(), TABLE_FILES.len());
+        assert_eq!(tables(without, Target::Csv).count(), TABLE_FILES.len());
     }
 }

@@ -58,10 +58,6 @@ pub(super) fn routes(input: ReportInput) -> Table {
 
 pub(super) fn route_stops(input: ReportInput) -> Table {
     let (park, r) = (input.park, input.analysis);
-    let metres = |csv| Column {
-        csv_fmt: Fmt::Fixed(1),
-        ..Column::csv_only(csv)
-    };
     let mut t = Table::new(
         "route_stops",
         "线路站点",
@@ -71,8 +67,8 @@ pub(super) fn route_stops(input: ReportInput) -> Table {
             Column::csv_only("序号 seq"),
             Column::csv_only("站点编号 stop_id"),
             Column::csv_only("站点名称 stop_name"),
-            metres("里程 position_m"),
-            metres("距线路 offset_m"),
+            Column::csv_num("里程 position_m", Fmt::Fixed(1)),
+            Column::csv_num("距线路 offset_m", Fmt::Fixed(1)),
         ],
     );
     for rs in &r.routes.routes {
