@@ -1,6 +1,6 @@
 //! The readable printout of a report: the tables with their columns aligned by display
 //! width (East Asian wide characters take two columns in a terminal), numbers
-//! right-aligned, and between them the summary lines ([`super::notes`]).
+//! right-aligned, and between them the summary lines (`notes.rs`).
 
 use std::io::{self, Write};
 
