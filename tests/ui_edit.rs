@@ -702,18 +702,44 @@ fn layers_write_back_and_tables_export_as_csv() {
     h.run();
     assert!(parkplan::save::backup_path(&source).is_file());
 
-    // CSV tables: the same files and bytes the library (and the CLI) writes.
+    // CSV tables: the same files and bytes the library (and the CLI) writes, the
+    // isochrone tables included once the desktop has computed an isochrone.
+    let reach = parkplan::analysis::ReachChoice {
+        isochrone: true,
+        spec: parkplan::analysis::IsochroneSpec::parse("walk:15").unwrap(),
+    };
+    let kind = parkplan::model::FacilityKind::Kindergarten;
+    h.state_mut().send(Command::SetReach(kind, reach));
+    wait(&mut h, "the isochrone lists", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.isochrone(reach.spec).is_some())
+    });
+    settle(&mut h);
     let csv = dir.join("csv");
     h.state_mut().send(Command::ExportTablesTo(csv.clone()));
     settle(&mut h);
     let reference = dir.join("csv-ref");
-    {
+    let files = {
         let s = h.state().session().unwrap();
         let index = s.ws.index.as_ref().unwrap();
         let r = parkplan::analysis::analyse(&s.ws.park, index, &s.ws.studies.settings);
-        parkplan::save::csv::write_analysis_tables(&reference, &s.ws.park, &r).unwrap();
-    }
-    for name in parkplan::save::csv::TABLE_FILES {
+        let run = parkplan::analysis::isochrone_run::compute(
+            &s.ws.park,
+            index,
+            &r.coverage,
+            s.ws.studies.network_settings.clone(),
+            &[reach.spec],
+        )
+        .unwrap();
+        let input = parkplan::report::ReportInput {
+            park: &s.ws.park,
+            analysis: &r,
+            iso: Some(&run),
+        };
+        parkplan::report::csv::write(&reference, input).unwrap()
+    };
+    assert!(files.iter().any(|f| f == "isochrone_facilities.csv"));
+    for name in &files {
         let a = std::fs::read(csv.join(name)).unwrap_or_else(|_| panic!("{name}"));
         assert!(a.starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
         assert_eq!(a, std::fs::read(reference.join(name)).unwrap(), "{name}");

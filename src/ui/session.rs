@@ -467,12 +467,10 @@ impl Session {
                 self.ws.index_error = Some("the index worker stopped".into());
             }
         }
-        // Statistics recompute; coverage, isochrones and the overlay follow (the road
-        // graph only when roads changed); focus, choices and the figures shown are kept
-        // until the new ones arrive.
-        self.ws
-            .studies
-            .refresh_after_edit(&self.ws.park, self.ws.index.as_deref());
+        // Every analysis recomputes; isochrones and the overlay follow (the road graph
+        // only when roads changed); focus, choices and the figures shown are kept until
+        // the new ones arrive.
+        self.ws.studies.refresh_after_edit(&self.ws.park);
     }
 
     /// Whether the park has edits that are not saved.

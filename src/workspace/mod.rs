@@ -178,7 +178,7 @@ impl Workspace {
                 Err(e) => (None, Some(e.to_string())),
             }
         };
-        let studies = Studies::new(&park, index.as_deref(), settings.clone());
+        let studies = Studies::new(settings.clone());
         let styles = match &project {
             Some(p) => {
                 let file = sources.iter().find(|s| {
@@ -236,7 +236,7 @@ impl Workspace {
             Ok(i) => (Some(Arc::new(i)), None),
             Err(e) => (None, Some(e)),
         };
-        let studies = Studies::new(&loaded.park, index.as_deref(), settings);
+        let studies = Studies::new(settings);
         Workspace {
             sources,
             park: Arc::new(loaded.park),
@@ -294,6 +294,24 @@ impl Workspace {
             ));
         }
         Ok(graph)
+    }
+
+    /// Every facility's isochrone lists for each travel choice in `specs` (no polygons),
+    /// compared with the circles of `circles`, on the road graph built with the
+    /// network settings in force.
+    pub fn isochrones(
+        &self,
+        circles: &analysis::Coverage,
+        specs: &[IsochroneSpec],
+    ) -> Result<analysis::IsoRun, WorkspaceError> {
+        let index = self.index()?;
+        Ok(analysis::isochrone_run::compute(
+            &self.park,
+            index,
+            circles,
+            self.network_settings().clone(),
+            specs,
+        )?)
     }
 
     /// The index of the facility `key` names (refused when ambiguous).

@@ -1053,8 +1053,10 @@ impl App {
         }
     }
 
-    /// Runs every analysis for the current settings on a worker and writes the tables
-    /// as CSV (UTF-8 with BOM) into `dir`.
+    /// Runs every analysis for the current settings on a worker and writes the report
+    /// tables as CSV (UTF-8 with BOM) into `dir`: the files `parkplan-cli report --csv`
+    /// writes, the isochrone tables included when isochrones were computed for these
+    /// settings.
     pub(super) fn export_tables(&mut self, dir: PathBuf) {
         let Some(ctx) = self.ctx.clone() else { return };
         let Some(s) = &self.session else {
@@ -1067,12 +1069,18 @@ impl App {
         };
         let park = s.ws.park.clone();
         let settings = s.ws.studies.settings.clone();
+        let iso = s.ws.studies.iso_run(&settings);
         self.tables_task = Some(Task::spawn(
             "parkplan-tables",
             crate::ui::waker(&ctx),
             move || {
                 let r = crate::analysis::analyse(&park, &index, &settings);
-                crate::save::csv::write_analysis_tables(&dir, &park, &r)
+                let input = crate::report::ReportInput {
+                    park: &park,
+                    analysis: &r,
+                    iso: iso.as_ref(),
+                };
+                crate::report::csv::write(&dir, input)
                     .map(|files| (dir, files.len()))
                     .map_err(|e| e.to_string())
             },

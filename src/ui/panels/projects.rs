@@ -36,7 +36,12 @@ impl ProjectsPanel {
     ) {
         let Some(s) = session else { return };
         let park = &s.ws.park;
-        let stats = &s.ws.studies.stats;
+        // Land and project figures come with the analysis results (one computation).
+        let Some(results) = s.ws.studies.results.as_deref() else {
+            ui.spinner();
+            return;
+        };
+        let stats = &results.analysis;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
