@@ -552,6 +552,11 @@ fn a_click_on_a_table_row_selects_and_zooms_and_headers_are_unique() {
             || h.state().map_state().view.resolution < before,
         "and zooms to it"
     );
+    assert!(
+        h.state().map_state().view.scale_denominator() >= 4_999.0,
+        "never closer than 1:5,000 for a point: 1:{:.0}",
+        h.state().map_state().view.scale_denominator()
+    );
     // The stops table: its original 序号 column does not repeat the row header.
     let stops = h
         .state()

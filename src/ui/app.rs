@@ -25,6 +25,10 @@ use super::i18n::{self, Msg, group_digits};
 use super::intake::IntakeDialog;
 use super::loader::{LoadJob, LoadWhat, Outcome};
 use super::map::{self, MapState, POINT_ZOOM_MPP};
+
+/// The closest scale a zoom to a feature goes to (1:5,000): a point keeps its
+/// surroundings in view.
+const MIN_ZOOM_SCALE: f64 = 5_000.0;
 use super::panels::{
     AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
 };
@@ -1496,9 +1500,24 @@ impl App {
         let Some(b) = s.projected.feature(f).map(|x| x.bbox) else {
             return;
         };
-        // Show the feature with a little ground around it (at least ~300 m across).
+        // Show the feature with a little ground around it (at least ~300 m across), and
+        // never closer than 1:5,000, so a point keeps its neighbourhood.
         let pad = (b.width().max(b.height()) * 0.06).max(150.0);
-        self.map.fit(b.expanded(pad));
+        let b = b.expanded(pad);
+        let view = &self.map.view;
+        let denominator = view.scale_denominator();
+        let (w, h) = if denominator > 0.0 && denominator.is_finite() {
+            let mpp = view.resolution * MIN_ZOOM_SCALE / denominator;
+            (mpp * view.size[0] as f64, mpp * view.size[1] as f64)
+        } else {
+            (0.0, 0.0)
+        };
+        let grow_x = ((w - b.width()) / 2.0).max(0.0);
+        let grow_y = ((h - b.height()) / 2.0).max(0.0);
+        self.map.fit(WorldRect::from_corners(
+            [b.min[0] - grow_x, b.min[1] - grow_y],
+            [b.max[0] + grow_x, b.max[1] + grow_y],
+        ));
     }
 
     fn change_layer(&mut self, li: usize, change: LayerChange) {
