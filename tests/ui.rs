@@ -612,3 +612,34 @@ fn one_focus_at_a_time_switching_panels_clears_the_analysis_layer() {
     h.run();
     assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::None);
 }
+
+#[test]
+fn the_export_preview_zooms_and_lists_every_layer() {
+    let mut h = sample_harness();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::P);
+    h.run();
+    let names: Vec<String> = h
+        .state()
+        .session()
+        .unwrap()
+        .ws
+        .park
+        .layers
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    for n in &names {
+        h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, &format!("{n} "));
+    }
+    assert_eq!(
+        h.state_mut().export_dialog().preview_zoom,
+        None,
+        "fits at first"
+    );
+    h.get_by_label("100%").click();
+    h.run();
+    assert_eq!(h.state_mut().export_dialog().preview_zoom, Some(1.0));
+    h.get_by_label("适合页面").click();
+    h.run();
+    assert_eq!(h.state_mut().export_dialog().preview_zoom, None);
+}

@@ -62,6 +62,22 @@ fn cli() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_parkplan-cli"))
 }
 
+/// `parkplan-cli export PATH --facility STATION --out FILE` (low DPI: a PNG is quick).
+fn export_station(path: &Path, file: &Path) {
+    let out = Command::new(cli())
+        .arg("export")
+        .arg(path)
+        .args(["--facility", STATION, "--dpi", "50", "--out"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The sample's water layer, which the project hides.
 const WATER: &str = "水系";
 

@@ -474,6 +474,7 @@ impl App {
             &mut self.settings.export,
             &mut self.settings.export_dir,
             self.map.disc_texture(),
+            self.map.rect,
             lang,
         );
 

@@ -37,7 +37,8 @@ pub use legend::{
     LegendEntry, LegendGroup, SwatchKind, distinct_keys, legend_for, swatch_kind, symbol_counts,
 };
 pub use palette::{
-    LAND_USE_COLOURS, approval_status_colour, facility_symbol, land_use_colour, lifecycle_colour,
+    LAND_USE_COLOURS, approval_status_colour, facility_symbol, land_use_colour, land_use_label,
+    lifecycle_colour,
 };
 pub use symbology::{
     Category, Classifier, GradClass, Halo, LabelRule, LabelSource, SymbolIndex, Symbology,

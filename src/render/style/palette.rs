@@ -124,14 +124,27 @@ pub const LAND_USE_COLOURS: &[(&str, &str, &str, Rgba)] = &[
     ),
 ];
 
-/// The fill of a land-use code by the GB 50137 palette (longest prefix), if known.
-pub fn land_use_colour(code: &str) -> Option<Rgba> {
+/// The GB 50137 entry of a land-use code (longest prefix), if known.
+fn land_use_entry(code: &str) -> Option<&'static (&'static str, &'static str, &'static str, Rgba)> {
     let c = code.trim().to_ascii_uppercase();
     LAND_USE_COLOURS
         .iter()
         .filter(|(k, ..)| c.starts_with(k))
         .max_by_key(|(k, ..)| k.len())
-        .map(|(.., col)| *col)
+}
+
+/// The fill of a land-use code by the GB 50137 palette (longest prefix), if known.
+pub fn land_use_colour(code: &str) -> Option<Rgba> {
+    land_use_entry(code).map(|(.., col)| *col)
+}
+
+/// A land-use code with its GB 50137 name: "M1 一类工业用地" / "M1 Industrial, class 1"
+/// (the class's name for an unlisted sub-class: "M4 工业用地"); the code alone when unknown.
+pub fn land_use_label(code: &str, lang: crate::model::Lang) -> String {
+    match land_use_entry(code) {
+        Some((_, zh, en, _)) => format!("{} {}", code.trim(), lang.pick(zh, en)),
+        None => code.trim().to_string(),
+    }
 }
 
 /// Approval-status colours (no national standard; a traffic-light reading: supplied

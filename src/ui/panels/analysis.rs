@@ -845,10 +845,7 @@ fn facility_isochrone(
             .unwrap_or_else(|| "-".into())
     };
     let mins = |m: Option<f32>| -> String {
-        match m {
-            Some(m) => format!("{m:.1} min"),
-            None => format!("> {:.0} min", spec.minutes * 4.0),
-        }
+        crate::model::units::format_minutes(lang, m.map(f64::from), spec.minutes * 4.0)
     };
     let time_of = |e: u32| {
         a.reached
