@@ -30,7 +30,7 @@ pub fn project_with_radius(tag: &str) -> PathBuf {
     for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
         std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
     }
-    let loaded = parkplan::project::open_paths(&[dir.clone()], None)
+    let loaded = parkplan::project::open_paths(std::slice::from_ref(&dir), None)
         .unwrap()
         .loaded;
     let ppath = dir.join("园区.parkplan");
@@ -158,18 +158,7 @@ fn a_projects_radius_and_styles_reach_report_export_and_the_workspace() {
     let dir = ppath.parent().unwrap();
     for ext in ["svg", "pdf", "png"] {
         let file = dir.join(format!("map.{ext}"));
-        let out = Command::new(cli())
-            .arg("export")
-            .arg(&ppath)
-            .args(["--facility", STATION, "--dpi", "50", "--out"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        export_station(&ppath, &file);
         assert!(std::fs::metadata(&file).unwrap().len() > 0);
         if ext == "svg" {
             let svg = std::fs::read_to_string(&file).unwrap();
@@ -197,18 +186,7 @@ fn a_projects_radius_and_styles_reach_report_export_and_the_workspace() {
     }
     // Without the project, the defaults: 500 m, and the water layer in the legend.
     let file = dir.join("plain.svg");
-    let out = Command::new(cli())
-        .arg("export")
-        .arg(common::sample_dir())
-        .args(["--facility", STATION, "--out"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    export_station(&common::sample_dir(), &file);
     let svg = std::fs::read_to_string(&file).unwrap();
     assert!(svg.contains("服务半径 500 m"));
     assert!(svg.contains(&format!(">{water}<")));
