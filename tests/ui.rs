@@ -643,3 +643,50 @@ fn the_export_preview_zooms_and_lists_every_layer() {
     h.run();
     assert_eq!(h.state_mut().export_dialog().preview_zoom, None);
 }
+
+#[test]
+fn zoom_to_a_gap_shows_the_enterprise_with_its_nearest_facility() {
+    use parkplan::model::FacilityKind;
+    let mut h = sample_harness();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.is_current() && !s.ws.studies.is_computing())
+    });
+    let (e, f) = {
+        let s = h.state().session().unwrap();
+        let r = s.ws.studies.results.clone().unwrap();
+        let kind = FacilityKind::CommunityServiceStation;
+        let kc = r.analysis.coverage.kind(kind).unwrap();
+        // The uncovered enterprise farthest from its nearest station.
+        let (ei, fi) = kc
+            .uncovered
+            .iter()
+            .filter_map(|&e| {
+                let (fi, d) = r.analysis.nearest.get(e as usize, kind)?;
+                Some((e, fi, d))
+            })
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(e, fi, _)| (e, fi))
+            .expect("an uncovered enterprise");
+        (
+            s.ws.park.enterprises[ei as usize].feature,
+            s.ws.park.facilities[fi as usize].feature,
+        )
+    };
+    h.state_mut().send(Command::SelectAndShowWith(e, f));
+    h.run();
+    let app = h.state();
+    let s = app.session().unwrap();
+    let bounds = app.map_state().view.world_bounds();
+    for x in [e, f] {
+        let p = s.projected.feature(x).unwrap().anchor;
+        assert!(
+            p[0] >= bounds.min[0]
+                && p[0] <= bounds.max[0]
+                && p[1] >= bounds.min[1]
+                && p[1] <= bounds.max[1],
+            "both the enterprise and its nearest station are in view"
+        );
+    }
+    assert_eq!(app.selection(), Some(e));
+}

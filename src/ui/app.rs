@@ -1342,6 +1342,11 @@ impl App {
                 self.reveal(f);
                 self.zoom_feature(f);
             }
+            Command::SelectAndShowWith(f, with) => {
+                self.selection = Some(f);
+                self.reveal(f);
+                self.zoom_features(&[f, with]);
+            }
             Command::ZoomAround(f, radius) => {
                 if let Some(p) = self
                     .session
@@ -1497,8 +1502,17 @@ impl App {
     }
 
     fn zoom_feature(&mut self, f: FeatureRef) {
+        self.zoom_features(&[f]);
+    }
+
+    /// Zooms to show every feature of `fs` (see [`App::zoom_feature`]).
+    fn zoom_features(&mut self, fs: &[FeatureRef]) {
         let Some(s) = &self.session else { return };
-        let Some(b) = s.projected.feature(f).map(|x| x.bbox) else {
+        let Some(b) = fs
+            .iter()
+            .filter_map(|f| s.projected.feature(*f).map(|x| x.bbox))
+            .reduce(|a, b| a.union(&b))
+        else {
             return;
         };
         // Show the feature with a little ground around it (at least ~300 m across), and

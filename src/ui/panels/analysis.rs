@@ -396,7 +396,22 @@ impl AnalysisPanel {
             })
             .collect();
         ui.weak(Msg::DistanceToTheNearestFacility.text(lang));
-        enterprise_table(ui, "gap-table", park, &rows, lang, cmds);
+        // A click shows the enterprise with the facility (or stop) that matters: its
+        // nearest one.
+        let nearest = |e: u32| -> Option<crate::model::FeatureRef> {
+            match kind {
+                Some(k) => {
+                    let (fi, _) = r.analysis.nearest.get(e as usize, k)?;
+                    Some(park.facilities.get(fi as usize)?.feature)
+                }
+                None => {
+                    let i = s.ws.index.as_ref()?;
+                    let (si, _) = i.stops.nearest(*i.enterprise_xy.get(e as usize)?)?;
+                    Some(park.stops.get(si as usize)?.feature)
+                }
+            }
+        };
+        enterprise_table_with(ui, "gap-table", park, &rows, &nearest, lang, cmds);
     }
 }
 
@@ -421,6 +436,20 @@ fn enterprise_table(
     id: &str,
     park: &Park,
     rows: &[(u32, f32)],
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    enterprise_table_with(ui, id, park, rows, &|_| None, lang, cmds);
+}
+
+/// [`enterprise_table`] whose row click shows the enterprise with a second feature
+/// (`context`: for a gap, the nearest facility of the kind or the nearest stop).
+fn enterprise_table_with(
+    ui: &mut egui::Ui,
+    id: &str,
+    park: &Park,
+    rows: &[(u32, f32)],
+    context: &dyn Fn(u32) -> Option<crate::model::FeatureRef>,
     lang: Lang,
     cmds: &mut Vec<Command>,
 ) {
@@ -470,7 +499,10 @@ fn enterprise_table(
                 if row.response().clicked()
                     && let Some(x) = park.enterprises.get(e as usize)
                 {
-                    cmds.push(Command::SelectAndZoom(x.feature));
+                    match context(e) {
+                        Some(c) => cmds.push(Command::SelectAndShowWith(x.feature, c)),
+                        None => cmds.push(Command::SelectAndZoom(x.feature)),
+                    }
                 }
             });
         });
