@@ -690,3 +690,34 @@ fn zoom_to_a_gap_shows_the_enterprise_with_its_nearest_facility() {
     }
     assert_eq!(app.selection(), Some(e));
 }
+
+#[test]
+fn panels_keep_their_width_through_a_language_switch_and_the_map_keeps_half() {
+    let mut h = sample_harness();
+    h.run();
+    let width = |h: &Harness<'static, App>| {
+        h.state()
+            .map_state()
+            .rect
+            .expect("the map was drawn")
+            .width()
+    };
+    let zh = width(&h);
+    h.state_mut().send(Command::SetLang(Lang::En));
+    h.run();
+    h.run();
+    let en = width(&h);
+    h.state_mut().send(Command::SetLang(Lang::Zh));
+    h.run();
+    h.run();
+    let back = width(&h);
+    assert!(zh >= 700.0, "the map keeps half of 1400 px: {zh}");
+    assert!(
+        (en - zh).abs() < 2.0,
+        "English keeps the panels' widths: {zh} → {en}"
+    );
+    assert!(
+        (back - zh).abs() < 2.0,
+        "and so does switching back: {back}"
+    );
+}

@@ -356,19 +356,23 @@ impl App {
                 });
         }
 
+        // The map keeps at least half the window: each side panel takes a quarter at most.
+        let side_max = ui.ctx().content_rect().width() * 0.25;
         if panels.layers {
             egui::Panel::left("layers-panel")
                 .resizable(true)
                 .default_size(250.0)
-                .size_range(180.0..=500.0)
+                .size_range(180.0..=side_max.max(180.0))
                 .show(ui, |ui| {
-                    self.layers_panel.show(
-                        ui,
-                        self.session.as_ref(),
-                        self.generation,
-                        lang,
-                        &mut cmds,
-                    );
+                    within_width(ui, |ui| {
+                        self.layers_panel.show(
+                            ui,
+                            self.session.as_ref(),
+                            self.generation,
+                            lang,
+                            &mut cmds,
+                        );
+                    });
                 });
         }
 
@@ -391,63 +395,71 @@ impl App {
             egui::Panel::right("right-panel")
                 .resizable(true)
                 .default_size(340.0)
-                .size_range(240.0..=760.0)
+                .size_range(240.0..=side_max.max(240.0))
                 .show(ui, |ui| {
-                    if panels.search {
-                        let h = if right_tabs.is_empty() {
-                            ui.available_height()
-                        } else {
-                            (ui.available_height() * 0.35).max(140.0)
-                        };
-                        ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
-                            self.search_panel.show(
-                                ui,
-                                self.session.as_ref(),
-                                self.generation,
-                                lang,
-                                &mut cmds,
+                    within_width(ui, |ui| {
+                        if panels.search {
+                            let h = if right_tabs.is_empty() {
+                                ui.available_height()
+                            } else {
+                                (ui.available_height() * 0.35).max(140.0)
+                            };
+                            ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
+                                self.search_panel.show(
+                                    ui,
+                                    self.session.as_ref(),
+                                    self.generation,
+                                    lang,
+                                    &mut cmds,
+                                );
+                            });
+                            ui.separator();
+                        }
+                        if right_tabs.is_empty() {
+                            return;
+                        }
+                        let before = self.settings.right_tab;
+                        ui.horizontal(|ui| {
+                            for (p, m) in &right_tabs {
+                                ui.selectable_value(&mut self.settings.right_tab, *p, m.text(lang));
+                            }
+                            // One focus at a time: the analysis overlay leaves with its tab.
+                            if before == PanelId::Analysis
+                                && self.settings.right_tab == PanelId::Projects
+                            {
+                                cmds.push(Command::Focus(crate::render::Focus::None));
+                            }
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if ui.small_button(Msg::Close.text(lang)).clicked() {
+                                        cmds.push(Command::ShowPanel(
+                                            self.settings.right_tab,
+                                            false,
+                                        ));
+                                    }
+                                },
                             );
                         });
                         ui.separator();
-                    }
-                    if right_tabs.is_empty() {
-                        return;
-                    }
-                    let before = self.settings.right_tab;
-                    ui.horizontal(|ui| {
-                        for (p, m) in &right_tabs {
-                            ui.selectable_value(&mut self.settings.right_tab, *p, m.text(lang));
-                        }
-                        // One focus at a time: the analysis overlay leaves with its tab.
-                        if before == PanelId::Analysis
-                            && self.settings.right_tab == PanelId::Projects
-                        {
-                            cmds.push(Command::Focus(crate::render::Focus::None));
-                        }
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui.small_button(Msg::Close.text(lang)).clicked() {
-                                cmds.push(Command::ShowPanel(self.settings.right_tab, false));
+                        match self.settings.right_tab {
+                            PanelId::Analysis => {
+                                self.analysis_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
                             }
-                        });
-                    });
-                    ui.separator();
-                    match self.settings.right_tab {
-                        PanelId::Analysis => {
-                            self.analysis_panel
-                                .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            PanelId::Projects => {
+                                self.projects_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            }
+                            _ => self.inspector_panel.show(
+                                ui,
+                                self.session.as_ref(),
+                                self.selection,
+                                lang,
+                                &mut cmds,
+                            ),
                         }
-                        PanelId::Projects => {
-                            self.projects_panel
-                                .show(ui, self.session.as_ref(), lang, &mut cmds)
-                        }
-                        _ => self.inspector_panel.show(
-                            ui,
-                            self.session.as_ref(),
-                            self.selection,
-                            lang,
-                            &mut cmds,
-                        ),
-                    }
+                    })
                 });
         }
 
@@ -988,7 +1000,8 @@ impl App {
 
     fn tool_bar(&mut self, ui: &mut egui::Ui, cmds: &mut Vec<Command>) {
         let lang = self.lang;
-        ui.horizontal(|ui| {
+        // Wraps onto a second row rather than dropping the last items (English at 1400 px).
+        ui.horizontal_wrapped(|ui| {
             if ui.button(Msg::Open.text(lang)).clicked() {
                 cmds.push(Command::OpenFileDialog);
             }
@@ -1643,4 +1656,19 @@ impl eframe::App for App {
         self.capture_view();
         eframe::set_value(storage, STORAGE_KEY, &self.settings);
     }
+}
+
+/// Shows `add` in exactly the width the panel has: longer content wraps or is clipped
+/// instead of widening the panel (so a panel keeps the width the user gave it, in either
+/// language).
+fn within_width(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
+    let rect = ui.available_rect_before_wrap();
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+    );
+    child.shrink_clip_rect(rect);
+    add(&mut child);
+    ui.allocate_rect(rect, egui::Sense::hover());
 }
