@@ -84,14 +84,20 @@ pub fn format_distance(m: Meters) -> String {
 
 /// Formats an area for people in m², ha or km², with the mu figure beside it.
 pub fn format_area(a: SquareMeters) -> String {
-    let mu = a.to_mu().0;
+    let mu = format_mu(a.to_mu());
     if a.0 < 10_000.0 {
-        format!("{:.0} m² ({:.2} 亩)", a.0, mu)
+        format!("{} m² ({mu})", grouped(a.0, 0))
     } else if a.0 < 1_000_000.0 {
-        format!("{:.2} ha ({:.1} 亩)", a.hectares(), mu)
+        format!("{:.2} ha ({mu})", a.hectares())
     } else {
-        format!("{:.3} km² ({:.0} 亩)", a.km2(), mu)
+        format!("{:.3} km² ({mu})", a.km2())
     }
+}
+
+/// Mu for people, by the one rounding rule the desk, the command line and the printed
+/// page share: two decimals, digits grouped ("566.34 亩", "1,234.50 亩").
+pub fn format_mu(mu: Mu) -> String {
+    format!("{} 亩", grouped(mu.0, 2))
 }
 
 /// A travel time for people, one decimal, in the language's unit: "15.1 分钟" /
@@ -171,7 +177,10 @@ mod tests {
     fn formats_read_well() {
         assert_eq!(format_distance(Meters(850.4)), "850 m");
         assert_eq!(format_distance(Meters(57_012.0)), "57.01 km");
-        assert_eq!(format_area(SquareMeters(5000.0)), "5000 m² (7.50 亩)");
+        assert_eq!(format_area(SquareMeters(5000.0)), "5,000 m² (7.50 亩)");
+        // One rounding rule for mu wherever an area is shown.
+        assert_eq!(format_area(SquareMeters(377_559.0)), "37.76 ha (566.34 亩)");
+        assert_eq!(format_mu(Mu(1234.5)), "1,234.50 亩");
     }
 
     #[test]

@@ -1149,9 +1149,24 @@ impl App {
         let Some(m) = &self.map.measure else { return };
         let Some(rect) = self.map.rect else { return };
         let pts = m.with_cursor(self.map.cursor.map(|c| c.lon_lat));
-        let rows = map::measure::describe(m.kind, &pts, lang);
+        let mut rows = map::measure::describe(m.kind, &pts, lang);
+        if let Some((name, declared)) = &m.parcel {
+            rows.insert(0, (Msg::ParcelLabel.text(lang).to_string(), name.clone()));
+            let measured = map::measure::geodesic_area(&m.points).to_mu();
+            rows.push((
+                Msg::DeclaredArea.text(lang).to_string(),
+                match declared {
+                    Some(d) => i18n::fmt_declared_vs_measured(lang, *d, measured.0),
+                    None => Msg::NotStated.text(lang).to_string(),
+                },
+            ));
+        }
+        let (mut clear, mut close) = (false, false);
+        let tool = self.map.tool;
+        // At the bottom right of the map, out of the way of the map's corner tools.
         egui::Area::new(egui::Id::unique("measure-readout"))
-            .fixed_pos(rect.left_top() + egui::vec2(12.0, 12.0))
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -12.0))
+            .constrain_to(rect)
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.strong(match m.kind {
@@ -1171,14 +1186,22 @@ impl App {
                     ui.weak(Msg::MeasureHint.text(lang));
                     ui.horizontal(|ui| {
                         if ui.button(Msg::Clear.text(lang)).clicked() {
-                            cmds.push(Command::SetTool(self.map.tool));
+                            clear = true;
                         }
                         if ui.button(Msg::Close.text(lang)).clicked() {
-                            cmds.push(Command::SetTool(Tool::Identify));
+                            close = true;
                         }
                     });
                 });
             });
+        if close {
+            self.map.measure = None;
+            cmds.push(Command::SetTool(Tool::Identify));
+        } else if clear {
+            // A fresh measurement with a measuring tool; none otherwise.
+            self.map.measure = None;
+            cmds.push(Command::SetTool(tool));
+        }
     }
 
     fn windows(&mut self, ctx: &egui::Context, cmds: &mut Vec<Command>) {

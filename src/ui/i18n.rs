@@ -284,6 +284,10 @@ messages! {
     KeepAsDetour => "保留原线路，绕行至此站（往返长度计入线路）", "Keep the line, detour to the stop (the extra length counts)";
     /// A stop without a name.
     StopNeedsName => "站名为空：添加时将自动命名（可在此填写）", "No stop name: one will be generated (or type one here)";
+    /// Measure readout: the parcel measured.
+    ParcelLabel => "地块", "Parcel";
+    /// Measure readout: the parcel's declared area.
+    DeclaredArea => "申报面积", "Declared area";
     /// The export preview: fit the whole page.
     FitPage => "适合页面", "Fit page";
     /// Clears the analysis overlay (the focus) from the map.
@@ -1093,6 +1097,26 @@ pub fn fmt_auto_named(lang: Lang, name: &str) -> String {
     match lang {
         Lang::Zh => format!("站名为空，已自动命名为 “{name}”"),
         Lang::En => format!("The stop had no name: named \"{name}\""),
+    }
+}
+
+/// "566.34 亩（实测 566.30 亩，差 0.04 亩）" / "566.34 mu (measured 566.30 mu, 0.04 mu apart)".
+pub fn fmt_declared_vs_measured(lang: Lang, declared: f64, measured: f64) -> String {
+    let g = |x: f64| crate::model::units::grouped(x, 2);
+    let diff = (declared - measured).abs();
+    match lang {
+        Lang::Zh => format!(
+            "{} 亩（实测 {} 亩，差 {} 亩）",
+            g(declared),
+            g(measured),
+            g(diff)
+        ),
+        Lang::En => format!(
+            "{} mu (measured {} mu, {} mu apart)",
+            g(declared),
+            g(measured),
+            g(diff)
+        ),
     }
 }
 
