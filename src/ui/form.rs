@@ -523,6 +523,8 @@ impl FeatureForm {
                             ui.end_row();
                             for r in &mut self.rows {
                                 let label = match r.field {
+                                    // "线路" once, not "线路 (线路)".
+                                    Some(f) if field_label(lang, f) == r.key => r.key.clone(),
                                     Some(f) => format!("{} ({})", field_label(lang, f), r.key),
                                     None => r.key.clone(),
                                 };

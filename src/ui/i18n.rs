@@ -463,7 +463,7 @@ messages! {
     /// UI text.
     Project => "项目", "Project";
     /// UI text.
-    InvestmentYi => "投资(亿元)", "Investment (100 M yuan)";
+    InvestmentYi => "投资(亿元)", "Investment (CNY 100 M)";
     /// UI text.
     Phase => "分期", "Phase";
     /// UI text.
@@ -818,7 +818,10 @@ pub fn fmt_show_route(lang: Lang, name: &str) -> String {
 pub fn fmt_projects_total(lang: Lang, n: usize, investment_yi: f64) -> String {
     match lang {
         Lang::Zh => format!("共 {n} 个项目，总投资 {investment_yi:.1} 亿元"),
-        Lang::En => format!("{n} projects, total investment {investment_yi:.1} 亿元 (100 M yuan)"),
+        Lang::En => format!(
+            "{n} projects, total investment CNY {} M",
+            crate::model::units::grouped(investment_yi * 100.0, 0)
+        ),
     }
 }
 
@@ -826,7 +829,10 @@ pub fn fmt_projects_total(lang: Lang, n: usize, investment_yi: f64) -> String {
 pub fn fmt_stage_row(lang: Lang, stage: &str, n: usize, investment_yi: f64) -> String {
     match lang {
         Lang::Zh => format!("{stage}：{n} 个，{investment_yi:.1} 亿元"),
-        Lang::En => format!("{stage}: {n}, {investment_yi:.1} 亿元"),
+        Lang::En => format!(
+            "{stage}: {n}, CNY {} M",
+            crate::model::units::grouped(investment_yi * 100.0, 0)
+        ),
     }
 }
 

@@ -692,7 +692,10 @@ fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option
                     if zh {
                         format!("投资 {y} 亿元")
                     } else {
-                        format!("investment {y} × 100 M yuan")
+                        format!(
+                            "investment CNY {} M",
+                            crate::model::units::grouped(y * 100.0, 0)
+                        )
                     }
                 })
                 .unwrap_or_default(),

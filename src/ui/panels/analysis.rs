@@ -1006,7 +1006,8 @@ fn iso_legend(ui: &mut egui::Ui, theme: &crate::render::Theme, what: &str, lang:
             for (i, (k, text)) in rows.into_iter().enumerate() {
                 ui.horizontal(|ui| {
                     swatch(ui, k);
-                    ui.small(text);
+                    // Body size in the text colour: a legend is read, not skimmed.
+                    ui.label(text);
                 });
                 if i % 2 == 1 {
                     ui.end_row();
