@@ -103,17 +103,27 @@ pub fn swatch(ui: &mut egui::Ui, symbol: &Symbol, kind: SwatchKind) {
 
 /// Shows a layer's legend (from `render::legend_for`): swatches, labels, feature counts.
 pub fn legend(ui: &mut egui::Ui, group: &LegendGroup) {
-    egui::Grid::new(("legend", group.layer))
-        .num_columns(3)
-        .spacing(vec2(6.0, 2.0))
-        .show(ui, |ui| {
-            for e in &group.entries {
-                swatch(ui, &e.symbol, e.swatch);
-                ui.label(&e.label);
-                ui.weak(e.count.to_string());
-                ui.end_row();
-            }
+    // Counts in a column at the right; a label longer than the room left is elided
+    // (full text on hover), so the legend never widens its panel.
+    let count_w = 44.0;
+    for e in &group.entries {
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = 6.0;
+            swatch(ui, &e.symbol, e.swatch);
+            let h = ui.spacing().interact_size.y;
+            let w = (ui.available_width() - count_w).max(24.0);
+            ui.allocate_ui_with_layout(
+                vec2(w, h),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_min_width(w);
+                    ui.add(egui::Label::new(&e.label).truncate())
+                        .on_hover_text(&e.label);
+                },
+            );
+            ui.weak(e.count.to_string());
         });
+    }
 }
 
 #[cfg(test)]

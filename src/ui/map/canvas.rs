@@ -246,6 +246,18 @@ pub fn disc_image() -> egui::ColorImage {
 /// Draws labels: each text with its halo (the text drawn offset around itself in the
 /// halo colour), positioned by `map(pos)`.
 pub fn paint_labels(painter: &egui::Painter, labels: &[LabelItem], map: impl Fn([f32; 2]) -> Pos2) {
+    paint_labels_within(painter, labels, map, None);
+}
+
+/// [`paint_labels`], leaving out straight labels that would not lie wholly inside
+/// `within` (a label half cut by the map's edge reads wrong; the renderer placed it for
+/// a wider tile).
+pub fn paint_labels_within(
+    painter: &egui::Painter,
+    labels: &[LabelItem],
+    map: impl Fn([f32; 2]) -> Pos2,
+    within: Option<Rect>,
+) {
     for l in labels {
         let font = egui::FontId::proportional(l.size.max(1.0));
         let galley = painter.layout_no_wrap(l.text.clone(), font, color(l.color));
@@ -257,6 +269,12 @@ pub fn paint_labels(painter: &egui::Painter, labels: &[LabelItem], map: impl Fn(
             HAlign::Right => p.x - size.x,
         };
         let top_left = pos2(x, p.y - size.y / 2.0);
+        if let Some(r) = within
+            && l.angle == 0.0
+            && !r.contains_rect(Rect::from_min_size(top_left, size))
+        {
+            continue;
+        }
         if l.angle != 0.0 && l.angle.is_finite() {
             // Rotated about the label's position: the galley turns about its top-left
             // corner, so that corner is turned about the position first.
@@ -538,7 +556,12 @@ pub fn paint_tile_labels(painter: &egui::Painter, tile: &Tile, view: &MapView, c
         .filter(|l| labels_clip.contains(pos2(l.pos[0] * k + o.x, l.pos[1] * k + o.y)))
         .cloned()
         .collect();
-    paint_labels(painter, &visible, |p| pos2(p[0] * k + o.x, p[1] * k + o.y));
+    paint_labels_within(
+        painter,
+        &visible,
+        |p| pos2(p[0] * k + o.x, p[1] * k + o.y),
+        Some(clip),
+    );
 }
 
 /// Whether the tile still covers the view (with no rebuild needed for position).

@@ -49,6 +49,9 @@ impl LayersPanel {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                // Long names are elided ("…", full text on hover) rather than widening
+                // the panel past the width it was given.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 let order = session.list_order();
                 let n = order.len();
                 for (pos, &li) in order.iter().enumerate() {
