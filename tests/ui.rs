@@ -721,3 +721,15 @@ fn panels_keep_their_width_through_a_language_switch_and_the_map_keeps_half() {
         "and so does switching back: {back}"
     );
 }
+
+#[test]
+fn help_opens_the_planners_guide() {
+    let mut h = sample_harness();
+    h.get_by_label("帮助").click();
+    h.run();
+    h.get_by_label("使用指南").click();
+    h.run();
+    assert!(h.state().guide.open);
+    assert!(h.query_all_by_label_contains("打开数据").count() >= 1);
+    assert!(h.query_all_by_label_contains("打印会议用图").count() >= 1);
+}

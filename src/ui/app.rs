@@ -96,6 +96,8 @@ type IntakeRead = (Layer, Vec<Problem>, LayerMeta);
 pub struct App {
     /// Persisted between runs.
     pub settings: Settings,
+    /// Help ▸ Guide.
+    pub guide: super::guide::GuideWindow,
     lang: Lang,
     session: Option<Session>,
     generation: u64,
@@ -166,6 +168,7 @@ impl App {
         };
         App {
             settings,
+            guide: Default::default(),
             lang,
             session: None,
             generation: 0,
@@ -986,6 +989,10 @@ impl App {
                 }
             });
             ui.menu_button(Msg::MenuHelp.text(lang), |ui| {
+                if ui.button(Msg::Guide.text(lang)).clicked() {
+                    self.guide.open = true;
+                    ui.close();
+                }
                 if ui.button(Msg::Shortcuts.text(lang)).clicked() {
                     cmds.push(Command::ShowPanel(PanelId::Shortcuts, true));
                     ui.close();
@@ -1267,6 +1274,7 @@ impl App {
                 cmds.push(Command::ShowPanel(PanelId::Shortcuts, false));
             }
         }
+        self.guide.show(ctx, lang);
         if self.settings.panels.about {
             let mut open = true;
             egui::Window::new(Msg::About.text(lang))

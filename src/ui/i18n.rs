@@ -100,6 +100,10 @@ messages! {
     Shortcuts => "快捷键", "Keyboard shortcuts";
     /// Help ▸ About.
     About => "关于 ParkPlan", "About ParkPlan";
+    /// Help ▸ Guide.
+    Guide => "使用指南", "Guide";
+    /// The guide window: open the guide file with its screenshots.
+    GuideWithPictures => "打开带截图的指南文件", "Open the guide file (with pictures)";
     /// About text.
     AboutText => "ParkPlan：面向经开区规划人员的桌面 GIS。示例地图为示意图，非测绘数据。",
         "ParkPlan: a desktop GIS for the planners of an economic-and-technological development zone. The sample map is illustrative, not survey data.";

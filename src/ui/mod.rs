@@ -12,6 +12,7 @@ pub mod command;
 pub mod export_dialog;
 pub mod fonts;
 pub mod form;
+pub mod guide;
 pub mod i18n;
 pub mod intake;
 pub mod loader;
