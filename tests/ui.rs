@@ -733,3 +733,32 @@ fn help_opens_the_planners_guide() {
     assert!(h.query_all_by_label_contains("打开数据").count() >= 1);
     assert!(h.query_all_by_label_contains("打印会议用图").count() >= 1);
 }
+
+#[test]
+fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
+    let settings = Settings {
+        lang: Some(Lang::Zh),
+        builtin_file_dialog: true,
+        ..Settings::default()
+    };
+    let app = App::with_settings(settings, vec![common::sample_dir()]);
+    let mut h = Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 900.0))
+        .with_context_setup(fonts::install_bundled)
+        .with_max_steps(200)
+        // egui_file draws its folder and file icons as emoji the bundled font lacks, and
+        // its path fields carry no accessible name (the crate's, not ours).
+        .allow_missing_glyphs()
+        .with_accessibility_check(false)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    wait_until(&mut h, "the load", |a| !a.is_loading());
+    // 文件 > 导出分析表: the built-in folder dialog opens in the window.
+    h.state_mut().send(Command::ExportTables);
+    h.run();
+    assert!(h.state().builtin_dialog_open(), "a dialog is shown");
+    h.get_by_label_contains("选择文件夹");
+    // Cancelled: closed, and nothing is exported.
+    h.get_by_label("取消").click();
+    h.run();
+    assert!(!h.state().builtin_dialog_open());
+}

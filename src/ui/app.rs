@@ -11,7 +11,7 @@ mod files;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
@@ -19,6 +19,7 @@ use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
 use self::files::{Modal, Then};
 use super::command::{Command, LayerChange, PanelId, Tool};
 use super::export_dialog::ExportDialog;
+use super::file_dialog;
 use super::fonts;
 use super::form::FeatureForm;
 use super::i18n::{self, Msg, group_digits};
@@ -96,8 +97,10 @@ type IntakeRead = (Layer, Vec<Problem>, LayerMeta);
 pub struct App {
     /// Persisted between runs.
     pub settings: Settings,
-    /// Help ▸ Guide.
+    /// Help > Guide.
     pub guide: super::guide::GuideWindow,
+    /// The built-in file dialog, while one is open.
+    builtin_dialog: Option<file_dialog::BuiltInDialog>,
     lang: Lang,
     session: Option<Session>,
     generation: u64,
@@ -169,6 +172,7 @@ impl App {
         App {
             settings,
             guide: Default::default(),
+            builtin_dialog: None,
             lang,
             session: None,
             generation: 0,
@@ -219,6 +223,11 @@ impl App {
     /// The open park, when any.
     pub fn session(&self) -> Option<&Session> {
         self.session.as_ref()
+    }
+
+    /// Whether the built-in file dialog is open (where the system's cannot be shown).
+    pub fn builtin_dialog_open(&self) -> bool {
+        self.builtin_dialog.is_some()
     }
 
     /// The selected feature.
@@ -481,6 +490,7 @@ impl App {
         });
 
         self.windows(&ctx, &mut cmds);
+        self.export_dialog.builtin_file_dialog = self.settings.builtin_file_dialog;
         self.export_dialog.show(
             &ctx,
             self.session.as_ref(),
@@ -644,12 +654,12 @@ impl App {
         }
     }
 
-    /// Shows a native file dialog on its own thread so the UI keeps painting.
+    /// Shows the system's file dialog on its own thread so the UI keeps painting (the
+    /// built-in one where the system's cannot be shown).
     fn open_dialog(&mut self, folder: bool) {
         if self.dialog.is_some() {
             return;
         }
-        let (tx, rx) = channel();
         let filter_name = Msg::FilterGeoJson.text(self.lang).to_string();
         let all_name = Msg::FilterAll.text(self.lang).to_string();
         let start = self.settings.recent.first().and_then(|p| {
@@ -659,26 +669,34 @@ impl App {
                 p.parent().map(Path::to_path_buf)
             }
         });
-        let spawned = std::thread::Builder::new()
-            .name("parkplan-dialog".into())
-            .spawn(move || {
+        let kind = if folder {
+            file_dialog::Kind::Folder
+        } else {
+            file_dialog::Kind::OpenFiles
+        };
+        let dir = start.clone();
+        let (rx, builtin) = file_dialog::ask(
+            kind,
+            start,
+            self.lang,
+            self.settings.builtin_file_dialog,
+            move || {
                 let mut d = rfd::FileDialog::new();
-                if let Some(dir) = start {
+                if let Some(dir) = dir {
                     d = d.set_directory(dir);
                 }
-                let picked = if folder {
+                if folder {
                     d.pick_folder().map(|p| vec![p])
                 } else {
                     d.add_filter(filter_name, &["geojson", "json", crate::project::EXTENSION])
                         .add_filter(all_name, &["*"])
                         .pick_files()
-                };
-                let _ = tx.send(picked);
-            });
-        match spawned {
-            Ok(_) => self.dialog = Some(rx),
-            Err(e) => self.notify(format!("{e}"), true),
-        }
+                }
+            },
+            Some,
+        );
+        self.dialog = Some(rx);
+        self.builtin_dialog = builtin;
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -1275,6 +1293,11 @@ impl App {
             }
         }
         self.guide.show(ctx, lang);
+        if let Some(d) = &mut self.builtin_dialog
+            && !d.show(ctx)
+        {
+            self.builtin_dialog = None;
+        }
         if self.settings.panels.about {
             let mut open = true;
             egui::Window::new(Msg::About.text(lang))
@@ -1510,13 +1533,19 @@ impl App {
             } => self.write_layer(layer, &path, source_crs, false),
             Command::ExportTables => {
                 let start = self.settings.export_dir.clone();
-                self.spawn_dialog(move || {
-                    let mut d = rfd::FileDialog::new();
-                    if let Some(dir) = start {
-                        d = d.set_directory(dir);
-                    }
-                    d.pick_folder().map(Command::ExportTablesTo)
-                });
+                let dir = start.clone();
+                self.spawn_dialog(
+                    file_dialog::Kind::Folder,
+                    dir,
+                    move || {
+                        let mut d = rfd::FileDialog::new();
+                        if let Some(dir) = start {
+                            d = d.set_directory(dir);
+                        }
+                        d.pick_folder().map(Command::ExportTablesTo)
+                    },
+                    |paths| paths.into_iter().next().map(Command::ExportTablesTo),
+                );
             }
             Command::ExportTablesTo(dir) => self.export_tables(dir),
         }

@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use eframe::egui::{self, Mesh, Rect, RichText, Shape, pos2, vec2};
 use eframe::epaint::emath::TSTransform;
@@ -89,6 +89,11 @@ pub struct ExportDialog {
     pub preview_zoom: Option<f32>,
     /// How far the page is dragged from the preview's centre, in screen points.
     preview_pan: egui::Vec2,
+    /// The built-in save dialog, where the system's cannot be shown.
+    builtin: Option<super::file_dialog::BuiltInDialog>,
+    /// Use the built-in file dialog even where the system's could be shown (the
+    /// user's setting, copied in by the app).
+    pub builtin_file_dialog: bool,
 }
 
 /// Inputs for composing a page on a worker.
@@ -189,6 +194,11 @@ impl ExportDialog {
     ) {
         if !self.open {
             return;
+        }
+        if let Some(d) = &mut self.builtin
+            && !d.show(ctx)
+        {
+            self.builtin = None;
         }
         let Some(session) = session else {
             self.open = false;
@@ -507,7 +517,7 @@ impl ExportDialog {
     }
 
     fn ask_path(&mut self, spec: &PageSpec, dir: Option<PathBuf>, lang: Lang) {
-        let (tx, rx) = channel();
+        let prefer_builtin = self.builtin_file_dialog;
         let title = if spec.title.trim().is_empty() {
             "map".to_string()
         } else {
@@ -523,23 +533,28 @@ impl ExportDialog {
             names.1.to_string(),
             names.2.to_string(),
         );
-        let spawned = std::thread::Builder::new()
-            .name("parkplan-save-dialog".into())
-            .spawn(move || {
+        let file = format!("{title}.pdf");
+        let start = dir.clone();
+        let (rx, builtin) = super::file_dialog::ask(
+            super::file_dialog::Kind::Save(file.clone()),
+            start,
+            lang,
+            prefer_builtin,
+            move || {
                 let mut d = rfd::FileDialog::new()
-                    .set_file_name(format!("{title}.pdf"))
+                    .set_file_name(file)
                     .add_filter(pdf, &["pdf"])
                     .add_filter(svg, &["svg"])
                     .add_filter(png, &["png"]);
                 if let Some(dir) = dir {
                     d = d.set_directory(dir);
                 }
-                let _ = tx.send(d.save_file());
-            });
-        match spawned {
-            Ok(_) => self.save_dialog = Some(rx),
-            Err(e) => self.last_result = Some(Err(e.to_string())),
-        }
+                d.save_file()
+            },
+            |paths| paths.into_iter().next(),
+        );
+        self.save_dialog = Some(rx);
+        self.builtin = builtin;
     }
 
     fn preview_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {

@@ -100,6 +100,8 @@ messages! {
     Shortcuts => "快捷键", "Keyboard shortcuts";
     /// Help ▸ About.
     About => "关于 ParkPlan", "About ParkPlan";
+    /// The built-in file dialog's title when it asks for a folder.
+    ChooseFolder => "选择文件夹", "Choose a folder";
     /// Help ▸ Guide.
     Guide => "使用指南", "Guide";
     /// The guide window: open the guide file with its screenshots.

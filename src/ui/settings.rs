@@ -132,6 +132,8 @@ pub struct Settings {
     pub panels: PanelsOpen,
     /// Dark interface (the default is light, like QGIS and printed maps).
     pub dark: bool,
+    /// Use the built-in file dialog even where the system's could be shown.
+    pub builtin_file_dialog: bool,
     /// The tab shown in the right-hand panel.
     pub right_tab: PanelId,
     /// Display choices by layer name.
@@ -154,6 +156,7 @@ impl Default for Settings {
             last_view: None,
             panels: PanelsOpen::default(),
             dark: false,
+            builtin_file_dialog: false,
             right_tab: PanelId::Inspector,
             layers: BTreeMap::new(),
             analysis: AnalysisSettings::default(),

@@ -5,7 +5,6 @@
 //! CSV export of the analysis tables. The dialogs (modals) these need are here too.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::channel;
 use std::time::Instant;
 
 use eframe::egui::{self, RichText};
@@ -352,15 +351,22 @@ impl App {
                     })
             });
         let filter = Msg::FilterProject.text(self.lang).to_string();
-        self.spawn_dialog(move || {
-            let mut d = rfd::FileDialog::new()
-                .add_filter(filter, &[project::EXTENSION])
-                .set_file_name(name);
-            if let Some(dir) = dir {
-                d = d.set_directory(dir);
-            }
-            d.save_file().map(Command::SaveProjectTo)
-        });
+        let kind = crate::ui::file_dialog::Kind::Save(name.clone());
+        let start = dir.clone();
+        self.spawn_dialog(
+            kind,
+            start,
+            move || {
+                let mut d = rfd::FileDialog::new()
+                    .add_filter(filter, &[project::EXTENSION])
+                    .set_file_name(name);
+                if let Some(dir) = dir {
+                    d = d.set_directory(dir);
+                }
+                d.save_file().map(Command::SaveProjectTo)
+            },
+            |paths| paths.into_iter().next().map(Command::SaveProjectTo),
+        );
     }
 
     /// Saves the project to `path` (made to end in `.parkplan`). Edited layers are
@@ -696,19 +702,27 @@ impl App {
     // ------------------------------------------------------------------ dialogs
 
     /// Runs a native file dialog on its own thread; its answer comes back as a command.
-    pub(super) fn spawn_dialog(&mut self, f: impl FnOnce() -> Option<Command> + Send + 'static) {
+    pub(super) fn spawn_dialog(
+        &mut self,
+        kind: crate::ui::file_dialog::Kind,
+        dir: Option<PathBuf>,
+        native: impl FnOnce() -> Option<Command> + Send + 'static,
+        from_paths: impl FnOnce(Vec<PathBuf>) -> Option<Command> + Send + 'static,
+    ) {
         if self.cmd_dialog.is_some() {
             return;
         }
-        let (tx, rx) = channel();
-        let spawned = std::thread::Builder::new()
-            .name("parkplan-dialog".into())
-            .spawn(move || {
-                let _ = tx.send(f());
-            });
-        match spawned {
-            Ok(_) => self.cmd_dialog = Some(rx),
-            Err(e) => self.notify(e.to_string(), true),
+        let (rx, builtin) = crate::ui::file_dialog::ask(
+            kind,
+            dir,
+            self.lang,
+            self.settings.builtin_file_dialog,
+            native,
+            from_paths,
+        );
+        self.cmd_dialog = Some(rx);
+        if builtin.is_some() {
+            self.builtin_dialog = builtin;
         }
     }
 
@@ -1001,19 +1015,32 @@ impl App {
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf));
         let filter = Msg::FilterGeoJsonOnly.text(self.lang).to_string();
-        self.spawn_dialog(move || {
-            let mut d = rfd::FileDialog::new()
-                .add_filter(filter, &["geojson", "json"])
-                .set_file_name(name);
-            if let Some(dir) = dir {
-                d = d.set_directory(dir);
-            }
-            d.save_file().map(|path| Command::SaveLayerTo {
-                layer,
-                path,
-                source_crs,
-            })
-        });
+        let kind = crate::ui::file_dialog::Kind::Save(name.clone());
+        let start = dir.clone();
+        self.spawn_dialog(
+            kind,
+            start,
+            move || {
+                let mut d = rfd::FileDialog::new()
+                    .add_filter(filter, &["geojson", "json"])
+                    .set_file_name(name);
+                if let Some(dir) = dir {
+                    d = d.set_directory(dir);
+                }
+                d.save_file().map(|path| Command::SaveLayerTo {
+                    layer,
+                    path,
+                    source_crs,
+                })
+            },
+            move |paths| {
+                paths.into_iter().next().map(|path| Command::SaveLayerTo {
+                    layer,
+                    path,
+                    source_crs,
+                })
+            },
+        );
     }
 
     /// Writes a layer as GeoJSON; over its own source file only with `overwrite` (the

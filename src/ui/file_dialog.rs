@@ -1,0 +1,151 @@
+//! File dialogs that always open. The system's dialog (rfd: the Windows and macOS
+//! dialogs, the xdg desktop portal on Linux) runs on its own thread where it can work;
+//! where it cannot — a Linux desktop without a session bus, where rfd returns nothing and
+//! says nothing — a built-in dialog (egui_file) opens inside the window instead.
+//! Either way the answer arrives on the same channel, so callers do not care which.
+//! `PARKPLAN_FILE_DIALOG=builtin` (or `native`) forces the choice.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use eframe::egui;
+
+use super::i18n::Msg;
+use crate::model::Lang;
+
+/// What the dialog asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// One or more existing files.
+    OpenFiles,
+    /// A folder.
+    Folder,
+    /// A file name to save to (suggested name).
+    Save(String),
+}
+
+/// Whether the system's file dialog can be shown here.
+pub fn native_available() -> bool {
+    match std::env::var("PARKPLAN_FILE_DIALOG").as_deref() {
+        Ok("builtin") => return false,
+        Ok("native") => return true,
+        _ => {}
+    }
+    if cfg!(any(windows, target_os = "macos")) {
+        return true;
+    }
+    // The xdg desktop portal answers on the session bus; without one rfd shows nothing.
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+}
+
+/// The built-in dialog, shown inside the window until answered.
+pub struct BuiltInDialog {
+    dialog: egui_file::FileDialog,
+    answer: Option<Box<dyn FnOnce(Option<Vec<PathBuf>>) + Send>>,
+}
+
+impl std::fmt::Debug for BuiltInDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuiltInDialog")
+    }
+}
+
+impl BuiltInDialog {
+    fn new(
+        kind: &Kind,
+        dir: Option<PathBuf>,
+        lang: Lang,
+        answer: Box<dyn FnOnce(Option<Vec<PathBuf>>) + Send>,
+    ) -> BuiltInDialog {
+        let mut d = match kind {
+            Kind::OpenFiles => egui_file::FileDialog::open_file().multi_select(true),
+            Kind::Folder => egui_file::FileDialog::select_folder(),
+            Kind::Save(name) => egui_file::FileDialog::save_file().default_filename(name),
+        };
+        if let Some(dir) = dir {
+            d = d.initial_path(dir);
+        }
+        let mut d = d
+            .title(match kind {
+                Kind::OpenFiles => Msg::Open.text(lang),
+                Kind::Folder => Msg::ChooseFolder.text(lang),
+                Kind::Save(_) => Msg::SaveButton.text(lang),
+            })
+            .open_button_text(
+                Msg::Open
+                    .text(lang)
+                    .trim_end_matches('…')
+                    .to_string()
+                    .into(),
+            )
+            .save_button_text(Msg::SaveButton.text(lang).to_string().into())
+            .cancel_button_text(Msg::Cancel.text(lang).to_string().into());
+        d.open();
+        BuiltInDialog {
+            dialog: d,
+            answer: Some(answer),
+        }
+    }
+
+    /// Shows the dialog; returns whether it is still open (answered or closed: false).
+    pub fn show(&mut self, ctx: &egui::Context) -> bool {
+        self.dialog.show(ctx);
+        let picked = if self.dialog.selected() {
+            let mut paths: Vec<PathBuf> = self
+                .dialog
+                .selection()
+                .into_iter()
+                .map(PathBuf::from)
+                .collect();
+            if paths.is_empty()
+                && let Some(p) = self.dialog.path()
+            {
+                paths.push(p.to_path_buf());
+            }
+            Some(Some(paths).filter(|p| !p.is_empty()))
+        } else if self.dialog.visible() {
+            None
+        } else {
+            Some(None)
+        };
+        match picked {
+            None => true,
+            Some(answer) => {
+                if let Some(send) = self.answer.take() {
+                    send(answer);
+                }
+                false
+            }
+        }
+    }
+}
+
+/// Asks for a path: the system's dialog (`native`, run on its own thread) where it can
+/// be shown and the user does not `prefer_builtin`, else the built-in one (returned: show it each frame). The answer, turned
+/// into a `T` by `native` or by `from_paths`, arrives on the receiver (`None`:
+/// cancelled).
+pub fn ask<T: Send + 'static>(
+    kind: Kind,
+    dir: Option<PathBuf>,
+    lang: Lang,
+    prefer_builtin: bool,
+    native: impl FnOnce() -> Option<T> + Send + 'static,
+    from_paths: impl FnOnce(Vec<PathBuf>) -> Option<T> + Send + 'static,
+) -> (Receiver<Option<T>>, Option<BuiltInDialog>) {
+    let (tx, rx): (Sender<Option<T>>, Receiver<Option<T>>) = channel();
+    if !prefer_builtin && native_available() {
+        let tx2 = tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("parkplan-dialog".into())
+            .spawn(move || {
+                let _ = tx2.send(native());
+            });
+        if spawned.is_ok() {
+            return (rx, None);
+        }
+    }
+    let answer = Box::new(move |paths: Option<Vec<PathBuf>>| {
+        let _ = tx.send(paths.and_then(from_paths));
+    });
+    (rx, Some(BuiltInDialog::new(&kind, dir, lang, answer)))
+}
