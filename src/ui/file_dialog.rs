@@ -38,10 +38,13 @@ pub fn native_available() -> bool {
     std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
 }
 
+/// Hands the chosen paths (`None`: cancelled) to whoever asked.
+type Answer = Box<dyn FnOnce(Option<Vec<PathBuf>>) + Send>;
+
 /// The built-in dialog, shown inside the window until answered.
 pub struct BuiltInDialog {
     dialog: egui_file::FileDialog,
-    answer: Option<Box<dyn FnOnce(Option<Vec<PathBuf>>) + Send>>,
+    answer: Option<Answer>,
 }
 
 impl std::fmt::Debug for BuiltInDialog {
@@ -51,12 +54,7 @@ impl std::fmt::Debug for BuiltInDialog {
 }
 
 impl BuiltInDialog {
-    fn new(
-        kind: &Kind,
-        dir: Option<PathBuf>,
-        lang: Lang,
-        answer: Box<dyn FnOnce(Option<Vec<PathBuf>>) + Send>,
-    ) -> BuiltInDialog {
+    fn new(kind: &Kind, dir: Option<PathBuf>, lang: Lang, answer: Answer) -> BuiltInDialog {
         let mut d = match kind {
             Kind::OpenFiles => egui_file::FileDialog::open_file().multi_select(true),
             Kind::Folder => egui_file::FileDialog::select_folder(),
