@@ -221,3 +221,65 @@ fn command_line_flags_override_the_project() {
     );
     assert!(bad.is_err());
 }
+
+#[test]
+fn paths_with_chinese_characters_and_spaces_work_everywhere() {
+    // A copy of the sample in "荆州 经开区 样例/测绘 数据", a project beside it.
+    let root = std::env::temp_dir().join(format!("荆州 经开区 样例-{}", std::process::id()));
+    let data = root.join("测绘 数据");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&data).unwrap();
+    for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
+        std::fs::copy(e.path(), data.join(e.file_name())).unwrap();
+    }
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(cli()).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{:?}: {}",
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let info = run(&["info".as_ref(), data.as_os_str()]);
+    assert!(info.contains("企业"), "{info}");
+    let report = run(&["report".as_ref(), "--json".as_ref(), data.as_os_str()]);
+    let j: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(j["facilities"].as_array().map(Vec::len), Some(58));
+    let pdf = root.join("输出 地图.pdf");
+    run(&[
+        "export".as_ref(),
+        data.as_os_str(),
+        "--route".as_ref(),
+        "KW6".as_ref(),
+        "--out".as_ref(),
+        pdf.as_os_str(),
+    ]);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let out = root.join("转换 结果.geojson");
+    run(&[
+        "convert".as_ref(),
+        data.join("企业.geojson").as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    // A project in a Chinese folder opens with its layers.
+    let opened = parkplan::project::open_paths(std::slice::from_ref(&data), None).unwrap();
+    let ppath = root.join("规划 工程.parkplan");
+    let file = ProjectFile {
+        parkplan_project: project::PROJECT_VERSION,
+        name: "中文 路径".into(),
+        layers: project::describe_layers(&opened.loaded.park, &ppath, &[]),
+        analysis: Default::default(),
+        network: Default::default(),
+        reach: BTreeMap::new(),
+        view: None,
+        print: serde_json::Value::Null,
+    };
+    file.write(&ppath).unwrap();
+    let ws = Workspace::open(&[ppath], None, &Overrides::default()).unwrap();
+    assert_eq!(ws.park.layers.len(), opened.loaded.park.layers.len());
+    let _ = std::fs::remove_dir_all(&root);
+}
