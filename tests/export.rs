@@ -419,3 +419,34 @@ fn empty_parks_and_extreme_settings_do_not_panic() {
         Err(export::ExportError::BadSetting(_))
     ));
 }
+
+#[test]
+fn a_map_with_nothing_drawable_is_refused_with_the_reason() {
+    // Beijing 1954 / 3-degree GK CM 117E (EPSG:2436) is not read: attributes load, no
+    // geometry; printing must fail with a message instead of writing a blank map.
+    let dir = std::env::temp_dir().join(format!("parkplan-blank-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bj54.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2436"}},"features":[{"type":"Feature","properties":{"名称":"地块一"},"geometry":{"type":"Point","coordinates":[500100.0,3356000.0]}}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(cli())
+        .arg("export")
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.join("blank.pdf"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if String::from_utf8_lossy(&out.stdout).contains("written") {
+        // Some CRS support grew: then the map is not blank and this case is moot.
+        assert!(std::fs::metadata(dir.join("blank.pdf")).is_ok());
+        return;
+    }
+    assert!(!out.status.success(), "a blank map is not written");
+    assert!(err.contains("nothing to draw"), "{err}");
+    assert!(!dir.join("blank.pdf").exists());
+}

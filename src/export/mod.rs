@@ -45,6 +45,10 @@ pub enum ExportError {
         /// Some that exist.
         known: Vec<String>,
     },
+    /// No visible layer has a feature that can be drawn (unsupported CRS, no geometry,
+    /// every layer hidden): the page would be a blank map.
+    #[error("nothing to draw: {0}")]
+    NothingToDraw(String),
     /// The output file name has no known extension.
     #[error("cannot tell the format of {0}: use .pdf, .svg or .png")]
     UnknownFormat(PathBuf),
@@ -104,6 +108,40 @@ pub struct ExportOutcome {
     pub scale: f64,
     /// Warnings: glyphs the font lacks, a legend that did not fit.
     pub warnings: Vec<String>,
+}
+
+/// Refuses a map with nothing on it: at least one visible layer must have a feature
+/// with drawable geometry. The error names the layers and why they draw nothing (no
+/// geometry at all, e.g. a CRS that could not be read, or hidden).
+pub fn check_drawable(
+    park: &crate::model::Park,
+    projected: &crate::render::ProjectedPark,
+    styles: &crate::render::MapStyles,
+) -> Result<(), ExportError> {
+    let mut why = Vec::new();
+    for (li, layer) in park.layers.iter().enumerate() {
+        let drawn = projected
+            .layers
+            .get(li)
+            .map_or(0, |l| l.features.iter().flatten().count());
+        let visible = styles.display_of(li).is_none_or(|d| d.visible);
+        if visible && drawn > 0 {
+            return Ok(());
+        }
+        why.push(if !visible {
+            format!("{} (hidden)", layer.name)
+        } else {
+            format!(
+                "{} ({} features, none with geometry that can be drawn: see the import report)",
+                layer.name,
+                layer.len()
+            )
+        });
+    }
+    if why.is_empty() {
+        why.push("no layer was loaded".into());
+    }
+    Err(ExportError::NothingToDraw(why.join("; ")))
 }
 
 /// Labels of the page with characters the bundled font cannot draw (one warning per

@@ -115,6 +115,8 @@ struct Inputs {
 fn compose(inputs: &Inputs) -> Result<Preview, String> {
     let lang = inputs.spec.lang;
     let (park, projected) = (&inputs.park, &inputs.projected);
+    // A page with nothing on it is refused with the reason (as on the command line).
+    export::check_drawable(park, projected, &inputs.styles).map_err(|e| e.to_string())?;
     // The same focus → overlays function as the map, by index.
     let mut focus = match (&inputs.index, &inputs.results) {
         (Some(index), Some(results)) => {

@@ -100,6 +100,8 @@ messages! {
     Shortcuts => "快捷键", "Keyboard shortcuts";
     /// Help ▸ About.
     About => "关于 ParkPlan", "About ParkPlan";
+    /// The map of a park whose layers have no drawable geometry.
+    NothingDrawable => "已载入图层，但没有可绘制的要素（坐标系无法识别或没有几何）：请查看导入报告", "Layers are loaded but none has a feature that can be drawn (unreadable CRS or no geometry): see the import report";
     /// The built-in file dialog's title when it asks for a folder.
     ChooseFolder => "选择文件夹", "Choose a folder";
     /// Help ▸ Guide.

@@ -198,6 +198,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         dpi: args.dpi,
         ..PageSpec::default()
     };
+    // A blank page is a wrong answer: refuse it and say why (issue #12).
+    export::check_drawable(&ws.park, &projected, &ws.styles)?;
     let page = export::compose_page(&ws.park, &projected, &ws.styles, &focus, &spec);
     let t_page = t0.elapsed();
     let out = export::export_page(&page, &args.out, args.dpi)?;

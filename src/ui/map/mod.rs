@@ -416,6 +416,17 @@ pub fn show(
         );
     }
     scale_bar(&painter, rect, &state.view);
+    // Layers loaded but nothing drawable (e.g. a CRS that could not be read): say why
+    // the map is empty rather than show a blank map.
+    if !session.ws.park.layers.is_empty() && session.projected.extent().is_none() {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            Msg::NothingDrawable.text(lang),
+            egui::FontId::proportional(16.0),
+            ui.visuals().warn_fg_color,
+        );
+    }
     if state.tile.is_none() && state.is_drawing() {
         painter.text(
             rect.center(),
