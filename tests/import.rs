@@ -629,3 +629,36 @@ fn mutated_files_never_panic() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_number_beyond_f64_skips_its_feature_not_the_file() {
+    // Valid JSON grammar, beyond f64: GDAL reads all three (one at inf).
+    let dir = std::env::temp_dir().join(format!("parkplan-1e400-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[112.3,30.3]}},
+{"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":[1e400,30.3]}},
+{"type":"Feature","properties":{"n":3},"geometry":{"type":"Point","coordinates":[112.31,30.31]}}]}"#,
+    )
+    .unwrap();
+    let loaded = common::load(&[file.as_path()]);
+    assert_eq!(loaded.park.layers.len(), 1, "the file loads");
+    let layer = &loaded.park.layers[0];
+    let drawn = layer.geometries.iter().flatten().count();
+    assert_eq!(drawn, 2, "the other two features keep their geometry");
+    let text: Vec<String> = loaded
+        .report
+        .problems
+        .iter()
+        .map(|p| format!("{} {}", p.message, p.action))
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("1e400") && t.contains("line 3")),
+        "the problem names the number and its place: {text:?}"
+    );
+}

@@ -49,6 +49,63 @@ pub fn read_layer_file(
     Ok((layer, problems))
 }
 
+/// The text with every number literal beyond the range of an f64 (such as `1e400`)
+/// replaced by `null` padded to the same length (so byte positions stay), and a problem
+/// for each; `None` when there is none.
+fn blank_huge_numbers(text: &str, file: &str, problems: &mut Vec<Problem>) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if c == b'-' || c.is_ascii_digit() {
+            let start = i;
+            i += 1;
+            while i < b.len() && matches!(b[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+                i += 1;
+            }
+            let token = &text[start..i];
+            let huge = (token.contains('e') || token.contains('E') || token.len() > 300)
+                && token.parse::<f64>().is_ok_and(|v| v.is_infinite());
+            if huge {
+                let buf = out.get_or_insert_with(|| b.to_vec());
+                let blank = format!("{:<width$}", "null", width = token.len().max(4));
+                if token.len() >= 4 {
+                    buf[start..i].copy_from_slice(blank.as_bytes());
+                    let pos = json::position_of_byte(text, start);
+                    problems.push(Problem::file_level(
+                        file,
+                        Severity::Warning,
+                        format!(
+                            "the number {token} at line {}, column {} is beyond the range of a number",
+                            pos.line, pos.column
+                        ),
+                        "read as null: its feature is skipped, the others are loaded",
+                    ));
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out.and_then(|v| String::from_utf8(v).ok())
+}
+
 /// Reads GeoJSON bytes into a layer. `file` names the source in messages.
 pub fn read_layer_bytes(
     bytes: &[u8],
@@ -78,7 +135,11 @@ pub fn read_layer_bytes(
             "replaced them with U+FFFD",
         ));
     }
-    let text: &str = &decoded.text;
+    // Numbers beyond f64 (`1e400`: valid JSON grammar) would reject the whole file; each
+    // is blanked to `null`, so only its feature is skipped (as a bad coordinate), and
+    // reported here with its place.
+    let patched = blank_huge_numbers(&decoded.text, file, &mut problems);
+    let text: &str = patched.as_deref().unwrap_or(&decoded.text);
     let json_error = |e: serde_json::Error, base: usize| -> ImportError {
         let pos = json::position_of(text, e.line(), e.column());
         let what = match e.classify() {
