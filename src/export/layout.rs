@@ -298,6 +298,40 @@ pub fn nice_scale_at_least(scale: f64) -> f64 {
     10.0 * p
 }
 
+/// The CRS note of a page, truthfully: the coordinate systems the data came in (as read,
+/// per layer, distinct) and the projection the map is drawn in, with the central
+/// meridian east or west.
+pub fn crs_note(park: &Park, lon_0: f64, lang: Lang) -> String {
+    let mut sources: Vec<String> = Vec::new();
+    for l in &park.layers {
+        if let Some(d) = &l.source.crs {
+            let s = format!("{} {}", d.crs.code(), d.crs.describe());
+            if !sources.contains(&s) {
+                sources.push(s);
+            }
+        }
+    }
+    let more = sources.len() > 3;
+    sources.truncate(3);
+    let list = match (sources.is_empty(), lang) {
+        (true, Lang::Zh) => "未知".to_string(),
+        (true, Lang::En) => "unknown".to_string(),
+        (false, Lang::Zh) => format!("{}{}", sources.join("、"), if more { " 等" } else { "" }),
+        (false, Lang::En) => format!("{}{}", sources.join(", "), if more { " …" } else { "" }),
+    };
+    let cm = lon_0.abs();
+    match lang {
+        Lang::Zh => format!(
+            "数据坐标系：{list}；成图投影：横轴墨卡托（中央经线 {}{cm:.3}°）",
+            if lon_0 < 0.0 { "西经 " } else { "东经 " }
+        ),
+        Lang::En => format!(
+            "Data CRS: {list}; map projection: transverse Mercator (central meridian {cm:.3}°{})",
+            if lon_0 < 0.0 { "W" } else { "E" }
+        ),
+    }
+}
+
 /// A distance for a scale bar tick: "500", "1", "2.5".
 fn tick_number(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
@@ -752,19 +786,10 @@ pub fn compose_page(
     }
 
     // Footer notes.
-    let crs = spec.crs_note.clone().unwrap_or_else(|| {
-        let f = projected.frame();
-        match lang {
-            Lang::Zh => format!(
-                "坐标系：CGCS2000 国家大地坐标系；投影：横轴墨卡托（中央经线 {:.3}°E）",
-                f.lon_0
-            ),
-            Lang::En => format!(
-                "Coordinate system: CGCS2000; projection: transverse Mercator (central meridian {:.3}°E)",
-                f.lon_0
-            ),
-        }
-    });
+    let crs = spec
+        .crs_note
+        .clone()
+        .unwrap_or_else(|| crs_note(park, projected.frame().lon_0, lang));
     let source = spec.source_note.clone().unwrap_or_else(|| match lang {
         Lang::Zh => format!("数据来源：{}", park.name),
         Lang::En => format!("Data source: {}", park.name),
@@ -1287,5 +1312,29 @@ mod tests {
         assert_eq!(placed[3].0, 1);
         let (_, overflow) = flow(&rows, &m, 40.0, 1);
         assert_eq!(overflow, 3);
+    }
+
+    #[test]
+    fn the_crs_note_tells_the_data_crs_and_the_hemisphere() {
+        use crate::crs::{Crs, CrsDecision};
+        let mut park = Park::default();
+        let mut l = crate::model::Layer::default();
+        l.source.crs = Some(CrsDecision {
+            crs: Crs::Utm {
+                zone: 37,
+                north: true,
+            },
+            axis_swapped: false,
+            reason: "crs member".into(),
+            guessed: false,
+        });
+        park.layers.push(l);
+        let zh = crs_note(&park, 39.0, Lang::Zh);
+        assert!(
+            zh.contains("UTM zone 37N") && !zh.contains("CGCS2000"),
+            "{zh}"
+        );
+        let en = crs_note(&Park::default(), -122.126, Lang::En);
+        assert!(en.contains("122.126°W") && en.contains("unknown"), "{en}");
     }
 }
