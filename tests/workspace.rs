@@ -283,3 +283,59 @@ fn paths_with_chinese_characters_and_spaces_work_everywhere() {
     assert_eq!(ws.park.layers.len(), opened.loaded.park.layers.len());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn shared_ids_are_reported_made_unique_and_never_picked_silently() {
+    // A GIS export's fid = 0 on every facility.
+    let dir = std::env::temp_dir().join(format!("parkplan-fid0-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("服务设施.geojson");
+    let features: Vec<String> = (0..3)
+        .map(|i| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"fid":0,"名称":"便民服务站{i}","类型":"便民服务站"}},"geometry":{{"type":"Point","coordinates":[112.3{i},30.3]}}}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let ws = Workspace::open(std::slice::from_ref(&file), None, &Overrides::default()).unwrap();
+    let ids: Vec<&str> = ws.park.facilities.iter().map(|f| f.id.as_str()).collect();
+    if ids.iter().all(|id| !id.starts_with('0')) {
+        // The guess did not take `fid` as the id: nothing is shared then.
+        return;
+    }
+    assert_eq!(ids, vec!["0#1", "0#2", "0#3"], "unique and stable");
+    assert!(
+        ws.report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("share their ids")),
+        "reported"
+    );
+    assert!(matches!(
+        ws.facility("0"),
+        Err(parkplan::workspace::WorkspaceError::Lookup(
+            parkplan::workspace::LookupError::Ambiguous { .. }
+        ))
+    ));
+    assert_eq!(ws.facility("0#2").unwrap(), 1);
+    // The command line refuses too, listing the candidates.
+    let out = Command::new(cli())
+        .arg("export")
+        .arg(&file)
+        .args(["--facility", "0", "--out"])
+        .arg(dir.join("x.svg"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("0#1") && err.contains("0#3"), "{err}");
+}

@@ -76,6 +76,9 @@ pub fn load_jobs_layers_only(
                 for p in problems {
                     report.push(p);
                 }
+                if let Some(p) = duplicate_ids(&layer, &job.path.display().to_string()) {
+                    report.push(p);
+                }
                 layers.push(layer);
             }
             Err(ImportError::Cancelled) => return Err(ImportError::Cancelled),
@@ -106,4 +109,43 @@ pub fn load_jobs_layers_only(
         report,
         files_failed,
     })
+}
+
+/// A problem when features of a layer share an id (a GIS export's `fid` = 0 everywhere):
+/// the id then identifies nothing. The records make such ids unique ("0#2": the id and
+/// the feature's number) and lookups by the original id refuse to pick one.
+fn duplicate_ids(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
+    let has_ids = layer.ids.iter().any(Option::is_some)
+        || layer.fields.contains_key(&crate::model::Field::Id);
+    if !has_ids || layer.len() < 2 {
+        return None;
+    }
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    for i in 0..layer.len() {
+        *count.entry(layer.display_id(i)).or_default() += 1;
+    }
+    let mut shared: Vec<(&String, &usize)> = count.iter().filter(|(_, n)| **n > 1).collect();
+    if shared.is_empty() {
+        return None;
+    }
+    shared.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let features: usize = shared.iter().map(|(_, n)| **n).sum();
+    let examples: Vec<String> = shared
+        .iter()
+        .take(3)
+        .map(|(id, n)| format!("\"{id}\" ×{n}"))
+        .collect();
+    let first = shared[0].0;
+    Some(Problem::file_level(
+        file,
+        Severity::Warning,
+        format!(
+            "{features} features of layer {} share their ids ({}): the id does not identify a feature",
+            layer.name,
+            examples.join(", ")
+        ),
+        format!(
+            "ids made unique by the feature's number ({first}#1, {first}#2 …; the original value is kept); a lookup by a shared id lists the candidates"
+        ),
+    ))
 }

@@ -86,6 +86,27 @@ impl Park {
     /// Rebuilds the records of one role only (after an edit of a layer with that role:
     /// records of other roles point at other layers and stay valid).
     pub fn rebuild_records_of(&mut self, role: Role) {
+        self.rebuild_records_of_role(role);
+        // Ids shared by several records of a role identify none of them: each becomes
+        // "id#n" (n: the feature's number in its layer), stable whatever else changes.
+        macro_rules! unique {
+            ($v:expr) => {
+                make_ids_unique($v.iter_mut().map(|r| (&mut r.id, r.feature)))
+            };
+        }
+        match role {
+            Role::Parcels => unique!(self.parcels),
+            Role::Projects => unique!(self.projects),
+            Role::Enterprises => unique!(self.enterprises),
+            Role::Facilities => unique!(self.facilities),
+            Role::BusRoutes => unique!(self.routes),
+            Role::BusStops => unique!(self.stops),
+            Role::Roads => unique!(self.roads),
+            Role::Other => {}
+        }
+    }
+
+    fn rebuild_records_of_role(&mut self, role: Role) {
         let layers = self
             .layers
             .iter()
@@ -260,6 +281,29 @@ fn enterprises_of(li: u32, layer: &Layer) -> Vec<Enterprise> {
             location: layer.geometries[i].as_ref().and_then(representative_point),
         })
         .collect()
+}
+
+/// Gives every id shared by several records "#n" (n: the feature's number in its
+/// layer, from 1).
+fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut String, FeatureRef)>) {
+    let records: Vec<(&mut String, FeatureRef)> = records.collect();
+    let mut count: std::collections::HashMap<&str, usize> = Default::default();
+    for (id, _) in &records {
+        *count.entry(id.as_str()).or_default() += 1;
+    }
+    let shared: std::collections::HashSet<String> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(id, _)| id.to_string())
+        .collect();
+    if shared.is_empty() {
+        return;
+    }
+    for (id, f) in records {
+        if shared.contains(id.as_str()) {
+            *id = format!("{id}#{}", f.index + 1);
+        }
+    }
 }
 
 fn facilities_of(li: u32, layer: &Layer) -> Vec<Facility> {

@@ -51,7 +51,8 @@ fn pick<'a>(
     };
     type Rule = fn(&str, &str, &str) -> bool;
     let rules: [Rule; 4] = [
-        |k, id, _| id == k,
+        // An id, or the original of ids made unique ("0" names "0#1" and "0#2").
+        |k, id, _| id == k || id.rsplit_once('#').is_some_and(|(orig, _)| orig == k),
         |k, _, name| name == k,
         |k, _, name| name.eq_ignore_ascii_case(k),
         |k, _, name| !k.is_empty() && name.contains(k),
