@@ -19,7 +19,7 @@ pub enum LookupError {
         known: Vec<String>,
     },
     /// Several match equally well.
-    #[error("\"{key}\" names {} {what}s: {}; use an id that names one", candidates.len(), candidates.join(", "))]
+    #[error("\"{key}\" names {} {}: {}; use an id that names one", candidates.len(), plural(what), candidates.join(", "))]
     Ambiguous {
         /// "facility" or "route".
         what: &'static str,
@@ -28,6 +28,14 @@ pub enum LookupError {
         /// The matching ones ("id name").
         candidates: Vec<String>,
     },
+}
+
+/// "facilities", "routes".
+fn plural(what: &str) -> String {
+    match what.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{what}s"),
+    }
 }
 
 /// How many existing features an error lists.
