@@ -255,6 +255,38 @@ impl Crs {
     /// Whether an (x, y) pair in this CRS looks like it was written northing-first
     /// (or lat-first): judged from the sizes of the numbers, which differ enough in
     /// China's latitudes to tell.
+    /// Whether `(x, y)` lies in the range this CRS's coordinates can take (the world for
+    /// lon/lat and Web Mercator; the zone's million-metre band of eastings for a
+    /// zone-prefixed Gauss-Krüger; 0–1,000 km of easting for UTM and the CM forms).
+    pub fn fits(&self, x: f64, y: f64) -> bool {
+        // Either axis order is accepted here; swapped axes are told apart elsewhere.
+        let within = |a: f64, b: f64, ax: (f64, f64), by: (f64, f64)| {
+            (ax.0..=ax.1).contains(&a) && (by.0..=by.1).contains(&b)
+        };
+        let both = |ax: (f64, f64), by: (f64, f64)| within(x, y, ax, by) || within(y, x, ax, by);
+        match *self {
+            Crs::LonLat { .. } => both((-180.0, 180.0), (-90.0, 90.0)),
+            Crs::GaussKruger {
+                zone,
+                zone_prefixed,
+                ..
+            } => {
+                let base = if zone_prefixed {
+                    f64::from(zone) * 1.0e6
+                } else {
+                    0.0
+                };
+                both((base, base + 1.0e6), (-1.0e7, 1.0e7))
+            }
+            Crs::Utm { .. } => both((0.0, 1.0e6), (-1.0e7, 1.0e7)),
+            Crs::WebMercator => both(
+                (-20_037_508.35, 20_037_508.35),
+                (-20_048_966.11, 20_048_966.11),
+            ),
+        }
+    }
+
+    /// Whether `(x, y)` reads as this CRS's coordinates written in the other axis order.
     pub fn looks_swapped(&self, x: f64, y: f64) -> bool {
         match *self {
             Crs::LonLat { .. } => x.abs() <= 90.0 && y.abs() > 90.0 && y.abs() <= 180.0,

@@ -662,3 +662,40 @@ fn a_number_beyond_f64_skips_its_feature_not_the_file() {
         "the problem names the number and its place: {text:?}"
     );
 }
+
+#[test]
+fn a_declared_crs_the_coordinates_contradict_is_overruled_loudly() {
+    // Declared EPSG:3857, but x ≈ 3.844e7 (beyond 3857's ±20,037,508 m) is an 8-digit
+    // Gauss-Krüger easting (zone 38, around 114 E): read as GK, with an error-level note.
+    let dir = std::env::temp_dir().join(format!("parkplan-3857gk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gk-as-3857.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[
+{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[38440000.0,3350000.0]}},
+{"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":[38441000.0,3351000.0]}}]}"#,
+    )
+    .unwrap();
+    let loaded = common::load(&[file.as_path()]);
+    let layer = &loaded.park.layers[0];
+    let crs = layer.source.crs.as_ref().expect("a CRS");
+    assert_ne!(crs.crs.code(), "EPSG:3857");
+    let p = layer.geometries[0]
+        .as_ref()
+        .and_then(parkplan::model::representative_point);
+    let p = p.expect("a location");
+    assert!(
+        (100.0..125.0).contains(&p.x()) && (20.0..45.0).contains(&p.y()),
+        "in China: {p:?}"
+    );
+    assert!(
+        loaded
+            .report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("outside its range")),
+        "said loudly"
+    );
+}

@@ -125,6 +125,39 @@ pub(super) fn decide_crs(
                 ));
                 return Some(s);
             }
+            // Coordinates beyond the declared CRS's range (a zone-prefixed Gauss-Krüger
+            // easting of 3.8e7 declared as EPSG:3857 lands in the Atlantic): when most do
+            // not fit and a reading of the numbers does, use it and say so loudly.
+            let outside = sample.iter().filter(|(x, y)| !crs.fits(*x, *y)).count();
+            if outside * 2 > sample.len()
+                && let Some(s) = sniffed.filter(|s| {
+                    sample.iter().filter(|(x, y)| s.crs.fits(*x, *y)).count() * 2 > sample.len()
+                })
+            {
+                problems.push(Problem::file_level(
+                    file,
+                    Severity::Error,
+                    format!(
+                        "the crs member says {} but {outside} of {} sampled positions lie outside its range; they read as {} ({})",
+                        crs.code(),
+                        sample.len(),
+                        s.crs.code(),
+                        s.crs.describe()
+                    ),
+                    format!(
+                        "read them as {} — check the location; choose another CRS in the intake dialog or a manifest if it is wrong",
+                        s.crs.code()
+                    ),
+                ));
+                let mut s = s;
+                s.guessed = true;
+                s.reason = format!(
+                    "crs member {} contradicted by the coordinates; {}",
+                    crs.code(),
+                    s.reason
+                );
+                return Some(s);
+            }
             Some(with_axes(crs, format!("crs member {}", crs.code()), false))
         }
         Some(Err(e)) => match sniffed {
