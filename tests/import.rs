@@ -699,3 +699,29 @@ fn a_declared_crs_the_coordinates_contradict_is_overruled_loudly() {
         "said loudly"
     );
 }
+
+#[test]
+fn polygons_far_larger_than_a_park_are_not_counted_as_land() {
+    // A "地块" file whose polygons span degrees (county boundaries with Shape_Area).
+    let dir = std::env::temp_dir().join(format!("parkplan-county-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("地块.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"县","Shape_Area":0.5},"geometry":{"type":"Polygon","coordinates":[[[111.0,29.5],[113.5,29.5],[113.5,31.0],[111.0,31.0],[111.0,29.5]]]}}]}"#,
+    )
+    .unwrap();
+    let loaded = common::load(&[file.as_path()]);
+    assert_eq!(loaded.park.layers[0].role, Role::Other);
+    assert!(loaded.park.parcels.is_empty(), "no land counted");
+    assert!(
+        loaded
+            .report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("spans")),
+        "said why"
+    );
+}

@@ -76,7 +76,12 @@ pub fn load_jobs_layers_only(
                 for p in problems {
                     report.push(p);
                 }
-                if let Some(p) = duplicate_ids(&layer, &job.path.display().to_string()) {
+                let file = job.path.display().to_string();
+                if let Some(p) = duplicate_ids(&layer, &file) {
+                    report.push(p);
+                }
+                let mut layer = layer;
+                if let Some(p) = not_park_sized(&mut layer, &file) {
                     report.push(p);
                 }
                 layers.push(layer);
@@ -147,5 +152,38 @@ fn duplicate_ids(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
         format!(
             "ids made unique by the feature's number ({first}#1, {first}#2 …; the original value is kept); a lookup by a shared id lists the candidates"
         ),
+    ))
+}
+
+/// Larger than any park, in degrees of longitude or latitude (a development zone spans
+/// a few kilometres; a county tens; a province hundreds).
+const PARK_SPAN_DEG: f64 = 1.0;
+
+/// A layer guessed (not set) to be parcels whose extent is far larger than a park —
+/// county or province boundaries with `Shape_Area` fields — is read as "other", with a
+/// problem saying why, instead of adding millions of mu of "land" to the park.
+fn not_park_sized(layer: &mut crate::model::Layer, file: &str) -> Option<Problem> {
+    use crate::model::Role;
+    if layer.role != Role::Parcels || !layer.role_reason.starts_with("guessed") {
+        return None;
+    }
+    let e = layer.extent()?;
+    let (w, h) = (e.width(), e.height());
+    if w <= PARK_SPAN_DEG && h <= PARK_SPAN_DEG {
+        return None;
+    }
+    layer.role = Role::Other;
+    layer.role_reason = format!(
+        "polygons spanning {w:.1}° × {h:.1}°: far larger than a park, so not parcels ({})",
+        layer.role_reason
+    );
+    Some(Problem::file_level(
+        file,
+        Severity::Warning,
+        format!(
+            "layer {} looked like parcels but spans {w:.1}° × {h:.1}° (a park spans a few km)",
+            layer.name
+        ),
+        "read as other (not counted as land); set its role in the intake dialog or a manifest if it really is parcels",
     ))
 }

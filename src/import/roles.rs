@@ -100,8 +100,32 @@ pub struct RoleGuess {
     pub reason: String,
 }
 
+/// Fields of administrative-division layers (DataV/AMap `adcode`, `acroutes`; the
+/// national 行政区划代码 and XZQDM): their polygons are counties and provinces, never
+/// park parcels, whatever area fields they carry.
+const ADMIN_FIELDS: &[&str] = &[
+    "adcode",
+    "acroutes",
+    "childrennum",
+    "行政区划代码",
+    "行政区代码",
+    "xzqdm",
+    "xzqmc",
+];
+
 /// Guesses a layer's role. `names` are the layer name and the file name.
 pub fn guess_role(names: &[&str], family: &str, table: &AttributeTable) -> RoleGuess {
+    if let Some(c) = table
+        .columns()
+        .iter()
+        .map(|c| c.name())
+        .find(|n| ADMIN_FIELDS.contains(&n.to_lowercase().as_str()))
+    {
+        return RoleGuess {
+            role: Role::Other,
+            reason: format!("administrative boundaries (field \"{c}\"), not a park layer"),
+        };
+    }
     let lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let mut best: Option<(i32, Role, String)> = None;
     for role in Role::ALL.iter().copied().filter(|r| *r != Role::Other) {
@@ -162,6 +186,17 @@ mod tests {
         let mut t = AttributeTable::new();
         t.push_row(cols.iter().map(|c| (*c, PropValue::Str("x"))));
         t
+    }
+
+    #[test]
+    fn administrative_boundaries_are_not_parcels() {
+        let g = guess_role(
+            &["荆州市", "jingzhou.geojson"],
+            "Polygon",
+            &table(&["adcode", "name", "Shape_Area", "Shape_Leng"]),
+        );
+        assert_eq!(g.role, Role::Other);
+        assert!(g.reason.contains("adcode"), "{}", g.reason);
     }
 
     #[test]
