@@ -37,6 +37,7 @@ pub mod text;
 mod decide_crs;
 mod error;
 mod features;
+mod finish;
 mod job;
 mod load;
 mod plan;

@@ -16,13 +16,8 @@ use super::decide_crs::{SAMPLE, decide_crs, declared_crs, projector_for, sample_
 use super::features::{LayerContext, Partial, merge_partial, process_feature};
 use super::json::{self, FeatureEntry, FeatureList, GeomField, RawFeature};
 use super::stream::read_layer_streaming;
-use super::{
-    ImportError, LayerOptions, Problem, Progress, Severity, fields, geometry, roles, text,
-};
+use super::{ImportError, LayerOptions, Problem, Progress, Severity, finish, geometry, text};
 use crate::model::{Layer, LayerSource};
-
-/// Features parsed per parallel work unit.
-pub(super) const CHUNK: usize = 4096;
 
 /// Reads one GeoJSON file into a layer, with the problems found.
 ///
@@ -298,7 +293,7 @@ pub fn read_layer_bytes(
     } else {
         let base = text.as_ptr() as usize;
         partials = features
-            .par_chunks(CHUNK)
+            .par_chunks(finish::CHUNK)
             .enumerate()
             .map(|(ci, chunk)| {
                 if progress.is_some_and(|p| p.is_cancelled()) {
@@ -311,7 +306,7 @@ pub fn read_layer_bytes(
                     chunk_bytes += s.len() as u64;
                     let entry = json::parse_feature(s)
                         .map_err(|e| json_error(e, s.as_ptr() as usize - base))?;
-                    process_feature(ci * CHUNK + k, entry, &ctx, &mut p);
+                    process_feature(ci * finish::CHUNK + k, entry, &ctx, &mut p);
                 }
                 if let Some(pr) = progress {
                     pr.add_done(chunk_bytes);
@@ -332,90 +327,7 @@ pub fn read_layer_bytes(
         crs: decision,
         bytes: bytes.len() as u64,
     };
-    Ok(finish_layer(layer, problems, &top, file, opts))
-}
-
-/// Names the layer, decides its role and maps its fields (shared by both read paths).
-pub(super) fn finish_layer(
-    mut layer: Layer,
-    mut problems: Vec<Problem>,
-    top: &json::TopLevel<'_>,
-    file: &str,
-    opts: &LayerOptions,
-) -> (Layer, Vec<Problem>) {
-    layer.document_members = top
-        .members
-        .iter()
-        .filter(|(k, _)| {
-            !matches!(
-                k.as_str(),
-                "bbox" | "geometry" | "properties" | "coordinates" | "geometries" | "id"
-            )
-        })
-        .map(|(k, v)| (k.clone(), v.get().to_string()))
-        .collect();
-
-    // Name, role, fields.
-    let doc_name = top
-        .members
-        .iter()
-        .find(|(k, _)| k == "name")
-        .and_then(|(_, v)| serde_json::from_str::<String>(v.get()).ok())
-        .filter(|s| !s.trim().is_empty());
-    let stem = Path::new(file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.to_string());
-    layer.name = opts
-        .name
-        .clone()
-        .or(doc_name)
-        .unwrap_or_else(|| stem.clone());
-    match opts.role {
-        Some(role) => {
-            layer.role = role;
-            layer.role_reason = opts
-                .role_reason
-                .clone()
-                .unwrap_or_else(|| "set in the manifest".into());
-        }
-        None => {
-            let family = roles::dominant_family(&layer.geometry_type_counts());
-            let file_name = Path::new(file)
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let guess = roles::guess_role(&[&layer.name, &file_name], family, &layer.attributes);
-            layer.role = guess.role;
-            layer.role_reason = guess.reason;
-        }
-    }
-    layer.fields = match &opts.fields {
-        Some(f) => {
-            let mut m = fields::guess_fields(layer.role, &layer.attributes);
-            // The given mapping wins; guesses fill what it leaves out.
-            m.retain(|_, col| !f.values().any(|c| c == col));
-            m.extend(f.clone());
-            // An empty column name means "not mapped": the user said no column holds it.
-            m.retain(|_, col| !col.is_empty());
-            for (field, col) in f {
-                if !col.is_empty() && layer.attributes.column(col).is_none() && !layer.is_empty() {
-                    problems.push(Problem::file_level(
-                        file,
-                        Severity::Warning,
-                        format!(
-                            "the mapping names property \"{col}\" for {}, but no feature has it",
-                            field.code()
-                        ),
-                        "the field stays empty",
-                    ));
-                }
-            }
-            m
-        }
-        None => fields::guess_fields(layer.role, &layer.attributes),
-    };
-    (layer, problems)
+    Ok(finish::finish_layer(layer, problems, &top, file, opts))
 }
 
 fn is_geometry_type(t: &str) -> bool {

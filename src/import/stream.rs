@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::decide_crs::{decide_crs, declared_crs, projector_for, sample_features};
 use super::features::{LayerContext, Partial, merge_partial, process_feature};
-use super::read::{CHUNK, finish_layer};
+use super::finish::{CHUNK, finish_layer};
 use super::{ImportError, LayerOptions, Problem, Progress, json};
 use crate::crs::{CrsDecision, Projector};
 use crate::model::{Layer, LayerSource};
