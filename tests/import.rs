@@ -725,3 +725,27 @@ fn polygons_far_larger_than_a_park_are_not_counted_as_land() {
         "said why"
     );
 }
+
+#[test]
+fn datav_boundaries_hint_at_gcj02() {
+    let dir = std::env::temp_dir().join(format!("parkplan-datav-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("420000_full.json");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"adcode":421000,"name":"荆州市","center":[112.23,30.33],"acroutes":[100000,420000]},"geometry":{"type":"Polygon","coordinates":[[[111.5,29.5],[113.5,29.5],[113.5,31.0],[111.5,31.0],[111.5,29.5]]]}}]}"#,
+    )
+    .unwrap();
+    let loaded = common::load(&[file.as_path()]);
+    assert_eq!(loaded.park.layers[0].role, Role::Other, "not parcels");
+    assert!(
+        loaded
+            .report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("GCJ-02")),
+        "the GCJ-02 hint"
+    );
+}

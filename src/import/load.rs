@@ -84,6 +84,11 @@ pub fn load_jobs_layers_only(
                 if let Some(p) = not_park_sized(&mut layer, &file) {
                     report.push(p);
                 }
+                if !job.options.gcj02
+                    && let Some(p) = gcj02_hint(&layer, &file)
+                {
+                    report.push(p);
+                }
                 layers.push(layer);
             }
             Err(ImportError::Cancelled) => return Err(ImportError::Cancelled),
@@ -186,4 +191,28 @@ fn not_park_sized(layer: &mut crate::model::Layer, file: &str) -> Option<Problem
         ),
         "read as other (not counted as land); set its role in the intake dialog or a manifest if it really is parcels",
     ))
+}
+
+/// A hint when a layer looks like DataV / AMap output (its `adcode` and `acroutes`
+/// members): those coordinates are GCJ-02, a few hundred metres off WGS84 in China.
+fn gcj02_hint(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
+    let names: Vec<String> = layer
+        .attributes
+        .columns()
+        .iter()
+        .map(|c| c.name().to_lowercase())
+        .collect();
+    let datav = names.iter().any(|n| n == "acroutes")
+        || (names.iter().any(|n| n == "adcode") && names.iter().any(|n| n == "center"));
+    datav.then(|| {
+        Problem::file_level(
+            file,
+            Severity::Warning,
+            format!(
+                "layer {} looks like DataV/AMap output (adcode, acroutes): its coordinates are probably GCJ-02, off WGS84 by a few hundred metres",
+                layer.name
+            ),
+            "read as WGS84; tick GCJ-02 in the intake dialog (or \"gcj02\": true in a manifest) to correct them",
+        )
+    })
 }
