@@ -19,6 +19,7 @@ pub mod map;
 pub mod panels;
 pub mod project;
 pub mod recovery;
+pub mod renderer;
 pub mod session;
 pub mod settings;
 pub mod styles;
