@@ -30,7 +30,7 @@ pub fn project_with_radius(tag: &str) -> PathBuf {
     for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
         std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
     }
-    let loaded = parkplan::import::load_paths(&[dir.clone()], None).unwrap();
+    let loaded = parkplan::import::load_paths(std::slice::from_ref(&dir), None).unwrap();
     let ppath = dir.join("园区.parkplan");
     let mut layers = project::describe_layers(&loaded.park, &ppath, &[]);
     for l in &mut layers {
