@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use parkplan::analysis::{self, AnalysisSettings, AreaSettings};
-use parkplan::import;
+use parkplan::project;
 use parkplan::spatial::ParkIndex;
 
 fn scene(n: usize) -> Option<PathBuf> {
@@ -36,12 +36,12 @@ fn benches(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(if n >= 1_000_000 { 20 } else { 5 }));
         let ent = vec![dir.join("enterprises.geojson")];
         g.bench_function("load_enterprises", |b| {
-            b.iter(|| import::load_paths(&ent, None).map(|l| l.park.enterprises.len()))
+            b.iter(|| project::open_paths(&ent, None).map(|o| o.loaded.park.enterprises.len()))
         });
-        let Ok(loaded) = import::load_paths(std::slice::from_ref(&dir), None) else {
+        let Ok(loaded) = project::open_paths(std::slice::from_ref(&dir), None) else {
             continue;
         };
-        let park = loaded.park;
+        let park = loaded.loaded.park;
         g.bench_function("index_build", |b| {
             b.iter(|| ParkIndex::build_default(&park).map(|i| i.enterprises.len()))
         });

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Geometry, Point};
-use parkplan::import;
 use parkplan::model::rows::{SortKey, row_order};
 use parkplan::model::{Edit, History, Role};
 use parkplan::project::{self, ProjectFile};
@@ -36,10 +35,10 @@ fn benches(c: &mut Criterion) {
             eprintln!("scene {n} missing: skipped");
             continue;
         };
-        let Ok(loaded) = import::load_paths(std::slice::from_ref(&dir), None) else {
+        let Ok(loaded) = project::open_paths(std::slice::from_ref(&dir), None) else {
             continue;
         };
-        let mut park = loaded.park;
+        let mut park = loaded.loaded.park;
         let Some(li) = park.layers.iter().position(|l| l.role == Role::Enterprises) else {
             continue;
         };

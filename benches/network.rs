@@ -21,9 +21,9 @@ use parkplan::spatial::ParkIndex;
 
 fn sample() -> Option<Park> {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
-    parkplan::import::load_paths(&[dir], None)
+    parkplan::project::open_paths(&[dir], None)
         .ok()
-        .map(|l| l.park)
+        .map(|o| o.loaded.park)
 }
 
 /// A grid of `n`+1 roads each way over `n * step` metres, each road split into segments

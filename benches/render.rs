@@ -30,11 +30,11 @@ fn bench_render(c: &mut Criterion) {
         return;
     };
     let t = Instant::now();
-    let Ok(loaded) = parkplan::import::load_paths(&[dir], None) else {
+    let Ok(loaded) = parkplan::project::open_paths(&[dir], None) else {
         eprintln!("render bench skipped: the scene did not load");
         return;
     };
-    let park = loaded.park;
+    let park = loaded.loaded.park;
     eprintln!("loaded {} layers in {:.2?}", park.layers.len(), t.elapsed());
     let t = Instant::now();
     let Ok(projected) = ProjectedPark::new(&park) else {
@@ -132,10 +132,10 @@ fn bench_export_sample(c: &mut Criterion) {
     };
     // The whole command once: load, project, analyse, lay out, render, write.
     let t = Instant::now();
-    let Ok(loaded) = parkplan::import::load_paths(std::slice::from_ref(&dir), None) else {
+    let Ok(loaded) = parkplan::project::open_paths(std::slice::from_ref(&dir), None) else {
         return;
     };
-    let park = loaded.park;
+    let park = loaded.loaded.park;
     let t_load = t.elapsed();
     let (Ok(projected), Ok(index)) = (ProjectedPark::new(&park), ParkIndex::build_default(&park))
     else {
@@ -200,10 +200,10 @@ fn bench_export_100k(_c: &mut Criterion) {
     let Some(dir) = scene_dir() else {
         return;
     };
-    let Ok(loaded) = parkplan::import::load_paths(&[dir], None) else {
+    let Ok(loaded) = parkplan::project::open_paths(&[dir], None) else {
         return;
     };
-    let park = loaded.park;
+    let park = loaded.loaded.park;
     let Ok(projected) = ProjectedPark::new(&park) else {
         return;
     };

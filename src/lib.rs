@@ -9,7 +9,12 @@
 //!
 //! Between the library and its two faces (`parkplan-cli` and the desktop) sits
 //! [`workspace`]: one open park with its settings resolved once, its index, studies and
-//! results; `report` turns results into tables for text, JSON and CSV.
+//! results.
+//!
+//! [`report`] owns turning analysis results into tables, text, CSV files and the JSON
+//! report, once for both the command line and the desktop. It must not compute
+//! (figures come from [`analysis`]) nor touch the GUI; it writes files only through
+//! [`save::csv`].
 //!
 //! Everything but `ui` compiles and runs without a GUI, so the command line, the tests
 //! and the benchmarks run headless.
@@ -23,6 +28,7 @@ pub mod model;
 pub mod network;
 pub mod project;
 pub mod render;
+pub mod report;
 pub mod save;
 pub mod spatial;
 pub mod workspace;

@@ -208,8 +208,11 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
         "the outside path is listed, not followed"
     );
     // The CLI accepts the project too, with the same result.
-    let via_paths = common::load(&[&ppath]);
-    assert_eq!(via_paths.park.layers.len(), opened.loaded.park.layers.len());
+    let via_paths = common::open(&[&ppath]);
+    assert_eq!(
+        via_paths.loaded.park.layers.len(),
+        opened.loaded.park.layers.len()
+    );
     assert!(via_paths.project.is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -305,6 +308,53 @@ fn layers_with_the_same_name_get_their_own_copies() {
     assert_ne!(a, b, "two layers named alike must not share one file");
     assert!(a.is_file() && b.is_file());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Crash recovery is one more way in: the recovery of a saved project lies beside it and
+/// travels with its folder, so its layer paths outside that folder wait for consent
+/// exactly as opening the project does.
+#[test]
+fn a_saved_projects_recovery_asks_about_outside_layers_like_the_project() {
+    let dir = copy_sample("recout");
+    let elsewhere = copy_sample("recout-elsewhere");
+    let mut park = common::load(&[&dir]).park;
+    let ppath = dir.join("p.parkplan");
+    let mut pf = project_for(&park, &ppath);
+    let mut outside = pf.layers[0].clone();
+    outside.name = "外部".into();
+    outside.path = elsewhere.join(&pf.layers[0].path).display().to_string();
+    pf.layers.push(outside);
+    let map: Vec<usize> = (0..park.layers.len()).collect();
+    project::save_project(&mut pf, &mut park, &map, &Default::default(), &ppath).unwrap();
+    let rec = project::recovery_path(&ppath);
+    project::write_recovery(&pf, &park, &map, &Default::default(), &dir, &rec).unwrap();
+
+    let as_project = project::open_project(&ppath, false, None).unwrap();
+    let as_recovery = project::open_recovery(&rec, Some(&ppath), false, None).unwrap();
+    assert_eq!(as_project.outside.len(), 1);
+    assert_eq!(
+        as_recovery.outside, as_project.outside,
+        "the recovery lists what the project lists"
+    );
+    assert_eq!(
+        as_recovery.loaded.park.layers.len(),
+        as_project.loaded.park.layers.len()
+    );
+    // With consent the outside layer loads.
+    let allowed = project::open_recovery(&rec, Some(&ppath), true, None).unwrap();
+    assert!(allowed.outside.is_empty());
+    assert_eq!(allowed.loaded.park.layers.len(), park.layers.len() + 1);
+    // A never-saved project's recovery (in the app's own folder) has no project folder:
+    // its layers, all opened by the user, are followed.
+    let storage = dir.join("storage");
+    std::fs::create_dir_all(&storage).unwrap();
+    let unsaved = storage.join("unsaved.parkplan.autosave");
+    project::write_recovery(&pf, &park, &map, &Default::default(), &dir, &unsaved).unwrap();
+    let own = project::open_recovery(&unsaved, None, false, None).unwrap();
+    assert!(own.outside.is_empty());
+    assert_eq!(own.loaded.park.layers.len(), park.layers.len() + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&elsewhere);
 }
 
 #[test]

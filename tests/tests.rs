@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod network;
 mod project;
+mod report;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

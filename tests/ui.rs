@@ -519,3 +519,205 @@ fn a_projects_radius_and_styles_reach_the_map_and_the_export_dialog() {
         "and {covered} enterprises"
     );
 }
+
+#[test]
+fn a_click_on_a_table_row_selects_and_zooms_and_headers_are_unique() {
+    let mut h = sample_harness();
+    let (li, name, index) = {
+        let s = h.state().session().expect("park");
+        let li =
+            s.ws.park
+                .layers
+                .iter()
+                .position(|l| l.role == Role::Enterprises)
+                .unwrap();
+        let e = &s.ws.park.enterprises[0];
+        (li, e.name.clone(), e.feature.index)
+    };
+    h.state_mut().send(Command::OpenTable(li));
+    h.run();
+    let before = h.state().map_state().view.resolution;
+    h.get_by_label(&name).click();
+    h.run();
+    assert_eq!(
+        h.state().selection(),
+        Some(parkplan::model::FeatureRef {
+            layer: li as u32,
+            index
+        }),
+        "a row click selects its feature"
+    );
+    assert!(
+        (h.state().map_state().view.resolution - before).abs() > 1e-9
+            || h.state().map_state().view.resolution < before,
+        "and zooms to it"
+    );
+    assert!(
+        h.state().map_state().view.scale_denominator() >= 4_999.0,
+        "never closer than 1:5,000 for a point: 1:{:.0}",
+        h.state().map_state().view.scale_denominator()
+    );
+    // The stops table: its original 序号 column does not repeat the row header.
+    let stops = h
+        .state()
+        .session()
+        .unwrap()
+        .ws
+        .park
+        .layers
+        .iter()
+        .position(|l| l.role == Role::BusStops)
+        .unwrap();
+    h.state_mut().send(Command::OpenTable(stops));
+    h.run();
+    let found: Vec<String> = h
+        .query_all_by_label_contains("序号")
+        .map(|n| format!("{n:?}").chars().take(160).collect())
+        .collect();
+    assert_eq!(found.len(), 1, "one 序号 header: {found:?}");
+    assert!(found[0].contains("label: \"序号"), "{found:?}");
+    h.get_by_label_contains("行号");
+}
+
+#[test]
+fn one_focus_at_a_time_switching_panels_clears_the_analysis_layer() {
+    use parkplan::render::Focus;
+    let mut h = sample_harness();
+    let ri = {
+        let s = h.state().session().unwrap();
+        s.ws.park
+            .routes
+            .iter()
+            .position(|r| r.name == "KW6")
+            .unwrap() as u32
+    };
+    h.state_mut().send(Command::ShowPanel(
+        parkplan::ui::command::PanelId::Analysis,
+        true,
+    ));
+    h.state_mut().send(Command::Focus(Focus::Route(ri)));
+    h.run();
+    assert_eq!(
+        h.state().session().unwrap().ws.studies.focus,
+        Focus::Route(ri)
+    );
+    // The clear button removes it.
+    h.get_by_label("清除分析图层").click();
+    h.run();
+    assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::None);
+    // Focus again, then show 项目与用地 in its place: the overlay goes with the panel.
+    h.state_mut().send(Command::Focus(Focus::Route(ri)));
+    h.run();
+    h.get_by_label("项目与用地").click();
+    h.run();
+    assert_eq!(h.state().session().unwrap().ws.studies.focus, Focus::None);
+}
+
+#[test]
+fn the_export_preview_zooms_and_lists_every_layer() {
+    let mut h = sample_harness();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::P);
+    h.run();
+    let names: Vec<String> = h
+        .state()
+        .session()
+        .unwrap()
+        .ws
+        .park
+        .layers
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    for n in &names {
+        h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, &format!("{n} "));
+    }
+    assert_eq!(
+        h.state_mut().export_dialog().preview_zoom,
+        None,
+        "fits at first"
+    );
+    h.get_by_label("100%").click();
+    h.run();
+    assert_eq!(h.state_mut().export_dialog().preview_zoom, Some(1.0));
+    h.get_by_label("适合页面").click();
+    h.run();
+    assert_eq!(h.state_mut().export_dialog().preview_zoom, None);
+}
+
+#[test]
+fn zoom_to_a_gap_shows_the_enterprise_with_its_nearest_facility() {
+    use parkplan::model::FacilityKind;
+    let mut h = sample_harness();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.is_current() && !s.ws.studies.is_computing())
+    });
+    let (e, f) = {
+        let s = h.state().session().unwrap();
+        let r = s.ws.studies.results.clone().unwrap();
+        let kind = FacilityKind::CommunityServiceStation;
+        let kc = r.analysis.coverage.kind(kind).unwrap();
+        // The uncovered enterprise farthest from its nearest station.
+        let (ei, fi) = kc
+            .uncovered
+            .iter()
+            .filter_map(|&e| {
+                let (fi, d) = r.analysis.nearest.get(e as usize, kind)?;
+                Some((e, fi, d))
+            })
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(e, fi, _)| (e, fi))
+            .expect("an uncovered enterprise");
+        (
+            s.ws.park.enterprises[ei as usize].feature,
+            s.ws.park.facilities[fi as usize].feature,
+        )
+    };
+    h.state_mut().send(Command::SelectAndShowWith(e, f));
+    h.run();
+    let app = h.state();
+    let s = app.session().unwrap();
+    let bounds = app.map_state().view.world_bounds();
+    for x in [e, f] {
+        let p = s.projected.feature(x).unwrap().anchor;
+        assert!(
+            p[0] >= bounds.min[0]
+                && p[0] <= bounds.max[0]
+                && p[1] >= bounds.min[1]
+                && p[1] <= bounds.max[1],
+            "both the enterprise and its nearest station are in view"
+        );
+    }
+    assert_eq!(app.selection(), Some(e));
+}
+
+#[test]
+fn panels_keep_their_width_through_a_language_switch_and_the_map_keeps_half() {
+    let mut h = sample_harness();
+    h.run();
+    let width = |h: &Harness<'static, App>| {
+        h.state()
+            .map_state()
+            .rect
+            .expect("the map was drawn")
+            .width()
+    };
+    let zh = width(&h);
+    h.state_mut().send(Command::SetLang(Lang::En));
+    h.run();
+    h.run();
+    let en = width(&h);
+    h.state_mut().send(Command::SetLang(Lang::Zh));
+    h.run();
+    h.run();
+    let back = width(&h);
+    assert!(zh >= 700.0, "the map keeps half of 1400 px: {zh}");
+    assert!(
+        (en - zh).abs() < 2.0,
+        "English keeps the panels' widths: {zh} → {en}"
+    );
+    assert!(
+        (back - zh).abs() < 2.0,
+        "and so does switching back: {back}"
+    );
+}

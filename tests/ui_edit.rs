@@ -702,18 +702,44 @@ fn layers_write_back_and_tables_export_as_csv() {
     h.run();
     assert!(parkplan::save::backup_path(&source).is_file());
 
-    // CSV tables: the same files and bytes the library (and the CLI) writes.
+    // CSV tables: the same files and bytes the library (and the CLI) writes, the
+    // isochrone tables included once the desktop has computed an isochrone.
+    let reach = parkplan::analysis::ReachChoice {
+        isochrone: true,
+        spec: parkplan::analysis::IsochroneSpec::parse("walk:15").unwrap(),
+    };
+    let kind = parkplan::model::FacilityKind::Kindergarten;
+    h.state_mut().send(Command::SetReach(kind, reach));
+    wait(&mut h, "the isochrone lists", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.isochrone(reach.spec).is_some())
+    });
+    settle(&mut h);
     let csv = dir.join("csv");
     h.state_mut().send(Command::ExportTablesTo(csv.clone()));
     settle(&mut h);
     let reference = dir.join("csv-ref");
-    {
+    let files = {
         let s = h.state().session().unwrap();
         let index = s.ws.index.as_ref().unwrap();
         let r = parkplan::analysis::analyse(&s.ws.park, index, &s.ws.studies.settings);
-        parkplan::save::csv::write_analysis_tables(&reference, &s.ws.park, &r).unwrap();
-    }
-    for name in parkplan::save::csv::TABLE_FILES {
+        let run = parkplan::analysis::isochrone_run::compute(
+            &s.ws.park,
+            index,
+            &r.coverage,
+            s.ws.studies.network_settings.clone(),
+            &[reach.spec],
+        )
+        .unwrap();
+        let input = parkplan::report::ReportInput {
+            park: &s.ws.park,
+            analysis: &r,
+            iso: Some(&run),
+        };
+        parkplan::report::csv::write(&reference, input).unwrap()
+    };
+    assert!(files.iter().any(|f| f == "isochrone_facilities.csv"));
+    for name in &files {
         let a = std::fs::read(csv.join(name)).unwrap_or_else(|_| panic!("{name}"));
         assert!(a.starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
         assert_eq!(a, std::fs::read(reference.join(name)).unwrap(), "{name}");
@@ -806,6 +832,56 @@ fn a_discarded_recovery_is_gone_and_the_map_opens_as_asked() {
     assert!(parkplan::ui::recovery::read_index(&dir).is_none());
     assert!(!dir.join(parkplan::ui::recovery::UNSAVED_FILE).exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Recovering a saved project asks about its layers outside the project folder exactly as
+/// opening the project does (the recovery lies beside the project and travels with it).
+#[test]
+fn recovering_a_project_asks_about_layers_outside_its_folder() {
+    let dir = sample_copy("rec-outside");
+    let elsewhere = sample_copy("rec-outside-elsewhere");
+    let mut h = open(vec![dir.clone()]);
+    let inside = h.state().session().unwrap().ws.park.layers.len();
+    let ppath = dir.join("规划.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    settle(&mut h);
+    drop(h);
+    // A recovery beside the project whose extra layer points outside the folder.
+    let mut rec = parkplan::project::ProjectFile::read(&ppath).unwrap();
+    let mut outside = rec.layers[0].clone();
+    outside.name = "外部".into();
+    outside.path = elsewhere.join(&rec.layers[0].path).display().to_string();
+    rec.layers.push(outside);
+    let rec_path = parkplan::project::recovery_path(&ppath);
+    rec.write(&rec_path).unwrap();
+
+    let mut h = open(vec![ppath.clone()]);
+    assert_eq!(h.state().modal_kind(), Some("recovery"));
+    h.get_by_label("恢复").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().modal_kind(),
+        Some("outside"),
+        "the recovery asks before following a path outside the project folder"
+    );
+    assert_eq!(h.state().session().unwrap().ws.park.layers.len(), inside);
+    assert!(h.state().is_dirty(), "recovered work is unsaved");
+    // "Load them too" reloads the recovery with the outside layer.
+    h.state_mut().answer_modal(true);
+    settle(&mut h);
+    assert_eq!(h.state().modal_kind(), None);
+    let s = h.state().session().unwrap();
+    assert_eq!(s.ws.park.layers.len(), inside + 1);
+    assert!(s.ws.park.layers.iter().any(|l| l.name == "外部"));
+    assert!(h.state().is_dirty());
+    assert_eq!(h.state().project().path.as_deref(), Some(ppath.as_path()));
+    assert!(
+        rec_path.is_file(),
+        "the recovery is kept until saved or discarded"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&elsewhere);
 }
 
 /// The sample's parcel layer and the screen position of a lon/lat there.

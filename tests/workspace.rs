@@ -30,7 +30,9 @@ pub fn project_with_radius(tag: &str) -> PathBuf {
     for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
         std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
     }
-    let loaded = parkplan::import::load_paths(std::slice::from_ref(&dir), None).unwrap();
+    let loaded = parkplan::project::open_paths(std::slice::from_ref(&dir), None)
+        .unwrap()
+        .loaded;
     let ppath = dir.join("园区.parkplan");
     let mut layers = project::describe_layers(&loaded.park, &ppath, &[]);
     for l in &mut layers {
@@ -58,6 +60,22 @@ pub fn project_with_radius(tag: &str) -> PathBuf {
 
 fn cli() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_parkplan-cli"))
+}
+
+/// `parkplan-cli export PATH --facility STATION --out FILE` (low DPI: a PNG is quick).
+fn export_station(path: &Path, file: &Path) {
+    let out = Command::new(cli())
+        .arg("export")
+        .arg(path)
+        .args(["--facility", STATION, "--dpi", "50", "--out"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The sample's water layer, which the project hides.
@@ -140,18 +158,7 @@ fn a_projects_radius_and_styles_reach_report_export_and_the_workspace() {
     let dir = ppath.parent().unwrap();
     for ext in ["svg", "pdf", "png"] {
         let file = dir.join(format!("map.{ext}"));
-        let out = Command::new(cli())
-            .arg("export")
-            .arg(&ppath)
-            .args(["--facility", STATION, "--dpi", "50", "--out"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        export_station(&ppath, &file);
         assert!(std::fs::metadata(&file).unwrap().len() > 0);
         if ext == "svg" {
             let svg = std::fs::read_to_string(&file).unwrap();
@@ -179,18 +186,7 @@ fn a_projects_radius_and_styles_reach_report_export_and_the_workspace() {
     }
     // Without the project, the defaults: 500 m, and the water layer in the legend.
     let file = dir.join("plain.svg");
-    let out = Command::new(cli())
-        .arg("export")
-        .arg(common::sample_dir())
-        .args(["--facility", STATION, "--out"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    export_station(&common::sample_dir(), &file);
     let svg = std::fs::read_to_string(&file).unwrap();
     assert!(svg.contains("服务半径 500 m"));
     assert!(svg.contains(&format!(">{water}<")));

@@ -17,6 +17,7 @@ pub mod areas;
 pub mod build;
 pub mod coverage;
 pub mod isochrone;
+pub mod isochrone_run;
 pub mod land;
 pub mod routes;
 
@@ -40,6 +41,7 @@ pub use isochrone::{
     FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, ReachChoice, facility_isochrone,
     isochrone_coverage, isochrone_coverage_with,
 };
+pub use isochrone_run::IsoRun;
 pub use land::{
     AreaTally, LandStats, ProjectSite, SiteMatch, StageTally, land_statistics, project_sites,
     project_statistics,
@@ -245,6 +247,50 @@ pub fn analyse_with(
             )
         },
     );
+    ParkAnalysis {
+        method: method(index.frame()),
+        settings: settings.clone(),
+        coverage,
+        nearest,
+        areas,
+        routes,
+        land,
+        projects,
+        sites,
+    }
+}
+
+/// [`analyse_with`] one analysis after another, calling `lap` with the name of each as
+/// it finishes (coverage, nearest, areas, routes, KW6's catchment and figures when the
+/// park has that route, land and projects) — for timing each on its own
+/// (`parkplan-cli report --timings`). Gives the same results as [`analyse_with`].
+pub fn analyse_sequential(
+    park: &Park,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    area_settings: &AreaSettings,
+    lap: &mut dyn FnMut(&str),
+) -> ParkAnalysis {
+    let coverage = service_coverage(park, index, settings);
+    lap("coverage");
+    let nearest = nearest_facilities(park, index);
+    lap("nearest");
+    let areas = service_areas(park, index, settings, area_settings);
+    lap("areas");
+    let routes = route_catchments(park, index, settings.catchment_m);
+    lap("routes");
+    if let Some(kw6) = park.routes.iter().position(|r| r.name == "KW6") {
+        // KW6 on its own: the catchment as the peer benchmark times it, then every
+        // figure of the route (length, stop spacing along it, catchment).
+        let _ = route_catchment(park, index, kw6, settings.catchment_m);
+        lap("kw6_catchment");
+        let _ = route_stats(park, index, kw6, settings.catchment_m);
+        lap("kw6_route");
+    }
+    let land = land_statistics(park);
+    let projects = project_statistics(park);
+    let sites = project_sites(park, index);
+    lap("land_projects");
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),

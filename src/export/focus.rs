@@ -12,12 +12,10 @@
 use super::ExportError;
 use super::layout::{LegendBlock, LegendRow, MapFocus, StatsTable};
 use crate::analysis::{ParkAnalysis, facility_isochrone, route_stats};
-use crate::model::units::thousands;
+use crate::model::units::{format_minutes, thousands};
 use crate::model::{Lang, Meters, Park, units::format_distance};
 use crate::render::build::{MapStyles, OverlayArea};
-use crate::render::focus::{
-    Focus, IsoInputs, build_overlay, build_overlay_with, facility_isochrone_overlay,
-};
+use crate::render::focus::{Focus, IsoInputs, build_overlay_with, facility_isochrone_overlay};
 use crate::render::projected::ProjectedPark;
 use crate::render::style::{MarkerShape, Stroke, SwatchKind, Symbol};
 use crate::render::view::WorldRect;
@@ -39,6 +37,20 @@ pub struct FocusContext<'a> {
     pub styles: &'a MapStyles,
 }
 
+impl FocusContext<'_> {
+    /// The overlays of `focus`, as the screen draws them.
+    fn overlays(&self, focus: Focus, iso: Option<&IsoInputs>) -> crate::render::Overlays {
+        build_overlay_with(
+            self.park,
+            self.index,
+            self.analysis,
+            focus,
+            self.projected,
+            iso,
+        )
+    }
+}
+
 /// The printed focus: overlays (shared with the screen), figures, legend, subtitle and
 /// extent. `iso`: show a facility's (or a kind's) isochrone along roads beside the
 /// circle.
@@ -54,8 +66,7 @@ pub fn map_focus(
         (Focus::Facility(fi), None) => facility_focus(cx, fi as usize, lang),
         (Focus::Route(ri), _) => route_focus(cx, ri as usize, lang),
         (Focus::Gaps(_) | Focus::BusGaps, _) => {
-            let overlays =
-                build_overlay_with(cx.park, cx.index, cx.analysis, focus, cx.projected, iso);
+            let overlays = cx.overlays(focus, iso);
             let extent = overlays.areas.iter().fold(None, extent_with);
             Ok(MapFocus {
                 overlays,
@@ -105,13 +116,7 @@ pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFoc
         .get(fi)
         .ok_or_else(|| ExportError::Render("coverage result missing".into()))?;
     let radius = fc.radius_m;
-    let overlays = build_overlay(
-        park,
-        cx.index,
-        cx.analysis,
-        Focus::Facility(fi as u32),
-        cx.projected,
-    );
+    let overlays = cx.overlays(Focus::Facility(fi as u32), None);
     let extent = overlays.areas.iter().fold(None, extent_with);
     let theme = &cx.styles.theme;
     let n = fc.covered.len();
@@ -348,12 +353,7 @@ pub fn facility_isochrone_focus(
                 .get(*e as usize)
                 .map(|x| x.name.clone())
                 .unwrap_or_default();
-            let t = match (m, lang) {
-                (Some(m), Lang::Zh) => format!("{m:.1} 分钟"),
-                (Some(m), Lang::En) => format!("{m:.1} min"),
-                (None, Lang::Zh) => format!("> {} 分钟", spec.minutes * 4.0),
-                (None, Lang::En) => format!("> {} min", spec.minutes * 4.0),
-            };
+            let t = format_minutes(lang, m.map(f64::from), spec.minutes * 4.0);
             rows.push((format!("  {name}"), t));
         }
         let more = named_rows.len().saturating_sub(MAX_NAMED_FALSE_COVERAGE);
@@ -461,13 +461,7 @@ pub fn route_focus(cx: &FocusContext, ri: usize, lang: Lang) -> Result<MapFocus,
         Some(s) => s.clone(),
         None => route_stats(park, cx.index, ri, catchment),
     };
-    let overlays = build_overlay(
-        park,
-        cx.index,
-        cx.analysis,
-        Focus::Route(ri as u32),
-        cx.projected,
-    );
+    let overlays = cx.overlays(Focus::Route(ri as u32), None);
     let extent = overlays.areas.iter().fold(
         cx.projected.feature(route.feature).map(|f| f.bbox),
         extent_with,

@@ -11,6 +11,7 @@ pub mod attributes;
 pub mod edit;
 pub mod layer;
 pub mod records;
+pub mod route_fit;
 pub mod rows;
 pub mod stop_seq;
 pub mod units;

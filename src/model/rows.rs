@@ -96,6 +96,43 @@ pub fn row_order(layer: &Layer, filter: &str, sort: SortKey, ascending: bool) ->
     rows
 }
 
+/// The headers of a layer's attribute table, one per column, all different from each
+/// other and from `reserved` (the row-number and id headers beside them): a column a
+/// model field is read from shows the field's label and the original name when they
+/// differ ("站序 (序号)"); a name still taken gets " ·2", " ·3".
+pub fn column_headers(
+    layer: &Layer,
+    field_label: impl Fn(super::Field) -> String,
+    reserved: &[&str],
+) -> Vec<String> {
+    let mut taken: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
+    layer
+        .attributes
+        .columns()
+        .iter()
+        .map(|col| {
+            let name = col.name();
+            let mapped = layer
+                .fields
+                .iter()
+                .find(|(_, c)| c.as_str() == name)
+                .map(|(f, _)| field_label(*f));
+            let base = match mapped {
+                Some(label) if label != name => format!("{label} ({name})"),
+                _ => name.to_string(),
+            };
+            let mut header = base.clone();
+            let mut n = 2;
+            while taken.contains(&header) {
+                header = format!("{base} ·{n}");
+                n += 1;
+            }
+            taken.push(header.clone());
+            header
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +181,39 @@ mod tests {
         };
         assert_eq!(row_order(&l, "MIDEA", SortKey::Row, true), vec![0]);
         assert_eq!(row_order(&l, "building", SortKey::Row, true), vec![0]);
+    }
+
+    #[test]
+    fn headers_are_unique_and_show_the_mapped_field() {
+        use crate::model::Field;
+        let mut t = AttributeTable::new();
+        t.push_row([
+            ("序号", PropValue::Int(1)),
+            ("编号", PropValue::Str("S1")),
+            ("名称", PropValue::Str("站")),
+        ]);
+        let mut layer = Layer {
+            name: "stops".into(),
+            ids: vec![None],
+            geometries: vec![None],
+            attributes: t,
+            ..Layer::default()
+        };
+        layer.fields.insert(Field::Seq, "序号".into());
+        layer.fields.insert(Field::Name, "名称".into());
+        let label = |f: Field| match f {
+            Field::Seq => "站序".to_string(),
+            Field::Name => "名称".to_string(),
+            _ => f.code().to_string(),
+        };
+        let h = column_headers(&layer, label, &["序号", "编号"]);
+        assert_eq!(h[2], "名称", "same label and name: shown once");
+        assert_eq!(h[1], "编号 ·2", "an unmapped name that is taken");
+        assert!(h.contains(&"站序 (序号)".to_string()), "{h:?}");
+        let mut sorted = h.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), h.len());
+        assert!(!h.iter().any(|x| x == "序号" || x == "编号"));
     }
 }

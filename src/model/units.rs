@@ -84,13 +84,30 @@ pub fn format_distance(m: Meters) -> String {
 
 /// Formats an area for people in m², ha or km², with the mu figure beside it.
 pub fn format_area(a: SquareMeters) -> String {
-    let mu = a.to_mu().0;
+    let mu = format_mu(a.to_mu());
     if a.0 < 10_000.0 {
-        format!("{:.0} m² ({:.2} 亩)", a.0, mu)
+        format!("{} m² ({mu})", grouped(a.0, 0))
     } else if a.0 < 1_000_000.0 {
-        format!("{:.2} ha ({:.1} 亩)", a.hectares(), mu)
+        format!("{:.2} ha ({mu})", a.hectares())
     } else {
-        format!("{:.3} km² ({:.0} 亩)", a.km2(), mu)
+        format!("{:.3} km² ({mu})", a.km2())
+    }
+}
+
+/// Mu for people, by the one rounding rule the desk, the command line and the printed
+/// page share: two decimals, digits grouped ("566.34 亩", "1,234.50 亩").
+pub fn format_mu(mu: Mu) -> String {
+    format!("{} 亩", grouped(mu.0, 2))
+}
+
+/// A travel time for people, one decimal, in the language's unit: "15.1 分钟" /
+/// "15.1 min"; `None` (not reached within the search limit) as "> 60 分钟" with
+/// `limit` minutes.
+pub fn format_minutes(lang: super::Lang, minutes: Option<f64>, limit: f64) -> String {
+    let unit = lang.pick("分钟", "min");
+    match minutes {
+        Some(m) => format!("{m:.1} {unit}"),
+        None => format!("> {limit:.0} {unit}"),
     }
 }
 
@@ -106,6 +123,27 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A decimal number with its digits grouped by thousands: 110785.24 with 1 decimal →
+/// "110,785.2".
+pub fn grouped(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let text = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let digits: u64 = int.parse().unwrap_or(0);
+    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{}", thousands(digits))
+    } else {
+        format!("{sign}{}.{frac}", thousands(digits))
+    }
 }
 
 /// The largest "nice" length (1, 2 or 5 × 10ⁿ) not above `max` (> 0), for scale bars
@@ -139,6 +177,23 @@ mod tests {
     fn formats_read_well() {
         assert_eq!(format_distance(Meters(850.4)), "850 m");
         assert_eq!(format_distance(Meters(57_012.0)), "57.01 km");
-        assert_eq!(format_area(SquareMeters(5000.0)), "5000 m² (7.50 亩)");
+        assert_eq!(format_area(SquareMeters(5000.0)), "5,000 m² (7.50 亩)");
+        // One rounding rule for mu wherever an area is shown.
+        assert_eq!(format_area(SquareMeters(377_559.0)), "37.76 ha (566.34 亩)");
+        assert_eq!(format_mu(Mu(1234.5)), "1,234.50 亩");
+    }
+
+    #[test]
+    fn minutes_read_in_the_language() {
+        use crate::model::Lang;
+        assert_eq!(format_minutes(Lang::Zh, Some(15.06), 60.0), "15.1 分钟");
+        assert_eq!(format_minutes(Lang::En, Some(15.06), 60.0), "15.1 min");
+        assert_eq!(format_minutes(Lang::Zh, None, 60.0), "> 60 分钟");
+        assert_eq!(thousands(110_785), "110,785");
+        assert_eq!(grouped(110_785.24, 1), "110,785.2");
+        assert_eq!(grouped(7385.678, 2), "7,385.68");
+        assert_eq!(grouped(-1234.5, 0), "-1,234");
+        assert_eq!(grouped(12.0, 1), "12.0");
+        assert_eq!(nice_length(730.0), 500.0);
     }
 }

@@ -9,15 +9,26 @@
 //! listed for the caller to confirm. A layer whose file is missing or broken is reported
 //! and the rest opens. A file written by a newer ParkPlan is refused with a clear message.
 //! No GUI here.
+//!
+//! [`open`] is the one way in: every way ParkPlan opens data — paths on the command
+//! line, File > Open, recent projects, drag-and-drop, the intake dialog, crash recovery
+//! — goes through it (its items are re-exported here). This module owns the project
+//! file itself (reading, saving, recovery copies); [`crate::import`] reads the GeoJSON
+//! and never names projects.
+
+pub mod open;
+
+pub use open::{
+    Opened, OpenedProject, PathsPlan, ProjectPlan, open_jobs, open_layer, open_paths,
+    open_paths_layers_only, open_project, open_recovery, plan_paths, plan_project,
+};
 
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::AnalysisSettings;
-use crate::import::{
-    self, ImportReport, LayerJob, LayerOptions, Loaded, Problem, Progress, Severity,
-};
+use crate::import;
 use crate::model::{Park, Role};
 use crate::network::NetworkSettings;
 use crate::render::style::LayerStyle;
@@ -228,116 +239,6 @@ pub fn is_outside(stored: &str) -> bool {
         || p.has_root()
         || p.components()
             .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
-}
-
-/// What [`plan_project`] found: layers to load, and those left out for the caller to
-/// confirm (paths outside the project folder).
-#[derive(Debug, Clone, Default)]
-pub struct ProjectPlan {
-    /// Layers to load, in order.
-    pub jobs: Vec<LayerJob>,
-    /// Index into `jobs` → index into the project's layers.
-    pub layer_of_job: Vec<usize>,
-    /// Layers whose path leaves the project folder and was not allowed (index, resolved path).
-    pub outside: Vec<(usize, PathBuf)>,
-}
-
-/// Turns a project's layers into load jobs. Paths outside the project folder are only
-/// followed when `allow_outside` is set; otherwise they are listed in `outside`.
-pub fn plan_project(
-    project: &ProjectFile,
-    project_path: &Path,
-    allow_outside: bool,
-    report: &mut ImportReport,
-) -> ProjectPlan {
-    let base = project_path.parent().unwrap_or(Path::new("."));
-    let label = project_path.display().to_string();
-    let mut plan = ProjectPlan::default();
-    for (i, l) in project.layers.iter().enumerate() {
-        let resolved = base.join(&l.path);
-        if is_outside(&l.path) && !allow_outside {
-            report.push(Problem::file_level(
-                &label,
-                Severity::Warning,
-                format!(
-                    "layer \"{}\" points outside the project folder: {}",
-                    l.name,
-                    resolved.display()
-                ),
-                "not loaded until you allow it",
-            ));
-            plan.outside.push((i, resolved));
-            continue;
-        }
-        let (fields, crs) = import::manifest::layer_choices(
-            &label,
-            &format!("\"{}\"", l.name),
-            &l.fields,
-            l.crs.as_deref(),
-            report,
-        );
-        plan.jobs.push(LayerJob {
-            path: resolved,
-            options: LayerOptions {
-                name: Some(l.name.clone()),
-                role: Some(l.role),
-                role_reason: Some("set in the project".into()),
-                fields,
-                crs,
-                gcj02: l.gcj02,
-            },
-        });
-        plan.layer_of_job.push(i);
-    }
-    plan
-}
-
-/// An opened project: the park, the report, the project file, and which project layer
-/// each park layer is (layers that failed to load are missing from the park).
-#[derive(Debug, Clone)]
-pub struct OpenedProject {
-    /// The park and import report.
-    pub loaded: Loaded,
-    /// The project as read.
-    pub project: ProjectFile,
-    /// For each park layer, its index in `project.layers`.
-    pub layer_of_park_layer: Vec<usize>,
-    /// Layers outside the project folder that were not loaded.
-    pub outside: Vec<(usize, PathBuf)>,
-}
-
-/// Opens a project: reads it, loads its layers (reporting missing or broken ones and
-/// loading the rest), applies their roles, mappings and CRS choices.
-pub fn open_project(
-    path: &Path,
-    allow_outside: bool,
-    progress: Option<&Progress>,
-) -> Result<OpenedProject, ProjectError> {
-    let project = ProjectFile::read(path)?;
-    let mut report = ImportReport::default();
-    let plan = plan_project(&project, path, allow_outside, &mut report);
-    let loaded = import::load_jobs(&plan.jobs, Some(project.name.clone()), report, progress)
-        .map_err(|e| ProjectError::Invalid {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-    // Match loaded layers back to project layers by their file.
-    let mut layer_of_park_layer = Vec::new();
-    for layer in &loaded.park.layers {
-        let idx = plan
-            .jobs
-            .iter()
-            .position(|j| Some(&j.path) == layer.source.path.as_ref())
-            .map(|j| plan.layer_of_job[j])
-            .unwrap_or(usize::MAX);
-        layer_of_park_layer.push(idx);
-    }
-    Ok(OpenedProject {
-        loaded,
-        project,
-        layer_of_park_layer,
-        outside: plan.outside,
-    })
 }
 
 /// Describes the park's layers as project layers (paths relative to the project when

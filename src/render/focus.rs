@@ -88,6 +88,15 @@ fn circle_of(
     .unwrap_or(geo::MultiPolygon(vec![]))
 }
 
+/// The facility at `fi` as a selected feature (none when out of range).
+fn facility_feature(park: &Park, fi: u32) -> Vec<FeatureRef> {
+    park.facilities
+        .get(fi as usize)
+        .map(|f| f.feature)
+        .into_iter()
+        .collect()
+}
+
 /// The overlay of one facility's isochrone (computed by
 /// [`crate::analysis::facility_isochrone`]): its reached area filled, its service
 /// circle as an outline, the reached enterprises highlighted and those the circle
@@ -109,12 +118,7 @@ pub fn facility_isochrone_overlay(
     ));
     Overlays {
         areas: a,
-        selected: park
-            .facilities
-            .get(fi as usize)
-            .map(|f| f.feature)
-            .into_iter()
-            .collect(),
+        selected: facility_feature(park, fi),
         highlighted: fiso
             .reached
             .iter()
@@ -164,12 +168,7 @@ pub fn build_overlay_with(
                 AreaKind::ServiceCircle,
                 projected,
             ),
-            selected: park
-                .facilities
-                .get(fi as usize)
-                .map(|f| f.feature)
-                .into_iter()
-                .collect(),
+            selected: facility_feature(park, fi),
             highlighted: results
                 .coverage
                 .facilities

@@ -25,6 +25,10 @@ use super::i18n::{self, Msg, group_digits};
 use super::intake::IntakeDialog;
 use super::loader::{LoadJob, LoadWhat, Outcome};
 use super::map::{self, MapState, POINT_ZOOM_MPP};
+
+/// The closest scale a zoom to a feature goes to (1:5,000): a point keeps its
+/// surroundings in view.
+const MIN_ZOOM_SCALE: f64 = 5_000.0;
 use super::panels::{
     AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
 };
@@ -354,19 +358,23 @@ impl App {
                 });
         }
 
+        // The map keeps at least half the window: each side panel takes a quarter at most.
+        let side_max = ui.ctx().content_rect().width() * 0.25;
         if panels.layers {
             egui::Panel::left("layers-panel")
                 .resizable(true)
                 .default_size(250.0)
-                .size_range(180.0..=500.0)
+                .size_range(180.0..=side_max.max(180.0))
                 .show(ui, |ui| {
-                    self.layers_panel.show(
-                        ui,
-                        self.session.as_ref(),
-                        self.generation,
-                        lang,
-                        &mut cmds,
-                    );
+                    within_width(ui, |ui| {
+                        self.layers_panel.show(
+                            ui,
+                            self.session.as_ref(),
+                            self.generation,
+                            lang,
+                            &mut cmds,
+                        );
+                    });
                 });
         }
 
@@ -389,56 +397,71 @@ impl App {
             egui::Panel::right("right-panel")
                 .resizable(true)
                 .default_size(340.0)
-                .size_range(240.0..=760.0)
+                .size_range(240.0..=side_max.max(240.0))
                 .show(ui, |ui| {
-                    if panels.search {
-                        let h = if right_tabs.is_empty() {
-                            ui.available_height()
-                        } else {
-                            (ui.available_height() * 0.35).max(140.0)
-                        };
-                        ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
-                            self.search_panel.show(
-                                ui,
-                                self.session.as_ref(),
-                                self.generation,
-                                lang,
-                                &mut cmds,
+                    within_width(ui, |ui| {
+                        if panels.search {
+                            let h = if right_tabs.is_empty() {
+                                ui.available_height()
+                            } else {
+                                (ui.available_height() * 0.35).max(140.0)
+                            };
+                            ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
+                                self.search_panel.show(
+                                    ui,
+                                    self.session.as_ref(),
+                                    self.generation,
+                                    lang,
+                                    &mut cmds,
+                                );
+                            });
+                            ui.separator();
+                        }
+                        if right_tabs.is_empty() {
+                            return;
+                        }
+                        let before = self.settings.right_tab;
+                        ui.horizontal(|ui| {
+                            for (p, m) in &right_tabs {
+                                ui.selectable_value(&mut self.settings.right_tab, *p, m.text(lang));
+                            }
+                            // One focus at a time: the analysis overlay leaves with its tab.
+                            if before == PanelId::Analysis
+                                && self.settings.right_tab == PanelId::Projects
+                            {
+                                cmds.push(Command::Focus(crate::render::Focus::None));
+                            }
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if ui.small_button(Msg::Close.text(lang)).clicked() {
+                                        cmds.push(Command::ShowPanel(
+                                            self.settings.right_tab,
+                                            false,
+                                        ));
+                                    }
+                                },
                             );
                         });
                         ui.separator();
-                    }
-                    if right_tabs.is_empty() {
-                        return;
-                    }
-                    ui.horizontal(|ui| {
-                        for (p, m) in &right_tabs {
-                            ui.selectable_value(&mut self.settings.right_tab, *p, m.text(lang));
-                        }
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui.small_button(Msg::Close.text(lang)).clicked() {
-                                cmds.push(Command::ShowPanel(self.settings.right_tab, false));
+                        match self.settings.right_tab {
+                            PanelId::Analysis => {
+                                self.analysis_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
                             }
-                        });
-                    });
-                    ui.separator();
-                    match self.settings.right_tab {
-                        PanelId::Analysis => {
-                            self.analysis_panel
-                                .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            PanelId::Projects => {
+                                self.projects_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            }
+                            _ => self.inspector_panel.show(
+                                ui,
+                                self.session.as_ref(),
+                                self.selection,
+                                lang,
+                                &mut cmds,
+                            ),
                         }
-                        PanelId::Projects => {
-                            self.projects_panel
-                                .show(ui, self.session.as_ref(), lang, &mut cmds)
-                        }
-                        _ => self.inspector_panel.show(
-                            ui,
-                            self.session.as_ref(),
-                            self.selection,
-                            lang,
-                            &mut cmds,
-                        ),
-                    }
+                    })
                 });
         }
 
@@ -465,6 +488,7 @@ impl App {
             &mut self.settings.export,
             &mut self.settings.export_dir,
             self.map.disc_texture(),
+            self.map.rect,
             lang,
         );
 
@@ -978,7 +1002,8 @@ impl App {
 
     fn tool_bar(&mut self, ui: &mut egui::Ui, cmds: &mut Vec<Command>) {
         let lang = self.lang;
-        ui.horizontal(|ui| {
+        // Wraps onto a second row rather than dropping the last items (English at 1400 px).
+        ui.horizontal_wrapped(|ui| {
             if ui.button(Msg::Open.text(lang)).clicked() {
                 cmds.push(Command::OpenFileDialog);
             }
@@ -1126,9 +1151,24 @@ impl App {
         let Some(m) = &self.map.measure else { return };
         let Some(rect) = self.map.rect else { return };
         let pts = m.with_cursor(self.map.cursor.map(|c| c.lon_lat));
-        let rows = map::measure::describe(m.kind, &pts, lang);
+        let mut rows = map::measure::describe(m.kind, &pts, lang);
+        if let Some((name, declared)) = &m.parcel {
+            rows.insert(0, (Msg::ParcelLabel.text(lang).to_string(), name.clone()));
+            let measured = map::measure::geodesic_area(&m.points).to_mu();
+            rows.push((
+                Msg::DeclaredArea.text(lang).to_string(),
+                match declared {
+                    Some(d) => i18n::fmt_declared_vs_measured(lang, *d, measured.0),
+                    None => Msg::NotStated.text(lang).to_string(),
+                },
+            ));
+        }
+        let (mut clear, mut close) = (false, false);
+        let tool = self.map.tool;
+        // At the bottom right of the map, out of the way of the map's corner tools.
         egui::Area::new(egui::Id::unique("measure-readout"))
-            .fixed_pos(rect.left_top() + egui::vec2(12.0, 12.0))
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -12.0))
+            .constrain_to(rect)
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.strong(match m.kind {
@@ -1148,14 +1188,22 @@ impl App {
                     ui.weak(Msg::MeasureHint.text(lang));
                     ui.horizontal(|ui| {
                         if ui.button(Msg::Clear.text(lang)).clicked() {
-                            cmds.push(Command::SetTool(self.map.tool));
+                            clear = true;
                         }
                         if ui.button(Msg::Close.text(lang)).clicked() {
-                            cmds.push(Command::SetTool(Tool::Identify));
+                            close = true;
                         }
                     });
                 });
             });
+        if close {
+            self.map.measure = None;
+            cmds.push(Command::SetTool(Tool::Identify));
+        } else if clear {
+            // A fresh measurement with a measuring tool; none otherwise.
+            self.map.measure = None;
+            cmds.push(Command::SetTool(tool));
+        }
     }
 
     fn windows(&mut self, ctx: &egui::Context, cmds: &mut Vec<Command>) {
@@ -1268,6 +1316,15 @@ impl App {
                 self.settings.lang = Some(l);
             }
             Command::ShowPanel(p, open) => {
+                // One focus at a time: the analysis overlay goes with its panel (closed,
+                // or the land and projects panel shown in its place).
+                let analysis_leaves = (p == PanelId::Analysis && !open)
+                    || (open
+                        && p == PanelId::Projects
+                        && self.settings.right_tab == PanelId::Analysis);
+                if analysis_leaves && let Some(s) = &mut self.session {
+                    s.ws.studies.set_focus(crate::render::Focus::None);
+                }
                 self.settings.panels.set(p, open);
                 if open
                     && matches!(
@@ -1322,6 +1379,11 @@ impl App {
                 self.selection = Some(f);
                 self.reveal(f);
                 self.zoom_feature(f);
+            }
+            Command::SelectAndShowWith(f, with) => {
+                self.selection = Some(f);
+                self.reveal(f);
+                self.zoom_features(&[f, with]);
             }
             Command::ZoomAround(f, radius) => {
                 if let Some(p) = self
@@ -1478,13 +1540,37 @@ impl App {
     }
 
     fn zoom_feature(&mut self, f: FeatureRef) {
+        self.zoom_features(&[f]);
+    }
+
+    /// Zooms to show every feature of `fs` (see [`App::zoom_feature`]).
+    fn zoom_features(&mut self, fs: &[FeatureRef]) {
         let Some(s) = &self.session else { return };
-        let Some(b) = s.projected.feature(f).map(|x| x.bbox) else {
+        let Some(b) = fs
+            .iter()
+            .filter_map(|f| s.projected.feature(*f).map(|x| x.bbox))
+            .reduce(|a, b| a.union(&b))
+        else {
             return;
         };
-        // Show the feature with a little ground around it (at least ~300 m across).
+        // Show the feature with a little ground around it (at least ~300 m across), and
+        // never closer than 1:5,000, so a point keeps its neighbourhood.
         let pad = (b.width().max(b.height()) * 0.06).max(150.0);
-        self.map.fit(b.expanded(pad));
+        let b = b.expanded(pad);
+        let view = &self.map.view;
+        let denominator = view.scale_denominator();
+        let (w, h) = if denominator > 0.0 && denominator.is_finite() {
+            let mpp = view.resolution * MIN_ZOOM_SCALE / denominator;
+            (mpp * view.size[0] as f64, mpp * view.size[1] as f64)
+        } else {
+            (0.0, 0.0)
+        };
+        let grow_x = ((w - b.width()) / 2.0).max(0.0);
+        let grow_y = ((h - b.height()) / 2.0).max(0.0);
+        self.map.fit(WorldRect::from_corners(
+            [b.min[0] - grow_x, b.min[1] - grow_y],
+            [b.max[0] + grow_x, b.max[1] + grow_y],
+        ));
     }
 
     fn change_layer(&mut self, li: usize, change: LayerChange) {
@@ -1595,4 +1681,19 @@ impl eframe::App for App {
         self.capture_view();
         eframe::set_value(storage, STORAGE_KEY, &self.settings);
     }
+}
+
+/// Shows `add` in exactly the width the panel has: longer content wraps or is clipped
+/// instead of widening the panel (so a panel keeps the width the user gave it, in either
+/// language).
+fn within_width(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
+    let rect = ui.available_rect_before_wrap();
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+    );
+    child.shrink_clip_rect(rect);
+    add(&mut child);
+    ui.allocate_rect(rect, egui::Sense::hover());
 }

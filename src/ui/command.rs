@@ -113,6 +113,9 @@ pub enum Command {
     Select(Option<FeatureRef>),
     /// Select a feature and zoom to it.
     SelectAndZoom(FeatureRef),
+    /// Select a feature and zoom to show it with another (an uncovered enterprise with
+    /// its nearest facility).
+    SelectAndShowWith(FeatureRef, FeatureRef),
     /// Change how a layer is drawn.
     Layer(usize, LayerChange),
     /// Open the attribute table on a layer.

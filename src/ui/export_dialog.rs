@@ -85,6 +85,10 @@ pub struct ExportDialog {
     export_task: Option<Task<Result<ExportOutcome, String>>>,
     /// The last export's outcome, for the dialog and tests.
     pub last_result: Option<Result<String, String>>,
+    /// The preview's zoom in screen points per page point (`None`: fit the page).
+    pub preview_zoom: Option<f32>,
+    /// How far the page is dragged from the preview's centre, in screen points.
+    preview_pan: egui::Vec2,
 }
 
 /// Inputs for composing a page on a worker.
@@ -180,6 +184,7 @@ impl ExportDialog {
         spec: &mut PageSpec,
         last_dir: &mut Option<PathBuf>,
         disc: Option<egui::TextureId>,
+        map_rect: Option<Rect>,
         lang: Lang,
     ) {
         if !self.open {
@@ -245,9 +250,13 @@ impl ExportDialog {
         }
 
         let mut open = true;
+        // Over the map, below the menu and toolbar, never over them.
+        let area = map_rect.unwrap_or_else(|| ctx.content_rect());
         egui::Window::new(Msg::ExportMap.text(lang))
             .open(&mut open)
-            .default_size(vec2(980.0, 640.0))
+            .default_pos(area.min + vec2(12.0, 12.0))
+            .default_size(vec2(980.0, 640.0).min(area.size() - vec2(24.0, 24.0)))
+            .constrain_to(area)
             .resizable(true)
             .collapsible(false)
             .show(ctx, |ui| {
@@ -434,9 +443,11 @@ impl ExportDialog {
             });
         ui.separator();
         ui.label(RichText::new(Msg::PanelLayers.text(lang)).strong());
+        // Room for every layer of a usual park (a long list scrolls).
+        let row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
         egui::ScrollArea::vertical()
             .id_salt("export-layers")
-            .max_height(160.0)
+            .max_height(row * 12.0)
             .show(ui, |ui| {
                 for (li, on) in self.layers.iter_mut().rev() {
                     if let Some(l) = session.ws.park.layers.get(*li) {
@@ -532,8 +543,49 @@ impl ExportDialog {
     }
 
     fn preview_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        // Fit, 100 % (one page point per screen point), zoom in and out; the wheel zooms
+        // at the pointer, a drag pans.
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                if ui
+                    .selectable_label(self.preview_zoom.is_none(), Msg::FitPage.text(lang))
+                    .clicked()
+                {
+                    self.preview_zoom = None;
+                    self.preview_pan = egui::Vec2::ZERO;
+                }
+                if ui
+                    .selectable_label(self.preview_zoom == Some(1.0), "100%")
+                    .clicked()
+                {
+                    self.preview_zoom = Some(1.0);
+                }
+                let current = self.preview_zoom;
+                if ui
+                    .button("+")
+                    .on_hover_text(Msg::ZoomIn.text(lang))
+                    .clicked()
+                {
+                    self.preview_zoom = Some(current.unwrap_or(0.5) * 1.25);
+                }
+                if ui
+                    .button("−")
+                    .on_hover_text(Msg::ZoomOut.text(lang))
+                    .clicked()
+                {
+                    self.preview_zoom = Some(current.unwrap_or(0.5) / 1.25);
+                }
+                if let Some(z) = self.preview_zoom {
+                    ui.weak(format!("{:.0}%", z * 100.0));
+                }
+            });
+            self.preview_page_ui(ui, lang);
+        });
+    }
+
+    fn preview_page_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let avail = ui.available_size().max(vec2(200.0, 200.0));
-        let (rect, _) = ui.allocate_exact_size(avail, egui::Sense::hover());
+        let (rect, response) = ui.allocate_exact_size(avail, egui::Sense::click_and_drag());
         let Some(p) = &self.preview else {
             ui.painter().text(
                 rect.center(),
@@ -545,10 +597,29 @@ impl ExportDialog {
             return;
         };
         let [pw, ph] = p.page.size;
-        let k = ((rect.width() - 16.0) / pw)
+        let fit = ((rect.width() - 16.0) / pw)
             .min((rect.height() - 16.0) / ph)
             .max(0.01);
-        let page_rect = Rect::from_center_size(rect.center(), vec2(pw * k, ph * k));
+        let mut k = self.preview_zoom.unwrap_or(fit).clamp(0.02, 8.0);
+        if response.hovered() {
+            let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+            if scroll != 0.0 {
+                let new_k = (k * (scroll * 0.004).exp()).clamp(0.02, 8.0);
+                // Keep the page point under the pointer in place.
+                if let Some(at) = response.hover_pos() {
+                    let from_centre = at - rect.center() - self.preview_pan;
+                    self.preview_pan -= from_centre * (new_k / k - 1.0);
+                }
+                k = new_k;
+                self.preview_zoom = Some(k);
+            }
+        }
+        if response.dragged() {
+            self.preview_pan += response.drag_delta();
+            self.preview_zoom.get_or_insert(k);
+        }
+        let page_rect =
+            Rect::from_center_size(rect.center() + self.preview_pan, vec2(pw * k, ph * k));
         let painter = ui.painter_at(rect);
         painter.rect_filled(
             page_rect.translate(vec2(3.0, 3.0)),

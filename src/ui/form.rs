@@ -14,9 +14,10 @@ use serde_json::Value;
 
 use super::i18n::{Msg, field_label};
 use crate::model::attributes::ColumnType;
+use crate::model::route_fit::OffRoute;
 use crate::model::{
     ApprovalStatus, Edit, FacilityKind, FeatureData, FeatureId, Field, Lang, Layer, LifecycleStage,
-    Park, PropValue, SquareMeters, stop_seq,
+    Park, PropValue, SquareMeters, route_fit, stop_seq,
 };
 
 /// Fields whose values are numbers.
@@ -110,6 +111,11 @@ pub struct FeatureForm {
     /// A new stop numbered into the middle of its route moves the later stops of the
     /// route one place up (one undo step with the addition).
     pub renumber: bool,
+    /// A new stop off its route's line: reroute the line through it or add a detour
+    /// (one undo step with the addition).
+    pub off_route: OffRoute,
+    /// The name given to a stop added without one (for the desk to say so).
+    pub auto_named: Option<String>,
 }
 
 /// The next identifier after the layer's ids: the numbered ids sharing the template
@@ -262,6 +268,8 @@ impl FeatureForm {
             filled_for: None,
             id_mirror: None,
             renumber: true,
+            off_route: OffRoute::default(),
+            auto_named: None,
         };
         // Ids: the `id` member when the layer uses it, else the mapped id column.
         let uses_member = l.ids.iter().flatten().next().is_some();
@@ -331,11 +339,52 @@ impl FeatureForm {
             }
             _ => Vec::new(),
         };
+        // Off its route's line: the line is brought to the stop, in the same step.
+        if let (Some((fit, at)), true) = (self.route_fit(park), self.is_stop(park))
+            && fit.is_off_route()
+            && let Some(e) = route_fit::route_edit(park, &fit, at, self.off_route)
+        {
+            edits.push(e);
+        }
         if edits.is_empty() {
             return add;
         }
         edits.push(add);
         Edit::Group { edits }
+    }
+
+    /// Whether the form adds a bus stop.
+    fn is_stop(&self, park: &Park) -> bool {
+        park.layers
+            .get(self.layer)
+            .is_some_and(|l| l.role == crate::model::Role::BusStops)
+    }
+
+    /// Where the new stop lies against its route's line, with its position.
+    fn route_fit(&self, park: &Park) -> Option<(route_fit::RouteFit, geo::Point<f64>)> {
+        let Geometry::Point(at) = self.geometry else {
+            return None;
+        };
+        let route = self.route().filter(|r| !r.is_empty())?;
+        Some((route_fit::fit(park, &route, at)?, at))
+    }
+
+    /// A stop without a name is named after its route and number ("KW6 新站 12"), and
+    /// the form remembers it to say so. Call before taking the edit.
+    pub fn name_if_empty(&mut self, park: &Park) {
+        if !self.is_stop(park) {
+            return;
+        }
+        let route = self.route().unwrap_or_default();
+        let seq = self.seq().map(|s| s.to_string()).unwrap_or_default();
+        let Some(row) = self.rows.iter_mut().find(|r| r.field == Some(Field::Name)) else {
+            return;
+        };
+        if row.value.trim().is_empty() {
+            let name = format!("{route} 新站 {seq}").trim().to_string();
+            row.value = name.clone();
+            self.auto_named = Some(name);
+        }
     }
 
     /// How many stops of the route the new stop's number pushes one place up.
@@ -535,6 +584,35 @@ impl FeatureForm {
                     super::i18n::fmt_renumber_stops(lang, &route, later),
                 );
             }
+            if self.is_stop(park)
+                && let Some((fit, _)) = self.route_fit(park)
+            {
+                let route = self.route().unwrap_or_default();
+                let text = super::i18n::fmt_stop_from_route(lang, &route, fit.distance_m);
+                if fit.is_off_route() {
+                    ui.colored_label(ui.visuals().warn_fg_color, text);
+                    ui.radio_value(
+                        &mut self.off_route,
+                        OffRoute::Reroute,
+                        Msg::RerouteThroughStop.text(lang),
+                    );
+                    ui.radio_value(
+                        &mut self.off_route,
+                        OffRoute::Detour,
+                        Msg::KeepAsDetour.text(lang),
+                    );
+                } else {
+                    ui.weak(text);
+                }
+            }
+            let unnamed = self.is_stop(park)
+                && self
+                    .rows
+                    .iter()
+                    .any(|r| r.field == Some(Field::Name) && r.value.trim().is_empty());
+            if unnamed {
+                ui.colored_label(ui.visuals().warn_fg_color, Msg::StopNeedsName.text(lang));
+            }
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button(Msg::AddFeatureOk.text(lang)).clicked() {
@@ -666,5 +744,50 @@ mod tests {
         assert_eq!(next_id(&park.layers[0], Some(2)), "ZD-K1-010");
         let empty = Layer::default();
         assert_eq!(next_id(&empty, None), "NEW-1");
+    }
+
+    #[test]
+    fn a_stop_off_its_route_brings_the_line_to_it_and_gets_a_name() {
+        let mut park = stops();
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"线路名称":"KW6"},"geometry":{"type":"LineString","coordinates":[[112.30,30.30],[112.31,30.30],[112.32,30.30]]}}]}"#;
+        let opts = LayerOptions {
+            role: Some(Role::BusRoutes),
+            ..LayerOptions::default()
+        };
+        let (routes, _) = read_layer_bytes(text.as_bytes(), "线路.geojson", &opts, None).unwrap();
+        park = Park::from_layers("t", vec![park.layers.remove(0), routes]);
+        // 221 m north of KW6's line.
+        let g = Geometry::Point(geo::Point::new(112.305, 30.302));
+        let mut form = FeatureForm::new(&park, 0, g, Some(1), Lang::Zh).unwrap();
+        let (fit, _) = form.route_fit(&park).expect("KW6 has a line");
+        assert!(fit.is_off_route(), "{} m", fit.distance_m);
+        form.name_if_empty(&park);
+        let name = form.auto_named.clone().expect("a generated name");
+        assert!(name.starts_with("KW6 新站"), "{name}");
+        let Edit::Group { edits } = form.edit(&park, 3) else {
+            panic!("expected a group");
+        };
+        assert!(
+            edits.iter().any(|e| matches!(
+                e,
+                Edit::SetGeometry {
+                    layer: 1,
+                    index: 0,
+                    ..
+                }
+            )),
+            "the route's line is rerouted in the same step"
+        );
+        // On the line: no route edit, no warning.
+        let g = Geometry::Point(geo::Point::new(112.305, 30.3001));
+        let form = FeatureForm::new(&park, 0, g, Some(1), Lang::Zh).unwrap();
+        assert!(!form.route_fit(&park).unwrap().0.is_off_route());
+        let group = form.edit(&park, 3);
+        let has_route_edit = match &group {
+            Edit::Group { edits } => edits.iter().any(|e| matches!(e, Edit::SetGeometry { .. })),
+            _ => false,
+        };
+        assert!(!has_route_edit);
     }
 }

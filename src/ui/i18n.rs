@@ -281,7 +281,21 @@ messages! {
     /// Table: rows shown.
     RowsShown => "行", "rows";
     /// Table: row number column.
-    RowCol => "序号", "Row";
+    RowCol => "行号", "Row";
+    /// New stop off its route: redraw the route through it.
+    RerouteThroughStop => "改线经过此站（线路长度和站距随之改变）", "Reroute the line through the stop (length and spacing change)";
+    /// New stop off its route: keep the line, add a detour.
+    KeepAsDetour => "保留原线路，绕行至此站（往返长度计入线路）", "Keep the line, detour to the stop (the extra length counts)";
+    /// A stop without a name.
+    StopNeedsName => "站名为空：添加时将自动命名（可在此填写）", "No stop name: one will be generated (or type one here)";
+    /// Measure readout: the parcel measured.
+    ParcelLabel => "地块", "Parcel";
+    /// Measure readout: the parcel's declared area.
+    DeclaredArea => "申报面积", "Declared area";
+    /// The export preview: fit the whole page.
+    FitPage => "适合页面", "Fit page";
+    /// Clears the analysis overlay (the focus) from the map.
+    ClearOverlay => "清除分析图层", "Clear analysis layer";
 
     // ---- search
     /// Search hint.
@@ -478,6 +492,8 @@ messages! {
     AreasAreGeodesicFromThe => "面积按几何图形在椭球面上计算。", "Areas are geodesic, from the geometry.";
     /// UI text.
     ByLandUse => "按用地性质", "By land use";
+    /// Column header: the land use (GB 50137 code and name).
+    LandUse => "用地性质", "Land use";
     /// UI text.
     NotStated => "（未注明）", "(none)";
 
@@ -1071,6 +1087,50 @@ pub fn fmt_employees_reached(lang: Lang, n: u64) -> String {
     match lang {
         Lang::Zh => format!("可达职工 {n} 人"),
         Lang::En => format!("Reached: {n} employees"),
+    }
+}
+
+/// "距 KW6 线路 221 m（超出 60 m）" / "221 m from route KW6 (beyond 60 m)".
+pub fn fmt_stop_from_route(lang: Lang, route: &str, metres: f64) -> String {
+    let limit = crate::model::route_fit::ROUTE_TOLERANCE_M;
+    let off = metres > limit;
+    match (lang, off) {
+        (Lang::Zh, false) => format!("距 {route} 线路 {metres:.0} m"),
+        (Lang::Zh, true) => {
+            format!("站点距 {route} 线路 {metres:.0} m，超出 {limit:.0} m：不在线路上")
+        }
+        (Lang::En, false) => format!("{metres:.0} m from route {route}"),
+        (Lang::En, true) => {
+            format!("{metres:.0} m from route {route}, beyond {limit:.0} m: not on the route")
+        }
+    }
+}
+
+/// "站名为空，已自动命名为 …" / "The stop had no name: named …".
+pub fn fmt_auto_named(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("站名为空，已自动命名为 “{name}”"),
+        Lang::En => format!("The stop had no name: named \"{name}\""),
+    }
+}
+
+/// "566.34 亩（实测 566.30 亩，差 0.04 亩）" / "566.34 mu (measured 566.30 mu, 0.04 mu apart)".
+pub fn fmt_declared_vs_measured(lang: Lang, declared: f64, measured: f64) -> String {
+    let g = |x: f64| crate::model::units::grouped(x, 2);
+    let diff = (declared - measured).abs();
+    match lang {
+        Lang::Zh => format!(
+            "{} 亩（实测 {} 亩，差 {} 亩）",
+            g(declared),
+            g(measured),
+            g(diff)
+        ),
+        Lang::En => format!(
+            "{} mu (measured {} mu, {} mu apart)",
+            g(declared),
+            g(measured),
+            g(diff)
+        ),
     }
 }
 

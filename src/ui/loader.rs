@@ -1,10 +1,11 @@
-//! Loading off the UI thread: a named worker reads the files ([`crate::import`]) and
+//! Loading off the UI thread: a named worker opens the files the one way in
+//! ([`crate::project::open`]: paths, projects, the intake's jobs, recoveries) and
 //! prepares the map geometry, reporting progress through [`import::Progress`] and
 //! honouring its cancel flag. The UI polls [`LoadJob::poll`] each frame.
 //!
 //! Owns the worker thread and its channel; knows nothing about panels.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
@@ -12,8 +13,8 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::crs::FrameKind;
-use crate::import::{self, ImportError, ImportReport, LayerJob, Loaded, Progress};
-use crate::project::{self, ProjectFile};
+use crate::import::{self, ImportError, LayerJob, Loaded, Progress};
+use crate::project::{self, OpenedProject, ProjectFile};
 use crate::render::ProjectedPark;
 use crate::spatial::{ParkIndex, frame_for};
 
@@ -61,6 +62,16 @@ pub enum LoadWhat {
     },
     /// Layer jobs with the user's choices (the intake dialog), as a new park.
     Jobs(Vec<LayerJob>),
+    /// A recovery file (autosave) after a crash; a saved project's recovery follows
+    /// paths outside the project folder only when allowed ([`project::open_recovery`]).
+    Recovery {
+        /// The recovery file.
+        recovery: PathBuf,
+        /// The project file it recovers (`None`: never saved).
+        recovers: Option<PathBuf>,
+        /// Follow layer paths outside the project folder.
+        allow_outside: bool,
+    },
 }
 
 /// How a load ended.
@@ -96,6 +107,7 @@ impl LoadJob {
         let paths = match &what {
             LoadWhat::Paths(p) => p.clone(),
             LoadWhat::Project { path, .. } => vec![path.clone()],
+            LoadWhat::Recovery { recovery, .. } => vec![recovery.clone()],
             LoadWhat::Jobs(j) => j.iter().map(|j| j.path.clone()).collect(),
         };
         let progress = Arc::new(Progress::new());
@@ -157,32 +169,34 @@ pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome 
 pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outcome {
     let t0 = Instant::now();
     let (loaded, opened, paths) = match what {
-        LoadWhat::Paths(paths) => match import::load_paths(paths, Some(progress)) {
-            Ok(l) => (l, None, paths.clone()),
+        LoadWhat::Paths(paths) => match project::open_paths(paths, Some(progress)) {
+            Ok(o) => (o.loaded, None, paths.clone()),
             Err(ImportError::Cancelled) => return Outcome::Cancelled,
             Err(e) => return Outcome::Failed(e.to_string(), None),
         },
-        LoadWhat::Jobs(jobs) => {
-            match import::load_jobs(jobs, None, ImportReport::default(), Some(progress)) {
-                Ok(l) => (l, None, jobs.iter().map(|j| j.path.clone()).collect()),
-                Err(ImportError::Cancelled) => return Outcome::Cancelled,
-                Err(e) => return Outcome::Failed(e.to_string(), None),
-            }
-        }
+        LoadWhat::Jobs(jobs) => match project::open_jobs(jobs, Some(progress)) {
+            Ok(l) => (l, None, jobs.iter().map(|j| j.path.clone()).collect()),
+            Err(ImportError::Cancelled) => return Outcome::Cancelled,
+            Err(e) => return Outcome::Failed(e.to_string(), None),
+        },
         LoadWhat::Project {
             path,
             allow_outside,
         } => match project::open_project(path, *allow_outside, Some(progress)) {
-            Ok(o) => (
-                o.loaded,
-                Some(ProjectOpened {
-                    path: path.clone(),
-                    file: o.project,
-                    layer_of_park_layer: o.layer_of_park_layer,
-                    outside: o.outside,
-                }),
-                vec![path.clone()],
-            ),
+            Ok(o) => project_opened(path, o),
+            Err(e) => return Outcome::Failed(e.to_string(), None),
+        },
+        LoadWhat::Recovery {
+            recovery,
+            recovers,
+            allow_outside,
+        } => match project::open_recovery(
+            recovery,
+            recovers.as_deref(),
+            *allow_outside,
+            Some(progress),
+        ) {
+            Ok(o) => project_opened(recovery, o),
             Err(e) => return Outcome::Failed(e.to_string(), None),
         },
     };
@@ -224,4 +238,18 @@ pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outco
         seconds: t0.elapsed().as_secs_f64(),
         project: opened,
     }))
+}
+
+/// A project (or recovery) opened from `path`, as [`run_what`] hands it on.
+fn project_opened(path: &Path, o: OpenedProject) -> (Loaded, Option<ProjectOpened>, Vec<PathBuf>) {
+    (
+        o.loaded,
+        Some(ProjectOpened {
+            path: path.to_path_buf(),
+            file: o.project,
+            layer_of_park_layer: o.layer_of_park_layer,
+            outside: o.outside,
+        }),
+        vec![path.to_path_buf()],
+    )
 }

@@ -9,7 +9,9 @@
 //! belongs to, so the next start finds it after a crash and offers to recover. A clean
 //! exit, a save, or "discard" removes the files.
 //!
-//! This module owns the index file and the timer; writing the project is `project`'s.
+//! This module owns the index file and the timer; writing the project is `project`'s,
+//! and so is reading it back ([`crate::project::open_recovery`], the same way in as
+//! opening the project: a saved project's layers outside its folder are asked about).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -101,7 +101,7 @@ impl Session {
             projected,
             index,
             seconds,
-            project: _,
+            project,
         } = p;
         let park = &loaded.park;
         let mut problems_by_file: HashMap<&str, usize> = HashMap::new();
@@ -142,7 +142,8 @@ impl Session {
             }
         }
         let drawn = Arc::new(map_styles.clone());
-        let ws = Workspace::assemble(sources, loaded, analysis, index, map_styles);
+        let project = project.map(|o| o.file);
+        let ws = Workspace::assemble(sources, loaded, project, analysis, index, map_styles);
         let mut s = Session {
             ws,
             projected: Arc::new(projected),
@@ -466,12 +467,10 @@ impl Session {
                 self.ws.index_error = Some("the index worker stopped".into());
             }
         }
-        // Statistics recompute; coverage, isochrones and the overlay follow (the road
-        // graph only when roads changed); focus, choices and the figures shown are kept
-        // until the new ones arrive.
-        self.ws
-            .studies
-            .refresh_after_edit(&self.ws.park, self.ws.index.as_deref());
+        // Every analysis recomputes; isochrones and the overlay follow (the road graph
+        // only when roads changed); focus, choices and the figures shown are kept until
+        // the new ones arrive.
+        self.ws.studies.refresh_after_edit(&self.ws.park);
     }
 
     /// Whether the park has edits that are not saved.

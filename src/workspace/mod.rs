@@ -151,9 +151,8 @@ impl Workspace {
         overrides: &Overrides,
     ) -> Result<Workspace, WorkspaceError> {
         overrides.check()?;
-        let mut loaded = crate::import::load_paths(paths, progress)?;
-        let project = loaded.project.take();
-        Workspace::from_loaded(paths.to_vec(), loaded, project, overrides)
+        let opened = crate::project::open_paths(paths, progress)?;
+        Workspace::from_loaded(paths.to_vec(), opened.loaded, opened.project, overrides)
     }
 
     /// A workspace from a finished load and the project it came with: the project's
@@ -179,11 +178,7 @@ impl Workspace {
                 Err(e) => (None, Some(e.to_string())),
             }
         };
-        let mut studies = Studies::new(&park, index.as_deref(), settings);
-        if let Some(p) = &project {
-            studies.network_settings = p.network.clone();
-            studies.reach = reach_of(p);
-        }
+        let studies = Studies::new(settings.clone());
         let styles = match &project {
             Some(p) => {
                 let file = sources.iter().find(|s| {
@@ -193,17 +188,37 @@ impl Workspace {
             }
             None => MapStyles::default_for(&park),
         };
-        Ok(Workspace {
+        let mut ws = Workspace {
             sources,
             park: Arc::new(park),
             report: loaded.report,
             files_failed: loaded.files_failed,
-            project,
+            project: None,
             index,
             index_error,
             studies,
             styles,
-        })
+        };
+        if let Some(p) = project {
+            ws.apply_project(p);
+            // The caller's overrides stay over the project's settings.
+            ws.studies.set_settings(settings);
+        }
+        Ok(ws)
+    }
+
+    /// Makes `project` the workspace's project: its analysis settings, road network
+    /// settings and circle/isochrone choice per kind apply (the one place a project's
+    /// settings are read, for the command line and the desktop alike). Layer styles are
+    /// applied by the caller that knows which project layer each park layer is
+    /// ([`project_styles`] when only paths and names are known).
+    pub fn apply_project(&mut self, project: ProjectFile) {
+        self.studies.set_settings(project.analysis.clone());
+        self.studies.set_network(project.network.clone());
+        for (kind, choice) in reach_of(&project) {
+            self.studies.set_reach(kind, choice);
+        }
+        self.project = Some(project);
     }
 
     /// A workspace from parts prepared elsewhere (the desktop loads and builds the
@@ -212,6 +227,7 @@ impl Workspace {
     pub fn assemble(
         sources: Vec<PathBuf>,
         loaded: Loaded,
+        project: Option<ProjectFile>,
         settings: AnalysisSettings,
         index: Result<ParkIndex, String>,
         styles: MapStyles,
@@ -220,13 +236,13 @@ impl Workspace {
             Ok(i) => (Some(Arc::new(i)), None),
             Err(e) => (None, Some(e)),
         };
-        let studies = Studies::new(&loaded.park, index.as_deref(), settings);
+        let studies = Studies::new(settings);
         Workspace {
             sources,
             park: Arc::new(loaded.park),
             report: loaded.report,
             files_failed: loaded.files_failed,
-            project: loaded.project,
+            project,
             index,
             index_error,
             studies,
@@ -278,6 +294,24 @@ impl Workspace {
             ));
         }
         Ok(graph)
+    }
+
+    /// Every facility's isochrone lists for each travel choice in `specs` (no polygons),
+    /// compared with the circles of `circles`, on the road graph built with the
+    /// network settings in force.
+    pub fn isochrones(
+        &self,
+        circles: &analysis::Coverage,
+        specs: &[IsochroneSpec],
+    ) -> Result<analysis::IsoRun, WorkspaceError> {
+        let index = self.index()?;
+        Ok(analysis::isochrone_run::compute(
+            &self.park,
+            index,
+            circles,
+            self.network_settings().clone(),
+            specs,
+        )?)
     }
 
     /// The index of the facility `key` names (refused when ambiguous).

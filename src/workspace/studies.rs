@@ -22,9 +22,8 @@ use std::time::Instant;
 use super::task::{Task, Waker};
 pub use crate::analysis::ReachChoice;
 use crate::analysis::{
-    AnalysisSettings, EnterpriseLinks, IsochroneAnalysis, IsochroneSpec, LandStats, ParkAnalysis,
-    ProjectSite, StageTally, analyse, isochrone_coverage_with, land_statistics, project_sites,
-    project_statistics,
+    AnalysisSettings, EnterpriseLinks, IsochroneAnalysis, IsochroneSpec, ParkAnalysis, analyse,
+    isochrone_coverage_with,
 };
 use crate::model::{FacilityKind, Park};
 use crate::network::{NetworkSettings, RoadGraph};
@@ -63,17 +62,6 @@ pub fn compute(park: &Park, index: &ParkIndex, settings: &AnalysisSettings) -> R
         links,
         seconds: t0.elapsed().as_secs_f64(),
     }
-}
-
-/// Land and project statistics (independent of the radii).
-#[derive(Debug, Default)]
-pub struct Statistics {
-    /// Parcels by status and land use.
-    pub land: LandStats,
-    /// Projects by lifecycle stage.
-    pub projects: Vec<StageTally>,
-    /// Which parcel each project sits on.
-    pub sites: Vec<ProjectSite>,
 }
 
 /// The road network of the park and what is wrong with it.
@@ -182,8 +170,6 @@ pub struct Studies {
     pub settings: AnalysisSettings,
     /// The latest results (maybe for older settings while new ones compute).
     pub results: Option<Arc<Results>>,
-    /// Land and projects.
-    pub stats: Statistics,
     /// What is in focus.
     pub focus: Focus,
     /// The overlay for the focus (drawn by the map).
@@ -229,16 +215,10 @@ impl std::fmt::Debug for Studies {
 }
 
 impl Studies {
-    /// State for a newly loaded park.
-    pub fn new(park: &Park, index: Option<&ParkIndex>, settings: AnalysisSettings) -> Studies {
-        let stats = Statistics {
-            land: land_statistics(park),
-            projects: project_statistics(park),
-            sites: index.map(|i| project_sites(park, i)).unwrap_or_default(),
-        };
+    /// State for a newly loaded park: results compute on the first tick.
+    pub fn new(settings: AnalysisSettings) -> Studies {
         Studies {
             settings,
-            stats,
             results_stale: true,
             ..Studies::default()
         }
@@ -313,17 +293,13 @@ impl Studies {
         }
     }
 
-    /// After an edit, once the analysis index was rebuilt: land and project statistics
-    /// are recomputed, coverage and isochrones recompute, the road graph is rebuilt only
-    /// if the roads changed; focus, settings, circle/isochrone choices and the results
-    /// shown meanwhile are kept. (Use this rather than a fresh [`Studies::new`], which
-    /// forgets the isochrone choices and rebuilds the road graph.)
-    pub fn refresh_after_edit(&mut self, park: &Park, index: Option<&ParkIndex>) {
-        self.stats = Statistics {
-            land: land_statistics(park),
-            projects: project_statistics(park),
-            sites: index.map(|i| project_sites(park, i)).unwrap_or_default(),
-        };
+    /// After an edit, once the analysis index was rebuilt: every analysis (land and
+    /// project figures included) and the isochrones recompute, the road graph is rebuilt
+    /// only if the roads changed; focus, settings, circle/isochrone choices and the
+    /// results shown meanwhile are kept. (Use this rather than a fresh
+    /// [`Studies::new`], which forgets the isochrone choices and rebuilds the road
+    /// graph.)
+    pub fn refresh_after_edit(&mut self, park: &Park) {
         self.park_changed(park);
     }
 
@@ -558,6 +534,28 @@ impl Studies {
         })
     }
 
+    /// The isochrones computed so far that are current (this park, its road network)
+    /// and compared with circles of `settings`, ordered by mode and minutes, for a
+    /// report; `None` without any.
+    pub fn iso_run(&self, settings: &AnalysisSettings) -> Option<crate::analysis::IsoRun> {
+        let network = self.network.as_ref()?;
+        let mut current: Vec<_> = self
+            .isochrones
+            .iter()
+            .filter_map(|r| self.isochrone(r.spec))
+            .filter(|r| r.settings == *settings)
+            .collect();
+        current.sort_by(|a, b| {
+            (a.spec.mode.code().cmp(b.spec.mode.code()))
+                .then(a.spec.minutes.total_cmp(&b.spec.minutes))
+        });
+        current.dedup_by(|a, b| a.spec == b.spec);
+        (!current.is_empty()).then(|| crate::analysis::IsoRun {
+            graph: network.graph.clone(),
+            analyses: current.iter().map(|r| r.analysis.clone()).collect(),
+        })
+    }
+
     /// Asks for the road network even when no kind shows isochrones (the network view
     /// is open).
     pub fn want_network(&mut self) {
@@ -591,7 +589,7 @@ mod tests {
     #[test]
     fn only_road_edits_rebuild_the_network() {
         let mut p = park();
-        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        let mut s = Studies::new(AnalysisSettings::default());
         s.park_changed(&p);
         assert!(s.network_stale, "first sight builds the graph");
         s.network_stale = false;
@@ -613,7 +611,7 @@ mod tests {
     #[test]
     fn an_edit_keeps_the_choices_and_the_graph_unless_roads_changed() {
         let mut p = park();
-        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        let mut s = Studies::new(AnalysisSettings::default());
         s.park_changed(&p);
         s.network_stale = false;
         let kind = FacilityKind::ComprehensiveServiceCentre;
@@ -624,7 +622,7 @@ mod tests {
         s.set_reach(kind, on);
         let generation = s.park_generation;
         p.enterprises[0].employees = Some(50);
-        s.refresh_after_edit(&p, None);
+        s.refresh_after_edit(&p);
         assert_eq!(
             s.reach_of(kind),
             on,
@@ -637,8 +635,7 @@ mod tests {
 
     #[test]
     fn reach_choices_change_the_overlay_only_when_they_differ() {
-        let p = park();
-        let mut s = Studies::new(&p, None, AnalysisSettings::default());
+        let mut s = Studies::new(AnalysisSettings::default());
         let kind = FacilityKind::ComprehensiveServiceCentre;
         assert_eq!(s.iso_spec_of(kind), None, "circles by default");
         let g = s.overlay_generation;

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use parkplan::import::{self, Loaded};
+use parkplan::import::Loaded;
+use parkplan::project::{self, Opened};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -21,10 +22,16 @@ pub fn data(rel: &str) -> PathBuf {
     root().join("tests").join("data").join(rel)
 }
 
-/// Loads paths, panicking only on cancellation (which tests never ask for).
-pub fn load(paths: &[&Path]) -> Loaded {
+/// Opens paths the one way in (`project::open`), panicking only on cancellation
+/// (which tests never ask for).
+pub fn open(paths: &[&Path]) -> Opened {
     let v: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
-    import::load_paths(&v, None).expect("not cancelled")
+    project::open_paths(&v, None).expect("not cancelled")
+}
+
+/// Loads paths (the park and report of [`open`]).
+pub fn load(paths: &[&Path]) -> Loaded {
+    open(paths).loaded
 }
 
 /// Loads the sample map.

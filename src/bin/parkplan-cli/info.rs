@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use parkplan::import::{self, Severity, summary};
+use parkplan::import::{Severity, summary};
 
 /// Loads the paths and prints what each layer holds. Exit 0 when anything loaded,
 /// 2 when nothing could be (with the reasons on stderr).
 pub fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     // `info` describes layers: the typed records are not needed.
-    let loaded = import::load_paths_layers_only(paths, None)?;
+    let loaded = parkplan::project::open_paths_layers_only(paths, None)?.loaded;
     let s = summary::summarise(&loaded);
     let mut out = std::io::stdout().lock();
     if json {

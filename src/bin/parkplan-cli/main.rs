@@ -5,7 +5,6 @@ mod convert;
 mod export;
 mod info;
 mod report;
-mod report_iso;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

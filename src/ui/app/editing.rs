@@ -229,9 +229,15 @@ impl App {
         match form.show(ctx, lang, &s.ws.park) {
             Some(true) => {
                 let index = s.ws.park.layers.get(form.layer).map_or(0, |l| l.len());
+                form.name_if_empty(&s.ws.park);
                 let edit = form.edit(&s.ws.park, index);
+                let named = form.auto_named.take();
                 self.form = None;
                 self.cmds.push(Command::Edit(edit));
+                if let Some(name) = named {
+                    let text = i18n::fmt_auto_named(lang, &name);
+                    self.notify(text, false);
+                }
             }
             Some(false) => self.form = None,
             None => {}

@@ -52,10 +52,13 @@ pub(super) enum Modal {
     },
     /// A recovery file was found: recover or discard?
     Recovery(RecoveryIndex),
-    /// The project names layers outside its folder: load them too?
+    /// The project (or the recovery of a saved project) names layers outside its
+    /// folder: load them too?
     Outside {
         project: PathBuf,
         paths: Vec<PathBuf>,
+        /// Set when the question is about a recovery being applied.
+        recovery: Option<RecoveryIndex>,
     },
     /// Something went wrong.
     Error(String),
@@ -242,13 +245,7 @@ impl App {
             Some(o) => {
                 self.project = uiproject::apply_to_session(s, o);
                 self.settings.analysis = o.file.analysis.clone();
-                s.ws.studies.set_settings(o.file.analysis.clone());
-                s.ws.studies.set_network(o.file.network.clone());
-                for (code, choice) in &o.file.reach {
-                    if let Some(kind) = crate::model::FacilityKind::parse(code) {
-                        s.ws.studies.set_reach(kind, *choice);
-                    }
-                }
+                s.ws.apply_project(o.file.clone());
                 if let Some(spec) = self.project.saved_export.clone() {
                     self.settings.export = spec;
                 } else {
@@ -282,6 +279,14 @@ impl App {
                         }
                     }
                     self.autosave.written = Some(r.recovery.clone());
+                    // The same question as opening the project asks.
+                    if !o.outside.is_empty() {
+                        self.modal = Some(Modal::Outside {
+                            project: o.path.clone(),
+                            paths: o.outside.iter().map(|(_, p)| p.clone()).collect(),
+                            recovery: Some(r.clone()),
+                        });
+                    }
                 } else {
                     self.settings.remember_project(&o.path);
                     let rec = project::recovery_path(&o.path);
@@ -289,6 +294,7 @@ impl App {
                         self.modal = Some(Modal::Outside {
                             project: o.path.clone(),
                             paths: o.outside.iter().map(|(_, p)| p.clone()).collect(),
+                            recovery: None,
                         });
                     } else if rec.is_file() {
                         self.modal = Some(Modal::Recovery(RecoveryIndex {
@@ -634,7 +640,7 @@ impl App {
                     "parkplan-intake-read",
                     crate::ui::waker(ctx),
                     move || {
-                        crate::import::read_layer_file(&job.path, &job.options, None)
+                        project::open_layer(&job, None)
                             .map(|(l, p)| (l, p, meta))
                             .map_err(|e| e.to_string())
                     },
@@ -929,12 +935,7 @@ impl App {
             ) => self.write_layer(layer, &path, source_crs, true),
             (Modal::Recovery(idx), Answer::Yes) => {
                 self.held_open = None;
-                self.recovering = Some(idx.clone());
-                self.pending_meta.clear();
-                self.start_load_what(LoadWhat::Project {
-                    path: idx.recovery,
-                    allow_outside: true,
-                });
+                self.recover(idx, false);
             }
             (Modal::Recovery(idx), _) => {
                 recovery::discard(self.autosave.dir.as_deref(), &idx.recovery);
@@ -942,6 +943,13 @@ impl App {
                     self.pending_open = Some(p);
                 }
             }
+            (
+                Modal::Outside {
+                    recovery: Some(idx),
+                    ..
+                },
+                Answer::Yes,
+            ) => self.recover(idx, true),
             (Modal::Outside { project, .. }, Answer::Yes) => {
                 self.proceed(Then::Load(
                     LoadWhat::Project {
@@ -953,6 +961,18 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Applies a recovery: opens its file through `project::open_recovery`, which asks
+    /// (lists) layer paths outside the project folder unless `allow_outside`.
+    fn recover(&mut self, idx: RecoveryIndex, allow_outside: bool) {
+        self.recovering = Some(idx.clone());
+        self.pending_meta.clear();
+        self.start_load_what(LoadWhat::Recovery {
+            recovery: idx.recovery,
+            recovers: idx.project,
+            allow_outside,
+        });
     }
 
     /// Answers the open question as if its button was clicked: `true` for the first
@@ -1033,8 +1053,10 @@ impl App {
         }
     }
 
-    /// Runs every analysis for the current settings on a worker and writes the tables
-    /// as CSV (UTF-8 with BOM) into `dir`.
+    /// Runs every analysis for the current settings on a worker and writes the report
+    /// tables as CSV (UTF-8 with BOM) into `dir`: the files `parkplan-cli report --csv`
+    /// writes, the isochrone tables included when isochrones were computed for these
+    /// settings.
     pub(super) fn export_tables(&mut self, dir: PathBuf) {
         let Some(ctx) = self.ctx.clone() else { return };
         let Some(s) = &self.session else {
@@ -1047,12 +1069,18 @@ impl App {
         };
         let park = s.ws.park.clone();
         let settings = s.ws.studies.settings.clone();
+        let iso = s.ws.studies.iso_run(&settings);
         self.tables_task = Some(Task::spawn(
             "parkplan-tables",
             crate::ui::waker(&ctx),
             move || {
                 let r = crate::analysis::analyse(&park, &index, &settings);
-                crate::save::csv::write_analysis_tables(&dir, &park, &r)
+                let input = crate::report::ReportInput {
+                    park: &park,
+                    analysis: &r,
+                    iso: iso.as_ref(),
+                };
+                crate::report::csv::write(&dir, input)
                     .map(|files| (dir, files.len()))
                     .map_err(|e| e.to_string())
             },

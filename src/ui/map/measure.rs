@@ -1,5 +1,8 @@
 //! The measuring tool's state and arithmetic: a polyline's geodesic length or a
-//! polygon's geodesic area and perimeter, from points clicked in lon/lat.
+//! polygon's geodesic area and perimeter, from points clicked in lon/lat. Clicks snap to
+//! parcel vertices, else to parcel edges, within a few pixels ([`snap`]); a double-click
+//! on a parcel before drawing measures that parcel, with its declared area beside the
+//! measured one ([`Measure::parcel`]). The last result stays until cleared.
 //!
 //! Distances and areas are computed on the WGS84 ellipsoid (geo's `Geodesic` and
 //! `GeodesicArea`), never in degrees or in the display projection.
@@ -8,6 +11,7 @@ use geo::{Geodesic, GeodesicArea, Length, LineString, Polygon};
 
 use crate::model::units::{SquareMeters, format_area, format_distance};
 use crate::model::{Lang, Meters};
+use crate::render::{PlanarGeom, ProjectedPark, WorldRect};
 
 /// What is being measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +31,9 @@ pub struct Measure {
     pub points: Vec<[f64; 2]>,
     /// Whether the user finished it (double click / Enter).
     pub finished: bool,
+    /// The parcel measured by a double-click on it: its name or id and its declared
+    /// area in mu, when the data states one.
+    pub parcel: Option<(String, Option<f64>)>,
 }
 
 impl Measure {
@@ -36,7 +43,16 @@ impl Measure {
             kind,
             points: Vec::new(),
             finished: false,
+            parcel: None,
         }
+    }
+
+    /// Measures a parcel's outline (lon/lat exterior ring) as a finished area.
+    pub fn set_parcel(&mut self, ring: Vec<[f64; 2]>, name: String, declared_mu: Option<f64>) {
+        self.kind = MeasureKind::Area;
+        self.points = ring;
+        self.finished = true;
+        self.parcel = Some((name, declared_mu));
     }
 
     /// Adds a point; a finished measurement starts over.
@@ -44,6 +60,7 @@ impl Measure {
         if self.finished {
             self.points.clear();
             self.finished = false;
+            self.parcel = None;
         }
         // A double click also sends a click at the same place: ignore exact repeats.
         if self.points.last() != Some(&p) {
@@ -61,6 +78,53 @@ impl Measure {
         }
         v
     }
+}
+
+/// The planar point a click at `p` snaps to: the nearest vertex of a polygon of the
+/// layers `layers` within `tol` metres, else the nearest point of their edges within
+/// `tol`, else `None` (no snap).
+pub fn snap(
+    projected: &ProjectedPark,
+    layers: &[usize],
+    p: [f64; 2],
+    tol: f64,
+) -> Option<[f64; 2]> {
+    let rect = WorldRect::from_corners([p[0] - tol, p[1] - tol], [p[0] + tol, p[1] + tol]);
+    let d2 = |a: [f64; 2]| (a[0] - p[0]).powi(2) + (a[1] - p[1]).powi(2);
+    let mut vertex: Option<(f64, [f64; 2])> = None;
+    let mut edge: Option<(f64, [f64; 2])> = None;
+    for &li in layers {
+        let Some(layer) = projected.layers.get(li) else {
+            continue;
+        };
+        for i in layer.unsorted_in_rect(&rect) {
+            let Some(PlanarGeom::Polygons(polys)) = layer.feature(i as usize).map(|f| &f.geom)
+            else {
+                continue;
+            };
+            for ring in polys.iter().flatten() {
+                for w in ring.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    let da = d2(a);
+                    if vertex.is_none_or(|(d, _)| da < d) {
+                        vertex = Some((da, a));
+                    }
+                    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                    let len2 = dx * dx + dy * dy;
+                    if len2 > 0.0 {
+                        let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0);
+                        let q = [a[0] + t * dx, a[1] + t * dy];
+                        let dq = d2(q);
+                        if edge.is_none_or(|(d, _)| dq < d) {
+                            edge = Some((dq, q));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let within = |x: Option<(f64, [f64; 2])>| x.filter(|(d, _)| *d <= tol * tol).map(|(_, q)| q);
+    within(vertex).or_else(|| within(edge))
 }
 
 fn line(points: &[[f64; 2]]) -> LineString<f64> {
@@ -121,16 +185,6 @@ pub fn describe(kind: MeasureKind, points: &[[f64; 2]], lang: Lang) -> Vec<(Stri
             let a = geodesic_area(points);
             vec![
                 (Msg::Area.text(lang).to_string(), format_area(a)),
-                (
-                    format!("m² / ha / {}", Msg::UnitMu.text(lang)),
-                    format!(
-                        "{:.0} m² / {:.2} ha / {:.2} {}",
-                        a.0,
-                        a.hectares(),
-                        a.to_mu().0,
-                        Msg::UnitMu.text(lang)
-                    ),
-                ),
                 (
                     Msg::Perimeter.text(lang).to_string(),
                     format_distance(geodesic_perimeter(points)),

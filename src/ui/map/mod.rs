@@ -127,7 +127,8 @@ impl MapState {
         self.measure = match tool {
             Tool::MeasureDistance => Some(Measure::new(MeasureKind::Distance)),
             Tool::MeasureArea => Some(Measure::new(MeasureKind::Area)),
-            _ => None,
+            // Another tool: a finished result stays on the map until cleared.
+            _ => self.measure.take().filter(|m| m.finished),
         };
     }
 
@@ -296,10 +297,35 @@ pub fn show(
         Tool::MeasureDistance | Tool::MeasureArea => {
             if let (Some(m), Some(c)) = (state.measure.as_mut(), state.cursor) {
                 if response.clicked() {
-                    m.push(c.lon_lat);
+                    // Clicks snap to parcel vertices, else edges, within a few pixels.
+                    let tol = theme::PICK_TOLERANCE as f64 * state.view.resolution;
+                    let parcels: Vec<usize> = session
+                        .visible_top_first()
+                        .into_iter()
+                        .filter(|&li| {
+                            session
+                                .ws
+                                .park
+                                .layers
+                                .get(li)
+                                .is_some_and(|l| l.role == crate::model::Role::Parcels)
+                        })
+                        .collect();
+                    let at = match measure::snap(&session.projected, &parcels, c.planar, tol) {
+                        Some(q) => session.projected.unproject(q),
+                        None => c.lon_lat,
+                    };
+                    m.push(at);
                 }
                 if response.double_clicked() {
                     m.finished = true;
+                    // A double-click on a parcel before drawing measures the parcel.
+                    if m.kind == MeasureKind::Area
+                        && m.points.len() < 3
+                        && let Some(p) = parcel_at(session, c.planar)
+                    {
+                        m.set_parcel(p.0, p.1, p.2);
+                    }
                 }
             }
             if ui.input(|i| i.key_pressed(Key::Enter))
@@ -501,6 +527,29 @@ fn handle_navigation(ui: &egui::Ui, state: &mut MapState, response: &egui::Respo
     }
 }
 
+/// The parcel under planar point `p`: its outline (lon/lat exterior ring), its id and
+/// its declared area in mu.
+fn parcel_at(session: &Session, p: [f64; 2]) -> Option<(Vec<[f64; 2]>, String, Option<f64>)> {
+    let park = &session.ws.park;
+    let layers: Vec<usize> = session
+        .visible_top_first()
+        .into_iter()
+        .filter(|&li| {
+            park.layers
+                .get(li)
+                .is_some_and(|l| l.role == crate::model::Role::Parcels)
+        })
+        .collect();
+    let f = pick::pick(&session.projected, p, 0.0, &layers, &|f| {
+        session.is_hidden(f)
+    })?;
+    let parcel = park.parcels.iter().find(|x| x.feature == f)?;
+    let g = park.geometry(f)?;
+    let poly = crate::model::polygons_of(g).0.into_iter().next()?;
+    let ring = poly.exterior().0.iter().map(|c| [c.x, c.y]).collect();
+    Some((ring, parcel.id.clone(), parcel.declared_area.map(|m| m.0)))
+}
+
 fn paint_measure(
     painter: &egui::Painter,
     view: &MapView,
@@ -612,7 +661,11 @@ fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option
         return join(vec![
             p.status.label(lang).to_string(),
             p.land_use.clone().unwrap_or_default(),
-            format!("{:.1} {}", p.area.to_mu().0, Msg::UnitMu.text(lang)),
+            format!(
+                "{} {}",
+                crate::model::units::grouped(p.area.to_mu().0, 2),
+                Msg::UnitMu.text(lang)
+            ),
         ]);
     }
     if let Some(e) = find(&park.enterprises, f, |e| e.feature) {
@@ -680,7 +733,10 @@ mod tests {
     #[test]
     fn hovering_tells_a_parcels_status_and_mu_and_an_enterprises_staff() {
         let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
-        let park = crate::import::load_paths(&[sample], None).unwrap().park;
+        let park = crate::project::open_paths(&[sample], None)
+            .unwrap()
+            .loaded
+            .park;
         let p = &park.parcels[0];
         let s = hover_summary(&park, p.feature, Lang::Zh).unwrap();
         assert!(
@@ -721,5 +777,59 @@ mod tests {
         assert!((b.width() - 300.0).abs() < 1e-9 && (b.center()[0] - 10.0).abs() < 1e-9);
         let big = WorldRect::from_corners([0.0, 0.0], [5000.0, 10.0]);
         assert_eq!(pad_point(big), big);
+    }
+
+    #[test]
+    fn a_finished_measurement_stays_when_the_tool_changes_and_clicks_snap_to_parcels() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
+        let park = crate::project::open_paths(&[sample], None)
+            .unwrap()
+            .loaded
+            .park;
+        let projected = crate::render::ProjectedPark::new(&park).unwrap();
+        let mut state = MapState::default();
+        state.set_tool(Tool::MeasureArea);
+        let p = &park.parcels[0];
+        let layer = p.feature.layer as usize;
+        let Some(crate::render::PlanarGeom::Polygons(polys)) =
+            projected.feature(p.feature).map(|f| f.geom.clone())
+        else {
+            panic!("a parcel polygon");
+        };
+        let corner = polys[0][0][0];
+        // 3 m off a corner snaps onto it; far away nothing snaps.
+        let near = [corner[0] + 2.0, corner[1] + 2.0];
+        assert_eq!(measure::snap(&projected, &[layer], near, 8.0), Some(corner));
+        assert_eq!(
+            measure::snap(&projected, &[layer], [corner[0] + 5e4, corner[1]], 8.0),
+            None
+        );
+        // A parcel measured, then another tool: the result stays; a new measuring tool
+        // starts afresh.
+        let ring: Vec<[f64; 2]> = park
+            .geometry(p.feature)
+            .map(|g| {
+                crate::model::polygons_of(g).0[0]
+                    .exterior()
+                    .0
+                    .iter()
+                    .map(|c| [c.x, c.y])
+                    .collect()
+            })
+            .unwrap();
+        state.measure.as_mut().unwrap().set_parcel(
+            ring,
+            p.id.clone(),
+            p.declared_area.map(|m| m.0),
+        );
+        let a = measure::geodesic_area(&state.measure.as_ref().unwrap().points);
+        assert!(
+            (a.0 - p.area.0).abs() / p.area.0 < 1e-6,
+            "the parcel's own area"
+        );
+        state.set_tool(Tool::Identify);
+        assert!(state.measure.as_ref().is_some_and(|m| m.finished), "kept");
+        state.set_tool(Tool::MeasureDistance);
+        assert!(state.measure.as_ref().is_some_and(|m| m.points.is_empty()));
     }
 }

@@ -46,6 +46,18 @@ pub enum Tab {
     Network,
 }
 
+/// Whether a tab lists what `focus` shows (its overlay may stay on the map).
+pub fn tab_shows(tab: Tab, focus: Focus) -> bool {
+    matches!(
+        (tab, focus),
+        (_, Focus::None)
+            | (Tab::Facilities, Focus::Facility(_))
+            | (Tab::Routes, Focus::Route(_))
+            | (Tab::Gaps, Focus::Gaps(_) | Focus::BusGaps)
+            | (Tab::Radii | Tab::Network, _)
+    )
+}
+
 /// Which gap view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GapKind {
@@ -110,7 +122,8 @@ impl AnalysisPanel {
             }
             return;
         }
-        ui.horizontal(|ui| {
+        let before = self.tab;
+        ui.horizontal_wrapped(|ui| {
             for (t, m) in [
                 (Tab::Facilities, Msg::TabFacilities),
                 (Tab::Routes, Msg::TabRoutes),
@@ -124,6 +137,13 @@ impl AnalysisPanel {
                 ui.spinner();
             }
         });
+        // One focus at a time: a tab that cannot show the focus clears it.
+        if self.tab != before && !tab_shows(self.tab, studies.focus) {
+            cmds.push(Command::Focus(Focus::None));
+        }
+        if studies.focus != Focus::None && ui.button(Msg::ClearOverlay.text(lang)).clicked() {
+            cmds.push(Command::Focus(Focus::None));
+        }
         ui.separator();
         let Some(results) = studies.results.as_deref() else {
             ui.spinner();
@@ -376,7 +396,22 @@ impl AnalysisPanel {
             })
             .collect();
         ui.weak(Msg::DistanceToTheNearestFacility.text(lang));
-        enterprise_table(ui, "gap-table", park, &rows, lang, cmds);
+        // A click shows the enterprise with the facility (or stop) that matters: its
+        // nearest one.
+        let nearest = |e: u32| -> Option<crate::model::FeatureRef> {
+            match kind {
+                Some(k) => {
+                    let (fi, _) = r.analysis.nearest.get(e as usize, k)?;
+                    Some(park.facilities.get(fi as usize)?.feature)
+                }
+                None => {
+                    let i = s.ws.index.as_ref()?;
+                    let (si, _) = i.stops.nearest(*i.enterprise_xy.get(e as usize)?)?;
+                    Some(park.stops.get(si as usize)?.feature)
+                }
+            }
+        };
+        enterprise_table_with(ui, "gap-table", park, &rows, &nearest, lang, cmds);
     }
 }
 
@@ -401,6 +436,20 @@ fn enterprise_table(
     id: &str,
     park: &Park,
     rows: &[(u32, f32)],
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    enterprise_table_with(ui, id, park, rows, &|_| None, lang, cmds);
+}
+
+/// [`enterprise_table`] whose row click shows the enterprise with a second feature
+/// (`context`: for a gap, the nearest facility of the kind or the nearest stop).
+fn enterprise_table_with(
+    ui: &mut egui::Ui,
+    id: &str,
+    park: &Park,
+    rows: &[(u32, f32)],
+    context: &dyn Fn(u32) -> Option<crate::model::FeatureRef>,
     lang: Lang,
     cmds: &mut Vec<Command>,
 ) {
@@ -450,7 +499,10 @@ fn enterprise_table(
                 if row.response().clicked()
                     && let Some(x) = park.enterprises.get(e as usize)
                 {
-                    cmds.push(Command::SelectAndZoom(x.feature));
+                    match context(e) {
+                        Some(c) => cmds.push(Command::SelectAndShowWith(x.feature, c)),
+                        None => cmds.push(Command::SelectAndZoom(x.feature)),
+                    }
                 }
             });
         });
@@ -825,10 +877,7 @@ fn facility_isochrone(
             .unwrap_or_else(|| "-".into())
     };
     let mins = |m: Option<f32>| -> String {
-        match m {
-            Some(m) => format!("{m:.1} min"),
-            None => format!("> {:.0} min", spec.minutes * 4.0),
-        }
+        crate::model::units::format_minutes(lang, m.map(f64::from), spec.minutes * 4.0)
     };
     let time_of = |e: u32| {
         a.reached

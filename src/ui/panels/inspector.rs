@@ -120,9 +120,27 @@ impl InspectorPanel {
                         if let Some(g) = g {
                             let polys = polygons_of(g);
                             if !polys.0.is_empty() {
+                                let measured = SquareMeters(polys.geodesic_area_unsigned());
                                 ui.label(Msg::AreaLabel.text(lang));
-                                ui.label(format_area(SquareMeters(polys.geodesic_area_unsigned())));
+                                ui.label(format_area(measured));
                                 ui.end_row();
+                                // A parcel's declared area beside the measured one.
+                                if let Some(declared) = session
+                                    .ws
+                                    .park
+                                    .parcels
+                                    .iter()
+                                    .find(|p| p.feature == f)
+                                    .and_then(|p| p.declared_area)
+                                {
+                                    ui.label(Msg::DeclaredArea.text(lang));
+                                    ui.label(crate::ui::i18n::fmt_declared_vs_measured(
+                                        lang,
+                                        declared.0,
+                                        measured.to_mu().0,
+                                    ));
+                                    ui.end_row();
+                                }
                             }
                             let lines = lines_of(g);
                             if !lines.0.is_empty() {

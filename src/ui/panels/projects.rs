@@ -9,6 +9,8 @@ use eframe::egui::{self, RichText};
 
 use crate::analysis::{AreaTally, SiteMatch};
 use crate::model::Lang;
+use crate::model::units::grouped;
+use crate::render::style::land_use_label;
 use crate::ui::command::Command;
 use crate::ui::i18n::{self, Msg, group_digits};
 use crate::ui::session::Session;
@@ -20,8 +22,8 @@ pub struct ProjectsPanel;
 fn tally_row(ui: &mut egui::Ui, label: &str, t: &AreaTally) {
     ui.label(label);
     ui.label(group_digits(t.parcels));
-    ui.label(format!("{:.1}", t.mu()));
-    ui.label(format!("{:.2}", t.ha()));
+    ui.label(grouped(t.mu(), 1));
+    ui.label(grouped(t.ha(), 2));
     ui.end_row();
 }
 
@@ -36,7 +38,12 @@ impl ProjectsPanel {
     ) {
         let Some(s) = session else { return };
         let park = &s.ws.park;
-        let stats = &s.ws.studies.stats;
+        // Land and project figures come with the analysis results (one computation).
+        let Some(results) = s.ws.studies.results.as_deref() else {
+            ui.spinner();
+            return;
+        };
+        let stats = &results.analysis;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -153,8 +160,8 @@ impl ProjectsPanel {
                         }
                         ui.strong(Msg::Total.text(lang));
                         ui.strong(group_digits(land.total.parcels));
-                        ui.strong(format!("{:.1}", land.total.mu()));
-                        ui.strong(format!("{:.2}", land.total.ha()));
+                        ui.strong(grouped(land.total.mu(), 1));
+                        ui.strong(grouped(land.total.ha(), 2));
                         ui.end_row();
                     });
                 ui.weak(Msg::AreasAreGeodesicFromThe.text(lang));
@@ -166,12 +173,21 @@ impl ProjectsPanel {
                             .num_columns(4)
                             .striped(true)
                             .show(ui, |ui| {
+                                for h in [
+                                    Msg::LandUse.text(lang),
+                                    Msg::Parcels.text(lang),
+                                    Msg::AreaMu.text(lang),
+                                    Msg::Ha.text(lang),
+                                ] {
+                                    ui.weak(h);
+                                }
+                                ui.end_row();
                                 for (u, t) in &land.by_land_use {
-                                    tally_row(
-                                        ui,
-                                        u.as_deref().unwrap_or(Msg::NotStated.text(lang)),
-                                        t,
-                                    );
+                                    let label = match u {
+                                        Some(code) => land_use_label(code, lang),
+                                        None => Msg::NotStated.text(lang).to_string(),
+                                    };
+                                    tally_row(ui, &label, t);
                                 }
                             });
                     });

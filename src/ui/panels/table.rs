@@ -1,16 +1,19 @@
 //! The attribute table of one layer: every original property as a column, sort by any
 //! column (numbers as numbers), filter rows by text in any column, click a row to
-//! select and zoom to its feature. Virtualised, so 100k rows scroll smoothly.
+//! select and zoom to its feature, double-click it to open its feature information.
+//! Headers are unique (a mapped column shows the field and the original name); columns
+//! start at their content's width and can be resized. Virtualised, so 100k rows scroll
+//! smoothly.
 //!
 //! The row order is computed when the layer, filter or sort changes and cached.
 
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-pub use crate::model::rows::{SortKey, compare_values, row_order};
+pub use crate::model::rows::{SortKey, column_headers, compare_values, row_order};
 use crate::model::{FeatureRef, Lang};
 use crate::ui::command::Command;
-use crate::ui::i18n::{Msg, group_digits};
+use crate::ui::i18n::{Msg, field_label, group_digits};
 use crate::ui::panels::inspector::value_text;
 use crate::ui::session::Session;
 
@@ -128,7 +131,12 @@ impl TablePanel {
         }
 
         let cols = layer.attributes.columns();
+        let row_label = Msg::RowCol.text(lang);
+        let id_label = Msg::IdLabel.text(lang);
+        let headers = column_headers(layer, |f| field_label(lang, f), &[row_label, id_label]);
         let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        // Cell text is not selectable, so a click anywhere on a row selects the row.
+        ui.style_mut().interaction.selectable_labels = false;
         let mut table = TableBuilder::new(ui)
             .id_salt(("attr-table", li))
             .striped(true)
@@ -136,10 +144,10 @@ impl TablePanel {
             .sense(egui::Sense::click())
             .auto_shrink([false, false])
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(48.0))
-            .column(Column::initial(110.0).clip(true));
+            .column(Column::auto().at_least(36.0))
+            .column(Column::auto().at_least(60.0).at_most(220.0).clip(true));
         for _ in cols {
-            table = table.column(Column::initial(120.0).clip(true).at_least(30.0));
+            table = table.column(Column::auto().at_least(40.0).at_most(360.0).clip(true));
         }
         if let Some(r) = scroll_to {
             table = table.scroll_to_row(r, Some(egui::Align::Center));
@@ -168,10 +176,10 @@ impl TablePanel {
                             }
                         });
                     };
-                head(&mut h, Msg::RowCol.text(lang).to_string(), SortKey::Row);
-                head(&mut h, Msg::IdLabel.text(lang).to_string(), SortKey::Id);
-                for (c, col) in cols.iter().enumerate() {
-                    head(&mut h, col.name().to_string(), SortKey::Attr(c));
+                head(&mut h, row_label.to_string(), SortKey::Row);
+                head(&mut h, id_label.to_string(), SortKey::Id);
+                for (c, header) in headers.iter().enumerate() {
+                    head(&mut h, header.clone(), SortKey::Attr(c));
                 }
             })
             .body(|body| {
@@ -193,7 +201,14 @@ impl TablePanel {
                             ui.label(value_text(&col.get(r), lang));
                         });
                     }
-                    if row.response().clicked() {
+                    let response = row.response();
+                    if response.double_clicked() {
+                        cmds.push(Command::SelectAndZoom(f));
+                        cmds.push(Command::ShowPanel(
+                            crate::ui::command::PanelId::Inspector,
+                            true,
+                        ));
+                    } else if response.clicked() {
                         cmds.push(Command::SelectAndZoom(f));
                     }
                 });

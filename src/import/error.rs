@@ -1,0 +1,65 @@
+//! [`ImportError`]: why a file could not be loaded at all, and how such an error is
+//! worded in the import report.
+//!
+//! Owns the error type only; problems that do not stop a file (a bad feature, a
+//! guessed CRS) are [`super::Problem`]s in the report, not errors.
+
+use super::manifest::ManifestError;
+
+/// Why a file could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("{file}: cannot read the file: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not valid JSON (or is truncated, or nests too deep).
+    #[error("{file}: {what} at byte {byte} (line {line}, column {column})")]
+    Json {
+        /// The file.
+        file: String,
+        /// What serde_json found wrong, in words.
+        what: String,
+        /// Byte offset in the file.
+        byte: usize,
+        /// Line, 1-based.
+        line: usize,
+        /// Column, 1-based.
+        column: usize,
+    },
+    /// Valid JSON but not GeoJSON.
+    #[error("{file}: not GeoJSON: {message}")]
+    NotGeoJson {
+        /// The file.
+        file: String,
+        /// What it is instead.
+        message: String,
+    },
+    /// A manifest could not be used.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The user cancelled the load.
+    #[error("loading cancelled")]
+    Cancelled,
+}
+
+/// An import error's message without the leading file name (the report names the file).
+pub(super) fn error_message(e: &ImportError) -> String {
+    match e {
+        ImportError::Io { source, .. } => format!("cannot read the file: {source}"),
+        ImportError::Json {
+            what,
+            byte,
+            line,
+            column,
+            ..
+        } => format!("{what} at byte {byte} (line {line}, column {column})"),
+        ImportError::NotGeoJson { message, .. } => format!("not GeoJSON: {message}"),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,541 @@
+//! The JSON report (`parkplan-cli report --json`): a contract read by other programs,
+//! so its keys, their order and their rounding do not change. Enterprise lists of
+//! large parks are rendered in parallel.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::analysis::{self, AnalysisSettings, IsoRun, IsochroneAnalysis, SiteMatch};
+use crate::model::{Lang, Park};
+
+use super::{ReportInput, site_word};
+
+/// A list of enterprise ids, rendered to JSON text when built: the lists are built in
+/// parallel (the 1M scene's hold millions of ids), then written out in order.
+enum IdList<'a> {
+    Raw(Box<serde_json::value::RawValue>),
+    Plain(Vec<&'a str>),
+}
+
+impl<'a> IdList<'a> {
+    fn new(ids: Vec<&'a str>) -> IdList<'a> {
+        match serde_json::value::to_raw_value(&ids) {
+            Ok(raw) => IdList::Raw(raw),
+            Err(_) => IdList::Plain(ids),
+        }
+    }
+}
+
+impl Serialize for IdList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IdList::Raw(raw) => raw.serialize(s),
+            IdList::Plain(ids) => ids.serialize(s),
+        }
+    }
+}
+
+/// The whole JSON report; serialise it with `serde_json`.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    method: &'a str,
+    park: &'a str,
+    settings: &'a AnalysisSettings,
+    totals: JsonTotals,
+    facilities: Vec<JsonFacility<'a>>,
+    coverage_by_kind: Vec<JsonKind>,
+    uncovered: BTreeMap<&'static str, IdList<'a>>,
+    coverage_all_kinds: JsonAllKinds,
+    park_area: Option<JsonParkArea<'a>>,
+    routes: Vec<JsonRoute<'a>>,
+    enterprises_beyond_all_routes: IdList<'a>,
+    land: JsonLand,
+    projects: JsonProjects<'a>,
+    /// The road network (with `--isochrone`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<JsonNetwork<'a>>,
+    /// Per `--isochrone`, per kind: enterprises no isochrone of the kind reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isochrone_uncovered: Option<BTreeMap<String, BTreeMap<&'static str, Vec<&'a str>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings_s: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Serialize)]
+struct JsonTotals {
+    enterprises: usize,
+    located_enterprises: usize,
+    facilities: usize,
+    facility_enterprise_pairs: usize,
+    routes: usize,
+    stops: usize,
+    parcels: usize,
+    projects: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFacility<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    radius_m: f64,
+    enterprises: IdList<'a>,
+    employees: u64,
+    /// The first `--isochrone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isochrone: Option<JsonIso<'a>>,
+    /// Every `--isochrone`, when several were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isochrones: Option<Vec<JsonIso<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonKind {
+    kind: &'static str,
+    label: &'static str,
+    radius_m: f64,
+    facilities: usize,
+    covered_enterprises: usize,
+    covered_employees: u64,
+    uncovered_enterprises: usize,
+    union_km2: f64,
+    covered_in_park_km2: f64,
+    share_of_park: f64,
+}
+
+#[derive(Serialize)]
+struct JsonAllKinds {
+    circles: usize,
+    union_km2: f64,
+    covered_in_park_km2: f64,
+    share_of_park: f64,
+}
+
+#[derive(Serialize)]
+struct JsonParkArea<'a> {
+    definition: &'a str,
+    km2: f64,
+}
+
+#[derive(Serialize)]
+struct JsonRoute<'a> {
+    id: &'a str,
+    name: &'a str,
+    length_m: f64,
+    stops: usize,
+    mean_stop_spacing_m: Option<f64>,
+    min_stop_spacing_m: Option<f64>,
+    max_stop_spacing_m: Option<f64>,
+    catchment_m: f64,
+    enterprises: IdList<'a>,
+    employees: u64,
+    share_of_enterprises: f64,
+}
+
+#[derive(Serialize)]
+struct JsonTally {
+    parcels: usize,
+    area_mu: f64,
+    area_ha: f64,
+}
+
+#[derive(Serialize)]
+struct JsonLand {
+    parcels: usize,
+    area_mu: f64,
+    area_ha: f64,
+    area_method: &'static str,
+    declared_area_mu: f64,
+    parcels_declaring_area: usize,
+    by_status: BTreeMap<&'static str, JsonTally>,
+    by_land_use: BTreeMap<String, JsonTally>,
+}
+
+#[derive(Serialize)]
+struct JsonStage<'a> {
+    stage: &'static str,
+    projects: Vec<&'a str>,
+    investment_yi: f64,
+    secretaries: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonSite<'a> {
+    project: &'a str,
+    parcel: Option<&'a str>,
+    located_parcel: Option<&'a str>,
+    how: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonProjects<'a> {
+    by_stage: Vec<JsonStage<'a>>,
+    sites: Vec<JsonSite<'a>>,
+    mismatches: usize,
+}
+
+fn tally(t: &analysis::AreaTally) -> JsonTally {
+    JsonTally {
+        parcels: t.parcels,
+        area_mu: round(t.mu(), 2),
+        area_ha: round(t.ha(), 4),
+    }
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// Builds the JSON report; with isochrones, each facility gets `"isochrone"` (the
+/// first travel choice) and, for several choices, `"isochrones"`, and the report gets
+/// `"network"` and `"isochrone_uncovered"`. `timings` (phase, seconds) adds
+/// `"timings_s"`.
+pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) -> JsonReport<'a> {
+    let (park, r) = (input.park, input.analysis);
+    let iso = input.isochrones();
+    let eid = |i: u32| park.enterprises[i as usize].id.as_str();
+    let facilities = r
+        .coverage
+        .facilities
+        .par_iter()
+        .enumerate()
+        .map(|(fi, fc)| {
+            let f = &park.facilities[fc.facility as usize];
+            let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
+            idx.sort_unstable();
+            JsonFacility {
+                id: &f.id,
+                name: &f.name,
+                kind: f.kind.code(),
+                radius_m: fc.radius_m,
+                enterprises: IdList::new(idx.into_iter().map(eid).collect()),
+                employees: fc.employees,
+                isochrone: iso.and_then(|run| first_iso(run, park, fi)),
+                isochrones: iso.and_then(|run| all_isos(run, park, fi)),
+            }
+        })
+        .collect();
+    let coverage_by_kind = r
+        .coverage
+        .kinds
+        .iter()
+        .map(|k| {
+            let a = r.areas.kinds.iter().find(|a| a.kind == k.kind);
+            JsonKind {
+                kind: k.kind.code(),
+                label: k.kind.label(Lang::Zh),
+                radius_m: k.radius_m,
+                facilities: k.facilities.len(),
+                covered_enterprises: k.covered_enterprises,
+                covered_employees: k.covered_employees,
+                uncovered_enterprises: k.uncovered.len(),
+                union_km2: a.map_or(0.0, |a| a.union_km2),
+                covered_in_park_km2: a.map_or(0.0, |a| a.covered_in_park_km2),
+                share_of_park: a.map_or(0.0, |a| a.share_of_park),
+            }
+        })
+        .collect();
+    let uncovered = r
+        .coverage
+        .kinds
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|k| {
+            let ids = k.uncovered.iter().map(|&e| eid(e)).collect();
+            (k.kind.code(), IdList::new(ids))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    let routes = r
+        .routes
+        .routes
+        .iter()
+        .map(|rs| {
+            let route = &park.routes[rs.route as usize];
+            JsonRoute {
+                id: &route.id,
+                name: &route.name,
+                length_m: round(rs.length_m, 3),
+                stops: rs.stops.len(),
+                mean_stop_spacing_m: rs.spacing.map(|s| round(s.mean_m, 2)),
+                min_stop_spacing_m: rs.spacing.map(|s| round(s.min_m, 2)),
+                max_stop_spacing_m: rs.spacing.map(|s| round(s.max_m, 2)),
+                catchment_m: rs.catchment_m,
+                enterprises: IdList::new(rs.enterprises.iter().map(|&e| eid(e)).collect()),
+                employees: rs.employees,
+                share_of_enterprises: rs.share_of_enterprises,
+            }
+        })
+        .collect();
+    let land = JsonLand {
+        parcels: r.land.total.parcels,
+        area_mu: round(r.land.total.mu(), 2),
+        area_ha: round(r.land.total.ha(), 4),
+        area_method: "geodesic area of each parcel's geometry (WGS84, Karney)",
+        declared_area_mu: round(r.land.declared_mu.0, 2),
+        parcels_declaring_area: r.land.declared_mu.1,
+        by_status: r
+            .land
+            .by_status
+            .iter()
+            .map(|(s, t)| (s.code(), tally(t)))
+            .collect(),
+        by_land_use: r
+            .land
+            .by_land_use
+            .iter()
+            .map(|(u, t)| (u.clone().unwrap_or_else(|| "unknown".into()), tally(t)))
+            .collect(),
+    };
+    let pid = |i: u32| park.parcels[i as usize].id.as_str();
+    let projects = JsonProjects {
+        by_stage: r
+            .projects
+            .iter()
+            .map(|s| JsonStage {
+                stage: s.stage.map_or("unknown", |x| x.code()),
+                projects: s
+                    .projects
+                    .iter()
+                    .map(|&p| park.projects[p as usize].id.as_str())
+                    .collect(),
+                investment_yi: round(s.investment_yi, 4),
+                secretaries: &s.secretaries,
+            })
+            .collect(),
+        sites: r
+            .sites
+            .iter()
+            .map(|s| JsonSite {
+                project: &park.projects[s.project as usize].id,
+                parcel: s.parcel.map(pid),
+                located_parcel: s.located.map(pid),
+                how: site_word(s.how),
+            })
+            .collect(),
+        mismatches: r
+            .sites
+            .iter()
+            .filter(|s| matches!(s.how, SiteMatch::Mismatch | SiteMatch::UnknownDeclared))
+            .count(),
+    };
+    JsonReport {
+        method: &r.method,
+        park: &park.name,
+        settings: &r.settings,
+        totals: JsonTotals {
+            enterprises: park.enterprises.len(),
+            located_enterprises: r.coverage.located_enterprises,
+            facilities: park.facilities.len(),
+            facility_enterprise_pairs: r.coverage.pairs(),
+            routes: park.routes.len(),
+            stops: park.stops.len(),
+            parcels: park.parcels.len(),
+            projects: park.projects.len(),
+        },
+        facilities,
+        coverage_by_kind,
+        uncovered,
+        coverage_all_kinds: JsonAllKinds {
+            circles: r.areas.all.circles,
+            union_km2: r.areas.all.union_km2,
+            covered_in_park_km2: r.areas.all.covered_in_park_km2,
+            share_of_park: r.areas.all.share_of_park,
+        },
+        park_area: r.areas.park.as_ref().map(|p| JsonParkArea {
+            definition: &p.definition,
+            km2: p.km2,
+        }),
+        routes,
+        enterprises_beyond_all_routes: IdList::new(
+            r.routes.beyond_all.iter().map(|&e| eid(e)).collect(),
+        ),
+        land,
+        projects,
+        network: iso.map(|run| network_json(run, park)),
+        isochrone_uncovered: iso.map(|run| uncovered_json(run, park)),
+        timings_s: timings.map(|t| t.into_iter().collect()),
+    }
+}
+
+// ------------------------------------------------------------------ isochrones
+
+/// `15` for whole minutes, `7.5` otherwise.
+fn minutes_value(m: f64) -> serde_json::Value {
+    if m.fract() == 0.0 && m.abs() < 1e9 {
+        serde_json::Value::from(m as i64)
+    } else {
+        serde_json::Value::from(m)
+    }
+}
+
+/// One facility's isochrone in JSON (the keys up to `beyond_circle` are a contract).
+#[derive(Serialize)]
+struct JsonIso<'a> {
+    mode: &'static str,
+    minutes: serde_json::Value,
+    enterprises: Vec<&'a str>,
+    false_coverage: Vec<&'a str>,
+    beyond_circle: Vec<&'a str>,
+    employees: u64,
+    on_network: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network_component: Option<usize>,
+    /// Real travel minutes of each `false_coverage` enterprise (null beyond 4× the time).
+    false_coverage_minutes: Vec<Option<f64>>,
+}
+
+/// One facility's entry of one analysis.
+fn iso_of<'a>(a: &IsochroneAnalysis, park: &'a Park, fi: usize) -> Option<JsonIso<'a>> {
+    let eid = |i: u32| park.enterprises[i as usize].id.as_str();
+    let f = a.facilities.get(fi)?;
+    Some(JsonIso {
+        mode: a.spec.mode.code(),
+        minutes: minutes_value(a.spec.minutes),
+        enterprises: f.reached.iter().map(|(e, _)| eid(*e)).collect(),
+        false_coverage: f.false_coverage.iter().map(|&e| eid(e)).collect(),
+        beyond_circle: f.beyond_circle.iter().map(|&e| eid(e)).collect(),
+        employees: f.employees,
+        on_network: f.on_network,
+        network_component: f.on_network.then_some(f.component),
+        false_coverage_minutes: f
+            .false_coverage_minutes
+            .iter()
+            .map(|m| m.map(|m| (m as f64 * 100.0).round() / 100.0))
+            .collect(),
+    })
+}
+
+/// Facility `fi`'s isochrone of the first choice (`"isochrone"`).
+fn first_iso<'a>(run: &IsoRun, park: &'a Park, fi: usize) -> Option<JsonIso<'a>> {
+    run.analyses.first().and_then(|a| iso_of(a, park, fi))
+}
+
+/// Facility `fi`'s isochrones of every choice (`"isochrones"`), when there are several.
+fn all_isos<'a>(run: &IsoRun, park: &'a Park, fi: usize) -> Option<Vec<JsonIso<'a>>> {
+    (run.analyses.len() > 1).then(|| {
+        run.analyses
+            .iter()
+            .filter_map(|a| iso_of(a, park, fi))
+            .collect()
+    })
+}
+
+/// A connected piece of the road network.
+#[derive(Serialize)]
+struct JsonComponent {
+    nodes: usize,
+    km: f64,
+    roads: Vec<String>,
+}
+
+/// The top-level `"network"` key.
+#[derive(Serialize)]
+struct JsonNetwork<'a> {
+    nodes: usize,
+    edges: usize,
+    km: f64,
+    walk_kmh: f64,
+    ebike_kmh: f64,
+    snap_tolerance_m: f64,
+    max_access_m: f64,
+    /// Largest first; the first is the main network.
+    components: Vec<JsonComponent>,
+    /// Enterprises farther than `max_access_m` from every road.
+    unreachable: Vec<&'a str>,
+    /// Their distances to the nearest road, metres (null without roads).
+    unreachable_distance_m: Vec<Option<f64>>,
+    /// Facilities farther than `max_access_m` from every road.
+    facilities_off_network: Vec<&'a str>,
+    /// Facilities on a piece other than the main network.
+    facilities_on_isolated_pieces: Vec<&'a str>,
+}
+
+/// The network's figures and problems.
+fn network_json<'a>(run: &IsoRun, park: &'a Park) -> JsonNetwork<'a> {
+    let g = &run.graph;
+    let first = run.analyses.first();
+    let eid = |i: u32| park.enterprises[i as usize].id.as_str();
+    let fid = |i: u32| park.facilities[i as usize].id.as_str();
+    JsonNetwork {
+        nodes: g.graph.node_count(),
+        edges: g.graph.edge_count(),
+        km: (g.total_length_m() / 10.0).round() / 100.0,
+        walk_kmh: g.settings.walk_kmh,
+        ebike_kmh: g.settings.ebike_kmh,
+        snap_tolerance_m: g.settings.snap_tolerance_m,
+        max_access_m: g.settings.max_access_m,
+        components: g
+            .components
+            .iter()
+            .map(|c| JsonComponent {
+                nodes: c.nodes,
+                km: (c.length_m / 10.0).round() / 100.0,
+                roads: c.roads.clone(),
+            })
+            .collect(),
+        unreachable: first
+            .map(|a| a.unreachable.iter().map(|(e, _)| eid(*e)).collect())
+            .unwrap_or_default(),
+        unreachable_distance_m: first
+            .map(|a| {
+                a.unreachable
+                    .iter()
+                    .map(|(_, d)| d.map(|d| (d * 10.0).round() / 10.0))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        facilities_off_network: first
+            .map(|a| {
+                a.facilities
+                    .iter()
+                    .filter(|f| {
+                        !f.on_network && park.facilities[f.facility as usize].location.is_some()
+                    })
+                    .map(|f| fid(f.facility))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        facilities_on_isolated_pieces: first
+            .map(|a| {
+                a.facilities
+                    .iter()
+                    .filter(|f| f.on_network && f.component != 0)
+                    .map(|f| fid(f.facility))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Per travel choice (`walk:15`), per kind: the enterprises none of the kind's
+/// facilities reaches.
+fn uncovered_json<'a>(
+    run: &IsoRun,
+    park: &'a Park,
+) -> BTreeMap<String, BTreeMap<&'static str, Vec<&'a str>>> {
+    run.analyses
+        .iter()
+        .map(|a| {
+            (
+                a.spec.label(),
+                a.uncovered
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.code(),
+                            v.iter()
+                                .map(|&e| park.enterprises[e as usize].id.as_str())
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
