@@ -13,6 +13,7 @@ pub mod export_dialog;
 pub mod fonts;
 pub mod form;
 pub mod i18n;
+pub mod icon;
 pub mod intake;
 pub mod loader;
 pub mod map;
