@@ -4,6 +4,10 @@
 //! device, eframe returns an error from `run_native` before the app is created, and
 //! the window is opened again with OpenGL (glow). The renderer that worked is written
 //! to `renderer.txt` in the app's storage folder and tried first at the next start.
+//! A driver can also abort the whole process while a renderer starts (seen: wgpu's
+//! DirectX 12 under Wine asserts in vkd3d), which no error reports; so the renderer
+//! being tried is written to `renderer-trying.txt` first and the file removed once it
+//! has started: found at the next start, the other renderer goes first.
 //! `PARKPLAN_RENDERER=wgpu` or `=glow` forces the first choice (and is not remembered).
 //! When neither starts, the error of each is printed on stderr and shown in a message
 //! box (a Windows GUI build has no console).
@@ -16,6 +20,9 @@ use eframe::Renderer;
 
 /// The file in the storage folder that names the renderer that last worked.
 pub const REMEMBER_FILE: &str = "renderer.txt";
+
+/// The file in the storage folder that names the renderer being started (see above).
+pub const TRYING_FILE: &str = "renderer-trying.txt";
 
 /// The environment variable that forces the renderer tried first.
 pub const ENV_VAR: &str = "PARKPLAN_RENDERER";
@@ -45,21 +52,55 @@ pub fn order(first: Option<Renderer>) -> [Renderer; 2] {
     }
 }
 
-/// The renderer remembered in `dir`, if the file is there and names one.
-pub fn remembered(dir: &Path) -> Option<Renderer> {
-    parse(&std::fs::read_to_string(dir.join(REMEMBER_FILE)).ok()?)
+/// The other renderer.
+pub fn other(renderer: Renderer) -> Renderer {
+    match renderer {
+        Renderer::Wgpu => Renderer::Glow,
+        Renderer::Glow => Renderer::Wgpu,
+    }
 }
 
-/// Remembers `renderer` in `dir` (created if missing). A failure only costs the
-/// fallback's extra try at the next start, so it is printed and otherwise ignored.
-pub fn remember(dir: &Path, renderer: Renderer) {
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(dir.join(REMEMBER_FILE), name(renderer)));
+/// The renderer named by `file` in `dir`, if the file is there and names one.
+fn read_name(dir: &Path, file: &str) -> Option<Renderer> {
+    parse(&std::fs::read_to_string(dir.join(file)).ok()?)
+}
+
+/// Writes `renderer`'s name to `file` in `dir` (created if missing). A failure only
+/// costs the fallback's extra try at the next start, so it is printed and ignored.
+fn write_name(dir: &Path, file: &str, renderer: Renderer) {
+    let written =
+        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(dir.join(file), name(renderer)));
     if let Err(e) = written {
         eprintln!(
-            "ParkPlan: could not remember the renderer in {}: {e}",
-            dir.display()
+            "ParkPlan: could not write {}: {e}",
+            dir.join(file).display()
         );
+    }
+}
+
+/// The renderer remembered in `dir`, if the file is there and names one.
+pub fn remembered(dir: &Path) -> Option<Renderer> {
+    read_name(dir, REMEMBER_FILE)
+}
+
+/// Remembers `renderer` in `dir` (created if missing).
+pub fn remember(dir: &Path, renderer: Renderer) {
+    write_name(dir, REMEMBER_FILE, renderer);
+}
+
+/// The renderer tried first, from what `dir` holds: the other one when the last start
+/// died while starting a renderer, else the one that worked last.
+pub fn first_choice(dir: &Path) -> Option<Renderer> {
+    match read_name(dir, TRYING_FILE) {
+        Some(died) => {
+            eprintln!(
+                "ParkPlan: the {} renderer did not come up at the last start; trying {} first",
+                name(died),
+                name(other(died))
+            );
+            Some(other(died))
+        }
+        None => remembered(dir),
     }
 }
 
@@ -120,9 +161,12 @@ pub fn run(
     make_app: impl Fn(&eframe::CreationContext<'_>) -> Box<dyn eframe::App>,
 ) -> Result<(), StartError> {
     let forced = std::env::var(ENV_VAR).ok().and_then(|v| parse(&v));
-    let first = forced.or_else(|| store.as_deref().and_then(remembered));
+    let first = forced.or_else(|| store.as_deref().and_then(first_choice));
     let mut tried = Vec::new();
     for renderer in order(first) {
+        if let Some(dir) = &store {
+            write_name(dir, TRYING_FILE, renderer);
+        }
         let started = Cell::new(false);
         let result = eframe::run_native(
             app_name,
@@ -132,14 +176,19 @@ pub fn run(
             },
             Box::new(|cc| {
                 started.set(true);
-                if forced.is_none()
-                    && let Some(dir) = &store
-                {
-                    remember(dir, renderer);
+                if let Some(dir) = &store {
+                    let _ = std::fs::remove_file(dir.join(TRYING_FILE));
+                    if forced.is_none() {
+                        remember(dir, renderer);
+                    }
                 }
                 Ok(make_app(cc))
             }),
         );
+        if let Some(dir) = &store {
+            // Started or failed with an error: either way the process did not die.
+            let _ = std::fs::remove_file(dir.join(TRYING_FILE));
+        }
         let error = match result {
             Ok(()) => return Ok(()),
             Err(e) => e,
@@ -209,6 +258,10 @@ mod tests {
         assert_eq!(remembered(&dir.join("sub")), Some(Renderer::Glow));
         remember(&dir.join("sub"), Renderer::Wgpu);
         assert_eq!(remembered(&dir.join("sub")), Some(Renderer::Wgpu));
+        assert_eq!(first_choice(&dir.join("sub")), Some(Renderer::Wgpu));
+        // The last start died while starting wgpu: glow goes first.
+        write_name(&dir.join("sub"), TRYING_FILE, Renderer::Wgpu);
+        assert_eq!(first_choice(&dir.join("sub")), Some(Renderer::Glow));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
