@@ -55,8 +55,8 @@ pub const SHORTCUT_EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 pub const SAMPLE_DIR: &str = "maps/jingzhou-etdz";
 
 /// Where the sample map is: under the working directory, beside the executable (or up
-/// to three folders above it, for `target/debug/parkplan`), or in the source tree the
-/// binary was built from.
+/// to three folders above it, for `target/debug/parkplan`), in `share/parkplan` beside
+/// one of those (the .deb), or in the source tree the binary was built from.
 pub fn sample_map_path() -> Option<PathBuf> {
     let mut candidates = Vec::new();
     if let Ok(cwd) = std::env::current_dir() {
@@ -67,6 +67,8 @@ pub fn sample_map_path() -> Option<PathBuf> {
         for _ in 0..4 {
             let Some(d) = dir else { break };
             candidates.push(d.join(SAMPLE_DIR));
+            // The .deb: /usr/bin/parkplan and /usr/share/parkplan/maps/...
+            candidates.push(d.join("share").join("parkplan").join(SAMPLE_DIR));
             dir = d.parent().map(Path::to_path_buf);
         }
     }
@@ -1304,7 +1306,7 @@ impl App {
                 .collapsible(false)
                 .open(&mut open)
                 .show(ctx, |ui| {
-                    ui.label(format!("ParkPlan {}", env!("CARGO_PKG_VERSION")));
+                    ui.label(i18n::fmt_version(lang));
                     ui.label(Msg::AboutText.text(lang));
                 });
             if !open {

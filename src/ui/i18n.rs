@@ -111,6 +111,10 @@ messages! {
     /// About text.
     AboutText => "ParkPlan：面向经开区规划人员的桌面 GIS。示例地图为示意图，非测绘数据。",
         "ParkPlan: a desktop GIS for the planners of an economic-and-technological development zone. The sample map is illustrative, not survey data.";
+    /// About: before the build date of a packaged build.
+    BuiltOn => "构建于", "built";
+    /// About: a build not made by the packaging scripts (no build date).
+    DevBuild => "开发版本", "dev build";
     /// Close a window.
     Close => "关闭", "Close";
 
@@ -734,6 +738,16 @@ messages! {
     ReachedShort => "可达企业", "Reached";
     /// Legend: falsely covered enterprises.
     FalseCoverageShort => "误覆盖企业（圆内不可达）", "False coverage (in circle, not reached)";
+}
+
+/// The version line of Help > About: the Cargo version and the build date that the
+/// packaging scripts set in `PARKPLAN_BUILD_DATE` at compile time ("dev build" without).
+pub fn fmt_version(lang: Lang) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    match option_env!("PARKPLAN_BUILD_DATE").filter(|d| !d.trim().is_empty()) {
+        Some(date) => format!("ParkPlan {version} ({} {date})", Msg::BuiltOn.text(lang)),
+        None => format!("ParkPlan {version} ({})", Msg::DevBuild.text(lang)),
+    }
 }
 
 /// The language of the operating system's locale: Chinese for any `zh*` locale,
