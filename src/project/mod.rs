@@ -185,7 +185,16 @@ impl ProjectFile {
 
     /// The project as pretty JSON (what [`ProjectFile::write`] saves).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        // Which ParkPlan wrote the file ("ParkPlan 0.1.0"): for people and support; the
+        // format itself is versioned by `parkplan_project`. Ignored when read.
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        match text.strip_prefix("{\n") {
+            Some(rest) => format!(
+                "{{\n  \"written_by\": \"ParkPlan {}\",\n{rest}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            None => text,
+        }
     }
 
     /// Saves atomically, keeping the previous version as `.bak`.
@@ -546,7 +555,12 @@ mod tests {
             }),
             print: serde_json::json!({"paper": "A3"}),
         };
-        let back = ProjectFile::parse(&p.to_json(), "x").unwrap();
+        let text = p.to_json();
+        assert!(text.contains(&format!(
+            "\"written_by\": \"ParkPlan {}\"",
+            env!("CARGO_PKG_VERSION")
+        )));
+        let back = ProjectFile::parse(&text, "x").unwrap();
         assert_eq!(back, p);
     }
 }
