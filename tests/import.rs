@@ -749,3 +749,52 @@ fn datav_boundaries_hint_at_gcj02() {
         "the GCJ-02 hint"
     );
 }
+
+#[test]
+fn a_few_bad_bytes_keep_the_chinese_names_and_are_located() {
+    // UTF-8 with 3 invalid bytes in one field *name*, repeated in each of 13 features.
+    let dir = std::env::temp_dir().join(format!("parkplan-badbytes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = br#"{"type":"FeatureCollection","features":["#.to_vec();
+    for i in 0..13 {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(
+            format!(
+                r#"{{"type":"Feature","properties":{{"名称":"武汉市{i}","地址":"湖北省武汉市江岸区沿江大道","#
+            )
+            .as_bytes(),
+        );
+        bytes.extend_from_slice(b"\"code");
+        bytes.extend_from_slice(&[0xC3, 0x28, 0xFF]);
+        bytes.extend_from_slice(
+            format!(r#"":{i}}},"geometry":{{"type":"Point","coordinates":[114.3,30.5]}}}}"#)
+                .as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(b"]}");
+    let file = dir.join("wuhan.geojson");
+    std::fs::write(&file, &bytes).unwrap();
+    let loaded = common::load(&[file.as_path()]);
+    let layer = &loaded.park.layers[0];
+    assert_eq!(layer.source.encoding, TextEncoding::Utf8, "not GB18030");
+    assert_eq!(
+        layer.attributes.get(0, "名称").as_text().as_deref(),
+        Some("武汉市0"),
+        "the names stay right"
+    );
+    let messages: Vec<String> = loaded
+        .report
+        .problems
+        .iter()
+        .map(|p| p.message.clone())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("undecodable bytes were in 1 field")),
+        "{messages:?}"
+    );
+}

@@ -51,6 +51,18 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             replaced: 0,
             bom_len: 0,
         },
+        Err(_) if mostly_utf8(bytes) => {
+            // A UTF-8 file with a few bad bytes: decoding it all as GB18030 would mangle
+            // every Chinese name (武汉市 → 姝︽眽甯), so keep UTF-8 and replace only the bad
+            // sequences (the importer names the features and fields they were in).
+            let (text, replaced) = utf8_lossy(bytes);
+            Decoded {
+                text,
+                encoding: TextEncoding::Utf8,
+                replaced,
+                bom_len: 0,
+            }
+        }
         Err(_) => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             let replaced = if had_errors {
@@ -66,6 +78,20 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             }
         }
     }
+}
+
+/// Whether bytes that are not valid UTF-8 are still UTF-8 on the evidence: their valid
+/// multi-byte characters outnumber the invalid sequences at least four to one. GBK text
+/// forms valid UTF-8 multi-byte sequences only by accident, so it fails this.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid > 0 && valid >= 4 * invalid
 }
 
 fn utf8_lossy(bytes: &[u8]) -> (Cow<'_, str>, usize) {
@@ -109,6 +135,24 @@ mod tests {
         assert_eq!(d.encoding, TextEncoding::Gb18030);
         assert_eq!(d.text, "荆州经开区");
         assert_eq!(d.replaced, 0);
+    }
+
+    #[test]
+    fn a_few_bad_bytes_keep_utf8() {
+        // 13 Chinese names in UTF-8 and three invalid bytes in one field name.
+        let mut text = Vec::new();
+        for _ in 0..13 {
+            text.extend_from_slice("{\"名称\":\"武汉市江岸区街道办事处\",\"".as_bytes());
+            text.extend_from_slice(&[0xC3, 0x28, 0xFF]);
+            text.extend_from_slice(b"\":1}");
+        }
+        let d = decode(&text);
+        assert_eq!(d.encoding, TextEncoding::Utf8);
+        assert!(d.text.contains("武汉市"));
+        assert_eq!(d.replaced, 26, "the bad bytes only");
+        // GBK stays GBK.
+        let gbk = [0xBE, 0xA3, 0xD6, 0xDD, 0xBE, 0xAD, 0xBF, 0xAA, 0xC7, 0xF8];
+        assert_eq!(decode(&gbk).encoding, TextEncoding::Gb18030);
     }
 
     #[test]
