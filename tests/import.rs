@@ -798,3 +798,47 @@ fn a_few_bad_bytes_keep_the_chinese_names_and_are_located() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn declared_areas_in_square_degrees_are_called_out() {
+    // Shape_Area in square degrees read as m²: a 0.01° × 0.01° parcel declares 0.0001.
+    let dir = std::env::temp_dir().join(format!("parkplan-shapearea-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("地块.geojson");
+    let parcel = |i: usize| {
+        let x = 112.30 + 0.02 * i as f64;
+        format!(
+            r#"{{"type":"Feature","properties":{{"地块编号":"P{i}","Shape_Area":0.0001}},"geometry":{{"type":"Polygon","coordinates":[[[{x},30.30],[{x2},30.30],[{x2},30.31],[{x},30.31],[{x},30.30]]]}}}}"#,
+            x2 = x + 0.01
+        )
+    };
+    let features: Vec<String> = (0..3).map(parcel).collect();
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let loaded = common::load(&[file.as_path()]);
+    if loaded
+        .park
+        .parcels
+        .iter()
+        .all(|p| p.declared_area.is_none())
+    {
+        return; // Shape_Area not mapped as a declared area: nothing to check.
+    }
+    let messages: Vec<String> = loaded
+        .report
+        .problems
+        .iter()
+        .map(|p| p.message.clone())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("square degrees")),
+        "{messages:?}"
+    );
+}

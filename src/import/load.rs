@@ -34,6 +34,9 @@ pub fn load_jobs(
 ) -> Result<Loaded, ImportError> {
     let mut loaded = load_jobs_layers_only(jobs, park_name, report, progress)?;
     loaded.park.rebuild_records();
+    for p in declared_area_problems(&loaded.park) {
+        loaded.report.push(p);
+    }
     Ok(loaded)
 }
 
@@ -272,4 +275,86 @@ fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem {
         ),
         "only those bytes were replaced; the rest of the text is kept; check those names and values",
     )
+}
+
+/// Declared parcel areas checked against the geometry (geodesic): per layer, when most
+/// declared areas disagree with the measured ones by more than 20 %, which unit they do
+/// match (m², ha, mu, or square degrees — a GIS `Shape_Area` in degrees read as m²), or
+/// that none does. Run once the park's records are built.
+pub fn declared_area_problems(park: &crate::model::Park) -> Vec<Problem> {
+    use std::collections::BTreeMap;
+    // Per layer: (parcels with a declared area, of which disagree, unit votes).
+    let mut per_layer: BTreeMap<u32, (usize, usize, BTreeMap<&'static str, usize>)> =
+        BTreeMap::new();
+    for p in &park.parcels {
+        let (Some(declared), measured) = (p.declared_area, p.area.0) else {
+            continue;
+        };
+        let e = per_layer.entry(p.feature.layer).or_default();
+        e.0 += 1;
+        if !(measured > 0.0) {
+            continue;
+        }
+        let close = |m2: f64| (m2 / measured - 1.0).abs() <= 0.2;
+        if close(declared.to_square_meters().0) {
+            continue;
+        }
+        e.1 += 1;
+        // The number as written in the data (a mu field, else an m² field), then tried
+        // in each unit.
+        let layer = park.layers.get(p.feature.layer as usize);
+        let raw = if layer.is_some_and(|l| l.fields.contains_key(&crate::model::Field::AreaMu)) {
+            declared.0
+        } else {
+            declared.to_square_meters().0
+        };
+        let lat = layer
+            .and_then(|l| l.geometries.get(p.feature.index as usize))
+            .and_then(|g| g.as_ref())
+            .and_then(crate::model::representative_point)
+            .map_or(30.0, |pt| pt.y());
+        let deg2 = 111_320.0 * 110_574.0 * lat.to_radians().cos();
+        let unit = [
+            ("m²", raw),
+            ("mu", raw * 666.666_666_7),
+            ("ha", raw * 10_000.0),
+            ("square degrees", raw * deg2),
+        ]
+        .into_iter()
+        .find(|(_, m2)| close(*m2))
+        .map_or("none", |(u, _)| u);
+        *e.2.entry(unit).or_default() += 1;
+    }
+    per_layer
+        .into_iter()
+        .filter(|(_, (n, bad, _))| *bad * 2 > *n)
+        .map(|(li, (n, bad, votes))| {
+            let layer = &park.layers[li as usize];
+            let file = layer
+                .source
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| layer.name.clone());
+            let (unit, _) = votes
+                .iter()
+                .max_by_key(|(_, n)| **n)
+                .map(|(u, n)| (*u, *n))
+                .unwrap_or(("none", 0));
+            let why = match unit {
+                "none" => "they match no unit (m², mu, ha or square degrees): the declared areas are doubtful".to_string(),
+                "square degrees" => "they match square degrees (a GIS Shape_Area in lon/lat), not an area on the ground".to_string(),
+                u => format!("they match the geometry when read as {u}"),
+            };
+            Problem::file_level(
+                &file,
+                Severity::Warning,
+                format!(
+                    "{bad} of {n} declared parcel areas in layer {} differ from the measured (geodesic) area by more than 20 %: {why}",
+                    layer.name
+                ),
+                "land figures use the measured areas; the declared ones are shown beside them for checking",
+            )
+        })
+        .collect()
 }
