@@ -292,7 +292,7 @@ pub fn declared_area_problems(park: &crate::model::Park) -> Vec<Problem> {
         };
         let e = per_layer.entry(p.feature.layer).or_default();
         e.0 += 1;
-        if !(measured > 0.0) {
+        if measured.is_nan() || measured <= 0.0 {
             continue;
         }
         let close = |m2: f64| (m2 / measured - 1.0).abs() <= 0.2;
