@@ -179,6 +179,15 @@ impl Workspace {
             }
         };
         let studies = Studies::new(settings.clone());
+        let mut report = loaded.report;
+        if let Some(w) = frame_warning(&park) {
+            report.push(crate::import::Problem::file_level(
+                &park.name,
+                crate::import::Severity::Error,
+                w,
+                "analyses run, but their distances are wrong",
+            ));
+        }
         let styles = match &project {
             Some(p) => {
                 let file = sources.iter().find(|s| {
@@ -191,7 +200,7 @@ impl Workspace {
         let mut ws = Workspace {
             sources,
             park: Arc::new(park),
-            report: loaded.report,
+            report,
             files_failed: loaded.files_failed,
             project: None,
             index,
@@ -237,10 +246,19 @@ impl Workspace {
             Err(e) => (None, Some(e)),
         };
         let studies = Studies::new(settings);
+        let mut report = loaded.report;
+        if let Some(w) = frame_warning(&loaded.park) {
+            report.push(crate::import::Problem::file_level(
+                &loaded.park.name,
+                crate::import::Severity::Error,
+                w,
+                "analyses run, but their distances are wrong",
+            ));
+        }
         Workspace {
             sources,
             park: Arc::new(loaded.park),
-            report: loaded.report,
+            report,
             files_failed: loaded.files_failed,
             project,
             index,
@@ -368,6 +386,24 @@ impl Workspace {
     pub fn projected(&self) -> Result<ProjectedPark, WorkspaceError> {
         ProjectedPark::new(&self.park).map_err(|e| WorkspaceError::Display(e.to_string()))
     }
+}
+
+/// Longitude span beyond which one planar frame distorts distances too much for the
+/// analyses (three UTM zones).
+const MAX_FRAME_SPAN_DEG: f64 = 18.0;
+
+/// A warning when the park's data spans more longitude than one planar frame can
+/// measure in (a China-wide layer: 61.6° across): distances, circles and coverage far
+/// from the frame's centre are wrong.
+pub fn frame_warning(park: &Park) -> Option<String> {
+    let e = park.extent()?;
+    let span = e.width();
+    (span > MAX_FRAME_SPAN_DEG).then(|| {
+        format!(
+            "the data spans {span:.1}° of longitude ({:.0} UTM zones): distances in one planar frame are distorted far from its centre, so coverage, circles and route figures are unreliable; analyse one park at a time",
+            (span / 6.0).ceil()
+        )
+    })
 }
 
 /// The project's circle/isochrone choice per facility kind.

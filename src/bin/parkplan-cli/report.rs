@@ -80,6 +80,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         &overrides,
     )?;
     let park = &ws.park;
+    if let Some(w) = parkplan::workspace::frame_warning(park) {
+        eprintln!("warning: {w}");
+    }
     let index = ws.index()?;
     timer.lap("index");
     let mut result = if args.timings {
