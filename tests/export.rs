@@ -424,15 +424,12 @@ fn empty_parks_and_extreme_settings_do_not_panic() {
 fn a_map_with_nothing_drawable_is_refused_with_the_reason() {
     // Beijing 1954 / 3-degree GK CM 117E (EPSG:2436) is not read: attributes load, no
     // geometry; printing must fail with a message instead of writing a blank map.
-    let dir = std::env::temp_dir().join(format!("parkplan-blank-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bj54.geojson");
-    std::fs::write(
-        &file,
+    let file = common::write_temp(
+        "blank",
+        "bj54.geojson",
         r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2436"}},"features":[{"type":"Feature","properties":{"名称":"地块一"},"geometry":{"type":"Point","coordinates":[500100.0,3356000.0]}}]}"#,
-    )
-    .unwrap();
+    );
+    let dir = file.parent().unwrap().to_path_buf();
     let out = Command::new(cli())
         .arg("export")
         .arg(&file)

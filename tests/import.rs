@@ -633,18 +633,14 @@ fn mutated_files_never_panic() {
 #[test]
 fn a_number_beyond_f64_skips_its_feature_not_the_file() {
     // Valid JSON grammar, beyond f64: GDAL reads all three (one at inf).
-    let dir = std::env::temp_dir().join(format!("parkplan-1e400-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("big.geojson");
-    std::fs::write(
-        &file,
+    let file = common::write_temp(
+        "1e400",
+        "big.geojson",
         r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[112.3,30.3]}},
 {"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":[1e400,30.3]}},
 {"type":"Feature","properties":{"n":3},"geometry":{"type":"Point","coordinates":[112.31,30.31]}}]}"#,
-    )
-    .unwrap();
+    );
     let loaded = common::load(&[file.as_path()]);
     assert_eq!(loaded.park.layers.len(), 1, "the file loads");
     let layer = &loaded.park.layers[0];
@@ -667,17 +663,13 @@ fn a_number_beyond_f64_skips_its_feature_not_the_file() {
 fn a_declared_crs_the_coordinates_contradict_is_overruled_loudly() {
     // Declared EPSG:3857, but x ≈ 3.844e7 (beyond 3857's ±20,037,508 m) is an 8-digit
     // Gauss-Krüger easting (zone 38, around 114 E): read as GK, with an error-level note.
-    let dir = std::env::temp_dir().join(format!("parkplan-3857gk-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("gk-as-3857.geojson");
-    std::fs::write(
-        &file,
+    let file = common::write_temp(
+        "3857gk",
+        "gk-as-3857.geojson",
         r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[
 {"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[38440000.0,3350000.0]}},
 {"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":[38441000.0,3351000.0]}}]}"#,
-    )
-    .unwrap();
+    );
     let loaded = common::load(&[file.as_path()]);
     let layer = &loaded.park.layers[0];
     let crs = layer.source.crs.as_ref().expect("a CRS");
@@ -703,16 +695,12 @@ fn a_declared_crs_the_coordinates_contradict_is_overruled_loudly() {
 #[test]
 fn polygons_far_larger_than_a_park_are_not_counted_as_land() {
     // A "地块" file whose polygons span degrees (county boundaries with Shape_Area).
-    let dir = std::env::temp_dir().join(format!("parkplan-county-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("地块.geojson");
-    std::fs::write(
-        &file,
+    let file = common::write_temp(
+        "county",
+        "地块.geojson",
         r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"name":"县","Shape_Area":0.5},"geometry":{"type":"Polygon","coordinates":[[[111.0,29.5],[113.5,29.5],[113.5,31.0],[111.0,31.0],[111.0,29.5]]]}}]}"#,
-    )
-    .unwrap();
+    );
     let loaded = common::load(&[file.as_path()]);
     assert_eq!(loaded.park.layers[0].role, Role::Other);
     assert!(loaded.park.parcels.is_empty(), "no land counted");
@@ -728,16 +716,12 @@ fn polygons_far_larger_than_a_park_are_not_counted_as_land() {
 
 #[test]
 fn datav_boundaries_hint_at_gcj02() {
-    let dir = std::env::temp_dir().join(format!("parkplan-datav-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("420000_full.json");
-    std::fs::write(
-        &file,
+    let file = common::write_temp(
+        "datav",
+        "420000_full.json",
         r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"adcode":421000,"name":"荆州市","center":[112.23,30.33],"acroutes":[100000,420000]},"geometry":{"type":"Polygon","coordinates":[[[111.5,29.5],[113.5,29.5],[113.5,31.0],[111.5,31.0],[111.5,29.5]]]}}]}"#,
-    )
-    .unwrap();
+    );
     let loaded = common::load(&[file.as_path()]);
     assert_eq!(loaded.park.layers[0].role, Role::Other, "not parcels");
     assert!(

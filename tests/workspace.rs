@@ -342,17 +342,13 @@ fn shared_ids_are_reported_made_unique_and_never_picked_silently() {
 
 #[test]
 fn data_spanning_many_utm_zones_is_warned_about() {
-    let dir = std::env::temp_dir().join(format!("parkplan-china-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("企业.geojson");
-    std::fs::write(
-        &file,
+    let file = common::write_temp(
+        "china",
+        "企业.geojson",
         r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"名称":"甲"},"geometry":{"type":"Point","coordinates":[73.5,39.4]}},
 {"type":"Feature","properties":{"名称":"乙"},"geometry":{"type":"Point","coordinates":[135.1,48.4]}}]}"#,
-    )
-    .unwrap();
+    );
     let ws = Workspace::open(std::slice::from_ref(&file), None, &Overrides::default()).unwrap();
     assert!(
         ws.report

@@ -44,3 +44,14 @@ pub fn corpus_dir() -> Option<PathBuf> {
     let p = root().join("..").join("shared").join("corpus");
     p.is_dir().then_some(p)
 }
+
+/// Writes `contents` to `name` in a fresh temporary folder for test `tag` (emptied
+/// first); returns the file's path.
+pub fn write_temp(tag: &str, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("parkplan-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let file = dir.join(name);
+    std::fs::write(&file, contents).expect("the file written");
+    file
+}
