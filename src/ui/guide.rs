@@ -144,6 +144,8 @@ impl GuideWindow {
         let mut open = true;
         egui::Window::new(Msg::Guide.text(lang))
             .open(&mut open)
+            // Below the menu and toolbar, beside the layers panel.
+            .default_pos(egui::pos2(270.0, 90.0))
             .default_size(egui::vec2(560.0, 620.0))
             .resizable(true)
             .show(ctx, |ui| {
