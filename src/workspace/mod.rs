@@ -180,14 +180,7 @@ impl Workspace {
         };
         let studies = Studies::new(settings.clone());
         let mut report = loaded.report;
-        if let Some(w) = frame_warning(&park) {
-            report.push(crate::import::Problem::file_level(
-                &park.name,
-                crate::import::Severity::Error,
-                w,
-                "analyses run, but their distances are wrong",
-            ));
-        }
+        push_frame_warning(&mut report, &park);
         let styles = match &project {
             Some(p) => {
                 let file = sources.iter().find(|s| {
@@ -247,14 +240,7 @@ impl Workspace {
         };
         let studies = Studies::new(settings);
         let mut report = loaded.report;
-        if let Some(w) = frame_warning(&loaded.park) {
-            report.push(crate::import::Problem::file_level(
-                &loaded.park.name,
-                crate::import::Severity::Error,
-                w,
-                "analyses run, but their distances are wrong",
-            ));
-        }
+        push_frame_warning(&mut report, &loaded.park);
         Workspace {
             sources,
             park: Arc::new(loaded.park),
@@ -404,6 +390,18 @@ pub fn frame_warning(park: &Park) -> Option<String> {
             (span / 6.0).ceil()
         )
     })
+}
+
+/// Adds [`frame_warning`] to an import report as an error of the park, when it applies.
+fn push_frame_warning(report: &mut ImportReport, park: &Park) {
+    if let Some(w) = frame_warning(park) {
+        report.push(crate::import::Problem::file_level(
+            &park.name,
+            crate::import::Severity::Error,
+            w,
+            "analyses run, but their distances are wrong",
+        ));
+    }
 }
 
 /// The project's circle/isochrone choice per facility kind.
