@@ -33,11 +33,18 @@ pub fn load_jobs(
     progress: Option<&Progress>,
 ) -> Result<Loaded, ImportError> {
     let mut loaded = load_jobs_layers_only(jobs, park_name, report, progress)?;
+    build_records(&mut loaded);
+    Ok(loaded)
+}
+
+/// Builds the park's typed records from its layers and adds the checks that need them
+/// (declared parcel areas against measured ones) to the report: the one step after
+/// reading, whichever way the layers were opened.
+pub fn build_records(loaded: &mut Loaded) {
     loaded.park.rebuild_records();
     for p in declared_area_problems(&loaded.park) {
         loaded.report.push(p);
     }
-    Ok(loaded)
 }
 
 /// Like [`load_jobs`], but the park's typed records are not built: only its layers, as

@@ -47,7 +47,7 @@ mod stream;
 
 pub use error::ImportError;
 pub use job::{LayerJob, LayerOptions};
-pub use load::{Loaded, declared_area_problems, load_jobs, load_jobs_layers_only};
+pub use load::{Loaded, build_records, declared_area_problems, load_jobs, load_jobs_layers_only};
 pub use manifest::{Manifest, ManifestError};
 pub use plan::plan;
 pub use progress::Progress;

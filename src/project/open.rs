@@ -75,10 +75,7 @@ pub fn plan_paths(paths: &[PathBuf], report: &mut ImportReport) -> PathsPlan {
 /// Files that fail are reported and skipped; only cancellation returns an error.
 pub fn open_paths(paths: &[PathBuf], progress: Option<&Progress>) -> Result<Opened, ImportError> {
     let mut opened = open_paths_layers_only(paths, progress)?;
-    opened.loaded.park.rebuild_records();
-    for p in import::declared_area_problems(&opened.loaded.park) {
-        opened.loaded.report.push(p);
-    }
+    import::build_records(&mut opened.loaded);
     Ok(opened)
 }
 
