@@ -470,7 +470,7 @@ impl Session {
         // Every analysis recomputes; isochrones and the overlay follow (the road graph
         // only when roads changed); focus, choices and the figures shown are kept until
         // the new ones arrive.
-        self.ws.studies.refresh_after_edit(&self.ws.park);
+        self.ws.studies.park_changed(&self.ws.park);
     }
 
     /// Whether the park has edits that are not saved.

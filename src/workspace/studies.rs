@@ -279,8 +279,12 @@ impl Studies {
         }
     }
 
-    /// Call after the park's features were edited: the coverage recomputes, and the road
-    /// graph is rebuilt when the roads changed (geometry, class or speed).
+    /// Call after the park's features were edited (once the analysis index was rebuilt):
+    /// every analysis (land and project figures included) and the isochrones recompute,
+    /// the road graph is rebuilt only when the roads changed (geometry, class or speed);
+    /// focus, settings, circle/isochrone choices and the results shown meanwhile are
+    /// kept. (Use this rather than a fresh [`Studies::new`], which forgets the choices
+    /// and rebuilds the road graph.)
     pub fn park_changed(&mut self, park: &Park) {
         self.results_stale = true;
         self.park_generation += 1;
@@ -291,16 +295,6 @@ impl Studies {
             self.roads_seen = Some(fp);
             self.network_stale = true;
         }
-    }
-
-    /// After an edit, once the analysis index was rebuilt: every analysis (land and
-    /// project figures included) and the isochrones recompute, the road graph is rebuilt
-    /// only if the roads changed; focus, settings, circle/isochrone choices and the
-    /// results shown meanwhile are kept. (Use this rather than a fresh
-    /// [`Studies::new`], which forgets the isochrone choices and rebuilds the road
-    /// graph.)
-    pub fn refresh_after_edit(&mut self, park: &Park) {
-        self.park_changed(park);
     }
 
     /// The isochrone shown for a facility kind, when the kind is in isochrone mode.
@@ -622,7 +616,7 @@ mod tests {
         s.set_reach(kind, on);
         let generation = s.park_generation;
         p.enterprises[0].employees = Some(50);
-        s.refresh_after_edit(&p);
+        s.park_changed(&p);
         assert_eq!(
             s.reach_of(kind),
             on,
