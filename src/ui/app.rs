@@ -676,25 +676,23 @@ impl App {
         } else {
             file_dialog::Kind::OpenFiles
         };
-        let dir = start.clone();
+        let filters = if folder {
+            Vec::new()
+        } else {
+            vec![
+                (
+                    filter_name,
+                    vec!["geojson", "json", crate::project::EXTENSION],
+                ),
+                (all_name, vec!["*"]),
+            ]
+        };
         let (rx, builtin) = file_dialog::ask(
             kind,
             start,
+            filters,
             self.lang,
             self.settings.builtin_file_dialog,
-            move || {
-                let mut d = rfd::FileDialog::new();
-                if let Some(dir) = dir {
-                    d = d.set_directory(dir);
-                }
-                if folder {
-                    d.pick_folder().map(|p| vec![p])
-                } else {
-                    d.add_filter(filter_name, &["geojson", "json", crate::project::EXTENSION])
-                        .add_filter(all_name, &["*"])
-                        .pick_files()
-                }
-            },
             Some,
         );
         self.dialog = Some(rx);
@@ -1535,19 +1533,9 @@ impl App {
             } => self.write_layer(layer, &path, source_crs, false),
             Command::ExportTables => {
                 let start = self.settings.export_dir.clone();
-                let dir = start.clone();
-                self.spawn_dialog(
-                    file_dialog::Kind::Folder,
-                    dir,
-                    move || {
-                        let mut d = rfd::FileDialog::new();
-                        if let Some(dir) = start {
-                            d = d.set_directory(dir);
-                        }
-                        d.pick_folder().map(Command::ExportTablesTo)
-                    },
-                    |paths| paths.into_iter().next().map(Command::ExportTablesTo),
-                );
+                self.spawn_dialog(file_dialog::Kind::Folder, start, Vec::new(), |paths| {
+                    paths.into_iter().next().map(Command::ExportTablesTo)
+                });
             }
             Command::ExportTablesTo(dir) => self.export_tables(dir),
         }

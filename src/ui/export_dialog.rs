@@ -535,24 +535,12 @@ impl ExportDialog {
             names.1.to_string(),
             names.2.to_string(),
         );
-        let file = format!("{title}.pdf");
-        let start = dir.clone();
         let (rx, builtin) = super::file_dialog::ask(
-            super::file_dialog::Kind::Save(file.clone()),
-            start,
+            super::file_dialog::Kind::Save(format!("{title}.pdf")),
+            dir,
+            vec![(pdf, vec!["pdf"]), (svg, vec!["svg"]), (png, vec!["png"])],
             lang,
             prefer_builtin,
-            move || {
-                let mut d = rfd::FileDialog::new()
-                    .set_file_name(file)
-                    .add_filter(pdf, &["pdf"])
-                    .add_filter(svg, &["svg"])
-                    .add_filter(png, &["png"]);
-                if let Some(dir) = dir {
-                    d = d.set_directory(dir);
-                }
-                d.save_file()
-            },
             |paths| paths.into_iter().next(),
         );
         self.save_dialog = Some(rx);

@@ -118,32 +118,72 @@ impl BuiltInDialog {
     }
 }
 
-/// Asks for a path: the system's dialog (`native`, run on its own thread) where it can
-/// be shown and the user does not `prefer_builtin`, else the built-in one (returned: show it each frame). The answer, turned
-/// into a `T` by `native` or by `from_paths`, arrives on the receiver (`None`:
-/// cancelled).
+/// A file-type filter of the system's dialog: its name and extensions.
+pub type Filter = (String, Vec<&'static str>);
+
+/// The system's dialog for `kind`, run here (on the caller's thread): the paths chosen.
+fn native(kind: &Kind, dir: Option<PathBuf>, filters: &[Filter]) -> Option<Vec<PathBuf>> {
+    let mut d = rfd::FileDialog::new();
+    if let Some(dir) = dir {
+        d = d.set_directory(dir);
+    }
+    for (name, exts) in filters {
+        d = d.add_filter(name, exts);
+    }
+    match kind {
+        Kind::OpenFiles => d.pick_files(),
+        Kind::Folder => d.pick_folder().map(|p| vec![p]),
+        Kind::Save(name) => d.set_file_name(name).save_file().map(|p| vec![p]),
+    }
+}
+
+/// Asks for paths of `kind`, starting in `dir`: the system's dialog (on its own thread)
+/// where it can be shown and the user does not `prefer_builtin`, else the built-in one
+/// (returned: show it each frame). Either way the paths chosen, turned into a `T` by
+/// `then`, arrive on the receiver (`None`: cancelled).
 pub fn ask<T: Send + 'static>(
     kind: Kind,
     dir: Option<PathBuf>,
+    filters: Vec<Filter>,
     lang: Lang,
     prefer_builtin: bool,
-    native: impl FnOnce() -> Option<T> + Send + 'static,
-    from_paths: impl FnOnce(Vec<PathBuf>) -> Option<T> + Send + 'static,
+    then: impl FnOnce(Vec<PathBuf>) -> Option<T> + Send + 'static,
 ) -> (Receiver<Option<T>>, Option<BuiltInDialog>) {
     let (tx, rx): (Sender<Option<T>>, Receiver<Option<T>>) = channel();
     if !prefer_builtin && native_available() {
-        let tx2 = tx.clone();
+        let (tx2, kind2, dir2) = (tx.clone(), kind.clone(), dir.clone());
+        // The conversion runs on whichever side answers; it is handed over once.
+        let then = std::sync::Arc::new(std::sync::Mutex::new(Some(then)));
+        let then2 = then.clone();
         let spawned = std::thread::Builder::new()
             .name("parkplan-dialog".into())
             .spawn(move || {
-                let _ = tx2.send(native());
+                let picked = native(&kind2, dir2, &filters);
+                let f = then2.lock().ok().and_then(|mut f| f.take());
+                let _ = tx2.send(picked.and_then(|p| f.and_then(|f| f(p))));
             });
         if spawned.is_ok() {
             return (rx, None);
         }
+        let Some(then) = then.lock().ok().and_then(|mut f| f.take()) else {
+            return (rx, None);
+        };
+        return builtin(kind, dir, lang, tx, rx, then);
     }
+    builtin(kind, dir, lang, tx, rx, then)
+}
+
+/// The built-in dialog answering on `tx`.
+fn builtin<T: Send + 'static>(
+    kind: Kind,
+    dir: Option<PathBuf>,
+    lang: Lang,
+    tx: Sender<Option<T>>,
+    rx: Receiver<Option<T>>,
+    then: impl FnOnce(Vec<PathBuf>) -> Option<T> + Send + 'static,
+) -> (Receiver<Option<T>>, Option<BuiltInDialog>) {
     let answer = Box::new(move |paths: Option<Vec<PathBuf>>| {
-        let _ = tx.send(paths.and_then(from_paths));
+        let _ = tx.send(paths.and_then(then));
     });
     (rx, Some(BuiltInDialog::new(&kind, dir, lang, answer)))
 }

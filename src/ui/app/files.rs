@@ -351,20 +351,10 @@ impl App {
                     })
             });
         let filter = Msg::FilterProject.text(self.lang).to_string();
-        let kind = crate::ui::file_dialog::Kind::Save(name.clone());
-        let start = dir.clone();
         self.spawn_dialog(
-            kind,
-            start,
-            move || {
-                let mut d = rfd::FileDialog::new()
-                    .add_filter(filter, &[project::EXTENSION])
-                    .set_file_name(name);
-                if let Some(dir) = dir {
-                    d = d.set_directory(dir);
-                }
-                d.save_file().map(Command::SaveProjectTo)
-            },
+            crate::ui::file_dialog::Kind::Save(name),
+            dir,
+            vec![(filter, vec![project::EXTENSION])],
             |paths| paths.into_iter().next().map(Command::SaveProjectTo),
         );
     }
@@ -706,8 +696,8 @@ impl App {
         &mut self,
         kind: crate::ui::file_dialog::Kind,
         dir: Option<PathBuf>,
-        native: impl FnOnce() -> Option<Command> + Send + 'static,
-        from_paths: impl FnOnce(Vec<PathBuf>) -> Option<Command> + Send + 'static,
+        filters: Vec<crate::ui::file_dialog::Filter>,
+        then: impl FnOnce(Vec<PathBuf>) -> Option<Command> + Send + 'static,
     ) {
         if self.cmd_dialog.is_some() {
             return;
@@ -715,10 +705,10 @@ impl App {
         let (rx, builtin) = crate::ui::file_dialog::ask(
             kind,
             dir,
+            filters,
             self.lang,
             self.settings.builtin_file_dialog,
-            native,
-            from_paths,
+            then,
         );
         self.cmd_dialog = Some(rx);
         if builtin.is_some() {
@@ -1015,24 +1005,10 @@ impl App {
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf));
         let filter = Msg::FilterGeoJsonOnly.text(self.lang).to_string();
-        let kind = crate::ui::file_dialog::Kind::Save(name.clone());
-        let start = dir.clone();
         self.spawn_dialog(
-            kind,
-            start,
-            move || {
-                let mut d = rfd::FileDialog::new()
-                    .add_filter(filter, &["geojson", "json"])
-                    .set_file_name(name);
-                if let Some(dir) = dir {
-                    d = d.set_directory(dir);
-                }
-                d.save_file().map(|path| Command::SaveLayerTo {
-                    layer,
-                    path,
-                    source_crs,
-                })
-            },
+            crate::ui::file_dialog::Kind::Save(name),
+            dir,
+            vec![(filter, vec!["geojson", "json"])],
             move |paths| {
                 paths.into_iter().next().map(|path| Command::SaveLayerTo {
                     layer,
