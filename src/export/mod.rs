@@ -120,12 +120,13 @@ pub fn check_drawable(
 ) -> Result<(), ExportError> {
     let mut why = Vec::new();
     for (li, layer) in park.layers.iter().enumerate() {
+        // Stops at the first drawable feature: the export dialog asks on every preview.
         let drawn = projected
             .layers
             .get(li)
-            .map_or(0, |l| l.features.iter().flatten().count());
+            .is_some_and(|l| l.features.iter().any(Option::is_some));
         let visible = styles.display_of(li).is_none_or(|d| d.visible);
-        if visible && drawn > 0 {
+        if visible && drawn {
             return Ok(());
         }
         why.push(if !visible {
