@@ -83,14 +83,8 @@ pub fn load_jobs_layers_only(
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok((layer, problems)) => {
-                let had_bad_bytes = problems
-                    .iter()
-                    .any(|p| p.message.contains("could not be decoded"));
                 for p in problems {
                     report.push(p);
-                }
-                if had_bad_bytes {
-                    report.push(replaced_text(&layer, &job.path.display().to_string()));
                 }
                 let file = job.path.display().to_string();
                 if let Some(p) = duplicate_ids(&layer, &file) {
@@ -231,57 +225,6 @@ fn gcj02_hint(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
             "read as WGS84; tick GCJ-02 in the intake dialog (or \"gcj02\": true in a manifest) to correct them",
         )
     })
-}
-
-/// Where a file's undecodable bytes ended up: the field names and the features whose
-/// text holds a replacement character (U+FFFD), so the user knows what to check.
-fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem {
-    const BAD: char = '\u{FFFD}';
-    let mut fields = Vec::new();
-    let mut features = std::collections::BTreeSet::new();
-    for col in layer.attributes.columns() {
-        if col.name().contains(BAD) {
-            fields.push(col.name().to_string());
-        }
-        for row in 0..layer.len() {
-            if col.get(row).as_text().is_some_and(|t| t.contains(BAD)) {
-                features.insert(row);
-                if !fields.iter().any(|f| f == col.name()) {
-                    fields.push(col.name().to_string());
-                }
-            }
-        }
-    }
-    let shown: Vec<String> = features
-        .iter()
-        .take(10)
-        .map(|i| (i + 1).to_string())
-        .collect();
-    let more = features.len().saturating_sub(shown.len());
-    Problem::file_level(
-        file,
-        Severity::Warning,
-        format!(
-            "undecodable bytes were in {} field(s) [{}] of layer {}{}",
-            fields.len(),
-            fields.join(", "),
-            layer.name,
-            if features.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", values of feature(s) {}{}",
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                )
-            }
-        ),
-        "only those bytes were replaced; the rest of the text is kept; check those names and values",
-    )
 }
 
 /// Declared parcel areas checked against the geometry (geodesic): per layer, when most

@@ -327,7 +327,62 @@ pub fn read_layer_bytes(
         crs: decision,
         bytes: bytes.len() as u64,
     };
-    Ok(finish::finish_layer(layer, problems, &top, file, opts))
+    let (layer, mut problems) = finish::finish_layer(layer, problems, &top, file, opts);
+    if decoded.replaced > 0 {
+        problems.push(replaced_text(&layer, file));
+    }
+    Ok((layer, problems))
+}
+
+/// Where a file's undecodable bytes ended up: the field names and the features whose
+/// text holds a replacement character (U+FFFD), so the user knows what to check.
+fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem {
+    const BAD: char = '\u{FFFD}';
+    let mut fields = Vec::new();
+    let mut features = std::collections::BTreeSet::new();
+    for col in layer.attributes.columns() {
+        if col.name().contains(BAD) {
+            fields.push(col.name().to_string());
+        }
+        for row in 0..layer.len() {
+            if col.get(row).as_text().is_some_and(|t| t.contains(BAD)) {
+                features.insert(row);
+                if !fields.iter().any(|f| f == col.name()) {
+                    fields.push(col.name().to_string());
+                }
+            }
+        }
+    }
+    let shown: Vec<String> = features
+        .iter()
+        .take(10)
+        .map(|i| (i + 1).to_string())
+        .collect();
+    let more = features.len().saturating_sub(shown.len());
+    Problem::file_level(
+        file,
+        Severity::Warning,
+        format!(
+            "undecodable bytes were in {} field(s) [{}] of layer {}{}",
+            fields.len(),
+            fields.join(", "),
+            layer.name,
+            if features.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", values of feature(s) {}{}",
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+        ),
+        "only those bytes were replaced; the rest of the text is kept; check those names and values",
+    )
 }
 
 fn is_geometry_type(t: &str) -> bool {
