@@ -40,6 +40,16 @@ pub enum ImportError {
         /// What it is instead.
         message: String,
     },
+    /// A Shapefile, GeoPackage or coordinate TXT that cannot be read as one.
+    #[error("{file}: not a readable {format}: {message}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// The format it was taken for ("Shapefile", "GeoPackage" …).
+        format: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A manifest could not be used.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -60,6 +70,9 @@ pub(super) fn error_message(e: &ImportError) -> String {
             ..
         } => format!("{what} at byte {byte} (line {line}, column {column})"),
         ImportError::NotGeoJson { message, .. } => format!("not GeoJSON: {message}"),
+        ImportError::Unreadable {
+            format, message, ..
+        } => format!("not a readable {format}: {message}"),
         other => other.to_string(),
     }
 }

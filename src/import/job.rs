@@ -27,6 +27,9 @@ pub struct LayerOptions {
     /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap, Tencent): correct them
     /// to WGS84.
     pub gcj02: bool,
+    /// For a file holding several layers (a GeoPackage): the table to read; `None`
+    /// reads the first feature table.
+    pub table: Option<String>,
 }
 
 /// One thing to read: a file and the options for it.

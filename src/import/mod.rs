@@ -21,6 +21,8 @@
 //! - `load.rs`: [`load_jobs`], [`Loaded`] — jobs → one park, with the report;
 //! - `read.rs`: [`read_layer_file`], [`read_layer_bytes`] — one file, whole document;
 //! - `stream.rs`: [`read_layer_streaming`] — one file, streamed in blocks;
+//! - `foreign.rs`: the seam where other formats join: `shp.rs` (Shapefile), `gpkg.rs`
+//!   (GeoPackage), `landtxt.rs` (the land-approval coordinate TXT), `prj.rs` (WKT → CRS);
 //! - `decide_crs.rs`: the CRS decision and projector, shared by both reads;
 //! - `features.rs`: per-feature processing, in parallel chunks;
 //! - `progress.rs`: [`Progress`]; `error.rs`: [`ImportError`].
@@ -38,14 +40,20 @@ mod decide_crs;
 mod error;
 mod features;
 mod finish;
+mod foreign;
+pub mod gpkg;
 mod job;
+mod landtxt;
 mod load;
 mod plan;
+mod prj;
 mod progress;
 mod read;
+mod shp;
 mod stream;
 
 pub use error::ImportError;
+pub use foreign::READ_EXTENSIONS;
 pub use job::{LayerJob, LayerOptions};
 pub use load::{Loaded, build_records, declared_area_problems, load_jobs, load_jobs_layers_only};
 pub use manifest::{Manifest, ManifestError};

@@ -1,6 +1,6 @@
 //! Path planning: files, folders and manifests → a list of [`LayerJob`]s. A folder
-//! with a `manifest.json` is read through it; otherwise its `.geojson`/`.json` files
-//! are read in name order.
+//! with a `manifest.json` is read through it; otherwise its `.geojson`/`.json`, `.shp`,
+//! `.gpkg` (one job per feature table) and coordinate `.txt` files are read in name order.
 //!
 //! Owns the folder listing and manifest reading. It must not name projects: opening a
 //! `.parkplan` (and choosing among all the ways in) is `project::open`'s, which
@@ -33,7 +33,9 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
                         .filter(|p| {
                             p.is_file()
                                 && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                                    matches!(e.to_ascii_lowercase().as_str(), "geojson" | "json")
+                                    let e = e.to_ascii_lowercase();
+                                    super::READ_EXTENSIONS.contains(&e.as_str())
+                                        && (e != "txt" || looks_like_land_txt(p))
                                 })
                         })
                         .collect();
@@ -42,15 +44,12 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
                         report.push(Problem::file_level(
                             &label,
                             Severity::Error,
-                            "the folder holds no .geojson or .json file",
+                            "the folder holds no .geojson, .json, .shp, .gpkg or coordinate .txt file",
                             "nothing loaded from it",
                         ));
                     }
                     for f in files {
-                        jobs.push(LayerJob {
-                            path: f,
-                            options: LayerOptions::default(),
-                        });
+                        push_file(f, &mut jobs);
                     }
                 }
                 Err(e) => report.push(Problem::file_level(
@@ -63,13 +62,52 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
         } else if is_manifest_file(path) {
             name = name.or(plan_manifest(path, &mut jobs, report));
         } else {
-            jobs.push(LayerJob {
-                path: path.clone(),
-                options: LayerOptions::default(),
-            });
+            push_file(path.clone(), &mut jobs);
         }
     }
     (jobs, name)
+}
+
+/// The job(s) of one file: a GeoPackage gives one per feature table (one layer each);
+/// any other file one job. A GeoPackage whose tables cannot be listed gets one job, so
+/// reading it reports why.
+fn push_file(path: PathBuf, jobs: &mut Vec<LayerJob>) {
+    let is_gpkg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+    let tables = if is_gpkg {
+        super::gpkg::feature_tables(&path).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    if tables.len() > 1 {
+        for t in tables {
+            jobs.push(LayerJob {
+                path: path.clone(),
+                options: LayerOptions {
+                    table: Some(t.table),
+                    ..LayerOptions::default()
+                },
+            });
+        }
+    } else {
+        jobs.push(LayerJob {
+            path,
+            options: LayerOptions::default(),
+        });
+    }
+}
+
+/// Whether a `.txt` in a folder is a land-approval coordinate TXT (its head names the
+/// `[属性描述]` or `[地块坐标]` section), so other text files in the folder are left alone.
+fn looks_like_land_txt(path: &Path) -> bool {
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let t = text::decode(&head[..n]);
+    t.text.contains("属性描述") || t.text.contains("地块坐标")
 }
 
 fn is_manifest_file(path: &Path) -> bool {
@@ -138,6 +176,7 @@ fn plan_manifest(
                 fields,
                 crs,
                 gcj02: l.gcj02,
+                table: None,
             },
         });
     }

@@ -19,7 +19,9 @@ use super::stream::read_layer_streaming;
 use super::{ImportError, LayerOptions, Problem, Progress, Severity, finish, geometry, text};
 use crate::model::{Layer, LayerSource};
 
-/// Reads one GeoJSON file into a layer, with the problems found.
+/// Reads one file into a layer, with the problems found: GeoJSON here, a Shapefile,
+/// GeoPackage or land-approval coordinate TXT through its reader and then the same
+/// checks ([`super::foreign`]).
 ///
 /// A UTF-8 FeatureCollection is read in blocks ([`read_layer_streaming`]): its
 /// features are split without a full parse and parsed in parallel block by block, so
@@ -31,10 +33,16 @@ pub fn read_layer_file(
     opts: &LayerOptions,
     progress: Option<&Progress>,
 ) -> Result<(Layer, Vec<Problem>), ImportError> {
+    let file = path.display().to_string();
+    if let Some(source) = super::foreign::read_other_format(path, &file, opts)? {
+        let (mut layer, problems) =
+            super::foreign::layer_from_features(&file, source, opts, progress)?;
+        layer.source.path = Some(path.to_path_buf());
+        return Ok((layer, problems));
+    }
     if let Some(done) = read_layer_streaming(path, opts, progress) {
         return done;
     }
-    let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: file.clone(),
         source,
@@ -336,7 +344,7 @@ pub fn read_layer_bytes(
 
 /// Where a file's undecodable bytes ended up: the field names and the features whose
 /// text holds a replacement character (U+FFFD), so the user knows what to check.
-fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem {
+pub(super) fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem {
     const BAD: char = '\u{FFFD}';
     let mut fields = Vec::new();
     let mut features = std::collections::BTreeSet::new();

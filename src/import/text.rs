@@ -80,6 +80,17 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// Whether 8-bit text without a byte-order mark (a DBF table, a coordinate TXT) is UTF-8
+/// or GB18030/GBK, on the same evidence as [`decode`]: valid UTF-8, or mostly valid
+/// UTF-8 with a few bad bytes, is UTF-8; anything else is GBK.
+pub fn utf8_or_gbk(bytes: &[u8]) -> TextEncoding {
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+        TextEncoding::Utf8
+    } else {
+        TextEncoding::Gb18030
+    }
+}
+
 /// Whether bytes that are not valid UTF-8 are still UTF-8 on the evidence: their valid
 /// multi-byte characters outnumber the invalid sequences at least four to one. GBK text
 /// forms valid UTF-8 multi-byte sequences only by accident, so it fails this.

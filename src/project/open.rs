@@ -165,6 +165,7 @@ pub fn plan_project(
                 fields,
                 crs,
                 gcj02: l.gcj02,
+                table: None,
             },
         });
         plan.layer_of_job.push(i);

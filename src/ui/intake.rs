@@ -227,6 +227,7 @@ impl IntakeDialog {
                     fields: Some(fields),
                     crs,
                     gcj02: self.gcj02,
+                    table: None,
                 },
             },
             LayerMeta {
