@@ -40,6 +40,27 @@ pub fn write_atomic_with(
     keep_backup: bool,
     write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_atomic_path(path, keep_backup, |tmp| {
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp)?;
+        let mut w = io::BufWriter::new(file);
+        write(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?;
+        Ok(())
+    })
+}
+
+/// Like [`write_atomic`], for writers that need a path rather than a stream (a SQLite
+/// database such as a GeoPackage): `write` creates the file at the temporary path it is
+/// given (beside `path`), which then replaces `path`. An error leaves the target
+/// untouched and removes the temporary file.
+pub fn write_atomic_path(
+    path: &Path,
+    keep_backup: bool,
+    write: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -51,33 +72,28 @@ pub fn write_atomic_with(
         ));
     }
     let tmp = temp_path(path);
-    let result = (|| {
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        let mut w = io::BufWriter::new(file);
-        write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(())
-    })();
+    let result = write(&tmp).and_then(|()| File::open(&tmp)?.sync_all());
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
         return Err(e);
     }
+    replace_with(&tmp, path, keep_backup)
+}
+
+/// Moves the finished temporary file over `path`, keeping a `.bak` when asked.
+fn replace_with(tmp: &Path, path: &Path, keep_backup: bool) -> io::Result<()> {
     if keep_backup && path.exists() {
         let bak = backup_path(path);
         if let Err(e) = fs::copy(path, &bak) {
-            let _ = fs::remove_file(&tmp);
+            let _ = fs::remove_file(tmp);
             return Err(io::Error::new(
                 e.kind(),
                 format!("cannot keep a backup {}: {e}", bak.display()),
             ));
         }
     }
-    if let Err(e) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
+    if let Err(e) = fs::rename(tmp, path) {
+        let _ = fs::remove_file(tmp);
         return Err(e);
     }
     Ok(())

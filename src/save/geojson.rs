@@ -287,11 +287,7 @@ pub fn save_layer(
     target: WriteCrs,
     overwrite_source: bool,
 ) -> Result<(), SaveError> {
-    let same_as_source = layer.source.path.as_ref().is_some_and(|src| {
-        let a = std::fs::canonicalize(src).ok();
-        let b = std::fs::canonicalize(path).ok();
-        a.is_some() && a == b
-    });
+    let same_as_source = is_source_of(layer, path);
     if same_as_source && !overwrite_source {
         return Err(SaveError::WouldOverwriteSource(path.display().to_string()));
     }
@@ -309,6 +305,15 @@ pub fn save_layer(
             path: path.display().to_string(),
             source,
         },
+    })
+}
+
+/// Whether `path` is the file the layer was read from.
+pub(super) fn is_source_of(layer: &Layer, path: &Path) -> bool {
+    layer.source.path.as_ref().is_some_and(|src| {
+        let a = std::fs::canonicalize(src).ok();
+        let b = std::fs::canonicalize(path).ok();
+        a.is_some() && a == b
     })
 }
 

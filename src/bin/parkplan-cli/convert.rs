@@ -1,5 +1,7 @@
-//! `parkplan-cli convert`: read a GeoJSON file (any encoding, CRS, with repairs) and
-//! write it back as clean GeoJSON.
+//! `parkplan-cli convert`: read a GeoJSON, Shapefile, GeoPackage or coordinate TXT (any
+//! encoding, CRS, with repairs) and write it as clean GeoJSON, a GeoPackage (`.gpkg`:
+//! every layer of a folder or GeoPackage) or a coordinate TXT (`.txt`), by the output's
+//! extension.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -26,22 +28,49 @@ pub fn run(
         gcj02,
         ..LayerOptions::default()
     };
-    let (layer, problems) = match import::read_layer_file(path, &opts, None) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("parkplan-cli: {e}");
+    // A folder, or a GeoPackage of several tables, is every layer it holds (into a
+    // .gpkg); a file is one layer.
+    let mut report = import::ImportReport::default();
+    let (jobs, _) = import::plan(std::slice::from_ref(&path.to_path_buf()), &mut report);
+    let layers = if jobs.len() > 1 || path.is_dir() {
+        let jobs: Vec<_> = jobs
+            .into_iter()
+            .map(|mut j| {
+                j.options.gcj02 = gcj02;
+                j
+            })
+            .collect();
+        let loaded = import::load_jobs_layers_only(&jobs, None, report, None)?;
+        for p in &loaded.report.problems {
+            eprintln!("{}", p.describe());
+        }
+        if loaded.park.layers.is_empty() {
             return Ok(ExitCode::from(2));
         }
+        loaded.park.layers
+    } else {
+        match import::read_layer_file(path, &opts, None) {
+            Ok((layer, problems)) => {
+                for p in &problems {
+                    eprintln!("{}", p.describe());
+                }
+                vec![layer]
+            }
+            Err(e) => {
+                eprintln!("parkplan-cli: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        }
     };
-    for p in &problems {
-        eprintln!("{}", p.describe());
-    }
-    save::save_layer(&layer, out, target, overwrite)?;
+    let refs: Vec<&parkplan::model::Layer> = layers.iter().collect();
+    let saved = save::save_layers_as(&refs, out, target, overwrite)?;
+    let features: usize = layers.iter().map(|l| l.len()).sum();
     eprintln!(
-        "wrote {} features to {} ({})",
-        layer.len(),
+        "wrote {} layer(s), {features} features to {} ({}, {})",
+        layers.len(),
         out.display(),
-        save::geojson::target_crs(&layer, target).code()
+        saved.format,
+        saved.crs
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -78,10 +78,12 @@ enum Command {
     /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
     /// a statistics table.
     Export(Box<export::ExportArgs>),
-    /// Write one GeoJSON file back: RFC 7946 lon/lat (default), its source CRS, or
-    /// another CRS, keeping every property, id and foreign member; repairs applied.
+    /// Write a file (GeoJSON, Shapefile, GeoPackage, coordinate TXT) or a folder as
+    /// GeoJSON, GeoPackage (.gpkg) or coordinate TXT (.txt), by --out's extension:
+    /// RFC 7946 lon/lat (default), its source CRS, or another CRS, keeping every
+    /// property, id and foreign member; repairs applied.
     Convert {
-        /// The GeoJSON file to read.
+        /// The file or folder to read.
         path: PathBuf,
         /// Where to write it (never over the input unless --overwrite).
         #[arg(long, value_name = "FILE")]
