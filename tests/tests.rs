@@ -4,6 +4,7 @@ mod analysis;
 mod architecture;
 mod common;
 mod export;
+mod formats;
 mod import;
 mod network;
 mod project;

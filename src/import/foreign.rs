@@ -171,7 +171,7 @@ pub(super) fn layer_from_features(
     };
     // The CRS decision speaks of GeoJSON's crs member; say what this format declared.
     let reword = |t: &str| {
-        t.replace("no crs member", &format!("no CRS in the {crs_source}"))
+        t.replace("no crs member", &format!("no CRS declared ({crs_source})"))
             .replace("crs member", crs_source)
     };
     let decision = decision.map(|mut d| {

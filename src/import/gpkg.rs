@@ -336,6 +336,10 @@ pub(super) fn read(
         }
         features.push(feature(g, props));
     }
+    let refuse_crs = match &declared {
+        Some(Err(e)) if e.contains("not supported yet") => Some(format!("table {}: {e}", t.table)),
+        _ => None,
+    };
     Ok(ForeignLayer {
         name: t.table.clone(),
         features,
@@ -345,7 +349,7 @@ pub(super) fn read(
         bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         members: Vec::new(),
         crs_source: "gpkg_spatial_ref_sys",
-        refuse_crs: None,
+        refuse_crs,
     })
 }
 

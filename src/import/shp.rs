@@ -392,6 +392,11 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
             None
         }
     };
+    // An old Chinese datum must not be placed by a guess (tens of metres off).
+    let refuse_crs = match &declared {
+        Some(Err(e)) if e.contains("not supported yet") => Some(format!(".prj: {e}")),
+        _ => None,
+    };
     let n = geoms.len().max(records.len());
     let mut geoms = geoms.into_iter();
     let mut records = records.into_iter();
@@ -421,7 +426,7 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
         bytes,
         members: Vec::new(),
         crs_source: ".prj",
-        refuse_crs: None,
+        refuse_crs,
     })
 }
 
