@@ -520,7 +520,8 @@ fn gcj02_option_moves_points_back_to_wgs84() {
 
 /// A seeded mutation smoke test: bytes of real files flipped, cut, duplicated and
 /// spliced with JSON's special characters, read by the whole-file and the streaming
-/// paths. Nothing may panic; each read gives a layer or an error. More rounds with
+/// paths; then the same edits on one file of a Shapefile, a GeoPackage or a coordinate
+/// TXT, read by their readers. Nothing may panic; each read gives a layer or an error. More rounds with
 /// `PARKPLAN_MUTATIONS=N` (CI runs the default few hundred), more seed files (a folder,
 /// read recursively) with `PARKPLAN_MUTATION_SEEDS=DIR`.
 #[test]
@@ -585,27 +586,7 @@ fn mutated_files_never_panic() {
     ];
     for round in 0..rounds {
         let mut bytes = seeds[round % seeds.len()].clone();
-        for _ in 0..1 + next(4) {
-            let at = next(bytes.len());
-            match next(5) {
-                0 if at < bytes.len() => bytes[at] ^= 1 << next(8),
-                0 => {}
-                1 => bytes.truncate(at),
-                2 => {
-                    let s = specials[next(specials.len())];
-                    bytes.splice(at..at, s.iter().copied());
-                }
-                3 => {
-                    let end = (at + next(200)).min(bytes.len());
-                    let copy = bytes[at..end].to_vec();
-                    bytes.splice(at..at, copy);
-                }
-                _ => {
-                    let end = (at + next(64)).min(bytes.len());
-                    bytes.drain(at..end);
-                }
-            }
-        }
+        mutate(&mut bytes, &mut next, &specials);
         let name = format!("round-{round}.geojson");
         let path = dir.join(&name);
         std::fs::write(&path, &bytes).unwrap();
@@ -627,7 +608,90 @@ fn mutated_files_never_panic() {
         );
         std::fs::remove_file(&path).unwrap();
     }
+    // The other formats' readers: one file of a Shapefile (.shp, .shx, .dbf, .prj), a
+    // GeoPackage or a coordinate TXT mutated, the set read as a user would open it.
+    let shp_dir = common::data("formats/shp/gk_cm");
+    let shp_set: Vec<(&str, Vec<u8>)> = ["shp", "shx", "dbf", "prj", "cpg"]
+        .iter()
+        .map(|e| {
+            (
+                *e,
+                std::fs::read(shp_dir.join(format!("parcels.{e}"))).unwrap(),
+            )
+        })
+        .collect();
+    let gpkg = std::fs::read(common::data("formats/gpkg/park.gpkg")).unwrap();
+    let txt = "[属性描述]\r\n坐标系=2000国家大地坐标系\r\n几度分带=3\r\n带号=37\r\n[地块坐标]\r\n\
+        5,1.0,JZ-1,一号,面,,工业用地,0602,@\r\nJ1,1,3357000.000,37630000.000\r\n\
+        J2,1,3357000.000,37630100.000\r\nJ3,1,3357100.000,37630100.000\r\n\
+        J4,1,3357100.000,37630000.000\r\nJ1,1,3357000.000,37630000.000\r\n";
+    let txt = encoding_rs::GBK.encode(txt).0.into_owned();
+    for round in 0..rounds {
+        let case = dir.join(format!("other-{round}"));
+        std::fs::create_dir_all(&case).unwrap();
+        let path = match round % 3 {
+            0 => {
+                let which = next(shp_set.len());
+                for (i, (ext, bytes)) in shp_set.iter().enumerate() {
+                    let mut bytes = bytes.clone();
+                    if i == which {
+                        mutate(&mut bytes, &mut next, &specials);
+                    }
+                    std::fs::write(case.join(format!("parcels.{ext}")), bytes).unwrap();
+                }
+                case.join("parcels.shp")
+            }
+            1 => {
+                let mut bytes = gpkg.clone();
+                mutate(&mut bytes, &mut next, &specials);
+                std::fs::write(case.join("park.gpkg"), bytes).unwrap();
+                case.join("park.gpkg")
+            }
+            _ => {
+                let mut bytes = txt.clone();
+                mutate(&mut bytes, &mut next, &specials);
+                std::fs::write(case.join("界址点.txt"), bytes).unwrap();
+                case.join("界址点.txt")
+            }
+        };
+        let opts = LayerOptions::default();
+        let read = std::panic::catch_unwind(|| read_layer_file(&path, &opts, None).is_ok());
+        assert!(read.is_ok(), "read panicked on {}", path.display());
+        let opened = std::panic::catch_unwind(|| common::load(&[case.as_path()]).park.layers.len());
+        assert!(
+            opened.is_ok(),
+            "opening the folder panicked on {}",
+            case.display()
+        );
+        std::fs::remove_dir_all(&case).unwrap();
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One to four random edits of `bytes`: a bit flipped, the end cut, a special sequence
+/// inserted, a stretch duplicated or removed.
+fn mutate(bytes: &mut Vec<u8>, next: &mut impl FnMut(usize) -> usize, specials: &[&[u8]]) {
+    for _ in 0..1 + next(4) {
+        let at = next(bytes.len());
+        match next(5) {
+            0 if at < bytes.len() => bytes[at] ^= 1 << next(8),
+            0 => {}
+            1 => bytes.truncate(at),
+            2 => {
+                let s = specials[next(specials.len())];
+                bytes.splice(at..at, s.iter().copied());
+            }
+            3 => {
+                let end = (at + next(200)).min(bytes.len());
+                let copy = bytes[at..end].to_vec();
+                bytes.splice(at..at, copy);
+            }
+            _ => {
+                let end = (at + next(64)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+        }
+    }
 }
 
 #[test]

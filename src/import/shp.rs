@@ -23,6 +23,10 @@ use super::json::{CoordTree, GeomField, RawProp};
 use super::{ImportError, Problem, Severity, prj, text};
 use crate::model::{PropValue, TextEncoding};
 
+/// Unreadable records in a row after which a table or shape file is taken as broken
+/// from there on (a damaged header can promise billions of records).
+const MAX_FAILED_IN_A_ROW: usize = 100;
+
 /// The file beside `path` with the same stem and extension `ext` (either case).
 pub(super) fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
     [ext.to_ascii_lowercase(), ext.to_ascii_uppercase()]
@@ -246,8 +250,24 @@ fn shapes(
             let shx = BufReader::new(File::open(shx).map_err(io)?);
             let mut reader = shapefile::ShapeReader::with_shx(source, shx).map_err(bad)?;
             let n = reader.shape_count().map_err(bad)?;
+            let mut failed_in_a_row = 0;
             for i in 0..n {
-                match reader.read_nth_shape(i) {
+                if failed_in_a_row >= MAX_FAILED_IN_A_ROW {
+                    problems.push(Problem::file_level(
+                        file,
+                        Severity::Error,
+                        format!("the .shp stops being readable at shape {}", i + 1),
+                        "stopped reading shapes there",
+                    ));
+                    break;
+                }
+                let shape = reader.read_nth_shape(i);
+                failed_in_a_row = if matches!(shape, Some(Err(_))) {
+                    failed_in_a_row + 1
+                } else {
+                    0
+                };
+                match shape {
                     Some(Ok(s)) => match shape_geometry(s) {
                         Ok(g) => out.push(Some(g)),
                         Err(e) => {
@@ -344,10 +364,26 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
                     for (c, d) in columns.iter_mut().zip(decimals) {
                         c.1 = c.1 && d == 0;
                     }
+                    let mut failed_in_a_row = 0;
                     for (i, r) in reader.iter_records_as::<OrderedRecord>().enumerate() {
                         match r {
-                            Ok(r) => records.push(Some(r.0)),
+                            Ok(r) => {
+                                failed_in_a_row = 0;
+                                records.push(Some(r.0));
+                            }
+                            Err(_) if failed_in_a_row >= MAX_FAILED_IN_A_ROW => {
+                                // A header promising more records than the file holds:
+                                // the rest is unreadable too.
+                                problems.push(Problem::file_level(
+                                    file,
+                                    Severity::Error,
+                                    format!("the .dbf table stops being readable at record {}", i + 1),
+                                    "stopped reading it there; the shapes after it have no attributes",
+                                ));
+                                break;
+                            }
                             Err(e) => {
+                                failed_in_a_row += 1;
                                 problems.push(Problem {
                                     file: file.to_string(),
                                     feature: Some(i),
