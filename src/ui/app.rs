@@ -682,7 +682,10 @@ impl App {
             vec![
                 (
                     filter_name,
-                    vec!["geojson", "json", crate::project::EXTENSION],
+                    crate::import::READ_EXTENSIONS
+                        .into_iter()
+                        .chain([crate::project::EXTENSION])
+                        .collect(),
                 ),
                 (all_name, vec!["*"]),
             ]
@@ -903,6 +906,15 @@ impl App {
                     .clicked()
                 {
                     cmds.push(Command::ExportTables);
+                }
+                if ui
+                    .add_enabled(
+                        self.session.is_some(),
+                        egui::Button::new(Msg::ExportGpkg.text(lang)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::ExportGpkg);
                 }
                 ui.separator();
                 if ui.button(Msg::Quit.text(lang)).clicked() {
@@ -1538,6 +1550,8 @@ impl App {
                 });
             }
             Command::ExportTablesTo(dir) => self.export_tables(dir),
+            Command::ExportGpkg => self.choose_gpkg_file(),
+            Command::ExportGpkgTo(path) => self.write_gpkg(&path),
         }
     }
 

@@ -156,9 +156,10 @@ pub enum Command {
     NewFeature(usize, geo::Geometry<f64>),
     /// The layer new points and parcels go to.
     SetEditLayer(usize),
-    /// Choose a file and save a layer as GeoJSON.
+    /// Choose a file and save a layer as GeoJSON, GeoPackage or coordinate TXT.
     SaveLayerAs(usize),
-    /// Save a layer as GeoJSON to a file (`source_crs`: in the layer's source CRS with
+    /// Save a layer to a file in the format its extension names (GeoJSON, `.gpkg`,
+    /// `.txt`) (`source_crs`: in the layer's source CRS with
     /// a `crs` member, else RFC 7946). Asks before writing over the layer's source file.
     SaveLayerTo {
         /// The layer.
@@ -172,6 +173,10 @@ pub enum Command {
     ExportTables,
     /// Export the analysis tables as CSV into this folder.
     ExportTablesTo(PathBuf),
+    /// Choose a file and write every layer of the map into one GeoPackage.
+    ExportGpkg,
+    /// Write every layer of the map into this GeoPackage (lon/lat, EPSG:4326).
+    ExportGpkgTo(PathBuf),
 
     // ---- Isochrones (issue #7). Keep this block at the end of the enum.
     /// Show a facility kind by its service circle or by its isochrone along roads.

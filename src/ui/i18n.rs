@@ -160,10 +160,11 @@ messages! {
     /// Drop hint.
     DropHint => "松开鼠标以打开这些文件", "Release to open these files";
     /// Startup with nothing loaded.
-    NothingLoaded => "尚未打开地图。使用“文件 > 打开”或把 GeoJSON 文件拖到窗口中。",
-        "No map open. Use File > Open or drop GeoJSON files onto the window.";
+    NothingLoaded => "尚未打开地图。使用“文件 > 打开”或把 GeoJSON、Shapefile、GeoPackage 或坐标 TXT 文件拖到窗口中。",
+        "No map open. Use File > Open or drop GeoJSON, Shapefile, GeoPackage or coordinate TXT files onto the window.";
     /// File dialog filter name.
-    FilterGeoJson => "GeoJSON 与清单文件", "GeoJSON and manifests";
+    FilterGeoJson => "GeoJSON、Shapefile、GeoPackage、坐标 TXT 与清单文件",
+        "GeoJSON, Shapefile, GeoPackage, coordinate TXT and manifests";
     /// File dialog filter name.
     FilterAll => "所有文件", "All files";
 
@@ -522,6 +523,12 @@ messages! {
     FilterProject => "ParkPlan 工程", "ParkPlan project";
     /// File dialog filter.
     FilterGeoJsonOnly => "GeoJSON", "GeoJSON";
+    /// File dialog filter.
+    FilterGpkg => "GeoPackage（QGIS）", "GeoPackage (QGIS)";
+    /// File dialog filter.
+    FilterLandTxt => "报批坐标 TXT（界址点）", "Land-approval coordinate TXT";
+    /// File menu: every layer of the map into one GeoPackage.
+    ExportGpkg => "导出地图为 GeoPackage…", "Export map as GeoPackage…";
     /// Name of a project never saved.
     UntitledProject => "未命名工程", "Untitled project";
     /// Top menu.
@@ -535,7 +542,7 @@ messages! {
     /// Edit menu.
     DeleteSelected => "删除所选要素", "Delete selected feature";
     /// Layer menu.
-    SaveLayerAsGeoJson => "另存为 GeoJSON…", "Save as GeoJSON…";
+    SaveLayerAsGeoJson => "另存为 GeoJSON / GeoPackage / TXT…", "Save as GeoJSON / GeoPackage / TXT…";
     /// Layer menu / tool bar: the layer new features go to.
     EditLayer => "编辑图层", "Edit layer";
     /// Tool.
@@ -579,7 +586,7 @@ messages! {
     /// Button.
     DeleteButton => "删除", "Delete";
     /// Layer write-back dialog.
-    SaveLayerTitle => "图层另存为 GeoJSON", "Save layer as GeoJSON";
+    SaveLayerTitle => "图层另存为（GeoJSON、GeoPackage 或报批坐标 TXT）", "Save layer (GeoJSON, GeoPackage or coordinate TXT)";
     /// Layer write-back option.
     WriteRfc7946 => "RFC 7946 经纬度（WGS84，推荐）", "RFC 7946 lon/lat (WGS84, recommended)";
     /// Layer write-back option.

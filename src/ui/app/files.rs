@@ -70,8 +70,9 @@ pub fn is_project(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case(project::EXTENSION))
 }
 
-/// Whether a path is a plain GeoJSON file (not a folder or a manifest): the intake
-/// dialog reads those.
+/// Whether a path is one layer's file (not a folder, a manifest or a GeoPackage of
+/// several tables): a GeoJSON, Shapefile, coordinate TXT or one-table GeoPackage. The
+/// intake dialog reads those.
 pub fn is_plain_geojson(p: &Path) -> bool {
     if !p.is_file() {
         return false;
@@ -81,7 +82,8 @@ pub fn is_plain_geojson(p: &Path) -> bool {
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase());
     match ext.as_deref() {
-        Some("geojson") => true,
+        Some("geojson" | "shp" | "txt") => true,
+        Some("gpkg") => crate::import::gpkg::feature_tables(p).is_ok_and(|t| t.len() <= 1),
         Some("json") => {
             let mut head = vec![0u8; 4096];
             let n = std::fs::File::open(p)
@@ -1004,11 +1006,18 @@ impl App {
             .path
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf));
-        let filter = Msg::FilterGeoJsonOnly.text(self.lang).to_string();
+        let lang = self.lang;
         self.spawn_dialog(
             crate::ui::file_dialog::Kind::Save(name),
             dir,
-            vec![(filter, vec!["geojson", "json"])],
+            vec![
+                (
+                    Msg::FilterGeoJsonOnly.text(lang).to_string(),
+                    vec!["geojson", "json"],
+                ),
+                (Msg::FilterGpkg.text(lang).to_string(), vec!["gpkg"]),
+                (Msg::FilterLandTxt.text(lang).to_string(), vec!["txt"]),
+            ],
             move |paths| {
                 paths.into_iter().next().map(|path| Command::SaveLayerTo {
                     layer,
@@ -1019,8 +1028,45 @@ impl App {
         );
     }
 
-    /// Writes a layer as GeoJSON; over its own source file only with `overwrite` (the
-    /// user confirmed; a `.bak` is kept), otherwise that asks first.
+    /// Asks where to write every layer of the map as one GeoPackage.
+    pub(super) fn choose_gpkg_file(&mut self) {
+        let Some(s) = &self.session else { return };
+        let name = format!("{}.gpkg", s.ws.park.name);
+        let dir =
+            s.ws.park
+                .layers
+                .iter()
+                .find_map(|l| l.source.path.as_ref()?.parent().map(Path::to_path_buf));
+        let filter = Msg::FilterGpkg.text(self.lang).to_string();
+        self.spawn_dialog(
+            crate::ui::file_dialog::Kind::Save(name),
+            dir,
+            vec![(filter, vec!["gpkg"])],
+            |paths| paths.into_iter().next().map(Command::ExportGpkgTo),
+        );
+    }
+
+    /// Writes every layer of the map into one GeoPackage (lon/lat), never over a
+    /// layer's source file.
+    pub(super) fn write_gpkg(&mut self, path: &Path) {
+        let Some(s) = &self.session else { return };
+        let layers: Vec<&crate::model::Layer> = s.ws.park.layers.iter().collect();
+        match crate::save::gpkg::save_gpkg(&layers, path, WriteCrs::Rfc7946, false) {
+            Ok(()) => {
+                let msg = i18n::fmt_layer_written(
+                    self.lang,
+                    &s.ws.park.name,
+                    &path.display().to_string(),
+                );
+                self.notify(msg, false);
+            }
+            Err(e) => self.modal = Some(Modal::Error(e.to_string())),
+        }
+    }
+
+    /// Writes a layer in the format its path names (GeoJSON, GeoPackage, coordinate
+    /// TXT); over its own source file only with `overwrite` (the user confirmed; a
+    /// `.bak` is kept), otherwise that asks first.
     pub(super) fn write_layer(
         &mut self,
         layer: usize,
@@ -1040,8 +1086,8 @@ impl App {
         } else {
             WriteCrs::Rfc7946
         };
-        match crate::save::save_layer(l, path, target, overwrite) {
-            Ok(()) => {
+        match crate::save::save_layers_as(&[l], path, target, overwrite) {
+            Ok(_) => {
                 let msg = i18n::fmt_layer_written(self.lang, &l.name, &path.display().to_string());
                 self.notify(msg, false);
             }
