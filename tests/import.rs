@@ -276,7 +276,8 @@ fn a_folder_with_one_broken_file_still_loads_the_rest() {
     assert_eq!(errors, 3);
 }
 
-/// Every file of the shared corpus loads or fails with a reported error; never a panic.
+/// Every file of the shared corpus (of every format the importer reads) loads or fails
+/// with a reported error; never a panic.
 #[test]
 fn corpus_loads_or_fails_cleanly() {
     let Some(dir) = common::corpus_dir() else {
@@ -290,7 +291,10 @@ fn corpus_loads_or_fails_cleanly() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json" || x == "geojson") {
+            } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+                parkplan::import::READ_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+            }) {
+                // GeoJSON, and any Shapefile, GeoPackage or TXT the corpus holds.
                 files.push(p);
             }
         }
