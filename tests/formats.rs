@@ -418,11 +418,14 @@ fn land_txt_quirks_line_ends_encodings_closing_points_and_area_units() {
         let wrong = ring(1, 37_632_000.0, 3_357_000.0, 100.0, false, &mut n);
         let parcels = vec![
             // m² (as real files write it), closing point repeated and counted.
-            (format!("5,10000,JZ-1,一号地块,面,,工业用地,,@"), closed),
+            ("5,10000,JZ-1,一号地块,面,,工业用地,,@".to_string(), closed),
             // Hectares; closing point missing but counted.
-            (format!("5,1.0000,JZ-2,二号地块,面,,仓储用地,0801,@"), open),
+            (
+                "5,1.0000,JZ-2,二号地块,面,,仓储用地,0801,@".to_string(),
+                open,
+            ),
             // Neither unit matches.
-            (format!("5,2.5,JZ-3,三号地块,面,,,,@"), wrong),
+            ("5,2.5,JZ-3,三号地块,面,,,,@".to_string(), wrong),
         ];
         let t = txt(&cgcs_header(eol), &parcels, eol);
         let bytes = if gbk {

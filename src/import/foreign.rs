@@ -315,10 +315,10 @@ pub(super) fn polygons_by_containment(rings: Vec<SourceRing>) -> Option<(&'stati
         CoordTree::List(pts)
     };
     let mut parts: Vec<(usize, Vec<CoordTree>)> = Vec::new();
-    for i in (0..n).filter(|&i| depth[i] % 2 == 0) {
+    for i in (0..n).filter(|&i| depth[i].is_multiple_of(2)) {
         parts.push((i, vec![ring_tree(i, true)]));
     }
-    for j in (0..n).filter(|&j| depth[j] % 2 == 1) {
+    for j in (0..n).filter(|&j| !depth[j].is_multiple_of(2)) {
         match parent[j].and_then(|p| parts.iter_mut().find(|(i, _)| *i == p)) {
             Some((_, polygon)) => polygon.push(ring_tree(j, false)),
             None => parts.push((j, vec![ring_tree(j, true)])),
