@@ -30,6 +30,20 @@ pub(super) fn merge_partial(layer: &mut Layer, p: Partial, problems: &mut Vec<Pr
     problems.extend(p.problems);
 }
 
+/// A layer from its chunks' features, merged in order, with its source.
+pub(super) fn layer_from_partials(
+    partials: Vec<Partial>,
+    problems: &mut Vec<Problem>,
+    source: crate::model::LayerSource,
+) -> Layer {
+    let mut layer = Layer::default();
+    for p in partials {
+        merge_partial(&mut layer, p, problems);
+    }
+    layer.source = source;
+    layer
+}
+
 /// What every feature of a layer shares while being parsed.
 pub(super) struct LayerContext<'a> {
     /// The file, as named in problems.

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::decide_crs::{SAMPLE, decide_crs, projector_for};
-use super::features::{LayerContext, Partial, merge_partial, process_feature};
+use super::features::{LayerContext, Partial, layer_from_partials, process_feature};
 use super::json::{
     CoordTree, FeatureEntry, GeomField, PropsField, RawFeature, RawGeometry, RawProp,
 };
@@ -210,16 +210,16 @@ pub(super) fn layer_from_features(
             Ok(p)
         })
         .collect::<Result<Vec<_>, ImportError>>()?;
-    let mut layer = Layer::default();
-    for p in partials {
-        merge_partial(&mut layer, p, &mut problems);
-    }
-    layer.source = LayerSource {
-        path: None,
-        encoding,
-        crs: decision,
-        bytes,
-    };
+    let layer = layer_from_partials(
+        partials,
+        &mut problems,
+        LayerSource {
+            path: None,
+            encoding,
+            crs: decision,
+            bytes,
+        },
+    );
     let mut raw: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();
     if let Ok(v) = serde_json::value::to_raw_value(&name) {
         raw.push(("name".to_string(), v));

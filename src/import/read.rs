@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 use super::decide_crs::{SAMPLE, decide_crs, declared_crs, projector_for, sample_features};
-use super::features::{LayerContext, Partial, merge_partial, process_feature};
+use super::features::{LayerContext, Partial, layer_from_partials, process_feature};
 use super::json::{self, FeatureEntry, FeatureList, GeomField, RawFeature};
 use super::stream::read_layer_streaming;
 use super::{ImportError, LayerOptions, Problem, Progress, Severity, finish, geometry, text};
@@ -325,16 +325,16 @@ pub fn read_layer_bytes(
     }
 
     // Merge in order.
-    let mut layer = Layer::default();
-    for p in partials {
-        merge_partial(&mut layer, p, &mut problems);
-    }
-    layer.source = LayerSource {
-        path: None,
-        encoding: decoded.encoding,
-        crs: decision,
-        bytes: bytes.len() as u64,
-    };
+    let layer = layer_from_partials(
+        partials,
+        &mut problems,
+        LayerSource {
+            path: None,
+            encoding: decoded.encoding,
+            crs: decision,
+            bytes: bytes.len() as u64,
+        },
+    );
     let (layer, mut problems) = finish::finish_layer(layer, problems, &top, file, opts);
     if decoded.replaced > 0 {
         problems.push(replaced_text(&layer, file));

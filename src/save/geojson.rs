@@ -190,18 +190,24 @@ pub fn target_crs(layer: &Layer, target: WriteCrs) -> Crs {
     }
 }
 
+/// The converter from lon/lat to a target CRS (`None`: lon/lat, nothing to convert).
+pub(super) fn projector_to(crs: &Crs) -> Result<Option<Projector>, SaveError> {
+    if crs.is_geographic() {
+        return Ok(None);
+    }
+    crs.projector()
+        .map(Some)
+        .map_err(|e| SaveError::Projection {
+            crs: crs.code(),
+            message: e.to_string(),
+        })
+}
+
 /// Writes a layer as a GeoJSON FeatureCollection.
 pub fn write_layer(layer: &Layer, target: WriteCrs, w: &mut impl Write) -> Result<(), SaveError> {
     let crs = target_crs(layer, target);
     let rfc = crs == Crs::WGS84 && target == WriteCrs::Rfc7946;
-    let projector = if crs.is_geographic() {
-        None
-    } else {
-        Some(crs.projector().map_err(|e| SaveError::Projection {
-            crs: crs.code(),
-            message: e.to_string(),
-        })?)
-    };
+    let projector = projector_to(&crs)?;
     let io_err = |source| SaveError::Io {
         path: layer.name.clone(),
         source,

@@ -12,7 +12,7 @@ use std::path::Path;
 use geo::{BoundingRect, Geometry, MapCoords};
 use rusqlite::types::Value;
 
-use super::geojson::{SaveError, WriteCrs, is_source_of, target_crs};
+use super::geojson::{SaveError, WriteCrs, is_source_of, projector_to, target_crs};
 use crate::crs::Crs;
 use crate::model::attributes::ColumnType;
 use crate::model::{FeatureId, Layer, PropValue};
@@ -210,14 +210,7 @@ fn write_tables(
         ddl.push(')');
         let tx = conn.transaction().map_err(&sql).map_err(io)?;
         tx.execute_batch(&ddl).map_err(&sql).map_err(io)?;
-        let projector = if crs.is_geographic() {
-            None
-        } else {
-            Some(crs.projector().map_err(|e| SaveError::Projection {
-                crs: crs.code(),
-                message: e.to_string(),
-            })?)
-        };
+        let projector = projector_to(&crs)?;
         let placeholders: Vec<String> = (1..=cols.len() + 1 + write_ids as usize)
             .map(|i| format!("?{i}"))
             .collect();
