@@ -425,6 +425,48 @@ fn a_file_dropped_on_the_window_goes_through_intake_and_is_added() {
     assert!(app.is_dirty(), "an added layer is an unsaved change");
 }
 
+#[test]
+fn a_dropped_shapefile_goes_through_intake_and_the_map_exports_as_geopackage() {
+    let mut h = sample_harness();
+    let layers_before = h.state().session().expect("park").ws.park.layers.len();
+    let path = common::data("formats/shp/gbk_nocpg/parcels.shp");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    h.step();
+    // A single Shapefile is one layer: the intake dialog, as for a GeoJSON file.
+    wait_until_mut(&mut h, "the intake preview", |a| {
+        a.intake_mut()
+            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
+    });
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait_until(&mut h, "the dropped shapefile", |a| {
+        !a.is_busy()
+            && a.session()
+                .is_some_and(|s| s.ws.park.layers.len() == layers_before + 1)
+    });
+    let s = h.state().session().expect("the map");
+    let added = s.ws.park.layers.last().expect("a layer");
+    assert_eq!(
+        added.attributes.get(0, "地块名称").as_text().as_deref(),
+        Some("荆州经开区一号地块"),
+        "the GBK table without .cpg is read right"
+    );
+    // File > Export map as GeoPackage: every layer in one file, read back whole.
+    let out = std::env::temp_dir().join(format!("parkplan-ui-gpkg-{}.gpkg", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    h.state_mut().send(Command::ExportGpkgTo(out.clone()));
+    h.run();
+    let back = common::load(&[&out]);
+    assert_eq!(back.park.layers.len(), layers_before + 1);
+    assert_eq!(back.park.layers.last().map(|l| l.len()), Some(3));
+    let _ = std::fs::remove_file(&out);
+}
+
 /// Like [`wait_until`], for checks that need the app mutably.
 fn wait_until_mut(
     h: &mut Harness<'static, App>,
