@@ -393,26 +393,8 @@ fn a_file_dropped_on_the_window_goes_through_intake_and_is_added() {
     let mut h = sample_harness();
     let layers_before = h.state().session().expect("park").ws.park.layers.len();
     let path = common::data("repair/unclosed_ring.geojson");
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.clone())));
-    h.step();
     // A plain GeoJSON opens the survey intake dialog first.
-    wait_until_mut(&mut h, "the intake preview", |a| {
-        a.intake_mut()
-            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
-    });
-    // Let the dialog's layout settle (it sizes itself over a couple of frames).
-    for _ in 0..3 {
-        h.step();
-    }
-    h.get_by_label("添加到当前地图").click();
-    h.run();
-    wait_until(&mut h, "the dropped file", |a| {
-        !a.is_busy()
-            && a.session()
-                .is_some_and(|s| s.ws.park.layers.len() == layers_before + 1)
-    });
+    drop_through_intake(&mut h, &path, layers_before);
     let app = h.state();
     let s = app.session().expect("the map is still open");
     let added = s.ws.park.layers.last().expect("a layer");
@@ -430,25 +412,8 @@ fn a_dropped_shapefile_goes_through_intake_and_the_map_exports_as_geopackage() {
     let mut h = sample_harness();
     let layers_before = h.state().session().expect("park").ws.park.layers.len();
     let path = common::data("formats/shp/gbk_nocpg/parcels.shp");
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.clone())));
-    h.step();
     // A single Shapefile is one layer: the intake dialog, as for a GeoJSON file.
-    wait_until_mut(&mut h, "the intake preview", |a| {
-        a.intake_mut()
-            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
-    });
-    for _ in 0..3 {
-        h.step();
-    }
-    h.get_by_label("添加到当前地图").click();
-    h.run();
-    wait_until(&mut h, "the dropped shapefile", |a| {
-        !a.is_busy()
-            && a.session()
-                .is_some_and(|s| s.ws.park.layers.len() == layers_before + 1)
-    });
+    drop_through_intake(&mut h, &path, layers_before);
     let s = h.state().session().expect("the map");
     let added = s.ws.park.layers.last().expect("a layer");
     assert_eq!(
@@ -465,6 +430,34 @@ fn a_dropped_shapefile_goes_through_intake_and_the_map_exports_as_geopackage() {
     assert_eq!(back.park.layers.len(), layers_before + 1);
     assert_eq!(back.park.layers.last().map(|l| l.len()), Some(3));
     let _ = std::fs::remove_file(&out);
+}
+
+/// Drops a file on the window, waits for the intake dialog's preview, adds the layer to
+/// the open map and waits until the park has `layers_before + 1` layers.
+fn drop_through_intake(
+    h: &mut Harness<'static, App>,
+    path: &std::path::Path,
+    layers_before: usize,
+) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    h.step();
+    wait_until_mut(h, "the intake preview", |a| {
+        a.intake_mut()
+            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
+    });
+    // Let the dialog's layout settle (it sizes itself over a couple of frames).
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait_until(h, "the dropped file", |a| {
+        !a.is_busy()
+            && a.session()
+                .is_some_and(|s| s.ws.park.layers.len() == layers_before + 1)
+    });
 }
 
 /// Like [`wait_until`], for checks that need the app mutably.
