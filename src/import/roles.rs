@@ -56,6 +56,21 @@ const NAME_WORDS: &[(Role, &[&str])] = &[
         ],
     ),
     (Role::Roads, &["道路", "路网", "road", "street", "highway"]),
+    (
+        Role::Constraints,
+        &[
+            "三区三线",
+            "永久基本农田",
+            "基本农田",
+            "生态保护红线",
+            "生态红线",
+            "城镇开发边界",
+            "耕地",
+            "yjjbnt",
+            "stbhhx",
+            "czkfbj",
+        ],
+    ),
 ];
 
 /// Which geometry family a role's features have.
@@ -69,6 +84,8 @@ fn geometry_fits(role: Role, family: &str) -> i32 {
         (Role::Enterprises | Role::Facilities | Role::BusStops, _) => -5,
         (Role::Projects, "point" | "polygon") => 1,
         (Role::Projects, _) => -5,
+        (Role::Constraints, "polygon") => 2,
+        (Role::Constraints, _) => -5,
         (Role::Other, _) => 0,
     }
 }

@@ -69,6 +69,34 @@ pub enum Field {
     Speed,
     /// 单行: one-way.
     Oneway,
+    /// 帮代办专员: the project's agent from 签约 to 入库.
+    Agent,
+    /// 履约日期.
+    FulfilledDate,
+    /// 入库日期.
+    LibraryDate,
+    /// 建设用地规划许可证 (date issued).
+    DocLandUsePlanning,
+    /// 建设项目规划设计方案批复 (date issued).
+    DocDesignScheme,
+    /// 建设工程规划许可证 (date issued).
+    DocWorksPlanning,
+    /// 不动产权证书 (date issued).
+    DocPropertyCertificate,
+    /// 建筑工程施工许可证 (date issued).
+    DocConstructionPermit,
+    /// 报批日期: a parcel's land-approval application went up.
+    SubmittedDate,
+    /// 批复日期: a parcel's land approval came back.
+    ApprovedDate,
+    /// 供地日期: a parcel was supplied (transferred).
+    SuppliedDate,
+    /// 报批批次: the approval batch.
+    Batch,
+    /// 管控类型: a constraint zone's kind (三区三线).
+    ConstraintKind,
+    /// 地类编码: a land-survey class code (01xx = arable land).
+    LandClass,
 }
 
 impl Field {
@@ -99,6 +127,20 @@ impl Field {
         Field::RoadClass,
         Field::Speed,
         Field::Oneway,
+        Field::Agent,
+        Field::FulfilledDate,
+        Field::LibraryDate,
+        Field::DocLandUsePlanning,
+        Field::DocDesignScheme,
+        Field::DocWorksPlanning,
+        Field::DocPropertyCertificate,
+        Field::DocConstructionPermit,
+        Field::SubmittedDate,
+        Field::ApprovedDate,
+        Field::SuppliedDate,
+        Field::Batch,
+        Field::ConstraintKind,
+        Field::LandClass,
     ];
 
     /// The stable code used in manifests and project files.
@@ -129,6 +171,20 @@ impl Field {
             Field::RoadClass => "class",
             Field::Speed => "speed",
             Field::Oneway => "oneway",
+            Field::Agent => "agent",
+            Field::FulfilledDate => "fulfilled_date",
+            Field::LibraryDate => "library_date",
+            Field::DocLandUsePlanning => "doc_land_use_planning",
+            Field::DocDesignScheme => "doc_design_scheme",
+            Field::DocWorksPlanning => "doc_works_planning",
+            Field::DocPropertyCertificate => "doc_property_certificate",
+            Field::DocConstructionPermit => "doc_construction_permit",
+            Field::SubmittedDate => "submitted_date",
+            Field::ApprovedDate => "approved_date",
+            Field::SuppliedDate => "supplied_date",
+            Field::Batch => "batch",
+            Field::ConstraintKind => "constraint_kind",
+            Field::LandClass => "land_class",
         }
     }
 
@@ -165,6 +221,20 @@ impl Field {
             Field::RoadClass => "道路等级",
             Field::Speed => "限速(km/h)",
             Field::Oneway => "单行",
+            Field::Agent => "帮代办专员",
+            Field::FulfilledDate => "履约日期",
+            Field::LibraryDate => "入库日期",
+            Field::DocLandUsePlanning => "建设用地规划许可证",
+            Field::DocDesignScheme => "规划设计方案批复",
+            Field::DocWorksPlanning => "建设工程规划许可证",
+            Field::DocPropertyCertificate => "不动产权证书",
+            Field::DocConstructionPermit => "建筑工程施工许可证",
+            Field::SubmittedDate => "报批日期",
+            Field::ApprovedDate => "批复日期",
+            Field::SuppliedDate => "供地日期",
+            Field::Batch => "报批批次",
+            Field::ConstraintKind => "管控类型",
+            Field::LandClass => "地类编码",
         }
     }
 }

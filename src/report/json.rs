@@ -53,6 +53,8 @@ pub struct JsonReport<'a> {
     enterprises_beyond_all_routes: IdList<'a>,
     land: JsonLand,
     projects: JsonProjects<'a>,
+    /// 三区三线 and arable land under every parcel.
+    constraints: super::ledger_json::JsonConstraints<'a>,
     /// The road network (with `--isochrone`).
     #[serde(skip_serializing_if = "Option::is_none")]
     network: Option<JsonNetwork<'a>>,
@@ -151,6 +153,7 @@ struct JsonLand {
     parcels_declaring_area: usize,
     by_status: BTreeMap<&'static str, JsonTally>,
     by_land_use: BTreeMap<String, JsonTally>,
+    approval_by_year: BTreeMap<String, super::ledger_json::JsonYear>,
 }
 
 #[derive(Serialize)]
@@ -174,6 +177,8 @@ struct JsonProjects<'a> {
     by_stage: Vec<JsonStage<'a>>,
     sites: Vec<JsonSite<'a>>,
     mismatches: usize,
+    #[serde(flatten)]
+    ledger: super::ledger_json::JsonProjectLedger<'a>,
 }
 
 fn tally(t: &analysis::AreaTally) -> JsonTally {
@@ -291,6 +296,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
             .iter()
             .map(|(u, t)| (u.clone().unwrap_or_else(|| "unknown".into()), tally(t)))
             .collect(),
+        approval_by_year: super::ledger_json::approval_by_year(&r.ledger),
     };
     let pid = |i: u32| park.parcels[i as usize].id.as_str();
     let projects = JsonProjects {
@@ -323,6 +329,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
             .iter()
             .filter(|s| matches!(s.how, SiteMatch::Mismatch | SiteMatch::UnknownDeclared))
             .count(),
+        ledger: super::ledger_json::project_ledger(park, &r.ledger),
     };
     JsonReport {
         method: &r.method,
@@ -357,6 +364,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
         ),
         land,
         projects,
+        constraints: super::ledger_json::constraints(park, r),
         network: iso.map(|run| network_json(run, park)),
         isochrone_uncovered: iso.map(|run| uncovered_json(run, park)),
         timings_s: timings.map(|t| t.into_iter().collect()),

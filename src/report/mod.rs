@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod ledger_json;
 mod notes;
 mod table;
 pub mod tables;

@@ -5,6 +5,7 @@
 mod coverage;
 mod isochrones;
 mod land;
+pub mod ledger;
 mod routes;
 
 use super::ReportInput;
@@ -41,6 +42,33 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
         (true, Box::new(move || land::projects_by_stage(input))),
         (true, Box::new(move || land::project_sites(input))),
     ];
+    // The ledger: the printout shows what the park has; CSV writes every file.
+    let constraints = !input.analysis.constraints.layers.is_empty();
+    let projects = !input.park.projects.is_empty();
+    let doubtful = !input.analysis.ledger.doubtful.is_empty();
+    let years = !input.analysis.ledger.approval_by_year.is_empty();
+    list.extend([
+        (
+            csv || constraints,
+            Box::new(move || ledger::constraint_layers(input)) as Build<'a>,
+        ),
+        (
+            csv || constraints,
+            Box::new(move || ledger::parcel_constraints(input, csv)),
+        ),
+        (
+            csv || (projects && ledger::has_ledger(input.park)),
+            Box::new(move || ledger::project_ledger(input)),
+        ),
+        (
+            csv || years,
+            Box::new(move || ledger::approval_by_year(input)),
+        ),
+        (
+            csv || doubtful,
+            Box::new(move || ledger::doubtful_dates(input)),
+        ),
+    ]);
     if let Some(run) = input.isochrones() {
         let (park, circles) = (input.park, &input.analysis.coverage);
         for a in &run.analyses {
@@ -80,6 +108,11 @@ pub const TABLE_FILES: &[&str] = &[
     "land_by_use.csv",
     "projects_by_stage.csv",
     "project_sites.csv",
+    "constraint_layers.csv",
+    "parcel_constraints.csv",
+    "project_ledger.csv",
+    "land_approval_by_year.csv",
+    "doubtful_dates.csv",
 ];
 
 /// The CSV file names added when isochrones are reported, in order.
