@@ -202,6 +202,7 @@ fn command_line_flags_override_the_project() {
             radius: vec!["community_service_station=700".into()],
             catchment: Some("300".into()),
             frame: None,
+            as_of: None,
         },
     )
     .unwrap();

@@ -146,10 +146,16 @@ def main():
             fulfilled = signed + datetime.timedelta(days=max(10, int(gap * rng.uniform(0.2, 0.35))))
             library = signed + datetime.timedelta(days=max(20, int(gap * rng.uniform(0.55, 0.75))))
         else:
-            fulfilled = signed + datetime.timedelta(days=rng.randint(45, 110))
-            library = fulfilled + datetime.timedelta(days=rng.randint(60, 140))
-            fulfilled = min(fulfilled, last_day - datetime.timedelta(days=40))
-            library = min(library, last_day - datetime.timedelta(days=20))
+            # Not started: the current stage was entered within the last months (some
+            # long enough ago to be stalled), the earlier one between signing and it.
+            current = max(signed + datetime.timedelta(days=30),
+                          last_day - datetime.timedelta(days=rng.randint(20, 230)))
+            if stage == 1:
+                fulfilled = current
+                library = current
+            else:
+                library = current
+                fulfilled = signed + datetime.timedelta(days=max(10, (library - signed).days // 3))
         if stage >= 1:
             props["履约日期"] = iso(fulfilled)
         if stage >= 2:

@@ -34,17 +34,18 @@ pub struct LedgerSettings {
 }
 
 impl Default for LedgerSettings {
-    /// 签约 60 days (to 履约), 履约 90, 入库 90 (to 开工), 开工 60 (to full
-    /// construction), 在建 730 (two years to production); 投产 has no limit.
+    /// 签约 90 days (to 履约), 履约 120 (to 入库), 入库 180 (to 开工), 开工 365 (a
+    /// year from breaking ground to full construction), 在建 1095 (three years to
+    /// production); 投产 has no limit.
     fn default() -> LedgerSettings {
         use LifecycleStage as S;
         LedgerSettings {
             stage_limits_days: [
-                (S::Signed, 60),
-                (S::Fulfilling, 90),
-                (S::InLibrary, 90),
-                (S::Started, 60),
-                (S::UnderConstruction, 730),
+                (S::Signed, 90),
+                (S::Fulfilling, 120),
+                (S::InLibrary, 180),
+                (S::Started, 365),
+                (S::UnderConstruction, 1095),
             ]
             .into_iter()
             .collect(),
@@ -122,6 +123,26 @@ pub struct ProjectStatus {
     pub redline_conflict_mu: Option<f64>,
     /// A later phase signed before the same investor's earlier phase produced (二期现象).
     pub early_next_phase: bool,
+}
+
+impl ProjectStatus {
+    /// "待落实" (some of its land is not approved yet), "已落实", or "" (no arable land
+    /// under it, or no arable layer).
+    pub fn quota_word(&self, lang: crate::model::Lang) -> &'static str {
+        match self.arable_quota_mu {
+            Some(q) if q > 0.0 && self.quota_outstanding => lang.pick("待落实", "outstanding"),
+            Some(q) if q > 0.0 => lang.pick("已落实", "settled"),
+            _ => "",
+        }
+    }
+}
+
+/// A list of documents in words: "不动产权证书、建筑工程施工许可证".
+pub fn documents_text(docs: &[Document], lang: crate::model::Lang) -> String {
+    docs.iter()
+        .map(|d| d.label(lang))
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
 }
 
 /// Land approval in one year, mu (by the dates of 报批, 批复, 供地).
@@ -646,7 +667,19 @@ mod tests {
         let s = &l.projects[0];
         assert_eq!(s.stage, Some(LifecycleStage::Started));
         assert_eq!(s.days_in_stage, Some(92));
-        assert!(s.stalled, "92 days > 60");
+        assert!(!s.stalled, "92 days < 365");
+        let strict = LedgerSettings {
+            stage_limits_days: [(LifecycleStage::Started, 60)].into_iter().collect(),
+        };
+        let l2 = ledger(
+            &park,
+            &[],
+            &ConstraintOverlay::default(),
+            &strict,
+            day("2024-08-01"),
+        );
+        assert!(l2.projects[0].stalled, "92 days > 60");
+        assert_eq!(l2.stalled().len(), 1);
         assert_eq!(
             s.responsible,
             Some((ResponsibleRole::Secretary, "秘书甲".to_string()))

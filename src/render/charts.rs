@@ -201,9 +201,10 @@ pub fn approval_chart(
                 Some(APPROVAL_COLOURS[j]),
                 None,
             );
-            if *v > 0.0 && bw > font * 1.2 {
+            let text = format!("{v:.0}");
+            if *v > 0.0 && m.width(&text, font * 0.7) <= bw * 1.1 {
                 s.text(
-                    format!("{v:.0}"),
+                    text,
                     [bx + bw * 0.46, plot.max[1] - bh - font * 0.5],
                     HAlign::Center,
                     font * 0.7,

@@ -87,6 +87,8 @@ pub struct Overrides {
     pub catchment: Option<String>,
     /// The metric frame family.
     pub frame: Option<FrameKind>,
+    /// The ledger's day (`--as-of`, "2026-12-05"); `None`: today.
+    pub as_of: Option<String>,
 }
 
 impl Overrides {
@@ -102,6 +104,14 @@ impl Overrides {
                     flag: "--radius",
                     message: e.to_string(),
                 })?;
+        }
+        if let Some(d) = &self.as_of {
+            settings.as_of = Some(crate::model::date::Date::parse(d).ok_or_else(|| {
+                WorkspaceError::Setting {
+                    flag: "--as-of",
+                    message: format!("\"{d}\" is not a date (use YYYY-MM-DD, e.g. 2026-12-05)"),
+                }
+            })?);
         }
         if let Some(c) = &self.catchment {
             settings.catchment_m =
@@ -366,6 +376,25 @@ impl Workspace {
             styles: &self.styles,
         };
         Ok(export::map_focus(&cx, focus, iso.as_ref(), lang)?)
+    }
+
+    /// The pages of the weekly dispatch document (周调度) for the day of `analysis`'
+    /// ledger: the park as it stood that day, drawn with the workspace's styles.
+    pub fn dispatch_pages(
+        &self,
+        analysis: &ParkAnalysis,
+        spec: &export::dispatch::DispatchSpec,
+    ) -> Result<Vec<export::Page>, WorkspaceError> {
+        let park = analysis::ledger::park_as_of(&self.park, &analysis.ledger);
+        let projected =
+            ProjectedPark::new(&park).map_err(|e| WorkspaceError::Display(e.to_string()))?;
+        let input = export::dispatch::DispatchInput {
+            park: &park,
+            projected: &projected,
+            styles: &self.styles,
+            analysis,
+        };
+        Ok(export::dispatch::dispatch_pages(&input, spec))
     }
 
     /// The park projected for drawing.

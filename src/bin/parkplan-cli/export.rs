@@ -129,6 +129,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         radius: args.radius.clone(),
         catchment: args.catchment.clone(),
         frame: None,
+        as_of: None,
     };
     let mut ws = Workspace::open(&args.paths, None, &overrides).context("loading")?;
     if ws.park.layers.is_empty() {

@@ -2,6 +2,7 @@
 //! manifest holds and what is wrong with it; further subcommands analyse and export.
 
 mod convert;
+mod dispatch;
 mod export;
 mod info;
 mod report;
@@ -73,11 +74,18 @@ enum Command {
         /// isochrone reaches, and the road network's problems.
         #[arg(long, value_name = "MODE:MINUTES")]
         isochrone: Vec<String>,
+        /// The day of the project and land ledger, YYYY-MM-DD (default: today, UTC+8).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Prints a map to PDF, SVG or PNG: title, legend with counts, scale bar, north
     /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
     /// a statistics table.
     Export(Box<export::ExportArgs>),
+    /// The weekly dispatch report (周调度): projects by stage on a day, stalled ones with
+    /// their responsible person and missing documents, what moved since the last
+    /// report, land conflicts and arable quota; as PDF, CSV or JSON.
+    Dispatch(Box<dispatch::DispatchArgs>),
     /// Write one GeoJSON file back: RFC 7946 lon/lat (default), its source CRS, or
     /// another CRS, keeping every property, id and foreign member; repairs applied.
     Convert {
@@ -129,6 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            as_of,
         } => report::run(&report::ReportArgs {
             paths,
             json,
@@ -139,7 +148,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            as_of,
         }),
         Command::Export(args) => export::run(&args),
+        Command::Dispatch(args) => dispatch::run(&args),
     }
 }

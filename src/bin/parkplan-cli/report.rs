@@ -35,6 +35,8 @@ pub struct ReportArgs {
     pub timings: bool,
     /// `--isochrone walk:15` (repeatable): isochrones along roads beside the circles.
     pub isochrone: Vec<String>,
+    /// The ledger's day.
+    pub as_of: Option<String>,
 }
 
 /// Parses `--frame`.
@@ -55,6 +57,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         radius: args.radius.clone(),
         catchment: args.catchment.clone(),
         frame: args.frame,
+        as_of: args.as_of.clone(),
     };
     overrides.check()?;
     let iso_specs = isochrone_run::parse_specs(&args.isochrone)

@@ -4,7 +4,7 @@
 
 use crate::analysis::constraints::KINDS;
 use crate::analysis::ledger::ProjectStatus;
-use crate::model::{ConstraintKind, Document, Lang, Park, SquareMeters};
+use crate::model::{ConstraintKind, Lang, Park, SquareMeters};
 use crate::report::ReportInput;
 use crate::report::table::{Cell, Column, Fmt, Table};
 
@@ -100,14 +100,6 @@ pub(super) fn parcel_constraints(input: ReportInput, all: bool) -> Table {
     t
 }
 
-/// The words of a missing-documents list: "不动产权证书、建筑工程施工许可证".
-pub fn documents_text(docs: &[Document], lang: Lang) -> String {
-    docs.iter()
-        .map(|d| d.label(lang))
-        .collect::<Vec<_>>()
-        .join(lang.pick("、", ", "))
-}
-
 pub(super) fn project_ledger(input: ReportInput) -> Table {
     let park = input.park;
     let l = &input.analysis.ledger;
@@ -172,22 +164,13 @@ pub(super) fn project_ledger(input: ReportInput) -> Table {
                     .map(|(role, name)| format!("{name}（{}）", role.label(Lang::Zh)))
                     .as_deref(),
             ),
-            documents_text(&s.missing_documents, Lang::Zh).into(),
+            crate::analysis::ledger::documents_text(&s.missing_documents, Lang::Zh).into(),
             Cell::opt_num(s.arable_quota_mu),
-            quota_word(s).into(),
+            s.quota_word(Lang::Zh).into(),
             Cell::opt_num(s.redline_conflict_mu),
         ]);
     }
     t
-}
-
-/// "待落实" (outstanding), "已落实" (the land is approved), or empty.
-pub fn quota_word(s: &ProjectStatus) -> &'static str {
-    match s.arable_quota_mu {
-        Some(q) if q > 0.0 && s.quota_outstanding => "待落实",
-        Some(q) if q > 0.0 => "已落实",
-        _ => "",
-    }
 }
 
 pub(super) fn approval_by_year(input: ReportInput) -> Table {

@@ -94,6 +94,11 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
     list.into_iter().filter(|(keep, _)| *keep).map(|(_, b)| b())
 }
 
+/// The project ledger table alone (what `dispatch --out FILE.csv` writes).
+pub fn project_ledger_table(input: ReportInput) -> Table {
+    ledger::project_ledger(input)
+}
+
 /// The CSV file names of the tables of every report, in order.
 pub const TABLE_FILES: &[&str] = &[
     "facilities.csv",
