@@ -70,7 +70,7 @@ fn opens_the_sample_map_with_its_layers() {
     assert_eq!(app.count(Role::BusRoutes), 4);
     assert!(app.count(Role::Enterprises) >= 60);
     let s = app.session().expect("a park is open");
-    assert_eq!(s.ws.park.layers.len(), 8);
+    assert_eq!(s.ws.park.layers.len(), 12);
     // The layer list shows every layer by name, with a visibility check box.
     for layer in &s.ws.park.layers {
         h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, &layer.name);
@@ -761,4 +761,52 @@ fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
     h.get_by_label("取消").click();
     h.run();
     assert!(!h.state().builtin_dialog_open());
+}
+
+#[test]
+fn the_ledgers_date_changes_the_map_and_its_legend_and_today_brings_it_back() {
+    use parkplan::model::date::Date;
+    let mut h = sample_harness();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.ws.studies.results.is_some())
+    });
+    h.get_by_label("项目与用地").click();
+    h.run();
+    h.get_by_label("项目台账");
+    let (stalled, drawn_now) = {
+        let s = h.state().session().unwrap();
+        let l = s.ledger().unwrap();
+        let drawn = s.drawn_park();
+        let with_geometry = drawn
+            .projects
+            .iter()
+            .filter(|p| drawn.geometry(p.feature).is_some())
+            .count();
+        (l.stalled().len(), with_geometry)
+    };
+    assert!(stalled > 0);
+    h.get_by_label_contains(&format!("滞后项目（{stalled}）"));
+    // The slider's command: the park as of mid-2022 — fewer projects signed, so fewer
+    // drawn, and the projects layer's legend counts follow.
+    let day = Date::from_ymd(2022, 6, 1).unwrap();
+    h.state_mut().send(Command::SetAsOf(Some(day)));
+    h.run();
+    let s = h.state().session().unwrap();
+    assert_eq!(s.as_of, Some(day));
+    let drawn = s.drawn_park();
+    let drawn_then = drawn
+        .projects
+        .iter()
+        .filter(|p| drawn.geometry(p.feature).is_some())
+        .count();
+    assert!(drawn_then < drawn_now, "{drawn_then} vs {drawn_now}");
+    assert_eq!(s.ledger().unwrap().as_of, day);
+    assert!(!std::sync::Arc::ptr_eq(&s.drawn_park(), &s.ws.park));
+    // The slider's label shows the day; 今天 brings the data back.
+    h.get_by_label("2022-06-01");
+    h.get_by_label("今天").click();
+    h.run();
+    let s = h.state().session().unwrap();
+    assert_eq!(s.as_of, None);
+    assert!(std::sync::Arc::ptr_eq(&s.drawn_park(), &s.ws.park));
 }

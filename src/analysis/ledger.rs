@@ -579,6 +579,64 @@ fn check_dates(park: &Park, out: &mut Vec<DoubtfulDate>) {
     }
 }
 
+/// The park as it stood on the ledger's day, for drawing: each project's stage field
+/// holds its stage on the day (a project not yet signed loses its geometry, so it is
+/// not drawn), each parcel's status field its status on the day; records rebuilt.
+/// Only the attributes the map classifies by change; ids, geometry and order stay.
+pub fn park_as_of(park: &Park, l: &Ledger) -> Park {
+    use crate::model::{Field, Lang, Role};
+    use std::collections::HashMap;
+    let mut out = park.clone();
+    // (layer, field) → the cells to write.
+    let mut updates: HashMap<(u32, Field), Vec<(usize, &str)>> = HashMap::new();
+    for s in &l.projects {
+        let f = park.projects[s.project as usize].feature;
+        let text = s.stage.map_or("", |x| x.label(Lang::Zh));
+        updates
+            .entry((f.layer, Field::Stage))
+            .or_default()
+            .push((f.index as usize, text));
+    }
+    for (i, status) in l.parcel_status.iter().enumerate() {
+        let rec = &park.parcels[i];
+        if *status != rec.status {
+            updates
+                .entry((rec.feature.layer, Field::Status))
+                .or_default()
+                .push((rec.feature.index as usize, status.label(Lang::Zh)));
+        }
+    }
+    for ((li, field), cells) in &updates {
+        let Some(layer) = out.layers.get_mut(*li as usize) else {
+            continue;
+        };
+        let default = if *field == Field::Stage {
+            "项目阶段"
+        } else {
+            "审批状态"
+        };
+        let col = layer
+            .fields
+            .entry(*field)
+            .or_insert_with(|| default.to_string())
+            .clone();
+        layer.attributes.set_texts(&col, cells);
+    }
+    for s in l.projects.iter().filter(|s| !s.signed) {
+        let f = park.projects[s.project as usize].feature;
+        if let Some(g) = out
+            .layers
+            .get_mut(f.layer as usize)
+            .and_then(|layer| layer.geometries.get_mut(f.index as usize))
+        {
+            *g = None;
+        }
+    }
+    out.rebuild_records_of(Role::Projects);
+    out.rebuild_records_of(Role::Parcels);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -759,62 +817,4 @@ mod tests {
         assert_eq!(d[0].field, "履约日期");
         assert!(d[1].problem.contains("签约日期"), "{}", d[1].problem);
     }
-}
-
-/// The park as it stood on the ledger's day, for drawing: each project's stage field
-/// holds its stage on the day (a project not yet signed loses its geometry, so it is
-/// not drawn), each parcel's status field its status on the day; records rebuilt.
-/// Only the attributes the map classifies by change; ids, geometry and order stay.
-pub fn park_as_of(park: &Park, l: &Ledger) -> Park {
-    use crate::model::{Field, Lang, Role};
-    use std::collections::HashMap;
-    let mut out = park.clone();
-    // (layer, field) → the cells to write.
-    let mut updates: HashMap<(u32, Field), Vec<(usize, &str)>> = HashMap::new();
-    for s in &l.projects {
-        let f = park.projects[s.project as usize].feature;
-        let text = s.stage.map_or("", |x| x.label(Lang::Zh));
-        updates
-            .entry((f.layer, Field::Stage))
-            .or_default()
-            .push((f.index as usize, text));
-    }
-    for (i, status) in l.parcel_status.iter().enumerate() {
-        let rec = &park.parcels[i];
-        if *status != rec.status {
-            updates
-                .entry((rec.feature.layer, Field::Status))
-                .or_default()
-                .push((rec.feature.index as usize, status.label(Lang::Zh)));
-        }
-    }
-    for ((li, field), cells) in &updates {
-        let Some(layer) = out.layers.get_mut(*li as usize) else {
-            continue;
-        };
-        let default = if *field == Field::Stage {
-            "项目阶段"
-        } else {
-            "审批状态"
-        };
-        let col = layer
-            .fields
-            .entry(*field)
-            .or_insert_with(|| default.to_string())
-            .clone();
-        layer.attributes.set_texts(&col, cells);
-    }
-    for s in l.projects.iter().filter(|s| !s.signed) {
-        let f = park.projects[s.project as usize].feature;
-        if let Some(g) = out
-            .layers
-            .get_mut(f.layer as usize)
-            .and_then(|layer| layer.geometries.get_mut(f.index as usize))
-        {
-            *g = None;
-        }
-    }
-    out.rebuild_records_of(Role::Projects);
-    out.rebuild_records_of(Role::Parcels);
-    out
 }

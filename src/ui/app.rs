@@ -137,6 +137,8 @@ pub struct App {
     autosave: Autosave,
     cmd_dialog: Option<Receiver<Option<Command>>>,
     tables_task: Option<Task<Result<(PathBuf, usize), String>>>,
+    /// The dispatch report being written: the message to show when done.
+    dispatch_task: Option<Task<Result<String, String>>>,
     title: String,
     allow_close: bool,
     after_save: Option<Then>,
@@ -207,6 +209,7 @@ impl App {
             autosave: Autosave::default(),
             cmd_dialog: None,
             tables_task: None,
+            dispatch_task: None,
             title: String::new(),
             allow_close: false,
             after_save: None,
@@ -300,10 +303,12 @@ impl App {
             {
                 ctx.request_repaint_after(std::time::Duration::from_millis(50));
             }
+            s.refresh_as_of();
         }
         self.poll_dialog();
         self.poll_cmd_dialog();
         self.tables_tick();
+        self.dispatch_tick();
         self.autosave_tick(&ctx);
         self.shortcuts(&ctx);
         self.drag_and_drop(ui);
@@ -904,6 +909,15 @@ impl App {
                 {
                     cmds.push(Command::ExportTables);
                 }
+                if ui
+                    .add_enabled(
+                        self.session.is_some(),
+                        egui::Button::new(Msg::ExportDispatch.text(lang)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::ExportDispatch);
+                }
                 ui.separator();
                 if ui.button(Msg::Quit.text(lang)).clicked() {
                     cmds.push(Command::Quit);
@@ -1454,6 +1468,11 @@ impl App {
                     s.set_stage_visible(stage, shown);
                 }
             }
+            Command::SetAsOf(day) => {
+                if let Some(s) = &mut self.session {
+                    s.set_as_of(day);
+                }
+            }
             // ---- Isochrones (issue #7).
             Command::SetReach(kind, choice) => {
                 if let Some(s) = &mut self.session {
@@ -1538,6 +1557,19 @@ impl App {
                 });
             }
             Command::ExportTablesTo(dir) => self.export_tables(dir),
+            Command::ExportDispatch => {
+                let start = self.settings.export_dir.clone();
+                let filters = vec![
+                    ("PDF".to_string(), vec!["pdf"]),
+                    ("CSV".to_string(), vec!["csv"]),
+                    ("JSON".to_string(), vec!["json"]),
+                ];
+                let name = format!("{}.pdf", Msg::DispatchFileName.text(self.lang));
+                self.spawn_dialog(file_dialog::Kind::Save(name), start, filters, |paths| {
+                    paths.into_iter().next().map(Command::ExportDispatchTo)
+                });
+            }
+            Command::ExportDispatchTo(path) => self.export_dispatch(path),
         }
     }
 

@@ -130,6 +130,12 @@ pub enum Command {
     SetAnalysis(AnalysisSettings),
     /// Show or hide projects of a lifecycle stage (`None`: projects without a stage).
     ShowStage(Option<LifecycleStage>, bool),
+    /// Show the park as of a day (`None`: as the data is).
+    SetAsOf(Option<crate::model::date::Date>),
+    /// Write the weekly dispatch report (周调度) to a file chosen in a dialog.
+    ExportDispatch,
+    /// Write the weekly dispatch report to this file (.pdf, .csv or .json).
+    ExportDispatchTo(PathBuf),
 
     // ---- planning projects, survey intake, editing, write-back (issue #6)
     /// Start a new, empty project (asks about unsaved changes first).

@@ -518,6 +518,48 @@ messages! {
     OpenHint => "GeoJSON（经导入对话框添加）、清单文件或 .parkplan 工程", "GeoJSON (added through the intake dialog), manifests or .parkplan projects";
     /// File menu.
     ExportTables => "导出分析表（CSV）…", "Export analysis tables (CSV)…";
+    /// Ledger (issue #13).
+    ExportDispatch => "导出周调度报告…", "Export weekly dispatch report…";
+    /// Ledger (issue #13).
+    DispatchFileName => "周调度", "weekly-dispatch";
+    /// Ledger (issue #13).
+    Ledger => "项目台账", "Project ledger";
+    /// Ledger (issue #13).
+    AsOfDay => "查看日期", "As of";
+    /// Ledger (issue #13).
+    Today => "今天", "Today";
+    /// Ledger (issue #13).
+    AsOfNote => "地图、图例与下列统计按所选日期显示", "The map, legend and figures below show the park on this day";
+    /// Ledger (issue #13).
+    StalledProjects => "滞后项目", "Stalled projects";
+    /// Ledger (issue #13).
+    NoStalled => "无滞后项目", "No stalled project";
+    /// Ledger (issue #13).
+    MissingDocuments => "缺少证件", "Missing documents";
+    /// Ledger (issue #13).
+    DaysOfLimit => "天数/时限", "Days/limit";
+    /// Ledger (issue #13).
+    Responsible => "责任人", "Responsible";
+    /// Ledger (issue #13).
+    RedLines => "三区三线与耕地", "Red lines and arable land";
+    /// Ledger (issue #13).
+    ArableQuotaOutstanding => "待落实耕地占补指标", "Arable quota outstanding";
+    /// Ledger (issue #13).
+    RedlineConflicts => "红线冲突", "Red-line conflicts";
+    /// Ledger (issue #13).
+    NoConstraintLayers => "未加载三区三线或耕地图层", "No red-line or arable layer loaded";
+    /// Ledger (issue #13).
+    DoubtfulDates => "存疑日期（未使用）", "Dates that could not be used";
+    /// Ledger (issue #13).
+    StageLimits => "阶段时限（天）", "Stage limits (days)";
+    /// Ledger (issue #13).
+    Stage => "阶段", "Stage";
+    /// Ledger (issue #13).
+    Mu => "亩", "mu";
+    /// Ledger (issue #13).
+    ArableQuota => "耕地占补指标", "Arable quota";
+    /// Ledger (issue #13).
+    ZoomToIt => "单击缩放到该项目", "Click to zoom to it";
     /// File dialog filter.
     FilterProject => "ParkPlan 工程", "ParkPlan project";
     /// File dialog filter.
@@ -987,6 +1029,14 @@ pub fn fmt_tables_written(lang: Lang, n: usize, dir: &str) -> String {
     match lang {
         Lang::Zh => format!("已导出 {n} 个 CSV 表（UTF-8 带 BOM）到 {dir}"),
         Lang::En => format!("Exported {n} CSV tables (UTF-8 with BOM) to {dir}"),
+    }
+}
+
+/// The dispatch report was written.
+pub fn fmt_dispatch_written(lang: Lang, path: &str, day: &str, stalled: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已导出周调度报告（截至 {day}，滞后项目 {stalled} 个）到 {path}"),
+        Lang::En => format!("Weekly dispatch report ({day}, {stalled} stalled) written to {path}"),
     }
 }
 

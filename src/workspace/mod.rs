@@ -379,28 +379,40 @@ impl Workspace {
     }
 
     /// The pages of the weekly dispatch document (周调度) for the day of `analysis`'
-    /// ledger: the park as it stood that day, drawn with the workspace's styles.
+    /// ledger, drawn with the workspace's styles (see [`dispatch_pages`]).
     pub fn dispatch_pages(
         &self,
         analysis: &ParkAnalysis,
         spec: &export::dispatch::DispatchSpec,
     ) -> Result<Vec<export::Page>, WorkspaceError> {
-        let park = analysis::ledger::park_as_of(&self.park, &analysis.ledger);
-        let projected =
-            ProjectedPark::new(&park).map_err(|e| WorkspaceError::Display(e.to_string()))?;
-        let input = export::dispatch::DispatchInput {
-            park: &park,
-            projected: &projected,
-            styles: &self.styles,
-            analysis,
-        };
-        Ok(export::dispatch::dispatch_pages(&input, spec))
+        dispatch_pages(&self.park, &self.styles, analysis, spec)
     }
 
     /// The park projected for drawing.
     pub fn projected(&self) -> Result<ProjectedPark, WorkspaceError> {
         ProjectedPark::new(&self.park).map_err(|e| WorkspaceError::Display(e.to_string()))
     }
+}
+
+/// The pages of the weekly dispatch document (周调度) for the day of `analysis`' ledger:
+/// the park as it stood that day ([`analysis::ledger::park_as_of`]), drawn with
+/// `styles`. What `parkplan-cli dispatch` and the desktop's 导出周调度 both call.
+pub fn dispatch_pages(
+    park: &Park,
+    styles: &MapStyles,
+    analysis: &ParkAnalysis,
+    spec: &export::dispatch::DispatchSpec,
+) -> Result<Vec<export::Page>, WorkspaceError> {
+    let as_of = analysis::ledger::park_as_of(park, &analysis.ledger);
+    let projected =
+        ProjectedPark::new(&as_of).map_err(|e| WorkspaceError::Display(e.to_string()))?;
+    let input = export::dispatch::DispatchInput {
+        park: &as_of,
+        projected: &projected,
+        styles,
+        analysis,
+    };
+    Ok(export::dispatch::dispatch_pages(&input, spec))
 }
 
 /// Longitude span beyond which one planar frame distorts distances too much for the

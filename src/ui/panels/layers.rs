@@ -115,9 +115,13 @@ impl LayersPanel {
                         });
                         if d.visible {
                             ui.indent(("legend", li), |ui| {
-                                let legend = self.legends.entry(li).or_insert_with(|| {
-                                    legend_for(&session.ws.park.layers, d, lang)
-                                });
+                                // Counted on the park as drawn (as of the projects
+                                // panel's day, when one is set).
+                                let drawn = session.drawn_park();
+                                let legend = self
+                                    .legends
+                                    .entry(li)
+                                    .or_insert_with(|| legend_for(&drawn.layers, d, lang));
                                 if let Some(g) = legend {
                                     styles::legend(ui, g);
                                 }
