@@ -559,6 +559,8 @@ messages! {
     /// Ledger (issue #13).
     ArableQuota => "耕地占补指标", "Arable quota";
     /// Ledger (issue #13).
+    NoLimitWhenZero => "0 表示该阶段不设时限（保存在工程中）", "0: no limit for this stage (saved with the project)";
+    /// Ledger (issue #13).
     ZoomToIt => "单击缩放到该项目", "Click to zoom to it";
     /// File dialog filter.
     FilterProject => "ParkPlan 工程", "ParkPlan project";

@@ -16,7 +16,7 @@ use eframe::egui::{self, RichText};
 use crate::analysis::{AreaTally, SiteMatch};
 use crate::model::date::Date;
 use crate::model::units::grouped;
-use crate::model::{Lang, SquareMeters};
+use crate::model::{Lang, LifecycleStage, SquareMeters};
 use crate::render::charts;
 use crate::render::style::land_use_label;
 use crate::render::{EstimatedMeasure, ScreenRect};
@@ -399,6 +399,37 @@ fn ledger_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
     chart(ui, 150.0, |r| {
         charts::approval_chart(r, &years, lang, 11.0, &EstimatedMeasure)
     });
+    // The stage limits: a settings table saved with the project.
+    egui::CollapsingHeader::new(Msg::StageLimits.text(lang))
+        .id_salt("stage-limits")
+        .show(ui, |ui| {
+            let mut settings = s.ws.studies.settings.clone();
+            let mut changed = false;
+            egui::Grid::new("stage-limits-grid").num_columns(2).show(ui, |ui| {
+                for stage in LifecycleStage::ALL {
+                    let label = ui.label(stage.label(lang));
+                    let limits = &mut settings.ledger.stage_limits_days;
+                    let mut days = limits.get(stage).copied().unwrap_or(0);
+                    if ui
+                        .add(egui::DragValue::new(&mut days).range(0..=3650).suffix(" d"))
+                        .labelled_by(label.id)
+                        .on_hover_text(Msg::NoLimitWhenZero.text(lang))
+                        .changed()
+                    {
+                        if days == 0 {
+                            limits.remove(stage);
+                        } else {
+                            limits.insert(*stage, days);
+                        }
+                        changed = true;
+                    }
+                    ui.end_row();
+                }
+            });
+            if changed {
+                cmds.push(Command::SetAnalysis(settings));
+            }
+        });
     if !l.doubtful.is_empty() {
         egui::CollapsingHeader::new(
             RichText::new(format!(
