@@ -5,6 +5,7 @@ mod architecture;
 mod common;
 mod export;
 mod import;
+mod languages;
 mod network;
 mod project;
 mod report;

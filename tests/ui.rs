@@ -265,7 +265,7 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
         assert_eq!(s.ws.report.problems.len(), 2);
         let p = &s.ws.report.problems[0];
         (
-            p.message.clone(),
+            p.message(parkplan::model::Lang::En).clone(),
             p.location.expect("a repaired feature has a place"),
         )
     };
@@ -761,4 +761,25 @@ fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
     h.get_by_label("取消").click();
     h.run();
     assert!(!h.state().builtin_dialog_open());
+}
+
+#[test]
+fn the_import_report_follows_the_ui_language() {
+    let path = common::data("repair/repeated_points.geojson");
+    let (zh, en) = {
+        let h = harness(vec![path.clone()], Lang::Zh);
+        let s = h.state().session().expect("something loaded");
+        let p = &s.ws.report.problems[0];
+        (p.message(Lang::Zh), p.message(Lang::En))
+    };
+    assert!(zh.contains("重复点"), "{zh}");
+    let h = harness(vec![path.clone()], Lang::Zh);
+    h.get_by_label(&zh);
+    assert!(
+        h.query_by_label(&en).is_none(),
+        "English words in the Chinese report"
+    );
+    let h = harness(vec![path], Lang::En);
+    h.get_by_label(&en);
+    assert!(h.query_by_label(&zh).is_none());
 }

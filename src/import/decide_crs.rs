@@ -7,7 +7,7 @@
 //! this file must not read files or features beyond the sampled positions.
 
 use super::json::{self, FeatureEntry, GeomField};
-use super::{Problem, Severity, geometry};
+use super::{Issue, Problem, Severity, geometry};
 use crate::crs::{Crs, CrsDecision, Projector, sniff};
 
 /// Positions sampled to guess a CRS.
@@ -57,8 +57,10 @@ pub(super) fn projector_for(
             problems.push(Problem::file_level(
                 file,
                 Severity::Error,
-                format!("cannot set up {}: {e}", d.crs.code()),
-                "geometries not loaded; attributes kept",
+                Issue::CrsSetupFailed {
+                    crs: d.crs.code(),
+                    detail: e.to_string(),
+                },
             ));
             None
         }
@@ -116,12 +118,12 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
-                    format!(
-                        "the crs member says {} but the coordinates look like {}",
-                        crs.code(),
-                        s.crs.describe()
-                    ),
-                    format!("read them as {} ({})", s.crs.code(), s.reason),
+                    Issue::CrsContradicted {
+                        declared: crs.code(),
+                        looks_like: s.crs.describe(),
+                        read_as: s.crs.code(),
+                        reason: s.reason.clone(),
+                    },
                 ));
                 return Some(s);
             }
@@ -137,17 +139,13 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Error,
-                    format!(
-                        "the crs member says {} but {outside} of {} sampled positions lie outside its range; they read as {} ({})",
-                        crs.code(),
-                        sample.len(),
-                        s.crs.code(),
-                        s.crs.describe()
-                    ),
-                    format!(
-                        "read them as {} — check the location; choose another CRS in the intake dialog or a manifest if it is wrong",
-                        s.crs.code()
-                    ),
+                    Issue::CrsOutOfRange {
+                        declared: crs.code(),
+                        outside,
+                        sampled: sample.len(),
+                        read_as: s.crs.code(),
+                        read_as_name: s.crs.describe(),
+                    },
                 ));
                 let mut s = s;
                 s.guessed = true;
@@ -174,18 +172,19 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
-                    format!("crs member not used: {e}"),
-                    format!("read the coordinates as {}", s.crs.code()),
+                    Issue::CrsUnusableAssumed {
+                        detail: e.clone(),
+                        read_as: s.crs.code(),
+                    },
                 ));
                 Some(s)
             }
             None => {
                 problems.push(Problem::file_level(
-                        file,
-                        Severity::Error,
-                        format!("crs member not used: {e}; the coordinates are not lon/lat and their CRS cannot be guessed"),
-                        "geometries not loaded, attributes kept; set the layer's CRS in a manifest (\"crs\": \"EPSG:4546\") or the intake dialog",
-                    ));
+                    file,
+                    Severity::Error,
+                    Issue::CrsUnusableUnknown { detail: e },
+                ));
                 None
             }
         },
@@ -195,12 +194,11 @@ pub(super) fn decide_crs(
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!(
-                            "no crs member: assumed {} ({})",
-                            s.crs.code(),
-                            s.crs.describe()
-                        ),
-                        s.reason.clone(),
+                        Issue::CrsMissingAssumed {
+                            crs: s.crs.code(),
+                            name: s.crs.describe(),
+                            reason: s.reason.clone(),
+                        },
                     ));
                 }
                 Some(s)
@@ -209,8 +207,7 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Error,
-                    "no crs member and the coordinates are not lon/lat: they look like projected metres whose zone cannot be told (a 6-digit easting names no zone)",
-                    "geometries not loaded, attributes kept; set the layer's CRS in a manifest (\"crs\": \"EPSG:4546\") or the intake dialog",
+                    Issue::CrsMissingUnknown,
                 ));
                 None
             }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{LayerOptions, Problem, Severity, fields, json, roles};
+use super::{Issue, LayerOptions, Problem, Severity, fields, json, roles};
 use crate::model::Layer;
 
 /// Features parsed per parallel work unit.
@@ -78,11 +78,10 @@ pub(super) fn finish_layer(
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!(
-                            "the mapping names property \"{col}\" for {}, but no feature has it",
-                            field.code()
-                        ),
-                        "the field stays empty",
+                        Issue::MappingPropertyMissing {
+                            property: col.clone(),
+                            field: field.code().to_string(),
+                        },
                     ));
                 }
             }

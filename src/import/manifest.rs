@@ -155,11 +155,10 @@ pub fn layer_choices(
         report.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "layer {layer}: unknown field code(s) {}",
-                unknown.join(", ")
-            ),
-            "ignored them",
+            super::Issue::UnknownFieldCodes {
+                layer: layer.to_string(),
+                codes: unknown,
+            },
         ));
     }
     let crs = crs.and_then(|c| match crate::crs::Crs::parse(c) {
@@ -168,8 +167,10 @@ pub fn layer_choices(
             report.push(Problem::file_level(
                 file,
                 Severity::Warning,
-                format!("layer {layer}: {e}"),
-                "used the file's own CRS",
+                super::Issue::LayerCrsUnusable {
+                    layer: layer.to_string(),
+                    detail: e.to_string(),
+                },
             ));
             None
         }

@@ -27,6 +27,7 @@
 
 pub mod fields;
 pub mod geometry;
+pub mod issue;
 pub mod json;
 pub mod manifest;
 pub mod report;
@@ -46,11 +47,12 @@ mod read;
 mod stream;
 
 pub use error::ImportError;
+pub use issue::{AreaUnit, Dropped, GeomIssue, GeomKind, Step};
 pub use job::{LayerJob, LayerOptions};
 pub use load::{Loaded, build_records, declared_area_problems, load_jobs, load_jobs_layers_only};
 pub use manifest::{Manifest, ManifestError};
 pub use plan::plan;
 pub use progress::Progress;
 pub use read::{read_layer_bytes, read_layer_file};
-pub use report::{ImportReport, Problem, Severity};
+pub use report::{ImportReport, Issue, Problem, Severity};
 pub use stream::read_layer_streaming;

@@ -16,7 +16,9 @@ use super::decide_crs::{SAMPLE, decide_crs, declared_crs, projector_for, sample_
 use super::features::{LayerContext, Partial, merge_partial, process_feature};
 use super::json::{self, FeatureEntry, FeatureList, GeomField, RawFeature};
 use super::stream::read_layer_streaming;
-use super::{ImportError, LayerOptions, Problem, Progress, Severity, finish, geometry, text};
+use super::{
+    ImportError, Issue, LayerOptions, Problem, Progress, Severity, finish, geometry, text,
+};
 use crate::model::{Layer, LayerSource};
 
 /// Reads one GeoJSON file into a layer, with the problems found.
@@ -86,11 +88,11 @@ fn blank_huge_numbers(text: &str, file: &str, problems: &mut Vec<Problem>) -> Op
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!(
-                            "the number {token} at line {}, column {} is beyond the range of a number",
-                            pos.line, pos.column
-                        ),
-                        "read as null: its feature is skipped, the others are loaded",
+                        Issue::NumberBeyondRange {
+                            token: token.to_string(),
+                            line: pos.line,
+                            column: pos.column,
+                        },
                     ));
                 }
             }
@@ -114,20 +116,17 @@ pub fn read_layer_bytes(
         problems.push(Problem::file_level(
             file,
             Severity::Repaired,
-            "text is not UTF-8",
-            "decoded as GB18030 (GBK)",
+            Issue::TextNotUtf8,
         ));
     }
     if decoded.replaced > 0 {
         problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "{} byte sequence(s) could not be decoded as {}",
-                decoded.replaced,
-                decoded.encoding.name()
-            ),
-            "replaced them with U+FFFD",
+            Issue::BytesUndecodable {
+                count: decoded.replaced,
+                encoding: decoded.encoding.name().to_string(),
+            },
         ));
     }
     // Numbers beyond f64 (`1e400`: valid JSON grammar) would reject the whole file; each
@@ -353,35 +352,17 @@ fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem {
             }
         }
     }
-    let shown: Vec<String> = features
-        .iter()
-        .take(10)
-        .map(|i| (i + 1).to_string())
-        .collect();
+    let shown: Vec<usize> = features.iter().take(10).map(|i| i + 1).collect();
     let more = features.len().saturating_sub(shown.len());
     Problem::file_level(
         file,
         Severity::Warning,
-        format!(
-            "undecodable bytes were in {} field(s) [{}] of layer {}{}",
-            fields.len(),
-            fields.join(", "),
-            layer.name,
-            if features.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", values of feature(s) {}{}",
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                )
-            }
-        ),
-        "only those bytes were replaced; the rest of the text is kept; check those names and values",
+        Issue::ReplacedText {
+            layer: layer.name.clone(),
+            fields,
+            features: shown,
+            more,
+        },
     )
 }
 

@@ -620,7 +620,11 @@ impl App {
             Outcome::Cancelled => {
                 self.notify(Msg::LoadCancelled.text(self.lang).to_string(), false)
             }
-            Outcome::Failed(why, _) => {
+            Outcome::Failed(why, loaded) => {
+                let why = loaded
+                    .as_deref()
+                    .and_then(|l| crate::ui::loader::first_error(l, self.lang))
+                    .unwrap_or(why);
                 let what = job
                     .map(|j| {
                         j.paths

@@ -754,27 +754,15 @@ pub fn fmt_version(lang: Lang) -> String {
 /// English otherwise. On Linux `LC_ALL`, `LC_MESSAGES` and `LANG` are read first (as
 /// the C library does); elsewhere the OS is asked through `sys-locale`.
 pub fn system_lang() -> Lang {
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Ok(v) = std::env::var(var)
-            && !v.is_empty()
-        {
-            return lang_of_locale(&v);
-        }
-    }
-    sys_locale::get_locale()
-        .map(|l| lang_of_locale(&l))
+    Lang::from_env()
+        .or_else(|| sys_locale::get_locale().map(|l| lang_of_locale(&l)))
         .unwrap_or(Lang::En)
 }
 
 /// Chinese for a locale name such as `zh_CN.UTF-8`, `zh-Hans-CN` or `zh_TW`, English
 /// for anything else (including `C` and `POSIX`).
 pub fn lang_of_locale(locale: &str) -> Lang {
-    let l = locale.trim().to_ascii_lowercase();
-    if l.starts_with("zh") || l.starts_with("chinese") {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
+    Lang::of_locale(locale)
 }
 
 /// "覆盖企业 12 家" / "Enterprises covered: 12" (the facility view; tests compare it

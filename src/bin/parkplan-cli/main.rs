@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use parkplan::model::Lang;
 
 /// mimalloc: the importer and the analyses allocate millions of small strings and
 /// vectors in parallel, where it is measurably quicker than the system allocator.
@@ -22,6 +23,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of problems and messages: zh or en (default: the locale, LC_ALL /
+    /// LC_MESSAGES / LANG; English when none is set), and of a printed map's
+    /// furniture (default zh). `--json` keeps each problem's stable `code` beside the
+    /// text.
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language \"{s}\": use zh or en"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,15 +121,18 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang.or_else(Lang::from_env).unwrap_or(Lang::En);
+    // A printed map's furniture is Chinese unless `--lang en` says otherwise.
+    let page_lang = cli.lang.unwrap_or(Lang::Zh);
     match cli.command {
-        Command::Info { paths, json } => info::run(&paths, json),
+        Command::Info { paths, json } => info::run(&paths, json, lang),
         Command::Convert {
             path,
             out,
             crs,
             gcj02,
             overwrite,
-        } => convert::run(&path, &out, &crs, gcj02, overwrite),
+        } => convert::run(&path, &out, &crs, gcj02, overwrite, lang),
         Command::Report {
             paths,
             json,
@@ -139,7 +153,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            lang,
         }),
-        Command::Export(args) => export::run(&args),
+        Command::Export(args) => export::run(&args, page_lang),
     }
 }

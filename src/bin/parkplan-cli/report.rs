@@ -35,6 +35,8 @@ pub struct ReportArgs {
     pub timings: bool,
     /// `--isochrone walk:15` (repeatable): isochrones along roads beside the circles.
     pub isochrone: Vec<String>,
+    /// The language of problems and warnings.
+    pub lang: parkplan::model::Lang,
 }
 
 /// Parses `--frame`.
@@ -68,7 +70,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     if opened.loaded.park.layers.is_empty() {
         eprintln!("parkplan-cli: nothing could be loaded:");
         for p in &opened.loaded.report.problems {
-            eprintln!("  {}: {}", p.file, p.message);
+            eprintln!("  {}", p.describe(args.lang));
         }
         return Ok(ExitCode::from(2));
     }
@@ -81,7 +83,11 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     )?;
     let park = &ws.park;
     if let Some(w) = parkplan::workspace::frame_warning(park) {
-        eprintln!("warning: {w}");
+        eprintln!(
+            "{}: {}",
+            args.lang.pick("警告", "warning"),
+            w.message(args.lang)
+        );
     }
     let index = ws.index()?;
     timer.lap("index");
