@@ -183,6 +183,7 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
         fields: Default::default(),
         crs: None,
         gcj02: false,
+        datum_shift: None,
         visible: true,
         style: None,
     });

@@ -3,6 +3,7 @@
 mod analysis;
 mod architecture;
 mod common;
+mod datums;
 mod export;
 mod import;
 mod languages;

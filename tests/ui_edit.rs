@@ -1264,3 +1264,88 @@ fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
     assert_eq!(p2.exterior().0[0], got, "reopened with the same correction");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_intake_dialog_takes_the_surveys_datum_shift_and_the_project_keeps_it() {
+    let dir = sample_copy("datum");
+    let fixture = dir.join("北京54地块.geojson");
+    std::fs::copy(common::data("datums/parcel_2436.geojson"), &fixture).unwrap();
+    let mut h = open(vec![dir.clone()]);
+    let n = h.state().session().unwrap().ws.park.layers.len();
+    h.state_mut().send(Command::Open(vec![fixture.clone()]));
+    wait(&mut h, "the intake preview", |a| {
+        a.intake_mut()
+            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
+    });
+    steps(&mut h, 3);
+    // Beijing 1954 without parameters: the dialog warns of the error to expect.
+    h.get_by_label_contains("没有转换参数");
+    let text_input = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(text_input, "转换参数（3 或 7 个）")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(text_input, "转换参数（3 或 7 个）")
+        .type_text("-12.5, 134.2, 61.3, 0.35, -2.1, 1.8, -3.2");
+    h.run();
+    h.get_by_label("坐标框架（旋转符号相反，ArcGIS）").click();
+    steps(&mut h, 3);
+    wait(&mut h, "the re-read with the shift", |a| {
+        a.intake_mut().is_some_and(|d| {
+            !d.is_reading()
+                && d.decision().and_then(|c| c.shift).is_some_and(|s| {
+                    s.rotation == parkplan::crs::Rotation::CoordinateFrame && s.rz == 1.8
+                })
+        })
+    });
+    steps(&mut h, 3);
+    assert!(
+        h.query_by_label_contains("没有转换参数").is_none(),
+        "the warning goes once parameters are given"
+    );
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait(&mut h, "the added layer", |a| {
+        a.session().is_some_and(|s| s.ws.park.layers.len() == n + 1) && !a.is_busy()
+    });
+    let want = {
+        let text = std::fs::read_to_string(common::data("datums/expected.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let p = &v["crs"]["2436"]["expected_shift7_cf"][0];
+        (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())
+    };
+    let got = {
+        let s = h.state().session().unwrap();
+        let Some(Geometry::Polygon(p)) = &s.ws.park.layers.last().unwrap().geometries[0] else {
+            panic!("a polygon")
+        };
+        p.exterior().0[0]
+    };
+    assert!(
+        (got.x - want.0).abs() < 1e-8 && (got.y - want.1).abs() < 1e-8,
+        "{got:?} vs PROJ {want:?}"
+    );
+    let ppath = dir.join("p.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    let pf = parkplan::project::ProjectFile::read(&ppath).unwrap();
+    let pl = pf
+        .layers
+        .iter()
+        .find(|l| l.path == "北京54地块.geojson")
+        .unwrap();
+    let s = pl.datum_shift.expect("the shift is stored in the project");
+    assert_eq!(s.rotation, parkplan::crs::Rotation::CoordinateFrame);
+    let reopened = parkplan::project::open_project(&ppath, false, None).unwrap();
+    let l2 = reopened
+        .loaded
+        .park
+        .layers
+        .iter()
+        .find(|l| l.name == pl.name)
+        .unwrap();
+    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
+        panic!()
+    };
+    assert_eq!(p2.exterior().0[0], got, "reopened with the same shift");
+    let _ = std::fs::remove_dir_all(&dir);
+}

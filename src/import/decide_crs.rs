@@ -8,7 +8,7 @@
 
 use super::json::{self, FeatureEntry, GeomField};
 use super::{Issue, Problem, Severity, geometry};
-use crate::crs::{Crs, CrsDecision, Projector, sniff};
+use crate::crs::{Crs, CrsDecision, DatumShift, Projector, sniff};
 
 /// Positions sampled to guess a CRS.
 pub(super) const SAMPLE: usize = 256;
@@ -44,14 +44,45 @@ pub(super) fn sample_features<'a>(
 }
 
 /// The projector of a decided CRS, for both read paths; a CRS that cannot be set up is
-/// reported (the geometries are then not loaded, the attributes are).
+/// reported (the geometries are then not loaded, the attributes are). On an older datum
+/// (Xi'an 1980, Beijing 1954) the survey's `shift` is recorded in the decision and
+/// applied; without one, the report warns of the error to expect.
 pub(super) fn projector_for(
     file: &str,
-    decision: Option<&CrsDecision>,
+    decision: Option<&mut CrsDecision>,
+    shift: Option<DatumShift>,
     problems: &mut Vec<Problem>,
 ) -> Option<Projector> {
     let d = decision?;
-    match d.crs.projector() {
+    match (d.crs.old_datum(), shift) {
+        (Some(datum), Some(s)) => {
+            d.shift = Some(s);
+            problems.push(Problem::file_level(
+                file,
+                Severity::Repaired,
+                Issue::DatumShifted {
+                    crs: d.crs.code(),
+                    datum: datum.name(),
+                    shift: s,
+                },
+            ));
+        }
+        (Some(datum), None) => problems.push(Problem::file_level(
+            file,
+            Severity::Warning,
+            Issue::DatumShiftMissing {
+                crs: d.crs.code(),
+                datum: datum.name(),
+            },
+        )),
+        (None, Some(_)) => problems.push(Problem::file_level(
+            file,
+            Severity::Warning,
+            Issue::DatumShiftUnused { crs: d.crs.code() },
+        )),
+        (None, None) => {}
+    }
+    match d.crs.projector_shifted(d.shift.as_ref()) {
         Ok(p) => Some(p),
         Err(e) => {
             problems.push(Problem::file_level(
@@ -94,6 +125,7 @@ pub(super) fn decide_crs(
                 reason
             },
             guessed,
+            shift: None,
         }
     };
     if let Some(crs) = chosen {

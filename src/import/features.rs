@@ -262,6 +262,7 @@ fn convert_with_own_crs(
                 axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
                 reason: format!("the feature's own crs member {}", crs.code()),
                 guessed: false,
+                shift: None,
             };
             let projector = crs.projector().map_err(|e| own_crs(e.to_string()))?;
             return geometry::convert(

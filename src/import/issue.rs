@@ -524,6 +524,34 @@ pub enum Issue {
     },
     /// No `crs` member and the numbers are projected metres of an unknown zone.
     CrsMissingUnknown,
+    /// An older datum read without the survey's shift parameters.
+    DatumShiftMissing {
+        /// The CRS code.
+        crs: String,
+        /// The datum's name.
+        datum: &'static str,
+    },
+    /// An older datum shifted to CGCS2000 with the survey's parameters.
+    DatumShifted {
+        /// The CRS code.
+        crs: String,
+        /// The datum's name.
+        datum: &'static str,
+        /// The parameters.
+        shift: crate::crs::DatumShift,
+    },
+    /// Stored shift parameters that cannot be used.
+    DatumShiftInvalid {
+        /// The layer.
+        layer: String,
+        /// Why.
+        detail: String,
+    },
+    /// Shift parameters given for a CRS on CGCS2000/WGS84.
+    DatumShiftUnused {
+        /// The CRS code.
+        crs: String,
+    },
     // ---- one feature
     /// An entry of `features` that is not an object.
     EntryNotFeature {
@@ -668,6 +696,15 @@ fn set_crs_hint(lang: Lang) -> &'static str {
     )
 }
 
+/// A datum's name in Chinese.
+fn datum_zh(name: &str) -> &str {
+    match name {
+        "Xian 1980" => "西安 1980",
+        "Beijing 1954" => "北京 1954",
+        other => other,
+    }
+}
+
 fn list(items: &[String], lang: Lang) -> String {
     items.join(lang.pick("、", ", "))
 }
@@ -692,6 +729,10 @@ impl Issue {
             CrsUnusableUnknown { .. } => "crs_unusable_unknown",
             CrsMissingAssumed { .. } => "crs_missing_assumed",
             CrsMissingUnknown => "crs_missing_unknown",
+            DatumShiftMissing { .. } => "datum_shift_missing",
+            DatumShifted { .. } => "datum_shifted",
+            DatumShiftUnused { .. } => "datum_shift_unused",
+            DatumShiftInvalid { .. } => "datum_shift_invalid",
             EntryNotFeature { .. } => "entry_not_feature",
             FeatureTypeMissing => "feature_type_missing",
             FeatureTypeWrong { .. } => "feature_type_wrong",
@@ -857,6 +898,47 @@ impl Issue {
                     "no crs member and the coordinates are not lon/lat: they look like projected metres whose zone cannot be told (a 6-digit easting names no zone)",
                 )
                 .into(),
+            DatumShiftMissing { crs, datum } if zh => format!(
+                "{crs}（{}）没有转换参数：坐标按{}椭球上的经纬度直接当作 CGCS2000 使用，位置会偏差数十米到一百多米",
+                datum_zh(datum),
+                datum_zh(datum)
+            ),
+            DatumShiftMissing { crs, datum } => format!(
+                "{crs} ({datum}) has no datum-shift parameters: the lon/lat on {datum} is used as CGCS2000 as it is, off by tens of metres to over 100 m"
+            ),
+            DatumShifted { crs, datum, shift } => {
+                let n = shift.params().len();
+                let nums: Vec<String> = shift.params().iter().map(|v| v.to_string()).collect();
+                let conv = match (n, shift.rotation, lang) {
+                    (3, _, _) => "",
+                    (_, crate::crs::Rotation::PositionVector, Lang::Zh) => "，布尔莎模型，位置矢量旋转",
+                    (_, crate::crs::Rotation::CoordinateFrame, Lang::Zh) => "，布尔莎模型，坐标框架旋转",
+                    (_, crate::crs::Rotation::PositionVector, Lang::En) => ", Bursa-Wolf, position vector",
+                    (_, crate::crs::Rotation::CoordinateFrame, Lang::En) => ", Bursa-Wolf, coordinate frame",
+                };
+                if zh {
+                    format!(
+                        "{crs}（{}）已用 {n} 参数转换到 CGCS2000（{}{conv}）",
+                        datum_zh(datum),
+                        nums.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{crs} ({datum}) shifted to CGCS2000 with {n} parameters ({}{conv})",
+                        nums.join(", ")
+                    )
+                }
+            }
+            DatumShiftInvalid { layer, detail } if zh => {
+                format!("图层 {layer} 的转换参数无法使用：{detail}")
+            }
+            DatumShiftInvalid { layer, detail } => format!("layer {layer}: {detail}"),
+            DatumShiftUnused { crs } if zh => {
+                format!("给出了转换参数，但 {crs} 已是 CGCS2000/WGS84 坐标系")
+            }
+            DatumShiftUnused { crs } => {
+                format!("datum-shift parameters were given, but {crs} is on CGCS2000/WGS84")
+            }
             EntryNotFeature { found: f } if zh => {
                 format!("该条目是{}，不是要素对象", found(f, lang))
             }
@@ -1054,6 +1136,17 @@ impl Issue {
                 "依据坐标数值推断；若不对，请在导入对话框或清单中设置坐标系".into()
             }
             CrsMissingAssumed { reason, .. } => reason.clone(),
+            DatumShiftMissing { .. } => lang
+                .pick(
+                    "请在导入对话框（或清单的 \"datum_shift\"）中填入测绘成果附带的 3 参数或 7 参数",
+                    "enter the survey's 3 or 7 parameters (转换参数) in the intake dialog (or \"datum_shift\" in a manifest)",
+                )
+                .into(),
+            DatumShifted { .. } => String::new(),
+            DatumShiftUnused { .. } => lang.pick("已忽略", "ignored them").into(),
+            DatumShiftInvalid { .. } => lang
+                .pick("不做基准转换读取", "read without a datum shift")
+                .into(),
             EntryNotFeature { .. } | FeatureTypeWrong { .. } => {
                 lang.pick("已跳过", "skipped it").into()
             }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::crs::Crs;
+use crate::crs::{Crs, DatumShift};
 use crate::model::{FieldMap, Role};
 
 /// Settings for reading one layer; whatever is set overrides the guess.
@@ -27,6 +27,8 @@ pub struct LayerOptions {
     /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap, Tencent): correct them
     /// to WGS84.
     pub gcj02: bool,
+    /// The survey's shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000.
+    pub datum_shift: Option<DatumShift>,
 }
 
 /// One thing to read: a file and the options for it.

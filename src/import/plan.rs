@@ -144,6 +144,7 @@ fn plan_manifest(
                 fields,
                 crs,
                 gcj02: l.gcj02,
+                datum_shift: manifest::shift_choice(&label, &l.path, l.datum_shift, report),
             },
         });
     }

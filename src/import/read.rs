@@ -270,8 +270,8 @@ pub fn read_layer_bytes(
         }
         None => sample_features(features.iter().map(|raw| Some(raw.get()))).unwrap_or_default(),
     };
-    let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
-    let projector = projector_for(file, decision.as_ref(), &mut problems);
+    let mut decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
+    let projector = projector_for(file, decision.as_mut(), opts.datum_shift, &mut problems);
     let ctx = LayerContext {
         file,
         layer_crs_raw: crs_raw.as_deref(),

@@ -61,6 +61,9 @@ pub struct ProjectLayer {
     /// Whether GCJ-02 correction applies.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gcj02: bool,
+    /// The survey's shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datum_shift: Option<crate::crs::DatumShift>,
     /// Drawn or not.
     #[serde(default = "yes")]
     pub visible: bool,
@@ -283,6 +286,7 @@ pub fn describe_layers(
                 .filter(|d| d.guessed)
                 .map(|d| d.crs.code()),
             gcj02: false,
+            datum_shift: l.source.crs.as_ref().and_then(|d| d.shift),
             visible,
             style,
         }
@@ -341,6 +345,7 @@ pub fn save_project(
                 // The copy declares its CRS; no override is needed any more.
                 pl.crs = None;
                 pl.gcj02 = false;
+                pl.datum_shift = None;
             }
         }
     }
@@ -463,6 +468,7 @@ pub fn write_recovery(
                     relative_path(to_dir, &target).unwrap_or_else(|| target.display().to_string());
                 pl.crs = None;
                 pl.gcj02 = false;
+                pl.datum_shift = None;
             }
         }
     }
@@ -541,8 +547,15 @@ mod tests {
                 fields: [("status".to_string(), "审批状态".to_string())]
                     .into_iter()
                     .collect(),
-                crs: Some("EPSG:4546".into()),
+                crs: Some("EPSG:2436".into()),
                 gcj02: true,
+                datum_shift: Some(
+                    crate::crs::DatumShift::from_params(
+                        &[-12.5, 134.2, 61.3, 0.35, -2.1, 1.8, -3.2],
+                        crate::crs::Rotation::CoordinateFrame,
+                    )
+                    .unwrap(),
+                ),
                 visible: false,
                 style: None,
             }],

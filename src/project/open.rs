@@ -165,6 +165,12 @@ pub fn plan_project(
                 fields,
                 crs,
                 gcj02: l.gcj02,
+                datum_shift: import::manifest::shift_choice(
+                    &label,
+                    &format!("\"{}\"", l.name),
+                    l.datum_shift,
+                    report,
+                ),
             },
         });
         plan.layer_of_job.push(i);

@@ -638,6 +638,15 @@ messages! {
     IntakeGcj02 => "GCJ-02 转 WGS84（高德/腾讯地图采集的数据）", "GCJ-02 to WGS84 (data digitised on Gaode/AMap or Tencent maps)";
     /// Intake dialog.
     IntakeGcj02Hint => "国内网络地图的坐标有几百米的偏移，勾选后按公开算法纠正。", "Chinese web maps are offset by up to a few hundred metres; this corrects it with the published algorithm.";
+    /// Intake dialog: the datum-shift parameters of Xi'an 1980 / Beijing 1954 data.
+    IntakeShift => "转换参数（3 或 7 个）", "Datum shift (3 or 7 parameters)";
+    /// Intake dialog: what to type.
+    IntakeShiftHint => "测绘成果附带的转换到 CGCS2000 的参数：ΔX ΔY ΔZ（米），7 参数时再加 旋转 X Y Z（秒）和 尺度（ppm），用逗号或空格分隔。",
+        "The survey's parameters to CGCS2000: dX dY dZ (metres); for 7 parameters also the rotations X Y Z (arc-seconds) and the scale (ppm), separated by commas or spaces.";
+    /// Intake dialog: rotation convention.
+    IntakePositionVector => "位置矢量（布尔莎，PROJ 与多数国内软件）", "Position vector (Bursa-Wolf; PROJ, most Chinese software)";
+    /// Intake dialog: rotation convention.
+    IntakeCoordinateFrame => "坐标框架（旋转符号相反，ArcGIS）", "Coordinate frame (rotations of opposite sign; ArcGIS)";
     /// Intake dialog.
     IntakeCentre => "数据中心", "Data centre";
     /// Intake dialog.

@@ -17,8 +17,8 @@ use eframe::egui::{self, RichText};
 
 use super::i18n::{Msg, field_label, group_digits};
 use super::session::LayerMeta;
-use crate::crs::{Crs, CrsDecision};
-use crate::import::{self, LayerJob, LayerOptions, Problem};
+use crate::crs::{Crs, CrsDecision, DatumShift, Rotation};
+use crate::import::{self, Issue, LayerJob, LayerOptions, Problem};
 use crate::model::{Field, FieldMap, Lang, Layer, Role};
 use crate::workspace::Task;
 
@@ -28,12 +28,19 @@ pub const PREVIEW_ROWS: usize = 5;
 /// The CRSs offered in the dialog: CGCS2000 and WGS84 lon/lat, the CGCS2000 3-degree
 /// Gauss-Krüger zones (zone-prefixed 4513–4533 and by central meridian 4534–4554), the
 /// 6-degree zones (zone-prefixed 4491–4501, by central meridian 4502–4512), Web
-/// Mercator and the WGS84 UTM zones over central China.
+/// Mercator and the WGS84 UTM zones over central China; then the older datums' zones:
+/// Xi'an 1980 (2349–2390 three-degree, 2327–2348 six-degree) and Beijing 1954
+/// (2401–2442 three-degree, 21413–21423 and 21473–21483 six-degree).
 pub fn supported_crs() -> Vec<Crs> {
     let mut codes: Vec<u32> = vec![4490, 4326];
     codes.extend(4513..=4554);
     codes.extend(4491..=4512);
     codes.extend([3857, 32649, 32650]);
+    codes.extend(2349..=2390);
+    codes.extend(2327..=2348);
+    codes.extend(2401..=2442);
+    codes.extend(21413..=21423);
+    codes.extend(21473..=21483);
     codes.into_iter().filter_map(Crs::from_epsg).collect()
 }
 
@@ -44,9 +51,12 @@ pub struct Preview {
     pub layer: Layer,
     /// Problems the read found.
     pub problems: Vec<Problem>,
-    /// The CRS and GCJ-02 choice it was read with.
-    pub read_with: (Option<Crs>, bool),
+    /// The CRS, GCJ-02 and datum-shift choices it was read with.
+    pub read_with: ReadWith,
 }
+
+/// The reading choices a preview was made with.
+pub type ReadWith = (Option<Crs>, bool, Option<DatumShift>);
 
 /// What the user decided.
 #[derive(Debug, Clone)]
@@ -73,6 +83,11 @@ pub struct IntakeDialog {
     pub crs: Option<Crs>,
     /// Correct GCJ-02 (Gaode/AMap) lon/lat to WGS84.
     pub gcj02: bool,
+    /// The datum-shift parameters as typed (3 or 7 numbers), for Xi'an 1980 and
+    /// Beijing 1954 data.
+    pub shift_text: String,
+    /// How the typed rotations are meant.
+    pub rotation: Rotation,
     /// Model field → column for the chosen role (absent: not mapped).
     pub fields: FieldMap,
     /// What the first read guessed: role, why, and the CRS decision.
@@ -94,18 +109,19 @@ impl std::fmt::Debug for IntakeDialog {
     }
 }
 
-fn read(path: PathBuf, crs: Option<Crs>, gcj02: bool, ctx: &egui::Context) -> ReadTask {
+fn read(path: PathBuf, with: ReadWith, ctx: &egui::Context) -> ReadTask {
     Task::spawn("parkplan-intake", crate::ui::waker(ctx), move || {
         let opts = LayerOptions {
-            crs,
-            gcj02,
+            crs: with.0,
+            gcj02: with.1,
+            datum_shift: with.2,
             ..LayerOptions::default()
         };
         import::read_layer_file(&path, &opts, None)
             .map(|(layer, problems)| Preview {
                 layer,
                 problems,
-                read_with: (crs, gcj02),
+                read_with: with,
             })
             .map_err(|e| e.to_string())
     })
@@ -118,13 +134,15 @@ impl IntakeDialog {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let reading = Some(read(path.clone(), None, false, ctx));
+        let reading = Some(read(path.clone(), (None, false, None), ctx));
         IntakeDialog {
             path,
             name,
             role: Role::Other,
             crs: None,
             gcj02: false,
+            shift_text: String::new(),
+            rotation: Rotation::PositionVector,
             fields: FieldMap::new(),
             guess: None,
             preview: None,
@@ -187,14 +205,32 @@ impl IntakeDialog {
                 None => self.error = Some("the reading thread stopped".into()),
             }
         }
-        let want = (self.crs, self.gcj02);
+        let want = (self.crs, self.gcj02, self.shift().ok().flatten());
         let stale = self.preview.as_ref().is_some_and(|p| p.read_with != want);
         if stale && self.reading.is_none() {
-            self.reading = Some(read(self.path.clone(), self.crs, self.gcj02, ctx));
+            self.reading = Some(read(self.path.clone(), want, ctx));
         }
         if self.reading.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
+    }
+
+    /// The CRS the file will be read in: the chosen one, else the last read's.
+    fn effective_crs(&self) -> Option<Crs> {
+        self.crs.or_else(|| self.decision().map(|d| d.crs))
+    }
+
+    /// The typed datum shift: `Ok(None)` when nothing is typed or the CRS is not on an
+    /// older datum, `Err` (why) when the text is not 3 or 7 usable numbers.
+    pub fn shift(&self) -> Result<Option<DatumShift>, String> {
+        if self.shift_text.trim().is_empty()
+            || self.effective_crs().and_then(|c| c.old_datum()).is_none()
+        {
+            return Ok(None);
+        }
+        DatumShift::parse(&self.shift_text, self.rotation)
+            .map(Some)
+            .map_err(|e| e.to_string())
     }
 
     /// The job and project metadata for the current choices.
@@ -227,11 +263,13 @@ impl IntakeDialog {
                     fields: Some(fields),
                     crs,
                     gcj02: self.gcj02,
+                    datum_shift: self.shift().ok().flatten(),
                 },
             },
             LayerMeta {
                 crs,
                 gcj02: self.gcj02,
+                datum_shift: self.shift().ok().flatten(),
                 original: None,
                 unmapped,
             },
@@ -471,6 +509,53 @@ impl IntakeDialog {
         }
     }
 
+    /// The datum-shift parameters of an older datum: 3 or 7 numbers, the rotation
+    /// convention, and a warning with the error to expect when none are given.
+    fn shift_row(&mut self, ui: &mut egui::Ui, datum: crate::crs::Datum, lang: Lang) {
+        ui.horizontal(|ui| {
+            ui.label(Msg::IntakeShift.text(lang));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.shift_text)
+                    .hint_text("dx, dy, dz [, rx, ry, rz, ppm]")
+                    .desired_width(300.0),
+            )
+            .accessible_name(Msg::IntakeShift.text(lang))
+            .on_hover_text(Msg::IntakeShiftHint.text(lang));
+        });
+        ui.horizontal(|ui| {
+            ui.radio_value(
+                &mut self.rotation,
+                Rotation::PositionVector,
+                Msg::IntakePositionVector.text(lang),
+            );
+            ui.radio_value(
+                &mut self.rotation,
+                Rotation::CoordinateFrame,
+                Msg::IntakeCoordinateFrame.text(lang),
+            );
+        });
+        match self.shift() {
+            Err(e) => {
+                ui.label(RichText::new(e).color(ui.visuals().error_fg_color).small());
+            }
+            Ok(None) => {
+                let w = Issue::DatumShiftMissing {
+                    crs: self.effective_crs().map(|c| c.code()).unwrap_or_default(),
+                    datum: datum.name(),
+                };
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(w.message(lang))
+                            .color(ui.visuals().warn_fg_color)
+                            .small(),
+                    )
+                    .wrap(),
+                );
+            }
+            Ok(Some(_)) => {}
+        }
+    }
+
     fn crs_row(
         &mut self,
         ui: &mut egui::Ui,
@@ -545,6 +630,9 @@ impl IntakeDialog {
             egui::Checkbox::new(&mut self.gcj02, Msg::IntakeGcj02.text(lang)),
         )
         .on_hover_text(Msg::IntakeGcj02Hint.text(lang));
+        if let Some(datum) = self.effective_crs().and_then(|c| c.old_datum()) {
+            self.shift_row(ui, datum, lang);
+        }
         // Where the data lands, and how far that is from the open map.
         if let Some(e) = p.layer.extent() {
             let c = [(e.min().x + e.max().x) / 2.0, (e.min().y + e.max().y) / 2.0];
