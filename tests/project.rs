@@ -184,6 +184,7 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
         crs: None,
         gcj02: false,
         datum_shift: None,
+        part: None,
         visible: true,
         style: None,
     });

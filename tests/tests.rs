@@ -10,6 +10,7 @@ mod languages;
 mod network;
 mod project;
 mod report;
+mod split;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

@@ -1349,3 +1349,67 @@ fn the_intake_dialog_takes_the_surveys_datum_shift_and_the_project_keeps_it() {
     assert_eq!(p2.exterior().0[0], got, "reopened with the same shift");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_intake_dialog_splits_routes_and_stops_and_each_parts_role_can_change() {
+    let dir = sample_copy("split");
+    let fixture = dir.join("gtfs_export.geojson");
+    std::fs::copy(common::data("split/gtfs_export.geojson"), &fixture).unwrap();
+    let mut h = open(vec![dir.clone()]);
+    let n = h.state().session().unwrap().ws.park.layers.len();
+    h.state_mut().send(Command::Open(vec![fixture.clone()]));
+    wait(&mut h, "the intake preview", |a| {
+        a.intake_mut()
+            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
+    });
+    steps(&mut h, 3);
+    // The parts with their guessed roles, split by default.
+    h.get_by_label("按几何类型拆分为多个图层");
+    h.get_by_label("线 12 个");
+    h.get_by_label("点 50 个");
+    assert!(h.state_mut().intake_mut().unwrap().splitting());
+    // The points are facilities, not stops, says the planner.
+    h.get_by_label("类型 点 50 个").click();
+    h.run();
+    // The option in the open list (the layer panel may also show the word).
+    h.get_all_by_label("服务设施")
+        .last()
+        .expect("the role list")
+        .click();
+    steps(&mut h, 3);
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait(&mut h, "the added layers", |a| {
+        a.session().is_some_and(|s| s.ws.park.layers.len() == n + 2) && !a.is_busy()
+    });
+    let got: Vec<(Option<parkplan::model::GeomFamily>, Role, usize)> = {
+        let s = h.state().session().unwrap();
+        s.ws.park.layers[n..]
+            .iter()
+            .map(|l| (l.source.part, l.role, l.len()))
+            .collect()
+    };
+    use parkplan::model::GeomFamily::{Lines, Points};
+    assert_eq!(
+        got,
+        vec![
+            (Some(Lines), Role::BusRoutes, 12),
+            (Some(Points), Role::Facilities, 50)
+        ]
+    );
+    // Saved and reopened: the same two layers from the one file.
+    let ppath = dir.join("p.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    let reopened = parkplan::project::open_project(&ppath, false, None).unwrap();
+    let again: Vec<_> = reopened
+        .loaded
+        .park
+        .layers
+        .iter()
+        .filter(|l| l.source.part.is_some())
+        .map(|l| (l.source.part, l.role, l.len()))
+        .collect();
+    assert_eq!(again, got);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -46,6 +46,18 @@ pub(super) fn finish_layer(
         .clone()
         .or(doc_name)
         .unwrap_or_else(|| stem.clone());
+    assign_role_and_fields(&mut layer, file, opts, &mut problems);
+    (layer, problems)
+}
+
+/// Decides the layer's role (the options' or a guess from names, geometry and fields)
+/// and maps its fields; also used again for each part of a file split by geometry.
+pub(super) fn assign_role_and_fields(
+    layer: &mut Layer,
+    file: &str,
+    opts: &LayerOptions,
+    problems: &mut Vec<Problem>,
+) {
     match opts.role {
         Some(role) => {
             layer.role = role;
@@ -89,5 +101,4 @@ pub(super) fn finish_layer(
         }
         None => fields::guess_fields(layer.role, &layer.attributes),
     };
-    (layer, problems)
 }

@@ -628,6 +628,13 @@ pub enum Issue {
         /// The model field code.
         field: String,
     },
+    /// A file holding several kinds of geometry split into one layer per kind.
+    SplitByGeometry {
+        /// The file's layer name.
+        layer: String,
+        /// Each part: its kind, feature count and role.
+        parts: Vec<(crate::model::GeomFamily, usize, crate::model::Role)>,
+    },
     /// The data spans more than a few UTM zones.
     SpansUtmZones {
         /// Span in degrees of longitude.
@@ -747,6 +754,7 @@ impl Issue {
             DeclaredAreaMismatch { .. } => "declared_area_mismatch",
             MappingPropertyMissing { .. } => "mapping_property_missing",
             SpansUtmZones { .. } => "spans_utm_zones",
+            SplitByGeometry { .. } => "split_by_geometry",
             FolderEmpty => "folder_empty",
             FolderUnreadable { .. } => "folder_unreadable",
             ManifestUnreadable { .. } => "manifest_unreadable",
@@ -1049,6 +1057,28 @@ impl Issue {
             MappingPropertyMissing { property, field } => format!(
                 "the mapping names property \"{property}\" for {field}, but no feature has it"
             ),
+            SplitByGeometry { layer, parts } => {
+                let list: Vec<String> = parts
+                    .iter()
+                    .map(|(f, n, r)| match lang {
+                        Lang::Zh => format!("{} {n} 个 → {}", f.label(lang), r.label(lang)),
+                        Lang::En => format!("{n} {} → {}", f.label(lang), r.label(lang)),
+                    })
+                    .collect();
+                if zh {
+                    format!(
+                        "{layer} 含多种几何类型：按几何拆分为 {} 个图层（{}）",
+                        parts.len(),
+                        list.join("；")
+                    )
+                } else {
+                    format!(
+                        "{layer} holds several kinds of geometry: split into {} layers ({})",
+                        parts.len(),
+                        list.join("; ")
+                    )
+                }
+            }
             SpansUtmZones { span, zones } if zh => format!(
                 "数据跨越经度 {span:.1}°（{zones:.0} 个 UTM 带）：在一个平面坐标系中，远离中心处的距离会变形，覆盖、服务圈和线路数据不可靠；请一次分析一个园区"
             ),
@@ -1197,6 +1227,12 @@ impl Issue {
             MappingPropertyMissing { .. } => {
                 lang.pick("该字段留空", "the field stays empty").into()
             }
+            SplitByGeometry { .. } => lang
+                .pick(
+                    "可在导入对话框中取消拆分或改变各部分的类型（清单中为 \"part\": \"lines\" 等）",
+                    "undo the split or change each part's role in the intake dialog (\"part\": \"lines\" … in a manifest)",
+                )
+                .into(),
             SpansUtmZones { .. } => lang
                 .pick("分析照常运行，但距离不准确", "analyses run, but their distances are wrong")
                 .into(),

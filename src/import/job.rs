@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use crate::crs::{Crs, DatumShift};
-use crate::model::{FieldMap, Role};
+use crate::model::{FieldMap, GeomFamily, Role};
 
 /// Settings for reading one layer; whatever is set overrides the guess.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +29,9 @@ pub struct LayerOptions {
     pub gcj02: bool,
     /// The survey's shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000.
     pub datum_shift: Option<DatumShift>,
+    /// Read only this part of a file holding several kinds of geometry (its lines,
+    /// points or polygons).
+    pub part: Option<GeomFamily>,
 }
 
 /// One thing to read: a file and the options for it.

@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 
 use super::error::error_issue;
+use super::split;
 use super::{
     AreaUnit, ImportError, ImportReport, Issue, LayerJob, Problem, Progress, Severity,
     read_layer_file,
@@ -83,26 +84,37 @@ pub fn load_jobs_layers_only(
             read_layer_file(&job.path, &job.options, progress)
         })
         .collect();
-    for (job, result) in jobs.iter().zip(results) {
+    for (nth, (job, result)) in jobs.iter().zip(results).enumerate() {
         match result {
-            Ok((layer, problems)) => {
-                for p in problems {
-                    report.push(p);
-                }
+            Ok((layer, mut problems)) => {
                 let file = job.path.display().to_string();
-                if let Some(p) = duplicate_ids(&layer, &file) {
-                    report.push(p);
+                // A file holding several kinds of geometry becomes one layer per kind.
+                let parts = split::split_by_geometry(layer, &file, &job.options, &mut problems);
+                // Several parts of one file (a project or manifest names each) read the
+                // file each time: its file-level problems are reported once.
+                let again = job.options.part.is_some()
+                    && jobs[..nth]
+                        .iter()
+                        .any(|j| j.path == job.path && j.options.part.is_some());
+                for p in problems {
+                    if !(again && p.feature.is_none()) {
+                        report.push(p);
+                    }
                 }
-                let mut layer = layer;
-                if let Some(p) = not_park_sized(&mut layer, &file) {
-                    report.push(p);
+                for mut layer in parts {
+                    if let Some(p) = duplicate_ids(&layer, &file) {
+                        report.push(p);
+                    }
+                    if let Some(p) = not_park_sized(&mut layer, &file) {
+                        report.push(p);
+                    }
+                    if !job.options.gcj02
+                        && let Some(p) = gcj02_hint(&layer, &file)
+                    {
+                        report.push(p);
+                    }
+                    layers.push(layer);
                 }
-                if !job.options.gcj02
-                    && let Some(p) = gcj02_hint(&layer, &file)
-                {
-                    report.push(p);
-                }
-                layers.push(layer);
             }
             Err(ImportError::Cancelled) => return Err(ImportError::Cancelled),
             Err(e) => {

@@ -57,6 +57,10 @@ pub struct ManifestLayer {
     /// "rotation": "position_vector" | "coordinate_frame"}` (rotations in arc-seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datum_shift: Option<crate::crs::DatumShift>,
+    /// Only this part of a file holding several kinds of geometry: `"lines"`,
+    /// `"points"` or `"polygons"` (one manifest layer per part).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<crate::model::GeomFamily>,
 }
 
 /// Errors reading a manifest.

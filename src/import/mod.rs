@@ -23,6 +23,7 @@
 //! - `stream.rs`: [`read_layer_streaming`] — one file, streamed in blocks;
 //! - `decide_crs.rs`: the CRS decision and projector, shared by both reads;
 //! - `features.rs`: per-feature processing, in parallel chunks;
+//! - `split.rs`: a file holding several kinds of geometry → one layer per kind;
 //! - `progress.rs`: [`Progress`]; `error.rs`: [`ImportError`].
 
 pub mod fields;
@@ -32,6 +33,7 @@ pub mod json;
 pub mod manifest;
 pub mod report;
 pub mod roles;
+pub mod split;
 pub mod summary;
 pub mod text;
 

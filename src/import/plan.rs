@@ -145,6 +145,7 @@ fn plan_manifest(
                 crs,
                 gcj02: l.gcj02,
                 datum_shift: manifest::shift_choice(&label, &l.path, l.datum_shift, report),
+                part: l.part,
             },
         });
     }

@@ -34,7 +34,8 @@ pub fn read_layer_file(
     progress: Option<&Progress>,
 ) -> Result<(Layer, Vec<Problem>), ImportError> {
     if let Some(done) = read_layer_streaming(path, opts, progress) {
-        return done;
+        let file = path.display().to_string();
+        return done.map(|(l, p)| with_part(l, p, &file, opts));
     }
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
@@ -43,7 +44,23 @@ pub fn read_layer_file(
     })?;
     let (mut layer, problems) = read_layer_bytes(&bytes, &file, opts, progress)?;
     layer.source.path = Some(path.to_path_buf());
-    Ok((layer, problems))
+    Ok(with_part(layer, problems, &file, opts))
+}
+
+/// The part of the layer `opts.part` names (the whole layer when none).
+fn with_part(
+    layer: Layer,
+    mut problems: Vec<Problem>,
+    file: &str,
+    opts: &LayerOptions,
+) -> (Layer, Vec<Problem>) {
+    match opts.part {
+        Some(part) => {
+            let l = super::split::take_part(&layer, part, file, opts, &mut problems);
+            (l, problems)
+        }
+        None => (layer, problems),
+    }
 }
 
 /// The text with every number literal beyond the range of an f64 (such as `1e400`)
@@ -325,6 +342,7 @@ pub fn read_layer_bytes(
         encoding: decoded.encoding,
         crs: decision,
         bytes: bytes.len() as u64,
+        part: None,
     };
     let (layer, mut problems) = finish::finish_layer(layer, problems, &top, file, opts);
     if decoded.replaced > 0 {

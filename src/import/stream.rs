@@ -105,6 +105,7 @@ fn stream_with_block(
         encoding: st.encoding,
         crs: decision,
         bytes: st.total_bytes,
+        part: None,
     };
     Some(Ok(finish_layer(layer, problems, &top, &file, opts)))
 }

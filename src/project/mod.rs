@@ -64,6 +64,10 @@ pub struct ProjectLayer {
     /// The survey's shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datum_shift: Option<crate::crs::DatumShift>,
+    /// Which part of a file holding several kinds of geometry the layer is (`lines`,
+    /// `points`, `polygons`); absent for the whole file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<crate::model::GeomFamily>,
     /// Drawn or not.
     #[serde(default = "yes")]
     pub visible: bool,
@@ -287,6 +291,7 @@ pub fn describe_layers(
                 .map(|d| d.crs.code()),
             gcj02: false,
             datum_shift: l.source.crs.as_ref().and_then(|d| d.shift),
+            part: l.source.part,
             visible,
             style,
         }
@@ -346,6 +351,7 @@ pub fn save_project(
                 pl.crs = None;
                 pl.gcj02 = false;
                 pl.datum_shift = None;
+                pl.part = None;
             }
         }
     }
@@ -382,7 +388,13 @@ pub fn write_layer_copies(
         let Some(layer) = park.layers.get(li) else {
             continue;
         };
-        let own = layer.source.path.as_deref().filter(|p| in_dir(p));
+        // A part of a file holding several kinds of geometry is never written over that
+        // file (the other parts would be lost): it gets a copy of its own.
+        let own = layer
+            .source
+            .path
+            .as_deref()
+            .filter(|p| in_dir(p) && layer.source.part.is_none());
         let target = match own {
             Some(p) if !taken.contains(&canon(p)) => p.to_path_buf(),
             _ => {
@@ -469,6 +481,7 @@ pub fn write_recovery(
                 pl.crs = None;
                 pl.gcj02 = false;
                 pl.datum_shift = None;
+                pl.part = None;
             }
         }
     }
@@ -556,6 +569,7 @@ mod tests {
                     )
                     .unwrap(),
                 ),
+                part: Some(crate::model::GeomFamily::Lines),
                 visible: false,
                 style: None,
             }],

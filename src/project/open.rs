@@ -171,6 +171,7 @@ pub fn plan_project(
                     l.datum_shift,
                     report,
                 ),
+                part: l.part,
             },
         });
         plan.layer_of_job.push(i);
@@ -213,7 +214,9 @@ pub fn open_project(
         let idx = plan
             .jobs
             .iter()
-            .position(|j| Some(&j.path) == layer.source.path.as_ref())
+            .position(|j| {
+                Some(&j.path) == layer.source.path.as_ref() && j.options.part == layer.source.part
+            })
             .map(|j| plan.layer_of_job[j])
             .unwrap_or(usize::MAX);
         layer_of_park_layer.push(idx);

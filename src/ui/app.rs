@@ -93,7 +93,7 @@ struct GaussKruger {
 }
 
 /// A layer read after the intake dialog: the layer, its problems, its project metadata.
-type IntakeRead = (Layer, Vec<Problem>, LayerMeta);
+type IntakeRead = Vec<(Layer, Vec<Problem>, LayerMeta)>;
 
 /// The desktop application.
 pub struct App {

@@ -647,6 +647,10 @@ messages! {
     IntakePositionVector => "位置矢量（布尔莎，PROJ 与多数国内软件）", "Position vector (Bursa-Wolf; PROJ, most Chinese software)";
     /// Intake dialog: rotation convention.
     IntakeCoordinateFrame => "坐标框架（旋转符号相反，ArcGIS）", "Coordinate frame (rotations of opposite sign; ArcGIS)";
+    /// Intake dialog: the row of a file holding several kinds of geometry.
+    IntakeSplit => "几何类型", "Geometry kinds";
+    /// Intake dialog: split such a file.
+    IntakeSplitByGeometry => "按几何类型拆分为多个图层", "Split into one layer per kind of geometry";
     /// Intake dialog.
     IntakeCentre => "数据中心", "Data centre";
     /// Intake dialog.
@@ -772,6 +776,14 @@ pub fn system_lang() -> Lang {
 /// for anything else (including `C` and `POSIX`).
 pub fn lang_of_locale(locale: &str) -> Lang {
     Lang::of_locale(locale)
+}
+
+/// One part of a file split by geometry: "线 12 个" / "12 lines".
+pub fn fmt_part(lang: Lang, kind: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{kind} {} 个", group_digits(n)),
+        Lang::En => format!("{} {kind}", group_digits(n)),
+    }
 }
 
 /// "覆盖企业 12 家" / "Enterprises covered: 12" (the facility view; tests compare it

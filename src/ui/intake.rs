@@ -19,7 +19,7 @@ use super::i18n::{Msg, field_label, group_digits};
 use super::session::LayerMeta;
 use crate::crs::{Crs, CrsDecision, DatumShift, Rotation};
 use crate::import::{self, Issue, LayerJob, LayerOptions, Problem};
-use crate::model::{Field, FieldMap, Lang, Layer, Role};
+use crate::model::{Field, FieldMap, GeomFamily, Lang, Layer, Role};
 use crate::workspace::Task;
 
 /// How many rows the preview shows.
@@ -53,18 +53,22 @@ pub struct Preview {
     pub problems: Vec<Problem>,
     /// The CRS, GCJ-02 and datum-shift choices it was read with.
     pub read_with: ReadWith,
+    /// When the file holds several kinds of geometry: each kind, its feature count and
+    /// the role guessed for it on its own.
+    pub parts: Vec<(GeomFamily, usize, Role)>,
 }
 
 /// The reading choices a preview was made with.
 pub type ReadWith = (Option<Crs>, bool, Option<DatumShift>);
 
-/// What the user decided.
+/// What the user decided: one job per layer (several when a file holding several kinds
+/// of geometry is split).
 #[derive(Debug, Clone)]
 pub enum IntakeOutcome {
-    /// Add the layer to the open park.
-    Add(LayerJob, LayerMeta),
-    /// Open the layer as a new map (replacing what is open).
-    Replace(LayerJob, LayerMeta),
+    /// Add the layers to the open park.
+    Add(Vec<(LayerJob, LayerMeta)>),
+    /// Open the layers as a new map (replacing what is open).
+    Replace(Vec<(LayerJob, LayerMeta)>),
     /// Do not load the file.
     Cancel,
 }
@@ -88,6 +92,10 @@ pub struct IntakeDialog {
     pub shift_text: String,
     /// How the typed rotations are meant.
     pub rotation: Rotation,
+    /// Split a file holding several kinds of geometry into one layer per kind.
+    pub split: bool,
+    /// The role of each part when split.
+    pub part_roles: std::collections::BTreeMap<GeomFamily, Role>,
     /// Model field → column for the chosen role (absent: not mapped).
     pub fields: FieldMap,
     /// What the first read guessed: role, why, and the CRS decision.
@@ -118,10 +126,22 @@ fn read(path: PathBuf, with: ReadWith, ctx: &egui::Context) -> ReadTask {
             ..LayerOptions::default()
         };
         import::read_layer_file(&path, &opts, None)
-            .map(|(layer, problems)| Preview {
-                layer,
-                problems,
-                read_with: with,
+            .map(|(layer, problems)| {
+                let file = path.display().to_string();
+                let parts = if import::split::mixed(&layer).is_some() {
+                    import::split::split_by_geometry(layer.clone(), &file, &opts, &mut Vec::new())
+                        .iter()
+                        .filter_map(|l| Some((l.source.part?, l.len(), l.role)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Preview {
+                    layer,
+                    problems,
+                    read_with: with,
+                    parts,
+                }
             })
             .map_err(|e| e.to_string())
     })
@@ -143,6 +163,8 @@ impl IntakeDialog {
             gcj02: false,
             shift_text: String::new(),
             rotation: Rotation::PositionVector,
+            split: true,
+            part_roles: Default::default(),
             fields: FieldMap::new(),
             guess: None,
             preview: None,
@@ -192,6 +214,7 @@ impl IntakeDialog {
                         if !p.layer.name.trim().is_empty() {
                             self.name = p.layer.name.clone();
                         }
+                        self.part_roles = p.parts.iter().map(|(f, _, r)| (*f, *r)).collect();
                         self.guess = Some((
                             p.layer.role,
                             p.layer.role_reason.clone(),
@@ -233,7 +256,51 @@ impl IntakeDialog {
             .map_err(|e| e.to_string())
     }
 
-    /// The job and project metadata for the current choices.
+    /// Whether the file will be split by geometry (it holds several kinds and the
+    /// user left the split on).
+    pub fn splitting(&self) -> bool {
+        self.split && self.preview.as_ref().is_some_and(|p| p.parts.len() > 1)
+    }
+
+    /// The jobs and project metadata for the current choices: one per part when the
+    /// file is split by geometry, else one.
+    pub fn jobs(&self) -> Vec<(LayerJob, LayerMeta)> {
+        let (job, meta) = self.job();
+        if !self.splitting() {
+            return vec![(job, meta)];
+        }
+        let parts = self
+            .preview
+            .as_ref()
+            .map(|p| p.parts.clone())
+            .unwrap_or_default();
+        parts
+            .into_iter()
+            .map(|(f, _, guessed)| {
+                let role = self.part_roles.get(&f).copied().unwrap_or(guessed);
+                let mut j = job.clone();
+                j.options.name = Some(import::split::part_name(self.name.trim(), f));
+                j.options.role = Some(role);
+                j.options.role_reason = Some(if role == guessed {
+                    format!("part {} of a file with several kinds of geometry", f.code())
+                } else {
+                    "chosen in the intake dialog".to_string()
+                });
+                // Fields are guessed for each part's own columns.
+                j.options.fields = None;
+                j.options.part = Some(f);
+                (
+                    j,
+                    LayerMeta {
+                        unmapped: Default::default(),
+                        ..meta.clone()
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// The job and project metadata for the current choices, the file kept whole.
     pub fn job(&self) -> (LayerJob, LayerMeta) {
         let guessed = self.guess.as_ref();
         let role_reason = match guessed {
@@ -264,6 +331,7 @@ impl IntakeDialog {
                     crs,
                     gcj02: self.gcj02,
                     datum_shift: self.shift().ok().flatten(),
+                    part: None,
                 },
             },
             LayerMeta {
@@ -327,22 +395,19 @@ impl IntakeDialog {
                         .add_enabled(ready, egui::Button::new(Msg::IntakeAdd.text(lang)))
                         .clicked()
                     {
-                        let (job, meta) = self.job();
-                        outcome = Some(IntakeOutcome::Add(job, meta));
+                        outcome = Some(IntakeOutcome::Add(self.jobs()));
                     }
                     if ui
                         .add_enabled(ready, egui::Button::new(Msg::IntakeReplace.text(lang)))
                         .clicked()
                     {
-                        let (job, meta) = self.job();
-                        outcome = Some(IntakeOutcome::Replace(job, meta));
+                        outcome = Some(IntakeOutcome::Replace(self.jobs()));
                     }
                 } else if ui
                     .add_enabled(ready, egui::Button::new(Msg::IntakeOpen.text(lang)))
                     .clicked()
                 {
-                    let (job, meta) = self.job();
-                    outcome = Some(IntakeOutcome::Replace(job, meta));
+                    outcome = Some(IntakeOutcome::Replace(self.jobs()));
                 }
                 if ui.button(Msg::Cancel.text(lang)).clicked() {
                     outcome = Some(IntakeOutcome::Cancel);
@@ -378,6 +443,17 @@ impl IntakeDialog {
                     .accessible_name(Msg::IntakeLayerName.text(lang));
                 ui.end_row();
 
+                if p.parts.len() > 1 {
+                    ui.label(Msg::IntakeSplit.text(lang));
+                    ui.vertical(|ui| self.split_row(ui, p, lang));
+                    ui.end_row();
+                }
+                if self.splitting() {
+                    ui.label(Msg::CrsLabel.text(lang));
+                    ui.vertical(|ui| self.crs_row(ui, p, park_centre, lang));
+                    ui.end_row();
+                    return;
+                }
                 ui.label(Msg::RoleLabel.text(lang));
                 ui.vertical(|ui| {
                     let mut role = self.role;
@@ -412,6 +488,43 @@ impl IntakeDialog {
                 ui.end_row();
             });
 
+        if !self.splitting() {
+            self.fields_grid(ui, layer, lang);
+        }
+        self.preview_rows(ui, p, lang);
+    }
+
+    /// The parts of a file holding several kinds of geometry: split or not, and the
+    /// role of each part.
+    fn split_row(&mut self, ui: &mut egui::Ui, p: &Preview, lang: Lang) {
+        ui.checkbox(&mut self.split, Msg::IntakeSplitByGeometry.text(lang));
+        if !self.split {
+            return;
+        }
+        egui::Grid::new("intake-parts")
+            .num_columns(2)
+            .spacing([8.0, 4.0])
+            .show(ui, |ui| {
+                for (f, n, guessed) in &p.parts {
+                    let what = super::i18n::fmt_part(lang, f.label(lang), *n);
+                    ui.label(&what);
+                    let mut role = self.part_roles.get(f).copied().unwrap_or(*guessed);
+                    egui::ComboBox::from_id_salt(("intake-part-role", f.code()))
+                        .selected_text(role.label(lang))
+                        .show_ui(ui, |ui| {
+                            for r in Role::ALL {
+                                ui.selectable_value(&mut role, *r, r.label(lang));
+                            }
+                        })
+                        .response
+                        .accessible_name(format!("{} {what}", Msg::RoleLabel.text(lang)));
+                    self.part_roles.insert(*f, role);
+                    ui.end_row();
+                }
+            });
+    }
+
+    fn fields_grid(&mut self, ui: &mut egui::Ui, layer: &Layer, lang: Lang) {
         ui.add_space(6.0);
         ui.strong(Msg::MappedFields.text(lang));
         let columns: Vec<String> = layer
@@ -474,6 +587,16 @@ impl IntakeDialog {
                     ui.end_row();
                 }
             });
+    }
+
+    fn preview_rows(&mut self, ui: &mut egui::Ui, p: &Preview, lang: Lang) {
+        let layer = &p.layer;
+        let columns: Vec<String> = layer
+            .attributes
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
 
         ui.add_space(6.0);
         ui.strong(format!(
