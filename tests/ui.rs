@@ -262,7 +262,9 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
             "the report opens when there are problems"
         );
         let s = app.session().expect("something loaded");
-        assert_eq!(s.ws.report.problems.len(), 2);
+        // Two repairs, and the split of the file's polygon and line into two layers.
+        assert_eq!(s.ws.report.problems.len(), 3);
+        assert_eq!(s.ws.report.problems[2].code(), "split_by_geometry");
         let p = &s.ws.report.problems[0];
         (
             p.message(parkplan::model::Lang::En).clone(),
