@@ -1200,19 +1200,47 @@ fn a_missing_layer_survives_saving_the_project() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
-    let dir = sample_copy("gcj");
-    let fixture = dir.join("高德采集_地块.geojson");
-    std::fs::copy(common::data("crs/parcel_4490.geojson"), &fixture).unwrap();
+/// A copy of the sample map open, and `fixture` (from tests/data) copied beside it as
+/// `name` and opened into the survey intake dialog, its preview read. Returns the
+/// harness, the folder, the copied file and the park's layer count before.
+fn into_intake(
+    tag: &str,
+    fixture: &str,
+    name: &str,
+) -> (Harness<'static, App>, PathBuf, PathBuf, usize) {
+    let dir = sample_copy(tag);
+    let file = dir.join(name);
+    std::fs::copy(common::data(fixture), &file).unwrap();
     let mut h = open(vec![dir.clone()]);
     let n = h.state().session().unwrap().ws.park.layers.len();
-    h.state_mut().send(Command::Open(vec![fixture.clone()]));
+    h.state_mut().send(Command::Open(vec![file.clone()]));
     wait(&mut h, "the intake preview", |a| {
         a.intake_mut()
             .is_some_and(|d| d.preview().is_some() && !d.is_reading())
     });
     steps(&mut h, 3);
+    (h, dir, file, n)
+}
+
+/// The first exterior vertex of the layer named `name` when the project is reopened.
+fn first_vertex_reopened(ppath: &Path, name: &str) -> geo::Coord<f64> {
+    let reopened = parkplan::project::open_project(ppath, false, None).unwrap();
+    let l2 = reopened
+        .loaded
+        .park
+        .layers
+        .iter()
+        .find(|l| l.name == name)
+        .unwrap();
+    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
+        panic!()
+    };
+    p2.exterior().0[0]
+}
+
+#[test]
+fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
+    let (mut h, dir, _, n) = into_intake("gcj", "crs/parcel_4490.geojson", "高德采集_地块.geojson");
     h.get_by_label("GCJ-02 转 WGS84（高德/腾讯地图采集的数据）")
         .click();
     steps(&mut h, 3);
@@ -1250,34 +1278,18 @@ fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
         .find(|l| l.path == "高德采集_地块.geojson")
         .unwrap();
     assert!(pl.gcj02, "the choice is stored in the project");
-    let reopened = parkplan::project::open_project(&ppath, false, None).unwrap();
-    let l2 = reopened
-        .loaded
-        .park
-        .layers
-        .iter()
-        .find(|l| l.name == pl.name)
-        .unwrap();
-    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
-        panic!()
-    };
-    assert_eq!(p2.exterior().0[0], got, "reopened with the same correction");
+    assert_eq!(
+        first_vertex_reopened(&ppath, &pl.name),
+        got,
+        "reopened with the same correction"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_intake_dialog_takes_the_surveys_datum_shift_and_the_project_keeps_it() {
-    let dir = sample_copy("datum");
-    let fixture = dir.join("北京54地块.geojson");
-    std::fs::copy(common::data("datums/parcel_2436.geojson"), &fixture).unwrap();
-    let mut h = open(vec![dir.clone()]);
-    let n = h.state().session().unwrap().ws.park.layers.len();
-    h.state_mut().send(Command::Open(vec![fixture.clone()]));
-    wait(&mut h, "the intake preview", |a| {
-        a.intake_mut()
-            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
-    });
-    steps(&mut h, 3);
+    let (mut h, dir, _, n) =
+        into_intake("datum", "datums/parcel_2436.geojson", "北京54地块.geojson");
     // Beijing 1954 without parameters: the dialog warns of the error to expect.
     h.get_by_label_contains("没有转换参数");
     let text_input = egui::accesskit::Role::TextInput;
@@ -1335,34 +1347,18 @@ fn the_intake_dialog_takes_the_surveys_datum_shift_and_the_project_keeps_it() {
         .unwrap();
     let s = pl.datum_shift.expect("the shift is stored in the project");
     assert_eq!(s.rotation, parkplan::crs::Rotation::CoordinateFrame);
-    let reopened = parkplan::project::open_project(&ppath, false, None).unwrap();
-    let l2 = reopened
-        .loaded
-        .park
-        .layers
-        .iter()
-        .find(|l| l.name == pl.name)
-        .unwrap();
-    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
-        panic!()
-    };
-    assert_eq!(p2.exterior().0[0], got, "reopened with the same shift");
+    assert_eq!(
+        first_vertex_reopened(&ppath, &pl.name),
+        got,
+        "reopened with the same shift"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_intake_dialog_splits_routes_and_stops_and_each_parts_role_can_change() {
-    let dir = sample_copy("split");
-    let fixture = dir.join("gtfs_export.geojson");
-    std::fs::copy(common::data("split/gtfs_export.geojson"), &fixture).unwrap();
-    let mut h = open(vec![dir.clone()]);
-    let n = h.state().session().unwrap().ws.park.layers.len();
-    h.state_mut().send(Command::Open(vec![fixture.clone()]));
-    wait(&mut h, "the intake preview", |a| {
-        a.intake_mut()
-            .is_some_and(|d| d.preview().is_some() && !d.is_reading())
-    });
-    steps(&mut h, 3);
+    let (mut h, dir, _, n) =
+        into_intake("split", "split/gtfs_export.geojson", "gtfs_export.geojson");
     // The parts with their guessed roles, split by default.
     h.get_by_label("按几何类型拆分为多个图层");
     h.get_by_label("线 12 个");

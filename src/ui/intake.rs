@@ -527,12 +527,7 @@ impl IntakeDialog {
     fn fields_grid(&mut self, ui: &mut egui::Ui, layer: &Layer, lang: Lang) {
         ui.add_space(6.0);
         ui.strong(Msg::MappedFields.text(lang));
-        let columns: Vec<String> = layer
-            .attributes
-            .columns()
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect();
+        let columns = column_names(layer);
         egui::Grid::new("intake-fields")
             .num_columns(3)
             .striped(true)
@@ -591,12 +586,7 @@ impl IntakeDialog {
 
     fn preview_rows(&mut self, ui: &mut egui::Ui, p: &Preview, lang: Lang) {
         let layer = &p.layer;
-        let columns: Vec<String> = layer
-            .attributes
-            .columns()
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect();
+        let columns = column_names(layer);
 
         ui.add_space(6.0);
         ui.strong(format!(
@@ -793,6 +783,16 @@ impl IntakeDialog {
             }
         }
     }
+}
+
+/// The names of a layer's attribute columns, in order.
+fn column_names(layer: &Layer) -> Vec<String> {
+    layer
+        .attributes
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect()
 }
 
 /// The import's reason for a role guess, in the interface language (the import writes
