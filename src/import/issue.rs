@@ -907,7 +907,7 @@ impl Issue {
                 )
                 .into(),
             DatumShiftMissing { crs, datum } if zh => format!(
-                "{crs}（{}）没有转换参数：坐标按{}椭球上的经纬度直接当作 CGCS2000 使用，位置会偏差数十米到一百多米",
+                "{crs}（{}）没有转换参数：坐标按 {} 椭球上的经纬度直接当作 CGCS2000 使用，位置会偏差数十米到一百多米",
                 datum_zh(datum),
                 datum_zh(datum)
             ),
