@@ -3,12 +3,15 @@
 mod analysis;
 mod architecture;
 mod common;
+mod datums;
 mod export;
 mod import;
+mod languages;
 mod ledger;
 mod network;
 mod project;
 mod report;
+mod split;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

@@ -262,10 +262,12 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
             "the report opens when there are problems"
         );
         let s = app.session().expect("something loaded");
-        assert_eq!(s.ws.report.problems.len(), 2);
+        // Two repairs, and the split of the file's polygon and line into two layers.
+        assert_eq!(s.ws.report.problems.len(), 3);
+        assert_eq!(s.ws.report.problems[2].code(), "split_by_geometry");
         let p = &s.ws.report.problems[0];
         (
-            p.message.clone(),
+            p.message(parkplan::model::Lang::En).clone(),
             p.location.expect("a repaired feature has a place"),
         )
     };
@@ -809,4 +811,25 @@ fn the_ledgers_date_changes_the_map_and_its_legend_and_today_brings_it_back() {
     let s = h.state().session().unwrap();
     assert_eq!(s.as_of, None);
     assert!(std::sync::Arc::ptr_eq(&s.drawn_park(), &s.ws.park));
+}
+
+#[test]
+fn the_import_report_follows_the_ui_language() {
+    let path = common::data("repair/repeated_points.geojson");
+    let (zh, en) = {
+        let h = harness(vec![path.clone()], Lang::Zh);
+        let s = h.state().session().expect("something loaded");
+        let p = &s.ws.report.problems[0];
+        (p.message(Lang::Zh), p.message(Lang::En))
+    };
+    assert!(zh.contains("重复点"), "{zh}");
+    let h = harness(vec![path.clone()], Lang::Zh);
+    h.get_by_label(&zh);
+    assert!(
+        h.query_by_label(&en).is_none(),
+        "English words in the Chinese report"
+    );
+    let h = harness(vec![path], Lang::En);
+    h.get_by_label(&en);
+    assert!(h.query_by_label(&zh).is_none());
 }

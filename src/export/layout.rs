@@ -1300,6 +1300,7 @@ mod tests {
             axis_swapped: false,
             reason: "crs member".into(),
             guessed: false,
+            shift: None,
         });
         park.layers.push(l);
         let zh = crs_note(&park, 39.0, Lang::Zh);

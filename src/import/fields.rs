@@ -320,6 +320,7 @@ const BUS_ROUTES: FieldAliases = &[
             "线路",
             "名称",
             "route_name",
+            "route_short_name",
             "route",
             "name",
             "line",

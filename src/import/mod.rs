@@ -23,14 +23,17 @@
 //! - `stream.rs`: [`read_layer_streaming`] — one file, streamed in blocks;
 //! - `decide_crs.rs`: the CRS decision and projector, shared by both reads;
 //! - `features.rs`: per-feature processing, in parallel chunks;
+//! - `split.rs`: a file holding several kinds of geometry → one layer per kind;
 //! - `progress.rs`: [`Progress`]; `error.rs`: [`ImportError`].
 
 pub mod fields;
 pub mod geometry;
+pub mod issue;
 pub mod json;
 pub mod manifest;
 pub mod report;
 pub mod roles;
+pub mod split;
 pub mod summary;
 pub mod text;
 
@@ -46,11 +49,12 @@ mod read;
 mod stream;
 
 pub use error::ImportError;
+pub use issue::{AreaUnit, Dropped, GeomIssue, GeomKind, Step};
 pub use job::{LayerJob, LayerOptions};
 pub use load::{Loaded, build_records, declared_area_problems, load_jobs, load_jobs_layers_only};
 pub use manifest::{Manifest, ManifestError};
 pub use plan::plan;
 pub use progress::Progress;
 pub use read::{read_layer_bytes, read_layer_file};
-pub use report::{ImportReport, Problem, Severity};
+pub use report::{ImportReport, Issue, Problem, Severity};
 pub use stream::read_layer_streaming;

@@ -309,6 +309,76 @@ pub struct LayerSource {
     pub crs: Option<CrsDecision>,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// Which part of a file holding several geometry kinds this layer is (its points,
+    /// lines or polygons); `None` for the whole file.
+    pub part: Option<GeomFamily>,
+}
+
+/// A kind of geometry, by which a file holding several kinds is split into layers (a
+/// GTFS-derived file: route lines and stop points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeomFamily {
+    /// LineString and MultiLineString.
+    Lines,
+    /// Point and MultiPoint.
+    Points,
+    /// Polygon and MultiPolygon.
+    Polygons,
+}
+
+impl GeomFamily {
+    /// The kind of a geometry; `None` for a GeometryCollection (no single kind).
+    pub fn of(g: &Geometry<f64>) -> Option<GeomFamily> {
+        match g {
+            Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeomFamily::Points),
+            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
+                Some(GeomFamily::Lines)
+            }
+            Geometry::Polygon(_)
+            | Geometry::MultiPolygon(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_) => Some(GeomFamily::Polygons),
+            Geometry::GeometryCollection(_) => None,
+        }
+    }
+
+    /// The stable code (`points`, `lines`, `polygons`), as manifests and projects write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            GeomFamily::Points => "points",
+            GeomFamily::Lines => "lines",
+            GeomFamily::Polygons => "polygons",
+        }
+    }
+
+    /// Parses a code (or `point`/`line`/`polygon`, 点/线/面).
+    pub fn parse(s: &str) -> Option<GeomFamily> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "points" | "point" | "点" => Some(GeomFamily::Points),
+            "lines" | "line" | "线" => Some(GeomFamily::Lines),
+            "polygons" | "polygon" | "面" => Some(GeomFamily::Polygons),
+            _ => None,
+        }
+    }
+
+    /// The word in the given language: 点/线/面, points/lines/polygons.
+    pub fn label(self, lang: super::Lang) -> &'static str {
+        match self {
+            GeomFamily::Points => lang.pick("点", "points"),
+            GeomFamily::Lines => lang.pick("线", "lines"),
+            GeomFamily::Polygons => lang.pick("面", "polygons"),
+        }
+    }
+
+    /// The family word `import::roles::guess_role` takes ("point", "line", "polygon").
+    pub fn role_family(self) -> &'static str {
+        match self {
+            GeomFamily::Points => "point",
+            GeomFamily::Lines => "line",
+            GeomFamily::Polygons => "polygon",
+        }
+    }
 }
 
 /// What a feature carried besides `type`, `id`, `geometry` and `properties`, and its
@@ -411,6 +481,48 @@ impl Layer {
             }
         }
         acc
+    }
+
+    /// Number of features of each geometry kind (features without a geometry, or with a
+    /// GeometryCollection, are not counted).
+    pub fn family_counts(&self) -> BTreeMap<GeomFamily, usize> {
+        let mut m = BTreeMap::new();
+        for g in self.geometries.iter().flatten() {
+            if let Some(f) = GeomFamily::of(g) {
+                *m.entry(f).or_insert(0) += 1;
+            }
+        }
+        m
+    }
+
+    /// A layer of some of this layer's features (in the given order): their geometry,
+    /// id, properties (columns no chosen feature has are left out) and extras; name,
+    /// role, source and field mapping are copied.
+    pub fn take_rows(&self, rows: &[usize]) -> Layer {
+        let mut attributes = AttributeTable::new();
+        let mut extras = BTreeMap::new();
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut geometries = Vec::with_capacity(rows.len());
+        for (new, &old) in rows.iter().enumerate() {
+            attributes.push_row(self.attributes.row(old));
+            ids.push(self.ids.get(old).cloned().flatten());
+            geometries.push(self.geometries.get(old).cloned().flatten());
+            if let Some(e) = self.extras.get(&old) {
+                extras.insert(new, e.clone());
+            }
+        }
+        Layer {
+            name: self.name.clone(),
+            role: self.role,
+            role_reason: self.role_reason.clone(),
+            source: self.source.clone(),
+            fields: self.fields.clone(),
+            ids,
+            geometries,
+            attributes,
+            extras,
+            document_members: self.document_members.clone(),
+        }
     }
 
     /// Counts of features per geometry type name ("Point", "Polygon" …).

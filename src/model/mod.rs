@@ -24,7 +24,9 @@ use rayon::prelude::*;
 
 pub use attributes::{AttributeTable, PropValue};
 pub use edit::{Edit, EditError, FeatureData, History};
-pub use layer::{FeatureExtras, FeatureId, Field, FieldMap, Layer, LayerSource, TextEncoding};
+pub use layer::{
+    FeatureExtras, FeatureId, Field, FieldMap, GeomFamily, Layer, LayerSource, TextEncoding,
+};
 pub use records::{
     ApprovalDates, BusRoute, BusStop, Constraint, Enterprise, Facility, FeatureRef, KeyDates,
     Parcel, Project, Road, lines_of, representative_point,

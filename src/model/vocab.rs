@@ -17,6 +17,40 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Chinese for a locale name such as `zh_CN.UTF-8`, `zh-Hans-CN` or `zh_TW`, English
+    /// for anything else (including `C` and `POSIX`).
+    pub fn of_locale(locale: &str) -> Lang {
+        let l = locale.trim().to_ascii_lowercase();
+        if l.starts_with("zh") || l.starts_with("chinese") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The language of the environment's locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the
+    /// first one set, as the C library reads them), `None` when none is set.
+    pub fn from_env() -> Option<Lang> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|var| {
+            std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| Lang::of_locale(&v))
+        })
+    }
+
+    /// Parses `zh`/`en` (and `zh-CN`, `chinese`, `english` …), as given to `--lang`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let l = s.trim().to_ascii_lowercase();
+        if l.starts_with("zh") || l == "cn" || l == "chinese" || l == "中文" {
+            Some(Lang::Zh)
+        } else if l.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
     /// Picks the Chinese or English string.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {

@@ -35,6 +35,15 @@ pub enum SaveError {
         #[source]
         source: io::Error,
     },
+    /// The target is the file the layer is one part of (its lines, or its points …):
+    /// writing it there would lose the other parts.
+    #[error("{path} holds other layers too (this layer is its {part}): save it to another file")]
+    PartOfSource {
+        /// The file.
+        path: String,
+        /// Which part the layer is.
+        part: &'static str,
+    },
     /// The target is the file the layer was read from, and overwriting was not allowed.
     #[error(
         "{0} is the layer's source file; ParkPlan does not write over a source file unless you confirm it"
@@ -292,6 +301,12 @@ pub fn save_layer(
         let b = std::fs::canonicalize(path).ok();
         a.is_some() && a == b
     });
+    if let (true, Some(part)) = (same_as_source, layer.source.part) {
+        return Err(SaveError::PartOfSource {
+            path: path.display().to_string(),
+            part: part.code(),
+        });
+    }
     if same_as_source && !overwrite_source {
         return Err(SaveError::WouldOverwriteSource(path.display().to_string()));
     }

@@ -93,7 +93,7 @@ struct GaussKruger {
 }
 
 /// A layer read after the intake dialog: the layer, its problems, its project metadata.
-type IntakeRead = (Layer, Vec<Problem>, LayerMeta);
+type IntakeRead = Vec<(Layer, Vec<Problem>, LayerMeta)>;
 
 /// The desktop application.
 pub struct App {
@@ -625,7 +625,11 @@ impl App {
             Outcome::Cancelled => {
                 self.notify(Msg::LoadCancelled.text(self.lang).to_string(), false)
             }
-            Outcome::Failed(why, _) => {
+            Outcome::Failed(why, loaded) => {
+                let why = loaded
+                    .as_deref()
+                    .and_then(|l| crate::ui::loader::first_error(l, self.lang))
+                    .unwrap_or(why);
                 let what = job
                     .map(|j| {
                         j.paths

@@ -682,6 +682,19 @@ messages! {
     IntakeGcj02 => "GCJ-02 转 WGS84（高德/腾讯地图采集的数据）", "GCJ-02 to WGS84 (data digitised on Gaode/AMap or Tencent maps)";
     /// Intake dialog.
     IntakeGcj02Hint => "国内网络地图的坐标有几百米的偏移，勾选后按公开算法纠正。", "Chinese web maps are offset by up to a few hundred metres; this corrects it with the published algorithm.";
+    /// Intake dialog: the datum-shift parameters of Xi'an 1980 / Beijing 1954 data.
+    IntakeShift => "转换参数（3 或 7 个）", "Datum shift (3 or 7 parameters)";
+    /// Intake dialog: what to type.
+    IntakeShiftHint => "测绘成果附带的转换到 CGCS2000 的参数：ΔX ΔY ΔZ（米），7 参数时再加 旋转 X Y Z（秒）和 尺度（ppm），用逗号或空格分隔。",
+        "The survey's parameters to CGCS2000: dX dY dZ (metres); for 7 parameters also the rotations X Y Z (arc-seconds) and the scale (ppm), separated by commas or spaces.";
+    /// Intake dialog: rotation convention.
+    IntakePositionVector => "位置矢量（布尔莎，PROJ 与多数国内软件）", "Position vector (Bursa-Wolf; PROJ, most Chinese software)";
+    /// Intake dialog: rotation convention.
+    IntakeCoordinateFrame => "坐标框架（旋转符号相反，ArcGIS）", "Coordinate frame (rotations of opposite sign; ArcGIS)";
+    /// Intake dialog: the row of a file holding several kinds of geometry.
+    IntakeSplit => "几何类型", "Geometry kinds";
+    /// Intake dialog: split such a file.
+    IntakeSplitByGeometry => "按几何类型拆分为多个图层", "Split into one layer per kind of geometry";
     /// Intake dialog.
     IntakeCentre => "数据中心", "Data centre";
     /// Intake dialog.
@@ -798,26 +811,22 @@ pub fn fmt_version(lang: Lang) -> String {
 /// English otherwise. On Linux `LC_ALL`, `LC_MESSAGES` and `LANG` are read first (as
 /// the C library does); elsewhere the OS is asked through `sys-locale`.
 pub fn system_lang() -> Lang {
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Ok(v) = std::env::var(var)
-            && !v.is_empty()
-        {
-            return lang_of_locale(&v);
-        }
-    }
-    sys_locale::get_locale()
-        .map(|l| lang_of_locale(&l))
+    Lang::from_env()
+        .or_else(|| sys_locale::get_locale().map(|l| lang_of_locale(&l)))
         .unwrap_or(Lang::En)
 }
 
 /// Chinese for a locale name such as `zh_CN.UTF-8`, `zh-Hans-CN` or `zh_TW`, English
 /// for anything else (including `C` and `POSIX`).
 pub fn lang_of_locale(locale: &str) -> Lang {
-    let l = locale.trim().to_ascii_lowercase();
-    if l.starts_with("zh") || l.starts_with("chinese") {
-        Lang::Zh
-    } else {
-        Lang::En
+    Lang::of_locale(locale)
+}
+
+/// One part of a file split by geometry: "线 12 个" / "12 lines".
+pub fn fmt_part(lang: Lang, kind: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{kind} {} 个", group_digits(n)),
+        Lang::En => format!("{} {kind}", group_digits(n)),
     }
 }
 

@@ -45,6 +45,8 @@ pub struct LayerMeta {
     pub crs: Option<Crs>,
     /// GCJ-02 → WGS84 correction was applied when reading.
     pub gcj02: bool,
+    /// The datum shift (Xi'an 1980 / Beijing 1954 → CGCS2000) applied when reading.
+    pub datum_shift: Option<crate::crs::DatumShift>,
     /// The survey file the layer was first read from, when its file is now a copy.
     pub original: Option<PathBuf>,
     /// Fields the user said no column holds (kept unmapped when reopened).

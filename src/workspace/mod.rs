@@ -422,14 +422,12 @@ const MAX_FRAME_SPAN_DEG: f64 = 18.0;
 /// A warning when the park's data spans more longitude than one planar frame can
 /// measure in (a China-wide layer: 61.6° across): distances, circles and coverage far
 /// from the frame's centre are wrong.
-pub fn frame_warning(park: &Park) -> Option<String> {
+pub fn frame_warning(park: &Park) -> Option<crate::import::Issue> {
     let e = park.extent()?;
     let span = e.width();
-    (span > MAX_FRAME_SPAN_DEG).then(|| {
-        format!(
-            "the data spans {span:.1}° of longitude ({:.0} UTM zones): distances in one planar frame are distorted far from its centre, so coverage, circles and route figures are unreliable; analyse one park at a time",
-            (span / 6.0).ceil()
-        )
+    (span > MAX_FRAME_SPAN_DEG).then(|| crate::import::Issue::SpansUtmZones {
+        span,
+        zones: (span / 6.0).ceil(),
     })
 }
 
@@ -440,7 +438,6 @@ fn push_frame_warning(report: &mut ImportReport, park: &Park) {
             &park.name,
             crate::import::Severity::Error,
             w,
-            "analyses run, but their distances are wrong",
         ));
     }
 }

@@ -16,6 +16,7 @@ pub fn run(
     crs: &str,
     gcj02: bool,
     overwrite: bool,
+    lang: parkplan::model::Lang,
 ) -> anyhow::Result<ExitCode> {
     let target = match crs.trim().to_ascii_lowercase().as_str() {
         "rfc7946" | "wgs84" | "" => WriteCrs::Rfc7946,
@@ -34,7 +35,7 @@ pub fn run(
         }
     };
     for p in &problems {
-        eprintln!("{}", p.describe());
+        eprintln!("{}", p.describe(lang));
     }
     save::save_layer(&layer, out, target, overwrite)?;
     eprintln!(

@@ -52,13 +52,11 @@ pub struct DispatchArgs {
     /// Organisation line (制图单位).
     #[arg(long)]
     pub org: Option<String>,
-    /// Language of the headings: zh or en.
-    #[arg(long, default_value = "zh")]
-    pub lang: String,
 }
 
-/// Runs `dispatch`.
-pub fn run(args: &DispatchArgs) -> anyhow::Result<ExitCode> {
+/// Runs `dispatch`; `lang` is the language of the headings (the global `--lang`,
+/// Chinese by default, as for a printed map).
+pub fn run(args: &DispatchArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if args.out.is_none() && !args.json {
         bail!("say where the report goes: --out 周调度.pdf|.csv|.json, or --json");
     }
@@ -74,11 +72,6 @@ pub fn run(args: &DispatchArgs) -> anyhow::Result<ExitCode> {
             args.orientation
         )
     })?;
-    let lang = match args.lang.trim().to_ascii_lowercase().as_str() {
-        "zh" | "cn" | "zh-cn" | "中文" => Lang::Zh,
-        "en" | "english" => Lang::En,
-        other => bail!("--lang {other}: use zh or en"),
-    };
     let overrides = Overrides {
         as_of: args.as_of.clone(),
         ..Overrides::default()

@@ -86,16 +86,14 @@ pub struct ExportArgs {
     /// Draw a lon/lat coordinate grid.
     #[arg(long)]
     pub grid: bool,
-    /// Language of the page furniture: zh or en.
-    #[arg(long, default_value = "zh")]
-    pub lang: String,
     /// Print timings on stderr.
     #[arg(long)]
     pub timings: bool,
 }
 
 /// Runs the export. Exit 0 on success.
-pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+/// `lang` is the page furniture's language (the global `--lang`; Chinese when not given).
+pub fn run(args: &ExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     let paper = Paper::parse(&args.paper)
         .with_context(|| format!("--paper {}: use A4, A3, A2 or A1", args.paper))?;
@@ -113,11 +111,6 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if args.facility.is_some() && args.route.is_some() {
         bail!("--facility and --route cannot be combined; make one map for each");
     }
-    let lang = match args.lang.trim().to_ascii_lowercase().as_str() {
-        "zh" | "cn" | "zh-cn" | "中文" => Lang::Zh,
-        "en" | "english" => Lang::En,
-        other => bail!("--lang {other}: use zh or en"),
-    };
     export::Format::from_path(&args.out).with_context(|| {
         format!(
             "--out {}: use a .pdf, .svg or .png file",

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use parkplan::model::Lang;
 
 /// mimalloc: the importer and the analyses allocate millions of small strings and
 /// vectors in parallel, where it is measurably quicker than the system allocator.
@@ -23,6 +24,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of problems and messages: zh or en (default: the locale, LC_ALL /
+    /// LC_MESSAGES / LANG; English when none is set), and of a printed map's
+    /// furniture (default zh). `--json` keeps each problem's stable `code` beside the
+    /// text.
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language \"{s}\": use zh or en"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,15 +129,18 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang.or_else(Lang::from_env).unwrap_or(Lang::En);
+    // A printed map's furniture is Chinese unless `--lang en` says otherwise.
+    let page_lang = cli.lang.unwrap_or(Lang::Zh);
     match cli.command {
-        Command::Info { paths, json } => info::run(&paths, json),
+        Command::Info { paths, json } => info::run(&paths, json, lang),
         Command::Convert {
             path,
             out,
             crs,
             gcj02,
             overwrite,
-        } => convert::run(&path, &out, &crs, gcj02, overwrite),
+        } => convert::run(&path, &out, &crs, gcj02, overwrite, lang),
         Command::Report {
             paths,
             json,
@@ -149,8 +163,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             timings,
             isochrone,
             as_of,
+            lang,
         }),
-        Command::Export(args) => export::run(&args),
-        Command::Dispatch(args) => dispatch::run(&args),
+        Command::Export(args) => export::run(&args, page_lang),
+        Command::Dispatch(args) => dispatch::run(&args, page_lang),
     }
 }

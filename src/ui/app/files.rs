@@ -598,8 +598,10 @@ impl App {
         {
             self.intake_read = None;
             match done {
-                Some(Ok((layer, problems, meta))) => {
-                    self.add_read_layer(ctx, layer, problems, meta)
+                Some(Ok(read)) => {
+                    for (layer, problems, meta) in read {
+                        self.add_read_layer(ctx, layer, problems, meta);
+                    }
                 }
                 Some(Err(e)) => self.modal = Some(Modal::Error(e)),
                 None => {}
@@ -631,20 +633,31 @@ impl App {
         self.intake = None;
         match outcome {
             IntakeOutcome::Cancel => {}
-            IntakeOutcome::Add(job, meta) => {
+            IntakeOutcome::Add(jobs) => {
                 self.intake_read = Some(Task::spawn(
                     "parkplan-intake-read",
                     crate::ui::waker(ctx),
                     move || {
-                        project::open_layer(&job, None)
-                            .map(|(l, p)| (l, p, meta))
-                            .map_err(|e| e.to_string())
+                        let mut out = Vec::new();
+                        for (i, (job, meta)) in jobs.into_iter().enumerate() {
+                            let (l, mut p) =
+                                project::open_layer(&job, None).map_err(|e| e.to_string())?;
+                            // Parts of one file: its file-level problems once.
+                            if i > 0 {
+                                p.retain(|p| p.feature.is_some());
+                            }
+                            out.push((l, p, meta));
+                        }
+                        Ok(out)
                     },
                 ));
             }
-            IntakeOutcome::Replace(job, meta) => {
-                self.settings.remember(std::slice::from_ref(&job.path));
-                self.guard(Then::Load(LoadWhat::Jobs(vec![job]), vec![meta]));
+            IntakeOutcome::Replace(jobs) => {
+                if let Some((j, _)) = jobs.first() {
+                    self.settings.remember(std::slice::from_ref(&j.path));
+                }
+                let (jobs, metas) = jobs.into_iter().unzip();
+                self.guard(Then::Load(LoadWhat::Jobs(jobs), metas));
             }
         }
     }

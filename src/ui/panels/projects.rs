@@ -405,27 +405,29 @@ fn ledger_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
         .show(ui, |ui| {
             let mut settings = s.ws.studies.settings.clone();
             let mut changed = false;
-            egui::Grid::new("stage-limits-grid").num_columns(2).show(ui, |ui| {
-                for stage in LifecycleStage::ALL {
-                    let label = ui.label(stage.label(lang));
-                    let limits = &mut settings.ledger.stage_limits_days;
-                    let mut days = limits.get(stage).copied().unwrap_or(0);
-                    if ui
-                        .add(egui::DragValue::new(&mut days).range(0..=3650).suffix(" d"))
-                        .labelled_by(label.id)
-                        .on_hover_text(Msg::NoLimitWhenZero.text(lang))
-                        .changed()
-                    {
-                        if days == 0 {
-                            limits.remove(stage);
-                        } else {
-                            limits.insert(*stage, days);
+            egui::Grid::new("stage-limits-grid")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    for stage in LifecycleStage::ALL {
+                        let label = ui.label(stage.label(lang));
+                        let limits = &mut settings.ledger.stage_limits_days;
+                        let mut days = limits.get(stage).copied().unwrap_or(0);
+                        if ui
+                            .add(egui::DragValue::new(&mut days).range(0..=3650).suffix(" d"))
+                            .labelled_by(label.id)
+                            .on_hover_text(Msg::NoLimitWhenZero.text(lang))
+                            .changed()
+                        {
+                            if days == 0 {
+                                limits.remove(stage);
+                            } else {
+                                limits.insert(*stage, days);
+                            }
+                            changed = true;
                         }
-                        changed = true;
+                        ui.end_row();
                     }
-                    ui.end_row();
-                }
-            });
+                });
             if changed {
                 cmds.push(Command::SetAnalysis(settings));
             }
