@@ -233,11 +233,11 @@ def main():
         a0, b0, a1, b1 = bbox(r)
         arable.append(("GD-%03d" % (i + 2), ["0101", "0102", "0103", "0102"][i], ["水田", "水浇地", "旱地", "水浇地"][i],
                        rect(a0 - m, b0 - m, a0 + (a1 - a0) * frac, b1 + m)))
-    # Farmland in the countryside east and south of the park.
+    # Farmland in the countryside north of the park (outside every parcel).
     for i in range(6):
-        ax = 112.405 + 0.004 * i
-        arable.append(("GD-%03d" % (10 + i), "0103", "旱地", rect(ax, 30.286, ax + 0.003, 30.292)))
-    orchard = ("YD-001", "0201", "果园", rect(112.30, 30.35, 112.305, 30.355))
+        ax = 112.31 + 0.012 * i
+        arable.append(("GD-%03d" % (10 + i), "0103", "旱地", rect(ax, 30.371, ax + 0.008, 30.378)))
+    orchard = ("YD-001", "0201", "果园", rect(112.30, 30.371, 112.305, 30.376))
     gd = []
     for fid, code, name, ring in arable + [orchard]:
         gd.append({"type": "Feature", "id": fid,
@@ -248,9 +248,9 @@ def main():
     hy = parcel_by_id["JZ-2025-014"]["geometry"]["coordinates"][0]
     h0, hb0, h1, hb1 = bbox(hy)
     yj = [
-        ("YJJBNT-001", rect(h1 - (h1 - h0) * 0.2, hb0 - 0.002, h1 + 0.004, hb1 + 0.001)),
-        ("YJJBNT-002", rect(112.409, 30.286, 112.418, 30.292)),
-        ("YJJBNT-003", rect(112.295, 30.283, 112.303, 30.289)),
+        ("YJJBNT-001", rect(h1 - (h1 - h0) * 0.2, hb0 - 0.0003, h1 + 0.0003, hb1 + 0.0003)),
+        ("YJJBNT-002", rect(112.33, 30.3705, 112.36, 30.379)),
+        ("YJJBNT-003", rect(112.37, 30.3705, 112.39, 30.379)),
     ]
     yjf = [{"type": "Feature", "id": fid, "properties": {"图斑编号": fid, "名称": "永久基本农田保护图斑"},
             "geometry": {"type": "Polygon", "coordinates": [rnd(ring)]}} for fid, ring in yj]
@@ -262,16 +262,19 @@ def main():
     if lake:
         lr = lake[0]["geometry"]["coordinates"][0]
         l0, lb0, l1, lb1 = bbox(lr)
-        red.append(("STBHHX-001", "豉湖湿地生态保护红线", rect(l0 - 0.0012, lb0 - 0.0012, l1 + 0.0012, lb1 + 0.0012)))
+        red.append(("STBHHX-001", "豉湖湿地生态保护红线", rect(l0 - 0.0003, lb0 - 0.0003, l1 + 0.0003, lb1 + 0.0003)))
     red.append(("STBHHX-002", "长江岸线生态保护红线", rect(112.36, 30.272, 112.42, 30.279)))
     redf = [{"type": "Feature", "id": fid, "properties": {"编号": fid, "名称": name},
              "geometry": {"type": "Polygon", "coordinates": [rnd(ring)]}} for fid, name, ring in red]
     # Urban development boundary: the park's extent, less the chemical zone's far east.
     xs = [c[0] for f in parcels["features"] for c in f["geometry"]["coordinates"][0]]
     ys = [c[1] for f in parcels["features"] for c in f["geometry"]["coordinates"][0]]
-    ub = [[min(xs) - 0.002, min(ys) - 0.002], [h0 + (h1 - h0) * 0.9, min(ys) - 0.002],
-          [h0 + (h1 - h0) * 0.9, hb1 + 0.003], [max(xs) + 0.002, hb1 + 0.003],
-          [max(xs) + 0.002, max(ys) + 0.002], [min(xs) - 0.002, max(ys) + 0.002]]
+    # A bay cut from the east into the 华宇化工 parcel's eastern tenth.
+    x_cut = h0 + (h1 - h0) * 0.9
+    ub = [[min(xs) - 0.002, min(ys) - 0.002], [max(xs) + 0.002, min(ys) - 0.002],
+          [max(xs) + 0.002, hb0 - 0.0003], [x_cut, hb0 - 0.0003], [x_cut, hb1 + 0.0003],
+          [max(xs) + 0.002, hb1 + 0.0003], [max(xs) + 0.002, max(ys) + 0.002],
+          [min(xs) - 0.002, max(ys) + 0.002]]
     ub.append(ub[0])
     ubf = [{"type": "Feature", "id": "CZKFBJ-001", "properties": {"编号": "CZKFBJ-001", "名称": "城镇开发边界"},
             "geometry": {"type": "Polygon", "coordinates": [rnd(ub)]}}]

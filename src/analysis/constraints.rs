@@ -260,7 +260,9 @@ fn area_inside(
         .iter()
         .map(|p| p.geodesic_area_unsigned())
         .filter(|a| *a >= tol)
-        .sum()
+        // An empty float sum is -0.0: add 0.0 so nothing prints as "-0.00".
+        .sum::<f64>()
+        + 0.0
 }
 
 #[cfg(test)]

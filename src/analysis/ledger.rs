@@ -424,6 +424,7 @@ pub fn ledger(
                     .filter_map(|&pi| overlay.parcels.get(pi as usize))
                     .map(f)
                     .sum::<f64>()
+                    + 0.0
             };
             let mu = |m2: f64| SquareMeters(m2).to_mu().0;
             let arable_quota_mu = arable_present

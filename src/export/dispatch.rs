@@ -439,7 +439,8 @@ fn land_row(input: &DispatchInput, s: &ProjectStatus, lang: Lang) -> Vec<String>
                 .filter_map(|&i| o.parcels.get(i as usize))
                 .filter_map(|c| c.m2[k])
                 .map(|m2| SquareMeters(m2).to_mu().0)
-                .sum(),
+                .sum::<f64>()
+                + 0.0,
         )
     };
     let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), mu_text);
