@@ -20,6 +20,7 @@ pub mod isochrone;
 pub mod isochrone_run;
 pub mod land;
 pub mod routes;
+pub mod siting;
 
 use std::collections::BTreeMap;
 

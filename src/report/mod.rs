@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod siting;
 mod notes;
 mod table;
 pub mod tables;

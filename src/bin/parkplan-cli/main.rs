@@ -5,6 +5,7 @@ mod convert;
 mod export;
 mod info;
 mod report;
+mod suggest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +79,10 @@ enum Command {
     /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
     /// a statistics table.
     Export(Box<export::ExportArgs>),
+    /// Where to put the next facilities (or a route's stops): the sites covering the
+    /// most enterprises or employees not yet covered (maximal covering location),
+    /// greedy with swaps or exact, with an upper bound and the gap.
+    Suggest(Box<suggest::SuggestArgs>),
     /// Write one GeoJSON file back: RFC 7946 lon/lat (default), its source CRS, or
     /// another CRS, keeping every property, id and foreign member; repairs applied.
     Convert {
@@ -141,5 +146,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             isochrone,
         }),
         Command::Export(args) => export::run(&args),
+        Command::Suggest(args) => suggest::run(&args),
     }
 }
