@@ -8,6 +8,7 @@ mod import;
 mod network;
 mod project;
 mod report;
+mod siting;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

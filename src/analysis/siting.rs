@@ -307,7 +307,8 @@ impl Instance {
             .zip(&self.fixed)
             .filter(|(_, f)| **f)
             .map(|(w, _)| *w)
-            .sum()
+            .sum::<f64>()
+            + 0.0 // an empty sum is -0.0
     }
 
     /// The weight covered by the fixed facilities and the chosen candidates.
@@ -323,7 +324,8 @@ impl Instance {
             .zip(&covered)
             .filter(|(_, c)| **c)
             .map(|(w, _)| *w)
-            .sum()
+            .sum::<f64>()
+            + 0.0 // an empty sum is -0.0
     }
 
     /// Whether `chosen` keeps the spacing rule (no blocked candidate, no two in

@@ -303,3 +303,43 @@ pub fn build_overlay_with(
         }
     }
 }
+
+/// The overlay of a site suggestion: each suggested site as a ranked star with its
+/// service circle (when its reach is a circle), and the enterprises the sites newly
+/// cover highlighted. The map and the printed page draw the same.
+pub fn suggestion_overlay(
+    park: &Park,
+    index: &ParkIndex,
+    s: &crate::analysis::siting::Suggestion,
+    projected: &ProjectedPark,
+) -> Overlays {
+    let mut a = Vec::new();
+    for &j in &s.solution.chosen {
+        let Some(c) = s.candidates.get(j as usize) else {
+            continue;
+        };
+        if s.reach == crate::analysis::siting::SiteReach::Circle {
+            let xy = index.project(c.lon_lat[0], c.lon_lat[1]);
+            let poly = crate::analysis::circle(xy, s.radius_m, 64);
+            let ll = unproject_polygons(index.projector(), &geo::MultiPolygon(vec![poly]));
+            a.extend(areas(&ll, AreaKind::CircleOutline, projected));
+        }
+    }
+    // Stars after the circles, in rank order (their labels are the ranks).
+    for &j in &s.solution.chosen {
+        if let Some(c) = s.candidates.get(j as usize) {
+            a.extend(crate::render::OverlayArea::site(c.lon_lat, projected));
+        }
+    }
+    Overlays {
+        areas: a,
+        highlighted: s
+            .solution
+            .newly
+            .iter()
+            .flatten()
+            .filter_map(|&e| park.enterprises.get(e as usize).map(|x| x.feature))
+            .collect(),
+        ..Overlays::default()
+    }
+}

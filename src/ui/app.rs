@@ -31,7 +31,8 @@ use super::map::{self, MapState, POINT_ZOOM_MPP};
 /// surroundings in view.
 const MIN_ZOOM_SCALE: f64 = 5_000.0;
 use super::panels::{
-    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
+    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel,
+    SitingPanel, TablePanel,
 };
 use super::project::ProjectState;
 use super::recovery::{Autosave, RecoveryIndex};
@@ -121,6 +122,7 @@ pub struct App {
     analysis_panel: AnalysisPanel,
     export_dialog: ExportDialog,
     projects_panel: ProjectsPanel,
+    siting_panel: SitingPanel,
     bottom_tab: PanelId,
     gk: Option<GaussKruger>,
     cmds: Vec<Command>,
@@ -193,6 +195,7 @@ impl App {
             analysis_panel: AnalysisPanel::default(),
             export_dialog: ExportDialog::default(),
             projects_panel: ProjectsPanel,
+            siting_panel: SitingPanel::default(),
             bottom_tab: PanelId::Report,
             gk: None,
             cmds: Vec::new(),
@@ -394,6 +397,7 @@ impl App {
             (PanelId::Inspector, Msg::PanelInspector),
             (PanelId::Analysis, Msg::PanelAnalysis),
             (PanelId::Projects, Msg::PanelProjects),
+            (PanelId::Siting, Msg::PanelSiting),
         ]
         .into_iter()
         .filter(|(p, _)| panels.get(*p))
@@ -463,6 +467,10 @@ impl App {
                             }
                             PanelId::Projects => {
                                 self.projects_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            }
+                            PanelId::Siting => {
+                                self.siting_panel
                                     .show(ui, self.session.as_ref(), lang, &mut cmds)
                             }
                             _ => self.inspector_panel.show(
@@ -974,6 +982,7 @@ impl App {
                     (PanelId::Inspector, Msg::PanelInspector, None),
                     (PanelId::Analysis, Msg::PanelAnalysis, None),
                     (PanelId::Projects, Msg::PanelProjects, None),
+                    (PanelId::Siting, Msg::PanelSiting, None),
                     (PanelId::Table, Msg::PanelTable, None),
                     (PanelId::Report, Msg::PanelReport, None),
                 ] {
@@ -1054,6 +1063,7 @@ impl App {
                 (PanelId::Search, Msg::PanelSearch),
                 (PanelId::Analysis, Msg::PanelAnalysis),
                 (PanelId::Projects, Msg::PanelProjects),
+                (PanelId::Siting, Msg::PanelSiting),
                 (PanelId::Table, Msg::PanelTable),
                 (PanelId::Report, Msg::PanelReport),
             ] {
@@ -1073,7 +1083,7 @@ impl App {
     fn panel_showing(&self, p: PanelId) -> bool {
         let open = self.settings.panels.get(p);
         match p {
-            PanelId::Inspector | PanelId::Analysis | PanelId::Projects => {
+            PanelId::Inspector | PanelId::Analysis | PanelId::Projects | PanelId::Siting => {
                 open && self.settings.right_tab == p
             }
             PanelId::Report | PanelId::Table => open && self.bottom_tab == p,
@@ -1358,7 +1368,10 @@ impl App {
                 if open
                     && matches!(
                         p,
-                        PanelId::Inspector | PanelId::Analysis | PanelId::Projects
+                        PanelId::Inspector
+                            | PanelId::Analysis
+                            | PanelId::Projects
+                            | PanelId::Siting
                     )
                 {
                     self.settings.right_tab = p;
@@ -1538,6 +1551,13 @@ impl App {
                 });
             }
             Command::ExportTablesTo(dir) => self.export_tables(dir),
+            Command::Suggest(req) => {
+                if let Some(s) = &mut self.session {
+                    // The suggestion is drawn while nothing else is in focus.
+                    s.ws.studies.set_focus(crate::render::Focus::None);
+                    s.ws.studies.request_sites(req.map(|r| *r));
+                }
+            }
         }
     }
 

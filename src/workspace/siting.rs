@@ -11,7 +11,10 @@ use crate::analysis::siting::{
     self, Candidate, Instance, Limits, Method, SiteReach, Suggestion, Weight,
 };
 use crate::analysis::{self};
-use crate::model::FacilityKind;
+use crate::analysis::AnalysisSettings;
+use crate::model::{FacilityKind, Park};
+use crate::network::{NetworkSettings, RoadGraph};
+use crate::spatial::ParkIndex;
 
 use super::{Workspace, WorkspaceError};
 
@@ -128,10 +131,44 @@ impl Workspace {
         req: &SuggestRequest,
         limits: &Limits<'_>,
     ) -> Result<Suggestion, WorkspaceError> {
+        let inputs = SitingInputs {
+            park: &self.park,
+            index: self.index()?,
+            settings: self.settings(),
+            network: self.network_settings(),
+        };
+        suggest(&inputs, req, limits)
+    }
+}
+
+/// What a suggestion reads: the park, its index and the settings in force (owned by a
+/// [`Workspace`], or cloned for a worker thread).
+#[derive(Debug, Clone, Copy)]
+pub struct SitingInputs<'a> {
+    /// The park.
+    pub park: &'a Park,
+    /// Its analysis index.
+    pub index: &'a ParkIndex,
+    /// Radii and stop catchment.
+    pub settings: &'a AnalysisSettings,
+    /// Speeds and tolerances of the road network (for isochrone reach).
+    pub network: &'a NetworkSettings,
+}
+
+/// [`Workspace::suggest`] on its inputs (what the desktop runs on a worker).
+pub fn suggest(
+    inputs: &SitingInputs<'_>,
+    req: &SuggestRequest,
+    limits: &Limits<'_>,
+) -> Result<Suggestion, WorkspaceError> {
+    {
         let start = Instant::now();
-        let index = self.index()?;
-        let park = &self.park;
-        let settings = self.settings();
+        let SitingInputs {
+            park,
+            index,
+            settings,
+            network,
+        } = *inputs;
         let setting = |m: String| WorkspaceError::Setting {
             flag: "suggest",
             message: m,
@@ -147,7 +184,7 @@ impl Workspace {
                 (k.code().to_string(), None, settings.radius(*k), fixed)
             }
             SiteTarget::Route(name) => {
-                let ri = self.route(name)?;
+                let ri = super::lookup::route(park, name)?;
                 let rname = &park.routes[ri].name;
                 let fixed: Vec<[f64; 2]> = park
                     .stops
@@ -193,7 +230,12 @@ impl Workspace {
                 siting::circle_fixed(index, &fixed_xy, radius_m),
             ),
             SiteReach::Network(spec) => {
-                let graph = self.road_graph()?;
+                let graph = RoadGraph::build(park, *index.frame(), network.clone())?;
+                if graph.graph.edge_count() == 0 {
+                    return Err(WorkspaceError::Network(
+                        "the park has no roads layer to travel along".into(),
+                    ));
+                }
                 let snaps = siting::enterprise_snaps(park, &graph);
                 let total = (candidates.len() + fixed_ll.len()).max(1) as f32;
                 let done = std::sync::atomic::AtomicUsize::new(0);
@@ -304,4 +346,53 @@ pub fn read_candidates(path: &std::path::Path) -> Result<Vec<Candidate>, Workspa
             })
         })
         .collect())
+}
+
+/// The edit that adds a suggested site as a proposed facility of `kind` to the park's
+/// first facilities layer: a point with the layer's own property names for kind, name
+/// and id (the Chinese kind label, `拟建<kind> N`, a new id `P-…`) and `状态 = 拟建`
+/// (proposed). `None` when the park has no facilities layer. Applied through the undo
+/// history like any edit, after which every analysis updates.
+pub fn proposed_facility_edit(
+    park: &Park,
+    kind: FacilityKind,
+    lon_lat: [f64; 2],
+) -> Option<crate::model::Edit> {
+    use crate::model::{Field, Lang, Role};
+    use serde_json::Value;
+    let layer = park.layers.iter().position(|l| l.role == Role::Facilities)?;
+    let l = &park.layers[layer];
+    let name_of = |f: Field, default: &str| {
+        l.fields
+            .get(&f)
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
+    let label = kind.label(Lang::Zh);
+    let taken: std::collections::HashSet<&str> =
+        park.facilities.iter().map(|f| f.id.as_str()).collect();
+    let n = (1..)
+        .find(|n| !taken.contains(format!("P-{n:03}").as_str()))
+        .unwrap_or(1);
+    let id = format!("P-{n:03}");
+    let properties = vec![
+        (name_of(Field::Id, "编号"), Value::String(id.clone())),
+        (
+            name_of(Field::Name, "设施名称"),
+            Value::String(format!("拟建{label}{n}")),
+        ),
+        (name_of(Field::Kind, "设施类型"), Value::String(label.to_string())),
+        ("状态".to_string(), Value::String("拟建".to_string())),
+    ];
+    Some(crate::model::Edit::AddFeature {
+        layer,
+        index: l.len(),
+        feature: crate::model::edit::FeatureData {
+            id: None,
+            geometry: Some(geo::Geometry::Point(geo::Point::new(lon_lat[0], lon_lat[1]))),
+            properties,
+            extras: None,
+        },
+    })
 }
