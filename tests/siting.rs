@@ -286,3 +286,95 @@ fn cli_suggest_json_has_the_issue_keys() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--reach"));
 }
+
+#[test]
+fn living_circle_compliance_matches_an_independent_count() {
+    use parkplan::analysis::living::is_residential;
+    let ws = sample();
+    let park = &ws.park;
+    let a = ws.analyse_with(&Default::default()).unwrap();
+    let settings = &ws.settings().living;
+    assert_eq!(a.living.tiers.len(), 3);
+    // Independent: geodesic distances from each residential parcel's interior point.
+    let facilities: Vec<(FacilityKind, Point<f64>)> = park
+        .facilities
+        .iter()
+        .filter_map(|f| Some((f.kind, f.location?)))
+        .collect();
+    let parcels: Vec<(usize, [f64; 2])> = park
+        .parcels
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_residential(settings, p.land_use.as_deref()))
+        .filter_map(|(i, p)| {
+            let pt = parkplan::model::records::representative_point(park.geometry(p.feature)?)?;
+            Some((i, [pt.x(), pt.y()]))
+        })
+        .collect();
+    assert!(parcels.len() > 10, "the sample has residential parcels");
+    let mut previous_compliant = usize::MAX;
+    for tier in &a.living.tiers {
+        assert_eq!(tier.parcels_total, parcels.len());
+        let mut sure = 0;
+        let mut maybe = 0;
+        for (_, xy) in &parcels {
+            let ok = |tol: f64| {
+                tier.required.iter().all(|&(k, r)| {
+                    facilities
+                        .iter()
+                        .any(|(fk, p)| *fk == k && geodesic(*xy, *p) <= r + tol)
+                })
+            };
+            sure += usize::from(ok(-1.0));
+            maybe += usize::from(ok(1.0));
+        }
+        assert!(
+            (sure..=maybe).contains(&tier.parcels_compliant),
+            "{}: {} not in {sure}..={maybe}",
+            tier.name,
+            tier.parcels_compliant
+        );
+        // Tiers do not nest: a higher tier needs the lower tiers' kinds too, so it can
+        // never have more compliant parcels.
+        assert!(tier.parcels_compliant <= previous_compliant);
+        previous_compliant = tier.parcels_compliant;
+        for (_, kinds) in &tier.missing {
+            assert!(!kinds.is_empty());
+        }
+    }
+    // The 15-minute tier requires the 5-minute kinds.
+    let t15 = &a.living.tiers[2];
+    assert!(t15.required.iter().any(|(k, r)| *k == FacilityKind::Kindergarten && *r == 300.0));
+}
+
+#[test]
+fn report_json_gains_living_circles_and_keeps_its_keys() {
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let o = std::process::Command::new(cli)
+        .arg("report")
+        .arg(common::sample_dir())
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in [
+        "method", "park", "settings", "totals", "facilities", "coverage_by_kind", "uncovered",
+        "coverage_all_kinds", "park_area", "routes", "enterprises_beyond_all_routes", "land",
+        "projects", "living_circles",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    let lc = &v["living_circles"];
+    for tier in ["5min", "10min", "15min"] {
+        let t = &lc[tier];
+        let total = t["parcels_total"].as_u64().unwrap();
+        let ok = t["parcels_compliant"].as_u64().unwrap();
+        let missing = t["missing"].as_object().unwrap();
+        assert!(ok <= total);
+        assert_eq!(missing.len() as u64, total - ok, "{tier}");
+        for kinds in missing.values() {
+            assert!(!kinds.as_array().unwrap().is_empty());
+        }
+    }
+}

@@ -19,6 +19,7 @@ pub mod coverage;
 pub mod isochrone;
 pub mod isochrone_run;
 pub mod land;
+pub mod living;
 pub mod routes;
 pub mod siting;
 
@@ -89,6 +90,8 @@ pub struct AnalysisSettings {
     /// The family of the planar metric frame (UTM by default: matches geopandas'
     /// `estimate_utm_crs` and the peer benchmarks exactly).
     pub frame: FrameKind,
+    /// Living-circle tiers and their required facility kinds (GB 50180-2018 defaults).
+    pub living: living::LivingSettings,
 }
 
 impl Default for AnalysisSettings {
@@ -101,6 +104,7 @@ impl Default for AnalysisSettings {
             radii,
             catchment_m: 500.0,
             frame: FrameKind::Utm,
+            living: living::LivingSettings::default(),
         }
     }
 }
@@ -210,6 +214,8 @@ pub struct ParkAnalysis {
     pub projects: Vec<StageTally>,
     /// Which parcel each project sits on.
     pub sites: Vec<ProjectSite>,
+    /// Living-circle compliance of the residential parcels (GB 50180-2018 tiers).
+    pub living: living::LivingCircles,
 }
 
 /// Runs every analysis with the given settings on an index built for the park.
@@ -248,6 +254,7 @@ pub fn analyse_with(
             )
         },
     );
+    let living = living::living_circles(park, index, &settings.living);
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),
@@ -258,6 +265,7 @@ pub fn analyse_with(
         land,
         projects,
         sites,
+        living,
     }
 }
 
@@ -292,6 +300,8 @@ pub fn analyse_sequential(
     let projects = project_statistics(park);
     let sites = project_sites(park, index);
     lap("land_projects");
+    let living = living::living_circles(park, index, &settings.living);
+    lap("living_circles");
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),
@@ -302,6 +312,7 @@ pub fn analyse_sequential(
         land,
         projects,
         sites,
+        living,
     }
 }
 

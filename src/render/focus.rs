@@ -33,6 +33,9 @@ pub enum Focus {
     Gaps(FacilityKind),
     /// The enterprises beyond the stop catchment of every bus route.
     BusGaps,
+    /// The residential parcels that miss a living-circle tier's facilities (index into
+    /// the tiers of the settings): the gap layer of GB 50180-2018 compliance.
+    LivingGaps(u8),
 }
 
 /// The road graph and a travel choice, for an isochrone overlay.
@@ -278,6 +281,20 @@ pub fn build_overlay_with(
                 flagged: Vec::new(),
             }
         }
+        (Focus::LivingGaps(t), _) => Overlays {
+            flagged: results
+                .living
+                .tiers
+                .get(t as usize)
+                .map(|tier| {
+                    tier.missing
+                        .iter()
+                        .filter_map(|(pi, _)| park.parcels.get(*pi as usize).map(|p| p.feature))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ..Overlays::default()
+        },
         (Focus::BusGaps, _) => {
             let pts: Vec<[f64; 2]> = index
                 .stop_xy

@@ -122,6 +122,14 @@ messages! {
     SitingRanked => "建议选址（按新增覆盖排序）", "Suggested sites (ranked by new coverage)";
     /// Siting: newly covered enterprises.
     SitingNewlyCovered => "新覆盖企业", "Newly covered";
+    /// Living circles: heading.
+    LivingCircles => "生活圈达标（GB 50180-2018）", "Living circles (GB 50180-2018)";
+    /// Living circles: compliant residential parcels.
+    LivingCompliant => "居住地块达标", "residential parcels compliant";
+    /// Living circles: show the gap layer.
+    LivingShowGaps => "地图显示缺口", "Show gaps on map";
+    /// Living circles: non-compliant parcels.
+    LivingMissing => "未达标地块", "Non-compliant parcels";
     /// Siting: minimum spacing between stops.
     SitingMinSpacing => "最小站距(m)", "Min. stop spacing (m)";
     /// View: dark interface.

@@ -5,6 +5,7 @@
 mod coverage;
 mod isochrones;
 mod land;
+mod living;
 mod routes;
 
 use super::ReportInput;
@@ -40,6 +41,8 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
         (true, Box::new(move || land::land_by_use(input))),
         (true, Box::new(move || land::projects_by_stage(input))),
         (true, Box::new(move || land::project_sites(input))),
+        (true, Box::new(move || living::living_circles(input))),
+        (csv, Box::new(move || living::living_missing(input))),
     ];
     if let Some(run) = input.isochrones() {
         let (park, circles) = (input.park, &input.analysis.coverage);
@@ -80,6 +83,8 @@ pub const TABLE_FILES: &[&str] = &[
     "land_by_use.csv",
     "projects_by_stage.csv",
     "project_sites.csv",
+    "living_circles.csv",
+    "living_missing.csv",
 ];
 
 /// The CSV file names added when isochrones are reported, in order.

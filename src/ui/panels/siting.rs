@@ -223,6 +223,7 @@ impl SitingPanel {
                 if let Some(e) = &s.ws.studies.siting_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
+                living_section(ui, s, lang, cmds);
                 let Some(sug) = s.ws.studies.siting.clone() else {
                     return;
                 };
@@ -285,5 +286,67 @@ impl SitingPanel {
                     });
                 }
             });
+    }
+}
+
+/// Living-circle compliance per tier (from the analysis results): the share of
+/// compliant residential parcels, a button that shows the tier's gap layer on the map
+/// (the same focus the printed map uses), and the non-compliant parcels with their
+/// missing kinds.
+fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
+    let Some(results) = s.ws.studies.results.as_deref() else {
+        return;
+    };
+    let park = &s.ws.park;
+    ui.separator();
+    ui.strong(Msg::LivingCircles.text(lang));
+    for (ti, tier) in results.analysis.living.tiers.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} ({} m): {}/{} {} ({:.1}%)",
+                tier.name,
+                tier.radius_m,
+                tier.parcels_compliant,
+                tier.parcels_total,
+                Msg::LivingCompliant.text(lang),
+                tier.share() * 100.0
+            ));
+            let focus = crate::render::Focus::LivingGaps(ti as u8);
+            let on = s.ws.studies.focus == focus;
+            if ui
+                .selectable_label(on, Msg::LivingShowGaps.text(lang))
+                .clicked()
+            {
+                cmds.push(Command::Focus(if on {
+                    crate::render::Focus::None
+                } else {
+                    focus
+                }));
+            }
+        });
+        if tier.missing.is_empty() {
+            continue;
+        }
+        egui::CollapsingHeader::new(format!(
+            "{} {} ({})",
+            tier.name,
+            Msg::LivingMissing.text(lang),
+            tier.missing.len()
+        ))
+        .id_salt(("living-missing", ti))
+        .show(ui, |ui| {
+            for (pi, kinds) in tier.missing.iter().take(300) {
+                let Some(p) = park.parcels.get(*pi as usize) else {
+                    continue;
+                };
+                let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
+                if ui
+                    .link(format!("{}: {}", p.id, names.join(", ")))
+                    .clicked()
+                {
+                    cmds.push(Command::SelectAndZoom(p.feature));
+                }
+            }
+        });
     }
 }
