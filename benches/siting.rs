@@ -89,8 +89,7 @@ fn benches(c: &mut Criterion) {
             for method in [Method::Greedy, Method::Exact] {
                 g.bench_function(format!("{}_{m}_p5", method.code()), |b| {
                     b.iter(|| {
-                        siting::solve(&inst, 5, method, &Limits::default())
-                            .map(|s| s.covered_after)
+                        siting::solve(&inst, 5, method, &Limits::default()).map(|s| s.covered_after)
                     })
                 });
             }

@@ -39,11 +39,12 @@ def candidates_file(scene, n, seed, out):
         fc = json.load(f)
     xs = [ft["geometry"]["coordinates"][0] for ft in fc["features"] if ft.get("geometry")]
     ys = [ft["geometry"]["coordinates"][1] for ft in fc["features"] if ft.get("geometry")]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     rnd = random.Random(seed)
     feats = []
     for i in range(n):
-        x = round(rnd.uniform(min(xs), max(xs)), 7)
-        y = round(rnd.uniform(min(ys), max(ys)), 7)
+        x = round(rnd.uniform(x0, x1), 7)
+        y = round(rnd.uniform(y0, y1), 7)
         feats.append({"type": "Feature", "id": "C%05d" % i, "properties": {"id": "C%05d" % i},
                       "geometry": {"type": "Point", "coordinates": [x, y]}})
     with open(out, "w", encoding="utf-8") as f:

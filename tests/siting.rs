@@ -71,12 +71,21 @@ fn suggested_kindergartens_cover_what_an_independent_computation_says() {
         .collect();
     assert!(!existing.is_empty());
     let greedy = ws
-        .suggest(&request(kind, 3, "roads:150", Method::Greedy), &Limits::default())
+        .suggest(
+            &request(kind, 3, "roads:150", Method::Greedy),
+            &Limits::default(),
+        )
         .unwrap();
     let exact = ws
-        .suggest(&request(kind, 3, "roads:150", Method::Exact), &Limits::default())
+        .suggest(
+            &request(kind, 3, "roads:150", Method::Exact),
+            &Limits::default(),
+        )
         .unwrap();
-    assert!(exact.solution.optimal, "the sample is small: exact must finish");
+    assert!(
+        exact.solution.optimal,
+        "the sample is small: exact must finish"
+    );
     assert!(exact.solution.covered_after >= greedy.solution.covered_after);
     assert!(greedy.solution.upper_bound >= exact.solution.covered_after - 1e-9);
     assert_eq!(exact.solution.chosen.len(), 3);
@@ -96,7 +105,10 @@ fn suggested_kindergartens_cover_what_an_independent_computation_says() {
         assert!(sol.covered_before <= before_maybe.len() as f64);
         assert!(after_sure.len() as f64 <= sol.covered_after);
         assert!(sol.covered_after <= after_maybe.len() as f64);
-        assert!(sol.covered_after > sol.covered_before, "the sites must add coverage");
+        assert!(
+            sol.covered_after > sol.covered_before,
+            "the sites must add coverage"
+        );
         // Each site's newly covered enterprises are within its radius and were not
         // covered before.
         for (k, newly) in sol.newly.iter().enumerate() {
@@ -120,7 +132,10 @@ fn exact_equals_brute_force_over_every_pair_of_parcel_sites() {
     let r = ws.settings().radius(kind);
     // Residential and commercial parcels' centroids as candidates.
     let s = ws
-        .suggest(&request(kind, 2, "parcels:B", Method::Exact), &Limits::default())
+        .suggest(
+            &request(kind, 2, "parcels:B", Method::Exact),
+            &Limits::default(),
+        )
         .unwrap();
     let n = s.candidates.len();
     assert!((2..200).contains(&n), "{n} candidates");
@@ -175,7 +190,10 @@ fn kw6_stops_keep_the_minimum_spacing() {
         .collect();
     for (k, a) in sites.iter().enumerate() {
         for st in &stops {
-            assert!(geodesic(*a, *st) >= 400.0 - 1.0, "new stop too close to an existing one");
+            assert!(
+                geodesic(*a, *st) >= 400.0 - 1.0,
+                "new stop too close to an existing one"
+            );
         }
         for b in &sites[k + 1..] {
             assert!(geodesic(*a, Point::new(b[0], b[1])) >= 400.0 - 1.0);
@@ -202,7 +220,11 @@ fn set_covering_covers_every_coverable_enterprise() {
         .collect();
     all.extend(sc.chosen.iter().map(|&j| s.candidates[j as usize].lon_lat));
     let (_, maybe) = covered_by(park, &all, r, 1.0);
-    let located = park.enterprises.iter().filter(|e| e.location.is_some()).count();
+    let located = park
+        .enterprises
+        .iter()
+        .filter(|e| e.location.is_some())
+        .count();
     assert!(maybe.len() + sc.uncoverable.len() >= located);
 }
 
@@ -236,7 +258,10 @@ fn clicked_points_and_a_candidate_file_are_accepted() {
     assert_eq!(s2.solution.covered_after, s.solution.covered_after);
     // Nothing to choose from is an error naming the source, not a crash.
     req.candidates = Some(CandidateSource::Parcels("XYZ".into()));
-    let err = ws.suggest(&req, &Limits::default()).unwrap_err().to_string();
+    let err = ws
+        .suggest(&req, &Limits::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("parcels:XYZ"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -248,16 +273,38 @@ fn cli_suggest_json_has_the_issue_keys() {
         .arg("suggest")
         .arg(common::sample_dir())
         .args([
-            "--kind", "幼儿园", "--count", "2", "--candidates", "parcels:R", "--weight",
-            "employees", "--method", "exact", "--reach", "walk:15", "--json",
+            "--kind",
+            "幼儿园",
+            "--count",
+            "2",
+            "--candidates",
+            "parcels:R",
+            "--weight",
+            "employees",
+            "--method",
+            "exact",
+            "--reach",
+            "walk:15",
+            "--json",
         ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for k in [
-        "kind", "radius_m", "reach", "count", "method", "weight", "candidates",
-        "covered_before", "covered_after", "upper_bound", "gap", "seconds", "sites",
+        "kind",
+        "radius_m",
+        "reach",
+        "count",
+        "method",
+        "weight",
+        "candidates",
+        "covered_before",
+        "covered_after",
+        "upper_bound",
+        "gap",
+        "seconds",
+        "sites",
     ] {
         assert!(v.get(k).is_some(), "missing {k}: {v}");
     }
@@ -266,7 +313,15 @@ fn cli_suggest_json_has_the_issue_keys() {
     assert_eq!(v["weight"], "employees");
     let sites = v["sites"].as_array().unwrap();
     assert!(!sites.is_empty() && sites.len() <= 2);
-    for k in ["rank", "id", "lon", "lat", "new_enterprises", "new_employees", "enterprises"] {
+    for k in [
+        "rank",
+        "id",
+        "lon",
+        "lat",
+        "new_enterprises",
+        "new_employees",
+        "enterprises",
+    ] {
         assert!(sites[0].get(k).is_some(), "site misses {k}");
     }
     let gained: f64 = sites
@@ -344,7 +399,11 @@ fn living_circle_compliance_matches_an_independent_count() {
     }
     // The 15-minute tier requires the 5-minute kinds.
     let t15 = &a.living.tiers[2];
-    assert!(t15.required.iter().any(|(k, r)| *k == FacilityKind::Kindergarten && *r == 300.0));
+    assert!(
+        t15.required
+            .iter()
+            .any(|(k, r)| *k == FacilityKind::Kindergarten && *r == 300.0)
+    );
 }
 
 #[test]
@@ -359,9 +418,20 @@ fn report_json_gains_living_circles_and_keeps_its_keys() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for k in [
-        "method", "park", "settings", "totals", "facilities", "coverage_by_kind", "uncovered",
-        "coverage_all_kinds", "park_area", "routes", "enterprises_beyond_all_routes", "land",
-        "projects", "living_circles",
+        "method",
+        "park",
+        "settings",
+        "totals",
+        "facilities",
+        "coverage_by_kind",
+        "uncovered",
+        "coverage_all_kinds",
+        "park_area",
+        "routes",
+        "enterprises_beyond_all_routes",
+        "land",
+        "projects",
+        "living_circles",
     ] {
         assert!(v.get(k).is_some(), "missing {k}");
     }

@@ -357,8 +357,7 @@ impl Instance {
         let mut by_enterprise: Vec<Vec<u32>> = vec![Vec::new(); self.weights.len()];
         for &j in usable {
             for &e in &self.cover[j as usize] {
-                if !self.fixed[e as usize] && (with_zero_weight || self.weights[e as usize] > 0.0)
-                {
+                if !self.fixed[e as usize] && (with_zero_weight || self.weights[e as usize] > 0.0) {
                     by_enterprise[e as usize].push(j);
                 }
             }
@@ -403,7 +402,9 @@ pub fn circle_cover(index: &ParkIndex, xy: &[[f64; 2]], radius_m: f64) -> Vec<Ve
         .map(|&p| {
             let mut v = Vec::new();
             if p[0].is_finite() && p[1].is_finite() {
-                index.enterprises.for_each_within(p, radius_m, |e, _| v.push(e));
+                index
+                    .enterprises
+                    .for_each_within(p, radius_m, |e, _| v.push(e));
             }
             v.sort_unstable();
             v
@@ -850,9 +851,12 @@ fn rank(inst: &Instance, chosen: &[u32]) -> (Vec<u32>, Vec<Vec<u32>>) {
                     .sum();
                 (k, g)
             })
-            .fold((0, f64::NEG_INFINITY), |best, x| {
-                if x.1 > best.1 { x } else { best }
-            });
+            .fold(
+                (0, f64::NEG_INFINITY),
+                |best, x| {
+                    if x.1 > best.1 { x } else { best }
+                },
+            );
         let j = left.remove(k);
         let mut mine = Vec::new();
         for &e in &inst.cover[j as usize] {
@@ -1005,9 +1009,7 @@ pub fn set_cover(
         }
     }
     let uncoverable: Vec<u32> = (0..inst.weights.len() as u32)
-        .filter(|&e| {
-            located[e as usize] && !inst.fixed[e as usize] && !coverable[e as usize]
-        })
+        .filter(|&e| located[e as usize] && !inst.fixed[e as usize] && !coverable[e as usize])
         .collect();
     let groups = inst.groups(&usable, true);
     // Greedy: most uncovered enterprises first.

@@ -560,13 +560,20 @@ impl RoadGraph {
                 let Some(v) = self.edge_speed(e.weight(), mode) else {
                     continue;
                 };
+                // petgraph gives an undirected graph's edges from `node`'s side
+                // (`source() == node`); the drawn direction is in `edge_endpoints`.
                 let w = if e.source() == node {
                     e.target()
-                } else if Self::backward_ok(e.weight(), mode) {
-                    e.source()
                 } else {
-                    continue;
+                    e.source()
                 };
+                let forward = self
+                    .graph
+                    .edge_endpoints(e.id())
+                    .is_some_and(|(from, _)| from == node);
+                if !forward && !Self::backward_ok(e.weight(), mode) {
+                    continue;
+                }
                 let nt = t + e.weight().length_m / v;
                 if nt < time[w.index()] && nt <= budget_s {
                     time[w.index()] = nt;
@@ -869,11 +876,15 @@ mod tests {
         let g = RoadGraph::from_roads(&roads, frame, NetworkSettings::default()).unwrap();
         let west = g.snap(112.305, 30.3001).unwrap();
         let east = g.snap(112.315, 30.3001).unwrap();
-        // 960 m: 3.8 minutes by e-bike, 11.5 on foot.
-        let forward = g.reach(&west, TravelMode::Ebike, 600.0);
+        // 960 m: 3.8 minutes by e-bike, 11.5 on foot. 20 minutes would take an e-bike
+        // anywhere on the road, in either direction, were it two-way.
+        let forward = g.reach(&west, TravelMode::Ebike, 1200.0);
         assert!(forward.time_to(&g, &east).is_some());
-        let backward = g.reach(&east, TravelMode::Ebike, 600.0);
-        assert!(backward.time_to(&g, &west).is_none(), "against a one-way road");
+        let backward = g.reach(&east, TravelMode::Ebike, 1200.0);
+        assert!(
+            backward.time_to(&g, &west).is_none(),
+            "against a one-way road"
+        );
         let walk = g.reach(&east, TravelMode::Walk, 900.0);
         assert!(walk.time_to(&g, &west).is_some(), "walking ignores one-way");
         // Drawn: nothing behind the origin by e-bike.

@@ -9,8 +9,8 @@
 
 pub mod csv;
 pub mod json;
-pub mod siting;
 mod notes;
+pub mod siting;
 mod table;
 pub mod tables;
 pub mod text;

@@ -203,7 +203,11 @@ pub fn summary_lines(s: &Suggestion) -> Vec<String> {
             sol.bound.code(),
             sol.gap() * 100.0,
             if sol.optimal { ", optimal" } else { "" },
-            if sol.timed_out { ", stopped by the time limit" } else { "" },
+            if sol.timed_out {
+                ", stopped by the time limit"
+            } else {
+                ""
+            },
             s.seconds
         ),
     ];

@@ -7,11 +7,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::analysis::AnalysisSettings;
 use crate::analysis::siting::{
     self, Candidate, Instance, Limits, Method, SiteReach, Suggestion, Weight,
 };
 use crate::analysis::{self};
-use crate::analysis::AnalysisSettings;
 use crate::model::{FacilityKind, Park};
 use crate::network::{NetworkSettings, RoadGraph};
 use crate::spatial::ParkIndex;
@@ -39,7 +39,10 @@ impl CandidateSource {
             flag: "--candidates",
             message: m,
         };
-        if let Some(lu) = t.strip_prefix("parcels:").or_else(|| t.strip_prefix("地块:")) {
+        if let Some(lu) = t
+            .strip_prefix("parcels:")
+            .or_else(|| t.strip_prefix("地块:"))
+        {
             return Ok(CandidateSource::Parcels(lu.trim().to_string()));
         }
         if t == "parcels" || t == "地块" {
@@ -192,7 +195,12 @@ pub fn suggest(
                     .filter(|s| s.route.as_deref() == Some(rname.as_str()))
                     .filter_map(|s| s.location.map(|p| [p.x(), p.y()]))
                     .collect();
-                ("bus_stop".to_string(), Some(ri), settings.catchment_m, fixed)
+                (
+                    "bus_stop".to_string(),
+                    Some(ri),
+                    settings.catchment_m,
+                    fixed,
+                )
             }
         };
         let source = req.candidates.clone().unwrap_or(match route {
@@ -219,10 +227,7 @@ pub fn suggest(
             .iter()
             .map(|c| index.project(c.lon_lat[0], c.lon_lat[1]))
             .collect();
-        let fixed_xy: Vec<[f64; 2]> = fixed_ll
-            .iter()
-            .map(|p| index.project(p[0], p[1]))
-            .collect();
+        let fixed_xy: Vec<[f64; 2]> = fixed_ll.iter().map(|p| index.project(p[0], p[1])).collect();
         limits.progress.inspect(|p| p("coverage", 0.0));
         let (cover, fixed) = match req.reach {
             SiteReach::Circle => (
@@ -286,10 +291,13 @@ pub fn suggest(
             cancel: limits.cancel,
             progress: limits.progress,
         };
-        let solution =
-            siting::solve(&inst, req.count, req.method, &solve_limits).map_err(|e| setting(e.to_string()))?;
+        let solution = siting::solve(&inst, req.count, req.method, &solve_limits)
+            .map_err(|e| setting(e.to_string()))?;
         let set_cover = if req.set_cover {
-            Some(siting::set_cover(&inst, req.method, &solve_limits).map_err(|e| setting(e.to_string()))?)
+            Some(
+                siting::set_cover(&inst, req.method, &solve_limits)
+                    .map_err(|e| setting(e.to_string()))?,
+            )
         } else {
             None
         };
@@ -307,7 +315,11 @@ pub fn suggest(
         let method_text = format!(
             "{}; {reach_words}; existing {} fixed; {}",
             index.frame().describe(),
-            if route.is_some() { "stops" } else { "facilities of the kind" },
+            if route.is_some() {
+                "stops"
+            } else {
+                "facilities of the kind"
+            },
             siting::method_words(req.method)
         );
         Ok(Suggestion {
@@ -360,7 +372,10 @@ pub fn proposed_facility_edit(
 ) -> Option<crate::model::Edit> {
     use crate::model::{Field, Lang, Role};
     use serde_json::Value;
-    let layer = park.layers.iter().position(|l| l.role == Role::Facilities)?;
+    let layer = park
+        .layers
+        .iter()
+        .position(|l| l.role == Role::Facilities)?;
     let l = &park.layers[layer];
     let name_of = |f: Field, default: &str| {
         l.fields
@@ -382,7 +397,10 @@ pub fn proposed_facility_edit(
             name_of(Field::Name, "设施名称"),
             Value::String(format!("拟建{label}{n}")),
         ),
-        (name_of(Field::Kind, "设施类型"), Value::String(label.to_string())),
+        (
+            name_of(Field::Kind, "设施类型"),
+            Value::String(label.to_string()),
+        ),
         ("状态".to_string(), Value::String("拟建".to_string())),
     ];
     Some(crate::model::Edit::AddFeature {
@@ -390,7 +408,9 @@ pub fn proposed_facility_edit(
         index: l.len(),
         feature: crate::model::edit::FeatureData {
             id: None,
-            geometry: Some(geo::Geometry::Point(geo::Point::new(lon_lat[0], lon_lat[1]))),
+            geometry: Some(geo::Geometry::Point(geo::Point::new(
+                lon_lat[0], lon_lat[1],
+            ))),
             properties,
             extras: None,
         },

@@ -187,12 +187,19 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         (None, None) => match &args.living_gaps {
             Some(tier) => {
                 let tiers = &ws.settings().living.tiers;
-                let t = tiers.iter().position(|t| t.name == *tier).with_context(|| {
-                    format!(
-                        "--living-gaps: no tier \"{tier}\" (tiers: {})",
-                        tiers.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
-                    )
-                })?;
+                let t = tiers
+                    .iter()
+                    .position(|t| t.name == *tier)
+                    .with_context(|| {
+                        format!(
+                            "--living-gaps: no tier \"{tier}\" (tiers: {})",
+                            tiers
+                                .iter()
+                                .map(|t| t.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?;
                 (Focus::LivingGaps(t as u8), None)
             }
             None => (Focus::None, None),

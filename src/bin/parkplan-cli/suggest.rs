@@ -99,8 +99,7 @@ fn request(a: &SuggestArgs) -> anyhow::Result<SuggestRequest> {
         method: Method::parse(&a.method).context("--method")?,
         reach: SiteReach::parse(&a.reach).context("--reach")?,
         time_limit: Duration::from_secs_f64(a.time_limit.min(86_400.0)),
-        min_spacing_m: parkplan::analysis::parse_metres(&a.min_spacing)
-            .context("--min-spacing")?,
+        min_spacing_m: parkplan::analysis::parse_metres(&a.min_spacing).context("--min-spacing")?,
         set_cover: a.set_cover,
     })
 }

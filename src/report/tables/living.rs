@@ -7,7 +7,10 @@ use crate::report::ReportInput;
 use crate::report::table::{Cell, Column, Fmt, Table};
 
 fn kinds_zh(kinds: impl Iterator<Item = FacilityKind>) -> String {
-    kinds.map(|k| k.label(Lang::Zh)).collect::<Vec<_>>().join("、")
+    kinds
+        .map(|k| k.label(Lang::Zh))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 pub(super) fn living_circles(input: ReportInput) -> Table {

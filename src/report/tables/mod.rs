@@ -228,6 +228,7 @@ pub(in crate::report) mod tests {
                 "land_by_use",
                 "projects_by_stage",
                 "project_sites",
+                "living_circles",
                 "isochrone_facilities",
             ]
         );

@@ -111,101 +111,115 @@ impl SitingPanel {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.heading(Msg::PanelSiting.text(lang));
-                egui::Grid::new("siting-form").num_columns(2).show(ui, |ui| {
-                    ui.label(Msg::SitingWhat.text(lang));
-                    let current = match self.route.and_then(|r| park.routes.get(r)) {
-                        Some(r) => format!("{} {}", Msg::SitingStopsOf.text(lang), r.name),
-                        None => self.kind.label(lang).to_string(),
-                    };
-                    egui::ComboBox::from_id_salt("siting-kind")
-                        .selected_text(current)
-                        .show_ui(ui, |ui| {
-                            for &k in FacilityKind::ALL {
-                                if ui
-                                    .selectable_label(
-                                        self.route.is_none() && self.kind == k,
-                                        k.label(lang),
-                                    )
-                                    .clicked()
-                                {
-                                    self.kind = k;
-                                    self.route = None;
-                                }
-                            }
-                            for (ri, r) in park.routes.iter().enumerate() {
-                                let text = format!("{} {}", Msg::SitingStopsOf.text(lang), r.name);
-                                if ui.selectable_label(self.route == Some(ri), text).clicked() {
-                                    self.route = Some(ri);
-                                }
-                            }
-                        });
-                    ui.end_row();
-                    ui.label(Msg::SitingCount.text(lang));
-                    ui.add(egui::DragValue::new(&mut self.count).range(1..=50));
-                    ui.end_row();
-                    ui.label(Msg::SitingCandidates.text(lang));
-                    ui.vertical(|ui| {
-                        ui.horizontal(|ui| {
-                            ui.radio_value(
-                                &mut self.candidates,
-                                CandidateChoice::Roads,
-                                Msg::SitingAlongRoads.text(lang),
-                            );
-                            ui.add(egui::DragValue::new(&mut self.step_m).range(10.0..=5000.0));
-                        });
-                        ui.horizontal(|ui| {
-                            ui.radio_value(
-                                &mut self.candidates,
-                                CandidateChoice::Parcels,
-                                Msg::SitingParcels.text(lang),
-                            );
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.land_use).desired_width(40.0),
-                            );
-                        });
-                    });
-                    ui.end_row();
-                    ui.label(Msg::SitingWeight.text(lang));
-                    ui.horizontal(|ui| {
-                        ui.radio_value(
-                            &mut self.weight,
-                            Weight::Enterprises,
-                            Msg::SitingByEnterprises.text(lang),
-                        );
-                        ui.radio_value(
-                            &mut self.weight,
-                            Weight::Employees,
-                            Msg::SitingByEmployees.text(lang),
-                        );
-                    });
-                    ui.end_row();
-                    ui.label(Msg::SitingMethod.text(lang));
-                    ui.horizontal(|ui| {
-                        ui.radio_value(&mut self.method, Method::Greedy, Msg::SitingGreedy.text(lang));
-                        ui.radio_value(&mut self.method, Method::Exact, Msg::SitingExact.text(lang));
-                    });
-                    ui.end_row();
-                    ui.label(Msg::SitingReach.text(lang));
-                    ui.horizontal(|ui| {
-                        let walk = IsochroneSpec {
-                            mode: TravelMode::Walk,
-                            minutes: 15.0,
+                egui::Grid::new("siting-form")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        ui.label(Msg::SitingWhat.text(lang));
+                        let current = match self.route.and_then(|r| park.routes.get(r)) {
+                            Some(r) => format!("{} {}", Msg::SitingStopsOf.text(lang), r.name),
+                            None => self.kind.label(lang).to_string(),
                         };
-                        let ebike = IsochroneSpec {
-                            mode: TravelMode::Ebike,
-                            minutes: 15.0,
-                        };
-                        ui.radio_value(&mut self.reach, None, Msg::SitingCircle.text(lang));
-                        ui.radio_value(&mut self.reach, Some(walk), walk.describe(lang));
-                        ui.radio_value(&mut self.reach, Some(ebike), ebike.describe(lang));
-                    });
-                    ui.end_row();
-                    if self.route.is_some() {
-                        ui.label(Msg::SitingMinSpacing.text(lang));
-                        ui.add(egui::DragValue::new(&mut self.min_spacing_m).range(0.0..=5000.0));
+                        egui::ComboBox::from_id_salt("siting-kind")
+                            .selected_text(current)
+                            .show_ui(ui, |ui| {
+                                for &k in FacilityKind::ALL {
+                                    if ui
+                                        .selectable_label(
+                                            self.route.is_none() && self.kind == k,
+                                            k.label(lang),
+                                        )
+                                        .clicked()
+                                    {
+                                        self.kind = k;
+                                        self.route = None;
+                                    }
+                                }
+                                for (ri, r) in park.routes.iter().enumerate() {
+                                    let text =
+                                        format!("{} {}", Msg::SitingStopsOf.text(lang), r.name);
+                                    if ui.selectable_label(self.route == Some(ri), text).clicked() {
+                                        self.route = Some(ri);
+                                    }
+                                }
+                            });
                         ui.end_row();
-                    }
-                });
+                        ui.label(Msg::SitingCount.text(lang));
+                        ui.add(egui::DragValue::new(&mut self.count).range(1..=50));
+                        ui.end_row();
+                        ui.label(Msg::SitingCandidates.text(lang));
+                        ui.vertical(|ui| {
+                            ui.horizontal(|ui| {
+                                ui.radio_value(
+                                    &mut self.candidates,
+                                    CandidateChoice::Roads,
+                                    Msg::SitingAlongRoads.text(lang),
+                                );
+                                ui.add(egui::DragValue::new(&mut self.step_m).range(10.0..=5000.0));
+                            });
+                            ui.horizontal(|ui| {
+                                ui.radio_value(
+                                    &mut self.candidates,
+                                    CandidateChoice::Parcels,
+                                    Msg::SitingParcels.text(lang),
+                                );
+                                ui.add(
+                                    egui::TextEdit::singleline(&mut self.land_use)
+                                        .desired_width(40.0),
+                                );
+                            });
+                        });
+                        ui.end_row();
+                        ui.label(Msg::SitingWeight.text(lang));
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut self.weight,
+                                Weight::Enterprises,
+                                Msg::SitingByEnterprises.text(lang),
+                            );
+                            ui.radio_value(
+                                &mut self.weight,
+                                Weight::Employees,
+                                Msg::SitingByEmployees.text(lang),
+                            );
+                        });
+                        ui.end_row();
+                        ui.label(Msg::SitingMethod.text(lang));
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut self.method,
+                                Method::Greedy,
+                                Msg::SitingGreedy.text(lang),
+                            );
+                            ui.radio_value(
+                                &mut self.method,
+                                Method::Exact,
+                                Msg::SitingExact.text(lang),
+                            );
+                        });
+                        ui.end_row();
+                        ui.label(Msg::SitingReach.text(lang));
+                        ui.horizontal(|ui| {
+                            let walk = IsochroneSpec {
+                                mode: TravelMode::Walk,
+                                minutes: 15.0,
+                            };
+                            let ebike = IsochroneSpec {
+                                mode: TravelMode::Ebike,
+                                minutes: 15.0,
+                            };
+                            ui.radio_value(&mut self.reach, None, Msg::SitingCircle.text(lang));
+                            ui.radio_value(&mut self.reach, Some(walk), walk.describe(lang));
+                            ui.radio_value(&mut self.reach, Some(ebike), ebike.describe(lang));
+                        });
+                        ui.end_row();
+                        if self.route.is_some() {
+                            ui.label(Msg::SitingMinSpacing.text(lang));
+                            ui.add(
+                                egui::DragValue::new(&mut self.min_spacing_m).range(0.0..=5000.0),
+                            );
+                            ui.end_row();
+                        }
+                    });
                 ui.horizontal(|ui| {
                     if ui.button(Msg::SitingRun.text(lang)).clicked() {
                         cmds.push(Command::Suggest(Some(Box::new(self.request(s)))));
@@ -340,10 +354,7 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
                     continue;
                 };
                 let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
-                if ui
-                    .link(format!("{}: {}", p.id, names.join(", ")))
-                    .clicked()
-                {
+                if ui.link(format!("{}: {}", p.id, names.join(", "))).clicked() {
                     cmds.push(Command::SelectAndZoom(p.feature));
                 }
             }
