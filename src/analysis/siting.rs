@@ -507,8 +507,12 @@ pub struct Limits<'a> {
     /// Set to cancel.
     pub cancel: Option<&'a AtomicBool>,
     /// Called with a phase and a fraction done (0..=1).
-    pub progress: Option<&'a (dyn Fn(&str, f32) + Sync)>,
+    pub progress: Option<&'a ProgressFn<'a>>,
 }
+
+/// A progress callback: a phase (`candidates`, `coverage`, `greedy`, `swap`, `lp`,
+/// `exact`, `done`) and the fraction of it done.
+pub type ProgressFn<'a> = dyn Fn(&str, f32) + Sync + 'a;
 
 impl Default for Limits<'_> {
     fn default() -> Self {

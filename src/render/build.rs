@@ -639,7 +639,7 @@ fn draw_areas(
                     align: crate::render::scene::HAlign::Left,
                     size: 14.0 * options.symbol_scale,
                     color: theme.label_color,
-                    halo: Some(theme.label_halo.clone()),
+                    halo: Some(theme.label_halo),
                     tag: None,
                     angle: 0.0,
                 }));

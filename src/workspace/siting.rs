@@ -246,7 +246,7 @@ pub fn suggest(
                 let done = std::sync::atomic::AtomicUsize::new(0);
                 let tick = || {
                     let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if d % 64 == 0
+                    if d.is_multiple_of(64)
                         && let Some(p) = limits.progress
                     {
                         p("coverage", d as f32 / total);
