@@ -875,6 +875,44 @@ fn rank(inst: &Instance, chosen: &[u32]) -> (Vec<u32>, Vec<Vec<u32>>) {
     (order, newly)
 }
 
+/// One 0–1 variable per usable candidate (integer, or relaxed for the LP bound).
+fn site_vars(
+    vars: &mut good_lp::ProblemVariables,
+    usable: &[u32],
+    integer: bool,
+) -> Vec<good_lp::Variable> {
+    usable
+        .iter()
+        .map(|_| {
+            let v = good_lp::variable().min(0.0).max(1.0);
+            vars.add(if integer { v.integer() } else { v })
+        })
+        .collect()
+}
+
+/// The site variables' starting values: 1 for the candidates in `chosen`.
+fn site_start(
+    usable: &[u32],
+    x: &[good_lp::Variable],
+    chosen: &std::collections::HashSet<u32>,
+) -> Vec<(good_lp::Variable, f64)> {
+    usable
+        .iter()
+        .zip(x)
+        .map(|(j, &v)| (v, if chosen.contains(j) { 1.0 } else { 0.0 }))
+        .collect()
+}
+
+/// The candidates whose variable is set in a solution.
+fn sites_picked(usable: &[u32], x: &[good_lp::Variable], sol: &impl good_lp::Solution) -> Vec<u32> {
+    usable
+        .iter()
+        .zip(x)
+        .filter(|(_, v)| sol.value(**v) > 0.5)
+        .map(|(j, _)| *j)
+        .collect()
+}
+
 struct MclpResult {
     objective: f64,
     chosen: Vec<u32>,
@@ -897,13 +935,7 @@ fn solve_mclp(
         WithInitialSolution, WithTimeLimit, constraint, microlp, variable,
     };
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = usable
-        .iter()
-        .map(|_| {
-            let v = variable().min(0.0).max(1.0);
-            vars.add(if integer { v.integer() } else { v })
-        })
-        .collect();
+    let x = site_vars(&mut vars, usable, integer);
     let y: Vec<Variable> = groups
         .iter()
         .map(|_| vars.add(variable().min(0.0).max(1.0)))
@@ -916,10 +948,8 @@ fn solve_mclp(
         .with_time_limit(seconds);
     if let Some(w) = warm.filter(|_| integer) {
         let set: std::collections::HashSet<u32> = w.iter().copied().collect();
-        let init = usable
-            .iter()
-            .zip(&x)
-            .map(|(j, &v)| (v, if set.contains(j) { 1.0 } else { 0.0 }))
+        let init = site_start(usable, &x, &set)
+            .into_iter()
             .chain(groups.iter().zip(&y).map(|(g, &v)| {
                 let c = g.candidates.iter().any(|j| set.contains(j));
                 (v, if c { 1.0 } else { 0.0 })
@@ -951,12 +981,7 @@ fn solve_mclp(
         .zip(&y)
         .map(|(g, &v)| g.weight * sol.value(v))
         .sum();
-    let chosen = usable
-        .iter()
-        .zip(&x)
-        .filter(|(_, v)| sol.value(**v) > 0.5)
-        .map(|(j, _)| *j)
-        .collect();
+    let chosen = sites_picked(usable, &x, &sol);
     Ok(MclpResult {
         objective,
         chosen,
@@ -998,8 +1023,8 @@ pub fn set_cover(
     limits: &Limits<'_>,
 ) -> Result<SetCover, SitingError> {
     use good_lp::{
-        Expression, ProblemVariables, Solution as _, SolutionStatus, SolverModel, Variable,
-        WithInitialSolution, WithTimeLimit, constraint, microlp, variable,
+        Expression, ProblemVariables, Solution as _, SolutionStatus, SolverModel,
+        WithInitialSolution, WithTimeLimit, constraint, microlp,
     };
     let usable: Vec<u32> = (0..inst.cover.len() as u32)
         .filter(|&j| !inst.blocked[j as usize])
@@ -1046,13 +1071,7 @@ pub fn set_cover(
         let pos: HashMap<u32, usize> = usable.iter().enumerate().map(|(k, &j)| (j, k)).collect();
         let run = |integer: bool, seconds: f64| -> Result<(f64, Vec<u32>, bool), SitingError> {
             let mut vars = ProblemVariables::new();
-            let x: Vec<Variable> = usable
-                .iter()
-                .map(|_| {
-                    let v = variable().min(0.0).max(1.0);
-                    vars.add(if integer { v.integer() } else { v })
-                })
-                .collect();
+            let x = site_vars(&mut vars, &usable, integer);
             let objective: Expression = x.iter().copied().sum();
             let mut model = vars
                 .minimise(objective)
@@ -1060,13 +1079,7 @@ pub fn set_cover(
                 .with_time_limit(seconds);
             if integer {
                 let set: std::collections::HashSet<u32> = chosen.iter().copied().collect();
-                model = model.with_initial_solution(
-                    usable
-                        .iter()
-                        .zip(&x)
-                        .map(|(j, &v)| (v, if set.contains(j) { 1.0 } else { 0.0 }))
-                        .collect::<Vec<_>>(),
-                );
+                model = model.with_initial_solution(site_start(&usable, &x, &set));
             }
             for g in &groups {
                 let sum: Expression = g.candidates.iter().map(|j| x[pos[j]]).sum();
@@ -1076,12 +1089,7 @@ pub fn set_cover(
                 .solve()
                 .map_err(|e| SitingError::Solver(e.to_string()))?;
             let value: f64 = x.iter().map(|&v| sol.value(v)).sum();
-            let picked = usable
-                .iter()
-                .zip(&x)
-                .filter(|(_, v)| sol.value(**v) > 0.5)
-                .map(|(j, _)| *j)
-                .collect();
+            let picked = sites_picked(&usable, &x, &sol);
             Ok((
                 value,
                 picked,

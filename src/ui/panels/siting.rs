@@ -114,7 +114,7 @@ impl SitingPanel {
                 egui::Grid::new("siting-form")
                     .num_columns(2)
                     .show(ui, |ui| {
-                        ui.label(Msg::SitingWhat.text(lang));
+                        let what = ui.label(Msg::SitingWhat.text(lang));
                         let current = match self.route.and_then(|r| park.routes.get(r)) {
                             Some(r) => format!("{} {}", Msg::SitingStopsOf.text(lang), r.name),
                             None => self.kind.label(lang).to_string(),
@@ -141,23 +141,27 @@ impl SitingPanel {
                                         self.route = Some(ri);
                                     }
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(what.id);
                         ui.end_row();
-                        ui.label(Msg::SitingCount.text(lang));
-                        ui.add(egui::DragValue::new(&mut self.count).range(1..=50));
+                        let count = ui.label(Msg::SitingCount.text(lang));
+                        ui.add(egui::DragValue::new(&mut self.count).range(1..=50))
+                            .labelled_by(count.id);
                         ui.end_row();
                         ui.label(Msg::SitingCandidates.text(lang));
                         ui.vertical(|ui| {
                             ui.horizontal(|ui| {
-                                ui.radio_value(
+                                let roads = ui.radio_value(
                                     &mut self.candidates,
                                     CandidateChoice::Roads,
                                     Msg::SitingAlongRoads.text(lang),
                                 );
-                                ui.add(egui::DragValue::new(&mut self.step_m).range(10.0..=5000.0));
+                                ui.add(egui::DragValue::new(&mut self.step_m).range(10.0..=5000.0))
+                                    .labelled_by(roads.id);
                             });
                             ui.horizontal(|ui| {
-                                ui.radio_value(
+                                let parcels = ui.radio_value(
                                     &mut self.candidates,
                                     CandidateChoice::Parcels,
                                     Msg::SitingParcels.text(lang),
@@ -165,7 +169,8 @@ impl SitingPanel {
                                 ui.add(
                                     egui::TextEdit::singleline(&mut self.land_use)
                                         .desired_width(40.0),
-                                );
+                                )
+                                .labelled_by(parcels.id);
                             });
                         });
                         ui.end_row();
@@ -213,10 +218,11 @@ impl SitingPanel {
                         });
                         ui.end_row();
                         if self.route.is_some() {
-                            ui.label(Msg::SitingMinSpacing.text(lang));
+                            let spacing = ui.label(Msg::SitingMinSpacing.text(lang));
                             ui.add(
                                 egui::DragValue::new(&mut self.min_spacing_m).range(0.0..=5000.0),
-                            );
+                            )
+                            .labelled_by(spacing.id);
                             ui.end_row();
                         }
                     });
