@@ -189,7 +189,7 @@ impl SitingPanel {
                         });
                         ui.end_row();
                         ui.label(Msg::SitingMethod.text(lang));
-                        ui.horizontal(|ui| {
+                        ui.vertical(|ui| {
                             ui.radio_value(
                                 &mut self.method,
                                 Method::Greedy,
@@ -203,7 +203,7 @@ impl SitingPanel {
                         });
                         ui.end_row();
                         ui.label(Msg::SitingReach.text(lang));
-                        ui.horizontal(|ui| {
+                        ui.vertical(|ui| {
                             let walk = IsochroneSpec {
                                 mode: TravelMode::Walk,
                                 minutes: 15.0,
@@ -249,7 +249,7 @@ impl SitingPanel {
                 };
                 ui.separator();
                 for line in crate::report::siting::summary_lines(&sug) {
-                    ui.label(RichText::new(line).small());
+                    ui.add(egui::Label::new(RichText::new(line).small()).wrap());
                 }
                 ui.separator();
                 ui.strong(Msg::SitingRanked.text(lang));
@@ -267,7 +267,7 @@ impl SitingPanel {
                     let Some(c) = sug.candidates.get(j as usize) else {
                         continue;
                     };
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui
                             .link(format!("{}. {}", k + 1, c.id))
                             .on_hover_text(format!("{:.6}, {:.6}", c.lon_lat[0], c.lon_lat[1]))
