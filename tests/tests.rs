@@ -11,6 +11,7 @@ mod ledger;
 mod network;
 mod project;
 mod report;
+mod siting;
 mod split;
 #[cfg(feature = "gui")]
 mod ui;

@@ -833,3 +833,104 @@ fn the_import_report_follows_the_ui_language() {
     h.get_by_label(&en);
     assert!(h.query_by_label(&zh).is_none());
 }
+
+#[test]
+fn siting_tab_suggests_the_librarys_sites_and_adds_one_as_an_undoable_facility() {
+    use parkplan::analysis::siting::Limits;
+    use parkplan::model::FacilityKind;
+    use parkplan::render::AreaKind;
+    use parkplan::workspace::siting::{CandidateSource, SiteTarget, SuggestRequest};
+    let mut h = sample_harness();
+    h.get_by_label("选址").click();
+    h.run();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.ws.studies.is_current())
+    });
+    h.get_by_label("计算选址").click();
+    h.run();
+    wait_until(&mut h, "the suggestion", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.siting.is_some() && !s.ws.studies.siting_running())
+    });
+    // The library's answer for the panel's defaults, computed here independently.
+    let kind = FacilityKind::ConvenienceServiceCentre;
+    let (ids, first_newly, before, facilities) = {
+        let s = h.state().session().expect("park");
+        let req = SuggestRequest {
+            target: SiteTarget::Kind(kind),
+            count: 3,
+            candidates: Some(CandidateSource::Along(200.0)),
+            time_limit: Duration::from_secs(30),
+            ..SuggestRequest::default()
+        };
+        let lib = s.ws.suggest(&req, &Limits::default()).expect("suggestion");
+        let shown = s.ws.studies.siting.clone().expect("shown");
+        let ids = |x: &parkplan::analysis::siting::Suggestion| -> Vec<String> {
+            x.solution
+                .chosen
+                .iter()
+                .map(|&j| x.candidates[j as usize].id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&shown), ids(&lib));
+        assert_eq!(shown.solution.covered_after, lib.solution.covered_after);
+        // On the map: one star per site, the newly covered enterprises highlighted.
+        let o = &s.ws.studies.overlay;
+        let stars = o.areas.iter().filter(|a| a.kind == AreaKind::Site).count();
+        assert_eq!(stars, lib.solution.chosen.len());
+        let newly: usize = lib.solution.newly.iter().map(Vec::len).sum();
+        assert_eq!(o.highlighted.len(), newly);
+        (
+            ids(&lib),
+            lib.solution.newly[0].len(),
+            lib.solution.covered_before,
+            s.ws.park
+                .facilities
+                .iter()
+                .filter(|f| f.kind == kind)
+                .count(),
+        )
+    };
+    assert!(!ids.is_empty() && first_newly > 0);
+    // The first site as a proposed facility: an edit; the suggestion recomputes with it
+    // fixed, so what it newly covered is now covered before.
+    h.get_all_by_label("添加为拟建设施")
+        .next()
+        .expect("a button per site")
+        .click();
+    h.run();
+    wait_until(&mut h, "the suggestion after the edit", |a| {
+        a.session().is_some_and(|s| {
+            s.ws.park
+                .facilities
+                .iter()
+                .filter(|f| f.kind == kind)
+                .count()
+                == facilities + 1
+                && !s.ws.studies.siting_running()
+                && s.ws
+                    .studies
+                    .siting
+                    .as_ref()
+                    .is_some_and(|x| x.solution.covered_before == before + first_newly as f64)
+        })
+    });
+    h.state_mut().send(Command::Undo);
+    h.run();
+    wait_until(&mut h, "the undo", |a| {
+        a.session().is_some_and(|s| {
+            s.ws.park
+                .facilities
+                .iter()
+                .filter(|f| f.kind == kind)
+                .count()
+                == facilities
+                && !s.ws.studies.siting_running()
+                && s.ws
+                    .studies
+                    .siting
+                    .as_ref()
+                    .is_some_and(|x| x.solution.covered_before == before)
+        })
+    });
+}

@@ -21,7 +21,9 @@ pub mod isochrone;
 pub mod isochrone_run;
 pub mod land;
 pub mod ledger;
+pub mod living;
 pub mod routes;
+pub mod siting;
 
 use std::collections::BTreeMap;
 
@@ -97,6 +99,8 @@ pub struct AnalysisSettings {
     /// The day the ledger is drawn up for (`None`: today, UTC+8). Not saved.
     #[serde(skip)]
     pub as_of: Option<crate::model::date::Date>,
+    /// Living-circle tiers and their required facility kinds (GB 50180-2018 defaults).
+    pub living: living::LivingSettings,
 }
 
 impl Default for AnalysisSettings {
@@ -112,6 +116,7 @@ impl Default for AnalysisSettings {
             overlay: Default::default(),
             ledger: Default::default(),
             as_of: None,
+            living: living::LivingSettings::default(),
         }
     }
 }
@@ -225,6 +230,8 @@ pub struct ParkAnalysis {
     pub constraints: constraints::ConstraintOverlay,
     /// Projects and land on the settings' day.
     pub ledger: ledger::Ledger,
+    /// Living-circle compliance of the residential parcels (GB 50180-2018 tiers).
+    pub living: living::LivingCircles,
 }
 
 impl AnalysisSettings {
@@ -292,6 +299,7 @@ pub fn analyse_with(
                 )
             },
         );
+    let living = living::living_circles(park, index, &settings.living);
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),
@@ -304,6 +312,7 @@ pub fn analyse_with(
         sites,
         constraints,
         ledger,
+        living,
     }
 }
 
@@ -340,6 +349,8 @@ pub fn analyse_sequential(
     lap("land_projects");
     let (constraints, ledger) = ledger_of(park, &sites, settings);
     lap("constraints_ledger");
+    let living = living::living_circles(park, index, &settings.living);
+    lap("living_circles");
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),
@@ -352,6 +363,7 @@ pub fn analyse_sequential(
         sites,
         constraints,
         ledger,
+        living,
     }
 }
 

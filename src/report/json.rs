@@ -63,6 +63,20 @@ pub struct JsonReport<'a> {
     isochrone_uncovered: Option<BTreeMap<String, BTreeMap<&'static str, Vec<&'a str>>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timings_s: Option<BTreeMap<String, f64>>,
+    /// Living-circle compliance per tier (GB 50180-2018).
+    living_circles: BTreeMap<&'a str, JsonTier<'a>>,
+}
+
+/// One living-circle tier.
+#[derive(Serialize)]
+struct JsonTier<'a> {
+    radius_m: f64,
+    required: Vec<&'static str>,
+    parcels_total: usize,
+    parcels_compliant: usize,
+    share: f64,
+    /// Non-compliant parcel id → its missing kinds (codes).
+    missing: BTreeMap<&'a str, Vec<&'static str>>,
 }
 
 #[derive(Serialize)]
@@ -368,6 +382,29 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
         network: iso.map(|run| network_json(run, park)),
         isochrone_uncovered: iso.map(|run| uncovered_json(run, park)),
         timings_s: timings.map(|t| t.into_iter().collect()),
+        living_circles: r
+            .living
+            .tiers
+            .iter()
+            .map(|t| {
+                let tier = JsonTier {
+                    radius_m: t.radius_m,
+                    required: t.required.iter().map(|(k, _)| k.code()).collect(),
+                    parcels_total: t.parcels_total,
+                    parcels_compliant: t.parcels_compliant,
+                    share: (t.share() * 1e6).round() / 1e6,
+                    missing: t
+                        .missing
+                        .iter()
+                        .filter_map(|(pi, kinds)| {
+                            let p = park.parcels.get(*pi as usize)?;
+                            Some((p.id.as_str(), kinds.iter().map(|k| k.code()).collect()))
+                        })
+                        .collect(),
+                };
+                (t.name.as_str(), tier)
+            })
+            .collect(),
     }
 }
 

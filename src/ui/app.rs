@@ -31,7 +31,8 @@ use super::map::{self, MapState, POINT_ZOOM_MPP};
 /// surroundings in view.
 const MIN_ZOOM_SCALE: f64 = 5_000.0;
 use super::panels::{
-    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
+    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel,
+    SitingPanel, TablePanel,
 };
 use super::project::ProjectState;
 use super::recovery::{Autosave, RecoveryIndex};
@@ -121,6 +122,7 @@ pub struct App {
     analysis_panel: AnalysisPanel,
     export_dialog: ExportDialog,
     projects_panel: ProjectsPanel,
+    siting_panel: SitingPanel,
     bottom_tab: PanelId,
     gk: Option<GaussKruger>,
     cmds: Vec<Command>,
@@ -195,6 +197,7 @@ impl App {
             analysis_panel: AnalysisPanel::default(),
             export_dialog: ExportDialog::default(),
             projects_panel: ProjectsPanel,
+            siting_panel: SitingPanel::default(),
             bottom_tab: PanelId::Report,
             gk: None,
             cmds: Vec::new(),
@@ -399,6 +402,7 @@ impl App {
             (PanelId::Inspector, Msg::PanelInspector),
             (PanelId::Analysis, Msg::PanelAnalysis),
             (PanelId::Projects, Msg::PanelProjects),
+            (PanelId::Siting, Msg::PanelSiting),
         ]
         .into_iter()
         .filter(|(p, _)| panels.get(*p))
@@ -468,6 +472,10 @@ impl App {
                             }
                             PanelId::Projects => {
                                 self.projects_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            }
+                            PanelId::Siting => {
+                                self.siting_panel
                                     .show(ui, self.session.as_ref(), lang, &mut cmds)
                             }
                             _ => self.inspector_panel.show(
@@ -992,6 +1000,7 @@ impl App {
                     (PanelId::Inspector, Msg::PanelInspector, None),
                     (PanelId::Analysis, Msg::PanelAnalysis, None),
                     (PanelId::Projects, Msg::PanelProjects, None),
+                    (PanelId::Siting, Msg::PanelSiting, None),
                     (PanelId::Table, Msg::PanelTable, None),
                     (PanelId::Report, Msg::PanelReport, None),
                 ] {
@@ -1072,6 +1081,7 @@ impl App {
                 (PanelId::Search, Msg::PanelSearch),
                 (PanelId::Analysis, Msg::PanelAnalysis),
                 (PanelId::Projects, Msg::PanelProjects),
+                (PanelId::Siting, Msg::PanelSiting),
                 (PanelId::Table, Msg::PanelTable),
                 (PanelId::Report, Msg::PanelReport),
             ] {
@@ -1091,7 +1101,7 @@ impl App {
     fn panel_showing(&self, p: PanelId) -> bool {
         let open = self.settings.panels.get(p);
         match p {
-            PanelId::Inspector | PanelId::Analysis | PanelId::Projects => {
+            PanelId::Inspector | PanelId::Analysis | PanelId::Projects | PanelId::Siting => {
                 open && self.settings.right_tab == p
             }
             PanelId::Report | PanelId::Table => open && self.bottom_tab == p,
@@ -1376,7 +1386,10 @@ impl App {
                 if open
                     && matches!(
                         p,
-                        PanelId::Inspector | PanelId::Analysis | PanelId::Projects
+                        PanelId::Inspector
+                            | PanelId::Analysis
+                            | PanelId::Projects
+                            | PanelId::Siting
                     )
                 {
                     self.settings.right_tab = p;
@@ -1452,6 +1465,7 @@ impl App {
                     Focus::Facility(_) => Tab::Facilities,
                     Focus::Route(_) => Tab::Routes,
                     Focus::Gaps(_) | Focus::BusGaps => Tab::Gaps,
+                    Focus::LivingGaps(_) => self.analysis_panel.tab,
                     Focus::None => self.analysis_panel.tab,
                 };
                 if let Some(s) = &mut self.session {
@@ -1574,6 +1588,13 @@ impl App {
                 });
             }
             Command::ExportDispatchTo(path) => self.export_dispatch(path),
+            Command::Suggest(req) => {
+                if let Some(s) = &mut self.session {
+                    // The suggestion is drawn while nothing else is in focus.
+                    s.ws.studies.set_focus(crate::render::Focus::None);
+                    s.ws.studies.request_sites(req.map(|r| *r));
+                }
+            }
         }
     }
 

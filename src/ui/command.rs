@@ -29,6 +29,8 @@ pub enum PanelId {
     Analysis,
     /// Projects and land statistics (right).
     Projects,
+    /// Site suggestion, 选址 (right).
+    Siting,
     /// The keyboard-shortcut window.
     Shortcuts,
     /// The About window.
@@ -188,4 +190,8 @@ pub enum Command {
     /// The road-network view is open: build the road graph even if no kind shows an
     /// isochrone yet.
     WantNetwork,
+
+    // ---- Site suggestion (issue #15).
+    /// Suggest sites (computed on a worker, drawn on the map), or forget the suggestion.
+    Suggest(Option<Box<crate::workspace::siting::SuggestRequest>>),
 }

@@ -80,6 +80,58 @@ messages! {
     PanelAnalysis => "服务分析", "Service analysis";
     /// Panel.
     PanelProjects => "项目与用地", "Projects & land";
+    /// Panel: site suggestion.
+    PanelSiting => "选址", "Siting";
+    /// Siting: the facility kind, or a route's stops.
+    SitingWhat => "选址对象", "Site";
+    /// Siting: new stops of a route.
+    SitingStopsOf => "公交站点", "Bus stops of";
+    /// Siting: how many sites.
+    SitingCount => "数量", "Count";
+    /// Siting: where candidates come from.
+    SitingCandidates => "候选点", "Candidates";
+    /// Siting: candidates along roads every N m.
+    SitingAlongRoads => "沿道路每隔(m)", "Along roads every (m)";
+    /// Siting: candidates at parcel centroids of a land use.
+    SitingParcels => "用地性质地块中心", "Centroids of parcels of land use";
+    /// Siting: weight.
+    SitingWeight => "权重", "Weight";
+    /// Siting: weight by enterprises.
+    SitingByEnterprises => "企业数", "Enterprises";
+    /// Siting: weight by employees.
+    SitingByEmployees => "职工人数", "Employees";
+    /// Siting: method.
+    SitingMethod => "方法", "Method";
+    /// Siting: greedy.
+    SitingGreedy => "贪心+交换", "Greedy + swaps";
+    /// Siting: exact.
+    SitingExact => "精确(整数规划)", "Exact (integer programme)";
+    /// Siting: reach.
+    SitingReach => "可达范围", "Reach";
+    /// Siting: by circle.
+    SitingCircle => "服务半径", "Service radius";
+    /// Siting: run.
+    SitingRun => "计算选址", "Suggest sites";
+    /// Siting: clear.
+    SitingClear => "清除", "Clear";
+    /// Siting: computing.
+    SitingComputing => "正在计算选址…", "Computing sites…";
+    /// Siting: add as proposed facility.
+    SitingAddProposed => "添加为拟建设施", "Add as proposed facility";
+    /// Siting: ranked sites.
+    SitingRanked => "建议选址（按新增覆盖排序）", "Suggested sites (ranked by new coverage)";
+    /// Siting: newly covered enterprises.
+    SitingNewlyCovered => "新覆盖企业", "Newly covered";
+    /// Living circles: heading.
+    LivingCircles => "生活圈达标（GB 50180-2018）", "Living circles (GB 50180-2018)";
+    /// Living circles: compliant residential parcels.
+    LivingCompliant => "居住地块达标", "residential parcels compliant";
+    /// Living circles: show the gap layer.
+    LivingShowGaps => "地图显示缺口", "Show gaps on map";
+    /// Living circles: non-compliant parcels.
+    LivingMissing => "未达标地块", "Non-compliant parcels";
+    /// Siting: minimum spacing between stops.
+    SitingMinSpacing => "最小站距(m)", "Min. stop spacing (m)";
     /// View: dark interface.
     DarkTheme => "深色界面", "Dark interface";
     /// Top menu.

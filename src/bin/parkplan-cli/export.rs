@@ -67,6 +67,10 @@ pub struct ExportArgs {
     /// Focus on a bus route (name or id): stops, catchment band and figures.
     #[arg(long)]
     pub route: Option<String>,
+    /// The living-circle gap layer: residential parcels missing a tier's facilities
+    /// (GB 50180-2018), e.g. 15min (tiers: 5min, 10min, 15min).
+    #[arg(long, value_name = "TIER", conflicts_with_all = ["facility", "route"])]
+    pub living_gaps: Option<String>,
     /// Service radius of a facility kind over the project's, e.g. kindergarten=300,
     /// all=1000 (as `report --radius`). Repeatable.
     #[arg(long, value_name = "KIND=METRES")]
@@ -174,7 +178,26 @@ pub fn run(args: &ExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             (Focus::Facility(fi as u32), iso)
         }
         (None, Some(key)) => (Focus::Route(ws.route(key).context("--route")? as u32), None),
-        (None, None) => (Focus::None, None),
+        (None, None) => match &args.living_gaps {
+            Some(tier) => {
+                let tiers = &ws.settings().living.tiers;
+                let t = tiers
+                    .iter()
+                    .position(|t| t.name == *tier)
+                    .with_context(|| {
+                        format!(
+                            "--living-gaps: no tier \"{tier}\" (tiers: {})",
+                            tiers
+                                .iter()
+                                .map(|t| t.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?;
+                (Focus::LivingGaps(t as u8), None)
+            }
+            None => (Focus::None, None),
+        },
     };
     let focus: MapFocus = ws.map_focus(&projected, focus, iso, lang)?;
     let t_focus = t0.elapsed();

@@ -6,6 +6,7 @@ mod dispatch;
 mod export;
 mod info;
 mod report;
+mod suggest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,6 +98,10 @@ enum Command {
     /// their responsible person and missing documents, what moved since the last
     /// report, land conflicts and arable quota; as PDF, CSV or JSON.
     Dispatch(Box<dispatch::DispatchArgs>),
+    /// Where to put the next facilities (or a route's stops): the sites covering the
+    /// most enterprises or employees not yet covered (maximal covering location),
+    /// greedy with swaps or exact, with an upper bound and the gap.
+    Suggest(Box<suggest::SuggestArgs>),
     /// Write one GeoJSON file back: RFC 7946 lon/lat (default), its source CRS, or
     /// another CRS, keeping every property, id and foreign member; repairs applied.
     Convert {
@@ -167,5 +172,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }),
         Command::Export(args) => export::run(&args, page_lang),
         Command::Dispatch(args) => dispatch::run(&args, page_lang),
+        Command::Suggest(args) => suggest::run(&args, lang),
     }
 }

@@ -6,6 +6,7 @@ mod coverage;
 mod isochrones;
 mod land;
 pub mod ledger;
+mod living;
 mod routes;
 
 use super::ReportInput;
@@ -41,6 +42,8 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
         (true, Box::new(move || land::land_by_use(input))),
         (true, Box::new(move || land::projects_by_stage(input))),
         (true, Box::new(move || land::project_sites(input))),
+        (true, Box::new(move || living::living_circles(input))),
+        (csv, Box::new(move || living::living_missing(input))),
     ];
     // The ledger: the printout shows what the park has; CSV writes every file.
     let constraints = !input.analysis.constraints.layers.is_empty();
@@ -118,6 +121,8 @@ pub const TABLE_FILES: &[&str] = &[
     "project_ledger.csv",
     "land_approval_by_year.csv",
     "doubtful_dates.csv",
+    "living_circles.csv",
+    "living_missing.csv",
 ];
 
 /// The CSV file names added when isochrones are reported, in order.
@@ -261,6 +266,7 @@ pub(in crate::report) mod tests {
                 "land_by_use",
                 "projects_by_stage",
                 "project_sites",
+                "living_circles",
                 "isochrone_facilities",
             ]
         );
