@@ -9,6 +9,12 @@
 //! Poder/Engsager algorithm PROJ uses). CGCS2000 and WGS84 agree within centimetres,
 //! so both are treated as the same lon/lat.
 //!
+//! Older surveys (before 2018) come in Xi'an 1980 (IAG 1975 ellipsoid) or Beijing 1954
+//! (Krassowsky 1940) Gauss-Krüger: the same projection families on another ellipsoid
+//! and datum ([`Datum`]). Their shift to CGCS2000 is local and comes with the survey as
+//! 3 or 7 parameters ([`DatumShift`]); without them the lon/lat on the old datum is used
+//! as CGCS2000, off by tens to over a hundred metres, and the import says so.
+//!
 //! It also owns the planar metric frames used for analysis ([`MetricFrame`]).
 //! No file or GUI code here.
 
@@ -20,9 +26,12 @@ use serde::{Deserialize, Serialize};
 pub enum CrsError {
     /// The name is not a CRS ParkPlan knows.
     #[error(
-        "unsupported CRS \"{0}\" (supported: EPSG:4326, OGC CRS84, EPSG:4490, CGCS2000 Gauss-Krüger EPSG:4491–4554, WGS84 UTM EPSG:326xx/327xx, EPSG:3857)"
+        "unsupported CRS \"{0}\" (supported: EPSG:4326, OGC CRS84, EPSG:4490, CGCS2000 Gauss-Krüger EPSG:4491–4554, Xi'an 1980 Gauss-Krüger EPSG:2327–2390, Beijing 1954 Gauss-Krüger EPSG:2401–2442, 21413–21423, 21473–21483, WGS84 UTM EPSG:326xx/327xx, EPSG:3857)"
     )]
     Unsupported(String),
+    /// Datum-shift parameters that cannot be used.
+    #[error("datum shift parameters: {0}")]
+    BadShift(String),
     /// proj4rs refused a definition or a point.
     #[error("projection error: {0}")]
     Projection(String),
@@ -39,9 +48,11 @@ pub enum Crs {
         /// Written as OGC CRS84.
         crs84: bool,
     },
-    /// CGCS2000 Gauss-Krüger (transverse Mercator, k = 1, GRS80/CGCS2000 ellipsoid).
+    /// Gauss-Krüger (transverse Mercator, k = 1) on CGCS2000 (GRS80 ellipsoid), Xi'an
+    /// 1980 (IAG 1975) or Beijing 1954 (Krassowsky 1940).
     GaussKruger {
-        /// EPSG code (4491–4554).
+        /// EPSG code (CGCS2000 4491–4554, Xi'an 1980 2327–2390, Beijing 1954 2401–2442,
+        /// 21413–21423, 21473–21483).
         epsg: u16,
         /// Zone width in degrees: 3 or 6.
         width: u8,
@@ -51,6 +62,9 @@ pub enum Crs {
         central_meridian: u16,
         /// Whether the zone number is prefixed to the easting (x_0 = zone·10⁶ + 500 000).
         zone_prefixed: bool,
+        /// The geodetic datum (CGCS2000 when absent in older project files).
+        #[serde(default)]
+        datum: Datum,
     },
     /// WGS84 UTM zone (EPSG:326zz north, 327zz south).
     Utm {
@@ -77,52 +91,12 @@ impl Crs {
 
     /// The CRS for an EPSG code, if ParkPlan supports it.
     pub fn from_epsg(code: u32) -> Option<Crs> {
-        let code16 = u16::try_from(code).ok()?;
         match code {
             4326 | 4490 | 4979 | 4258 | 4019 => Some(Crs::LonLat {
                 epsg: if code == 4490 { 4490 } else { 4326 },
                 crs84: false,
             }),
-            4491..=4501 => {
-                let zone = (code - 4491 + 13) as u8;
-                Some(Crs::GaussKruger {
-                    epsg: code16,
-                    width: 6,
-                    zone,
-                    central_meridian: zone as u16 * 6 - 3,
-                    zone_prefixed: true,
-                })
-            }
-            4502..=4512 => {
-                let zone = (code - 4502 + 13) as u8;
-                Some(Crs::GaussKruger {
-                    epsg: code16,
-                    width: 6,
-                    zone,
-                    central_meridian: zone as u16 * 6 - 3,
-                    zone_prefixed: false,
-                })
-            }
-            4513..=4533 => {
-                let zone = (code - 4513 + 25) as u8;
-                Some(Crs::GaussKruger {
-                    epsg: code16,
-                    width: 3,
-                    zone,
-                    central_meridian: zone as u16 * 3,
-                    zone_prefixed: true,
-                })
-            }
-            4534..=4554 => {
-                let zone = (code - 4534 + 25) as u8;
-                Some(Crs::GaussKruger {
-                    epsg: code16,
-                    width: 3,
-                    zone,
-                    central_meridian: zone as u16 * 3,
-                    zone_prefixed: false,
-                })
-            }
+            _ if gauss_kruger(code).is_some() => gauss_kruger(code),
             32601..=32660 => Some(Crs::Utm {
                 zone: (code - 32600) as u8,
                 north: true,
@@ -132,6 +106,23 @@ impl Crs {
                 north: false,
             }),
             3857 | 900913 | 3785 | 102100 => Some(Crs::WebMercator),
+            _ => None,
+        }
+    }
+
+    /// The zone of a Gauss-Krüger CRS.
+    fn zone_of_gk(&self) -> Option<u8> {
+        match *self {
+            Crs::GaussKruger { zone, .. } => Some(zone),
+            _ => None,
+        }
+    }
+
+    /// Whether this CRS is on an older datum (Xi'an 1980, Beijing 1954) whose shift to
+    /// CGCS2000 needs the survey's parameters.
+    pub fn old_datum(&self) -> Option<Datum> {
+        match *self {
+            Crs::GaussKruger { datum, .. } if datum != Datum::Cgcs2000 => Some(datum),
             _ => None,
         }
     }
@@ -199,12 +190,14 @@ impl Crs {
                 zone,
                 central_meridian,
                 zone_prefixed,
+                datum,
                 ..
             } => {
+                let d = datum.name();
                 if zone_prefixed {
-                    format!("CGCS2000 / {width}-degree Gauss-Kruger zone {zone}")
+                    format!("{d} / {width}-degree Gauss-Kruger zone {zone}")
                 } else {
-                    format!("CGCS2000 / {width}-degree Gauss-Kruger CM {central_meridian}E")
+                    format!("{d} / {width}-degree Gauss-Kruger CM {central_meridian}E")
                 }
             }
             Crs::Utm { zone, north } => {
@@ -228,6 +221,7 @@ impl Crs {
                 zone,
                 central_meridian,
                 zone_prefixed,
+                datum,
                 ..
             } => {
                 let x0 = if zone_prefixed {
@@ -236,7 +230,8 @@ impl Crs {
                     500_000.0
                 };
                 format!(
-                    "+proj=tmerc +lat_0=0 +lon_0={central_meridian} +k=1 +x_0={x0} +y_0=0 +ellps=GRS80 +units=m +no_defs"
+                    "+proj=tmerc +lat_0=0 +lon_0={central_meridian} +k=1 +x_0={x0} +y_0=0 {} +units=m +no_defs",
+                    datum.ellipsoid()
                 )
             }
             Crs::Utm { zone, north } => format!(
@@ -247,9 +242,16 @@ impl Crs {
         }
     }
 
-    /// A converter from this CRS to lon/lat degrees and back.
+    /// A converter from this CRS to lon/lat degrees and back (on an older datum
+    /// without a shift: lon/lat on that datum, used as CGCS2000).
     pub fn projector(&self) -> Result<Projector, CrsError> {
         Projector::new(*self)
+    }
+
+    /// A converter that also shifts an older datum to CGCS2000 with the survey's
+    /// parameters (ignored for CRSs on CGCS2000/WGS84).
+    pub fn projector_shifted(&self, shift: Option<&DatumShift>) -> Result<Projector, CrsError> {
+        Projector::with_shift(*self, shift)
     }
 
     /// Whether an (x, y) pair in this CRS looks like it was written northing-first
@@ -305,6 +307,249 @@ impl Crs {
     }
 }
 
+/// The geodetic datum of a Gauss-Krüger CRS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Datum {
+    /// CGCS2000 (GRS80 ellipsoid), = WGS84 within centimetres.
+    #[default]
+    Cgcs2000,
+    /// Xi'an 1980: IAG 1975 ellipsoid (a = 6 378 140 m, 1/f = 298.257; PROJ's `IAU76`).
+    Xian1980,
+    /// Beijing 1954: Krassowsky 1940 ellipsoid (a = 6 378 245 m, 1/f = 298.3).
+    Beijing1954,
+}
+
+impl Datum {
+    /// The name as EPSG writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Datum::Cgcs2000 => "CGCS2000",
+            Datum::Xian1980 => "Xian 1980",
+            Datum::Beijing1954 => "Beijing 1954",
+        }
+    }
+
+    /// The ellipsoid as PROJ names it for this datum (`IAU76` is IAG 1975: a = 6 378 140,
+    /// 1/f = 298.257; `krass`: a = 6 378 245, 1/f = 298.3).
+    fn ellipsoid(self) -> &'static str {
+        match self {
+            Datum::Cgcs2000 => "+ellps=GRS80",
+            Datum::Xian1980 => "+ellps=IAU76",
+            Datum::Beijing1954 => "+ellps=krass",
+        }
+    }
+}
+
+/// The EPSG families of Gauss-Krüger CRSs: (first code, last code, zone width,
+/// zone-prefixed, datum). The zone (or central meridian) follows from the offset.
+const GK_FAMILIES: [(u32, u32, u8, bool, Datum); 12] = [
+    (4491, 4501, 6, true, Datum::Cgcs2000),
+    (4502, 4512, 6, false, Datum::Cgcs2000),
+    (4513, 4533, 3, true, Datum::Cgcs2000),
+    (4534, 4554, 3, false, Datum::Cgcs2000),
+    (2327, 2337, 6, true, Datum::Xian1980),
+    (2338, 2348, 6, false, Datum::Xian1980),
+    (2349, 2369, 3, true, Datum::Xian1980),
+    (2370, 2390, 3, false, Datum::Xian1980),
+    (21413, 21423, 6, true, Datum::Beijing1954),
+    (21473, 21483, 6, false, Datum::Beijing1954),
+    (2401, 2421, 3, true, Datum::Beijing1954),
+    (2422, 2442, 3, false, Datum::Beijing1954),
+];
+
+/// The Gauss-Krüger CRS of an EPSG code, if it is one of [`GK_FAMILIES`].
+fn gauss_kruger(code: u32) -> Option<Crs> {
+    let &(first, _, width, zone_prefixed, datum) = GK_FAMILIES
+        .iter()
+        .find(|(a, b, ..)| (*a..=*b).contains(&code))?;
+    // 6-degree zones start at 13 (CM 75E), 3-degree zones at 25 (CM 75E).
+    let zone = (code - first) as u8 + if width == 6 { 13 } else { 25 };
+    let central_meridian = if width == 6 {
+        zone as u16 * 6 - 3
+    } else {
+        zone as u16 * 3
+    };
+    Some(Crs::GaussKruger {
+        epsg: u16::try_from(code).ok()?,
+        width,
+        zone,
+        central_meridian,
+        zone_prefixed,
+        datum,
+    })
+}
+
+/// The EPSG code of a Gauss-Krüger zone on a datum, in the zone-prefixed or CM form.
+pub fn gauss_kruger_epsg(datum: Datum, width: u8, zone: u8, zone_prefixed: bool) -> Option<u32> {
+    let base = if width == 6 { 13 } else { 25 };
+    GK_FAMILIES
+        .iter()
+        .find(|f| f.4 == datum && f.2 == width && f.3 == zone_prefixed)
+        .and_then(|f| Some(f.0 + u32::from(zone.checked_sub(base)?)))
+        .filter(|c| gauss_kruger(*c).is_some_and(|g| g.zone_of_gk() == Some(zone)))
+}
+
+/// How the rotations of 7 parameters are meant. Surveys and software differ: PROJ's
+/// `+towgs84`, EPSG method 9606 and most Chinese software (e.g. the 转换参数 of
+/// coordinate TXT files) use position vector; EPSG method 9607 (ISO 19111 "coordinate
+/// frame", used by ArcGIS and some receivers) writes the same rotation with the
+/// opposite signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rotation {
+    /// Position vector (EPSG 9606, PROJ `+towgs84`).
+    #[default]
+    PositionVector,
+    /// Coordinate frame (EPSG 9607): rotations of opposite sign.
+    CoordinateFrame,
+}
+
+/// A datum shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000: 3
+/// translations (metres) or 7 Bursa-Wolf parameters (translations in metres, rotations
+/// in arc-seconds, scale in ppm) as the survey gives them.
+///
+/// ```
+/// use parkplan::crs::{DatumShift, Rotation};
+/// // The 转换参数 of a land-approval TXT: dx, dy, dz, rx, ry, rz, scale.
+/// let s = DatumShift::from_params(&[-15.3, 150.2, 80.1, 0.2, -0.3, 1.1, 2.5],
+///                                 Rotation::PositionVector).unwrap();
+/// assert_eq!(s.towgs84(), "-15.3,150.2,80.1,0.2,-0.3,1.1,2.5");
+/// assert!(DatumShift::from_params(&[1.0, 2.0], Rotation::PositionVector).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DatumShift {
+    /// Translation along X, metres.
+    pub dx: f64,
+    /// Translation along Y, metres.
+    pub dy: f64,
+    /// Translation along Z, metres.
+    pub dz: f64,
+    /// Rotation about X, arc-seconds (0 for a 3-parameter shift).
+    #[serde(default)]
+    pub rx: f64,
+    /// Rotation about Y, arc-seconds.
+    #[serde(default)]
+    pub ry: f64,
+    /// Rotation about Z, arc-seconds.
+    #[serde(default)]
+    pub rz: f64,
+    /// Scale difference, parts per million.
+    #[serde(default)]
+    pub scale_ppm: f64,
+    /// How the rotations are meant.
+    #[serde(default)]
+    pub rotation: Rotation,
+}
+
+impl DatumShift {
+    /// A 3-parameter (translation only) shift, metres.
+    pub fn translation(dx: f64, dy: f64, dz: f64) -> DatumShift {
+        DatumShift {
+            dx,
+            dy,
+            dz,
+            rx: 0.0,
+            ry: 0.0,
+            rz: 0.0,
+            scale_ppm: 0.0,
+            rotation: Rotation::PositionVector,
+        }
+    }
+
+    /// From the numbers a survey gives: 3 (dx dy dz, metres) or 7 (dx dy dz in metres,
+    /// rx ry rz in arc-seconds, scale in ppm), with the rotations meant as `rotation`.
+    /// Any other count, or a number that is not finite or is implausible (a translation
+    /// beyond 1 000 m, a rotation beyond 60″, a scale beyond 1 000 ppm — usually a unit
+    /// mistake such as radians or a scale factor written as 1.000002), is refused.
+    pub fn from_params(p: &[f64], rotation: Rotation) -> Result<DatumShift, CrsError> {
+        let bad = |m: String| Err(CrsError::BadShift(m));
+        if p.len() != 3 && p.len() != 7 {
+            return bad(format!("{} numbers given; 3 or 7 are needed", p.len()));
+        }
+        if let Some(v) = p.iter().find(|v| !v.is_finite()) {
+            return bad(format!("{v} is not a number"));
+        }
+        if let Some(v) = p[..3].iter().find(|v| v.abs() > 1_000.0) {
+            return bad(format!("translation {v} m is beyond 1000 m"));
+        }
+        let mut s = DatumShift::translation(p[0], p[1], p[2]);
+        if p.len() == 7 {
+            if let Some(v) = p[3..6].iter().find(|v| v.abs() > 60.0) {
+                return bad(format!(
+                    "rotation {v}″ is beyond 60 arc-seconds (rotations are in arc-seconds)"
+                ));
+            }
+            if p[6].abs() > 1_000.0 {
+                return bad(format!(
+                    "scale {} ppm is beyond 1000 ppm (the scale is the difference in parts per million, not a factor)",
+                    p[6]
+                ));
+            }
+            (s.rx, s.ry, s.rz, s.scale_ppm, s.rotation) = (p[3], p[4], p[5], p[6], rotation);
+        }
+        Ok(s)
+    }
+
+    /// Parses numbers separated by commas, spaces or semicolons (as typed in the intake
+    /// dialog or written after 转换参数=).
+    pub fn parse(text: &str, rotation: Rotation) -> Result<DatumShift, CrsError> {
+        let nums: Result<Vec<f64>, _> = text
+            .split(|c: char| c == ',' || c == ';' || c == '，' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse::<f64>())
+            .collect();
+        match nums {
+            Ok(n) => DatumShift::from_params(&n, rotation),
+            Err(e) => Err(CrsError::BadShift(format!("\"{}\": {e}", text.trim()))),
+        }
+    }
+
+    /// Whether rotations and scale are all zero (a 3-parameter shift).
+    pub fn is_translation(&self) -> bool {
+        self.rx == 0.0 && self.ry == 0.0 && self.rz == 0.0 && self.scale_ppm == 0.0
+    }
+
+    /// The parameters as PROJ's `+towgs84` wants them (position vector): the rotations'
+    /// signs flipped for a coordinate-frame shift.
+    pub fn towgs84(&self) -> String {
+        if self.is_translation() {
+            return format!("{},{},{}", self.dx, self.dy, self.dz);
+        }
+        let k = match self.rotation {
+            Rotation::PositionVector => 1.0,
+            Rotation::CoordinateFrame => -1.0,
+        };
+        format!(
+            "{},{},{},{},{},{},{}",
+            self.dx,
+            self.dy,
+            self.dz,
+            k * self.rx,
+            k * self.ry,
+            k * self.rz,
+            self.scale_ppm
+        )
+    }
+
+    /// The numbers as entered (3 or 7), for showing and storing.
+    pub fn params(&self) -> Vec<f64> {
+        if self.is_translation() {
+            vec![self.dx, self.dy, self.dz]
+        } else {
+            vec![
+                self.dx,
+                self.dy,
+                self.dz,
+                self.rx,
+                self.ry,
+                self.rz,
+                self.scale_ppm,
+            ]
+        }
+    }
+}
+
 /// Converts between one CRS and lon/lat degrees.
 pub struct Projector {
     crs: Crs,
@@ -321,6 +566,14 @@ impl std::fmt::Debug for Projector {
 impl Projector {
     /// Builds the converter (geographic CRSs need no projection).
     pub fn new(crs: Crs) -> Result<Projector, CrsError> {
+        Projector::with_shift(crs, None)
+    }
+
+    /// Builds the converter; `shift` moves an older datum (Xi'an 1980, Beijing 1954)
+    /// to CGCS2000 (a Helmert transformation through geocentric coordinates, done by
+    /// proj4rs as PROJ does for `+towgs84`). Without it, or for CGCS2000/WGS84 CRSs,
+    /// no datum shift is made.
+    pub fn with_shift(crs: Crs, shift: Option<&DatumShift>) -> Result<Projector, CrsError> {
         if crs.is_geographic() {
             return Ok(Projector {
                 crs,
@@ -328,10 +581,18 @@ impl Projector {
                 geo: None,
             });
         }
-        let src = Proj::from_proj_string(&crs.proj_string())
-            .map_err(|e| CrsError::Projection(format!("{e:?}")))?;
-        let geo_def = match crs {
-            Crs::GaussKruger { .. } => "+proj=longlat +ellps=GRS80 +no_defs",
+        let shift = shift.filter(|_| crs.old_datum().is_some());
+        let src_def = match shift {
+            Some(s) => format!("{} +towgs84={}", crs.proj_string(), s.towgs84()),
+            None => crs.proj_string(),
+        };
+        let src =
+            Proj::from_proj_string(&src_def).map_err(|e| CrsError::Projection(format!("{e:?}")))?;
+        // CGCS2000 is taken as WGS84 (they agree within centimetres): the shifted
+        // target is GRS80 with a zero shift, which proj4rs treats as the WGS84 hub.
+        let geo_def = match (crs, shift) {
+            (_, Some(_)) => "+proj=longlat +ellps=GRS80 +towgs84=0,0,0 +no_defs",
+            (Crs::GaussKruger { .. }, None) => "+proj=longlat +ellps=GRS80 +no_defs",
             _ => "+proj=longlat +ellps=WGS84 +no_defs",
         };
         let geo =
@@ -386,6 +647,10 @@ pub struct CrsDecision {
     pub reason: String,
     /// The CRS was guessed, not declared: show the user and let them correct it.
     pub guessed: bool,
+    /// The shift from an older datum to CGCS2000 applied (the survey's parameters);
+    /// `None` on CGCS2000/WGS84, or when none was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<DatumShift>,
 }
 
 impl CrsDecision {
@@ -396,6 +661,7 @@ impl CrsDecision {
             axis_swapped: false,
             reason: "no crs member: RFC 7946 lon/lat (WGS84)".to_string(),
             guessed: false,
+            shift: None,
         }
     }
 }
@@ -427,6 +693,7 @@ pub fn sniff(sample: &[(f64, f64)]) -> Option<CrsDecision> {
             axis_swapped: true,
             reason: "no crs member; values are degrees with the first number within ±90 and the second beyond it: read as lat/lon (swapped)".to_string(),
             guessed: true,
+            shift: None,
         });
     }
     let zone_of = |e: f64| (e / 1_000_000.0).floor() as i64;
@@ -472,6 +739,7 @@ pub fn sniff(sample: &[(f64, f64)]) -> Option<CrsDecision> {
                 }
             ),
             guessed: true,
+            shift: None,
         });
     }
     None

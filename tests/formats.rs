@@ -10,7 +10,7 @@ use std::process::Command;
 use geo::{Area, BoundingRect, Geometry};
 use parkplan::crs::Crs;
 use parkplan::import::{LayerOptions, Severity, read_layer_file};
-use parkplan::model::{Layer, PropValue, TextEncoding};
+use parkplan::model::{Lang, Layer, PropValue, TextEncoding};
 use parkplan::save::{self, WriteCrs};
 
 use crate::common;
@@ -65,7 +65,8 @@ fn shapefile_gbk_without_cpg_is_decoded_on_evidence() {
     assert!(
         problems
             .iter()
-            .any(|p| p.message.contains("no .cpg") && p.action.contains("GB18030"))
+            .any(|p| p.message(Lang::En).contains("no .cpg")
+                && p.action(Lang::En).contains("GB18030"))
     );
     // Parcels with their fields mapped, as for GeoJSON; the hole kept.
     assert_eq!(layer.role, parkplan::model::Role::Parcels);
@@ -77,7 +78,9 @@ fn shapefile_gbk_without_cpg_is_decoded_on_evidence() {
     same_place(&layer, &source(), 1e-9);
     // The shapefile's clockwise parts are its rule, not a repair to report.
     assert!(
-        !problems.iter().any(|p| p.message.contains("clockwise")),
+        !problems
+            .iter()
+            .any(|p| p.message(Lang::En).contains("clockwise")),
         "{problems:?}"
     );
 }
@@ -98,7 +101,8 @@ fn shapefile_utf8_cpg_keeps_valid_text_and_names_truncated_field_names() {
     assert!(
         problems
             .iter()
-            .any(|p| p.message.contains("undecodable bytes") && p.message.contains("地块名"))
+            .any(|p| p.message(Lang::En).contains("undecodable bytes")
+                && p.message(Lang::En).contains("地块名"))
     );
 }
 
@@ -133,14 +137,18 @@ fn shapefile_missing_sidecars_are_reported_and_the_rest_read() {
     assert_eq!(d.crs.epsg(), 4525);
     assert!(d.guessed);
     assert!(
-        problems
-            .iter()
-            .any(|p| p.message.contains(".prj") && p.message.contains("missing"))
+        problems.iter().any(
+            |p| p.message(Lang::En).contains(".prj") && p.message(Lang::En).contains("missing")
+        )
     );
     // No .shx: read in file order.
     let (layer, problems) = read(&shp("noshx"));
     assert_eq!(layer.geometries.iter().flatten().count(), 3);
-    assert!(problems.iter().any(|p| p.message.contains(".shx")));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message(Lang::En).contains(".shx"))
+    );
     // No .dbf: shapes without attributes.
     let (layer, problems) = read(&shp("nodbf"));
     assert_eq!(layer.len(), 3);
@@ -148,7 +156,7 @@ fn shapefile_missing_sidecars_are_reported_and_the_rest_read() {
     assert!(
         problems
             .iter()
-            .any(|p| p.message.contains(".dbf") && p.severity == Severity::Warning)
+            .any(|p| p.message(Lang::En).contains(".dbf") && p.severity == Severity::Warning)
     );
     // No .shp at all (only a .dbf named .shp): a clear error, not a panic.
     let dir = common::write_temp("formats-bad", "x.shp", b"not a shapefile at all");
@@ -157,19 +165,47 @@ fn shapefile_missing_sidecars_are_reported_and_the_rest_read() {
 }
 
 #[test]
-fn shapefile_in_xian_1980_is_refused_not_misplaced() {
+fn shapefile_in_xian_1980_loads_in_its_zone_with_the_missing_shift_said() {
+    // The .prj is ESRI's Xian_1980_3_Degree_GK_CM_111E: EPSG:2382, on the IAG 1975
+    // ellipsoid; no shift parameters are given, so the report warns of the error to
+    // expect (the datum_shift_missing warning).
     let (layer, problems) = read(&shp("xian80"));
-    assert!(layer.geometries.iter().all(Option::is_none));
+    let d = layer.source.crs.as_ref().unwrap();
+    assert_eq!(d.crs.epsg(), 2382);
+    assert_eq!(d.crs.old_datum(), Some(parkplan::crs::Datum::Xian1980));
+    assert!(layer.geometries.iter().all(Option::is_some));
     assert_eq!(layer.len(), 3, "the attributes are kept");
-    let p = problems
-        .iter()
-        .find(|p| p.severity == Severity::Error)
-        .expect("an error");
     assert!(
-        p.message.contains("Xi'an 1980") && p.message.contains("not supported yet"),
-        "{}",
-        p.message
+        problems
+            .iter()
+            .any(|p| p.code() == "datum_shift_missing" && p.severity == Severity::Warning),
+        "{problems:?}"
     );
+    assert!(!problems.iter().any(|p| p.severity == Severity::Error));
+    // The fixture's numbers are the CGCS2000 zone's, labelled Xi'an 1980: read on the
+    // Xi'an ellipsoid they land where PROJ puts EPSG:2382, within metres of the source.
+    same_place(&layer, &source(), 1e-4);
+    // The same numbers as a GeoJSON in EPSG:2382 (main's Xi'an 1980 support, checked
+    // against PROJ in tests/datums.rs) land in exactly the same place.
+    let opts = LayerOptions {
+        crs: Some(Crs::from_epsg(2382).unwrap()),
+        ..LayerOptions::default()
+    };
+    let (as_chosen, _) = read_layer_file(&shp("gk_cm"), &opts, None).unwrap();
+    same_place(&layer, &as_chosen, 1e-9);
+    // With the survey's shift the parcels move by it and the report says so.
+    let shift = parkplan::crs::DatumShift::from_params(
+        &[24.1, -48.3, -15.7, -1.2, 0.8, -2.6, 1.9],
+        parkplan::crs::Rotation::PositionVector,
+    )
+    .unwrap();
+    let opts = LayerOptions {
+        datum_shift: Some(shift),
+        ..LayerOptions::default()
+    };
+    let (shifted, problems) = read_layer_file(&shp("xian80"), &opts, None).unwrap();
+    assert!(problems.iter().any(|p| p.code() == "datum_shifted"));
+    assert_eq!(shifted.source.crs.as_ref().unwrap().shift, Some(shift));
 }
 
 #[test]
@@ -452,11 +488,11 @@ fn land_txt_quirks_line_ends_encodings_closing_points_and_area_units() {
         let about = |i: usize, what: &str| {
             problems
                 .iter()
-                .any(|p| p.feature == Some(i) && p.message.contains(what))
+                .any(|p| p.feature == Some(i) && p.message(Lang::En).contains(what))
         };
         assert!(about(0, "in m²"), "{label}: {problems:?}");
         assert!(
-            about(1, "closing point") && about(1, "was not closed"),
+            about(1, "closing point") && about(1, "not closed"),
             "{label}: {problems:?}"
         );
         assert!(
@@ -478,31 +514,119 @@ fn land_txt_quirks_line_ends_encodings_closing_points_and_area_units() {
     }
 }
 
-#[test]
-fn land_txt_in_xian_1980_keeps_its_parameters_and_is_not_placed() {
-    let mut n = 1;
-    let rows = ring(1, 37_630_000.0, 3_357_000.0, 100.0, false, &mut n);
-    let header = "坐标系=西安80坐标系\n几度分带=3\n带号=37\n转换参数=-12.5,105.3,60.1,0.5,-1.2,2.3,1.000004\n";
-    let t = txt(header, &[("5,1,JZ-1,一号,面,,,,@".to_string(), rows)], "\n");
-    let (layer, problems) = read_txt("txt-xian", t.as_bytes());
-    assert!(layer.geometries.iter().all(Option::is_none));
-    let e = problems
+/// The Xi'an 1980 fixture of tests/data/datums (PROJ's `cct`): EPSG:2361 (3-degree zone
+/// 37, zone-prefixed eastings), its written eastings/northings and the lon/lat expected.
+fn xian_2361() -> serde_json::Value {
+    let text = std::fs::read_to_string(common::data("datums/expected.json")).unwrap();
+    let f: serde_json::Value = serde_json::from_str(&text).unwrap();
+    serde_json::json!({
+        "shift7": f["shift7"]["Xian 1980"],
+        "crs": f["crs"]["2361"],
+    })
+}
+
+fn xy(v: &serde_json::Value) -> Vec<(f64, f64)> {
+    v.as_array()
+        .unwrap()
         .iter()
-        .find(|p| p.severity == Severity::Error)
-        .expect("an error");
-    assert!(
-        e.message.contains("Xi'an 1980 not supported yet") && e.message.contains("7 转换参数"),
-        "{}",
-        e.message
+        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+        .collect()
+}
+
+/// Every vertex of the layer's first geometry within `tol` degrees of one of `want`.
+fn vertices_at(layer: &Layer, want: &[(f64, f64)], tol: f64) {
+    use geo::CoordsIter;
+    let g = layer.geometries[0].as_ref().expect("placed");
+    assert!(g.coords_count() >= 4);
+    for c in g.coords_iter() {
+        assert!(
+            want.iter()
+                .any(|w| (c.x - w.0).abs() < tol && (c.y - w.1).abs() < tol),
+            "{c:?} is not one of PROJ's {want:?}"
+        );
+    }
+}
+
+#[test]
+fn land_txt_in_xian_1980_is_placed_with_its_parameters() {
+    let f = xian_2361();
+    let c = &f["crs"];
+    let rows: Vec<String> = xy(&c["written"])
+        .iter()
+        .enumerate()
+        .map(|(i, (e, n))| format!("J{},1,{n},{e}", i + 1))
+        .collect();
+    let params: Vec<String> = f["shift7"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    let parcel = [(format!("{},1,JZ-1,一号,面,,,,@", rows.len()), rows)];
+    let header = format!(
+        "坐标系=西安80坐标系\n几度分带=3\n带号=37\n转换参数={}\n",
+        params.join(",")
     );
-    let params = layer
+    let t = txt(&header, &parcel, "\n");
+    let (layer, problems) = read_txt("txt-xian", t.as_bytes());
+    let d = layer.source.crs.as_ref().unwrap();
+    assert_eq!(
+        d.crs.epsg(),
+        2361,
+        "Xi'an 1980 3-degree zone 37, zone prefixed"
+    );
+    assert!(d.shift.is_some(), "the 转换参数 are the datum shift");
+    assert!(
+        problems.iter().any(|p| p.code() == "datum_shifted"),
+        "{problems:?}"
+    );
+    assert!(!problems.iter().any(|p| p.severity == Severity::Error));
+    // Where PROJ puts them through the 7-parameter (position vector) shift: ~1 mm.
+    vertices_at(&layer, &xy(&c["expected_shift7_pv"]), 1e-8);
+    let kept = layer
         .document_members
         .iter()
         .find(|(k, _)| k == "transform_parameters")
         .map(|(_, v)| v.clone())
         .expect("kept");
-    let params: Vec<f64> = serde_json::from_str(&params).unwrap();
-    assert_eq!(params, [-12.5, 105.3, 60.1, 0.5, -1.2, 2.3, 1.000004]);
+    let kept: Vec<f64> = serde_json::from_str(&kept).unwrap();
+    assert_eq!(kept, [24.1, -48.3, -15.7, -1.2, 0.8, -2.6, 1.9]);
+    // Without 转换参数: on the old datum, and the report warns of the error to expect.
+    let header = "坐标系=西安80坐标系\n几度分带=3\n带号=37\n转换参数=,,,,,,\n";
+    let (layer, problems) = read_txt("txt-xian-noshift", txt(header, &parcel, "\n").as_bytes());
+    assert_eq!(layer.source.crs.as_ref().unwrap().crs.epsg(), 2361);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.code() == "datum_shift_missing" && p.severity == Severity::Warning),
+        "{problems:?}"
+    );
+    vertices_at(&layer, &xy(&c["expected_no_shift"]), 1e-8);
+    // Parameters that cannot be a shift (a scale factor instead of ppm) are reported and
+    // not used.
+    let header =
+        "坐标系=西安80\n几度分带=3\n带号=37\n转换参数=24.1,-48.3,-15.7,-1.2,0.8,-2.6,1.0000019e3\n";
+    let (_, problems) = read_txt("txt-xian-bad", txt(header, &parcel, "\n").as_bytes());
+    assert!(
+        problems.iter().any(|p| p.code() == "datum_shift_invalid")
+            && problems.iter().any(|p| p.code() == "datum_shift_missing"),
+        "{problems:?}"
+    );
+    // Beijing 1954 with no zone given or carried (CM eastings, no 带号): not guessed.
+    let rows = ring(1, 630_000.0, 3_357_000.0, 100.0, false, &mut 1);
+    let t = txt(
+        "坐标系=北京54\n几度分带=3\n",
+        &[("5,1,JZ-1,一号,面,,,,@".to_string(), rows)],
+        "\n",
+    );
+    let (layer, problems) = read_txt("txt-bj-nozone", t.as_bytes());
+    assert!(layer.geometries.iter().all(Option::is_none));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.code() == "datum_not_placeable" && p.severity == Severity::Error),
+        "{problems:?}"
+    );
     // Not a coordinate TXT at all: a clear error.
     let p = common::write_temp("txt-not", "notes.txt", "会议纪要\n");
     let e = read_layer_file(&p, &LayerOptions::default(), None)

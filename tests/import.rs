@@ -68,9 +68,9 @@ fn crs_known_answers_agree_with_proj_within_a_centimetre() {
         if !has_crs {
             // The guess is said out loud.
             assert!(
-                problems
-                    .iter()
-                    .any(|p| p.message.contains("assumed EPSG:4525")),
+                problems.iter().any(|p| p
+                    .message(parkplan::model::Lang::En)
+                    .contains("assumed EPSG:4525")),
                 "{name}: {problems:?}"
             );
         }
@@ -133,7 +133,9 @@ fn encodings_decode_to_the_same_features() {
         );
         if enc == TextEncoding::Gb18030 {
             assert!(
-                problems.iter().any(|p| p.action.contains("GB18030")),
+                problems
+                    .iter()
+                    .any(|p| p.action(parkplan::model::Lang::En).contains("GB18030")),
                 "{problems:?}"
             );
         }
@@ -149,18 +151,19 @@ fn repairs_happen_and_are_reported() {
     let (layer, problems) = load_fixture("repair/unclosed_ring.geojson");
     let ring = exterior(layer.geometries[0].as_ref().unwrap());
     assert_eq!(ring.first(), ring.last());
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.message.contains("not closed") && p.severity == Severity::Repaired)
-    );
+    assert!(problems.iter().any(
+        |p| p.message(parkplan::model::Lang::En).contains("not closed")
+            && p.severity == Severity::Repaired
+    ));
 
     let (layer, problems) = load_fixture("repair/repeated_points.geojson");
     assert_eq!(layer.len(), 2);
     assert_eq!(
         problems
             .iter()
-            .filter(|p| p.message.contains("repeated point"))
+            .filter(|p| p
+                .message(parkplan::model::Lang::En)
+                .contains("repeated point"))
             .count(),
         2
     );
@@ -176,7 +179,11 @@ fn repairs_happen_and_are_reported() {
     };
     use geo::Winding;
     assert!(p.exterior().is_ccw());
-    assert!(problems.iter().any(|p| p.message.contains("clockwise")));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message(parkplan::model::Lang::En).contains("clockwise"))
+    );
 }
 
 #[test]
@@ -202,8 +209,7 @@ fn bad_features_are_skipped_one_by_one_and_named() {
             .iter()
             .find(|p| p.feature_id.as_deref() == Some(id))
             .unwrap()
-            .message
-            .clone()
+            .message(parkplan::model::Lang::En)
     };
     assert!(msg("text_coordinate").contains("abc"));
     assert!(msg("lon_500").contains("out of range"));
@@ -718,7 +724,13 @@ fn a_number_beyond_f64_skips_its_feature_not_the_file() {
         .report
         .problems
         .iter()
-        .map(|p| format!("{} {}", p.message, p.action))
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.message(parkplan::model::Lang::En),
+                p.action(parkplan::model::Lang::En)
+            )
+        })
         .collect();
     assert!(
         text.iter()
@@ -751,11 +763,9 @@ fn a_declared_crs_the_coordinates_contradict_is_overruled_loudly() {
         "in China: {p:?}"
     );
     assert!(
-        loaded
-            .report
-            .problems
-            .iter()
-            .any(|p| p.message.contains("outside its range")),
+        loaded.report.problems.iter().any(|p| p
+            .message(parkplan::model::Lang::En)
+            .contains("outside its range")),
         "said loudly"
     );
 }
@@ -777,7 +787,7 @@ fn polygons_far_larger_than_a_park_are_not_counted_as_land() {
             .report
             .problems
             .iter()
-            .any(|p| p.message.contains("spans")),
+            .any(|p| p.message(parkplan::model::Lang::En).contains("spans")),
         "said why"
     );
 }
@@ -797,7 +807,7 @@ fn datav_boundaries_hint_at_gcj02() {
             .report
             .problems
             .iter()
-            .any(|p| p.message.contains("GCJ-02")),
+            .any(|p| p.message(parkplan::model::Lang::En).contains("GCJ-02")),
         "the GCJ-02 hint"
     );
 }
@@ -841,7 +851,7 @@ fn a_few_bad_bytes_keep_the_chinese_names_and_are_located() {
         .report
         .problems
         .iter()
-        .map(|p| p.message.clone())
+        .map(|p| p.message(parkplan::model::Lang::En).clone())
         .collect();
     assert!(
         messages
@@ -887,7 +897,7 @@ fn declared_areas_in_square_degrees_are_called_out() {
         .report
         .problems
         .iter()
-        .map(|p| p.message.clone())
+        .map(|p| p.message(parkplan::model::Lang::En).clone())
         .collect();
     assert!(
         messages.iter().any(|m| m.contains("square degrees")),

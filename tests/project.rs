@@ -183,6 +183,8 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
         fields: Default::default(),
         crs: None,
         gcj02: false,
+        datum_shift: None,
+        part: None,
         visible: true,
         style: None,
     });
@@ -416,12 +418,9 @@ fn an_unmapped_field_stays_unmapped_through_a_project() {
     );
     assert!(l.fields.contains_key(&parkplan::model::Field::Route));
     assert!(
-        !opened
-            .loaded
-            .report
-            .problems
-            .iter()
-            .any(|p| p.message.contains("mapping names")),
+        !opened.loaded.report.problems.iter().any(|p| p
+            .message(parkplan::model::Lang::En)
+            .contains("mapping names")),
         "no warning about an empty column"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -3,12 +3,17 @@
 mod analysis;
 mod architecture;
 mod common;
+mod datums;
 mod export;
 mod formats;
 mod import;
+mod languages;
+mod ledger;
 mod network;
 mod project;
 mod report;
+mod siting;
+mod split;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

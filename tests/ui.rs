@@ -70,7 +70,7 @@ fn opens_the_sample_map_with_its_layers() {
     assert_eq!(app.count(Role::BusRoutes), 4);
     assert!(app.count(Role::Enterprises) >= 60);
     let s = app.session().expect("a park is open");
-    assert_eq!(s.ws.park.layers.len(), 8);
+    assert_eq!(s.ws.park.layers.len(), 12);
     // The layer list shows every layer by name, with a visibility check box.
     for layer in &s.ws.park.layers {
         h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, &layer.name);
@@ -262,10 +262,12 @@ fn import_problems_open_the_report_and_zoom_to_their_place() {
             "the report opens when there are problems"
         );
         let s = app.session().expect("something loaded");
-        assert_eq!(s.ws.report.problems.len(), 2);
+        // Two repairs, and the split of the file's polygon and line into two layers.
+        assert_eq!(s.ws.report.problems.len(), 3);
+        assert_eq!(s.ws.report.problems[2].code(), "split_by_geometry");
         let p = &s.ws.report.problems[0];
         (
-            p.message.clone(),
+            p.message(parkplan::model::Lang::En).clone(),
             p.location.expect("a repaired feature has a place"),
         )
     };
@@ -796,4 +798,174 @@ fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
     h.get_by_label("取消").click();
     h.run();
     assert!(!h.state().builtin_dialog_open());
+}
+
+#[test]
+fn the_ledgers_date_changes_the_map_and_its_legend_and_today_brings_it_back() {
+    use parkplan::model::date::Date;
+    let mut h = sample_harness();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.ws.studies.results.is_some())
+    });
+    h.get_by_label("项目与用地").click();
+    h.run();
+    h.get_by_label("项目台账");
+    let (stalled, drawn_now) = {
+        let s = h.state().session().unwrap();
+        let l = s.ledger().unwrap();
+        let drawn = s.drawn_park();
+        let with_geometry = drawn
+            .projects
+            .iter()
+            .filter(|p| drawn.geometry(p.feature).is_some())
+            .count();
+        (l.stalled().len(), with_geometry)
+    };
+    assert!(stalled > 0);
+    h.get_by_label_contains(&format!("滞后项目（{stalled}）"));
+    // The slider's command: the park as of mid-2022 — fewer projects signed, so fewer
+    // drawn, and the projects layer's legend counts follow.
+    let day = Date::from_ymd(2022, 6, 1).unwrap();
+    h.state_mut().send(Command::SetAsOf(Some(day)));
+    h.run();
+    let s = h.state().session().unwrap();
+    assert_eq!(s.as_of, Some(day));
+    let drawn = s.drawn_park();
+    let drawn_then = drawn
+        .projects
+        .iter()
+        .filter(|p| drawn.geometry(p.feature).is_some())
+        .count();
+    assert!(drawn_then < drawn_now, "{drawn_then} vs {drawn_now}");
+    assert_eq!(s.ledger().unwrap().as_of, day);
+    assert!(!std::sync::Arc::ptr_eq(&s.drawn_park(), &s.ws.park));
+    // The slider's label shows the day; 今天 brings the data back.
+    h.get_by_label("2022-06-01");
+    h.get_by_label("今天").click();
+    h.run();
+    let s = h.state().session().unwrap();
+    assert_eq!(s.as_of, None);
+    assert!(std::sync::Arc::ptr_eq(&s.drawn_park(), &s.ws.park));
+}
+
+#[test]
+fn the_import_report_follows_the_ui_language() {
+    let path = common::data("repair/repeated_points.geojson");
+    let (zh, en) = {
+        let h = harness(vec![path.clone()], Lang::Zh);
+        let s = h.state().session().expect("something loaded");
+        let p = &s.ws.report.problems[0];
+        (p.message(Lang::Zh), p.message(Lang::En))
+    };
+    assert!(zh.contains("重复点"), "{zh}");
+    let h = harness(vec![path.clone()], Lang::Zh);
+    h.get_by_label(&zh);
+    assert!(
+        h.query_by_label(&en).is_none(),
+        "English words in the Chinese report"
+    );
+    let h = harness(vec![path], Lang::En);
+    h.get_by_label(&en);
+    assert!(h.query_by_label(&zh).is_none());
+}
+
+#[test]
+fn siting_tab_suggests_the_librarys_sites_and_adds_one_as_an_undoable_facility() {
+    use parkplan::analysis::siting::Limits;
+    use parkplan::model::FacilityKind;
+    use parkplan::render::AreaKind;
+    use parkplan::workspace::siting::{CandidateSource, SiteTarget, SuggestRequest};
+    let mut h = sample_harness();
+    h.get_by_label("选址").click();
+    h.run();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.ws.studies.is_current())
+    });
+    h.get_by_label("计算选址").click();
+    h.run();
+    wait_until(&mut h, "the suggestion", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.siting.is_some() && !s.ws.studies.siting_running())
+    });
+    // The library's answer for the panel's defaults, computed here independently.
+    let kind = FacilityKind::ConvenienceServiceCentre;
+    let (ids, first_newly, before, facilities) = {
+        let s = h.state().session().expect("park");
+        let req = SuggestRequest {
+            target: SiteTarget::Kind(kind),
+            count: 3,
+            candidates: Some(CandidateSource::Along(200.0)),
+            time_limit: Duration::from_secs(30),
+            ..SuggestRequest::default()
+        };
+        let lib = s.ws.suggest(&req, &Limits::default()).expect("suggestion");
+        let shown = s.ws.studies.siting.clone().expect("shown");
+        let ids = |x: &parkplan::analysis::siting::Suggestion| -> Vec<String> {
+            x.solution
+                .chosen
+                .iter()
+                .map(|&j| x.candidates[j as usize].id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&shown), ids(&lib));
+        assert_eq!(shown.solution.covered_after, lib.solution.covered_after);
+        // On the map: one star per site, the newly covered enterprises highlighted.
+        let o = &s.ws.studies.overlay;
+        let stars = o.areas.iter().filter(|a| a.kind == AreaKind::Site).count();
+        assert_eq!(stars, lib.solution.chosen.len());
+        let newly: usize = lib.solution.newly.iter().map(Vec::len).sum();
+        assert_eq!(o.highlighted.len(), newly);
+        (
+            ids(&lib),
+            lib.solution.newly[0].len(),
+            lib.solution.covered_before,
+            s.ws.park
+                .facilities
+                .iter()
+                .filter(|f| f.kind == kind)
+                .count(),
+        )
+    };
+    assert!(!ids.is_empty() && first_newly > 0);
+    // The first site as a proposed facility: an edit; the suggestion recomputes with it
+    // fixed, so what it newly covered is now covered before.
+    h.get_all_by_label("添加为拟建设施")
+        .next()
+        .expect("a button per site")
+        .click();
+    h.run();
+    wait_until(&mut h, "the suggestion after the edit", |a| {
+        a.session().is_some_and(|s| {
+            s.ws.park
+                .facilities
+                .iter()
+                .filter(|f| f.kind == kind)
+                .count()
+                == facilities + 1
+                && !s.ws.studies.siting_running()
+                && s.ws
+                    .studies
+                    .siting
+                    .as_ref()
+                    .is_some_and(|x| x.solution.covered_before == before + first_newly as f64)
+        })
+    });
+    h.state_mut().send(Command::Undo);
+    h.run();
+    wait_until(&mut h, "the undo", |a| {
+        a.session().is_some_and(|s| {
+            s.ws.park
+                .facilities
+                .iter()
+                .filter(|f| f.kind == kind)
+                .count()
+                == facilities
+                && !s.ws.studies.siting_running()
+                && s.ws
+                    .studies
+                    .siting
+                    .as_ref()
+                    .is_some_and(|x| x.solution.covered_before == before)
+        })
+    });
 }

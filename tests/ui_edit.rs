@@ -1200,19 +1200,47 @@ fn a_missing_layer_survives_saving_the_project() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
-    let dir = sample_copy("gcj");
-    let fixture = dir.join("高德采集_地块.geojson");
-    std::fs::copy(common::data("crs/parcel_4490.geojson"), &fixture).unwrap();
+/// A copy of the sample map open, and `fixture` (from tests/data) copied beside it as
+/// `name` and opened into the survey intake dialog, its preview read. Returns the
+/// harness, the folder, the copied file and the park's layer count before.
+fn into_intake(
+    tag: &str,
+    fixture: &str,
+    name: &str,
+) -> (Harness<'static, App>, PathBuf, PathBuf, usize) {
+    let dir = sample_copy(tag);
+    let file = dir.join(name);
+    std::fs::copy(common::data(fixture), &file).unwrap();
     let mut h = open(vec![dir.clone()]);
     let n = h.state().session().unwrap().ws.park.layers.len();
-    h.state_mut().send(Command::Open(vec![fixture.clone()]));
+    h.state_mut().send(Command::Open(vec![file.clone()]));
     wait(&mut h, "the intake preview", |a| {
         a.intake_mut()
             .is_some_and(|d| d.preview().is_some() && !d.is_reading())
     });
     steps(&mut h, 3);
+    (h, dir, file, n)
+}
+
+/// The first exterior vertex of the layer named `name` when the project is reopened.
+fn first_vertex_reopened(ppath: &Path, name: &str) -> geo::Coord<f64> {
+    let reopened = parkplan::project::open_project(ppath, false, None).unwrap();
+    let l2 = reopened
+        .loaded
+        .park
+        .layers
+        .iter()
+        .find(|l| l.name == name)
+        .unwrap();
+    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
+        panic!()
+    };
+    p2.exterior().0[0]
+}
+
+#[test]
+fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
+    let (mut h, dir, _, n) = into_intake("gcj", "crs/parcel_4490.geojson", "高德采集_地块.geojson");
     h.get_by_label("GCJ-02 转 WGS84（高德/腾讯地图采集的数据）")
         .click();
     steps(&mut h, 3);
@@ -1250,17 +1278,134 @@ fn gcj02_correction_chosen_in_the_intake_is_applied_and_saved() {
         .find(|l| l.path == "高德采集_地块.geojson")
         .unwrap();
     assert!(pl.gcj02, "the choice is stored in the project");
+    assert_eq!(
+        first_vertex_reopened(&ppath, &pl.name),
+        got,
+        "reopened with the same correction"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_intake_dialog_takes_the_surveys_datum_shift_and_the_project_keeps_it() {
+    let (mut h, dir, _, n) =
+        into_intake("datum", "datums/parcel_2436.geojson", "北京54地块.geojson");
+    // Beijing 1954 without parameters: the dialog warns of the error to expect.
+    h.get_by_label_contains("没有转换参数");
+    let text_input = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(text_input, "转换参数（3 或 7 个）")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(text_input, "转换参数（3 或 7 个）")
+        .type_text("-12.5, 134.2, 61.3, 0.35, -2.1, 1.8, -3.2");
+    h.run();
+    h.get_by_label("坐标框架（旋转符号相反，ArcGIS）").click();
+    steps(&mut h, 3);
+    wait(&mut h, "the re-read with the shift", |a| {
+        a.intake_mut().is_some_and(|d| {
+            !d.is_reading()
+                && d.decision().and_then(|c| c.shift).is_some_and(|s| {
+                    s.rotation == parkplan::crs::Rotation::CoordinateFrame && s.rz == 1.8
+                })
+        })
+    });
+    steps(&mut h, 3);
+    assert!(
+        h.query_by_label_contains("没有转换参数").is_none(),
+        "the warning goes once parameters are given"
+    );
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait(&mut h, "the added layer", |a| {
+        a.session().is_some_and(|s| s.ws.park.layers.len() == n + 1) && !a.is_busy()
+    });
+    let want = {
+        let text = std::fs::read_to_string(common::data("datums/expected.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let p = &v["crs"]["2436"]["expected_shift7_cf"][0];
+        (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())
+    };
+    let got = {
+        let s = h.state().session().unwrap();
+        let Some(Geometry::Polygon(p)) = &s.ws.park.layers.last().unwrap().geometries[0] else {
+            panic!("a polygon")
+        };
+        p.exterior().0[0]
+    };
+    assert!(
+        (got.x - want.0).abs() < 1e-8 && (got.y - want.1).abs() < 1e-8,
+        "{got:?} vs PROJ {want:?}"
+    );
+    let ppath = dir.join("p.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
+    let pf = parkplan::project::ProjectFile::read(&ppath).unwrap();
+    let pl = pf
+        .layers
+        .iter()
+        .find(|l| l.path == "北京54地块.geojson")
+        .unwrap();
+    let s = pl.datum_shift.expect("the shift is stored in the project");
+    assert_eq!(s.rotation, parkplan::crs::Rotation::CoordinateFrame);
+    assert_eq!(
+        first_vertex_reopened(&ppath, &pl.name),
+        got,
+        "reopened with the same shift"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_intake_dialog_splits_routes_and_stops_and_each_parts_role_can_change() {
+    let (mut h, dir, _, n) =
+        into_intake("split", "split/gtfs_export.geojson", "gtfs_export.geojson");
+    // The parts with their guessed roles, split by default.
+    h.get_by_label("按几何类型拆分为多个图层");
+    h.get_by_label("线 12 个");
+    h.get_by_label("点 50 个");
+    assert!(h.state_mut().intake_mut().unwrap().splitting());
+    // The points are facilities, not stops, says the planner.
+    h.get_by_label("类型 点 50 个").click();
+    h.run();
+    // The option in the open list (the layer panel may also show the word).
+    h.get_all_by_label("服务设施")
+        .last()
+        .expect("the role list")
+        .click();
+    steps(&mut h, 3);
+    h.get_by_label("添加到当前地图").click();
+    h.run();
+    wait(&mut h, "the added layers", |a| {
+        a.session().is_some_and(|s| s.ws.park.layers.len() == n + 2) && !a.is_busy()
+    });
+    let got: Vec<(Option<parkplan::model::GeomFamily>, Role, usize)> = {
+        let s = h.state().session().unwrap();
+        s.ws.park.layers[n..]
+            .iter()
+            .map(|l| (l.source.part, l.role, l.len()))
+            .collect()
+    };
+    use parkplan::model::GeomFamily::{Lines, Points};
+    assert_eq!(
+        got,
+        vec![
+            (Some(Lines), Role::BusRoutes, 12),
+            (Some(Points), Role::Facilities, 50)
+        ]
+    );
+    // Saved and reopened: the same two layers from the one file.
+    let ppath = dir.join("p.parkplan");
+    h.state_mut().send(Command::SaveProjectTo(ppath.clone()));
+    h.run();
     let reopened = parkplan::project::open_project(&ppath, false, None).unwrap();
-    let l2 = reopened
+    let again: Vec<_> = reopened
         .loaded
         .park
         .layers
         .iter()
-        .find(|l| l.name == pl.name)
-        .unwrap();
-    let Some(Geometry::Polygon(p2)) = &l2.geometries[0] else {
-        panic!()
-    };
-    assert_eq!(p2.exterior().0[0], got, "reopened with the same correction");
+        .filter(|l| l.source.part.is_some())
+        .map(|l| (l.source.part, l.role, l.len()))
+        .collect();
+    assert_eq!(again, got);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -202,6 +202,7 @@ fn command_line_flags_override_the_project() {
             radius: vec!["community_service_station=700".into()],
             catchment: Some("300".into()),
             frame: None,
+            as_of: None,
         },
     )
     .unwrap();
@@ -314,10 +315,9 @@ fn shared_ids_are_reported_made_unique_and_never_picked_silently() {
     }
     assert_eq!(ids, vec!["0#1", "0#2", "0#3"], "unique and stable");
     assert!(
-        ws.report
-            .problems
-            .iter()
-            .any(|p| p.message.contains("share their ids")),
+        ws.report.problems.iter().any(|p| p
+            .message(parkplan::model::Lang::En)
+            .contains("share their ids")),
         "reported"
     );
     assert!(matches!(
@@ -354,7 +354,7 @@ fn data_spanning_many_utm_zones_is_warned_about() {
         ws.report
             .problems
             .iter()
-            .any(|p| p.message.contains("UTM zones")),
+            .any(|p| p.message(parkplan::model::Lang::En).contains("UTM zones")),
         "the analyses' distortion is said"
     );
     let out = Command::new(cli())

@@ -1892,6 +1892,9 @@ def main():
     D = build()
     write_all(D, OUT_DIR)
     summary(D)
+    # The land and project ledger (dates, people, documents, 三区三线 layers).
+    import build_ledger
+    build_ledger.main()
     total = sum(os.path.getsize(os.path.join(OUT_DIR, f)) for f in os.listdir(OUT_DIR))
     print("wrote %s (%d bytes)" % (OUT_DIR, total))
 

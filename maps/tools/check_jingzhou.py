@@ -92,9 +92,9 @@ def main():
     water, _, _ = load("水系.geojson")
     check(dec_p | dec_r | dec_d == {6}, "coordinates written with 6 decimals (parcels, routes, roads)")
     man = json.load(open(os.path.join(MAP, "manifest.json"), encoding="utf-8"))
-    check(man.get("parkplan_manifest") == 1 and len(man["layers"]) == 8
+    check(man.get("parkplan_manifest") == 1 and len(man["layers"]) == 12
           and all(os.path.exists(os.path.join(MAP, l["path"])) for l in man["layers"]),
-          "manifest: version 1, 8 layers, every path exists")
+          "manifest: version 1, 12 layers, every path exists")
     size = sum(os.path.getsize(os.path.join(MAP, f)) for f in os.listdir(MAP))
     check(size < 1_000_000, "folder size %d bytes (< 1 MB)" % size)
 

@@ -74,6 +74,7 @@ pub fn project(
         phase: None,
         stage,
         secretary: secretary.map(str::to_string),
+        agent: None,
         dates: Default::default(),
         parcel_id: parcel_id.map(str::to_string),
         location: Some(Point::new(lon, lat)),
@@ -118,5 +119,42 @@ pub fn add_parcel(
         area,
         declared_area: None,
         project_id: None,
+        approval: Default::default(),
+    });
+}
+
+/// Adds a constraint zone with a lon/lat polygon to the constraints layer named `layer`
+/// (created on first use; its kind comes from the name, e.g. "永久基本农田").
+pub fn add_constraint(park: &mut Park, layer: &str, ring: &[(f64, f64)]) {
+    use geo::GeodesicArea;
+    let li = match park
+        .layers
+        .iter()
+        .position(|l| l.role == Role::Constraints && l.name == layer)
+    {
+        Some(i) => i,
+        None => {
+            park.layers.push(Layer {
+                name: layer.into(),
+                role: Role::Constraints,
+                ..Layer::default()
+            });
+            park.layers.len() - 1
+        }
+    };
+    let poly = Polygon::new(LineString::from(ring.to_vec()), vec![]);
+    let area = SquareMeters(poly.geodesic_area_unsigned());
+    let l = &mut park.layers[li];
+    l.geometries.push(Some(Geometry::Polygon(poly)));
+    l.ids.push(None);
+    let index = (l.geometries.len() - 1) as u32;
+    park.constraints.push(crate::model::Constraint {
+        feature: FeatureRef {
+            layer: li as u32,
+            index,
+        },
+        id: format!("{layer}-{}", index + 1),
+        kind: crate::model::ConstraintKind::recognise(layer),
+        area,
     });
 }

@@ -15,11 +15,15 @@
 
 pub mod areas;
 pub mod build;
+pub mod constraints;
 pub mod coverage;
 pub mod isochrone;
 pub mod isochrone_run;
 pub mod land;
+pub mod ledger;
+pub mod living;
 pub mod routes;
+pub mod siting;
 
 use std::collections::BTreeMap;
 
@@ -88,6 +92,15 @@ pub struct AnalysisSettings {
     /// The family of the planar metric frame (UTM by default: matches geopandas'
     /// `estimate_utm_crs` and the peer benchmarks exactly).
     pub frame: FrameKind,
+    /// The red-line overlay's sliver tolerance.
+    pub overlay: constraints::OverlaySettings,
+    /// The project ledger's stage limits.
+    pub ledger: ledger::LedgerSettings,
+    /// The day the ledger is drawn up for (`None`: today, UTC+8). Not saved.
+    #[serde(skip)]
+    pub as_of: Option<crate::model::date::Date>,
+    /// Living-circle tiers and their required facility kinds (GB 50180-2018 defaults).
+    pub living: living::LivingSettings,
 }
 
 impl Default for AnalysisSettings {
@@ -100,6 +113,10 @@ impl Default for AnalysisSettings {
             radii,
             catchment_m: 500.0,
             frame: FrameKind::Utm,
+            overlay: Default::default(),
+            ledger: Default::default(),
+            as_of: None,
+            living: living::LivingSettings::default(),
         }
     }
 }
@@ -209,6 +226,36 @@ pub struct ParkAnalysis {
     pub projects: Vec<StageTally>,
     /// Which parcel each project sits on.
     pub sites: Vec<ProjectSite>,
+    /// Every parcel against the red lines and arable land.
+    pub constraints: constraints::ConstraintOverlay,
+    /// Projects and land on the settings' day.
+    pub ledger: ledger::Ledger,
+    /// Living-circle compliance of the residential parcels (GB 50180-2018 tiers).
+    pub living: living::LivingCircles,
+}
+
+impl AnalysisSettings {
+    /// The ledger's day: the one set, else today (UTC+8).
+    pub fn ledger_day(&self) -> crate::model::date::Date {
+        self.as_of.unwrap_or_else(crate::model::date::Date::today)
+    }
+}
+
+/// The red-line overlay and the ledger on the settings' day.
+pub fn ledger_of(
+    park: &Park,
+    sites: &[ProjectSite],
+    settings: &AnalysisSettings,
+) -> (constraints::ConstraintOverlay, ledger::Ledger) {
+    let overlay = constraints::overlay(park, &settings.overlay);
+    let l = ledger::ledger(
+        park,
+        sites,
+        &overlay,
+        &settings.ledger,
+        settings.ledger_day(),
+    );
+    (overlay, l)
 }
 
 /// Runs every analysis with the given settings on an index built for the park.
@@ -223,30 +270,36 @@ pub fn analyse_with(
     settings: &AnalysisSettings,
     area_settings: &AreaSettings,
 ) -> ParkAnalysis {
-    let ((coverage, nearest), (areas, (routes, (land, (projects, sites))))) = rayon::join(
-        || {
-            rayon::join(
-                || service_coverage(park, index, settings),
-                || nearest_facilities(park, index),
-            )
-        },
-        || {
-            rayon::join(
-                || service_areas(park, index, settings, area_settings),
-                || {
-                    rayon::join(
-                        || route_catchments(park, index, settings.catchment_m),
-                        || {
-                            rayon::join(
-                                || land_statistics(park),
-                                || (project_statistics(park), project_sites(park, index)),
-                            )
-                        },
-                    )
-                },
-            )
-        },
-    );
+    let ((coverage, nearest), (areas, (routes, (land, (projects, sites, (constraints, ledger)))))) =
+        rayon::join(
+            || {
+                rayon::join(
+                    || service_coverage(park, index, settings),
+                    || nearest_facilities(park, index),
+                )
+            },
+            || {
+                rayon::join(
+                    || service_areas(park, index, settings, area_settings),
+                    || {
+                        rayon::join(
+                            || route_catchments(park, index, settings.catchment_m),
+                            || {
+                                rayon::join(
+                                    || land_statistics(park),
+                                    || {
+                                        let sites = project_sites(park, index);
+                                        let ledger = ledger_of(park, &sites, settings);
+                                        (project_statistics(park), sites, ledger)
+                                    },
+                                )
+                            },
+                        )
+                    },
+                )
+            },
+        );
+    let living = living::living_circles(park, index, &settings.living);
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),
@@ -257,6 +310,9 @@ pub fn analyse_with(
         land,
         projects,
         sites,
+        constraints,
+        ledger,
+        living,
     }
 }
 
@@ -291,6 +347,10 @@ pub fn analyse_sequential(
     let projects = project_statistics(park);
     let sites = project_sites(park, index);
     lap("land_projects");
+    let (constraints, ledger) = ledger_of(park, &sites, settings);
+    lap("constraints_ledger");
+    let living = living::living_circles(park, index, &settings.living);
+    lap("living_circles");
     ParkAnalysis {
         method: method(index.frame()),
         settings: settings.clone(),
@@ -301,6 +361,9 @@ pub fn analyse_sequential(
         land,
         projects,
         sites,
+        constraints,
+        ledger,
+        living,
     }
 }
 

@@ -345,30 +345,11 @@ fn tick_number(v: f64) -> String {
 /// Today's date as "2026年11月29日" (Chinese) or "2026-11-29", from the system clock
 /// (UTC+8, the planners' time zone).
 pub fn today(lang: Lang) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + 8 * 3600;
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let (y, m, d) = crate::model::date::Date::today().ymd();
     match lang {
         Lang::Zh => format!("{y}年{m}月{d}日"),
         Lang::En => format!("{y}-{m:02}-{d:02}"),
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
@@ -1272,14 +1253,6 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_697), (2026, 9, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
-
-    #[test]
     fn flow_breaks_columns_and_keeps_titles_with_rows() {
         let m = PanelMetrics {
             fs: 1.0,
@@ -1327,6 +1300,7 @@ mod tests {
             axis_swapped: false,
             reason: "crs member".into(),
             guessed: false,
+            shift: None,
         });
         park.layers.push(l);
         let zh = crs_note(&park, 39.0, Lang::Zh);

@@ -18,6 +18,7 @@
 //!
 //! Files are written atomically ([`crate::save::write_atomic`]). No GUI.
 
+pub mod dispatch;
 pub mod focus;
 pub mod fonts;
 pub mod layout;

@@ -46,6 +46,11 @@ pub fn tree_to_png(tree: &usvg::Tree, px: [u32; 2], dpi: f32) -> Result<Vec<u8>,
 
 /// Renders the tree to a one-page PDF of `size` points.
 pub fn tree_to_pdf(tree: &usvg::Tree, size: [f32; 2], title: &str) -> Result<Vec<u8>, ExportError> {
+    trees_to_pdf(&[(tree.clone(), size)], title)
+}
+
+/// Renders trees to a PDF, one page each (`size` in points).
+pub fn trees_to_pdf(pages: &[(usvg::Tree, [f32; 2])], title: &str) -> Result<Vec<u8>, ExportError> {
     use krilla::Document;
     use krilla::geom::Size;
     use krilla::metadata::Metadata;
@@ -53,9 +58,9 @@ pub fn tree_to_pdf(tree: &usvg::Tree, size: [f32; 2], title: &str) -> Result<Vec
     use krilla_svg::{SurfaceExt, SvgSettings};
 
     let mut doc = Document::new();
-    let settings = PageSettings::from_wh(size[0], size[1])
-        .ok_or_else(|| ExportError::Render(format!("bad page size {size:?}")))?;
-    {
+    for (tree, size) in pages {
+        let settings = PageSettings::from_wh(size[0], size[1])
+            .ok_or_else(|| ExportError::Render(format!("bad page size {size:?}")))?;
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
         let target = Size::from_wh(size[0], size[1])

@@ -7,8 +7,8 @@
 //! this file must not read files or features beyond the sampled positions.
 
 use super::json::{self, FeatureEntry, GeomField};
-use super::{Problem, Severity, geometry};
-use crate::crs::{Crs, CrsDecision, Projector, sniff};
+use super::{Issue, Problem, Severity, geometry};
+use crate::crs::{Crs, CrsDecision, DatumShift, Projector, sniff};
 
 /// Positions sampled to guess a CRS.
 pub(super) const SAMPLE: usize = 256;
@@ -44,21 +44,54 @@ pub(super) fn sample_features<'a>(
 }
 
 /// The projector of a decided CRS, for both read paths; a CRS that cannot be set up is
-/// reported (the geometries are then not loaded, the attributes are).
+/// reported (the geometries are then not loaded, the attributes are). On an older datum
+/// (Xi'an 1980, Beijing 1954) the survey's `shift` is recorded in the decision and
+/// applied; without one, the report warns of the error to expect.
 pub(super) fn projector_for(
     file: &str,
-    decision: Option<&CrsDecision>,
+    decision: Option<&mut CrsDecision>,
+    shift: Option<DatumShift>,
     problems: &mut Vec<Problem>,
 ) -> Option<Projector> {
     let d = decision?;
-    match d.crs.projector() {
+    match (d.crs.old_datum(), shift) {
+        (Some(datum), Some(s)) => {
+            d.shift = Some(s);
+            problems.push(Problem::file_level(
+                file,
+                Severity::Repaired,
+                Issue::DatumShifted {
+                    crs: d.crs.code(),
+                    datum: datum.name(),
+                    shift: s,
+                },
+            ));
+        }
+        (Some(datum), None) => problems.push(Problem::file_level(
+            file,
+            Severity::Warning,
+            Issue::DatumShiftMissing {
+                crs: d.crs.code(),
+                datum: datum.name(),
+            },
+        )),
+        (None, Some(_)) => problems.push(Problem::file_level(
+            file,
+            Severity::Warning,
+            Issue::DatumShiftUnused { crs: d.crs.code() },
+        )),
+        (None, None) => {}
+    }
+    match d.crs.projector_shifted(d.shift.as_ref()) {
         Ok(p) => Some(p),
         Err(e) => {
             problems.push(Problem::file_level(
                 file,
                 Severity::Error,
-                format!("cannot set up {}: {e}", d.crs.code()),
-                "geometries not loaded; attributes kept",
+                Issue::CrsSetupFailed {
+                    crs: d.crs.code(),
+                    detail: e.to_string(),
+                },
             ));
             None
         }
@@ -92,6 +125,7 @@ pub(super) fn decide_crs(
                 reason
             },
             guessed,
+            shift: None,
         }
     };
     if let Some(crs) = chosen {
@@ -116,12 +150,12 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
-                    format!(
-                        "the crs member says {} but the coordinates look like {}",
-                        crs.code(),
-                        s.crs.describe()
-                    ),
-                    format!("read them as {} ({})", s.crs.code(), s.reason),
+                    Issue::CrsContradicted {
+                        declared: crs.code(),
+                        looks_like: s.crs.describe(),
+                        read_as: s.crs.code(),
+                        reason: s.reason.clone(),
+                    },
                 ));
                 return Some(s);
             }
@@ -137,17 +171,13 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Error,
-                    format!(
-                        "the crs member says {} but {outside} of {} sampled positions lie outside its range; they read as {} ({})",
-                        crs.code(),
-                        sample.len(),
-                        s.crs.code(),
-                        s.crs.describe()
-                    ),
-                    format!(
-                        "read them as {} — check the location; choose another CRS in the intake dialog or a manifest if it is wrong",
-                        s.crs.code()
-                    ),
+                    Issue::CrsOutOfRange {
+                        declared: crs.code(),
+                        outside,
+                        sampled: sample.len(),
+                        read_as: s.crs.code(),
+                        read_as_name: s.crs.describe(),
+                    },
                 ));
                 let mut s = s;
                 s.guessed = true;
@@ -174,18 +204,19 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
-                    format!("crs member not used: {e}"),
-                    format!("read the coordinates as {}", s.crs.code()),
+                    Issue::CrsUnusableAssumed {
+                        detail: e.clone(),
+                        read_as: s.crs.code(),
+                    },
                 ));
                 Some(s)
             }
             None => {
                 problems.push(Problem::file_level(
-                        file,
-                        Severity::Error,
-                        format!("crs member not used: {e}; the coordinates are not lon/lat and their CRS cannot be guessed"),
-                        "geometries not loaded, attributes kept; set the layer's CRS in a manifest (\"crs\": \"EPSG:4546\") or the intake dialog",
-                    ));
+                    file,
+                    Severity::Error,
+                    Issue::CrsUnusableUnknown { detail: e },
+                ));
                 None
             }
         },
@@ -195,12 +226,11 @@ pub(super) fn decide_crs(
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!(
-                            "no crs member: assumed {} ({})",
-                            s.crs.code(),
-                            s.crs.describe()
-                        ),
-                        s.reason.clone(),
+                        Issue::CrsMissingAssumed {
+                            crs: s.crs.code(),
+                            name: s.crs.describe(),
+                            reason: s.reason.clone(),
+                        },
                     ));
                 }
                 Some(s)
@@ -209,8 +239,7 @@ pub(super) fn decide_crs(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Error,
-                    "no crs member and the coordinates are not lon/lat: they look like projected metres whose zone cannot be told (a 6-digit easting names no zone)",
-                    "geometries not loaded, attributes kept; set the layer's CRS in a manifest (\"crs\": \"EPSG:4546\") or the intake dialog",
+                    Issue::CrsMissingUnknown,
                 ));
                 None
             }

@@ -58,21 +58,34 @@ pub enum ImportError {
     Cancelled,
 }
 
-/// An import error's message without the leading file name (the report names the file).
-pub(super) fn error_message(e: &ImportError) -> String {
+/// An import error as a problem of the report (which names the file).
+pub(super) fn error_issue(e: ImportError) -> super::Issue {
+    use super::Issue;
     match e {
-        ImportError::Io { source, .. } => format!("cannot read the file: {source}"),
+        ImportError::Io { source, .. } => Issue::FileUnreadable {
+            detail: source.to_string(),
+        },
         ImportError::Json {
             what,
             byte,
             line,
             column,
             ..
-        } => format!("{what} at byte {byte} (line {line}, column {column})"),
-        ImportError::NotGeoJson { message, .. } => format!("not GeoJSON: {message}"),
+        } => Issue::JsonInvalid {
+            what,
+            byte,
+            line,
+            column,
+        },
+        ImportError::NotGeoJson { message, .. } => Issue::NotGeoJson { detail: message },
         ImportError::Unreadable {
             format, message, ..
-        } => format!("not a readable {format}: {message}"),
-        other => other.to_string(),
+        } => Issue::FormatUnreadable {
+            format,
+            detail: message,
+        },
+        other => Issue::FileFailed {
+            detail: other.to_string(),
+        },
     }
 }

@@ -10,7 +10,7 @@ use geo::CoordsIter;
 
 use super::decide_crs::SAMPLE;
 use super::json::{self, FeatureEntry, GeomField, PropsField, RawGeometry};
-use super::{Problem, Severity, geometry};
+use super::{GeomIssue, GeomKind, Issue, Problem, Severity, geometry};
 use crate::crs::{Crs, CrsDecision, Projector};
 use crate::model::{AttributeTable, FeatureExtras, FeatureId, Layer, PropValue};
 
@@ -77,11 +77,8 @@ fn parse_id(raw: &str) -> Result<Option<FeatureId>, String> {
         PropValue::Json(j) if j.starts_with('"') => Ok(serde_json::from_str::<String>(j)
             .ok()
             .map(|s| FeatureId::Str(s.into()))),
-        PropValue::Json(j) => Err(format!(
-            "\"id\" is {}, not a string or number",
-            short_json(j)
-        )),
-        PropValue::Bool(b) => Err(format!("\"id\" is {b}, not a string or number")),
+        PropValue::Json(j) => Err(short_json(j)),
+        PropValue::Bool(b) => Err(b.to_string()),
     }
 }
 
@@ -102,12 +99,11 @@ pub(super) fn process_feature(
     ctx: &LayerContext<'_>,
     out: &mut Partial,
 ) {
-    let problem = |severity, message: String, action: &str, id: Option<String>, location| Problem {
+    let problem = |severity, issue: Issue, id: Option<String>, location| Problem {
         file: ctx.file.to_string(),
         feature: Some(index),
         feature_id: id,
-        message,
-        action: action.to_string(),
+        issue,
         severity,
         location,
     };
@@ -116,8 +112,9 @@ pub(super) fn process_feature(
         FeatureEntry::NotObject(what) => {
             out.problems.push(problem(
                 Severity::Warning,
-                format!("the entry is {what}, not a feature object"),
-                "skipped it",
+                Issue::EntryNotFeature {
+                    found: what.to_string(),
+                },
                 None,
                 None,
             ));
@@ -146,8 +143,7 @@ pub(super) fn process_feature(
         Some("Feature") => {}
         None => out.problems.push(problem(
             Severity::Repaired,
-            "the feature has no \"type\" member".into(),
-            "read it as a Feature",
+            Issue::FeatureTypeMissing,
             shown_id(),
             None,
         )),
@@ -155,8 +151,7 @@ pub(super) fn process_feature(
             let shown: String = other.chars().take(40).collect();
             out.problems.push(problem(
                 Severity::Warning,
-                format!("\"type\" is \"{shown}\" where \"Feature\" was expected"),
-                "skipped it",
+                Issue::FeatureTypeWrong { found: shown },
                 shown_id(),
                 None,
             ));
@@ -172,8 +167,7 @@ pub(super) fn process_feature(
         None => {
             out.problems.push(problem(
                 Severity::Repaired,
-                "the feature has no \"geometry\" member".into(),
-                "kept it without a location",
+                Issue::GeometryMissing,
                 shown_id(),
                 None,
             ));
@@ -183,8 +177,9 @@ pub(super) fn process_feature(
         Some(GeomField::Invalid(what)) => {
             out.problems.push(problem(
                 Severity::Warning,
-                format!("\"geometry\" is {what}, not a geometry object"),
-                "skipped the feature",
+                Issue::GeometryNotObject {
+                    found: what.to_string(),
+                },
                 shown_id(),
                 None,
             ));
@@ -197,8 +192,12 @@ pub(super) fn process_feature(
                 Ok(Some(c)) => {
                     let location = c.geometry.coords_iter().next().map(|c| [c.x, c.y]);
                     for r in c.repairs {
-                        out.problems
-                            .push(problem(Severity::Repaired, r, "", shown_id(), location));
+                        out.problems.push(problem(
+                            Severity::Repaired,
+                            Issue::GeometryRepaired(r),
+                            shown_id(),
+                            location,
+                        ));
                     }
                     extras.z = c.z;
                     Some(c.geometry)
@@ -206,8 +205,7 @@ pub(super) fn process_feature(
                 Err(e) => {
                     out.problems.push(problem(
                         Severity::Warning,
-                        e,
-                        "skipped the feature",
+                        Issue::GeometryUnusable(e),
                         shown_id(),
                         None,
                     ));
@@ -219,8 +217,7 @@ pub(super) fn process_feature(
     if let Some(e) = id_problem {
         out.problems.push(problem(
             Severity::Warning,
-            e,
-            "ignored the id",
+            Issue::IdInvalid { found: e },
             shown_id(),
             None,
         ));
@@ -236,8 +233,9 @@ pub(super) fn process_feature(
         PropsField::None => {}
         PropsField::Invalid(what) => out.problems.push(problem(
             Severity::Warning,
-            format!("\"properties\" is {what}, not an object"),
-            "ignored the properties",
+            Issue::PropertiesNotObject {
+                found: what.to_string(),
+            },
             shown_id(),
             None,
         )),
@@ -257,14 +255,15 @@ fn convert_with_own_crs(
     raw: &RawGeometry,
     feature_crs: Option<&str>,
     ctx: &LayerContext<'_>,
-) -> Result<Option<geometry::Converted>, String> {
+) -> Result<Option<geometry::Converted>, GeomIssue> {
+    let own_crs = |detail: String| GeomIssue::at(&[], GeomKind::OwnCrsUnusable { detail });
     let own = feature_crs
         .or(raw.crs.as_deref())
         .filter(|c| Some(*c) != ctx.layer_crs_raw);
     if let Some(own) = own
         && let Ok(Some(name)) = json::crs_member_name(own)
     {
-        let crs = Crs::parse(&name).map_err(|e| format!("the geometry's own crs member: {e}"))?;
+        let crs = Crs::parse(&name).map_err(|e| own_crs(e.to_string()))?;
         if ctx.decision.map(|d| d.crs) != Some(crs) {
             let mut sample = Vec::new();
             geometry::sample_positions(raw, &mut sample, SAMPLE);
@@ -277,8 +276,9 @@ fn convert_with_own_crs(
                 axis_swapped: n * 2 > sample.len() && !sample.is_empty(),
                 reason: format!("the feature's own crs member {}", crs.code()),
                 guessed: false,
+                shift: None,
             };
-            let projector = crs.projector().map_err(|e| e.to_string())?;
+            let projector = crs.projector().map_err(|e| own_crs(e.to_string()))?;
             return geometry::convert(
                 raw,
                 &geometry::CoordContext {

@@ -82,6 +82,37 @@ const PARCELS: FieldAliases = &[
         Field::ProjectId,
         &["项目编号", "项目id", "project_id", "project"],
     ),
+    (
+        Field::SubmittedDate,
+        &[
+            "报批日期",
+            "报批时间",
+            "上报日期",
+            "submitted_date",
+            "submitted",
+        ],
+    ),
+    (
+        Field::ApprovedDate,
+        &[
+            "批复日期",
+            "批复时间",
+            "批准日期",
+            "approved_date",
+            "approved",
+        ],
+    ),
+    (
+        Field::SuppliedDate,
+        &[
+            "供地日期",
+            "供地时间",
+            "出让日期",
+            "supplied_date",
+            "supplied",
+        ],
+    ),
+    (Field::Batch, &["报批批次", "批次", "用地批次", "batch"]),
 ];
 
 const PROJECTS: FieldAliases = &[
@@ -132,15 +163,50 @@ const PROJECTS: FieldAliases = &[
             "status",
         ],
     ),
+    (Field::Secretary, &["项目秘书", "秘书", "secretary"]),
     (
-        Field::Secretary,
+        Field::Agent,
+        &["帮代办专员", "帮办代办专员", "代办专员", "专员", "agent"],
+    ),
+    (
+        Field::FulfilledDate,
+        &["履约日期", "履约时间", "fulfilled_date", "fulfilled"],
+    ),
+    (
+        Field::LibraryDate,
+        &["入库日期", "入库时间", "library_date", "in_library_date"],
+    ),
+    (
+        Field::DocLandUsePlanning,
         &[
-            "项目秘书",
-            "秘书",
-            "帮代办专员",
-            "代办专员",
-            "专员",
-            "secretary",
+            "建设用地规划许可证",
+            "用地规划许可证",
+            "doc_land_use_planning",
+        ],
+    ),
+    (
+        Field::DocDesignScheme,
+        &[
+            "建设项目规划设计方案批复",
+            "规划设计方案批复",
+            "方案批复",
+            "doc_design_scheme",
+        ],
+    ),
+    (
+        Field::DocWorksPlanning,
+        &["建设工程规划许可证", "工程规划许可证", "doc_works_planning"],
+    ),
+    (
+        Field::DocPropertyCertificate,
+        &["不动产权证书", "不动产权证", "doc_property_certificate"],
+    ),
+    (
+        Field::DocConstructionPermit,
+        &[
+            "建筑工程施工许可证",
+            "施工许可证",
+            "doc_construction_permit",
         ],
     ),
     (
@@ -254,6 +320,7 @@ const BUS_ROUTES: FieldAliases = &[
             "线路",
             "名称",
             "route_name",
+            "route_short_name",
             "route",
             "name",
             "line",
@@ -325,6 +392,29 @@ const ROADS: FieldAliases = &[
     (Field::Oneway, &["单行", "单向", "oneway", "one_way"]),
 ];
 
+const CONSTRAINTS: FieldAliases = &[
+    (
+        Field::Id,
+        &["编号", "图斑编号", "tbbh", "bsm", "标识码", "id", "fid"],
+    ),
+    (Field::Name, &["名称", "mc", "name"]),
+    (
+        Field::ConstraintKind,
+        &[
+            "管控类型",
+            "控制线类型",
+            "类型",
+            "constraint_kind",
+            "kind",
+            "type",
+        ],
+    ),
+    (
+        Field::LandClass,
+        &["地类编码", "dlbm", "地类代码", "land_class"],
+    ),
+];
+
 const OTHER: FieldAliases = &[
     (Field::Id, &["id", "编号", "fid"]),
     (Field::Name, &["名称", "name", "标题", "title"]),
@@ -340,6 +430,7 @@ pub fn aliases(role: Role) -> FieldAliases {
         Role::BusRoutes => BUS_ROUTES,
         Role::BusStops => BUS_STOPS,
         Role::Roads => ROADS,
+        Role::Constraints => CONSTRAINTS,
         Role::Other => OTHER,
     }
 }

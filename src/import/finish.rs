@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{LayerOptions, Problem, Severity, fields, json, roles};
+use super::{Issue, LayerOptions, Problem, Severity, fields, json, roles};
 use crate::model::Layer;
 
 /// Features parsed per parallel work unit.
@@ -46,6 +46,18 @@ pub(super) fn finish_layer(
         .clone()
         .or(doc_name)
         .unwrap_or_else(|| stem.clone());
+    assign_role_and_fields(&mut layer, file, opts, &mut problems);
+    (layer, problems)
+}
+
+/// Decides the layer's role (the options' or a guess from names, geometry and fields)
+/// and maps its fields; also used again for each part of a file split by geometry.
+pub(super) fn assign_role_and_fields(
+    layer: &mut Layer,
+    file: &str,
+    opts: &LayerOptions,
+    problems: &mut Vec<Problem>,
+) {
     match opts.role {
         Some(role) => {
             layer.role = role;
@@ -78,11 +90,10 @@ pub(super) fn finish_layer(
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!(
-                            "the mapping names property \"{col}\" for {}, but no feature has it",
-                            field.code()
-                        ),
-                        "the field stays empty",
+                        Issue::MappingPropertyMissing {
+                            property: col.clone(),
+                            field: field.code().to_string(),
+                        },
                     ));
                 }
             }
@@ -90,5 +101,4 @@ pub(super) fn finish_layer(
         }
         None => fields::guess_fields(layer.role, &layer.attributes),
     };
-    (layer, problems)
 }

@@ -18,8 +18,8 @@ use super::features::{LayerContext, Partial, layer_from_partials, process_featur
 use super::json::{
     CoordTree, FeatureEntry, GeomField, PropsField, RawFeature, RawGeometry, RawProp,
 };
-use super::{ImportError, LayerOptions, Problem, Progress, finish, geometry};
-use crate::crs::Crs;
+use super::{ImportError, Issue, LayerOptions, Problem, Progress, finish, geometry};
+use crate::crs::{Crs, DatumShift};
 use crate::model::{Layer, LayerSource, PropValue, TextEncoding};
 
 /// One layer read from a non-GeoJSON source, before the shared checks.
@@ -44,10 +44,13 @@ pub(super) struct ForeignLayer {
     /// What declared the CRS, as said in messages (".prj", "gpkg_spatial_ref_sys" …),
     /// in place of GeoJSON's "crs member".
     pub(super) crs_source: &'static str,
-    /// Why the coordinates must not be placed although they look placeable (a datum
-    /// ParkPlan cannot convert yet): the geometries are not loaded unless the user
-    /// chose a CRS.
-    pub(super) refuse_crs: Option<String>,
+    /// Why the coordinates must not be placed although they look placeable (an older
+    /// datum whose zone or form cannot be told): the geometries are not loaded unless
+    /// the user chose a CRS.
+    pub(super) refuse_crs: Option<Issue>,
+    /// The source's own shift from an older datum (Xi'an 1980, Beijing 1954) to
+    /// CGCS2000, such as a coordinate TXT's 转换参数; the options' shift wins.
+    pub(super) datum_shift: Option<DatumShift>,
 }
 
 /// The file extensions the importer reads (lower case): GeoJSON, Shapefile,
@@ -146,8 +149,8 @@ pub(super) fn layer_from_features(
         members,
         crs_source,
         refuse_crs,
+        datum_shift,
     } = source;
-    let first_crs_problem = problems.len();
     let mut sample = Vec::new();
     for f in features.iter().take(2000) {
         if sample.len() >= SAMPLE {
@@ -159,30 +162,28 @@ pub(super) fn layer_from_features(
     }
     let decision = match refuse_crs {
         Some(reason) if opts.crs.is_none() => {
-            problems.push(Problem::file_level(
-                file,
-                super::Severity::Error,
-                reason,
-                "geometries not loaded, attributes kept; choose the CRS in the intake dialog or a manifest only if you know the data is in it",
-            ));
+            problems.push(Problem::file_level(file, super::Severity::Error, reason));
             None
         }
         _ => decide_crs(file, declared, opts.crs, &sample, &mut problems),
     };
     // The CRS decision speaks of GeoJSON's crs member; say what this format declared.
+    // (The problems' text comes from the issue catalog, in the planner's language, and
+    // keeps the catalog's wording.)
     let reword = |t: &str| {
         t.replace("no crs member", &format!("no CRS declared ({crs_source})"))
             .replace("crs member", crs_source)
     };
-    let decision = decision.map(|mut d| {
+    let mut decision = decision.map(|mut d| {
         d.reason = reword(&d.reason);
         d
     });
-    for p in &mut problems[first_crs_problem..] {
-        p.message = reword(&p.message);
-        p.action = reword(&p.action);
-    }
-    let projector = projector_for(file, decision.as_ref(), &mut problems);
+    let projector = projector_for(
+        file,
+        decision.as_mut(),
+        opts.datum_shift.or(datum_shift),
+        &mut problems,
+    );
     let ctx = LayerContext {
         file,
         layer_crs_raw: None,
@@ -218,6 +219,7 @@ pub(super) fn layer_from_features(
             encoding,
             crs: decision,
             bytes,
+            part: None,
         },
     );
     let mut raw: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();

@@ -11,6 +11,7 @@ use geo::{
     Point, Polygon, Winding,
 };
 
+use super::issue::{Dropped, GeomIssue, GeomKind, Step};
 use super::json::{CoordTree, GeomField, RawGeometry};
 use crate::crs::{CrsDecision, Projector};
 
@@ -31,57 +32,62 @@ pub struct Converted {
     pub geometry: Geometry<f64>,
     /// z values in coordinate order, when any position had one (NaN where missing).
     pub z: Option<Vec<f64>>,
-    /// What was repaired, in words.
-    pub repairs: Vec<String>,
+    /// What was repaired (worded by the catalog, `import::issue`).
+    pub repairs: Vec<GeomIssue>,
 }
 
 struct Walker<'a> {
     ctx: &'a CoordContext<'a>,
     z: Vec<f64>,
     any_z: bool,
-    repairs: Vec<String>,
+    repairs: Vec<GeomIssue>,
+}
+
+/// `place` extended by one step.
+fn then(place: &[Step], step: Step) -> Vec<Step> {
+    let mut p = place.to_vec();
+    p.push(step);
+    p
 }
 
 impl Walker<'_> {
     /// One checked, converted position and its z (NaN when it has none). z values are
     /// recorded by the caller once the position is kept, so they stay aligned with the
     /// coordinates through de-duplication, closing and reversal.
-    fn position(
-        &mut self,
-        t: &CoordTree,
-        at: &dyn Fn() -> String,
-    ) -> Result<(Coord<f64>, f64), String> {
+    fn position(&mut self, t: &CoordTree, at: &[Step]) -> Result<(Coord<f64>, f64), GeomIssue> {
+        let err = |kind| Err(GeomIssue::at(at, kind));
         match t {
             CoordTree::Pos { x, y, z } => {
                 if !x.is_finite() || !y.is_finite() {
-                    return Err(format!("{}: coordinate is not a finite number", at()));
+                    return err(GeomKind::NotFinite);
                 }
                 let (a, b) = if self.ctx.decision.axis_swapped {
                     (*y, *x)
                 } else {
                     (*x, *y)
                 };
-                let (lon, lat) = self
-                    .ctx
-                    .projector
-                    .to_lon_lat(a, b)
-                    .map_err(|e| format!("{}: ({x}, {y}) cannot be converted: {e}", at()))?;
+                let (lon, lat) = match self.ctx.projector.to_lon_lat(a, b) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return err(GeomKind::CannotConvert {
+                            x: *x,
+                            y: *y,
+                            detail: e.to_string(),
+                        });
+                    }
+                };
                 let (lon, lat) = if self.ctx.gcj02 && lon.is_finite() && lat.is_finite() {
                     crate::gcj02::gcj02_to_wgs84(lon, lat)
                 } else {
                     (lon, lat)
                 };
                 if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
-                    return Err(format!(
-                        "{}: ({x}, {y}) is out of range{}",
-                        at(),
-                        if self.ctx.decision.crs.is_geographic() {
-                            " for lon/lat (longitude must be within ±180, latitude within ±90)"
-                                .to_string()
-                        } else {
-                            format!(" for {}", self.ctx.decision.crs.code())
-                        }
-                    ));
+                    return err(GeomKind::OutOfRange {
+                        x: *x,
+                        y: *y,
+                        crs: (!self.ctx.decision.crs.is_geographic())
+                            .then(|| self.ctx.decision.crs.code()),
+                    });
                 }
                 let z = match z {
                     Some(z) if z.is_finite() => {
@@ -92,45 +98,41 @@ impl Walker<'_> {
                 };
                 Ok((Coord { x: lon, y: lat }, z))
             }
-            CoordTree::Bad(what) => Err(format!("{}: {what} where a number was expected", at())),
-            CoordTree::Num(_) => Err(format!(
-                "{}: a bare number where a position [x, y] was expected",
-                at()
-            )),
-            CoordTree::List(l) if l.is_empty() => Err(format!("{}: an empty position", at())),
-            CoordTree::List(_) => Err(format!(
-                "{}: nested arrays where a position [x, y] was expected",
-                at()
-            )),
+            CoordTree::Bad(what) => err(GeomKind::NotANumber {
+                found: what.clone(),
+            }),
+            CoordTree::Num(_) => err(GeomKind::BareNumberForPosition),
+            CoordTree::List(l) if l.is_empty() => err(GeomKind::EmptyPosition),
+            CoordTree::List(_) => err(GeomKind::NestedForPosition),
         }
     }
 
-    fn positions(&mut self, t: &CoordTree, what: &str) -> Result<Vec<(Coord<f64>, f64)>, String> {
+    fn positions(
+        &mut self,
+        t: &CoordTree,
+        at: &[Step],
+    ) -> Result<Vec<(Coord<f64>, f64)>, GeomIssue> {
+        let err = |kind| Err(GeomIssue::at(at, kind));
         match t {
             CoordTree::List(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, p)| self.position(p, &|| format!("{what}, position {}", i + 1)))
+                .map(|(i, p)| self.position(p, &then(at, Step::Position(i + 1))))
                 .collect(),
-            CoordTree::Pos { .. } => Err(format!(
-                "{what}: a single position where a list of positions was expected"
-            )),
-            CoordTree::Num(_) => Err(format!(
-                "{what}: a bare number where a list of positions was expected"
-            )),
-            CoordTree::Bad(b) => Err(format!(
-                "{what}: {b} where a list of positions was expected"
-            )),
+            CoordTree::Pos { .. } => err(GeomKind::PositionForList),
+            CoordTree::Num(_) => err(GeomKind::NumberForList),
+            CoordTree::Bad(b) => err(GeomKind::FoundForList { found: b.clone() }),
         }
     }
 
-    fn lists<'t>(&self, t: &'t CoordTree, what: &str) -> Result<&'t [CoordTree], String> {
+    fn lists<'t>(&self, t: &'t CoordTree, at: &[Step]) -> Result<&'t [CoordTree], GeomIssue> {
         match t {
             CoordTree::List(items) => Ok(items),
-            CoordTree::Bad(b) => Err(format!("{what}: {b} where an array was expected")),
-            _ => Err(format!(
-                "{what}: wrong nesting depth for this geometry type"
+            CoordTree::Bad(b) => Err(GeomIssue::at(
+                at,
+                GeomKind::FoundForArray { found: b.clone() },
             )),
+            _ => Err(GeomIssue::at(at, GeomKind::WrongDepth)),
         }
     }
 
@@ -147,192 +149,213 @@ impl Walker<'_> {
         c.into_iter().map(|(c, _)| c).collect()
     }
 
-    fn line(&mut self, t: &CoordTree, what: &str) -> Result<LineString<f64>, String> {
-        let mut c = self.positions(t, what)?;
+    fn line(&mut self, t: &CoordTree, at: &[Step]) -> Result<LineString<f64>, GeomIssue> {
+        let mut c = self.positions(t, at)?;
         let dropped = Self::dedupe(&mut c);
         if c.len() < 2 {
-            return Err(format!("{what}: fewer than 2 distinct positions"));
+            return Err(GeomIssue::at(at, GeomKind::TooFewPositions));
         }
         if dropped > 0 {
             self.repairs
-                .push(format!("{what}: dropped {dropped} repeated point(s)"));
+                .push(GeomIssue::at(at, GeomKind::RepeatedPoints { dropped }));
         }
         Ok(LineString(self.keep(c)))
     }
 
-    fn ring(&mut self, t: &CoordTree, what: &str, outer: bool) -> Result<LineString<f64>, String> {
-        let mut c = self.positions(t, what)?;
+    fn ring(
+        &mut self,
+        t: &CoordTree,
+        at: &[Step],
+        outer: bool,
+    ) -> Result<LineString<f64>, GeomIssue> {
+        let mut c = self.positions(t, at)?;
         let dropped = Self::dedupe(&mut c);
         if c.len() >= 2 && c.first().map(|p| p.0) != c.last().map(|p| p.0) {
             c.push(c[0]);
             self.repairs
-                .push(format!("{what} was not closed: closed it"));
+                .push(GeomIssue::at(at, GeomKind::RingNotClosed));
         }
         // A closed ring needs 3 distinct corners: 4 positions with the repeated first.
         if c.len() < 4 {
-            return Err(format!("{what}: fewer than 3 distinct corners"));
+            return Err(GeomIssue::at(at, GeomKind::TooFewCorners));
         }
         if dropped > 0 {
             self.repairs
-                .push(format!("{what}: dropped {dropped} repeated point(s)"));
+                .push(GeomIssue::at(at, GeomKind::RepeatedPoints { dropped }));
         }
         let ring = LineString(c.iter().map(|p| p.0).collect());
         if outer && ring.is_cw() {
             c.reverse();
-            self.repairs.push(format!(
-                "{what} (outer) was clockwise: reversed to counter-clockwise (RFC 7946)"
-            ));
+            self.repairs
+                .push(GeomIssue::at(at, GeomKind::OuterClockwise));
         } else if !outer && ring.is_ccw() {
             c.reverse();
-            self.repairs.push(format!(
-                "{what} (hole) was counter-clockwise: reversed to clockwise (RFC 7946)"
-            ));
+            self.repairs
+                .push(GeomIssue::at(at, GeomKind::HoleCounterClockwise));
         }
         Ok(LineString(self.keep(c)))
     }
 
-    fn polygon(&mut self, t: &CoordTree, what: &str) -> Result<Polygon<f64>, String> {
-        let name = if what.is_empty() {
-            "Polygon"
-        } else {
-            what.trim_end_matches(", ")
-        };
-        let rings = self.lists(t, name)?;
+    fn polygon(&mut self, t: &CoordTree, at: &[Step]) -> Result<Polygon<f64>, GeomIssue> {
+        let rings = self.lists(t, at)?;
         if rings.is_empty() {
-            return Err(format!("{name}: empty polygon"));
+            return Err(GeomIssue::at(at, GeomKind::EmptyPolygon));
         }
-        let exterior = self.ring(&rings[0], &format!("{what}ring 1"), true)?;
+        // Rings are named without the bare "Polygon" step: "ring 2", "polygon 3, ring 2".
+        let base: Vec<Step> = at
+            .iter()
+            .copied()
+            .filter(|s| !matches!(s, Step::Type("Polygon")))
+            .collect();
+        let exterior = self.ring(&rings[0], &then(&base, Step::Ring(1)), true)?;
         let mut holes = Vec::new();
         for (i, r) in rings.iter().enumerate().skip(1) {
-            let label = format!("{what}ring {}", i + 1);
             let z_len = self.z.len();
-            match self.ring(r, &label, false) {
+            match self.ring(r, &then(&base, Step::Ring(i + 1)), false) {
                 Ok(h) => holes.push(h),
-                Err(e) => {
+                Err(mut e) => {
                     // A broken hole is dropped; the parcel stays.
                     self.z.truncate(z_len);
-                    self.repairs.push(format!("{e}: dropped this hole"));
+                    e.dropped = Dropped::Hole;
+                    self.repairs.push(e);
                 }
             }
         }
         Ok(Polygon::new(exterior, holes))
     }
 
-    fn geometry(&mut self, g: &RawGeometry) -> Result<Geometry<f64>, String> {
+    fn geometry(&mut self, g: &RawGeometry, at: &[Step]) -> Result<Geometry<f64>, GeomIssue> {
         let type_name = g.type_name.as_deref().unwrap_or("");
+        let here = |name: &'static str| then(at, Step::Type(name));
         if type_name == "GeometryCollection" {
             let Some(members) = &g.geometries else {
-                return Err("GeometryCollection without a \"geometries\" member".into());
+                return Err(GeomIssue::at(at, GeomKind::NoGeometries));
             };
             let mut out = Vec::new();
             for (i, m) in members.iter().enumerate() {
+                let place = then(at, Step::Member(i + 1));
+                let dropped = |kind| GeomIssue {
+                    place: place.clone(),
+                    kind,
+                    dropped: Dropped::Member,
+                };
                 match m {
                     GeomField::Geom(raw) => {
                         let z_len = self.z.len();
-                        match self.geometry(raw) {
+                        match self.geometry(raw, &place) {
                             Ok(geom) => out.push(geom),
-                            Err(e) => {
+                            Err(mut e) => {
                                 self.z.truncate(z_len);
-                                self.repairs.push(format!(
-                                    "member {} of the collection: {e}: dropped it",
-                                    i + 1
-                                ));
+                                e.dropped = Dropped::Member;
+                                self.repairs.push(e);
                             }
                         }
                     }
-                    GeomField::Null => self.repairs.push(format!(
-                        "member {} of the collection is null: dropped it",
-                        i + 1
-                    )),
-                    GeomField::Invalid(what) => self.repairs.push(format!(
-                        "member {} of the collection is {what}: dropped it",
-                        i + 1
-                    )),
+                    GeomField::Null => self.repairs.push(dropped(GeomKind::NullMember)),
+                    GeomField::Invalid(what) => {
+                        self.repairs.push(dropped(GeomKind::InvalidMember {
+                            found: what.clone(),
+                        }))
+                    }
                 }
             }
             if out.is_empty() {
-                return Err("empty GeometryCollection".into());
+                return Err(GeomIssue::at(at, GeomKind::EmptyCollection));
             }
             return Ok(Geometry::GeometryCollection(GeometryCollection(out)));
         }
+        let known = KNOWN_TYPES.iter().find(|t| **t == type_name).copied();
         let Some(coords) = &g.coordinates else {
-            return Err(if type_name.is_empty() {
-                "geometry without a type".into()
-            } else {
-                format!("{type_name} without \"coordinates\"")
+            return Err(match known {
+                Some(t) => GeomIssue::at(&here(t), GeomKind::NoCoordinates),
+                None => GeomIssue::at(at, GeomKind::NoType),
             });
         };
-        if matches!(coords, CoordTree::List(l) if l.is_empty()) {
-            return Err(format!("empty {type_name} (no coordinates)"));
+        if let Some(t) = known
+            && matches!(coords, CoordTree::List(l) if l.is_empty())
+        {
+            return Err(GeomIssue::at(&here(t), GeomKind::NoPositions));
         }
         Ok(match type_name {
             "Point" => {
-                let p = self.position(coords, &|| "Point".to_string())?;
+                let p = self.position(coords, &here("Point"))?;
                 Geometry::Point(Point(self.keep(vec![p])[0]))
             }
             "MultiPoint" => {
-                let pts = self.positions(coords, "MultiPoint")?;
+                let pts = self.positions(coords, &here("MultiPoint"))?;
                 Geometry::MultiPoint(MultiPoint(self.keep(pts).into_iter().map(Point).collect()))
             }
-            "LineString" => Geometry::LineString(self.line(coords, "LineString")?),
+            "LineString" => Geometry::LineString(self.line(coords, &here("LineString"))?),
             "MultiLineString" => {
-                let parts = self.lists(coords, "MultiLineString")?;
+                let parts = self.lists(coords, &here("MultiLineString"))?;
                 let mut lines = Vec::new();
                 for (i, p) in parts.iter().enumerate() {
                     let z_len = self.z.len();
-                    match self.line(p, &format!("line {}", i + 1)) {
+                    match self.line(p, &then(at, Step::Line(i + 1))) {
                         Ok(l) => lines.push(l),
-                        Err(e) if parts.len() > 1 => {
+                        Err(mut e) if parts.len() > 1 => {
                             self.z.truncate(z_len);
-                            self.repairs.push(format!("{e}: dropped this part"));
+                            e.dropped = Dropped::Part;
+                            self.repairs.push(e);
                         }
                         Err(e) => return Err(e),
                     }
                 }
                 if lines.is_empty() {
-                    return Err("MultiLineString with no usable line".into());
+                    return Err(GeomIssue::at(at, GeomKind::NoUsableLine));
                 }
                 Geometry::MultiLineString(MultiLineString(lines))
             }
-            "Polygon" => Geometry::Polygon(self.polygon(coords, "")?),
+            "Polygon" => Geometry::Polygon(self.polygon(coords, &here("Polygon"))?),
             "MultiPolygon" => {
-                let parts = self.lists(coords, "MultiPolygon")?;
+                let parts = self.lists(coords, &here("MultiPolygon"))?;
                 let mut polys = Vec::new();
                 for (i, p) in parts.iter().enumerate() {
                     let z_len = self.z.len();
-                    match self.polygon(p, &format!("polygon {}, ", i + 1)) {
+                    match self.polygon(p, &then(at, Step::Polygon(i + 1))) {
                         Ok(pg) => polys.push(pg),
-                        Err(e) if parts.len() > 1 => {
+                        Err(mut e) if parts.len() > 1 => {
                             self.z.truncate(z_len);
-                            self.repairs.push(format!("{e}: dropped this part"));
+                            e.dropped = Dropped::Part;
+                            self.repairs.push(e);
                         }
                         Err(e) => return Err(e),
                     }
                 }
                 if polys.is_empty() {
-                    return Err("MultiPolygon with no usable polygon".into());
+                    return Err(GeomIssue::at(at, GeomKind::NoUsablePolygon));
                 }
                 Geometry::MultiPolygon(MultiPolygon(polys))
             }
-            "" => return Err("geometry without a type".into()),
+            "" => return Err(GeomIssue::at(at, GeomKind::NoType)),
             other => {
                 let shown: String = other.chars().take(40).collect();
-                return Err(format!("unknown geometry type \"{shown}\""));
+                return Err(GeomIssue::at(at, GeomKind::UnknownType { name: shown }));
             }
         })
     }
 }
 
+/// The GeoJSON geometry types with coordinates.
+const KNOWN_TYPES: [&str; 6] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+];
+
 /// Converts a raw geometry into lon/lat, checking and repairing it.
 /// `Err` says why the geometry cannot be used (the feature is then skipped).
-pub fn convert(raw: &RawGeometry, ctx: &CoordContext<'_>) -> Result<Converted, String> {
+pub fn convert(raw: &RawGeometry, ctx: &CoordContext<'_>) -> Result<Converted, GeomIssue> {
     let mut w = Walker {
         ctx,
         z: Vec::new(),
         any_z: false,
         repairs: Vec::new(),
     };
-    let geometry = w.geometry(raw)?;
+    let geometry = w.geometry(raw, &[])?;
     Ok(Converted {
         geometry,
         z: if w.any_z { Some(w.z) } else { None },
@@ -387,6 +410,7 @@ mod tests {
                 gcj02: false,
             },
         )
+        .map_err(|e| e.message(crate::model::Lang::En))
     }
 
     #[test]
@@ -454,7 +478,11 @@ mod tests {
             panic!()
         };
         assert!(p.interiors().is_empty());
-        assert!(c.repairs.iter().any(|r| r.contains("dropped this hole")));
+        assert!(c.repairs.iter().any(|r| r.dropped == Dropped::Hole));
+        assert_eq!(
+            c.repairs.last().unwrap().message(crate::model::Lang::En),
+            "ring 2: fewer than 3 distinct corners"
+        );
     }
 
     #[test]

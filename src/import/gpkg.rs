@@ -18,7 +18,7 @@ use rusqlite::types::ValueRef;
 
 use super::foreign::{ForeignLayer, feature, pos, prop};
 use super::json::{CoordTree, GeomField, RawGeometry};
-use super::{ImportError, Problem, Severity, prj};
+use super::{ImportError, Issue, Problem, Severity, prj};
 use crate::crs::Crs;
 use crate::model::{PropValue, TextEncoding};
 
@@ -248,11 +248,10 @@ pub(super) fn read(
         problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "table {}: its spatial reference is undefined (srs_id {})",
-                t.table, t.srs_id
-            ),
-            "guessed the CRS from the coordinates",
+            Issue::GpkgSrsUndefined {
+                table: t.table.clone(),
+                srs_id: t.srs_id,
+            },
         ));
     }
     // The integer primary key is the feature id, not an attribute.
@@ -307,13 +306,15 @@ pub(super) fn read(
                         Ok(g) => g,
                         Err(e) => {
                             problems.push(Problem {
-                                file: file.to_string(),
                                 feature: Some(index),
-                                feature_id: None,
-                                message: format!("table {}: {e}", t.table),
-                                action: "kept the feature without a location".into(),
-                                severity: Severity::Warning,
-                                location: None,
+                                ..Problem::file_level(
+                                    file,
+                                    Severity::Warning,
+                                    Issue::GpkgGeometryUnreadable {
+                                        table: t.table.clone(),
+                                        detail: e,
+                                    },
+                                )
                             });
                             GeomField::Null
                         }
@@ -337,7 +338,10 @@ pub(super) fn read(
         features.push(feature(g, props));
     }
     let refuse_crs = match &declared {
-        Some(Err(e)) if e.contains("not supported yet") => Some(format!("table {}: {e}", t.table)),
+        Some(Err(e)) if e.contains("not supported") => Some(Issue::DatumNotPlaceable {
+            source: "gpkg_spatial_ref_sys",
+            detail: format!("table {}: {e}", t.table),
+        }),
         _ => None,
     };
     Ok(ForeignLayer {
@@ -350,6 +354,7 @@ pub(super) fn read(
         members: Vec::new(),
         crs_source: "gpkg_spatial_ref_sys",
         refuse_crs,
+        datum_shift: None,
     })
 }
 

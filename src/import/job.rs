@@ -7,8 +7,8 @@
 
 use std::path::PathBuf;
 
-use crate::crs::Crs;
-use crate::model::{FieldMap, Role};
+use crate::crs::{Crs, DatumShift};
+use crate::model::{FieldMap, GeomFamily, Role};
 
 /// Settings for reading one layer; whatever is set overrides the guess.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +30,11 @@ pub struct LayerOptions {
     /// For a file holding several layers (a GeoPackage): the table to read; `None`
     /// reads the first feature table.
     pub table: Option<String>,
+    /// The survey's shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000.
+    pub datum_shift: Option<DatumShift>,
+    /// Read only this part of a file holding several kinds of geometry (its lines,
+    /// points or polygons).
+    pub part: Option<GeomFamily>,
 }
 
 /// One thing to read: a file and the options for it.

@@ -10,8 +10,9 @@
 //! repeated (and counted) or missing; the declared area may be hectares (the standard)
 //! or m² (usual in practice) and is checked against the geometry in both units; CRLF,
 //! LF or a lone CR; GBK or UTF-8. CGCS2000 zones map to EPSG codes; Xi'an 1980 and
-//! Beijing 1954 keep their 转换参数 on the layer and are refused with a clear problem
-//! until those datums are supported. Writing is `save::landtxt`'s.
+//! Beijing 1954 map to their own zones' EPSG codes and are shifted to CGCS2000 with
+//! the header's 转换参数 (kept on the layer too); without them the report warns of the
+//! error to expect. Writing is `save::landtxt`'s.
 
 use std::path::Path;
 
@@ -21,8 +22,8 @@ use super::foreign::{
     ForeignLayer, SourceRing, feature, polygons_by_containment, prop, raw_geometry,
 };
 use super::json::GeomField;
-use super::{ImportError, Problem, Severity, text};
-use crate::crs::Crs;
+use super::{ImportError, Issue, Problem, Severity, text};
+use crate::crs::{self, Crs};
 use crate::model::{PropValue, TextEncoding};
 
 /// The header of a coordinate TXT, as read.
@@ -65,18 +66,6 @@ fn datum(name: &str) -> Option<Datum> {
     }
 }
 
-/// The EPSG code of a CGCS2000 Gauss-Krüger zone (`width` 3 or 6, zone number, whether
-/// the easting carries the zone number).
-pub(crate) fn cgcs2000_gk_epsg(width: u32, zone: u32, prefixed: bool) -> Option<u32> {
-    match (width, prefixed) {
-        (3, true) if (25..=45).contains(&zone) => Some(4513 + zone - 25),
-        (3, false) if (25..=45).contains(&zone) => Some(4534 + zone - 25),
-        (6, true) if (13..=23).contains(&zone) => Some(4491 + zone - 13),
-        (6, false) if (13..=23).contains(&zone) => Some(4502 + zone - 13),
-        _ => None,
-    }
-}
-
 /// One parcel block as read.
 struct Block {
     line: usize,
@@ -110,8 +99,7 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
         problems.push(Problem::file_level(
             file,
             Severity::Repaired,
-            "text is not UTF-8",
-            "decoded as GB18030 (GBK)",
+            Issue::TextNotUtf8,
         ));
     }
     // CRLF, LF and a lone CR all end a line.
@@ -166,12 +154,13 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
                     })
                     .flatten();
                 match (parsed, blocks.last_mut()) {
-                    (Some((x, y)), Some(b)) => b.points.push((fields[0].clone(), fields[1].clone(), y, x)),
+                    (Some((x, y)), Some(b)) => {
+                        b.points.push((fields[0].clone(), fields[1].clone(), y, x))
+                    }
                     _ => problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!("the line \"{}\" is neither a parcel line nor a point row 点号,圈号,X,Y", short(l)),
-                        "skipped it",
+                        Issue::TxtLineUnrecognised { line: short(l) },
                     )),
                 }
             }
@@ -221,59 +210,77 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
         problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!("the header says zone (带号) {z} but the eastings carry zone {e}"),
-            format!("used zone {e}, the one the coordinates carry"),
+            Issue::TxtZoneMismatch {
+                header: z,
+                eastings: e,
+            },
         ));
     }
     let zone = zone_in_eastings.or(zone);
     let datum_name = header.get("坐标系").unwrap_or("").to_string();
     let mut refuse_crs = None;
-    let declared = match (datum(&datum_name), zone) {
-        (Some(Datum::Cgcs2000) | None, Some(zone)) => match cgcs2000_gk_epsg(width, zone, prefixed)
+    let gk_datum = match datum(&datum_name) {
+        Some(Datum::Xian80) => crs::Datum::Xian1980,
+        Some(Datum::Beijing54) => crs::Datum::Beijing1954,
+        Some(Datum::Cgcs2000) | None => crs::Datum::Cgcs2000,
+    };
+    let declared = match zone {
+        Some(zone) => match u8::try_from(width)
+            .ok()
+            .zip(u8::try_from(zone).ok())
+            .and_then(|(w, z)| crs::gauss_kruger_epsg(gk_datum, w, z, prefixed))
         {
             Some(code) => Crs::from_epsg(code).map(Ok),
             None => Some(Err(format!(
-                "CGCS2000 {width}-degree zone {zone} is not a zone ParkPlan knows"
+                "{} {width}-degree zone {zone} is not a zone ParkPlan knows",
+                gk_datum.name()
             ))),
         },
-        (Some(Datum::Cgcs2000) | None, None) => None,
-        (Some(d @ (Datum::Xian80 | Datum::Beijing54)), _) => {
-            let name = if d == Datum::Xian80 {
-                "Xi'an 1980"
-            } else {
-                "Beijing 1954"
-            };
-            refuse_crs = Some(format!(
-                "{name} not supported yet: the header's 坐标系 is \"{datum_name}\" ({width}-degree zone {}); {}",
-                zone.map(|z| z.to_string()).unwrap_or_else(|| "?".into()),
-                match header.transform.len() {
-                    0 => "no 转换参数 (transformation parameters) given".to_string(),
-                    n => format!("its {n} 转换参数 are kept on the layer (transform_parameters)"),
-                }
-            ));
+        None if gk_datum == crs::Datum::Cgcs2000 => None,
+        None => {
+            // An older datum is tens of metres off a guessed CGCS2000 zone: not guessed.
+            refuse_crs = Some(Issue::DatumNotPlaceable {
+                source: "TXT header",
+                detail: format!(
+                    "{}: the 坐标系 is \"{datum_name}\" but neither the header (带号) nor the eastings give the zone",
+                    gk_datum.name()
+                ),
+            });
             None
         }
     };
+    // The survey's 转换参数 shift an older datum to CGCS2000 (position vector, as
+    // Chinese software writes them); without them the datum_shift_missing warning says
+    // what to expect.
+    let mut datum_shift = None;
+    if gk_datum != crs::Datum::Cgcs2000 && !header.transform.is_empty() {
+        match crs::DatumShift::from_params(&header.transform, crs::Rotation::PositionVector) {
+            Ok(shift) => datum_shift = Some(shift),
+            Err(e) => problems.push(Problem::file_level(
+                file,
+                Severity::Warning,
+                Issue::DatumShiftInvalid {
+                    layer: file.to_string(),
+                    detail: format!("转换参数: {e}"),
+                },
+            )),
+        }
+    }
     if datum(&datum_name).is_none() && !datum_name.is_empty() {
         problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!("the header's 坐标系 \"{datum_name}\" names no datum ParkPlan knows"),
-            "read the coordinates as CGCS2000",
+            Issue::TxtDatumUnknown { name: datum_name },
         ));
     }
 
     let mut features = Vec::with_capacity(blocks.len());
     for (index, b) in blocks.into_iter().enumerate() {
         let field = |i: usize| b.fields.get(i).map(String::as_str).unwrap_or("");
-        let parcel_problem = |severity, message: String, action: &str| Problem {
-            file: file.to_string(),
+        let parcel_problem = |severity, issue: Issue| Problem {
             feature: Some(index),
             feature_id: Some(field(2).to_string()).filter(|s| !s.is_empty()),
-            message,
-            action: action.to_string(),
-            severity,
-            location: None,
+            ..Problem::file_level(file, severity, issue)
         };
         // Rings by 圈号, in order of first appearance.
         let mut rings: Vec<(String, SourceRing)> = Vec::new();
@@ -292,15 +299,14 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
             && n != b.points.len()
         {
             let open_rings = rings.len() - closed_rings;
-            let why = if n == b.points.len() + open_rings {
-                "the closing point of a ring is missing (counted but not written)".to_string()
-            } else {
-                format!("{} point rows follow", b.points.len())
-            };
             problems.push(parcel_problem(
                 Severity::Warning,
-                format!("parcel {} declares {n} 界址点 but {why}", b.line),
-                "used the points as written",
+                Issue::ParcelPointCount {
+                    parcel: b.line,
+                    declared: n,
+                    written: b.points.len(),
+                    closing_missing: n == b.points.len() + open_rings,
+                },
             ));
         }
         let source_rings: Vec<SourceRing> = rings.into_iter().map(|(_, r)| r).collect();
@@ -311,8 +317,7 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
             None => {
                 problems.push(parcel_problem(
                     Severity::Warning,
-                    format!("parcel {} has no coordinate rows", b.line),
-                    "kept it without a location",
+                    Issue::ParcelNoCoordinates { parcel: b.line },
                 ));
                 GeomField::Null
             }
@@ -337,22 +342,22 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
             } else {
                 problems.push(parcel_problem(
                     Severity::Warning,
-                    format!(
-                        "parcel {}: the declared area {declared} matches the measured {:.1} m² neither as hectares nor as m²",
-                        b.line, measured
-                    ),
-                    "kept the declared number; the measured area is used for statistics",
+                    Issue::ParcelAreaUnclear {
+                        parcel: b.line,
+                        declared,
+                        measured,
+                    },
                 ));
                 ("不明", None)
             };
             if unit == "平方米" {
                 problems.push(parcel_problem(
                     Severity::Repaired,
-                    format!(
-                        "parcel {}: the declared area {declared} is in m² (the standard says hectares; it matches the measured {measured:.1} m²)",
-                        b.line
-                    ),
-                    "read it as m²",
+                    Issue::ParcelAreaInSquareMetres {
+                        parcel: b.line,
+                        declared,
+                        measured,
+                    },
                 ));
             }
             props.push(("面积单位".to_string(), prop(PropValue::Str(unit))));
@@ -387,6 +392,7 @@ pub(super) fn read_bytes(bytes: &[u8], file: &str) -> Result<ForeignLayer, Impor
         members,
         crs_source: "TXT header",
         refuse_crs,
+        datum_shift,
     })
 }
 

@@ -7,8 +7,12 @@
 
 use rayon::prelude::*;
 
-use super::error::error_message;
-use super::{ImportError, ImportReport, LayerJob, Problem, Progress, Severity, read_layer_file};
+use super::error::error_issue;
+use super::split;
+use super::{
+    AreaUnit, ImportError, ImportReport, Issue, LayerJob, Problem, Progress, Severity,
+    read_layer_file,
+};
 use crate::model::{Layer, Park};
 
 /// A load's outcome: the park, the report, and how many files failed.
@@ -80,26 +84,37 @@ pub fn load_jobs_layers_only(
             read_layer_file(&job.path, &job.options, progress)
         })
         .collect();
-    for (job, result) in jobs.iter().zip(results) {
+    for (nth, (job, result)) in jobs.iter().zip(results).enumerate() {
         match result {
-            Ok((layer, problems)) => {
-                for p in problems {
-                    report.push(p);
-                }
+            Ok((layer, mut problems)) => {
                 let file = job.path.display().to_string();
-                if let Some(p) = duplicate_ids(&layer, &file) {
-                    report.push(p);
+                // A file holding several kinds of geometry becomes one layer per kind.
+                let parts = split::split_by_geometry(layer, &file, &job.options, &mut problems);
+                // Several parts of one file (a project or manifest names each) read the
+                // file each time: its file-level problems are reported once.
+                let again = job.options.part.is_some()
+                    && jobs[..nth]
+                        .iter()
+                        .any(|j| j.path == job.path && j.options.part.is_some());
+                for p in problems {
+                    if !(again && p.feature.is_none()) {
+                        report.push(p);
+                    }
                 }
-                let mut layer = layer;
-                if let Some(p) = not_park_sized(&mut layer, &file) {
-                    report.push(p);
+                for mut layer in parts {
+                    if let Some(p) = duplicate_ids(&layer, &file) {
+                        report.push(p);
+                    }
+                    if let Some(p) = not_park_sized(&mut layer, &file) {
+                        report.push(p);
+                    }
+                    if !job.options.gcj02
+                        && let Some(p) = gcj02_hint(&layer, &file)
+                    {
+                        report.push(p);
+                    }
+                    layers.push(layer);
                 }
-                if !job.options.gcj02
-                    && let Some(p) = gcj02_hint(&layer, &file)
-                {
-                    report.push(p);
-                }
-                layers.push(layer);
             }
             Err(ImportError::Cancelled) => return Err(ImportError::Cancelled),
             Err(e) => {
@@ -107,8 +122,7 @@ pub fn load_jobs_layers_only(
                 report.push(Problem::file_level(
                     &job.path.display().to_string(),
                     Severity::Error,
-                    error_message(&e),
-                    "the file was not loaded",
+                    error_issue(e),
                 ));
             }
         }
@@ -150,23 +164,19 @@ fn duplicate_ids(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
     }
     shared.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let features: usize = shared.iter().map(|(_, n)| **n).sum();
-    let examples: Vec<String> = shared
+    let examples: Vec<(String, usize)> = shared
         .iter()
         .take(3)
-        .map(|(id, n)| format!("\"{id}\" ×{n}"))
+        .map(|(id, n)| ((*id).clone(), **n))
         .collect();
-    let first = shared[0].0;
     Some(Problem::file_level(
         file,
         Severity::Warning,
-        format!(
-            "{features} features of layer {} share their ids ({}): the id does not identify a feature",
-            layer.name,
-            examples.join(", ")
-        ),
-        format!(
-            "ids made unique by the feature's number ({first}#1, {first}#2 …; the original value is kept); a lookup by a shared id lists the candidates"
-        ),
+        Issue::DuplicateIds {
+            layer: layer.name.clone(),
+            features,
+            examples,
+        },
     ))
 }
 
@@ -195,11 +205,11 @@ fn not_park_sized(layer: &mut crate::model::Layer, file: &str) -> Option<Problem
     Some(Problem::file_level(
         file,
         Severity::Warning,
-        format!(
-            "layer {} looked like parcels but spans {w:.1}° × {h:.1}° (a park spans a few km)",
-            layer.name
-        ),
-        "read as other (not counted as land); set its role in the intake dialog or a manifest if it really is parcels",
+        Issue::NotParkSized {
+            layer: layer.name.clone(),
+            width: w,
+            height: h,
+        },
     ))
 }
 
@@ -218,11 +228,9 @@ fn gcj02_hint(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
         Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "layer {} looks like DataV/AMap output (adcode, acroutes): its coordinates are probably GCJ-02, off WGS84 by a few hundred metres",
-                layer.name
-            ),
-            "read as WGS84; tick GCJ-02 in the intake dialog (or \"gcj02\": true in a manifest) to correct them",
+            Issue::Gcj02Suspected {
+                layer: layer.name.clone(),
+            },
         )
     })
 }
@@ -234,8 +242,7 @@ fn gcj02_hint(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
 pub fn declared_area_problems(park: &crate::model::Park) -> Vec<Problem> {
     use std::collections::BTreeMap;
     // Per layer: (parcels with a declared area, of which disagree, unit votes).
-    let mut per_layer: BTreeMap<u32, (usize, usize, BTreeMap<&'static str, usize>)> =
-        BTreeMap::new();
+    let mut per_layer: BTreeMap<u32, (usize, usize, BTreeMap<AreaUnit, usize>)> = BTreeMap::new();
     for p in &park.parcels {
         let (Some(declared), measured) = (p.declared_area, p.area.0) else {
             continue;
@@ -265,14 +272,14 @@ pub fn declared_area_problems(park: &crate::model::Park) -> Vec<Problem> {
             .map_or(30.0, |pt| pt.y());
         let deg2 = 111_320.0 * 110_574.0 * lat.to_radians().cos();
         let unit = [
-            ("m²", raw),
-            ("mu", raw * 666.666_666_7),
-            ("ha", raw * 10_000.0),
-            ("square degrees", raw * deg2),
+            (AreaUnit::SquareMetres, raw),
+            (AreaUnit::Mu, raw * 666.666_666_7),
+            (AreaUnit::Hectares, raw * 10_000.0),
+            (AreaUnit::SquareDegrees, raw * deg2),
         ]
         .into_iter()
         .find(|(_, m2)| close(*m2))
-        .map_or("none", |(u, _)| u);
+        .map_or(AreaUnit::None, |(u, _)| u);
         *e.2.entry(unit).or_default() += 1;
     }
     per_layer
@@ -290,20 +297,16 @@ pub fn declared_area_problems(park: &crate::model::Park) -> Vec<Problem> {
                 .iter()
                 .max_by_key(|(_, n)| **n)
                 .map(|(u, n)| (*u, *n))
-                .unwrap_or(("none", 0));
-            let why = match unit {
-                "none" => "they match no unit (m², mu, ha or square degrees): the declared areas are doubtful".to_string(),
-                "square degrees" => "they match square degrees (a GIS Shape_Area in lon/lat), not an area on the ground".to_string(),
-                u => format!("they match the geometry when read as {u}"),
-            };
+                .unwrap_or((AreaUnit::None, 0));
             Problem::file_level(
                 &file,
                 Severity::Warning,
-                format!(
-                    "{bad} of {n} declared parcel areas in layer {} differ from the measured (geodesic) area by more than 20 %: {why}",
-                    layer.name
-                ),
-                "land figures use the measured areas; the declared ones are shown beside them for checking",
+                Issue::DeclaredAreaMismatch {
+                    layer: layer.name.clone(),
+                    bad,
+                    declared: n,
+                    unit,
+                },
             )
         })
         .collect()

@@ -52,6 +52,15 @@ pub struct ManifestLayer {
     /// The lon/lat were digitised on a GCJ-02 map (Gaode/AMap): correct them to WGS84.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gcj02: bool,
+    /// The survey's shift from an older datum to CGCS2000:
+    /// `{"dx":…, "dy":…, "dz":…, "rx":…, "ry":…, "rz":…, "scale_ppm":…,
+    /// "rotation": "position_vector" | "coordinate_frame"}` (rotations in arc-seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datum_shift: Option<crate::crs::DatumShift>,
+    /// Only this part of a file holding several kinds of geometry: `"lines"`,
+    /// `"points"` or `"polygons"` (one manifest layer per part).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<crate::model::GeomFamily>,
 }
 
 /// Errors reading a manifest.
@@ -139,6 +148,31 @@ pub fn field_map_from_codes(codes: &BTreeMap<String, String>) -> (FieldMap, Vec<
     (map, unknown)
 }
 
+/// A stored datum shift, checked as if typed ([`crate::crs::DatumShift::from_params`]);
+/// an implausible one is reported against `file` and `layer` and not used.
+pub fn shift_choice(
+    file: &str,
+    layer: &str,
+    shift: Option<crate::crs::DatumShift>,
+    report: &mut super::ImportReport,
+) -> Option<crate::crs::DatumShift> {
+    let s = shift?;
+    match crate::crs::DatumShift::from_params(&s.params(), s.rotation) {
+        Ok(ok) => Some(ok),
+        Err(e) => {
+            report.push(super::Problem::file_level(
+                file,
+                super::Severity::Warning,
+                super::Issue::DatumShiftInvalid {
+                    layer: layer.to_string(),
+                    detail: e.to_string(),
+                },
+            ));
+            None
+        }
+    }
+}
+
 /// Reads the stored choices for one layer (field codes and a CRS name), reporting unknown
 /// field codes and unusable CRS names against `file` (the manifest or project) and
 /// `layer` (how the layer is named there). Both manifests and projects go through here.
@@ -155,11 +189,10 @@ pub fn layer_choices(
         report.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "layer {layer}: unknown field code(s) {}",
-                unknown.join(", ")
-            ),
-            "ignored them",
+            super::Issue::UnknownFieldCodes {
+                layer: layer.to_string(),
+                codes: unknown,
+            },
         ));
     }
     let crs = crs.and_then(|c| match crate::crs::Crs::parse(c) {
@@ -168,8 +201,10 @@ pub fn layer_choices(
             report.push(Problem::file_level(
                 file,
                 Severity::Warning,
-                format!("layer {layer}: {e}"),
-                "used the file's own CRS",
+                super::Issue::LayerCrsUnusable {
+                    layer: layer.to_string(),
+                    detail: e.to_string(),
+                },
             ));
             None
         }

@@ -25,14 +25,17 @@
 //!   (GeoPackage), `landtxt.rs` (the land-approval coordinate TXT), `prj.rs` (WKT → CRS);
 //! - `decide_crs.rs`: the CRS decision and projector, shared by both reads;
 //! - `features.rs`: per-feature processing, in parallel chunks;
+//! - `split.rs`: a file holding several kinds of geometry → one layer per kind;
 //! - `progress.rs`: [`Progress`]; `error.rs`: [`ImportError`].
 
 pub mod fields;
 pub mod geometry;
+pub mod issue;
 pub mod json;
 pub mod manifest;
 pub mod report;
 pub mod roles;
+pub mod split;
 pub mod summary;
 pub mod text;
 
@@ -54,11 +57,12 @@ mod stream;
 
 pub use error::ImportError;
 pub use foreign::READ_EXTENSIONS;
+pub use issue::{AreaUnit, Dropped, GeomIssue, GeomKind, Step};
 pub use job::{LayerJob, LayerOptions};
 pub use load::{Loaded, build_records, declared_area_problems, load_jobs, load_jobs_layers_only};
 pub use manifest::{Manifest, ManifestError};
 pub use plan::plan;
 pub use progress::Progress;
 pub use read::{read_layer_bytes, read_layer_file};
-pub use report::{ImportReport, Problem, Severity};
+pub use report::{ImportReport, Issue, Problem, Severity};
 pub use stream::read_layer_streaming;

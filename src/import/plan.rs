@@ -8,7 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ImportReport, LayerJob, LayerOptions, Manifest, Problem, Severity, manifest, text};
+use super::{
+    ImportReport, Issue, LayerJob, LayerOptions, Manifest, Problem, Severity, manifest, text,
+};
 
 /// Expands paths (files, folders, manifests) into layer jobs. A folder with a
 /// `manifest.json` is read through it; otherwise its `.geojson`/`.json` files are read
@@ -44,8 +46,7 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
                         report.push(Problem::file_level(
                             &label,
                             Severity::Error,
-                            "the folder holds no .geojson, .json, .shp, .gpkg or coordinate .txt file",
-                            "nothing loaded from it",
+                            Issue::FolderEmpty,
                         ));
                     }
                     for f in files {
@@ -55,8 +56,9 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
                 Err(e) => report.push(Problem::file_level(
                     &label,
                     Severity::Error,
-                    format!("cannot list the folder: {e}"),
-                    "nothing loaded from it",
+                    Issue::FolderUnreadable {
+                        detail: e.to_string(),
+                    },
                 )),
             }
         } else if is_manifest_file(path) {
@@ -133,8 +135,9 @@ fn plan_manifest(
             report.push(Problem::file_level(
                 &label,
                 Severity::Error,
-                format!("cannot read the manifest: {e}"),
-                "nothing loaded from it",
+                Issue::ManifestUnreadable {
+                    detail: e.to_string(),
+                },
             ));
             return None;
         }
@@ -145,8 +148,9 @@ fn plan_manifest(
             report.push(Problem::file_level(
                 &label,
                 Severity::Error,
-                e.to_string(),
-                "nothing loaded from it",
+                Issue::ManifestInvalid {
+                    detail: e.to_string(),
+                },
             ));
             return None;
         }
@@ -159,8 +163,10 @@ fn plan_manifest(
                 report.push(Problem::file_level(
                     &label,
                     Severity::Warning,
-                    format!("layer {}: {e}", l.path),
-                    "guessed the role instead",
+                    Issue::RoleUnknown {
+                        layer: l.path.clone(),
+                        detail: e.to_string(),
+                    },
                 ));
                 None
             }
@@ -177,6 +183,8 @@ fn plan_manifest(
                 crs,
                 gcj02: l.gcj02,
                 table: None,
+                datum_shift: manifest::shift_choice(&label, &l.path, l.datum_shift, report),
+                part: l.part,
             },
         });
     }

@@ -5,10 +5,13 @@
 //! CGCS2000 and WGS84 lon/lat, CGCS2000 Gauss-Krüger 3° and 6° zones (with the zone
 //! prefixed to the false easting or not), WGS84 UTM and Web Mercator. A trailing
 //! `AUTHORITY["EPSG", …]` of the whole CRS is used first. Xi'an 1980 and Beijing 1954
-//! (IAG-75 and Krassowsky ellipsoids) are recognised and reported as not supported
-//! yet; anything else is an "unsupported CRS" naming the WKT's name. No file I/O here.
+//! (IAG-75 and Krassowsky ellipsoids, by name or ellipsoid) map to their Gauss-Krüger
+//! zones' EPSG codes (the datum shift to CGCS2000 is the survey's, given in the intake
+//! dialog or a manifest); their lon/lat and other projections are reported as not
+//! supported; anything else is an "unsupported CRS" naming the WKT's name. No file I/O
+//! here.
 
-use crate::crs::Crs;
+use crate::crs::{self, Crs};
 
 /// The CRS a WKT declares, or why it cannot be used.
 pub(super) fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
@@ -22,7 +25,10 @@ pub(super) fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
             return Ok(crs);
         }
         if let Some(what) = old_datum(wkt, &name) {
-            return Err(format!("{what} (EPSG:{code}) is not supported yet: {name}"));
+            return Err(format!(
+                "{} (EPSG:{code}) is not supported: {name}",
+                what.name()
+            ));
         }
         return Err(format!("EPSG:{code} ({name}) is not a CRS ParkPlan reads"));
     }
@@ -48,15 +54,13 @@ pub(super) fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
         Some("WGS84") => Some(6_378_137.0),
         _ => None,
     });
-    if let Some(what) = old_datum(wkt, &name).or(match a {
-        Some(a) if (a - 6_378_140.0).abs() < 0.5 => Some("Xi'an 1980"),
-        Some(a) if (a - 6_378_245.0).abs() < 0.5 => Some("Beijing 1954"),
+    let old = old_datum(wkt, &name).or(match a {
+        Some(a) if (a - 6_378_140.0).abs() < 0.5 => Some(crs::Datum::Xian1980),
+        Some(a) if (a - 6_378_245.0).abs() < 0.5 => Some(crs::Datum::Beijing1954),
         _ => None,
-    }) {
-        return Err(format!("{what} is not supported yet: {name}"));
-    }
+    });
     let grs80_or_wgs84 = a.is_none_or(|a| (a - 6_378_137.0).abs() < 0.5);
-    if !grs80_or_wgs84 {
+    if old.is_none() && !grs80_or_wgs84 {
         return Err(format!(
             "unsupported CRS \"{name}\" (an ellipsoid ParkPlan does not know)"
         ));
@@ -70,6 +74,25 @@ pub(super) fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
     };
     let proj_name = param("proj").unwrap_or_default();
     let unsupported = || format!("unsupported CRS \"{name}\" ({})", short(&proj));
+    if let Some(datum) = old {
+        // Xi'an 1980 / Beijing 1954: only their Gauss-Krüger zones.
+        let lon0 = num("lon_0").unwrap_or(0.0);
+        let plain = proj_name == "tmerc"
+            && (num("k").or(num("k_0")).unwrap_or(1.0) - 1.0).abs() < 1e-9
+            && num("lat_0").unwrap_or(0.0).abs() < 1e-9
+            && num("y_0").unwrap_or(0.0).abs() < 0.01
+            && lon0.fract().abs() < 1e-9;
+        return plain
+            .then(|| gk_epsg(datum, lon0 as i32, num("x_0").unwrap_or(0.0)))
+            .flatten()
+            .and_then(Crs::from_epsg)
+            .ok_or_else(|| {
+                format!(
+                    "{} other than a Gauss-Krüger zone is not supported: {name}",
+                    datum.name()
+                )
+            });
+    }
     match proj_name.as_str() {
         "longlat" | "latlong" => Ok(if cgcs { Crs::CGCS2000 } else { Crs::WGS84 }),
         "utm" => {
@@ -107,7 +130,7 @@ pub(super) fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
             {
                 return Err(unsupported());
             }
-            gk_epsg(lon0 as i32, x0)
+            gk_epsg(crs::Datum::Cgcs2000, lon0 as i32, x0)
                 .and_then(Crs::from_epsg)
                 .ok_or_else(unsupported)
         }
@@ -115,43 +138,40 @@ pub(super) fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
     }
 }
 
-/// The EPSG code of a CGCS2000 Gauss-Krüger zone from its central meridian and false
-/// easting: 3° zones first (EPSG:4513–4554), then 6° zones (4491–4512).
-fn gk_epsg(lon0: i32, x0: f64) -> Option<u32> {
+/// The EPSG code of a Gauss-Krüger zone on `datum` from its central meridian and false
+/// easting: 3° zones first, then 6° zones; the zone prefixed to the easting or not.
+fn gk_epsg(datum: crs::Datum, lon0: i32, x0: f64) -> Option<u32> {
     let near = |v: f64| (x0 - v).abs() < 0.01;
-    if lon0 % 3 == 0 {
-        let zone = lon0 / 3;
-        if (25..=45).contains(&zone) {
-            if near(500_000.0) {
-                return Some(4534 + (zone - 25) as u32);
-            }
-            if near(zone as f64 * 1e6 + 500_000.0) {
-                return Some(4513 + (zone - 25) as u32);
-            }
+    let zone_of = |z: i32| {
+        let z = u8::try_from(z).ok()?;
+        if near(500_000.0) {
+            Some((z, false))
+        } else if near(f64::from(z) * 1e6 + 500_000.0) {
+            Some((z, true))
+        } else {
+            None
         }
-    }
-    if (lon0 + 3) % 6 == 0 {
-        let zone = (lon0 + 3) / 6;
-        if (13..=23).contains(&zone) {
-            if near(500_000.0) {
-                return Some(4502 + (zone - 13) as u32);
-            }
-            if near(zone as f64 * 1e6 + 500_000.0) {
-                return Some(4491 + (zone - 13) as u32);
-            }
-        }
-    }
-    None
+    };
+    let three = (lon0 % 3 == 0)
+        .then(|| zone_of(lon0 / 3))
+        .flatten()
+        .and_then(|(z, p)| crs::gauss_kruger_epsg(datum, 3, z, p));
+    three.or_else(|| {
+        ((lon0 + 3) % 6 == 0)
+            .then(|| zone_of((lon0 + 3) / 6))
+            .flatten()
+            .and_then(|(z, p)| crs::gauss_kruger_epsg(datum, 6, z, p))
+    })
 }
 
 /// Whether the WKT names Xi'an 1980 or Beijing 1954 (by datum or CRS name).
-fn old_datum(wkt: &str, name: &str) -> Option<&'static str> {
+fn old_datum(wkt: &str, name: &str) -> Option<crs::Datum> {
     let up = format!("{wkt} {name}").to_ascii_uppercase();
     if up.contains("XIAN") || up.contains("XI'AN") || up.contains("XI_AN") || wkt.contains("西安")
     {
-        Some("Xi'an 1980")
+        Some(crs::Datum::Xian1980)
     } else if up.contains("BEIJING") || wkt.contains("北京") {
-        Some("Beijing 1954")
+        Some(crs::Datum::Beijing1954)
     } else {
         None
     }
@@ -225,12 +245,28 @@ mod tests {
     }
 
     #[test]
-    fn old_datums_and_garbage_are_refused_with_a_reason() {
-        let e = crs_from_wkt(XIAN80).unwrap_err();
+    fn old_datums_map_to_their_zones() {
+        // Xi'an 1980 3-degree CM 111E: EPSG:2382; zone-prefixed (zone 37): EPSG:2361.
+        assert_eq!(epsg(XIAN80), 2382);
+        assert_eq!(
+            epsg(&XIAN80.replace("\"False_Easting\",500000.0", "\"False_Easting\",37500000.0")),
+            2361
+        );
+        // Beijing 1954 (Krassowsky) 3-degree CM 111E: EPSG:2434.
+        let bj = XIAN80
+            .replace("Xian_1980", "Beijing_1954")
+            .replace("6378140.0,298.257", "6378245.0,298.3");
+        assert_eq!(epsg(&bj), 2434);
+        let geo = r#"GEOGCS["GCS_Xian_1980",DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        let e = crs_from_wkt(geo).unwrap_err();
         assert!(
-            e.contains("Xi'an 1980") && e.contains("not supported yet"),
+            e.contains("Xian 1980") && e.contains("not supported"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn garbage_is_refused_with_a_reason() {
         let e = crs_from_wkt("PROJCS[\"nonsense\"").unwrap_err();
         assert!(e.contains("cannot be read"), "{e}");
         assert!(crs_from_wkt("  ").unwrap_err().contains("empty"));

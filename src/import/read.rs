@@ -16,7 +16,9 @@ use super::decide_crs::{SAMPLE, decide_crs, declared_crs, projector_for, sample_
 use super::features::{LayerContext, Partial, layer_from_partials, process_feature};
 use super::json::{self, FeatureEntry, FeatureList, GeomField, RawFeature};
 use super::stream::read_layer_streaming;
-use super::{ImportError, LayerOptions, Problem, Progress, Severity, finish, geometry, text};
+use super::{
+    ImportError, Issue, LayerOptions, Problem, Progress, Severity, finish, geometry, text,
+};
 use crate::model::{Layer, LayerSource};
 
 /// Reads one file into a layer, with the problems found: GeoJSON here, a Shapefile,
@@ -38,10 +40,10 @@ pub fn read_layer_file(
         let (mut layer, problems) =
             super::foreign::layer_from_features(&file, source, opts, progress)?;
         layer.source.path = Some(path.to_path_buf());
-        return Ok((layer, problems));
+        return Ok(with_part(layer, problems, &file, opts));
     }
     if let Some(done) = read_layer_streaming(path, opts, progress) {
-        return done;
+        return done.map(|(l, p)| with_part(l, p, &file, opts));
     }
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: file.clone(),
@@ -49,7 +51,23 @@ pub fn read_layer_file(
     })?;
     let (mut layer, problems) = read_layer_bytes(&bytes, &file, opts, progress)?;
     layer.source.path = Some(path.to_path_buf());
-    Ok((layer, problems))
+    Ok(with_part(layer, problems, &file, opts))
+}
+
+/// The part of the layer `opts.part` names (the whole layer when none).
+fn with_part(
+    layer: Layer,
+    mut problems: Vec<Problem>,
+    file: &str,
+    opts: &LayerOptions,
+) -> (Layer, Vec<Problem>) {
+    match opts.part {
+        Some(part) => {
+            let l = super::split::take_part(&layer, part, file, opts, &mut problems);
+            (l, problems)
+        }
+        None => (layer, problems),
+    }
 }
 
 /// The text with every number literal beyond the range of an f64 (such as `1e400`)
@@ -94,11 +112,11 @@ fn blank_huge_numbers(text: &str, file: &str, problems: &mut Vec<Problem>) -> Op
                     problems.push(Problem::file_level(
                         file,
                         Severity::Warning,
-                        format!(
-                            "the number {token} at line {}, column {} is beyond the range of a number",
-                            pos.line, pos.column
-                        ),
-                        "read as null: its feature is skipped, the others are loaded",
+                        Issue::NumberBeyondRange {
+                            token: token.to_string(),
+                            line: pos.line,
+                            column: pos.column,
+                        },
                     ));
                 }
             }
@@ -122,20 +140,17 @@ pub fn read_layer_bytes(
         problems.push(Problem::file_level(
             file,
             Severity::Repaired,
-            "text is not UTF-8",
-            "decoded as GB18030 (GBK)",
+            Issue::TextNotUtf8,
         ));
     }
     if decoded.replaced > 0 {
         problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "{} byte sequence(s) could not be decoded as {}",
-                decoded.replaced,
-                decoded.encoding.name()
-            ),
-            "replaced them with U+FFFD",
+            Issue::BytesUndecodable {
+                count: decoded.replaced,
+                encoding: decoded.encoding.name().to_string(),
+            },
         ));
     }
     // Numbers beyond f64 (`1e400`: valid JSON grammar) would reject the whole file; each
@@ -279,8 +294,8 @@ pub fn read_layer_bytes(
         }
         None => sample_features(features.iter().map(|raw| Some(raw.get()))).unwrap_or_default(),
     };
-    let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
-    let projector = projector_for(file, decision.as_ref(), &mut problems);
+    let mut decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
+    let projector = projector_for(file, decision.as_mut(), opts.datum_shift, &mut problems);
     let ctx = LayerContext {
         file,
         layer_crs_raw: crs_raw.as_deref(),
@@ -333,6 +348,7 @@ pub fn read_layer_bytes(
             encoding: decoded.encoding,
             crs: decision,
             bytes: bytes.len() as u64,
+            part: None,
         },
     );
     let (layer, mut problems) = finish::finish_layer(layer, problems, &top, file, opts);
@@ -361,35 +377,17 @@ pub(super) fn replaced_text(layer: &crate::model::Layer, file: &str) -> Problem 
             }
         }
     }
-    let shown: Vec<String> = features
-        .iter()
-        .take(10)
-        .map(|i| (i + 1).to_string())
-        .collect();
+    let shown: Vec<usize> = features.iter().take(10).map(|i| i + 1).collect();
     let more = features.len().saturating_sub(shown.len());
     Problem::file_level(
         file,
         Severity::Warning,
-        format!(
-            "undecodable bytes were in {} field(s) [{}] of layer {}{}",
-            fields.len(),
-            fields.join(", "),
-            layer.name,
-            if features.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", values of feature(s) {}{}",
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                )
-            }
-        ),
-        "only those bytes were replaced; the rest of the text is kept; check those names and values",
+        Issue::ReplacedText {
+            layer: layer.name.clone(),
+            fields,
+            features: shown,
+            more,
+        },
     )
 }
 

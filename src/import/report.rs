@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+pub use super::issue::Issue;
+use crate::model::Lang;
+
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -15,8 +18,11 @@ pub enum Severity {
     Error,
 }
 
-/// One problem found while importing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One problem found while importing: where (file, feature) and what ([`Issue`]: a
+/// stable code and its arguments). Its words come from the catalog in the reader's
+/// language ([`Problem::message`], [`Problem::action`]); serialised, it gives `code`
+/// beside the English `message` and `action`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// The file (as given, or relative to the manifest).
     pub file: String,
@@ -24,10 +30,8 @@ pub struct Problem {
     pub feature: Option<usize>,
     /// The feature's id, when it has one.
     pub feature_id: Option<String>,
-    /// What was wrong.
-    pub message: String,
-    /// What was done about it ("skipped the feature", "closed the ring" …).
-    pub action: String,
+    /// What was wrong, with its arguments.
+    pub issue: Issue,
     /// How serious it is.
     pub severity: Severity,
     /// Where it is (lon/lat), when known, so the map can zoom to it.
@@ -36,39 +40,76 @@ pub struct Problem {
 
 impl Problem {
     /// A problem about a whole file.
-    pub fn file_level(
-        file: &str,
-        severity: Severity,
-        message: impl Into<String>,
-        action: impl Into<String>,
-    ) -> Problem {
+    pub fn file_level(file: &str, severity: Severity, issue: Issue) -> Problem {
         Problem {
             file: file.to_string(),
             feature: None,
             feature_id: None,
-            message: message.into(),
-            action: action.into(),
+            issue,
             severity,
             location: None,
         }
     }
 
-    /// One line for people: `file: feature 3 (id P7): message — action`.
-    pub fn describe(&self) -> String {
-        let mut s = self.file.clone();
-        if let Some(i) = self.feature {
-            s.push_str(&format!(": feature {i}"));
-            if let Some(id) = &self.feature_id {
-                s.push_str(&format!(" (id {id})"));
-            }
+    /// The stable machine code (`crs_missing_assumed`, `duplicate_id` …).
+    pub fn code(&self) -> &'static str {
+        self.issue.code()
+    }
+
+    /// What was wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        self.issue.message(lang)
+    }
+
+    /// What was done about it, in `lang` ("" when the message says it all).
+    pub fn action(&self, lang: Lang) -> String {
+        self.issue.action(lang)
+    }
+
+    /// Where, in `lang`: "feature 3 (id P7)" / "第 3 个要素（编号 P7）"; "" for a file.
+    pub fn place(&self, lang: Lang) -> String {
+        match (self.feature, &self.feature_id, lang) {
+            (Some(i), Some(id), Lang::En) => format!("feature {i} (id {id})"),
+            (Some(i), None, Lang::En) => format!("feature {i}"),
+            (Some(i), Some(id), Lang::Zh) => format!("第 {i} 个要素（编号 {id}）"),
+            (Some(i), None, Lang::Zh) => format!("第 {i} 个要素"),
+            (None, _, _) => String::new(),
         }
-        s.push_str(": ");
-        s.push_str(&self.message);
-        if !self.action.is_empty() {
+    }
+
+    /// One line for people: `file: feature 3 (id P7): message — action`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let sep = lang.pick("：", ": ");
+        let mut s = self.file.clone();
+        let place = self.place(lang);
+        if !place.is_empty() {
+            s.push_str(sep);
+            s.push_str(&place);
+        }
+        s.push_str(sep);
+        s.push_str(&self.message(lang));
+        let action = self.action(lang);
+        if !action.is_empty() {
             s.push_str(" — ");
-            s.push_str(&self.action);
+            s.push_str(&action);
         }
         s
+    }
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Problem", 8)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("feature", &self.feature)?;
+        st.serialize_field("feature_id", &self.feature_id)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("message", &self.message(Lang::En))?;
+        st.serialize_field("action", &self.action(Lang::En))?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("location", &self.location)?;
+        st.end()
     }
 }
 

@@ -56,6 +56,21 @@ const NAME_WORDS: &[(Role, &[&str])] = &[
         ],
     ),
     (Role::Roads, &["道路", "路网", "road", "street", "highway"]),
+    (
+        Role::Constraints,
+        &[
+            "三区三线",
+            "永久基本农田",
+            "基本农田",
+            "生态保护红线",
+            "生态红线",
+            "城镇开发边界",
+            "耕地",
+            "yjjbnt",
+            "stbhhx",
+            "czkfbj",
+        ],
+    ),
 ];
 
 /// Which geometry family a role's features have.
@@ -69,6 +84,8 @@ fn geometry_fits(role: Role, family: &str) -> i32 {
         (Role::Enterprises | Role::Facilities | Role::BusStops, _) => -5,
         (Role::Projects, "point" | "polygon") => 1,
         (Role::Projects, _) => -5,
+        (Role::Constraints, "polygon") => 2,
+        (Role::Constraints, _) => -5,
         (Role::Other, _) => 0,
     }
 }
@@ -113,6 +130,31 @@ const ADMIN_FIELDS: &[&str] = &[
     "xzqmc",
 ];
 
+/// GTFS field names (`routes.txt`, `stops.txt`) that GTFS-to-GeoJSON exports keep: a
+/// layer carrying them holds routes or stops whatever its file is called.
+const GTFS_FIELDS: &[(Role, &[&str])] = &[
+    (
+        Role::BusRoutes,
+        &[
+            "route_id",
+            "route_short_name",
+            "route_long_name",
+            "route_type",
+            "shape_id",
+        ],
+    ),
+    (
+        Role::BusStops,
+        &[
+            "stop_id",
+            "stop_name",
+            "stop_code",
+            "parent_station",
+            "location_type",
+        ],
+    ),
+];
+
 /// Guesses a layer's role. `names` are the layer name and the file name.
 pub fn guess_role(names: &[&str], family: &str, table: &AttributeTable) -> RoleGuess {
     if let Some(c) = table
@@ -138,6 +180,16 @@ pub fn guess_role(names: &[&str], family: &str, table: &AttributeTable) -> RoleG
         {
             score += 4;
             why.push(format!("name contains \"{w}\""));
+        }
+        if let Some((_, gtfs)) = GTFS_FIELDS.iter().find(|(r, _)| *r == role)
+            && let Some(c) = table
+                .columns()
+                .iter()
+                .map(|c| c.name())
+                .find(|n| gtfs.contains(&n.to_lowercase().as_str()))
+        {
+            score += 4;
+            why.push(format!("GTFS field {c}"));
         }
         let g = geometry_fits(role, family);
         score += g;

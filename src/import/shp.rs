@@ -20,7 +20,7 @@ use super::foreign::{
     ForeignLayer, SourceRing, feature, polygons_by_containment, pos, prop, raw_geometry,
 };
 use super::json::{CoordTree, GeomField, RawProp};
-use super::{ImportError, Problem, Severity, prj, text};
+use super::{ImportError, Issue, Problem, Severity, prj, text};
 use crate::model::{PropValue, TextEncoding};
 
 /// Unreadable records in a row after which a table or shape file is taken as broken
@@ -82,18 +82,17 @@ fn dbf_encoding(
                 problems.push(Problem::file_level(
                     file,
                     Severity::Warning,
-                    format!(
-                        "the .cpg names {label}, which ParkPlan records as neither UTF-8 nor GBK"
-                    ),
-                    format!("decoded the table as {}", e.name()),
+                    Issue::CpgEncodingUnrecorded {
+                        label,
+                        used: e.name().to_string(),
+                    },
                 ));
                 return (e, TextEncoding::Utf8);
             }
             None => problems.push(Problem::file_level(
                 file,
                 Severity::Warning,
-                format!("the .cpg names an unknown encoding \"{label}\""),
-                "decided the encoding from the bytes instead",
+                Issue::CpgEncodingUnknown { label },
             )),
         }
     }
@@ -112,8 +111,7 @@ fn dbf_encoding(
             problems.push(Problem::file_level(
                 file,
                 Severity::Repaired,
-                "the table has no .cpg and its text is not UTF-8",
-                "decoded it as GB18030 (GBK)",
+                Issue::DbfNotUtf8,
             ));
             (encoding_rs::GB18030, TextEncoding::Gb18030)
         }
@@ -236,13 +234,15 @@ fn shapes(
     let mut out = Vec::new();
     let skip = |i: usize, e: String, problems: &mut Vec<Problem>| {
         problems.push(Problem {
-            file: file.to_string(),
             feature: Some(i),
-            feature_id: None,
-            message: format!("shape {}: {e}", i + 1),
-            action: "skipped its geometry; its record is kept".into(),
-            severity: Severity::Warning,
-            location: None,
+            ..Problem::file_level(
+                file,
+                Severity::Warning,
+                Issue::ShapeUnreadable {
+                    shape: i + 1,
+                    detail: e,
+                },
+            )
         });
     };
     match sidecar(shp, "shx") {
@@ -256,8 +256,7 @@ fn shapes(
                     problems.push(Problem::file_level(
                         file,
                         Severity::Error,
-                        format!("the .shp stops being readable at shape {}", i + 1),
-                        "stopped reading shapes there",
+                        Issue::ShpStopsReadable { shape: i + 1 },
                     ));
                     break;
                 }
@@ -287,8 +286,7 @@ fn shapes(
             problems.push(Problem::file_level(
                 file,
                 Severity::Warning,
-                "the .shx index beside the .shp is missing",
-                "read the shapes in file order",
+                Issue::ShxMissing,
             ));
             let mut reader = shapefile::ShapeReader::new(source).map_err(bad)?;
             for (i, s) in reader.iter_shapes().enumerate() {
@@ -305,8 +303,10 @@ fn shapes(
                         problems.push(Problem::file_level(
                             file,
                             Severity::Error,
-                            format!("shape {}: {e}", i + 1),
-                            "stopped reading shapes there (no .shx to find the next one)",
+                            Issue::ShapeUnreadableNoIndex {
+                                shape: i + 1,
+                                detail: e.to_string(),
+                            },
                         ));
                         break;
                     }
@@ -329,8 +329,7 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
         None => problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            "the .dbf attribute table beside the .shp is missing",
-            "loaded the shapes without attributes",
+            Issue::DbfMissing,
         )),
         Some(dbf) => {
             bytes += std::fs::metadata(&dbf).map(|m| m.len()).unwrap_or(0);
@@ -343,8 +342,9 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
                 Err(e) => problems.push(Problem::file_level(
                     file,
                     Severity::Error,
-                    format!("the .dbf table cannot be read: {e}"),
-                    "loaded the shapes without attributes",
+                    Issue::DbfUnreadable {
+                        detail: e.to_string(),
+                    },
                 )),
                 Ok(mut reader) => {
                     columns = reader
@@ -377,21 +377,22 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
                                 problems.push(Problem::file_level(
                                     file,
                                     Severity::Error,
-                                    format!("the .dbf table stops being readable at record {}", i + 1),
-                                    "stopped reading it there; the shapes after it have no attributes",
+                                    Issue::DbfStopsReadable { record: i + 1 },
                                 ));
                                 break;
                             }
                             Err(e) => {
                                 failed_in_a_row += 1;
                                 problems.push(Problem {
-                                    file: file.to_string(),
                                     feature: Some(i),
-                                    feature_id: None,
-                                    message: format!("record {} of the .dbf: {e}", i + 1),
-                                    action: "kept the feature without its attributes".into(),
-                                    severity: Severity::Warning,
-                                    location: None,
+                                    ..Problem::file_level(
+                                        file,
+                                        Severity::Warning,
+                                        Issue::DbfRecordUnreadable {
+                                            record: i + 1,
+                                            detail: e.to_string(),
+                                        },
+                                    )
                                 });
                                 records.push(None);
                             }
@@ -405,12 +406,10 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
         problems.push(Problem::file_level(
             file,
             Severity::Warning,
-            format!(
-                "the .shp holds {} shapes but the .dbf {} records",
-                geoms.len(),
-                records.len()
-            ),
-            "paired them in order; the extra ones are kept without a shape or without attributes",
+            Issue::ShpDbfCountMismatch {
+                shapes: geoms.len(),
+                records: records.len(),
+            },
         ));
     }
     let declared = match sidecar(shp, "prj") {
@@ -422,15 +421,17 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
             problems.push(Problem::file_level(
                 file,
                 Severity::Warning,
-                "the .prj beside the .shp is missing: the file does not say its CRS",
-                "guessed the CRS from the coordinates, as for a GeoJSON file without a crs member",
+                Issue::PrjMissing,
             ));
             None
         }
     };
     // An old Chinese datum must not be placed by a guess (tens of metres off).
     let refuse_crs = match &declared {
-        Some(Err(e)) if e.contains("not supported yet") => Some(format!(".prj: {e}")),
+        Some(Err(e)) if e.contains("not supported") => Some(Issue::DatumNotPlaceable {
+            source: ".prj",
+            detail: e.clone(),
+        }),
         _ => None,
     };
     let n = geoms.len().max(records.len());
@@ -463,6 +464,7 @@ pub(super) fn read(shp: &Path, file: &str) -> Result<ForeignLayer, ImportError> 
         members: Vec::new(),
         crs_source: ".prj",
         refuse_crs,
+        datum_shift: None,
     })
 }
 

@@ -105,6 +105,7 @@ fn stream_with_block(
         encoding: st.encoding,
         crs: decision,
         bytes: st.total_bytes,
+        part: None,
     };
     Some(Ok(finish_layer(layer, problems, &top, &file, opts)))
 }
@@ -287,8 +288,8 @@ fn stream_decide_crs(
             .iter()
             .map(|r| std::str::from_utf8(&buf[r.clone()]).ok()),
     )?;
-    let decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
-    let projector = projector_for(file, decision.as_ref(), &mut problems);
+    let mut decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
+    let projector = projector_for(file, decision.as_mut(), opts.datum_shift, &mut problems);
     Some((decision, projector, problems))
 }
 

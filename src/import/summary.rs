@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Loaded, Problem, Severity};
-use crate::model::Layer;
+use crate::model::{Lang, Layer};
 
 /// One problem, as listed under its layer.
 #[derive(Debug, Clone, Serialize)]
@@ -12,9 +12,11 @@ pub struct ProblemSummary {
     pub feature: Option<usize>,
     /// The feature's id, when it has one.
     pub feature_id: Option<String>,
-    /// What was wrong.
+    /// The stable machine code of the problem (`crs_missing_assumed` …).
+    pub code: &'static str,
+    /// What was wrong (in the summary's language).
     pub message: String,
-    /// What was done.
+    /// What was done (in the summary's language).
     pub action: String,
     /// How serious it is.
     pub severity: Severity,
@@ -62,7 +64,9 @@ pub struct LayerSummary {
 pub struct FileError {
     /// The file or folder.
     pub path: String,
-    /// What went wrong.
+    /// The stable machine code of the problem.
+    pub code: &'static str,
+    /// What went wrong (in the summary's language).
     pub message: String,
     /// How serious it is.
     pub severity: Severity,
@@ -88,18 +92,19 @@ fn layer_label(layer: &Layer) -> String {
         .unwrap_or_else(|| layer.name.clone())
 }
 
-fn summarise_problem(p: &Problem) -> ProblemSummary {
+fn summarise_problem(p: &Problem, lang: Lang) -> ProblemSummary {
     ProblemSummary {
         feature: p.feature,
         feature_id: p.feature_id.clone(),
-        message: p.message.clone(),
-        action: p.action.clone(),
+        code: p.code(),
+        message: p.message(lang),
+        action: p.action(lang),
         severity: p.severity,
     }
 }
 
-/// Summarises a load.
-pub fn summarise(loaded: &Loaded) -> LoadSummary {
+/// Summarises a load, its problems worded in `lang`.
+pub fn summarise(loaded: &Loaded, lang: Lang) -> LoadSummary {
     let mut layers = Vec::new();
     let mut attached = vec![false; loaded.report.problems.len()];
     for layer in &loaded.park.layers {
@@ -108,7 +113,7 @@ pub fn summarise(loaded: &Loaded) -> LoadSummary {
         for (i, p) in loaded.report.problems.iter().enumerate() {
             if p.file == path {
                 attached[i] = true;
-                problems.push(summarise_problem(p));
+                problems.push(summarise_problem(p, lang));
             }
         }
         let bbox = layer
@@ -149,10 +154,14 @@ pub fn summarise(loaded: &Loaded) -> LoadSummary {
         .filter(|(_, a)| !a)
         .map(|(p, _)| FileError {
             path: p.file.clone(),
-            message: if p.action.is_empty() {
-                p.message.clone()
-            } else {
-                format!("{} — {}", p.message, p.action)
+            code: p.code(),
+            message: {
+                let (m, a) = (p.message(lang), p.action(lang));
+                if a.is_empty() {
+                    m
+                } else {
+                    format!("{m} — {a}")
+                }
             },
             severity: p.severity,
         })

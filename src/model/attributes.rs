@@ -591,6 +591,36 @@ impl AttributeTable {
         self.columns[idx] = rebuilt;
     }
 
+    /// Replaces many cells of one column as text, rebuilding the column once (creating
+    /// it when needed). `updates`: (row, text); rows out of range are ignored.
+    pub fn set_texts(&mut self, name: &str, updates: &[(usize, &str)]) {
+        if updates.is_empty() {
+            return;
+        }
+        let mut by_row: Vec<Option<&str>> = vec![None; self.rows];
+        for (r, t) in updates {
+            if let Some(slot) = by_row.get_mut(*r) {
+                *slot = Some(t);
+            }
+        }
+        let mut rebuilt = Column::new(name, 0);
+        let old = self.by_name.get(name).map(|i| &self.columns[*i]);
+        for (r, new) in by_row.iter().enumerate() {
+            match (new, old) {
+                (Some(t), _) => rebuilt.push(PropValue::Str(t)),
+                (None, Some(c)) => rebuilt.push(c.get(r)),
+                (None, None) => rebuilt.push(PropValue::Absent),
+            }
+        }
+        match self.by_name.get(name) {
+            Some(i) => self.columns[*i] = rebuilt,
+            None => {
+                self.by_name.insert(name.to_string(), self.columns.len());
+                self.columns.push(rebuilt);
+            }
+        }
+    }
+
     /// Inserts an empty row (all properties absent) at `row`, shifting later rows down.
     pub fn insert_row(&mut self, row: usize) {
         let row = row.min(self.rows);

@@ -69,6 +69,34 @@ pub enum Field {
     Speed,
     /// 单行: one-way.
     Oneway,
+    /// 帮代办专员: the project's agent from 签约 to 入库.
+    Agent,
+    /// 履约日期.
+    FulfilledDate,
+    /// 入库日期.
+    LibraryDate,
+    /// 建设用地规划许可证 (date issued).
+    DocLandUsePlanning,
+    /// 建设项目规划设计方案批复 (date issued).
+    DocDesignScheme,
+    /// 建设工程规划许可证 (date issued).
+    DocWorksPlanning,
+    /// 不动产权证书 (date issued).
+    DocPropertyCertificate,
+    /// 建筑工程施工许可证 (date issued).
+    DocConstructionPermit,
+    /// 报批日期: a parcel's land-approval application went up.
+    SubmittedDate,
+    /// 批复日期: a parcel's land approval came back.
+    ApprovedDate,
+    /// 供地日期: a parcel was supplied (transferred).
+    SuppliedDate,
+    /// 报批批次: the approval batch.
+    Batch,
+    /// 管控类型: a constraint zone's kind (三区三线).
+    ConstraintKind,
+    /// 地类编码: a land-survey class code (01xx = arable land).
+    LandClass,
 }
 
 impl Field {
@@ -99,6 +127,20 @@ impl Field {
         Field::RoadClass,
         Field::Speed,
         Field::Oneway,
+        Field::Agent,
+        Field::FulfilledDate,
+        Field::LibraryDate,
+        Field::DocLandUsePlanning,
+        Field::DocDesignScheme,
+        Field::DocWorksPlanning,
+        Field::DocPropertyCertificate,
+        Field::DocConstructionPermit,
+        Field::SubmittedDate,
+        Field::ApprovedDate,
+        Field::SuppliedDate,
+        Field::Batch,
+        Field::ConstraintKind,
+        Field::LandClass,
     ];
 
     /// The stable code used in manifests and project files.
@@ -129,6 +171,20 @@ impl Field {
             Field::RoadClass => "class",
             Field::Speed => "speed",
             Field::Oneway => "oneway",
+            Field::Agent => "agent",
+            Field::FulfilledDate => "fulfilled_date",
+            Field::LibraryDate => "library_date",
+            Field::DocLandUsePlanning => "doc_land_use_planning",
+            Field::DocDesignScheme => "doc_design_scheme",
+            Field::DocWorksPlanning => "doc_works_planning",
+            Field::DocPropertyCertificate => "doc_property_certificate",
+            Field::DocConstructionPermit => "doc_construction_permit",
+            Field::SubmittedDate => "submitted_date",
+            Field::ApprovedDate => "approved_date",
+            Field::SuppliedDate => "supplied_date",
+            Field::Batch => "batch",
+            Field::ConstraintKind => "constraint_kind",
+            Field::LandClass => "land_class",
         }
     }
 
@@ -165,6 +221,20 @@ impl Field {
             Field::RoadClass => "道路等级",
             Field::Speed => "限速(km/h)",
             Field::Oneway => "单行",
+            Field::Agent => "帮代办专员",
+            Field::FulfilledDate => "履约日期",
+            Field::LibraryDate => "入库日期",
+            Field::DocLandUsePlanning => "建设用地规划许可证",
+            Field::DocDesignScheme => "规划设计方案批复",
+            Field::DocWorksPlanning => "建设工程规划许可证",
+            Field::DocPropertyCertificate => "不动产权证书",
+            Field::DocConstructionPermit => "建筑工程施工许可证",
+            Field::SubmittedDate => "报批日期",
+            Field::ApprovedDate => "批复日期",
+            Field::SuppliedDate => "供地日期",
+            Field::Batch => "报批批次",
+            Field::ConstraintKind => "管控类型",
+            Field::LandClass => "地类编码",
         }
     }
 }
@@ -239,6 +309,76 @@ pub struct LayerSource {
     pub crs: Option<CrsDecision>,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// Which part of a file holding several geometry kinds this layer is (its points,
+    /// lines or polygons); `None` for the whole file.
+    pub part: Option<GeomFamily>,
+}
+
+/// A kind of geometry, by which a file holding several kinds is split into layers (a
+/// GTFS-derived file: route lines and stop points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeomFamily {
+    /// LineString and MultiLineString.
+    Lines,
+    /// Point and MultiPoint.
+    Points,
+    /// Polygon and MultiPolygon.
+    Polygons,
+}
+
+impl GeomFamily {
+    /// The kind of a geometry; `None` for a GeometryCollection (no single kind).
+    pub fn of(g: &Geometry<f64>) -> Option<GeomFamily> {
+        match g {
+            Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeomFamily::Points),
+            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
+                Some(GeomFamily::Lines)
+            }
+            Geometry::Polygon(_)
+            | Geometry::MultiPolygon(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_) => Some(GeomFamily::Polygons),
+            Geometry::GeometryCollection(_) => None,
+        }
+    }
+
+    /// The stable code (`points`, `lines`, `polygons`), as manifests and projects write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            GeomFamily::Points => "points",
+            GeomFamily::Lines => "lines",
+            GeomFamily::Polygons => "polygons",
+        }
+    }
+
+    /// Parses a code (or `point`/`line`/`polygon`, 点/线/面).
+    pub fn parse(s: &str) -> Option<GeomFamily> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "points" | "point" | "点" => Some(GeomFamily::Points),
+            "lines" | "line" | "线" => Some(GeomFamily::Lines),
+            "polygons" | "polygon" | "面" => Some(GeomFamily::Polygons),
+            _ => None,
+        }
+    }
+
+    /// The word in the given language: 点/线/面, points/lines/polygons.
+    pub fn label(self, lang: super::Lang) -> &'static str {
+        match self {
+            GeomFamily::Points => lang.pick("点", "points"),
+            GeomFamily::Lines => lang.pick("线", "lines"),
+            GeomFamily::Polygons => lang.pick("面", "polygons"),
+        }
+    }
+
+    /// The family word `import::roles::guess_role` takes ("point", "line", "polygon").
+    pub fn role_family(self) -> &'static str {
+        match self {
+            GeomFamily::Points => "point",
+            GeomFamily::Lines => "line",
+            GeomFamily::Polygons => "polygon",
+        }
+    }
 }
 
 /// What a feature carried besides `type`, `id`, `geometry` and `properties`, and its
@@ -341,6 +481,48 @@ impl Layer {
             }
         }
         acc
+    }
+
+    /// Number of features of each geometry kind (features without a geometry, or with a
+    /// GeometryCollection, are not counted).
+    pub fn family_counts(&self) -> BTreeMap<GeomFamily, usize> {
+        let mut m = BTreeMap::new();
+        for g in self.geometries.iter().flatten() {
+            if let Some(f) = GeomFamily::of(g) {
+                *m.entry(f).or_insert(0) += 1;
+            }
+        }
+        m
+    }
+
+    /// A layer of some of this layer's features (in the given order): their geometry,
+    /// id, properties (columns no chosen feature has are left out) and extras; name,
+    /// role, source and field mapping are copied.
+    pub fn take_rows(&self, rows: &[usize]) -> Layer {
+        let mut attributes = AttributeTable::new();
+        let mut extras = BTreeMap::new();
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut geometries = Vec::with_capacity(rows.len());
+        for (new, &old) in rows.iter().enumerate() {
+            attributes.push_row(self.attributes.row(old));
+            ids.push(self.ids.get(old).cloned().flatten());
+            geometries.push(self.geometries.get(old).cloned().flatten());
+            if let Some(e) = self.extras.get(&old) {
+                extras.insert(new, e.clone());
+            }
+        }
+        Layer {
+            name: self.name.clone(),
+            role: self.role,
+            role_reason: self.role_reason.clone(),
+            source: self.source.clone(),
+            fields: self.fields.clone(),
+            ids,
+            geometries,
+            attributes,
+            extras,
+            document_members: self.document_members.clone(),
+        }
     }
 
     /// Counts of features per geometry type name ("Point", "Polygon" …).

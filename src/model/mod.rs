@@ -8,6 +8,7 @@
 //! No file I/O, no GUI.
 
 pub mod attributes;
+pub mod date;
 pub mod edit;
 pub mod layer;
 pub mod records;
@@ -23,13 +24,17 @@ use rayon::prelude::*;
 
 pub use attributes::{AttributeTable, PropValue};
 pub use edit::{Edit, EditError, FeatureData, History};
-pub use layer::{FeatureExtras, FeatureId, Field, FieldMap, Layer, LayerSource, TextEncoding};
+pub use layer::{
+    FeatureExtras, FeatureId, Field, FieldMap, GeomFamily, Layer, LayerSource, TextEncoding,
+};
 pub use records::{
-    BusRoute, BusStop, Enterprise, Facility, FeatureRef, KeyDates, Parcel, Project, Road, lines_of,
-    representative_point,
+    ApprovalDates, BusRoute, BusStop, Constraint, Enterprise, Facility, FeatureRef, KeyDates,
+    Parcel, Project, Road, lines_of, representative_point,
 };
 pub use units::{Meters, Mu, SquareMeters};
-pub use vocab::{ApprovalStatus, FacilityKind, Lang, LifecycleStage, Phase, Role};
+pub use vocab::{
+    ApprovalStatus, ConstraintKind, Document, FacilityKind, Lang, LifecycleStage, Phase, Role,
+};
 
 /// A park: its layers and the typed records built from them.
 #[derive(Debug, Clone, Default)]
@@ -52,6 +57,8 @@ pub struct Park {
     pub stops: Vec<BusStop>,
     /// 道路.
     pub roads: Vec<Road>,
+    /// 三区三线 and arable-land constraint zones.
+    pub constraints: Vec<Constraint>,
 }
 
 impl Park {
@@ -102,6 +109,7 @@ impl Park {
             Role::BusRoutes => unique!(self.routes),
             Role::BusStops => unique!(self.stops),
             Role::Roads => unique!(self.roads),
+            Role::Constraints => unique!(self.constraints),
             Role::Other => {}
         }
     }
@@ -137,6 +145,9 @@ impl Park {
                 });
             }
             Role::Roads => self.roads = layers.flat_map(|(li, l)| roads_of(li, l)).collect(),
+            Role::Constraints => {
+                self.constraints = layers.flat_map(|(li, l)| constraints_of(li, l)).collect()
+            }
             Role::Other => {}
         }
     }
@@ -233,6 +244,12 @@ fn parcels_of(li: u32, layer: &Layer) -> Vec<Parcel> {
                 area,
                 declared_area,
                 project_id: layer.field_text(i, Field::ProjectId),
+                approval: ApprovalDates {
+                    submitted: layer.field_text(i, Field::SubmittedDate),
+                    approved: layer.field_text(i, Field::ApprovedDate),
+                    supplied: layer.field_text(i, Field::SuppliedDate),
+                    batch: layer.field_text(i, Field::Batch),
+                },
             }
         })
         .collect()
@@ -254,13 +271,72 @@ fn projects_of(li: u32, layer: &Layer) -> Vec<Project> {
                 .field_text(i, Field::Stage)
                 .and_then(|s| LifecycleStage::parse(&s)),
             secretary: layer.field_text(i, Field::Secretary),
+            agent: layer.field_text(i, Field::Agent),
             dates: KeyDates {
                 signed: layer.field_text(i, Field::SignedDate),
                 started: layer.field_text(i, Field::StartDate),
                 production: layer.field_text(i, Field::ProductionDate),
+                fulfilled: layer.field_text(i, Field::FulfilledDate),
+                library: layer.field_text(i, Field::LibraryDate),
+                documents: DOCUMENT_FIELDS.map(|f| layer.field_text(i, f)),
             },
             parcel_id: layer.field_text(i, Field::ParcelId),
             location: layer.geometries[i].as_ref().and_then(representative_point),
+        })
+        .collect()
+}
+
+/// The field holding each document's date, in [`Document::ALL`] order.
+pub const DOCUMENT_FIELDS: [Field; 5] = [
+    Field::DocLandUsePlanning,
+    Field::DocDesignScheme,
+    Field::DocWorksPlanning,
+    Field::DocPropertyCertificate,
+    Field::DocConstructionPermit,
+];
+
+/// The constraint kind a whole layer holds, from its name or its file's name
+/// ("永久基本农田", "YJJBNT_421003.geojson" …).
+pub fn layer_constraint_kind(layer: &Layer) -> Option<ConstraintKind> {
+    ConstraintKind::recognise(&layer.name).or_else(|| {
+        layer
+            .source
+            .path
+            .as_ref()
+            .and_then(|p| p.file_stem())
+            .and_then(|s| ConstraintKind::recognise(&s.to_string_lossy()))
+    })
+}
+
+/// Constraint zones: each polygon feature, its kind from its own 管控类型 field, else
+/// its land class (01xx = arable land; other classes are not constraints and are
+/// left out), else the layer's name.
+fn constraints_of(li: u32, layer: &Layer) -> Vec<Constraint> {
+    let layer_kind = layer_constraint_kind(layer);
+    let has_class = layer.fields.contains_key(&Field::LandClass);
+    (0..layer.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            let g = layer.geometries[i].as_ref()?;
+            let polys = polygons_of(g);
+            if polys.0.is_empty() {
+                return None;
+            }
+            let kind = match layer.field_text(i, Field::ConstraintKind) {
+                Some(t) => ConstraintKind::recognise(&t),
+                None if has_class => {
+                    // A land-survey layer: only arable classes are constraints.
+                    let class = layer.field_text(i, Field::LandClass)?;
+                    Some(ConstraintKind::recognise(&class)?)
+                }
+                None => layer_kind,
+            };
+            Some(Constraint {
+                feature: fref(li, i),
+                id: layer.display_id(i),
+                kind,
+                area: SquareMeters(polys.geodesic_area_unsigned()),
+            })
         })
         .collect()
 }

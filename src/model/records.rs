@@ -6,7 +6,7 @@ use geo::{Geometry, MultiLineString, Point};
 use serde::{Deserialize, Serialize};
 
 use super::units::{Mu, SquareMeters};
-use super::vocab::{ApprovalStatus, FacilityKind, LifecycleStage, Phase};
+use super::vocab::{ApprovalStatus, ConstraintKind, Document, FacilityKind, LifecycleStage, Phase};
 
 /// Where a record's feature lives: layer index and feature index within the layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -34,6 +34,21 @@ pub struct Parcel {
     pub declared_area: Option<Mu>,
     /// 项目编号 of the project on the parcel, as the data declared it.
     pub project_id: Option<String>,
+    /// Land approval dates (报批, 批复, 供地) and batch, as written.
+    pub approval: ApprovalDates,
+}
+
+/// A parcel's land-approval dates as written in the data (usually YYYY-MM-DD).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApprovalDates {
+    /// 报批日期: the application went up.
+    pub submitted: Option<String>,
+    /// 批复日期: the approval came back.
+    pub approved: Option<String>,
+    /// 供地日期: the land was supplied.
+    pub supplied: Option<String>,
+    /// 报批批次.
+    pub batch: Option<String>,
 }
 
 /// The key dates of a project, as written in the data (usually YYYY-MM-DD).
@@ -45,6 +60,20 @@ pub struct KeyDates {
     pub started: Option<String>,
     /// 投产日期.
     pub production: Option<String>,
+    /// 履约日期.
+    pub fulfilled: Option<String>,
+    /// 入库日期.
+    pub library: Option<String>,
+    /// The five documents' dates (五证), in [`Document::ALL`] order.
+    pub documents: [Option<String>; 5],
+}
+
+impl KeyDates {
+    /// The date written for a document.
+    pub fn document(&self, d: Document) -> Option<&str> {
+        let i = Document::ALL.iter().position(|x| *x == d)?;
+        self.documents[i].as_deref()
+    }
 }
 
 /// 项目: an investment project.
@@ -64,14 +93,29 @@ pub struct Project {
     pub phase: Option<Phase>,
     /// 项目阶段.
     pub stage: Option<LifecycleStage>,
-    /// 项目秘书.
+    /// 项目秘书 (responsible from 开工 to 投产).
     pub secretary: Option<String>,
+    /// 帮代办专员 (responsible from 签约 to 入库).
+    pub agent: Option<String>,
     /// Key dates.
     pub dates: KeyDates,
     /// 地块编号 of the parcel it sits on, as the data declared it.
     pub parcel_id: Option<String>,
     /// A representative point (the point itself, or the centroid of its geometry).
     pub location: Option<Point<f64>>,
+}
+
+/// A constraint zone (三区三线, arable land): one polygon feature of a constraints layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    /// Its feature.
+    pub feature: FeatureRef,
+    /// The id (feature `id` member, else its id property).
+    pub id: String,
+    /// What it protects or bounds; `None` when neither the feature nor its layer says.
+    pub kind: Option<ConstraintKind>,
+    /// Area computed geodesically from the geometry.
+    pub area: SquareMeters,
 }
 
 /// 企业: an enterprise.

@@ -17,6 +17,40 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Chinese for a locale name such as `zh_CN.UTF-8`, `zh-Hans-CN` or `zh_TW`, English
+    /// for anything else (including `C` and `POSIX`).
+    pub fn of_locale(locale: &str) -> Lang {
+        let l = locale.trim().to_ascii_lowercase();
+        if l.starts_with("zh") || l.starts_with("chinese") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The language of the environment's locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the
+    /// first one set, as the C library reads them), `None` when none is set.
+    pub fn from_env() -> Option<Lang> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|var| {
+            std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| Lang::of_locale(&v))
+        })
+    }
+
+    /// Parses `zh`/`en` (and `zh-CN`, `chinese`, `english` …), as given to `--lang`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let l = s.trim().to_ascii_lowercase();
+        if l.starts_with("zh") || l == "cn" || l == "chinese" || l == "中文" {
+            Some(Lang::Zh)
+        } else if l.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
     /// Picks the Chinese or English string.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -109,7 +143,10 @@ vocabulary! {
         BusStops = "bus_stops", "公交站点", "Bus stops", ["bus_stop", "stops", "stop", "站点", "站台"];
         /// 道路: the road network.
         Roads = "roads", "道路", "Roads", ["road", "streets", "street", "路网", "道路网"];
-        /// 其他: anything else (water, boundaries, constraint zones).
+        /// 三区三线: land-use constraint zones (permanent farmland, ecological red line,
+        /// urban development boundary, arable land).
+        Constraints = "constraints", "三区三线", "Constraints", ["constraint", "管控边界", "三区三线管控", "三区三线"];
+        /// 其他: anything else (water, boundaries).
         Other = "other", "其他", "Other", ["others", "misc"];
     }
 }
@@ -187,6 +224,86 @@ vocabulary! {
         PolicePost = "police_post", "警务室", "Police post", ["police", "派出所", "警务站", "police_station"];
         /// 其他.
         Other = "other", "其他设施", "Other facility", ["其他"];
+    }
+}
+
+vocabulary! {
+    /// 管控类型: what a constraint zone protects or bounds (三区三线 and the land survey).
+    ConstraintKind {
+        /// 永久基本农田 (delivered as YJJBNT / YJJBNTBHTB).
+        PermanentFarmland = "permanent_farmland", "永久基本农田", "Permanent basic farmland",
+            ["yjjbnt", "yjjbntbhtb", "基本农田", "永久基本农田保护图斑", "永农", "farmland"];
+        /// 生态保护红线 (STBHHX).
+        EcologicalRedline = "ecological_redline", "生态保护红线", "Ecological red line",
+            ["stbhhx", "生态红线", "redline", "ecological_red_line"];
+        /// 城镇开发边界 (CZKFBJ): land outside it may not be built on.
+        UrbanBoundary = "urban_boundary", "城镇开发边界", "Urban development boundary",
+            ["czkfbj", "开发边界", "城镇开发边界线", "urban_development_boundary"];
+        /// 耕地 (land survey class 01xx): taking it needs a supplementary arable quota.
+        ArableLand = "arable_land", "耕地", "Arable land", ["gd", "arable", "cultivated_land", "耕地图斑"];
+    }
+}
+
+vocabulary! {
+    /// 五证: the five documents the "五证同发" reform hands over at once.
+    Document {
+        /// 建设用地规划许可证.
+        LandUsePlanningPermit = "land_use_planning_permit", "建设用地规划许可证", "Land-use planning permit",
+            ["用地规划许可证", "用地规划许可"];
+        /// 建设项目规划设计方案批复.
+        DesignSchemeApproval = "design_scheme_approval", "建设项目规划设计方案批复", "Design scheme approval",
+            ["规划设计方案批复", "方案批复", "设计方案批复"];
+        /// 建设工程规划许可证.
+        WorksPlanningPermit = "works_planning_permit", "建设工程规划许可证", "Construction works planning permit",
+            ["工程规划许可证", "工程规划许可"];
+        /// 不动产权证书.
+        PropertyCertificate = "property_certificate", "不动产权证书", "Real estate title certificate",
+            ["不动产权证", "不动产证", "土地证", "国有土地使用证"];
+        /// 建筑工程施工许可证.
+        ConstructionPermit = "construction_permit", "建筑工程施工许可证", "Construction permit",
+            ["施工许可证", "施工许可"];
+    }
+}
+
+impl ConstraintKind {
+    /// The kind a layer name, a 三区三线 code or a land-survey class code names:
+    /// `YJJBNT…` / `永久基本农田…`, `STBHHX…` / `生态保护红线`, `CZKFBJ…` / `城镇开发边界`,
+    /// `耕地` or a land class `01`, `0101`–`0103`.
+    ///
+    /// ```
+    /// use parkplan::model::vocab::ConstraintKind;
+    /// assert_eq!(ConstraintKind::recognise("YJJBNTBHTB_421003"), Some(ConstraintKind::PermanentFarmland));
+    /// assert_eq!(ConstraintKind::recognise("荆州经开区生态保护红线"), Some(ConstraintKind::EcologicalRedline));
+    /// assert_eq!(ConstraintKind::recognise("CZKFBJ"), Some(ConstraintKind::UrbanBoundary));
+    /// assert_eq!(ConstraintKind::recognise("0102"), Some(ConstraintKind::ArableLand));
+    /// assert_eq!(ConstraintKind::recognise("0201"), None);
+    /// assert_eq!(ConstraintKind::recognise("道路"), None);
+    /// ```
+    pub fn recognise(s: &str) -> Option<ConstraintKind> {
+        if let Some(k) = ConstraintKind::parse(s) {
+            return Some(k);
+        }
+        let t = s.trim();
+        let up = t.to_ascii_uppercase();
+        // A land survey class code: 01 (耕地), 0101 水田, 0102 水浇地, 0103 旱地.
+        if matches!(t, "01" | "0101" | "0102" | "0103" | "011" | "012" | "013") {
+            return Some(ConstraintKind::ArableLand);
+        }
+        const WORDS: &[(&str, ConstraintKind)] = &[
+            ("YJJBNT", ConstraintKind::PermanentFarmland),
+            ("永久基本农田", ConstraintKind::PermanentFarmland),
+            ("基本农田", ConstraintKind::PermanentFarmland),
+            ("STBHHX", ConstraintKind::EcologicalRedline),
+            ("生态保护红线", ConstraintKind::EcologicalRedline),
+            ("生态红线", ConstraintKind::EcologicalRedline),
+            ("CZKFBJ", ConstraintKind::UrbanBoundary),
+            ("城镇开发边界", ConstraintKind::UrbanBoundary),
+            ("耕地", ConstraintKind::ArableLand),
+        ];
+        WORDS
+            .iter()
+            .find(|(w, _)| up.contains(w) || t.contains(w))
+            .map(|(_, k)| *k)
     }
 }
 

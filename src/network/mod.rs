@@ -9,7 +9,9 @@
 //! (its off-network leg counted at walking speed) and gives travel times to nodes,
 //! to any other snapped point, and the reached network as lines and a polygon.
 //!
-//! The graph is a petgraph `UnGraph`; walking ignores one-way tags. No I/O, no GUI.
+//! The graph is a petgraph `UnGraph` whose edges keep the direction the road was drawn
+//! in; e-bikes ride one-way roads only that way, walking ignores one-way tags. No I/O,
+//! no GUI.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -110,6 +112,9 @@ pub struct RoadEdge {
     pub speed_kmh: Option<f64>,
     /// Whether walking and cycling are forbidden (expressways, motorways).
     pub motor_only: bool,
+    /// One-way in the direction the road was drawn (edge source → target): e-bikes
+    /// ride only that way; walking ignores it.
+    pub oneway: bool,
 }
 
 /// A point placed on the network: the nearest point of the nearest segment.
@@ -361,6 +366,7 @@ impl RoadGraph {
                         road: *road,
                         speed_kmh: r.speed_kmh.filter(|s| *s > 0.0),
                         motor_only,
+                        oneway: r.oneway,
                     },
                 );
                 prev = n;
@@ -504,6 +510,11 @@ impl RoadGraph {
             .map(|n| n.geom().distance_2(&p).sqrt())
     }
 
+    /// Whether `mode` may travel the edge against its drawn direction.
+    fn backward_ok(e: &RoadEdge, mode: TravelMode) -> bool {
+        !(e.oneway && mode == TravelMode::Ebike)
+    }
+
     fn edge_speed(&self, e: &RoadEdge, mode: TravelMode) -> Option<f64> {
         if e.motor_only {
             return None;
@@ -525,7 +536,14 @@ impl RoadGraph {
         if let Some((a, b)) = self.graph.edge_endpoints(origin.edge) {
             let e = &self.graph[origin.edge];
             if let Some(v) = self.edge_speed(e, mode) {
-                for (node, along) in [(a, origin.offset_m), (b, e.length_m - origin.offset_m)] {
+                let back = Self::backward_ok(e, mode);
+                for (node, along, ok) in [
+                    (a, origin.offset_m, back),
+                    (b, e.length_m - origin.offset_m, true),
+                ] {
+                    if !ok {
+                        continue;
+                    }
                     let t = t0 + along.max(0.0) / v;
                     if t < time[node.index()] && t <= budget_s {
                         time[node.index()] = t;
@@ -542,11 +560,20 @@ impl RoadGraph {
                 let Some(v) = self.edge_speed(e.weight(), mode) else {
                     continue;
                 };
+                // petgraph gives an undirected graph's edges from `node`'s side
+                // (`source() == node`); the drawn direction is in `edge_endpoints`.
                 let w = if e.source() == node {
                     e.target()
                 } else {
                     e.source()
                 };
+                let forward = self
+                    .graph
+                    .edge_endpoints(e.id())
+                    .is_some_and(|(from, _)| from == node);
+                if !forward && !Self::backward_ok(e.weight(), mode) {
+                    continue;
+                }
                 let nt = t + e.weight().length_m / v;
                 if nt < time[w.index()] && nt <= budget_s {
                     time[w.index()] = nt;
@@ -579,7 +606,7 @@ impl RoadGraph {
             } else {
                 0.0
             };
-            let from_b = if tb.is_finite() {
+            let from_b = if tb.is_finite() && Self::backward_ok(e.weight(), r.mode) {
                 ((r.budget_s - tb) * v).clamp(0.0, len)
             } else {
                 0.0
@@ -606,7 +633,11 @@ impl RoadGraph {
             let len = self.graph[r.origin.edge].length_m.max(1e-9);
             let (a, b) = (self.graph[sa], self.graph[sb]);
             let o = r.origin.offset_m / len;
-            let ta = (o - left / len).max(0.0);
+            let ta = if Self::backward_ok(&self.graph[r.origin.edge], r.mode) {
+                (o - left / len).max(0.0)
+            } else {
+                o
+            };
             let tb = (o + left / len).min(1.0);
             out.push([lerp(a, b, ta), lerp(a, b, tb)]);
         }
@@ -757,10 +788,11 @@ impl Reach {
         if ta.is_finite() {
             best = best.min(ta + s.offset_m / v);
         }
-        if tb.is_finite() {
+        let back = RoadGraph::backward_ok(e, self.mode);
+        if tb.is_finite() && back {
             best = best.min(tb + (e.length_m - s.offset_m).max(0.0) / v);
         }
-        if s.edge == self.origin.edge {
+        if s.edge == self.origin.edge && (back || s.offset_m >= self.origin.offset_m) {
             best = best.min(self.origin_time_s + (s.offset_m - self.origin.offset_m).abs() / v);
         }
         let total = best + leg;
@@ -831,6 +863,35 @@ mod tests {
             oneway: false,
             line: MultiLineString(vec![LineString(pts)]),
         }
+    }
+
+    #[test]
+    fn ebikes_ride_one_way_roads_only_forward() {
+        let (mut roads, frame) = grid(1, 0.0);
+        roads.clear();
+        // One straight road drawn west to east, 1.9 km, one-way.
+        let mut r = road(0, vec![(112.30, 30.30).into(), (112.32, 30.30).into()]);
+        r.oneway = true;
+        roads.push(r);
+        let g = RoadGraph::from_roads(&roads, frame, NetworkSettings::default()).unwrap();
+        let west = g.snap(112.305, 30.3001).unwrap();
+        let east = g.snap(112.315, 30.3001).unwrap();
+        // 960 m: 3.8 minutes by e-bike, 11.5 on foot. 20 minutes would take an e-bike
+        // anywhere on the road, in either direction, were it two-way.
+        let forward = g.reach(&west, TravelMode::Ebike, 1200.0);
+        assert!(forward.time_to(&g, &east).is_some());
+        let backward = g.reach(&east, TravelMode::Ebike, 1200.0);
+        assert!(
+            backward.time_to(&g, &west).is_none(),
+            "against a one-way road"
+        );
+        let walk = g.reach(&east, TravelMode::Walk, 900.0);
+        assert!(walk.time_to(&g, &west).is_some(), "walking ignores one-way");
+        // Drawn: nothing behind the origin by e-bike.
+        let lines = g.reached_lines(&backward);
+        assert!(!lines.is_empty());
+        // (The planar drawing of a geodesic offset may differ by a metre.)
+        assert!(lines.iter().flatten().all(|p| p[0] >= east.at[0] - 2.0));
     }
 
     #[test]

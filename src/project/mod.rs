@@ -61,6 +61,13 @@ pub struct ProjectLayer {
     /// Whether GCJ-02 correction applies.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gcj02: bool,
+    /// The survey's shift from an older datum (Xi'an 1980, Beijing 1954) to CGCS2000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datum_shift: Option<crate::crs::DatumShift>,
+    /// Which part of a file holding several kinds of geometry the layer is (`lines`,
+    /// `points`, `polygons`); absent for the whole file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<crate::model::GeomFamily>,
     /// Drawn or not.
     #[serde(default = "yes")]
     pub visible: bool,
@@ -283,6 +290,8 @@ pub fn describe_layers(
                 .filter(|d| d.guessed)
                 .map(|d| d.crs.code()),
             gcj02: false,
+            datum_shift: l.source.crs.as_ref().and_then(|d| d.shift),
+            part: l.source.part,
             visible,
             style,
         }
@@ -341,6 +350,8 @@ pub fn save_project(
                 // The copy declares its CRS; no override is needed any more.
                 pl.crs = None;
                 pl.gcj02 = false;
+                pl.datum_shift = None;
+                pl.part = None;
             }
         }
     }
@@ -377,7 +388,13 @@ pub fn write_layer_copies(
         let Some(layer) = park.layers.get(li) else {
             continue;
         };
-        let own = layer.source.path.as_deref().filter(|p| in_dir(p));
+        // A part of a file holding several kinds of geometry is never written over that
+        // file (the other parts would be lost): it gets a copy of its own.
+        let own = layer
+            .source
+            .path
+            .as_deref()
+            .filter(|p| in_dir(p) && layer.source.part.is_none());
         let target = match own {
             Some(p) if !taken.contains(&canon(p)) => p.to_path_buf(),
             _ => {
@@ -463,6 +480,8 @@ pub fn write_recovery(
                     relative_path(to_dir, &target).unwrap_or_else(|| target.display().to_string());
                 pl.crs = None;
                 pl.gcj02 = false;
+                pl.datum_shift = None;
+                pl.part = None;
             }
         }
     }
@@ -541,8 +560,16 @@ mod tests {
                 fields: [("status".to_string(), "审批状态".to_string())]
                     .into_iter()
                     .collect(),
-                crs: Some("EPSG:4546".into()),
+                crs: Some("EPSG:2436".into()),
                 gcj02: true,
+                datum_shift: Some(
+                    crate::crs::DatumShift::from_params(
+                        &[-12.5, 134.2, 61.3, 0.35, -2.1, 1.8, -3.2],
+                        crate::crs::Rotation::CoordinateFrame,
+                    )
+                    .unwrap(),
+                ),
+                part: Some(crate::model::GeomFamily::Lines),
                 visible: false,
                 style: None,
             }],

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use super::{EXTENSION, ProjectError, ProjectFile, is_outside};
 use crate::import::{
-    self, ImportError, ImportReport, LayerJob, LayerOptions, Loaded, Problem, Progress, Severity,
+    self, ImportError, ImportReport, Issue, LayerJob, LayerOptions, Loaded, Problem, Progress,
+    Severity,
 };
 use crate::model::Layer;
 
@@ -58,8 +59,9 @@ pub fn plan_paths(paths: &[PathBuf], report: &mut ImportReport) -> PathsPlan {
                 Err(e) => report.push(Problem::file_level(
                     &path.display().to_string(),
                     Severity::Error,
-                    e.to_string(),
-                    "the project was not loaded",
+                    Issue::ProjectUnreadable {
+                        detail: e.to_string(),
+                    },
                 )),
             }
         } else {
@@ -139,12 +141,10 @@ pub fn plan_project(
             report.push(Problem::file_level(
                 &label,
                 Severity::Warning,
-                format!(
-                    "layer \"{}\" points outside the project folder: {}",
-                    l.name,
-                    resolved.display()
-                ),
-                "not loaded until you allow it",
+                Issue::LayerOutsideProject {
+                    layer: l.name.clone(),
+                    path: resolved.display().to_string(),
+                },
             ));
             plan.outside.push((i, resolved));
             continue;
@@ -166,6 +166,13 @@ pub fn plan_project(
                 crs,
                 gcj02: l.gcj02,
                 table: None,
+                datum_shift: import::manifest::shift_choice(
+                    &label,
+                    &format!("\"{}\"", l.name),
+                    l.datum_shift,
+                    report,
+                ),
+                part: l.part,
             },
         });
         plan.layer_of_job.push(i);
@@ -208,7 +215,9 @@ pub fn open_project(
         let idx = plan
             .jobs
             .iter()
-            .position(|j| Some(&j.path) == layer.source.path.as_ref())
+            .position(|j| {
+                Some(&j.path) == layer.source.path.as_ref() && j.options.part == layer.source.part
+            })
             .map(|j| plan.layer_of_job[j])
             .unwrap_or(usize::MAX);
         layer_of_park_layer.push(idx);

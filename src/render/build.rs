@@ -68,6 +68,9 @@ pub enum AreaKind {
     /// A service circle drawn as an outline only (beside an isochrone, so that the
     /// two shapes can be compared).
     CircleOutline,
+    /// A suggested new site (a point): a star labelled with its rank (the sites of an
+    /// overlay are ranked in the order they come).
+    Site,
 }
 
 /// An analysis area (a service circle, a catchment band) projected into the display
@@ -92,6 +95,15 @@ impl OverlayArea {
         Some(OverlayArea {
             feature: PlanarFeature::from_geom(geom)?,
             kind,
+        })
+    }
+
+    /// A suggested site at a lon/lat position.
+    pub fn site(lon_lat: [f64; 2], projected: &ProjectedPark) -> Option<OverlayArea> {
+        let g = geo::Geometry::Point(geo::Point::new(lon_lat[0], lon_lat[1]));
+        Some(OverlayArea {
+            feature: PlanarFeature::from_lon_lat(&g, projected.projector())?,
+            kind: AreaKind::Site,
         })
     }
 }
@@ -606,8 +618,36 @@ fn draw_areas(
     theme: &Theme,
     options: &BuildOptions,
 ) {
+    let mut rank = 0;
     for a in &overlays.areas {
+        if a.kind == AreaKind::Site {
+            rank += 1;
+            let size = 18.0 * options.symbol_scale;
+            let d = Drawn {
+                fill: Some(theme.selection_fill),
+                stroke: Some(theme.selection.adjusted(1.0, options.symbol_scale)),
+                casing: None,
+                shape: MarkerShape::Star,
+                size,
+            };
+            draw_feature(items, view, &a.feature.geom, &d, options, None, false);
+            if let PlanarGeom::Point(p) = a.feature.geom {
+                let c = view.to_screen(p);
+                items.push(Item::Label(crate::render::scene::LabelItem {
+                    text: rank.to_string(),
+                    pos: [c[0] + size * 0.6, c[1] - size * 0.4],
+                    align: crate::render::scene::HAlign::Left,
+                    size: 14.0 * options.symbol_scale,
+                    color: theme.label_color,
+                    halo: Some(theme.label_halo),
+                    tag: None,
+                    angle: 0.0,
+                }));
+            }
+            continue;
+        }
         let (fill, stroke) = match a.kind {
+            AreaKind::Site => continue,
             AreaKind::ServiceCircle => (
                 Some(theme.service_circle_fill),
                 &theme.service_circle_stroke,

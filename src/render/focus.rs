@@ -33,6 +33,9 @@ pub enum Focus {
     Gaps(FacilityKind),
     /// The enterprises beyond the stop catchment of every bus route.
     BusGaps,
+    /// The residential parcels that miss a living-circle tier's facilities (index into
+    /// the tiers of the settings): the gap layer of GB 50180-2018 compliance.
+    LivingGaps(u8),
 }
 
 /// The road graph and a travel choice, for an isochrone overlay.
@@ -278,6 +281,20 @@ pub fn build_overlay_with(
                 flagged: Vec::new(),
             }
         }
+        (Focus::LivingGaps(t), _) => Overlays {
+            flagged: results
+                .living
+                .tiers
+                .get(t as usize)
+                .map(|tier| {
+                    tier.missing
+                        .iter()
+                        .filter_map(|(pi, _)| park.parcels.get(*pi as usize).map(|p| p.feature))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ..Overlays::default()
+        },
         (Focus::BusGaps, _) => {
             let pts: Vec<[f64; 2]> = index
                 .stop_xy
@@ -301,5 +318,45 @@ pub fn build_overlay_with(
                 flagged: Vec::new(),
             }
         }
+    }
+}
+
+/// The overlay of a site suggestion: each suggested site as a ranked star with its
+/// service circle (when its reach is a circle), and the enterprises the sites newly
+/// cover highlighted. The map and the printed page draw the same.
+pub fn suggestion_overlay(
+    park: &Park,
+    index: &ParkIndex,
+    s: &crate::analysis::siting::Suggestion,
+    projected: &ProjectedPark,
+) -> Overlays {
+    let mut a = Vec::new();
+    for &j in &s.solution.chosen {
+        let Some(c) = s.candidates.get(j as usize) else {
+            continue;
+        };
+        if s.reach == crate::analysis::siting::SiteReach::Circle {
+            let xy = index.project(c.lon_lat[0], c.lon_lat[1]);
+            let poly = crate::analysis::circle(xy, s.radius_m, 64);
+            let ll = unproject_polygons(index.projector(), &geo::MultiPolygon(vec![poly]));
+            a.extend(areas(&ll, AreaKind::CircleOutline, projected));
+        }
+    }
+    // Stars after the circles, in rank order (their labels are the ranks).
+    for &j in &s.solution.chosen {
+        if let Some(c) = s.candidates.get(j as usize) {
+            a.extend(crate::render::OverlayArea::site(c.lon_lat, projected));
+        }
+    }
+    Overlays {
+        areas: a,
+        highlighted: s
+            .solution
+            .newly
+            .iter()
+            .flatten()
+            .filter_map(|&e| park.enterprises.get(e as usize).map(|x| x.feature))
+            .collect(),
+        ..Overlays::default()
     }
 }

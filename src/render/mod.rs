@@ -30,6 +30,7 @@
 
 pub mod build;
 pub mod canvas;
+pub mod charts;
 pub mod focus;
 pub mod labels;
 pub mod projected;

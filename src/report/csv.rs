@@ -43,6 +43,22 @@ pub fn write(dir: &Path, input: ReportInput) -> Result<Vec<String>, SaveError> {
     Ok(files)
 }
 
+/// Writes one table to the file `path` (atomically, UTF-8 with BOM, CRLF).
+pub fn write_table(path: &Path, table: &Table) -> Result<(), SaveError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| table.file_name());
+    write_csv_file(
+        dir,
+        &name,
+        &table.csv_headers(),
+        table.rows.iter().map(|r| table.csv_cells(r)),
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

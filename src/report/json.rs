@@ -53,6 +53,8 @@ pub struct JsonReport<'a> {
     enterprises_beyond_all_routes: IdList<'a>,
     land: JsonLand,
     projects: JsonProjects<'a>,
+    /// 三区三线 and arable land under every parcel.
+    constraints: super::ledger_json::JsonConstraints<'a>,
     /// The road network (with `--isochrone`).
     #[serde(skip_serializing_if = "Option::is_none")]
     network: Option<JsonNetwork<'a>>,
@@ -61,6 +63,20 @@ pub struct JsonReport<'a> {
     isochrone_uncovered: Option<BTreeMap<String, BTreeMap<&'static str, Vec<&'a str>>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timings_s: Option<BTreeMap<String, f64>>,
+    /// Living-circle compliance per tier (GB 50180-2018).
+    living_circles: BTreeMap<&'a str, JsonTier<'a>>,
+}
+
+/// One living-circle tier.
+#[derive(Serialize)]
+struct JsonTier<'a> {
+    radius_m: f64,
+    required: Vec<&'static str>,
+    parcels_total: usize,
+    parcels_compliant: usize,
+    share: f64,
+    /// Non-compliant parcel id → its missing kinds (codes).
+    missing: BTreeMap<&'a str, Vec<&'static str>>,
 }
 
 #[derive(Serialize)]
@@ -151,6 +167,7 @@ struct JsonLand {
     parcels_declaring_area: usize,
     by_status: BTreeMap<&'static str, JsonTally>,
     by_land_use: BTreeMap<String, JsonTally>,
+    approval_by_year: BTreeMap<String, super::ledger_json::JsonYear>,
 }
 
 #[derive(Serialize)]
@@ -174,6 +191,8 @@ struct JsonProjects<'a> {
     by_stage: Vec<JsonStage<'a>>,
     sites: Vec<JsonSite<'a>>,
     mismatches: usize,
+    #[serde(flatten)]
+    ledger: super::ledger_json::JsonProjectLedger<'a>,
 }
 
 fn tally(t: &analysis::AreaTally) -> JsonTally {
@@ -291,6 +310,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
             .iter()
             .map(|(u, t)| (u.clone().unwrap_or_else(|| "unknown".into()), tally(t)))
             .collect(),
+        approval_by_year: super::ledger_json::approval_by_year(&r.ledger),
     };
     let pid = |i: u32| park.parcels[i as usize].id.as_str();
     let projects = JsonProjects {
@@ -323,6 +343,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
             .iter()
             .filter(|s| matches!(s.how, SiteMatch::Mismatch | SiteMatch::UnknownDeclared))
             .count(),
+        ledger: super::ledger_json::project_ledger(park, &r.ledger),
     };
     JsonReport {
         method: &r.method,
@@ -357,9 +378,33 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
         ),
         land,
         projects,
+        constraints: super::ledger_json::constraints(park, r),
         network: iso.map(|run| network_json(run, park)),
         isochrone_uncovered: iso.map(|run| uncovered_json(run, park)),
         timings_s: timings.map(|t| t.into_iter().collect()),
+        living_circles: r
+            .living
+            .tiers
+            .iter()
+            .map(|t| {
+                let tier = JsonTier {
+                    radius_m: t.radius_m,
+                    required: t.required.iter().map(|(k, _)| k.code()).collect(),
+                    parcels_total: t.parcels_total,
+                    parcels_compliant: t.parcels_compliant,
+                    share: (t.share() * 1e6).round() / 1e6,
+                    missing: t
+                        .missing
+                        .iter()
+                        .filter_map(|(pi, kinds)| {
+                            let p = park.parcels.get(*pi as usize)?;
+                            Some((p.id.as_str(), kinds.iter().map(|k| k.code()).collect()))
+                        })
+                        .collect(),
+                };
+                (t.name.as_str(), tier)
+            })
+            .collect(),
     }
 }
 

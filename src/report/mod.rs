@@ -9,7 +9,9 @@
 
 pub mod csv;
 pub mod json;
+pub mod ledger_json;
 mod notes;
+pub mod siting;
 mod table;
 pub mod tables;
 pub mod text;

@@ -35,6 +35,15 @@ pub enum SaveError {
         #[source]
         source: io::Error,
     },
+    /// The target is the file the layer is one part of (its lines, or its points …):
+    /// writing it there would lose the other parts.
+    #[error("{path} holds other layers too (this layer is its {part}): save it to another file")]
+    PartOfSource {
+        /// The file.
+        path: String,
+        /// Which part the layer is.
+        part: &'static str,
+    },
     /// The target is the file the layer was read from, and overwriting was not allowed.
     #[error(
         "{0} is the layer's source file; ParkPlan does not write over a source file unless you confirm it"
@@ -294,6 +303,7 @@ pub fn save_layer(
     overwrite_source: bool,
 ) -> Result<(), SaveError> {
     let same_as_source = is_source_of(layer, path);
+    refuse_part_of_source(layer, path)?;
     if same_as_source && !overwrite_source {
         return Err(SaveError::WouldOverwriteSource(path.display().to_string()));
     }
@@ -321,6 +331,18 @@ pub(super) fn is_source_of(layer: &Layer, path: &Path) -> bool {
         let b = std::fs::canonicalize(path).ok();
         a.is_some() && a == b
     })
+}
+
+/// Refuses to write a part of a file (one kind of geometry split off it) over that
+/// shared file, whatever the format: the other parts would be lost.
+pub(super) fn refuse_part_of_source(layer: &Layer, path: &Path) -> Result<(), SaveError> {
+    match layer.source.part {
+        Some(part) if is_source_of(layer, path) => Err(SaveError::PartOfSource {
+            path: path.display().to_string(),
+            part: part.code(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A property value as it would be written (for previews and tests).

@@ -318,6 +318,9 @@ pub fn save_gpkg(
     overwrite_source: bool,
 ) -> Result<(), SaveError> {
     let same_as_source = layers.iter().any(|l| is_source_of(l, path));
+    for l in layers {
+        super::geojson::refuse_part_of_source(l, path)?;
+    }
     if same_as_source && !overwrite_source {
         return Err(SaveError::WouldOverwriteSource(path.display().to_string()));
     }

@@ -66,6 +66,7 @@ pub fn save_layers_as(
             ),
         }),
         "txt" => {
+            geojson::refuse_part_of_source(first, path)?;
             if geojson::is_source_of(first, path) && !overwrite_source {
                 return Err(SaveError::WouldOverwriteSource(path.display().to_string()));
             }

@@ -31,7 +31,8 @@ use super::map::{self, MapState, POINT_ZOOM_MPP};
 /// surroundings in view.
 const MIN_ZOOM_SCALE: f64 = 5_000.0;
 use super::panels::{
-    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel, TablePanel,
+    AnalysisPanel, InspectorPanel, LayersPanel, ProjectsPanel, ReportPanel, SearchPanel,
+    SitingPanel, TablePanel,
 };
 use super::project::ProjectState;
 use super::recovery::{Autosave, RecoveryIndex};
@@ -93,7 +94,7 @@ struct GaussKruger {
 }
 
 /// A layer read after the intake dialog: the layer, its problems, its project metadata.
-type IntakeRead = (Layer, Vec<Problem>, LayerMeta);
+type IntakeRead = Vec<(Layer, Vec<Problem>, LayerMeta)>;
 
 /// The desktop application.
 pub struct App {
@@ -121,6 +122,7 @@ pub struct App {
     analysis_panel: AnalysisPanel,
     export_dialog: ExportDialog,
     projects_panel: ProjectsPanel,
+    siting_panel: SitingPanel,
     bottom_tab: PanelId,
     gk: Option<GaussKruger>,
     cmds: Vec<Command>,
@@ -137,6 +139,8 @@ pub struct App {
     autosave: Autosave,
     cmd_dialog: Option<Receiver<Option<Command>>>,
     tables_task: Option<Task<Result<(PathBuf, usize), String>>>,
+    /// The dispatch report being written: the message to show when done.
+    dispatch_task: Option<Task<Result<String, String>>>,
     title: String,
     allow_close: bool,
     after_save: Option<Then>,
@@ -193,6 +197,7 @@ impl App {
             analysis_panel: AnalysisPanel::default(),
             export_dialog: ExportDialog::default(),
             projects_panel: ProjectsPanel,
+            siting_panel: SitingPanel::default(),
             bottom_tab: PanelId::Report,
             gk: None,
             cmds: Vec::new(),
@@ -207,6 +212,7 @@ impl App {
             autosave: Autosave::default(),
             cmd_dialog: None,
             tables_task: None,
+            dispatch_task: None,
             title: String::new(),
             allow_close: false,
             after_save: None,
@@ -300,10 +306,12 @@ impl App {
             {
                 ctx.request_repaint_after(std::time::Duration::from_millis(50));
             }
+            s.refresh_as_of();
         }
         self.poll_dialog();
         self.poll_cmd_dialog();
         self.tables_tick();
+        self.dispatch_tick();
         self.autosave_tick(&ctx);
         self.shortcuts(&ctx);
         self.drag_and_drop(ui);
@@ -394,6 +402,7 @@ impl App {
             (PanelId::Inspector, Msg::PanelInspector),
             (PanelId::Analysis, Msg::PanelAnalysis),
             (PanelId::Projects, Msg::PanelProjects),
+            (PanelId::Siting, Msg::PanelSiting),
         ]
         .into_iter()
         .filter(|(p, _)| panels.get(*p))
@@ -463,6 +472,10 @@ impl App {
                             }
                             PanelId::Projects => {
                                 self.projects_panel
+                                    .show(ui, self.session.as_ref(), lang, &mut cmds)
+                            }
+                            PanelId::Siting => {
+                                self.siting_panel
                                     .show(ui, self.session.as_ref(), lang, &mut cmds)
                             }
                             _ => self.inspector_panel.show(
@@ -620,7 +633,11 @@ impl App {
             Outcome::Cancelled => {
                 self.notify(Msg::LoadCancelled.text(self.lang).to_string(), false)
             }
-            Outcome::Failed(why, _) => {
+            Outcome::Failed(why, loaded) => {
+                let why = loaded
+                    .as_deref()
+                    .and_then(|l| crate::ui::loader::first_error(l, self.lang))
+                    .unwrap_or(why);
                 let what = job
                     .map(|j| {
                         j.paths
@@ -916,6 +933,15 @@ impl App {
                 {
                     cmds.push(Command::ExportGpkg);
                 }
+                if ui
+                    .add_enabled(
+                        self.session.is_some(),
+                        egui::Button::new(Msg::ExportDispatch.text(lang)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::ExportDispatch);
+                }
                 ui.separator();
                 if ui.button(Msg::Quit.text(lang)).clicked() {
                     cmds.push(Command::Quit);
@@ -986,6 +1012,7 @@ impl App {
                     (PanelId::Inspector, Msg::PanelInspector, None),
                     (PanelId::Analysis, Msg::PanelAnalysis, None),
                     (PanelId::Projects, Msg::PanelProjects, None),
+                    (PanelId::Siting, Msg::PanelSiting, None),
                     (PanelId::Table, Msg::PanelTable, None),
                     (PanelId::Report, Msg::PanelReport, None),
                 ] {
@@ -1066,6 +1093,7 @@ impl App {
                 (PanelId::Search, Msg::PanelSearch),
                 (PanelId::Analysis, Msg::PanelAnalysis),
                 (PanelId::Projects, Msg::PanelProjects),
+                (PanelId::Siting, Msg::PanelSiting),
                 (PanelId::Table, Msg::PanelTable),
                 (PanelId::Report, Msg::PanelReport),
             ] {
@@ -1085,7 +1113,7 @@ impl App {
     fn panel_showing(&self, p: PanelId) -> bool {
         let open = self.settings.panels.get(p);
         match p {
-            PanelId::Inspector | PanelId::Analysis | PanelId::Projects => {
+            PanelId::Inspector | PanelId::Analysis | PanelId::Projects | PanelId::Siting => {
                 open && self.settings.right_tab == p
             }
             PanelId::Report | PanelId::Table => open && self.bottom_tab == p,
@@ -1370,7 +1398,10 @@ impl App {
                 if open
                     && matches!(
                         p,
-                        PanelId::Inspector | PanelId::Analysis | PanelId::Projects
+                        PanelId::Inspector
+                            | PanelId::Analysis
+                            | PanelId::Projects
+                            | PanelId::Siting
                     )
                 {
                     self.settings.right_tab = p;
@@ -1446,6 +1477,7 @@ impl App {
                     Focus::Facility(_) => Tab::Facilities,
                     Focus::Route(_) => Tab::Routes,
                     Focus::Gaps(_) | Focus::BusGaps => Tab::Gaps,
+                    Focus::LivingGaps(_) => self.analysis_panel.tab,
                     Focus::None => self.analysis_panel.tab,
                 };
                 if let Some(s) = &mut self.session {
@@ -1464,6 +1496,11 @@ impl App {
             Command::ShowStage(stage, shown) => {
                 if let Some(s) = &mut self.session {
                     s.set_stage_visible(stage, shown);
+                }
+            }
+            Command::SetAsOf(day) => {
+                if let Some(s) = &mut self.session {
+                    s.set_as_of(day);
                 }
             }
             // ---- Isochrones (issue #7).
@@ -1552,6 +1589,26 @@ impl App {
             Command::ExportTablesTo(dir) => self.export_tables(dir),
             Command::ExportGpkg => self.choose_gpkg_file(),
             Command::ExportGpkgTo(path) => self.write_gpkg(&path),
+            Command::ExportDispatch => {
+                let start = self.settings.export_dir.clone();
+                let filters = vec![
+                    ("PDF".to_string(), vec!["pdf"]),
+                    ("CSV".to_string(), vec!["csv"]),
+                    ("JSON".to_string(), vec!["json"]),
+                ];
+                let name = format!("{}.pdf", Msg::DispatchFileName.text(self.lang));
+                self.spawn_dialog(file_dialog::Kind::Save(name), start, filters, |paths| {
+                    paths.into_iter().next().map(Command::ExportDispatchTo)
+                });
+            }
+            Command::ExportDispatchTo(path) => self.export_dispatch(path),
+            Command::Suggest(req) => {
+                if let Some(s) = &mut self.session {
+                    // The suggestion is drawn while nothing else is in focus.
+                    s.ws.studies.set_focus(crate::render::Focus::None);
+                    s.ws.studies.request_sites(req.map(|r| *r));
+                }
+            }
         }
     }
 

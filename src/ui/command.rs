@@ -29,6 +29,8 @@ pub enum PanelId {
     Analysis,
     /// Projects and land statistics (right).
     Projects,
+    /// Site suggestion, 选址 (right).
+    Siting,
     /// The keyboard-shortcut window.
     Shortcuts,
     /// The About window.
@@ -130,6 +132,12 @@ pub enum Command {
     SetAnalysis(AnalysisSettings),
     /// Show or hide projects of a lifecycle stage (`None`: projects without a stage).
     ShowStage(Option<LifecycleStage>, bool),
+    /// Show the park as of a day (`None`: as the data is).
+    SetAsOf(Option<crate::model::date::Date>),
+    /// Write the weekly dispatch report (周调度) to a file chosen in a dialog.
+    ExportDispatch,
+    /// Write the weekly dispatch report to this file (.pdf, .csv or .json).
+    ExportDispatchTo(PathBuf),
 
     // ---- planning projects, survey intake, editing, write-back (issue #6)
     /// Start a new, empty project (asks about unsaved changes first).
@@ -187,4 +195,8 @@ pub enum Command {
     /// The road-network view is open: build the road graph even if no kind shows an
     /// isochrone yet.
     WantNetwork,
+
+    // ---- Site suggestion (issue #15).
+    /// Suggest sites (computed on a worker, drawn on the map), or forget the suggestion.
+    Suggest(Option<Box<crate::workspace::siting::SuggestRequest>>),
 }

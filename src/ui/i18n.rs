@@ -80,6 +80,58 @@ messages! {
     PanelAnalysis => "服务分析", "Service analysis";
     /// Panel.
     PanelProjects => "项目与用地", "Projects & land";
+    /// Panel: site suggestion.
+    PanelSiting => "选址", "Siting";
+    /// Siting: the facility kind, or a route's stops.
+    SitingWhat => "选址对象", "Site";
+    /// Siting: new stops of a route.
+    SitingStopsOf => "公交站点", "Bus stops of";
+    /// Siting: how many sites.
+    SitingCount => "数量", "Count";
+    /// Siting: where candidates come from.
+    SitingCandidates => "候选点", "Candidates";
+    /// Siting: candidates along roads every N m.
+    SitingAlongRoads => "沿道路每隔(m)", "Along roads every (m)";
+    /// Siting: candidates at parcel centroids of a land use.
+    SitingParcels => "用地性质地块中心", "Centroids of parcels of land use";
+    /// Siting: weight.
+    SitingWeight => "权重", "Weight";
+    /// Siting: weight by enterprises.
+    SitingByEnterprises => "企业数", "Enterprises";
+    /// Siting: weight by employees.
+    SitingByEmployees => "职工人数", "Employees";
+    /// Siting: method.
+    SitingMethod => "方法", "Method";
+    /// Siting: greedy.
+    SitingGreedy => "贪心+交换", "Greedy + swaps";
+    /// Siting: exact.
+    SitingExact => "精确(整数规划)", "Exact (integer programme)";
+    /// Siting: reach.
+    SitingReach => "可达范围", "Reach";
+    /// Siting: by circle.
+    SitingCircle => "服务半径", "Service radius";
+    /// Siting: run.
+    SitingRun => "计算选址", "Suggest sites";
+    /// Siting: clear.
+    SitingClear => "清除", "Clear";
+    /// Siting: computing.
+    SitingComputing => "正在计算选址…", "Computing sites…";
+    /// Siting: add as proposed facility.
+    SitingAddProposed => "添加为拟建设施", "Add as proposed facility";
+    /// Siting: ranked sites.
+    SitingRanked => "建议选址（按新增覆盖排序）", "Suggested sites (ranked by new coverage)";
+    /// Siting: newly covered enterprises.
+    SitingNewlyCovered => "新覆盖企业", "Newly covered";
+    /// Living circles: heading.
+    LivingCircles => "生活圈达标（GB 50180-2018）", "Living circles (GB 50180-2018)";
+    /// Living circles: compliant residential parcels.
+    LivingCompliant => "居住地块达标", "residential parcels compliant";
+    /// Living circles: show the gap layer.
+    LivingShowGaps => "地图显示缺口", "Show gaps on map";
+    /// Living circles: non-compliant parcels.
+    LivingMissing => "未达标地块", "Non-compliant parcels";
+    /// Siting: minimum spacing between stops.
+    SitingMinSpacing => "最小站距(m)", "Min. stop spacing (m)";
     /// View: dark interface.
     DarkTheme => "深色界面", "Dark interface";
     /// Top menu.
@@ -519,6 +571,50 @@ messages! {
     OpenHint => "GeoJSON（经导入对话框添加）、清单文件或 .parkplan 工程", "GeoJSON (added through the intake dialog), manifests or .parkplan projects";
     /// File menu.
     ExportTables => "导出分析表（CSV）…", "Export analysis tables (CSV)…";
+    /// Ledger (issue #13).
+    ExportDispatch => "导出周调度报告…", "Export weekly dispatch report…";
+    /// Ledger (issue #13).
+    DispatchFileName => "周调度", "weekly-dispatch";
+    /// Ledger (issue #13).
+    Ledger => "项目台账", "Project ledger";
+    /// Ledger (issue #13).
+    AsOfDay => "查看日期", "As of";
+    /// Ledger (issue #13).
+    Today => "今天", "Today";
+    /// Ledger (issue #13).
+    AsOfNote => "地图、图例与下列统计按所选日期显示", "The map, legend and figures below show the park on this day";
+    /// Ledger (issue #13).
+    StalledProjects => "滞后项目", "Stalled projects";
+    /// Ledger (issue #13).
+    NoStalled => "无滞后项目", "No stalled project";
+    /// Ledger (issue #13).
+    MissingDocuments => "缺少证件", "Missing documents";
+    /// Ledger (issue #13).
+    DaysOfLimit => "天数/时限", "Days/limit";
+    /// Ledger (issue #13).
+    Responsible => "责任人", "Responsible";
+    /// Ledger (issue #13).
+    RedLines => "三区三线与耕地", "Red lines and arable land";
+    /// Ledger (issue #13).
+    ArableQuotaOutstanding => "待落实耕地占补指标", "Arable quota outstanding";
+    /// Ledger (issue #13).
+    RedlineConflicts => "红线冲突", "Red-line conflicts";
+    /// Ledger (issue #13).
+    NoConstraintLayers => "未加载三区三线或耕地图层", "No red-line or arable layer loaded";
+    /// Ledger (issue #13).
+    DoubtfulDates => "存疑日期（未使用）", "Dates that could not be used";
+    /// Ledger (issue #13).
+    StageLimits => "阶段时限（天）", "Stage limits (days)";
+    /// Ledger (issue #13).
+    Stage => "阶段", "Stage";
+    /// Ledger (issue #13).
+    Mu => "亩", "mu";
+    /// Ledger (issue #13).
+    ArableQuota => "耕地占补指标", "Arable quota";
+    /// Ledger (issue #13).
+    NoLimitWhenZero => "0 表示该阶段不设时限（保存在工程中）", "0: no limit for this stage (saved with the project)";
+    /// Ledger (issue #13).
+    ZoomToIt => "单击缩放到该项目", "Click to zoom to it";
     /// File dialog filter.
     FilterProject => "ParkPlan 工程", "ParkPlan project";
     /// File dialog filter.
@@ -645,6 +741,19 @@ messages! {
     IntakeGcj02 => "GCJ-02 转 WGS84（高德/腾讯地图采集的数据）", "GCJ-02 to WGS84 (data digitised on Gaode/AMap or Tencent maps)";
     /// Intake dialog.
     IntakeGcj02Hint => "国内网络地图的坐标有几百米的偏移，勾选后按公开算法纠正。", "Chinese web maps are offset by up to a few hundred metres; this corrects it with the published algorithm.";
+    /// Intake dialog: the datum-shift parameters of Xi'an 1980 / Beijing 1954 data.
+    IntakeShift => "转换参数（3 或 7 个）", "Datum shift (3 or 7 parameters)";
+    /// Intake dialog: what to type.
+    IntakeShiftHint => "测绘成果附带的转换到 CGCS2000 的参数：ΔX ΔY ΔZ（米），7 参数时再加 旋转 X Y Z（秒）和 尺度（ppm），用逗号或空格分隔。",
+        "The survey's parameters to CGCS2000: dX dY dZ (metres); for 7 parameters also the rotations X Y Z (arc-seconds) and the scale (ppm), separated by commas or spaces.";
+    /// Intake dialog: rotation convention.
+    IntakePositionVector => "位置矢量（布尔莎，PROJ 与多数国内软件）", "Position vector (Bursa-Wolf; PROJ, most Chinese software)";
+    /// Intake dialog: rotation convention.
+    IntakeCoordinateFrame => "坐标框架（旋转符号相反，ArcGIS）", "Coordinate frame (rotations of opposite sign; ArcGIS)";
+    /// Intake dialog: the row of a file holding several kinds of geometry.
+    IntakeSplit => "几何类型", "Geometry kinds";
+    /// Intake dialog: split such a file.
+    IntakeSplitByGeometry => "按几何类型拆分为多个图层", "Split into one layer per kind of geometry";
     /// Intake dialog.
     IntakeCentre => "数据中心", "Data centre";
     /// Intake dialog.
@@ -761,26 +870,22 @@ pub fn fmt_version(lang: Lang) -> String {
 /// English otherwise. On Linux `LC_ALL`, `LC_MESSAGES` and `LANG` are read first (as
 /// the C library does); elsewhere the OS is asked through `sys-locale`.
 pub fn system_lang() -> Lang {
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Ok(v) = std::env::var(var)
-            && !v.is_empty()
-        {
-            return lang_of_locale(&v);
-        }
-    }
-    sys_locale::get_locale()
-        .map(|l| lang_of_locale(&l))
+    Lang::from_env()
+        .or_else(|| sys_locale::get_locale().map(|l| lang_of_locale(&l)))
         .unwrap_or(Lang::En)
 }
 
 /// Chinese for a locale name such as `zh_CN.UTF-8`, `zh-Hans-CN` or `zh_TW`, English
 /// for anything else (including `C` and `POSIX`).
 pub fn lang_of_locale(locale: &str) -> Lang {
-    let l = locale.trim().to_ascii_lowercase();
-    if l.starts_with("zh") || l.starts_with("chinese") {
-        Lang::Zh
-    } else {
-        Lang::En
+    Lang::of_locale(locale)
+}
+
+/// One part of a file split by geometry: "线 12 个" / "12 lines".
+pub fn fmt_part(lang: Lang, kind: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{kind} {} 个", group_digits(n)),
+        Lang::En => format!("{} {kind}", group_digits(n)),
     }
 }
 
@@ -994,6 +1099,14 @@ pub fn fmt_tables_written(lang: Lang, n: usize, dir: &str) -> String {
     match lang {
         Lang::Zh => format!("已导出 {n} 个 CSV 表（UTF-8 带 BOM）到 {dir}"),
         Lang::En => format!("Exported {n} CSV tables (UTF-8 with BOM) to {dir}"),
+    }
+}
+
+/// The dispatch report was written.
+pub fn fmt_dispatch_written(lang: Lang, path: &str, day: &str, stalled: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已导出周调度报告（截至 {day}，滞后项目 {stalled} 个）到 {path}"),
+        Lang::En => format!("Weekly dispatch report ({day}, {stalled} stalled) written to {path}"),
     }
 }
 

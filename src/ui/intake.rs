@@ -17,9 +17,9 @@ use eframe::egui::{self, RichText};
 
 use super::i18n::{Msg, field_label, group_digits};
 use super::session::LayerMeta;
-use crate::crs::{Crs, CrsDecision};
-use crate::import::{self, LayerJob, LayerOptions, Problem};
-use crate::model::{Field, FieldMap, Lang, Layer, Role};
+use crate::crs::{Crs, CrsDecision, DatumShift, Rotation};
+use crate::import::{self, Issue, LayerJob, LayerOptions, Problem};
+use crate::model::{Field, FieldMap, GeomFamily, Lang, Layer, Role};
 use crate::workspace::Task;
 
 /// How many rows the preview shows.
@@ -28,12 +28,19 @@ pub const PREVIEW_ROWS: usize = 5;
 /// The CRSs offered in the dialog: CGCS2000 and WGS84 lon/lat, the CGCS2000 3-degree
 /// Gauss-Krüger zones (zone-prefixed 4513–4533 and by central meridian 4534–4554), the
 /// 6-degree zones (zone-prefixed 4491–4501, by central meridian 4502–4512), Web
-/// Mercator and the WGS84 UTM zones over central China.
+/// Mercator and the WGS84 UTM zones over central China; then the older datums' zones:
+/// Xi'an 1980 (2349–2390 three-degree, 2327–2348 six-degree) and Beijing 1954
+/// (2401–2442 three-degree, 21413–21423 and 21473–21483 six-degree).
 pub fn supported_crs() -> Vec<Crs> {
     let mut codes: Vec<u32> = vec![4490, 4326];
     codes.extend(4513..=4554);
     codes.extend(4491..=4512);
     codes.extend([3857, 32649, 32650]);
+    codes.extend(2349..=2390);
+    codes.extend(2327..=2348);
+    codes.extend(2401..=2442);
+    codes.extend(21413..=21423);
+    codes.extend(21473..=21483);
     codes.into_iter().filter_map(Crs::from_epsg).collect()
 }
 
@@ -44,17 +51,24 @@ pub struct Preview {
     pub layer: Layer,
     /// Problems the read found.
     pub problems: Vec<Problem>,
-    /// The CRS and GCJ-02 choice it was read with.
-    pub read_with: (Option<Crs>, bool),
+    /// The CRS, GCJ-02 and datum-shift choices it was read with.
+    pub read_with: ReadWith,
+    /// When the file holds several kinds of geometry: each kind, its feature count and
+    /// the role guessed for it on its own.
+    pub parts: Vec<(GeomFamily, usize, Role)>,
 }
 
-/// What the user decided.
+/// The reading choices a preview was made with.
+pub type ReadWith = (Option<Crs>, bool, Option<DatumShift>);
+
+/// What the user decided: one job per layer (several when a file holding several kinds
+/// of geometry is split).
 #[derive(Debug, Clone)]
 pub enum IntakeOutcome {
-    /// Add the layer to the open park.
-    Add(LayerJob, LayerMeta),
-    /// Open the layer as a new map (replacing what is open).
-    Replace(LayerJob, LayerMeta),
+    /// Add the layers to the open park.
+    Add(Vec<(LayerJob, LayerMeta)>),
+    /// Open the layers as a new map (replacing what is open).
+    Replace(Vec<(LayerJob, LayerMeta)>),
     /// Do not load the file.
     Cancel,
 }
@@ -73,6 +87,15 @@ pub struct IntakeDialog {
     pub crs: Option<Crs>,
     /// Correct GCJ-02 (Gaode/AMap) lon/lat to WGS84.
     pub gcj02: bool,
+    /// The datum-shift parameters as typed (3 or 7 numbers), for Xi'an 1980 and
+    /// Beijing 1954 data.
+    pub shift_text: String,
+    /// How the typed rotations are meant.
+    pub rotation: Rotation,
+    /// Split a file holding several kinds of geometry into one layer per kind.
+    pub split: bool,
+    /// The role of each part when split.
+    pub part_roles: std::collections::BTreeMap<GeomFamily, Role>,
     /// Model field → column for the chosen role (absent: not mapped).
     pub fields: FieldMap,
     /// What the first read guessed: role, why, and the CRS decision.
@@ -94,18 +117,31 @@ impl std::fmt::Debug for IntakeDialog {
     }
 }
 
-fn read(path: PathBuf, crs: Option<Crs>, gcj02: bool, ctx: &egui::Context) -> ReadTask {
+fn read(path: PathBuf, with: ReadWith, ctx: &egui::Context) -> ReadTask {
     Task::spawn("parkplan-intake", crate::ui::waker(ctx), move || {
         let opts = LayerOptions {
-            crs,
-            gcj02,
+            crs: with.0,
+            gcj02: with.1,
+            datum_shift: with.2,
             ..LayerOptions::default()
         };
         import::read_layer_file(&path, &opts, None)
-            .map(|(layer, problems)| Preview {
-                layer,
-                problems,
-                read_with: (crs, gcj02),
+            .map(|(layer, problems)| {
+                let file = path.display().to_string();
+                let parts = if import::split::mixed(&layer).is_some() {
+                    import::split::split_by_geometry(layer.clone(), &file, &opts, &mut Vec::new())
+                        .iter()
+                        .filter_map(|l| Some((l.source.part?, l.len(), l.role)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Preview {
+                    layer,
+                    problems,
+                    read_with: with,
+                    parts,
+                }
             })
             .map_err(|e| e.to_string())
     })
@@ -118,13 +154,17 @@ impl IntakeDialog {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let reading = Some(read(path.clone(), None, false, ctx));
+        let reading = Some(read(path.clone(), (None, false, None), ctx));
         IntakeDialog {
             path,
             name,
             role: Role::Other,
             crs: None,
             gcj02: false,
+            shift_text: String::new(),
+            rotation: Rotation::PositionVector,
+            split: true,
+            part_roles: Default::default(),
             fields: FieldMap::new(),
             guess: None,
             preview: None,
@@ -174,6 +214,7 @@ impl IntakeDialog {
                         if !p.layer.name.trim().is_empty() {
                             self.name = p.layer.name.clone();
                         }
+                        self.part_roles = p.parts.iter().map(|(f, _, r)| (*f, *r)).collect();
                         self.guess = Some((
                             p.layer.role,
                             p.layer.role_reason.clone(),
@@ -187,17 +228,79 @@ impl IntakeDialog {
                 None => self.error = Some("the reading thread stopped".into()),
             }
         }
-        let want = (self.crs, self.gcj02);
+        let want = (self.crs, self.gcj02, self.shift().ok().flatten());
         let stale = self.preview.as_ref().is_some_and(|p| p.read_with != want);
         if stale && self.reading.is_none() {
-            self.reading = Some(read(self.path.clone(), self.crs, self.gcj02, ctx));
+            self.reading = Some(read(self.path.clone(), want, ctx));
         }
         if self.reading.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
     }
 
-    /// The job and project metadata for the current choices.
+    /// The CRS the file will be read in: the chosen one, else the last read's.
+    fn effective_crs(&self) -> Option<Crs> {
+        self.crs.or_else(|| self.decision().map(|d| d.crs))
+    }
+
+    /// The typed datum shift: `Ok(None)` when nothing is typed or the CRS is not on an
+    /// older datum, `Err` (why) when the text is not 3 or 7 usable numbers.
+    pub fn shift(&self) -> Result<Option<DatumShift>, String> {
+        if self.shift_text.trim().is_empty()
+            || self.effective_crs().and_then(|c| c.old_datum()).is_none()
+        {
+            return Ok(None);
+        }
+        DatumShift::parse(&self.shift_text, self.rotation)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Whether the file will be split by geometry (it holds several kinds and the
+    /// user left the split on).
+    pub fn splitting(&self) -> bool {
+        self.split && self.preview.as_ref().is_some_and(|p| p.parts.len() > 1)
+    }
+
+    /// The jobs and project metadata for the current choices: one per part when the
+    /// file is split by geometry, else one.
+    pub fn jobs(&self) -> Vec<(LayerJob, LayerMeta)> {
+        let (job, meta) = self.job();
+        if !self.splitting() {
+            return vec![(job, meta)];
+        }
+        let parts = self
+            .preview
+            .as_ref()
+            .map(|p| p.parts.clone())
+            .unwrap_or_default();
+        parts
+            .into_iter()
+            .map(|(f, _, guessed)| {
+                let role = self.part_roles.get(&f).copied().unwrap_or(guessed);
+                let mut j = job.clone();
+                j.options.name = Some(import::split::part_name(self.name.trim(), f));
+                j.options.role = Some(role);
+                j.options.role_reason = Some(if role == guessed {
+                    format!("part {} of a file with several kinds of geometry", f.code())
+                } else {
+                    "chosen in the intake dialog".to_string()
+                });
+                // Fields are guessed for each part's own columns.
+                j.options.fields = None;
+                j.options.part = Some(f);
+                (
+                    j,
+                    LayerMeta {
+                        unmapped: Default::default(),
+                        ..meta.clone()
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// The job and project metadata for the current choices, the file kept whole.
     pub fn job(&self) -> (LayerJob, LayerMeta) {
         let guessed = self.guess.as_ref();
         let role_reason = match guessed {
@@ -228,11 +331,14 @@ impl IntakeDialog {
                     crs,
                     gcj02: self.gcj02,
                     table: None,
+                    datum_shift: self.shift().ok().flatten(),
+                    part: None,
                 },
             },
             LayerMeta {
                 crs,
                 gcj02: self.gcj02,
+                datum_shift: self.shift().ok().flatten(),
                 original: None,
                 unmapped,
             },
@@ -290,22 +396,19 @@ impl IntakeDialog {
                         .add_enabled(ready, egui::Button::new(Msg::IntakeAdd.text(lang)))
                         .clicked()
                     {
-                        let (job, meta) = self.job();
-                        outcome = Some(IntakeOutcome::Add(job, meta));
+                        outcome = Some(IntakeOutcome::Add(self.jobs()));
                     }
                     if ui
                         .add_enabled(ready, egui::Button::new(Msg::IntakeReplace.text(lang)))
                         .clicked()
                     {
-                        let (job, meta) = self.job();
-                        outcome = Some(IntakeOutcome::Replace(job, meta));
+                        outcome = Some(IntakeOutcome::Replace(self.jobs()));
                     }
                 } else if ui
                     .add_enabled(ready, egui::Button::new(Msg::IntakeOpen.text(lang)))
                     .clicked()
                 {
-                    let (job, meta) = self.job();
-                    outcome = Some(IntakeOutcome::Replace(job, meta));
+                    outcome = Some(IntakeOutcome::Replace(self.jobs()));
                 }
                 if ui.button(Msg::Cancel.text(lang)).clicked() {
                     outcome = Some(IntakeOutcome::Cancel);
@@ -341,6 +444,17 @@ impl IntakeDialog {
                     .accessible_name(Msg::IntakeLayerName.text(lang));
                 ui.end_row();
 
+                if p.parts.len() > 1 {
+                    ui.label(Msg::IntakeSplit.text(lang));
+                    ui.vertical(|ui| self.split_row(ui, p, lang));
+                    ui.end_row();
+                }
+                if self.splitting() {
+                    ui.label(Msg::CrsLabel.text(lang));
+                    ui.vertical(|ui| self.crs_row(ui, p, park_centre, lang));
+                    ui.end_row();
+                    return;
+                }
                 ui.label(Msg::RoleLabel.text(lang));
                 ui.vertical(|ui| {
                     let mut role = self.role;
@@ -375,14 +489,46 @@ impl IntakeDialog {
                 ui.end_row();
             });
 
+        if !self.splitting() {
+            self.fields_grid(ui, layer, lang);
+        }
+        self.preview_rows(ui, p, lang);
+    }
+
+    /// The parts of a file holding several kinds of geometry: split or not, and the
+    /// role of each part.
+    fn split_row(&mut self, ui: &mut egui::Ui, p: &Preview, lang: Lang) {
+        ui.checkbox(&mut self.split, Msg::IntakeSplitByGeometry.text(lang));
+        if !self.split {
+            return;
+        }
+        egui::Grid::new("intake-parts")
+            .num_columns(2)
+            .spacing([8.0, 4.0])
+            .show(ui, |ui| {
+                for (f, n, guessed) in &p.parts {
+                    let what = super::i18n::fmt_part(lang, f.label(lang), *n);
+                    ui.label(&what);
+                    let mut role = self.part_roles.get(f).copied().unwrap_or(*guessed);
+                    egui::ComboBox::from_id_salt(("intake-part-role", f.code()))
+                        .selected_text(role.label(lang))
+                        .show_ui(ui, |ui| {
+                            for r in Role::ALL {
+                                ui.selectable_value(&mut role, *r, r.label(lang));
+                            }
+                        })
+                        .response
+                        .accessible_name(format!("{} {what}", Msg::RoleLabel.text(lang)));
+                    self.part_roles.insert(*f, role);
+                    ui.end_row();
+                }
+            });
+    }
+
+    fn fields_grid(&mut self, ui: &mut egui::Ui, layer: &Layer, lang: Lang) {
         ui.add_space(6.0);
         ui.strong(Msg::MappedFields.text(lang));
-        let columns: Vec<String> = layer
-            .attributes
-            .columns()
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect();
+        let columns = column_names(layer);
         egui::Grid::new("intake-fields")
             .num_columns(3)
             .striped(true)
@@ -437,6 +583,11 @@ impl IntakeDialog {
                     ui.end_row();
                 }
             });
+    }
+
+    fn preview_rows(&mut self, ui: &mut egui::Ui, p: &Preview, lang: Lang) {
+        let layer = &p.layer;
+        let columns = column_names(layer);
 
         ui.add_space(6.0);
         ui.strong(format!(
@@ -469,6 +620,53 @@ impl IntakeDialog {
                 RichText::new(super::i18n::fmt_intake_problems(lang, p.problems.len()))
                     .color(ui.visuals().warn_fg_color),
             );
+        }
+    }
+
+    /// The datum-shift parameters of an older datum: 3 or 7 numbers, the rotation
+    /// convention, and a warning with the error to expect when none are given.
+    fn shift_row(&mut self, ui: &mut egui::Ui, datum: crate::crs::Datum, lang: Lang) {
+        ui.horizontal(|ui| {
+            ui.label(Msg::IntakeShift.text(lang));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.shift_text)
+                    .hint_text("dx, dy, dz [, rx, ry, rz, ppm]")
+                    .desired_width(300.0),
+            )
+            .accessible_name(Msg::IntakeShift.text(lang))
+            .on_hover_text(Msg::IntakeShiftHint.text(lang));
+        });
+        ui.horizontal(|ui| {
+            ui.radio_value(
+                &mut self.rotation,
+                Rotation::PositionVector,
+                Msg::IntakePositionVector.text(lang),
+            );
+            ui.radio_value(
+                &mut self.rotation,
+                Rotation::CoordinateFrame,
+                Msg::IntakeCoordinateFrame.text(lang),
+            );
+        });
+        match self.shift() {
+            Err(e) => {
+                ui.label(RichText::new(e).color(ui.visuals().error_fg_color).small());
+            }
+            Ok(None) => {
+                let w = Issue::DatumShiftMissing {
+                    crs: self.effective_crs().map(|c| c.code()).unwrap_or_default(),
+                    datum: datum.name(),
+                };
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(w.message(lang))
+                            .color(ui.visuals().warn_fg_color)
+                            .small(),
+                    )
+                    .wrap(),
+                );
+            }
+            Ok(Some(_)) => {}
         }
     }
 
@@ -546,6 +744,9 @@ impl IntakeDialog {
             egui::Checkbox::new(&mut self.gcj02, Msg::IntakeGcj02.text(lang)),
         )
         .on_hover_text(Msg::IntakeGcj02Hint.text(lang));
+        if let Some(datum) = self.effective_crs().and_then(|c| c.old_datum()) {
+            self.shift_row(ui, datum, lang);
+        }
         // Where the data lands, and how far that is from the open map.
         if let Some(e) = p.layer.extent() {
             let c = [(e.min().x + e.max().x) / 2.0, (e.min().y + e.max().y) / 2.0];
@@ -583,6 +784,16 @@ impl IntakeDialog {
             }
         }
     }
+}
+
+/// The names of a layer's attribute columns, in order.
+fn column_names(layer: &Layer) -> Vec<String> {
+    layer
+        .attributes
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect()
 }
 
 /// The import's reason for a role guess, in the interface language (the import writes

@@ -95,6 +95,16 @@ pub struct LoadJob {
     pub started: Instant,
 }
 
+/// The first error of a load that gave no layer, in `lang`: why nothing was loaded.
+pub fn first_error(loaded: &Loaded, lang: crate::model::Lang) -> Option<String> {
+    loaded
+        .report
+        .problems
+        .iter()
+        .find(|p| p.severity == import::Severity::Error)
+        .map(|p| p.describe(lang))
+}
+
 impl LoadJob {
     /// Starts loading `paths` on a worker thread named `parkplan-load`. The worker asks
     /// `ctx` to repaint when it is done.
@@ -205,12 +215,8 @@ pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outco
         return Outcome::Cancelled;
     }
     if loaded.park.layers.is_empty() && opened.is_none() {
-        let why = loaded
-            .report
-            .problems
-            .iter()
-            .find(|p| p.severity == import::Severity::Error)
-            .map(|p| p.describe())
+        // Worded again in the UI's language when shown (`first_error`).
+        let why = first_error(&loaded, crate::model::Lang::En)
             .unwrap_or_else(|| "no GeoJSON layer found".to_string());
         return Outcome::Failed(why, Some(Box::new(loaded)));
     }

@@ -94,6 +94,9 @@ pub fn build(
             pl.crs = Some(c.code());
         }
         pl.gcj02 = meta.gcj02;
+        if meta.datum_shift.is_some() {
+            pl.datum_shift = meta.datum_shift;
+        }
         if let Some(o) = &meta.original {
             pl.original = Some(rebase(o, base));
         }
@@ -151,6 +154,7 @@ pub fn meta_after_save(session: &mut Session, file: &ProjectFile, layer_of: &[us
         };
         m.crs = pl.crs.as_deref().and_then(|c| Crs::parse(c).ok());
         m.gcj02 = pl.gcj02;
+        m.datum_shift = pl.datum_shift;
         m.original = pl.original.as_ref().map(|o| base.join(o));
     }
 }
@@ -193,6 +197,7 @@ pub fn apply_to_session(session: &mut Session, opened: &ProjectOpened) -> Projec
                 *m = LayerMeta {
                     crs: pl.crs.as_deref().and_then(|c| Crs::parse(c).ok()),
                     gcj02: pl.gcj02,
+                    datum_shift: pl.datum_shift,
                     original: pl.original.as_ref().map(|o| base.join(o)),
                     unmapped: pl
                         .fields

@@ -45,6 +45,8 @@ pub struct LayerMeta {
     pub crs: Option<Crs>,
     /// GCJ-02 → WGS84 correction was applied when reading.
     pub gcj02: bool,
+    /// The datum shift (Xi'an 1980 / Beijing 1954 → CGCS2000) applied when reading.
+    pub datum_shift: Option<crate::crs::DatumShift>,
     /// The survey file the layer was first read from, when its file is now a copy.
     pub original: Option<PathBuf>,
     /// Fields the user said no column holds (kept unmapped when reopened).
@@ -85,6 +87,23 @@ pub struct Session {
     pub park_version: u64,
     /// The analysis index being rebuilt after a change of the park.
     index_task: Option<Task<Result<crate::spatial::ParkIndex, String>>>,
+    /// The day the map and the projects panel show the park as of (`None`: the data
+    /// as it is, with the ledger for today).
+    pub as_of: Option<crate::model::date::Date>,
+    /// The park as of that day, with its ledger, built from the current results.
+    as_of_view: Option<AsOfView>,
+}
+
+/// The park as it stood on a day: what the map draws and the projects panel lists
+/// while the date slider is set.
+#[derive(Debug)]
+struct AsOfView {
+    day: crate::model::date::Date,
+    park: Arc<crate::model::Park>,
+    projected: Arc<ProjectedPark>,
+    ledger: crate::analysis::ledger::Ledger,
+    /// The results it was built from (identity), to notice new results.
+    results: usize,
 }
 
 impl Session {
@@ -159,6 +178,8 @@ impl Session {
             force_write: BTreeSet::new(),
             park_version: 0,
             index_task: None,
+            as_of: None,
+            as_of_view: None,
         };
         s.meta = vec![LayerMeta::default(); s.ws.park.layers.len()];
         s.styles_changed();
@@ -195,6 +216,91 @@ impl Session {
             }
         }
         self.drawn = Arc::new(drawn);
+    }
+
+    /// Shows the park as of `day` on the map and in the projects panel (`None`: as the
+    /// data is).
+    pub fn set_as_of(&mut self, day: Option<crate::model::date::Date>) {
+        if self.as_of == day {
+            return;
+        }
+        self.as_of = day;
+        self.as_of_view = None;
+        self.refresh_as_of();
+    }
+
+    /// Rebuilds the as-of view when the day is set and the results changed since it
+    /// was built (after an edit or new settings). Cheap: the ledger reuses the
+    /// results' sites and red-line overlay.
+    pub fn refresh_as_of(&mut self) {
+        let Some(day) = self.as_of else {
+            if self.as_of_view.take().is_some() {
+                self.styles_changed();
+            }
+            return;
+        };
+        let Some(results) = self.ws.studies.results.clone() else {
+            return;
+        };
+        let id = Arc::as_ptr(&results) as usize;
+        if self
+            .as_of_view
+            .as_ref()
+            .is_some_and(|v| v.day == day && v.results == id)
+        {
+            return;
+        }
+        let a = &results.analysis;
+        let ledger = crate::analysis::ledger::ledger(
+            &self.ws.park,
+            &a.sites,
+            &a.constraints,
+            &a.settings.ledger,
+            day,
+        );
+        let park = crate::analysis::ledger::park_as_of(&self.ws.park, &ledger);
+        // The same frame as the data's projection: it cannot fail where that one did
+        // not; if it does, the map keeps drawing the data as it is.
+        let Ok(projected) = ProjectedPark::with_frame(&park, *self.projected.frame()) else {
+            return;
+        };
+        self.as_of_view = Some(AsOfView {
+            day,
+            park: Arc::new(park),
+            projected: Arc::new(projected),
+            ledger,
+            results: id,
+        });
+        self.styles_changed();
+    }
+
+    /// The park the map draws: as of the slider's day, else the data.
+    pub fn drawn_park(&self) -> Arc<crate::model::Park> {
+        match &self.as_of_view {
+            Some(v) => v.park.clone(),
+            None => self.ws.park.clone(),
+        }
+    }
+
+    /// The projection the map draws from (see [`Session::drawn_park`]).
+    pub fn drawn_projected(&self) -> Arc<ProjectedPark> {
+        match &self.as_of_view {
+            Some(v) => v.projected.clone(),
+            None => self.projected.clone(),
+        }
+    }
+
+    /// The ledger shown: as of the slider's day, else the results' (today).
+    pub fn ledger(&self) -> Option<&crate::analysis::ledger::Ledger> {
+        match &self.as_of_view {
+            Some(v) => Some(&v.ledger),
+            None => self
+                .ws
+                .studies
+                .results
+                .as_deref()
+                .map(|r| &r.analysis.ledger),
+        }
     }
 
     /// The styles as drawn, with filters applied.

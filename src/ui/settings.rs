@@ -63,6 +63,8 @@ pub struct PanelsOpen {
     pub analysis: bool,
     /// Projects and land.
     pub projects: bool,
+    /// Site suggestion (选址).
+    pub siting: bool,
     /// Shortcut help window.
     pub shortcuts: bool,
     /// About window.
@@ -79,6 +81,7 @@ impl Default for PanelsOpen {
             inspector: true,
             analysis: false,
             projects: false,
+            siting: false,
             shortcuts: false,
             about: false,
         }
@@ -96,6 +99,7 @@ impl PanelsOpen {
             PanelId::Inspector => self.inspector,
             PanelId::Analysis => self.analysis,
             PanelId::Projects => self.projects,
+            PanelId::Siting => self.siting,
             PanelId::Shortcuts => self.shortcuts,
             PanelId::About => self.about,
         }
@@ -111,6 +115,7 @@ impl PanelsOpen {
             PanelId::Inspector => &mut self.inspector,
             PanelId::Analysis => &mut self.analysis,
             PanelId::Projects => &mut self.projects,
+            PanelId::Siting => &mut self.siting,
             PanelId::Shortcuts => &mut self.shortcuts,
             PanelId::About => &mut self.about,
         };

@@ -16,6 +16,7 @@
 //! `egui::Context`. Must not name egui, eframe or rfd.
 
 pub mod lookup;
+pub mod siting;
 pub mod studies;
 pub mod task;
 
@@ -87,6 +88,8 @@ pub struct Overrides {
     pub catchment: Option<String>,
     /// The metric frame family.
     pub frame: Option<FrameKind>,
+    /// The ledger's day (`--as-of`, "2026-12-05"); `None`: today.
+    pub as_of: Option<String>,
 }
 
 impl Overrides {
@@ -102,6 +105,14 @@ impl Overrides {
                     flag: "--radius",
                     message: e.to_string(),
                 })?;
+        }
+        if let Some(d) = &self.as_of {
+            settings.as_of = Some(crate::model::date::Date::parse(d).ok_or_else(|| {
+                WorkspaceError::Setting {
+                    flag: "--as-of",
+                    message: format!("\"{d}\" is not a date (use YYYY-MM-DD, e.g. 2026-12-05)"),
+                }
+            })?);
         }
         if let Some(c) = &self.catchment {
             settings.catchment_m =
@@ -368,10 +379,41 @@ impl Workspace {
         Ok(export::map_focus(&cx, focus, iso.as_ref(), lang)?)
     }
 
+    /// The pages of the weekly dispatch document (周调度) for the day of `analysis`'
+    /// ledger, drawn with the workspace's styles (see [`dispatch_pages`]).
+    pub fn dispatch_pages(
+        &self,
+        analysis: &ParkAnalysis,
+        spec: &export::dispatch::DispatchSpec,
+    ) -> Result<Vec<export::Page>, WorkspaceError> {
+        dispatch_pages(&self.park, &self.styles, analysis, spec)
+    }
+
     /// The park projected for drawing.
     pub fn projected(&self) -> Result<ProjectedPark, WorkspaceError> {
         ProjectedPark::new(&self.park).map_err(|e| WorkspaceError::Display(e.to_string()))
     }
+}
+
+/// The pages of the weekly dispatch document (周调度) for the day of `analysis`' ledger:
+/// the park as it stood that day ([`analysis::ledger::park_as_of`]), drawn with
+/// `styles`. What `parkplan-cli dispatch` and the desktop's 导出周调度 both call.
+pub fn dispatch_pages(
+    park: &Park,
+    styles: &MapStyles,
+    analysis: &ParkAnalysis,
+    spec: &export::dispatch::DispatchSpec,
+) -> Result<Vec<export::Page>, WorkspaceError> {
+    let as_of = analysis::ledger::park_as_of(park, &analysis.ledger);
+    let projected =
+        ProjectedPark::new(&as_of).map_err(|e| WorkspaceError::Display(e.to_string()))?;
+    let input = export::dispatch::DispatchInput {
+        park: &as_of,
+        projected: &projected,
+        styles,
+        analysis,
+    };
+    Ok(export::dispatch::dispatch_pages(&input, spec))
 }
 
 /// Longitude span beyond which one planar frame distorts distances too much for the
@@ -381,14 +423,12 @@ const MAX_FRAME_SPAN_DEG: f64 = 18.0;
 /// A warning when the park's data spans more longitude than one planar frame can
 /// measure in (a China-wide layer: 61.6° across): distances, circles and coverage far
 /// from the frame's centre are wrong.
-pub fn frame_warning(park: &Park) -> Option<String> {
+pub fn frame_warning(park: &Park) -> Option<crate::import::Issue> {
     let e = park.extent()?;
     let span = e.width();
-    (span > MAX_FRAME_SPAN_DEG).then(|| {
-        format!(
-            "the data spans {span:.1}° of longitude ({:.0} UTM zones): distances in one planar frame are distorted far from its centre, so coverage, circles and route figures are unreliable; analyse one park at a time",
-            (span / 6.0).ceil()
-        )
+    (span > MAX_FRAME_SPAN_DEG).then(|| crate::import::Issue::SpansUtmZones {
+        span,
+        zones: (span / 6.0).ceil(),
     })
 }
 
@@ -399,7 +439,6 @@ fn push_frame_warning(report: &mut ImportReport, park: &Park) {
             &park.name,
             crate::import::Severity::Error,
             w,
-            "analyses run, but their distances are wrong",
         ));
     }
 }

@@ -186,6 +186,14 @@ pub struct Studies {
     pub network_error: Option<String>,
     /// Isochrone lists computed so far (for the current results and network).
     pub isochrones: Vec<Arc<IsoResult>>,
+    /// The site suggestion asked for last (re-run after edits and setting changes).
+    pub siting_request: Option<super::siting::SuggestRequest>,
+    /// Its answer, drawn on the map while nothing else is in focus.
+    pub siting: Option<Arc<crate::analysis::siting::Suggestion>>,
+    /// Why the last suggestion failed.
+    pub siting_error: Option<String>,
+    siting_task: Option<Task<Result<crate::analysis::siting::Suggestion, String>>>,
+    siting_stale: bool,
     results_task: Option<Task<Results>>,
     overlay_task: Option<(u64, Task<Overlays>)>,
     network_task: Option<Task<Result<Network, String>>>,
@@ -227,6 +235,7 @@ impl Studies {
     /// Whether results or an overlay are being computed.
     pub fn is_computing(&self) -> bool {
         self.results_task.is_some()
+            || self.siting_task.is_some()
             || self.overlay_task.is_some()
             || self.results_stale
             || self.network_task.is_some()
@@ -245,7 +254,28 @@ impl Studies {
         if s != self.settings {
             self.settings = s;
             self.results_stale = true;
+            self.siting_stale = self.siting_request.is_some();
         }
+    }
+
+    /// Asks for a site suggestion (computed on a worker; shown on the map while no
+    /// other focus is; re-run after each edit so that it follows the park), or forgets
+    /// it with `None`.
+    pub fn request_sites(&mut self, req: Option<super::siting::SuggestRequest>) {
+        self.siting_stale = req.is_some();
+        if req.is_none() {
+            self.siting = None;
+            self.siting_task = None;
+        }
+        self.siting_request = req;
+        self.siting_error = None;
+        self.overlay_stale = true;
+        self.overlay_generation += 1;
+    }
+
+    /// Whether a site suggestion is being computed.
+    pub fn siting_running(&self) -> bool {
+        self.siting_task.is_some() || self.siting_stale
     }
 
     /// Changes the focus; the overlay rebuilds.
@@ -287,6 +317,7 @@ impl Studies {
     /// and rebuilds the road graph.)
     pub fn park_changed(&mut self, park: &Park) {
         self.results_stale = true;
+        self.siting_stale = self.siting_request.is_some();
         self.park_generation += 1;
         self.overlay_stale = true;
         self.overlay_generation += 1;
@@ -340,6 +371,7 @@ impl Studies {
         if ptr != self.park_seen {
             if self.park_seen != 0 {
                 self.results_stale = true;
+                self.siting_stale = self.siting_request.is_some();
                 self.park_generation += 1;
             }
             self.park_seen = ptr;
@@ -365,6 +397,52 @@ impl Studies {
             let (park, index, settings) = (park.clone(), index.clone(), self.settings.clone());
             self.results_task = Some(Task::spawn("parkplan-analysis", wake.clone(), move || {
                 compute(&park, &index, &settings)
+            }));
+        }
+        // The site suggestion, when one is asked for.
+        if let Some(t) = &self.siting_task
+            && let Some(r) = t.poll()
+        {
+            self.siting_task = None;
+            match r {
+                Some(Ok(sug)) => {
+                    self.siting = Some(Arc::new(sug));
+                    self.siting_error = None;
+                }
+                Some(Err(e)) => self.siting_error = Some(e),
+                None => self.siting_error = Some("the siting worker stopped".into()),
+            }
+            self.overlay_stale = true;
+            self.overlay_generation += 1;
+        }
+        if self.siting_stale
+            && self.siting_task.is_none()
+            && let Some(req) = self.siting_request.clone()
+        {
+            self.siting_stale = false;
+            let (park, index, settings, network) = (
+                park.clone(),
+                index.clone(),
+                self.settings.clone(),
+                self.network_settings.clone(),
+            );
+            self.siting_task = Some(Task::spawn("parkplan-siting", wake.clone(), move || {
+                let inputs = super::siting::SitingInputs {
+                    park: &park,
+                    index: &index,
+                    settings: &settings,
+                    network: &network,
+                };
+                super::siting::suggest(
+                    &inputs,
+                    &req,
+                    &crate::analysis::siting::Limits {
+                        time_limit: req.time_limit,
+                        cancel: None,
+                        progress: None,
+                    },
+                )
+                .map_err(|e| e.to_string())
             }));
         }
         // The road network: built when needed (a kind shows isochrones, or the network
@@ -483,7 +561,13 @@ impl Studies {
                     let (park, index, focus, projected) =
                         (park.clone(), index.clone(), self.focus, projected.clone());
                     if focus == Focus::None {
-                        self.overlay = Arc::new(Overlays::default());
+                        // A site suggestion shows while nothing else is in focus.
+                        self.overlay = Arc::new(match &self.siting {
+                            Some(sug) => crate::render::focus::suggestion_overlay(
+                                &park, &index, sug, &projected,
+                            ),
+                            None => Overlays::default(),
+                        });
                         self.overlay_version += 1;
                     } else {
                         let iso = iso.flatten();

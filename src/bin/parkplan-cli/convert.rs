@@ -18,6 +18,7 @@ pub fn run(
     crs: &str,
     gcj02: bool,
     overwrite: bool,
+    lang: parkplan::model::Lang,
 ) -> anyhow::Result<ExitCode> {
     let target = match crs.trim().to_ascii_lowercase().as_str() {
         "rfc7946" | "wgs84" | "" => WriteCrs::Rfc7946,
@@ -42,7 +43,7 @@ pub fn run(
             .collect();
         let loaded = import::load_jobs_layers_only(&jobs, None, report, None)?;
         for p in &loaded.report.problems {
-            eprintln!("{}", p.describe());
+            eprintln!("{}", p.describe(lang));
         }
         if loaded.park.layers.is_empty() {
             return Ok(ExitCode::from(2));
@@ -52,7 +53,7 @@ pub fn run(
         match import::read_layer_file(path, &opts, None) {
             Ok((layer, problems)) => {
                 for p in &problems {
-                    eprintln!("{}", p.describe());
+                    eprintln!("{}", p.describe(lang));
                 }
                 vec![layer]
             }

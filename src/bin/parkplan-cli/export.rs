@@ -67,6 +67,10 @@ pub struct ExportArgs {
     /// Focus on a bus route (name or id): stops, catchment band and figures.
     #[arg(long)]
     pub route: Option<String>,
+    /// The living-circle gap layer: residential parcels missing a tier's facilities
+    /// (GB 50180-2018), e.g. 15min (tiers: 5min, 10min, 15min).
+    #[arg(long, value_name = "TIER", conflicts_with_all = ["facility", "route"])]
+    pub living_gaps: Option<String>,
     /// Service radius of a facility kind over the project's, e.g. kindergarten=300,
     /// all=1000 (as `report --radius`). Repeatable.
     #[arg(long, value_name = "KIND=METRES")]
@@ -86,16 +90,14 @@ pub struct ExportArgs {
     /// Draw a lon/lat coordinate grid.
     #[arg(long)]
     pub grid: bool,
-    /// Language of the page furniture: zh or en.
-    #[arg(long, default_value = "zh")]
-    pub lang: String,
     /// Print timings on stderr.
     #[arg(long)]
     pub timings: bool,
 }
 
 /// Runs the export. Exit 0 on success.
-pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+/// `lang` is the page furniture's language (the global `--lang`; Chinese when not given).
+pub fn run(args: &ExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     let paper = Paper::parse(&args.paper)
         .with_context(|| format!("--paper {}: use A4, A3, A2 or A1", args.paper))?;
@@ -113,11 +115,6 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if args.facility.is_some() && args.route.is_some() {
         bail!("--facility and --route cannot be combined; make one map for each");
     }
-    let lang = match args.lang.trim().to_ascii_lowercase().as_str() {
-        "zh" | "cn" | "zh-cn" | "中文" => Lang::Zh,
-        "en" | "english" => Lang::En,
-        other => bail!("--lang {other}: use zh or en"),
-    };
     export::Format::from_path(&args.out).with_context(|| {
         format!(
             "--out {}: use a .pdf, .svg or .png file",
@@ -129,6 +126,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         radius: args.radius.clone(),
         catchment: args.catchment.clone(),
         frame: None,
+        as_of: None,
     };
     let mut ws = Workspace::open(&args.paths, None, &overrides).context("loading")?;
     if ws.park.layers.is_empty() {
@@ -180,7 +178,26 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             (Focus::Facility(fi as u32), iso)
         }
         (None, Some(key)) => (Focus::Route(ws.route(key).context("--route")? as u32), None),
-        (None, None) => (Focus::None, None),
+        (None, None) => match &args.living_gaps {
+            Some(tier) => {
+                let tiers = &ws.settings().living.tiers;
+                let t = tiers
+                    .iter()
+                    .position(|t| t.name == *tier)
+                    .with_context(|| {
+                        format!(
+                            "--living-gaps: no tier \"{tier}\" (tiers: {})",
+                            tiers
+                                .iter()
+                                .map(|t| t.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?;
+                (Focus::LivingGaps(t as u8), None)
+            }
+            None => (Focus::None, None),
+        },
     };
     let focus: MapFocus = ws.map_focus(&projected, focus, iso, lang)?;
     let t_focus = t0.elapsed();

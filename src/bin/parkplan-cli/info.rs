@@ -5,19 +5,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use parkplan::import::{Severity, summary};
+use parkplan::model::Lang;
 
 /// Loads the paths and prints what each layer holds. Exit 0 when anything loaded,
 /// 2 when nothing could be (with the reasons on stderr).
-pub fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+/// Problems are worded in `lang`; `--json` gives each its stable `code` too.
+pub fn run(paths: &[PathBuf], json: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     // `info` describes layers: the typed records are not needed.
     let loaded = parkplan::project::open_paths_layers_only(paths, None)?.loaded;
-    let s = summary::summarise(&loaded);
+    let s = summary::summarise(&loaded, lang);
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &s)?;
         writeln!(out)?;
     } else {
-        print_text(&mut out, &s)?;
+        print_text(&mut out, &s, lang)?;
     }
     if s.layers.is_empty() {
         eprintln!("parkplan-cli: nothing could be loaded:");
@@ -29,11 +31,11 @@ pub fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn severity_word(s: Severity) -> &'static str {
+fn severity_word(s: Severity, lang: Lang) -> &'static str {
     match s {
-        Severity::Repaired => "repaired",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
+        Severity::Repaired => lang.pick("已修复", "repaired"),
+        Severity::Warning => lang.pick("警告", "warning"),
+        Severity::Error => lang.pick("错误", "error"),
     }
 }
 
@@ -42,7 +44,7 @@ fn strip_numbers(m: &str) -> String {
     m.chars().filter(|c| !c.is_ascii_digit()).collect()
 }
 
-fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result<()> {
+fn print_text(out: &mut impl Write, s: &summary::LoadSummary, lang: Lang) -> std::io::Result<()> {
     writeln!(out, "{}: {} layer(s)", s.park, s.layers.len())?;
     for l in &s.layers {
         writeln!(out)?;
@@ -99,9 +101,11 @@ fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result
             }
             for (_, ps) in groups.iter().take(40) {
                 let p = ps[0];
-                let at = |p: &summary::ProblemSummary| match (p.feature, &p.feature_id) {
-                    (Some(i), Some(id)) => format!("feature {i} (id {id})"),
-                    (Some(i), None) => format!("feature {i}"),
+                let at = |p: &summary::ProblemSummary| match (p.feature, &p.feature_id, lang) {
+                    (Some(i), Some(id), Lang::En) => format!("feature {i} (id {id})"),
+                    (Some(i), None, Lang::En) => format!("feature {i}"),
+                    (Some(i), Some(id), Lang::Zh) => format!("第 {i} 个要素（编号 {id}）"),
+                    (Some(i), None, Lang::Zh) => format!("第 {i} 个要素"),
                     _ => String::new(),
                 };
                 let action = if p.action.is_empty() {
@@ -115,7 +119,7 @@ fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result
                     writeln!(
                         out,
                         "    [{}] {at}{sep}{}{action}",
-                        severity_word(p.severity),
+                        severity_word(p.severity, lang),
                         p.message
                     )?;
                 } else {
@@ -123,7 +127,7 @@ fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result
                     writeln!(
                         out,
                         "    [{}] ×{} {}{action} ({}{})",
-                        severity_word(p.severity),
+                        severity_word(p.severity, lang),
                         ps.len(),
                         p.message,
                         first.join(", "),
@@ -147,7 +151,7 @@ fn print_text(out: &mut impl Write, s: &summary::LoadSummary) -> std::io::Result
             writeln!(
                 out,
                 "  [{}] {}: {}",
-                severity_word(e.severity),
+                severity_word(e.severity, lang),
                 e.path,
                 e.message
             )?;

@@ -2,14 +2,17 @@
 //! manifest holds and what is wrong with it; further subcommands analyse and export.
 
 mod convert;
+mod dispatch;
 mod export;
 mod info;
 mod report;
+mod suggest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use parkplan::model::Lang;
 
 /// mimalloc: the importer and the analyses allocate millions of small strings and
 /// vectors in parallel, where it is measurably quicker than the system allocator.
@@ -22,6 +25,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of problems and messages: zh or en (default: the locale, LC_ALL /
+    /// LC_MESSAGES / LANG; English when none is set), and of a printed map's
+    /// furniture (default zh). `--json` keeps each problem's stable `code` beside the
+    /// text.
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language \"{s}\": use zh or en"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -73,11 +86,22 @@ enum Command {
         /// isochrone reaches, and the road network's problems.
         #[arg(long, value_name = "MODE:MINUTES")]
         isochrone: Vec<String>,
+        /// The day of the project and land ledger, YYYY-MM-DD (default: today, UTC+8).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Prints a map to PDF, SVG or PNG: title, legend with counts, scale bar, north
     /// arrow; `--facility` or `--route` adds a service circle or a catchment band and
     /// a statistics table.
     Export(Box<export::ExportArgs>),
+    /// The weekly dispatch report (周调度): projects by stage on a day, stalled ones with
+    /// their responsible person and missing documents, what moved since the last
+    /// report, land conflicts and arable quota; as PDF, CSV or JSON.
+    Dispatch(Box<dispatch::DispatchArgs>),
+    /// Where to put the next facilities (or a route's stops): the sites covering the
+    /// most enterprises or employees not yet covered (maximal covering location),
+    /// greedy with swaps or exact, with an upper bound and the gap.
+    Suggest(Box<suggest::SuggestArgs>),
     /// Write a file (GeoJSON, Shapefile, GeoPackage, coordinate TXT) or a folder as
     /// GeoJSON, GeoPackage (.gpkg) or coordinate TXT (.txt), by --out's extension:
     /// RFC 7946 lon/lat (default), its source CRS, or another CRS, keeping every
@@ -112,15 +136,18 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang.or_else(Lang::from_env).unwrap_or(Lang::En);
+    // A printed map's furniture is Chinese unless `--lang en` says otherwise.
+    let page_lang = cli.lang.unwrap_or(Lang::Zh);
     match cli.command {
-        Command::Info { paths, json } => info::run(&paths, json),
+        Command::Info { paths, json } => info::run(&paths, json, lang),
         Command::Convert {
             path,
             out,
             crs,
             gcj02,
             overwrite,
-        } => convert::run(&path, &out, &crs, gcj02, overwrite),
+        } => convert::run(&path, &out, &crs, gcj02, overwrite, lang),
         Command::Report {
             paths,
             json,
@@ -131,6 +158,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            as_of,
         } => report::run(&report::ReportArgs {
             paths,
             json,
@@ -141,7 +169,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            as_of,
+            lang,
         }),
-        Command::Export(args) => export::run(&args),
+        Command::Export(args) => export::run(&args, page_lang),
+        Command::Dispatch(args) => dispatch::run(&args, page_lang),
+        Command::Suggest(args) => suggest::run(&args, lang),
     }
 }

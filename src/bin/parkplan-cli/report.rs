@@ -35,6 +35,10 @@ pub struct ReportArgs {
     pub timings: bool,
     /// `--isochrone walk:15` (repeatable): isochrones along roads beside the circles.
     pub isochrone: Vec<String>,
+    /// The ledger's day.
+    pub as_of: Option<String>,
+    /// The language of problems and warnings.
+    pub lang: parkplan::model::Lang,
 }
 
 /// Parses `--frame`.
@@ -55,6 +59,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         radius: args.radius.clone(),
         catchment: args.catchment.clone(),
         frame: args.frame,
+        as_of: args.as_of.clone(),
     };
     overrides.check()?;
     let iso_specs = isochrone_run::parse_specs(&args.isochrone)
@@ -68,7 +73,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     if opened.loaded.park.layers.is_empty() {
         eprintln!("parkplan-cli: nothing could be loaded:");
         for p in &opened.loaded.report.problems {
-            eprintln!("  {}: {}", p.file, p.message);
+            eprintln!("  {}", p.describe(args.lang));
         }
         return Ok(ExitCode::from(2));
     }
@@ -81,7 +86,11 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     )?;
     let park = &ws.park;
     if let Some(w) = parkplan::workspace::frame_warning(park) {
-        eprintln!("warning: {w}");
+        eprintln!(
+            "{}: {}",
+            args.lang.pick("警告", "warning"),
+            w.message(args.lang)
+        );
     }
     let index = ws.index()?;
     timer.lap("index");

@@ -60,6 +60,9 @@ impl LayerStyle {
                 labels_visible: true,
             },
             Role::Roads => LayerStyle::roads_by_class(),
+            Role::Constraints => {
+                LayerStyle::constraint_zone(crate::model::layer_constraint_kind(layer))
+            }
             Role::Other if is_water(layer) => LayerStyle {
                 symbology: Symbology::Single {
                     symbol: Symbol::area(Rgba::rgb(170, 211, 236), Rgba::rgb(120, 170, 210), 0.6),
@@ -83,6 +86,30 @@ impl LayerStyle {
                 label: Some(label(LabelSource::Field(Field::Name), 20_000.0, 8.0, 0)),
                 labels_visible: true,
             },
+        }
+    }
+
+    /// A constraint zone (三区三线, arable land): a see-through fill and a strong outline
+    /// in the colour planners know for the kind, drawn over the parcels so their
+    /// land-use colours stay readable underneath.
+    pub fn constraint_zone(kind: Option<crate::model::ConstraintKind>) -> LayerStyle {
+        use crate::model::ConstraintKind as K;
+        let (fill, outline, width) = match kind {
+            Some(K::PermanentFarmland) => {
+                (Rgba::new(255, 230, 80, 90), Rgba::rgb(200, 160, 0), 1.2)
+            }
+            Some(K::EcologicalRedline) => (Rgba::new(60, 170, 80, 80), Rgba::rgb(220, 30, 30), 1.6),
+            Some(K::UrbanBoundary) => (Rgba::new(0, 0, 0, 0), Rgba::rgb(140, 60, 170), 2.0),
+            Some(K::ArableLand) => (Rgba::new(200, 225, 120, 70), Rgba::rgb(120, 160, 40), 0.8),
+            None => (Rgba::new(200, 120, 120, 60), Rgba::rgb(180, 60, 60), 1.0),
+        };
+        LayerStyle {
+            symbology: Symbology::Single {
+                symbol: Symbol::area(fill, outline, width),
+            },
+            opacity: 1.0,
+            label: None,
+            labels_visible: false,
         }
     }
 

@@ -66,12 +66,13 @@ fn draw_rank(layer: &Layer) -> u8 {
             }
         }
         Role::Parcels => 2,
-        Role::Roads => 3,
-        Role::BusRoutes => 4,
-        Role::Projects => 5,
-        Role::Enterprises => 6,
-        Role::Facilities => 7,
-        Role::BusStops => 8,
+        Role::Constraints => 3,
+        Role::Roads => 4,
+        Role::BusRoutes => 5,
+        Role::Projects => 6,
+        Role::Enterprises => 7,
+        Role::Facilities => 8,
+        Role::BusStops => 9,
     }
 }
 

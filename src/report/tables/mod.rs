@@ -5,6 +5,8 @@
 mod coverage;
 mod isochrones;
 mod land;
+pub mod ledger;
+mod living;
 mod routes;
 
 use super::ReportInput;
@@ -40,7 +42,36 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
         (true, Box::new(move || land::land_by_use(input))),
         (true, Box::new(move || land::projects_by_stage(input))),
         (true, Box::new(move || land::project_sites(input))),
+        (true, Box::new(move || living::living_circles(input))),
+        (csv, Box::new(move || living::living_missing(input))),
     ];
+    // The ledger: the printout shows what the park has; CSV writes every file.
+    let constraints = !input.analysis.constraints.layers.is_empty();
+    let projects = !input.park.projects.is_empty();
+    let doubtful = !input.analysis.ledger.doubtful.is_empty();
+    let years = !input.analysis.ledger.approval_by_year.is_empty();
+    list.extend([
+        (
+            csv || constraints,
+            Box::new(move || ledger::constraint_layers(input)) as Build<'a>,
+        ),
+        (
+            csv || constraints,
+            Box::new(move || ledger::parcel_constraints(input, csv)),
+        ),
+        (
+            csv || (projects && ledger::has_ledger(input.park)),
+            Box::new(move || ledger::project_ledger(input)),
+        ),
+        (
+            csv || years,
+            Box::new(move || ledger::approval_by_year(input)),
+        ),
+        (
+            csv || doubtful,
+            Box::new(move || ledger::doubtful_dates(input)),
+        ),
+    ]);
     if let Some(run) = input.isochrones() {
         let (park, circles) = (input.park, &input.analysis.coverage);
         for a in &run.analyses {
@@ -66,6 +97,11 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
     list.into_iter().filter(|(keep, _)| *keep).map(|(_, b)| b())
 }
 
+/// The project ledger table alone (what `dispatch --out FILE.csv` writes).
+pub fn project_ledger_table(input: ReportInput) -> Table {
+    ledger::project_ledger(input)
+}
+
 /// The CSV file names of the tables of every report, in order.
 pub const TABLE_FILES: &[&str] = &[
     "facilities.csv",
@@ -80,6 +116,13 @@ pub const TABLE_FILES: &[&str] = &[
     "land_by_use.csv",
     "projects_by_stage.csv",
     "project_sites.csv",
+    "constraint_layers.csv",
+    "parcel_constraints.csv",
+    "project_ledger.csv",
+    "land_approval_by_year.csv",
+    "doubtful_dates.csv",
+    "living_circles.csv",
+    "living_missing.csv",
 ];
 
 /// The CSV file names added when isochrones are reported, in order.
@@ -223,6 +266,7 @@ pub(in crate::report) mod tests {
                 "land_by_use",
                 "projects_by_stage",
                 "project_sites",
+                "living_circles",
                 "isochrone_facilities",
             ]
         );

@@ -600,8 +600,10 @@ impl App {
         {
             self.intake_read = None;
             match done {
-                Some(Ok((layer, problems, meta))) => {
-                    self.add_read_layer(ctx, layer, problems, meta)
+                Some(Ok(read)) => {
+                    for (layer, problems, meta) in read {
+                        self.add_read_layer(ctx, layer, problems, meta);
+                    }
                 }
                 Some(Err(e)) => self.modal = Some(Modal::Error(e)),
                 None => {}
@@ -633,20 +635,31 @@ impl App {
         self.intake = None;
         match outcome {
             IntakeOutcome::Cancel => {}
-            IntakeOutcome::Add(job, meta) => {
+            IntakeOutcome::Add(jobs) => {
                 self.intake_read = Some(Task::spawn(
                     "parkplan-intake-read",
                     crate::ui::waker(ctx),
                     move || {
-                        project::open_layer(&job, None)
-                            .map(|(l, p)| (l, p, meta))
-                            .map_err(|e| e.to_string())
+                        let mut out = Vec::new();
+                        for (i, (job, meta)) in jobs.into_iter().enumerate() {
+                            let (l, mut p) =
+                                project::open_layer(&job, None).map_err(|e| e.to_string())?;
+                            // Parts of one file: its file-level problems once.
+                            if i > 0 {
+                                p.retain(|p| p.feature.is_some());
+                            }
+                            out.push((l, p, meta));
+                        }
+                        Ok(out)
                     },
                 ));
             }
-            IntakeOutcome::Replace(job, meta) => {
-                self.settings.remember(std::slice::from_ref(&job.path));
-                self.guard(Then::Load(LoadWhat::Jobs(vec![job]), vec![meta]));
+            IntakeOutcome::Replace(jobs) => {
+                if let Some((j, _)) = jobs.first() {
+                    self.settings.remember(std::slice::from_ref(&j.path));
+                }
+                let (jobs, metas) = jobs.into_iter().unzip();
+                self.guard(Then::Load(LoadWhat::Jobs(jobs), metas));
             }
         }
     }
@@ -1136,6 +1149,44 @@ impl App {
         ));
     }
 
+    /// Writes the weekly dispatch report (周调度) on a worker, for the day the projects
+    /// panel shows (today when no day is set): a PDF document, the project ledger as
+    /// CSV, or the ledger's JSON, by the file's extension. The same library calls as
+    /// `parkplan-cli dispatch`.
+    pub(super) fn export_dispatch(&mut self, path: PathBuf) {
+        let Some(ctx) = self.ctx.clone() else { return };
+        let Some(s) = &self.session else {
+            self.notify(Msg::ExportUnavailable.text(self.lang).to_string(), true);
+            return;
+        };
+        let Some(index) = s.index_for_analysis().cloned() else {
+            self.notify(Msg::AnalysisUnavailable.text(self.lang).to_string(), true);
+            return;
+        };
+        let park = s.ws.park.clone();
+        let styles = s.ws.styles.clone();
+        let mut settings = s.ws.studies.settings.clone();
+        settings.as_of = s.as_of;
+        let lang = self.lang;
+        self.dispatch_task = Some(Task::spawn(
+            "parkplan-dispatch",
+            crate::ui::waker(&ctx),
+            move || write_dispatch(&park, &styles, &index, &settings, &path, lang),
+        ));
+    }
+
+    /// Collects the dispatch export. Call once per frame.
+    pub(super) fn dispatch_tick(&mut self) {
+        let Some(t) = &self.dispatch_task else { return };
+        let Some(done) = t.poll() else { return };
+        self.dispatch_task = None;
+        match done {
+            Some(Ok(m)) => self.notify(m, false),
+            Some(Err(e)) => self.modal = Some(Modal::Error(e)),
+            None => {}
+        }
+    }
+
     /// Collects the CSV export. Call once per frame.
     pub(super) fn tables_tick(&mut self) {
         let Some(t) = &self.tables_task else { return };
@@ -1150,6 +1201,57 @@ impl App {
             None => {}
         }
     }
+}
+
+/// Writes the dispatch report to `path` (format by extension); the message to show.
+fn write_dispatch(
+    park: &crate::model::Park,
+    styles: &crate::render::MapStyles,
+    index: &crate::spatial::ParkIndex,
+    settings: &crate::analysis::AnalysisSettings,
+    path: &std::path::Path,
+    lang: crate::model::Lang,
+) -> Result<String, String> {
+    let r = crate::analysis::analyse(park, index, settings);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" => {
+            let table = crate::report::tables::project_ledger_table(crate::report::ReportInput {
+                park,
+                analysis: &r,
+                iso: None,
+            });
+            crate::report::csv::write_table(path, &table).map_err(|e| e.to_string())?;
+        }
+        "json" => {
+            let json = crate::report::ledger_json::dispatch(park, &r, None);
+            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+            crate::save::write_atomic(path, text.as_bytes(), false).map_err(|e| e.to_string())?;
+        }
+        _ => {
+            let spec = crate::export::dispatch::DispatchSpec {
+                lang,
+                ..Default::default()
+            };
+            let pages = crate::workspace::dispatch_pages(park, styles, &r, &spec)
+                .map_err(|e| e.to_string())?;
+            let path = if ext == "pdf" {
+                path.to_path_buf()
+            } else {
+                path.with_extension("pdf")
+            };
+            crate::export::dispatch::write_pdf(&pages, &path).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(i18n::fmt_dispatch_written(
+        lang,
+        &path.display().to_string(),
+        &r.ledger.as_of.to_string(),
+        r.ledger.stalled().len(),
+    ))
 }
 
 /// An answer to a question.

@@ -181,8 +181,8 @@ impl MapState {
         };
         if stale && self.tile_task.is_none() {
             let input = TileInput {
-                park: session.ws.park.clone(),
-                projected: session.projected.clone(),
+                park: session.drawn_park(),
+                projected: session.drawn_projected(),
                 styles: session.drawn_styles(),
                 overlays: session.ws.studies.overlay.clone(),
                 key,

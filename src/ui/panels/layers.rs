@@ -115,9 +115,13 @@ impl LayersPanel {
                         });
                         if d.visible {
                             ui.indent(("legend", li), |ui| {
-                                let legend = self.legends.entry(li).or_insert_with(|| {
-                                    legend_for(&session.ws.park.layers, d, lang)
-                                });
+                                // Counted on the park as drawn (as of the projects
+                                // panel's day, when one is set).
+                                let drawn = session.drawn_park();
+                                let legend = self
+                                    .legends
+                                    .entry(li)
+                                    .or_insert_with(|| legend_for(&drawn.layers, d, lang));
                                 if let Some(g) = legend {
                                     styles::legend(ui, g);
                                 }
@@ -207,6 +211,26 @@ fn details(ui: &mut egui::Ui, session: &Session, li: usize, lang: Lang, cmds: &m
                     crs.reason
                 ));
                 ui.end_row();
+                // An older datum read without the survey's parameters: said where the
+                // layer is described, not only in the report.
+                if let (Some(datum), None) = (crs.crs.old_datum(), crs.shift) {
+                    ui.label("");
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(
+                                crate::import::Issue::DatumShiftMissing {
+                                    crs: crs.crs.code(),
+                                    datum: datum.name(),
+                                }
+                                .message(lang),
+                            )
+                            .color(ui.visuals().warn_fg_color)
+                            .small(),
+                        )
+                        .wrap(),
+                    );
+                    ui.end_row();
+                }
             }
             ui.label(Msg::EncodingLabel.text(lang));
             ui.label(layer.source.encoding.name());

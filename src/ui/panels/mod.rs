@@ -7,6 +7,7 @@ pub mod layers;
 pub mod projects;
 pub mod report;
 pub mod search;
+pub mod siting;
 pub mod table;
 
 pub use analysis::AnalysisPanel;
@@ -15,4 +16,5 @@ pub use layers::LayersPanel;
 pub use projects::ProjectsPanel;
 pub use report::ReportPanel;
 pub use search::SearchPanel;
+pub use siting::SitingPanel;
 pub use table::TablePanel;

@@ -99,10 +99,12 @@ impl ReportPanel {
             .filter(|p| self.severity.is_none_or(|s| p.severity == s))
             .collect();
         if self.grouped {
-            let mut groups: BTreeMap<(Severity, &str), Vec<&Problem>> = BTreeMap::new();
+            // Grouped by the words in the UI's language (one kind of problem may
+            // have several wordings, e.g. ring 1 and ring 2).
+            let mut groups: BTreeMap<(Severity, String), Vec<&Problem>> = BTreeMap::new();
             for p in &shown {
                 groups
-                    .entry((p.severity, p.message.as_str()))
+                    .entry((p.severity, p.message(lang)))
                     .or_default()
                     .push(p);
             }
@@ -120,13 +122,13 @@ impl ReportPanel {
                         ))
                         .color(severity_color(ui, sev));
                         egui::CollapsingHeader::new(head)
-                            .id_salt(("group", sev as u8, msg))
+                            .id_salt(("group", sev as u8, &msg))
                             .show(ui, |ui| {
                                 for p in probs.iter().take(500) {
                                     ui.horizontal(|ui| {
                                         ui.label(file_name(&p.file)).on_hover_text(&p.file);
                                         ui.label(feature_text(p));
-                                        ui.weak(&p.action);
+                                        ui.weak(p.action(lang));
                                         zoom_button(ui, p, lang, cmds);
                                     });
                                 }
@@ -183,10 +185,12 @@ impl ReportPanel {
                         ui.label(feature_text(p));
                     });
                     row.col(|ui| {
-                        ui.label(&p.message).on_hover_text(&p.message);
+                        let m = p.message(lang);
+                        ui.label(&m).on_hover_text(format!("{m}\n[{}]", p.code()));
                     });
                     row.col(|ui| {
-                        ui.label(&p.action).on_hover_text(&p.action);
+                        let a = p.action(lang);
+                        ui.label(&a).on_hover_text(&a);
                     });
                     row.col(|ui| zoom_button(ui, p, lang, cmds));
                 });

@@ -1,0 +1,369 @@
+//! The 选址 (siting) panel: where to put the next facilities of a kind, or the next
+//! stops of a bus route. The planner picks the kind (or route), the count, the
+//! candidates (points along roads, or parcel centroids of a land use), the weight, the
+//! method and the reach; the suggestion runs on a worker
+//! ([`crate::workspace::siting`], the same computation as `parkplan-cli suggest`), the
+//! ranked sites are drawn on the map with the enterprises each newly covers, and each
+//! can be added as a proposed facility: an undoable edit, after which every analysis
+//! and the suggestion itself update.
+//!
+//! Reads the session; runs and edits are commands.
+
+use std::time::Duration;
+
+use eframe::egui::{self, RichText};
+
+use crate::analysis::IsochroneSpec;
+use crate::analysis::siting::{Method, SiteReach, Weight};
+use crate::model::{FacilityKind, Lang};
+use crate::network::TravelMode;
+use crate::ui::command::Command;
+use crate::ui::i18n::Msg;
+use crate::ui::session::Session;
+use crate::workspace::siting::{CandidateSource, SiteTarget, SuggestRequest};
+
+/// Where the panel takes candidates from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CandidateChoice {
+    /// Points along roads (or along the route, for stops).
+    #[default]
+    Roads,
+    /// Parcel centroids of a land use.
+    Parcels,
+}
+
+/// The panel's own state: the request being composed.
+#[derive(Debug)]
+pub struct SitingPanel {
+    /// The facility kind (when not siting stops).
+    pub kind: FacilityKind,
+    /// Site the stops of this route instead (index into `park.routes`).
+    pub route: Option<usize>,
+    /// How many sites.
+    pub count: usize,
+    /// Candidates along roads or at parcels.
+    pub candidates: CandidateChoice,
+    /// Spacing of the road candidates, metres.
+    pub step_m: f64,
+    /// Land-use prefix of the parcel candidates.
+    pub land_use: String,
+    /// Weight.
+    pub weight: Weight,
+    /// Method.
+    pub method: Method,
+    /// Reach: `None` the circle, else the isochrone.
+    pub reach: Option<IsochroneSpec>,
+    /// Minimum stop spacing, metres.
+    pub min_spacing_m: f64,
+}
+
+impl Default for SitingPanel {
+    fn default() -> Self {
+        SitingPanel {
+            kind: FacilityKind::ConvenienceServiceCentre,
+            route: None,
+            count: 3,
+            candidates: CandidateChoice::Roads,
+            step_m: 200.0,
+            land_use: "R".into(),
+            weight: Weight::Enterprises,
+            method: Method::Greedy,
+            reach: None,
+            min_spacing_m: 300.0,
+        }
+    }
+}
+
+impl SitingPanel {
+    /// The request the panel's choices make.
+    pub fn request(&self, session: &Session) -> SuggestRequest {
+        let target = match self.route.and_then(|r| session.ws.park.routes.get(r)) {
+            Some(r) => SiteTarget::Route(r.name.clone()),
+            None => SiteTarget::Kind(self.kind),
+        };
+        SuggestRequest {
+            target,
+            count: self.count.max(1),
+            candidates: Some(match self.candidates {
+                CandidateChoice::Roads => CandidateSource::Along(self.step_m.max(10.0)),
+                CandidateChoice::Parcels => CandidateSource::Parcels(self.land_use.clone()),
+            }),
+            weight: self.weight,
+            method: self.method,
+            reach: self.reach.map_or(SiteReach::Circle, SiteReach::Network),
+            time_limit: Duration::from_secs(30),
+            min_spacing_m: self.min_spacing_m,
+            set_cover: false,
+        }
+    }
+
+    /// Shows the panel.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: Option<&Session>,
+        lang: Lang,
+        cmds: &mut Vec<Command>,
+    ) {
+        let Some(s) = session else { return };
+        let park = &s.ws.park;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.heading(Msg::PanelSiting.text(lang));
+                egui::Grid::new("siting-form")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let what = ui.label(Msg::SitingWhat.text(lang));
+                        let current = match self.route.and_then(|r| park.routes.get(r)) {
+                            Some(r) => format!("{} {}", Msg::SitingStopsOf.text(lang), r.name),
+                            None => self.kind.label(lang).to_string(),
+                        };
+                        egui::ComboBox::from_id_salt("siting-kind")
+                            .selected_text(current)
+                            .show_ui(ui, |ui| {
+                                for &k in FacilityKind::ALL {
+                                    if ui
+                                        .selectable_label(
+                                            self.route.is_none() && self.kind == k,
+                                            k.label(lang),
+                                        )
+                                        .clicked()
+                                    {
+                                        self.kind = k;
+                                        self.route = None;
+                                    }
+                                }
+                                for (ri, r) in park.routes.iter().enumerate() {
+                                    let text =
+                                        format!("{} {}", Msg::SitingStopsOf.text(lang), r.name);
+                                    if ui.selectable_label(self.route == Some(ri), text).clicked() {
+                                        self.route = Some(ri);
+                                    }
+                                }
+                            })
+                            .response
+                            .labelled_by(what.id);
+                        ui.end_row();
+                        let count = ui.label(Msg::SitingCount.text(lang));
+                        ui.add(egui::DragValue::new(&mut self.count).range(1..=50))
+                            .labelled_by(count.id);
+                        ui.end_row();
+                        ui.label(Msg::SitingCandidates.text(lang));
+                        ui.vertical(|ui| {
+                            ui.horizontal(|ui| {
+                                let roads = ui.radio_value(
+                                    &mut self.candidates,
+                                    CandidateChoice::Roads,
+                                    Msg::SitingAlongRoads.text(lang),
+                                );
+                                ui.add(egui::DragValue::new(&mut self.step_m).range(10.0..=5000.0))
+                                    .labelled_by(roads.id);
+                            });
+                            ui.horizontal(|ui| {
+                                let parcels = ui.radio_value(
+                                    &mut self.candidates,
+                                    CandidateChoice::Parcels,
+                                    Msg::SitingParcels.text(lang),
+                                );
+                                ui.add(
+                                    egui::TextEdit::singleline(&mut self.land_use)
+                                        .desired_width(40.0),
+                                )
+                                .labelled_by(parcels.id);
+                            });
+                        });
+                        ui.end_row();
+                        ui.label(Msg::SitingWeight.text(lang));
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut self.weight,
+                                Weight::Enterprises,
+                                Msg::SitingByEnterprises.text(lang),
+                            );
+                            ui.radio_value(
+                                &mut self.weight,
+                                Weight::Employees,
+                                Msg::SitingByEmployees.text(lang),
+                            );
+                        });
+                        ui.end_row();
+                        ui.label(Msg::SitingMethod.text(lang));
+                        ui.vertical(|ui| {
+                            ui.radio_value(
+                                &mut self.method,
+                                Method::Greedy,
+                                Msg::SitingGreedy.text(lang),
+                            );
+                            ui.radio_value(
+                                &mut self.method,
+                                Method::Exact,
+                                Msg::SitingExact.text(lang),
+                            );
+                        });
+                        ui.end_row();
+                        ui.label(Msg::SitingReach.text(lang));
+                        ui.vertical(|ui| {
+                            let walk = IsochroneSpec {
+                                mode: TravelMode::Walk,
+                                minutes: 15.0,
+                            };
+                            let ebike = IsochroneSpec {
+                                mode: TravelMode::Ebike,
+                                minutes: 15.0,
+                            };
+                            ui.radio_value(&mut self.reach, None, Msg::SitingCircle.text(lang));
+                            ui.radio_value(&mut self.reach, Some(walk), walk.describe(lang));
+                            ui.radio_value(&mut self.reach, Some(ebike), ebike.describe(lang));
+                        });
+                        ui.end_row();
+                        if self.route.is_some() {
+                            let spacing = ui.label(Msg::SitingMinSpacing.text(lang));
+                            ui.add(
+                                egui::DragValue::new(&mut self.min_spacing_m).range(0.0..=5000.0),
+                            )
+                            .labelled_by(spacing.id);
+                            ui.end_row();
+                        }
+                    });
+                ui.horizontal(|ui| {
+                    if ui.button(Msg::SitingRun.text(lang)).clicked() {
+                        cmds.push(Command::Suggest(Some(Box::new(self.request(s)))));
+                    }
+                    if s.ws.studies.siting_request.is_some()
+                        && ui.button(Msg::SitingClear.text(lang)).clicked()
+                    {
+                        cmds.push(Command::Suggest(None));
+                    }
+                    if s.ws.studies.siting_running() {
+                        ui.spinner();
+                        ui.label(Msg::SitingComputing.text(lang));
+                    }
+                });
+                if let Some(e) = &s.ws.studies.siting_error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                living_section(ui, s, lang, cmds);
+                let Some(sug) = s.ws.studies.siting.clone() else {
+                    return;
+                };
+                ui.separator();
+                for line in crate::report::siting::summary_lines(&sug) {
+                    ui.add(egui::Label::new(RichText::new(line).small()).wrap());
+                }
+                ui.separator();
+                ui.strong(Msg::SitingRanked.text(lang));
+                let kind = FacilityKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.code() == sug.kind);
+                for (k, (&j, newly)) in sug
+                    .solution
+                    .chosen
+                    .iter()
+                    .zip(&sug.solution.newly)
+                    .enumerate()
+                {
+                    let Some(c) = sug.candidates.get(j as usize) else {
+                        continue;
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        if ui
+                            .link(format!("{}. {}", k + 1, c.id))
+                            .on_hover_text(format!("{:.6}, {:.6}", c.lon_lat[0], c.lon_lat[1]))
+                            .clicked()
+                        {
+                            cmds.push(Command::ZoomLonLat(c.lon_lat));
+                        }
+                        ui.label(format!(
+                            "{} {}",
+                            Msg::SitingNewlyCovered.text(lang),
+                            newly.len()
+                        ));
+                        if let Some(kind) = kind
+                            && ui.button(Msg::SitingAddProposed.text(lang)).clicked()
+                            && let Some(edit) = crate::workspace::siting::proposed_facility_edit(
+                                park, kind, c.lon_lat,
+                            )
+                        {
+                            cmds.push(Command::Edit(edit));
+                        }
+                    });
+                    egui::CollapsingHeader::new(format!(
+                        "{} ({})",
+                        Msg::SitingNewlyCovered.text(lang),
+                        newly.len()
+                    ))
+                    .id_salt(("siting-site", k))
+                    .show(ui, |ui| {
+                        for &e in newly.iter().take(200) {
+                            if let Some(ent) = park.enterprises.get(e as usize)
+                                && ui.link(format!("{} {}", ent.id, ent.name)).clicked()
+                            {
+                                cmds.push(Command::SelectAndZoom(ent.feature));
+                            }
+                        }
+                    });
+                }
+            });
+    }
+}
+
+/// Living-circle compliance per tier (from the analysis results): the share of
+/// compliant residential parcels, a button that shows the tier's gap layer on the map
+/// (the same focus the printed map uses), and the non-compliant parcels with their
+/// missing kinds.
+fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Command>) {
+    let Some(results) = s.ws.studies.results.as_deref() else {
+        return;
+    };
+    let park = &s.ws.park;
+    ui.separator();
+    ui.strong(Msg::LivingCircles.text(lang));
+    for (ti, tier) in results.analysis.living.tiers.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} ({} m): {}/{} {} ({:.1}%)",
+                tier.name,
+                tier.radius_m,
+                tier.parcels_compliant,
+                tier.parcels_total,
+                Msg::LivingCompliant.text(lang),
+                tier.share() * 100.0
+            ));
+            let focus = crate::render::Focus::LivingGaps(ti as u8);
+            let on = s.ws.studies.focus == focus;
+            if ui
+                .selectable_label(on, Msg::LivingShowGaps.text(lang))
+                .clicked()
+            {
+                cmds.push(Command::Focus(if on {
+                    crate::render::Focus::None
+                } else {
+                    focus
+                }));
+            }
+        });
+        if tier.missing.is_empty() {
+            continue;
+        }
+        egui::CollapsingHeader::new(format!(
+            "{} {} ({})",
+            tier.name,
+            Msg::LivingMissing.text(lang),
+            tier.missing.len()
+        ))
+        .id_salt(("living-missing", ti))
+        .show(ui, |ui| {
+            for (pi, kinds) in tier.missing.iter().take(300) {
+                let Some(p) = park.parcels.get(*pi as usize) else {
+                    continue;
+                };
+                let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
+                if ui.link(format!("{}: {}", p.id, names.join(", "))).clicked() {
+                    cmds.push(Command::SelectAndZoom(p.feature));
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,450 @@
+//! Site suggestion (issue #15) on the sample map: the suggested sites' coverage checked
+//! by an independent computation (geodesic distances on the WGS84 ellipsoid, not the
+//! planar frame the library uses), exact against brute force, the stop spacing rule,
+//! and the CLI's JSON keys.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use geo::{Distance, Geodesic, Point};
+use parkplan::analysis::siting::{Candidate, Limits, Method, SiteReach, Weight};
+use parkplan::model::{FacilityKind, Park};
+use parkplan::workspace::siting::{CandidateSource, SiteTarget, SuggestRequest};
+use parkplan::workspace::{Overrides, Workspace};
+
+use crate::common;
+
+fn sample() -> Workspace {
+    Workspace::open(&[common::sample_dir()], None, &Overrides::default()).unwrap()
+}
+
+fn geodesic(a: [f64; 2], b: Point<f64>) -> f64 {
+    Geodesic.distance(Point::new(a[0], a[1]), b)
+}
+
+/// Enterprises within `r` (geodesic) of any of `sites`, with a tolerance band: (surely
+/// inside, within r + tol).
+fn covered_by(park: &Park, sites: &[[f64; 2]], r: f64, tol: f64) -> (BTreeSet<u32>, BTreeSet<u32>) {
+    let mut sure = BTreeSet::new();
+    let mut maybe = BTreeSet::new();
+    for (i, e) in park.enterprises.iter().enumerate() {
+        let Some(p) = e.location else { continue };
+        let d = sites
+            .iter()
+            .map(|s| geodesic(*s, p))
+            .fold(f64::INFINITY, f64::min);
+        if d <= r - tol {
+            sure.insert(i as u32);
+        }
+        if d <= r + tol {
+            maybe.insert(i as u32);
+        }
+    }
+    (sure, maybe)
+}
+
+fn request(kind: FacilityKind, count: usize, cands: &str, method: Method) -> SuggestRequest {
+    SuggestRequest {
+        target: SiteTarget::Kind(kind),
+        count,
+        candidates: Some(CandidateSource::parse(cands).unwrap()),
+        weight: Weight::Enterprises,
+        method,
+        reach: SiteReach::Circle,
+        time_limit: Duration::from_secs(30),
+        min_spacing_m: 300.0,
+        set_cover: false,
+    }
+}
+
+#[test]
+fn suggested_kindergartens_cover_what_an_independent_computation_says() {
+    let ws = sample();
+    let park = &ws.park;
+    let kind = FacilityKind::Kindergarten;
+    let r = ws.settings().radius(kind);
+    let existing: Vec<[f64; 2]> = park
+        .facilities
+        .iter()
+        .filter(|f| f.kind == kind)
+        .filter_map(|f| f.location.map(|p| [p.x(), p.y()]))
+        .collect();
+    assert!(!existing.is_empty());
+    let greedy = ws
+        .suggest(
+            &request(kind, 3, "roads:150", Method::Greedy),
+            &Limits::default(),
+        )
+        .unwrap();
+    let exact = ws
+        .suggest(
+            &request(kind, 3, "roads:150", Method::Exact),
+            &Limits::default(),
+        )
+        .unwrap();
+    assert!(
+        exact.solution.optimal,
+        "the sample is small: exact must finish"
+    );
+    assert!(exact.solution.covered_after >= greedy.solution.covered_after);
+    assert!(greedy.solution.upper_bound >= exact.solution.covered_after - 1e-9);
+    assert_eq!(exact.solution.chosen.len(), 3);
+    for s in [&greedy, &exact] {
+        let sol = &s.solution;
+        // 1 m of tolerance for planar (UTM) against geodesic distances.
+        let (before_sure, before_maybe) = covered_by(park, &existing, r, 1.0);
+        let sites: Vec<[f64; 2]> = sol
+            .chosen
+            .iter()
+            .map(|&j| s.candidates[j as usize].lon_lat)
+            .collect();
+        let mut all = existing.clone();
+        all.extend(&sites);
+        let (after_sure, after_maybe) = covered_by(park, &all, r, 1.0);
+        assert!(before_sure.len() as f64 <= sol.covered_before);
+        assert!(sol.covered_before <= before_maybe.len() as f64);
+        assert!(after_sure.len() as f64 <= sol.covered_after);
+        assert!(sol.covered_after <= after_maybe.len() as f64);
+        assert!(
+            sol.covered_after > sol.covered_before,
+            "the sites must add coverage"
+        );
+        // Each site's newly covered enterprises are within its radius and were not
+        // covered before.
+        for (k, newly) in sol.newly.iter().enumerate() {
+            assert!(!newly.is_empty());
+            for &e in newly {
+                let p = park.enterprises[e as usize].location.unwrap();
+                assert!(geodesic(sites[k], p) <= r + 1.0);
+                assert!(!before_sure.contains(&e));
+            }
+        }
+        // Ranked: newly covered counts do not increase.
+        assert!(sol.newly.windows(2).all(|w| w[0].len() >= w[1].len()));
+    }
+}
+
+#[test]
+fn exact_equals_brute_force_over_every_pair_of_parcel_sites() {
+    let ws = sample();
+    let park = &ws.park;
+    let kind = FacilityKind::ConvenienceServiceCentre;
+    let r = ws.settings().radius(kind);
+    // Residential and commercial parcels' centroids as candidates.
+    let s = ws
+        .suggest(
+            &request(kind, 2, "parcels:B", Method::Exact),
+            &Limits::default(),
+        )
+        .unwrap();
+    let n = s.candidates.len();
+    assert!((2..200).contains(&n), "{n} candidates");
+    let existing: Vec<[f64; 2]> = park
+        .facilities
+        .iter()
+        .filter(|f| f.kind == kind)
+        .filter_map(|f| f.location.map(|p| [p.x(), p.y()]))
+        .collect();
+    // The oracle: every pair, counted with geodesic distances (no planar frame).
+    let mut best = 0usize;
+    for i in 0..n {
+        for j in i + 1..n {
+            let mut all = existing.clone();
+            all.push(s.candidates[i].lon_lat);
+            all.push(s.candidates[j].lon_lat);
+            best = best.max(covered_by(park, &all, r, 0.0).0.len());
+        }
+    }
+    assert!(
+        (s.solution.covered_after - best as f64).abs() <= 1.0,
+        "exact {} vs brute force {best}",
+        s.solution.covered_after
+    );
+    assert!(s.solution.optimal);
+}
+
+#[test]
+fn kw6_stops_keep_the_minimum_spacing() {
+    let ws = sample();
+    let park = &ws.park;
+    let route = ws.route("KW6").unwrap();
+    let mut req = request(FacilityKind::Other, 3, "roads:50", Method::Exact);
+    req.target = SiteTarget::Route("KW6".into());
+    req.min_spacing_m = 400.0;
+    let s = ws.suggest(&req, &Limits::default()).unwrap();
+    assert_eq!(s.route, Some(route));
+    assert_eq!(s.kind, "bus_stop");
+    assert_eq!(s.radius_m, ws.settings().catchment_m);
+    let stops: Vec<Point<f64>> = park
+        .stops
+        .iter()
+        .filter(|st| st.route.as_deref() == Some("KW6"))
+        .filter_map(|st| st.location)
+        .collect();
+    assert!(!stops.is_empty());
+    let sites: Vec<[f64; 2]> = s
+        .solution
+        .chosen
+        .iter()
+        .map(|&j| s.candidates[j as usize].lon_lat)
+        .collect();
+    for (k, a) in sites.iter().enumerate() {
+        for st in &stops {
+            assert!(
+                geodesic(*a, *st) >= 400.0 - 1.0,
+                "new stop too close to an existing one"
+            );
+        }
+        for b in &sites[k + 1..] {
+            assert!(geodesic(*a, Point::new(b[0], b[1])) >= 400.0 - 1.0);
+        }
+    }
+}
+
+#[test]
+fn set_covering_covers_every_coverable_enterprise() {
+    let ws = sample();
+    let park = &ws.park;
+    let kind = FacilityKind::Kindergarten;
+    let r = ws.settings().radius(kind);
+    let mut req = request(kind, 1, "roads:200", Method::Exact);
+    req.set_cover = true;
+    let s = ws.suggest(&req, &Limits::default()).unwrap();
+    let sc = s.set_cover.as_ref().unwrap();
+    assert!(sc.lower_bound <= sc.chosen.len());
+    let mut all: Vec<[f64; 2]> = park
+        .facilities
+        .iter()
+        .filter(|f| f.kind == kind)
+        .filter_map(|f| f.location.map(|p| [p.x(), p.y()]))
+        .collect();
+    all.extend(sc.chosen.iter().map(|&j| s.candidates[j as usize].lon_lat));
+    let (_, maybe) = covered_by(park, &all, r, 1.0);
+    let located = park
+        .enterprises
+        .iter()
+        .filter(|e| e.location.is_some())
+        .count();
+    assert!(maybe.len() + sc.uncoverable.len() >= located);
+}
+
+#[test]
+fn clicked_points_and_a_candidate_file_are_accepted() {
+    let ws = sample();
+    let e = ws.park.enterprises[0].location.unwrap();
+    let mut req = request(FacilityKind::PolicePost, 1, "roads:100", Method::Greedy);
+    req.candidates = Some(CandidateSource::Points(vec![Candidate {
+        id: "clicked".into(),
+        lon_lat: [e.x(), e.y()],
+    }]));
+    let s = ws.suggest(&req, &Limits::default()).unwrap();
+    assert_eq!(s.candidates.len(), 1);
+    // A file of points, read by the importer.
+    let dir = std::env::temp_dir().join(format!("parkplan-siting-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("cands.geojson");
+    std::fs::write(
+        &f,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"P1","properties":{{}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}]}}"#,
+            e.x(),
+            e.y()
+        ),
+    )
+    .unwrap();
+    req.candidates = Some(CandidateSource::File(f.clone()));
+    let s2 = ws.suggest(&req, &Limits::default()).unwrap();
+    assert_eq!(s2.candidates[0].id, "P1");
+    assert_eq!(s2.solution.covered_after, s.solution.covered_after);
+    // Nothing to choose from is an error naming the source, not a crash.
+    req.candidates = Some(CandidateSource::Parcels("XYZ".into()));
+    let err = ws
+        .suggest(&req, &Limits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("parcels:XYZ"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn cli_suggest_json_has_the_issue_keys() {
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let o = std::process::Command::new(cli)
+        .arg("suggest")
+        .arg(common::sample_dir())
+        .args([
+            "--kind",
+            "幼儿园",
+            "--count",
+            "2",
+            "--candidates",
+            "parcels:R",
+            "--weight",
+            "employees",
+            "--method",
+            "exact",
+            "--reach",
+            "walk:15",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in [
+        "kind",
+        "radius_m",
+        "reach",
+        "count",
+        "method",
+        "weight",
+        "candidates",
+        "covered_before",
+        "covered_after",
+        "upper_bound",
+        "gap",
+        "seconds",
+        "sites",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}: {v}");
+    }
+    assert_eq!(v["kind"], "kindergarten");
+    assert_eq!(v["reach"], "walk:15");
+    assert_eq!(v["weight"], "employees");
+    let sites = v["sites"].as_array().unwrap();
+    assert!(!sites.is_empty() && sites.len() <= 2);
+    for k in [
+        "rank",
+        "id",
+        "lon",
+        "lat",
+        "new_enterprises",
+        "new_employees",
+        "enterprises",
+    ] {
+        assert!(sites[0].get(k).is_some(), "site misses {k}");
+    }
+    let gained: f64 = sites
+        .iter()
+        .map(|s| s["new_employees"].as_f64().unwrap())
+        .sum();
+    let after = v["covered_after"].as_f64().unwrap();
+    let before = v["covered_before"].as_f64().unwrap();
+    assert!((after - before - gained).abs() < 1e-6);
+    // A bad flag is a message, not a crash.
+    let bad = std::process::Command::new(cli)
+        .arg("suggest")
+        .arg(common::sample_dir())
+        .args(["--kind", "幼儿园", "--reach", "car:5"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--reach"));
+}
+
+#[test]
+fn living_circle_compliance_matches_an_independent_count() {
+    use parkplan::analysis::living::is_residential;
+    let ws = sample();
+    let park = &ws.park;
+    let a = ws.analyse_with(&Default::default()).unwrap();
+    let settings = &ws.settings().living;
+    assert_eq!(a.living.tiers.len(), 3);
+    // Independent: geodesic distances from each residential parcel's interior point.
+    let facilities: Vec<(FacilityKind, Point<f64>)> = park
+        .facilities
+        .iter()
+        .filter_map(|f| Some((f.kind, f.location?)))
+        .collect();
+    let parcels: Vec<(usize, [f64; 2])> = park
+        .parcels
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_residential(settings, p.land_use.as_deref()))
+        .filter_map(|(i, p)| {
+            let pt = parkplan::model::records::representative_point(park.geometry(p.feature)?)?;
+            Some((i, [pt.x(), pt.y()]))
+        })
+        .collect();
+    assert!(parcels.len() > 10, "the sample has residential parcels");
+    let mut previous_compliant = usize::MAX;
+    for tier in &a.living.tiers {
+        assert_eq!(tier.parcels_total, parcels.len());
+        let mut sure = 0;
+        let mut maybe = 0;
+        for (_, xy) in &parcels {
+            let ok = |tol: f64| {
+                tier.required.iter().all(|&(k, r)| {
+                    facilities
+                        .iter()
+                        .any(|(fk, p)| *fk == k && geodesic(*xy, *p) <= r + tol)
+                })
+            };
+            sure += usize::from(ok(-1.0));
+            maybe += usize::from(ok(1.0));
+        }
+        assert!(
+            (sure..=maybe).contains(&tier.parcels_compliant),
+            "{}: {} not in {sure}..={maybe}",
+            tier.name,
+            tier.parcels_compliant
+        );
+        // Tiers do not nest: a higher tier needs the lower tiers' kinds too, so it can
+        // never have more compliant parcels.
+        assert!(tier.parcels_compliant <= previous_compliant);
+        previous_compliant = tier.parcels_compliant;
+        for (_, kinds) in &tier.missing {
+            assert!(!kinds.is_empty());
+        }
+    }
+    // The 15-minute tier requires the 5-minute kinds.
+    let t15 = &a.living.tiers[2];
+    assert!(
+        t15.required
+            .iter()
+            .any(|(k, r)| *k == FacilityKind::Kindergarten && *r == 300.0)
+    );
+}
+
+#[test]
+fn report_json_gains_living_circles_and_keeps_its_keys() {
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let o = std::process::Command::new(cli)
+        .arg("report")
+        .arg(common::sample_dir())
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in [
+        "method",
+        "park",
+        "settings",
+        "totals",
+        "facilities",
+        "coverage_by_kind",
+        "uncovered",
+        "coverage_all_kinds",
+        "park_area",
+        "routes",
+        "enterprises_beyond_all_routes",
+        "land",
+        "projects",
+        "living_circles",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    let lc = &v["living_circles"];
+    for tier in ["5min", "10min", "15min"] {
+        let t = &lc[tier];
+        let total = t["parcels_total"].as_u64().unwrap();
+        let ok = t["parcels_compliant"].as_u64().unwrap();
+        let missing = t["missing"].as_object().unwrap();
+        assert!(ok <= total);
+        assert_eq!(missing.len() as u64, total - ok, "{tier}");
+        for kinds in missing.values() {
+            assert!(!kinds.as_array().unwrap().is_empty());
+        }
+    }
+}
