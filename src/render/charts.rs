@@ -37,16 +37,14 @@ pub fn funnel_chart(
     m: &dyn TextMeasure,
 ) -> Scene {
     let mut s = Scene::default();
-    let title = lang.pick(
-        "项目阶段漏斗（项目数 · 投资额）",
-        "Stage funnel (projects · investment)",
-    );
-    s.text(
-        title,
-        [r.min[0], r.min[1] + font * 0.7],
-        HAlign::Left,
-        font * 1.1,
-        TEXT,
+    chart_title(
+        &mut s,
+        r,
+        lang.pick(
+            "项目阶段漏斗（项目数 · 投资额）",
+            "Stage funnel (projects · investment)",
+        ),
+        font,
     );
     let top = r.min[1] + font * 2.0;
     let n = rows.len().max(1) as f32;
@@ -302,16 +300,14 @@ pub fn timeline_chart(
     m: &dyn TextMeasure,
 ) -> Scene {
     let mut s = Scene::default();
-    let title = lang.pick(
-        "项目时间轴（阶段 · ▼ 证件）",
-        "Project timelines (stages · ▼ documents)",
-    );
-    s.text(
-        title,
-        [r.min[0], r.min[1] + font * 0.7],
-        HAlign::Left,
-        font * 1.1,
-        TEXT,
+    chart_title(
+        &mut s,
+        r,
+        lang.pick(
+            "项目时间轴（色条为阶段，三角为证件发放）",
+            "Project timelines (bars: stages; triangles: documents issued)",
+        ),
+        font,
     );
     let start = rows
         .iter()
@@ -407,6 +403,17 @@ fn nice_ceiling(v: f64) -> f64 {
         .map(|m| m * p)
         .find(|t| *t >= v)
         .unwrap_or(10.0 * p)
+}
+
+/// A chart's title along the top of its rectangle.
+fn chart_title(s: &mut Scene, r: ScreenRect, title: &str, font: f32) {
+    s.text(
+        title,
+        [r.min[0], r.min[1] + font * 0.7],
+        HAlign::Left,
+        font * 1.1,
+        TEXT,
+    );
 }
 
 /// `text` shortened with "…" to fit `width` at `size`.

@@ -116,13 +116,13 @@ pub const TABLE_FILES: &[&str] = &[
     "land_by_use.csv",
     "projects_by_stage.csv",
     "project_sites.csv",
+    "living_circles.csv",
+    "living_missing.csv",
     "constraint_layers.csv",
     "parcel_constraints.csv",
     "project_ledger.csv",
     "land_approval_by_year.csv",
     "doubtful_dates.csv",
-    "living_circles.csv",
-    "living_missing.csv",
 ];
 
 /// The CSV file names added when isochrones are reported, in order.
