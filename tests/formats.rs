@@ -591,6 +591,11 @@ fn land_txt_in_xian_1980_is_placed_with_its_parameters() {
         .expect("kept");
     let kept: Vec<f64> = serde_json::from_str(&kept).unwrap();
     assert_eq!(kept, [24.1, -48.3, -15.7, -1.2, 0.8, -2.6, 1.9]);
+    // Written back as a TXT only in a CGCS2000 zone: an old datum's zone is refused.
+    let out = std::env::temp_dir().join(format!("parkplan-xian-{}.txt", std::process::id()));
+    let target = WriteCrs::Crs(Crs::from_epsg(2361).unwrap());
+    assert!(save::save_layers_as(&[&layer], &out, target, false).is_err());
+    assert!(!out.exists());
     // Without 转换参数: on the old datum, and the report warns of the error to expect.
     let header = "坐标系=西安80坐标系\n几度分带=3\n带号=37\n转换参数=,,,,,,\n";
     let (layer, problems) = read_txt("txt-xian-noshift", txt(header, &parcel, "\n").as_bytes());

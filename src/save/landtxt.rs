@@ -64,7 +64,15 @@ fn text(layer: &Layer, row: usize, field: Field, fallback: &str) -> String {
 /// zone). Rows without a polygon are left out; `Err` when a coordinate cannot be
 /// converted or the CRS is not a Gauss-Krüger zone.
 pub fn land_txt(layer: &Layer, rows: &[usize], crs: Crs) -> Result<String, SaveError> {
-    let Crs::GaussKruger { width, zone, .. } = crs else {
+    // An older datum's zone would be written as unshifted numbers under a CGCS2000
+    // header: refused like any other CRS.
+    let Crs::GaussKruger {
+        width,
+        zone,
+        datum: crate::crs::Datum::Cgcs2000,
+        ..
+    } = crs
+    else {
         return Err(SaveError::Projection {
             crs: crs.code(),
             message: "a coordinate TXT is written in a CGCS2000 Gauss-Krüger zone".into(),
