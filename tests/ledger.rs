@@ -311,3 +311,51 @@ fn a_constraint_layer_is_recognised_from_its_name_and_land_classes() {
         Some(ConstraintKind::ArableLand)
     );
 }
+
+#[test]
+fn a_projects_parcels_go_out_as_a_coordinate_txt_for_submission() {
+    let dir = std::env::temp_dir().join(format!("parkplan-ledger-txt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let txt = dir.join("先导报批.txt");
+    let parcels = common::sample_dir().join("地块.geojson");
+    let out = Command::new(cli())
+        .arg("convert")
+        .arg(&parcels)
+        .arg("--out")
+        .arg(&txt)
+        .args(["--only", "JZ-2023-019,JZ-2024-024"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Read back: the two parcels, with the areas the sample declares.
+    let loaded = common::load(&[txt.as_path()]);
+    let layer = &loaded.park.layers[0];
+    assert_eq!(layer.len(), 2, "{:?}", loaded.report.problems);
+    let mut mu: Vec<f64> = loaded
+        .park
+        .parcels
+        .iter()
+        .map(|p| p.area.to_mu().0)
+        .collect();
+    mu.sort_by(f64::total_cmp);
+    assert!((mu[0] - 513.06).abs() < 0.5, "{mu:?}");
+    assert!((mu[1] - 606.96).abs() < 0.5, "{mu:?}");
+    // An id that is not there is named, and nothing is written.
+    let missing = dir.join("none.txt");
+    let out = Command::new(cli())
+        .arg("convert")
+        .arg(&parcels)
+        .arg("--out")
+        .arg(&missing)
+        .args(["--only", "JZ-9999-999"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("JZ-9999-999"));
+    assert!(!missing.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

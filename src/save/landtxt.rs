@@ -159,6 +159,33 @@ pub fn land_txt(layer: &Layer, rows: &[usize], crs: Crs) -> Result<String, SaveE
     Ok(out)
 }
 
+/// The rows of `layer` whose id (as shown: the feature's `id` member, else its id
+/// field) is one of `ids`, in layer order; the ids no feature has are the error.
+pub fn rows_with_ids(layer: &Layer, ids: &[String]) -> Result<Vec<usize>, Vec<String>> {
+    let wanted: std::collections::HashSet<&str> = ids.iter().map(|s| s.trim()).collect();
+    let mut found: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let rows: Vec<usize> = (0..layer.len())
+        .filter(|&i| {
+            let id = layer.display_id(i);
+            let hit = wanted.contains(id.as_str());
+            if hit {
+                found.insert(id);
+            }
+            hit
+        })
+        .collect();
+    let missing: Vec<String> = ids
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !found.contains(s))
+        .collect();
+    if missing.is_empty() {
+        Ok(rows)
+    } else {
+        Err(missing)
+    }
+}
+
 /// Saves the given rows of a parcel layer as a coordinate TXT (GBK, CRLF) at `path`,
 /// atomically, in `crs` (else the zone around the data, [`zone_for`]).
 pub fn save_land_txt(

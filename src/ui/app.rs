@@ -953,6 +953,16 @@ impl App {
                     ui.weak(Msg::NoLayers.text(lang));
                     return;
                 };
+                if ui
+                    .add_enabled(
+                        !self.selected_parcels().1.is_empty(),
+                        egui::Button::new(Msg::SaveSelectionTxt.text(lang)),
+                    )
+                    .on_disabled_hover_text(Msg::SaveSelectionTxtHint.text(lang))
+                    .clicked()
+                {
+                    cmds.push(Command::SaveSelectionTxt);
+                }
                 ui.menu_button(Msg::SaveLayerAsGeoJson.text(lang), |ui| {
                     for li in s.list_order() {
                         if let Some(l) = s.ws.park.layers.get(li)
@@ -1587,6 +1597,30 @@ impl App {
                 });
             }
             Command::ExportTablesTo(dir) => self.export_tables(dir),
+            Command::SaveSelectionTxt => {
+                let (layer, rows) = self.selected_parcels();
+                if rows.is_empty() {
+                    return;
+                }
+                let start = self.settings.export_dir.clone();
+                let filters = vec![("TXT".to_string(), vec!["txt"])];
+                let name = format!("{}.txt", Msg::ParcelsTxtFileName.text(self.lang));
+                self.spawn_dialog(
+                    file_dialog::Kind::Save(name),
+                    start,
+                    filters,
+                    move |paths| {
+                        paths.into_iter().next().map(|path| Command::SaveRowsTxtTo {
+                            layer,
+                            rows,
+                            path,
+                        })
+                    },
+                );
+            }
+            Command::SaveRowsTxtTo { layer, rows, path } => {
+                self.write_rows_txt(layer, &rows, &path)
+            }
             Command::ExportGpkg => self.choose_gpkg_file(),
             Command::ExportGpkgTo(path) => self.write_gpkg(&path),
             Command::ExportDispatch => {

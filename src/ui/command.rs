@@ -177,6 +177,18 @@ pub enum Command {
         /// Source CRS instead of RFC 7946 lon/lat.
         source_crs: bool,
     },
+    /// Save the selected parcel, or the selected project's parcels, as a land-approval
+    /// coordinate TXT (a file chosen in a dialog).
+    SaveSelectionTxt,
+    /// Write these rows of a parcel layer as a coordinate TXT.
+    SaveRowsTxtTo {
+        /// The layer.
+        layer: usize,
+        /// Its rows.
+        rows: Vec<usize>,
+        /// The target file.
+        path: PathBuf,
+    },
     /// Choose a folder and export the analysis tables as CSV.
     ExportTables,
     /// Export the analysis tables as CSV into this folder.

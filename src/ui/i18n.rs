@@ -638,6 +638,12 @@ messages! {
     /// Edit menu.
     DeleteSelected => "删除所选要素", "Delete selected feature";
     /// Layer menu.
+    SaveSelectionTxt => "所选地块（或项目用地）另存为报批坐标 TXT…", "Save selected parcel (or project's land) as approval TXT…";
+    /// Layer menu (issue #12).
+    SaveSelectionTxtHint => "先在地图上选中一个地块或项目", "Select a parcel or a project on the map first";
+    /// Layer menu (issue #12).
+    ParcelsTxtFileName => "报批坐标", "parcels";
+    /// Layer menu (issue #12).
     SaveLayerAsGeoJson => "另存为 GeoJSON / GeoPackage / TXT…", "Save as GeoJSON / GeoPackage / TXT…";
     /// Layer menu / tool bar: the layer new features go to.
     EditLayer => "编辑图层", "Edit layer";

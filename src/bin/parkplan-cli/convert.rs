@@ -18,8 +18,18 @@ pub fn run(
     crs: &str,
     gcj02: bool,
     overwrite: bool,
+    only: &[String],
     lang: parkplan::model::Lang,
 ) -> anyhow::Result<ExitCode> {
+    let is_txt = out
+        .extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("txt"));
+    if !only.is_empty() && !is_txt {
+        anyhow::bail!(
+            "--only writes some parcels as a coordinate TXT: use --out FILE.txt ({} given)",
+            out.display()
+        );
+    }
     let target = match crs.trim().to_ascii_lowercase().as_str() {
         "rfc7946" | "wgs84" | "" => WriteCrs::Rfc7946,
         "source" => WriteCrs::Source,
@@ -63,6 +73,9 @@ pub fn run(
             }
         }
     };
+    if !only.is_empty() {
+        return write_some_parcels(&layers, only, out, target);
+    }
     let refs: Vec<&parkplan::model::Layer> = layers.iter().collect();
     let saved = save::save_layers_as(&refs, out, target, overwrite)?;
     let features: usize = layers.iter().map(|l| l.len()).sum();
@@ -72,6 +85,35 @@ pub fn run(
         out.display(),
         saved.format,
         saved.crs
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--only`: the named parcels of the (one) layer as a coordinate TXT.
+fn write_some_parcels(
+    layers: &[parkplan::model::Layer],
+    only: &[String],
+    out: &Path,
+    target: WriteCrs,
+) -> anyhow::Result<ExitCode> {
+    let [layer] = layers else {
+        anyhow::bail!(
+            "--only picks parcels of one layer; {} layers were read",
+            layers.len()
+        );
+    };
+    let rows = save::landtxt::rows_with_ids(layer, only)
+        .map_err(|missing| anyhow::anyhow!("--only: no parcel {}", missing.join(", ")))?;
+    let crs = match target {
+        WriteCrs::Crs(c @ Crs::GaussKruger { .. }) => Some(c),
+        _ => None,
+    };
+    save::landtxt::save_land_txt(layer, &rows, crs, out)?;
+    eprintln!(
+        "wrote {} parcel(s) of {} to {} (coordinate TXT)",
+        rows.len(),
+        layer.name,
+        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

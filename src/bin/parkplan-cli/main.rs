@@ -121,6 +121,10 @@ enum Command {
         /// Allow writing over the input file (its previous version is kept as .bak).
         #[arg(long)]
         overwrite: bool,
+        /// With a .txt output: only these parcels (ids, comma-separated), e.g. the
+        /// parcels of one project for its land-approval submission.
+        #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+        only: Vec<String>,
     },
 }
 
@@ -147,7 +151,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crs,
             gcj02,
             overwrite,
-        } => convert::run(&path, &out, &crs, gcj02, overwrite, lang),
+            only,
+        } => convert::run(&path, &out, &crs, gcj02, overwrite, &only, lang),
         Command::Report {
             paths,
             json,

@@ -1077,6 +1077,60 @@ impl App {
         }
     }
 
+    /// The parcels to submit: the selected parcel, or the parcels of the selected
+    /// project (the ledger's: declared, located, or naming it) — those in the first
+    /// parcel's layer. (layer, rows); no rows when the selection is neither.
+    pub(super) fn selected_parcels(&self) -> (usize, Vec<usize>) {
+        let (Some(s), Some(f)) = (&self.session, self.selection) else {
+            return (0, Vec::new());
+        };
+        let park = &s.ws.park;
+        let refs: Vec<crate::model::FeatureRef> = if park.parcels.iter().any(|p| p.feature == f) {
+            vec![f]
+        } else if let Some(pi) = park.projects.iter().position(|p| p.feature == f) {
+            s.ledger()
+                .and_then(|l| l.of(pi))
+                .map(|st| {
+                    st.parcels
+                        .iter()
+                        .filter_map(|&i| park.parcels.get(i as usize).map(|p| p.feature))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let Some(first) = refs.first() else {
+            return (0, Vec::new());
+        };
+        let layer = first.layer;
+        let rows = refs
+            .iter()
+            .filter(|r| r.layer == layer)
+            .map(|r| r.index as usize)
+            .collect();
+        (layer as usize, rows)
+    }
+
+    /// Writes rows of a parcel layer as a land-approval coordinate TXT (GBK, CRLF,
+    /// CGCS2000 3-degree zone around them), atomically.
+    pub(super) fn write_rows_txt(&mut self, layer: usize, rows: &[usize], path: &Path) {
+        let Some(l) = self
+            .session
+            .as_ref()
+            .and_then(|s| s.ws.park.layers.get(layer))
+        else {
+            return;
+        };
+        match crate::save::landtxt::save_land_txt(l, rows, None, path) {
+            Ok(()) => {
+                let msg = i18n::fmt_layer_written(self.lang, &l.name, &path.display().to_string());
+                self.notify(msg, false);
+            }
+            Err(e) => self.modal = Some(Modal::Error(e.to_string())),
+        }
+    }
+
     /// Writes a layer in the format its path names (GeoJSON, GeoPackage, coordinate
     /// TXT); over its own source file only with `overwrite` (the user confirmed; a
     /// `.bak` is kept), otherwise that asks first.
