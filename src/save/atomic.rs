@@ -72,7 +72,10 @@ pub fn write_atomic_path(
         ));
     }
     let tmp = temp_path(path);
-    let result = write(&tmp).and_then(|()| File::open(&tmp)?.sync_all());
+    // Flushed to disk before the rename. Windows flushes only through a handle opened
+    // for writing (a read-only one gives "Access denied", os error 5).
+    let result =
+        write(&tmp).and_then(|()| fs::OpenOptions::new().write(true).open(&tmp)?.sync_all());
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
         return Err(e);
