@@ -5,6 +5,7 @@
 //! CSV export of the analysis tables. The dialogs (modals) these need are here too.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use eframe::egui::{self, RichText};
@@ -1169,20 +1170,30 @@ impl App {
         }
     }
 
+    /// What a worker that reruns the analysis needs: the context to wake and the
+    /// analysis index; says why not (no park, or the index is being rebuilt) when absent.
+    fn worker_inputs(&mut self) -> Option<(egui::Context, Arc<crate::spatial::ParkIndex>)> {
+        let ctx = self.ctx.clone()?;
+        let Some(s) = &self.session else {
+            self.notify(Msg::ExportUnavailable.text(self.lang).to_string(), true);
+            return None;
+        };
+        let Some(index) = s.index_for_analysis().cloned() else {
+            self.notify(Msg::AnalysisUnavailable.text(self.lang).to_string(), true);
+            return None;
+        };
+        Some((ctx, index))
+    }
+
     /// Runs every analysis for the current settings on a worker and writes the report
     /// tables as CSV (UTF-8 with BOM) into `dir`: the files `parkplan-cli report --csv`
     /// writes, the isochrone tables included when isochrones were computed for these
     /// settings.
     pub(super) fn export_tables(&mut self, dir: PathBuf) {
-        let Some(ctx) = self.ctx.clone() else { return };
-        let Some(s) = &self.session else {
-            self.notify(Msg::ExportUnavailable.text(self.lang).to_string(), true);
+        let Some((ctx, index)) = self.worker_inputs() else {
             return;
         };
-        let Some(index) = s.index_for_analysis().cloned() else {
-            self.notify(Msg::AnalysisUnavailable.text(self.lang).to_string(), true);
-            return;
-        };
+        let Some(s) = &self.session else { return };
         let park = s.ws.park.clone();
         let settings = s.ws.studies.settings.clone();
         let iso = s.ws.studies.iso_run(&settings);
@@ -1208,15 +1219,10 @@ impl App {
     /// CSV, or the ledger's JSON, by the file's extension. The same library calls as
     /// `parkplan-cli dispatch`.
     pub(super) fn export_dispatch(&mut self, path: PathBuf) {
-        let Some(ctx) = self.ctx.clone() else { return };
-        let Some(s) = &self.session else {
-            self.notify(Msg::ExportUnavailable.text(self.lang).to_string(), true);
+        let Some((ctx, index)) = self.worker_inputs() else {
             return;
         };
-        let Some(index) = s.index_for_analysis().cloned() else {
-            self.notify(Msg::AnalysisUnavailable.text(self.lang).to_string(), true);
-            return;
-        };
+        let Some(s) = &self.session else { return };
         let park = s.ws.park.clone();
         let styles = s.ws.styles.clone();
         let mut settings = s.ws.studies.settings.clone();
