@@ -13,7 +13,6 @@ use anyhow::{Context, bail};
 use clap::Args;
 use parkplan::analysis::AreaSettings;
 use parkplan::export::dispatch::DispatchSpec;
-use parkplan::export::{Orientation, Paper};
 use parkplan::model::Lang;
 use parkplan::model::date::Date;
 use parkplan::report::{self, ReportInput};
@@ -64,14 +63,7 @@ pub fn run(args: &DispatchArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         Some(s) => Some(Date::parse(s).with_context(|| format!("--since {s}: use YYYY-MM-DD"))?),
         None => None,
     };
-    let paper = Paper::parse(&args.paper)
-        .with_context(|| format!("--paper {}: use A4, A3, A2 or A1", args.paper))?;
-    let orientation = Orientation::parse(&args.orientation).with_context(|| {
-        format!(
-            "--orientation {}: use landscape or portrait",
-            args.orientation
-        )
-    })?;
+    let (paper, orientation) = crate::export::parse_page(&args.paper, &args.orientation)?;
     let overrides = Overrides {
         as_of: args.as_of.clone(),
         ..Overrides::default()

@@ -95,18 +95,20 @@ pub struct ExportArgs {
     pub timings: bool,
 }
 
+/// Reads `--paper` and `--orientation` (shared with `dispatch`).
+pub fn parse_page(paper: &str, orientation: &str) -> anyhow::Result<(Paper, Orientation)> {
+    let p =
+        Paper::parse(paper).with_context(|| format!("--paper {paper}: use A4, A3, A2 or A1"))?;
+    let o = Orientation::parse(orientation)
+        .with_context(|| format!("--orientation {orientation}: use landscape or portrait"))?;
+    Ok((p, o))
+}
+
 /// Runs the export. Exit 0 on success.
 /// `lang` is the page furniture's language (the global `--lang`; Chinese when not given).
 pub fn run(args: &ExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
-    let paper = Paper::parse(&args.paper)
-        .with_context(|| format!("--paper {}: use A4, A3, A2 or A1", args.paper))?;
-    let orientation = Orientation::parse(&args.orientation).with_context(|| {
-        format!(
-            "--orientation {}: use landscape or portrait",
-            args.orientation
-        )
-    })?;
+    let (paper, orientation) = parse_page(&args.paper, &args.orientation)?;
     if let Some(s) = args.scale
         && !(s.is_finite() && (500.0..=1_000_000.0).contains(&s))
     {
