@@ -9,7 +9,9 @@
 use std::fmt::Write;
 
 use crate::render::canvas::{Canvas, draw_scene};
-use crate::render::scene::{HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem, Scene};
+use crate::render::scene::{
+    HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem, RasterItem, Scene,
+};
 use crate::render::style::{MarkerShape, Rgba, Stroke};
 use crate::render::view::ScreenRect;
 
@@ -232,6 +234,31 @@ impl Canvas for SvgCanvas {
         fill_attrs(&mut self.out, m.fill);
         stroke_attrs(&mut self.out, m.stroke.as_ref());
         self.out.push_str("/>\n");
+    }
+
+    fn raster(&mut self, r: &RasterItem) {
+        // A PNG in a data URL; usvg (PDF, PNG) and browsers read it.
+        use base64::Engine;
+        let Some(size) = resvg::tiny_skia::IntSize::from_wh(r.width, r.height) else {
+            return;
+        };
+        let Some(png) = resvg::tiny_skia::Pixmap::from_vec(r.pixels.to_vec(), size)
+            .and_then(|p| p.encode_png().ok())
+        else {
+            return;
+        };
+        self.out.push_str("<image x=\"");
+        num(&mut self.out, r.rect.min[0]);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, r.rect.min[1]);
+        self.out.push_str("\" width=\"");
+        num(&mut self.out, r.rect.width());
+        self.out.push_str("\" height=\"");
+        num(&mut self.out, r.rect.max[1] - r.rect.min[1]);
+        self.out
+            .push_str("\" preserveAspectRatio=\"none\" href=\"data:image/png;base64,");
+        base64::engine::general_purpose::STANDARD.encode_string(&png, &mut self.out);
+        self.out.push_str("\"/>\n");
     }
 
     fn label(&mut self, l: &LabelItem) {

@@ -14,6 +14,7 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use super::aggregate::{self, PointLevels};
 use super::labels::{
     EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels, upright,
 };
@@ -150,6 +151,17 @@ pub struct BuildOptions {
     /// Label selected point features (a route's stops, the chosen facility) whatever
     /// the scale, before other labels.
     pub label_selected: bool,
+    /// A point layer with more than this many features in view is drawn aggregated:
+    /// only the feature on top of each small cell ([`aggregate`](super::aggregate)).
+    /// `usize::MAX` never aggregates.
+    pub aggregate_above: usize,
+    /// The aggregation cell's edge as a fraction of the layer's smallest symbol (when
+    /// aggregated points are drawn as markers, `raster_scale` 0).
+    pub aggregate_cell: f32,
+    /// Pixels per display unit of the picture an aggregated point layer is drawn as
+    /// (each symbol stamped once per pixel cell; the screen's pixels per point, a
+    /// print resolution on paper); 0 draws one marker per cell instead.
+    pub raster_scale: f32,
 }
 
 impl std::fmt::Debug for BuildOptions {
@@ -176,6 +188,9 @@ impl Default for BuildOptions {
             background: true,
             label_scale_factor: 1.0,
             label_selected: true,
+            aggregate_above: 20_000,
+            aggregate_cell: 0.5,
+            raster_scale: 1.0,
         }
     }
 }
@@ -205,11 +220,15 @@ const NO_SYMBOL: u16 = u16::MAX;
 
 /// The symbol index of every feature of a layer for a symbology, cached per layer and
 /// symbology (classifying 100k features on every frame would cost milliseconds).
-fn classes(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology) -> Arc<Vec<u16>> {
+fn classes(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology) -> (u64, Arc<Vec<u16>>) {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     format!("{sym:?}").hash(&mut h);
     layer.len().hash(&mut h);
     let key = h.finish();
+    (key, classes_for(pl, layer, sym, key))
+}
+
+fn classes_for(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology, key: u64) -> Arc<Vec<u16>> {
     if let Ok(c) = pl.class_cache.lock()
         && let Some((k, v)) = c.as_ref()
         && *k == key
@@ -225,6 +244,63 @@ fn classes(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology) -> Arc<Vec<u16>>
         *c = Some((key, v.clone()));
     }
     v
+}
+
+/// A point layer's grid levels for a classification (`key`, as [`classes`] gives it),
+/// cached with the layer; `None` when the layer is not all points.
+fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<PointLevels>> {
+    let Ok(mut cache) = pl.levels_cache.lock() else {
+        return None;
+    };
+    if let Some((k, v)) = cache.as_ref()
+        && *k == key
+    {
+        return v.clone();
+    }
+    let v = PointLevels::new(&pl.features, |i| {
+        classes.get(i).is_some_and(|c| *c != NO_SYMBOL)
+    })
+    .map(Arc::new);
+    *cache = Some((key, v.clone()));
+    v
+}
+
+/// The features of a point layer to draw in `query` when the view holds more than
+/// `options.aggregate_above` of them: the top feature of each cell of a pixel of the
+/// picture (`options.raster_scale`), else of about `options.aggregate_cell` times the
+/// symbol size (`symbol` display units; none
+/// finite: points are not drawn as symbols, so not aggregated). `None`:
+/// draw every feature.
+fn aggregated_ids(
+    pl: &ProjectedLayer,
+    key: u64,
+    classes: &[u16],
+    query: &super::view::WorldRect,
+    view: &MapView,
+    symbol: f32,
+    options: &BuildOptions,
+) -> Option<Vec<u32>> {
+    if pl.features.len() <= options.aggregate_above || !symbol.is_finite() {
+        return None;
+    }
+    let levels = point_levels(pl, key, classes)?;
+    if levels.len() <= options.aggregate_above
+        || levels.estimate_in(query) <= options.aggregate_above as u64
+    {
+        return None;
+    }
+    let cell = if options.raster_scale > 0.0 {
+        view.resolution / options.raster_scale as f64
+    } else {
+        (symbol * options.aggregate_cell).max(1.0) as f64 * view.resolution
+    };
+    let mut ids: Vec<u32> = levels
+        .level_at_most(cell)
+        .cells_in(query)
+        .map(|c| c.top)
+        .collect();
+    ids.sort_unstable();
+    Some(ids)
 }
 
 /// Whether a projected layer holds mostly areas, lines or points (from its first
@@ -520,10 +596,53 @@ fn draw_layer(
                 .max(d.casing.as_ref().map(|c| c.width).unwrap_or(0.0))
         })
         .fold(0.0f32, f32::max);
-    let classes = classes(pl, layer, &style.symbology);
-    let mut ids = pl.unsorted_in_rect(&bounds.expanded(max_size as f64 * view.resolution));
-    ids.sort_unstable();
+    let (class_key, classes) = classes(pl, layer, &style.symbology);
     let layer_index = display.layer as u32;
+    let query = bounds.expanded(max_size as f64 * view.resolution);
+    // Cells are sized on the smallest symbol, so that every point stays covered.
+    let min_size = symbols
+        .iter()
+        .map(|d| d.size)
+        .filter(|s| *s > 0.0)
+        .fold(f32::INFINITY, f32::min);
+    let ids = match aggregated_ids(pl, class_key, &classes, &query, view, min_size, options) {
+        Some(ids) if options.raster_scale > 0.0 => {
+            // A picture: each symbol drawn once into pixels, stamped per cell.
+            let stamps: Vec<Option<aggregate::Stamp>> = symbols
+                .iter()
+                .map(|d| {
+                    aggregate::Stamp::new(
+                        d.shape,
+                        d.size,
+                        d.fill,
+                        d.stroke.as_ref(),
+                        options.raster_scale,
+                    )
+                })
+                .collect();
+            let points = ids.iter().filter_map(|&i| {
+                let f = pl.feature(i as usize)?;
+                let c = *classes.get(i as usize)?;
+                let stamp = stamps.get(c as usize)?.as_ref()?;
+                Some((view.to_screen(f.anchor), stamp))
+            });
+            if let Some(r) = aggregate::rasterize(
+                view.screen_rect(),
+                options.raster_scale,
+                layer_index,
+                points,
+            ) {
+                items.push(Item::Raster(r));
+            }
+            return;
+        }
+        Some(ids) => ids,
+        None => {
+            let mut ids = pl.unsorted_in_rect(&query);
+            ids.sort_unstable();
+            ids
+        }
+    };
     let tag = |i: u32| {
         Some(FeatureRef {
             layer: layer_index,
@@ -829,6 +948,7 @@ fn draw_marked(
 mod tests {
     use super::*;
     use crate::model::{AttributeTable, Field, FieldMap, PropValue, Role};
+    use crate::render::scene::RasterItem;
     use geo::{Geometry, Point, polygon};
 
     fn park() -> Park {
@@ -1090,5 +1210,131 @@ mod tests {
                 "flagged"
             ]
         );
+    }
+
+    #[test]
+    fn a_crowded_point_layer_is_drawn_one_symbol_per_cell_covering_every_point() {
+        // 30,000 enterprises on a 600 m square: more than the threshold in view.
+        let mut attr = AttributeTable::new();
+        let mut geoms = Vec::new();
+        let mut s = 11u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f64 / (1u64 << 31) as f64
+        };
+        for _ in 0..30_000 {
+            attr.push_row([("企业名称", PropValue::Str("企业"))]);
+            geoms.push(Some(Geometry::Point(Point::new(
+                112.30 + next() * 0.006,
+                30.30 + next() * 0.006,
+            ))));
+        }
+        let mut f = FieldMap::new();
+        f.insert(Field::Name, "企业名称".into());
+        let park = Park {
+            layers: vec![Layer {
+                name: "企业".into(),
+                role: Role::Enterprises,
+                fields: f,
+                ids: vec![None; geoms.len()],
+                geometries: geoms,
+                attributes: attr,
+                ..Layer::default()
+            }],
+            ..Park::default()
+        };
+        let pp = ProjectedPark::new(&park).unwrap();
+        let styles = MapStyles::default_for(&park);
+        // An overview: the square is 60 px across, 7 points to a pixel.
+        let view = MapView::new(pp.extent().unwrap().center(), 10.0, [800.0, 600.0]);
+        let opts = BuildOptions {
+            labels: false,
+            raster_scale: 0.0,
+            ..BuildOptions::default()
+        };
+        let markers = |o: &BuildOptions| -> Vec<MarkerItem> {
+            build_scene(&park, &pp, &view, &styles, &Overlays::default(), o)
+                .items
+                .into_iter()
+                .filter_map(|i| match i {
+                    Item::Marker(m) => Some(m),
+                    _ => None,
+                })
+                .collect()
+        };
+        let all = markers(&BuildOptions {
+            aggregate_above: usize::MAX,
+            ..opts.clone()
+        });
+        assert_eq!(all.len(), 30_000);
+        let some = markers(&opts);
+        assert!(
+            some.len() < all.len() / 4,
+            "{} of {} drawn",
+            some.len(),
+            all.len()
+        );
+        // Drawn in index order, each one of the original symbols (same place, same look).
+        let tags: Vec<u32> = some.iter().map(|m| m.tag.unwrap().index).collect();
+        assert!(tags.windows(2).all(|w| w[0] < w[1]));
+        for m in &some {
+            let o = &all[m.tag.unwrap().index as usize];
+            assert_eq!((m.center, m.size, m.fill), (o.center, o.size, o.fill));
+        }
+        // Every point lies under a drawn symbol's cell: within half a symbol of one.
+        let size = some[0].size;
+        let key = |c: [f32; 2]| ((c[0] / size).floor() as i64, (c[1] / size).floor() as i64);
+        let mut grid: std::collections::HashMap<(i64, i64), Vec<[f32; 2]>> = Default::default();
+        for m in &some {
+            grid.entry(key(m.center)).or_default().push(m.center);
+        }
+        let reach = size * 0.5 * std::f32::consts::SQRT_2 + 0.01;
+        for o in &all {
+            let (cx, cy) = key(o.center);
+            let near = (-1..=1).any(|dx| {
+                (-1..=1).any(|dy| {
+                    grid.get(&(cx + dx, cy + dy)).is_some_and(|v| {
+                        v.iter()
+                            .any(|c| (c[0] - o.center[0]).hypot(c[1] - o.center[1]) <= reach)
+                    })
+                })
+            });
+            assert!(
+                near,
+                "a point at {:?} is not covered (size {size}, {} drawn)",
+                o.center,
+                some.len()
+            );
+        }
+        // As a picture at 2 pixels per unit: one item, no markers, and every point's
+        // own pixel painted in its symbol's colour.
+        let scene = build_scene(
+            &park,
+            &pp,
+            &view,
+            &styles,
+            &Overlays::default(),
+            &BuildOptions {
+                raster_scale: 2.0,
+                ..opts.clone()
+            },
+        );
+        let rasters: Vec<&RasterItem> = scene.rasters().collect();
+        assert_eq!(rasters.len(), 1);
+        assert_eq!(scene.counts()[2], rasters[0].features);
+        assert!(!scene.items.iter().any(|i| matches!(i, Item::Marker(_))));
+        let r = rasters[0];
+        assert_eq!((r.width, r.height), (1600, 1200));
+        for o in &all {
+            let x = ((o.center[0] - r.rect.min[0]) * 2.0) as usize;
+            let y = ((o.center[1] - r.rect.min[1]) * 2.0) as usize;
+            let at = (y * r.width as usize + x) * 4;
+            let px = &r.pixels[at..at + 4];
+            assert!(px[3] == 255, "no opaque pixel under {:?}", o.center);
+        }
+        // Outside the points' square the picture is empty.
+        assert_eq!(r.pixels[3], 0);
     }
 }

@@ -21,7 +21,7 @@
 
 use geo::TriangulateEarcut;
 
-use super::scene::{Item, LabelItem, MarkerItem, PolygonItem, PolylineItem, Scene};
+use super::scene::{Item, LabelItem, MarkerItem, PolygonItem, PolylineItem, RasterItem, Scene};
 use super::view::ScreenRect;
 
 /// A drawing target. Coordinates are display units, y down; colours straight alpha.
@@ -37,6 +37,8 @@ pub trait Canvas {
     fn marker(&mut self, m: &MarkerItem);
     /// Draws a label (halo first, then the text).
     fn label(&mut self, l: &LabelItem);
+    /// Draws a picture (a crowded point layer's pixels) over its rectangle.
+    fn raster(&mut self, r: &RasterItem);
     /// Called after a scene's items (lift the clip).
     fn end_scene(&mut self);
 }
@@ -50,6 +52,7 @@ pub fn draw_scene<C: Canvas + ?Sized>(scene: &Scene, canvas: &mut C) {
             Item::Polyline(l) => canvas.polyline(l),
             Item::Marker(m) => canvas.marker(m),
             Item::Label(l) => canvas.label(l),
+            Item::Raster(r) => canvas.raster(r),
         }
     }
     canvas.end_scene();
@@ -174,6 +177,9 @@ mod tests {
         }
         fn label(&mut self, _: &LabelItem) {
             self.0.push("label");
+        }
+        fn raster(&mut self, _: &RasterItem) {
+            self.0.push("raster");
         }
         fn end_scene(&mut self) {
             self.0.push("end");

@@ -9,6 +9,8 @@
 //! - [`style`]: every colour and size ([`LayerStyle`], [`Theme`], legends);
 //! - [`build`]: [`build_scene`] (order, visibility, opacity, culling, sub-pixel
 //!   detail, overlays, labels);
+//! - [`aggregate`]: point layers binned into grid levels, so an overview of a million
+//!   points draws one symbol per small cell;
 //! - [`focus`]: what an analysis view looks at ([`Focus`], by index) → [`Overlays`],
 //!   for the screen and paper alike;
 //! - [`labels`]: collision-avoiding label placement;
@@ -28,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod aggregate;
 pub mod build;
 pub mod canvas;
 pub mod charts;
@@ -43,7 +46,9 @@ pub use canvas::{Canvas, Triangles, closed_rings, draw_scene, triangulate};
 pub use focus::{Focus, IsoInputs, build_overlay, build_overlay_with};
 pub use labels::{EstimatedMeasure, TextMeasure};
 pub use projected::{LayerMesh, PlanarFeature, PlanarGeom, ProjectedLayer, ProjectedPark};
-pub use scene::{HAlign, Item, LabelItem, MarkerItem, PolygonItem, PolylineItem, Scene};
+pub use scene::{
+    HAlign, Item, LabelItem, MarkerItem, PolygonItem, PolylineItem, RasterItem, Scene,
+};
 pub use style::{
     LayerDisplay, LayerStyle, LegendEntry, LegendGroup, MarkerShape, Rgba, Stroke, Symbol,
     Symbology, Theme, legend_for,

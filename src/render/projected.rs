@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
+use super::aggregate::PointLevels;
 use super::view::{WorldRect, display_frame};
 use crate::crs::{CrsError, FrameProjector, MetricFrame};
 use crate::model::{Layer, Park};
@@ -418,6 +419,9 @@ pub struct ProjectedLayer {
     /// The symbol index of every feature for the last symbology drawn (keyed by a hash
     /// of the symbology), so classification runs once per style change, not per frame.
     pub(crate) class_cache: Mutex<Option<(u64, Arc<Vec<u16>>)>>,
+    /// The grid levels of a point layer for the classification of the same key
+    /// (`None` inside: not a point layer), built on first use of an aggregated view.
+    pub(crate) levels_cache: Mutex<Option<(u64, Option<Arc<PointLevels>>)>>,
 }
 
 impl ProjectedLayer {
@@ -456,6 +460,7 @@ impl ProjectedLayer {
             extent,
             mesh: OnceLock::new(),
             class_cache: Mutex::new(None),
+            levels_cache: Mutex::new(None),
         }
     }
 

@@ -56,6 +56,24 @@ pub struct MarkerItem {
     pub tag: Option<FeatureRef>,
 }
 
+/// A picture stretched over a rectangle: a crowded point layer drawn as pixels
+/// ([`aggregate`](super::aggregate)), each point's symbol stamped once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RasterItem {
+    /// Where the picture goes, display units.
+    pub rect: ScreenRect,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Premultiplied RGBA, 4 bytes a pixel, rows top to bottom.
+    pub pixels: std::sync::Arc<Vec<u8>>,
+    /// The layer drawn.
+    pub layer: u32,
+    /// How many features the picture draws.
+    pub features: usize,
+}
+
 /// Horizontal alignment of a label at its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HAlign {
@@ -108,6 +126,8 @@ pub enum Item {
     Marker(MarkerItem),
     /// A label.
     Label(LabelItem),
+    /// Pixels (a crowded point layer).
+    Raster(RasterItem),
 }
 
 impl Item {
@@ -118,6 +138,7 @@ impl Item {
             Item::Polyline(p) => p.tag,
             Item::Marker(m) => m.tag,
             Item::Label(l) => l.tag,
+            Item::Raster(_) => None,
         }
     }
 }
@@ -209,18 +230,28 @@ impl Scene {
         })
     }
 
-    /// Counts of (polygons, polylines, markers, labels).
+    /// Counts of (polygons, polylines, markers, labels); a picture of points counts
+    /// the features it draws as markers.
     pub fn counts(&self) -> [usize; 4] {
         let mut c = [0; 4];
         for i in &self.items {
-            c[match i {
-                Item::Polygon(_) => 0,
-                Item::Polyline(_) => 1,
-                Item::Marker(_) => 2,
-                Item::Label(_) => 3,
-            }] += 1;
+            match i {
+                Item::Polygon(_) => c[0] += 1,
+                Item::Polyline(_) => c[1] += 1,
+                Item::Marker(_) => c[2] += 1,
+                Item::Label(_) => c[3] += 1,
+                Item::Raster(r) => c[2] += r.features,
+            }
         }
         c
+    }
+
+    /// The pictures of the scene (crowded point layers drawn as pixels).
+    pub fn rasters(&self) -> impl Iterator<Item = &RasterItem> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Raster(r) => Some(r),
+            _ => None,
+        })
     }
 
     /// A copy scaled by `k` about the origin and then moved by `offset`: coordinates,
@@ -252,6 +283,13 @@ impl Scene {
                     center: p(x.center),
                     size: x.size * k,
                     stroke: x.stroke.as_ref().map(st),
+                    ..x.clone()
+                }),
+                Item::Raster(x) => Item::Raster(RasterItem {
+                    rect: ScreenRect {
+                        min: p(x.rect.min),
+                        max: p(x.rect.max),
+                    },
                     ..x.clone()
                 }),
                 Item::Label(x) => Item::Label(LabelItem {
@@ -288,6 +326,10 @@ impl Scene {
                 Item::Polyline(l) => l.points.iter_mut().for_each(mv),
                 Item::Marker(m) => mv(&mut m.center),
                 Item::Label(l) => mv(&mut l.pos),
+                Item::Raster(r) => {
+                    mv(&mut r.rect.min);
+                    mv(&mut r.rect.max);
+                }
             }
         }
         if let Some(c) = &mut self.clip {

@@ -42,6 +42,9 @@ pub const SCALES: &[f64] = &[2_000.0, 5_000.0, 10_000.0, 25_000.0, 50_000.0];
 /// One scene of the page, tessellated for the preview.
 struct PreviewScene {
     clip: Option<ScreenRect>,
+    /// Keeps the pictures' textures alive while the preview shows.
+    #[allow(dead_code)]
+    textures: Vec<egui::TextureHandle>,
     meshes: Vec<Arc<Mesh>>,
     labels: Vec<LabelItem>,
 }
@@ -108,6 +111,8 @@ struct Inputs {
     focus: Focus,
     view_extent: Option<WorldRect>,
     disc: Option<egui::TextureId>,
+    /// Where the page's pictures (crowded point layers) are uploaded.
+    ctx: egui::Context,
     /// The isochrone the map shows for the focus, when its kind shows one (issue #7).
     iso: Option<IsoInputs>,
 }
@@ -141,9 +146,11 @@ fn compose(inputs: &Inputs) -> Result<Preview, String> {
         .iter()
         .map(|scene| {
             let view = MapView::new([0.0, 0.0], 1.0, page.size);
-            let (chunks, labels) = canvas::tessellate_scene(scene, &view, 1.0, inputs.disc);
+            let (chunks, labels, textures) =
+                canvas::tessellate_scene(scene, &view, 1.0, inputs.disc, Some(&inputs.ctx));
             PreviewScene {
                 clip: scene.clip,
+                textures,
                 meshes: chunks
                     .into_iter()
                     .flat_map(|(_, m)| m)
@@ -253,6 +260,7 @@ impl ExportDialog {
                     .view
                     .map(|b| WorldRect::from_corners([b[0], b[1]], [b[2], b[3]])),
                 disc,
+                ctx: ctx.clone(),
                 iso: session.ws.studies.focus_iso_inputs(&session.ws.park),
             };
             let task = Task::spawn("parkplan-page", crate::ui::waker(ctx), move || {

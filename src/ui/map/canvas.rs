@@ -24,7 +24,7 @@ use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, pos2, vec2};
 use eframe::epaint::{TessellationOptions, Tessellator, TextureId, emath::TSTransform};
 
 use crate::model::{Lang, Park};
-use crate::render::scene::{HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem};
+use crate::render::scene::{HAlign, LabelItem, MarkerItem, PolygonItem, PolylineItem, RasterItem};
 use crate::render::style::{MarkerShape, Rgba};
 use crate::render::{
     BuildOptions, Canvas, MapStyles, MapView, Overlays, ProjectedPark, Scene, ScreenRect,
@@ -59,6 +59,11 @@ pub struct ShapeCanvas {
     markers_seen: HashSet<(i32, i32, u32, u32, u8)>,
     /// Markers dropped because an identical one covers the same pixel.
     pub markers_merged: usize,
+    /// Where pictures (crowded point layers) are uploaded as textures; `None` leaves
+    /// them out.
+    pub ctx: Option<egui::Context>,
+    /// The pictures' textures, kept as long as the shapes are painted.
+    pub textures: Vec<egui::TextureHandle>,
     /// Where each run of shapes from one layer starts (index into `shapes`, the layer;
     /// `None` for untagged items such as analysis areas). Chunking keeps these runs in
     /// order, so that a large translucent area never paints over the points of a later
@@ -98,6 +103,29 @@ fn path_shapes(out: &mut Vec<Shape>, points: Vec<Pos2>, closed: bool, s: &crate:
 
 impl Canvas for ShapeCanvas {
     fn begin_scene(&mut self, _clip: Option<ScreenRect>, _background: Option<Rgba>) {}
+
+    fn raster(&mut self, r: &RasterItem) {
+        let Some(ctx) = self.ctx.clone() else { return };
+        if r.pixels.len() != r.width as usize * r.height as usize * 4 {
+            return;
+        }
+        self.group(Some(crate::model::FeatureRef {
+            layer: r.layer,
+            index: 0,
+        }));
+        let image = egui::ColorImage::from_rgba_premultiplied(
+            [r.width as usize, r.height as usize],
+            &r.pixels,
+        );
+        let handle = ctx.load_texture("parkplan-points", image, egui::TextureOptions::LINEAR);
+        self.shapes.push(Shape::image(
+            handle.id(),
+            Rect::from_min_max(pt(r.rect.min), pt(r.rect.max)),
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+            Color32::WHITE,
+        ));
+        self.textures.push(handle);
+    }
 
     fn polygon(&mut self, p: &PolygonItem) {
         self.group(p.tag);
@@ -342,6 +370,8 @@ pub struct Tile {
     pub vertices: usize,
     /// Seconds spent building and tessellating.
     pub seconds: f64,
+    /// The textures of its pictures (crowded point layers), freed with the tile.
+    pub textures: Vec<egui::TextureHandle>,
 }
 
 impl std::fmt::Debug for Tile {
@@ -384,6 +414,8 @@ pub struct TileInput {
     pub view: MapView,
     /// The disc texture for point markers.
     pub disc: Option<TextureId>,
+    /// Where the pictures of crowded point layers are uploaded.
+    pub ctx: Option<egui::Context>,
 }
 
 /// Builds and tessellates a tile (run it on a worker).
@@ -393,6 +425,8 @@ pub fn build_tile(input: &TileInput) -> Tile {
     let options = BuildOptions {
         lang: input.key.lang,
         background: false,
+        // Crowded point layers become a picture at the screen's pixel density.
+        raster_scale: input.key.pixels_per_point,
         ..BuildOptions::default()
     };
     let scene = build_scene(
@@ -403,7 +437,13 @@ pub fn build_tile(input: &TileInput) -> Tile {
         &input.overlays,
         &options,
     );
-    let (chunks, labels) = tessellate_scene(&scene, &view, input.key.pixels_per_point, input.disc);
+    let (chunks, labels, textures) = tessellate_scene(
+        &scene,
+        &view,
+        input.key.pixels_per_point,
+        input.disc,
+        input.ctx.as_ref(),
+    );
     let vertices = chunks
         .iter()
         .flat_map(|(_, runs)| runs.iter().map(|m| m.vertices.len()))
@@ -418,6 +458,7 @@ pub fn build_tile(input: &TileInput) -> Tile {
         labels,
         vertices,
         seconds: t0.elapsed().as_secs_f64(),
+        textures,
     }
 }
 
@@ -429,9 +470,11 @@ pub fn tessellate_scene(
     view: &MapView,
     pixels_per_point: f32,
     disc: Option<TextureId>,
-) -> (Vec<(Rect, Vec<Mesh>)>, Vec<LabelItem>) {
+    ctx: Option<&egui::Context>,
+) -> Tessellated {
     let mut canvas = ShapeCanvas {
         disc,
+        ctx: ctx.cloned(),
         ..ShapeCanvas::default()
     };
     draw_scene(scene, &mut canvas);
@@ -485,8 +528,16 @@ pub fn tessellate_scene(
         bounds[k] = bounds[k].union(r.expand(2.0));
     }
     flush(&mut runs, &mut bounds, &mut chunks);
-    (chunks, canvas.labels)
+    (chunks, canvas.labels, canvas.textures)
 }
+
+/// A tessellated scene: meshes by chunk, labels (drawn with the UI's fonts), and the
+/// textures of its pictures (kept while the meshes are painted).
+pub type Tessellated = (
+    Vec<(Rect, Vec<Mesh>)>,
+    Vec<LabelItem>,
+    Vec<egui::TextureHandle>,
+);
 
 /// The transform from a tile's units to the screen for the current view: a scale and
 /// an offset (`screen = tile · scale + offset`).
@@ -719,7 +770,7 @@ mod tests {
             clip: None,
             background: None,
         };
-        let (chunks, _) = tessellate_scene(&scene, &view, 1.0, None);
+        let (chunks, _, _) = tessellate_scene(&scene, &view, 1.0, None, None);
         let meshes: Vec<&Mesh> = chunks.iter().flat_map(|(_, m)| m).collect();
         let last = meshes.last().expect("meshes");
         let red = Color32::from_rgb(220, 20, 60);

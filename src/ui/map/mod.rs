@@ -188,6 +188,7 @@ impl MapState {
                 key,
                 view: self.view,
                 disc: self.disc.as_ref().map(|t| t.id()),
+                ctx: Some(ctx.clone()),
             };
             self.tile_task = Some(Task::spawn(
                 "parkplan-draw",

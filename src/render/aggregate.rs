@@ -1,0 +1,436 @@
+//! Point layers at overview scales: one symbol per small grid cell instead of one per
+//! feature, so that drawing a million enterprises costs what drawing the cells on the
+//! screen costs.
+//!
+//! A point layer is binned into square cells of 2^k metres ([`GridLevel`]). Each
+//! occupied cell keeps how many features fall in it and the one drawn on top (the
+//! highest feature index: features are drawn in index order, so it is the symbol a
+//! reader sees there). When a view holds more points than
+//! [`BuildOptions::aggregate_above`](super::BuildOptions), [`build_scene`](super::build_scene)
+//! draws only each cell's top feature, at its own position with its own symbol, on
+//! cells a fraction of the symbol's size: the picture is the same heap of symbols,
+//! while the number drawn is bounded by the view's area, not by the layer's size
+//! (the per-pixel aggregation of datashader, or QGIS' "render features as a
+//! point cluster" past a count, without changing the look).
+//!
+//! Levels are built on first use (a sort of the layer's points; on a worker in the
+//! desktop) and kept with the layer's planar copy
+//! ([`ProjectedLayer`](super::ProjectedLayer)) for that classification, so
+//! zooming reuses them; re-projecting a layer (an edit) drops them. No GUI, no I/O.
+
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+use resvg::tiny_skia;
+
+use super::projected::{PlanarFeature, PlanarGeom};
+use super::scene::RasterItem;
+use super::style::{MarkerShape, Rgba, Stroke};
+use super::view::{ScreenRect, WorldRect};
+
+/// Smallest cell edge: 2^-2 = 0.25 m.
+const MIN_EXP: i32 = -2;
+/// Largest cell edge: 2^17 = 131 km (one cell holds any park).
+const MAX_EXP: i32 = 17;
+
+/// One occupied cell of a grid level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    /// Column (x / size, rounded down).
+    pub col: i32,
+    /// Row (y / size, rounded down).
+    pub row: i32,
+    /// The feature drawn on top in this cell (the highest index).
+    pub top: u32,
+    /// How many drawable features fall in the cell.
+    pub count: u32,
+}
+
+/// A layer's points binned into square cells of one size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridLevel {
+    /// Cell edge in planar metres.
+    pub size: f64,
+    /// Occupied cells sorted by (column, row).
+    cells: Vec<Cell>,
+}
+
+fn pack(col: i32, row: i32) -> u64 {
+    (((col as i64 - i32::MIN as i64) as u64) << 32) | ((row as i64 - i32::MIN as i64) as u64)
+}
+
+fn cell_of(v: f64, size: f64) -> i32 {
+    (v / size).floor().clamp(i32::MIN as f64, i32::MAX as f64) as i32
+}
+
+impl GridLevel {
+    /// Bins `points` (feature index, position) into cells of `size` metres.
+    pub fn build(points: &[(u32, [f64; 2])], size: f64) -> GridLevel {
+        let mut keyed: Vec<(u64, u32)> = points
+            .par_iter()
+            .with_min_len(4096)
+            .map(|(i, p)| (pack(cell_of(p[0], size), cell_of(p[1], size)), *i))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut cells: Vec<Cell> = Vec::new();
+        let mut last_key = None;
+        for (key, i) in keyed {
+            if last_key == Some(key)
+                && let Some(c) = cells.last_mut()
+            {
+                c.count += 1;
+                c.top = c.top.max(i);
+                continue;
+            }
+            last_key = Some(key);
+            cells.push(Cell {
+                col: ((key >> 32) as i64 + i32::MIN as i64) as i32,
+                row: ((key & 0xffff_ffff) as i64 + i32::MIN as i64) as i32,
+                top: i,
+                count: 1,
+            });
+        }
+        GridLevel { size, cells }
+    }
+
+    /// Every occupied cell.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The occupied cells meeting `rect`, column by column.
+    pub fn cells_in<'a>(&'a self, rect: &WorldRect) -> impl Iterator<Item = &'a Cell> + 'a {
+        let (c0, c1) = (
+            cell_of(rect.min[0], self.size),
+            cell_of(rect.max[0], self.size),
+        );
+        let (r0, r1) = (
+            cell_of(rect.min[1], self.size),
+            cell_of(rect.max[1], self.size),
+        );
+        let cells = &self.cells;
+        // Jump from one occupied column to the next rather than walk empty ones.
+        let mut at = cells.partition_point(|c| pack(c.col, c.row) < pack(c0, r0));
+        std::iter::from_fn(move || {
+            let c = cells.get(at)?;
+            if c.col > c1 {
+                return None;
+            }
+            let col = c.col;
+            let lo = at + cells[at..].partition_point(|c| pack(c.col, c.row) < pack(col, r0));
+            let hi = lo + cells[lo..].partition_point(|c| pack(c.col, c.row) <= pack(col, r1));
+            at = hi + cells[hi..].partition_point(|c| c.col == col);
+            Some(&cells[lo..hi])
+        })
+        .flatten()
+    }
+
+    /// The number of features in the cells meeting `rect` (at least the number in
+    /// `rect`).
+    pub fn count_in(&self, rect: &WorldRect) -> u64 {
+        self.cells_in(rect).map(|c| c.count as u64).sum()
+    }
+}
+
+/// A point layer's grid levels for one classification, built on first use.
+#[derive(Debug)]
+pub struct PointLevels {
+    /// The drawable points (feature index, position), in index order.
+    points: Vec<(u32, [f64; 2])>,
+    /// Level k holds cells of 2^(k + MIN_EXP) metres.
+    levels: Vec<OnceLock<GridLevel>>,
+}
+
+impl PointLevels {
+    /// The levels of a layer's features; `drawable(i)` says whether feature `i` has a
+    /// symbol. `None` when a drawable feature is not a single point (lines, polygons and
+    /// multi-points are drawn one by one).
+    pub fn new(
+        features: &[Option<PlanarFeature>],
+        drawable: impl Fn(usize) -> bool,
+    ) -> Option<PointLevels> {
+        let mut points = Vec::new();
+        for (i, f) in features.iter().enumerate() {
+            let Some(f) = f else { continue };
+            if !drawable(i) {
+                continue;
+            }
+            match f.geom {
+                PlanarGeom::Point(p) => points.push((i as u32, p)),
+                _ => return None,
+            }
+        }
+        Some(PointLevels {
+            points,
+            levels: (MIN_EXP..=MAX_EXP).map(|_| OnceLock::new()).collect(),
+        })
+    }
+
+    /// How many drawable points the layer has.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether the layer has no drawable point.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The level with the largest cells no larger than `cell` metres (the finest level
+    /// when `cell` is smaller than every level), built now if it was not yet.
+    pub fn level_at_most(&self, cell: f64) -> &GridLevel {
+        let exp = if cell.is_finite() && cell > 0.0 {
+            (cell.log2().floor() as i32).clamp(MIN_EXP, MAX_EXP)
+        } else {
+            MIN_EXP
+        };
+        self.level(exp)
+    }
+
+    /// The level with the smallest cells no smaller than `cell` metres.
+    pub fn level_at_least(&self, cell: f64) -> &GridLevel {
+        let exp = if cell.is_finite() && cell > 0.0 {
+            (cell.log2().ceil() as i32).clamp(MIN_EXP, MAX_EXP)
+        } else {
+            MAX_EXP
+        };
+        self.level(exp)
+    }
+
+    fn level(&self, exp: i32) -> &GridLevel {
+        let k = (exp - MIN_EXP) as usize;
+        self.levels[k].get_or_init(|| GridLevel::build(&self.points, 2f64.powi(exp)))
+    }
+
+    /// About how many drawable points lie in `rect` (counted on cells of about a
+    /// sixteenth of its larger side, so cheaply and never fewer than there are).
+    pub fn estimate_in(&self, rect: &WorldRect) -> u64 {
+        let side = rect.width().max(rect.height()) / 16.0;
+        self.level_at_least(side).count_in(rect)
+    }
+}
+
+/// A symbol drawn once into pixels (premultiplied RGBA, by tiny-skia, anti-aliased),
+/// then stamped at every point of a layer drawn as a picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamp {
+    /// Edge in pixels (square).
+    side: usize,
+    /// Premultiplied RGBA.
+    pixels: Vec<u8>,
+}
+
+impl Stamp {
+    /// The symbol `shape` of `size` display units with its fill and outline, at `scale`
+    /// pixels per display unit. `None` when it draws nothing.
+    pub fn new(
+        shape: MarkerShape,
+        size: f32,
+        fill: Option<Rgba>,
+        stroke: Option<&Stroke>,
+        scale: f32,
+    ) -> Option<Stamp> {
+        let width = stroke.map_or(0.0, |s| s.width.max(0.0));
+        let side = ((size + width) * scale + 2.0).ceil().clamp(1.0, 256.0) as u32;
+        let mut pm = tiny_skia::Pixmap::new(side, side)?;
+        let c = side as f32 / 2.0;
+        let path = if shape == MarkerShape::Circle {
+            tiny_skia::PathBuilder::from_circle(c, c, (size * scale / 2.0).max(0.1))?
+        } else {
+            let mut pb = tiny_skia::PathBuilder::new();
+            for (k, p) in shape.outline(size * scale).iter().enumerate() {
+                if k == 0 {
+                    pb.move_to(p[0] + c, p[1] + c);
+                } else {
+                    pb.line_to(p[0] + c, p[1] + c);
+                }
+            }
+            pb.close();
+            pb.finish()?
+        };
+        let paint = |col: Rgba| {
+            let mut p = tiny_skia::Paint::default();
+            p.set_color_rgba8(col.r, col.g, col.b, col.a);
+            p.anti_alias = true;
+            p
+        };
+        let id = tiny_skia::Transform::identity();
+        if let Some(f) = fill {
+            pm.fill_path(&path, &paint(f), tiny_skia::FillRule::Winding, id, None);
+        }
+        if let Some(s) = stroke.filter(|s| s.width > 0.0) {
+            let st = tiny_skia::Stroke {
+                width: s.width * scale,
+                ..tiny_skia::Stroke::default()
+            };
+            pm.stroke_path(&path, &paint(s.color), &st, id, None);
+        }
+        let pixels = pm.take();
+        pixels.chunks_exact(4).any(|p| p[3] > 0).then_some(Stamp {
+            side: side as usize,
+            pixels,
+        })
+    }
+}
+
+/// Stamps symbols (centres in display units, in drawing order) into a picture of
+/// `rect` at `scale` pixels per display unit; `layer` and the number of points are
+/// recorded on it. `None` when the rectangle is empty or too large (over 64
+/// megapixels).
+pub fn rasterize<'a>(
+    rect: ScreenRect,
+    scale: f32,
+    layer: u32,
+    points: impl IntoIterator<Item = ([f32; 2], &'a Stamp)>,
+) -> Option<RasterItem> {
+    let w = (rect.width() * scale).ceil();
+    let h = ((rect.max[1] - rect.min[1]) * scale).ceil();
+    if !(w >= 1.0 && h >= 1.0 && w * h <= 64.0e6) {
+        return None;
+    }
+    let (w, h) = (w as usize, h as usize);
+    let mut out = vec![0u8; w * h * 4];
+    let mut features = 0;
+    for (c, stamp) in points {
+        features += 1;
+        let half = stamp.side as f32 / 2.0;
+        let x0 = ((c[0] - rect.min[0]) * scale - half).round() as i64;
+        let y0 = ((c[1] - rect.min[1]) * scale - half).round() as i64;
+        for sy in 0..stamp.side {
+            let y = y0 + sy as i64;
+            if y < 0 || y >= h as i64 {
+                continue;
+            }
+            let row = &stamp.pixels[sy * stamp.side * 4..(sy + 1) * stamp.side * 4];
+            for sx in 0..stamp.side {
+                let x = x0 + sx as i64;
+                let src = &row[sx * 4..sx * 4 + 4];
+                if x < 0 || x >= w as i64 || src[3] == 0 {
+                    continue;
+                }
+                let at = (y as usize * w + x as usize) * 4;
+                let dst = &mut out[at..at + 4];
+                // Premultiplied "source over".
+                let keep = 255 - src[3] as u32;
+                for k in 0..4 {
+                    dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
+                }
+            }
+        }
+    }
+    Some(RasterItem {
+        rect,
+        width: w as u32,
+        height: h as u32,
+        pixels: Arc::new(out),
+        layer,
+        features,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(p: [f64; 2]) -> Option<PlanarFeature> {
+        PlanarFeature::from_geom(PlanarGeom::Point(p))
+    }
+
+    fn rect(a: [f64; 2], b: [f64; 2]) -> WorldRect {
+        WorldRect::from_corners(a, b)
+    }
+
+    #[test]
+    fn a_cell_keeps_its_count_and_the_feature_drawn_on_top() {
+        let pts = vec![
+            (0, [0.5, 0.5]),
+            (1, [0.2, 0.9]),
+            (2, [1.5, 0.5]),
+            (3, [-0.5, -0.5]),
+        ];
+        let g = GridLevel::build(&pts, 1.0);
+        let cells = g.cells();
+        assert_eq!(cells.len(), 3);
+        let c = cells.iter().find(|c| c.col == 0 && c.row == 0).unwrap();
+        assert_eq!((c.count, c.top), (2, 1));
+        let neg = cells.iter().find(|c| c.col == -1 && c.row == -1).unwrap();
+        assert_eq!((neg.count, neg.top), (1, 3));
+        assert_eq!(g.count_in(&rect([0.0, 0.0], [0.9, 0.9])), 2);
+        assert_eq!(g.count_in(&rect([-5.0, -5.0], [5.0, 5.0])), 4);
+        assert_eq!(g.count_in(&rect([3.0, 3.0], [5.0, 5.0])), 0);
+    }
+
+    #[test]
+    fn cells_in_a_rectangle_are_exactly_those_a_scan_finds() {
+        // A scattered cloud against a brute-force filter over many rectangles.
+        let mut pts = Vec::new();
+        let mut s = 7u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 33) as f64 / (1u64 << 31) as f64) * 200.0 - 100.0
+        };
+        for i in 0..3000u32 {
+            pts.push((i, [next(), next()]));
+        }
+        let g = GridLevel::build(&pts, 4.0);
+        assert_eq!(
+            g.cells().iter().map(|c| c.count as usize).sum::<usize>(),
+            pts.len()
+        );
+        for _ in 0..200 {
+            let r = rect([next(), next()], [next(), next()]);
+            let (c0, c1) = (cell_of(r.min[0], 4.0), cell_of(r.max[0], 4.0));
+            let (r0, r1) = (cell_of(r.min[1], 4.0), cell_of(r.max[1], 4.0));
+            let mut want: Vec<Cell> = g
+                .cells()
+                .iter()
+                .filter(|c| c.col >= c0 && c.col <= c1 && c.row >= r0 && c.row <= r1)
+                .copied()
+                .collect();
+            let mut got: Vec<Cell> = g.cells_in(&r).copied().collect();
+            want.sort_by_key(|c| (c.col, c.row));
+            got.sort_by_key(|c| (c.col, c.row));
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn stamps_draw_the_symbol_and_pictures_place_them() {
+        let red = Rgba::rgb(200, 0, 0);
+        let st = Stroke::solid(Rgba::WHITE, 1.0);
+        let s = Stamp::new(MarkerShape::Circle, 6.0, Some(red), Some(&st), 2.0).unwrap();
+        // 6 + 1 units at 2 px, plus a pixel either side.
+        assert_eq!(s.side, 16);
+        let px = |x: usize, y: usize| &s.pixels[(y * s.side + x) * 4..(y * s.side + x) * 4 + 4];
+        assert_eq!(px(8, 8), &[200, 0, 0, 255]);
+        assert_eq!(px(0, 0)[3], 0);
+        assert!(Stamp::new(MarkerShape::Square, 6.0, None, None, 2.0).is_none());
+
+        let rect = ScreenRect::from_min_size([10.0, 10.0], [20.0, 10.0]);
+        let r = rasterize(rect, 2.0, 3, [([15.0, 15.0], &s), ([100.0, 100.0], &s)]).unwrap();
+        assert_eq!((r.width, r.height, r.layer, r.features), (40, 20, 3, 2));
+        let at = |x: usize, y: usize| &r.pixels[(y * 40 + x) * 4..(y * 40 + x) * 4 + 4];
+        // The centre (15, 15) is pixel (10, 10) of the picture.
+        assert_eq!(at(10, 10), &[200, 0, 0, 255]);
+        assert_eq!(at(30, 10)[3], 0);
+        assert!(rasterize(rect, 0.0, 0, std::iter::empty()).is_none());
+    }
+
+    #[test]
+    fn levels_are_powers_of_two_and_only_points_are_aggregated() {
+        let features = vec![feature([0.0, 0.0]), None, feature([10.0, 10.0])];
+        let lv = PointLevels::new(&features, |_| true).unwrap();
+        assert_eq!(lv.len(), 2);
+        assert_eq!(lv.level_at_most(3.0).size, 2.0);
+        assert_eq!(lv.level_at_least(3.0).size, 4.0);
+        assert_eq!(lv.level_at_most(0.01).size, 0.25);
+        assert_eq!(lv.estimate_in(&rect([-1.0, -1.0], [11.0, 11.0])), 2);
+        // Features without a symbol are left out.
+        let lv = PointLevels::new(&features, |i| i != 0).unwrap();
+        assert_eq!(lv.len(), 1);
+        let line = PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![[0.0, 0.0], [1.0, 1.0]]]));
+        assert!(PointLevels::new(&[line], |_| true).is_none());
+    }
+}
