@@ -30,7 +30,7 @@ fn benches(c: &mut Criterion) {
     if std::env::var_os("PARKPLAN_SCENES").is_none() {
         eprintln!("PARKPLAN_SCENES is not set: no scenes to benchmark");
     }
-    for n in [10_000usize, 100_000] {
+    for n in [10_000usize, 100_000, 1_000_000] {
         let Some(dir) = scene(n) else {
             eprintln!("scene {n} missing: skipped");
             continue;
@@ -86,6 +86,44 @@ fn benches(c: &mut Criterion) {
         let Ok(mut projected) = ProjectedPark::new(&park) else {
             continue;
         };
+        // What the desktop does on the UI thread for one moved enterprise (issue #14):
+        // the edit through the history (its record refreshed in place), its planar copy
+        // and tree entry replaced; then the same for the undo.
+        g.bench_function("move_point_apply_undo_and_redraw_data", |b| {
+            b.iter(|| {
+                let e = Edit::SetGeometry {
+                    layer: li,
+                    index: 0,
+                    before: before.clone(),
+                    after: Some(Geometry::Point(Point::new(112.33, 30.31))),
+                };
+                let _ = history.apply(&mut park, e);
+                projected.update_features(&park, li, &[0]);
+                let _ = history.undo(&mut park);
+                projected.update_features(&park, li, &[0]);
+                park.enterprises.len()
+            })
+        });
+        // The same while a worker still draws from the planar copy: the edited layer is
+        // copied first (what `Arc::make_mut` does then).
+        g.bench_function("move_point_while_a_worker_draws", |b| {
+            b.iter(|| {
+                let Ok(mut shared) = projected.shared_copy() else {
+                    return 0;
+                };
+                let e = Edit::SetGeometry {
+                    layer: li,
+                    index: 0,
+                    before: before.clone(),
+                    after: Some(Geometry::Point(Point::new(112.33, 30.31))),
+                };
+                let _ = history.apply(&mut park, e);
+                shared.update_features(&park, li, &[0]);
+                let _ = history.undo(&mut park);
+                shared.update_features(&park, li, &[0]);
+                shared.layers.len()
+            })
+        });
         g.bench_function("reproject_edited_layer", |b| {
             b.iter(|| {
                 projected.update_layer(&park, li);

@@ -447,3 +447,105 @@ fn a_map_with_nothing_drawable_is_refused_with_the_reason() {
     assert!(err.contains("nothing to draw"), "{err}");
     assert!(!dir.join("blank.pdf").exists());
 }
+
+/// 40,000 enterprises on a 2 km square: more than a page draws one by one.
+fn crowded_park() -> Park {
+    let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+    let mut s = 5u64;
+    let mut next = || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 33) as f64 / (1u64 << 31) as f64
+    };
+    for i in 0..40_000 {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            r#"{{"type":"Feature","properties":{{"企业名称":"企业{i}","职工人数":{}}},"geometry":{{"type":"Point","coordinates":[{:.6},{:.6}]}}}}"#,
+            i % 300,
+            112.30 + next() * 0.02,
+            30.30 + next() * 0.02
+        ));
+    }
+    text.push_str("]}");
+    let opts = parkplan::import::LayerOptions {
+        role: Some(parkplan::model::Role::Enterprises),
+        ..Default::default()
+    };
+    let (layer, _) =
+        parkplan::import::read_layer_bytes(text.as_bytes(), "企业.geojson", &opts, None).unwrap();
+    Park::from_layers("crowded", vec![layer])
+}
+
+#[test]
+fn a_crowded_point_layer_goes_on_paper_as_one_picture_read_back_from_pdf_svg_and_png() {
+    let park = crowded_park();
+    let projected = ProjectedPark::new(&park).unwrap();
+    let styles = MapStyles::default_for(&park);
+    let spec = PageSpec {
+        paper: Paper::A4,
+        orientation: Orientation::Landscape,
+        title: "企业分布（聚合）".into(),
+        ..PageSpec::default()
+    };
+    let page = compose_page(&park, &projected, &styles, &MapFocus::default(), &spec);
+    let rasters: Vec<_> = page.scenes[0].rasters().collect();
+    assert_eq!(rasters.len(), 1, "the enterprises are one picture");
+    let r = rasters[0];
+    assert!(r.features > 1000 && r.features <= 40_000, "{}", r.features);
+    // 300 dpi over the map frame.
+    let frame_w = r.rect.max[0] - r.rect.min[0];
+    assert!((r.width as f32 - frame_w * 300.0 / 72.0).abs() <= 1.0);
+    // The legend still counts every enterprise (its classes' counts add up).
+    let counted: u64 = page
+        .labels()
+        .filter_map(|l| l.text.replace(',', "").parse::<u64>().ok())
+        .filter(|n| *n > 1000)
+        .sum();
+    assert_eq!(counted, 40_000);
+
+    let dir = out_dir("crowded");
+    // PDF: the picture is an image XObject of that size.
+    let pdf = dir.join("crowded.pdf");
+    export::export_page(&page, &pdf, 300.0).unwrap();
+    let bytes = std::fs::read(&pdf).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let widths: Vec<i64> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|st| {
+            st.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image".as_slice())
+        })
+        .filter_map(|st| st.dict.get(b"Width").and_then(|w| w.as_i64()).ok())
+        .collect();
+    assert!(
+        widths.contains(&(r.width as i64)),
+        "{widths:?} vs {}",
+        r.width
+    );
+    // SVG: a PNG in a data URL.
+    let svg = dir.join("crowded.svg");
+    export::export_page(&page, &svg, 300.0).unwrap();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(text.matches("<image ").count(), 1);
+    assert!(text.contains("href=\"data:image/png;base64,"));
+    // PNG: the points are there (non-white pixels in the map frame).
+    let png = dir.join("crowded.png");
+    export::export_page(&page, &png, 72.0).unwrap();
+    let img = resvg::tiny_skia::Pixmap::load_png(&png).unwrap();
+    let w = img.width() as usize;
+    let (x0, x1) = (r.rect.min[0] as usize, r.rect.max[0] as usize);
+    let (y0, y1) = (r.rect.min[1] as usize, r.rect.max[1] as usize);
+    let inked = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|(x, y)| {
+            let p = img.pixels()[y * w + x];
+            p.red() < 200 || p.green() < 200 || p.blue() < 200
+        })
+        .count();
+    assert!(inked > 2000, "{inked} inked pixels");
+    std::fs::remove_dir_all(dir).ok();
+}

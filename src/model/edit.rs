@@ -235,9 +235,22 @@ impl Park {
             }
             Edit::Group { .. } => {} // applied above
         }
+        self.records_after(edit);
+        Ok(())
+    }
+
+    /// Brings the records up to date after `edit` (applied or reverted): only the
+    /// edited feature's record when a geometry or attribute changed and the role has one
+    /// record per feature, else the role's records.
+    fn records_after(&mut self, edit: &Edit) {
+        if let Edit::SetGeometry { layer, index, .. } | Edit::SetAttribute { layer, index, .. } =
+            edit
+            && self.refresh_record(*layer, *index)
+        {
+            return;
+        }
         let role = self.layers[edit.layer()].role;
         self.rebuild_records_of(role);
-        Ok(())
     }
 
     /// Reverts an edit that was applied.
@@ -282,13 +295,30 @@ impl Park {
             }
             Edit::Group { .. } => {} // reverted above
         }
-        let role = self.layers[edit.layer()].role;
-        self.rebuild_records_of(role);
+        self.records_after(edit);
         Ok(())
     }
 }
 
 impl Edit {
+    /// The features the edit changes in place (a geometry or an attribute), as (layer,
+    /// index); `None` when it adds or deletes features (indices after it shift).
+    pub fn features_in_place(&self) -> Option<Vec<(usize, usize)>> {
+        match self {
+            Edit::SetGeometry { layer, index, .. } | Edit::SetAttribute { layer, index, .. } => {
+                Some(vec![(*layer, *index)])
+            }
+            Edit::AddFeature { .. } | Edit::DeleteFeature { .. } => None,
+            Edit::Group { edits } => {
+                let mut out = Vec::new();
+                for e in edits {
+                    out.extend(e.features_in_place()?);
+                }
+                Some(out)
+            }
+        }
+    }
+
     /// The layer the edit changes (a group's first edit's layer; see [`Edit::layers`]).
     pub fn layer(&self) -> usize {
         match self {
@@ -527,5 +557,69 @@ mod tests {
         };
         assert!(h.apply(&mut p, e).is_err());
         assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn one_record_refreshed_equals_the_whole_role_rebuilt() {
+        // Two stops share an id (so both carry "#n"), a third is plain.
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","id":"S1","properties":{"站点名称":"甲站","线路":"KW6","序号":1},"geometry":{"type":"Point","coordinates":[112.30,30.30]}},
+            {"type":"Feature","id":"S1","properties":{"站点名称":"乙站","线路":"KW6","序号":2},"geometry":{"type":"Point","coordinates":[112.31,30.30]}},
+            {"type":"Feature","id":"S3","properties":{"站点名称":"丙站","线路":"KW6","序号":3},"geometry":{"type":"Point","coordinates":[112.32,30.30]}}]}"#;
+        let opts = LayerOptions {
+            role: Some(Role::BusStops),
+            ..LayerOptions::default()
+        };
+        let (layer, _) = read_layer_bytes(text.as_bytes(), "站点.geojson", &opts, None).unwrap();
+        let mut p = Park::from_layers("t", vec![layer.clone(), layer]);
+        let edits = vec![
+            Edit::SetGeometry {
+                layer: 1,
+                index: 1,
+                before: None,
+                after: Some(Geometry::Point(Point::new(112.5, 30.5))),
+            },
+            Edit::SetAttribute {
+                layer: 1,
+                index: 2,
+                key: "站点名称".into(),
+                before: None,
+                after: Some(serde_json::json!("丁站")),
+            },
+            Edit::SetAttribute {
+                layer: 0,
+                index: 0,
+                key: "序号".into(),
+                before: None,
+                after: Some(serde_json::json!(9)),
+            },
+            Edit::SetGeometry {
+                layer: 0,
+                index: 2,
+                before: None,
+                after: None,
+            },
+        ];
+        let mut h = History::new();
+        for e in edits {
+            h.apply(&mut p, e).unwrap();
+            let mut fresh = p.clone();
+            fresh.rebuild_records();
+            assert_eq!(format!("{:?}", p.stops), format!("{:?}", fresh.stops));
+        }
+        let stop = |layer: u32, index: u32| {
+            p.stops
+                .iter()
+                .find(|s| s.feature == crate::model::FeatureRef { layer, index })
+                .unwrap()
+        };
+        assert_eq!(stop(1, 1).id, "S1#2");
+        assert_eq!(stop(1, 2).name, "丁站");
+        assert!(stop(0, 2).location.is_none());
+        while h.undo(&mut p).unwrap_or(false) {
+            let mut fresh = p.clone();
+            fresh.rebuild_records();
+            assert_eq!(format!("{:?}", p.stops), format!("{:?}", fresh.stops));
+        }
     }
 }

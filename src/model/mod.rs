@@ -114,6 +114,73 @@ impl Park {
         }
     }
 
+    /// Refreshes the record of one edited feature in place, when its role has one
+    /// record per feature (enterprises, facilities, stops) and its id did not change;
+    /// `false` when the role's records must be rebuilt instead. What a whole rebuild
+    /// would give, at the cost of one record (an edit of one enterprise of a million).
+    pub fn refresh_record(&mut self, layer: usize, index: usize) -> bool {
+        let Some(l) = self.layers.get(layer) else {
+            return false;
+        };
+        if index >= l.len() {
+            return false;
+        }
+        // Records of a role are its layers' features, layer after layer.
+        let offset: usize = self.layers[..layer]
+            .iter()
+            .filter(|x| x.role == l.role)
+            .map(Layer::len)
+            .sum();
+        let at = offset + index;
+        let li = layer as u32;
+        let f = fref(li, index);
+        macro_rules! refresh {
+            ($records:expr, $make:expr, $same_order:expr) => {{
+                // Where the record is (stops are kept in route order, not layer order).
+                let at = match $records.get(at) {
+                    Some(r) if r.feature == f => at,
+                    _ => match $records.iter().position(|r| r.feature == f) {
+                        Some(k) => k,
+                        None => return false,
+                    },
+                };
+                let old = &mut $records[at];
+                let new = $make(li, l, index);
+                // Unchanged, or made unique by `make_ids_unique` ("id#n").
+                let same_id = old.id == new.id
+                    || old
+                        .id
+                        .strip_prefix(new.id.as_str())
+                        .is_some_and(|rest| rest == format!("#{}", index + 1));
+                if !same_id || !$same_order(&*old, &new) {
+                    return false;
+                }
+                let id = std::mem::take(&mut old.id);
+                *old = new;
+                old.id = id;
+                true
+            }};
+        }
+        match l.role {
+            Role::Enterprises => refresh!(
+                self.enterprises,
+                enterprise_at,
+                |_: &Enterprise, _: &Enterprise| true
+            ),
+            Role::Facilities => {
+                refresh!(
+                    self.facilities,
+                    facility_at,
+                    |_: &Facility, _: &Facility| true
+                )
+            }
+            Role::BusStops => refresh!(self.stops, stop_at, |a: &BusStop, b: &BusStop| a.route
+                == b.route
+                && a.seq == b.seq),
+            _ => false,
+        }
+    }
+
     fn rebuild_records_of_role(&mut self, role: Role) {
         let layers = self
             .layers
@@ -344,19 +411,23 @@ fn constraints_of(li: u32, layer: &Layer) -> Vec<Constraint> {
 fn enterprises_of(li: u32, layer: &Layer) -> Vec<Enterprise> {
     (0..layer.len())
         .into_par_iter()
-        .map(|i| Enterprise {
-            feature: fref(li, i),
-            id: layer.display_id(i),
-            name: name_or_id(layer, i),
-            industry: layer.field_text(i, Field::Industry),
-            employees: layer
-                .field_f64(i, Field::Employees)
-                .filter(|e| *e >= 0.0)
-                .map(|e| e.round().min(u32::MAX as f64) as u32),
-            output_value: layer.field_f64(i, Field::OutputValue),
-            location: layer.geometries[i].as_ref().and_then(representative_point),
-        })
+        .map(|i| enterprise_at(li, layer, i))
         .collect()
+}
+
+fn enterprise_at(li: u32, layer: &Layer, i: usize) -> Enterprise {
+    Enterprise {
+        feature: fref(li, i),
+        id: layer.display_id(i),
+        name: name_or_id(layer, i),
+        industry: layer.field_text(i, Field::Industry),
+        employees: layer
+            .field_f64(i, Field::Employees)
+            .filter(|e| *e >= 0.0)
+            .map(|e| e.round().min(u32::MAX as f64) as u32),
+        output_value: layer.field_f64(i, Field::OutputValue),
+        location: layer.geometries[i].as_ref().and_then(representative_point),
+    }
 }
 
 /// Gives every id shared by several records "#n" (n: the feature's number in its
@@ -385,18 +456,20 @@ fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut String, FeatureRef
 fn facilities_of(li: u32, layer: &Layer) -> Vec<Facility> {
     (0..layer.len())
         .into_par_iter()
-        .map(|i| {
-            let name = name_or_id(layer, i);
-            let kind_text = layer.field_text(i, Field::Kind);
-            Facility {
-                feature: fref(li, i),
-                id: layer.display_id(i),
-                kind: FacilityKind::from_data(kind_text.as_deref(), &name),
-                name,
-                location: layer.geometries[i].as_ref().and_then(representative_point),
-            }
-        })
+        .map(|i| facility_at(li, layer, i))
         .collect()
+}
+
+fn facility_at(li: u32, layer: &Layer, i: usize) -> Facility {
+    let name = name_or_id(layer, i);
+    let kind_text = layer.field_text(i, Field::Kind);
+    Facility {
+        feature: fref(li, i),
+        id: layer.display_id(i),
+        kind: FacilityKind::from_data(kind_text.as_deref(), &name),
+        name,
+        location: layer.geometries[i].as_ref().and_then(representative_point),
+    }
 }
 
 fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
@@ -417,18 +490,22 @@ fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
 fn stops_of(li: u32, layer: &Layer) -> Vec<BusStop> {
     (0..layer.len())
         .into_par_iter()
-        .map(|i| BusStop {
-            feature: fref(li, i),
-            id: layer.display_id(i),
-            name: name_or_id(layer, i),
-            route: layer.field_text(i, Field::Route),
-            seq: layer
-                .field_f64(i, Field::Seq)
-                .filter(|s| *s >= 0.0)
-                .map(|s| s as u32),
-            location: layer.geometries[i].as_ref().and_then(representative_point),
-        })
+        .map(|i| stop_at(li, layer, i))
         .collect()
+}
+
+fn stop_at(li: u32, layer: &Layer, i: usize) -> BusStop {
+    BusStop {
+        feature: fref(li, i),
+        id: layer.display_id(i),
+        name: name_or_id(layer, i),
+        route: layer.field_text(i, Field::Route),
+        seq: layer
+            .field_f64(i, Field::Seq)
+            .filter(|s| *s >= 0.0)
+            .map(|s| s as u32),
+        location: layer.geometries[i].as_ref().and_then(representative_point),
+    }
 }
 
 fn roads_of(li: u32, layer: &Layer) -> Vec<Road> {

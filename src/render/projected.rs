@@ -424,6 +424,20 @@ pub struct ProjectedLayer {
     pub(crate) levels_cache: Mutex<Option<(u64, Option<Arc<PointLevels>>)>>,
 }
 
+impl Clone for ProjectedLayer {
+    /// A copy of the features, tree and mesh; the style caches start empty.
+    fn clone(&self) -> ProjectedLayer {
+        ProjectedLayer {
+            features: self.features.clone(),
+            tree: self.tree.clone(),
+            extent: self.extent,
+            mesh: self.mesh.clone(),
+            class_cache: Mutex::new(None),
+            levels_cache: Mutex::new(None),
+        }
+    }
+}
+
 impl ProjectedLayer {
     /// Projects every feature of a layer (in parallel) and indexes them.
     pub fn build(layer: &Layer, p: &FrameProjector) -> ProjectedLayer {
@@ -467,6 +481,41 @@ impl ProjectedLayer {
     /// The layer's planar extent.
     pub fn extent(&self) -> Option<WorldRect> {
         self.extent
+    }
+
+    /// Replaces one feature after an edit: its entry in the R*-tree, its planar copy;
+    /// the caches that depend on the whole layer (classes, grid levels, mesh) are
+    /// dropped and rebuilt on their next use. The extent only grows (it may stay larger
+    /// than the features after a move inwards, which culling tolerates).
+    pub fn update_feature(&mut self, index: usize, feature: Option<PlanarFeature>) {
+        if index >= self.features.len() {
+            self.features.resize(index + 1, None);
+        }
+        if let Some(old) = self.features[index].take() {
+            let entry = GeomWithData::new(
+                Rectangle::from_corners(old.bbox.min, old.bbox.max),
+                index as u32,
+            );
+            self.tree.remove(&entry);
+        }
+        if let Some(f) = &feature {
+            self.tree.insert(GeomWithData::new(
+                Rectangle::from_corners(f.bbox.min, f.bbox.max),
+                index as u32,
+            ));
+            self.extent = Some(match self.extent {
+                Some(e) => e.union(&f.bbox),
+                None => f.bbox,
+            });
+        }
+        self.features[index] = feature;
+        self.mesh = OnceLock::new();
+        if let Ok(mut c) = self.class_cache.lock() {
+            *c = None;
+        }
+        if let Ok(mut c) = self.levels_cache.lock() {
+            *c = None;
+        }
     }
 
     /// The feature with this index.
@@ -573,8 +622,9 @@ fn collect_polygons<'a>(g: &'a PlanarGeom, out: &mut Vec<&'a Vec<Path>>) {
 pub struct ProjectedPark {
     frame: MetricFrame,
     projector: FrameProjector,
-    /// By layer index (same order as `Park::layers`).
-    pub layers: Vec<ProjectedLayer>,
+    /// By layer index (same order as `Park::layers`); shared, so that editing one
+    /// layer while a worker draws copies that layer only.
+    pub layers: Vec<Arc<ProjectedLayer>>,
 }
 
 impl std::fmt::Debug for ProjectedPark {
@@ -604,7 +654,7 @@ impl ProjectedPark {
         let layers = park
             .layers
             .iter()
-            .map(|l| ProjectedLayer::build(l, &projector))
+            .map(|l| Arc::new(ProjectedLayer::build(l, &projector)))
             .collect();
         Ok(ProjectedPark {
             frame,
@@ -613,19 +663,58 @@ impl ProjectedPark {
         })
     }
 
+    /// A copy sharing every layer with this one (a layer is copied only when it is
+    /// edited: see [`ProjectedPark::update_features`]).
+    pub fn shared_copy(&self) -> Result<ProjectedPark, CrsError> {
+        Ok(ProjectedPark {
+            frame: self.frame,
+            projector: self.frame.projector()?,
+            layers: self.layers.clone(),
+        })
+    }
+
     /// Re-projects one layer after it changed (or appends it when it is new).
     pub fn update_layer(&mut self, park: &Park, index: usize) {
         let Some(layer) = park.layers.get(index) else {
             return;
         };
-        let pl = ProjectedLayer::build(layer, &self.projector);
+        let pl = Arc::new(ProjectedLayer::build(layer, &self.projector));
         if index < self.layers.len() {
             self.layers[index] = pl;
         } else {
             while self.layers.len() < index {
-                self.layers.push(ProjectedLayer::from_features(Vec::new()));
+                self.layers
+                    .push(Arc::new(ProjectedLayer::from_features(Vec::new())));
             }
             self.layers.push(pl);
+        }
+    }
+
+    /// Re-projects some features of a layer after they were edited in place (moved, or
+    /// an attribute changed), leaving the rest of the layer as it is. A layer whose
+    /// feature count changed (a feature added or deleted) is re-projected whole.
+    pub fn update_features(&mut self, park: &Park, layer: usize, indices: &[usize]) {
+        let Some(l) = park.layers.get(layer) else {
+            return;
+        };
+        if self
+            .layers
+            .get(layer)
+            .is_none_or(|pl| pl.features.len() != l.len())
+        {
+            self.update_layer(park, layer);
+            return;
+        }
+        let projector = &self.projector;
+        // Copied first only when a worker still draws from this layer.
+        let pl = Arc::make_mut(&mut self.layers[layer]);
+        for &i in indices {
+            let f = l
+                .geometries
+                .get(i)
+                .and_then(|g| g.as_ref())
+                .and_then(|g| PlanarFeature::from_lon_lat(g, projector));
+            pl.update_feature(i, f);
         }
     }
 

@@ -426,8 +426,9 @@ impl Session {
     /// Applies an edit through the history and refreshes what depends on the layer.
     pub fn apply_edit(&mut self, ctx: &egui::Context, edit: Edit) -> Result<(), EditError> {
         let layers = edit.layers();
+        let in_place = edit.features_in_place();
         self.history.apply(Arc::make_mut(&mut self.ws.park), edit)?;
-        self.park_changed(ctx, &layers);
+        self.edited(ctx, &layers, in_place.as_deref());
         Ok(())
     }
 
@@ -440,7 +441,7 @@ impl Session {
         if !self.history.undo(Arc::make_mut(&mut self.ws.park))? {
             return Ok(None);
         }
-        self.park_changed(ctx, &edit.layers());
+        self.edited(ctx, &edit.layers(), edit.features_in_place().as_deref());
         Ok(Some(edit))
     }
 
@@ -454,7 +455,7 @@ impl Session {
         }
         let edit = self.history.done().last().cloned();
         if let Some(e) = &edit {
-            self.park_changed(ctx, &e.layers());
+            self.edited(ctx, &e.layers(), e.features_in_place().as_deref());
         }
         Ok(edit)
     }
@@ -508,25 +509,61 @@ impl Session {
         li
     }
 
+    /// After an edit, undo or redo: only the features it changed in place are
+    /// re-projected (`in_place`), else its whole layers.
+    fn edited(
+        &mut self,
+        ctx: &egui::Context,
+        layers: &[usize],
+        in_place: Option<&[(usize, usize)]>,
+    ) {
+        match in_place {
+            Some(features) => {
+                self.park_version += 1;
+                if Arc::get_mut(&mut self.projected).is_none() {
+                    // A worker still draws from it: share its layers, copy the edited one.
+                    if let Ok(pp) = self.projected.shared_copy() {
+                        self.projected = Arc::new(pp);
+                    }
+                }
+                if let Some(pp) = Arc::get_mut(&mut self.projected) {
+                    for &li in layers {
+                        let indices: Vec<usize> = features
+                            .iter()
+                            .filter(|(l, _)| *l == li)
+                            .map(|(_, i)| *i)
+                            .collect();
+                        pp.update_features(&self.ws.park, li, &indices);
+                    }
+                }
+                self.after_park_change(ctx);
+            }
+            None => self.park_changed(ctx, layers),
+        }
+    }
+
     /// After the park's content changed: re-project the changed layers, refresh counts
     /// and filters, redraw, and rebuild the analysis index on a worker.
     pub fn park_changed(&mut self, ctx: &egui::Context, layers: &[usize]) {
         self.park_version += 1;
-        match Arc::get_mut(&mut self.projected) {
-            Some(pp) => {
-                for &li in layers {
-                    pp.update_layer(&self.ws.park, li);
-                }
-                pp.truncate(self.ws.park.layers.len());
-            }
-            None => {
-                // A worker still draws from the old copy: build a new one in the same frame.
-                let frame = *self.projected.frame();
-                if let Ok(pp) = ProjectedPark::with_frame(&self.ws.park, frame) {
-                    self.projected = Arc::new(pp);
-                }
+        if Arc::get_mut(&mut self.projected).is_none() {
+            // A worker still draws from it: share its layers, replace the changed ones.
+            if let Ok(pp) = self.projected.shared_copy() {
+                self.projected = Arc::new(pp);
             }
         }
+        if let Some(pp) = Arc::get_mut(&mut self.projected) {
+            for &li in layers {
+                pp.update_layer(&self.ws.park, li);
+            }
+            pp.truncate(self.ws.park.layers.len());
+        }
+        self.after_park_change(ctx);
+    }
+
+    /// What follows any change of the park's content: counts, filters, the drawing and
+    /// the analysis index (rebuilt on a worker).
+    fn after_park_change(&mut self, ctx: &egui::Context) {
         for (li, l) in self.ws.park.layers.iter().enumerate() {
             if let Some(info) = self.info.get_mut(li) {
                 info.features = l.len();
