@@ -273,59 +273,152 @@ impl Stamp {
     }
 }
 
+/// A picture being painted: premultiplied RGBA over a rectangle of the view, at a
+/// number of pixels per display unit. Symbols are stamped, small areas filled as their
+/// boxes (anti-aliased at the edges), in drawing order ("source over").
+#[derive(Debug, Clone)]
+pub struct Picture {
+    rect: ScreenRect,
+    scale: f32,
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+    features: usize,
+}
+
+impl Picture {
+    /// An empty (transparent) picture of `rect` at `scale` pixels per display unit.
+    /// `None` when the rectangle is empty or too large (over 64 megapixels).
+    pub fn new(rect: ScreenRect, scale: f32) -> Option<Picture> {
+        let w = (rect.width() * scale).ceil();
+        let h = ((rect.max[1] - rect.min[1]) * scale).ceil();
+        if !(w >= 1.0 && h >= 1.0 && w * h <= 64.0e6) {
+            return None;
+        }
+        let (width, height) = (w as usize, h as usize);
+        Some(Picture {
+            rect,
+            scale,
+            width,
+            height,
+            pixels: vec![0u8; width * height * 4],
+            features: 0,
+        })
+    }
+
+    fn blend(&mut self, x: usize, y: usize, src: [u8; 4]) {
+        let at = (y * self.width + x) * 4;
+        let dst = &mut self.pixels[at..at + 4];
+        let keep = 255 - src[3] as u32;
+        for k in 0..4 {
+            dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
+        }
+    }
+
+    /// Stamps a symbol centred on `c` (display units).
+    pub fn stamp(&mut self, c: [f32; 2], stamp: &Stamp) {
+        self.features += 1;
+        let half = stamp.side as f32 / 2.0;
+        let x0 = ((c[0] - self.rect.min[0]) * self.scale - half).round() as i64;
+        let y0 = ((c[1] - self.rect.min[1]) * self.scale - half).round() as i64;
+        for sy in 0..stamp.side {
+            let y = y0 + sy as i64;
+            if y < 0 || y >= self.height as i64 {
+                continue;
+            }
+            for sx in 0..stamp.side {
+                let x = x0 + sx as i64;
+                let k = (sy * stamp.side + sx) * 4;
+                let src = [
+                    stamp.pixels[k],
+                    stamp.pixels[k + 1],
+                    stamp.pixels[k + 2],
+                    stamp.pixels[k + 3],
+                ];
+                if x < 0 || x >= self.width as i64 || src[3] == 0 {
+                    continue;
+                }
+                self.blend(x as usize, y as usize, src);
+            }
+        }
+    }
+
+    /// Fills a box (display units) with a colour; pixels it covers in part get that
+    /// part of the colour. An area a few pixels across drawn this way looks as it
+    /// would drawn exactly.
+    pub fn fill_box(&mut self, b: ScreenRect, color: Rgba) {
+        self.features += 1;
+        if color.a == 0 {
+            return;
+        }
+        let px = |v: f32, o: f32| (v - o) * self.scale;
+        let (x0, x1) = (
+            px(b.min[0], self.rect.min[0]),
+            px(b.max[0], self.rect.min[0]),
+        );
+        let (y0, y1) = (
+            px(b.min[1], self.rect.min[1]),
+            px(b.max[1], self.rect.min[1]),
+        );
+        let (xa, xb) = (x0.floor().max(0.0), x1.ceil().min(self.width as f32));
+        let (ya, yb) = (y0.floor().max(0.0), y1.ceil().min(self.height as f32));
+        if xa >= xb || ya >= yb {
+            return;
+        }
+        for y in ya as usize..yb as usize {
+            let cy = (y1.min(y as f32 + 1.0) - y0.max(y as f32)).clamp(0.0, 1.0);
+            for x in xa as usize..xb as usize {
+                let cx = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
+                let a = color.a as f32 / 255.0 * cx * cy;
+                if a <= 0.0 {
+                    continue;
+                }
+                let pre = |c: u8| (c as f32 * a).round() as u8;
+                self.blend(
+                    x,
+                    y,
+                    [
+                        pre(color.r),
+                        pre(color.g),
+                        pre(color.b),
+                        (a * 255.0).round() as u8,
+                    ],
+                );
+            }
+        }
+    }
+
+    /// Whether nothing was drawn.
+    pub fn is_empty(&self) -> bool {
+        self.features == 0
+    }
+
+    /// The finished picture as a scene item of `layer`.
+    pub fn finish(self, layer: u32) -> RasterItem {
+        RasterItem {
+            rect: self.rect,
+            width: self.width as u32,
+            height: self.height as u32,
+            pixels: Arc::new(self.pixels),
+            layer,
+            features: self.features,
+        }
+    }
+}
+
 /// Stamps symbols (centres in display units, in drawing order) into a picture of
-/// `rect` at `scale` pixels per display unit; `layer` and the number of points are
-/// recorded on it. `None` when the rectangle is empty or too large (over 64
-/// megapixels).
+/// `rect` at `scale` pixels per display unit. `None` as [`Picture::new`].
 pub fn rasterize<'a>(
     rect: ScreenRect,
     scale: f32,
     layer: u32,
     points: impl IntoIterator<Item = ([f32; 2], &'a Stamp)>,
 ) -> Option<RasterItem> {
-    let w = (rect.width() * scale).ceil();
-    let h = ((rect.max[1] - rect.min[1]) * scale).ceil();
-    if !(w >= 1.0 && h >= 1.0 && w * h <= 64.0e6) {
-        return None;
-    }
-    let (w, h) = (w as usize, h as usize);
-    let mut out = vec![0u8; w * h * 4];
-    let mut features = 0;
+    let mut p = Picture::new(rect, scale)?;
     for (c, stamp) in points {
-        features += 1;
-        let half = stamp.side as f32 / 2.0;
-        let x0 = ((c[0] - rect.min[0]) * scale - half).round() as i64;
-        let y0 = ((c[1] - rect.min[1]) * scale - half).round() as i64;
-        for sy in 0..stamp.side {
-            let y = y0 + sy as i64;
-            if y < 0 || y >= h as i64 {
-                continue;
-            }
-            let row = &stamp.pixels[sy * stamp.side * 4..(sy + 1) * stamp.side * 4];
-            for sx in 0..stamp.side {
-                let x = x0 + sx as i64;
-                let src = &row[sx * 4..sx * 4 + 4];
-                if x < 0 || x >= w as i64 || src[3] == 0 {
-                    continue;
-                }
-                let at = (y as usize * w + x as usize) * 4;
-                let dst = &mut out[at..at + 4];
-                // Premultiplied "source over".
-                let keep = 255 - src[3] as u32;
-                for k in 0..4 {
-                    dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
-                }
-            }
-        }
+        p.stamp(c, stamp);
     }
-    Some(RasterItem {
-        rect,
-        width: w as u32,
-        height: h as u32,
-        pixels: Arc::new(out),
-        layer,
-        features,
-    })
+    Some(p.finish(layer))
 }
 
 #[cfg(test)]
@@ -416,6 +509,25 @@ mod tests {
         assert_eq!(at(10, 10), &[200, 0, 0, 255]);
         assert_eq!(at(30, 10)[3], 0);
         assert!(rasterize(rect, 0.0, 0, std::iter::empty()).is_none());
+    }
+
+    #[test]
+    fn boxes_fill_their_pixels_and_part_of_their_edges() {
+        let rect = ScreenRect::from_min_size([0.0, 0.0], [10.0, 10.0]);
+        let mut p = Picture::new(rect, 1.0).unwrap();
+        p.fill_box(
+            ScreenRect::from_min_size([2.0, 2.0], [2.5, 2.0]),
+            Rgba::rgb(0, 100, 200),
+        );
+        let r = p.finish(0);
+        let at = |x: usize, y: usize| &r.pixels[(y * 10 + x) * 4..(y * 10 + x) * 4 + 4];
+        assert_eq!(at(2, 2), &[0, 100, 200, 255]);
+        assert_eq!(at(3, 3), &[0, 100, 200, 255]);
+        // Half of pixel 4 is covered.
+        assert_eq!(at(4, 2)[3], 128);
+        assert_eq!(at(5, 2)[3], 0);
+        assert_eq!(at(2, 4)[3], 0);
+        assert_eq!(r.features, 1);
     }
 
     #[test]

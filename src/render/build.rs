@@ -218,6 +218,10 @@ impl Drawn {
 
 const NO_SYMBOL: u16 = u16::MAX;
 
+/// In a crowded area layer drawn with a picture, areas smaller than this (display
+/// units, their larger side) are filled into the picture rather than drawn as shapes.
+const SMALL_AREA: f32 = 3.0;
+
 /// The symbol index of every feature of a layer for a symbology, cached per layer and
 /// symbology (classifying 100k features on every frame would cost milliseconds).
 fn classes(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology) -> (u64, Arc<Vec<u16>>) {
@@ -656,6 +660,33 @@ fn draw_layer(
             return None;
         }
         Some((f, symbols.get(c as usize)?))
+    };
+    // A crowded area layer: areas a few pixels across are filled as their boxes into
+    // one picture (what their fill looks like at that size), the rest drawn as shapes.
+    let ids = if options.raster_scale > 0.0
+        && ids.len() > options.aggregate_above
+        && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
+    {
+        let mut rest = Vec::new();
+        for &i in &ids {
+            let Some((f, d)) = drawn(i) else { continue };
+            let small = matches!(f.geom, PlanarGeom::Polygons(_))
+                && (f.bbox.width().max(f.bbox.height()) / view.resolution) < SMALL_AREA as f64;
+            match d.fill {
+                Some(fill) if small => {
+                    let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
+                    let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
+                    picture.fill_box(ScreenRect { min: a, max: b }, fill);
+                }
+                _ => rest.push(i),
+            }
+        }
+        if !picture.is_empty() {
+            items.push(Item::Raster(picture.finish(layer_index)));
+        }
+        rest
+    } else {
+        ids
     };
     // Casings of all lines first, so crossings join cleanly.
     if symbols.iter().any(|d| d.casing.is_some()) {
@@ -1336,5 +1367,76 @@ mod tests {
         }
         // Outside the points' square the picture is empty.
         assert_eq!(r.pixels[3], 0);
+    }
+
+    #[test]
+    fn a_crowded_area_layer_fills_its_tiny_parcels_into_a_picture() {
+        // 160 × 160 parcels of about 20 m with 10 m gaps, seen at 10 m a pixel.
+        let (mut geoms, mut attr) = (Vec::new(), AttributeTable::new());
+        let d = 0.0003;
+        for r in 0..160 {
+            for c in 0..160 {
+                let (x, y) = (112.30 + c as f64 * d, 30.30 + r as f64 * d);
+                geoms.push(Some(Geometry::Polygon(polygon![
+                    (x: x, y: y), (x: x + d * 0.66, y: y), (x: x + d * 0.66, y: y + d * 0.66), (x: x, y: y + d * 0.66)
+                ])));
+                attr.push_row([("用地性质", PropValue::Str("M1"))]);
+            }
+        }
+        let mut f = FieldMap::new();
+        f.insert(Field::LandUse, "用地性质".into());
+        let n = geoms.len();
+        let park = Park {
+            layers: vec![Layer {
+                name: "地块".into(),
+                role: Role::Parcels,
+                fields: f,
+                ids: vec![None; n],
+                geometries: geoms,
+                attributes: attr,
+                ..Layer::default()
+            }],
+            ..Park::default()
+        };
+        let pp = ProjectedPark::new(&park).unwrap();
+        let styles = MapStyles::default_for(&park);
+        let view = MapView::new(pp.extent().unwrap().center(), 10.0, [800.0, 600.0]);
+        let opts = BuildOptions {
+            labels: false,
+            ..BuildOptions::default()
+        };
+        let scene = build_scene(&park, &pp, &view, &styles, &Overlays::default(), &opts);
+        let rasters: Vec<&RasterItem> = scene.rasters().collect();
+        assert_eq!(rasters.len(), 1);
+        assert_eq!(rasters[0].features, n);
+        assert!(!scene.items.iter().any(|i| matches!(i, Item::Polygon(_))));
+        // The first parcel's middle pixel has the parcels' fill.
+        let style = &styles.layers[0].style;
+        let class = style.symbology.classify(&park.layers[0], 0).unwrap() as usize;
+        let fill = style.symbology.symbols()[class]
+            .fill
+            .unwrap()
+            .with_opacity(style.opacity);
+        let c = view.to_screen(pp.layers[0].feature(0).unwrap().bbox.center());
+        let r = rasters[0];
+        let at = ((c[1] - r.rect.min[1]) as usize * r.width as usize
+            + (c[0] - r.rect.min[0]) as usize)
+            * 4;
+        let px = &r.pixels[at..at + 4];
+        let pre = |v: u8| (v as u32 * fill.a as u32 + 127) / 255;
+        assert!(
+            (px[0] as i32 - pre(fill.r) as i32).abs() <= 2,
+            "{px:?} vs {fill:?}"
+        );
+        assert!(
+            (px[3] as i32 - fill.a as i32).abs() <= 2,
+            "{px:?} vs {fill:?}"
+        );
+        // Zoomed in, they are shapes again.
+        let mut near = view;
+        near.resolution = 0.5;
+        let scene = build_scene(&park, &pp, &near, &styles, &Overlays::default(), &opts);
+        assert_eq!(scene.rasters().count(), 0);
+        assert!(scene.counts()[0] > 0);
     }
 }
