@@ -101,19 +101,41 @@ fn bench_frames(c: &mut Criterion) {
     };
     let mut rig = Rig {
         ctx,
-        app: App::with_settings(settings, vec![dir]),
+        app: App::with_settings(settings, vec![dir.clone()]),
         events: Vec::new(),
         t: 0.0,
     };
+    let scene = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let t0 = Instant::now();
     rig.settle();
-    eprintln!("loaded, analysed and drawn in {:.2?}", t0.elapsed());
+    eprintln!(
+        "{scene}: loaded, analysed and drawn in {:.2?}; resident {} MB",
+        t0.elapsed(),
+        resident_mb()
+    );
 
-    for (name, zoom_in) in [("full view", 0), ("1:10000-ish", 3)] {
+    // Until 1:13,000 or closer (each wheel step halves the scale), timing how long each
+    // zoomed view takes until its detail is drawn (the tile built on the worker).
+    for (name, closer_than) in [("full view", f64::INFINITY), ("1:13000", 13_000.0)] {
         rig.app.send(Command::ZoomAll);
         rig.settle();
-        for _ in 0..zoom_in {
+        while rig.app.map_state().view.scale_denominator() > closer_than {
+            let t = Instant::now();
             rig.app.send(Command::ZoomBy(2.0));
+            rig.settle();
+            eprintln!(
+                "{scene}: zoomed to 1:{:.0}, detail drawn {:.0?} after the zoom (tile built in {:.0} ms on the worker)",
+                rig.app.map_state().view.scale_denominator(),
+                t.elapsed(),
+                rig.app
+                    .map_state()
+                    .tile
+                    .as_ref()
+                    .map_or(0.0, |t| t.seconds * 1000.0)
+            );
         }
         rig.settle();
         let tile = rig.app.map_state().tile.clone();
@@ -146,7 +168,7 @@ fn bench_frames(c: &mut Criterion) {
         let mut n = 0u32;
         let mut vertices = 0;
         c.bench_function(
-            &format!("ui frame while panning, 100k enterprises + 33k parcels, {name}"),
+            &format!("ui frame while panning, scene {scene}, {name}"),
             |b| {
                 b.iter(|| {
                     n += 1;
@@ -159,7 +181,10 @@ fn bench_frames(c: &mut Criterion) {
                 })
             },
         );
-        eprintln!("{name}: {vertices} vertices tessellated per frame");
+        eprintln!(
+            "{scene} {name}: {vertices} vertices tessellated per frame; resident {} MB",
+            resident_mb()
+        );
         rig.events.push(Event::PointerButton {
             pos: p,
             button: PointerButton::Primary,
@@ -168,6 +193,18 @@ fn bench_frames(c: &mut Criterion) {
         });
         rig.frame();
     }
+}
+
+/// The process's resident set (Linux; 0 elsewhere).
+fn resident_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 criterion_group! {

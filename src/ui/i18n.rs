@@ -152,6 +152,8 @@ messages! {
     Shortcuts => "快捷键", "Keyboard shortcuts";
     /// Help ▸ About.
     About => "关于 ParkPlan", "About ParkPlan";
+    /// A layer is drawn as a picture at this zoom.
+    AggregatedAtThisZoom => "此比例尺下聚合显示（每像素一个符号，放大可见单个要素）：", "Drawn aggregated at this zoom (one symbol per pixel; zoom in for single features): ";
     /// The map of a park whose layers have no drawable geometry.
     NothingDrawable => "已载入图层，但没有可绘制的要素（坐标系无法识别或没有几何）：请查看导入报告", "Layers are loaded but none has a feature that can be drawn (unreadable CRS or no geometry): see the import report";
     /// The built-in file dialog's title when it asks for a folder.

@@ -372,6 +372,8 @@ pub struct Tile {
     pub seconds: f64,
     /// The textures of its pictures (crowded point layers), freed with the tile.
     pub textures: Vec<egui::TextureHandle>,
+    /// The layers drawn aggregated (as pictures) in this tile.
+    pub aggregated: Vec<u32>,
 }
 
 impl std::fmt::Debug for Tile {
@@ -437,6 +439,8 @@ pub fn build_tile(input: &TileInput) -> Tile {
         &input.overlays,
         &options,
     );
+    let mut aggregated: Vec<u32> = scene.rasters().map(|r| r.layer).collect();
+    aggregated.dedup();
     let (chunks, labels, textures) = tessellate_scene(
         &scene,
         &view,
@@ -459,6 +463,7 @@ pub fn build_tile(input: &TileInput) -> Tile {
         vertices,
         seconds: t0.elapsed().as_secs_f64(),
         textures,
+        aggregated,
     }
 }
 

@@ -417,6 +417,26 @@ pub fn show(
         );
     }
     scale_bar(&painter, rect, &state.view);
+    if let Some(tile) = state.tile.as_ref().filter(|t| !t.aggregated.is_empty()) {
+        // Say when a layer is drawn as a picture rather than feature by feature.
+        let names: Vec<&str> = tile
+            .aggregated
+            .iter()
+            .filter_map(|&li| session.ws.park.layers.get(li as usize))
+            .map(|l| l.name.as_str())
+            .collect();
+        painter.text(
+            rect.left_bottom() + vec2(16.0, -46.0),
+            egui::Align2::LEFT_BOTTOM,
+            format!(
+                "{}{}",
+                Msg::AggregatedAtThisZoom.text(lang),
+                names.join("、")
+            ),
+            egui::FontId::proportional(12.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
     // Layers loaded but nothing drawable (e.g. a CRS that could not be read): say why
     // the map is empty rather than show a blank map.
     if !session.ws.park.layers.is_empty() && session.projected.extent().is_none() {
