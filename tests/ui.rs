@@ -969,3 +969,46 @@ fn siting_tab_suggests_the_librarys_sites_and_adds_one_as_an_undoable_facility()
         })
     });
 }
+
+#[test]
+fn a_crowded_layer_is_drawn_aggregated_at_the_overview_and_feature_by_feature_zoomed_in() {
+    // 30,000 enterprises on a 1 km square, in a folder of their own.
+    let dir = std::env::temp_dir().join(format!("parkplan-ui-crowded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for i in 0..30_000u32 {
+        let (x, y) = (i % 173, i / 173);
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            r#"{{"type":"Feature","properties":{{"企业名称":"企业{i}"}},"geometry":{{"type":"Point","coordinates":[{:.6},{:.6}]}}}}"#,
+            112.30 + x as f64 * 0.00006,
+            30.30 + y as f64 * 0.00005
+        ));
+    }
+    text.push_str("]}");
+    std::fs::write(dir.join("企业.geojson"), text).unwrap();
+    let mut h = harness(vec![dir.clone()], Lang::Zh);
+    assert!(h.state().load_error().is_none());
+    let drawn = |a: &App| {
+        let m = a.map_state();
+        !m.is_drawing()
+            && m.tile
+                .as_ref()
+                .is_some_and(|t| t.key.resolution == m.view.resolution)
+    };
+    wait_until(&mut h, "the overview", drawn);
+    let tile = h.state().map_state().tile.clone().unwrap();
+    assert_eq!(tile.aggregated, vec![0], "the enterprises are one picture");
+    assert_eq!(tile.textures.len(), 1);
+    // Zoomed in far enough, fewer than 20,000 are in view: one by one again.
+    for _ in 0..4 {
+        h.state_mut().send(Command::ZoomBy(2.0));
+    }
+    wait_until(&mut h, "the zoomed view", drawn);
+    let tile = h.state().map_state().tile.clone().unwrap();
+    assert!(tile.aggregated.is_empty());
+    assert!(tile.textures.is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}
