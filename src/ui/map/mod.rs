@@ -425,17 +425,22 @@ pub fn show(
             .filter_map(|&li| session.ws.park.layers.get(li as usize))
             .map(|l| l.name.as_str())
             .collect();
-        painter.text(
-            rect.left_bottom() + vec2(16.0, -46.0),
-            egui::Align2::LEFT_BOTTOM,
+        let galley = painter.layout_no_wrap(
             format!(
                 "{}{}",
                 Msg::AggregatedAtThisZoom.text(lang),
                 names.join("、")
             ),
             egui::FontId::proportional(12.0),
-            ui.visuals().weak_text_color(),
+            theme::SCALE_INK,
         );
+        let at = rect.left_bottom() + vec2(10.0, -48.0 - galley.size().y);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(3.0),
+            3.0,
+            theme::SCALE_HALO,
+        );
+        painter.galley(at, galley, theme::SCALE_INK);
     }
     // Layers loaded but nothing drawable (e.g. a CRS that could not be read): say why
     // the map is empty rather than show a blank map.
