@@ -200,7 +200,7 @@ fn bench_export_100k(_c: &mut Criterion) {
     let Some(dir) = scene_dir() else {
         return;
     };
-    let Ok(loaded) = parkplan::project::open_paths(&[dir], None) else {
+    let Ok(loaded) = parkplan::project::open_paths(std::slice::from_ref(&dir), None) else {
         return;
     };
     let park = loaded.loaded.park;
@@ -208,46 +208,53 @@ fn bench_export_100k(_c: &mut Criterion) {
         return;
     };
     let styles = MapStyles::default_for(&park);
-    let spec = PageSpec {
-        title: "园区企业分布图（100k）".into(),
-        ..PageSpec::default()
-    };
-    for round in 0..2 {
-        let t = Instant::now();
-        let page = compose_page(&park, &projected, &styles, &MapFocus::default(), &spec);
-        let t_page = t.elapsed();
-        let svg = export::page_svg(&page);
-        let t_svg = t.elapsed();
-        let Ok(tree) = export::output::parse_svg(&svg) else {
-            return;
+    for paper in [export::Paper::A3, export::Paper::A1] {
+        let spec = PageSpec {
+            title: "园区企业分布图（100k）".into(),
+            paper,
+            ..PageSpec::default()
         };
-        let t_tree = t.elapsed();
-        let Ok(pdf) = export::output::tree_to_pdf(&tree, page.size, &page.title) else {
-            return;
-        };
-        let t_pdf = t.elapsed();
-        let png = export::output::tree_to_png(
-            &tree,
-            [
-                export::output::pixels(page.size[0], 150.0),
-                export::output::pixels(page.size[1], 150.0),
-            ],
-            150.0,
-        );
-        let t_png = t.elapsed();
-        eprintln!(
-            "100k A3 (round {round}, 1:{:.0}, {:?} items): compose {:.0?}, svg {:.0?} ({} MB), usvg {:.0?}, pdf {:.0?} ({} MB), png150 {:.0?} ({} MB)",
-            page.scale,
-            page.scenes[0].counts(),
-            t_page,
-            t_svg - t_page,
-            svg.len() / 1_000_000,
-            t_tree - t_svg,
-            t_pdf - t_tree,
-            pdf.len() / 1_000_000,
-            t_png - t_pdf,
-            png.map(|p| p.len() / 1_000_000).unwrap_or(0),
-        );
+        for round in 0..2 {
+            let t = Instant::now();
+            let page = compose_page(&park, &projected, &styles, &MapFocus::default(), &spec);
+            let t_page = t.elapsed();
+            let svg = export::page_svg(&page);
+            let t_svg = t.elapsed();
+            let Ok(tree) = export::output::parse_svg(&svg) else {
+                return;
+            };
+            let t_tree = t.elapsed();
+            let Ok(pdf) = export::output::tree_to_pdf(&tree, page.size, &page.title) else {
+                return;
+            };
+            let t_pdf = t.elapsed();
+            let png = export::output::tree_to_png(
+                &tree,
+                [
+                    export::output::pixels(page.size[0], 150.0),
+                    export::output::pixels(page.size[1], 150.0),
+                ],
+                150.0,
+            );
+            let t_png = t.elapsed();
+            let mib = |n: usize| n as f64 / (1024.0 * 1024.0);
+            eprintln!(
+                "{} {paper:?} (round {round}, 1:{:.0}, {:?} items, {} pictures): compose {:.0?}, svg {:.0?} ({:.1} MiB), usvg {:.0?}, pdf {:.0?} ({:.1} MiB), PDF total {:.0?}; png150 {:.0?} ({:.1} MiB)",
+                dir.display(),
+                page.scale,
+                page.scenes[0].counts(),
+                page.scenes[0].rasters().count(),
+                t_page,
+                t_svg - t_page,
+                mib(svg.len()),
+                t_tree - t_svg,
+                t_pdf - t_tree,
+                mib(pdf.len()),
+                t_pdf,
+                t_png - t_pdf,
+                png.map(|p| mib(p.len())).unwrap_or(0.0),
+            );
+        }
     }
 }
 
