@@ -269,9 +269,20 @@ fn cli_export_prints_the_isochrone_beside_the_circle() {
     let svg = std::fs::read_to_string(&svg_path).unwrap();
     let theme = parkplan::render::Theme::default();
     assert!(svg.contains(&format!("fill=\"{}\"", theme.isochrone_fill.hex_rgb())));
+    // Markers are symbols defined once and placed with <use>: count the placements of
+    // the symbols filled in the flagged colour (and any shape drawn in it directly).
+    let fill = format!("fill=\"{}\"", theme.flagged_fill.hex_rgb());
     let flagged = svg
-        .matches(&format!("fill=\"{}\"", theme.flagged_fill.hex_rgb()))
-        .count();
+        .lines()
+        .map(|l| {
+            if l.starts_with("<defs>") && l.contains(&fill) {
+                let id = l.split("id=\"").nth(1).and_then(|r| r.split('"').next());
+                id.map_or(0, |id| svg.matches(&format!("href=\"#{id}\"")).count())
+            } else {
+                l.matches(&fill).count()
+            }
+        })
+        .sum::<usize>();
     // One marker per falsely covered enterprise plus the legend swatch.
     assert_eq!(flagged, iso.false_coverage.len() + 1, "flagged markers");
     // --isochrone needs --facility; a bad spec fails with a message.

@@ -22,6 +22,8 @@ pub struct SvgCanvas {
     out: String,
     clips: usize,
     open_group: bool,
+    /// Marker symbols defined so far (their definition → number).
+    symbols: std::collections::HashMap<String, usize>,
 }
 
 /// Formats a coordinate with at most two decimals and no trailing zeros.
@@ -122,6 +124,7 @@ impl SvgCanvas {
             out,
             clips: 0,
             open_group: false,
+            symbols: std::collections::HashMap::new(),
         }
     }
 
@@ -230,10 +233,29 @@ impl Canvas for SvgCanvas {
     }
 
     fn marker(&mut self, m: &MarkerItem) {
-        self.marker_shape(m);
+        // Each symbol is defined once (centred on 0,0) and placed with <use>: a map of
+        // 20,000 enterprises in a handful of classes writes a handful of shapes.
+        let mut def = String::new();
+        std::mem::swap(&mut def, &mut self.out);
+        self.marker_shape(&MarkerItem {
+            center: [0.0, 0.0],
+            ..m.clone()
+        });
         fill_attrs(&mut self.out, m.fill);
         stroke_attrs(&mut self.out, m.stroke.as_ref());
-        self.out.push_str("/>\n");
+        std::mem::swap(&mut def, &mut self.out);
+        let next = self.symbols.len();
+        let id = *self.symbols.entry(def).or_insert_with_key(|def| {
+            // "<circle cx=… fill=…" → "<defs><circle id="mN" cx=… fill=…/></defs>".
+            let (tag, rest) = def.split_at(def.find(' ').unwrap_or(def.len()));
+            let _ = writeln!(self.out, "<defs>{tag} id=\"m{next}\"{rest}/></defs>");
+            next
+        });
+        let _ = write!(self.out, "<use href=\"#m{id}\" x=\"");
+        num(&mut self.out, m.center[0]);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, m.center[1]);
+        self.out.push_str("\"/>\n");
     }
 
     fn raster(&mut self, r: &RasterItem) {
@@ -361,5 +383,52 @@ mod tests {
         };
         let tree = resvg::usvg::Tree::from_str(&svg, &opt).expect("usvg parses it");
         assert!((tree.size().width() - 200.0 * 96.0 / 72.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn markers_of_one_symbol_are_defined_once_and_placed_with_use() {
+        use crate::render::scene::{Item, MarkerItem};
+        use crate::render::style::MarkerShape;
+        let mut scene = Scene::clipped(ScreenRect::from_min_size([0.0, 0.0], [100.0, 100.0]));
+        let m = |x: f32, shape: MarkerShape| {
+            Item::Marker(MarkerItem {
+                center: [x, 50.0],
+                shape,
+                size: 6.0,
+                fill: Some(Rgba::new(200, 0, 0, 255)),
+                stroke: Some(Stroke::solid(Rgba::WHITE, 1.0)),
+                tag: None,
+            })
+        };
+        scene.items.push(m(10.0, MarkerShape::Circle));
+        scene.items.push(m(30.0, MarkerShape::Circle));
+        scene.items.push(m(50.0, MarkerShape::Square));
+        scene.items.push(m(70.0, MarkerShape::Circle));
+        let svg = scenes_to_svg([100.0, 100.0], &[scene]);
+        assert_eq!(svg.matches("<defs><circle id=").count(), 1, "{svg}");
+        assert_eq!(svg.matches("<defs><path id=").count(), 1);
+        assert_eq!(svg.matches("<use href=").count(), 4);
+        // The tree usvg builds (what PDF and PNG draw) has the four shapes where they go.
+        let opt = resvg::usvg::Options::default();
+        let tree = resvg::usvg::Tree::from_str(&svg, &opt).expect("usvg parses it");
+        let mut boxes = Vec::new();
+        fn walk(g: &resvg::usvg::Group, out: &mut Vec<f32>) {
+            for n in g.children() {
+                match n {
+                    resvg::usvg::Node::Group(g) => walk(g, out),
+                    resvg::usvg::Node::Path(p) => {
+                        let b = p.abs_bounding_box();
+                        out.push((b.left() + b.right()) / 2.0);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        walk(tree.root(), &mut boxes);
+        let k = 96.0 / 72.0;
+        let mut xs: Vec<f32> = boxes.iter().map(|x| (x / k).round()).collect();
+        xs.sort_by(f32::total_cmp);
+        xs.dedup();
+        assert_eq!(xs, vec![10.0, 30.0, 50.0, 70.0], "{boxes:?}");
     }
 }
