@@ -30,7 +30,7 @@ fn bench_render(c: &mut Criterion) {
         return;
     };
     let t = Instant::now();
-    let Ok(loaded) = parkplan::project::open_paths(&[dir], None) else {
+    let Ok(loaded) = parkplan::project::open_paths(std::slice::from_ref(&dir), None) else {
         eprintln!("render bench skipped: the scene did not load");
         return;
     };
@@ -63,7 +63,19 @@ fn bench_render(c: &mut Criterion) {
     let mut street = full;
     street.set_scale(2_000.0);
     let opts = BuildOptions::default();
-    for (name, view) in [("full", &full), ("1:10000", &city), ("1:2000", &street)] {
+    // Every feature drawn one by one (as before issue #14), for comparison.
+    let one_by_one = BuildOptions {
+        aggregate_above: usize::MAX,
+        ..BuildOptions::default()
+    };
+    let mut at13k = full;
+    at13k.set_scale(13_000.0);
+    for (name, view) in [
+        ("full", &full),
+        ("1:13000", &at13k),
+        ("1:10000", &city),
+        ("1:2000", &street),
+    ] {
         let s = build_scene(
             &park,
             &projected,
@@ -78,8 +90,25 @@ fn bench_render(c: &mut Criterion) {
             s.counts()
         );
     }
-    let mut g = c.benchmark_group("build_scene_100k");
+    let mut g = c.benchmark_group(format!(
+        "build_scene_{}",
+        dir.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    ));
     g.sample_size(10);
+    for (name, view) in [("full_extent", &full), ("1to13000", &at13k)] {
+        g.bench_function(format!("{name}_one_by_one"), |b| {
+            b.iter(|| {
+                build_scene(
+                    &park,
+                    &projected,
+                    view,
+                    &styles,
+                    &Overlays::default(),
+                    &one_by_one,
+                )
+            })
+        });
+    }
     g.bench_function("full_extent_1600x1000", |b| {
         b.iter(|| {
             build_scene(
