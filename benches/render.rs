@@ -92,7 +92,9 @@ fn bench_render(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group(format!(
         "build_scene_{}",
-        dir.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        dir.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
     ));
     g.sample_size(10);
     for (name, view) in [("full_extent", &full), ("1to13000", &at13k)] {

@@ -703,9 +703,9 @@ pub fn compose_page(
         background: true,
         label_scale_factor: 2.0,
         label_selected: true,
-        // Crowded point layers go on paper as a 300 dpi picture (one stamp per dot).
+        // Crowded point layers go on paper as a 300 dpi picture.
         aggregate_above: 20_000,
-        aggregate_cell: 0.5,
+        aggregate_cell: 0.35,
         raster_scale: 300.0 / 72.0,
     };
     let map = build_scene(

@@ -318,27 +318,38 @@ impl Picture {
     /// Stamps a symbol centred on `c` (display units).
     pub fn stamp(&mut self, c: [f32; 2], stamp: &Stamp) {
         self.features += 1;
+        let side = stamp.side as i64;
         let half = stamp.side as f32 / 2.0;
         let x0 = ((c[0] - self.rect.min[0]) * self.scale - half).round() as i64;
         let y0 = ((c[1] - self.rect.min[1]) * self.scale - half).round() as i64;
-        for sy in 0..stamp.side {
-            let y = y0 + sy as i64;
-            if y < 0 || y >= self.height as i64 {
-                continue;
-            }
-            for sx in 0..stamp.side {
-                let x = x0 + sx as i64;
-                let k = (sy * stamp.side + sx) * 4;
-                let src = [
-                    stamp.pixels[k],
-                    stamp.pixels[k + 1],
-                    stamp.pixels[k + 2],
-                    stamp.pixels[k + 3],
-                ];
-                if x < 0 || x >= self.width as i64 || src[3] == 0 {
-                    continue;
+        // The part of the stamp inside the picture.
+        let (sx0, sx1) = (
+            (-x0).clamp(0, side),
+            (self.width as i64 - x0).clamp(0, side),
+        );
+        let (sy0, sy1) = (
+            (-y0).clamp(0, side),
+            (self.height as i64 - y0).clamp(0, side),
+        );
+        if sx0 >= sx1 || sy0 >= sy1 {
+            return;
+        }
+        let (sx0, sx1) = (sx0 as usize, sx1 as usize);
+        for sy in sy0 as usize..sy1 as usize {
+            let src = &stamp.pixels[(sy * stamp.side + sx0) * 4..(sy * stamp.side + sx1) * 4];
+            let at = ((y0 + sy as i64) as usize * self.width + (x0 + sx0 as i64) as usize) * 4;
+            let dst = &mut self.pixels[at..at + src.len()];
+            for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                match s[3] {
+                    0 => {}
+                    255 => d.copy_from_slice(s),
+                    a => {
+                        let keep = 255 - a as u32;
+                        for k in 0..4 {
+                            d[k] = (s[k] as u32 + (d[k] as u32 * keep + 127) / 255).min(255) as u8;
+                        }
+                    }
                 }
-                self.blend(x as usize, y as usize, src);
             }
         }
     }

@@ -155,8 +155,9 @@ pub struct BuildOptions {
     /// only the feature on top of each small cell ([`aggregate`](super::aggregate)).
     /// `usize::MAX` never aggregates.
     pub aggregate_above: usize,
-    /// The aggregation cell's edge as a fraction of the layer's smallest symbol (when
-    /// aggregated points are drawn as markers, `raster_scale` 0).
+    /// The aggregation cell's edge as a fraction of the layer's smallest symbol. 0.35:
+    /// a cell's diagonal is shorter than the symbol's radius, so every point lies under
+    /// the symbol drawn for its cell.
     pub aggregate_cell: f32,
     /// Pixels per display unit of the picture an aggregated point layer is drawn as
     /// (each symbol stamped once per pixel cell; the screen's pixels per point, a
@@ -189,7 +190,7 @@ impl Default for BuildOptions {
             label_scale_factor: 1.0,
             label_selected: true,
             aggregate_above: 20_000,
-            aggregate_cell: 0.5,
+            aggregate_cell: 0.35,
             raster_scale: 1.0,
         }
     }
@@ -270,9 +271,8 @@ fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<Po
 }
 
 /// The features of a point layer to draw in `query` when the view holds more than
-/// `options.aggregate_above` of them: the top feature of each cell of a pixel of the
-/// picture (`options.raster_scale`), else of about `options.aggregate_cell` times the
-/// symbol size (`symbol` display units; none
+/// `options.aggregate_above` of them: the top feature of each cell of about
+/// `options.aggregate_cell` times the symbol size (at least a pixel of the picture) (`symbol` display units; none
 /// finite: points are not drawn as symbols, so not aggregated). `None`:
 /// draw every feature.
 fn aggregated_ids(
@@ -293,11 +293,15 @@ fn aggregated_ids(
     {
         return None;
     }
-    let cell = if options.raster_scale > 0.0 {
-        view.resolution / options.raster_scale as f64
+    // Cells of about half a symbol (so every point stays under a drawn symbol), and
+    // never under a pixel of the picture: the picture's work is then bounded by a few
+    // times its area, whatever the symbol's size in pixels.
+    let pixel = if options.raster_scale > 0.0 {
+        1.0 / options.raster_scale
     } else {
-        (symbol * options.aggregate_cell).max(1.0) as f64 * view.resolution
+        1.0
     };
+    let cell = (symbol * options.aggregate_cell).max(pixel) as f64 * view.resolution;
     let mut ids: Vec<u32> = levels
         .level_at_most(cell)
         .cells_in(query)
