@@ -97,6 +97,48 @@ fn bench_render(c: &mut Criterion) {
             .unwrap_or_default()
     ));
     g.sample_size(10);
+    // What the desktop's worker does for a new view: the scene of a tile (the view plus
+    // half a view of margin each side), then its tessellation into meshes (and the
+    // pictures' textures uploaded), aggregated and one by one.
+    let ctx = eframe::egui::Context::default();
+    // Markers as textured quads, as on screen.
+    let disc = ctx.load_texture(
+        "disc",
+        parkplan::ui::map::canvas::disc_image(),
+        eframe::egui::TextureOptions::LINEAR,
+    );
+    for (name, view) in [("full", &full), ("1:13000", &at13k)] {
+        for (how, o) in [("aggregated", &opts), ("one by one", &one_by_one)] {
+            let tile = parkplan::ui::map::canvas::tile_view(view);
+            let o = BuildOptions {
+                background: false,
+                ..o.clone()
+            };
+            let mut best = f64::INFINITY;
+            let mut vertices = 0;
+            for _ in 0..3 {
+                let t = Instant::now();
+                let scene =
+                    build_scene(&park, &projected, &tile, &styles, &Overlays::default(), &o);
+                let (chunks, _, _) = parkplan::ui::map::canvas::tessellate_scene(
+                    &scene,
+                    &tile,
+                    1.0,
+                    Some(disc.id()),
+                    Some(&ctx),
+                );
+                best = best.min(t.elapsed().as_secs_f64());
+                vertices = chunks
+                    .iter()
+                    .flat_map(|(_, m)| m.iter().map(|m| m.vertices.len()))
+                    .sum();
+            }
+            eprintln!(
+                "desktop tile {name} ({how}): scene + tessellation {:.0} ms (best of 3), {vertices} vertices",
+                best * 1000.0
+            );
+        }
+    }
     for (name, view) in [("full_extent", &full), ("1to13000", &at13k)] {
         g.bench_function(format!("{name}_one_by_one"), |b| {
             b.iter(|| {

@@ -307,7 +307,12 @@ fn aggregated_ids(
         .cells_in(query)
         .map(|c| c.top)
         .collect();
-    ids.sort_unstable();
+    if options.raster_scale <= 0.0 {
+        // Markers go out in drawing order. A picture is painted cell by cell, column by
+        // column instead (neighbours in memory; the order of overlapping neighbours in a
+        // heap of symbols, being the file's order, carries no meaning).
+        ids.sort_unstable();
+    }
     Some(ids)
 }
 
