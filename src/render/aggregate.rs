@@ -34,7 +34,7 @@ const MIN_EXP: i32 = -2;
 const MAX_EXP: i32 = 17;
 
 /// One occupied cell of a grid level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cell {
     /// Column (x / size, rounded down).
     pub col: i32,
@@ -44,7 +44,14 @@ pub struct Cell {
     pub top: u32,
     /// How many drawable features fall in the cell.
     pub count: u32,
+    /// Where the top feature is (planar metres): drawing a cell reads no feature.
+    pub at: [f64; 2],
+    /// The top feature's symbol (its class in the classification the levels are for).
+    pub class: u16,
 }
+
+/// A drawable point: feature index, position, symbol class.
+pub type LevelPoint = (u32, [f64; 2], u16);
 
 /// A layer's points binned into square cells of one size.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,22 +71,25 @@ fn cell_of(v: f64, size: f64) -> i32 {
 }
 
 impl GridLevel {
-    /// Bins `points` (feature index, position) into cells of `size` metres.
-    pub fn build(points: &[(u32, [f64; 2])], size: f64) -> GridLevel {
-        let mut keyed: Vec<(u64, u32)> = points
+    /// Bins `points` into cells of `size` metres.
+    pub fn build(points: &[LevelPoint], size: f64) -> GridLevel {
+        let mut keyed: Vec<(u64, u32, u32)> = points
             .par_iter()
+            .enumerate()
             .with_min_len(4096)
-            .map(|(i, p)| (pack(cell_of(p[0], size), cell_of(p[1], size)), *i))
+            .map(|(k, (i, p, _))| (pack(cell_of(p[0], size), cell_of(p[1], size)), *i, k as u32))
             .collect();
         keyed.par_sort_unstable();
         let mut cells: Vec<Cell> = Vec::new();
         let mut last_key = None;
-        for (key, i) in keyed {
+        for (key, i, k) in keyed {
+            let (_, at, class) = points[k as usize];
             if last_key == Some(key)
                 && let Some(c) = cells.last_mut()
             {
                 c.count += 1;
-                c.top = c.top.max(i);
+                // Sorted by index within the cell: the last one is on top.
+                (c.top, c.at, c.class) = (i, at, class);
                 continue;
             }
             last_key = Some(key);
@@ -88,6 +98,8 @@ impl GridLevel {
                 row: ((key & 0xffff_ffff) as i64 + i32::MIN as i64) as i32,
                 top: i,
                 count: 1,
+                at,
+                class,
             });
         }
         GridLevel { size, cells }
@@ -135,28 +147,26 @@ impl GridLevel {
 /// A point layer's grid levels for one classification, built on first use.
 #[derive(Debug)]
 pub struct PointLevels {
-    /// The drawable points (feature index, position), in index order.
-    points: Vec<(u32, [f64; 2])>,
+    /// The drawable points, in index order.
+    points: Vec<LevelPoint>,
     /// Level k holds cells of 2^(k + MIN_EXP) metres.
     levels: Vec<OnceLock<GridLevel>>,
 }
 
 impl PointLevels {
-    /// The levels of a layer's features; `drawable(i)` says whether feature `i` has a
-    /// symbol. `None` when a drawable feature is not a single point (lines, polygons and
-    /// multi-points are drawn one by one).
+    /// The levels of a layer's features; `class(i)` is feature `i`'s symbol, `None`
+    /// when it has none. `None` when a drawable feature is not a single point (lines,
+    /// polygons and multi-points are drawn one by one).
     pub fn new(
         features: &[Option<PlanarFeature>],
-        drawable: impl Fn(usize) -> bool,
+        class: impl Fn(usize) -> Option<u16>,
     ) -> Option<PointLevels> {
         let mut points = Vec::new();
         for (i, f) in features.iter().enumerate() {
             let Some(f) = f else { continue };
-            if !drawable(i) {
-                continue;
-            }
+            let Some(c) = class(i) else { continue };
             match f.geom {
-                PlanarGeom::Point(p) => points.push((i as u32, p)),
+                PlanarGeom::Point(p) => points.push((i as u32, p, c)),
                 _ => return None,
             }
         }
@@ -447,16 +457,16 @@ mod tests {
     #[test]
     fn a_cell_keeps_its_count_and_the_feature_drawn_on_top() {
         let pts = vec![
-            (0, [0.5, 0.5]),
-            (1, [0.2, 0.9]),
-            (2, [1.5, 0.5]),
-            (3, [-0.5, -0.5]),
+            (0, [0.5, 0.5], 0),
+            (1, [0.2, 0.9], 1),
+            (2, [1.5, 0.5], 0),
+            (3, [-0.5, -0.5], 0),
         ];
         let g = GridLevel::build(&pts, 1.0);
         let cells = g.cells();
         assert_eq!(cells.len(), 3);
         let c = cells.iter().find(|c| c.col == 0 && c.row == 0).unwrap();
-        assert_eq!((c.count, c.top), (2, 1));
+        assert_eq!((c.count, c.top, c.at, c.class), (2, 1, [0.2, 0.9], 1));
         let neg = cells.iter().find(|c| c.col == -1 && c.row == -1).unwrap();
         assert_eq!((neg.count, neg.top), (1, 3));
         assert_eq!(g.count_in(&rect([0.0, 0.0], [0.9, 0.9])), 2);
@@ -476,7 +486,7 @@ mod tests {
             ((s >> 33) as f64 / (1u64 << 31) as f64) * 200.0 - 100.0
         };
         for i in 0..3000u32 {
-            pts.push((i, [next(), next()]));
+            pts.push((i, [next(), next()], 0));
         }
         let g = GridLevel::build(&pts, 4.0);
         assert_eq!(
@@ -494,6 +504,7 @@ mod tests {
                 .copied()
                 .collect();
             let mut got: Vec<Cell> = g.cells_in(&r).copied().collect();
+            assert!(got.iter().all(|c| pts[c.top as usize].1 == c.at));
             want.sort_by_key(|c| (c.col, c.row));
             got.sort_by_key(|c| (c.col, c.row));
             assert_eq!(got, want);
@@ -544,16 +555,16 @@ mod tests {
     #[test]
     fn levels_are_powers_of_two_and_only_points_are_aggregated() {
         let features = vec![feature([0.0, 0.0]), None, feature([10.0, 10.0])];
-        let lv = PointLevels::new(&features, |_| true).unwrap();
+        let lv = PointLevels::new(&features, |_| Some(0)).unwrap();
         assert_eq!(lv.len(), 2);
         assert_eq!(lv.level_at_most(3.0).size, 2.0);
         assert_eq!(lv.level_at_least(3.0).size, 4.0);
         assert_eq!(lv.level_at_most(0.01).size, 0.25);
         assert_eq!(lv.estimate_in(&rect([-1.0, -1.0], [11.0, 11.0])), 2);
         // Features without a symbol are left out.
-        let lv = PointLevels::new(&features, |i| i != 0).unwrap();
+        let lv = PointLevels::new(&features, |i| (i != 0).then_some(0)).unwrap();
         assert_eq!(lv.len(), 1);
         let line = PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![[0.0, 0.0], [1.0, 1.0]]]));
-        assert!(PointLevels::new(&[line], |_| true).is_none());
+        assert!(PointLevels::new(&[line], |_| Some(0)).is_none());
     }
 }

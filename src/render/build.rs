@@ -263,7 +263,7 @@ fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<Po
         return v.clone();
     }
     let v = PointLevels::new(&pl.features, |i| {
-        classes.get(i).is_some_and(|c| *c != NO_SYMBOL)
+        classes.get(i).copied().filter(|c| *c != NO_SYMBOL)
     })
     .map(Arc::new);
     *cache = Some((key, v.clone()));
@@ -283,7 +283,7 @@ fn aggregated_ids(
     view: &MapView,
     symbol: f32,
     options: &BuildOptions,
-) -> Option<Vec<u32>> {
+) -> Option<Vec<aggregate::Cell>> {
     if pl.features.len() <= options.aggregate_above || !symbol.is_finite() {
         return None;
     }
@@ -302,18 +302,18 @@ fn aggregated_ids(
         1.0
     };
     let cell = (symbol * options.aggregate_cell).max(pixel) as f64 * view.resolution;
-    let mut ids: Vec<u32> = levels
+    let mut cells: Vec<aggregate::Cell> = levels
         .level_at_most(cell)
         .cells_in(query)
-        .map(|c| c.top)
+        .copied()
         .collect();
     if options.raster_scale <= 0.0 {
         // Markers go out in drawing order. A picture is painted cell by cell, column by
         // column instead (neighbours in memory; the order of overlapping neighbours in a
         // heap of symbols, being the file's order, carries no meaning).
-        ids.sort_unstable();
+        cells.sort_unstable_by_key(|c| c.top);
     }
-    Some(ids)
+    Some(cells)
 }
 
 /// Whether a projected layer holds mostly areas, lines or points (from its first
@@ -619,7 +619,7 @@ fn draw_layer(
         .filter(|s| *s > 0.0)
         .fold(f32::INFINITY, f32::min);
     let ids = match aggregated_ids(pl, class_key, &classes, &query, view, min_size, options) {
-        Some(ids) if options.raster_scale > 0.0 => {
+        Some(cells) if options.raster_scale > 0.0 => {
             // A picture: each symbol drawn once into pixels, stamped per cell.
             let stamps: Vec<Option<aggregate::Stamp>> = symbols
                 .iter()
@@ -633,11 +633,9 @@ fn draw_layer(
                     )
                 })
                 .collect();
-            let points = ids.iter().filter_map(|&i| {
-                let f = pl.feature(i as usize)?;
-                let c = *classes.get(i as usize)?;
-                let stamp = stamps.get(c as usize)?.as_ref()?;
-                Some((view.to_screen(f.anchor), stamp))
+            let points = cells.iter().filter_map(|c| {
+                let stamp = stamps.get(c.class as usize)?.as_ref()?;
+                Some((view.to_screen(c.at), stamp))
             });
             if let Some(r) = aggregate::rasterize(
                 view.screen_rect(),
@@ -649,7 +647,7 @@ fn draw_layer(
             }
             return;
         }
-        Some(ids) => ids,
+        Some(cells) => cells.iter().map(|c| c.top).collect(),
         None => {
             let mut ids = pl.unsorted_in_rect(&query);
             ids.sort_unstable();
