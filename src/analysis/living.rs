@@ -229,7 +229,10 @@ impl LivingCircles {
 pub fn tier_index<'a>(names: impl Iterator<Item = &'a str>, name: &str) -> Option<usize> {
     let norm = |s: &str| {
         let t = s.trim().to_ascii_lowercase();
-        let t = t.trim_end_matches("分钟").trim_end_matches("min").to_string();
+        let t = t
+            .trim_end_matches("分钟")
+            .trim_end_matches("min")
+            .to_string();
         t
     };
     let want = norm(name);
@@ -317,7 +320,10 @@ pub fn reached(
                 .map(|(_, g)| g);
             places
                 .par_iter()
-                .map(|p| grid.and_then(|g| g.nearest(p.xy)).is_some_and(|(_, d)| d <= radius_m))
+                .map(|p| {
+                    grid.and_then(|g| g.nearest(p.xy))
+                        .is_some_and(|(_, d)| d <= radius_m)
+                })
                 .collect()
         }
     }
@@ -510,11 +516,20 @@ mod tests {
     fn park() -> Park {
         let mut park = Park::default();
         use FacilityKind as K;
-        park.facilities.push(build::facility("P", K::PolicePost, 112.0, 30.0));
         park.facilities
-            .push(build::facility("S", K::CommunityServiceStation, 112.0, 30.0));
-        park.facilities
-            .push(build::facility("C", K::ConvenienceServiceCentre, 112.0, 30.0));
+            .push(build::facility("P", K::PolicePost, 112.0, 30.0));
+        park.facilities.push(build::facility(
+            "S",
+            K::CommunityServiceStation,
+            112.0,
+            30.0,
+        ));
+        park.facilities.push(build::facility(
+            "C",
+            K::ConvenienceServiceCentre,
+            112.0,
+            30.0,
+        ));
         // ~0.0052° of longitude ≈ 500 m at 30°N; 0.0125° ≈ 1.2 km.
         park.enterprises
             .push(build::enterprise("E-near", 112.0052, 30.0, Some(10)));
@@ -550,11 +565,15 @@ mod tests {
         let mut park = park();
         park.roads.push(road(
             0,
-            &[(112.0, 30.0), (112.0, 30.0054), (112.0052, 30.0054), (112.0052, 30.0)],
+            &[
+                (112.0, 30.0),
+                (112.0, 30.0054),
+                (112.0052, 30.0054),
+                (112.0052, 30.0),
+            ],
         ));
         let index = ParkIndex::build_default(&park).unwrap();
-        let graph =
-            RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
+        let graph = RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
         let kinds = [FacilityKind::PolicePost];
         let reach = ComplianceReach {
             graph: Some(&graph),
@@ -586,7 +605,13 @@ mod tests {
             (111.9995, 30.0005),
             (111.9995, 29.9995),
         ];
-        build::add_parcel(&mut park, "R-1", Some("R2"), ApprovalStatus::Approved, &ring);
+        build::add_parcel(
+            &mut park,
+            "R-1",
+            Some("R2"),
+            ApprovalStatus::Approved,
+            &ring,
+        );
         let index = ParkIndex::build_default(&park).unwrap();
         let lc = living_circles(&park, &index, &LivingSettings::default());
         assert_eq!(lc.tier("15"), Some(2));
@@ -594,6 +619,9 @@ mod tests {
         assert_eq!(lc.tier("10MIN"), Some(1));
         assert_eq!(lc.tier("20min"), None);
         // The 5-minute tier misses only the kindergarten.
-        assert_eq!(lc.tiers[0].missing, vec![(0, vec![FacilityKind::Kindergarten])]);
+        assert_eq!(
+            lc.tiers[0].missing,
+            vec![(0, vec![FacilityKind::Kindergarten])]
+        );
     }
 }

@@ -36,6 +36,9 @@ pub enum Focus {
     /// The residential parcels that miss a living-circle tier's facilities (index into
     /// the tiers of the settings): the gap layer of GB 50180-2018 compliance.
     LivingGaps(u8),
+    /// The enterprises that miss a facility kind of the park's service circle
+    /// (highlighted): its gap layer.
+    ServiceGaps,
 }
 
 /// The road graph and a travel choice, for an isochrone overlay.
@@ -293,6 +296,16 @@ pub fn build_overlay_with(
                         .collect()
                 })
                 .unwrap_or_default(),
+            ..Overlays::default()
+        },
+        (Focus::ServiceGaps, _) => Overlays {
+            highlighted: results
+                .living
+                .service
+                .missing
+                .iter()
+                .filter_map(|(ei, _)| park.enterprises.get(*ei as usize).map(|e| e.feature))
+                .collect(),
             ..Overlays::default()
         },
         (Focus::BusGaps, _) => {

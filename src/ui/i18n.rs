@@ -130,6 +130,14 @@ messages! {
     LivingShowGaps => "地图显示缺口", "Show gaps on map";
     /// Living circles: non-compliant parcels.
     LivingMissing => "未达标地块", "Non-compliant parcels";
+    /// Service circle: heading.
+    ServiceCircle => "企业服务圈达标", "Enterprises' service circle";
+    /// Service circle: compliant enterprises.
+    ServiceCompliant => "企业达标", "enterprises compliant";
+    /// Service circle: non-compliant enterprises.
+    ServiceMissing => "未达标企业", "Non-compliant enterprises";
+    /// Compliance measured along roads for the kinds named.
+    WalkedAlongRoads => "沿道路步行测量", "walked along roads";
     /// Siting: minimum spacing between stops.
     SitingMinSpacing => "最小站距(m)", "Min. stop spacing (m)";
     /// View: dark interface.

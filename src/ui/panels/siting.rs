@@ -366,4 +366,103 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
             }
         });
     }
+    along_roads_note(
+        ui,
+        lang,
+        &results
+            .analysis
+            .living
+            .tiers
+            .last()
+            .map(|t| (&t.required, &t.reach)),
+    );
+    service_section(ui, s, &results.analysis.living.service, lang, cmds);
+}
+
+/// Names the kinds whose compliance was walked along roads (shown by isochrone).
+fn along_roads_note(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    of: &Option<(
+        &Vec<(FacilityKind, f64)>,
+        &Vec<crate::analysis::living::KindReach>,
+    )>,
+) {
+    let Some((required, reach)) = of else { return };
+    let along: Vec<&str> = required
+        .iter()
+        .zip(reach.iter())
+        .filter(|(_, r)| **r == crate::analysis::living::KindReach::Walk)
+        .map(|((k, _), _)| k.label(lang))
+        .collect();
+    if !along.is_empty() {
+        ui.weak(format!(
+            "{}: {}",
+            Msg::WalkedAlongRoads.text(lang),
+            along.join(", ")
+        ));
+    }
+}
+
+/// The enterprises against the park's service circle: the share, the gap layer
+/// button and the non-compliant enterprises with their missing kinds.
+fn service_section(
+    ui: &mut egui::Ui,
+    s: &Session,
+    sc: &crate::analysis::living::ServiceCompliance,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let park = &s.ws.park;
+    ui.separator();
+    ui.strong(Msg::ServiceCircle.text(lang));
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "{} ({} m): {}/{} {} ({:.1}%)",
+            sc.name,
+            sc.radius_m,
+            sc.enterprises_compliant,
+            sc.enterprises_total,
+            Msg::ServiceCompliant.text(lang),
+            sc.share() * 100.0
+        ));
+        let focus = crate::render::Focus::ServiceGaps;
+        let on = s.ws.studies.focus == focus;
+        if ui
+            .selectable_label(on, Msg::LivingShowGaps.text(lang))
+            .clicked()
+        {
+            cmds.push(Command::Focus(if on {
+                crate::render::Focus::None
+            } else {
+                focus
+            }));
+        }
+    });
+    let kinds: Vec<&str> = sc.required.iter().map(|(k, _)| k.label(lang)).collect();
+    ui.weak(kinds.join(", "));
+    along_roads_note(ui, lang, &Some((&sc.required, &sc.reach)));
+    if sc.missing.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(format!(
+        "{} ({})",
+        Msg::ServiceMissing.text(lang),
+        sc.missing.len()
+    ))
+    .id_salt("service-missing")
+    .show(ui, |ui| {
+        for (ei, kinds) in sc.missing.iter().take(300) {
+            let Some(e) = park.enterprises.get(*ei as usize) else {
+                continue;
+            };
+            let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
+            if ui
+                .link(format!("{} {}: {}", e.id, e.name, names.join(", ")))
+                .clicked()
+            {
+                cmds.push(Command::SelectAndZoom(e.feature));
+            }
+        }
+    });
 }
