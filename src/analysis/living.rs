@@ -339,6 +339,34 @@ fn reached_along_roads(
     radius_m: f64,
     graph: &RoadGraph,
 ) -> Vec<bool> {
+    let origins: Vec<([f64; 2], [f64; 2])> = park
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == kind)
+        .filter_map(|(fi, f)| {
+            let p = f.location?;
+            Some((*index.facility_xy.get(fi)?, [p.x(), p.y()]))
+        })
+        .collect();
+    let mut out = vec![false; places.len()];
+    for i in walked_from(graph, &origins, places, radius_m)
+        .into_iter()
+        .flatten()
+    {
+        out[i as usize] = true;
+    }
+    out
+}
+
+/// Per origin (planar position, lon/lat): the places (positions in `places`) reached
+/// on foot along roads within a walk of `radius_m`, both off-network legs walked.
+pub fn walked_from(
+    graph: &RoadGraph,
+    origins: &[([f64; 2], [f64; 2])],
+    places: &[Place],
+    radius_m: f64,
+) -> Vec<Vec<u32>> {
     let snaps: Vec<Option<Snap>> = places
         .par_iter()
         .map(|p| graph.snap(p.lon_lat[0], p.lon_lat[1]))
@@ -346,17 +374,14 @@ fn reached_along_roads(
     let xy: Vec<[f64; 2]> = places.iter().map(|p| p.xy).collect();
     let tree = PointIndex::from_positions(&xy);
     let budget_s = radius_m / graph.settings.speed_mps(TravelMode::Walk);
-    let hits: Vec<Vec<u32>> = park
-        .facilities
+    origins
         .par_iter()
-        .enumerate()
-        .filter(|(_, f)| f.kind == kind)
-        .filter_map(|(fi, f)| {
-            let p = f.location?;
-            let origin = graph.snap(p.x(), p.y())?;
-            let reach = graph.reach(&origin, TravelMode::Walk, budget_s);
-            let centre = *index.facility_xy.get(fi)?;
+        .map(|&(centre, ll)| {
             let mut v = Vec::new();
+            let Some(origin) = graph.snap(ll[0], ll[1]) else {
+                return v;
+            };
+            let reach = graph.reach(&origin, TravelMode::Walk, budget_s);
             // A walk of the radius never ends farther away than the radius (plus a
             // metre for the frame's scale against the geodesic edge lengths).
             tree.for_each_within(centre, radius_m * 1.01 + 1.0, |i, _| {
@@ -366,14 +391,28 @@ fn reached_along_roads(
                     v.push(i);
                 }
             });
-            Some(v)
+            v.sort_unstable();
+            v
         })
-        .collect();
-    let mut out = vec![false; places.len()];
-    for i in hits.into_iter().flatten() {
-        out[i as usize] = true;
-    }
-    out
+        .collect()
+}
+
+/// Per origin (planar position): the places (positions in `places`) within
+/// `radius_m` (planar distance).
+pub fn within_circle(origins: &[[f64; 2]], places: &[Place], radius_m: f64) -> Vec<Vec<u32>> {
+    let xy: Vec<[f64; 2]> = places.iter().map(|p| p.xy).collect();
+    let tree = PointIndex::from_positions(&xy);
+    origins
+        .par_iter()
+        .map(|&c| {
+            let mut v = Vec::new();
+            if c[0].is_finite() && c[1].is_finite() {
+                tree.for_each_within(c, radius_m, |i, _| v.push(i));
+            }
+            v.sort_unstable();
+            v
+        })
+        .collect()
 }
 
 /// Per place, the kinds of `required` not within reach (places missing none left

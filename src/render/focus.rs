@@ -361,15 +361,22 @@ pub fn suggestion_overlay(
             a.extend(crate::render::OverlayArea::site(c.lon_lat, projected));
         }
     }
-    Overlays {
-        areas: a,
-        highlighted: s
-            .solution
-            .newly
-            .iter()
-            .flatten()
-            .filter_map(|&e| park.enterprises.get(e as usize).map(|x| x.feature))
-            .collect(),
-        ..Overlays::default()
+    let newly = s.solution.newly.iter().flatten();
+    match s.demand {
+        crate::analysis::siting::Demand::Enterprises => Overlays {
+            areas: a,
+            highlighted: newly
+                .filter_map(|&e| park.enterprises.get(e as usize).map(|x| x.feature))
+                .collect(),
+            ..Overlays::default()
+        },
+        // Parcels made compliant are outlined as selected.
+        crate::analysis::siting::Demand::Parcels => Overlays {
+            areas: a,
+            selected: newly
+                .filter_map(|&p| park.parcels.get(p as usize).map(|x| x.feature))
+                .collect(),
+            ..Overlays::default()
+        },
     }
 }

@@ -445,12 +445,14 @@ impl Studies {
                 self.settings.clone(),
                 self.network_settings.clone(),
             );
+            let along = super::along_road_kinds(&self.reach);
             self.siting_task = Some(Task::spawn("parkplan-siting", wake.clone(), move || {
                 let inputs = super::siting::SitingInputs {
                     park: &park,
                     index: &index,
                     settings: &settings,
                     network: &network,
+                    along_roads: &along,
                 };
                 super::siting::suggest(
                     &inputs,

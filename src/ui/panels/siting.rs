@@ -14,7 +14,7 @@ use std::time::Duration;
 use eframe::egui::{self, RichText};
 
 use crate::analysis::IsochroneSpec;
-use crate::analysis::siting::{Method, SiteReach, Weight};
+use crate::analysis::siting::{Demand, Goal, Method, SiteReach, Weight};
 use crate::model::{FacilityKind, Lang};
 use crate::network::TravelMode;
 use crate::ui::command::Command;
@@ -55,6 +55,10 @@ pub struct SitingPanel {
     pub reach: Option<IsochroneSpec>,
     /// Minimum stop spacing, metres.
     pub min_spacing_m: f64,
+    /// What to maximise.
+    pub goal: Goal,
+    /// For stops: also positions on detours off the route, up to this far (metres).
+    pub detour_m: Option<f64>,
 }
 
 impl Default for SitingPanel {
@@ -70,6 +74,8 @@ impl Default for SitingPanel {
             method: Method::Greedy,
             reach: None,
             min_spacing_m: 300.0,
+            goal: Goal::Coverage,
+            detour_m: None,
         }
     }
 }
@@ -94,6 +100,12 @@ impl SitingPanel {
             time_limit: Duration::from_secs(30),
             min_spacing_m: self.min_spacing_m,
             set_cover: false,
+            goal: if self.route.is_some() {
+                Goal::Coverage
+            } else {
+                self.goal.clone()
+            },
+            detour_m: self.route.and(self.detour_m),
         }
     }
 
@@ -145,6 +157,40 @@ impl SitingPanel {
                             .response
                             .labelled_by(what.id);
                         ui.end_row();
+                        if self.route.is_none() {
+                            let target = ui.label(Msg::SitingTarget.text(lang));
+                            let goal_text = |g: &Goal| match g {
+                                Goal::Coverage => Msg::SitingTargetCoverage.text(lang).to_string(),
+                                Goal::Compliance(t) if Goal::is_service(t) => {
+                                    Msg::SitingTargetService.text(lang).to_string()
+                                }
+                                Goal::Compliance(t) => {
+                                    format!("{} {t}", Msg::SitingTargetLiving.text(lang))
+                                }
+                            };
+                            let mut goals = vec![Goal::Coverage];
+                            goals.extend(
+                                s.ws.settings()
+                                    .living
+                                    .tiers
+                                    .iter()
+                                    .map(|t| Goal::Compliance(t.name.clone())),
+                            );
+                            goals.push(Goal::Compliance("service".into()));
+                            egui::ComboBox::from_id_salt("siting-target")
+                                .selected_text(goal_text(&self.goal))
+                                .show_ui(ui, |ui| {
+                                    for g in goals {
+                                        let text = goal_text(&g);
+                                        if ui.selectable_label(self.goal == g, text).clicked() {
+                                            self.goal = g;
+                                        }
+                                    }
+                                })
+                                .response
+                                .labelled_by(target.id);
+                            ui.end_row();
+                        }
                         let count = ui.label(Msg::SitingCount.text(lang));
                         ui.add(egui::DragValue::new(&mut self.count).range(1..=50))
                             .labelled_by(count.id);
@@ -224,6 +270,16 @@ impl SitingPanel {
                             )
                             .labelled_by(spacing.id);
                             ui.end_row();
+                            let mut on = self.detour_m.is_some();
+                            let detour = ui.checkbox(&mut on, Msg::SitingDetour.text(lang));
+                            let mut m = self.detour_m.unwrap_or(300.0);
+                            ui.add_enabled(
+                                on,
+                                egui::DragValue::new(&mut m).range(10.0..=3000.0),
+                            )
+                            .labelled_by(detour.id);
+                            self.detour_m = on.then_some(m);
+                            ui.end_row();
                         }
                     });
                 ui.horizontal(|ui| {
@@ -275,11 +331,17 @@ impl SitingPanel {
                         {
                             cmds.push(Command::ZoomLonLat(c.lon_lat));
                         }
-                        ui.label(format!(
-                            "{} {}",
-                            Msg::SitingNewlyCovered.text(lang),
-                            newly.len()
-                        ));
+                        let newly_word = match sug.demand {
+                            Demand::Parcels => Msg::SitingNewlyCompliant,
+                            Demand::Enterprises if sug.target != "coverage" => {
+                                Msg::SitingNewlyCompliant
+                            }
+                            Demand::Enterprises => Msg::SitingNewlyCovered,
+                        };
+                        ui.label(format!("{} {}", newly_word.text(lang), newly.len()));
+                        if let Some(d) = c.detour_m.filter(|d| *d > 0.0) {
+                            ui.label(format!("{} {d:.0} m", Msg::SitingDetourOf.text(lang)));
+                        }
                         if let Some(kind) = kind
                             && ui.button(Msg::SitingAddProposed.text(lang)).clicked()
                             && let Some(edit) = crate::workspace::siting::proposed_facility_edit(
@@ -296,6 +358,16 @@ impl SitingPanel {
                     ))
                     .id_salt(("siting-site", k))
                     .show(ui, |ui| {
+                        if sug.demand == Demand::Parcels {
+                            for &pi in newly.iter().take(200) {
+                                if let Some(p) = park.parcels.get(pi as usize)
+                                    && ui.link(&p.id).clicked()
+                                {
+                                    cmds.push(Command::SelectAndZoom(p.feature));
+                                }
+                            }
+                            return;
+                        }
                         for &e in newly.iter().take(200) {
                             if let Some(ent) = park.enterprises.get(e as usize)
                                 && ui.link(format!("{} {}", ent.id, ent.name)).clicked()
