@@ -381,10 +381,14 @@ pub fn suggest(
                 spec.label()
             ),
         };
-        let fixed_words = if route.is_some() {
-            "existing stops fixed"
-        } else {
-            "existing facilities of the kind fixed"
+        let fixed_words = match (route, req.detour_m) {
+            (Some(_), Some(d)) => format!(
+                "existing stops fixed; candidates also on roads up to {} m off the route along roads (detour_m: the extra driving out and back, from the nearest road node within {} m of the route; walked distances on the graph, one-way rules not applied)",
+                crate::model::attributes::format_float(d),
+                crate::model::attributes::format_float(siting::ON_ROUTE_M)
+            ),
+            (Some(_), None) => "existing stops fixed".to_string(),
+            (None, _) => "existing facilities of the kind fixed".to_string(),
         };
         finish(
             inputs,
@@ -401,7 +405,7 @@ pub fn suggest(
                 demand: Demand::Enterprises,
                 place_index: None,
                 reach_words,
-                fixed_words: fixed_words.to_string(),
+                fixed_words,
             },
         )
     }
