@@ -489,7 +489,11 @@ fn service_circle_matches_an_independent_count() {
         sure += usize::from(ok(-1.0));
         maybe += usize::from(ok(1.0));
         // Every kind listed missing is really beyond the radius.
-        for &k in missing.get(&(*i as u32)).map(|m| m.as_slice()).unwrap_or(&[]) {
+        for &k in missing
+            .get(&(*i as u32))
+            .map(|m| m.as_slice())
+            .unwrap_or(&[])
+        {
             assert!(!has(k, -1.0), "{} has {k:?}", park.enterprises[*i].id);
         }
     }
@@ -540,7 +544,10 @@ fn report_walks_a_kind_along_roads_and_says_so() {
         "walk_along_roads"
     );
     let compliant = |v: &serde_json::Value| v["enterprises_compliant"].as_u64().unwrap();
-    assert!(compliant(w) < compliant(c), "the sample's roads make some walks longer");
+    assert!(
+        compliant(w) < compliant(c),
+        "the sample's roads make some walks longer"
+    );
     let missing_c = c["missing"].as_object().unwrap();
     for (id, kinds) in w["missing"].as_object().unwrap() {
         let kinds: Vec<&str> = kinds
@@ -552,10 +559,19 @@ fn report_walks_a_kind_along_roads_and_says_so() {
         // Kinds still by circle are missing exactly as before.
         let before: Vec<&str> = missing_c
             .get(id)
-            .map(|k| k.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect())
+            .map(|k| {
+                k.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap())
+                    .collect()
+            })
             .unwrap_or_default();
         for k in &before {
-            assert!(kinds.contains(k), "{id}: {k} missing by circle, not by walk");
+            assert!(
+                kinds.contains(k),
+                "{id}: {k} missing by circle, not by walk"
+            );
         }
     }
     assert_eq!(
@@ -594,7 +610,10 @@ fn compliance_target_makes_the_parcels_it_lists_compliant() {
     assert_eq!(s.solution.covered_before, t5.parcels_compliant as f64);
     let newly: usize = s.solution.newly.iter().map(Vec::len).sum();
     assert!(newly > 0);
-    assert_eq!(s.solution.covered_before + newly as f64, s.solution.covered_after);
+    assert_eq!(
+        s.solution.covered_before + newly as f64,
+        s.solution.covered_after
+    );
     let only_kg: BTreeSet<u32> = t5
         .missing
         .iter()
@@ -609,7 +628,11 @@ fn compliance_target_makes_the_parcels_it_lists_compliant() {
         .collect();
     for (k, list) in s.solution.newly.iter().enumerate() {
         for &p in list {
-            assert!(only_kg.contains(&p), "{} missed more", park.parcels[p as usize].id);
+            assert!(
+                only_kg.contains(&p),
+                "{} missed more",
+                park.parcels[p as usize].id
+            );
             let pt = parkplan::model::records::representative_point(
                 park.geometry(park.parcels[p as usize].feature).unwrap(),
             )
@@ -626,14 +649,23 @@ fn compliance_target_makes_the_parcels_it_lists_compliant() {
     }
     let index = parkplan::spatial::ParkIndex::build_default(&built).unwrap();
     let lc = living::living_circles(&built, &index, &ws.settings().living);
-    assert_eq!(lc.tiers[0].parcels_compliant as f64, s.solution.covered_after);
+    assert_eq!(
+        lc.tiers[0].parcels_compliant as f64,
+        s.solution.covered_after
+    );
     // A kind the tier does not require, and a tier that does not exist, are messages.
     let mut bad = request(FacilityKind::MiddleSchool, 1, "parcels:R", Method::Greedy);
     bad.goal = Goal::Compliance("5min".into());
-    let e = ws.suggest(&bad, &Limits::default()).unwrap_err().to_string();
+    let e = ws
+        .suggest(&bad, &Limits::default())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("does not require middle_school"), "{e}");
     bad.goal = Goal::Compliance("20min".into());
-    let e = ws.suggest(&bad, &Limits::default()).unwrap_err().to_string();
+    let e = ws
+        .suggest(&bad, &Limits::default())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("20min") && e.contains("15min"), "{e}");
 }
 
@@ -662,7 +694,10 @@ fn cli_compliance_service_target() {
     assert_eq!(v["target"], "compliance:service");
     let a = ws.analyse_with(&Default::default()).unwrap();
     let sc = &a.living.service;
-    assert_eq!(v["covered_before"].as_f64().unwrap(), sc.enterprises_compliant as f64);
+    assert_eq!(
+        v["covered_before"].as_f64().unwrap(),
+        sc.enterprises_compliant as f64
+    );
     let only: BTreeSet<&str> = sc
         .missing
         .iter()
@@ -724,7 +759,12 @@ fn kw6_detour_stops_report_their_detour() {
         for b in &sites[k + 1..] {
             assert!(geodesic(*a, Point::new(b[0], b[1])) >= 400.0 - 1.0);
         }
-        for st in ws.park.stops.iter().filter(|s| s.route.as_deref() == Some("KW6")) {
+        for st in ws
+            .park
+            .stops
+            .iter()
+            .filter(|s| s.route.as_deref() == Some("KW6"))
+        {
             assert!(geodesic(*a, st.location.unwrap()) >= 400.0 - 1.0);
         }
     }
@@ -746,7 +786,15 @@ fn cli_suggest_json_coverage_recomputed_from_the_geojson() {
     let o = std::process::Command::new(cli)
         .arg("suggest")
         .arg(&dir)
-        .args(["--kind", "幼儿园", "--count", "3", "--candidates", "roads:150", "--json"])
+        .args([
+            "--kind",
+            "幼儿园",
+            "--count",
+            "3",
+            "--candidates",
+            "roads:150",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -762,7 +810,12 @@ fn cli_suggest_json_coverage_recomputed_from_the_geojson() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["id"].as_str().expect("a feature id").to_string(), point(f)))
+        .map(|f| {
+            (
+                f["id"].as_str().expect("a feature id").to_string(),
+                point(f),
+            )
+        })
         .collect();
     let kindergartens: Vec<[f64; 2]> = read("服务设施.geojson")["features"]
         .as_array()
@@ -800,7 +853,10 @@ fn cli_suggest_json_coverage_recomputed_from_the_geojson() {
         a.sort_unstable();
         b.sort_unstable();
         assert_eq!(a, b, "site {}", site["id"]);
-        assert_eq!(site["new_enterprises"].as_u64().unwrap() as usize, listed.len());
+        assert_eq!(
+            site["new_enterprises"].as_u64().unwrap() as usize,
+            listed.len()
+        );
     }
     assert_eq!(
         covered.iter().filter(|c| **c).count() as f64,

@@ -206,7 +206,10 @@ impl Goal {
     /// Reads `coverage`, `compliance:15min`, `compliance:service` (`达标:15min`).
     pub fn parse(s: &str) -> Result<Goal, SitingError> {
         let t = s.trim();
-        if matches!(t.to_ascii_lowercase().as_str(), "coverage" | "cover" | "覆盖") {
+        if matches!(
+            t.to_ascii_lowercase().as_str(),
+            "coverage" | "cover" | "覆盖"
+        ) {
             return Ok(Goal::Coverage);
         }
         match t
@@ -1361,6 +1364,7 @@ impl Ord for OrdF64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::{Distance, Geodesic, Point};
 
     /// Every subset of size ≤ p, best covered weight (the oracle).
     fn brute_force(inst: &Instance, p: usize) -> f64 {
@@ -1493,7 +1497,71 @@ mod tests {
     }
 
     #[test]
+    fn detours_are_out_and_back_along_the_side_road() {
+        use crate::model::{FeatureRef, Road};
+        use geo::{LineString, MultiLineString};
+        let road = |i: u32, pts: &[(f64, f64)]| Road {
+            feature: FeatureRef { layer: 0, index: i },
+            id: format!("R{i}"),
+            name: format!("路{i}"),
+            class: None,
+            speed_kmh: None,
+            oneway: false,
+            line: MultiLineString(vec![LineString::from(pts.to_vec())]),
+        };
+        let mut park = Park::default();
+        // The route runs east along a 2 km main road; a side road leaves it at
+        // 112.01 and runs 0.0036° (≈ 400 m) north.
+        park.roads
+            .push(road(0, &[(112.0, 30.0), (112.01, 30.0), (112.02, 30.0)]));
+        park.roads
+            .push(road(1, &[(112.01, 30.0), (112.01, 30.0036)]));
+        park.routes.push(super::super::build::route(
+            "B1",
+            "B1",
+            &[(112.0, 30.0), (112.02, 30.0)],
+        ));
+        let index = ParkIndex::build_default(&park).unwrap();
+        let graph = RoadGraph::build(&park, *index.frame(), Default::default()).unwrap();
+        let side = Geodesic.distance(Point::new(112.01, 30.0), Point::new(112.01, 30.0036));
+        let c = detour_candidates(&park, &index, &graph, 0, 100.0, 1000.0);
+        // Only the side road's points (the main road is the route), each with twice
+        // its distance from the junction.
+        assert!(!c.is_empty());
+        assert!(c.iter().all(|c| c.id.starts_with("detour:R1:")), "{c:?}");
+        for x in &c {
+            let from_junction = Geodesic.distance(
+                Point::new(112.01, 30.0),
+                Point::new(x.lon_lat[0], x.lon_lat[1]),
+            );
+            let d = x.detour_m.unwrap();
+            assert!(
+                (d - 2.0 * from_junction).abs() < 2.0,
+                "{} {d} {from_junction}",
+                x.id
+            );
+        }
+        let far = c.iter().map(|x| x.detour_m.unwrap()).fold(0.0, f64::max);
+        assert!(far <= 2.0 * side + 1.0 && far > 2.0 * (side - 100.0));
+        // A 200 m limit keeps the first 200 m of the side road only.
+        let near = detour_candidates(&park, &index, &graph, 0, 100.0, 200.0);
+        assert!(!near.is_empty() && near.len() < c.len());
+        assert!(near.iter().all(|x| x.detour_m.unwrap() <= 400.0 + 1e-6));
+    }
+
+    #[test]
     fn reading_settings() {
+        assert_eq!(Goal::parse("coverage").unwrap(), Goal::Coverage);
+        assert_eq!(
+            Goal::parse("compliance:15min").unwrap(),
+            Goal::Compliance("15min".into())
+        );
+        assert_eq!(
+            Goal::parse("达标:service").unwrap().label(),
+            "compliance:service"
+        );
+        assert!(Goal::parse("compliance:").is_err());
+        assert!(Goal::parse("most").is_err());
         assert_eq!(Weight::parse("职工").unwrap(), Weight::Employees);
         assert!(Weight::parse("area").is_err());
         assert_eq!(Method::parse("exact").unwrap(), Method::Exact);

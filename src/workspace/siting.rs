@@ -635,7 +635,11 @@ impl ComplianceDemand {
         };
         let words = format!(
             "{what} made compliant with the {} circle: {} within {} m{}",
-            if Goal::is_service(tier) { "service" } else { tier },
+            if Goal::is_service(tier) {
+                "service"
+            } else {
+                tier
+            },
             kind.code(),
             crate::model::attributes::format_float(radius_m),
             if walk {

@@ -273,11 +273,8 @@ impl SitingPanel {
                             let mut on = self.detour_m.is_some();
                             let detour = ui.checkbox(&mut on, Msg::SitingDetour.text(lang));
                             let mut m = self.detour_m.unwrap_or(300.0);
-                            ui.add_enabled(
-                                on,
-                                egui::DragValue::new(&mut m).range(10.0..=3000.0),
-                            )
-                            .labelled_by(detour.id);
+                            ui.add_enabled(on, egui::DragValue::new(&mut m).range(10.0..=3000.0))
+                                .labelled_by(detour.id);
                             self.detour_m = on.then_some(m);
                             ui.end_row();
                         }
