@@ -310,6 +310,11 @@ impl SitingPanel {
                     .iter()
                     .copied()
                     .find(|k| k.code() == sug.kind);
+                let newly_word = if sug.target == "coverage" {
+                    Msg::SitingNewlyCovered
+                } else {
+                    Msg::SitingNewlyCompliant
+                };
                 for (k, (&j, newly)) in sug
                     .solution
                     .chosen
@@ -328,13 +333,6 @@ impl SitingPanel {
                         {
                             cmds.push(Command::ZoomLonLat(c.lon_lat));
                         }
-                        let newly_word = match sug.demand {
-                            Demand::Parcels => Msg::SitingNewlyCompliant,
-                            Demand::Enterprises if sug.target != "coverage" => {
-                                Msg::SitingNewlyCompliant
-                            }
-                            Demand::Enterprises => Msg::SitingNewlyCovered,
-                        };
                         ui.label(format!("{} {}", newly_word.text(lang), newly.len()));
                         if let Some(d) = c.detour_m.filter(|d| *d > 0.0) {
                             ui.label(format!("{} {d:.0} m", Msg::SitingDetourOf.text(lang)));
@@ -350,7 +348,7 @@ impl SitingPanel {
                     });
                     egui::CollapsingHeader::new(format!(
                         "{} ({})",
-                        Msg::SitingNewlyCovered.text(lang),
+                        newly_word.text(lang),
                         newly.len()
                     ))
                     .id_salt(("siting-site", k))
@@ -390,7 +388,7 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
     ui.separator();
     ui.strong(Msg::LivingCircles.text(lang));
     for (ti, tier) in results.analysis.living.tiers.iter().enumerate() {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!(
                 "{} ({} m): {}/{} {} ({:.1}%)",
                 tier.name,
@@ -509,7 +507,7 @@ fn service_section(
         }
     });
     let kinds: Vec<&str> = sc.required.iter().map(|(k, _)| k.label(lang)).collect();
-    ui.weak(kinds.join(", "));
+    ui.add(egui::Label::new(RichText::new(kinds.join(", ")).weak()).wrap());
     along_roads_note(ui, lang, &Some((&sc.required, &sc.reach)));
     if sc.missing.is_empty() {
         return;
