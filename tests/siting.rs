@@ -863,3 +863,52 @@ fn cli_suggest_json_coverage_recomputed_from_the_geojson() {
         v["covered_after"].as_f64().unwrap()
     );
 }
+
+/// The printed gap layer of the service circle: the page's overlay highlights exactly
+/// the non-compliant enterprises, the CLI writes it (read back with usvg), and a tier
+/// that does not exist is a message naming the tiers.
+#[test]
+fn printed_service_circle_gaps() {
+    use parkplan::render::Focus;
+    let ws = sample();
+    let a = ws.analyse_with(&Default::default()).unwrap();
+    let projected = ws.projected().unwrap();
+    let page = ws
+        .map_focus(&projected, Focus::ServiceGaps, None, parkplan::model::Lang::Zh)
+        .unwrap();
+    let want: BTreeSet<_> = a
+        .living
+        .service
+        .missing
+        .iter()
+        .map(|(e, _)| ws.park.enterprises[*e as usize].feature)
+        .collect();
+    let got: BTreeSet<_> = page.overlays.highlighted.iter().copied().collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let dir = std::env::temp_dir().join(format!("parkplan-service-gaps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("gaps.svg");
+    let o = std::process::Command::new(cli)
+        .arg("export")
+        .arg(common::sample_dir())
+        .args(["--living-gaps", "service", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).expect("usvg reads it");
+    let bad = std::process::Command::new(cli)
+        .arg("export")
+        .arg(common::sample_dir())
+        .args(["--living-gaps", "20min", "--out"])
+        .arg(dir.join("bad.svg"))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let e = String::from_utf8_lossy(&bad.stderr);
+    assert!(e.contains("20min") && e.contains("5min, 10min, 15min"), "{e}");
+    let _ = std::fs::remove_dir_all(dir);
+}
