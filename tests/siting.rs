@@ -874,7 +874,12 @@ fn printed_service_circle_gaps() {
     let a = ws.analyse_with(&Default::default()).unwrap();
     let projected = ws.projected().unwrap();
     let page = ws
-        .map_focus(&projected, Focus::ServiceGaps, None, parkplan::model::Lang::Zh)
+        .map_focus(
+            &projected,
+            Focus::ServiceGaps,
+            None,
+            parkplan::model::Lang::Zh,
+        )
         .unwrap();
     let want: BTreeSet<_> = a
         .living
@@ -909,6 +914,9 @@ fn printed_service_circle_gaps() {
         .unwrap();
     assert!(!bad.status.success());
     let e = String::from_utf8_lossy(&bad.stderr);
-    assert!(e.contains("20min") && e.contains("5min, 10min, 15min"), "{e}");
+    assert!(
+        e.contains("20min") && e.contains("5min, 10min, 15min"),
+        "{e}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

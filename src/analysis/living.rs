@@ -228,12 +228,11 @@ impl LivingCircles {
 /// number or `N分钟` matches `Nmin`).
 pub fn tier_index<'a>(names: impl Iterator<Item = &'a str>, name: &str) -> Option<usize> {
     let norm = |s: &str| {
-        let t = s.trim().to_ascii_lowercase();
-        let t = t
+        s.trim()
+            .to_ascii_lowercase()
             .trim_end_matches("分钟")
             .trim_end_matches("min")
-            .to_string();
-        t
+            .to_string()
     };
     let want = norm(name);
     names.into_iter().position(|n| norm(n) == want)

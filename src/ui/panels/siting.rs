@@ -433,16 +433,9 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
             }
         });
     }
-    along_roads_note(
-        ui,
-        lang,
-        &results
-            .analysis
-            .living
-            .tiers
-            .last()
-            .map(|t| (&t.required, &t.reach)),
-    );
+    if let Some(t) = results.analysis.living.tiers.last() {
+        along_roads_note(ui, lang, &t.required, &t.reach);
+    }
     service_section(ui, s, &results.analysis.living.service, lang, cmds);
 }
 
@@ -450,12 +443,9 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
 fn along_roads_note(
     ui: &mut egui::Ui,
     lang: Lang,
-    of: &Option<(
-        &Vec<(FacilityKind, f64)>,
-        &Vec<crate::analysis::living::KindReach>,
-    )>,
+    required: &[(FacilityKind, f64)],
+    reach: &[crate::analysis::living::KindReach],
 ) {
-    let Some((required, reach)) = of else { return };
     let along: Vec<&str> = required
         .iter()
         .zip(reach.iter())
@@ -463,11 +453,17 @@ fn along_roads_note(
         .map(|((k, _), _)| k.label(lang))
         .collect();
     if !along.is_empty() {
-        ui.weak(format!(
-            "{}: {}",
-            Msg::WalkedAlongRoads.text(lang),
-            along.join(", ")
-        ));
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "{}: {}",
+                    Msg::WalkedAlongRoads.text(lang),
+                    along.join(", ")
+                ))
+                .weak(),
+            )
+            .wrap(),
+        );
     }
 }
 
@@ -508,7 +504,7 @@ fn service_section(
     });
     let kinds: Vec<&str> = sc.required.iter().map(|(k, _)| k.label(lang)).collect();
     ui.add(egui::Label::new(RichText::new(kinds.join(", ")).weak()).wrap());
-    along_roads_note(ui, lang, &Some((&sc.required, &sc.reach)));
+    along_roads_note(ui, lang, &sc.required, &sc.reach);
     if sc.missing.is_empty() {
         return;
     }
