@@ -18,6 +18,22 @@ fn sample() -> Workspace {
     Workspace::open(&[common::sample_dir()], None, &Overrides::default()).unwrap()
 }
 
+/// Runs `parkplan-cli SUB SAMPLE_MAP ARGS…`.
+fn on_sample(sub: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_parkplan-cli"))
+        .arg(sub)
+        .arg(common::sample_dir())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The JSON a successful run printed.
+fn json_of(o: &std::process::Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 fn geodesic(a: [f64; 2], b: Point<f64>) -> f64 {
     Geodesic.distance(Point::new(a[0], a[1]), b)
 }
@@ -269,11 +285,9 @@ fn clicked_points_and_a_candidate_file_are_accepted() {
 
 #[test]
 fn cli_suggest_json_has_the_issue_keys() {
-    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
-    let o = std::process::Command::new(cli)
-        .arg("suggest")
-        .arg(common::sample_dir())
-        .args([
+    let v = json_of(&on_sample(
+        "suggest",
+        &[
             "--kind",
             "幼儿园",
             "--count",
@@ -287,11 +301,8 @@ fn cli_suggest_json_has_the_issue_keys() {
             "--reach",
             "walk:15",
             "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        ],
+    ));
     for k in [
         "kind",
         "radius_m",
@@ -333,12 +344,7 @@ fn cli_suggest_json_has_the_issue_keys() {
     let before = v["covered_before"].as_f64().unwrap();
     assert!((after - before - gained).abs() < 1e-6);
     // A bad flag is a message, not a crash.
-    let bad = std::process::Command::new(cli)
-        .arg("suggest")
-        .arg(common::sample_dir())
-        .args(["--kind", "幼儿园", "--reach", "car:5"])
-        .output()
-        .unwrap();
+    let bad = on_sample("suggest", &["--kind", "幼儿园", "--reach", "car:5"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--reach"));
 }
@@ -409,15 +415,7 @@ fn living_circle_compliance_matches_an_independent_count() {
 
 #[test]
 fn report_json_gains_living_circles_and_keeps_its_keys() {
-    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
-    let o = std::process::Command::new(cli)
-        .arg("report")
-        .arg(common::sample_dir())
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = json_of(&on_sample("report", &["--json"]));
     for k in [
         "method",
         "park",
@@ -510,20 +508,8 @@ fn service_circle_matches_an_independent_count() {
 /// enterprise becomes compliant that was not by the circle.
 #[test]
 fn report_walks_a_kind_along_roads_and_says_so() {
-    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
-    let run = |extra: &[&str]| -> serde_json::Value {
-        let o = std::process::Command::new(cli)
-            .arg("report")
-            .arg(common::sample_dir())
-            .arg("--json")
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice(&o.stdout).unwrap()
-    };
-    let circle = run(&[]);
-    let walk = run(&["--walk", "police_post"]);
+    let circle = json_of(&on_sample("report", &["--json"]));
+    let walk = json_of(&on_sample("report", &["--json", "--walk", "police_post"]));
     let (c, w) = (&circle["service_circle"], &walk["service_circle"]);
     for k in [
         "radius_m",
@@ -579,12 +565,7 @@ fn report_walks_a_kind_along_roads_and_says_so() {
         c["enterprises_total"].as_u64().unwrap() - compliant(c)
     );
     // A kind that is no kind is a message.
-    let bad = std::process::Command::new(cli)
-        .arg("report")
-        .arg(common::sample_dir())
-        .args(["--walk", "swimming_pool"])
-        .output()
-        .unwrap();
+    let bad = on_sample("report", &["--walk", "swimming_pool"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("swimming_pool"));
 }
@@ -674,11 +655,9 @@ fn compliance_target_makes_the_parcels_it_lists_compliant() {
 #[test]
 fn cli_compliance_service_target() {
     let ws = sample();
-    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
-    let o = std::process::Command::new(cli)
-        .arg("suggest")
-        .arg(common::sample_dir())
-        .args([
+    let v = json_of(&on_sample(
+        "suggest",
+        &[
             "--kind",
             "police_post",
             "--target",
@@ -686,11 +665,8 @@ fn cli_compliance_service_target() {
             "--count",
             "2",
             "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        ],
+    ));
     assert_eq!(v["target"], "compliance:service");
     let a = ws.analyse_with(&Default::default()).unwrap();
     let sc = &a.living.service;
@@ -781,12 +757,10 @@ fn kw6_detour_stops_report_their_detour() {
 /// radius of an existing facility of the kind nor of a site ranked above it.
 #[test]
 fn cli_suggest_json_coverage_recomputed_from_the_geojson() {
-    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
     let dir = common::sample_dir();
-    let o = std::process::Command::new(cli)
-        .arg("suggest")
-        .arg(&dir)
-        .args([
+    let v = json_of(&on_sample(
+        "suggest",
+        &[
             "--kind",
             "幼儿园",
             "--count",
@@ -794,11 +768,8 @@ fn cli_suggest_json_coverage_recomputed_from_the_geojson() {
             "--candidates",
             "roads:150",
             "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        ],
+    ));
     let read = |name: &str| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
     };
@@ -891,27 +862,21 @@ fn printed_service_circle_gaps() {
     let got: BTreeSet<_> = page.overlays.highlighted.iter().copied().collect();
     assert!(!want.is_empty());
     assert_eq!(got, want);
-    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
     let dir = std::env::temp_dir().join(format!("parkplan-service-gaps-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("gaps.svg");
-    let o = std::process::Command::new(cli)
-        .arg("export")
-        .arg(common::sample_dir())
-        .args(["--living-gaps", "service", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = on_sample(
+        "export",
+        &["--living-gaps", "service", "--out", out.to_str().unwrap()],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let svg = std::fs::read_to_string(&out).unwrap();
     resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).expect("usvg reads it");
-    let bad = std::process::Command::new(cli)
-        .arg("export")
-        .arg(common::sample_dir())
-        .args(["--living-gaps", "20min", "--out"])
-        .arg(dir.join("bad.svg"))
-        .output()
-        .unwrap();
+    let bad_out = dir.join("bad.svg");
+    let bad = on_sample(
+        "export",
+        &["--living-gaps", "20min", "--out", bad_out.to_str().unwrap()],
+    );
     assert!(!bad.status.success());
     let e = String::from_utf8_lossy(&bad.stderr);
     assert!(

@@ -534,21 +534,9 @@ pub fn living_circles_with(
 mod tests {
     use super::*;
     use crate::analysis::build;
-    use crate::model::{ApprovalStatus, FeatureRef, Road};
+    use crate::analysis::build::road;
+    use crate::model::ApprovalStatus;
     use crate::network::NetworkSettings;
-    use geo::{LineString, MultiLineString};
-
-    fn road(i: u32, pts: &[(f64, f64)]) -> Road {
-        Road {
-            feature: FeatureRef { layer: 0, index: i },
-            id: format!("R{i}"),
-            name: format!("路{i}"),
-            class: None,
-            speed_kmh: None,
-            oneway: false,
-            line: MultiLineString(vec![LineString::from(pts.to_vec())]),
-        }
-    }
 
     /// Enterprises east of a police post and a service station, one beyond the circle.
     fn park() -> Park {

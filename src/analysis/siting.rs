@@ -1498,17 +1498,7 @@ mod tests {
 
     #[test]
     fn detours_are_out_and_back_along_the_side_road() {
-        use crate::model::{FeatureRef, Road};
-        use geo::{LineString, MultiLineString};
-        let road = |i: u32, pts: &[(f64, f64)]| Road {
-            feature: FeatureRef { layer: 0, index: i },
-            id: format!("R{i}"),
-            name: format!("路{i}"),
-            class: None,
-            speed_kmh: None,
-            oneway: false,
-            line: MultiLineString(vec![LineString::from(pts.to_vec())]),
-        };
+        use crate::analysis::build::road;
         let mut park = Park::default();
         // The route runs east along a 2 km main road; a side road leaves it at
         // 112.01 and runs 0.0036° (≈ 400 m) north.

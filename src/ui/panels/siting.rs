@@ -398,18 +398,13 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
                 Msg::LivingCompliant.text(lang),
                 tier.share() * 100.0
             ));
-            let focus = crate::render::Focus::LivingGaps(ti as u8);
-            let on = s.ws.studies.focus == focus;
-            if ui
-                .selectable_label(on, Msg::LivingShowGaps.text(lang))
-                .clicked()
-            {
-                cmds.push(Command::Focus(if on {
-                    crate::render::Focus::None
-                } else {
-                    focus
-                }));
-            }
+            gaps_toggle(
+                ui,
+                s,
+                crate::render::Focus::LivingGaps(ti as u8),
+                lang,
+                cmds,
+            );
         });
         if tier.missing.is_empty() {
             continue;
@@ -437,6 +432,27 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
         along_roads_note(ui, lang, &t.required, &t.reach);
     }
     service_section(ui, s, &results.analysis.living.service, lang, cmds);
+}
+
+/// The 地图显示缺口 toggle of a gap layer: shows `focus` on the map, or clears it.
+fn gaps_toggle(
+    ui: &mut egui::Ui,
+    s: &Session,
+    focus: crate::render::Focus,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let on = s.ws.studies.focus == focus;
+    if ui
+        .selectable_label(on, Msg::LivingShowGaps.text(lang))
+        .clicked()
+    {
+        cmds.push(Command::Focus(if on {
+            crate::render::Focus::None
+        } else {
+            focus
+        }));
+    }
 }
 
 /// Names the kinds whose compliance was walked along roads (shown by isochrone).
@@ -489,18 +505,7 @@ fn service_section(
             Msg::ServiceCompliant.text(lang),
             sc.share() * 100.0
         ));
-        let focus = crate::render::Focus::ServiceGaps;
-        let on = s.ws.studies.focus == focus;
-        if ui
-            .selectable_label(on, Msg::LivingShowGaps.text(lang))
-            .clicked()
-        {
-            cmds.push(Command::Focus(if on {
-                crate::render::Focus::None
-            } else {
-                focus
-            }));
-        }
+        gaps_toggle(ui, s, crate::render::Focus::ServiceGaps, lang, cmds);
     });
     let kinds: Vec<&str> = sc.required.iter().map(|(k, _)| k.label(lang)).collect();
     ui.add(egui::Label::new(RichText::new(kinds.join(", ")).weak()).wrap());
