@@ -296,81 +296,89 @@ impl SitingPanel {
                 if let Some(e) = &s.ws.studies.siting_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
-                living_section(ui, s, lang, cmds);
-                let Some(sug) = s.ws.studies.siting.clone() else {
-                    return;
-                };
-                ui.separator();
-                for line in crate::report::siting::summary_lines(&sug) {
-                    ui.add(egui::Label::new(RichText::new(line).small()).wrap());
+                if let Some(sug) = s.ws.studies.siting.clone() {
+                    suggestion_section(ui, s, &sug, lang, cmds);
                 }
-                ui.separator();
-                ui.strong(Msg::SitingRanked.text(lang));
-                let kind = FacilityKind::ALL
-                    .iter()
-                    .copied()
-                    .find(|k| k.code() == sug.kind);
-                let newly_word = if sug.target == "coverage" {
-                    Msg::SitingNewlyCovered
-                } else {
-                    Msg::SitingNewlyCompliant
-                };
-                for (k, (&j, newly)) in sug
-                    .solution
-                    .chosen
-                    .iter()
-                    .zip(&sug.solution.newly)
-                    .enumerate()
-                {
-                    let Some(c) = sug.candidates.get(j as usize) else {
-                        continue;
-                    };
-                    ui.horizontal_wrapped(|ui| {
-                        if ui
-                            .link(format!("{}. {}", k + 1, c.id))
-                            .on_hover_text(format!("{:.6}, {:.6}", c.lon_lat[0], c.lon_lat[1]))
-                            .clicked()
+                // Compliance after the sites, so a suggestion's answer shows first.
+                living_section(ui, s, lang, cmds);
+            });
+    }
+}
+
+/// The suggestion's summary and its ranked sites, each with what it newly covers (or
+/// makes compliant) and "add as proposed facility".
+fn suggestion_section(
+    ui: &mut egui::Ui,
+    s: &Session,
+    sug: &crate::analysis::siting::Suggestion,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let park = &s.ws.park;
+    ui.separator();
+    for line in crate::report::siting::summary_lines(sug) {
+        ui.add(egui::Label::new(RichText::new(line).small()).wrap());
+    }
+    ui.separator();
+    ui.strong(Msg::SitingRanked.text(lang));
+    let kind = FacilityKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.code() == sug.kind);
+    let newly_word = if sug.target == "coverage" {
+        Msg::SitingNewlyCovered
+    } else {
+        Msg::SitingNewlyCompliant
+    };
+    for (k, (&j, newly)) in sug
+        .solution
+        .chosen
+        .iter()
+        .zip(&sug.solution.newly)
+        .enumerate()
+    {
+        let Some(c) = sug.candidates.get(j as usize) else {
+            continue;
+        };
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .link(format!("{}. {}", k + 1, c.id))
+                .on_hover_text(format!("{:.6}, {:.6}", c.lon_lat[0], c.lon_lat[1]))
+                .clicked()
+            {
+                cmds.push(Command::ZoomLonLat(c.lon_lat));
+            }
+            ui.label(format!("{} {}", newly_word.text(lang), newly.len()));
+            if let Some(d) = c.detour_m.filter(|d| *d > 0.0) {
+                ui.label(format!("{} {d:.0} m", Msg::SitingDetourOf.text(lang)));
+            }
+            if let Some(kind) = kind
+                && ui.button(Msg::SitingAddProposed.text(lang)).clicked()
+                && let Some(edit) =
+                    crate::workspace::siting::proposed_facility_edit(park, kind, c.lon_lat)
+            {
+                cmds.push(Command::Edit(edit));
+            }
+        });
+        egui::CollapsingHeader::new(format!("{} ({})", newly_word.text(lang), newly.len()))
+            .id_salt(("siting-site", k))
+            .show(ui, |ui| {
+                if sug.demand == Demand::Parcels {
+                    for &pi in newly.iter().take(200) {
+                        if let Some(p) = park.parcels.get(pi as usize)
+                            && ui.link(&p.id).clicked()
                         {
-                            cmds.push(Command::ZoomLonLat(c.lon_lat));
+                            cmds.push(Command::SelectAndZoom(p.feature));
                         }
-                        ui.label(format!("{} {}", newly_word.text(lang), newly.len()));
-                        if let Some(d) = c.detour_m.filter(|d| *d > 0.0) {
-                            ui.label(format!("{} {d:.0} m", Msg::SitingDetourOf.text(lang)));
-                        }
-                        if let Some(kind) = kind
-                            && ui.button(Msg::SitingAddProposed.text(lang)).clicked()
-                            && let Some(edit) = crate::workspace::siting::proposed_facility_edit(
-                                park, kind, c.lon_lat,
-                            )
-                        {
-                            cmds.push(Command::Edit(edit));
-                        }
-                    });
-                    egui::CollapsingHeader::new(format!(
-                        "{} ({})",
-                        newly_word.text(lang),
-                        newly.len()
-                    ))
-                    .id_salt(("siting-site", k))
-                    .show(ui, |ui| {
-                        if sug.demand == Demand::Parcels {
-                            for &pi in newly.iter().take(200) {
-                                if let Some(p) = park.parcels.get(pi as usize)
-                                    && ui.link(&p.id).clicked()
-                                {
-                                    cmds.push(Command::SelectAndZoom(p.feature));
-                                }
-                            }
-                            return;
-                        }
-                        for &e in newly.iter().take(200) {
-                            if let Some(ent) = park.enterprises.get(e as usize)
-                                && ui.link(format!("{} {}", ent.id, ent.name)).clicked()
-                            {
-                                cmds.push(Command::SelectAndZoom(ent.feature));
-                            }
-                        }
-                    });
+                    }
+                    return;
+                }
+                for &e in newly.iter().take(200) {
+                    if let Some(ent) = park.enterprises.get(e as usize)
+                        && ui.link(format!("{} {}", ent.id, ent.name)).clicked()
+                    {
+                        cmds.push(Command::SelectAndZoom(ent.feature));
+                    }
                 }
             });
     }
