@@ -885,3 +885,48 @@ fn printed_service_circle_gaps() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A compliance target with the kind walked along roads (`--reach walk:15`, or the kind
+/// shown by isochrone): the places already compliant are counted by the same walk the
+/// report uses (`report --walk`), and every listed enterprise lacked only that kind.
+#[test]
+fn compliance_target_walks_the_kind_when_asked() {
+    use parkplan::analysis::ReachChoice;
+    let kind = FacilityKind::PolicePost;
+    let ws = sample();
+    let mut req = request(kind, 2, "roads:200", Method::Greedy);
+    req.goal = Goal::Compliance("service".into());
+    req.reach = SiteReach::parse("walk:15").unwrap();
+    let s = ws.suggest(&req, &Limits::default()).unwrap();
+    assert!(
+        s.method_text.contains("walked along roads"),
+        "{}",
+        s.method_text
+    );
+    let mut walked = sample();
+    let spec = walked.studies.reach_of(kind).spec;
+    walked.studies.set_reach(
+        kind,
+        ReachChoice {
+            isochrone: true,
+            spec,
+        },
+    );
+    let a = walked.analyse_with(&Default::default()).unwrap();
+    let sc = &a.living.service;
+    assert_eq!(s.solution.covered_before, sc.enterprises_compliant as f64);
+    let only: BTreeSet<u32> = sc
+        .missing
+        .iter()
+        .filter(|(_, m)| m.as_slice() == [kind])
+        .map(|(e, _)| *e)
+        .collect();
+    let newly: Vec<u32> = s.solution.newly.iter().flatten().copied().collect();
+    assert!(!newly.is_empty());
+    assert!(newly.iter().all(|e| only.contains(e)));
+    // The same request from the workspace that shows the kind by isochrone, without
+    // --reach: the same answer.
+    req.reach = SiteReach::Circle;
+    let t = walked.suggest(&req, &Limits::default()).unwrap();
+    assert_eq!(t.solution.covered_after, s.solution.covered_after);
+}
