@@ -1012,3 +1012,111 @@ fn a_crowded_layer_is_drawn_aggregated_at_the_overview_and_feature_by_feature_zo
     assert!(tile.textures.is_empty());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn siting_tab_targets_compliance_and_shows_the_service_circle() {
+    use parkplan::analysis::siting::{Demand, Goal, Limits};
+    use parkplan::model::FacilityKind;
+    use parkplan::render::Focus;
+    use parkplan::workspace::siting::{CandidateSource, SiteTarget, SuggestRequest};
+    let mut h = sample_harness();
+    h.get_by_label("选址").click();
+    h.run();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.ws.studies.is_current())
+    });
+    // The enterprises' service circle: its share and its gap layer on the map.
+    h.get_by_label("企业服务圈达标");
+    let (compliant, total, missing) = {
+        let s = h.state().session().expect("park");
+        let sc = &s
+            .ws
+            .studies
+            .results
+            .as_ref()
+            .expect("results")
+            .analysis
+            .living
+            .service;
+        (
+            sc.enterprises_compliant,
+            sc.enterprises_total,
+            sc.missing.len(),
+        )
+    };
+    assert!(missing > 0);
+    h.get_by_label_contains(&format!("{compliant}/{total} 企业达标"));
+    let gaps = h.get_all_by_label("地图显示缺口").count();
+    assert_eq!(gaps, 4, "three tiers and the service circle");
+    h.get_all_by_label("地图显示缺口").last().unwrap().click();
+    h.run();
+    wait_until(&mut h, "the service-circle gap layer", |a| {
+        a.session().is_some_and(|s| {
+            s.ws.studies.focus == Focus::ServiceGaps
+                && s.ws.studies.overlay.highlighted.len() == missing
+        })
+    });
+    // Target: the 5-minute tier, kindergartens at residential parcels.
+    // The radio labels the land-use field, so ask for the radio itself.
+    h.get(
+        egui_kittest::kittest::By::new()
+            .label("用地性质地块中心")
+            .include_labels()
+            .role(eframe::egui::accesskit::Role::RadioButton),
+    )
+    .click();
+    h.run();
+    h.get_by_label("选址对象").click();
+    h.run();
+    // The popup's entry is the last "幼儿园" (the map's legend names the kind too).
+    h.get_all_by_label("幼儿园").last().unwrap().click();
+    h.run();
+    h.get_by_label("目标").click();
+    h.run();
+    h.get_by_label("生活圈达标 5min").click();
+    h.run();
+    h.get_by_label("计算选址").click();
+    h.run();
+    wait_until(&mut h, "the suggestion", |a| {
+        a.session()
+            .is_some_and(|s| s.ws.studies.siting.is_some() && !s.ws.studies.siting_running())
+    });
+    let (shown, lib) = {
+        let s = h.state().session().expect("park");
+        let req = SuggestRequest {
+            target: SiteTarget::Kind(FacilityKind::Kindergarten),
+            count: 3,
+            candidates: Some(CandidateSource::Parcels("R".into())),
+            time_limit: Duration::from_secs(30),
+            goal: Goal::Compliance("5min".into()),
+            ..SuggestRequest::default()
+        };
+        (
+            s.ws.studies.siting.clone().expect("shown"),
+            s.ws.suggest(&req, &Limits::default()).expect("suggestion"),
+        )
+    };
+    assert_eq!(
+        (
+            shown.kind.as_str(),
+            shown.candidates_from.as_str(),
+            shown.method,
+            shown.weight,
+            shown.reach
+        ),
+        (
+            lib.kind.as_str(),
+            lib.candidates_from.as_str(),
+            lib.method,
+            lib.weight,
+            lib.reach
+        )
+    );
+    assert_eq!(shown.target, "compliance:5min");
+    assert_eq!(shown.demand, Demand::Parcels);
+    assert_eq!(shown.solution.covered_after, lib.solution.covered_after);
+    assert_eq!(shown.solution.chosen, lib.solution.chosen);
+    let first = shown.solution.newly[0].len();
+    assert!(first > 0);
+    h.get_by_label_contains(&format!("新达标 {first}"));
+}

@@ -43,6 +43,19 @@ pub fn route(id: &str, name: &str, lon_lat: &[(f64, f64)]) -> BusRoute {
     }
 }
 
+/// A two-way road along lon/lat vertices (id `R{i}`, feature index `i`).
+pub fn road(i: u32, lon_lat: &[(f64, f64)]) -> crate::model::Road {
+    crate::model::Road {
+        feature: FeatureRef { layer: 0, index: i },
+        id: format!("R{i}"),
+        name: format!("路{i}"),
+        class: None,
+        speed_kmh: None,
+        oneway: false,
+        line: MultiLineString(vec![LineString::from(lon_lat.to_vec())]),
+    }
+}
+
 /// A stop of a route (by route name) with its sequence number.
 pub fn stop(id: &str, route: &str, seq: u32, lon: f64, lat: f64) -> BusStop {
     BusStop {

@@ -1,7 +1,8 @@
 //! Living-circle compliance (GB 50180-2018, 城市居住区规划设计标准): for each
 //! residential parcel, which facility kinds each tier of living circle requires are
 //! within walking reach and which are missing, and per tier the share of compliant
-//! parcels.
+//! parcels; and the same for each enterprise against the park's own 15-minute service
+//! circle (15分钟服务圈, [`LivingSettings::service`]).
 //!
 //! Tiers (a settings table, [`LivingSettings`]; defaults from the standard): the
 //! 5-minute circle (≈300 m) needs a community service station (社区服务站) and a
@@ -12,14 +13,28 @@
 //! only when it also has every lower tier's facilities, each within the radius of the
 //! tier that requires it (a kindergarten 800 m away does not serve a 5-minute circle).
 //!
-//! A parcel is placed at its interior point; distances are planar in the index's frame
-//! (`distance <= radius`, as the coverage). No I/O, no GUI.
+//! The park's service circle for enterprises (default: 1000 m, a 15-minute walk per
+//! TD/T 1062-2021) requires a convenience service centre (便民服务中心), a village or
+//! community service station (便民服务站) and a police post (警务室) — the park's own
+//! service network for the people working there. An enterprise complies when every
+//! required kind is within reach of its location.
+//!
+//! Reach: by default a kind is within reach when the planar distance from the parcel's
+//! interior point (or the enterprise) to its nearest facility of the kind is at most
+//! the radius (`distance <= radius`, as the coverage). A kind listed in
+//! [`ComplianceReach::along_roads`] (the kinds the desktop or the project shows by
+//! isochrone) is measured along the road network instead: reached when a facility of
+//! the kind is within a walk of the radius along roads, both off-network legs walked
+//! (the isochrones' rule, [`RoadGraph::reach`] with a budget of radius ÷ walking
+//! speed). Each result states per kind which measure was used ([`KindReach`]). No I/O,
+//! no GUI.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FacilityKind, Park};
-use crate::spatial::ParkIndex;
+use crate::network::{RoadGraph, Snap, TravelMode};
+use crate::spatial::{ParkIndex, PointIndex};
 
 /// One tier of living circle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,7 +47,8 @@ pub struct LivingTier {
     pub required: Vec<FacilityKind>,
 }
 
-/// The tiers and which parcels are residential: one table, saved with a project.
+/// The tiers, which parcels are residential, and the enterprises' service circle: one
+/// table, saved with a project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LivingSettings {
@@ -40,6 +56,26 @@ pub struct LivingSettings {
     pub tiers: Vec<LivingTier>,
     /// Land-use code prefixes of residential parcels (GB 50137: `R`).
     pub residential: Vec<String>,
+    /// The park's own service circle for enterprises (15分钟服务圈): its radius and the
+    /// kinds every enterprise should have within it.
+    pub service: LivingTier,
+}
+
+impl LivingSettings {
+    /// The default enterprises' service circle: 1000 m, a convenience service centre,
+    /// a community service station and a police post.
+    pub fn default_service() -> LivingTier {
+        use FacilityKind as K;
+        LivingTier {
+            name: "15min".into(),
+            radius_m: 1000.0,
+            required: vec![
+                K::ConvenienceServiceCentre,
+                K::CommunityServiceStation,
+                K::PolicePost,
+            ],
+        }
+    }
 }
 
 impl Default for LivingSettings {
@@ -64,6 +100,47 @@ impl Default for LivingSettings {
                 },
             ],
             residential: vec!["R".into()],
+            service: LivingSettings::default_service(),
+        }
+    }
+}
+
+/// How a required kind's reach was measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KindReach {
+    /// Planar distance to the nearest facility of the kind ≤ the radius.
+    #[default]
+    Circle,
+    /// A walk along roads of at most the radius (off-network legs walked).
+    Walk,
+}
+
+impl KindReach {
+    /// `circle` or `walk_along_roads` (the code in reports).
+    pub fn code(self) -> &'static str {
+        match self {
+            KindReach::Circle => "circle",
+            KindReach::Walk => "walk_along_roads",
+        }
+    }
+}
+
+/// Which kinds are measured along roads, and the graph to measure on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ComplianceReach<'a> {
+    /// The road graph (`None`: every kind by its circle).
+    pub graph: Option<&'a RoadGraph>,
+    /// The kinds measured along roads (those shown by isochrone).
+    pub along_roads: &'a [FacilityKind],
+}
+
+impl ComplianceReach<'_> {
+    /// How `kind` is measured.
+    pub fn of(&self, kind: FacilityKind) -> KindReach {
+        if self.graph.is_some() && self.along_roads.contains(&kind) {
+            KindReach::Walk
+        } else {
+            KindReach::Circle
         }
     }
 }
@@ -78,6 +155,8 @@ pub struct TierCompliance {
     /// Every kind the tier needs (its own and the lower tiers'), with the radius each
     /// is checked within.
     pub required: Vec<(FacilityKind, f64)>,
+    /// Per required kind (same order): how its reach was measured.
+    pub reach: Vec<KindReach>,
     /// Residential parcels with a location.
     pub parcels_total: usize,
     /// Of those, the ones with every required kind within reach.
@@ -90,19 +169,73 @@ pub struct TierCompliance {
 impl TierCompliance {
     /// `parcels_compliant / parcels_total` (1 when there is no residential parcel).
     pub fn share(&self) -> f64 {
-        if self.parcels_total == 0 {
-            1.0
-        } else {
-            self.parcels_compliant as f64 / self.parcels_total as f64
-        }
+        share(self.parcels_compliant, self.parcels_total)
     }
 }
 
-/// Every tier's compliance.
+/// The enterprises against the park's service circle.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceCompliance {
+    /// The circle's key (`15min`).
+    pub name: String,
+    /// Its radius.
+    pub radius_m: f64,
+    /// The kinds it requires, each with the radius it is checked within.
+    pub required: Vec<(FacilityKind, f64)>,
+    /// Per required kind (same order): how its reach was measured.
+    pub reach: Vec<KindReach>,
+    /// Enterprises with a location.
+    pub enterprises_total: usize,
+    /// Of those, the ones with every required kind within reach.
+    pub enterprises_compliant: usize,
+    /// Non-compliant enterprises (index into `park.enterprises`) and their missing
+    /// kinds, in enterprise order.
+    pub missing: Vec<(u32, Vec<FacilityKind>)>,
+}
+
+impl ServiceCompliance {
+    /// `enterprises_compliant / enterprises_total` (1 without enterprises).
+    pub fn share(&self) -> f64 {
+        share(self.enterprises_compliant, self.enterprises_total)
+    }
+}
+
+fn share(n: usize, total: usize) -> f64 {
+    if total == 0 {
+        1.0
+    } else {
+        n as f64 / total as f64
+    }
+}
+
+/// Every tier's compliance, and the enterprises' service circle.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivingCircles {
     /// One per tier, in the settings' order.
     pub tiers: Vec<TierCompliance>,
+    /// The enterprises against the park's service circle.
+    pub service: ServiceCompliance,
+}
+
+impl LivingCircles {
+    /// The tier named `name` (case-insensitive; `15`, `15min`, `15分钟` alike).
+    pub fn tier(&self, name: &str) -> Option<usize> {
+        tier_index(self.tiers.iter().map(|t| t.name.as_str()), name)
+    }
+}
+
+/// The position of the tier named `name` among `names` (case-insensitive; a bare
+/// number or `N分钟` matches `Nmin`).
+pub fn tier_index<'a>(names: impl Iterator<Item = &'a str>, name: &str) -> Option<usize> {
+    let norm = |s: &str| {
+        s.trim()
+            .to_ascii_lowercase()
+            .trim_end_matches("分钟")
+            .trim_end_matches("min")
+            .to_string()
+    };
+    let want = norm(name);
+    names.into_iter().position(|n| norm(n) == want)
 }
 
 /// Whether a parcel's land use is residential under `settings`.
@@ -116,7 +249,210 @@ pub fn is_residential(settings: &LivingSettings, land_use: Option<&str>) -> bool
     })
 }
 
-/// Computes each tier's compliance of the park's residential parcels.
+/// A place whose compliance is checked: its index (parcel or enterprise), planar
+/// position and lon/lat.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    /// Index into `park.parcels` or `park.enterprises`.
+    pub index: u32,
+    /// Position in the index's frame.
+    pub xy: [f64; 2],
+    /// Position in lon/lat.
+    pub lon_lat: [f64; 2],
+}
+
+/// The residential parcels with a position (their interior points), in parcel order.
+pub fn residential_places(park: &Park, index: &ParkIndex, settings: &LivingSettings) -> Vec<Place> {
+    park.parcels
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| is_residential(settings, p.land_use.as_deref()))
+        .filter_map(|(i, p)| {
+            let g = park.geometry(p.feature)?;
+            let pt = crate::model::records::representative_point(g)?;
+            let xy = index.project(pt.x(), pt.y());
+            (xy[0].is_finite() && xy[1].is_finite()).then_some(Place {
+                index: i as u32,
+                xy,
+                lon_lat: [pt.x(), pt.y()],
+            })
+        })
+        .collect()
+}
+
+/// The enterprises with a location, in enterprise order.
+pub fn enterprise_places(park: &Park, index: &ParkIndex) -> Vec<Place> {
+    park.enterprises
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let p = e.location?;
+            let xy = *index.enterprise_xy.get(i)?;
+            (xy[0].is_finite() && xy[1].is_finite()).then_some(Place {
+                index: i as u32,
+                xy,
+                lon_lat: [p.x(), p.y()],
+            })
+        })
+        .collect()
+}
+
+/// Per place: whether a facility of `kind` is within `radius_m` (by circle or along
+/// roads, as `reach` says for the kind).
+pub fn reached(
+    park: &Park,
+    index: &ParkIndex,
+    places: &[Place],
+    kind: FacilityKind,
+    radius_m: f64,
+    reach: &ComplianceReach<'_>,
+) -> Vec<bool> {
+    match (reach.of(kind), reach.graph) {
+        (KindReach::Walk, Some(graph)) => {
+            reached_along_roads(park, index, places, kind, radius_m, graph)
+        }
+        _ => {
+            let grid = index
+                .nearest_by_kind
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, g)| g);
+            places
+                .par_iter()
+                .map(|p| {
+                    grid.and_then(|g| g.nearest(p.xy))
+                        .is_some_and(|(_, d)| d <= radius_m)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Per place: reached on foot along roads from a facility of `kind` within a walk of
+/// `radius_m`.
+fn reached_along_roads(
+    park: &Park,
+    index: &ParkIndex,
+    places: &[Place],
+    kind: FacilityKind,
+    radius_m: f64,
+    graph: &RoadGraph,
+) -> Vec<bool> {
+    let origins: Vec<([f64; 2], [f64; 2])> = park
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == kind)
+        .filter_map(|(fi, f)| {
+            let p = f.location?;
+            Some((*index.facility_xy.get(fi)?, [p.x(), p.y()]))
+        })
+        .collect();
+    let mut out = vec![false; places.len()];
+    for i in walked_from(graph, &origins, places, radius_m)
+        .into_iter()
+        .flatten()
+    {
+        out[i as usize] = true;
+    }
+    out
+}
+
+/// Per origin (planar position, lon/lat): the places (positions in `places`) reached
+/// on foot along roads within a walk of `radius_m`, both off-network legs walked.
+pub fn walked_from(
+    graph: &RoadGraph,
+    origins: &[([f64; 2], [f64; 2])],
+    places: &[Place],
+    radius_m: f64,
+) -> Vec<Vec<u32>> {
+    let snaps: Vec<Option<Snap>> = places
+        .par_iter()
+        .map(|p| graph.snap(p.lon_lat[0], p.lon_lat[1]))
+        .collect();
+    let xy: Vec<[f64; 2]> = places.iter().map(|p| p.xy).collect();
+    let tree = PointIndex::from_positions(&xy);
+    let budget_s = radius_m / graph.settings.speed_mps(TravelMode::Walk);
+    origins
+        .par_iter()
+        .map(|&(centre, ll)| {
+            let mut v = Vec::new();
+            let Some(origin) = graph.snap(ll[0], ll[1]) else {
+                return v;
+            };
+            let reach = graph.reach(&origin, TravelMode::Walk, budget_s);
+            // A walk of the radius never ends farther away than the radius (plus a
+            // metre for the frame's scale against the geodesic edge lengths).
+            tree.for_each_within(centre, radius_m * 1.01 + 1.0, |i, _| {
+                if let Some(Some(s)) = snaps.get(i as usize)
+                    && reach.time_to(graph, s).is_some()
+                {
+                    v.push(i);
+                }
+            });
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+/// Per origin (planar position): the places (positions in `places`) within
+/// `radius_m` (planar distance).
+pub fn within_circle(origins: &[[f64; 2]], places: &[Place], radius_m: f64) -> Vec<Vec<u32>> {
+    let xy: Vec<[f64; 2]> = places.iter().map(|p| p.xy).collect();
+    let tree = PointIndex::from_positions(&xy);
+    origins
+        .par_iter()
+        .map(|&c| {
+            let mut v = Vec::new();
+            if c[0].is_finite() && c[1].is_finite() {
+                tree.for_each_within(c, radius_m, |i, _| v.push(i));
+            }
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+/// Per place, the kinds of `required` not within reach (places missing none left
+/// out), using `cache` of [`reached`] results per kind.
+fn missing_of(
+    places: &[Place],
+    required: &[(FacilityKind, f64)],
+    cache: &mut Vec<(FacilityKind, f64, Vec<bool>)>,
+    compute: &dyn Fn(FacilityKind, f64) -> Vec<bool>,
+) -> Vec<(u32, Vec<FacilityKind>)> {
+    for &(k, r) in required {
+        if !cache.iter().any(|(ck, cr, _)| *ck == k && *cr == r) {
+            cache.push((k, r, compute(k, r)));
+        }
+    }
+    let rows: Vec<&Vec<bool>> = required
+        .iter()
+        .filter_map(|&(k, r)| {
+            cache
+                .iter()
+                .find(|(ck, cr, _)| *ck == k && *cr == r)
+                .map(|(_, _, v)| v)
+        })
+        .collect();
+    places
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let miss: Vec<FacilityKind> = required
+                .iter()
+                .zip(&rows)
+                .filter(|(_, row)| !row[i])
+                .map(|((k, _), _)| *k)
+                .collect();
+            (!miss.is_empty()).then_some((p.index, miss))
+        })
+        .collect()
+}
+
+/// Computes each tier's compliance of the park's residential parcels and the
+/// enterprises' service circle, every kind by its circle.
 ///
 /// ```
 /// use parkplan::analysis::{build, living::{LivingSettings, living_circles}};
@@ -136,53 +472,182 @@ pub fn is_residential(settings: &LivingSettings, land_use: Option<&str>) -> bool
 /// assert_eq!(t5.missing[0].1, vec![FacilityKind::CommunityServiceStation]);
 /// ```
 pub fn living_circles(park: &Park, index: &ParkIndex, settings: &LivingSettings) -> LivingCircles {
-    // Each parcel's planar position (its interior point), residential ones only.
-    let parcels: Vec<(u32, [f64; 2])> = park
-        .parcels
-        .par_iter()
-        .enumerate()
-        .filter(|(_, p)| is_residential(settings, p.land_use.as_deref()))
-        .filter_map(|(i, p)| {
-            let g = park.geometry(p.feature)?;
-            let pt = crate::model::records::representative_point(g)?;
-            let xy = index.project(pt.x(), pt.y());
-            (xy[0].is_finite() && xy[1].is_finite()).then_some((i as u32, xy))
-        })
-        .collect();
+    living_circles_with(park, index, settings, &ComplianceReach::default())
+}
+
+/// [`living_circles`] with some kinds measured along roads.
+pub fn living_circles_with(
+    park: &Park,
+    index: &ParkIndex,
+    settings: &LivingSettings,
+    reach: &ComplianceReach<'_>,
+) -> LivingCircles {
+    let parcels = residential_places(park, index, settings);
+    let mut cache = Vec::new();
     let mut required: Vec<(FacilityKind, f64)> = Vec::new();
     let mut tiers = Vec::new();
+    let on_parcels = |k: FacilityKind, r: f64| reached(park, index, &parcels, k, r, reach);
     for t in &settings.tiers {
         for &k in &t.required {
             if !required.iter().any(|(r, _)| *r == k) {
                 required.push((k, t.radius_m));
             }
         }
-        let missing: Vec<(u32, Vec<FacilityKind>)> = parcels
-            .par_iter()
-            .filter_map(|&(pi, xy)| {
-                let miss: Vec<FacilityKind> = required
-                    .iter()
-                    .filter(|&&(k, r)| {
-                        !index
-                            .nearest_by_kind
-                            .iter()
-                            .find(|(kk, _)| *kk == k)
-                            .and_then(|(_, grid)| grid.nearest(xy))
-                            .is_some_and(|(_, d)| d <= r)
-                    })
-                    .map(|&(k, _)| k)
-                    .collect();
-                (!miss.is_empty()).then_some((pi, miss))
-            })
-            .collect();
+        let missing = missing_of(&parcels, &required, &mut cache, &on_parcels);
         tiers.push(TierCompliance {
             name: t.name.clone(),
             radius_m: t.radius_m,
             required: required.clone(),
+            reach: required.iter().map(|(k, _)| reach.of(*k)).collect(),
             parcels_total: parcels.len(),
             parcels_compliant: parcels.len() - missing.len(),
             missing,
         });
     }
-    LivingCircles { tiers }
+    let enterprises = enterprise_places(park, index);
+    let s = &settings.service;
+    let mut srequired: Vec<(FacilityKind, f64)> = Vec::new();
+    for &k in &s.required {
+        if !srequired.iter().any(|(r, _)| *r == k) {
+            srequired.push((k, s.radius_m));
+        }
+    }
+    let missing = missing_of(
+        &enterprises,
+        &srequired,
+        &mut Vec::new(),
+        &|k: FacilityKind, r: f64| reached(park, index, &enterprises, k, r, reach),
+    );
+    let service = ServiceCompliance {
+        name: s.name.clone(),
+        radius_m: s.radius_m,
+        reach: srequired.iter().map(|(k, _)| reach.of(*k)).collect(),
+        required: srequired,
+        enterprises_total: enterprises.len(),
+        enterprises_compliant: enterprises.len() - missing.len(),
+        missing,
+    };
+    LivingCircles { tiers, service }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::build;
+    use crate::analysis::build::road;
+    use crate::model::ApprovalStatus;
+    use crate::network::NetworkSettings;
+
+    /// Enterprises east of a police post and a service station, one beyond the circle.
+    fn park() -> Park {
+        let mut park = Park::default();
+        use FacilityKind as K;
+        park.facilities
+            .push(build::facility("P", K::PolicePost, 112.0, 30.0));
+        park.facilities.push(build::facility(
+            "S",
+            K::CommunityServiceStation,
+            112.0,
+            30.0,
+        ));
+        park.facilities.push(build::facility(
+            "C",
+            K::ConvenienceServiceCentre,
+            112.0,
+            30.0,
+        ));
+        // ~0.0052° of longitude ≈ 500 m at 30°N; 0.0125° ≈ 1.2 km.
+        park.enterprises
+            .push(build::enterprise("E-near", 112.0052, 30.0, Some(10)));
+        park.enterprises
+            .push(build::enterprise("E-far", 112.0125, 30.0, Some(10)));
+        park
+    }
+
+    #[test]
+    fn enterprises_service_circle_by_circle() {
+        let park = park();
+        let index = ParkIndex::build_default(&park).unwrap();
+        let lc = living_circles(&park, &index, &LivingSettings::default());
+        let s = &lc.service;
+        assert_eq!((s.enterprises_total, s.enterprises_compliant), (2, 1));
+        assert_eq!(s.missing.len(), 1);
+        assert_eq!(s.missing[0].0, 1, "the far enterprise");
+        assert_eq!(s.missing[0].1.len(), 3);
+        assert!(s.reach.iter().all(|r| *r == KindReach::Circle));
+        // Without the police post, both miss it.
+        let mut p2 = park.clone();
+        p2.facilities.remove(0);
+        let index = ParkIndex::build_default(&p2).unwrap();
+        let s = living_circles(&p2, &index, &LivingSettings::default()).service;
+        assert_eq!(s.enterprises_compliant, 0);
+        assert_eq!(s.missing[0].1, vec![FacilityKind::PolicePost]);
+    }
+
+    #[test]
+    fn along_roads_a_detour_breaks_compliance() {
+        // The near enterprise is 500 m east as the crow flies, but the only road goes
+        // 600 m north, 500 m east and back south: a 1.7 km walk.
+        let mut park = park();
+        park.roads.push(road(
+            0,
+            &[
+                (112.0, 30.0),
+                (112.0, 30.0054),
+                (112.0052, 30.0054),
+                (112.0052, 30.0),
+            ],
+        ));
+        let index = ParkIndex::build_default(&park).unwrap();
+        let graph = RoadGraph::build(&park, *index.frame(), NetworkSettings::default()).unwrap();
+        let kinds = [FacilityKind::PolicePost];
+        let reach = ComplianceReach {
+            graph: Some(&graph),
+            along_roads: &kinds,
+        };
+        let s = living_circles_with(&park, &index, &LivingSettings::default(), &reach).service;
+        assert_eq!(s.enterprises_compliant, 0);
+        assert_eq!(s.missing[0], (0, vec![FacilityKind::PolicePost]));
+        assert_eq!(
+            s.reach,
+            vec![KindReach::Circle, KindReach::Circle, KindReach::Walk]
+        );
+        // With a 2 km circle the walk fits; the far enterprise is 700 m from the road
+        // (beyond the network's 500 m access), so no walk along roads reaches it.
+        let mut settings = LivingSettings::default();
+        settings.service.radius_m = 2000.0;
+        let s = living_circles_with(&park, &index, &settings, &reach).service;
+        assert_eq!(s.enterprises_compliant, 1);
+        assert_eq!(s.missing, vec![(1, vec![FacilityKind::PolicePost])]);
+    }
+
+    #[test]
+    fn tiers_by_name() {
+        let mut park = park();
+        let ring = [
+            (111.9995, 29.9995),
+            (112.0005, 29.9995),
+            (112.0005, 30.0005),
+            (111.9995, 30.0005),
+            (111.9995, 29.9995),
+        ];
+        build::add_parcel(
+            &mut park,
+            "R-1",
+            Some("R2"),
+            ApprovalStatus::Approved,
+            &ring,
+        );
+        let index = ParkIndex::build_default(&park).unwrap();
+        let lc = living_circles(&park, &index, &LivingSettings::default());
+        assert_eq!(lc.tier("15"), Some(2));
+        assert_eq!(lc.tier("5分钟"), Some(0));
+        assert_eq!(lc.tier("10MIN"), Some(1));
+        assert_eq!(lc.tier("20min"), None);
+        // The 5-minute tier misses only the kindergarten.
+        assert_eq!(
+            lc.tiers[0].missing,
+            vec![(0, vec![FacilityKind::Kindergarten])]
+        );
+    }
 }

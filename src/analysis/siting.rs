@@ -168,10 +168,86 @@ impl SiteReach {
 /// A possible new site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    /// Its id (the parcel's, `road:ID:K`, the file's feature id, `route:NAME:K`).
+    /// Its id (the parcel's, `road:ID:K`, the file's feature id, `route:NAME:K`,
+    /// `detour:ROAD_ID:K`).
     pub id: String,
     /// Where it is, lon/lat.
     pub lon_lat: [f64; 2],
+    /// For a bus stop: the extra metres a bus drives to serve it (0 on the route; out
+    /// and back along roads for a stop on a detour). `None` for facilities.
+    pub detour_m: Option<f64>,
+}
+
+impl Candidate {
+    /// A candidate at `lon_lat` with no detour.
+    pub fn at(id: impl Into<String>, lon_lat: [f64; 2]) -> Candidate {
+        Candidate {
+            id: id.into(),
+            lon_lat,
+            detour_m: None,
+        }
+    }
+}
+
+/// What a suggestion maximises.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Goal {
+    /// The enterprises (or employees) newly covered by the kind.
+    #[default]
+    Coverage,
+    /// The non-compliant places made compliant: residential parcels for a living-circle
+    /// tier (`5min`, `10min`, `15min`), enterprises for the park's service circle
+    /// (`service`). A place counts only when the new site gives it its last missing
+    /// kind.
+    Compliance(String),
+}
+
+impl Goal {
+    /// Reads `coverage`, `compliance:15min`, `compliance:service` (`达标:15min`).
+    pub fn parse(s: &str) -> Result<Goal, SitingError> {
+        let t = s.trim();
+        if matches!(
+            t.to_ascii_lowercase().as_str(),
+            "coverage" | "cover" | "覆盖"
+        ) {
+            return Ok(Goal::Coverage);
+        }
+        match t
+            .strip_prefix("compliance:")
+            .or_else(|| t.strip_prefix("达标:"))
+        {
+            Some(tier) if !tier.trim().is_empty() => Ok(Goal::Compliance(tier.trim().to_string())),
+            _ => Err(SitingError::Setting(format!(
+                "target \"{t}\" must be coverage, compliance:TIER (e.g. compliance:15min) or compliance:service"
+            ))),
+        }
+    }
+
+    /// `coverage` or `compliance:TIER`.
+    pub fn label(&self) -> String {
+        match self {
+            Goal::Coverage => "coverage".into(),
+            Goal::Compliance(t) => format!("compliance:{t}"),
+        }
+    }
+
+    /// Whether the tier named is the enterprises' service circle.
+    pub fn is_service(tier: &str) -> bool {
+        matches!(
+            tier.trim().to_ascii_lowercase().as_str(),
+            "service" | "enterprises" | "企业" | "服务圈"
+        )
+    }
+}
+
+/// What the solution's lists index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Demand {
+    /// `park.enterprises`.
+    #[default]
+    Enterprises,
+    /// `park.parcels` (residential parcels made compliant).
+    Parcels,
 }
 
 /// The centroids (interior points) of the parcels whose land use starts with
@@ -190,10 +266,7 @@ pub fn parcel_candidates(park: &Park, land_use: &str) -> Vec<Candidate> {
         .filter_map(|p| {
             let g = park.geometry(p.feature)?;
             let pt = crate::model::records::representative_point(g)?;
-            Some(Candidate {
-                id: p.id.clone(),
-                lon_lat: [pt.x(), pt.y()],
-            })
+            Some(Candidate::at(p.id.clone(), [pt.x(), pt.y()]))
         })
         .collect()
 }
@@ -227,10 +300,7 @@ fn points_along<'a>(
                     let t = if len > 0.0 { at / len } else { 0.0 };
                     let xy = [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
                     let ll = index.unproject(xy);
-                    out.push(Candidate {
-                        id: format!("{prefix}:{key}:{k}"),
-                        lon_lat: ll,
-                    });
+                    out.push(Candidate::at(format!("{prefix}:{key}:{k}"), ll));
                     k += 1;
                     at += step;
                 }
@@ -251,14 +321,14 @@ pub fn road_candidates(park: &Park, index: &ParkIndex, step_m: f64) -> Vec<Candi
     )
 }
 
-/// Points every `step_m` metres along one bus route (ids `route:NAME:K`).
+/// Points every `step_m` metres along one bus route (ids `route:NAME:K`, detour 0).
 pub fn route_candidates(
     park: &Park,
     index: &ParkIndex,
     route: usize,
     step_m: f64,
 ) -> Vec<Candidate> {
-    points_along(
+    let mut v = points_along(
         index,
         park.routes
             .get(route)
@@ -266,7 +336,92 @@ pub fn route_candidates(
             .into_iter(),
         "route",
         step_m,
-    )
+    );
+    for c in &mut v {
+        c.detour_m = Some(0.0);
+    }
+    v
+}
+
+/// A road node counts as on the route when it is this close to the route's line.
+pub const ON_ROUTE_M: f64 = 25.0;
+
+/// Stop positions on a short detour from a bus route: points every `step_m` metres
+/// along the roads (ids `detour:ROAD_ID:K`) that are off the route (farther than
+/// [`ON_ROUTE_M`] from its line) yet within `max_off_route_m` of it along roads. Each
+/// carries its detour: twice the shortest distance along roads from a road node on the
+/// route to the point (the bus leaves the route, serves the stop and comes back; walked
+/// distances on the graph, one-way rules not applied), so at most `2 × max_off_route_m`.
+/// Points no route node reaches within `max_off_route_m` are left out.
+pub fn detour_candidates(
+    park: &Park,
+    index: &ParkIndex,
+    graph: &RoadGraph,
+    route: usize,
+    step_m: f64,
+    max_off_route_m: f64,
+) -> Vec<Candidate> {
+    let Some(r) = park.routes.get(route) else {
+        return Vec::new();
+    };
+    // The route's line as planar segments.
+    let segs: Vec<[[f64; 2]; 2]> = r
+        .line
+        .0
+        .iter()
+        .flat_map(|part| {
+            let pts: Vec<[f64; 2]> = part.0.iter().map(|c| index.project(c.x, c.y)).collect();
+            pts.windows(2).map(|w| [w[0], w[1]]).collect::<Vec<_>>()
+        })
+        .filter(|s| s.iter().all(|p| p[0].is_finite() && p[1].is_finite()))
+        .collect();
+    if segs.is_empty() {
+        return Vec::new();
+    }
+    let tree = rstar::RTree::bulk_load(
+        segs.iter()
+            .map(|s| rstar::primitives::Line::new(s[0], s[1]))
+            .collect::<Vec<_>>(),
+    );
+    let to_route = |p: [f64; 2]| {
+        tree.nearest_neighbor(&p)
+            .map(|l| rstar::PointDistance::distance_2(l, &p).sqrt())
+            .unwrap_or(f64::INFINITY)
+    };
+    let on_route: Vec<bool> = graph
+        .graph
+        .node_weights()
+        .map(|p| to_route(*p) <= ON_ROUTE_M)
+        .collect();
+    let walk = graph.settings.speed_mps(crate::network::TravelMode::Walk);
+    let budget_s = max_off_route_m / walk;
+    road_candidates(park, index, step_m)
+        .into_par_iter()
+        .filter_map(|mut c| {
+            let xy = index.project(c.lon_lat[0], c.lon_lat[1]);
+            let d = to_route(xy);
+            if d <= ON_ROUTE_M || d > max_off_route_m {
+                return None;
+            }
+            let snap = graph.snap(c.lon_lat[0], c.lon_lat[1])?;
+            let reach = graph.reach(&snap, crate::network::TravelMode::Walk, budget_s);
+            let t = reach
+                .time
+                .iter()
+                .zip(&on_route)
+                .filter(|(t, on)| **on && t.is_finite())
+                .map(|(t, _)| *t)
+                .fold(f64::INFINITY, f64::min);
+            if !t.is_finite() {
+                return None;
+            }
+            // The origin's own off-network leg is not part of the drive.
+            let one_way = ((t - reach.origin_time_s) * walk).max(0.0);
+            c.detour_m = Some((2.0 * one_way * 10.0).round() / 10.0);
+            c.id = c.id.replacen("road:", "detour:", 1);
+            Some(c)
+        })
+        .collect()
 }
 
 /// One siting problem, as plain data.
@@ -1144,6 +1299,10 @@ pub fn set_cover(
 pub struct Suggestion {
     /// The facility kind's code (`kindergarten` …), or `bus_stop` for a route's stops.
     pub kind: String,
+    /// What was maximised (`coverage`, `compliance:15min`).
+    pub target: String,
+    /// What `solution.newly` (and the set cover's `uncoverable`) index.
+    pub demand: Demand,
     /// The route (index into `park.routes`) whose stops are sited, when stops are.
     pub route: Option<usize>,
     /// The radius of the circle (the kind's, or the stop catchment), metres.
@@ -1205,6 +1364,7 @@ impl Ord for OrdF64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::{Distance, Geodesic, Point};
 
     /// Every subset of size ≤ p, best covered weight (the oracle).
     fn brute_force(inst: &Instance, p: usize) -> f64 {
@@ -1337,7 +1497,61 @@ mod tests {
     }
 
     #[test]
+    fn detours_are_out_and_back_along_the_side_road() {
+        use crate::analysis::build::road;
+        let mut park = Park::default();
+        // The route runs east along a 2 km main road; a side road leaves it at
+        // 112.01 and runs 0.0036° (≈ 400 m) north.
+        park.roads
+            .push(road(0, &[(112.0, 30.0), (112.01, 30.0), (112.02, 30.0)]));
+        park.roads
+            .push(road(1, &[(112.01, 30.0), (112.01, 30.0036)]));
+        park.routes.push(super::super::build::route(
+            "B1",
+            "B1",
+            &[(112.0, 30.0), (112.02, 30.0)],
+        ));
+        let index = ParkIndex::build_default(&park).unwrap();
+        let graph = RoadGraph::build(&park, *index.frame(), Default::default()).unwrap();
+        let side = Geodesic.distance(Point::new(112.01, 30.0), Point::new(112.01, 30.0036));
+        let c = detour_candidates(&park, &index, &graph, 0, 100.0, 1000.0);
+        // Only the side road's points (the main road is the route), each with twice
+        // its distance from the junction.
+        assert!(!c.is_empty());
+        assert!(c.iter().all(|c| c.id.starts_with("detour:R1:")), "{c:?}");
+        for x in &c {
+            let from_junction = Geodesic.distance(
+                Point::new(112.01, 30.0),
+                Point::new(x.lon_lat[0], x.lon_lat[1]),
+            );
+            let d = x.detour_m.unwrap();
+            assert!(
+                (d - 2.0 * from_junction).abs() < 2.0,
+                "{} {d} {from_junction}",
+                x.id
+            );
+        }
+        let far = c.iter().map(|x| x.detour_m.unwrap()).fold(0.0, f64::max);
+        assert!(far <= 2.0 * side + 1.0 && far > 2.0 * (side - 100.0));
+        // A 200 m limit keeps the first 200 m of the side road only.
+        let near = detour_candidates(&park, &index, &graph, 0, 100.0, 200.0);
+        assert!(!near.is_empty() && near.len() < c.len());
+        assert!(near.iter().all(|x| x.detour_m.unwrap() <= 400.0 + 1e-6));
+    }
+
+    #[test]
     fn reading_settings() {
+        assert_eq!(Goal::parse("coverage").unwrap(), Goal::Coverage);
+        assert_eq!(
+            Goal::parse("compliance:15min").unwrap(),
+            Goal::Compliance("15min".into())
+        );
+        assert_eq!(
+            Goal::parse("达标:service").unwrap().label(),
+            "compliance:service"
+        );
+        assert!(Goal::parse("compliance:").is_err());
+        assert!(Goal::parse("most").is_err());
         assert_eq!(Weight::parse("职工").unwrap(), Weight::Employees);
         assert!(Weight::parse("area").is_err());
         assert_eq!(Method::parse("exact").unwrap(), Method::Exact);

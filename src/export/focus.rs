@@ -65,7 +65,7 @@ pub fn map_focus(
         (Focus::Facility(fi), Some(iso)) => facility_isochrone_focus(cx, fi as usize, iso, lang),
         (Focus::Facility(fi), None) => facility_focus(cx, fi as usize, lang),
         (Focus::Route(ri), _) => route_focus(cx, ri as usize, lang),
-        (Focus::Gaps(_) | Focus::BusGaps | Focus::LivingGaps(_), _) => {
+        (Focus::Gaps(_) | Focus::BusGaps | Focus::LivingGaps(_) | Focus::ServiceGaps, _) => {
             let overlays = cx.overlays(focus, iso);
             let extent = overlays.areas.iter().fold(None, extent_with);
             Ok(MapFocus {

@@ -36,6 +36,9 @@ pub enum Focus {
     /// The residential parcels that miss a living-circle tier's facilities (index into
     /// the tiers of the settings): the gap layer of GB 50180-2018 compliance.
     LivingGaps(u8),
+    /// The enterprises that miss a facility kind of the park's service circle
+    /// (highlighted): its gap layer.
+    ServiceGaps,
 }
 
 /// The road graph and a travel choice, for an isochrone overlay.
@@ -295,6 +298,16 @@ pub fn build_overlay_with(
                 .unwrap_or_default(),
             ..Overlays::default()
         },
+        (Focus::ServiceGaps, _) => Overlays {
+            highlighted: results
+                .living
+                .service
+                .missing
+                .iter()
+                .filter_map(|(ei, _)| park.enterprises.get(*ei as usize).map(|e| e.feature))
+                .collect(),
+            ..Overlays::default()
+        },
         (Focus::BusGaps, _) => {
             let pts: Vec<[f64; 2]> = index
                 .stop_xy
@@ -348,15 +361,22 @@ pub fn suggestion_overlay(
             a.extend(crate::render::OverlayArea::site(c.lon_lat, projected));
         }
     }
-    Overlays {
-        areas: a,
-        highlighted: s
-            .solution
-            .newly
-            .iter()
-            .flatten()
-            .filter_map(|&e| park.enterprises.get(e as usize).map(|x| x.feature))
-            .collect(),
-        ..Overlays::default()
+    let newly = s.solution.newly.iter().flatten();
+    match s.demand {
+        crate::analysis::siting::Demand::Enterprises => Overlays {
+            areas: a,
+            highlighted: newly
+                .filter_map(|&e| park.enterprises.get(e as usize).map(|x| x.feature))
+                .collect(),
+            ..Overlays::default()
+        },
+        // Parcels made compliant are outlined as selected.
+        crate::analysis::siting::Demand::Parcels => Overlays {
+            areas: a,
+            selected: newly
+                .filter_map(|&p| park.parcels.get(p as usize).map(|x| x.feature))
+                .collect(),
+            ..Overlays::default()
+        },
     }
 }

@@ -65,6 +65,35 @@ pub struct JsonReport<'a> {
     timings_s: Option<BTreeMap<String, f64>>,
     /// Living-circle compliance per tier (GB 50180-2018).
     living_circles: BTreeMap<&'a str, JsonTier<'a>>,
+    /// The enterprises against the park's own service circle.
+    service_circle: JsonService<'a>,
+}
+
+/// The enterprises' service circle.
+#[derive(Serialize)]
+struct JsonService<'a> {
+    name: &'a str,
+    radius_m: f64,
+    required: Vec<&'static str>,
+    /// Kind code → how its reach was measured (`circle`, `walk_along_roads`).
+    reach: BTreeMap<&'static str, &'static str>,
+    enterprises_total: usize,
+    enterprises_compliant: usize,
+    share: f64,
+    /// Non-compliant enterprise id → its missing kinds (codes).
+    missing: BTreeMap<&'a str, Vec<&'static str>>,
+}
+
+/// Kind code → measure code, for a tier or the service circle.
+fn reach_json(
+    required: &[(crate::model::FacilityKind, f64)],
+    reach: &[crate::analysis::living::KindReach],
+) -> BTreeMap<&'static str, &'static str> {
+    required
+        .iter()
+        .zip(reach)
+        .map(|((k, _), r)| (k.code(), r.code()))
+        .collect()
 }
 
 /// One living-circle tier.
@@ -72,6 +101,8 @@ pub struct JsonReport<'a> {
 struct JsonTier<'a> {
     radius_m: f64,
     required: Vec<&'static str>,
+    /// Kind code → how its reach was measured (`circle`, `walk_along_roads`).
+    reach: BTreeMap<&'static str, &'static str>,
     parcels_total: usize,
     parcels_compliant: usize,
     share: f64,
@@ -390,6 +421,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                 let tier = JsonTier {
                     radius_m: t.radius_m,
                     required: t.required.iter().map(|(k, _)| k.code()).collect(),
+                    reach: reach_json(&t.required, &t.reach),
                     parcels_total: t.parcels_total,
                     parcels_compliant: t.parcels_compliant,
                     share: (t.share() * 1e6).round() / 1e6,
@@ -405,6 +437,26 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                 (t.name.as_str(), tier)
             })
             .collect(),
+        service_circle: {
+            let sc = &r.living.service;
+            JsonService {
+                name: &sc.name,
+                radius_m: sc.radius_m,
+                required: sc.required.iter().map(|(k, _)| k.code()).collect(),
+                reach: reach_json(&sc.required, &sc.reach),
+                enterprises_total: sc.enterprises_total,
+                enterprises_compliant: sc.enterprises_compliant,
+                share: (sc.share() * 1e6).round() / 1e6,
+                missing: sc
+                    .missing
+                    .iter()
+                    .filter_map(|(ei, kinds)| {
+                        let e = park.enterprises.get(*ei as usize)?;
+                        Some((e.id.as_str(), kinds.iter().map(|k| k.code()).collect()))
+                    })
+                    .collect(),
+            }
+        },
     }
 }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::siting::Suggestion;
+use crate::analysis::siting::{Demand, Suggestion};
 use crate::model::Park;
 
 use super::{Cell, Column, Fmt, Table};
@@ -20,6 +20,16 @@ pub struct JsonSite<'a> {
     new_enterprises: usize,
     new_employees: u64,
     enterprises: Vec<&'a str>,
+    /// With a living-circle compliance target: the residential parcels it makes
+    /// compliant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parcels: Option<Vec<&'a str>>,
+    /// With a compliance target: how many places it makes compliant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_compliant: Option<usize>,
+    /// For a stop: the extra metres a bus drives to serve it (0 on the route).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detour_m: Option<f64>,
 }
 
 /// The set-covering answer in the JSON.
@@ -36,6 +46,8 @@ pub struct JsonSetCover<'a> {
 #[derive(Debug, Serialize)]
 pub struct JsonSuggestion<'a> {
     kind: &'a str,
+    /// `coverage` or `compliance:TIER`.
+    target: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     route: Option<&'a str>,
     radius_m: f64,
@@ -75,6 +87,12 @@ fn enterprise_ids<'a>(park: &'a Park, es: &[u32]) -> Vec<&'a str> {
         .collect()
 }
 
+fn parcel_ids<'a>(park: &'a Park, ps: &[u32]) -> Vec<&'a str> {
+    ps.iter()
+        .filter_map(|&p| park.parcels.get(p as usize).map(|x| x.id.as_str()))
+        .collect()
+}
+
 /// The JSON of a suggestion on `park`.
 pub fn json<'a>(park: &'a Park, s: &'a Suggestion) -> JsonSuggestion<'a> {
     let sol = &s.solution;
@@ -85,19 +103,28 @@ pub fn json<'a>(park: &'a Park, s: &'a Suggestion) -> JsonSuggestion<'a> {
         .enumerate()
         .filter_map(|(k, (&j, newly))| {
             let c = s.candidates.get(j as usize)?;
+            let compliance = s.target != "coverage";
+            let (ents, parcels): (&[u32], _) = match s.demand {
+                Demand::Enterprises => (newly, None),
+                Demand::Parcels => (&[], Some(parcel_ids(park, newly))),
+            };
             Some(JsonSite {
                 rank: k + 1,
                 id: &c.id,
                 lon: round(c.lon_lat[0], 7),
                 lat: round(c.lon_lat[1], 7),
-                new_enterprises: newly.len(),
-                new_employees: employees(park, newly),
-                enterprises: enterprise_ids(park, newly),
+                new_enterprises: ents.len(),
+                new_employees: employees(park, ents),
+                enterprises: enterprise_ids(park, ents),
+                parcels,
+                new_compliant: compliance.then_some(newly.len()),
+                detour_m: c.detour_m,
             })
         })
         .collect();
     JsonSuggestion {
         kind: &s.kind,
+        target: &s.target,
         route: s
             .route
             .and_then(|r| park.routes.get(r))
@@ -106,7 +133,10 @@ pub fn json<'a>(park: &'a Park, s: &'a Suggestion) -> JsonSuggestion<'a> {
         reach: s.reach.label(),
         count: s.count,
         method: s.method.code(),
-        weight: s.weight.code(),
+        weight: match s.demand {
+            Demand::Enterprises => s.weight.code(),
+            Demand::Parcels => "parcels",
+        },
         candidates: s.candidates.len(),
         candidates_from: &s.candidates_from,
         covered_before: sol.covered_before,
@@ -129,7 +159,10 @@ pub fn json<'a>(park: &'a Park, s: &'a Suggestion) -> JsonSuggestion<'a> {
                 .iter()
                 .filter_map(|&j| s.candidates.get(j as usize).map(|c| c.id.as_str()))
                 .collect(),
-            uncoverable: enterprise_ids(park, &sc.uncoverable),
+            uncoverable: match s.demand {
+                Demand::Enterprises => enterprise_ids(park, &sc.uncoverable),
+                Demand::Parcels => parcel_ids(park, &sc.uncoverable),
+            },
         }),
     }
 }
@@ -140,41 +173,64 @@ fn round(x: f64, d: i32) -> f64 {
 }
 
 /// The ranked sites: rank, candidate id, lon, lat, newly covered enterprises and
-/// employees, and the first enterprise ids (all of them in CSV).
+/// employees, the places made compliant (with a compliance target), the detour (for
+/// stops), and the first ids (all of them in CSV).
 pub fn sites_table(park: &Park, s: &Suggestion) -> Table {
-    let mut t = Table::new(
-        "suggested_sites",
-        "建议选址",
-        "Suggested sites",
-        vec![
-            Column::count("排名", "排名 rank"),
-            Column::both("候选点", "候选点 id"),
-            Column::num("经度", "经度 lon", Fmt::Fixed(6), Fmt::Fixed(7)),
-            Column::num("纬度", "纬度 lat", Fmt::Fixed(6), Fmt::Fixed(7)),
-            Column::count("新覆盖企业", "新覆盖企业 new_enterprises"),
-            Column::count("新覆盖职工", "新覆盖职工 new_employees"),
-            Column::both("企业(前5)", "企业 enterprises"),
-        ],
-    );
+    let compliance = s.target != "coverage";
+    let stops = s.route.is_some();
+    let mut columns = vec![
+        Column::count("排名", "排名 rank"),
+        Column::both("候选点", "候选点 id"),
+        Column::num("经度", "经度 lon", Fmt::Fixed(6), Fmt::Fixed(7)),
+        Column::num("纬度", "纬度 lat", Fmt::Fixed(6), Fmt::Fixed(7)),
+        Column::count("新覆盖企业", "新覆盖企业 new_enterprises"),
+        Column::count("新覆盖职工", "新覆盖职工 new_employees"),
+    ];
+    if compliance {
+        columns.push(Column::count("新达标", "新达标 new_compliant"));
+    }
+    if stops {
+        columns.push(Column::num(
+            "绕行(m)",
+            "绕行 detour_m",
+            Fmt::Fixed(0),
+            Fmt::Fixed(1),
+        ));
+    }
+    columns.push(match s.demand {
+        Demand::Enterprises => Column::both("企业(前5)", "企业 enterprises"),
+        Demand::Parcels => Column::both("地块(前5)", "地块 parcels"),
+    });
+    let mut t = Table::new("suggested_sites", "建议选址", "Suggested sites", columns);
     for (k, (&j, newly)) in s.solution.chosen.iter().zip(&s.solution.newly).enumerate() {
         let Some(c) = s.candidates.get(j as usize) else {
             continue;
         };
-        let ids = enterprise_ids(park, newly);
+        let (ents, ids): (&[u32], _) = match s.demand {
+            Demand::Enterprises => (newly, enterprise_ids(park, newly)),
+            Demand::Parcels => (&[], parcel_ids(park, newly)),
+        };
         let shown = if ids.len() > 5 {
             format!("{} …", ids[..5].join(" "))
         } else {
             ids.join(" ")
         };
-        t.rows.push(vec![
+        let mut row = vec![
             Cell::from(k + 1),
             Cell::from(&c.id),
             Cell::Num(c.lon_lat[0]),
             Cell::Num(c.lon_lat[1]),
-            Cell::from(newly.len()),
-            Cell::Int(employees(park, newly)),
-            Cell::Text(shown),
-        ]);
+            Cell::from(ents.len()),
+            Cell::Int(employees(park, ents)),
+        ];
+        if compliance {
+            row.push(Cell::from(newly.len()));
+        }
+        if stops {
+            row.push(Cell::Num(c.detour_m.unwrap_or(0.0)));
+        }
+        row.push(Cell::Text(shown));
+        t.rows.push(row);
     }
     t
 }
@@ -183,11 +239,16 @@ pub fn sites_table(park: &Park, s: &Suggestion) -> Table {
 /// panel: covered before and after, the bound and gap, time.
 pub fn summary_lines(s: &Suggestion) -> Vec<String> {
     let sol = &s.solution;
-    let unit = s.weight.code();
+    let unit = match (s.demand, s.target != "coverage") {
+        (Demand::Parcels, _) => "compliant residential parcels",
+        (Demand::Enterprises, true) => "compliant enterprises",
+        (Demand::Enterprises, false) => s.weight.code(),
+    };
     let mut lines = vec![
         format!(
-            "选址 {kind}: {n} 个, 候选点 {c} ({from}), 方法 {m}, 可达 {r}, 半径 {rad} m",
+            "选址 {kind}: {n} 个, 目标 {target}, 候选点 {c} ({from}), 方法 {m}, 可达 {r}, 半径 {rad} m",
             kind = s.kind,
+            target = s.target,
             n = s.count,
             c = s.candidates.len(),
             from = s.candidates_from,

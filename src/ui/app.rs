@@ -1487,7 +1487,7 @@ impl App {
                     Focus::Facility(_) => Tab::Facilities,
                     Focus::Route(_) => Tab::Routes,
                     Focus::Gaps(_) | Focus::BusGaps => Tab::Gaps,
-                    Focus::LivingGaps(_) => self.analysis_panel.tab,
+                    Focus::LivingGaps(_) | Focus::ServiceGaps => self.analysis_panel.tab,
                     Focus::None => self.analysis_panel.tab,
                 };
                 if let Some(s) = &mut self.session {

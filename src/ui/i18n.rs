@@ -130,6 +130,28 @@ messages! {
     LivingShowGaps => "地图显示缺口", "Show gaps on map";
     /// Living circles: non-compliant parcels.
     LivingMissing => "未达标地块", "Non-compliant parcels";
+    /// Service circle: heading.
+    ServiceCircle => "企业服务圈达标", "Enterprises' service circle";
+    /// Service circle: compliant enterprises.
+    ServiceCompliant => "企业达标", "enterprises compliant";
+    /// Service circle: non-compliant enterprises.
+    ServiceMissing => "未达标企业", "Non-compliant enterprises";
+    /// Compliance measured along roads for the kinds named.
+    WalkedAlongRoads => "沿道路步行测量", "walked along roads";
+    /// Siting: what to maximise.
+    SitingTarget => "目标", "Target";
+    /// Siting target: coverage.
+    SitingTargetCoverage => "新增覆盖最多", "Most newly covered";
+    /// Siting target: living-circle compliance of a tier.
+    SitingTargetLiving => "生活圈达标", "Living-circle compliance";
+    /// Siting target: the enterprises' service circle.
+    SitingTargetService => "企业服务圈达标", "Service-circle compliance";
+    /// Siting: places newly compliant.
+    SitingNewlyCompliant => "新达标", "Newly compliant";
+    /// Siting: stops also on detours off the route, up to N m.
+    SitingDetour => "允许绕行(m)", "Detours up to (m)";
+    /// Siting: a stop's detour.
+    SitingDetourOf => "绕行", "detour";
     /// Siting: minimum spacing between stops.
     SitingMinSpacing => "最小站距(m)", "Min. stop spacing (m)";
     /// View: dark interface.

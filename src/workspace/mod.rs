@@ -290,12 +290,31 @@ impl Workspace {
     /// circle).
     pub fn analyse_with(&self, area: &AreaSettings) -> Result<ParkAnalysis, WorkspaceError> {
         let index = self.index()?;
-        Ok(analysis::analyse_with(
+        let mut a = analysis::analyse_with(&self.park, index, self.settings(), area);
+        self.measure_compliance(&mut a)?;
+        Ok(a)
+    }
+
+    /// The kinds whose living-circle and service-circle compliance is walked along
+    /// roads: those the project (or the desktop) shows by isochrone.
+    pub fn along_road_kinds(&self) -> Vec<FacilityKind> {
+        along_road_kinds(&self.studies.reach)
+    }
+
+    /// Re-measures the compliance of `analysis` with the kinds shown by isochrone
+    /// walked along roads (nothing changes when no required kind is, or the park has
+    /// no road: the circles stay, and the results say so per kind).
+    pub fn measure_compliance(&self, analysis: &mut ParkAnalysis) -> Result<(), WorkspaceError> {
+        if let Some(l) = compliance_along_roads(
             &self.park,
-            index,
+            self.index()?,
             self.settings(),
-            area,
-        ))
+            &self.along_road_kinds(),
+            self.network_settings(),
+        ) {
+            analysis.living = l;
+        }
+        Ok(())
     }
 
     /// Builds the road graph with the network settings in force; an error when the
@@ -441,6 +460,55 @@ fn push_frame_warning(report: &mut ImportReport, park: &Park) {
             w,
         ));
     }
+}
+
+/// The kinds shown by isochrone in a circle/isochrone choice table.
+pub fn along_road_kinds(
+    reach: &std::collections::BTreeMap<FacilityKind, analysis::ReachChoice>,
+) -> Vec<FacilityKind> {
+    reach
+        .iter()
+        .filter(|(_, c)| c.isochrone)
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+/// Living-circle and service-circle compliance with `kinds` walked along the road
+/// network built with `network` — `None` when no required kind is among them or the
+/// park has no road (the circle results stand). What both faces use, so the report,
+/// the panel and the printed gap layer agree.
+pub fn compliance_along_roads(
+    park: &Park,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    kinds: &[FacilityKind],
+    network: &NetworkSettings,
+) -> Option<analysis::living::LivingCircles> {
+    let l = &settings.living;
+    let required = l
+        .tiers
+        .iter()
+        .chain(std::iter::once(&l.service))
+        .flat_map(|t| t.required.iter());
+    let used: Vec<FacilityKind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| required.clone().any(|r| r == k))
+        .collect();
+    if used.is_empty() {
+        return None;
+    }
+    let graph = RoadGraph::build(park, *index.frame(), network.clone()).ok()?;
+    if graph.graph.edge_count() == 0 {
+        return None;
+    }
+    let reach = analysis::living::ComplianceReach {
+        graph: Some(&graph),
+        along_roads: &used,
+    };
+    Some(analysis::living::living_circles_with(
+        park, index, l, &reach,
+    ))
 }
 
 /// The project's circle/isochrone choice per facility kind.

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::analysis::AnalysisSettings;
+use crate::analysis::living::{self, Place};
 use crate::analysis::siting::{
-    self, Candidate, Instance, Limits, Method, SiteReach, Suggestion, Weight,
+    self, Candidate, Demand, Goal, Instance, Limits, Method, SiteReach, Suggestion, Weight,
 };
 use crate::analysis::{self};
 use crate::model::{FacilityKind, Park};
@@ -108,6 +109,11 @@ pub struct SuggestRequest {
     pub min_spacing_m: f64,
     /// Also the fewest new sites covering every enterprise.
     pub set_cover: bool,
+    /// What to maximise: coverage, or the places made compliant for a tier.
+    pub goal: Goal,
+    /// For stops: also candidates on roads off the route, up to this many metres from
+    /// it along roads (each with its detour).
+    pub detour_m: Option<f64>,
 }
 
 impl Default for SuggestRequest {
@@ -122,6 +128,8 @@ impl Default for SuggestRequest {
             time_limit: Duration::from_secs(60),
             min_spacing_m: 300.0,
             set_cover: false,
+            goal: Goal::Coverage,
+            detour_m: None,
         }
     }
 }
@@ -139,6 +147,7 @@ impl Workspace {
             index: self.index()?,
             settings: self.settings(),
             network: self.network_settings(),
+            along_roads: &self.along_road_kinds(),
         };
         suggest(&inputs, req, limits)
     }
@@ -156,6 +165,8 @@ pub struct SitingInputs<'a> {
     pub settings: &'a AnalysisSettings,
     /// Speeds and tolerances of the road network (for isochrone reach).
     pub network: &'a NetworkSettings,
+    /// The kinds whose compliance is walked along roads (shown by isochrone).
+    pub along_roads: &'a [FacilityKind],
 }
 
 /// [`Workspace::suggest`] on its inputs (what the desktop runs on a worker).
@@ -171,6 +182,7 @@ pub fn suggest(
             index,
             settings,
             network,
+            along_roads: _,
         } = *inputs;
         let setting = |m: String| WorkspaceError::Setting {
             flag: "suggest",
@@ -208,7 +220,24 @@ pub fn suggest(
             None => CandidateSource::Along(200.0),
         });
         limits.progress.inspect(|p| p("candidates", 0.0));
-        let candidates: Vec<Candidate> = match &source {
+        // The road graph, built once when something needs it.
+        let graph_cell: std::cell::OnceCell<Result<RoadGraph, WorkspaceError>> =
+            std::cell::OnceCell::new();
+        let graph = || -> Result<&RoadGraph, WorkspaceError> {
+            match graph_cell.get_or_init(|| {
+                let g = RoadGraph::build(park, *index.frame(), network.clone())?;
+                if g.graph.edge_count() == 0 {
+                    return Err(WorkspaceError::Network(
+                        "the park has no roads layer to travel along".into(),
+                    ));
+                }
+                Ok(g)
+            }) {
+                Ok(g) => Ok(g),
+                Err(e) => Err(WorkspaceError::Network(e.to_string())),
+            }
+        };
+        let mut candidates: Vec<Candidate> = match &source {
             CandidateSource::Parcels(lu) => siting::parcel_candidates(park, lu),
             CandidateSource::Along(step) => match route {
                 Some(ri) => siting::route_candidates(park, index, ri, *step),
@@ -223,25 +252,84 @@ pub fn suggest(
                 source.label()
             )));
         }
+        if let (Some(ri), Some(d)) = (route, req.detour_m) {
+            let step = match &source {
+                CandidateSource::Along(s) => *s,
+                _ => 100.0,
+            };
+            candidates.extend(siting::detour_candidates(
+                park,
+                index,
+                graph()?,
+                ri,
+                step,
+                d,
+            ));
+        }
+        if route.is_some() {
+            for c in &mut candidates {
+                c.detour_m.get_or_insert(0.0);
+            }
+        }
         let xy: Vec<[f64; 2]> = candidates
             .iter()
             .map(|c| index.project(c.lon_lat[0], c.lon_lat[1]))
             .collect();
         let fixed_xy: Vec<[f64; 2]> = fixed_ll.iter().map(|p| index.project(p[0], p[1])).collect();
         limits.progress.inspect(|p| p("coverage", 0.0));
+        if let Goal::Compliance(tier) = &req.goal {
+            let SiteTarget::Kind(k) = req.target else {
+                return Err(setting(
+                    "a compliance target sites facilities of a kind (--kind), not stops".into(),
+                ));
+            };
+            let c = ComplianceDemand::new(inputs, k, tier, req, &graph)?;
+            let ll: Vec<[f64; 2]> = candidates.iter().map(|c| c.lon_lat).collect();
+            let mut cover = if c.walk {
+                let origins: Vec<([f64; 2], [f64; 2])> =
+                    xy.iter().copied().zip(ll.iter().copied()).collect();
+                living::walked_from(graph()?, &origins, &c.places, c.radius_m)
+            } else {
+                living::within_circle(&xy, &c.places, c.radius_m)
+            };
+            // A place missing another kind too is not made compliant by this one.
+            for v in &mut cover {
+                v.retain(|&i| c.eligible[i as usize]);
+            }
+            let mut inst = Instance::new(c.weights.clone(), c.fixed.clone(), cover);
+            inst.located = c.eligible.clone();
+            return finish(
+                inputs,
+                req,
+                limits,
+                start,
+                Finish {
+                    kind: k.code().to_string(),
+                    route: None,
+                    radius_m: c.radius_m,
+                    source: &source,
+                    candidates,
+                    inst,
+                    demand: c.demand,
+                    place_index: Some(c.places.iter().map(|p| p.index).collect()),
+                    reach_words: c.words.clone(),
+                    fixed_words: format!(
+                        "places already compliant fixed; a place counts only when the new site gives it its last missing kind ({} of {} non-compliant places miss only {})",
+                        c.only_this,
+                        c.places.len() - c.compliant,
+                        k.code()
+                    ),
+                },
+            );
+        }
         let (cover, fixed) = match req.reach {
             SiteReach::Circle => (
                 siting::circle_cover(index, &xy, radius_m),
                 siting::circle_fixed(index, &fixed_xy, radius_m),
             ),
             SiteReach::Network(spec) => {
-                let graph = RoadGraph::build(park, *index.frame(), network.clone())?;
-                if graph.graph.edge_count() == 0 {
-                    return Err(WorkspaceError::Network(
-                        "the park has no roads layer to travel along".into(),
-                    ));
-                }
-                let snaps = siting::enterprise_snaps(park, &graph);
+                let graph = graph()?;
+                let snaps = siting::enterprise_snaps(park, graph);
                 let total = (candidates.len() + fixed_ll.len()).max(1) as f32;
                 let done = std::sync::atomic::AtomicUsize::new(0);
                 let tick = || {
@@ -253,9 +341,9 @@ pub fn suggest(
                     }
                 };
                 let ll: Vec<[f64; 2]> = candidates.iter().map(|c| c.lon_lat).collect();
-                let cover = siting::network_cover(index, &graph, &snaps, &ll, spec, &tick);
+                let cover = siting::network_cover(index, graph, &snaps, &ll, spec, &tick);
                 let mut fixed = vec![false; park.enterprises.len()];
-                for e in siting::network_cover(index, &graph, &snaps, &fixed_ll, spec, &tick)
+                for e in siting::network_cover(index, graph, &snaps, &fixed_ll, spec, &tick)
                     .into_iter()
                     .flatten()
                 {
@@ -277,30 +365,11 @@ pub fn suggest(
         }
         let mut inst = Instance::new(weights, fixed, cover);
         inst.located = located;
-        let min_spacing_m = route.map(|_| req.min_spacing_m);
-        if let Some(m) = min_spacing_m {
+        if let Some(m) = route.map(|_| req.min_spacing_m) {
             let (conflicts, blocked) = siting::spacing(&xy, &fixed_xy, m);
             inst.conflicts = conflicts;
             inst.blocked = blocked;
         }
-        let solve_limits = Limits {
-            time_limit: req
-                .time_limit
-                .saturating_sub(start.elapsed())
-                .max(Duration::from_secs(1)),
-            cancel: limits.cancel,
-            progress: limits.progress,
-        };
-        let solution = siting::solve(&inst, req.count, req.method, &solve_limits)
-            .map_err(|e| setting(e.to_string()))?;
-        let set_cover = if req.set_cover {
-            Some(
-                siting::set_cover(&inst, req.method, &solve_limits)
-                    .map_err(|e| setting(e.to_string()))?,
-            )
-        } else {
-            None
-        };
         let reach_words = match req.reach {
             SiteReach::Circle => format!(
                 "covered when the planar distance <= {} m",
@@ -312,31 +381,284 @@ pub fn suggest(
                 spec.label()
             ),
         };
-        let method_text = format!(
-            "{}; {reach_words}; existing {} fixed; {}",
-            index.frame().describe(),
-            if route.is_some() {
-                "stops"
-            } else {
-                "facilities of the kind"
+        let fixed_words = match (route, req.detour_m) {
+            (Some(_), Some(d)) => format!(
+                "existing stops fixed; candidates also on roads up to {} m off the route along roads (detour_m: the extra driving out and back, from the nearest road node within {} m of the route; walked distances on the graph, one-way rules not applied)",
+                crate::model::attributes::format_float(d),
+                crate::model::attributes::format_float(siting::ON_ROUTE_M)
+            ),
+            (Some(_), None) => "existing stops fixed".to_string(),
+            (None, _) => "existing facilities of the kind fixed".to_string(),
+        };
+        finish(
+            inputs,
+            req,
+            limits,
+            start,
+            Finish {
+                kind,
+                route,
+                radius_m,
+                source: &source,
+                candidates,
+                inst,
+                demand: Demand::Enterprises,
+                place_index: None,
+                reach_words,
+                fixed_words,
             },
-            siting::method_words(req.method)
+        )
+    }
+}
+
+/// What [`finish`] needs of a built instance.
+struct Finish<'a> {
+    kind: String,
+    route: Option<usize>,
+    radius_m: f64,
+    source: &'a CandidateSource,
+    candidates: Vec<Candidate>,
+    inst: Instance,
+    demand: Demand,
+    /// Instance position → index into the park's enterprises or parcels (`None`: the
+    /// instance indexes the enterprises directly).
+    place_index: Option<Vec<u32>>,
+    reach_words: String,
+    fixed_words: String,
+}
+
+/// Solves a built instance and assembles the suggestion.
+fn finish(
+    inputs: &SitingInputs<'_>,
+    req: &SuggestRequest,
+    limits: &Limits<'_>,
+    start: Instant,
+    f: Finish<'_>,
+) -> Result<Suggestion, WorkspaceError> {
+    let setting = |m: String| WorkspaceError::Setting {
+        flag: "suggest",
+        message: m,
+    };
+    let solve_limits = Limits {
+        time_limit: req
+            .time_limit
+            .saturating_sub(start.elapsed())
+            .max(Duration::from_secs(1)),
+        cancel: limits.cancel,
+        progress: limits.progress,
+    };
+    let mut solution = siting::solve(&f.inst, req.count, req.method, &solve_limits)
+        .map_err(|e| setting(e.to_string()))?;
+    let mut set_cover = if req.set_cover {
+        Some(
+            siting::set_cover(&f.inst, req.method, &solve_limits)
+                .map_err(|e| setting(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    if let Some(map) = &f.place_index {
+        let remap = |v: &mut Vec<u32>| {
+            for e in v.iter_mut() {
+                *e = map.get(*e as usize).copied().unwrap_or(u32::MAX);
+            }
+            v.retain(|e| *e != u32::MAX);
+            v.sort_unstable();
+        };
+        solution.newly.iter_mut().for_each(remap);
+        if let Some(sc) = &mut set_cover {
+            sc.newly.iter_mut().for_each(remap);
+            remap(&mut sc.uncoverable);
+        }
+    }
+    let method_text = format!(
+        "{}; target {}; {}; {}; {}",
+        inputs.index.frame().describe(),
+        req.goal.label(),
+        f.reach_words,
+        f.fixed_words,
+        siting::method_words(req.method)
+    );
+    Ok(Suggestion {
+        kind: f.kind,
+        target: req.goal.label(),
+        demand: f.demand,
+        route: f.route,
+        radius_m: f.radius_m,
+        reach: req.reach,
+        count: req.count,
+        method: req.method,
+        weight: req.weight,
+        candidates_from: f.source.label(),
+        candidates: f.candidates,
+        min_spacing_m: f.route.map(|_| req.min_spacing_m),
+        solution,
+        set_cover,
+        seconds: start.elapsed().as_secs_f64(),
+        method_text,
+    })
+}
+
+/// The places a compliance target counts: the residential parcels of a living-circle
+/// tier (or the enterprises, for the service circle), which are compliant already
+/// (fixed), and which miss only the kind being sited (the only ones a new site can make
+/// compliant).
+struct ComplianceDemand {
+    places: Vec<Place>,
+    demand: Demand,
+    /// The radius the tier checks the kind within.
+    radius_m: f64,
+    /// Whether the kind is walked along roads (shown by isochrone, or `--reach` along
+    /// roads) rather than measured by its circle.
+    walk: bool,
+    weights: Vec<f64>,
+    fixed: Vec<bool>,
+    /// Compliant already, or missing only the kind.
+    eligible: Vec<bool>,
+    compliant: usize,
+    only_this: usize,
+    words: String,
+}
+
+impl ComplianceDemand {
+    fn new<'g>(
+        inputs: &SitingInputs<'_>,
+        kind: FacilityKind,
+        tier: &str,
+        req: &SuggestRequest,
+        graph: &dyn Fn() -> Result<&'g RoadGraph, WorkspaceError>,
+    ) -> Result<ComplianceDemand, WorkspaceError> {
+        let SitingInputs {
+            park,
+            index,
+            settings,
+            along_roads,
+            ..
+        } = *inputs;
+        let setting = |m: String| WorkspaceError::Setting {
+            flag: "--target",
+            message: m,
+        };
+        // The kind is walked along roads when shown by isochrone, or asked for.
+        let mut walked: Vec<FacilityKind> = along_roads.to_vec();
+        if matches!(req.reach, SiteReach::Network(_)) && !walked.contains(&kind) {
+            walked.push(kind);
+        }
+        let needs_graph = settings
+            .living
+            .tiers
+            .iter()
+            .chain(std::iter::once(&settings.living.service))
+            .any(|t| t.required.iter().any(|k| walked.contains(k)));
+        let g = if needs_graph { Some(graph()?) } else { None };
+        let reach = living::ComplianceReach {
+            graph: g,
+            along_roads: &walked,
+        };
+        let lc = living::living_circles_with(park, index, &settings.living, &reach);
+        let (places, demand, required, missing, reach_of) = if Goal::is_service(tier) {
+            (
+                living::enterprise_places(park, index),
+                Demand::Enterprises,
+                lc.service.required.clone(),
+                lc.service.missing.clone(),
+                lc.service.reach.clone(),
+            )
+        } else {
+            let ti = lc.tier(tier).ok_or_else(|| {
+                setting(format!(
+                    "no living-circle tier \"{tier}\" (tiers: {}; or service for the enterprises' service circle)",
+                    lc.tiers
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            let t = &lc.tiers[ti];
+            (
+                living::residential_places(park, index, &settings.living),
+                Demand::Parcels,
+                t.required.clone(),
+                t.missing.clone(),
+                t.reach.clone(),
+            )
+        };
+        let Some(pos) = required.iter().position(|(k, _)| *k == kind) else {
+            return Err(setting(format!(
+                "tier \"{tier}\" does not require {} (it requires: {})",
+                kind.code(),
+                required
+                    .iter()
+                    .map(|(k, _)| k.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        let radius_m = required[pos].1;
+        let walk = reach_of[pos] == living::KindReach::Walk;
+        let missing: std::collections::HashMap<u32, &Vec<FacilityKind>> =
+            missing.iter().map(|(i, m)| (*i, m)).collect();
+        let base = match demand {
+            Demand::Enterprises => req.weight.of(park),
+            Demand::Parcels => Vec::new(),
+        };
+        let mut weights = Vec::with_capacity(places.len());
+        let mut fixed = Vec::with_capacity(places.len());
+        let mut eligible = Vec::with_capacity(places.len());
+        let (mut compliant, mut only_this) = (0, 0);
+        for p in &places {
+            let w = base.get(p.index as usize).copied().unwrap_or(1.0);
+            match missing.get(&p.index) {
+                None => {
+                    compliant += 1;
+                    weights.push(w);
+                    fixed.push(true);
+                    eligible.push(true);
+                }
+                Some(m) if m.as_slice() == [kind] => {
+                    only_this += 1;
+                    weights.push(w);
+                    fixed.push(false);
+                    eligible.push(true);
+                }
+                Some(_) => {
+                    weights.push(0.0);
+                    fixed.push(false);
+                    eligible.push(false);
+                }
+            }
+        }
+        let what = match demand {
+            Demand::Parcels => "residential parcels",
+            Demand::Enterprises => "enterprises",
+        };
+        let words = format!(
+            "{what} made compliant with the {} circle: {} within {} m{}",
+            if Goal::is_service(tier) {
+                "service"
+            } else {
+                tier
+            },
+            kind.code(),
+            crate::model::attributes::format_float(radius_m),
+            if walk {
+                " walked along roads"
+            } else {
+                " (planar distance)"
+            }
         );
-        Ok(Suggestion {
-            kind,
-            route,
+        Ok(ComplianceDemand {
+            places,
+            demand,
             radius_m,
-            reach: req.reach,
-            count: req.count,
-            method: req.method,
-            weight: req.weight,
-            candidates_from: source.label(),
-            candidates,
-            min_spacing_m,
-            solution,
-            set_cover,
-            seconds: start.elapsed().as_secs_f64(),
-            method_text,
+            walk,
+            weights,
+            fixed,
+            eligible,
+            compliant,
+            only_this,
+            words,
         })
     }
 }
@@ -352,10 +674,7 @@ pub fn read_candidates(path: &std::path::Path) -> Result<Vec<Candidate>, Workspa
         .enumerate()
         .filter_map(|(i, g)| {
             let p = crate::model::records::representative_point(g.as_ref()?)?;
-            Some(Candidate {
-                id: layer.display_id(i),
-                lon_lat: [p.x(), p.y()],
-            })
+            Some(Candidate::at(layer.display_id(i), [p.x(), p.y()]))
         })
         .collect())
 }

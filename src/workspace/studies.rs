@@ -52,10 +52,20 @@ impl Results {
     }
 }
 
-/// Computes every result the panels show.
-pub fn compute(park: &Park, index: &ParkIndex, settings: &AnalysisSettings) -> Results {
+/// Computes every result the panels show; compliance walks `along_roads` kinds along
+/// the road network built with `network` (see [`super::compliance_along_roads`]).
+pub fn compute(
+    park: &Park,
+    index: &ParkIndex,
+    settings: &AnalysisSettings,
+    along_roads: &[FacilityKind],
+    network: &NetworkSettings,
+) -> Results {
     let t0 = Instant::now();
-    let analysis = analyse(park, index, settings);
+    let mut analysis = analyse(park, index, settings);
+    if let Some(l) = super::compliance_along_roads(park, index, settings, along_roads, network) {
+        analysis.living = l;
+    }
     let links = EnterpriseLinks::of(&analysis, park.enterprises.len());
     Results {
         analysis,
@@ -295,6 +305,10 @@ impl Studies {
     /// Shows a kind by its circle or its isochrone; the overlay rebuilds.
     pub fn set_reach(&mut self, kind: FacilityKind, choice: ReachChoice) {
         if self.reach_of(kind) != choice {
+            // Compliance walks the kinds shown by isochrone along roads.
+            if self.reach_of(kind).active() != choice.active() {
+                self.results_stale = true;
+            }
             self.reach.insert(kind, choice);
             self.overlay_stale = true;
             self.overlay_generation += 1;
@@ -306,6 +320,7 @@ impl Studies {
         if n != self.network_settings {
             self.network_settings = n;
             self.network_stale = true;
+            self.results_stale |= self.reach.values().any(|c| c.isochrone);
         }
     }
 
@@ -395,8 +410,12 @@ impl Studies {
         if self.results_stale && self.results_task.is_none() {
             self.results_stale = false;
             let (park, index, settings) = (park.clone(), index.clone(), self.settings.clone());
+            let (along, network) = (
+                super::along_road_kinds(&self.reach),
+                self.network_settings.clone(),
+            );
             self.results_task = Some(Task::spawn("parkplan-analysis", wake.clone(), move || {
-                compute(&park, &index, &settings)
+                compute(&park, &index, &settings, &along, &network)
             }));
         }
         // The site suggestion, when one is asked for.
@@ -426,12 +445,14 @@ impl Studies {
                 self.settings.clone(),
                 self.network_settings.clone(),
             );
+            let along = super::along_road_kinds(&self.reach);
             self.siting_task = Some(Task::spawn("parkplan-siting", wake.clone(), move || {
                 let inputs = super::siting::SitingInputs {
                     park: &park,
                     index: &index,
                     settings: &settings,
                     network: &network,
+                    along_roads: &along,
                 };
                 super::siting::suggest(
                     &inputs,

@@ -68,7 +68,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub route: Option<String>,
     /// The living-circle gap layer: residential parcels missing a tier's facilities
-    /// (GB 50180-2018), e.g. 15min (tiers: 5min, 10min, 15min).
+    /// (GB 50180-2018), e.g. 15min (tiers: 5min, 10min, 15min); `service` (or
+    /// `enterprises`, 企业): the enterprises missing a kind of the park's service circle.
     #[arg(long, value_name = "TIER", conflicts_with_all = ["facility", "route"])]
     pub living_gaps: Option<String>,
     /// Service radius of a facility kind over the project's, e.g. kindergarten=300,
@@ -181,14 +182,23 @@ pub fn run(args: &ExportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         (None, Some(key)) => (Focus::Route(ws.route(key).context("--route")? as u32), None),
         (None, None) => match &args.living_gaps {
+            Some(tier)
+                if matches!(
+                    tier.trim().to_ascii_lowercase().as_str(),
+                    "service" | "enterprises" | "企业" | "服务圈"
+                ) =>
+            {
+                (Focus::ServiceGaps, None)
+            }
             Some(tier) => {
                 let tiers = &ws.settings().living.tiers;
-                let t = tiers
-                    .iter()
-                    .position(|t| t.name == *tier)
+                let t = parkplan::analysis::living::tier_index(
+                    tiers.iter().map(|t| t.name.as_str()),
+                    tier,
+                )
                     .with_context(|| {
                         format!(
-                            "--living-gaps: no tier \"{tier}\" (tiers: {})",
+                            "--living-gaps: no tier \"{tier}\" (tiers: {}; or service for the enterprises)",
                             tiers
                                 .iter()
                                 .map(|t| t.name.as_str())

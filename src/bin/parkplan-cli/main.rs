@@ -86,6 +86,12 @@ enum Command {
         /// isochrone reaches, and the road network's problems.
         #[arg(long, value_name = "MODE:MINUTES")]
         isochrone: Vec<String>,
+        /// Measure a facility kind's living-circle and service-circle compliance by a
+        /// walk along roads of the tier's radius instead of the circle (as when the
+        /// project shows the kind by isochrone), e.g. police_post, 幼儿园, all.
+        /// Repeatable.
+        #[arg(long, value_name = "KIND")]
+        walk: Vec<String>,
         /// The day of the project and land ledger, YYYY-MM-DD (default: today, UTC+8).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -163,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            walk,
             as_of,
         } => report::run(&report::ReportArgs {
             paths,
@@ -174,6 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             segments,
             timings,
             isochrone,
+            walk,
             as_of,
             lang,
         }),

@@ -35,6 +35,8 @@ pub struct ReportArgs {
     pub timings: bool,
     /// `--isochrone walk:15` (repeatable): isochrones along roads beside the circles.
     pub isochrone: Vec<String>,
+    /// `--walk KIND` (repeatable): compliance of the kind walked along roads.
+    pub walk: Vec<String>,
     /// The ledger's day.
     pub as_of: Option<String>,
     /// The language of problems and warnings.
@@ -65,6 +67,17 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let iso_specs = isochrone_run::parse_specs(&args.isochrone)
         .map_err(anyhow::Error::msg)
         .context("--isochrone")?;
+    let mut walk_kinds = Vec::new();
+    for w in &args.walk {
+        let kinds = parkplan::model::FacilityKind::resolve_spelling(w);
+        if kinds.is_empty() {
+            anyhow::bail!(
+                "--walk: {}",
+                analysis::AnalysisError::UnknownKind(w.clone())
+            );
+        }
+        walk_kinds.extend(kinds);
+    }
     let area = AreaSettings {
         segments: args.segments.clamp(8, 1024),
     };
@@ -78,12 +91,22 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     timer.lap("load");
-    let ws = Workspace::from_loaded(
+    let mut ws = Workspace::from_loaded(
         args.paths.clone(),
         opened.loaded,
         opened.project,
         &overrides,
     )?;
+    for k in walk_kinds {
+        let spec = ws.studies.reach_of(k).spec;
+        ws.studies.set_reach(
+            k,
+            analysis::ReachChoice {
+                isochrone: true,
+                spec,
+            },
+        );
+    }
     let park = &ws.park;
     if let Some(w) = parkplan::workspace::frame_warning(park) {
         eprintln!(
@@ -95,9 +118,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let index = ws.index()?;
     timer.lap("index");
     let mut result = if args.timings {
-        analysis::analyse_sequential(park, index, ws.settings(), &area, &mut |name| {
+        let mut r = analysis::analyse_sequential(park, index, ws.settings(), &area, &mut |name| {
             timer.lap(name)
-        })
+        });
+        ws.measure_compliance(&mut r)?;
+        timer.lap("compliance_along_roads");
+        r
     } else {
         let r = ws.analyse_with(&area)?;
         timer.lap("analyse");

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use parkplan::analysis::siting::{Limits, Method, SiteReach, Weight};
+use parkplan::analysis::siting::{Goal, Limits, Method, SiteReach, Weight};
 use parkplan::model::FacilityKind;
 use parkplan::workspace::siting::{CandidateSource, SiteTarget, SuggestRequest};
 use parkplan::workspace::{Overrides, Workspace};
@@ -53,6 +53,18 @@ pub struct SuggestArgs {
     /// With --route: no two stops closer than this (metres).
     #[arg(long, default_value = "300")]
     pub min_spacing: String,
+    /// What to maximise: coverage (new enterprises or employees covered), or
+    /// compliance:TIER — the residential parcels made compliant with a living-circle
+    /// tier (compliance:15min; a parcel counts only when the new site gives it its last
+    /// missing kind) — or compliance:service, the enterprises made compliant with the
+    /// park's service circle.
+    #[arg(long, default_value = "coverage")]
+    pub target: String,
+    /// With --route: also stop positions on roads off the route, up to this many
+    /// metres from it along roads (each site reports its detour_m: the extra metres a
+    /// bus drives, out and back).
+    #[arg(long, value_name = "METRES", requires = "route")]
+    pub detour: Option<String>,
     /// Also the fewest new sites that cover every enterprise (set covering).
     #[arg(long)]
     pub set_cover: bool,
@@ -81,6 +93,9 @@ fn request(a: &SuggestArgs) -> anyhow::Result<SuggestRequest> {
         }
         (None, None) => anyhow::bail!("give --kind KIND (or --route NAME for bus stops)"),
     };
+    if a.route.is_some() && Goal::parse(&a.target).is_ok_and(|g| g != Goal::Coverage) {
+        anyhow::bail!("--target compliance:… sites facilities of a --kind, not stops of a --route");
+    }
     if a.count == 0 || a.count > 1000 {
         anyhow::bail!("--count must be between 1 and 1000");
     }
@@ -101,6 +116,13 @@ fn request(a: &SuggestArgs) -> anyhow::Result<SuggestRequest> {
         time_limit: Duration::from_secs_f64(a.time_limit.min(86_400.0)),
         min_spacing_m: parkplan::analysis::parse_metres(&a.min_spacing).context("--min-spacing")?,
         set_cover: a.set_cover,
+        goal: Goal::parse(&a.target).context("--target")?,
+        detour_m: a
+            .detour
+            .as_deref()
+            .map(parkplan::analysis::parse_metres)
+            .transpose()
+            .context("--detour")?,
     })
 }
 

@@ -44,6 +44,8 @@ pub fn tables<'a>(input: ReportInput<'a>, target: Target) -> impl Iterator<Item 
         (true, Box::new(move || land::project_sites(input))),
         (true, Box::new(move || living::living_circles(input))),
         (csv, Box::new(move || living::living_missing(input))),
+        (true, Box::new(move || living::service_circle(input))),
+        (csv, Box::new(move || living::service_missing(input))),
     ];
     // The ledger: the printout shows what the park has; CSV writes every file.
     let constraints = !input.analysis.constraints.layers.is_empty();
@@ -118,6 +120,8 @@ pub const TABLE_FILES: &[&str] = &[
     "project_sites.csv",
     "living_circles.csv",
     "living_missing.csv",
+    "service_circle.csv",
+    "service_missing.csv",
     "constraint_layers.csv",
     "parcel_constraints.csv",
     "project_ledger.csv",
@@ -267,6 +271,7 @@ pub(in crate::report) mod tests {
                 "projects_by_stage",
                 "project_sites",
                 "living_circles",
+                "service_circle",
                 "isochrone_facilities",
             ]
         );

@@ -14,7 +14,7 @@ use std::time::Duration;
 use eframe::egui::{self, RichText};
 
 use crate::analysis::IsochroneSpec;
-use crate::analysis::siting::{Method, SiteReach, Weight};
+use crate::analysis::siting::{Demand, Goal, Method, SiteReach, Weight};
 use crate::model::{FacilityKind, Lang};
 use crate::network::TravelMode;
 use crate::ui::command::Command;
@@ -55,6 +55,10 @@ pub struct SitingPanel {
     pub reach: Option<IsochroneSpec>,
     /// Minimum stop spacing, metres.
     pub min_spacing_m: f64,
+    /// What to maximise.
+    pub goal: Goal,
+    /// For stops: also positions on detours off the route, up to this far (metres).
+    pub detour_m: Option<f64>,
 }
 
 impl Default for SitingPanel {
@@ -70,6 +74,8 @@ impl Default for SitingPanel {
             method: Method::Greedy,
             reach: None,
             min_spacing_m: 300.0,
+            goal: Goal::Coverage,
+            detour_m: None,
         }
     }
 }
@@ -94,6 +100,12 @@ impl SitingPanel {
             time_limit: Duration::from_secs(30),
             min_spacing_m: self.min_spacing_m,
             set_cover: false,
+            goal: if self.route.is_some() {
+                Goal::Coverage
+            } else {
+                self.goal.clone()
+            },
+            detour_m: self.route.and(self.detour_m),
         }
     }
 
@@ -145,6 +157,40 @@ impl SitingPanel {
                             .response
                             .labelled_by(what.id);
                         ui.end_row();
+                        if self.route.is_none() {
+                            let target = ui.label(Msg::SitingTarget.text(lang));
+                            let goal_text = |g: &Goal| match g {
+                                Goal::Coverage => Msg::SitingTargetCoverage.text(lang).to_string(),
+                                Goal::Compliance(t) if Goal::is_service(t) => {
+                                    Msg::SitingTargetService.text(lang).to_string()
+                                }
+                                Goal::Compliance(t) => {
+                                    format!("{} {t}", Msg::SitingTargetLiving.text(lang))
+                                }
+                            };
+                            let mut goals = vec![Goal::Coverage];
+                            goals.extend(
+                                s.ws.settings()
+                                    .living
+                                    .tiers
+                                    .iter()
+                                    .map(|t| Goal::Compliance(t.name.clone())),
+                            );
+                            goals.push(Goal::Compliance("service".into()));
+                            egui::ComboBox::from_id_salt("siting-target")
+                                .selected_text(goal_text(&self.goal))
+                                .show_ui(ui, |ui| {
+                                    for g in goals {
+                                        let text = goal_text(&g);
+                                        if ui.selectable_label(self.goal == g, text).clicked() {
+                                            self.goal = g;
+                                        }
+                                    }
+                                })
+                                .response
+                                .labelled_by(target.id);
+                            ui.end_row();
+                        }
                         let count = ui.label(Msg::SitingCount.text(lang));
                         ui.add(egui::DragValue::new(&mut self.count).range(1..=50))
                             .labelled_by(count.id);
@@ -224,6 +270,13 @@ impl SitingPanel {
                             )
                             .labelled_by(spacing.id);
                             ui.end_row();
+                            let mut on = self.detour_m.is_some();
+                            let detour = ui.checkbox(&mut on, Msg::SitingDetour.text(lang));
+                            let mut m = self.detour_m.unwrap_or(300.0);
+                            ui.add_enabled(on, egui::DragValue::new(&mut m).range(10.0..=3000.0))
+                                .labelled_by(detour.id);
+                            self.detour_m = on.then_some(m);
+                            ui.end_row();
                         }
                     });
                 ui.horizontal(|ui| {
@@ -243,67 +296,89 @@ impl SitingPanel {
                 if let Some(e) = &s.ws.studies.siting_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
-                living_section(ui, s, lang, cmds);
-                let Some(sug) = s.ws.studies.siting.clone() else {
-                    return;
-                };
-                ui.separator();
-                for line in crate::report::siting::summary_lines(&sug) {
-                    ui.add(egui::Label::new(RichText::new(line).small()).wrap());
+                if let Some(sug) = s.ws.studies.siting.clone() {
+                    suggestion_section(ui, s, &sug, lang, cmds);
                 }
-                ui.separator();
-                ui.strong(Msg::SitingRanked.text(lang));
-                let kind = FacilityKind::ALL
-                    .iter()
-                    .copied()
-                    .find(|k| k.code() == sug.kind);
-                for (k, (&j, newly)) in sug
-                    .solution
-                    .chosen
-                    .iter()
-                    .zip(&sug.solution.newly)
-                    .enumerate()
-                {
-                    let Some(c) = sug.candidates.get(j as usize) else {
-                        continue;
-                    };
-                    ui.horizontal_wrapped(|ui| {
-                        if ui
-                            .link(format!("{}. {}", k + 1, c.id))
-                            .on_hover_text(format!("{:.6}, {:.6}", c.lon_lat[0], c.lon_lat[1]))
-                            .clicked()
+                // Compliance after the sites, so a suggestion's answer shows first.
+                living_section(ui, s, lang, cmds);
+            });
+    }
+}
+
+/// The suggestion's summary and its ranked sites, each with what it newly covers (or
+/// makes compliant) and "add as proposed facility".
+fn suggestion_section(
+    ui: &mut egui::Ui,
+    s: &Session,
+    sug: &crate::analysis::siting::Suggestion,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let park = &s.ws.park;
+    ui.separator();
+    for line in crate::report::siting::summary_lines(sug) {
+        ui.add(egui::Label::new(RichText::new(line).small()).wrap());
+    }
+    ui.separator();
+    ui.strong(Msg::SitingRanked.text(lang));
+    let kind = FacilityKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.code() == sug.kind);
+    let newly_word = if sug.target == "coverage" {
+        Msg::SitingNewlyCovered
+    } else {
+        Msg::SitingNewlyCompliant
+    };
+    for (k, (&j, newly)) in sug
+        .solution
+        .chosen
+        .iter()
+        .zip(&sug.solution.newly)
+        .enumerate()
+    {
+        let Some(c) = sug.candidates.get(j as usize) else {
+            continue;
+        };
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .link(format!("{}. {}", k + 1, c.id))
+                .on_hover_text(format!("{:.6}, {:.6}", c.lon_lat[0], c.lon_lat[1]))
+                .clicked()
+            {
+                cmds.push(Command::ZoomLonLat(c.lon_lat));
+            }
+            ui.label(format!("{} {}", newly_word.text(lang), newly.len()));
+            if let Some(d) = c.detour_m.filter(|d| *d > 0.0) {
+                ui.label(format!("{} {d:.0} m", Msg::SitingDetourOf.text(lang)));
+            }
+            if let Some(kind) = kind
+                && ui.button(Msg::SitingAddProposed.text(lang)).clicked()
+                && let Some(edit) =
+                    crate::workspace::siting::proposed_facility_edit(park, kind, c.lon_lat)
+            {
+                cmds.push(Command::Edit(edit));
+            }
+        });
+        egui::CollapsingHeader::new(format!("{} ({})", newly_word.text(lang), newly.len()))
+            .id_salt(("siting-site", k))
+            .show(ui, |ui| {
+                if sug.demand == Demand::Parcels {
+                    for &pi in newly.iter().take(200) {
+                        if let Some(p) = park.parcels.get(pi as usize)
+                            && ui.link(&p.id).clicked()
                         {
-                            cmds.push(Command::ZoomLonLat(c.lon_lat));
+                            cmds.push(Command::SelectAndZoom(p.feature));
                         }
-                        ui.label(format!(
-                            "{} {}",
-                            Msg::SitingNewlyCovered.text(lang),
-                            newly.len()
-                        ));
-                        if let Some(kind) = kind
-                            && ui.button(Msg::SitingAddProposed.text(lang)).clicked()
-                            && let Some(edit) = crate::workspace::siting::proposed_facility_edit(
-                                park, kind, c.lon_lat,
-                            )
-                        {
-                            cmds.push(Command::Edit(edit));
-                        }
-                    });
-                    egui::CollapsingHeader::new(format!(
-                        "{} ({})",
-                        Msg::SitingNewlyCovered.text(lang),
-                        newly.len()
-                    ))
-                    .id_salt(("siting-site", k))
-                    .show(ui, |ui| {
-                        for &e in newly.iter().take(200) {
-                            if let Some(ent) = park.enterprises.get(e as usize)
-                                && ui.link(format!("{} {}", ent.id, ent.name)).clicked()
-                            {
-                                cmds.push(Command::SelectAndZoom(ent.feature));
-                            }
-                        }
-                    });
+                    }
+                    return;
+                }
+                for &e in newly.iter().take(200) {
+                    if let Some(ent) = park.enterprises.get(e as usize)
+                        && ui.link(format!("{} {}", ent.id, ent.name)).clicked()
+                    {
+                        cmds.push(Command::SelectAndZoom(ent.feature));
+                    }
                 }
             });
     }
@@ -321,7 +396,7 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
     ui.separator();
     ui.strong(Msg::LivingCircles.text(lang));
     for (ti, tier) in results.analysis.living.tiers.iter().enumerate() {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!(
                 "{} ({} m): {}/{} {} ({:.1}%)",
                 tier.name,
@@ -331,18 +406,13 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
                 Msg::LivingCompliant.text(lang),
                 tier.share() * 100.0
             ));
-            let focus = crate::render::Focus::LivingGaps(ti as u8);
-            let on = s.ws.studies.focus == focus;
-            if ui
-                .selectable_label(on, Msg::LivingShowGaps.text(lang))
-                .clicked()
-            {
-                cmds.push(Command::Focus(if on {
-                    crate::render::Focus::None
-                } else {
-                    focus
-                }));
-            }
+            gaps_toggle(
+                ui,
+                s,
+                crate::render::Focus::LivingGaps(ti as u8),
+                lang,
+                cmds,
+            );
         });
         if tier.missing.is_empty() {
             continue;
@@ -366,4 +436,109 @@ fn living_section(ui: &mut egui::Ui, s: &Session, lang: Lang, cmds: &mut Vec<Com
             }
         });
     }
+    if let Some(t) = results.analysis.living.tiers.last() {
+        along_roads_note(ui, lang, &t.required, &t.reach);
+    }
+    service_section(ui, s, &results.analysis.living.service, lang, cmds);
+}
+
+/// The 地图显示缺口 toggle of a gap layer: shows `focus` on the map, or clears it.
+fn gaps_toggle(
+    ui: &mut egui::Ui,
+    s: &Session,
+    focus: crate::render::Focus,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let on = s.ws.studies.focus == focus;
+    if ui
+        .selectable_label(on, Msg::LivingShowGaps.text(lang))
+        .clicked()
+    {
+        cmds.push(Command::Focus(if on {
+            crate::render::Focus::None
+        } else {
+            focus
+        }));
+    }
+}
+
+/// Names the kinds whose compliance was walked along roads (shown by isochrone).
+fn along_roads_note(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    required: &[(FacilityKind, f64)],
+    reach: &[crate::analysis::living::KindReach],
+) {
+    let along: Vec<&str> = required
+        .iter()
+        .zip(reach.iter())
+        .filter(|(_, r)| **r == crate::analysis::living::KindReach::Walk)
+        .map(|((k, _), _)| k.label(lang))
+        .collect();
+    if !along.is_empty() {
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "{}: {}",
+                    Msg::WalkedAlongRoads.text(lang),
+                    along.join(", ")
+                ))
+                .weak(),
+            )
+            .wrap(),
+        );
+    }
+}
+
+/// The enterprises against the park's service circle: the share, the gap layer
+/// button and the non-compliant enterprises with their missing kinds.
+fn service_section(
+    ui: &mut egui::Ui,
+    s: &Session,
+    sc: &crate::analysis::living::ServiceCompliance,
+    lang: Lang,
+    cmds: &mut Vec<Command>,
+) {
+    let park = &s.ws.park;
+    ui.separator();
+    ui.strong(Msg::ServiceCircle.text(lang));
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "{} ({} m): {}/{} {} ({:.1}%)",
+            sc.name,
+            sc.radius_m,
+            sc.enterprises_compliant,
+            sc.enterprises_total,
+            Msg::ServiceCompliant.text(lang),
+            sc.share() * 100.0
+        ));
+        gaps_toggle(ui, s, crate::render::Focus::ServiceGaps, lang, cmds);
+    });
+    let kinds: Vec<&str> = sc.required.iter().map(|(k, _)| k.label(lang)).collect();
+    ui.add(egui::Label::new(RichText::new(kinds.join(", ")).weak()).wrap());
+    along_roads_note(ui, lang, &sc.required, &sc.reach);
+    if sc.missing.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(format!(
+        "{} ({})",
+        Msg::ServiceMissing.text(lang),
+        sc.missing.len()
+    ))
+    .id_salt("service-missing")
+    .show(ui, |ui| {
+        for (ei, kinds) in sc.missing.iter().take(300) {
+            let Some(e) = park.enterprises.get(*ei as usize) else {
+                continue;
+            };
+            let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
+            if ui
+                .link(format!("{} {}: {}", e.id, e.name, names.join(", ")))
+                .clicked()
+            {
+                cmds.push(Command::SelectAndZoom(e.feature));
+            }
+        }
+    });
 }
