@@ -321,6 +321,12 @@ impl App {
 
     /// Ctrl+S: save to the project's file, or ask for one.
     pub(super) fn save(&mut self) {
+        if self.is_team_park() {
+            if let Some(ctx) = self.ctx.clone() {
+                self.db_save(&ctx, &crate::db::Resolutions::new());
+            }
+            return;
+        }
         match self.project.path.clone() {
             Some(p) => {
                 if self.save_to(&p)
