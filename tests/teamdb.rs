@@ -422,3 +422,147 @@ fn a_connection_killed_during_a_save_leaves_nothing_half_written() {
     assert_eq!(value(&ann.park, li, 0, &key), Some(json!("first")));
     assert_eq!(db::pending_changes(&ann.park, &ann.db).len(), 2);
 }
+
+/// The done-when of issue #17 on the real desktop app, twice (two windows): different
+/// features both land; the same feature shows the conflict dialog; the change log
+/// lists both planners.
+#[cfg(feature = "gui")]
+#[test]
+fn two_desktop_windows_on_one_park() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+    use parkplan::ui::command::Command;
+    use parkplan::ui::settings::Settings;
+    use parkplan::ui::{App, fonts};
+
+    let Some(c) = setup() else { return };
+    let window = |user: &str| {
+        let settings = Settings {
+            lang: Some(parkplan::model::Lang::Zh),
+            ..Settings::default()
+        };
+        let app = App::with_settings(settings, vec![std::path::PathBuf::from(park_url(&c, user))]);
+        let mut h = Harness::builder()
+            .with_size(eframe::egui::vec2(1400.0, 900.0))
+            .with_context_setup(fonts::install_bundled)
+            .with_max_steps(200)
+            .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+        let start = std::time::Instant::now();
+        while h.state().is_loading() {
+            h.step();
+            assert!(start.elapsed().as_secs() < 60, "load timed out");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        h.run();
+        assert!(
+            h.state().load_error().is_none(),
+            "{:?}",
+            h.state().load_error()
+        );
+        h
+    };
+    let mut ann = window("ann");
+    let mut bob = window("bob");
+    let park = |h: &Harness<'static, App>| h.state().session().unwrap().ws.park.clone();
+    let (li, key) = target(&park(&ann));
+    let edit = |h: &mut Harness<'static, App>, index: usize, v: &str| {
+        let before = park(h).layers[li]
+            .attributes
+            .get(index, &key)
+            .to_json_value();
+        h.state_mut().send(Command::Edit(Edit::SetAttribute {
+            layer: li,
+            index,
+            key: key.clone(),
+            before,
+            after: Some(json!(v)),
+        }));
+        h.run();
+    };
+    // Different features: both saves land (Ctrl+S is SaveProject).
+    edit(&mut ann, 0, "ann-0");
+    edit(&mut bob, 1, "bob-1");
+    for h in [&mut ann, &mut bob] {
+        h.state_mut().send(Command::SaveProject);
+        h.run();
+        assert!(h.query_by_label("保存冲突").is_none());
+    }
+    let fresh = open(&c, "vic");
+    assert_eq!(value(&fresh.park, li, 0, &key), Some(json!("ann-0")));
+    assert_eq!(value(&fresh.park, li, 1, &key), Some(json!("bob-1")));
+    // 刷新 in ann's window brings bob's feature.
+    ann.state_mut().send(Command::DbPull);
+    ann.run();
+    assert_eq!(value(&park(&ann), li, 1, &key), Some(json!("bob-1")));
+    // The same feature: bob's save shows the conflict dialog, mine and theirs side by side.
+    edit(&mut ann, 0, "ann-again");
+    edit(&mut bob, 0, "bob-0");
+    ann.state_mut().send(Command::SaveProject);
+    ann.run();
+    bob.state_mut().send(Command::SaveProject);
+    bob.run();
+    bob.get_by_label("保存冲突");
+    bob.get_by_label("ann-again");
+    bob.get_by_label("bob-0");
+    let fresh = open(&c, "vic");
+    assert_eq!(
+        value(&fresh.park, li, 0, &key),
+        Some(json!("ann-again")),
+        "nothing of bob's written yet"
+    );
+    // Take theirs: bob's window now shows ann's value, nothing more is written.
+    bob.get_by_label("采用他人的").click();
+    bob.run();
+    assert!(bob.query_by_label("保存冲突").is_none());
+    assert_eq!(value(&park(&bob), li, 0, &key), Some(json!("ann-again")));
+    // The change log lists both planners.
+    bob.state_mut().send(Command::DbLog);
+    bob.run();
+    assert!(
+        bob.query_all_by_label_contains(" ann update")
+            .next()
+            .is_some()
+    );
+    assert!(
+        bob.query_all_by_label_contains(" bob update")
+            .next()
+            .is_some()
+    );
+}
+
+/// A viewer's window: the reason it is read-only is shown, and editing is refused.
+#[cfg(feature = "gui")]
+#[test]
+fn a_viewer_window_shows_why_it_is_read_only() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+    use parkplan::ui::command::Command;
+    use parkplan::ui::settings::Settings;
+    use parkplan::ui::{App, fonts};
+
+    let Some(c) = setup() else { return };
+    let settings = Settings {
+        lang: Some(parkplan::model::Lang::Zh),
+        ..Settings::default()
+    };
+    let app = App::with_settings(
+        settings,
+        vec![std::path::PathBuf::from(park_url(&c, "vic"))],
+    );
+    let mut h = Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 900.0))
+        .with_context_setup(fonts::install_bundled)
+        .with_max_steps(200)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let start = std::time::Instant::now();
+    while h.state().is_loading() {
+        h.step();
+        assert!(start.elapsed().as_secs() < 60, "load timed out");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    h.get_by_label_contains("只读：数据库角色 viewer 无写权限");
+    h.state_mut().send(Command::SetEditLayer(0));
+    h.run();
+    assert!(h.state().team_read_only().is_some());
+}

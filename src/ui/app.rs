@@ -558,6 +558,7 @@ impl App {
                 path: p.clone(),
                 allow_outside: false,
             },
+            [p] if let Some(url) = files::db_url(p) => LoadWhat::Database(url),
             _ => LoadWhat::Paths(paths),
         };
         self.start_load_what(what);

@@ -281,7 +281,10 @@ pub fn conflict_window(
                                     ui.label(text(&theirs));
                                     if differs {
                                         let mut on = keys.contains(&name);
-                                        if ui.checkbox(&mut on, "").changed() {
+                                        if ui
+                                            .checkbox(&mut on, Msg::DbUseTheirs.text(lang))
+                                            .changed()
+                                        {
                                             if on {
                                                 keys.insert(name.clone());
                                             } else {
@@ -297,7 +300,7 @@ pub fn conflict_window(
                                     ui.strong(Msg::DbGeometry.text(lang));
                                     ui.label("*");
                                     ui.label("*");
-                                    ui.checkbox(geom, "");
+                                    ui.checkbox(geom, Msg::DbUseTheirs.text(lang));
                                     ui.end_row();
                                 }
                             });
