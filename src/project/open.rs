@@ -91,6 +91,7 @@ pub fn open_paths_layers_only(
     let mut report = ImportReport::default();
     let (urls, files) = split_db_urls(paths);
     let plan = plan_paths(&files, &mut report);
+    #[cfg_attr(not(feature = "db"), allow(unused_mut))]
     let mut loaded = import::load_jobs_layers_only(&plan.jobs, plan.name, report, progress)?;
     #[cfg(feature = "db")]
     for url in urls {

@@ -156,27 +156,31 @@ impl OpenDbDialog {
         egui::Window::new(Msg::OpenDatabase.text(lang))
             .collapsible(false)
             .resizable(false)
+            .min_width(640.0)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
-                egui::Grid::new("open-db").num_columns(2).show(ui, |ui| {
-                    ui.label(Msg::DbUrl.text(lang));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.url)
-                            .hint_text("postgres://user@host/gis")
-                            .desired_width(380.0),
-                    );
-                    ui.end_row();
-                    ui.label(Msg::DbPark.text(lang));
-                    ui.add(egui::TextEdit::singleline(&mut self.park).desired_width(380.0));
-                    ui.end_row();
-                    ui.label(Msg::DbPassword.text(lang));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.password)
-                            .password(true)
-                            .desired_width(380.0),
-                    );
-                    ui.end_row();
-                });
+                egui::Grid::new("open-db")
+                    .num_columns(2)
+                    .min_col_width(120.0)
+                    .show(ui, |ui| {
+                        ui.label(Msg::DbUrl.text(lang));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.url)
+                                .hint_text("postgres://user@host/gis")
+                                .desired_width(380.0),
+                        );
+                        ui.end_row();
+                        ui.label(Msg::DbPark.text(lang));
+                        ui.add(egui::TextEdit::singleline(&mut self.park).desired_width(380.0));
+                        ui.end_row();
+                        ui.label(Msg::DbPassword.text(lang));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.password)
+                                .password(true)
+                                .desired_width(380.0),
+                        );
+                        ui.end_row();
+                    });
                 if let Some(e) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
