@@ -423,6 +423,36 @@ fn a_connection_killed_during_a_save_leaves_nothing_half_written() {
     assert_eq!(db::pending_changes(&ann.park, &ann.db).len(), 2);
 }
 
+/// The real desktop app on the park, as `user`, after loading (a window of its own).
+#[cfg(feature = "gui")]
+fn desktop(c: &Cluster, user: &str) -> egui_kittest::Harness<'static, parkplan::ui::App> {
+    use parkplan::ui::settings::Settings;
+    use parkplan::ui::{App, fonts};
+    let settings = Settings {
+        lang: Some(parkplan::model::Lang::Zh),
+        ..Settings::default()
+    };
+    let app = App::with_settings(settings, vec![std::path::PathBuf::from(park_url(c, user))]);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(eframe::egui::vec2(1400.0, 900.0))
+        .with_context_setup(fonts::install_bundled)
+        .with_max_steps(200)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let start = std::time::Instant::now();
+    while h.state().is_loading() {
+        h.step();
+        assert!(start.elapsed().as_secs() < 60, "load timed out");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    assert!(
+        h.state().load_error().is_none(),
+        "{:?}",
+        h.state().load_error()
+    );
+    h
+}
+
 /// The done-when of issue #17 on the real desktop app, twice (two windows): different
 /// features both land; the same feature shows the conflict dialog; the change log
 /// lists both planners.
@@ -431,36 +461,11 @@ fn a_connection_killed_during_a_save_leaves_nothing_half_written() {
 fn two_desktop_windows_on_one_park() {
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
+    use parkplan::ui::App;
     use parkplan::ui::command::Command;
-    use parkplan::ui::settings::Settings;
-    use parkplan::ui::{App, fonts};
 
     let Some(c) = setup() else { return };
-    let window = |user: &str| {
-        let settings = Settings {
-            lang: Some(parkplan::model::Lang::Zh),
-            ..Settings::default()
-        };
-        let app = App::with_settings(settings, vec![std::path::PathBuf::from(park_url(&c, user))]);
-        let mut h = Harness::builder()
-            .with_size(eframe::egui::vec2(1400.0, 900.0))
-            .with_context_setup(fonts::install_bundled)
-            .with_max_steps(200)
-            .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-        let start = std::time::Instant::now();
-        while h.state().is_loading() {
-            h.step();
-            assert!(start.elapsed().as_secs() < 60, "load timed out");
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        h.run();
-        assert!(
-            h.state().load_error().is_none(),
-            "{:?}",
-            h.state().load_error()
-        );
-        h
-    };
+    let window = |user: &str| desktop(&c, user);
     let mut ann = window("ann");
     let mut bob = window("bob");
     let park = |h: &Harness<'static, App>| h.state().session().unwrap().ws.park.clone();
@@ -534,33 +539,11 @@ fn two_desktop_windows_on_one_park() {
 #[cfg(feature = "gui")]
 #[test]
 fn a_viewer_window_shows_why_it_is_read_only() {
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
     use parkplan::ui::command::Command;
-    use parkplan::ui::settings::Settings;
-    use parkplan::ui::{App, fonts};
 
     let Some(c) = setup() else { return };
-    let settings = Settings {
-        lang: Some(parkplan::model::Lang::Zh),
-        ..Settings::default()
-    };
-    let app = App::with_settings(
-        settings,
-        vec![std::path::PathBuf::from(park_url(&c, "vic"))],
-    );
-    let mut h = Harness::builder()
-        .with_size(eframe::egui::vec2(1400.0, 900.0))
-        .with_context_setup(fonts::install_bundled)
-        .with_max_steps(200)
-        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    let start = std::time::Instant::now();
-    while h.state().is_loading() {
-        h.step();
-        assert!(start.elapsed().as_secs() < 60, "load timed out");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    h.run();
+    let mut h = desktop(&c, "vic");
     h.get_by_label_contains("只读：数据库角色 viewer 无写权限");
     h.state_mut().send(Command::SetEditLayer(0));
     h.run();

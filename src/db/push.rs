@@ -21,18 +21,33 @@ pub const SRID: u32 = 4490;
 #[derive(Debug)]
 pub(crate) struct Ewkb(pub Vec<u8>);
 
+/// Appends a geometry as little-endian WKB (the `wkb` crate's writer).
+pub(crate) fn write_wkb(out: &mut Vec<u8>, g: &geo::Geometry<f64>) -> Result<(), String> {
+    wkb::writer::write_geometry(
+        out,
+        g,
+        &wkb::writer::WriteOptions {
+            endianness: wkb::Endianness::LittleEndian,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// A layer's property names in column order.
+pub(crate) fn column_names(layer: &Layer) -> Vec<String> {
+    layer
+        .attributes
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect()
+}
+
 impl Ewkb {
     /// Encodes a geometry.
     pub(crate) fn of(g: &geo::Geometry<f64>) -> Result<Ewkb, String> {
         let mut wkb = Vec::with_capacity(64);
-        wkb::writer::write_geometry(
-            &mut wkb,
-            g,
-            &wkb::writer::WriteOptions {
-                endianness: wkb::Endianness::LittleEndian,
-            },
-        )
-        .map_err(|e| e.to_string())?;
+        write_wkb(&mut wkb, g)?;
         if wkb.len() < 5 {
             return Err("the WKB writer gave a truncated geometry".into());
         }
@@ -186,12 +201,7 @@ pub fn push_park(
             .map(|(f, p)| (f.code().to_string(), serde_json::Value::String(p.clone())))
             .collect();
         let fields = serde_json::Value::Object(fields);
-        let columns: Vec<String> = layer
-            .attributes
-            .columns()
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect();
+        let columns = column_names(layer);
         let members = serde_json::to_value(&layer.document_members).unwrap_or_default();
         tx.execute(
             "INSERT INTO parkplan.layers (park, ord, name, table_name, role, role_reason, fields, columns, document_members, part) \

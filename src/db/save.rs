@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::DbError;
 use super::load::{DbPark, ROW_COLUMNS, RawRow, append_row};
-use super::push::{Ewkb, JsonText, properties_json};
+use super::push::{Ewkb, JsonText, column_names, properties_json, write_wkb};
 use super::schema::ident;
 use crate::model::{Edit, FeatureData, FeatureExtras, Layer, Park, RowVersion};
 
@@ -31,13 +31,7 @@ pub(crate) fn row_hash(layer: &Layer, row: usize, scratch: &mut Vec<u8>) -> u64 
     scratch.clear();
     if let Some(Some(g)) = layer.geometries.get(row) {
         // A geometry the writer refuses hashes as empty, and fails at save with a message.
-        let _ = wkb::writer::write_geometry(
-            &mut *scratch,
-            g,
-            &wkb::writer::WriteOptions {
-                endianness: wkb::Endianness::LittleEndian,
-            },
-        );
+        let _ = write_wkb(scratch, g);
     }
     scratch.hash(&mut h);
     properties_json(layer, row).hash(&mut h);
@@ -231,13 +225,7 @@ fn row_data(layer: &Layer, raw: &RawRow) -> Result<FeatureData, DbError> {
         name: layer.name.clone(),
         ..Layer::default()
     };
-    let columns: Vec<String> = layer
-        .attributes
-        .columns()
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect();
-    append_row(&mut one, &columns, raw)?;
+    append_row(&mut one, &column_names(layer), raw)?;
     let mut d = Park {
         layers: vec![one],
         ..Park::default()
