@@ -35,12 +35,7 @@ pub(crate) fn write_wkb(out: &mut Vec<u8>, g: &geo::Geometry<f64>) -> Result<(),
 
 /// A layer's property names in column order.
 pub(crate) fn column_names(layer: &Layer) -> Vec<String> {
-    layer
-        .attributes
-        .columns()
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect()
+    layer.attributes.column_names()
 }
 
 impl Ewkb {
