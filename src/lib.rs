@@ -16,11 +16,16 @@
 //! (figures come from [`analysis`]) nor touch the GUI; it writes files only through
 //! [`save::csv`].
 //!
+//! [`db`] (feature `db`, on by default) keeps a park in a shared PostgreSQL/PostGIS
+//! database for several planners at once.
+//!
 //! Everything but `ui` compiles and runs without a GUI, so the command line, the tests
 //! and the benchmarks run headless.
 
 pub mod analysis;
 pub mod crs;
+#[cfg(feature = "db")]
+pub mod db;
 pub mod export;
 pub mod gcj02;
 pub mod import;

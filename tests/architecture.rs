@@ -11,6 +11,8 @@ const LAYERS: &[&[&str]] = &[
     &["crs", "gcj02"],
     &["model"],
     &["import", "save", "spatial", "network"],
+    // The team database uses import/save (the offline GeoPackage) and the model.
+    &["db"],
     &["analysis"],
     &["render"],
     &["export", "report", "project"],
@@ -27,6 +29,7 @@ const HEADLESS: &[&str] = &[
     "save",
     "spatial",
     "network",
+    "db",
     "analysis",
     "render",
     "export",

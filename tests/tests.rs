@@ -14,6 +14,8 @@ mod project;
 mod report;
 mod siting;
 mod split;
+#[cfg(feature = "db")]
+mod teamdb;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

@@ -433,6 +433,11 @@ impl AttributeTable {
         &self.columns
     }
 
+    /// The column names in first-seen order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
     /// The index of a column by its exact name.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()

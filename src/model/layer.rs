@@ -391,6 +391,19 @@ pub struct FeatureExtras {
     pub geometry_members: Vec<(String, String)>,
     /// The z values of its positions, in coordinate order, when the data was 3D.
     pub z: Option<Vec<f64>>,
+    /// Its row in a team database and the version loaded (features opened from
+    /// PostGIS; `None` for files and for features added since).
+    pub row: Option<RowVersion>,
+}
+
+/// A feature's row in a team database: its key and the version this copy was loaded
+/// (or last saved) at, for the optimistic concurrency check of the next save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowVersion {
+    /// The row's key (`fid`).
+    pub fid: i64,
+    /// The row's `version` when this copy was read or written.
+    pub version: i64,
 }
 
 /// One layer: features with lon/lat geometry and their attribute table.

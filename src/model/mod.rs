@@ -25,7 +25,8 @@ use rayon::prelude::*;
 pub use attributes::{AttributeTable, PropValue};
 pub use edit::{Edit, EditError, FeatureData, History};
 pub use layer::{
-    FeatureExtras, FeatureId, Field, FieldMap, GeomFamily, Layer, LayerSource, TextEncoding,
+    FeatureExtras, FeatureId, Field, FieldMap, GeomFamily, Layer, LayerSource, RowVersion,
+    TextEncoding,
 };
 pub use records::{
     ApprovalDates, BusRoute, BusStop, Constraint, Enterprise, Facility, FeatureRef, KeyDates,

@@ -22,6 +22,8 @@ pub use open::{
     Opened, OpenedProject, PathsPlan, ProjectPlan, open_jobs, open_layer, open_paths,
     open_paths_layers_only, open_project, open_recovery, plan_paths, plan_project,
 };
+#[cfg(feature = "db")]
+pub use open::{open_database, open_database_layers_only, open_database_url};
 
 use std::path::{Component, Path, PathBuf};
 

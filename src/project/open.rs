@@ -89,12 +89,94 @@ pub fn open_paths_layers_only(
     progress: Option<&Progress>,
 ) -> Result<Opened, ImportError> {
     let mut report = ImportReport::default();
-    let plan = plan_paths(paths, &mut report);
-    let loaded = import::load_jobs_layers_only(&plan.jobs, plan.name, report, progress)?;
+    let (urls, files) = split_db_urls(paths);
+    let plan = plan_paths(&files, &mut report);
+    #[cfg_attr(not(feature = "db"), allow(unused_mut))]
+    let mut loaded = import::load_jobs_layers_only(&plan.jobs, plan.name, report, progress)?;
+    #[cfg(feature = "db")]
+    for url in urls {
+        let (opened, _) = open_database_layers_only(&url)?;
+        if loaded.park.layers.is_empty() {
+            loaded.park.name = opened.park.name;
+        }
+        loaded.park.layers.extend(opened.park.layers);
+    }
+    #[cfg(not(feature = "db"))]
+    if let Some(url) = urls.first() {
+        return Err(ImportError::Unreadable {
+            file: url.clone(),
+            format: "PostgreSQL",
+            message: "this build of ParkPlan has no team database (cargo feature `db`)".into(),
+        });
+    }
     Ok(Opened {
         loaded,
         project: plan.project,
     })
+}
+
+/// Database URLs (`postgres://…?park=NAME`) among the paths, and the other paths.
+fn split_db_urls(paths: &[PathBuf]) -> (Vec<String>, Vec<PathBuf>) {
+    let mut urls = Vec::new();
+    let mut files = Vec::new();
+    for p in paths {
+        match p.to_str() {
+            Some(s) if is_db_url(s) => urls.push(s.to_string()),
+            _ => files.push(p.clone()),
+        }
+    }
+    (urls, files)
+}
+
+/// Whether a path given on the command line or in a dialog is a database URL.
+pub fn is_db_url(text: &str) -> bool {
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
+}
+
+#[cfg(feature = "db")]
+fn db_import_error(url: &str, e: crate::db::DbError) -> ImportError {
+    ImportError::Unreadable {
+        file: crate::db::DbUrl::parse(url)
+            .map_or_else(|_| "postgres://…".into(), |u| u.display().to_string()),
+        format: "PostgreSQL",
+        message: e.to_string(),
+    }
+}
+
+/// Opens a park from the team database (`postgres://…?park=NAME`) like a folder: its
+/// layers as read (records not built), and what was loaded for saving edits back.
+#[cfg(feature = "db")]
+pub fn open_database_layers_only(url: &str) -> Result<(Loaded, crate::db::DbPark), ImportError> {
+    let parsed = crate::db::DbUrl::parse(url).map_err(|e| db_import_error(url, e))?;
+    open_database_url(&parsed).map_err(|e| db_import_error(url, e))
+}
+
+/// Opens a parsed database URL (with a password the desktop asked for, when needed).
+#[cfg(feature = "db")]
+pub fn open_database_url(
+    url: &crate::db::DbUrl,
+) -> Result<(Loaded, crate::db::DbPark), crate::db::DbError> {
+    let mut client = crate::db::connect(url)?;
+    let (park, db) = crate::db::open_park(&mut client, url)?;
+    Ok((
+        Loaded {
+            park,
+            report: ImportReport::default(),
+            files_failed: 0,
+        },
+        db,
+    ))
+}
+
+/// Opens a park from the team database with its typed records built (the desktop's
+/// 文件 ▸ 打开数据库…).
+#[cfg(feature = "db")]
+pub fn open_database(
+    url: &crate::db::DbUrl,
+) -> Result<(Loaded, crate::db::DbPark), crate::db::DbError> {
+    let (mut loaded, db) = open_database_url(url)?;
+    import::build_records(&mut loaded);
+    Ok((loaded, db))
 }
 
 /// Opens layer jobs the user set up (the intake dialog's role, CRS and field choices)

@@ -8,6 +8,7 @@
 
 mod editing;
 mod files;
+mod teamdb;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -148,6 +149,8 @@ pub struct App {
     pending_what: Option<LoadWhat>,
     held_open: Option<Vec<PathBuf>>,
     recovering: Option<RecoveryIndex>,
+    /// 文件 ▸ 打开数据库…, while open.
+    open_db: Option<super::teamdb::OpenDbDialog>,
 }
 
 impl App {
@@ -220,6 +223,7 @@ impl App {
             pending_what: None,
             held_open: None,
             recovering: None,
+            open_db: None,
         }
     }
 
@@ -521,6 +525,7 @@ impl App {
         self.intake_tick(&ctx);
         self.form_tick(&ctx);
         self.show_modal(&ctx);
+        self.team_windows(&ctx);
         let title = self.window_title();
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
@@ -553,6 +558,7 @@ impl App {
                 path: p.clone(),
                 allow_outside: false,
             },
+            [p] if let Some(url) = files::db_url(p) => LoadWhat::Database(url),
             _ => LoadWhat::Paths(paths),
         };
         self.start_load_what(what);
@@ -565,7 +571,17 @@ impl App {
         match outcome {
             Outcome::Done(mut prepared) => {
                 let opened = prepared.project.take();
-                let sources: Vec<PathBuf> = prepared.sources.iter().map(|p| absolute(p)).collect();
+                let sources: Vec<PathBuf> = prepared
+                    .sources
+                    .iter()
+                    .map(|p| {
+                        if p.to_str().is_some_and(crate::db::is_db_url) {
+                            p.clone()
+                        } else {
+                            absolute(p)
+                        }
+                    })
+                    .collect();
                 let session = Session::new(
                     *prepared,
                     &self.settings.layers,
@@ -840,6 +856,7 @@ impl App {
                 if ui.button(Msg::OpenSample.text(lang)).clicked() {
                     cmds.push(Command::OpenSample);
                 }
+                self.team_menu(ui, cmds);
                 ui.menu_button(Msg::RecentFiles.text(lang), |ui| {
                     if self.settings.recent.is_empty() {
                         ui.weak(Msg::NoRecent.text(lang));
@@ -1069,6 +1086,10 @@ impl App {
                     ui.close();
                 }
             });
+            // A park from the team database that this role may not change.
+            if let Some(why) = self.team_read_only() {
+                ui.colored_label(ui.visuals().warn_fg_color, why);
+            }
         });
     }
 
@@ -1578,7 +1599,16 @@ impl App {
             Command::Redo => self.redo(ctx),
             Command::DeleteSelected => self.ask_delete(),
             Command::NewFeature(li, g) => self.new_feature(li, g),
-            Command::SetEditLayer(li) => self.edit_layer = Some(li),
+            Command::SetEditLayer(li) => match self.team_read_only() {
+                Some(why) => {
+                    let why = why.to_string();
+                    self.notify(why, true);
+                }
+                None => self.edit_layer = Some(li),
+            },
+            Command::OpenDatabaseDialog => self.open_database_dialog(),
+            Command::DbPull => self.db_pull(ctx),
+            Command::DbLog => self.db_log(),
             Command::SaveLayerAs(li) => {
                 self.modal = Some(Modal::SaveLayer {
                     layer: li,

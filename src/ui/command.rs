@@ -87,6 +87,12 @@ pub enum Command {
     Open(Vec<PathBuf>),
     /// Load the bundled sample map.
     OpenSample,
+    /// 文件 ▸ 打开数据库…: the team-database dialog.
+    OpenDatabaseDialog,
+    /// 刷新: pull others' changes from the team database.
+    DbPull,
+    /// Show the team database's change log.
+    DbLog,
     /// Stop the load in progress.
     CancelLoad,
     /// Forget the recent files.

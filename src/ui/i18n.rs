@@ -42,6 +42,46 @@ messages! {
     OpenFolder => "打开文件夹…", "Open folder…";
     /// File ▸ Open sample.
     OpenSample => "打开示例地图", "Open sample map";
+    /// File ▸ Open database (the team database, issue #17).
+    OpenDatabase => "打开数据库…", "Open database…";
+    /// The open-database dialog: the server's URL.
+    DbUrl => "数据库地址", "Database URL";
+    /// The open-database dialog: the park.
+    DbPark => "园区名称", "Park name";
+    /// The open-database dialog: the password (kept in memory only).
+    DbPassword => "密码（不保存，可留空用 PGPASSWORD / .pgpass）", "Password (not saved; empty: PGPASSWORD / .pgpass)";
+    /// The open-database dialog's button.
+    DbOpen => "连接并打开", "Connect and open";
+    /// File ▸ pull others' changes.
+    DbPull => "刷新（拉取他人的修改）", "Refresh (pull others' changes)";
+    /// File ▸ the change log.
+    DbLog => "变更日志…", "Change log…";
+    /// File ▸ save to the database.
+    DbSave => "保存到数据库", "Save to database";
+    /// The conflict dialog's title.
+    DbConflictTitle => "保存冲突", "Save conflict";
+    /// The conflict dialog's first line.
+    DbConflictIntro => "这些要素在您打开后已被他人修改。尚未写入任何内容；请选择如何处理：", "These features were changed by someone else since you opened them. Nothing has been written yet; choose what to do:";
+    /// Conflict table header.
+    DbAttribute => "属性", "Attribute";
+    /// Conflict table header.
+    DbMine => "我的", "Mine";
+    /// Conflict table header.
+    DbTheirs => "他人的", "Theirs";
+    /// Conflict table header: take this attribute from theirs.
+    DbUseTheirs => "取他人的", "Use theirs";
+    /// The geometry row of the conflict table.
+    DbGeometry => "几何形状", "Geometry";
+    /// A side that deleted the feature.
+    DbDeleted => "（已删除）", "(deleted)";
+    /// Conflict dialog button.
+    DbKeepMine => "保留我的", "Keep mine";
+    /// Conflict dialog button.
+    DbTakeTheirs => "采用他人的", "Take theirs";
+    /// Conflict dialog button.
+    DbMerge => "合并（勾选项取他人的）", "Merge (ticked from theirs)";
+    /// The change-log window's refresh button.
+    DbReload => "重新读取", "Reload";
     /// File ▸ Recent files.
     RecentFiles => "最近文件", "Recent files";
     /// Clears the recent-file list.
@@ -1005,6 +1045,40 @@ pub fn fmt_exported(lang: Lang, path: &str, bytes: usize, scale: f64) -> String 
     match lang {
         Lang::Zh => format!("已导出 {path}（{bytes} 字节，比例尺 1:{scale:.0}）"),
         Lang::En => format!("Exported {path} ({bytes} bytes, scale 1:{scale:.0})"),
+    }
+}
+
+/// After a save to the team database.
+pub fn fmt_db_saved(lang: Lang, written: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已保存到数据库：{written} 处修改"),
+        Lang::En => format!("Saved to the database: {written} change(s)"),
+    }
+}
+
+/// After a pull (刷新) from the team database.
+pub fn fmt_db_pulled(
+    lang: Lang,
+    updated: usize,
+    added: usize,
+    removed: usize,
+    kept: usize,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已刷新：更新 {updated}，新增 {added}，删除 {removed}；保留您未保存的修改 {kept} 处"
+        ),
+        Lang::En => format!(
+            "Refreshed: {updated} updated, {added} added, {removed} removed; {kept} of your unsaved edits kept"
+        ),
+    }
+}
+
+/// A database error, worded for the planner.
+pub fn fmt_db_error(lang: Lang, message: &str) -> String {
+    match lang {
+        Lang::Zh => format!("数据库：{message}"),
+        Lang::En => format!("Database: {message}"),
     }
 }
 

@@ -788,12 +788,7 @@ impl IntakeDialog {
 
 /// The names of a layer's attribute columns, in order.
 fn column_names(layer: &Layer) -> Vec<String> {
-    layer
-        .attributes
-        .columns()
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect()
+    layer.attributes.column_names()
 }
 
 /// The import's reason for a role guess, in the interface language (the import writes

@@ -32,6 +32,8 @@ pub struct Prepared {
     pub seconds: f64,
     /// The project, when a `.parkplan` file was opened.
     pub project: Option<ProjectOpened>,
+    /// The team database the park came from (文件 ▸ 打开数据库…).
+    pub db: Option<crate::db::DbPark>,
 }
 
 /// A project as opened: the file, which project layer each park layer is, and the
@@ -72,6 +74,8 @@ pub enum LoadWhat {
         /// Follow layer paths outside the project folder.
         allow_outside: bool,
     },
+    /// A park in the team database (password, when asked for, kept in memory only).
+    Database(crate::db::DbUrl),
 }
 
 /// How a load ended.
@@ -119,6 +123,7 @@ impl LoadJob {
             LoadWhat::Project { path, .. } => vec![path.clone()],
             LoadWhat::Recovery { recovery, .. } => vec![recovery.clone()],
             LoadWhat::Jobs(j) => j.iter().map(|j| j.path.clone()).collect(),
+            LoadWhat::Database(url) => vec![db_source(url)],
         };
         let progress = Arc::new(Progress::new());
         let (tx, rx) = channel();
@@ -178,7 +183,15 @@ pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome 
 /// layers could be loaded (its file still holds the settings, and the problems say why).
 pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outcome {
     let t0 = Instant::now();
+    let mut db = None;
     let (loaded, opened, paths) = match what {
+        LoadWhat::Database(url) => match project::open_database(url) {
+            Ok((l, d)) => {
+                db = Some(d);
+                (l, None, vec![db_source(url)])
+            }
+            Err(e) => return Outcome::Failed(e.to_string(), None),
+        },
         LoadWhat::Paths(paths) => match project::open_paths(paths, Some(progress)) {
             Ok(o) => (o.loaded, None, paths.clone()),
             Err(ImportError::Cancelled) => return Outcome::Cancelled,
@@ -243,7 +256,13 @@ pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outco
         index,
         seconds: t0.elapsed().as_secs_f64(),
         project: opened,
+        db,
     }))
+}
+
+/// The source a database park is listed under (its URL with the park, no password).
+fn db_source(url: &crate::db::DbUrl) -> PathBuf {
+    PathBuf::from(url.with_park(url.park.as_deref().unwrap_or_default()))
 }
 
 /// A project (or recovery) opened from `path`, as [`run_what`] hands it on.

@@ -26,6 +26,7 @@ pub mod renderer;
 pub mod session;
 pub mod settings;
 pub mod styles;
+pub mod teamdb;
 pub mod theme;
 
 pub use app::App;

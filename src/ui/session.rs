@@ -78,6 +78,8 @@ pub struct Session {
     hidden: Vec<Vec<bool>>,
     /// Undo/redo of every edit, and whether the edits are saved.
     pub history: History,
+    /// The team database the park came from: edits save there (Ctrl+S).
+    pub team: Option<super::teamdb::TeamDb>,
     /// Per park layer: reading choices and origin, for the project file.
     pub meta: Vec<LayerMeta>,
     /// Layers that must be written on the next save although the history does not
@@ -121,6 +123,7 @@ impl Session {
             index,
             seconds,
             project,
+            db,
         } = p;
         let park = &loaded.park;
         let mut problems_by_file: HashMap<&str, usize> = HashMap::new();
@@ -174,6 +177,7 @@ impl Session {
             hidden_stages: BTreeSet::new(),
             hidden: Vec::new(),
             history: History::new(),
+            team: db.map(super::teamdb::TeamDb::new),
             meta: Vec::new(),
             force_write: BTreeSet::new(),
             park_version: 0,

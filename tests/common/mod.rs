@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+#[cfg(feature = "db")]
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 
 use parkplan::import::Loaded;

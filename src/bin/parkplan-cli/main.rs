@@ -2,6 +2,8 @@
 //! manifest holds and what is wrong with it; further subcommands analyse and export.
 
 mod convert;
+#[cfg(feature = "db")]
+mod db;
 mod dispatch;
 mod export;
 mod info;
@@ -39,6 +41,11 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The team database: `db init URL`, `db push PATH --url URL`, `db parks URL`,
+    /// `db log URL?park=NAME`. Every PATH of the other commands also accepts
+    /// `postgres://user@host/database?park=NAME`.
+    #[cfg(feature = "db")]
+    Db(db::DbArgs),
     /// For each layer: name, role, feature count, source CRS and how it was decided,
     /// encoding, extent in lon/lat, and its problems.
     Info {
@@ -188,5 +195,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(&args, page_lang),
         Command::Dispatch(args) => dispatch::run(&args, page_lang),
         Command::Suggest(args) => suggest::run(&args, lang),
+        #[cfg(feature = "db")]
+        Command::Db(args) => db::run(&args),
     }
 }

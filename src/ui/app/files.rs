@@ -64,6 +64,14 @@ pub(super) enum Modal {
     Error(String),
 }
 
+/// A team-database URL given as a path (`postgres://…?park=NAME`), read; a URL that
+/// cannot be read opens as a path and fails there with the reason.
+pub fn db_url(p: &Path) -> Option<crate::db::DbUrl> {
+    p.to_str()
+        .filter(|s| crate::db::is_db_url(s))
+        .and_then(|s| crate::db::DbUrl::parse(s).ok())
+}
+
 /// Whether a path is a `.parkplan` project.
 pub fn is_project(p: &Path) -> bool {
     p.extension()
@@ -165,7 +173,9 @@ impl App {
     /// files through the intake dialog (added to the open map), anything else (folders,
     /// manifests) as a new map.
     pub(super) fn route_open(&mut self, paths: Vec<PathBuf>) {
-        if let Some(p) = paths.iter().find(|p| is_project(p)) {
+        if let Some(url) = paths.iter().find_map(|p| db_url(p)) {
+            self.guard(Then::Load(LoadWhat::Database(url), Vec::new()));
+        } else if let Some(p) = paths.iter().find(|p| is_project(p)) {
             self.guard(Then::Load(
                 LoadWhat::Project {
                     path: p.clone(),
@@ -321,6 +331,12 @@ impl App {
 
     /// Ctrl+S: save to the project's file, or ask for one.
     pub(super) fn save(&mut self) {
+        if self.is_team_park() {
+            if let Some(ctx) = self.ctx.clone() {
+                self.db_save(&ctx, &crate::db::Resolutions::new());
+            }
+            return;
+        }
         match self.project.path.clone() {
             Some(p) => {
                 if self.save_to(&p)
