@@ -382,6 +382,7 @@ impl App {
             // No map: an empty project still saves its settings.
             let pf = ProjectFile {
                 parkplan_project: project::PROJECT_VERSION,
+                gtfs: Default::default(),
                 name: self.project.name.clone(),
                 layers: Vec::new(),
                 analysis: self.settings.analysis.clone(),
