@@ -313,3 +313,63 @@ pub fn write_feed(
     crate::save::gtfs::save_gtfs(&feed, path)?;
     Ok(summary)
 }
+
+impl GtfsSummary {
+    /// The summary as lines for a terminal or a status line: per route its stops,
+    /// length and running time, then the feed's totals and what was left out.
+    pub fn lines(&self, lang: crate::model::Lang) -> Vec<String> {
+        let zh = lang == crate::model::Lang::Zh;
+        let mut out = Vec::new();
+        for r in &self.routes {
+            let mins = f64::from(r.trip_s) / 60.0;
+            let km = r.length_m / 1000.0;
+            out.push(match (zh, r.is_loop) {
+                (true, true) => format!(
+                    "{}：{} 个站点（环线，回到首站），{km:.2} km，单程 {mins:.0} 分钟",
+                    r.name, r.stops
+                ),
+                (true, false) => {
+                    format!("{}：{} 个站点，{km:.2} km，单程 {mins:.0} 分钟", r.name, r.stops)
+                }
+                (false, true) => format!(
+                    "{}: {} stops (loop, back to the first stop), {km:.2} km, {mins:.0} min per trip",
+                    r.name, r.stops
+                ),
+                (false, false) => format!(
+                    "{}: {} stops, {km:.2} km, {mins:.0} min per trip",
+                    r.name, r.stops
+                ),
+            });
+        }
+        let headway = f64::from(self.headway_s) / 60.0;
+        out.push(if zh {
+            format!(
+                "{} 条线路，{} 个站点，{} 个班次模板，{} 条 stop_times，{} 个线形点；每 {headway:.0} 分钟一班，{}",
+                self.routes.len(),
+                self.stops,
+                self.trips,
+                self.stop_times,
+                self.shape_points,
+                self.service
+            )
+        } else {
+            format!(
+                "{} routes, {} stops, {} trips, {} stop times, {} shape points; every {headway:.0} min, {}",
+                self.routes.len(),
+                self.stops,
+                self.trips,
+                self.stop_times,
+                self.shape_points,
+                self.service
+            )
+        });
+        for s in &self.skipped {
+            out.push(if zh {
+                format!("未写出 {}：{}", s.name, s.reason)
+            } else {
+                format!("left out {}: {}", s.name, s.reason)
+            });
+        }
+        out
+    }
+}

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod command;
 pub mod export_dialog;
+pub mod gtfs_dialog;
 pub mod file_dialog;
 pub mod fonts;
 pub mod form;

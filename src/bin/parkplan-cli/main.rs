@@ -4,6 +4,7 @@
 mod convert;
 mod dispatch;
 mod export;
+mod gtfs;
 mod info;
 mod report;
 mod suggest;
@@ -102,6 +103,10 @@ enum Command {
     /// most enterprises or employees not yet covered (maximal covering location),
     /// greedy with swaps or exact, with an upper bound and the gap.
     Suggest(Box<suggest::SuggestArgs>),
+    /// Bus routes as a GTFS feed (.zip) for the bus company: agency, stops, routes,
+    /// trips, stop_times, shapes, calendar and frequencies (a fixed headway over the
+    /// service hours); settings from the project, overridden by the flags.
+    Gtfs(Box<gtfs::GtfsArgs>),
     /// Write a file (GeoJSON, Shapefile, GeoPackage, coordinate TXT) or a folder as
     /// GeoJSON, GeoPackage (.gpkg) or coordinate TXT (.txt), by --out's extension:
     /// RFC 7946 lon/lat (default), its source CRS, or another CRS, keeping every
@@ -180,5 +185,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(&args, page_lang),
         Command::Dispatch(args) => dispatch::run(&args, page_lang),
         Command::Suggest(args) => suggest::run(&args, lang),
+        Command::Gtfs(args) => gtfs::run(&args, lang),
     }
 }

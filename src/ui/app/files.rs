@@ -1061,6 +1061,58 @@ impl App {
         );
     }
 
+    /// Keeps the GTFS dialog's settings as the workspace's (saved with the project) and
+    /// asks where to write the feed of `routes`.
+    pub(super) fn choose_gtfs_file(
+        &mut self,
+        routes: Vec<usize>,
+        settings: crate::model::gtfs::GtfsSettings,
+    ) {
+        let Some(s) = &mut self.session else { return };
+        if s.ws.gtfs != settings {
+            s.ws.gtfs = settings;
+            self.project.changed = true;
+        }
+        let park = &s.ws.park;
+        let name = match routes.as_slice() {
+            [one] => park.routes.get(*one).map(|r| r.name.clone()),
+            _ => None,
+        }
+        .unwrap_or_else(|| park.name.clone());
+        let dir = park
+            .layers
+            .iter()
+            .find_map(|l| l.source.path.as_ref()?.parent().map(Path::to_path_buf));
+        self.gtfs_routes = routes;
+        let filter = Msg::FilterGtfs.text(self.lang).to_string();
+        self.spawn_dialog(
+            crate::ui::file_dialog::Kind::Save(format!("{name}-gtfs.zip")),
+            dir,
+            vec![(filter, vec!["zip"])],
+            |paths| paths.into_iter().next().map(Command::ExportGtfsTo),
+        );
+    }
+
+    /// Writes the chosen routes as a GTFS feed (quick: a few routes of a park) and says
+    /// what it holds.
+    pub(super) fn write_gtfs(&mut self, path: &Path) {
+        let Some(s) = &self.session else { return };
+        let path = if path.extension().is_none() {
+            path.with_extension("zip")
+        } else {
+            path.to_path_buf()
+        };
+        let today = crate::model::date::Date::today();
+        match s.ws.export_gtfs(&self.gtfs_routes, &s.ws.gtfs, today, &path) {
+            Ok(summary) => {
+                let mut lines = vec![path.display().to_string()];
+                lines.extend(summary.lines(self.lang));
+                self.notify(lines.join("\n"), false);
+            }
+            Err(e) => self.modal = Some(Modal::Error(e.to_string())),
+        }
+    }
+
     /// Writes every layer of the map into one GeoPackage (lon/lat), never over a
     /// layer's source file.
     pub(super) fn write_gpkg(&mut self, path: &Path) {
