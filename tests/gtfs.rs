@@ -30,7 +30,7 @@ fn today() -> Date {
 }
 
 /// The stops of a route, in sequence.
-fn stops_of<'a>(park: &'a Park, route: &str) -> Vec<&'a BusStop> {
+fn stops_of<'a>(park: &'a Park, route: &'a str) -> Vec<&'a BusStop> {
     let mut v: Vec<&BusStop> = park.stops_of_route(route).collect();
     v.sort_by_key(|s| s.seq);
     v
@@ -72,7 +72,10 @@ fn kw6_round_trips_through_our_importer() {
     assert_eq!(pa.len(), pb.len());
     assert_eq!(pa.len(), 1074);
     for (p, q) in pa.iter().zip(&pb) {
-        assert!((p.x - q.x).abs() < 1e-7 && (p.y - q.y).abs() < 1e-7, "{p:?} {q:?}");
+        assert!(
+            (p.x - q.x).abs() < 1e-7 && (p.y - q.y).abs() < 1e-7,
+            "{p:?} {q:?}"
+        );
     }
     // Same stops, same order, same names and ids; the loop's return to the first stop
     // is not an 84th stop.
@@ -108,7 +111,11 @@ fn kw6_feed_is_accepted_by_gtfs_structures() {
     assert_eq!(first.departure_time, Some(6 * 3600 + 30 * 60));
     // Times and distances increase along the trip; the last distance is the shape's.
     for w in trip.stop_times.windows(2) {
-        assert!(w[1].arrival_time > w[0].departure_time, "{:?}", w[1].stop.id);
+        assert!(
+            w[1].arrival_time > w[0].departure_time,
+            "{:?}",
+            w[1].stop.id
+        );
         assert!(w[1].shape_dist_traveled > w[0].shape_dist_traveled);
     }
     let shape = &g.shapes[trip.shape_id.as_deref().unwrap()];
@@ -124,7 +131,10 @@ fn kw6_feed_is_accepted_by_gtfs_structures() {
     let f = &trip.frequencies[0];
     assert_eq!((f.start_time, f.end_time), (23_400, 68_400));
     assert_eq!(f.headway_secs, 1200);
-    assert_eq!(f.exact_times, Some(gtfs_structures::ExactTimes::FrequencyBased));
+    assert_eq!(
+        f.exact_times,
+        Some(gtfs_structures::ExactTimes::FrequencyBased)
+    );
     let c = &g.calendar[&trip.service_id];
     assert!(c.monday && c.wednesday && c.saturday && c.sunday);
     assert_eq!(c.start_date.to_string(), "2026-12-05");
@@ -155,22 +165,35 @@ T4,07:00:00,07:00:00,S4,2\nT4,07:05:00,07:05:00,S3,1\n";
 fn a_feed_without_shapes_gives_lines_through_the_stops() {
     let dir = temp_dir("noshapes");
     let feed = dir.join("hand.zip");
-    zip_of(&feed, &[
-        ("agency.txt", AGENCY),
-        ("routes.txt", ROUTES),
-        ("stops.txt", STOPS),
-        ("trips.txt", TRIPS),
-        ("stop_times.txt", TIMES),
-    ]);
+    zip_of(
+        &feed,
+        &[
+            ("agency.txt", AGENCY),
+            ("routes.txt", ROUTES),
+            ("stops.txt", STOPS),
+            ("trips.txt", TRIPS),
+            ("stop_times.txt", TIMES),
+        ],
+    );
     let loaded = common::load(&[&feed]);
-    assert!(loaded.report.problems.is_empty(), "{:?}", loaded.report.problems);
+    assert!(
+        loaded.report.problems.is_empty(),
+        "{:?}",
+        loaded.report.problems
+    );
     let park = &loaded.park;
     // KW9: its most common pattern S1 S2 S3 (two trips against one S2 S1).
     let kw9 = park.route_named("KW9").unwrap();
     assert_eq!(kw9.id, "R1");
     let coords: Vec<(f64, f64)> = kw9.line.0[0].0.iter().map(|c| (c.x, c.y)).collect();
-    assert_eq!(coords, vec![(112.30, 30.30), (112.30, 30.31), (112.31, 30.31)]);
-    let names: Vec<&str> = stops_of(park, "KW9").iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        coords,
+        vec![(112.30, 30.30), (112.30, 30.31), (112.31, 30.31)]
+    );
+    let names: Vec<&str> = stops_of(park, "KW9")
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
     assert_eq!(names, ["一号站", "二号站", "三号站"]);
     // R2 has no short name: its long name names it; stops by stop_sequence (S3 first).
     let r2 = park.route_named("经开区专线").unwrap();
@@ -186,7 +209,7 @@ fn a_feed_without_shapes_gives_lines_through_the_stops() {
     let l = &park.layers[0];
     assert_eq!(l.role, Role::BusRoutes);
     let col = l.attributes.column("运营单位").unwrap();
-    assert_eq!(col.get(0).as_text(), Some("荆州公交"));
+    assert_eq!(col.get(0).as_text().as_deref(), Some("荆州公交"));
 }
 
 /// The problem codes a load reported.
@@ -205,15 +228,25 @@ fn broken_feeds_report_and_load_what_they_can() {
     // No stops.txt: the routes still load from... nothing (no located stop, no
     // shape): each route says it has no line; the stops layer is empty.
     let nostops = dir.join("nostops.zip");
-    zip_of(&nostops, &[
-        ("agency.txt", AGENCY),
-        ("routes.txt", ROUTES),
-        ("trips.txt", TRIPS),
-        ("stop_times.txt", TIMES),
-    ]);
+    zip_of(
+        &nostops,
+        &[
+            ("agency.txt", AGENCY),
+            ("routes.txt", ROUTES),
+            ("trips.txt", TRIPS),
+            ("stop_times.txt", TIMES),
+        ],
+    );
     let c = codes(&[&nostops]);
     assert!(c.contains(&"gtfs_file_missing:".to_string()), "{c:?}");
     assert!(c.contains(&"gtfs_route_no_line:R1".to_string()), "{c:?}");
+    // Each problem once, although both layers read the whole feed.
+    assert_eq!(
+        c.iter()
+            .filter(|x| x.starts_with("gtfs_file_missing"))
+            .count(),
+        1
+    );
     let l = common::load(&[&nostops]);
     let missing = l
         .report
@@ -221,23 +254,35 @@ fn broken_feeds_report_and_load_what_they_can() {
         .iter()
         .find(|p| p.code() == "gtfs_file_missing")
         .unwrap();
-    assert!(missing.message(parkplan::model::Lang::En).contains("stops.txt"));
-    assert!(missing.message(parkplan::model::Lang::Zh).contains("stops.txt"));
+    assert!(
+        missing
+            .message(parkplan::model::Lang::En)
+            .contains("stops.txt")
+    );
+    assert!(
+        missing
+            .message(parkplan::model::Lang::Zh)
+            .contains("stops.txt")
+    );
 
     // Bad coordinates: "abc" (a row the CSV types refuse: only that row is skipped),
     // 999 (out of range: the stop is not placed), an unknown stop id in stop_times, a
     // trip without stop_times and a trip of an unknown route.
     let bad = dir.join("bad.zip");
     let stops = "stop_id,stop_name,stop_lat,stop_lon\nS1,一号站,30.30,112.30\nS2,二号站,abc,112.30\nS3,三号站,30.31,112.31\nS4,四号站,999,112.31\n";
-    let trips = "route_id,service_id,trip_id\nR1,D,T1\nR1,D,T2\nR1,D,T3\nR2,D,T4\nR9,D,T5\nR2,D,T6\n";
+    let trips =
+        "route_id,service_id,trip_id\nR1,D,T1\nR1,D,T2\nR1,D,T3\nR2,D,T4\nR9,D,T5\nR2,D,T6\n";
     let times = format!("{TIMES}T4,07:06:00,07:06:00,S77,3\n");
-    zip_of(&bad, &[
-        ("agency.txt", AGENCY),
-        ("routes.txt", ROUTES),
-        ("stops.txt", stops),
-        ("trips.txt", trips),
-        ("stop_times.txt", &times),
-    ]);
+    zip_of(
+        &bad,
+        &[
+            ("agency.txt", AGENCY),
+            ("routes.txt", ROUTES),
+            ("stops.txt", stops),
+            ("trips.txt", trips),
+            ("stop_times.txt", &times),
+        ],
+    );
     let c = codes(&[&bad]);
     for want in [
         "gtfs_row_skipped:",
@@ -267,7 +312,12 @@ fn broken_feeds_report_and_load_what_they_can() {
     std::fs::write(&junk, b"not a zip").unwrap();
     let l = common::load(&[&junk]);
     assert!(l.park.layers.is_empty());
-    assert!(l.report.problems.iter().any(|p| p.file.contains("junk.zip")));
+    assert!(
+        l.report
+            .problems
+            .iter()
+            .any(|p| p.file.contains("junk.zip"))
+    );
 }
 
 fn cli() -> &'static Path {
@@ -277,9 +327,16 @@ fn cli() -> &'static Path {
 #[test]
 fn cli_gtfs_writes_the_feed_with_project_settings_and_flags_over_them() {
     let dir = temp_dir("cli");
-    // A project over the sample that saves its GTFS settings (12-minute headway).
-    let ppath = dir.join("kw.parkplan");
-    let opened = common::open(&[&common::sample_dir()]);
+    // A project over a copy of the sample (a project's layers live in its folder) that
+    // saves its GTFS settings (12-minute headway).
+    let map = dir.join("map");
+    std::fs::create_dir_all(&map).unwrap();
+    for e in std::fs::read_dir(common::sample_dir()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, map.join(p.file_name().unwrap())).unwrap();
+    }
+    let ppath = map.join("kw.parkplan");
+    let opened = common::open(&[&map]);
     let park = &opened.loaded.park;
     let display: Vec<(usize, bool, Option<parkplan::render::style::LayerStyle>)> =
         (0..park.layers.len()).map(|i| (i, true, None)).collect();
@@ -300,7 +357,13 @@ fn cli_gtfs_writes_the_feed_with_project_settings_and_flags_over_them() {
     file.write(&ppath).unwrap();
     let text = std::fs::read_to_string(&ppath).unwrap();
     assert!(text.contains("\"headway_min\": 12.0"), "{text}");
-    assert_eq!(parkplan::project::ProjectFile::read(&ppath).unwrap().gtfs.headway_min, 12.0);
+    assert_eq!(
+        parkplan::project::ProjectFile::read(&ppath)
+            .unwrap()
+            .gtfs
+            .headway_min,
+        12.0
+    );
 
     let run = |extra: &[&str], out: &Path| {
         let o = Command::new(cli())
@@ -324,11 +387,21 @@ fn cli_gtfs_writes_the_feed_with_project_settings_and_flags_over_them() {
     assert_eq!(v["stop_times"], 84);
     assert_eq!(v["shape_points"], 1074);
     let g = gtfs_structures::Gtfs::from_path(&out).unwrap();
-    assert_eq!(g.trips.values().next().unwrap().frequencies[0].headway_secs, 720);
+    assert_eq!(
+        g.trips.values().next().unwrap().frequencies[0].headway_secs,
+        720
+    );
     // Flags over the project's settings.
     let out2 = dir.join("kw6-peak.zip");
     let v = run(
-        &["--headway-min", "8", "--service-start", "07:00", "--service-end", "09:30"],
+        &[
+            "--headway-min",
+            "8",
+            "--service-start",
+            "07:00",
+            "--service-end",
+            "09:30",
+        ],
         &out2,
     );
     assert_eq!(v["headway_s"], 480);
@@ -354,7 +427,10 @@ fn cli_gtfs_writes_the_feed_with_project_settings_and_flags_over_them() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let info = String::from_utf8_lossy(&o.stdout);
-    assert!(info.contains("bus_routes") && info.contains("bus_stops"), "{info}");
+    assert!(
+        info.contains("bus_routes") && info.contains("bus_stops"),
+        "{info}"
+    );
 }
 
 #[test]

@@ -342,25 +342,21 @@ impl GtfsSummary {
             });
         }
         let headway = f64::from(self.headway_s) / 60.0;
+        let (routes, stops, trips, times, points, service) = (
+            self.routes.len(),
+            self.stops,
+            self.trips,
+            self.stop_times,
+            self.shape_points,
+            &self.service,
+        );
         out.push(if zh {
             format!(
-                "{} 条线路，{} 个站点，{} 个班次模板，{} 条 stop_times，{} 个线形点；每 {headway:.0} 分钟一班，{}",
-                self.routes.len(),
-                self.stops,
-                self.trips,
-                self.stop_times,
-                self.shape_points,
-                self.service
+                "{routes} 条线路，{stops} 个站点，{trips} 个班次模板，{times} 条 stop_times，{points} 个线形点；每 {headway:.0} 分钟一班，{service}"
             )
         } else {
             format!(
-                "{} routes, {} stops, {} trips, {} stop times, {} shape points; every {headway:.0} min, {}",
-                self.routes.len(),
-                self.stops,
-                self.trips,
-                self.stop_times,
-                self.shape_points,
-                self.service
+                "{routes} routes, {stops} stops, {trips} trips, {times} stop times, {points} shape points; every {headway:.0} min, {service}"
             )
         });
         for s in &self.skipped {

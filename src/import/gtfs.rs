@@ -178,10 +178,10 @@ fn row_by_row<T: DeserializeOwned>(
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
-        match record
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.deserialize::<T>(Some(&headers)).map_err(|e| e.to_string()))
-        {
+        match record.map_err(|e| e.to_string()).and_then(|r| {
+            r.deserialize::<T>(Some(&headers))
+                .map_err(|e| e.to_string())
+        }) {
             Ok(v) => out.push(v),
             Err(detail) => problems.push(Problem::file_level(
                 file,
@@ -270,9 +270,11 @@ pub(super) fn read_bytes(
                 LocationType::StopPoint | LocationType::StopArea | LocationType::StationEntrance
             ) =>
             {
-                problems.push(stop_problem(file, &s.id, Issue::GtfsStopNoCoordinates {
-                    stop: s.id.clone(),
-                }));
+                problems.push(stop_problem(
+                    file,
+                    &s.id,
+                    Issue::GtfsStopNoCoordinates { stop: s.id.clone() },
+                ));
             }
             None => {}
         }
@@ -283,11 +285,15 @@ pub(super) fn read_bytes(
         if !names.contains_key(t.stop_id.as_str()) && !stops.is_empty() {
             problems.push(Problem {
                 feature_id: Some(t.trip_id.clone()),
-                ..Problem::file_level(file, Severity::Warning, Issue::GtfsUnknownStop {
-                    member: "stop_times.txt".into(),
-                    trip: t.trip_id.clone(),
-                    stop: t.stop_id.clone(),
-                })
+                ..Problem::file_level(
+                    file,
+                    Severity::Warning,
+                    Issue::GtfsUnknownStop {
+                        member: "stop_times.txt".into(),
+                        trip: t.trip_id.clone(),
+                        stop: t.stop_id.clone(),
+                    },
+                )
             });
             continue;
         }
@@ -316,17 +322,23 @@ pub(super) fn read_bytes(
     for t in &trips {
         let Some(&ri) = route_ids.get(t.route_id.as_str()) else {
             if !routes.is_empty() {
-                problems.push(trip_problem(file, &t.id, Issue::GtfsUnknownRoute {
-                    trip: t.id.clone(),
-                    route: t.route_id.clone(),
-                }));
+                problems.push(trip_problem(
+                    file,
+                    &t.id,
+                    Issue::GtfsUnknownRoute {
+                        trip: t.id.clone(),
+                        route: t.route_id.clone(),
+                    },
+                ));
             }
             continue;
         };
         if !by_trip.contains_key(t.id.as_str()) && !times.is_empty() {
-            problems.push(trip_problem(file, &t.id, Issue::GtfsTripNoStopTimes {
-                trip: t.id.clone(),
-            }));
+            problems.push(trip_problem(
+                file,
+                &t.id,
+                Issue::GtfsTripNoStopTimes { trip: t.id.clone() },
+            ));
         }
         trips_of[ri].push(t);
     }
@@ -347,8 +359,11 @@ pub(super) fn read_bytes(
         let best = patterns
             .iter()
             .max_by(|a, b| {
-                (a.1.0, a.0.len(), std::cmp::Reverse(a.1.1))
-                    .cmp(&(b.1.0, b.0.len(), std::cmp::Reverse(b.1.1)))
+                (a.1.0, a.0.len(), std::cmp::Reverse(a.1.1)).cmp(&(
+                    b.1.0,
+                    b.0.len(),
+                    std::cmp::Reverse(b.1.1),
+                ))
             })
             .map(|(p, (_, _, t))| (p.clone(), *t));
         let (mut pattern, trip) = match best {
@@ -372,7 +387,11 @@ pub(super) fn read_bytes(
             None => {
                 let full: Vec<(f64, f64)> = trip
                     .and_then(|t| by_trip.get(t.id.as_str()))
-                    .map(|st| st.iter().filter_map(|(_, s)| located.get(s).copied()).collect())
+                    .map(|st| {
+                        st.iter()
+                            .filter_map(|(_, s)| located.get(s).copied())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 (full, "stop_times.txt")
             }
@@ -380,9 +399,13 @@ pub(super) fn read_bytes(
         if line.len() < 2 {
             problems.push(Problem {
                 feature_id: Some(route.id.clone()),
-                ..Problem::file_level(file, Severity::Warning, Issue::GtfsRouteNoLine {
-                    route: route.id.clone(),
-                })
+                ..Problem::file_level(
+                    file,
+                    Severity::Warning,
+                    Issue::GtfsRouteNoLine {
+                        route: route.id.clone(),
+                    },
+                )
             });
             if pattern.is_empty() {
                 continue;
@@ -399,7 +422,9 @@ pub(super) fn read_bytes(
 
     let agency_of = |r: &Route| -> Option<String> {
         match &r.agency_id {
-            Some(id) => agencies.iter().find(|a| a.id.as_deref() == Some(id.as_str())),
+            Some(id) => agencies
+                .iter()
+                .find(|a| a.id.as_deref() == Some(id.as_str())),
             None => agencies.first(),
         }
         .map(|a| a.name.clone())
@@ -425,10 +450,7 @@ pub(super) fn read_bytes(
                     props.push(("运营单位".into(), text(&a)));
                 }
                 props.push(("线形来源".into(), text(r.line_source)));
-                props.push((
-                    "班次数".into(),
-                    prop(PropValue::Int(r.trips as i64)),
-                ));
+                props.push(("班次数".into(), prop(PropValue::Int(r.trips as i64))));
                 props.push(("站点数".into(), prop(PropValue::Int(r.stops.len() as i64))));
                 feature(geometry, props)
             })
@@ -455,19 +477,25 @@ pub(super) fn read_bytes(
                     } else {
                         s.to_string()
                     };
-                    out.push(feature(raw_geometry("Point", pos(lon, lat, None)), vec![
-                        ("站点编号".into(), text(&id)),
-                        ("站点名称".into(), text(names.get(s).copied().unwrap_or(""))),
-                        ("线路".into(), text(name)),
-                        ("序号".into(), prop(PropValue::Int(k as i64 + 1))),
-                        ("gtfs_stop_id".into(), text(s)),
-                        ("经过线路".into(), text(&served.join("、"))),
-                    ]));
+                    out.push(feature(
+                        raw_geometry("Point", pos(lon, lat, None)),
+                        vec![
+                            ("站点编号".into(), text(&id)),
+                            ("站点名称".into(), text(names.get(s).copied().unwrap_or(""))),
+                            ("线路".into(), text(name)),
+                            ("序号".into(), prop(PropValue::Int(k as i64 + 1))),
+                            ("gtfs_stop_id".into(), text(s)),
+                            ("经过线路".into(), text(&served.join("、"))),
+                        ],
+                    ));
                 }
             }
             out
         }
     };
+    // Both layers read the whole feed: each problem goes with the layer it concerns,
+    // so the report shows it once.
+    problems.retain(|p| concerns_stops(&p.issue) == (part == GtfsPart::Stops));
     let name = match part {
         GtfsPart::Routes => format!("{stem} 公交线路"),
         GtfsPart::Stops => format!("{stem} 公交站点"),
@@ -490,6 +518,20 @@ pub(super) fn read_bytes(
         refuse_crs: None,
         datum_shift: None,
     })
+}
+
+/// Whether a problem is about the stops layer (stops, and the stop sequences of
+/// stop_times.txt) rather than the routes layer.
+fn concerns_stops(issue: &Issue) -> bool {
+    match issue {
+        Issue::GtfsStopNoCoordinates { .. } | Issue::GtfsUnknownStop { .. } => true,
+        Issue::GtfsFileMissing { member }
+        | Issue::GtfsFileUnreadable { member, .. }
+        | Issue::GtfsRowSkipped { member, .. } => {
+            member == "stops.txt" || member == "stop_times.txt"
+        }
+        _ => false,
+    }
 }
 
 fn stop_problem(file: &str, stop: &str, issue: Issue) -> Problem {

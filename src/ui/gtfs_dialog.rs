@@ -93,23 +93,26 @@ impl GtfsDialog {
                     .num_columns(2)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
-                        ui.label(Msg::GtfsHeadway.text(lang));
+                        let l = ui.label(Msg::GtfsHeadway.text(lang)).id;
                         ui.add(
                             egui::DragValue::new(&mut s.headway_min)
                                 .range(1.0..=720.0)
                                 .speed(1.0),
-                        );
+                        )
+                        .labelled_by(l);
                         ui.end_row();
-                        ui.label(Msg::GtfsServiceHours.text(lang));
+                        let l = ui.label(Msg::GtfsServiceHours.text(lang)).id;
                         ui.horizontal(|ui| {
                             ui.add(
                                 egui::TextEdit::singleline(&mut s.service_start)
                                     .desired_width(56.0),
-                            );
+                            )
+                            .labelled_by(l);
                             ui.label("–");
                             ui.add(
                                 egui::TextEdit::singleline(&mut s.service_end).desired_width(56.0),
-                            );
+                            )
+                            .labelled_by(l);
                         });
                         ui.end_row();
                         ui.label(Msg::GtfsDays.text(lang));
@@ -119,44 +122,51 @@ impl GtfsDialog {
                             }
                         });
                         ui.end_row();
-                        ui.label(Msg::GtfsSpeed.text(lang));
+                        let l = ui.label(Msg::GtfsSpeed.text(lang)).id;
                         ui.add(
                             egui::DragValue::new(&mut s.speed_kmh)
                                 .range(1.0..=120.0)
                                 .speed(0.5),
-                        );
+                        )
+                        .labelled_by(l);
                         ui.end_row();
-                        ui.label(Msg::GtfsDwell.text(lang));
-                        ui.add(egui::DragValue::new(&mut s.dwell_s).range(0..=3600));
+                        let l = ui.label(Msg::GtfsDwell.text(lang)).id;
+                        ui.add(egui::DragValue::new(&mut s.dwell_s).range(0..=3600))
+                            .labelled_by(l);
                         ui.end_row();
-                        ui.label(Msg::GtfsAgency.text(lang));
+                        let l = ui.label(Msg::GtfsAgency.text(lang)).id;
                         ui.add(
                             egui::TextEdit::singleline(&mut s.agency_name)
                                 .hint_text(&ws.park.name)
                                 .desired_width(260.0),
-                        );
+                        )
+                        .labelled_by(l);
                         ui.end_row();
-                        ui.label(Msg::GtfsAgencyUrl.text(lang));
-                        ui.add(egui::TextEdit::singleline(&mut s.agency_url).desired_width(260.0));
+                        let l = ui.label(Msg::GtfsAgencyUrl.text(lang)).id;
+                        ui.add(egui::TextEdit::singleline(&mut s.agency_url).desired_width(260.0))
+                            .labelled_by(l);
                         ui.end_row();
-                        ui.label(Msg::GtfsTimezone.text(lang));
+                        let l = ui.label(Msg::GtfsTimezone.text(lang)).id;
                         ui.add(
                             egui::TextEdit::singleline(&mut s.agency_timezone).desired_width(260.0),
-                        );
+                        )
+                        .labelled_by(l);
                         ui.end_row();
-                        ui.label(Msg::GtfsValidity.text(lang));
+                        let l = ui.label(Msg::GtfsValidity.text(lang)).id;
                         ui.horizontal(|ui| {
                             ui.add(
                                 egui::TextEdit::singleline(&mut s.start_date)
                                     .hint_text("YYYY-MM-DD")
                                     .desired_width(96.0),
-                            );
+                            )
+                            .labelled_by(l);
                             ui.label("–");
                             ui.add(
                                 egui::TextEdit::singleline(&mut s.end_date)
                                     .hint_text("YYYY-MM-DD")
                                     .desired_width(96.0),
-                            );
+                            )
+                            .labelled_by(l);
                         });
                         ui.end_row();
                     });
@@ -167,9 +177,8 @@ impl GtfsDialog {
                 ui.separator();
                 ui.horizontal(|ui| {
                     if ui.button(Msg::GtfsExportButton.text(lang)).clicked() {
-                        let routes: Vec<usize> = (0..self.chosen.len())
-                            .filter(|&i| self.chosen[i])
-                            .collect();
+                        let routes: Vec<usize> =
+                            (0..self.chosen.len()).filter(|&i| self.chosen[i]).collect();
                         if routes.is_empty() {
                             self.error = Some(Msg::GtfsNoRoute.text(lang).to_string());
                         } else {

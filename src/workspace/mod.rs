@@ -355,12 +355,13 @@ impl Workspace {
         today: crate::model::date::Date,
         path: &Path,
     ) -> Result<crate::export::gtfs::GtfsSummary, WorkspaceError> {
-        let service = settings
-            .service(&self.park.name, today)
-            .map_err(|e| WorkspaceError::Setting {
-                flag: e.setting,
-                message: e.message,
-            })?;
+        let service =
+            settings
+                .service(&self.park.name, today)
+                .map_err(|e| WorkspaceError::Setting {
+                    flag: e.setting,
+                    message: e.message,
+                })?;
         let index = self.index()?;
         Ok(crate::export::gtfs::write_feed(
             &self.park, index, routes, &service, path,

@@ -1103,7 +1103,10 @@ impl App {
             path.to_path_buf()
         };
         let today = crate::model::date::Date::today();
-        match s.ws.export_gtfs(&self.gtfs_routes, &s.ws.gtfs, today, &path) {
+        match s
+            .ws
+            .export_gtfs(&self.gtfs_routes, &s.ws.gtfs, today, &path)
+        {
             Ok(summary) => {
                 let mut lines = vec![path.display().to_string()];
                 lines.extend(summary.lines(self.lang));
