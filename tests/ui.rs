@@ -1039,4 +1039,5 @@ fn the_gtfs_dialog_exports_the_chosen_route_with_its_settings() {
     assert_eq!(trip.frequencies[0].end_time, 21 * 3600);
     // The status says what was written.
     h.get_by_label_contains("KW6：83 个站点");
+    h.get_by_label("已导出 GTFS");
 }

@@ -1654,6 +1654,7 @@ impl App {
             Command::ExportGtfs => {
                 if let Some(s) = &self.session {
                     self.gtfs_dialog.open_for(&s.ws);
+                    ctx.request_repaint();
                 }
             }
             Command::ExportGtfsTo(path) => self.write_gtfs(&path),

@@ -24,6 +24,9 @@ pub struct GtfsDialog {
     pub settings: GtfsSettings,
     /// Why the last attempt was refused.
     pub error: Option<String>,
+    /// What the last feed written holds (its path, then the summary lines), shown in a
+    /// small window until closed.
+    pub written: Option<Vec<String>>,
 }
 
 /// What the dialog asks the app to do.
@@ -50,6 +53,28 @@ const DAYS: [(&str, &str); 7] = [
 ];
 
 impl GtfsDialog {
+    /// The window saying what the last feed holds.
+    fn show_written(&mut self, ctx: &egui::Context, lang: Lang) {
+        let Some(lines) = &self.written else { return };
+        let mut open = true;
+        let mut ok = false;
+        egui::Window::new(Msg::GtfsWritten.text(lang))
+            .collapsible(false)
+            .resizable(false)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .open(&mut open)
+            .show(ctx, |ui| {
+                for l in lines {
+                    ui.label(l);
+                }
+                ok = ui.button(Msg::Close.text(lang)).clicked();
+            });
+        if !open || ok {
+            self.written = None;
+        }
+    }
+
     /// Opens the dialog on the workspace's routes (all chosen) and settings.
     pub fn open_for(&mut self, ws: &Workspace) {
         self.open = true;
@@ -65,6 +90,7 @@ impl GtfsDialog {
         ws: Option<&Workspace>,
         lang: Lang,
     ) -> Option<GtfsAction> {
+        self.show_written(ctx, lang);
         if !self.open {
             return None;
         }
@@ -79,6 +105,8 @@ impl GtfsDialog {
         egui::Window::new(Msg::GtfsTitle.text(lang))
             .collapsible(false)
             .resizable(false)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .open(&mut open)
             .show(ctx, |ui| {
                 ui.label(Msg::GtfsRoutes.text(lang));

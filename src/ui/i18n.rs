@@ -656,6 +656,8 @@ messages! {
     GtfsExportButton => "导出…", "Export…";
     /// GTFS dialog: nothing chosen.
     GtfsNoRoute => "请至少选择一条线路", "Choose at least one route";
+    /// GTFS: the feed was written (window title and status).
+    GtfsWritten => "已导出 GTFS", "GTFS feed written";
     /// File dialog filter.
     FilterGtfs => "GTFS 数据包（.zip）", "GTFS feed (.zip)";
     /// Name of a project never saved.

@@ -1108,9 +1108,12 @@ impl App {
             .export_gtfs(&self.gtfs_routes, &s.ws.gtfs, today, &path)
         {
             Ok(summary) => {
-                let mut lines = vec![path.display().to_string()];
+                let name = path.display().to_string();
+                let mut lines = vec![name.clone()];
                 lines.extend(summary.lines(self.lang));
-                self.notify(lines.join("\n"), false);
+                self.gtfs_dialog.written = Some(lines);
+                let msg = format!("{}：{name}", Msg::GtfsWritten.text(self.lang));
+                self.notify(msg, false);
             }
             Err(e) => self.modal = Some(Modal::Error(e.to_string())),
         }
