@@ -771,11 +771,12 @@ fn help_opens_the_planners_guide() {
     assert!(h.query_all_by_label_contains("打印会议用图").count() >= 1);
 }
 
-#[test]
-fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
+/// The sample in Chinese on a harness that can show the built-in file dialog (always,
+/// with `prefer`; else when no system dialog is available, as here without a display).
+fn builtin_dialog_harness(prefer: bool) -> Harness<'static, App> {
     let settings = Settings {
         lang: Some(Lang::Zh),
-        builtin_file_dialog: true,
+        builtin_file_dialog: prefer,
         ..Settings::default()
     };
     let app = App::with_settings(settings, vec![common::sample_dir()]);
@@ -789,6 +790,12 @@ fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
         .with_accessibility_check(false)
         .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     wait_until(&mut h, "the load", |a| !a.is_loading());
+    h
+}
+
+#[test]
+fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
+    let mut h = builtin_dialog_harness(true);
     // 文件 > 导出分析表: the built-in folder dialog opens in the window.
     h.state_mut().send(Command::ExportTables);
     h.run();
@@ -999,19 +1006,7 @@ fn the_gtfs_dialog_exports_the_chosen_route_with_its_settings() {
 
     // Exporting asks for a file: the built-in file dialog here (no display), whose
     // emoji icons the bundled font lacks and whose path field has no accessible name.
-    let settings = Settings {
-        lang: Some(Lang::Zh),
-        ..Settings::default()
-    };
-    let app = App::with_settings(settings, vec![common::sample_dir()]);
-    let mut h = Harness::builder()
-        .with_size(eframe::egui::vec2(1400.0, 900.0))
-        .with_context_setup(fonts::install_bundled)
-        .with_max_steps(200)
-        .allow_missing_glyphs()
-        .with_accessibility_check(false)
-        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    wait_until(&mut h, "the load", |a| !a.is_loading());
+    let mut h = builtin_dialog_harness(false);
     h.state_mut().send(Command::ExportGtfs);
     h.run();
     h.state_mut().gtfs_dialog().chosen = chosen;

@@ -52,17 +52,22 @@ const DAYS: [(&str, &str); 7] = [
     ("日", "Sun"),
 ];
 
+/// A fixed-size window first shown in the middle of the screen.
+fn centred<'a>(ctx: &egui::Context, title: &'a str) -> egui::Window<'a> {
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
+}
+
 impl GtfsDialog {
     /// The window saying what the last feed holds.
     fn show_written(&mut self, ctx: &egui::Context, lang: Lang) {
         let Some(lines) = &self.written else { return };
         let mut open = true;
         let mut ok = false;
-        egui::Window::new(Msg::GtfsWritten.text(lang))
-            .collapsible(false)
-            .resizable(false)
-            .pivot(egui::Align2::CENTER_CENTER)
-            .default_pos(ctx.content_rect().center())
+        centred(ctx, Msg::GtfsWritten.text(lang))
             .open(&mut open)
             .show(ctx, |ui| {
                 for l in lines {
@@ -102,11 +107,7 @@ impl GtfsDialog {
         let mut action = None;
         let mut open = true;
         let mut close = false;
-        egui::Window::new(Msg::GtfsTitle.text(lang))
-            .collapsible(false)
-            .resizable(false)
-            .pivot(egui::Align2::CENTER_CENTER)
-            .default_pos(ctx.content_rect().center())
+        centred(ctx, Msg::GtfsTitle.text(lang))
             .open(&mut open)
             .show(ctx, |ui| {
                 ui.label(Msg::GtfsRoutes.text(lang));
