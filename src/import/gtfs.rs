@@ -23,7 +23,7 @@ use gtfs_structures::{LocationType, RawGtfs, RawStopTime, RawTrip, Route, Shape,
 use serde::de::DeserializeOwned;
 
 use super::foreign::{ForeignLayer, feature, pos, prop, raw_geometry};
-use super::json::{CoordTree, RawProp};
+use super::json::{CoordTree, RawFeature, RawProp};
 use super::{ImportError, Issue, Problem, Severity};
 use crate::crs::Crs;
 use crate::model::{PropValue, TextEncoding};
@@ -71,7 +71,23 @@ pub fn is_gtfs_zip(path: &Path) -> bool {
 }
 
 /// Reads one layer of the feed at `path`.
+///
+/// A feed's two layers come from one parse: the layer not asked for is kept (keyed by
+/// the file's path, size and time of change) for the job that asks for it next, the
+/// other layer of the same file.
 pub(super) fn read(path: &Path, file: &str, part: GtfsPart) -> Result<ForeignLayer, ImportError> {
+    let key = std::fs::metadata(path)
+        .ok()
+        .map(|m| (path.to_path_buf(), m.len(), m.modified().ok()));
+    if let Some(k) = &key
+        && let Ok(mut spare) = SPARE.lock()
+        && spare
+            .as_ref()
+            .is_some_and(|(sk, sp, _)| sk == k && *sp == part)
+        && let Some((_, _, layer)) = spare.take()
+    {
+        return Ok(layer);
+    }
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: file.to_string(),
         source,
@@ -81,8 +97,23 @@ pub(super) fn read(path: &Path, file: &str, part: GtfsPart) -> Result<ForeignLay
         .and_then(|s| s.to_str())
         .unwrap_or("GTFS")
         .to_string();
-    read_bytes(&bytes, file, &stem, part)
+    let (routes, stops) = read_both(&bytes, file, &stem)?;
+    let (wanted, other, other_part) = match part {
+        GtfsPart::Routes => (routes, stops, GtfsPart::Stops),
+        GtfsPart::Stops => (stops, routes, GtfsPart::Routes),
+    };
+    if let (Some(k), Ok(mut spare)) = (key, SPARE.lock()) {
+        *spare = Some((k, other_part, other));
+    }
+    Ok(wanted)
 }
+
+/// A file's identity for [`SPARE`]: path, size, time of change.
+type FeedKey = (std::path::PathBuf, u64, Option<std::time::SystemTime>);
+
+/// The layer of the last feed read that was not asked for yet.
+static SPARE: std::sync::Mutex<Option<(FeedKey, GtfsPart, ForeignLayer)>> =
+    std::sync::Mutex::new(None);
 
 /// One file of the feed: the rows `gtfs-structures` read, else those a row-by-row read
 /// keeps (each bad row reported); a missing file is reported when it is required.
@@ -232,12 +263,12 @@ fn route_name(r: &Route) -> &str {
 }
 
 /// Reads one layer of a feed held in memory; `stem` names the layers (the file's stem).
-pub(super) fn read_bytes(
+/// Reads both layers of a feed held in memory (routes, stops); `stem` names them.
+fn read_both(
     bytes: &[u8],
     file: &str,
     stem: &str,
-    part: GtfsPart,
-) -> Result<ForeignLayer, ImportError> {
+) -> Result<(ForeignLayer, ForeignLayer), ImportError> {
     let raw: RawGtfs = gtfs_structures::GtfsReader::default()
         .raw()
         .read_from_reader(Cursor::new(bytes))
@@ -430,86 +461,79 @@ pub(super) fn read_bytes(
         .map(|a| a.name.clone())
     };
     let text = |s: &str| prop(PropValue::Str(s));
-    let features = match part {
-        GtfsPart::Routes => read_routes
-            .iter()
-            .filter(|r| r.line.len() >= 2)
-            .map(|r| {
-                let geometry = raw_geometry(
-                    "LineString",
-                    CoordTree::List(r.line.iter().map(|&(x, y)| pos(x, y, None)).collect()),
-                );
-                let mut props: Vec<(String, RawProp<'static>)> = vec![
-                    ("线路编号".into(), text(&r.route.id)),
-                    ("线路名称".into(), text(route_name(r.route))),
-                ];
-                if let Some(l) = r.route.long_name.as_deref().filter(|l| !l.is_empty()) {
-                    props.push(("route_long_name".into(), text(l)));
-                }
-                if let Some(a) = agency_of(r.route) {
-                    props.push(("运营单位".into(), text(&a)));
-                }
-                props.push(("线形来源".into(), text(r.line_source)));
-                props.push(("班次数".into(), prop(PropValue::Int(r.trips as i64))));
-                props.push(("站点数".into(), prop(PropValue::Int(r.stops.len() as i64))));
-                feature(geometry, props)
-            })
-            .collect(),
-        GtfsPart::Stops => {
-            let mut routes_at: HashMap<&str, Vec<&str>> = HashMap::new();
-            for r in &read_routes {
-                for s in &r.stops {
-                    routes_at.entry(s).or_default().push(route_name(r.route));
-                }
+    let route_features: Vec<RawFeature<'static>> = read_routes
+        .iter()
+        .filter(|r| r.line.len() >= 2)
+        .map(|r| {
+            let geometry = raw_geometry(
+                "LineString",
+                CoordTree::List(r.line.iter().map(|&(x, y)| pos(x, y, None)).collect()),
+            );
+            let mut props: Vec<(String, RawProp<'static>)> = vec![
+                ("线路编号".into(), text(&r.route.id)),
+                ("线路名称".into(), text(route_name(r.route))),
+            ];
+            if let Some(l) = r.route.long_name.as_deref().filter(|l| !l.is_empty()) {
+                props.push(("route_long_name".into(), text(l)));
             }
-            let mut out = Vec::new();
-            for r in &read_routes {
-                let name = route_name(r.route);
-                for (k, s) in r.stops.iter().enumerate() {
-                    let Some(&(lon, lat)) = located.get(s) else {
-                        continue; // reported with the stop
-                    };
-                    let served = routes_at.get(s).map(Vec::as_slice).unwrap_or_default();
-                    // One feature per route and stop: a stop several routes serve gets an
-                    // id per route, its GTFS id kept in `stop_id`.
-                    let id = if served.len() > 1 {
-                        format!("{s}@{name}")
-                    } else {
-                        s.to_string()
-                    };
-                    out.push(feature(
-                        raw_geometry("Point", pos(lon, lat, None)),
-                        vec![
-                            ("站点编号".into(), text(&id)),
-                            ("站点名称".into(), text(names.get(s).copied().unwrap_or(""))),
-                            ("线路".into(), text(name)),
-                            ("序号".into(), prop(PropValue::Int(k as i64 + 1))),
-                            ("gtfs_stop_id".into(), text(s)),
-                            ("经过线路".into(), text(&served.join("、"))),
-                        ],
-                    ));
-                }
+            if let Some(a) = agency_of(r.route) {
+                props.push(("运营单位".into(), text(&a)));
             }
-            out
+            props.push(("线形来源".into(), text(r.line_source)));
+            props.push(("班次数".into(), prop(PropValue::Int(r.trips as i64))));
+            props.push(("站点数".into(), prop(PropValue::Int(r.stops.len() as i64))));
+            feature(geometry, props)
+        })
+        .collect();
+    let stop_features = {
+        let mut routes_at: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in &read_routes {
+            for s in &r.stops {
+                routes_at.entry(s).or_default().push(route_name(r.route));
+            }
         }
+        let mut out = Vec::new();
+        for r in &read_routes {
+            let name = route_name(r.route);
+            for (k, s) in r.stops.iter().enumerate() {
+                let Some(&(lon, lat)) = located.get(s) else {
+                    continue; // reported with the stop
+                };
+                let served = routes_at.get(s).map(Vec::as_slice).unwrap_or_default();
+                // One feature per route and stop: a stop several routes serve gets an
+                // id per route, its GTFS id kept in `stop_id`.
+                let id = if served.len() > 1 {
+                    format!("{s}@{name}")
+                } else {
+                    s.to_string()
+                };
+                out.push(feature(
+                    raw_geometry("Point", pos(lon, lat, None)),
+                    vec![
+                        ("站点编号".into(), text(&id)),
+                        ("站点名称".into(), text(names.get(s).copied().unwrap_or(""))),
+                        ("线路".into(), text(name)),
+                        ("序号".into(), prop(PropValue::Int(k as i64 + 1))),
+                        ("gtfs_stop_id".into(), text(s)),
+                        ("经过线路".into(), text(&served.join("、"))),
+                    ],
+                ));
+            }
+        }
+        out
     };
-    // Both layers read the whole feed: each problem goes with the layer it concerns,
-    // so the report shows it once.
-    problems.retain(|p| concerns_stops(&p.issue) == (part == GtfsPart::Stops));
-    let name = match part {
-        GtfsPart::Routes => format!("{stem} 公交线路"),
-        GtfsPart::Stops => format!("{stem} 公交站点"),
-    };
-    Ok(ForeignLayer {
+    // Each problem goes with the layer it concerns, so the report shows it once.
+    let (stop_problems, route_problems): (Vec<Problem>, Vec<Problem>) =
+        problems.into_iter().partition(|p| concerns_stops(&p.issue));
+    let crs = Crs::from_epsg(4326).ok_or_else(|| ImportError::Unreadable {
+        file: file.to_string(),
+        format: "GTFS feed (zip)",
+        message: "EPSG:4326 is unknown to this build".into(),
+    })?;
+    let layer = |name: String, features, problems| ForeignLayer {
         name,
         features,
-        declared: Some(Ok(Crs::from_epsg(4326).ok_or_else(|| {
-            ImportError::Unreadable {
-                file: file.to_string(),
-                format: "GTFS feed (zip)",
-                message: "EPSG:4326 is unknown to this build".into(),
-            }
-        })?)),
+        declared: Some(Ok(crs)),
         encoding: TextEncoding::Utf8,
         problems,
         bytes: bytes.len() as u64,
@@ -517,7 +541,11 @@ pub(super) fn read_bytes(
         crs_source: "GTFS (WGS84)",
         refuse_crs: None,
         datum_shift: None,
-    })
+    };
+    Ok((
+        layer(format!("{stem} 公交线路"), route_features, route_problems),
+        layer(format!("{stem} 公交站点"), stop_features, stop_problems),
+    ))
 }
 
 /// Whether a problem is about the stops layer (stops, and the stop sequences of
