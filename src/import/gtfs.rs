@@ -79,8 +79,10 @@ pub(super) fn read(path: &Path, file: &str, part: GtfsPart) -> Result<ForeignLay
     let key = std::fs::metadata(path)
         .ok()
         .map(|m| (path.to_path_buf(), m.len(), m.modified().ok()));
+    // Held through the parse: the other layer's job (loaded in parallel) waits for it
+    // and then takes its layer instead of parsing the feed a second time.
+    let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(k) = &key
-        && let Ok(mut spare) = SPARE.lock()
         && spare
             .as_ref()
             .is_some_and(|(sk, sp, _)| sk == k && *sp == part)
@@ -102,9 +104,7 @@ pub(super) fn read(path: &Path, file: &str, part: GtfsPart) -> Result<ForeignLay
         GtfsPart::Routes => (routes, stops, GtfsPart::Stops),
         GtfsPart::Stops => (stops, routes, GtfsPart::Routes),
     };
-    if let (Some(k), Ok(mut spare)) = (key, SPARE.lock()) {
-        *spare = Some((k, other_part, other));
-    }
+    *spare = key.map(|k| (k, other_part, other));
     Ok(wanted)
 }
 
