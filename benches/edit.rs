@@ -156,6 +156,7 @@ fn benches(c: &mut Criterion) {
         let ppath = out.join("p.parkplan");
         let pf = ProjectFile {
             parkplan_project: project::PROJECT_VERSION,
+            gtfs: Default::default(),
             name: "bench".into(),
             layers: project::describe_layers(&park, &ppath, &[]),
             analysis: Default::default(),

@@ -216,6 +216,7 @@ fn the_shift_is_stored_in_manifests_and_projects() {
     let ppath = dir.join("p.parkplan");
     let pf = parkplan::project::ProjectFile {
         parkplan_project: parkplan::project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "西安80".into(),
         layers: parkplan::project::describe_layers(&opened.loaded.park, &ppath, &[(0, true, None)]),
         analysis: Default::default(),

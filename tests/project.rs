@@ -61,6 +61,7 @@ fn project_round_trip_with_an_edit_keeps_everything() {
     settings.catchment_m = 600.0;
     let mut pf = ProjectFile {
         parkplan_project: project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "荆州经开区规划".into(),
         layers: project::describe_layers(&park, &ppath, &styles),
         analysis: settings.clone(),
@@ -167,6 +168,7 @@ fn a_missing_layer_is_reported_and_the_rest_opens() {
     let ppath = dir.join("p.parkplan");
     let mut pf = ProjectFile {
         parkplan_project: 1,
+        gtfs: Default::default(),
         name: "p".into(),
         layers: project::describe_layers(&loaded.park, &ppath, &[]),
         analysis: Default::default(),
@@ -229,6 +231,7 @@ fn stops_layer(park: &parkplan::model::Park) -> usize {
 fn project_for(park: &parkplan::model::Park, ppath: &Path) -> ProjectFile {
     ProjectFile {
         parkplan_project: project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "p".into(),
         layers: project::describe_layers(park, ppath, &[]),
         analysis: Default::default(),

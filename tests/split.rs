@@ -63,6 +63,7 @@ fn a_project_reopens_the_same_parts_and_a_manifest_can_name_them() {
     let ppath = dir.join("p.parkplan");
     let pf = parkplan::project::ProjectFile {
         parkplan_project: parkplan::project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "gtfs".into(),
         layers: parkplan::project::describe_layers(
             &opened.loaded.park,

@@ -6,6 +6,7 @@ mod common;
 mod datums;
 mod export;
 mod formats;
+mod gtfs;
 mod import;
 mod languages;
 mod ledger;

@@ -771,11 +771,12 @@ fn help_opens_the_planners_guide() {
     assert!(h.query_all_by_label_contains("打印会议用图").count() >= 1);
 }
 
-#[test]
-fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
+/// The sample in Chinese on a harness that can show the built-in file dialog (always,
+/// with `prefer`; else when no system dialog is available, as here without a display).
+fn builtin_dialog_harness(prefer: bool) -> Harness<'static, App> {
     let settings = Settings {
         lang: Some(Lang::Zh),
-        builtin_file_dialog: true,
+        builtin_file_dialog: prefer,
         ..Settings::default()
     };
     let app = App::with_settings(settings, vec![common::sample_dir()]);
@@ -789,6 +790,12 @@ fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
         .with_accessibility_check(false)
         .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     wait_until(&mut h, "the load", |a| !a.is_loading());
+    h
+}
+
+#[test]
+fn a_file_dialog_always_opens_the_built_in_one_answers_like_the_system_one() {
+    let mut h = builtin_dialog_harness(true);
     // 文件 > 导出分析表: the built-in folder dialog opens in the window.
     h.state_mut().send(Command::ExportTables);
     h.run();
@@ -1119,4 +1126,64 @@ fn siting_tab_targets_compliance_and_shows_the_service_circle() {
     let first = shown.solution.newly[0].len();
     assert!(first > 0);
     h.get_by_label_contains(&format!("新达标 {first}"));
+}
+
+#[test]
+fn the_gtfs_dialog_exports_the_chosen_route_with_its_settings() {
+    // The dialog itself, with egui_kittest's accessibility check (every field labelled).
+    let mut h = sample_harness();
+    h.state_mut().send(Command::ExportGtfs);
+    h.run();
+    assert!(h.state_mut().gtfs_dialog().open);
+    h.get_by_label("导出 GTFS 公交数据");
+    // Only KW6: untick the other routes by their labels.
+    for name in ["KW1", "KW3", "12路"] {
+        h.get_by_role_and_label(eframe::egui::accesskit::Role::CheckBox, name)
+            .click();
+        h.run();
+    }
+    let chosen = h.state_mut().gtfs_dialog().chosen.clone();
+    assert_eq!(chosen.iter().filter(|c| **c).count(), 1);
+    // A bad time is refused in the dialog, naming the setting.
+    h.state_mut().gtfs_dialog().settings.service_end = "7pm".into();
+    h.get_by_label("导出…").click();
+    h.run();
+    assert!(h.state_mut().gtfs_dialog().open);
+    h.get_by_label_contains("service_end");
+    h.get_by_label("取消").click();
+    h.run();
+    assert!(!h.state_mut().gtfs_dialog().open);
+    assert!(!h.state().is_dirty(), "cancelled: nothing changed");
+
+    // Exporting asks for a file: the built-in file dialog here (no display), whose
+    // emoji icons the bundled font lacks and whose path field has no accessible name.
+    let mut h = builtin_dialog_harness(false);
+    h.state_mut().send(Command::ExportGtfs);
+    h.run();
+    h.state_mut().gtfs_dialog().chosen = chosen;
+    h.state_mut().gtfs_dialog().settings.headway_min = 10.0;
+    h.state_mut().gtfs_dialog().settings.service_end = "21:00".into();
+    h.get_by_label("导出…").click();
+    h.run();
+    assert!(!h.state_mut().gtfs_dialog().open, "the dialog closes");
+    // The settings are the workspace's now (saved with the project), and unsaved.
+    let app = h.state();
+    let ws = &app.session().expect("park").ws;
+    assert_eq!(ws.gtfs.headway_min, 10.0);
+    assert_eq!(ws.gtfs.service_end, "21:00");
+    assert!(app.is_dirty());
+    assert!(app.builtin_dialog_open(), "a file is asked for");
+    // The file chosen: the feed is written.
+    let out = std::env::temp_dir().join(format!("parkplan-ui-gtfs-{}.zip", std::process::id()));
+    h.state_mut().send(Command::ExportGtfsTo(out.clone()));
+    h.run();
+    let g = gtfs_structures::Gtfs::from_path(&out).expect("a feed");
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(g.routes.len(), 1);
+    let trip = g.trips.values().next().expect("a trip");
+    assert_eq!(trip.frequencies[0].headway_secs, 600);
+    assert_eq!(trip.frequencies[0].end_time, 21 * 3600);
+    // The status says what was written.
+    h.get_by_label_contains("KW6：83 个站点");
+    h.get_by_label("已导出 GTFS");
 }

@@ -1169,6 +1169,7 @@ fn a_missing_layer_survives_saving_the_project() {
     let ppath = dir.join("p.parkplan");
     let pf = parkplan::project::ProjectFile {
         parkplan_project: parkplan::project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "p".into(),
         layers: parkplan::project::describe_layers(&park, &ppath, &[]),
         analysis: Default::default(),

@@ -46,6 +46,7 @@ pub fn project_with_radius(tag: &str) -> PathBuf {
         .insert(FacilityKind::CommunityServiceStation, RADIUS_M);
     let file = ProjectFile {
         parkplan_project: project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "半径 2 km".into(),
         layers,
         analysis,
@@ -271,6 +272,7 @@ fn paths_with_chinese_characters_and_spaces_work_everywhere() {
     let ppath = root.join("规划 工程.parkplan");
     let file = ProjectFile {
         parkplan_project: project::PROJECT_VERSION,
+        gtfs: Default::default(),
         name: "中文 路径".into(),
         layers: project::describe_layers(&opened.loaded.park, &ppath, &[]),
         analysis: Default::default(),

@@ -1,4 +1,4 @@
-//! Export: meeting-ready maps as PDF, SVG and PNG.
+//! Export: meeting-ready maps as PDF, SVG and PNG; bus routes as a GTFS feed ([`gtfs`]).
 //!
 //! The page ([`layout::compose_page`]: title, map frame at a scale, legend with counts,
 //! scale bar, north arrow, statistics table, notes) is a list of renderer scenes in
@@ -21,6 +21,7 @@
 pub mod dispatch;
 pub mod focus;
 pub mod fonts;
+pub mod gtfs;
 pub mod layout;
 pub mod output;
 pub mod svg;

@@ -1,5 +1,5 @@
 //! The seam where formats other than GeoJSON (Shapefile, GeoPackage, the land-approval
-//! coordinate TXT) join the import: their readers turn records into the same raw
+//! coordinate TXT, GTFS feeds) join the import: their readers turn records into the same raw
 //! features the GeoJSON reader makes ([`RawFeature`] with a [`RawGeometry`] of source
 //! coordinates and typed properties), and [`layer_from_features`] runs them through the
 //! very same CRS decision, per-feature checks and repairs, merge and naming/role/field
@@ -54,8 +54,8 @@ pub(super) struct ForeignLayer {
 }
 
 /// The file extensions the importer reads (lower case): GeoJSON, Shapefile,
-/// GeoPackage and the land-approval coordinate TXT.
-pub const READ_EXTENSIONS: [&str; 5] = ["geojson", "json", "shp", "gpkg", "txt"];
+/// GeoPackage, the land-approval coordinate TXT and a GTFS feed (`.zip`).
+pub const READ_EXTENSIONS: [&str; 6] = ["geojson", "json", "shp", "gpkg", "txt", "zip"];
 
 /// The format a path's extension names, when it is not GeoJSON.
 fn other_format(path: &std::path::Path) -> Option<&'static str> {
@@ -63,12 +63,13 @@ fn other_format(path: &std::path::Path) -> Option<&'static str> {
         "shp" => Some("shp"),
         "gpkg" => Some("gpkg"),
         "txt" => Some("txt"),
+        "zip" => Some("zip"),
         _ => None,
     }
 }
 
-/// Reads a Shapefile, GeoPackage (table `opts.table`, else the first) or coordinate TXT
-/// into a foreign layer; `Ok(None)` when the path is none of them (GeoJSON).
+/// Reads a Shapefile, GeoPackage (table `opts.table`, else the first), coordinate TXT
+/// or GTFS feed (its `routes` or `stops`, by `opts.table`) into a foreign layer; `Ok(None)` when the path is none of them (GeoJSON).
 pub(super) fn read_other_format(
     path: &std::path::Path,
     file: &str,
@@ -78,6 +79,7 @@ pub(super) fn read_other_format(
         Some("shp") => super::shp::read(path, file)?,
         Some("gpkg") => super::gpkg::read(path, file, opts.table.as_deref())?,
         Some("txt") => super::landtxt::read(path, file)?,
+        Some("zip") => super::gtfs::read(path, file, super::gtfs::part_for(opts))?,
         _ => return Ok(None),
     }))
 }

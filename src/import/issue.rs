@@ -837,6 +837,59 @@ pub enum Issue {
         /// The measured area, m².
         measured: f64,
     },
+    // ---- GTFS feeds (a `.zip`: `member` is the file inside it, e.g. `stop_times.txt`)
+    /// A file GTFS requires is not in the feed.
+    GtfsFileMissing {
+        /// The file inside the feed.
+        member: String,
+    },
+    /// A file of the feed that cannot be read at all (not CSV, no header).
+    GtfsFileUnreadable {
+        /// The file inside the feed.
+        member: String,
+        /// Why, as the CSV reader says.
+        detail: String,
+    },
+    /// A row of a feed file that cannot be read (a field of the wrong type …).
+    GtfsRowSkipped {
+        /// The file inside the feed.
+        member: String,
+        /// The row, 1-based, the header being row 1.
+        row: usize,
+        /// Why, as the CSV reader says.
+        detail: String,
+    },
+    /// A stop without usable coordinates (missing, not a number or out of range).
+    GtfsStopNoCoordinates {
+        /// The `stop_id`.
+        stop: String,
+    },
+    /// A trip with no row in `stop_times.txt`.
+    GtfsTripNoStopTimes {
+        /// The `trip_id`.
+        trip: String,
+    },
+    /// A row that names a stop `stops.txt` does not define.
+    GtfsUnknownStop {
+        /// The file inside the feed.
+        member: String,
+        /// The `trip_id` of the row.
+        trip: String,
+        /// The unknown `stop_id`.
+        stop: String,
+    },
+    /// A trip that names a route `routes.txt` does not define.
+    GtfsUnknownRoute {
+        /// The `trip_id`.
+        trip: String,
+        /// The unknown `route_id`.
+        route: String,
+    },
+    /// A route with no trip that has two located stops or a shape: it has no line.
+    GtfsRouteNoLine {
+        /// The `route_id`.
+        route: String,
+    },
 }
 
 /// The action shared by problems that leave the geometry unloaded.
@@ -942,6 +995,14 @@ impl Issue {
             ParcelNoCoordinates { .. } => "parcel_no_coordinates",
             ParcelAreaUnclear { .. } => "parcel_area_unclear",
             ParcelAreaInSquareMetres { .. } => "parcel_area_in_square_metres",
+            GtfsFileMissing { .. } => "gtfs_file_missing",
+            GtfsFileUnreadable { .. } => "gtfs_file_unreadable",
+            GtfsRowSkipped { .. } => "gtfs_row_skipped",
+            GtfsStopNoCoordinates { .. } => "gtfs_stop_no_coordinates",
+            GtfsTripNoStopTimes { .. } => "gtfs_trip_no_stop_times",
+            GtfsUnknownStop { .. } => "gtfs_unknown_stop",
+            GtfsUnknownRoute { .. } => "gtfs_unknown_route",
+            GtfsRouteNoLine { .. } => "gtfs_route_no_line",
         }
     }
 
@@ -1265,8 +1326,8 @@ impl Issue {
             ),
             FolderEmpty => lang
                 .pick(
-                    "文件夹中没有 .geojson、.json、.shp、.gpkg 或坐标 .txt 文件",
-                    "the folder holds no .geojson, .json, .shp, .gpkg or coordinate .txt file",
+                    "文件夹中没有 .geojson、.json、.shp、.gpkg、坐标 .txt 或 GTFS .zip 文件",
+                    "the folder holds no .geojson, .json, .shp, .gpkg, coordinate .txt or GTFS .zip file",
                 )
                 .into(),
             FolderUnreadable { detail } if zh => format!("无法列出文件夹内容：{detail}"),
@@ -1443,6 +1504,52 @@ impl Issue {
                 measured,
             } => format!(
                 "parcel {parcel}: the declared area {declared} is in m² (the standard says hectares; it matches the measured {measured:.1} m²)"
+            ),
+            GtfsFileMissing { member } if zh => format!("GTFS 数据包中缺少必需的文件 {member}"),
+            GtfsFileMissing { member } => {
+                format!("the GTFS feed lacks the required file {member}")
+            }
+            GtfsFileUnreadable { member, detail } if zh => {
+                format!("{member} 无法读取：{detail}")
+            }
+            GtfsFileUnreadable { member, detail } => format!("{member} cannot be read: {detail}"),
+            GtfsRowSkipped {
+                member,
+                row,
+                detail,
+            } if zh => format!("{member} 第 {row} 行无法读取：{detail}"),
+            GtfsRowSkipped {
+                member,
+                row,
+                detail,
+            } => format!("{member} row {row} cannot be read: {detail}"),
+            GtfsStopNoCoordinates { stop } if zh => {
+                format!("stops.txt 中站点 {stop} 没有可用的坐标（缺失、不是数字或超出范围）")
+            }
+            GtfsStopNoCoordinates { stop } => format!(
+                "stops.txt: stop {stop} has no usable coordinates (missing, not a number or out of range)"
+            ),
+            GtfsTripNoStopTimes { trip } if zh => {
+                format!("班次 {trip} 在 stop_times.txt 中没有任何行")
+            }
+            GtfsTripNoStopTimes { trip } => format!("trip {trip} has no row in stop_times.txt"),
+            GtfsUnknownStop { member, trip, stop } if zh => {
+                format!("{member}：班次 {trip} 引用了 stops.txt 中不存在的站点 {stop}")
+            }
+            GtfsUnknownStop { member, trip, stop } => format!(
+                "{member}: trip {trip} refers to stop {stop}, which stops.txt does not define"
+            ),
+            GtfsUnknownRoute { trip, route } if zh => {
+                format!("trips.txt：班次 {trip} 引用了 routes.txt 中不存在的线路 {route}")
+            }
+            GtfsUnknownRoute { trip, route } => format!(
+                "trips.txt: trip {trip} refers to route {route}, which routes.txt does not define"
+            ),
+            GtfsRouteNoLine { route } if zh => format!(
+                "线路 {route} 既没有 shapes.txt 中的线形，也没有经过两个有坐标站点的班次"
+            ),
+            GtfsRouteNoLine { route } => format!(
+                "route {route} has neither a shape in shapes.txt nor a trip through two located stops"
             ),
         }
     }
@@ -1658,6 +1765,24 @@ impl Issue {
                 )
                 .into(),
             ParcelAreaInSquareMetres { .. } => lang.pick("按平方米读取", "read it as m²").into(),
+            GtfsFileMissing { .. } | GtfsFileUnreadable { .. } => lang
+                .pick(
+                    "载入了能读取的部分（依赖该文件的线路或站点缺失）",
+                    "loaded what could be read (routes or stops that need this file are missing)",
+                )
+                .into(),
+            GtfsRowSkipped { .. } | GtfsUnknownStop { .. } => {
+                lang.pick("跳过了这一行", "skipped the row").into()
+            }
+            GtfsStopNoCoordinates { .. } => lang
+                .pick("未载入该站点", "the stop was not loaded")
+                .into(),
+            GtfsTripNoStopTimes { .. } | GtfsUnknownRoute { .. } => {
+                lang.pick("跳过了该班次", "skipped the trip").into()
+            }
+            GtfsRouteNoLine { .. } => lang
+                .pick("未载入该线路", "the route was not loaded")
+                .into(),
         }
     }
 }
@@ -1683,6 +1808,26 @@ mod tests {
                 &[Step::Polygon(2), Step::Ring(1)],
                 GeomKind::RingNotClosed,
             )),
+            Issue::GtfsFileMissing {
+                member: "stops.txt".into(),
+            },
+            Issue::GtfsRowSkipped {
+                member: "stop_times.txt".into(),
+                row: 12,
+                detail: "invalid time".into(),
+            },
+            Issue::GtfsStopNoCoordinates { stop: "S1".into() },
+            Issue::GtfsTripNoStopTimes { trip: "T1".into() },
+            Issue::GtfsUnknownStop {
+                member: "stop_times.txt".into(),
+                trip: "T1".into(),
+                stop: "S9".into(),
+            },
+            Issue::GtfsUnknownRoute {
+                trip: "T1".into(),
+                route: "R9".into(),
+            },
+            Issue::GtfsRouteNoLine { route: "R1".into() },
         ]
     }
 

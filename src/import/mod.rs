@@ -22,7 +22,8 @@
 //! - `read.rs`: [`read_layer_file`], [`read_layer_bytes`] — one file, whole document;
 //! - `stream.rs`: [`read_layer_streaming`] — one file, streamed in blocks;
 //! - `foreign.rs`: the seam where other formats join: `shp.rs` (Shapefile), `gpkg.rs`
-//!   (GeoPackage), `landtxt.rs` (the land-approval coordinate TXT), `prj.rs` (WKT → CRS);
+//!   (GeoPackage), `landtxt.rs` (the land-approval coordinate TXT), `gtfs.rs` (a GTFS
+//!   feed: routes and stops), `prj.rs` (WKT → CRS);
 //! - `decide_crs.rs`: the CRS decision and projector, shared by both reads;
 //! - `features.rs`: per-feature processing, in parallel chunks;
 //! - `split.rs`: a file holding several kinds of geometry → one layer per kind;
@@ -45,6 +46,7 @@ mod features;
 mod finish;
 mod foreign;
 pub mod gpkg;
+pub mod gtfs;
 mod job;
 mod landtxt;
 mod load;

@@ -1,12 +1,15 @@
 //! Path planning: files, folders and manifests → a list of [`LayerJob`]s. A folder
 //! with a `manifest.json` is read through it; otherwise its `.geojson`/`.json`, `.shp`,
-//! `.gpkg` (one job per feature table) and coordinate `.txt` files are read in name order.
+//! `.gpkg` (one job per feature table), coordinate `.txt` and GTFS `.zip` files (two jobs:
+//! routes and stops) are read in name order.
 //!
 //! Owns the folder listing and manifest reading. It must not name projects: opening a
 //! `.parkplan` (and choosing among all the ways in) is `project::open`'s, which
 //! hands the other paths to [`plan`].
 
 use std::path::{Path, PathBuf};
+
+use crate::model::Role;
 
 use super::{
     ImportReport, Issue, LayerJob, LayerOptions, Manifest, Problem, Severity, manifest, text,
@@ -38,6 +41,7 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
                                     let e = e.to_ascii_lowercase();
                                     super::READ_EXTENSIONS.contains(&e.as_str())
                                         && (e != "txt" || looks_like_land_txt(p))
+                                        && (e != "zip" || super::gtfs::is_gtfs_zip(p))
                                 })
                         })
                         .collect();
@@ -70,8 +74,8 @@ pub fn plan(paths: &[PathBuf], report: &mut ImportReport) -> (Vec<LayerJob>, Opt
     (jobs, name)
 }
 
-/// The job(s) of one file: a GeoPackage gives one per feature table (one layer each);
-/// any other file one job. A GeoPackage whose tables cannot be listed gets one job, so
+/// The job(s) of one file: a GeoPackage gives one per feature table (one layer each), a
+/// GTFS feed (`.zip`) two (its routes and its stops); any other file one job. A GeoPackage whose tables cannot be listed gets one job, so
 /// reading it reports why.
 fn push_file(path: PathBuf, jobs: &mut Vec<LayerJob>) {
     let is_gpkg = path
@@ -83,7 +87,26 @@ fn push_file(path: PathBuf, jobs: &mut Vec<LayerJob>) {
     } else {
         Vec::new()
     };
-    if tables.len() > 1 {
+    if path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        for (part, role) in [
+            (super::gtfs::GtfsPart::Routes, Role::BusRoutes),
+            (super::gtfs::GtfsPart::Stops, Role::BusStops),
+        ] {
+            jobs.push(LayerJob {
+                path: path.clone(),
+                options: LayerOptions {
+                    table: Some(part.table().to_string()),
+                    role: Some(role),
+                    role_reason: Some(format!("GTFS {}.txt", part.table())),
+                    ..LayerOptions::default()
+                },
+            });
+        }
+    } else if tables.len() > 1 {
         for t in tables {
             jobs.push(LayerJob {
                 path: path.clone(),

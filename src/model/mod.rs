@@ -10,6 +10,7 @@
 pub mod attributes;
 pub mod date;
 pub mod edit;
+pub mod gtfs;
 pub mod layer;
 pub mod records;
 pub mod route_fit;

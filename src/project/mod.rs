@@ -117,6 +117,15 @@ pub struct ProjectFile {
     /// Print settings (paper, scale, title …) as the export dialog keeps them.
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub print: serde_json::Value,
+    /// GTFS export settings (headway, service hours and days, speed, agency); absent
+    /// in older projects, which get the defaults (an added member: the format version
+    /// stays 1).
+    #[serde(default, skip_serializing_if = "is_default_gtfs")]
+    pub gtfs: crate::model::gtfs::GtfsSettings,
+}
+
+fn is_default_gtfs(g: &crate::model::gtfs::GtfsSettings) -> bool {
+    *g == crate::model::gtfs::GtfsSettings::default()
 }
 
 /// Errors opening or saving a project.
@@ -553,6 +562,7 @@ mod tests {
     fn round_trips_through_json() {
         let p = ProjectFile {
             parkplan_project: PROJECT_VERSION,
+            gtfs: Default::default(),
             name: "荆州".into(),
             layers: vec![ProjectLayer {
                 path: "地块.geojson".into(),

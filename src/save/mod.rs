@@ -1,5 +1,6 @@
 //! Saving: atomic file writes and writing layers back as GeoJSON, as a GeoPackage
-//! ([`gpkg`]) or as a land-approval coordinate TXT ([`landtxt`]). Nothing here ever
+//! ([`gpkg`]) or as a land-approval coordinate TXT ([`landtxt`]), and GTFS feeds
+//! ([`gtfs`]). Nothing here ever
 //! writes over a file unless the new content was completely written, and never over a
 //! layer's source file without the caller's explicit consent.
 
@@ -7,6 +8,7 @@ pub mod atomic;
 pub mod csv;
 pub mod geojson;
 pub mod gpkg;
+pub mod gtfs;
 pub mod landtxt;
 
 pub use atomic::{backup_path, write_atomic, write_atomic_path, write_atomic_with};

@@ -23,6 +23,7 @@ use super::export_dialog::ExportDialog;
 use super::file_dialog;
 use super::fonts;
 use super::form::FeatureForm;
+use super::gtfs_dialog::{GtfsAction, GtfsDialog};
 use super::i18n::{self, Msg, group_digits};
 use super::intake::IntakeDialog;
 use super::loader::{LoadJob, LoadWhat, Outcome};
@@ -122,6 +123,9 @@ pub struct App {
     inspector_panel: InspectorPanel,
     analysis_panel: AnalysisPanel,
     export_dialog: ExportDialog,
+    gtfs_dialog: GtfsDialog,
+    /// The routes the GTFS dialog chose, while their file is being asked for.
+    gtfs_routes: Vec<usize>,
     projects_panel: ProjectsPanel,
     siting_panel: SitingPanel,
     bottom_tab: PanelId,
@@ -199,6 +203,8 @@ impl App {
             inspector_panel: InspectorPanel::default(),
             analysis_panel: AnalysisPanel::default(),
             export_dialog: ExportDialog::default(),
+            gtfs_dialog: GtfsDialog::default(),
+            gtfs_routes: Vec::new(),
             projects_panel: ProjectsPanel,
             siting_panel: SitingPanel::default(),
             bottom_tab: PanelId::Report,
@@ -265,6 +271,11 @@ impl App {
     /// The export dialog (for tests).
     pub fn export_dialog(&mut self) -> &mut ExportDialog {
         &mut self.export_dialog
+    }
+
+    /// The GTFS export dialog (for tests).
+    pub fn gtfs_dialog(&mut self) -> &mut GtfsDialog {
+        &mut self.gtfs_dialog
     }
 
     /// The last load error, when the last load failed.
@@ -522,6 +533,12 @@ impl App {
             lang,
         );
 
+        if let Some(GtfsAction::Export { routes, settings }) =
+            self.gtfs_dialog
+                .show(&ctx, self.session.as_ref().map(|s| &s.ws), lang)
+        {
+            self.choose_gtfs_file(routes, settings);
+        }
         self.intake_tick(&ctx);
         self.form_tick(&ctx);
         self.show_modal(&ctx);
@@ -949,6 +966,17 @@ impl App {
                     .clicked()
                 {
                     cmds.push(Command::ExportGpkg);
+                }
+                if ui
+                    .add_enabled(
+                        self.session
+                            .as_ref()
+                            .is_some_and(|s| !s.ws.park.routes.is_empty()),
+                        egui::Button::new(Msg::ExportGtfs.text(lang)),
+                    )
+                    .clicked()
+                {
+                    cmds.push(Command::ExportGtfs);
                 }
                 if ui
                     .add_enabled(
@@ -1653,6 +1681,13 @@ impl App {
             }
             Command::ExportGpkg => self.choose_gpkg_file(),
             Command::ExportGpkgTo(path) => self.write_gpkg(&path),
+            Command::ExportGtfs => {
+                if let Some(s) = &self.session {
+                    self.gtfs_dialog.open_for(&s.ws);
+                    ctx.request_repaint();
+                }
+            }
+            Command::ExportGtfsTo(path) => self.write_gtfs(&path),
             Command::ExportDispatch => {
                 let start = self.settings.export_dir.clone();
                 let filters = vec![

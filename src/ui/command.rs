@@ -203,6 +203,10 @@ pub enum Command {
     ExportGpkg,
     /// Write every layer of the map into this GeoPackage (lon/lat, EPSG:4326).
     ExportGpkgTo(PathBuf),
+    /// Open the 导出 GTFS dialog.
+    ExportGtfs,
+    /// Write the routes chosen in the GTFS dialog to this feed zip.
+    ExportGtfsTo(PathBuf),
 
     // ---- Isochrones (issue #7). Keep this block at the end of the enum.
     /// Show a facility kind by its service circle or by its isochrone along roads.

@@ -276,11 +276,11 @@ messages! {
     /// Drop hint.
     DropHint => "松开鼠标以打开这些文件", "Release to open these files";
     /// Startup with nothing loaded.
-    NothingLoaded => "尚未打开地图。使用“文件 > 打开”或把 GeoJSON、Shapefile、GeoPackage 或坐标 TXT 文件拖到窗口中。",
-        "No map open. Use File > Open or drop GeoJSON, Shapefile, GeoPackage or coordinate TXT files onto the window.";
+    NothingLoaded => "尚未打开地图。使用“文件 > 打开”或把 GeoJSON、Shapefile、GeoPackage、坐标 TXT 或 GTFS（.zip）文件拖到窗口中。",
+        "No map open. Use File > Open or drop GeoJSON, Shapefile, GeoPackage, coordinate TXT or GTFS (.zip) files onto the window.";
     /// File dialog filter name.
-    FilterGeoJson => "GeoJSON、Shapefile、GeoPackage、坐标 TXT 与清单文件",
-        "GeoJSON, Shapefile, GeoPackage, coordinate TXT and manifests";
+    FilterGeoJson => "GeoJSON、Shapefile、GeoPackage、坐标 TXT、GTFS 与清单文件",
+        "GeoJSON, Shapefile, GeoPackage, coordinate TXT, GTFS and manifests";
     /// File dialog filter name.
     FilterAll => "所有文件", "All files";
 
@@ -689,6 +689,41 @@ messages! {
     FilterLandTxt => "报批坐标 TXT（界址点）", "Land-approval coordinate TXT";
     /// File menu: every layer of the map into one GeoPackage.
     ExportGpkg => "导出地图为 GeoPackage…", "Export map as GeoPackage…";
+    /// File menu: bus routes as a GTFS feed (issue #15).
+    ExportGtfs => "导出 GTFS…", "Export GTFS…";
+    /// GTFS dialog title.
+    GtfsTitle => "导出 GTFS 公交数据", "Export GTFS feed";
+    /// GTFS dialog.
+    GtfsRoutes => "线路", "Routes";
+    /// GTFS dialog.
+    GtfsHeadway => "发车间隔（分钟）", "Headway (min)";
+    /// GTFS dialog.
+    GtfsServiceHours => "运营时间（HH:MM）", "Service hours (HH:MM)";
+    /// GTFS dialog.
+    GtfsDays => "运营日", "Service days";
+    /// GTFS dialog.
+    GtfsSpeed => "平均车速（km/h）", "Average speed (km/h)";
+    /// GTFS dialog.
+    GtfsDwell => "停站时间（秒）", "Dwell at each stop (s)";
+    /// GTFS dialog.
+    GtfsAgency => "运营单位", "Agency";
+    /// GTFS dialog.
+    GtfsAgencyUrl => "运营单位网址", "Agency URL";
+    /// GTFS dialog.
+    GtfsTimezone => "时区", "Time zone";
+    /// GTFS dialog.
+    GtfsValidity => "有效期（空：今天起一年）", "Valid (empty: a year from today)";
+    /// GTFS dialog note.
+    GtfsNote => "站点按沿线顺序，时间按距离与车速推算；环线回到首站。设置随工程保存。",
+        "Stops in their order along the line, times from distance and speed; a loop returns to its first stop. Settings are saved with the project.";
+    /// GTFS dialog button.
+    GtfsExportButton => "导出…", "Export…";
+    /// GTFS dialog: nothing chosen.
+    GtfsNoRoute => "请至少选择一条线路", "Choose at least one route";
+    /// GTFS: the feed was written (window title and status).
+    GtfsWritten => "已导出 GTFS", "GTFS feed written";
+    /// File dialog filter.
+    FilterGtfs => "GTFS 数据包（.zip）", "GTFS feed (.zip)";
     /// Name of a project never saved.
     UntitledProject => "未命名工程", "Untitled project";
     /// Top menu.

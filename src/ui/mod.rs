@@ -13,6 +13,7 @@ pub mod export_dialog;
 pub mod file_dialog;
 pub mod fonts;
 pub mod form;
+pub mod gtfs_dialog;
 pub mod guide;
 pub mod i18n;
 pub mod icon;

@@ -125,6 +125,7 @@ pub fn build(
     (
         ProjectFile {
             parkplan_project: PROJECT_VERSION,
+            gtfs: session.ws.gtfs.clone(),
             name,
             layers,
             analysis: analysis.clone(),

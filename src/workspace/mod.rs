@@ -27,6 +27,7 @@ use crate::analysis::{self, AnalysisSettings, AreaSettings, IsochroneSpec, ParkA
 use crate::crs::FrameKind;
 use crate::export::{self, ExportError, MapFocus};
 use crate::import::{ImportError, ImportReport, Loaded, Progress};
+use crate::model::gtfs::GtfsSettings;
 use crate::model::{FacilityKind, Lang, Park};
 use crate::network::{NetworkError, NetworkSettings, RoadGraph};
 use crate::project::ProjectFile;
@@ -70,6 +71,9 @@ pub enum WorkspaceError {
     /// The printed focus could not be made.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// A GTFS feed could not be made or written.
+    #[error(transparent)]
+    Gtfs(#[from] crate::export::gtfs::GtfsError),
 }
 
 impl From<NetworkError> for WorkspaceError {
@@ -151,6 +155,9 @@ pub struct Workspace {
     pub studies: Studies,
     /// Layer order and styles: the defaults, with the project's applied.
     pub styles: MapStyles,
+    /// GTFS export settings: the defaults, or the project's (edited in the desktop's
+    /// 导出 GTFS dialog and saved with the project).
+    pub gtfs: GtfsSettings,
 }
 
 impl Workspace {
@@ -211,6 +218,7 @@ impl Workspace {
             index_error,
             studies,
             styles,
+            gtfs: GtfsSettings::default(),
         };
         if let Some(p) = project {
             ws.apply_project(p);
@@ -228,6 +236,7 @@ impl Workspace {
     pub fn apply_project(&mut self, project: ProjectFile) {
         self.studies.set_settings(project.analysis.clone());
         self.studies.set_network(project.network.clone());
+        self.gtfs = project.gtfs.clone();
         for (kind, choice) in reach_of(&project) {
             self.studies.set_reach(kind, choice);
         }
@@ -257,6 +266,7 @@ impl Workspace {
             park: Arc::new(loaded.park),
             report,
             files_failed: loaded.files_failed,
+            gtfs: project.as_ref().map(|p| p.gtfs.clone()).unwrap_or_default(),
             project,
             index,
             index_error,
@@ -351,6 +361,30 @@ impl Workspace {
     /// The index of the facility `key` names (refused when ambiguous).
     pub fn facility(&self, key: &str) -> Result<usize, WorkspaceError> {
         Ok(lookup::facility(&self.park, key)?)
+    }
+
+    /// Writes the bus routes `routes` (indices into `park.routes`; all when empty) as a
+    /// GTFS feed zip at `path`, with `settings` (the workspace's [`Workspace::gtfs`] as
+    /// a face edited or overrode them); `today` starts the calendar when the settings
+    /// give no start date. Returns what the feed holds.
+    pub fn export_gtfs(
+        &self,
+        routes: &[usize],
+        settings: &GtfsSettings,
+        today: crate::model::date::Date,
+        path: &Path,
+    ) -> Result<crate::export::gtfs::GtfsSummary, WorkspaceError> {
+        let service =
+            settings
+                .service(&self.park.name, today)
+                .map_err(|e| WorkspaceError::Setting {
+                    flag: e.setting,
+                    message: e.message,
+                })?;
+        let index = self.index()?;
+        Ok(crate::export::gtfs::write_feed(
+            &self.park, index, routes, &service, path,
+        )?)
     }
 
     /// The index of the route `key` names (refused when ambiguous).

@@ -6,6 +6,7 @@ mod convert;
 mod db;
 mod dispatch;
 mod export;
+mod gtfs;
 mod info;
 mod report;
 mod suggest;
@@ -115,6 +116,10 @@ enum Command {
     /// most enterprises or employees not yet covered (maximal covering location),
     /// greedy with swaps or exact, with an upper bound and the gap.
     Suggest(Box<suggest::SuggestArgs>),
+    /// Bus routes as a GTFS feed (.zip) for the bus company: agency, stops, routes,
+    /// trips, stop_times, shapes, calendar and frequencies (a fixed headway over the
+    /// service hours); settings from the project, overridden by the flags.
+    Gtfs(Box<gtfs::GtfsArgs>),
     /// Write a file (GeoJSON, Shapefile, GeoPackage, coordinate TXT) or a folder as
     /// GeoJSON, GeoPackage (.gpkg) or coordinate TXT (.txt), by --out's extension:
     /// RFC 7946 lon/lat (default), its source CRS, or another CRS, keeping every
@@ -197,5 +202,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Suggest(args) => suggest::run(&args, lang),
         #[cfg(feature = "db")]
         Command::Db(args) => db::run(&args),
+        Command::Gtfs(args) => gtfs::run(&args, lang),
     }
 }

@@ -398,6 +398,7 @@ impl App {
             // No map: an empty project still saves its settings.
             let pf = ProjectFile {
                 parkplan_project: project::PROJECT_VERSION,
+                gtfs: Default::default(),
                 name: self.project.name.clone(),
                 layers: Vec::new(),
                 analysis: self.settings.analysis.clone(),
@@ -1074,6 +1075,64 @@ impl App {
             vec![(filter, vec!["gpkg"])],
             |paths| paths.into_iter().next().map(Command::ExportGpkgTo),
         );
+    }
+
+    /// Keeps the GTFS dialog's settings as the workspace's (saved with the project) and
+    /// asks where to write the feed of `routes`.
+    pub(super) fn choose_gtfs_file(
+        &mut self,
+        routes: Vec<usize>,
+        settings: crate::model::gtfs::GtfsSettings,
+    ) {
+        let Some(s) = &mut self.session else { return };
+        if s.ws.gtfs != settings {
+            s.ws.gtfs = settings;
+            self.project.changed = true;
+        }
+        let park = &s.ws.park;
+        let name = match routes.as_slice() {
+            [one] => park.routes.get(*one).map(|r| r.name.clone()),
+            _ => None,
+        }
+        .unwrap_or_else(|| park.name.clone());
+        let dir = park
+            .layers
+            .iter()
+            .find_map(|l| l.source.path.as_ref()?.parent().map(Path::to_path_buf));
+        self.gtfs_routes = routes;
+        let filter = Msg::FilterGtfs.text(self.lang).to_string();
+        self.spawn_dialog(
+            crate::ui::file_dialog::Kind::Save(format!("{name}-gtfs.zip")),
+            dir,
+            vec![(filter, vec!["zip"])],
+            |paths| paths.into_iter().next().map(Command::ExportGtfsTo),
+        );
+    }
+
+    /// Writes the chosen routes as a GTFS feed (quick: a few routes of a park) and says
+    /// what it holds.
+    pub(super) fn write_gtfs(&mut self, path: &Path) {
+        let Some(s) = &self.session else { return };
+        let path = if path.extension().is_none() {
+            path.with_extension("zip")
+        } else {
+            path.to_path_buf()
+        };
+        let today = crate::model::date::Date::today();
+        match s
+            .ws
+            .export_gtfs(&self.gtfs_routes, &s.ws.gtfs, today, &path)
+        {
+            Ok(summary) => {
+                let name = path.display().to_string();
+                let mut lines = vec![name.clone()];
+                lines.extend(summary.lines(self.lang));
+                self.gtfs_dialog.written = Some(lines);
+                let msg = format!("{}：{name}", Msg::GtfsWritten.text(self.lang));
+                self.notify(msg, false);
+            }
+            Err(e) => self.modal = Some(Modal::Error(e.to_string())),
+        }
     }
 
     /// Writes every layer of the map into one GeoPackage (lon/lat), never over a
