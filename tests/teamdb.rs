@@ -568,6 +568,24 @@ fn gpkg_table(conn: &rusqlite::Connection, layer: &str) -> String {
     .unwrap()
 }
 
+/// Sets a text attribute of the row with this key in a checked-out GeoPackage, as an
+/// outside tool (QGIS) would: one SQL UPDATE.
+fn gpkg_set(gpkg: &std::path::Path, layer: &str, key: &str, text: &str, fid: i64) {
+    let conn = rusqlite::Connection::open(gpkg).unwrap();
+    let t = gpkg_table(&conn, layer);
+    let n = conn
+        .execute(
+            &format!(
+                "UPDATE \"{}\" SET \"{}\" = ?1 WHERE parkplan_fid = ?2",
+                t.replace('"', "\"\""),
+                key.replace('"', "\"\"")
+            ),
+            rusqlite::params![text, fid],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
 /// The feature of a layer with this database key (index), if there.
 fn by_fid(p: &Park, layer: usize, fid: i64) -> Option<usize> {
     p.layers[layer]
@@ -581,14 +599,29 @@ fn fid_of(p: &Park, layer: usize, index: usize) -> i64 {
     p.layers[layer].extras[&index].row.unwrap().fid
 }
 
+/// An offline test's start: its folder, the GeoPackage path, ann's URL and connection,
+/// and the park as ann opens it before anything happens.
+fn offline_start(
+    c: &Cluster,
+    tag: &str,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    DbUrl,
+    postgres::Client,
+    Planner,
+) {
+    let dir = offline_dir(tag);
+    let gpkg = dir.join(format!("{tag}.gpkg"));
+    let url = DbUrl::parse(&park_url(c, "ann")).unwrap();
+    let client = db::connect(&url).unwrap();
+    (dir, gpkg, url, client, open(c, "ann"))
+}
+
 #[test]
 fn offline_edits_come_back_through_the_conflict_check() {
     let Some(c) = setup() else { return };
-    let dir = offline_dir("conflict");
-    let gpkg = dir.join("park.gpkg");
-    let ann_url = DbUrl::parse(&park_url(&c, "ann")).unwrap();
-    let mut ann = db::connect(&ann_url).unwrap();
-    let before = open(&c, "ann");
+    let (dir, gpkg, ann_url, mut ann, before) = offline_start(&c, "conflict");
     let (li, key) = target(&before.park);
     let lname = before.park.layers[li].name.clone();
     let total = before.park.layers[li].len();
@@ -602,21 +635,11 @@ fn offline_edits_come_back_through_the_conflict_check() {
     let tables = parkplan::import::gpkg::feature_tables(&gpkg).unwrap();
     assert_eq!(tables.len(), before.park.layers.len());
     // Offline, as an outside tool would: change, add (no key), delete.
+    gpkg_set(&gpkg, &lname, &key, "offline name", f0);
     {
         let conn = rusqlite::Connection::open(&gpkg).unwrap();
         let t = gpkg_table(&conn, &lname);
         let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        let n = conn
-            .execute(
-                &format!(
-                    "UPDATE {} SET {} = 'offline name' WHERE parkplan_fid = ?1",
-                    q(&t),
-                    q(&key)
-                ),
-                [f0],
-            )
-            .unwrap();
-        assert_eq!(n, 1);
         conn.execute(
             &format!(
                 "INSERT INTO {t} (geom, {k}) SELECT geom, 'added offline' FROM {t} WHERE parkplan_fid = ?1",
@@ -740,11 +763,7 @@ fn offline_edits_come_back_through_the_conflict_check() {
 fn an_area_checkout_holds_its_features_and_checkin_leaves_the_others() {
     use geo::{BoundingRect, Intersects};
     let Some(c) = setup() else { return };
-    let dir = offline_dir("bbox");
-    let gpkg = dir.join("area.gpkg");
-    let url = DbUrl::parse(&park_url(&c, "ann")).unwrap();
-    let mut ann = db::connect(&url).unwrap();
-    let before = open(&c, "ann");
+    let (dir, gpkg, url, mut ann, before) = offline_start(&c, "bbox");
     let (li, key) = target(&before.park);
     let layer = &before.park.layers[li];
     // A small box around the first feature.
@@ -811,16 +830,8 @@ fn an_area_checkout_holds_its_features_and_checkin_leaves_the_others() {
     got.sort_unstable();
     assert_eq!(got, want);
     // One edit inside the box; the features outside it are not deleted.
-    conn.execute(
-        &format!(
-            "UPDATE \"{}\" SET \"{}\" = 'edited in the area' WHERE parkplan_fid = ?1",
-            t.replace('"', "\"\""),
-            key.replace('"', "\"\"")
-        ),
-        [inside[0]],
-    )
-    .unwrap();
     drop(conn);
+    gpkg_set(&gpkg, &layer.name, &key, "edited in the area", inside[0]);
     let o = db::checkin(&mut ann, &gpkg, &url, None).unwrap();
     assert_eq!((o.changed, o.added, o.deleted, o.written), (1, 0, 0, 1));
     let now = open(&c, "ann");
@@ -848,19 +859,7 @@ fn the_cli_checks_in_with_exit_code_3_on_a_conflict_and_keep_mine_lands() {
     let before = open(&c, "ann");
     let (li, key) = target(&before.park);
     let f0 = fid_of(&before.park, li, 0);
-    {
-        let conn = rusqlite::Connection::open(&gpkg).unwrap();
-        let t = gpkg_table(&conn, &before.park.layers[li].name);
-        conn.execute(
-            &format!(
-                "UPDATE \"{}\" SET \"{}\" = 'cli offline' WHERE parkplan_fid = ?1",
-                t.replace('"', "\"\""),
-                key.replace('"', "\"\"")
-            ),
-            [f0],
-        )
-        .unwrap();
-    }
+    gpkg_set(&gpkg, &before.park.layers[li].name, &key, "cli offline", f0);
     let mut bob = open(&c, "bob");
     let i0 = by_fid(&bob.park, li, f0).unwrap();
     set(&mut bob, li, i0, &key, json!("bob meanwhile"));

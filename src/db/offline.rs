@@ -27,7 +27,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
 use super::load::{DbPark, geometry, open_park};
-use super::save::{Conflict, Resolution, Resolutions, row_hash, save_edits};
+use super::save::{Conflict, Resolution, Resolutions, replace_feature, row_hash, save_edits};
 use super::{DbError, DbUrl};
 use crate::model::{Edit, FeatureData, FeatureExtras, FeatureId, Layer, Park, RowVersion};
 use crate::save::WriteCrs;
@@ -209,13 +209,7 @@ pub fn checkout(
     bbox: Option<geo::Rect<f64>>,
 ) -> Result<CheckoutStats, DbError> {
     let (park, db) = open_park(client, url)?;
-    let at: String = client
-        .query_one(
-            "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-            &[],
-        )
-        .map_err(|e| DbError::sql("reading the server's clock", &e))?
-        .get(0);
+    let at = server_time(client)?;
     // The layers to write: the features taken out, each with its key and version.
     let mut out_park = Park::default();
     let mut kept: Vec<Vec<(RowVersion, FeatureData)>> = Vec::new();
@@ -675,7 +669,11 @@ pub fn prepare_checkin(
             }
             let fake_hash = match local.get(&fid) {
                 Some(&i) => {
-                    replace(&mut park, li, i, d)?;
+                    replace_feature(&mut park, li, i, d).map_err(|e| DbError::Feature {
+                        layer: lname.clone(),
+                        feature: format!("row {fid}"),
+                        message: e.to_string(),
+                    })?;
                     // What "was loaded" is the checkout's version; its content is the
                     // database's now, so an edit that equals it writes nothing.
                     db.layers[li].loaded.get(&fid).map_or(0, |(_, h)| *h)
@@ -736,29 +734,6 @@ pub fn prepare_checkin(
     })
 }
 
-fn replace(park: &mut Park, li: usize, i: usize, d: FeatureData) -> Result<(), DbError> {
-    let name = park.layers[li].name.clone();
-    park.apply_edit(&mut Edit::Group {
-        edits: vec![
-            Edit::DeleteFeature {
-                layer: li,
-                index: i,
-                feature: FeatureData::default(),
-            },
-            Edit::AddFeature {
-                layer: li,
-                index: i,
-                feature: d,
-            },
-        ],
-    })
-    .map_err(|e| DbError::Feature {
-        layer: name,
-        feature: format!("feature {i}"),
-        message: e.to_string(),
-    })
-}
-
 /// Brings a checked-out GeoPackage back: its edits go through [`save_edits`] against
 /// the versions taken out. Conflicts are settled by `keep` when given; otherwise they
 /// come back in [`CheckinOutcome::conflicts`] and nothing is written. After a save
@@ -803,14 +778,19 @@ pub fn checkin(
     })
 }
 
-fn mark_checked_in(client: &mut postgres::Client, path: &Path) -> Result<(), DbError> {
-    let at: String = client
+/// The server's clock, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
+fn server_time(client: &mut postgres::Client) -> Result<String, DbError> {
+    Ok(client
         .query_one(
             "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
             &[],
         )
         .map_err(|e| DbError::sql("reading the server's clock", &e))?
-        .get(0);
+        .get(0))
+}
+
+fn mark_checked_in(client: &mut postgres::Client, path: &Path) -> Result<(), DbError> {
+    let at = server_time(client)?;
     let conn = open_gpkg(path, false)?;
     conn.execute(
         "INSERT OR REPLACE INTO parkplan_offline VALUES ('checked_in_at', ?1)",
