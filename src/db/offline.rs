@@ -100,7 +100,7 @@ pub struct PreparedCheckin {
     pub db: DbPark,
     /// The GeoPackage's own description.
     pub info: OfflineInfo,
-    /// Features edited, added, deleted offline.
+    /// Features edited offline.
     pub changed: usize,
     /// Features added offline.
     pub added: usize,
