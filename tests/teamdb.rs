@@ -549,3 +549,339 @@ fn a_viewer_window_shows_why_it_is_read_only() {
     h.run();
     assert!(h.state().team_read_only().is_some());
 }
+
+/// A fresh folder for an offline test's GeoPackage.
+fn offline_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("parkplan-offline-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The GeoPackage table holding a layer, as the checkout recorded it.
+fn gpkg_table(conn: &rusqlite::Connection, layer: &str) -> String {
+    conn.query_row(
+        "SELECT table_name FROM parkplan_layers WHERE layer = ?1",
+        [layer],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// Sets a text attribute of the row with this key in a checked-out GeoPackage, as an
+/// outside tool (QGIS) would: one SQL UPDATE.
+fn gpkg_set(gpkg: &std::path::Path, layer: &str, key: &str, text: &str, fid: i64) {
+    let conn = rusqlite::Connection::open(gpkg).unwrap();
+    let t = gpkg_table(&conn, layer);
+    let n = conn
+        .execute(
+            &format!(
+                "UPDATE \"{}\" SET \"{}\" = ?1 WHERE parkplan_fid = ?2",
+                t.replace('"', "\"\""),
+                key.replace('"', "\"\"")
+            ),
+            rusqlite::params![text, fid],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+/// The feature of a layer with this database key (index), if there.
+fn by_fid(p: &Park, layer: usize, fid: i64) -> Option<usize> {
+    p.layers[layer]
+        .extras
+        .iter()
+        .find(|(_, e)| e.row.is_some_and(|r| r.fid == fid))
+        .map(|(i, _)| *i)
+}
+
+fn fid_of(p: &Park, layer: usize, index: usize) -> i64 {
+    p.layers[layer].extras[&index].row.unwrap().fid
+}
+
+/// An offline test's start: its folder, the GeoPackage path, ann's URL and connection,
+/// and the park as ann opens it before anything happens.
+fn offline_start(
+    c: &Cluster,
+    tag: &str,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    DbUrl,
+    postgres::Client,
+    Planner,
+) {
+    let dir = offline_dir(tag);
+    let gpkg = dir.join(format!("{tag}.gpkg"));
+    let url = DbUrl::parse(&park_url(c, "ann")).unwrap();
+    let client = db::connect(&url).unwrap();
+    (dir, gpkg, url, client, open(c, "ann"))
+}
+
+#[test]
+fn offline_edits_come_back_through_the_conflict_check() {
+    let Some(c) = setup() else { return };
+    let (dir, gpkg, ann_url, mut ann, before) = offline_start(&c, "conflict");
+    let (li, key) = target(&before.park);
+    let lname = before.park.layers[li].name.clone();
+    let total = before.park.layers[li].len();
+    let (f0, f1) = (fid_of(&before.park, li, 0), fid_of(&before.park, li, 1));
+    let stats = db::checkout(&mut ann, &ann_url, &gpkg, None).unwrap();
+    assert_eq!(stats.park, "荆州");
+    let info = db::offline_info(&gpkg).unwrap();
+    assert_eq!(info.park, "荆州");
+    assert!(!info.url.contains("park="), "{}", info.url);
+    // The file is a GeoPackage ParkPlan itself opens, with the layer's features.
+    let tables = parkplan::import::gpkg::feature_tables(&gpkg).unwrap();
+    assert_eq!(tables.len(), before.park.layers.len());
+    // Offline, as an outside tool would: change, add (no key), delete.
+    gpkg_set(&gpkg, &lname, &key, "offline name", f0);
+    {
+        let conn = rusqlite::Connection::open(&gpkg).unwrap();
+        let t = gpkg_table(&conn, &lname);
+        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        conn.execute(
+            &format!(
+                "INSERT INTO {t} (geom, {k}) SELECT geom, 'added offline' FROM {t} WHERE parkplan_fid = ?1",
+                t = q(&t),
+                k = q(&key)
+            ),
+            [f1],
+        )
+        .unwrap();
+        conn.execute(
+            &format!("DELETE FROM {} WHERE parkplan_fid = ?1", q(&t)),
+            [f1],
+        )
+        .unwrap();
+    }
+    // Meanwhile bob changes the same feature online.
+    let mut bob = open(&c, "bob");
+    let i0 = by_fid(&bob.park, li, f0).unwrap();
+    set(&mut bob, li, i0, &key, json!("bob online"));
+    let out = db::save_edits(
+        &mut bob.client,
+        &mut bob.db,
+        &mut bob.park,
+        &Resolutions::new(),
+    )
+    .unwrap();
+    assert_eq!(out.written, 1);
+    // The check-in sees the conflict, with both versions, and writes nothing.
+    let o = db::checkin(&mut ann, &gpkg, &ann_url, None).unwrap();
+    assert_eq!((o.changed, o.added, o.deleted), (1, 1, 1));
+    assert_eq!(o.written, 0);
+    assert_eq!(o.conflicts.len(), 1);
+    let k = &o.conflicts[0];
+    assert_eq!((k.fid, k.their_author.as_str()), (f0, "bob"));
+    let attrs = k.attributes();
+    let row = attrs.iter().find(|(n, _, _)| *n == key).unwrap();
+    assert_eq!(row.1, Some(json!("offline name")));
+    assert_eq!(row.2, Some(json!("bob online")));
+    let text = db::offline::describe_conflict(k);
+    assert!(
+        text.contains("offline name") && text.contains("bob online"),
+        "{text}"
+    );
+    let now = open(&c, "ann");
+    assert_eq!(now.park.layers[li].len(), total);
+    assert!(by_fid(&now.park, li, f1).is_some());
+    assert_eq!(
+        value(&now.park, li, by_fid(&now.park, li, f0).unwrap(), &key),
+        Some(json!("bob online"))
+    );
+    // Keeping mine lands all three, each in the change log.
+    let o = db::checkin(&mut ann, &gpkg, &ann_url, Some(db::Keep::Mine)).unwrap();
+    assert!(o.conflicts.is_empty());
+    assert_eq!(o.written, 3);
+    let now = open(&c, "ann");
+    assert_eq!(now.park.layers[li].len(), total);
+    assert!(by_fid(&now.park, li, f1).is_none());
+    let i0 = by_fid(&now.park, li, f0).unwrap();
+    assert_eq!(value(&now.park, li, i0, &key), Some(json!("offline name")));
+    // Only the edited column changed; the others keep their database values.
+    let b0 = by_fid(&before.park, li, f0).unwrap();
+    for col in before.park.layers[li].attributes.columns() {
+        let n = col.name();
+        if n != key {
+            assert_eq!(
+                value(&now.park, li, i0, n),
+                value(&before.park, li, b0, n),
+                "{n}"
+            );
+        }
+    }
+    assert_eq!(
+        now.park.layers[li].geometries[i0],
+        before.park.layers[li].geometries[b0]
+    );
+    let added = (0..now.park.layers[li].len())
+        .find(|&i| value(&now.park, li, i, &key) == Some(json!("added offline")))
+        .expect("the feature added offline");
+    assert!(now.park.layers[li].geometries[added].is_some());
+    let ops = log_ops(&mut ann);
+    let ann_ops: Vec<&(String, String, Option<i64>)> =
+        ops.iter().filter(|(who, _, _)| who == "ann").collect();
+    assert!(
+        ann_ops
+            .iter()
+            .any(|(_, op, f)| op == "update" && *f == Some(f0)),
+        "{ops:?}"
+    );
+    assert!(
+        ann_ops
+            .iter()
+            .any(|(_, op, f)| op == "delete" && *f == Some(f1)),
+        "{ops:?}"
+    );
+    assert!(ann_ops.iter().any(|(_, op, _)| op == "insert"), "{ops:?}");
+    // The same file cannot be brought back twice.
+    let e = db::checkin(&mut ann, &gpkg, &ann_url, None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("already brought back"), "{e}");
+    // Not a checkout at all: said so, naming the file.
+    let plain = dir.join("plain.gpkg");
+    parkplan::save::gpkg::save_gpkg(
+        &[&now.park.layers[li]],
+        &plain,
+        parkplan::save::WriteCrs::Source,
+        false,
+    )
+    .unwrap();
+    let e = db::checkin(&mut ann, &plain, &ann_url, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("plain.gpkg") && e.contains("not a ParkPlan checkout"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_area_checkout_holds_its_features_and_checkin_leaves_the_others() {
+    use geo::{BoundingRect, Intersects};
+    let Some(c) = setup() else { return };
+    let (dir, gpkg, url, mut ann, before) = offline_start(&c, "bbox");
+    let (li, key) = target(&before.park);
+    let layer = &before.park.layers[li];
+    // A small box around the first feature.
+    let r = layer.geometries[0]
+        .as_ref()
+        .unwrap()
+        .bounding_rect()
+        .unwrap();
+    let pad = 0.002;
+    let area = geo::Rect::new(
+        geo::Coord {
+            x: r.min().x - pad,
+            y: r.min().y - pad,
+        },
+        geo::Coord {
+            x: r.max().x + pad,
+            y: r.max().y + pad,
+        },
+    );
+    let inside: Vec<i64> = (0..layer.len())
+        .filter(|&i| {
+            layer.geometries[i]
+                .as_ref()
+                .is_some_and(|g| g.intersects(&area))
+        })
+        .map(|i| fid_of(&before.park, li, i))
+        .collect();
+    assert!(
+        !inside.is_empty() && inside.len() < layer.len(),
+        "{} of {}",
+        inside.len(),
+        layer.len()
+    );
+    let bbox = format!(
+        "{},{},{},{}",
+        area.min().x,
+        area.min().y,
+        area.max().x,
+        area.max().y
+    );
+    let stats = db::checkout(
+        &mut ann,
+        &url,
+        &gpkg,
+        Some(db::offline::parse_bbox(&bbox).unwrap()),
+    )
+    .unwrap();
+    let total: usize = before.park.layers.iter().map(|l| l.len()).sum();
+    assert!(stats.features < total);
+    let conn = rusqlite::Connection::open(&gpkg).unwrap();
+    let t = gpkg_table(&conn, &layer.name);
+    let mut got: Vec<i64> = conn
+        .prepare(&format!(
+            "SELECT parkplan_fid FROM \"{}\" ORDER BY parkplan_fid",
+            t.replace('"', "\"\"")
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut want = inside.clone();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, want);
+    // One edit inside the box; the features outside it are not deleted.
+    drop(conn);
+    gpkg_set(&gpkg, &layer.name, &key, "edited in the area", inside[0]);
+    let o = db::checkin(&mut ann, &gpkg, &url, None).unwrap();
+    assert_eq!((o.changed, o.added, o.deleted, o.written), (1, 0, 0, 1));
+    let now = open(&c, "ann");
+    for (a, b) in before.park.layers.iter().zip(&now.park.layers) {
+        assert_eq!(a.len(), b.len(), "layer {}", a.name);
+    }
+    let i = by_fid(&now.park, li, inside[0]).unwrap();
+    assert_eq!(
+        value(&now.park, li, i, &key),
+        Some(json!("edited in the area"))
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_cli_checks_in_with_exit_code_3_on_a_conflict_and_keep_mine_lands() {
+    let Some(c) = setup() else { return };
+    let dir = offline_dir("cli");
+    let gpkg = dir.join("cli.gpkg");
+    let cli = env!("CARGO_BIN_EXE_parkplan-cli");
+    let run = |args: &[&str]| std::process::Command::new(cli).args(args).output().unwrap();
+    let url = park_url(&c, "ann");
+    let o = run(&["db", "checkout", &url, "--out", gpkg.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before = open(&c, "ann");
+    let (li, key) = target(&before.park);
+    let f0 = fid_of(&before.park, li, 0);
+    gpkg_set(&gpkg, &before.park.layers[li].name, &key, "cli offline", f0);
+    let mut bob = open(&c, "bob");
+    let i0 = by_fid(&bob.park, li, f0).unwrap();
+    set(&mut bob, li, i0, &key, json!("bob meanwhile"));
+    db::save_edits(
+        &mut bob.client,
+        &mut bob.db,
+        &mut bob.park,
+        &Resolutions::new(),
+    )
+    .unwrap();
+    // The checkout's URL (without password) is used when --url is not given.
+    let o = run(&["db", "checkin", gpkg.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("cli offline") && err.contains("bob meanwhile"),
+        "{err}"
+    );
+    let o = run(&["db", "checkin", gpkg.to_str().unwrap(), "--keep", "mine"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let now = open(&c, "ann");
+    let i = by_fid(&now.park, li, f0).unwrap();
+    assert_eq!(value(&now.park, li, i, &key), Some(json!("cli offline")));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -13,6 +13,7 @@
 //! geometry as WKB through the `wkb` crate (the SRID of EWKB is added to its header).
 
 pub mod load;
+pub mod offline;
 pub mod push;
 pub mod save;
 pub mod schema;
@@ -22,6 +23,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub use load::{DbLayer, DbPark, open_park};
+pub use offline::{
+    CheckinOutcome, CheckoutStats, Keep, OfflineInfo, PreparedCheckin, checkin, checkout,
+    offline_info, prepare_checkin,
+};
 pub use push::push_park;
 pub use save::{
     Change, Conflict, PullOutcome, Resolution, Resolutions, SaveOutcome, pending_changes, pull,

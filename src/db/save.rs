@@ -543,7 +543,7 @@ fn apply_after(db: &mut DbPark, park: &mut Park, after: Vec<After>) {
                 db.layers[li].loaded.remove(&fid);
             }
             After::Replace(li, i, d) => {
-                replace_feature(park, li, i, d);
+                let _ = replace_feature(park, li, i, d);
                 remember(db, park, li, i, &mut scratch);
             }
             After::Remove(li, i, fid) => removals.push((li, i, fid)),
@@ -579,8 +579,14 @@ fn remember(db: &mut DbPark, park: &Park, li: usize, index: usize, scratch: &mut
     }
 }
 
-fn replace_feature(park: &mut Park, li: usize, i: usize, d: FeatureData) {
-    let _ = park.apply_edit(&mut Edit::Group {
+/// Replaces feature `i` of layer `li` by `d` (one undoable group).
+pub(crate) fn replace_feature(
+    park: &mut Park,
+    li: usize,
+    i: usize,
+    d: FeatureData,
+) -> Result<(), crate::model::EditError> {
+    park.apply_edit(&mut Edit::Group {
         edits: vec![
             Edit::DeleteFeature {
                 layer: li,
@@ -593,7 +599,7 @@ fn replace_feature(park: &mut Park, li: usize, i: usize, d: FeatureData) {
                 feature: d,
             },
         ],
-    });
+    })
 }
 
 /// What a pull brought in.

@@ -115,7 +115,7 @@ fn geometry_type(layer: &Layer) -> &'static str {
     }
 }
 
-fn value(v: PropValue<'_>) -> Value {
+pub(crate) fn value(v: PropValue<'_>) -> Value {
     match v {
         PropValue::Absent | PropValue::Null => Value::Null,
         PropValue::Bool(b) => Value::Integer(b as i64),
@@ -125,7 +125,7 @@ fn value(v: PropValue<'_>) -> Value {
     }
 }
 
-fn write_tables(
+pub(crate) fn write_tables(
     conn: &mut rusqlite::Connection,
     layers: &[&Layer],
     target: WriteCrs,

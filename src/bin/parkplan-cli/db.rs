@@ -57,7 +57,36 @@ enum DbCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Takes a park (or the features meeting an area) out as a GeoPackage for offline
+    /// editing (ParkPlan, QGIS); bring the edits back with `db checkin`.
+    Checkout {
+        /// postgres://user@host/database?park=NAME.
+        url: String,
+        /// The GeoPackage to write (atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only the features meeting this area: MINLON,MINLAT,MAXLON,MAXLAT (EPSG:4490).
+        #[arg(long, allow_hyphen_values = true)]
+        bbox: Option<String>,
+    },
+    /// Brings a checked-out GeoPackage's edits back through the conflict check. Exit
+    /// code 3 when features changed in the database since the checkout conflict with
+    /// offline edits (nothing is written then; settle with --keep).
+    Checkin {
+        /// The GeoPackage written by `db checkout`.
+        gpkg: PathBuf,
+        /// The database (default: the one the checkout came from, without password).
+        #[arg(long)]
+        url: Option<String>,
+        /// Settle conflicts: `mine` (the offline edits win) or `theirs` (the database's
+        /// version stays).
+        #[arg(long, value_parser = ["mine", "theirs"])]
+        keep: Option<String>,
+    },
 }
+
+/// The exit code of a check-in with unresolved conflicts.
+pub const EXIT_CONFLICTS: u8 = 3;
 
 fn connect(url: &str) -> anyhow::Result<(DbUrl, postgres::Client)> {
     let url = DbUrl::parse(url)?;
@@ -141,6 +170,60 @@ pub fn run(args: &DbArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", db::describe_change(e));
                 }
             }
+        }
+        DbCommand::Checkout { url, out, bbox } => {
+            let bbox = bbox
+                .as_deref()
+                .map(db::offline::parse_bbox)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let (url, mut client) = connect(url)?;
+            let stats = db::checkout(&mut client, &url, out, bbox)?;
+            println!(
+                "took park \"{}\" out to {}: {} layer(s), {} feature(s)",
+                stats.park,
+                out.display(),
+                stats.layers,
+                stats.features
+            );
+            println!(
+                "edit it in ParkPlan or QGIS, then: parkplan-cli db checkin {}",
+                out.display()
+            );
+        }
+        DbCommand::Checkin { gpkg, url, keep } => {
+            let info = db::offline_info(gpkg)?;
+            let (url, mut client) = connect(url.as_deref().unwrap_or(&info.url))?;
+            let keep = match keep.as_deref() {
+                Some("mine") => Some(db::Keep::Mine),
+                Some("theirs") => Some(db::Keep::Theirs),
+                _ => None,
+            };
+            let o = db::checkin(&mut client, gpkg, &url, keep)?;
+            println!(
+                "{}: {} changed, {} added, {} deleted offline (taken out {})",
+                gpkg.display(),
+                o.changed,
+                o.added,
+                o.deleted,
+                info.checked_out_at
+            );
+            if !o.conflicts.is_empty() {
+                for c in &o.conflicts {
+                    eprintln!("{}", db::offline::describe_conflict(c));
+                }
+                eprintln!(
+                    "{} conflict(s): nothing was written. Run again with --keep mine or --keep theirs.",
+                    o.conflicts.len()
+                );
+                return Ok(ExitCode::from(EXIT_CONFLICTS));
+            }
+            println!(
+                "wrote {} row(s) to park \"{}\"; see `parkplan-cli db log {}`",
+                o.written,
+                info.park,
+                url.with_park(&info.park)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
