@@ -637,15 +637,24 @@ fn draw_layer(
                 let stamp = stamps.get(c.class as usize)?.as_ref()?;
                 Some((view.to_screen(c.at), stamp))
             });
-            if let Some(r) = aggregate::rasterize(
+            match aggregate::rasterize(
                 view.screen_rect(),
                 options.raster_scale,
                 layer_index,
                 points,
             ) {
-                items.push(Item::Raster(r));
+                Some(r) => {
+                    items.push(Item::Raster(r));
+                    return;
+                }
+                None => {
+                    // Too large a picture (a huge page at print resolution): the same
+                    // cells as markers, in drawing order, rather than nothing.
+                    let mut tops: Vec<u32> = cells.iter().map(|c| c.top).collect();
+                    tops.sort_unstable();
+                    tops
+                }
             }
-            return;
         }
         Some(cells) => cells.iter().map(|c| c.top).collect(),
         None => {
@@ -1374,6 +1383,20 @@ mod tests {
         }
         // Outside the points' square the picture is empty.
         assert_eq!(r.pixels[3], 0);
+        // A picture too large to paint (here 80 gigapixels) falls back to markers.
+        let scene = build_scene(
+            &park,
+            &pp,
+            &view,
+            &styles,
+            &Overlays::default(),
+            &BuildOptions {
+                raster_scale: 400.0,
+                ..opts.clone()
+            },
+        );
+        assert_eq!(scene.rasters().count(), 0);
+        assert!(scene.counts()[2] > 100);
     }
 
     #[test]
