@@ -71,13 +71,7 @@ pub fn open_park(client: &mut postgres::Client, url: &DbUrl) -> Result<(Park, Db
         .read_only(true)
         .start()
         .map_err(|e| DbError::sql("starting to read the park", &e))?;
-    let exists: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM parkplan.parks WHERE name = $1)",
-            &[&name],
-        )
-        .map_err(|e| DbError::sql("looking for the park", &e))?
-        .get(0);
+    let exists = schema::park_exists(&mut tx, &name)?;
     if !exists {
         let known: Vec<String> = tx
             .query("SELECT name FROM parkplan.parks ORDER BY name", &[])

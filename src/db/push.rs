@@ -151,13 +151,7 @@ pub fn push_park(
     let mut tx = client
         .transaction()
         .map_err(|e| DbError::sql("starting the push", &e))?;
-    let exists: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM parkplan.parks WHERE name = $1)",
-            &[&name],
-        )
-        .map_err(|e| DbError::sql("looking for the park", &e))?
-        .get(0);
+    let exists = schema::park_exists(&mut tx, name)?;
     if exists {
         if !replace {
             return Err(DbError::ParkExists { park: name.into() });

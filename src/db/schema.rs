@@ -217,3 +217,17 @@ CREATE TRIGGER log_change AFTER INSERT OR UPDATE OR DELETE ON {t}
         gist = ident(&format!("{table}_geom")),
     )
 }
+
+/// Whether the catalogue holds a park of this name.
+pub(crate) fn park_exists(
+    client: &mut impl postgres::GenericClient,
+    name: &str,
+) -> Result<bool, DbError> {
+    Ok(client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM parkplan.parks WHERE name = $1)",
+            &[&name],
+        )
+        .map_err(|e| DbError::sql("looking for the park", &e))?
+        .get(0))
+}
