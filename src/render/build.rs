@@ -1259,6 +1259,30 @@ mod tests {
         );
     }
 
+    /// A park of one layer with one mapped field.
+    fn one_layer_park(
+        name: &str,
+        role: Role,
+        field: (Field, &str),
+        geometries: Vec<Option<Geometry>>,
+        attributes: AttributeTable,
+    ) -> Park {
+        let mut fields = FieldMap::new();
+        fields.insert(field.0, field.1.into());
+        Park {
+            layers: vec![Layer {
+                name: name.into(),
+                role,
+                fields,
+                ids: vec![None; geometries.len()],
+                geometries,
+                attributes,
+                ..Layer::default()
+            }],
+            ..Park::default()
+        }
+    }
+
     #[test]
     fn a_crowded_point_layer_is_drawn_one_symbol_per_cell_covering_every_point() {
         // 30,000 enterprises on a 600 m square: more than the threshold in view.
@@ -1278,20 +1302,13 @@ mod tests {
                 30.30 + next() * 0.006,
             ))));
         }
-        let mut f = FieldMap::new();
-        f.insert(Field::Name, "企业名称".into());
-        let park = Park {
-            layers: vec![Layer {
-                name: "企业".into(),
-                role: Role::Enterprises,
-                fields: f,
-                ids: vec![None; geoms.len()],
-                geometries: geoms,
-                attributes: attr,
-                ..Layer::default()
-            }],
-            ..Park::default()
-        };
+        let park = one_layer_park(
+            "企业",
+            Role::Enterprises,
+            (Field::Name, "企业名称"),
+            geoms,
+            attr,
+        );
         let pp = ProjectedPark::new(&park).unwrap();
         let styles = MapStyles::default_for(&park);
         // An overview: the square is 60 px across, 7 points to a pixel.
@@ -1413,21 +1430,14 @@ mod tests {
                 attr.push_row([("用地性质", PropValue::Str("M1"))]);
             }
         }
-        let mut f = FieldMap::new();
-        f.insert(Field::LandUse, "用地性质".into());
         let n = geoms.len();
-        let park = Park {
-            layers: vec![Layer {
-                name: "地块".into(),
-                role: Role::Parcels,
-                fields: f,
-                ids: vec![None; n],
-                geometries: geoms,
-                attributes: attr,
-                ..Layer::default()
-            }],
-            ..Park::default()
-        };
+        let park = one_layer_park(
+            "地块",
+            Role::Parcels,
+            (Field::LandUse, "用地性质"),
+            geoms,
+            attr,
+        );
         let pp = ProjectedPark::new(&park).unwrap();
         let styles = MapStyles::default_for(&park);
         let view = MapView::new(pp.extent().unwrap().center(), 10.0, [800.0, 600.0]);
