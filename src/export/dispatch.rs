@@ -784,7 +784,7 @@ impl Sheet {
 pub fn write_pdf(pages: &[Page], path: &Path) -> Result<usize, ExportError> {
     let mut trees = Vec::with_capacity(pages.len());
     for p in pages {
-        let svg = super::page_svg(p);
+        let svg = super::svg::scenes_to_svg_for_conversion(p.size, &p.scenes);
         trees.push((super::output::parse_svg(&svg)?, p.size));
     }
     let title = pages.first().map(|p| p.title.clone()).unwrap_or_default();

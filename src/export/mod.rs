@@ -183,9 +183,10 @@ pub fn render_page(
     format: Format,
     dpi: f32,
 ) -> Result<(Vec<u8>, Option<[u32; 2]>), ExportError> {
-    let svg = page_svg(page);
+    // PDF and PNG read the SVG back: its pictures need no hard compression.
+    let svg = || svg::scenes_to_svg_for_conversion(page.size, &page.scenes);
     match format {
-        Format::Svg => Ok((svg.into_bytes(), None)),
+        Format::Svg => Ok((page_svg(page).into_bytes(), None)),
         Format::Png => {
             if !(dpi.is_finite() && (10.0..=1200.0).contains(&dpi)) {
                 return Err(ExportError::BadSetting(format!(
@@ -204,11 +205,11 @@ pub fn render_page(
                     MAX_PNG_PIXELS / 1_000_000
                 )));
             }
-            let tree = output::parse_svg(&svg)?;
+            let tree = output::parse_svg(&svg())?;
             Ok((output::tree_to_png(&tree, px, dpi)?, Some(px)))
         }
         Format::Pdf => {
-            let tree = output::parse_svg(&svg)?;
+            let tree = output::parse_svg(&svg())?;
             Ok((output::tree_to_pdf(&tree, page.size, &page.title)?, None))
         }
     }

@@ -24,6 +24,9 @@ pub struct SvgCanvas {
     open_group: bool,
     /// Marker symbols defined so far (their definition → number).
     symbols: std::collections::HashMap<String, usize>,
+    /// How hard pictures are compressed: hard for an SVG file kept as written, barely
+    /// when the SVG is only a step to a PDF or PNG (which decode and compress again).
+    pictures: png::Compression,
 }
 
 /// Formats a coordinate with at most two decimals and no trailing zeros.
@@ -125,6 +128,16 @@ impl SvgCanvas {
             clips: 0,
             open_group: false,
             symbols: std::collections::HashMap::new(),
+            pictures: png::Compression::Balanced,
+        }
+    }
+
+    /// Like [`SvgCanvas::new`], for an SVG that is only read back to make a PDF or PNG:
+    /// pictures are compressed lightly (the reader decodes them anyway).
+    pub fn for_conversion(size: [f32; 2]) -> SvgCanvas {
+        SvgCanvas {
+            pictures: png::Compression::Fast,
+            ..SvgCanvas::new(size)
         }
     }
 
@@ -261,12 +274,7 @@ impl Canvas for SvgCanvas {
     fn raster(&mut self, r: &RasterItem) {
         // A PNG in a data URL; usvg (PDF, PNG) and browsers read it.
         use base64::Engine;
-        let Some(size) = resvg::tiny_skia::IntSize::from_wh(r.width, r.height) else {
-            return;
-        };
-        let Some(png) = resvg::tiny_skia::Pixmap::from_vec(r.pixels.to_vec(), size)
-            .and_then(|p| p.encode_png().ok())
-        else {
+        let Some(png) = encode_png(r, self.pictures) else {
             return;
         };
         self.out.push_str("<image x=\"");
@@ -335,9 +343,76 @@ pub fn scenes_to_svg(size: [f32; 2], scenes: &[Scene]) -> String {
     c.finish()
 }
 
+/// Like [`scenes_to_svg`], for an SVG only read back to make a PDF or PNG
+/// ([`SvgCanvas::for_conversion`]).
+pub fn scenes_to_svg_for_conversion(size: [f32; 2], scenes: &[Scene]) -> String {
+    let mut c = SvgCanvas::for_conversion(size);
+    c.draw(scenes);
+    c.finish()
+}
+
+/// A picture (premultiplied RGBA) as PNG (straight RGBA); `None` when its size and
+/// pixels disagree or the encoder fails.
+fn encode_png(r: &RasterItem, compression: png::Compression) -> Option<Vec<u8>> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    if w == 0 || h == 0 || r.pixels.len() != w * h * 4 {
+        return None;
+    }
+    let mut straight = Vec::with_capacity(r.pixels.len());
+    for p in r.pixels.chunks_exact(4) {
+        let a = p[3] as u32;
+        match a {
+            0 => straight.extend_from_slice(&[0, 0, 0, 0]),
+            255 => straight.extend_from_slice(p),
+            _ => {
+                let un = |c: u8| ((c as u32 * 255 + a / 2) / a).min(255) as u8;
+                straight.extend_from_slice(&[un(p[0]), un(p[1]), un(p[2]), p[3]]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, r.width, r.height);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(compression);
+    let mut writer = enc.write_header().ok()?;
+    writer.write_image_data(&straight).ok()?;
+    writer.finish().ok()?;
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pictures_are_written_as_straight_alpha_png_at_either_compression() {
+        // Premultiplied: opaque red, half-transparent blue, transparent.
+        let r = RasterItem {
+            rect: ScreenRect::from_min_size([0.0, 0.0], [3.0, 1.0]),
+            width: 3,
+            height: 1,
+            pixels: std::sync::Arc::new(vec![255, 0, 0, 255, 0, 0, 64, 128, 0, 0, 0, 0]),
+            layer: 0,
+            features: 2,
+        };
+        for c in [png::Compression::Balanced, png::Compression::Fast] {
+            let bytes = encode_png(&r, c).unwrap();
+            let mut dec = png::Decoder::new(std::io::Cursor::new(bytes))
+                .read_info()
+                .unwrap();
+            let mut buf = vec![0; dec.output_buffer_size().unwrap()];
+            let info = dec.next_frame(&mut buf).unwrap();
+            assert_eq!((info.width, info.height), (3, 1));
+            assert_eq!(&buf[..12], &[255, 0, 0, 255, 0, 0, 128, 128, 0, 0, 0, 0]);
+        }
+        // Size and pixels that disagree write nothing.
+        let bad = RasterItem {
+            width: 4,
+            ..r.clone()
+        };
+        assert!(encode_png(&bad, png::Compression::Fast).is_none());
+    }
 
     #[test]
     fn numbers_are_short_and_text_is_escaped() {

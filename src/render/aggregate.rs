@@ -294,6 +294,8 @@ pub struct Picture {
     height: usize,
     pixels: Vec<u8>,
     features: usize,
+    /// Pixels drawn on: `[x0, y0, x1, y1)` (empty while `x0 >= x1`).
+    ink: [usize; 4],
 }
 
 impl Picture {
@@ -313,7 +315,14 @@ impl Picture {
             height,
             pixels: vec![0u8; width * height * 4],
             features: 0,
+            ink: [usize::MAX, usize::MAX, 0, 0],
         })
+    }
+
+    /// Widens the inked box to `[x0, x1) × [y0, y1)`.
+    fn ink(&mut self, x0: usize, x1: usize, y0: usize, y1: usize) {
+        let k = &mut self.ink;
+        *k = [k[0].min(x0), k[1].min(y0), k[2].max(x1), k[3].max(y1)];
     }
 
     fn blend(&mut self, x: usize, y: usize, src: [u8; 4]) {
@@ -345,6 +354,12 @@ impl Picture {
             return;
         }
         let (sx0, sx1) = (sx0 as usize, sx1 as usize);
+        self.ink(
+            (x0 + sx0 as i64) as usize,
+            (x0 + sx1 as i64) as usize,
+            (y0 + sy0) as usize,
+            (y0 + sy1) as usize,
+        );
         for sy in sy0 as usize..sy1 as usize {
             let src = &stamp.pixels[(sy * stamp.side + sx0) * 4..(sy * stamp.side + sx1) * 4];
             let at = ((y0 + sy as i64) as usize * self.width + (x0 + sx0 as i64) as usize) * 4;
@@ -386,6 +401,7 @@ impl Picture {
         if xa >= xb || ya >= yb {
             return;
         }
+        self.ink(xa as usize, xb as usize, ya as usize, yb as usize);
         for y in ya as usize..yb as usize {
             let cy = (y1.min(y as f32 + 1.0) - y0.max(y as f32)).clamp(0.0, 1.0);
             for x in xa as usize..xb as usize {
@@ -414,13 +430,48 @@ impl Picture {
         self.features == 0
     }
 
-    /// The finished picture as a scene item of `layer`.
+    /// The finished picture as a scene item of `layer`, cropped to the pixels drawn
+    /// on (each kept pixel stays exactly where it was: a park that fills half the
+    /// map frame costs half the pixels to keep, paint, compress and print).
     pub fn finish(self, layer: u32) -> RasterItem {
+        let [x0, y0, x1, y1] = self.ink;
+        let (x0, y0, x1, y1) = if x0 < x1 && y0 < y1 {
+            (x0, y0, x1, y1)
+        } else {
+            // Nothing drawn: one transparent pixel.
+            (0, 0, 1, 1)
+        };
+        // The display size of one pixel, as the whole picture is stretched to `rect`.
+        let px = [
+            self.rect.width() / self.width as f32,
+            (self.rect.max[1] - self.rect.min[1]) / self.height as f32,
+        ];
+        let rect = ScreenRect {
+            min: [
+                self.rect.min[0] + x0 as f32 * px[0],
+                self.rect.min[1] + y0 as f32 * px[1],
+            ],
+            max: [
+                self.rect.min[0] + x1 as f32 * px[0],
+                self.rect.min[1] + y1 as f32 * px[1],
+            ],
+        };
+        let (w, h) = (x1 - x0, y1 - y0);
+        let pixels = if (w, h) == (self.width, self.height) {
+            self.pixels
+        } else {
+            let mut out = Vec::with_capacity(w * h * 4);
+            for y in y0..y1 {
+                let at = (y * self.width + x0) * 4;
+                out.extend_from_slice(&self.pixels[at..at + w * 4]);
+            }
+            out
+        };
         RasterItem {
-            rect: self.rect,
-            width: self.width as u32,
-            height: self.height as u32,
-            pixels: Arc::new(self.pixels),
+            rect,
+            width: w as u32,
+            height: h as u32,
+            pixels: Arc::new(pixels),
             layer,
             features: self.features,
         }
@@ -525,11 +576,14 @@ mod tests {
 
         let rect = ScreenRect::from_min_size([10.0, 10.0], [20.0, 10.0]);
         let r = rasterize(rect, 2.0, 3, [([15.0, 15.0], &s), ([100.0, 100.0], &s)]).unwrap();
-        assert_eq!((r.width, r.height, r.layer, r.features), (40, 20, 3, 2));
-        let at = |x: usize, y: usize| &r.pixels[(y * 40 + x) * 4..(y * 40 + x) * 4 + 4];
-        // The centre (15, 15) is pixel (10, 10) of the picture.
-        assert_eq!(at(10, 10), &[200, 0, 0, 255]);
-        assert_eq!(at(30, 10)[3], 0);
+        // Of the 40 × 20 picture only the stamp's 16 × 16 pixels are kept, in place:
+        // pixels 2..18 of the picture, 1 to 9 display units from its corner.
+        assert_eq!((r.width, r.height, r.layer, r.features), (16, 16, 3, 2));
+        assert_eq!((r.rect.min, r.rect.max), ([11.0, 11.0], [19.0, 19.0]));
+        let at = |x: usize, y: usize| &r.pixels[(y * 16 + x) * 4..(y * 16 + x) * 4 + 4];
+        // The centre (15, 15) is pixel (10, 10) of the picture, (8, 8) of the crop.
+        assert_eq!(at(8, 8), &[200, 0, 0, 255]);
+        assert_eq!(at(0, 0)[3], 0);
         assert!(rasterize(rect, 0.0, 0, std::iter::empty()).is_none());
     }
 
@@ -542,14 +596,21 @@ mod tests {
             Rgba::rgb(0, 100, 200),
         );
         let r = p.finish(0);
-        let at = |x: usize, y: usize| &r.pixels[(y * 10 + x) * 4..(y * 10 + x) * 4 + 4];
-        assert_eq!(at(2, 2), &[0, 100, 200, 255]);
-        assert_eq!(at(3, 3), &[0, 100, 200, 255]);
+        // Cropped to pixels 2..5 × 2..4, in place.
+        assert_eq!((r.width, r.height), (3, 2));
+        assert_eq!((r.rect.min, r.rect.max), ([2.0, 2.0], [5.0, 4.0]));
+        let at = |x: usize, y: usize| &r.pixels[(y * 3 + x) * 4..(y * 3 + x) * 4 + 4];
+        assert_eq!(at(0, 0), &[0, 100, 200, 255]);
+        assert_eq!(at(1, 1), &[0, 100, 200, 255]);
         // Half of pixel 4 is covered.
-        assert_eq!(at(4, 2)[3], 128);
-        assert_eq!(at(5, 2)[3], 0);
-        assert_eq!(at(2, 4)[3], 0);
+        assert_eq!(at(2, 0)[3], 128);
         assert_eq!(r.features, 1);
+        // Nothing drawn: one transparent pixel at the corner.
+        let r = Picture::new(rect, 1.0).unwrap().finish(0);
+        assert_eq!(
+            (r.width, r.height, r.pixels.as_slice()),
+            (1, 1, &[0u8; 4][..])
+        );
     }
 
     #[test]
