@@ -220,8 +220,13 @@ impl PointLevels {
     }
 }
 
-/// A symbol drawn once into pixels (premultiplied RGBA, by tiny-skia, anti-aliased),
-/// then stamped at every point of a layer drawn as a picture.
+/// Pixels per display unit (a point on paper) from which stamps are drawn without
+/// anti-aliasing: 3 px/pt is 216 dpi, a pixel of 0.12 mm.
+pub const PRINT_SCALE: f32 = 3.0;
+
+/// A symbol drawn once into pixels (premultiplied RGBA, by tiny-skia, anti-aliased on
+/// screen, hard-edged at print resolution), then stamped at every point of a layer
+/// drawn as a picture.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stamp {
     /// Edge in pixels (square).
@@ -258,10 +263,14 @@ impl Stamp {
             pb.close();
             pb.finish()?
         };
+        // On screen edges are blended; at print resolution a pixel is under 0.12 mm
+        // of paper, where a blended edge cannot be seen, and hard edges keep the
+        // picture to its symbols' few colours, which a PDF's deflate packs far tighter.
+        let anti_alias = scale < PRINT_SCALE;
         let paint = |col: Rgba| {
             let mut p = tiny_skia::Paint::default();
             p.set_color_rgba8(col.r, col.g, col.b, col.a);
-            p.anti_alias = true;
+            p.anti_alias = anti_alias;
             p
         };
         let id = tiny_skia::Transform::identity();
@@ -573,6 +582,17 @@ mod tests {
         assert_eq!(px(8, 8), &[200, 0, 0, 255]);
         assert_eq!(px(0, 0)[3], 0);
         assert!(Stamp::new(MarkerShape::Square, 6.0, None, None, 2.0).is_none());
+        // At print resolution edges are hard: every pixel is the fill, the outline or
+        // empty; on screen the outline's edge is blended.
+        let alphas = |s: &Stamp| {
+            let mut a: Vec<u8> = s.pixels.chunks_exact(4).map(|p| p[3]).collect();
+            a.sort_unstable();
+            a.dedup();
+            a
+        };
+        let print = Stamp::new(MarkerShape::Circle, 6.0, Some(red), Some(&st), 300.0 / 72.0);
+        assert_eq!(alphas(&print.unwrap()), vec![0, 255]);
+        assert!(alphas(&s).len() > 2);
 
         let rect = ScreenRect::from_min_size([10.0, 10.0], [20.0, 10.0]);
         let r = rasterize(rect, 2.0, 3, [([15.0, 15.0], &s), ([100.0, 100.0], &s)]).unwrap();
