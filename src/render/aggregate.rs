@@ -397,14 +397,23 @@ impl Picture {
             return;
         }
         let px = |v: f32, o: f32| (v - o) * self.scale;
-        let (x0, x1) = (
+        let (mut x0, mut x1) = (
             px(b.min[0], self.rect.min[0]),
             px(b.max[0], self.rect.min[0]),
         );
-        let (y0, y1) = (
+        let (mut y0, mut y1) = (
             px(b.min[1], self.rect.min[1]),
             px(b.max[1], self.rect.min[1]),
         );
+        if self.scale >= PRINT_SCALE {
+            // Hard edges at print resolution, as the stamps: whole pixels, at least one.
+            let snap = |a: f32, b: f32| {
+                let (a, b) = (a.round(), b.round());
+                (a, b.max(a + 1.0))
+            };
+            (x0, x1) = snap(x0, x1);
+            (y0, y1) = snap(y0, y1);
+        }
         let (xa, xb) = (x0.floor().max(0.0), x1.ceil().min(self.width as f32));
         let (ya, yb) = (y0.floor().max(0.0), y1.ceil().min(self.height as f32));
         if xa >= xb || ya >= yb {
@@ -625,6 +634,15 @@ mod tests {
         // Half of pixel 4 is covered.
         assert_eq!(at(2, 0)[3], 128);
         assert_eq!(r.features, 1);
+        // At print resolution a box covers whole pixels: no blended edge.
+        let mut p = Picture::new(rect, PRINT_SCALE).unwrap();
+        p.fill_box(
+            ScreenRect::from_min_size([1.0, 1.0], [1.1, 0.1]),
+            Rgba::rgb(0, 100, 200),
+        );
+        let r = p.finish(0);
+        assert_eq!((r.width, r.height), (3, 1));
+        assert!(r.pixels.chunks_exact(4).all(|p| p == [0, 100, 200, 255]));
         // Nothing drawn: one transparent pixel at the corner.
         let r = Picture::new(rect, 1.0).unwrap().finish(0);
         assert_eq!(
