@@ -942,6 +942,12 @@ pub enum JsonParser {
     Serde,
 }
 
+/// Whether the hand-written fast path reads this feature's text (the others go through
+/// serde): for tests and benchmarks that must know which path a feature took.
+pub fn takes_fast_path(raw: &str) -> bool {
+    super::json_fast::parse_feature(raw).is_some()
+}
+
 /// Parses one feature's raw text (fast path first, serde for anything unusual).
 pub fn parse_feature(raw: &str) -> Result<FeatureEntry<'_>, serde_json::Error> {
     parse_feature_with(raw, JsonParser::Fast)

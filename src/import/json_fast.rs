@@ -511,7 +511,9 @@ mod tests {
         assert!(!fast_took(huge));
         assert!(serde_json::from_str::<FeatureEntry<'_>>(huge).is_err());
         // Malformed numbers.
-        for coords in ["[01,2]", "[1.,2]", "[.5,2]", "[+1,2]", "[-,2]", "[1e,2]", "[NaN,1]"] {
+        for coords in [
+            "[01,2]", "[1.,2]", "[.5,2]", "[+1,2]", "[-,2]", "[1e,2]", "[NaN,1]",
+        ] {
             let raw = format!(
                 r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":{coords}}}}}"#
             );

@@ -328,7 +328,10 @@ mod tests {
     fn layer_with_ids(ids: &[Option<&str>]) -> Layer {
         Layer {
             name: "企业".into(),
-            ids: ids.iter().map(|i| i.map(|s| FeatureId::Str(s.into()))).collect(),
+            ids: ids
+                .iter()
+                .map(|i| i.map(|s| FeatureId::Str(s.into())))
+                .collect(),
             geometries: vec![None; ids.len()],
             ..Layer::default()
         }
@@ -363,7 +366,11 @@ mod tests {
         // By count, then by id.
         assert_eq!(
             examples,
-            vec![("a".to_string(), 3), ("b".to_string(), 2), ("d".to_string(), 2)]
+            vec![
+                ("a".to_string(), 3),
+                ("b".to_string(), 2),
+                ("d".to_string(), 2)
+            ]
         );
         assert!(duplicate_ids(&layer_with_ids(&[Some("a"), Some("b"), None]), "f").is_none());
     }
