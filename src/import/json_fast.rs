@@ -44,6 +44,20 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// The bytes that end a plain run of string text: the quote, the backslash and raw
+/// control characters (invalid in JSON strings).
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// The largest mantissa whose conversion to f64 is exact.
 const EXACT_MANTISSA: u64 = 1 << 53;
 
@@ -96,14 +110,17 @@ impl<'a> Cursor<'a> {
         let mut escaped = false;
         loop {
             let c = *self.b.get(j)?;
+            if !STRING_STOP[usize::from(c)] {
+                j += 1;
+                continue;
+            }
             match c {
                 b'"' => break,
                 b'\\' => {
                     escaped = true;
                     j += 2;
                 }
-                0..=0x1f => return None,
-                _ => j += 1,
+                _ => return None, // a raw control character
             }
         }
         self.i = j + 1;
@@ -182,43 +199,10 @@ impl<'a> Cursor<'a> {
     /// A coordinate: a number, converted exactly as serde_json converts it.
     fn coordinate(&mut self) -> Option<f64> {
         self.ws();
-        let b = self.b;
         let start = self.i;
-        let negative = b.get(start) == Some(&b'-');
-        let mut j = start + usize::from(negative);
-        // The common form: -?int(.frac)? with a mantissa an f64 holds exactly.
-        let mut mantissa: u64 = 0;
-        let int_start = j;
-        while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-            j += 1;
-        }
-        let int_digits = j - int_start;
-        let mut frac_digits = 0;
-        let dot = b.get(j) == Some(&b'.');
-        if dot {
-            j += 1;
-            while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-                frac_digits += 1;
-                j += 1;
-            }
-        }
-        let simple = int_digits > 0
-            && (int_digits == 1 || b[int_start] != b'0')
-            && (!dot || frac_digits > 0)
-            && !matches!(b.get(j), Some(b'e' | b'E'))
-            && int_digits + frac_digits <= 19
-            && mantissa <= EXACT_MANTISSA
-            && frac_digits < POW10.len();
-        if simple {
-            self.i = j;
-            let v = if frac_digits == 0 {
-                mantissa as f64
-            } else {
-                mantissa as f64 / POW10[frac_digits]
-            };
-            return Some(if negative { -v } else { v });
+        if let Some(d) = Decimal::read(self.b, start) {
+            self.i = d.end;
+            return Some(d.value());
         }
         // Anything else: serde_json's own parse of the number's text.
         let end = self.number_end()?;
@@ -340,7 +324,7 @@ impl<'a> Cursor<'a> {
             return Some(PropsField::None);
         }
         self.eat(b'{')?;
-        let mut props = Vec::new();
+        let mut props = Vec::with_capacity(8);
         if self.peek()? == b'}' {
             self.i += 1;
             return Some(PropsField::Object(props));
@@ -351,7 +335,7 @@ impl<'a> Cursor<'a> {
             let value = if escaped {
                 RawProp::Owned(serde_json::from_str::<String>(raw).ok()?)
             } else {
-                RawProp::Value(PropValue::from_raw_json(raw))
+                RawProp::Value(prop_value(raw))
             };
             props.push((key, value));
             match self.peek()? {
@@ -411,6 +395,91 @@ impl<'a> Cursor<'a> {
             }
         }
     }
+}
+
+/// A number written `-?int(.frac)?` whose digits an f64 holds exactly (at most 2^53,
+/// at most 22 decimals): its value is one correctly rounded division, the result every
+/// correct parser (Rust's, serde_json's) gives.
+struct Decimal {
+    negative: bool,
+    mantissa: u64,
+    frac_digits: usize,
+    /// Whether it had a decimal point.
+    dot: bool,
+    /// The end of its text.
+    end: usize,
+}
+
+impl Decimal {
+    /// The number at `b[start..]`, when it has that form and is followed by something
+    /// other than an exponent.
+    #[inline]
+    fn read(b: &[u8], start: usize) -> Option<Decimal> {
+        let negative = b.get(start) == Some(&b'-');
+        let mut j = start + usize::from(negative);
+        let mut mantissa: u64 = 0;
+        let int_start = j;
+        while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            j += 1;
+        }
+        let int_digits = j - int_start;
+        let mut frac_digits = 0;
+        let dot = b.get(j) == Some(&b'.');
+        if dot {
+            j += 1;
+            while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                frac_digits += 1;
+                j += 1;
+            }
+        }
+        let simple = int_digits > 0
+            && (int_digits == 1 || b[int_start] != b'0')
+            && (!dot || frac_digits > 0)
+            && !matches!(b.get(j), Some(b'e' | b'E' | b'.'))
+            && int_digits + frac_digits <= 19
+            && mantissa <= EXACT_MANTISSA
+            && frac_digits < POW10.len();
+        simple.then_some(Decimal {
+            negative,
+            mantissa,
+            frac_digits,
+            dot,
+            end: j,
+        })
+    }
+
+    /// Its value.
+    #[inline]
+    fn value(&self) -> f64 {
+        let v = if self.frac_digits == 0 {
+            self.mantissa as f64
+        } else {
+            self.mantissa as f64 / POW10[self.frac_digits]
+        };
+        if self.negative { -v } else { v }
+    }
+}
+
+/// A property's raw scalar typed as [`PropValue::from_raw_json`] types it, with plain
+/// integers and decimals converted here (the same values: an integer of at most 2^53
+/// is what `str::parse::<i64>` gives, `-0` included; a decimal is correctly rounded).
+#[inline]
+fn prop_value(raw: &str) -> PropValue<'_> {
+    let b = raw.as_bytes();
+    if matches!(b.first(), Some(b'-' | b'0'..=b'9'))
+        && let Some(d) = Decimal::read(b, 0)
+        && d.end == b.len()
+    {
+        if !d.dot {
+            // mantissa <= 2^53 fits an i64 either way.
+            let m = d.mantissa as i64;
+            return PropValue::Int(if d.negative { -m } else { m });
+        }
+        return PropValue::Float(d.value());
+    }
+    PropValue::from_raw_json(raw)
 }
 
 /// The geometry types the fast path reads.
@@ -561,7 +630,13 @@ mod tests {
             let fast = c.coordinate().expect(&text);
             assert_eq!(c.i, text.len(), "{text}");
             let serde: f64 = serde_json::from_str(&text).expect(&text);
-            assert_eq!(fast.to_bits(), serde.to_bits(), "{text}");
+            assert_eq!(fast.to_bits(), serde.to_bits(), "coordinate {text}");
+            // As a property: typed as the serde path types it.
+            let (a, b) = (prop_value(&text), PropValue::from_raw_json(&text));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
+            if let (PropValue::Float(x), PropValue::Float(y)) = (a, b) {
+                assert_eq!(x.to_bits(), y.to_bits(), "property {text}");
+            }
         }
     }
 
