@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 
+use super::geometry::KNOWN_TYPES;
 use super::json::{CoordTree, GeomField, PropsField, RawFeature, RawGeometry, RawProp};
 use crate::model::PropValue;
 
@@ -288,7 +289,7 @@ impl<'a> Cursor<'a> {
                     "type" if type_name.is_none() => {
                         let (start, end, escaped) = self.string_span()?;
                         let name = self.s.get(start + 1..end - 1)?;
-                        if escaped || !SIMPLE_GEOMETRIES.contains(&name) {
+                        if escaped || !KNOWN_TYPES.contains(&name) {
                             return None;
                         }
                         type_name = Some(name.to_string());
@@ -481,16 +482,6 @@ fn prop_value(raw: &str) -> PropValue<'_> {
     }
     PropValue::from_raw_json(raw)
 }
-
-/// The geometry types the fast path reads.
-const SIMPLE_GEOMETRIES: [&str; 6] = [
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-];
 
 #[cfg(test)]
 mod tests {
