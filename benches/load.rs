@@ -58,6 +58,27 @@ fn benches(c: &mut Criterion) {
             raws.len()
         );
 
+        // The root scanner that splits the features (serial, in the streaming reader).
+        let mut g = c.benchmark_group(format!("scan_{name}"));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(5))
+            .throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function("root_scanner", |b| {
+            b.iter(|| {
+                let mut sc = json::RootScanner::new();
+                let (mut pos, mut n) = (0usize, 0usize);
+                loop {
+                    match sc.next(text.as_bytes(), &mut pos, true) {
+                        json::ScanEvent::Feature(_) => n += 1,
+                        json::ScanEvent::Member { .. } => {}
+                        _ => break n,
+                    }
+                }
+            })
+        });
+        g.finish();
+
         let mut g = c.benchmark_group(format!("parse_{name}"));
         g.sample_size(10)
             .warm_up_time(Duration::from_millis(500))
