@@ -8,6 +8,7 @@ mod export;
 mod formats;
 mod gtfs;
 mod import;
+mod json_paths;
 mod languages;
 mod ledger;
 mod network;

@@ -28,13 +28,14 @@ pub(super) fn declared_crs(raw: &str) -> Option<Result<Crs, String>> {
 /// `texts`: not UTF-8).
 pub(super) fn sample_features<'a>(
     texts: impl IntoIterator<Item = Option<&'a str>>,
+    parser: json::JsonParser,
 ) -> Option<Vec<(f64, f64)>> {
     let mut sample = Vec::new();
     for text in texts.into_iter().take(2000) {
         if sample.len() >= SAMPLE {
             break;
         }
-        if let Ok(FeatureEntry::Feature(f)) = json::parse_feature(text?)
+        if let Ok(FeatureEntry::Feature(f)) = json::parse_feature_with(text?, parser)
             && let Some(GeomField::Geom(g)) = &f.geometry
         {
             geometry::sample_positions(g, &mut sample, SAMPLE);

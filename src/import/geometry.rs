@@ -337,7 +337,7 @@ impl Walker<'_> {
 }
 
 /// The GeoJSON geometry types with coordinates.
-const KNOWN_TYPES: [&str; 6] = [
+pub(super) const KNOWN_TYPES: [&str; 6] = [
     "Point",
     "MultiPoint",
     "LineString",

@@ -930,8 +930,39 @@ pub fn position_of_byte(text: &str, byte: usize) -> TextPosition {
     }
 }
 
-/// Parses one feature's raw text.
+/// Which parser reads each feature's text. Both give the same features and problems;
+/// [`JsonParser::Serde`] is there to prove it (tests, benchmarks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonParser {
+    /// The hand-written parser for the common feature shape
+    /// ([`super::json_fast`]), serde for any feature it does not take.
+    #[default]
+    Fast,
+    /// serde for every feature.
+    Serde,
+}
+
+/// Whether the hand-written fast path reads this feature's text (the others go through
+/// serde): for tests and benchmarks that must know which path a feature took.
+pub fn takes_fast_path(raw: &str) -> bool {
+    super::json_fast::parse_feature(raw).is_some()
+}
+
+/// Parses one feature's raw text (fast path first, serde for anything unusual).
 pub fn parse_feature(raw: &str) -> Result<FeatureEntry<'_>, serde_json::Error> {
+    parse_feature_with(raw, JsonParser::Fast)
+}
+
+/// Parses one feature's raw text with the chosen parser.
+pub fn parse_feature_with(
+    raw: &str,
+    parser: JsonParser,
+) -> Result<FeatureEntry<'_>, serde_json::Error> {
+    if parser == JsonParser::Fast
+        && let Some(f) = super::json_fast::parse_feature(raw)
+    {
+        return Ok(FeatureEntry::Feature(f));
+    }
     serde_json::from_str(raw)
 }
 

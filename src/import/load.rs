@@ -154,20 +154,28 @@ fn duplicate_ids(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
     if !has_ids || layer.len() < 2 {
         return None;
     }
-    let mut count: std::collections::HashMap<String, usize> = Default::default();
-    for i in 0..layer.len() {
-        *count.entry(layer.display_id(i)).or_default() += 1;
-    }
-    let mut shared: Vec<(&String, &usize)> = count.iter().filter(|(_, n)| **n > 1).collect();
+    // Sorted in parallel and counted in runs (1M enterprises: a hash map of the ids took
+    // ~0.4 s on one core, most of it hashing).
+    let ids: Vec<String> = (0..layer.len())
+        .into_par_iter()
+        .map(|i| layer.display_id(i))
+        .collect();
+    let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
+    sorted.par_sort_unstable();
+    let mut shared: Vec<(&str, usize)> = sorted
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() > 1)
+        .map(|run| (run[0], run.len()))
+        .collect();
     if shared.is_empty() {
         return None;
     }
-    shared.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let features: usize = shared.iter().map(|(_, n)| **n).sum();
+    shared.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let features: usize = shared.iter().map(|(_, n)| *n).sum();
     let examples: Vec<(String, usize)> = shared
         .iter()
         .take(3)
-        .map(|(id, n)| ((*id).clone(), **n))
+        .map(|(id, n)| (id.to_string(), *n))
         .collect();
     Some(Problem::file_level(
         file,
@@ -310,4 +318,60 @@ pub fn declared_area_problems(park: &crate::model::Park) -> Vec<Problem> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FeatureId;
+
+    fn layer_with_ids(ids: &[Option<&str>]) -> Layer {
+        Layer {
+            name: "企业".into(),
+            ids: ids
+                .iter()
+                .map(|i| i.map(|s| FeatureId::Str(s.into())))
+                .collect(),
+            geometries: vec![None; ids.len()],
+            ..Layer::default()
+        }
+    }
+
+    #[test]
+    fn duplicate_ids_counts_the_most_shared_first() {
+        let layer = layer_with_ids(&[
+            Some("b"),
+            Some("a"),
+            Some("c"),
+            Some("b"),
+            Some("a"),
+            None,
+            Some("a"),
+            Some("d"),
+            Some("d"),
+            Some("e"),
+            Some("e"),
+        ]);
+        let p = duplicate_ids(&layer, "e.geojson").expect("a problem");
+        let Issue::DuplicateIds {
+            layer,
+            features,
+            examples,
+        } = p.issue
+        else {
+            panic!("{:?}", p.issue)
+        };
+        assert_eq!(layer, "企业");
+        assert_eq!(features, 9);
+        // By count, then by id.
+        assert_eq!(
+            examples,
+            vec![
+                ("a".to_string(), 3),
+                ("b".to_string(), 2),
+                ("d".to_string(), 2)
+            ]
+        );
+        assert!(duplicate_ids(&layer_with_ids(&[Some("a"), Some("b"), None]), "f").is_none());
+    }
 }

@@ -48,6 +48,7 @@ mod foreign;
 pub mod gpkg;
 pub mod gtfs;
 mod job;
+mod json_fast;
 mod landtxt;
 mod load;
 mod plan;
@@ -65,6 +66,6 @@ pub use load::{Loaded, build_records, declared_area_problems, load_jobs, load_jo
 pub use manifest::{Manifest, ManifestError};
 pub use plan::plan;
 pub use progress::Progress;
-pub use read::{read_layer_bytes, read_layer_file};
+pub use read::{read_layer_bytes, read_layer_bytes_with, read_layer_file, read_layer_file_with};
 pub use report::{ImportReport, Issue, Problem, Severity};
 pub use stream::read_layer_streaming;

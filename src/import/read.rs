@@ -14,8 +14,8 @@ use serde_json::value::RawValue;
 
 use super::decide_crs::{SAMPLE, decide_crs, declared_crs, projector_for, sample_features};
 use super::features::{LayerContext, Partial, layer_from_partials, process_feature};
-use super::json::{self, FeatureEntry, FeatureList, GeomField, RawFeature};
-use super::stream::read_layer_streaming;
+use super::json::{self, FeatureEntry, FeatureList, GeomField, JsonParser, RawFeature};
+use super::stream::read_layer_streaming_with;
 use super::{
     ImportError, Issue, LayerOptions, Problem, Progress, Severity, finish, geometry, text,
 };
@@ -35,6 +35,17 @@ pub fn read_layer_file(
     opts: &LayerOptions,
     progress: Option<&Progress>,
 ) -> Result<(Layer, Vec<Problem>), ImportError> {
+    read_layer_file_with(path, opts, progress, JsonParser::Fast)
+}
+
+/// [`read_layer_file`] with the parser of GeoJSON features chosen (both give the same
+/// layer and problems; [`JsonParser::Serde`] is the reference for tests and benches).
+pub fn read_layer_file_with(
+    path: &Path,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+    parser: JsonParser,
+) -> Result<(Layer, Vec<Problem>), ImportError> {
     let file = path.display().to_string();
     if let Some(source) = super::foreign::read_other_format(path, &file, opts)? {
         let (mut layer, problems) =
@@ -42,14 +53,14 @@ pub fn read_layer_file(
         layer.source.path = Some(path.to_path_buf());
         return Ok(with_part(layer, problems, &file, opts));
     }
-    if let Some(done) = read_layer_streaming(path, opts, progress) {
+    if let Some(done) = read_layer_streaming_with(path, opts, progress, parser) {
         return done.map(|(l, p)| with_part(l, p, &file, opts));
     }
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: file.clone(),
         source,
     })?;
-    let (mut layer, problems) = read_layer_bytes(&bytes, &file, opts, progress)?;
+    let (mut layer, problems) = read_layer_bytes_with(&bytes, &file, opts, progress, parser)?;
     layer.source.path = Some(path.to_path_buf());
     Ok(with_part(layer, problems, &file, opts))
 }
@@ -133,6 +144,17 @@ pub fn read_layer_bytes(
     file: &str,
     opts: &LayerOptions,
     progress: Option<&Progress>,
+) -> Result<(Layer, Vec<Problem>), ImportError> {
+    read_layer_bytes_with(bytes, file, opts, progress, JsonParser::Fast)
+}
+
+/// [`read_layer_bytes`] with the parser of GeoJSON features chosen.
+pub fn read_layer_bytes_with(
+    bytes: &[u8],
+    file: &str,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+    parser: JsonParser,
 ) -> Result<(Layer, Vec<Problem>), ImportError> {
     let decoded = text::decode(bytes);
     let mut problems = Vec::new();
@@ -228,7 +250,7 @@ pub fn read_layer_bytes(
             });
         }
         (None, "Feature") => {
-            single = match json::parse_feature(text).map_err(|e| json_error(e, 0))? {
+            single = match json::parse_feature_with(text, parser).map_err(|e| json_error(e, 0))? {
                 FeatureEntry::Feature(f) => Some(f),
                 FeatureEntry::NotObject(_) => None,
             };
@@ -292,7 +314,9 @@ pub fn read_layer_bytes(
             }
             sample
         }
-        None => sample_features(features.iter().map(|raw| Some(raw.get()))).unwrap_or_default(),
+        None => {
+            sample_features(features.iter().map(|raw| Some(raw.get())), parser).unwrap_or_default()
+        }
     };
     let mut decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
     let projector = projector_for(file, decision.as_mut(), opts.datum_shift, &mut problems);
@@ -327,7 +351,7 @@ pub fn read_layer_bytes(
                 for (k, raw) in chunk.iter().enumerate() {
                     let s = raw.get();
                     chunk_bytes += s.len() as u64;
-                    let entry = json::parse_feature(s)
+                    let entry = json::parse_feature_with(s, parser)
                         .map_err(|e| json_error(e, s.as_ptr() as usize - base))?;
                     process_feature(ci * finish::CHUNK + k, entry, &ctx, &mut p);
                 }

@@ -31,7 +31,17 @@ pub fn read_layer_streaming(
     opts: &LayerOptions,
     progress: Option<&Progress>,
 ) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
-    stream_with_block(path, opts, progress, BLOCK)
+    read_layer_streaming_with(path, opts, progress, json::JsonParser::Fast)
+}
+
+/// [`read_layer_streaming`] with the parser of features chosen.
+pub(super) fn read_layer_streaming_with(
+    path: &Path,
+    opts: &LayerOptions,
+    progress: Option<&Progress>,
+    parser: json::JsonParser,
+) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
+    stream_with_block(path, opts, progress, BLOCK, parser)
 }
 
 fn stream_with_block(
@@ -39,6 +49,7 @@ fn stream_with_block(
     opts: &LayerOptions,
     progress: Option<&Progress>,
     block: usize,
+    parser: json::JsonParser,
 ) -> Option<Result<(Layer, Vec<Problem>), ImportError>> {
     let file = path.display().to_string();
     let mut st = Stream::open(path, block)?;
@@ -48,7 +59,7 @@ fn stream_with_block(
     let empty = Batch::default();
     let first = batch.as_ref().unwrap_or(&empty);
     let (decision, projector, mut problems) =
-        stream_decide_crs(&file, &st.members, &first.text, &first.ranges, opts)?;
+        stream_decide_crs(&file, &st.members, &first.text, &first.ranges, opts, parser)?;
     let layer_crs_raw: Option<String> = st
         .members
         .iter()
@@ -70,9 +81,12 @@ fn stream_with_block(
             return Some(Err(ImportError::Cancelled));
         }
         let (parsed, next) = if st.ended {
-            (parse_batch(&b, next_index, &ctx), Ok(None))
+            (parse_batch(&b, next_index, &ctx, parser), Ok(None))
         } else {
-            rayon::join(|| parse_batch(&b, next_index, &ctx), || st.next_batch(1))
+            rayon::join(
+                || parse_batch(&b, next_index, &ctx, parser),
+                || st.next_batch(1),
+            )
         };
         for p in parsed? {
             merge_partial(&mut layer, p, &mut problems);
@@ -120,7 +134,12 @@ struct Batch {
 
 /// Parses a batch's features in parallel chunks; `None` when one is not valid UTF-8 or
 /// JSON (each feature's text is checked in its own chunk, so that also runs in parallel).
-fn parse_batch(b: &Batch, first_index: usize, ctx: &LayerContext<'_>) -> Option<Vec<Partial>> {
+fn parse_batch(
+    b: &Batch,
+    first_index: usize,
+    ctx: &LayerContext<'_>,
+    parser: json::JsonParser,
+) -> Option<Vec<Partial>> {
     b.ranges
         .par_chunks(CHUNK)
         .enumerate()
@@ -128,7 +147,7 @@ fn parse_batch(b: &Batch, first_index: usize, ctx: &LayerContext<'_>) -> Option<
             let mut p = Partial::default();
             for (k, r) in ranges.iter().enumerate() {
                 let text = std::str::from_utf8(b.text.get(r.clone())?).ok()?;
-                let entry = json::parse_feature(text).ok()?;
+                let entry = json::parse_feature_with(text, parser).ok()?;
                 process_feature(first_index + ci * CHUNK + k, entry, ctx, &mut p);
             }
             Some(p)
@@ -276,6 +295,7 @@ fn stream_decide_crs(
     buf: &[u8],
     first: &[std::ops::Range<usize>],
     opts: &LayerOptions,
+    parser: json::JsonParser,
 ) -> Option<(Option<CrsDecision>, Option<Projector>, Vec<Problem>)> {
     let mut problems = Vec::new();
     let declared = members
@@ -287,6 +307,7 @@ fn stream_decide_crs(
         first
             .iter()
             .map(|r| std::str::from_utf8(&buf[r.clone()]).ok()),
+        parser,
     )?;
     let mut decision = decide_crs(file, declared, opts.crs, &sample, &mut problems);
     let projector = projector_for(file, decision.as_mut(), opts.datum_shift, &mut problems);
@@ -416,7 +437,13 @@ mod tests {
                 if block < 64 && bytes.len() > 20_000 {
                     continue; // byte-sized blocks cost quadratic time on big files
                 }
-                let Some(s) = stream_with_block(f, &LayerOptions::default(), None, block) else {
+                let Some(s) = stream_with_block(
+                    f,
+                    &LayerOptions::default(),
+                    None,
+                    block,
+                    json::JsonParser::Fast,
+                ) else {
                     continue;
                 };
                 streamed += 1;
@@ -429,6 +456,15 @@ mod tests {
         assert!(streamed >= 8, "only {streamed} streamed reads");
         // A crs member after the features is left to the whole-file path.
         let p = written("crs-after2.geojson", br#"{"features":[],"crs":null}"#);
-        assert!(stream_with_block(&p, &LayerOptions::default(), None, 64).is_none());
+        assert!(
+            stream_with_block(
+                &p,
+                &LayerOptions::default(),
+                None,
+                64,
+                json::JsonParser::Fast
+            )
+            .is_none()
+        );
     }
 }
