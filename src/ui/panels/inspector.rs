@@ -321,7 +321,7 @@ fn service_section(
         egui::CollapsingHeader::new(RichText::new(Msg::ServedBy.text(lang)).strong())
             .default_open(true)
             .show(ui, |ui| {
-                let served = r.links.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                let served = r.links.served_by(e);
                 ui.label(i18n::fmt_within_circles(lang, served.len()));
                 for &(fi, d) in served {
                     if let Some(fac) = park.facilities.get(fi as usize)
@@ -380,14 +380,10 @@ fn service_section(
                 ui.add_space(4.0);
                 let routes: Vec<&str> = r
                     .links
-                    .routes_of
-                    .get(e)
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(|&ri| park.routes.get(ri as usize).map(|x| x.name.as_str()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                    .routes_of(e)
+                    .iter()
+                    .filter_map(|&ri| park.routes.get(ri as usize).map(|x| x.name.as_str()))
+                    .collect();
                 ui.label(format!(
                     "{} ({}): {}",
                     Msg::BusRoutes.text(lang),
