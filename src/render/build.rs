@@ -295,7 +295,18 @@ fn aggregated_ids(
     if levels.len() <= options.aggregate_above {
         return None;
     }
-    let in_view = levels.estimate_in(query);
+    // The whole layer in view (an overview): every point, without a counting level.
+    let whole = pl.extent().is_some_and(|e| {
+        query.min[0] <= e.min[0]
+            && query.min[1] <= e.min[1]
+            && query.max[0] >= e.max[0]
+            && query.max[1] >= e.max[1]
+    });
+    let in_view = if whole {
+        levels.len() as u64
+    } else {
+        levels.estimate_in(query)
+    };
     if in_view <= options.aggregate_above as u64 {
         return None;
     }
