@@ -223,13 +223,31 @@ fn bench_frames(c: &mut Criterion) {
     }
 }
 
-/// The process's resident set and its peak so far, in words (Linux; 0 elsewhere).
+/// The process's resident set and its peak so far, and the CPU time it has used (all
+/// threads: on a machine shared with other work, a steadier measure of the work done
+/// than the wall clock), in words (Linux; 0 elsewhere).
 fn memory() -> String {
     format!(
-        "resident {} MB (peak {} MB)",
+        "resident {} MB (peak {} MB), {:.1} s of CPU",
         status_mb("VmRSS:"),
-        status_mb("VmHWM:")
+        status_mb("VmHWM:"),
+        cpu_seconds()
     )
+}
+
+/// User + system CPU seconds of the process so far (`/proc/self/stat`, at the usual 100
+/// ticks a second; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses): state is the
+            // first, utime the 12th, stime the 13th.
+            let rest = s.get(s.rfind(')')? + 2..)?;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+        })
+        .map_or(0.0, |ticks| ticks / 100.0)
 }
 
 /// A size line of `/proc/self/status` in MB (0 when there is none).
