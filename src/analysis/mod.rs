@@ -367,104 +367,47 @@ pub fn analyse_sequential(
     }
 }
 
-/// For each enterprise, the facilities whose circle covers it and the routes whose stop
-/// catchment holds it: the same facts as [`ParkAnalysis`], indexed the other way round
-/// (what the desktop's inspector lists for one enterprise).
+/// What serves one enterprise: the facilities whose circle covers it and the routes
+/// whose stop catchment holds it — the same facts as [`ParkAnalysis`], read the other
+/// way round (what the desktop's inspector lists for a selected enterprise).
 ///
-/// Stored flat (one array of pairs and one of offsets per list, as in a compressed
-/// sparse row matrix): at a million enterprises, a vector per enterprise cost 48 bytes
-/// of headers and an allocation each, more than the pairs themselves.
-#[derive(Debug, Clone, Default)]
+/// Found by a scan of the results when asked (a few milliseconds at a million
+/// enterprises) rather than kept inverted for every enterprise, which cost as much
+/// memory as the coverage itself.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnterpriseLinks {
-    /// Enterprise `e`'s facilities are `served[served_start[e]..served_start[e + 1]]`.
-    served_start: Vec<usize>,
-    /// (facility index, distance m), nearest first within each enterprise.
-    served: Vec<(u32, f32)>,
-    /// Enterprise `e`'s routes are `routes[routes_start[e]..routes_start[e + 1]]`.
-    routes_start: Vec<usize>,
-    /// Route indices.
-    routes: Vec<u32>,
-}
-
-/// Groups `(enterprise, value)` pairs by enterprise, keeping their order within each
-/// enterprise: offsets (`enterprises + 1` of them) and values. Pairs naming an
-/// enterprise `>= enterprises` are left out.
-fn group_by_enterprise<T: Copy + Default>(
-    enterprises: usize,
-    pairs: impl Iterator<Item = (u32, T)> + Clone,
-) -> (Vec<usize>, Vec<T>) {
-    let mut start = vec![0usize; enterprises + 1];
-    for (e, _) in pairs.clone() {
-        if let Some(n) = start.get_mut(e as usize + 1)
-            && (e as usize) < enterprises
-        {
-            *n += 1;
-        }
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut values = vec![T::default(); start[enterprises]];
-    let mut next = start.clone();
-    for (e, v) in pairs {
-        if (e as usize) < enterprises {
-            let at = &mut next[e as usize];
-            values[*at] = v;
-            *at += 1;
-        }
-    }
-    (start, values)
+    /// (facility index, distance m), nearest first (ties in the facilities' order).
+    pub served_by: Vec<(u32, f32)>,
+    /// The route indices, in the routes' order.
+    pub routes: Vec<u32>,
 }
 
 impl EnterpriseLinks {
-    /// Inverts the coverage and route results of `analysis` for `enterprises`
-    /// enterprises.
-    pub fn of(analysis: &ParkAnalysis, enterprises: usize) -> EnterpriseLinks {
-        let (served_start, mut served) = group_by_enterprise(
-            enterprises,
-            analysis.coverage.facilities.iter().flat_map(|fc| {
+    /// The links of enterprise `e` in `analysis`.
+    pub fn of(analysis: &ParkAnalysis, e: u32) -> EnterpriseLinks {
+        EnterpriseLinks::from_parts(&analysis.coverage, &analysis.routes, e)
+    }
+
+    /// The links of enterprise `e` from the coverage and the route results.
+    pub fn from_parts(coverage: &Coverage, routes: &RouteAnalysis, e: u32) -> EnterpriseLinks {
+        let mut served_by: Vec<(u32, f32)> = coverage
+            .facilities
+            .iter()
+            .flat_map(|fc| {
                 fc.covered
                     .iter()
-                    .map(move |c| (c.enterprise, (fc.facility, c.distance_m)))
-            }),
-        );
-        for w in served_start.windows(2) {
-            served[w[0]..w[1]].sort_by(|a, b| a.1.total_cmp(&b.1));
-        }
-        let (routes_start, routes) = group_by_enterprise(
-            enterprises,
-            analysis
-                .routes
-                .routes
-                .iter()
-                .flat_map(|r| r.enterprises.iter().map(move |&e| (e, r.route))),
-        );
-        EnterpriseLinks {
-            served_start,
-            served,
-            routes_start,
-            routes,
-        }
-    }
-
-    /// The facilities whose circle covers enterprise `e`, as (facility index, distance
-    /// m), nearest first (empty for an unknown enterprise).
-    pub fn served_by(&self, e: usize) -> &[(u32, f32)] {
-        slice_of(&self.served_start, &self.served, e)
-    }
-
-    /// The routes whose stop catchment holds enterprise `e` (empty for an unknown
-    /// enterprise).
-    pub fn routes_of(&self, e: usize) -> &[u32] {
-        slice_of(&self.routes_start, &self.routes, e)
-    }
-}
-
-/// List `e` of a flat grouping (empty when out of range).
-fn slice_of<'a, T>(start: &[usize], values: &'a [T], e: usize) -> &'a [T] {
-    match (start.get(e), start.get(e + 1)) {
-        (Some(&a), Some(&b)) => values.get(a..b).unwrap_or(&[]),
-        _ => &[],
+                    .filter(move |c| c.enterprise == e)
+                    .map(move |c| (fc.facility, c.distance_m))
+            })
+            .collect();
+        served_by.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let routes = routes
+            .routes
+            .iter()
+            .filter(|r| r.enterprises.contains(&e))
+            .map(|r| r.route)
+            .collect();
+        EnterpriseLinks { served_by, routes }
     }
 }
 
@@ -473,21 +416,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_group_pairs_by_enterprise_in_order_and_drop_unknown_ones() {
-        let pairs = [(2u32, 10u32), (0, 11), (2, 12), (9, 13), (0, 14)];
-        let (start, values) = group_by_enterprise(3, pairs.iter().copied());
-        assert_eq!(start, vec![0, 2, 2, 4]);
-        assert_eq!(values, vec![11, 14, 10, 12]);
-        let links = EnterpriseLinks {
-            routes_start: start,
-            routes: values,
-            ..EnterpriseLinks::default()
+    fn an_enterprises_links_are_its_facilities_nearest_first() {
+        let fc = |facility: u32, covered: &[(u32, f32)]| FacilityCoverage {
+            facility,
+            radius_m: 500.0,
+            covered: covered
+                .iter()
+                .map(|&(enterprise, distance_m)| Covered {
+                    enterprise,
+                    distance_m,
+                })
+                .collect(),
+            employees: 0,
         };
-        assert_eq!(links.routes_of(0), &[11, 14]);
-        assert!(links.routes_of(1).is_empty());
-        assert_eq!(links.routes_of(2), &[10, 12]);
-        assert!(links.routes_of(3).is_empty());
-        assert!(links.served_by(0).is_empty());
+        let coverage = Coverage {
+            facilities: vec![
+                fc(7, &[(1, 300.0), (2, 100.0)]),
+                fc(3, &[(2, 50.0), (9, 10.0)]),
+                fc(5, &[(2, 100.0)]),
+            ],
+            ..Coverage::default()
+        };
+        let routes = RouteAnalysis::default();
+        let l = EnterpriseLinks::from_parts(&coverage, &routes, 2);
+        // Nearest first; the tie at 100 m keeps the facilities' order (7 before 5).
+        assert_eq!(l.served_by, vec![(3, 50.0), (7, 100.0), (5, 100.0)]);
+        assert!(l.routes.is_empty());
+        assert_eq!(
+            EnterpriseLinks::from_parts(&coverage, &routes, 1).served_by,
+            vec![(7, 300.0)]
+        );
+        assert_eq!(
+            EnterpriseLinks::from_parts(&coverage, &routes, 4),
+            EnterpriseLinks::default()
+        );
     }
 
     #[test]
