@@ -70,6 +70,22 @@ fn cell_of(v: f64, size: f64) -> i32 {
     (v / size).floor().clamp(i32::MIN as f64, i32::MAX as f64) as i32
 }
 
+/// The exponent of the level with the largest cells no larger than `cell` metres.
+fn exp_at_most(cell: f64) -> i32 {
+    if cell.is_finite() && cell > 0.0 {
+        (cell.log2().floor() as i32).clamp(MIN_EXP, MAX_EXP)
+    } else {
+        MIN_EXP
+    }
+}
+
+/// The edge of the cells [`PointLevels::level_at_most`] picks for `cell` metres, so that
+/// a few points binned on their own ([`GridLevel::build`]) fall in the same cells as in
+/// the layer's level.
+pub fn cell_size_at_most(cell: f64) -> f64 {
+    2f64.powi(exp_at_most(cell))
+}
+
 impl GridLevel {
     /// Bins `points` into cells of `size` metres.
     pub fn build(points: &[LevelPoint], size: f64) -> GridLevel {
@@ -213,22 +229,6 @@ impl PointLevels {
         let side = rect.width().max(rect.height()) / 16.0;
         self.level_at_least(side).count_in(rect)
     }
-}
-
-/// The exponent of the level with the largest cells no larger than `cell` metres.
-fn exp_at_most(cell: f64) -> i32 {
-    if cell.is_finite() && cell > 0.0 {
-        (cell.log2().floor() as i32).clamp(MIN_EXP, MAX_EXP)
-    } else {
-        MIN_EXP
-    }
-}
-
-/// The edge of the cells [`PointLevels::level_at_most`] picks for `cell` metres, so that
-/// a few points binned on their own ([`GridLevel::build`]) fall in the same cells as in
-/// the layer's level.
-pub fn cell_size_at_most(cell: f64) -> f64 {
-    2f64.powi(exp_at_most(cell))
 }
 
 /// A symbol drawn once into pixels (premultiplied RGBA, by tiny-skia, anti-aliased),
