@@ -18,6 +18,10 @@ use parkplan::ui::command::Command;
 use parkplan::ui::settings::Settings;
 use parkplan::ui::{App, fonts};
 
+/// The desktop's allocator, so resident sizes are the desktop's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn scene_dir() -> Option<PathBuf> {
     let p = std::env::var_os("PARKPLAN_BENCH_SCENE")
         .map(PathBuf::from)
@@ -58,6 +62,23 @@ impl Rig {
                 _ => 0,
             })
             .sum()
+    }
+
+    /// Runs frames until the map shows its first tile (the first full view); the
+    /// analyses may still be running.
+    fn first_view(&mut self) {
+        let start = Instant::now();
+        loop {
+            self.frame();
+            let s = &self.app;
+            if !s.is_loading() && s.map_state().tile.is_some() {
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(300) {
+                panic!("the scene never showed a map");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Runs frames until the park is loaded, analysed and drawn.
@@ -110,11 +131,17 @@ fn bench_frames(c: &mut Criterion) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let t0 = Instant::now();
+    rig.first_view();
+    eprintln!(
+        "{scene}: first full view drawn {:.2?} after opening; {}",
+        t0.elapsed(),
+        memory()
+    );
     rig.settle();
     eprintln!(
-        "{scene}: loaded, analysed and drawn in {:.2?}; resident {} MB",
+        "{scene}: loaded, analysed and drawn in {:.2?}; {}",
         t0.elapsed(),
-        resident_mb()
+        memory()
     );
 
     // Until 1:13,000 or closer (each wheel step halves the scale), timing how long each
@@ -127,14 +154,15 @@ fn bench_frames(c: &mut Criterion) {
             rig.app.send(Command::ZoomBy(2.0));
             rig.settle();
             eprintln!(
-                "{scene}: zoomed to 1:{:.0}, detail drawn {:.0?} after the zoom (tile built in {:.0} ms on the worker)",
+                "{scene}: zoomed to 1:{:.0}, detail drawn {:.0?} after the zoom (tile built in {:.0} ms on the worker); {}",
                 rig.app.map_state().view.scale_denominator(),
                 t.elapsed(),
                 rig.app
                     .map_state()
                     .tile
                     .as_ref()
-                    .map_or(0.0, |t| t.seconds * 1000.0)
+                    .map_or(0.0, |t| t.seconds * 1000.0),
+                memory()
             );
         }
         rig.settle();
@@ -182,8 +210,8 @@ fn bench_frames(c: &mut Criterion) {
             },
         );
         eprintln!(
-            "{scene} {name}: {vertices} vertices tessellated per frame; resident {} MB",
-            resident_mb()
+            "{scene} {name}: {vertices} vertices tessellated per frame; {}",
+            memory()
         );
         rig.events.push(Event::PointerButton {
             pos: p,
@@ -195,13 +223,40 @@ fn bench_frames(c: &mut Criterion) {
     }
 }
 
-/// The process's resident set (Linux; 0 elsewhere).
-fn resident_mb() -> u64 {
+/// The process's resident set and its peak so far, and the CPU time it has used (all
+/// threads: on a machine shared with other work, a steadier measure of the work done
+/// than the wall clock), in words (Linux; 0 elsewhere).
+fn memory() -> String {
+    format!(
+        "resident {} MB (peak {} MB), {:.1} s of CPU",
+        status_mb("VmRSS:"),
+        status_mb("VmHWM:"),
+        cpu_seconds()
+    )
+}
+
+/// User + system CPU seconds of the process so far (`/proc/self/stat`, at the usual 100
+/// ticks a second; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses): state is the
+            // first, utime the 12th, stime the 13th.
+            let rest = s.get(s.rfind(')')? + 2..)?;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+        })
+        .map_or(0.0, |ticks| ticks / 100.0)
+}
+
+/// A size line of `/proc/self/status` in MB (0 when there is none).
+fn status_mb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .map_or(0, |kb| kb / 1024)

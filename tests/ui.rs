@@ -1187,3 +1187,50 @@ fn the_gtfs_dialog_exports_the_chosen_route_with_its_settings() {
     h.get_by_label_contains("KW6：83 个站点");
     h.get_by_label("已导出 GTFS");
 }
+
+#[test]
+fn the_inspector_lists_the_facilities_serving_a_selected_enterprise() {
+    let mut h = sample_harness();
+    wait_until(&mut h, "the analysis", |a| {
+        a.session().is_some_and(|s| s.ws.studies.is_current())
+    });
+    // The enterprise inside the most service circles, counted from the coverage lists.
+    let (f, n) = {
+        let s = h.state().session().expect("park");
+        let r = s.ws.studies.results.clone().expect("results");
+        let mut count = vec![0usize; s.ws.park.enterprises.len()];
+        for fc in &r.analysis.coverage.facilities {
+            for c in &fc.covered {
+                count[c.enterprise as usize] += 1;
+            }
+        }
+        let (e, n) = count
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, n)| **n)
+            .expect("enterprises");
+        (s.ws.park.enterprises[e].feature, *n)
+    };
+    assert!(n > 1, "the sample has an enterprise in several circles");
+    h.state_mut().send(Command::Select(Some(f)));
+    h.run();
+    h.get_by_label(&parkplan::ui::i18n::fmt_within_circles(Lang::Zh, n));
+    // Another enterprise: the list follows the selection.
+    let (g, m) = {
+        let s = h.state().session().expect("park");
+        let r = s.ws.studies.results.clone().expect("results");
+        let e = (0..s.ws.park.enterprises.len())
+            .find(|&e| {
+                r.analysis
+                    .coverage
+                    .facilities
+                    .iter()
+                    .all(|fc| fc.covered.iter().all(|c| c.enterprise as usize != e))
+            })
+            .expect("an enterprise outside every circle");
+        (s.ws.park.enterprises[e].feature, 0)
+    };
+    h.state_mut().send(Command::Select(Some(g)));
+    h.run();
+    h.get_by_label(&parkplan::ui::i18n::fmt_within_circles(Lang::Zh, m));
+}

@@ -367,50 +367,90 @@ pub fn analyse_sequential(
     }
 }
 
-/// For each enterprise, the facilities whose circle covers it and the routes whose stop
-/// catchment holds it: the same facts as [`ParkAnalysis`], indexed the other way round
-/// (what the desktop's inspector lists for one enterprise).
-#[derive(Debug, Clone, Default)]
+/// What serves one enterprise: the facilities whose circle covers it and the routes
+/// whose stop catchment holds it — the same facts as [`ParkAnalysis`], read the other
+/// way round (what the desktop's inspector lists for a selected enterprise).
+///
+/// Found by a scan of the results when asked (a few milliseconds at a million
+/// enterprises) rather than kept inverted for every enterprise, which cost as much
+/// memory as the coverage itself.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnterpriseLinks {
-    /// Per enterprise: (facility index, distance m), nearest first.
-    pub served_by: Vec<Vec<(u32, f32)>>,
-    /// Per enterprise: the route indices.
-    pub routes_of: Vec<Vec<u32>>,
+    /// (facility index, distance m), nearest first (ties in the facilities' order).
+    pub served_by: Vec<(u32, f32)>,
+    /// The route indices, in the routes' order.
+    pub routes: Vec<u32>,
 }
 
 impl EnterpriseLinks {
-    /// Inverts the coverage and route results of `analysis` for `enterprises`
-    /// enterprises.
-    pub fn of(analysis: &ParkAnalysis, enterprises: usize) -> EnterpriseLinks {
-        let mut served_by = vec![Vec::new(); enterprises];
-        for fc in &analysis.coverage.facilities {
-            for c in &fc.covered {
-                if let Some(v) = served_by.get_mut(c.enterprise as usize) {
-                    v.push((fc.facility, c.distance_m));
-                }
-            }
-        }
-        for v in &mut served_by {
-            v.sort_by(|a, b| a.1.total_cmp(&b.1));
-        }
-        let mut routes_of = vec![Vec::new(); enterprises];
-        for r in &analysis.routes.routes {
-            for &e in &r.enterprises {
-                if let Some(v) = routes_of.get_mut(e as usize) {
-                    v.push(r.route);
-                }
-            }
-        }
-        EnterpriseLinks {
-            served_by,
-            routes_of,
-        }
+    /// The links of enterprise `e` in `analysis`.
+    pub fn of(analysis: &ParkAnalysis, e: u32) -> EnterpriseLinks {
+        EnterpriseLinks::from_parts(&analysis.coverage, &analysis.routes, e)
+    }
+
+    /// The links of enterprise `e` from the coverage and the route results.
+    pub fn from_parts(coverage: &Coverage, routes: &RouteAnalysis, e: u32) -> EnterpriseLinks {
+        let mut served_by: Vec<(u32, f32)> = coverage
+            .facilities
+            .iter()
+            .flat_map(|fc| {
+                fc.covered
+                    .iter()
+                    .filter(move |c| c.enterprise == e)
+                    .map(move |c| (fc.facility, c.distance_m))
+            })
+            .collect();
+        served_by.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let routes = routes
+            .routes
+            .iter()
+            .filter(|r| r.enterprises.contains(&e))
+            .map(|r| r.route)
+            .collect();
+        EnterpriseLinks { served_by, routes }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_enterprises_links_are_its_facilities_nearest_first() {
+        let fc = |facility: u32, covered: &[(u32, f32)]| FacilityCoverage {
+            facility,
+            radius_m: 500.0,
+            covered: covered
+                .iter()
+                .map(|&(enterprise, distance_m)| Covered {
+                    enterprise,
+                    distance_m,
+                })
+                .collect(),
+            employees: 0,
+        };
+        let coverage = Coverage {
+            facilities: vec![
+                fc(7, &[(1, 300.0), (2, 100.0)]),
+                fc(3, &[(2, 50.0), (9, 10.0)]),
+                fc(5, &[(2, 100.0)]),
+            ],
+            ..Coverage::default()
+        };
+        let routes = RouteAnalysis::default();
+        let l = EnterpriseLinks::from_parts(&coverage, &routes, 2);
+        // Nearest first; the tie at 100 m keeps the facilities' order (7 before 5).
+        assert_eq!(l.served_by, vec![(3, 50.0), (7, 100.0), (5, 100.0)]);
+        assert!(l.routes.is_empty());
+        assert_eq!(
+            EnterpriseLinks::from_parts(&coverage, &routes, 1).served_by,
+            vec![(7, 300.0)]
+        );
+        assert_eq!(
+            EnterpriseLinks::from_parts(&coverage, &routes, 4),
+            EnterpriseLinks::default()
+        );
+    }
 
     #[test]
     fn defaults_follow_the_issue() {

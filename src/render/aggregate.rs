@@ -70,6 +70,22 @@ fn cell_of(v: f64, size: f64) -> i32 {
     (v / size).floor().clamp(i32::MIN as f64, i32::MAX as f64) as i32
 }
 
+/// The exponent of the level with the largest cells no larger than `cell` metres.
+fn exp_at_most(cell: f64) -> i32 {
+    if cell.is_finite() && cell > 0.0 {
+        (cell.log2().floor() as i32).clamp(MIN_EXP, MAX_EXP)
+    } else {
+        MIN_EXP
+    }
+}
+
+/// The edge of the cells [`PointLevels::level_at_most`] picks for `cell` metres, so that
+/// a few points binned on their own ([`GridLevel::build`]) fall in the same cells as in
+/// the layer's level.
+pub fn cell_size_at_most(cell: f64) -> f64 {
+    2f64.powi(exp_at_most(cell))
+}
+
 impl GridLevel {
     /// Bins `points` into cells of `size` metres.
     pub fn build(points: &[LevelPoint], size: f64) -> GridLevel {
@@ -189,12 +205,7 @@ impl PointLevels {
     /// The level with the largest cells no larger than `cell` metres (the finest level
     /// when `cell` is smaller than every level), built now if it was not yet.
     pub fn level_at_most(&self, cell: f64) -> &GridLevel {
-        let exp = if cell.is_finite() && cell > 0.0 {
-            (cell.log2().floor() as i32).clamp(MIN_EXP, MAX_EXP)
-        } else {
-            MIN_EXP
-        };
-        self.level(exp)
+        self.level(exp_at_most(cell))
     }
 
     /// The level with the smallest cells no smaller than `cell` metres.

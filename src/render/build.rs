@@ -270,6 +270,10 @@ fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<Po
     v
 }
 
+/// A view holding fewer than 1/`LOCAL_BINNING_PART` of a crowded layer's points bins
+/// its own points instead of using a level of the whole layer.
+const LOCAL_BINNING_PART: u64 = 8;
+
 /// The features of a point layer to draw in `query` when the view holds more than
 /// `options.aggregate_above` of them: the top feature of each cell of about
 /// `options.aggregate_cell` times the symbol size (at least a pixel of the picture) (`symbol` display units; none
@@ -288,9 +292,22 @@ fn aggregated_ids(
         return None;
     }
     let levels = point_levels(pl, key, classes)?;
-    if levels.len() <= options.aggregate_above
-        || levels.estimate_in(query) <= options.aggregate_above as u64
-    {
+    if levels.len() <= options.aggregate_above {
+        return None;
+    }
+    // The whole layer in view (an overview): every point, without a counting level.
+    let whole = pl.extent().is_some_and(|e| {
+        query.min[0] <= e.min[0]
+            && query.min[1] <= e.min[1]
+            && query.max[0] >= e.max[0]
+            && query.max[1] >= e.max[1]
+    });
+    let in_view = if whole {
+        levels.len() as u64
+    } else {
+        levels.estimate_in(query)
+    };
+    if in_view <= options.aggregate_above as u64 {
         return None;
     }
     // Cells of about half a symbol (so every point stays under a drawn symbol), and
@@ -302,11 +319,36 @@ fn aggregated_ids(
         1.0
     };
     let cell = (symbol * options.aggregate_cell).max(pixel) as f64 * view.resolution;
-    let mut cells: Vec<aggregate::Cell> = levels
-        .level_at_most(cell)
-        .cells_in(query)
-        .copied()
-        .collect();
+    let mut cells: Vec<aggregate::Cell> =
+        if in_view.saturating_mul(LOCAL_BINNING_PART) < levels.len() as u64 {
+            // A view of a small part of the layer: its own points binned on the layer's
+            // grid, rather than a level of the whole layer built (a sort of every point)
+            // and kept (a cell per point at fine sizes) for one zoom.
+            let points: Vec<aggregate::LevelPoint> = pl
+                .unsorted_in_rect(query)
+                .into_iter()
+                .filter_map(|i| {
+                    let c = classes
+                        .get(i as usize)
+                        .copied()
+                        .filter(|c| *c != NO_SYMBOL)?;
+                    match pl.feature(i as usize)?.geom {
+                        PlanarGeom::Point(p) => Some((i, p, c)),
+                        _ => None,
+                    }
+                })
+                .collect();
+            aggregate::GridLevel::build(&points, aggregate::cell_size_at_most(cell))
+                .cells_in(query)
+                .copied()
+                .collect()
+        } else {
+            levels
+                .level_at_most(cell)
+                .cells_in(query)
+                .copied()
+                .collect()
+        };
     if options.raster_scale <= 0.0 {
         // Markers go out in drawing order. A picture is painted cell by cell, column by
         // column instead (neighbours in memory; the order of overlapping neighbours in a
@@ -1283,9 +1325,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_crowded_point_layer_is_drawn_one_symbol_per_cell_covering_every_point() {
-        // 30,000 enterprises on a 600 m square: more than the threshold in view.
+    /// 30,000 enterprises scattered (a fixed pseudo-random sequence) on a 600 m square.
+    fn scattered_enterprises() -> Park {
         let mut attr = AttributeTable::new();
         let mut geoms = Vec::new();
         let mut s = 11u64;
@@ -1302,13 +1343,64 @@ mod tests {
                 30.30 + next() * 0.006,
             ))));
         }
-        let park = one_layer_park(
+        one_layer_park(
             "企业",
             Role::Enterprises,
             (Field::Name, "企业名称"),
             geoms,
             attr,
-        );
+        )
+    }
+
+    #[test]
+    fn a_view_of_a_small_part_of_a_crowded_layer_bins_its_own_points_on_the_same_grid() {
+        let park = scattered_enterprises();
+        let pp = ProjectedPark::new(&park).unwrap();
+        let (pl, layer) = (&pp.layers[0], &park.layers[0]);
+        let styles = MapStyles::default_for(&park);
+        let (key, classes) = classes(pl, layer, &styles.layers[0].style.symbology);
+        let opts = BuildOptions {
+            aggregate_above: 1_000,
+            ..BuildOptions::default()
+        };
+        // A 150 m square in the middle holds about 1,900 of the 30,000 points: more than
+        // the threshold, less than an eighth of the layer.
+        let c = pp.extent().unwrap().center();
+        let query = super::super::view::WorldRect {
+            min: [c[0] - 75.0, c[1] - 75.0],
+            max: [c[0] + 75.0, c[1] + 75.0],
+        };
+        let view = MapView::new(c, 0.5, [300.0, 300.0]);
+        let local = aggregated_ids(pl, key, &classes, &query, &view, 6.0, &opts).unwrap();
+        let levels = point_levels(pl, key, &classes).unwrap();
+        let cell = (6.0 * opts.aggregate_cell).max(1.0 / opts.raster_scale) as f64 * 0.5;
+        let whole = levels.level_at_most(cell);
+        let inside = |c: &aggregate::Cell| {
+            let (x, y) = (c.col as f64 * whole.size, c.row as f64 * whole.size);
+            x >= query.min[0]
+                && y >= query.min[1]
+                && x + whole.size <= query.max[0]
+                && y + whole.size <= query.max[1]
+        };
+        let mut a: Vec<_> = local.iter().filter(|c| inside(c)).copied().collect();
+        let mut b: Vec<_> = whole
+            .cells_in(&query)
+            .filter(|c| inside(c))
+            .copied()
+            .collect();
+        a.sort_by_key(|c| (c.col, c.row));
+        b.sort_by_key(|c| (c.col, c.row));
+        assert!(a.len() > 1_000, "{} cells", a.len());
+        assert_eq!(a, b);
+        // Every point in view is counted once.
+        let n = pl.unsorted_in_rect(&query).len() as u64;
+        assert_eq!(local.iter().map(|c| c.count as u64).sum::<u64>(), n);
+    }
+
+    #[test]
+    fn a_crowded_point_layer_is_drawn_one_symbol_per_cell_covering_every_point() {
+        // 30,000 enterprises on a 600 m square: more than the threshold in view.
+        let park = scattered_enterprises();
         let pp = ProjectedPark::new(&park).unwrap();
         let styles = MapStyles::default_for(&park);
         // An overview: the square is 60 px across, 7 points to a pixel.

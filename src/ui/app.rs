@@ -599,10 +599,15 @@ impl App {
                         }
                     })
                     .collect();
+                let wake: crate::workspace::Waker = match &self.ctx {
+                    Some(ctx) => crate::ui::waker(ctx),
+                    None => crate::workspace::no_wake(),
+                };
                 let session = Session::new(
                     *prepared,
                     &self.settings.layers,
                     self.settings.analysis.clone(),
+                    wake,
                 );
                 if !session.ws.report.problems.is_empty() {
                     self.settings.panels.report = true;

@@ -457,6 +457,8 @@ messages! {
     // ---- analysis & projects (filled when the analysis library lands)
     /// Placeholder shown until results exist.
     AnalysisUnavailable => "服务分析需要加载企业和服务设施图层。", "Service analysis needs enterprise and facility layers.";
+    /// Analysis panel: the spatial index is being built after opening a park.
+    IndexBuilding => "正在建立空间索引，稍后开始分析…", "Building the spatial index; the analysis follows…";
 
     // ---- analysis, projects, inspector service info, export dialog
     /// Analysis tab.

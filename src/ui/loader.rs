@@ -1,7 +1,10 @@
 //! Loading off the UI thread: a named worker opens the files the one way in
 //! ([`crate::project::open`]: paths, projects, the intake's jobs, recoveries) and
 //! prepares the map geometry, reporting progress through [`import::Progress`] and
-//! honouring its cancel flag. The UI polls [`LoadJob::poll`] each frame.
+//! honouring its cancel flag. The UI polls [`LoadJob::poll`] each frame. The analysis
+//! index is not on this path: the session builds it on a worker once the map can be
+//! drawn (see [`crate::ui::session::Session::new`]), so the first view does not wait
+//! for it.
 //!
 //! Owns the worker thread and its channel; knows nothing about panels.
 
@@ -16,7 +19,6 @@ use crate::crs::FrameKind;
 use crate::import::{self, ImportError, LayerJob, Loaded, Progress};
 use crate::project::{self, OpenedProject, ProjectFile};
 use crate::render::ProjectedPark;
-use crate::spatial::{ParkIndex, frame_for};
 
 /// What a finished load produced.
 pub struct Prepared {
@@ -26,8 +28,9 @@ pub struct Prepared {
     pub loaded: Loaded,
     /// The park's geometry in display metres, with R*-trees.
     pub projected: ProjectedPark,
-    /// The analysis index (R*-trees in the analysis frame), or why it failed.
-    pub index: Result<ParkIndex, String>,
+    /// The family of metric frame the analysis index is to be built in (the project's,
+    /// else the one asked for).
+    pub frame: FrameKind,
     /// How long reading and preparing took.
     pub seconds: f64,
     /// The project, when a `.parkplan` file was opened.
@@ -173,8 +176,8 @@ impl LoadJob {
     }
 }
 
-/// The worker's body: read, then project for display and build the analysis index in
-/// a frame of the given family.
+/// The worker's body: read, then project for display. `frame` is the family of the
+/// analysis frame (a project's own setting wins), handed on in [`Prepared::frame`].
 pub fn run(paths: &[PathBuf], frame: FrameKind, progress: &Progress) -> Outcome {
     run_what(&LoadWhat::Paths(paths.to_vec()), frame, progress)
 }
@@ -233,14 +236,7 @@ pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outco
             .unwrap_or_else(|| "no GeoJSON layer found".to_string());
         return Outcome::Failed(why, Some(Box::new(loaded)));
     }
-    let (projected, index) = rayon::join(
-        || ProjectedPark::new(&loaded.park),
-        || {
-            ParkIndex::build(&loaded.park, frame_for(&loaded.park, frame))
-                .map_err(|e| e.to_string())
-        },
-    );
-    let projected = match projected {
+    let projected = match ProjectedPark::new(&loaded.park) {
         Ok(p) => p,
         Err(e) => {
             return Outcome::Failed(format!("cannot build the display projection: {e}"), None);
@@ -253,7 +249,7 @@ pub fn run_what(what: &LoadWhat, frame: FrameKind, progress: &Progress) -> Outco
         sources: paths,
         loaded,
         projected,
-        index,
+        frame,
         seconds: t0.elapsed().as_secs_f64(),
         project: opened,
         db,

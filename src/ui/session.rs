@@ -110,17 +110,19 @@ struct AsOfView {
 
 impl Session {
     /// A session from a finished load, applying remembered display choices by layer
-    /// name.
+    /// name. The analysis index is built on a worker (`wake` is called when it is
+    /// done): the map draws at once, the analyses start when the index is there.
     pub fn new(
         p: Prepared,
         prefs: &std::collections::BTreeMap<String, LayerPrefs>,
         analysis: AnalysisSettings,
+        wake: crate::workspace::Waker,
     ) -> Session {
         let Prepared {
             sources,
             loaded,
             projected,
-            index,
+            frame,
             seconds,
             project,
             db,
@@ -165,6 +167,11 @@ impl Session {
         }
         let drawn = Arc::new(map_styles.clone());
         let project = project.map(|o| o.file);
+        let index = if loaded.park.layers.is_empty() {
+            Some(Err("nothing was loaded".to_string()))
+        } else {
+            None
+        };
         let ws = Workspace::assemble(sources, loaded, project, analysis, index, map_styles);
         let mut s = Session {
             ws,
@@ -187,7 +194,19 @@ impl Session {
         };
         s.meta = vec![LayerMeta::default(); s.ws.park.layers.len()];
         s.styles_changed();
+        if s.ws.index.is_none() && s.ws.index_error.is_none() {
+            s.start_index(wake, crate::spatial::frame_for(&s.ws.park, frame));
+        }
         s
+    }
+
+    /// Builds the analysis index of the park as it is now on a worker; the analysis
+    /// waits for it ([`Session::index_for_analysis`]).
+    fn start_index(&mut self, wake: crate::workspace::Waker, frame: crate::crs::MetricFrame) {
+        let park = self.ws.park.clone();
+        self.index_task = Some(Task::spawn("parkplan-index", wake, move || {
+            crate::spatial::ParkIndex::build(&park, frame).map_err(|e| e.to_string())
+        }));
     }
 
     /// Call after changing `styles` or the filters: bumps the version and rebuilds the
@@ -412,7 +431,8 @@ impl Session {
 }
 
 impl Session {
-    /// Whether the analysis index is being rebuilt after an edit (the analysis waits).
+    /// Whether the analysis index is being built (after the load or an edit; the
+    /// analysis waits).
     pub fn index_pending(&self) -> bool {
         self.index_task.is_some()
     }
@@ -580,18 +600,15 @@ impl Session {
         } else {
             self.styles_changed();
         }
-        let park = self.ws.park.clone();
         let frame = self
             .ws
             .index
             .as_ref()
             .map(|i| *i.frame())
-            .unwrap_or_else(|| crate::spatial::frame_for(&park, self.ws.studies.settings.frame));
-        self.index_task = Some(Task::spawn(
-            "parkplan-index",
-            crate::ui::waker(ctx),
-            move || crate::spatial::ParkIndex::build(&park, frame).map_err(|e| e.to_string()),
-        ));
+            .unwrap_or_else(|| {
+                crate::spatial::frame_for(&self.ws.park, self.ws.studies.settings.frame)
+            });
+        self.start_index(crate::ui::waker(ctx), frame);
     }
 
     /// Collects a rebuilt index; the analysis then recomputes for the edited park (the

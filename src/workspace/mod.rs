@@ -244,19 +244,21 @@ impl Workspace {
     }
 
     /// A workspace from parts prepared elsewhere (the desktop loads and builds the
-    /// index on its own worker, with progress): the park, its import report, the
-    /// settings in force, the index or why it failed, and the map styles.
+    /// index on its own workers, with progress): the park, its import report, the
+    /// settings in force, the index or why it failed (`None`: not built yet, the caller
+    /// builds it and sets [`Workspace::index`]), and the map styles.
     pub fn assemble(
         sources: Vec<PathBuf>,
         loaded: Loaded,
         project: Option<ProjectFile>,
         settings: AnalysisSettings,
-        index: Result<ParkIndex, String>,
+        index: Option<Result<ParkIndex, String>>,
         styles: MapStyles,
     ) -> Workspace {
         let (index, index_error) = match index {
-            Ok(i) => (Some(Arc::new(i)), None),
-            Err(e) => (None, Some(e)),
+            Some(Ok(i)) => (Some(Arc::new(i)), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
         };
         let studies = Studies::new(settings);
         let mut report = loaded.report;

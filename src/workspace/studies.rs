@@ -22,7 +22,7 @@ use std::time::Instant;
 use super::task::{Task, Waker};
 pub use crate::analysis::ReachChoice;
 use crate::analysis::{
-    AnalysisSettings, EnterpriseLinks, IsochroneAnalysis, IsochroneSpec, ParkAnalysis, analyse,
+    AnalysisSettings, IsochroneAnalysis, IsochroneSpec, ParkAnalysis, analyse,
     isochrone_coverage_with,
 };
 use crate::model::{FacilityKind, Park};
@@ -39,8 +39,6 @@ pub struct Results {
     /// Every analysis of the park (the same [`ParkAnalysis`] `parkplan-cli report`
     /// prints).
     pub analysis: ParkAnalysis,
-    /// Which facilities and routes serve each enterprise.
-    pub links: EnterpriseLinks,
     /// Seconds the computation took.
     pub seconds: f64,
 }
@@ -66,10 +64,8 @@ pub fn compute(
     if let Some(l) = super::compliance_along_roads(park, index, settings, along_roads, network) {
         analysis.living = l;
     }
-    let links = EnterpriseLinks::of(&analysis, park.enterprises.len());
     Results {
         analysis,
-        links,
         seconds: t0.elapsed().as_secs_f64(),
     }
 }

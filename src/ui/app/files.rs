@@ -637,6 +637,10 @@ impl App {
         if self.modal.is_some() {
             return;
         }
+        if self.intake.is_none() {
+            return;
+        }
+        // Only while the dialog is open: the extent walks every feature (50 ms at 1M).
         let centre = self.session.as_ref().map(|s| {
             s.ws.park
                 .extent()

@@ -113,6 +113,13 @@ impl AnalysisPanel {
             return;
         };
         let studies = &session.ws.studies;
+        if session.ws.index.is_none() && session.index_pending() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(crate::ui::i18n::Msg::IndexBuilding.text(lang));
+            });
+            return;
+        }
         if session.ws.index.is_none()
             || (session.ws.park.enterprises.is_empty() && session.ws.park.routes.is_empty())
         {

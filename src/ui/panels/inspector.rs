@@ -31,7 +31,19 @@ pub struct InspectorPanel {
     buffers_for: Option<(FeatureRef, u64)>,
     new_key: String,
     new_value: String,
+    /// What serves the enterprise shown, with the results it was found in and the
+    /// enterprise: found once per selection, not every frame. (A weak reference keeps
+    /// the results' address from being reused, so newer results are never mistaken
+    /// for these.)
+    links: Option<Links>,
 }
+
+/// What serves one enterprise, for one set of results.
+type Links = (
+    std::sync::Weak<crate::workspace::Results>,
+    u32,
+    crate::analysis::EnterpriseLinks,
+);
 
 /// A property's value as the text to edit (null and absent edit as empty).
 fn edit_text(v: &PropValue<'_>) -> String {
@@ -151,7 +163,7 @@ impl InspectorPanel {
                         }
                     });
 
-                service_section(ui, session, f, lang, cmds);
+                service_section(ui, session, f, lang, &mut self.links, cmds);
 
                 if !layer.fields.is_empty() {
                     ui.add_space(6.0);
@@ -303,11 +315,13 @@ fn service_section(
     s: &Session,
     f: FeatureRef,
     lang: Lang,
+    links: &mut Option<Links>,
     cmds: &mut Vec<Command>,
 ) {
-    let Some(r) = s.ws.studies.results.as_deref() else {
+    let Some(results) = s.ws.studies.results.as_ref() else {
         return;
     };
+    let r = results.as_ref();
     let park = &s.ws.park;
     let metres = |d: f32| {
         if d >= 1000.0 {
@@ -317,11 +331,24 @@ fn service_section(
         }
     };
     if let Some(e) = park.enterprises.iter().position(|x| x.feature == f) {
+        let current = links.as_ref().is_some_and(|(of, at, _)| {
+            std::sync::Weak::ptr_eq(of, &std::sync::Arc::downgrade(results)) && *at as usize == e
+        });
+        if !current {
+            *links = Some((
+                std::sync::Arc::downgrade(results),
+                e as u32,
+                crate::analysis::EnterpriseLinks::of(&r.analysis, e as u32),
+            ));
+        }
+        let Some((_, _, l)) = links.as_ref() else {
+            return;
+        };
         ui.add_space(6.0);
         egui::CollapsingHeader::new(RichText::new(Msg::ServedBy.text(lang)).strong())
             .default_open(true)
             .show(ui, |ui| {
-                let served = r.links.served_by.get(e).map(Vec::as_slice).unwrap_or(&[]);
+                let served = l.served_by.as_slice();
                 ui.label(i18n::fmt_within_circles(lang, served.len()));
                 for &(fi, d) in served {
                     if let Some(fac) = park.facilities.get(fi as usize)
@@ -378,16 +405,11 @@ fn service_section(
                         }
                     });
                 ui.add_space(4.0);
-                let routes: Vec<&str> = r
-                    .links
-                    .routes_of
-                    .get(e)
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(|&ri| park.routes.get(ri as usize).map(|x| x.name.as_str()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let routes: Vec<&str> = l
+                    .routes
+                    .iter()
+                    .filter_map(|&ri| park.routes.get(ri as usize).map(|x| x.name.as_str()))
+                    .collect();
                 ui.label(format!(
                     "{} ({}): {}",
                     Msg::BusRoutes.text(lang),
