@@ -91,7 +91,21 @@ struct JsonService<'a> {
 struct MissingMap<'a>(Vec<(&'a str, &'a [FacilityKind])>);
 
 impl<'a> MissingMap<'a> {
-    fn new(mut entries: Vec<(&'a str, &'a [FacilityKind])>) -> MissingMap<'a> {
+    /// Records (by index, `id` giving the id) and their missing kinds; records
+    /// without an id are left out.
+    fn new(
+        missing: &'a [(u32, Vec<FacilityKind>)],
+        id: impl Fn(usize) -> Option<&'a str>,
+    ) -> MissingMap<'a> {
+        MissingMap::from_entries(
+            missing
+                .iter()
+                .filter_map(|(i, kinds)| Some((id(*i as usize)?, kinds.as_slice())))
+                .collect(),
+        )
+    }
+
+    fn from_entries(mut entries: Vec<(&'a str, &'a [FacilityKind])>) -> MissingMap<'a> {
         // A stable sort keeps repeated ids in insertion order; the last one wins.
         entries.par_sort_by(|a, b| a.0.cmp(b.0));
         entries.dedup_by(|later, kept| {
@@ -504,15 +518,9 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                     parcels_total: t.parcels_total,
                     parcels_compliant: t.parcels_compliant,
                     share: (t.share() * 1e6).round() / 1e6,
-                    missing: MissingMap::new(
-                        t.missing
-                            .iter()
-                            .filter_map(|(pi, kinds)| {
-                                let p = park.parcels.get(*pi as usize)?;
-                                Some((p.id.as_str(), kinds.as_slice()))
-                            })
-                            .collect(),
-                    ),
+                    missing: MissingMap::new(&t.missing, |i| {
+                        park.parcels.get(i).map(|p| p.id.as_str())
+                    }),
                 };
                 (t.name.as_str(), tier)
             })
@@ -527,15 +535,9 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                 enterprises_total: sc.enterprises_total,
                 enterprises_compliant: sc.enterprises_compliant,
                 share: (sc.share() * 1e6).round() / 1e6,
-                missing: MissingMap::new(
-                    sc.missing
-                        .iter()
-                        .filter_map(|(ei, kinds)| {
-                            let e = park.enterprises.get(*ei as usize)?;
-                            Some((e.id.as_str(), kinds.as_slice()))
-                        })
-                        .collect(),
-                ),
+                missing: MissingMap::new(&sc.missing, |i| {
+                    park.enterprises.get(i).map(|e| e.id.as_str())
+                }),
             }
         },
     }
@@ -744,11 +746,20 @@ mod tests {
             .map(|(id, k)| (*id, k.iter().map(|k| k.code()).collect()))
             .collect();
         let want = serde_json::to_string(&expected).expect("map");
-        let got = serde_json::to_string(&MissingMap::new(entries)).expect("missing");
+        let got = serde_json::to_string(&MissingMap::from_entries(entries)).expect("missing");
         assert_eq!(got, want);
         assert_eq!(
             got,
             r#"{"a":["middle_school","kindergarten"],"b":[],"c\"x":["kindergarten"]}"#
+        );
+        // By record index; a record without an id is left out.
+        let missing = vec![(1u32, kinds[0].clone()), (0, kinds[1].clone()), (9, vec![])];
+        let ids = ["x", "w"];
+        let got = serde_json::to_string(&MissingMap::new(&missing, |i| ids.get(i).copied()))
+            .expect("missing");
+        assert_eq!(
+            got,
+            r#"{"w":["kindergarten"],"x":["middle_school","kindergarten"]}"#
         );
     }
 }
