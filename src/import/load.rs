@@ -154,12 +154,17 @@ fn duplicate_ids(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
     if !has_ids || layer.len() < 2 {
         return None;
     }
-    // Fx hashing and columns resolved once: a million ids in the 1M scene.
-    let mut count: rustc_hash::FxHashMap<String, usize> = Default::default();
-    count.reserve(layer.len());
+    // Columns resolved once: a million ids in the 1M scene. Ids in strictly increasing
+    // order (most exports) are all different; others are counted (Fx hashing).
     let columns = layer.field_columns();
-    for i in 0..layer.len() {
-        *count.entry(columns.display_id(i)).or_default() += 1;
+    let ids: Vec<String> = (0..layer.len()).map(|i| columns.display_id(i)).collect();
+    if ids.windows(2).all(|w| w[0] < w[1]) {
+        return None;
+    }
+    let mut count: rustc_hash::FxHashMap<String, usize> = Default::default();
+    count.reserve(ids.len());
+    for id in ids {
+        *count.entry(id).or_default() += 1;
     }
     let mut shared: Vec<(&String, &usize)> = count.iter().filter(|(_, n)| **n > 1).collect();
     if shared.is_empty() {
