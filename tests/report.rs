@@ -15,6 +15,21 @@ fn out_dir(tag: &str) -> PathBuf {
     d
 }
 
+/// The sample opened as the desktop opens it, and every analysis at default settings.
+fn sample_analysed() -> (
+    parkplan::workspace::Workspace,
+    parkplan::analysis::ParkAnalysis,
+) {
+    let ws = parkplan::workspace::Workspace::open(
+        &[common::sample_dir()],
+        None,
+        &parkplan::workspace::Overrides::default(),
+    )
+    .unwrap();
+    let r = ws.analyse_with(&AreaSettings::default()).unwrap();
+    (ws, r)
+}
+
 /// Runs `parkplan-cli report` on the sample map; returns stdout.
 fn cli_report(extra: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_parkplan-cli"))
@@ -108,14 +123,8 @@ fn cli_report_csv_writes_the_isochrone_tables() {
 fn the_desktop_library_call_writes_the_files_the_cli_writes() {
     // What the desktop's "export tables" does: the park's analysis and isochrones,
     // handed to report::csv::write.
-    let ws = parkplan::workspace::Workspace::open(
-        &[common::sample_dir()],
-        None,
-        &parkplan::workspace::Overrides::default(),
-    )
-    .unwrap();
+    let (ws, r) = sample_analysed();
     let park = &ws.park;
-    let r = ws.analyse_with(&AreaSettings::default()).unwrap();
     let flags = ["walk:15".to_string(), "ebike:10".to_string()];
     let specs = isochrone_run::parse_specs(&flags).unwrap();
     let run = ws.isochrones(&r.coverage, &specs).unwrap();
@@ -155,14 +164,8 @@ fn the_desktop_library_call_writes_the_files_the_cli_writes() {
 fn json_lists_and_missing_maps_are_the_analysis_in_id_order() {
     // The JSON renders facilities' enterprise lists a batch at a time and writes the
     // missing maps from sorted lists: every one must still be the analysis' answer.
-    let ws = parkplan::workspace::Workspace::open(
-        &[common::sample_dir()],
-        None,
-        &parkplan::workspace::Overrides::default(),
-    )
-    .unwrap();
+    let (ws, r) = sample_analysed();
     let park = &ws.park;
-    let r = ws.analyse_with(&AreaSettings::default()).unwrap();
     let input = ReportInput {
         park,
         analysis: &r,
