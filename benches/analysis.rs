@@ -42,6 +42,15 @@ fn benches(c: &mut Criterion) {
             continue;
         };
         let park = loaded.loaded.park;
+        // The typed records alone (ids, names, parcels' geodesic areas), from the layers.
+        let mut rebuilt = park.clone();
+        g.bench_function("rebuild_records", |b| {
+            b.iter(|| {
+                rebuilt.rebuild_records();
+                rebuilt.enterprises.len() + rebuilt.parcels.len()
+            })
+        });
+        drop(rebuilt);
         g.bench_function("index_build", |b| {
             b.iter(|| ParkIndex::build_default(&park).map(|i| i.enterprises.len()))
         });

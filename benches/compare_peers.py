@@ -19,7 +19,9 @@ Usage:
   python3 benches/compare_peers.py /work/scratch/analysis/10000 /work/scratch/analysis/100000 ...
 Options: --peers-python PATH (default $PEERS_PYTHON or /work/peers-venv/bin/python),
          --peers-script PATH (default ../shared/bench/peers.py), --runs N (default 3),
-         --skip-peer-loads (pass --skip-loads to peers.py), --bin PATH.
+         --skip-peer-loads (pass --skip-loads to peers.py), --bin PATH,
+         --bin-before PATH (an earlier build: its `report DIR --json --radius all=1000`
+         is timed beside ours, and both JSON outputs must be byte-identical).
 Only the standard library; GNU time (/usr/bin/time) for peak RSS.
 """
 import argparse
@@ -98,6 +100,8 @@ def main():
     ap.add_argument("--peers-script", default=os.path.join(ROOT, "..", "shared", "bench", "peers.py"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-peer-loads", action="store_true")
+    ap.add_argument("--bin-before", default=None,
+                    help="an earlier parkplan-cli: time its report beside ours, outputs must be equal")
     a = ap.parse_args()
     if not os.access(a.bin, os.X_OK):
         sys.exit("no %s: cargo build --release --bin parkplan-cli --no-default-features" % a.bin)
@@ -128,6 +132,18 @@ def main():
             out = os.path.join(tmp, "report.json")
             rep_s, rep_rss, rep_runs, _ = median_runs([a.bin, "report", scene, "--json"], a.runs, out)
             txt_s, _, _, _ = median_runs([a.bin, "report", scene], a.runs)
+            # The issue #14 figure: the whole report with every facility at 1000 m.
+            r1k = ["report", scene, "--json", "--radius", "all=1000"]
+            out1k = os.path.join(tmp, "report1k.json")
+            rep1k_s, rep1k_rss, rep1k_runs, _ = median_runs([a.bin] + r1k, a.runs, out1k)
+            before = None
+            if a.bin_before:
+                out_b = os.path.join(tmp, "report1k-before.json")
+                before = median_runs([a.bin_before] + r1k, a.runs, out_b)
+                same = subprocess.run(["cmp", "-s", out1k, out_b]).returncode == 0
+                failures += not same
+                print("report --json --radius all=1000: output %s the earlier build's"
+                      % ("byte-identical to" if same else "DIFFERS from"))
             phases = {}
             answers = {}
             for r in (500, 1000):
@@ -163,6 +179,13 @@ def main():
         def pf(peer_name, task, field="seconds"):
             v = peer.get((peer_name, task), {}).get(field)
             return float(v) if v is not None else None
+        peer_pipeline = sum(pf(p, t) or 0 for p, t in (
+            ("geopandas", "load_enterprises"), ("geopandas", "load_facilities"),
+            ("geopandas", "load_bus_stops"), ("geopandas", "load_bus_routes"),
+            ("geopandas", "to_crs_enterprises"), ("geopandas", "to_crs_facilities"),
+            ("geopandas", "to_crs_stops"), ("shapely", "strtree_build_enterprises"),
+            ("shapely", "cover_1000"), ("shapely", "buffer_facilities_1000"),
+            ("shapely", "union_buffers_1000"))) or None
         rows = [
             ("load enterprises file (s)", load_s, pf("geopandas", "load_enterprises"),
              "ours: `info` process wall incl. start; peer: gpd.read_file"),
@@ -185,7 +208,15 @@ def main():
             ("whole report --json (s)", rep_s, None, "load+index+every analysis+JSON, wall"),
             ("whole report peak RSS (MiB)", rep_rss, None, ""),
             ("whole report, tables (s)", txt_s, None, "wall"),
+            ("report --json all=1000 (s)", rep1k_s, peer_pipeline,
+             "wall; peer: load 4 layers + to_crs x3 + STRtree + cover 1000 + buffer+union 1000"),
+            ("report --json all=1000 RSS (MiB)", rep1k_rss, None, "GNU time %M"),
         ]
+        if before:
+            rows += [
+                ("  earlier build (s)", before[0], peer_pipeline, "--bin-before, same command"),
+                ("  earlier build RSS (MiB)", before[1], None, ""),
+            ]
         print("\n%-34s %10s %10s %8s  %s" % ("task", "ParkPlan", "peer", "ratio", "note"))
         for name, ours, theirs, note in rows:
             ratio = "%.1fx" % (theirs / ours) if ours and theirs else ""
@@ -194,7 +225,10 @@ def main():
         print("\nParkPlan phases (--timings, all=1000, s):",
               " ".join("%s=%.4f" % kv for kv in phases[1000].items()))
         print("ParkPlan runs: load", " ".join("%.3f" % x for x in load_runs),
-              "| report", " ".join("%.3f" % x for x in rep_runs))
+              "| report", " ".join("%.3f" % x for x in rep_runs),
+              "| report all=1000", " ".join("%.3f" % x for x in rep1k_runs))
+        if before:
+            print("earlier build runs: report all=1000", " ".join("%.3f" % x for x in before[2]))
     print("\n%s" % ("all answers equal" if failures == 0 else "%d answer(s) differ or runs failed" % failures))
     return 1 if failures else 0
 

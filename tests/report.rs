@@ -15,6 +15,21 @@ fn out_dir(tag: &str) -> PathBuf {
     d
 }
 
+/// The sample opened as the desktop opens it, and every analysis at default settings.
+fn sample_analysed() -> (
+    parkplan::workspace::Workspace,
+    parkplan::analysis::ParkAnalysis,
+) {
+    let ws = parkplan::workspace::Workspace::open(
+        &[common::sample_dir()],
+        None,
+        &parkplan::workspace::Overrides::default(),
+    )
+    .unwrap();
+    let r = ws.analyse_with(&AreaSettings::default()).unwrap();
+    (ws, r)
+}
+
 /// Runs `parkplan-cli report` on the sample map; returns stdout.
 fn cli_report(extra: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_parkplan-cli"))
@@ -108,14 +123,8 @@ fn cli_report_csv_writes_the_isochrone_tables() {
 fn the_desktop_library_call_writes_the_files_the_cli_writes() {
     // What the desktop's "export tables" does: the park's analysis and isochrones,
     // handed to report::csv::write.
-    let ws = parkplan::workspace::Workspace::open(
-        &[common::sample_dir()],
-        None,
-        &parkplan::workspace::Overrides::default(),
-    )
-    .unwrap();
+    let (ws, r) = sample_analysed();
     let park = &ws.park;
-    let r = ws.analyse_with(&AreaSettings::default()).unwrap();
     let flags = ["walk:15".to_string(), "ebike:10".to_string()];
     let specs = isochrone_run::parse_specs(&flags).unwrap();
     let run = ws.isochrones(&r.coverage, &specs).unwrap();
@@ -149,4 +158,78 @@ fn the_desktop_library_call_writes_the_files_the_cli_writes() {
     }
     let _ = std::fs::remove_dir_all(&lib);
     let _ = std::fs::remove_dir_all(&cli);
+}
+
+#[test]
+fn json_lists_and_missing_maps_are_the_analysis_in_id_order() {
+    // The JSON renders facilities' enterprise lists a batch at a time and writes the
+    // missing maps from sorted lists: every one must still be the analysis' answer.
+    let (ws, r) = sample_analysed();
+    let park = &ws.park;
+    let input = ReportInput {
+        park,
+        analysis: &r,
+        iso: None,
+    };
+    let text = serde_json::to_string(&report::json::build(input, None)).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&text).unwrap();
+
+    let facilities = j["facilities"].as_array().unwrap();
+    assert_eq!(facilities.len(), r.coverage.facilities.len());
+    let mut pairs = 0;
+    for (fc, f) in r.coverage.facilities.iter().zip(facilities) {
+        assert_eq!(f["id"], park.facilities[fc.facility as usize].id.as_str());
+        let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
+        idx.sort_unstable();
+        let want: Vec<&str> = idx
+            .iter()
+            .map(|&e| park.enterprises[e as usize].id.as_str())
+            .collect();
+        let got: Vec<&str> = f["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(got, want, "facility {}", f["id"]);
+        pairs += got.len();
+    }
+    assert!(pairs > 0, "the sample's facilities cover enterprises");
+
+    // Missing maps: id -> kind codes (the order of keys is checked against a BTreeMap's
+    // in report::json's unit test; a Value's map sorts them anyway).
+    let check = |json: &serde_json::Value,
+                 missing: &[(u32, Vec<parkplan::model::FacilityKind>)],
+                 id: &dyn Fn(usize) -> String| {
+        let map = json.as_object().unwrap();
+        let want: std::collections::BTreeMap<String, Vec<&str>> = missing
+            .iter()
+            .map(|(i, kinds)| (id(*i as usize), kinds.iter().map(|k| k.code()).collect()))
+            .collect();
+        assert_eq!(map.len(), want.len());
+        for ((k, v), (wk, wv)) in map.iter().zip(&want) {
+            assert_eq!(k, wk);
+            let got: Vec<&str> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect();
+            assert_eq!(&got, wv, "{k}");
+        }
+        map.len()
+    };
+    let sc = &r.living.service;
+    let n = check(&j["service_circle"]["missing"], &sc.missing, &|i| {
+        park.enterprises[i].id.clone()
+    });
+    let mut tiers = 0;
+    for t in &r.living.tiers {
+        tiers += check(
+            &j["living_circles"][t.name.as_str()]["missing"],
+            &t.missing,
+            &|i| park.parcels[i].id.clone(),
+        );
+    }
+    assert!(n + tiers > 0, "the sample misses some kinds somewhere");
 }

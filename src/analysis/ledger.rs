@@ -370,7 +370,7 @@ pub fn ledger(
             set.insert(pi);
         }
     }
-    let by_id: std::collections::HashMap<&str, usize> = park
+    let by_id: rustc_hash::FxHashMap<&str, usize> = park
         .projects
         .iter()
         .enumerate()

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use geo::{BoundingRect, Geometry, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::attributes::{AttributeTable, PropValue};
+use super::attributes::{AttributeTable, Column, PropValue};
 use super::vocab::Role;
 use crate::crs::CrsDecision;
 
@@ -406,6 +406,80 @@ pub struct RowVersion {
     pub version: i64,
 }
 
+/// A text value trimmed, `None` when absent, null or blank.
+fn trimmed_text(v: PropValue<'_>) -> Option<String> {
+    let text = v.as_text()?;
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The identifier people see: the `id` member, else the mapped id property
+/// (`field_id`), else the `id` property (`id_property`), else `#index` (1-based).
+fn display_id_of<'a>(
+    layer: &Layer,
+    index: usize,
+    field_id: impl FnOnce() -> PropValue<'a>,
+    id_property: impl FnOnce() -> PropValue<'a>,
+) -> String {
+    if let Some(Some(id)) = layer.ids.get(index) {
+        return id.to_string();
+    }
+    if let Some(t) = trimmed_text(field_id()) {
+        return t;
+    }
+    if let Some(t) = id_property().as_text() {
+        return t.into_owned();
+    }
+    format!("#{}", index + 1)
+}
+
+/// A layer's model fields resolved to their columns ([`Layer::field_columns`]): the
+/// same answers as [`Layer::field`], [`Layer::field_text`], [`Layer::field_f64`] and
+/// [`Layer::display_id`], without looking a column up by name for every cell.
+#[derive(Debug, Clone)]
+pub struct FieldColumns<'a> {
+    layer: &'a Layer,
+    /// The column of each field, by `Field as usize`.
+    cols: Vec<Option<&'a Column>>,
+    /// The `id` property, the last resort of [`FieldColumns::display_id`].
+    id_property: Option<&'a Column>,
+}
+
+impl<'a> FieldColumns<'a> {
+    /// The value of a model field for feature `index`.
+    pub fn get(&self, index: usize, field: Field) -> PropValue<'a> {
+        match self.cols.get(field as usize) {
+            Some(Some(col)) => col.get(index),
+            _ => PropValue::Absent,
+        }
+    }
+
+    /// A model field as text (absent, null and empty strings give `None`).
+    pub fn text(&self, index: usize, field: Field) -> Option<String> {
+        trimmed_text(self.get(index, field))
+    }
+
+    /// A model field as a number.
+    pub fn f64(&self, index: usize, field: Field) -> Option<f64> {
+        self.get(index, field).as_f64()
+    }
+
+    /// The identifier people see (see [`Layer::display_id`]).
+    pub fn display_id(&self, index: usize) -> String {
+        display_id_of(
+            self.layer,
+            index,
+            || self.get(index, Field::Id),
+            || self.id_property.map_or(PropValue::Absent, |c| c.get(index)),
+        )
+    }
+
+    /// The layer read.
+    pub fn layer(&self) -> &'a Layer {
+        self.layer
+    }
+}
+
 /// One layer: features with lon/lat geometry and their attribute table.
 #[derive(Debug, Clone, Default)]
 pub struct Layer {
@@ -453,10 +527,27 @@ impl Layer {
 
     /// A model field as text (absent, null and empty strings give `None`).
     pub fn field_text(&self, index: usize, field: Field) -> Option<String> {
-        self.field(index, field)
-            .as_text()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        trimmed_text(self.field(index, field))
+    }
+
+    /// The layer's model fields resolved to their columns once, for reading fields of
+    /// many rows (building a million records) without a lookup by name per cell.
+    pub fn field_columns(&self) -> FieldColumns<'_> {
+        let size = self
+            .fields
+            .keys()
+            .map(|f| *f as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut cols = vec![None; size];
+        for (f, name) in &self.fields {
+            cols[*f as usize] = self.attributes.column(name);
+        }
+        FieldColumns {
+            layer: self,
+            cols,
+            id_property: self.attributes.column("id"),
+        }
     }
 
     /// A model field as a number.
@@ -467,16 +558,12 @@ impl Layer {
     /// The identifier people see: the `id` member, else the mapped id property, else
     /// the `id` property, else `#index` (1-based).
     pub fn display_id(&self, index: usize) -> String {
-        if let Some(Some(id)) = self.ids.get(index) {
-            return id.to_string();
-        }
-        if let Some(t) = self.field_text(index, Field::Id) {
-            return t;
-        }
-        if let Some(t) = self.attributes.get(index, "id").as_text() {
-            return t.into_owned();
-        }
-        format!("#{}", index + 1)
+        display_id_of(
+            self,
+            index,
+            || self.field(index, Field::Id),
+            || self.attributes.get(index, "id"),
+        )
     }
 
     /// The extent of all geometries in lon/lat, `None` when none has coordinates.

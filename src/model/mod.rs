@@ -22,12 +22,13 @@ pub mod vocab;
 
 use geo::{GeodesicArea, Geometry, MultiPolygon};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use attributes::{AttributeTable, PropValue};
 pub use edit::{Edit, EditError, FeatureData, History};
 pub use layer::{
-    FeatureExtras, FeatureId, Field, FieldMap, GeomFamily, Layer, LayerSource, RowVersion,
-    TextEncoding,
+    FeatureExtras, FeatureId, Field, FieldColumns, FieldMap, GeomFamily, Layer, LayerSource,
+    RowVersion, TextEncoding,
 };
 pub use records::{
     ApprovalDates, BusRoute, BusStop, Constraint, Enterprise, Facility, FeatureRef, KeyDates,
@@ -147,7 +148,7 @@ impl Park {
                     },
                 };
                 let old = &mut $records[at];
-                let new = $make(li, l, index);
+                let new = $make(li, &l.field_columns(), index);
                 // Unchanged, or made unique by `make_ids_unique` ("id#n").
                 let same_id = old.id == new.id
                     || old
@@ -286,38 +287,69 @@ pub fn polygons_of(g: &Geometry<f64>) -> MultiPolygon<f64> {
     }
 }
 
-fn name_or_id(layer: &Layer, i: usize) -> String {
-    layer
-        .field_text(i, Field::Name)
-        .unwrap_or_else(|| layer.display_id(i))
+/// The geodesic area (m², unsigned) of the polygons of a geometry: the same number as
+/// `polygons_of(g).geodesic_area_unsigned()` (the polygons' areas added in order from
+/// 0), without copying the polygons.
+pub fn geodesic_area_of(g: &Geometry<f64>) -> f64 {
+    fn add(g: &Geometry<f64>, total: &mut f64) {
+        match g {
+            Geometry::Polygon(p) => *total += p.geodesic_area_unsigned(),
+            Geometry::MultiPolygon(m) => {
+                for p in m {
+                    *total += p.geodesic_area_unsigned();
+                }
+            }
+            Geometry::Rect(r) => *total += r.to_polygon().geodesic_area_unsigned(),
+            Geometry::Triangle(t) => *total += t.to_polygon().geodesic_area_unsigned(),
+            Geometry::GeometryCollection(c) => c.iter().for_each(|g| add(g, total)),
+            _ => {}
+        }
+    }
+    let mut total = 0.0;
+    add(g, &mut total);
+    total
+}
+
+/// Whether a geometry has a polygon (`polygons_of` would not be empty).
+fn has_polygon(g: &Geometry<f64>) -> bool {
+    match g {
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => true,
+        Geometry::MultiPolygon(m) => !m.0.is_empty(),
+        Geometry::GeometryCollection(c) => c.iter().any(has_polygon),
+        _ => false,
+    }
+}
+
+fn name_or_id(c: &FieldColumns<'_>, i: usize) -> String {
+    c.text(i, Field::Name).unwrap_or_else(|| c.display_id(i))
 }
 
 fn parcels_of(li: u32, layer: &Layer) -> Vec<Parcel> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
         .map(|i| {
             let area = layer.geometries[i]
                 .as_ref()
-                .map(|g| SquareMeters(polygons_of(g).geodesic_area_unsigned()))
+                .map(|g| SquareMeters(geodesic_area_of(g)))
                 .unwrap_or_default();
-            let declared_area = layer.field_f64(i, Field::AreaMu).map(Mu).or_else(|| {
-                layer
-                    .field_f64(i, Field::AreaM2)
-                    .map(|m2| SquareMeters(m2).to_mu())
-            });
+            let declared_area = c
+                .f64(i, Field::AreaMu)
+                .map(Mu)
+                .or_else(|| c.f64(i, Field::AreaM2).map(|m2| SquareMeters(m2).to_mu()));
             Parcel {
                 feature: fref(li, i),
-                id: layer.display_id(i),
-                land_use: layer.field_text(i, Field::LandUse),
-                status: ApprovalStatus::from_data(layer.field_text(i, Field::Status).as_deref()),
+                id: c.display_id(i),
+                land_use: c.text(i, Field::LandUse),
+                status: ApprovalStatus::from_data(c.text(i, Field::Status).as_deref()),
                 area,
                 declared_area,
-                project_id: layer.field_text(i, Field::ProjectId),
+                project_id: c.text(i, Field::ProjectId),
                 approval: ApprovalDates {
-                    submitted: layer.field_text(i, Field::SubmittedDate),
-                    approved: layer.field_text(i, Field::ApprovedDate),
-                    supplied: layer.field_text(i, Field::SuppliedDate),
-                    batch: layer.field_text(i, Field::Batch),
+                    submitted: c.text(i, Field::SubmittedDate),
+                    approved: c.text(i, Field::ApprovedDate),
+                    supplied: c.text(i, Field::SuppliedDate),
+                    batch: c.text(i, Field::Batch),
                 },
             }
         })
@@ -325,31 +357,30 @@ fn parcels_of(li: u32, layer: &Layer) -> Vec<Parcel> {
 }
 
 fn projects_of(li: u32, layer: &Layer) -> Vec<Project> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
         .map(|i| Project {
             feature: fref(li, i),
-            id: layer.display_id(i),
-            name: name_or_id(layer, i),
-            investor: layer.field_text(i, Field::Investor),
-            investment_yi: layer.field_f64(i, Field::Investment),
-            phase: layer
-                .field_text(i, Field::Phase)
-                .and_then(|p| Phase::parse(&p)),
-            stage: layer
-                .field_text(i, Field::Stage)
+            id: c.display_id(i),
+            name: name_or_id(c, i),
+            investor: c.text(i, Field::Investor),
+            investment_yi: c.f64(i, Field::Investment),
+            phase: c.text(i, Field::Phase).and_then(|p| Phase::parse(&p)),
+            stage: c
+                .text(i, Field::Stage)
                 .and_then(|s| LifecycleStage::parse(&s)),
-            secretary: layer.field_text(i, Field::Secretary),
-            agent: layer.field_text(i, Field::Agent),
+            secretary: c.text(i, Field::Secretary),
+            agent: c.text(i, Field::Agent),
             dates: KeyDates {
-                signed: layer.field_text(i, Field::SignedDate),
-                started: layer.field_text(i, Field::StartDate),
-                production: layer.field_text(i, Field::ProductionDate),
-                fulfilled: layer.field_text(i, Field::FulfilledDate),
-                library: layer.field_text(i, Field::LibraryDate),
-                documents: DOCUMENT_FIELDS.map(|f| layer.field_text(i, f)),
+                signed: c.text(i, Field::SignedDate),
+                started: c.text(i, Field::StartDate),
+                production: c.text(i, Field::ProductionDate),
+                fulfilled: c.text(i, Field::FulfilledDate),
+                library: c.text(i, Field::LibraryDate),
+                documents: DOCUMENT_FIELDS.map(|f| c.text(i, f)),
             },
-            parcel_id: layer.field_text(i, Field::ParcelId),
+            parcel_id: c.text(i, Field::ParcelId),
             location: layer.geometries[i].as_ref().and_then(representative_point),
         })
         .collect()
@@ -381,54 +412,57 @@ pub fn layer_constraint_kind(layer: &Layer) -> Option<ConstraintKind> {
 /// its land class (01xx = arable land; other classes are not constraints and are
 /// left out), else the layer's name.
 fn constraints_of(li: u32, layer: &Layer) -> Vec<Constraint> {
+    let c = &layer.field_columns();
     let layer_kind = layer_constraint_kind(layer);
     let has_class = layer.fields.contains_key(&Field::LandClass);
     (0..layer.len())
         .into_par_iter()
         .filter_map(|i| {
             let g = layer.geometries[i].as_ref()?;
-            let polys = polygons_of(g);
-            if polys.0.is_empty() {
+            if !has_polygon(g) {
                 return None;
             }
-            let kind = match layer.field_text(i, Field::ConstraintKind) {
+            let kind = match c.text(i, Field::ConstraintKind) {
                 Some(t) => ConstraintKind::recognise(&t),
                 None if has_class => {
                     // A land-survey layer: only arable classes are constraints.
-                    let class = layer.field_text(i, Field::LandClass)?;
+                    let class = c.text(i, Field::LandClass)?;
                     Some(ConstraintKind::recognise(&class)?)
                 }
                 None => layer_kind,
             };
             Some(Constraint {
                 feature: fref(li, i),
-                id: layer.display_id(i),
+                id: c.display_id(i),
                 kind,
-                area: SquareMeters(polys.geodesic_area_unsigned()),
+                area: SquareMeters(geodesic_area_of(g)),
             })
         })
         .collect()
 }
 
 fn enterprises_of(li: u32, layer: &Layer) -> Vec<Enterprise> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
-        .map(|i| enterprise_at(li, layer, i))
+        .map(|i| enterprise_at(li, c, i))
         .collect()
 }
 
-fn enterprise_at(li: u32, layer: &Layer, i: usize) -> Enterprise {
+fn enterprise_at(li: u32, c: &FieldColumns<'_>, i: usize) -> Enterprise {
     Enterprise {
         feature: fref(li, i),
-        id: layer.display_id(i),
-        name: name_or_id(layer, i),
-        industry: layer.field_text(i, Field::Industry),
-        employees: layer
-            .field_f64(i, Field::Employees)
+        id: c.display_id(i),
+        name: name_or_id(c, i),
+        industry: c.text(i, Field::Industry),
+        employees: c
+            .f64(i, Field::Employees)
             .filter(|e| *e >= 0.0)
             .map(|e| e.round().min(u32::MAX as f64) as u32),
-        output_value: layer.field_f64(i, Field::OutputValue),
-        location: layer.geometries[i].as_ref().and_then(representative_point),
+        output_value: c.f64(i, Field::OutputValue),
+        location: c.layer().geometries[i]
+            .as_ref()
+            .and_then(representative_point),
     }
 }
 
@@ -436,11 +470,16 @@ fn enterprise_at(li: u32, layer: &Layer, i: usize) -> Enterprise {
 /// layer, from 1).
 fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut String, FeatureRef)>) {
     let records: Vec<(&mut String, FeatureRef)> = records.collect();
-    let mut count: std::collections::HashMap<&str, usize> = Default::default();
+    // Ids in strictly increasing order (most exports) are all different: no counting.
+    if records.windows(2).all(|w| *w[0].0 < *w[1].0) {
+        return;
+    }
+    let mut count: FxHashMap<&str, u32> = FxHashMap::default();
+    count.reserve(records.len());
     for (id, _) in &records {
         *count.entry(id.as_str()).or_default() += 1;
     }
-    let shared: std::collections::HashSet<String> = count
+    let shared: FxHashSet<String> = count
         .into_iter()
         .filter(|(_, n)| *n > 1)
         .map(|(id, _)| id.to_string())
@@ -456,33 +495,37 @@ fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut String, FeatureRef
 }
 
 fn facilities_of(li: u32, layer: &Layer) -> Vec<Facility> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
-        .map(|i| facility_at(li, layer, i))
+        .map(|i| facility_at(li, c, i))
         .collect()
 }
 
-fn facility_at(li: u32, layer: &Layer, i: usize) -> Facility {
-    let name = name_or_id(layer, i);
-    let kind_text = layer.field_text(i, Field::Kind);
+fn facility_at(li: u32, c: &FieldColumns<'_>, i: usize) -> Facility {
+    let name = name_or_id(c, i);
+    let kind_text = c.text(i, Field::Kind);
     Facility {
         feature: fref(li, i),
-        id: layer.display_id(i),
+        id: c.display_id(i),
         kind: FacilityKind::from_data(kind_text.as_deref(), &name),
         name,
-        location: layer.geometries[i].as_ref().and_then(representative_point),
+        location: c.layer().geometries[i]
+            .as_ref()
+            .and_then(representative_point),
     }
 }
 
 fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
         .filter_map(|i| {
             let line = lines_of(layer.geometries[i].as_ref()?);
             Some(BusRoute {
                 feature: fref(li, i),
-                id: layer.display_id(i),
-                name: name_or_id(layer, i),
+                id: c.display_id(i),
+                name: name_or_id(c, i),
                 line,
             })
         })
@@ -490,33 +533,34 @@ fn routes_of(li: u32, layer: &Layer) -> Vec<BusRoute> {
 }
 
 fn stops_of(li: u32, layer: &Layer) -> Vec<BusStop> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
-        .map(|i| stop_at(li, layer, i))
+        .map(|i| stop_at(li, c, i))
         .collect()
 }
 
-fn stop_at(li: u32, layer: &Layer, i: usize) -> BusStop {
+fn stop_at(li: u32, c: &FieldColumns<'_>, i: usize) -> BusStop {
     BusStop {
         feature: fref(li, i),
-        id: layer.display_id(i),
-        name: name_or_id(layer, i),
-        route: layer.field_text(i, Field::Route),
-        seq: layer
-            .field_f64(i, Field::Seq)
-            .filter(|s| *s >= 0.0)
-            .map(|s| s as u32),
-        location: layer.geometries[i].as_ref().and_then(representative_point),
+        id: c.display_id(i),
+        name: name_or_id(c, i),
+        route: c.text(i, Field::Route),
+        seq: c.f64(i, Field::Seq).filter(|s| *s >= 0.0).map(|s| s as u32),
+        location: c.layer().geometries[i]
+            .as_ref()
+            .and_then(representative_point),
     }
 }
 
 fn roads_of(li: u32, layer: &Layer) -> Vec<Road> {
+    let c = &layer.field_columns();
     (0..layer.len())
         .into_par_iter()
         .filter_map(|i| {
             let line = lines_of(layer.geometries[i].as_ref()?);
-            let oneway = layer
-                .field_text(i, Field::Oneway)
+            let oneway = c
+                .text(i, Field::Oneway)
                 .map(|t| {
                     matches!(
                         t.to_ascii_lowercase().as_str(),
@@ -526,13 +570,109 @@ fn roads_of(li: u32, layer: &Layer) -> Vec<Road> {
                 .unwrap_or(false);
             Some(Road {
                 feature: fref(li, i),
-                id: layer.display_id(i),
-                name: name_or_id(layer, i),
-                class: layer.field_text(i, Field::RoadClass),
-                speed_kmh: layer.field_f64(i, Field::Speed),
+                id: c.display_id(i),
+                name: name_or_id(c, i),
+                class: c.text(i, Field::RoadClass),
+                speed_kmh: c.f64(i, Field::Speed),
                 oneway,
                 line,
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Coord, GeometryCollection, Point, Polygon, Rect, polygon};
+
+    #[test]
+    fn geodesic_area_of_is_the_area_of_the_polygons_bit_for_bit() {
+        let a: Polygon<f64> = polygon![
+            (x: 112.165286, y: 30.257560), (x: 112.165508, y: 30.257552),
+            (x: 112.165515, y: 30.257821), (x: 112.165290, y: 30.257827),
+        ];
+        let b: Polygon<f64> = polygon![
+            (x: 112.2, y: 30.3), (x: 112.21, y: 30.3), (x: 112.21, y: 30.31),
+        ];
+        let rect = Rect::new(
+            Coord { x: 112.0, y: 30.0 },
+            Coord {
+                x: 112.001,
+                y: 30.002,
+            },
+        );
+        let cases: Vec<Geometry<f64>> = vec![
+            Geometry::Polygon(a.clone()),
+            Geometry::MultiPolygon(MultiPolygon(vec![a.clone(), b.clone()])),
+            Geometry::MultiPolygon(MultiPolygon(vec![])),
+            Geometry::Rect(rect),
+            Geometry::GeometryCollection(GeometryCollection(vec![
+                Geometry::Point(Point::new(112.0, 30.0)),
+                Geometry::Polygon(b.clone()),
+                Geometry::GeometryCollection(GeometryCollection(vec![
+                    Geometry::Polygon(a.clone()),
+                    Geometry::Rect(rect),
+                ])),
+            ])),
+            Geometry::Point(Point::new(112.0, 30.0)),
+        ];
+        for g in &cases {
+            let want = polygons_of(g).geodesic_area_unsigned();
+            assert_eq!(geodesic_area_of(g).to_bits(), want.to_bits(), "{g:?}");
+            assert_eq!(has_polygon(g), !polygons_of(g).0.is_empty(), "{g:?}");
+        }
+        assert!(geodesic_area_of(&cases[0]) > 100.0);
+    }
+
+    #[test]
+    fn shared_ids_get_the_feature_number_whatever_the_order() {
+        let unique = |ids: &[&str]| {
+            let mut v: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            make_ids_unique(v.iter_mut().enumerate().map(|(i, id)| (id, fref(0, i))));
+            v
+        };
+        assert_eq!(unique(&["a", "b", "c"]), ["a", "b", "c"]);
+        assert_eq!(unique(&["a", "b", "b", "c"]), ["a", "b#2", "b#3", "c"]);
+        assert_eq!(unique(&["b", "a", "b"]), ["b#1", "a", "b#3"]);
+        assert_eq!(unique(&["c", "b", "a"]), ["c", "b", "a"]);
+    }
+
+    #[test]
+    fn field_columns_read_what_the_layer_reads() {
+        let mut t = AttributeTable::new();
+        t.push_row([
+            ("编号", PropValue::Str(" P1 ")),
+            ("名称", PropValue::Str("甲")),
+            ("人数", PropValue::Int(3)),
+        ]);
+        t.push_row([("编号", PropValue::Str("  ")), ("id", PropValue::Int(7))]);
+        t.push_row([("名称", PropValue::Null), ("人数", PropValue::Float(2.5))]);
+        t.push_row([("编号", PropValue::Str("P4"))]);
+        let mut layer = Layer {
+            ids: vec![None, None, None, Some(FeatureId::Str("F4".into()))],
+            geometries: vec![None; 4],
+            attributes: t,
+            ..Layer::default()
+        };
+        layer.fields.insert(Field::Id, "编号".into());
+        layer.fields.insert(Field::Name, "名称".into());
+        layer.fields.insert(Field::Employees, "人数".into());
+        layer
+            .fields
+            .insert(Field::Industry, "no such column".into());
+        let c = layer.field_columns();
+        for i in 0..layer.len() {
+            assert_eq!(c.display_id(i), layer.display_id(i));
+            for f in Field::ALL {
+                assert_eq!(c.get(i, *f), layer.field(i, *f), "{i} {f:?}");
+                assert_eq!(c.text(i, *f), layer.field_text(i, *f), "{i} {f:?}");
+                assert_eq!(c.f64(i, *f), layer.field_f64(i, *f), "{i} {f:?}");
+            }
+        }
+        let ids: Vec<String> = (0..4).map(|i| c.display_id(i)).collect();
+        assert_eq!(ids, ["P1", "7", "#3", "F4"]);
+        assert_eq!(c.text(0, Field::Name).as_deref(), Some("甲"));
+        assert_eq!(c.f64(2, Field::Employees), Some(2.5));
+    }
 }

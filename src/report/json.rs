@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::{self, AnalysisSettings, IsoRun, IsochroneAnalysis, SiteMatch};
-use crate::model::{Lang, Park};
+use crate::model::{FacilityKind, Lang, Park};
 
 use super::{ReportInput, site_word};
 
@@ -44,7 +44,7 @@ pub struct JsonReport<'a> {
     park: &'a str,
     settings: &'a AnalysisSettings,
     totals: JsonTotals,
-    facilities: Vec<JsonFacility<'a>>,
+    facilities: FacilityList<'a>,
     coverage_by_kind: Vec<JsonKind>,
     uncovered: BTreeMap<&'static str, IdList<'a>>,
     coverage_all_kinds: JsonAllKinds,
@@ -81,7 +81,57 @@ struct JsonService<'a> {
     enterprises_compliant: usize,
     share: f64,
     /// Non-compliant enterprise id → its missing kinds (codes).
-    missing: BTreeMap<&'a str, Vec<&'static str>>,
+    missing: MissingMap<'a>,
+}
+
+/// Record id → its missing kinds (codes), written as a JSON object in id order, the
+/// last entry of a repeated id winning: what a `BTreeMap` of the entries writes,
+/// without a map node and a list of codes per entry (the 1M scene's service circle
+/// misses about a million enterprises).
+struct MissingMap<'a>(Vec<(&'a str, &'a [FacilityKind])>);
+
+impl<'a> MissingMap<'a> {
+    /// Records (by index, `id` giving the id) and their missing kinds; records
+    /// without an id are left out.
+    fn new(
+        missing: &'a [(u32, Vec<FacilityKind>)],
+        id: impl Fn(usize) -> Option<&'a str>,
+    ) -> MissingMap<'a> {
+        MissingMap::from_entries(
+            missing
+                .iter()
+                .filter_map(|(i, kinds)| Some((id(*i as usize)?, kinds.as_slice())))
+                .collect(),
+        )
+    }
+
+    fn from_entries(mut entries: Vec<(&'a str, &'a [FacilityKind])>) -> MissingMap<'a> {
+        // A stable sort keeps repeated ids in insertion order; the last one wins.
+        entries.par_sort_by(|a, b| a.0.cmp(b.0));
+        entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
+        MissingMap(entries)
+    }
+}
+
+/// Kinds written as their codes.
+struct KindCodes<'a>(&'a [FacilityKind]);
+
+impl Serialize for KindCodes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|k| k.code()))
+    }
+}
+
+impl Serialize for MissingMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(id, kinds)| (id, KindCodes(kinds))))
+    }
 }
 
 /// Kind code → measure code, for a tier or the service circle.
@@ -107,7 +157,7 @@ struct JsonTier<'a> {
     parcels_compliant: usize,
     share: f64,
     /// Non-compliant parcel id → its missing kinds (codes).
-    missing: BTreeMap<&'a str, Vec<&'static str>>,
+    missing: MissingMap<'a>,
 }
 
 #[derive(Serialize)]
@@ -122,13 +172,72 @@ struct JsonTotals {
     projects: usize,
 }
 
+/// The facilities, each rendered to JSON text in parallel as the report is written,
+/// a batch at a time: the 1M scene's facilities list 15 million enterprise ids (185 MB
+/// of text), and only one batch of them is held at once.
+struct FacilityList<'a> {
+    park: &'a Park,
+    coverage: &'a analysis::Coverage,
+    iso: Option<&'a IsoRun>,
+}
+
+/// Facilities rendered at once when the report is written.
+const FACILITY_BATCH: usize = 64;
+
+impl<'a> FacilityList<'a> {
+    fn facility(&self, fi: usize) -> Option<JsonFacility<'a>> {
+        let (park, iso) = (self.park, self.iso);
+        let fc = self.coverage.facilities.get(fi)?;
+        let f = park.facilities.get(fc.facility as usize)?;
+        let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
+        idx.sort_unstable();
+        Some(JsonFacility {
+            id: &f.id,
+            name: &f.name,
+            kind: f.kind.code(),
+            radius_m: fc.radius_m,
+            enterprises: idx
+                .into_iter()
+                .map(|i| park.enterprises[i as usize].id.as_str())
+                .collect(),
+            employees: fc.employees,
+            isochrone: iso.and_then(|run| first_iso(run, park, fi)),
+            isochrones: iso.and_then(|run| all_isos(run, park, fi)),
+        })
+    }
+}
+
+impl Serialize for FacilityList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let n = self.coverage.facilities.len();
+        let mut seq = s.serialize_seq(Some(n))?;
+        for start in (0..n).step_by(FACILITY_BATCH) {
+            let batch: Vec<_> = (start..(start + FACILITY_BATCH).min(n))
+                .into_par_iter()
+                .map(|fi| {
+                    self.facility(fi)
+                        .map(|f| serde_json::value::to_raw_value(&f))
+                        .transpose()
+                })
+                .collect();
+            for f in batch {
+                if let Some(raw) = f.map_err(S::Error::custom)? {
+                    seq.serialize_element(&raw)?;
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
 #[derive(Serialize)]
 struct JsonFacility<'a> {
     id: &'a str,
     name: &'a str,
     kind: &'static str,
     radius_m: f64,
-    enterprises: IdList<'a>,
+    enterprises: Vec<&'a str>,
     employees: u64,
     /// The first `--isochrone`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,27 +356,11 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
     let (park, r) = (input.park, input.analysis);
     let iso = input.isochrones();
     let eid = |i: u32| park.enterprises[i as usize].id.as_str();
-    let facilities = r
-        .coverage
-        .facilities
-        .par_iter()
-        .enumerate()
-        .map(|(fi, fc)| {
-            let f = &park.facilities[fc.facility as usize];
-            let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
-            idx.sort_unstable();
-            JsonFacility {
-                id: &f.id,
-                name: &f.name,
-                kind: f.kind.code(),
-                radius_m: fc.radius_m,
-                enterprises: IdList::new(idx.into_iter().map(eid).collect()),
-                employees: fc.employees,
-                isochrone: iso.and_then(|run| first_iso(run, park, fi)),
-                isochrones: iso.and_then(|run| all_isos(run, park, fi)),
-            }
-        })
-        .collect();
+    let facilities = FacilityList {
+        park,
+        coverage: &r.coverage,
+        iso,
+    };
     let coverage_by_kind = r
         .coverage
         .kinds
@@ -425,14 +518,9 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                     parcels_total: t.parcels_total,
                     parcels_compliant: t.parcels_compliant,
                     share: (t.share() * 1e6).round() / 1e6,
-                    missing: t
-                        .missing
-                        .iter()
-                        .filter_map(|(pi, kinds)| {
-                            let p = park.parcels.get(*pi as usize)?;
-                            Some((p.id.as_str(), kinds.iter().map(|k| k.code()).collect()))
-                        })
-                        .collect(),
+                    missing: MissingMap::new(&t.missing, |i| {
+                        park.parcels.get(i).map(|p| p.id.as_str())
+                    }),
                 };
                 (t.name.as_str(), tier)
             })
@@ -447,14 +535,9 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                 enterprises_total: sc.enterprises_total,
                 enterprises_compliant: sc.enterprises_compliant,
                 share: (sc.share() * 1e6).round() / 1e6,
-                missing: sc
-                    .missing
-                    .iter()
-                    .filter_map(|(ei, kinds)| {
-                        let e = park.enterprises.get(*ei as usize)?;
-                        Some((e.id.as_str(), kinds.iter().map(|k| k.code()).collect()))
-                    })
-                    .collect(),
+                missing: MissingMap::new(&sc.missing, |i| {
+                    park.enterprises.get(i).map(|e| e.id.as_str())
+                }),
             }
         },
     }
@@ -635,4 +718,48 @@ fn uncovered_json<'a>(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_map_writes_what_a_btreemap_writes() {
+        use FacilityKind as K;
+        let kinds = [
+            vec![K::Kindergarten],
+            vec![K::MiddleSchool, K::Kindergarten],
+            vec![],
+        ];
+        // Out of order, a repeated id (the last one wins) and an id needing escapes.
+        let entries = vec![
+            ("b", kinds[0].as_slice()),
+            ("a", kinds[1].as_slice()),
+            ("b", kinds[2].as_slice()),
+            ("c\"x", kinds[0].as_slice()),
+            ("a", kinds[0].as_slice()),
+            ("a", kinds[1].as_slice()),
+        ];
+        let expected: BTreeMap<&str, Vec<&str>> = entries
+            .iter()
+            .map(|(id, k)| (*id, k.iter().map(|k| k.code()).collect()))
+            .collect();
+        let want = serde_json::to_string(&expected).expect("map");
+        let got = serde_json::to_string(&MissingMap::from_entries(entries)).expect("missing");
+        assert_eq!(got, want);
+        assert_eq!(
+            got,
+            r#"{"a":["middle_school","kindergarten"],"b":[],"c\"x":["kindergarten"]}"#
+        );
+        // By record index; a record without an id is left out.
+        let missing = vec![(1u32, kinds[0].clone()), (0, kinds[1].clone()), (9, vec![])];
+        let ids = ["x", "w"];
+        let got = serde_json::to_string(&MissingMap::new(&missing, |i| ids.get(i).copied()))
+            .expect("missing");
+        assert_eq!(
+            got,
+            r#"{"w":["kindergarten"],"x":["middle_school","kindergarten"]}"#
+        );
+    }
 }
