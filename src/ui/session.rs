@@ -544,13 +544,7 @@ impl Session {
         match in_place {
             Some(features) => {
                 self.park_version += 1;
-                if Arc::get_mut(&mut self.projected).is_none() {
-                    // A worker still draws from it: share its layers, copy the edited one.
-                    if let Ok(pp) = self.projected.shared_copy() {
-                        self.projected = Arc::new(pp);
-                    }
-                }
-                if let Some(pp) = Arc::get_mut(&mut self.projected) {
+                if let Some(pp) = projected_mut(&mut self.projected) {
                     for &li in layers {
                         let indices: Vec<usize> = features
                             .iter()
@@ -570,13 +564,7 @@ impl Session {
     /// and filters, redraw, and rebuild the analysis index on a worker.
     pub fn park_changed(&mut self, ctx: &egui::Context, layers: &[usize]) {
         self.park_version += 1;
-        if Arc::get_mut(&mut self.projected).is_none() {
-            // A worker still draws from it: share its layers, replace the changed ones.
-            if let Ok(pp) = self.projected.shared_copy() {
-                self.projected = Arc::new(pp);
-            }
-        }
-        if let Some(pp) = Arc::get_mut(&mut self.projected) {
+        if let Some(pp) = projected_mut(&mut self.projected) {
             for &li in layers {
                 pp.update_layer(&self.ws.park, li);
             }
@@ -687,6 +675,18 @@ pub fn remap_feature(f: FeatureRef, edit: &Edit, undone: bool) -> Option<Feature
         layer: f.layer,
         index: moved as u32,
     })
+}
+
+/// The projected park to change in place: when a worker still draws from it, a copy
+/// sharing its layers (the caller then replaces the changed ones); `None` only when even
+/// that copy cannot be made.
+fn projected_mut(projected: &mut Arc<ProjectedPark>) -> Option<&mut ProjectedPark> {
+    if Arc::get_mut(projected).is_none()
+        && let Ok(pp) = projected.shared_copy()
+    {
+        *projected = Arc::new(pp);
+    }
+    Arc::get_mut(projected)
 }
 
 #[cfg(test)]
