@@ -651,9 +651,10 @@ impl ProjectedPark {
     /// Projects every layer into a given frame.
     pub fn with_frame(park: &Park, frame: MetricFrame) -> Result<ProjectedPark, CrsError> {
         let projector = frame.projector()?;
+        // Layers in parallel too: each one's R*-tree is bulk-loaded on one core.
         let layers = park
             .layers
-            .iter()
+            .par_iter()
             .map(|l| Arc::new(ProjectedLayer::build(l, &projector)))
             .collect();
         Ok(ProjectedPark {
