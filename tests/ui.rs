@@ -1234,3 +1234,49 @@ fn the_inspector_lists_the_facilities_serving_a_selected_enterprise() {
     h.run();
     h.get_by_label(&parkplan::ui::i18n::fmt_within_circles(Lang::Zh, m));
 }
+
+#[test]
+fn legend_counts_of_a_million_feature_layer_are_shown_whole_and_grouped() {
+    use parkplan::render::style::{LegendEntry, LegendGroup, SwatchKind};
+    use parkplan::render::style::{MarkerShape, Rgba, Symbol};
+    let entry = |label: &str, count: usize| LegendEntry {
+        label: label.into(),
+        symbol: Symbol::point(
+            MarkerShape::Circle,
+            4.0,
+            Rgba::rgb(0, 100, 120),
+            Rgba::WHITE,
+            0.5,
+        ),
+        swatch: SwatchKind::Point,
+        count,
+    };
+    let group = LegendGroup {
+        layer: 0,
+        title: "enterprises".into(),
+        entries: vec![entry("职工 < 50 人", 576_278), entry("≥ 1000 人", 1_750)],
+    };
+    // As narrow as the layers panel, where long text is elided.
+    let h = Harness::builder()
+        .with_size(eframe::egui::vec2(230.0, 80.0))
+        .with_context_setup(fonts::install_bundled)
+        .build_ui(move |ui| {
+            ui.style_mut().wrap_mode = Some(eframe::egui::TextWrapMode::Truncate);
+            parkplan::ui::styles::legend(ui, &group);
+        });
+    let count = h.get_by_label("576,278");
+    let label = h.get_by_label("职工 < 50 人");
+    // The count is not elided: its place is as wide as its whole text, right of the
+    // label and inside the panel.
+    let font = eframe::egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let whole = h
+        .ctx
+        .fonts_mut(|f| f.layout_no_wrap("576,278".into(), font, eframe::egui::Color32::WHITE))
+        .size()
+        .x;
+    let (c, l) = (count.rect(), label.rect());
+    assert!(c.width() >= whole - 0.5, "{c:?} narrower than {whole}");
+    assert!(c.min.x >= l.max.x - 0.5, "{c:?} overlaps {l:?}");
+    assert!(c.max.x <= 230.0, "{c:?}");
+    h.get_by_label("1,750");
+}

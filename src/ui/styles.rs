@@ -6,7 +6,7 @@
 
 use eframe::egui::{self, Sense, pos2, vec2};
 
-use super::i18n::Msg;
+use super::i18n::{Msg, group_digits};
 use super::map::canvas::{color, stroke};
 use crate::model::{Layer, Role};
 use crate::render::LegendGroup;
@@ -103,9 +103,21 @@ pub fn swatch(ui: &mut egui::Ui, symbol: &Symbol, kind: SwatchKind) {
 
 /// Shows a layer's legend (from `render::legend_for`): swatches, labels, feature counts.
 pub fn legend(ui: &mut egui::Ui, group: &LegendGroup) {
-    // Counts in a column at the right; a label longer than the room left is elided
-    // (full text on hover), so the legend never widens its panel.
-    let count_w = 44.0;
+    // Counts in a column at the right, as wide as the widest count (a million-feature
+    // layer has six digits); a label longer than the room left is elided (full text on
+    // hover), so the legend never widens its panel.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widest = group
+        .entries
+        .iter()
+        .map(|e| {
+            ui.painter()
+                .layout_no_wrap(group_digits(e.count), font.clone(), egui::Color32::WHITE)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let count_w = (widest + 12.0).max(44.0);
     for e in &group.entries {
         ui.horizontal(|ui| {
             ui.spacing_mut().item_spacing.x = 6.0;
@@ -121,7 +133,7 @@ pub fn legend(ui: &mut egui::Ui, group: &LegendGroup) {
                         .on_hover_text(&e.label);
                 },
             );
-            ui.weak(e.count.to_string());
+            ui.weak(group_digits(e.count));
         });
     }
 }
