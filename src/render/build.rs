@@ -1410,8 +1410,11 @@ mod tests {
             raster_scale: 0.0,
             ..BuildOptions::default()
         };
-        let markers = |o: &BuildOptions| -> Vec<MarkerItem> {
+        let scene_with = |o: &BuildOptions| -> Scene {
             build_scene(&park, &pp, &view, &styles, &Overlays::default(), o)
+        };
+        let markers = |o: &BuildOptions| -> Vec<MarkerItem> {
+            scene_with(o)
                 .items
                 .into_iter()
                 .filter_map(|i| match i {
@@ -1466,17 +1469,10 @@ mod tests {
         }
         // As a picture at 2 pixels per unit: one item, no markers, and every point's
         // own pixel painted in its symbol's colour.
-        let scene = build_scene(
-            &park,
-            &pp,
-            &view,
-            &styles,
-            &Overlays::default(),
-            &BuildOptions {
-                raster_scale: 2.0,
-                ..opts.clone()
-            },
-        );
+        let scene = scene_with(&BuildOptions {
+            raster_scale: 2.0,
+            ..opts.clone()
+        });
         let rasters: Vec<&RasterItem> = scene.rasters().collect();
         assert_eq!(rasters.len(), 1);
         assert_eq!(scene.counts()[2], rasters[0].features);
@@ -1506,17 +1502,10 @@ mod tests {
         assert!(inked(0..w, 0..3) && inked(0..w, h - 3..h));
         assert!(inked(0..3, 0..h) && inked(w - 3..w, 0..h));
         // A picture too large to paint (here 80 gigapixels) falls back to markers.
-        let scene = build_scene(
-            &park,
-            &pp,
-            &view,
-            &styles,
-            &Overlays::default(),
-            &BuildOptions {
-                raster_scale: 400.0,
-                ..opts.clone()
-            },
-        );
+        let scene = scene_with(&BuildOptions {
+            raster_scale: 400.0,
+            ..opts.clone()
+        });
         assert_eq!(scene.rasters().count(), 0);
         assert!(scene.counts()[2] > 100);
     }
