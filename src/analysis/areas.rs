@@ -167,10 +167,10 @@ pub fn park_area(park: &Park, index: &ParkIndex) -> Option<ParkArea> {
             .flat_map_iter(|chunk| {
                 let mut pts: Vec<geo::Point<f64>> = Vec::new();
                 for &i in chunk {
-                    if let Some(mp) = index.parcels.polygon(i) {
-                        for p in &mp.0 {
-                            pts.extend(p.exterior().points());
-                        }
+                    if let Some(g) = crate::spatial::ParcelIndex::geometry(park, i) {
+                        crate::spatial::for_each_polygon(g, &mut |p| {
+                            pts.extend(p.exterior().points())
+                        });
                     }
                 }
                 pts.retain(|p| p.x().is_finite() && p.y().is_finite());

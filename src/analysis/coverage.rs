@@ -26,8 +26,8 @@ pub struct FacilityCoverage {
     pub facility: u32,
     /// The radius used (its kind's).
     pub radius_m: f64,
-    /// The covered enterprises, in the index's order (deterministic for a given park;
-    /// sort by distance when listing them).
+    /// The covered enterprises, in enterprise (index) order; sort by distance when
+    /// listing them.
     pub covered: Vec<Covered>,
     /// Their employees, summed over those that state a number.
     pub employees: u64,
@@ -118,6 +118,9 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
                     })
                 },
             );
+            // The index walks its own order; lists come out in enterprise order, so
+            // every listing (and its ties) is the same whatever the index's layout.
+            covered.sort_unstable_by_key(|c| c.enterprise);
             FacilityCoverage {
                 facility: fi as u32,
                 radius_m,

@@ -203,16 +203,21 @@ pub fn project_sites(park: &Park, index: &ParkIndex) -> Vec<ProjectSite> {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let located = p.location.and_then(|pt| index.parcel_at(pt.x(), pt.y()));
+            let located = p
+                .location
+                .and_then(|pt| index.parcel_at(park, pt.x(), pt.y()));
             let declared = p
                 .parcel_id
                 .as_deref()
                 .map(|id| by_id.get(id.trim()).copied());
             let (parcel, how) = match declared {
                 Some(Some(d)) => {
-                    let agrees = p
-                        .location
-                        .is_none_or(|pt| index.parcels.containing([pt.x(), pt.y()]).contains(&d));
+                    let agrees = p.location.is_none_or(|pt| {
+                        index
+                            .parcels
+                            .containing(park, [pt.x(), pt.y()])
+                            .contains(&d)
+                    });
                     (
                         Some(d),
                         if agrees {

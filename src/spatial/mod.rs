@@ -11,13 +11,13 @@
 //!
 //! This module owns the indexes and nothing else: no analysis, no I/O, no GUI.
 
-use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point};
+use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeParams};
+use rstar::{AABB, RTree};
 
 use crate::crs::{CrsError, FrameKind, FrameProjector, MetricFrame};
-use crate::model::{FacilityKind, Park, polygons_of};
+use crate::model::{FacilityKind, Park};
 
 /// Errors building an index.
 #[derive(Debug, thiserror::Error)]
@@ -27,70 +27,149 @@ pub enum SpatialError {
     Frame(#[from] CrsError),
 }
 
-/// Node sizes for point trees: wider nodes than rstar's default (6) make bulk loading
-/// and radius queries over millions of points faster (measured: see the README's
-/// performance section).
-#[derive(Debug, Clone, Copy)]
-pub struct PointParams;
+/// Points per leaf of a [`PointIndex`]: below this a range is scanned, not split.
+const LEAF: usize = 32;
 
-impl RTreeParams for PointParams {
-    const MIN_SIZE: usize = 8;
-    const MAX_SIZE: usize = 24;
-    const REINSERTION_COUNT: usize = 6;
-    type DefaultInsertionStrategy = RStarInsertionStrategy;
+/// One point of a [`PointIndex`]: its planar position, record index and weight,
+/// 24 bytes (an rstar leaf costs 64).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PointEntry {
+    xy: [f64; 2],
+    record: u32,
+    weight: u32,
 }
 
-/// A tree entry: a planar point carrying its record index and a weight (an
-/// enterprise's employees, so sums need no look-up in the records; 0 elsewhere).
-pub type PointEntry = GeomWithData<[f64; 2], (u32, u32)>;
-
-/// An R*-tree over planar points, each carrying the index of its record.
-#[derive(Debug, Clone)]
+/// A static, packed index over planar points, each carrying the index of its record
+/// and a weight (an enterprise's employees, so sums need no look-up in the records;
+/// 0 elsewhere): the points in one array, sorted into k-d order (the layout of
+/// Mapbox's kdbush: the median of each range on alternating axes, down to leaves of
+/// [`LEAF`] points), 24 bytes a point and no nodes. Built once (in parallel) and
+/// rebuilt when the park changes; queries never allocate.
+#[derive(Debug, Clone, Default)]
 pub struct PointIndex {
-    tree: RTree<PointEntry, PointParams>,
+    points: Vec<PointEntry>,
 }
 
-impl Default for PointIndex {
-    fn default() -> PointIndex {
-        PointIndex::new(Vec::new())
+/// Sorts `pts` into k-d order, splitting on `axis` first.
+fn kd_sort(pts: &mut [PointEntry], axis: usize) {
+    if pts.len() <= LEAF {
+        return;
+    }
+    let m = pts.len() / 2;
+    pts.select_nth_unstable_by(m, |a, b| a.xy[axis].total_cmp(&b.xy[axis]));
+    // The median stays at `m`; the ranges either side of it are sorted on.
+    let (left, rest) = pts.split_at_mut(m);
+    let right = &mut rest[1..];
+    if left.len() > 16_384 {
+        rayon::join(|| kd_sort(left, 1 - axis), || kd_sort(right, 1 - axis));
+    } else {
+        kd_sort(left, 1 - axis);
+        kd_sort(right, 1 - axis);
     }
 }
 
+/// The squared planar distance, summed as `dx² + dy²` (the order GEOS and rstar use).
+fn dist2(p: [f64; 2], q: [f64; 2]) -> f64 {
+    (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)
+}
+
 impl PointIndex {
-    /// Bulk-loads a tree from `(record index, [x, y])`; non-finite points are left out.
+    /// Builds the index from `(record index, [x, y])`; non-finite points are left out.
     pub fn new(points: Vec<(u32, [f64; 2])>) -> PointIndex {
         PointIndex::new_weighted(points.into_iter().map(|(i, p)| (i, p, 0)).collect())
     }
 
-    /// Bulk-loads a tree from `(record index, [x, y], weight)`.
+    /// Builds the index from `(record index, [x, y], weight)`; non-finite points are
+    /// left out.
     pub fn new_weighted(points: Vec<(u32, [f64; 2], u32)>) -> PointIndex {
-        let entries: Vec<PointEntry> = points
-            .into_iter()
-            .filter(|(_, p, _)| p[0].is_finite() && p[1].is_finite())
-            .map(|(i, p, w)| GeomWithData::new(p, (i, w)))
-            .collect();
-        PointIndex {
-            tree: RTree::bulk_load_with_params(entries),
+        PointIndex::from_entries(
+            points
+                .into_iter()
+                .map(|(record, xy, weight)| PointEntry { xy, record, weight })
+                .collect(),
+        )
+    }
+
+    /// Builds the index from planar points and their weights, point `i` being record
+    /// `i` (non-finite points are left out), without an intermediate list.
+    pub fn from_positions_weighted(
+        xy: &[[f64; 2]],
+        weight: impl Fn(usize) -> u32 + Sync,
+    ) -> PointIndex {
+        PointIndex::from_entries(
+            xy.par_iter()
+                .with_min_len(4096)
+                .enumerate()
+                .map(|(i, p)| PointEntry {
+                    xy: *p,
+                    record: i as u32,
+                    weight: weight(i),
+                })
+                .collect(),
+        )
+    }
+
+    fn from_entries(mut points: Vec<PointEntry>) -> PointIndex {
+        points.retain(|e| e.xy[0].is_finite() && e.xy[1].is_finite());
+        points.shrink_to_fit();
+        kd_sort(&mut points, 0);
+        PointIndex { points }
+    }
+
+    /// Builds the index from points indexed by position (`xy[i]` is record `i`).
+    pub fn from_positions(xy: &[[f64; 2]]) -> PointIndex {
+        PointIndex::from_positions_weighted(xy, |_| 0)
+    }
+
+    /// How many points the index holds.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// Calls `visit` for every point inside the box `[min, max]` (edges included), in
+    /// the index's order: a walk down the k-d ranges that meet the box.
+    fn visit_box(&self, min: [f64; 2], max: [f64; 2], mut visit: impl FnMut(&PointEntry)) {
+        if self.points.is_empty() || !(min[0] <= max[0] && min[1] <= max[1]) {
+            return;
+        }
+        let inside =
+            |p: [f64; 2]| p[0] >= min[0] && p[0] <= max[0] && p[1] >= min[1] && p[1] <= max[1];
+        // (start, end, axis) of the ranges still to look at; the depth is log2(n / LEAF).
+        let mut stack: Vec<(usize, usize, usize)> = Vec::with_capacity(64);
+        stack.push((0, self.points.len(), 0));
+        while let Some((lo, hi, axis)) = stack.pop() {
+            if hi - lo <= LEAF {
+                for e in &self.points[lo..hi] {
+                    if inside(e.xy) {
+                        visit(e);
+                    }
+                }
+                continue;
+            }
+            let m = lo + (hi - lo) / 2;
+            let e = &self.points[m];
+            let v = e.xy[axis];
+            if inside(e.xy) {
+                visit(e);
+            }
+            // Left of the median everything is <= v on this axis, right of it >= v.
+            if max[axis] >= v {
+                stack.push((m + 1, hi, 1 - axis));
+            }
+            if min[axis] <= v {
+                stack.push((lo, m, 1 - axis));
+            }
         }
     }
 
-    /// Bulk-loads a tree from points indexed by position (`xy[i]` is record `i`).
-    pub fn from_positions(xy: &[[f64; 2]]) -> PointIndex {
-        PointIndex::new(xy.iter().enumerate().map(|(i, p)| (i as u32, *p)).collect())
-    }
-
-    /// How many points the tree holds.
-    pub fn len(&self) -> usize {
-        self.tree.size()
-    }
-
-    /// Whether the tree is empty.
-    pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
-    }
-
     /// Calls `f(record, distance)` for every point with `distance <= r` from `centre`
-    /// (Euclidean distance in the frame, computed as `sqrt(dx² + dy²)` like GEOS).
+    /// (Euclidean distance in the frame, computed as `sqrt(dx² + dy²)` like GEOS), in
+    /// the index's order.
     pub fn for_each_within(&self, centre: [f64; 2], r: f64, mut f: impl FnMut(u32, f64)) {
         self.for_each_within_weighted(centre, r, |i, _, d| f(i, d))
     }
@@ -106,41 +185,48 @@ impl PointIndex {
         if r.is_nan() || r < 0.0 || !centre[0].is_finite() || !centre[1].is_finite() {
             return;
         }
-        // The tree prunes with a slightly larger squared radius; the exact test below
-        // decides, so rounding in r² never drops a point at distance exactly r.
-        // Internal iteration over the circle's bounding square (rstar's fastest walk),
-        // then the exact test: squared distance pre-filters with a margin so rounding
-        // never drops a point at exactly r, and `sqrt(dx² + dy²) <= r` decides.
+        // The walk prunes with the circle's bounding square, slightly enlarged; the
+        // squared distance pre-filters with a margin so rounding never drops a point
+        // at exactly r, and `sqrt(dx² + dy²) <= r` decides.
         let pad = r * (1.0 + 1e-9) + 1e-9;
         let r2 = pad * pad;
-        let env = AABB::from_corners(
+        self.visit_box(
             [centre[0] - pad, centre[1] - pad],
             [centre[0] + pad, centre[1] + pad],
-        );
-        let _ = self.tree.locate_in_envelope_int(&env, |e| {
-            let p = e.geom();
-            let d2 = (p[0] - centre[0]).powi(2) + (p[1] - centre[1]).powi(2);
-            if d2 <= r2 {
-                let d = d2.sqrt();
-                if d <= r {
-                    f(e.data.0, e.data.1, d);
+            |e| {
+                let d2 = dist2(e.xy, centre);
+                if d2 <= r2 {
+                    let d = d2.sqrt();
+                    if d <= r {
+                        f(e.record, e.weight, d);
+                    }
                 }
-            }
-            std::ops::ControlFlow::<()>::Continue(())
-        });
+            },
+        );
     }
 
-    /// Calls `f(record, point)` for every point within `r` of `centre` (by the tree's
-    /// squared-distance test).
+    /// Calls `f(record, point)` for every point with `dx² + dy² <= r²` from `centre`
+    /// (squared distances compared, as an R*-tree's `locate_within_distance`).
     pub fn for_each_within_point(
         &self,
         centre: [f64; 2],
         r: f64,
         mut f: impl FnMut(u32, [f64; 2]),
     ) {
-        for e in self.tree.locate_within_distance(centre, r * r) {
-            f(e.data.0, *e.geom());
+        if r.is_nan() || r < 0.0 || !centre[0].is_finite() || !centre[1].is_finite() {
+            return;
         }
+        let pad = r * (1.0 + 1e-9) + 1e-9;
+        let r2 = r * r;
+        self.visit_box(
+            [centre[0] - pad, centre[1] - pad],
+            [centre[0] + pad, centre[1] + pad],
+            |e| {
+                if dist2(e.xy, centre) <= r2 {
+                    f(e.record, e.xy);
+                }
+            },
+        );
     }
 
     /// The records within `r` of `centre`, with their distances, in no particular order.
@@ -150,28 +236,58 @@ impl PointIndex {
         out
     }
 
-    /// The nearest record and its distance (`None` for an empty tree). Ties are broken
-    /// by the tree's order.
+    /// The nearest record and its distance (`None` for an empty index or a point that
+    /// is not finite). Among equally near points, the lowest record index.
     pub fn nearest(&self, p: [f64; 2]) -> Option<(u32, f64)> {
-        if !p[0].is_finite() || !p[1].is_finite() {
+        if self.points.is_empty() || !p[0].is_finite() || !p[1].is_finite() {
             return None;
         }
-        self.tree.nearest_neighbor(&p).map(|e| {
-            let q = e.geom();
-            (
-                e.data.0,
-                ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt(),
-            )
-        })
+        // Best (squared distance, record) so far; a depth-first walk, the side of
+        // each median holding `p` first, the other side only when the split line is
+        // not farther than the best (ties kept: a lower record may lie there).
+        let mut best = (f64::INFINITY, u32::MAX);
+        let consider = |e: &PointEntry, best: &mut (f64, u32)| {
+            let d2 = dist2(e.xy, p);
+            if d2 < best.0 || (d2 == best.0 && e.record < best.1) {
+                *best = (d2, e.record);
+            }
+        };
+        let mut stack: Vec<(usize, usize, usize, f64)> = Vec::with_capacity(64);
+        stack.push((0, self.points.len(), 0, 0.0));
+        while let Some((lo, hi, axis, bound)) = stack.pop() {
+            if bound > best.0 {
+                continue;
+            }
+            if hi - lo <= LEAF {
+                for e in &self.points[lo..hi] {
+                    consider(e, &mut best);
+                }
+                continue;
+            }
+            let m = lo + (hi - lo) / 2;
+            let e = &self.points[m];
+            consider(e, &mut best);
+            let v = e.xy[axis];
+            // Every point on the far side is at least |p - v| away along this axis, so
+            // its squared distance is at least (p - v)² (rounding is monotonic).
+            let gap = (p[axis] - v).powi(2);
+            let (near, far) = if p[axis] < v {
+                ((lo, m), (m + 1, hi))
+            } else {
+                ((m + 1, hi), (lo, m))
+            };
+            stack.push((far.0, far.1, 1 - axis, gap.max(bound)));
+            stack.push((near.0, near.1, 1 - axis, bound));
+        }
+        (best.1 != u32::MAX).then(|| (best.1, best.0.sqrt()))
     }
 
-    /// The records inside the box `[min, max]` (edges included).
+    /// The records inside the box `[min, max]` (edges included), in no particular
+    /// order.
     pub fn in_bbox(&self, min: [f64; 2], max: [f64; 2]) -> Vec<u32> {
-        let env = AABB::from_corners(min, max);
-        self.tree
-            .locate_in_envelope(&env)
-            .map(|e| e.data.0)
-            .collect()
+        let mut out = Vec::new();
+        self.visit_box(min, max, |e| out.push(e.record));
+        out
     }
 }
 
@@ -307,22 +423,62 @@ impl NearestGrid {
 }
 
 /// Parcels in lon/lat (GeoJSON's edges are straight in lon/lat, so containment is
-/// decided there): an R*-tree over their envelopes and the exact polygons.
+/// decided there): an R*-tree over their envelopes. The polygons stay in the park's
+/// layers (no copy): the queries that test them take the park the index was built
+/// from, and look each parcel's geometry up by its feature.
 #[derive(Debug, Clone, Default)]
 pub struct ParcelIndex {
-    polygons: Vec<MultiPolygon<f64>>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    len: usize,
+}
+
+/// Calls `f` with each polygon of a geometry: what [`polygons_of`] would list, in its
+/// order, without copying polygons and multipolygons.
+pub fn for_each_polygon(g: &Geometry<f64>, f: &mut impl FnMut(&Polygon<f64>)) {
+    match g {
+        Geometry::Polygon(p) => f(p),
+        Geometry::MultiPolygon(m) => m.iter().for_each(f),
+        Geometry::Rect(r) => f(&r.to_polygon()),
+        Geometry::Triangle(t) => f(&t.to_polygon()),
+        Geometry::GeometryCollection(c) => c.iter().for_each(|g| for_each_polygon(g, f)),
+        _ => {}
+    }
+}
+
+/// The bounding box of a geometry's polygons (`None` without polygons or vertices).
+fn polygons_bounding_rect(g: &Geometry<f64>) -> Option<geo::Rect<f64>> {
+    let mut acc: Option<geo::Rect<f64>> = None;
+    for_each_polygon(g, &mut |p| {
+        if let Some(r) = p.bounding_rect() {
+            acc = Some(match acc {
+                None => r,
+                Some(a) => geo::Rect::new(
+                    Coord {
+                        x: a.min().x.min(r.min().x),
+                        y: a.min().y.min(r.min().y),
+                    },
+                    Coord {
+                        x: a.max().x.max(r.max().x),
+                        y: a.max().y.max(r.max().y),
+                    },
+                ),
+            });
+        }
+    });
+    acc
 }
 
 impl ParcelIndex {
-    /// Builds the index from lon/lat polygons (`polygons[i]` is parcel `i`; empty ones
-    /// are left out of the tree).
-    pub fn new(polygons: Vec<MultiPolygon<f64>>) -> ParcelIndex {
-        let entries = polygons
-            .iter()
+    /// Builds the index over `park.parcels` (parcels without polygons are left out of
+    /// the tree).
+    pub fn build(park: &Park) -> ParcelIndex {
+        let entries = park
+            .parcels
+            .par_iter()
+            .with_min_len(1024)
             .enumerate()
-            .filter_map(|(i, mp)| {
-                let r = mp.bounding_rect()?;
+            .filter_map(|(i, p)| {
+                let r = polygons_bounding_rect(park.geometry(p.feature)?)?;
                 Some(GeomWithData::new(
                     Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
                     i as u32,
@@ -330,19 +486,31 @@ impl ParcelIndex {
             })
             .collect();
         ParcelIndex {
-            polygons,
             tree: RTree::bulk_load(entries),
+            len: park.parcels.len(),
         }
     }
 
-    /// The lon/lat polygon of parcel `i`.
-    pub fn polygon(&self, i: usize) -> Option<&MultiPolygon<f64>> {
-        self.polygons.get(i)
+    /// How many parcels the index was built over.
+    pub fn len(&self) -> usize {
+        self.len
     }
 
-    /// Every parcel whose polygon contains the point (interior; boundary points count
-    /// for no parcel, as in `Contains`), in index order.
-    pub fn containing(&self, p: [f64; 2]) -> Vec<u32> {
+    /// Whether the index was built over no parcels.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The lon/lat geometry of parcel `i` of `park` (the park the index was built
+    /// from).
+    pub fn geometry<'p>(park: &'p Park, i: usize) -> Option<&'p Geometry<f64>> {
+        park.geometry(park.parcels.get(i)?.feature)
+    }
+
+    /// Every parcel of `park` (the park the index was built from) whose polygon
+    /// contains the point (interior; boundary points count for no parcel, as in
+    /// `Contains`), in index order.
+    pub fn containing(&self, park: &Park, p: [f64; 2]) -> Vec<u32> {
         if !p[0].is_finite() || !p[1].is_finite() {
             return Vec::new();
         }
@@ -350,7 +518,13 @@ impl ParcelIndex {
         let mut v: Vec<u32> = self
             .tree
             .locate_all_at_point(&p)
-            .filter(|e| self.polygons[e.data as usize].contains(&pt))
+            .filter(|e| {
+                let mut inside = false;
+                if let Some(g) = ParcelIndex::geometry(park, e.data as usize) {
+                    for_each_polygon(g, &mut |poly| inside = inside || poly.contains(&pt));
+                }
+                inside
+            })
             .map(|e| e.data)
             .collect();
         v.sort_unstable();
@@ -403,7 +577,7 @@ impl std::fmt::Debug for ParkIndex {
             .field("enterprises", &self.enterprises.len())
             .field("facilities", &self.facilities.len())
             .field("stops", &self.stops.len())
-            .field("parcels", &self.parcels.polygons.len())
+            .field("parcels", &self.parcels.len())
             .finish()
     }
 }
@@ -468,26 +642,12 @@ impl ParkIndex {
             .map(|f| project(f.location))
             .collect();
         let stop_xy: Vec<[f64; 2]> = park.stops.iter().map(|s| project(s.location)).collect();
-        let parcel_polys: Vec<MultiPolygon<f64>> = park
-            .parcels
-            .par_iter()
-            .with_min_len(1024)
-            .map(|p| match park.geometry(p.feature) {
-                Some(g) => polygons_of(g),
-                None => MultiPolygon(Vec::new()),
-            })
-            .collect();
         let (enterprises, (facilities, (facilities_by_kind, nearest_by_kind), stops, parcels)) =
             rayon::join(
                 || {
-                    PointIndex::new_weighted(
-                        enterprise_xy
-                            .iter()
-                            .zip(&park.enterprises)
-                            .enumerate()
-                            .map(|(i, (p, e))| (i as u32, *p, e.employees.unwrap_or(0)))
-                            .collect(),
-                    )
+                    PointIndex::from_positions_weighted(&enterprise_xy, |i| {
+                        park.enterprises[i].employees.unwrap_or(0)
+                    })
                 },
                 || {
                     let mut kinds: Vec<FacilityKind> =
@@ -514,7 +674,7 @@ impl ParkIndex {
                         PointIndex::from_positions(&facility_xy),
                         by_kind,
                         PointIndex::from_positions(&stop_xy),
-                        ParcelIndex::new(parcel_polys),
+                        ParcelIndex::build(park),
                     )
                 },
             );
@@ -571,9 +731,10 @@ impl ParkIndex {
         self.enterprises.within(self.project(lon, lat), r)
     }
 
-    /// The parcel under a lon/lat point (the lowest index when parcels overlap).
-    pub fn parcel_at(&self, lon: f64, lat: f64) -> Option<u32> {
-        self.parcels.containing([lon, lat]).into_iter().next()
+    /// The parcel of `park` (the park the index was built from) under a lon/lat point
+    /// (the lowest index when parcels overlap).
+    pub fn parcel_at(&self, park: &Park, lon: f64, lat: f64) -> Option<u32> {
+        self.parcels.containing(park, [lon, lat]).into_iter().next()
     }
 }
 
@@ -654,13 +815,9 @@ mod tests {
         ) {
             let idx = PointIndex::from_positions(&pts);
             let (i, d) = idx.nearest(c).unwrap();
-            let best = pts
-                .iter()
-                .map(|p| ((p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2)).sqrt())
-                .fold(f64::INFINITY, f64::min);
-            prop_assert!((d - best).abs() <= 1e-9 * best.max(1.0));
-            let p = pts[i as usize];
-            prop_assert!((((p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2)).sqrt() - best).abs() <= 1e-9 * best.max(1.0));
+            let best = pts.iter().map(|p| dist2(*p, c)).fold(f64::INFINITY, f64::min);
+            let first = pts.iter().position(|p| dist2(*p, c) == best).unwrap() as u32;
+            prop_assert_eq!((i, d), (first, best.sqrt()));
         }
 
         #[test]
@@ -709,29 +866,38 @@ mod tests {
             cells in prop::collection::vec((-20i32..20, -20i32..20, 1i32..4), 1..60),
             q in prop::collection::vec((-2500.0f64..2500.0, -2500.0f64..2500.0), 1..40),
         ) {
-            // Squares and triangles of varied size, possibly overlapping.
-            let polys: Vec<MultiPolygon<f64>> = cells
-                .iter()
-                .enumerate()
-                .map(|(k, &(x, y, s))| {
-                    let (x, y, s) = (x as f64 * 100.0, y as f64 * 100.0, s as f64 * 90.0);
-                    let ring = if k % 3 == 0 {
-                        vec![(x, y), (x + s, y), (x, y + s), (x, y)]
-                    } else {
-                        vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)]
-                    };
-                    MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])])
-                })
-                .collect();
-            let idx = ParcelIndex::new(polys.clone());
+            // Squares and triangles of varied size, possibly overlapping, in the
+            // park's layers (around 112°E 30°N, a unit of 1e-5°).
+            let ll = |x: f64, y: f64| (112.0 + x * 1e-5, 30.0 + y * 1e-5);
+            let mut park = Park::default();
+            let mut polys: Vec<MultiPolygon<f64>> = Vec::new();
+            for (k, &(x, y, s)) in cells.iter().enumerate() {
+                let (x, y, s) = (x as f64 * 100.0, y as f64 * 100.0, s as f64 * 90.0);
+                let ring: Vec<(f64, f64)> = if k % 3 == 0 {
+                    vec![ll(x, y), ll(x + s, y), ll(x, y + s), ll(x, y)]
+                } else {
+                    vec![ll(x, y), ll(x + s, y), ll(x + s, y + s), ll(x, y + s), ll(x, y)]
+                };
+                polys.push(MultiPolygon(vec![geo::Polygon::new(ring.clone().into(), vec![])]));
+                crate::analysis::build::add_parcel(
+                    &mut park,
+                    &format!("P{k}"),
+                    None,
+                    crate::model::ApprovalStatus::Pending,
+                    &ring,
+                );
+            }
+            let idx = ParcelIndex::build(&park);
+            prop_assert_eq!(idx.len(), polys.len());
             for (x, y) in q {
+                let p = ll(x, y);
                 let want: Vec<u32> = polys
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.contains(&Point::new(x, y)))
+                    .filter(|(_, mp)| mp.contains(&Point::new(p.0, p.1)))
                     .map(|(i, _)| i as u32)
                     .collect();
-                prop_assert_eq!(idx.containing([x, y]), want);
+                prop_assert_eq!(idx.containing(&park, [p.0, p.1]), want);
             }
         }
     }
@@ -746,5 +912,104 @@ mod tests {
         assert!(idx.within([f64::NAN, 0.0], 5.0).is_empty());
         assert_eq!(idx.nearest([2.9, 4.1]).map(|(i, _)| i), Some(2));
         assert_eq!(PointIndex::default().nearest([0.0, 0.0]), None);
+    }
+
+    /// Brute force over every point: the exact test of `for_each_within`.
+    fn brute_within_d(pts: &[[f64; 2]], c: [f64; 2], r: f64) -> Vec<(u32, f64)> {
+        pts.iter()
+            .enumerate()
+            .filter(|(_, p)| p[0].is_finite() && p[1].is_finite())
+            .map(|(i, p)| (i as u32, dist2(*p, c).sqrt()))
+            .filter(|(_, d)| *d <= r)
+            .collect()
+    }
+
+    #[test]
+    fn points_at_exactly_r_duplicates_and_ties() {
+        // 3-4-5 triangles: distances of exactly 5, 10, ...; duplicates of a point;
+        // enough points (> LEAF) for the walk to split.
+        let mut pts: Vec<[f64; 2]> = Vec::new();
+        for k in 0..40 {
+            let s = f64::from(k % 4 + 1);
+            pts.push([3.0 * s, 4.0 * s]);
+            pts.push([-3.0 * s, 4.0 * s]);
+            pts.push([4.0 * s, -3.0 * s]);
+            pts.push([0.0, 5.0 * s]);
+        }
+        pts.push([f64::NAN, 0.0]);
+        pts.push([0.0, f64::INFINITY]);
+        let idx = PointIndex::from_positions(&pts);
+        assert_eq!(idx.len(), 160);
+        for r in [0.0, 4.999_999, 5.0, 10.0, 15.0, 20.0, 1e9] {
+            let mut got = idx.within([0.0, 0.0], r);
+            got.sort_by_key(|a| a.0);
+            assert_eq!(got, brute_within_d(&pts, [0.0, 0.0], r), "r = {r}");
+        }
+        // Every point at exactly 5 from the origin: the nearest is the lowest record.
+        assert_eq!(idx.nearest([0.0, 0.0]), Some((0, 5.0)));
+        // Duplicates of one point: the lowest of them.
+        let dup = PointIndex::new(vec![(7, [1.0, 1.0]), (3, [1.0, 1.0]), (9, [1.0, 1.0])]);
+        assert_eq!(dup.nearest([0.0, 1.0]), Some((3, 1.0)));
+        assert_eq!(dup.in_bbox([1.0, 1.0], [1.0, 1.0]).len(), 3);
+        let mut seen = Vec::new();
+        dup.for_each_within_point([1.0, 1.0], 0.0, |i, p| seen.push((i, p)));
+        seen.sort_by_key(|a| a.0);
+        assert_eq!(
+            seen,
+            vec![(3, [1.0, 1.0]), (7, [1.0, 1.0]), (9, [1.0, 1.0])]
+        );
+    }
+
+    #[test]
+    fn empty_index_and_bad_queries_answer_nothing() {
+        let empty = PointIndex::from_positions(&[]);
+        assert!(empty.is_empty());
+        assert_eq!(empty.nearest([0.0, 0.0]), None);
+        assert!(empty.within([0.0, 0.0], 1e9).is_empty());
+        assert!(empty.in_bbox([-1e9, -1e9], [1e9, 1e9]).is_empty());
+        let nan_only = PointIndex::from_positions(&[[f64::NAN, f64::NAN]]);
+        assert!(nan_only.is_empty());
+        let idx = PointIndex::from_positions(&[[0.0, 0.0], [1.0, 0.0]]);
+        assert!(idx.within([0.0, 0.0], f64::NAN).is_empty());
+        assert!(idx.within([0.0, 0.0], -1.0).is_empty());
+        assert!(idx.within([f64::INFINITY, 0.0], 10.0).is_empty());
+        assert_eq!(idx.nearest([f64::NAN, 0.0]), None);
+        // An inverted or NaN box holds nothing.
+        assert!(idx.in_bbox([1.0, 0.0], [0.0, 0.0]).is_empty());
+        assert!(idx.in_bbox([f64::NAN, 0.0], [1.0, 0.0]).is_empty());
+    }
+
+    #[test]
+    fn large_index_matches_brute_force_with_weights() {
+        // A few thousand points with many exact ties on a coarse lattice.
+        let mut s = 99u64;
+        let mut rnd = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s % 200
+        };
+        let pts: Vec<[f64; 2]> = (0..5000)
+            .map(|_| [rnd() as f64 * 3.0, rnd() as f64 * 4.0])
+            .collect();
+        let idx = PointIndex::from_positions_weighted(&pts, |i| i as u32 * 2);
+        for c in [[0.0, 0.0], [300.0, 400.0], [299.0, 401.5], [-50.0, 900.0]] {
+            for r in [0.0, 5.0, 50.0, 125.0, 500.0] {
+                let mut got = Vec::new();
+                idx.for_each_within_weighted(c, r, |i, w, d| got.push((i, w, d)));
+                got.sort_by_key(|a| a.0);
+                let want: Vec<(u32, u32, f64)> = brute_within_d(&pts, c, r)
+                    .into_iter()
+                    .map(|(i, d)| (i, i * 2, d))
+                    .collect();
+                assert_eq!(got, want);
+            }
+            let best = pts
+                .iter()
+                .map(|p| dist2(*p, c))
+                .fold(f64::INFINITY, f64::min);
+            let first = pts.iter().position(|p| dist2(*p, c) == best).unwrap() as u32;
+            assert_eq!(idx.nearest(c), Some((first, best.sqrt())));
+        }
     }
 }
