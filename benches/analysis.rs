@@ -72,7 +72,7 @@ fn benches(c: &mut Criterion) {
             });
         }
         g.bench_function("nearest_facility_each_kind", |b| {
-            b.iter(|| analysis::nearest_facilities(&park, &index).nearest.len())
+            b.iter(|| analysis::nearest_facilities(&park, &index).len())
         });
         g.bench_function("union_1000_32seg", |b| {
             b.iter(|| {

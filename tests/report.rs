@@ -199,7 +199,7 @@ fn json_lists_and_missing_maps_are_the_analysis_in_id_order() {
     // Missing maps: id -> kind codes (the order of keys is checked against a BTreeMap's
     // in report::json's unit test; a Value's map sorts them anyway).
     let check = |json: &serde_json::Value,
-                 missing: &[(u32, Vec<parkplan::model::FacilityKind>)],
+                 missing: &parkplan::analysis::living::MissingKinds,
                  id: &dyn Fn(usize) -> String| {
         let map = json.as_object().unwrap();
         let want: std::collections::BTreeMap<String, Vec<&str>> = missing

@@ -475,7 +475,7 @@ fn service_circle_matches_an_independent_count() {
         .collect();
     assert_eq!(sc.enterprises_total, located.len());
     let (mut sure, mut maybe) = (0, 0);
-    let missing: std::collections::HashMap<u32, &Vec<FacilityKind>> =
+    let missing: std::collections::HashMap<u32, &[FacilityKind]> =
         sc.missing.iter().map(|(i, m)| (*i, m)).collect();
     for (i, p) in &located {
         let has = |k: FacilityKind, tol: f64| {
@@ -487,11 +487,7 @@ fn service_circle_matches_an_independent_count() {
         sure += usize::from(ok(-1.0));
         maybe += usize::from(ok(1.0));
         // Every kind listed missing is really beyond the radius.
-        for &k in missing
-            .get(&(*i as u32))
-            .map(|m| m.as_slice())
-            .unwrap_or(&[])
-        {
+        for &k in missing.get(&(*i as u32)).copied().unwrap_or(&[]) {
             assert!(!has(k, -1.0), "{} has {k:?}", park.enterprises[*i].id);
         }
     }
@@ -598,7 +594,7 @@ fn compliance_target_makes_the_parcels_it_lists_compliant() {
     let only_kg: BTreeSet<u32> = t5
         .missing
         .iter()
-        .filter(|(_, m)| m.as_slice() == [kind])
+        .filter(|(_, m)| m[..] == [kind])
         .map(|(p, _)| *p)
         .collect();
     let sites: Vec<[f64; 2]> = s
@@ -677,7 +673,7 @@ fn cli_compliance_service_target() {
     let only: BTreeSet<&str> = sc
         .missing
         .iter()
-        .filter(|(_, m)| m.as_slice() == [FacilityKind::PolicePost])
+        .filter(|(_, m)| m[..] == [FacilityKind::PolicePost])
         .map(|(e, _)| ws.park.enterprises[*e as usize].id.as_str())
         .collect();
     let mut total = 0;
@@ -918,7 +914,7 @@ fn compliance_target_walks_the_kind_when_asked() {
     let only: BTreeSet<u32> = sc
         .missing
         .iter()
-        .filter(|(_, m)| m.as_slice() == [kind])
+        .filter(|(_, m)| m[..] == [kind])
         .map(|(e, _)| *e)
         .collect();
     let newly: Vec<u32> = s.solution.newly.iter().flatten().copied().collect();

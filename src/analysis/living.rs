@@ -163,7 +163,7 @@ pub struct TierCompliance {
     pub parcels_compliant: usize,
     /// Non-compliant parcels (index into `park.parcels`) and their missing kinds, in
     /// parcel order.
-    pub missing: Vec<(u32, Vec<FacilityKind>)>,
+    pub missing: MissingKinds,
 }
 
 impl TierCompliance {
@@ -190,7 +190,7 @@ pub struct ServiceCompliance {
     pub enterprises_compliant: usize,
     /// Non-compliant enterprises (index into `park.enterprises`) and their missing
     /// kinds, in enterprise order.
-    pub missing: Vec<(u32, Vec<FacilityKind>)>,
+    pub missing: MissingKinds,
 }
 
 impl ServiceCompliance {
@@ -421,7 +421,7 @@ fn missing_of(
     required: &[(FacilityKind, f64)],
     cache: &mut Vec<(FacilityKind, f64, Vec<bool>)>,
     compute: &dyn Fn(FacilityKind, f64) -> Vec<bool>,
-) -> Vec<(u32, Vec<FacilityKind>)> {
+) -> MissingKinds {
     for &(k, r) in required {
         if !cache.iter().any(|(ck, cr, _)| *ck == k && *cr == r) {
             cache.push((k, r, compute(k, r)));
@@ -436,19 +436,126 @@ fn missing_of(
                 .map(|(_, _, v)| v)
         })
         .collect();
-    places
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let miss: Vec<FacilityKind> = required
-                .iter()
-                .zip(&rows)
-                .filter(|(_, row)| !row[i])
-                .map(|((k, _), _)| *k)
-                .collect();
-            (!miss.is_empty()).then_some((p.index, miss))
+    let mut out = MissingKinds::default();
+    // Bit j of a mask: required[j] is missing; each distinct mask's set is listed once.
+    let mut masks: Vec<u64> = Vec::new();
+    for (i, p) in places.iter().enumerate() {
+        let mask = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| !row[i])
+            .fold(0u64, |m, (j, _)| m | (1 << j));
+        if mask == 0 {
+            continue;
+        }
+        let set = match masks.iter().position(|m| *m == mask) {
+            Some(s) => s,
+            None => {
+                masks.push(mask);
+                out.lists.push(
+                    required
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| mask & (1 << j) != 0)
+                        .map(|(_, (k, _))| *k)
+                        .collect(),
+                );
+                out.lists.len() - 1
+            }
+        };
+        out.push_set(p.index, set);
+    }
+    out.places.shrink_to_fit();
+    out.sets.shrink_to_fit();
+    out
+}
+
+// A required list holds distinct kinds: at most 16, so a set is a `u64` mask and there
+// are fewer distinct sets than a `u16` counts.
+const _: () = assert!(FacilityKind::ALL.len() <= 16);
+
+/// The places that miss some required kinds and which kinds each misses, compact: a
+/// place index and the number of its set of missing kinds (2 bytes), the few distinct
+/// sets kept once (a `Vec` of kinds per place cost ≈ 40 bytes; the 1M scene's service
+/// circle misses about a million enterprises). Iterates as `(&place, &[kinds])` in
+/// place order, the kinds in the order of the requirements.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MissingKinds {
+    /// Place indices (into `park.parcels` or `park.enterprises`), ascending when
+    /// made by the analysis.
+    places: Vec<u32>,
+    /// Per place, its set's position in `lists`.
+    sets: Vec<u16>,
+    /// The distinct sets of missing kinds.
+    lists: Vec<Vec<FacilityKind>>,
+}
+
+impl MissingKinds {
+    /// Adds a place missing the kinds of set `set` (a position in `lists`).
+    fn push_set(&mut self, place: u32, set: usize) {
+        self.places.push(place);
+        // At most 2^16 - 1 distinct non-empty sets of at most 16 kinds.
+        self.sets.push(u16::try_from(set).unwrap_or(u16::MAX));
+    }
+
+    /// How many places miss something.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Whether every place has all it needs.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// The `i`-th place missing something and its missing kinds.
+    pub fn get(&self, i: usize) -> Option<(&u32, &[FacilityKind])> {
+        let place = self.places.get(i)?;
+        let set = *self.sets.get(i)? as usize;
+        Some((place, self.lists.get(set).map_or(&[][..], |l| l.as_slice())))
+    }
+
+    /// The places and their missing kinds as plain pairs (a copy: for tests and
+    /// small lists).
+    pub fn to_vec(&self) -> Vec<(u32, Vec<FacilityKind>)> {
+        self.iter().map(|(p, k)| (*p, k.to_vec())).collect()
+    }
+
+    /// The places and their missing kinds, in place order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&u32, &[FacilityKind])> + '_ {
+        self.places.iter().zip(&self.sets).map(|(p, &s)| {
+            (
+                p,
+                self.lists.get(s as usize).map_or(&[][..], |l| l.as_slice()),
+            )
         })
-        .collect()
+    }
+}
+
+impl FromIterator<(u32, Vec<FacilityKind>)> for MissingKinds {
+    /// Places and their missing kinds, in the order given (equal sets kept once).
+    fn from_iter<I: IntoIterator<Item = (u32, Vec<FacilityKind>)>>(iter: I) -> MissingKinds {
+        let mut out = MissingKinds::default();
+        for (place, kinds) in iter {
+            let set = match out.lists.iter().position(|l| *l == kinds) {
+                Some(s) => s,
+                None => {
+                    out.lists.push(kinds);
+                    out.lists.len() - 1
+                }
+            };
+            out.push_set(place, set);
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for &'a MissingKinds {
+    type Item = (&'a u32, &'a [FacilityKind]);
+    type IntoIter = Box<dyn ExactSizeIterator<Item = (&'a u32, &'a [FacilityKind])> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
 }
 
 /// Computes each tier's compliance of the park's residential parcels and the
@@ -469,7 +576,7 @@ fn missing_of(
 /// let t5 = &lc.tiers[0];
 /// assert_eq!((t5.parcels_total, t5.parcels_compliant), (1, 0));
 /// // Only the community service station is missing at 5 minutes.
-/// assert_eq!(t5.missing[0].1, vec![FacilityKind::CommunityServiceStation]);
+/// assert_eq!(t5.missing.get(0).unwrap().1, &[FacilityKind::CommunityServiceStation]);
 /// ```
 pub fn living_circles(park: &Park, index: &ParkIndex, settings: &LivingSettings) -> LivingCircles {
     living_circles_with(park, index, settings, &ComplianceReach::default())
@@ -572,8 +679,8 @@ mod tests {
         let s = &lc.service;
         assert_eq!((s.enterprises_total, s.enterprises_compliant), (2, 1));
         assert_eq!(s.missing.len(), 1);
-        assert_eq!(s.missing[0].0, 1, "the far enterprise");
-        assert_eq!(s.missing[0].1.len(), 3);
+        assert_eq!(s.missing.to_vec()[0].0, 1, "the far enterprise");
+        assert_eq!(s.missing.to_vec()[0].1.len(), 3);
         assert!(s.reach.iter().all(|r| *r == KindReach::Circle));
         // Without the police post, both miss it.
         let mut p2 = park.clone();
@@ -581,7 +688,7 @@ mod tests {
         let index = ParkIndex::build_default(&p2).unwrap();
         let s = living_circles(&p2, &index, &LivingSettings::default()).service;
         assert_eq!(s.enterprises_compliant, 0);
-        assert_eq!(s.missing[0].1, vec![FacilityKind::PolicePost]);
+        assert_eq!(s.missing.to_vec()[0].1, vec![FacilityKind::PolicePost]);
     }
 
     #[test]
@@ -607,7 +714,7 @@ mod tests {
         };
         let s = living_circles_with(&park, &index, &LivingSettings::default(), &reach).service;
         assert_eq!(s.enterprises_compliant, 0);
-        assert_eq!(s.missing[0], (0, vec![FacilityKind::PolicePost]));
+        assert_eq!(s.missing.to_vec()[0], (0, vec![FacilityKind::PolicePost]));
         assert_eq!(
             s.reach,
             vec![KindReach::Circle, KindReach::Circle, KindReach::Walk]
@@ -618,7 +725,10 @@ mod tests {
         settings.service.radius_m = 2000.0;
         let s = living_circles_with(&park, &index, &settings, &reach).service;
         assert_eq!(s.enterprises_compliant, 1);
-        assert_eq!(s.missing, vec![(1, vec![FacilityKind::PolicePost])]);
+        assert_eq!(
+            s.missing.to_vec(),
+            vec![(1, vec![FacilityKind::PolicePost])]
+        );
     }
 
     #[test]
@@ -646,7 +756,7 @@ mod tests {
         assert_eq!(lc.tier("20min"), None);
         // The 5-minute tier misses only the kindergarten.
         assert_eq!(
-            lc.tiers[0].missing,
+            lc.tiers[0].missing.to_vec(),
             vec![(0, vec![FacilityKind::Kindergarten])]
         );
     }

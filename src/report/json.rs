@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::analysis::living::MissingKinds;
 use crate::analysis::{self, AnalysisSettings, IsoRun, IsochroneAnalysis, SiteMatch};
 use crate::model::{FacilityKind, Lang, Park};
 
@@ -87,20 +88,37 @@ struct JsonService<'a> {
 /// Record id → its missing kinds (codes), written as a JSON object in id order, the
 /// last entry of a repeated id winning: what a `BTreeMap` of the entries writes,
 /// without a map node and a list of codes per entry (the 1M scene's service circle
-/// misses about a million enterprises).
-struct MissingMap<'a>(Vec<(&'a str, &'a [FacilityKind])>);
+/// misses about a million enterprises). When the ids already come in strictly
+/// increasing order (most exports), the entries are written straight from the
+/// analysis' list, without a copy.
+enum MissingMap<'a> {
+    /// The list's ids are strictly increasing: written as they come.
+    InOrder(&'a MissingKinds, IdOf<'a>),
+    /// Sorted by id, repeated ids resolved.
+    Sorted(Vec<(&'a str, &'a [FacilityKind])>),
+}
+
+/// A record's id by its index.
+type IdOf<'a> = Box<dyn Fn(usize) -> Option<&'a str> + Sync + 'a>;
 
 impl<'a> MissingMap<'a> {
     /// Records (by index, `id` giving the id) and their missing kinds; records
     /// without an id are left out.
-    fn new(
-        missing: &'a [(u32, Vec<FacilityKind>)],
-        id: impl Fn(usize) -> Option<&'a str>,
-    ) -> MissingMap<'a> {
+    fn new(missing: &'a MissingKinds, id: IdOf<'a>) -> MissingMap<'a> {
+        let ids = missing.iter().filter_map(|(i, _)| id(*i as usize));
+        let mut last: Option<&str> = None;
+        let in_order = ids.into_iter().all(|x| {
+            let ok = last.is_none_or(|l| l < x);
+            last = Some(x);
+            ok
+        });
+        if in_order {
+            return MissingMap::InOrder(missing, id);
+        }
         MissingMap::from_entries(
             missing
                 .iter()
-                .filter_map(|(i, kinds)| Some((id(*i as usize)?, kinds.as_slice())))
+                .filter_map(|(i, kinds)| Some((id(*i as usize)?, kinds)))
                 .collect(),
         )
     }
@@ -115,7 +133,7 @@ impl<'a> MissingMap<'a> {
             }
             same
         });
-        MissingMap(entries)
+        MissingMap::Sorted(entries)
     }
 }
 
@@ -130,7 +148,15 @@ impl Serialize for KindCodes<'_> {
 
 impl Serialize for MissingMap<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(id, kinds)| (id, KindCodes(kinds))))
+        match self {
+            MissingMap::InOrder(list, id) => s.collect_map(
+                list.iter()
+                    .filter_map(|(i, kinds)| Some((id(*i as usize)?, KindCodes(kinds)))),
+            ),
+            MissingMap::Sorted(entries) => {
+                s.collect_map(entries.iter().map(|(id, kinds)| (id, KindCodes(kinds))))
+            }
+        }
     }
 }
 
@@ -518,9 +544,10 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                     parcels_total: t.parcels_total,
                     parcels_compliant: t.parcels_compliant,
                     share: (t.share() * 1e6).round() / 1e6,
-                    missing: MissingMap::new(&t.missing, |i| {
-                        park.parcels.get(i).map(|p| p.id.as_str())
-                    }),
+                    missing: MissingMap::new(
+                        &t.missing,
+                        Box::new(|i| park.parcels.get(i).map(|p| p.id.as_str())),
+                    ),
                 };
                 (t.name.as_str(), tier)
             })
@@ -535,9 +562,10 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                 enterprises_total: sc.enterprises_total,
                 enterprises_compliant: sc.enterprises_compliant,
                 share: (sc.share() * 1e6).round() / 1e6,
-                missing: MissingMap::new(&sc.missing, |i| {
-                    park.enterprises.get(i).map(|e| e.id.as_str())
-                }),
+                missing: MissingMap::new(
+                    &sc.missing,
+                    Box::new(|i| park.enterprises.get(i).map(|e| e.id.as_str())),
+                ),
             }
         },
     }
@@ -753,13 +781,27 @@ mod tests {
             r#"{"a":["middle_school","kindergarten"],"b":[],"c\"x":["kindergarten"]}"#
         );
         // By record index; a record without an id is left out.
-        let missing = vec![(1u32, kinds[0].clone()), (0, kinds[1].clone()), (9, vec![])];
-        let ids = ["x", "w"];
-        let got = serde_json::to_string(&MissingMap::new(&missing, |i| ids.get(i).copied()))
-            .expect("missing");
-        assert_eq!(
-            got,
-            r#"{"w":["kindergarten"],"x":["middle_school","kindergarten"]}"#
-        );
+        // Ids in order are written straight from the list, others sorted first: the
+        // same text.
+        let missing: MissingKinds =
+            vec![(1u32, kinds[0].clone()), (0, kinds[1].clone()), (9, vec![])]
+                .into_iter()
+                .collect();
+        for ids in [["x", "w"], ["w", "x"]] {
+            let map = MissingMap::new(&missing, Box::new(move |i| ids.get(i).copied()));
+            assert_eq!(matches!(map, MissingMap::InOrder(..)), ids[1] < ids[0]);
+            let got = serde_json::to_string(&map).expect("missing");
+            let (w, x) = if ids[1] == "w" { (0, 1) } else { (1, 0) };
+            assert_eq!(
+                got,
+                format!(
+                    r#"{{"w":{},"x":{}}}"#,
+                    serde_json::to_string(&kinds[w].iter().map(|k| k.code()).collect::<Vec<_>>())
+                        .expect("w"),
+                    serde_json::to_string(&kinds[x].iter().map(|k| k.code()).collect::<Vec<_>>())
+                        .expect("x"),
+                )
+            );
+        }
     }
 }

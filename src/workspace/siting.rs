@@ -597,7 +597,7 @@ impl ComplianceDemand {
         };
         let radius_m = required[pos].1;
         let walk = reach_of[pos] == living::KindReach::Walk;
-        let missing: std::collections::HashMap<u32, &Vec<FacilityKind>> =
+        let missing: std::collections::HashMap<u32, &[FacilityKind]> =
             missing.iter().map(|(i, m)| (*i, m)).collect();
         let base = match demand {
             Demand::Enterprises => req.weight.of(park),
@@ -616,7 +616,7 @@ impl ComplianceDemand {
                     fixed.push(true);
                     eligible.push(true);
                 }
-                Some(m) if m.as_slice() == [kind] => {
+                Some(m) if m[..] == [kind] => {
                     only_this += 1;
                     weights.push(w);
                     fixed.push(false);
