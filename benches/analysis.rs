@@ -71,8 +71,26 @@ fn benches(c: &mut Criterion) {
                 })
             });
         }
+        // Every entry of the nearest-facility table (it answers on demand: this is what
+        // a full listing, e.g. the CSV, costs).
         g.bench_function("nearest_facility_each_kind", |b| {
-            b.iter(|| analysis::nearest_facilities(&park, &index).len())
+            b.iter(|| {
+                let n = analysis::nearest_facilities(&park, &index);
+                (0..n.len())
+                    .flat_map(|e| n.kinds.iter().map(move |&k| (e, k)))
+                    .filter(|&(e, k)| n.get(e, k).is_some())
+                    .count()
+            })
+        });
+        // The point index's nearest neighbour: each enterprise's nearest stop.
+        g.bench_function("nearest_stop_each_enterprise", |b| {
+            b.iter(|| {
+                index
+                    .enterprise_xy
+                    .iter()
+                    .filter_map(|p| index.stops.nearest(*p))
+                    .count()
+            })
         });
         g.bench_function("union_1000_32seg", |b| {
             b.iter(|| {

@@ -6,7 +6,9 @@
 use rayon::prelude::*;
 
 use crate::model::{FacilityKind, Park};
-use crate::spatial::ParkIndex;
+use std::sync::Arc;
+
+use crate::spatial::{NearestGrid, ParkIndex};
 
 use super::AnalysisSettings;
 
@@ -189,43 +191,46 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
     }
 }
 
-/// Each enterprise's nearest facility of each kind present in the park.
+/// Each enterprise's nearest facility of each kind present in the park, answered on
+/// demand: the table keeps the index's nearest-point grids (one per kind, small) and a
+/// shared handle on the enterprises' planar positions, and looks an entry up when it
+/// is asked for (a scan of one grid cell's few candidates, well under a microsecond).
+/// Nothing is stored per enterprise (a filled table took 40–60 MB at 1M enterprises,
+/// and the JSON report never reads it); every answer is the one a filled table held.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NearestFacilities {
     /// The kinds, in vocabulary order (the columns).
     pub kinds: Vec<FacilityKind>,
-    /// Row-major: entry `e * kinds.len() + k` is enterprise `e`'s nearest facility of
-    /// `kinds[k]` (index into `park.facilities`) and its planar distance in metres;
-    /// [`NearestFacilities::NONE`] when the enterprise has no location (8 bytes an
-    /// entry, where an `Option` took 12).
-    nearest: Vec<(u32, f32)>,
+    /// One nearest-point grid per kind, in `kinds` order.
+    grids: Vec<NearestGrid>,
+    /// Enterprise `e`'s planar position (the index's).
+    xy: Arc<[[f64; 2]]>,
 }
 
 impl NearestFacilities {
-    /// The entry of an enterprise without a location (or of a kind without a
-    /// located facility).
-    pub const NONE: (u32, f32) = (u32::MAX, f32::NAN);
-
-    /// How many entries the table holds (enterprises × kinds).
+    /// How many enterprises the table answers for.
     pub fn len(&self) -> usize {
-        self.nearest.len()
+        self.xy.len()
     }
 
-    /// Whether the table is empty (no enterprise or no kind).
+    /// Whether the table answers for no enterprise.
     pub fn is_empty(&self) -> bool {
-        self.nearest.is_empty()
+        self.xy.is_empty()
     }
 
-    /// Enterprise `e`'s nearest facility of `kind` and its distance.
+    /// Enterprise `e`'s nearest facility of `kind` (index into `park.facilities`) and
+    /// its planar distance in metres (as `f32`); `None` when the enterprise has no
+    /// location or the park no facility of that kind. Among equally near
+    /// facilities, the lowest index.
     pub fn get(&self, e: usize, kind: FacilityKind) -> Option<(u32, f32)> {
         let k = self.kinds.iter().position(|x| *x == kind)?;
-        let (f, d) = *self.nearest.get(e * self.kinds.len() + k)?;
-        (f != u32::MAX).then_some((f, d))
+        let p = *self.xy.get(e)?;
+        self.grids.get(k)?.nearest(p).map(|(f, d)| (f, d as f32))
     }
 }
 
 /// For every enterprise, the nearest facility of each kind and its distance
-/// (planar, in the index's frame).
+/// (planar, in the index's frame), as a table answering on demand.
 ///
 /// ```
 /// use parkplan::analysis::{build, nearest_facilities};
@@ -248,27 +253,16 @@ impl NearestFacilities {
 /// assert_eq!(n.get(0, FacilityKind::PolicePost).unwrap().0, 2);
 /// assert_eq!(n.get(0, FacilityKind::Kindergarten), None);
 /// ```
-pub fn nearest_facilities(park: &Park, index: &ParkIndex) -> NearestFacilities {
-    let kinds: Vec<FacilityKind> = index.nearest_by_kind.iter().map(|(k, _)| *k).collect();
-    let trees: Vec<_> = index.nearest_by_kind.iter().map(|(_, t)| t).collect();
-    let nk = kinds.len();
-    let mut nearest = vec![NearestFacilities::NONE; park.enterprises.len() * nk];
-    if nk > 0 {
-        nearest
-            .par_chunks_mut(nk * 2048)
-            .enumerate()
-            .for_each(|(ci, chunk)| {
-                for (j, row) in chunk.chunks_mut(nk).enumerate() {
-                    let p = index.enterprise_xy[ci * 2048 + j];
-                    for (k, t) in trees.iter().enumerate() {
-                        row[k] = t
-                            .nearest(p)
-                            .map_or(NearestFacilities::NONE, |(f, d)| (f, d as f32));
-                    }
-                }
-            });
+pub fn nearest_facilities(_park: &Park, index: &ParkIndex) -> NearestFacilities {
+    NearestFacilities {
+        kinds: index.nearest_by_kind.iter().map(|(k, _)| *k).collect(),
+        grids: index
+            .nearest_by_kind
+            .iter()
+            .map(|(_, g)| g.clone())
+            .collect(),
+        xy: index.enterprise_xy.clone(),
     }
-    NearestFacilities { kinds, nearest }
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ pub fn route_catchments(park: &Park, index: &ParkIndex, catchment_m: f64) -> Rou
     }
     let beyond_all = served
         .iter()
-        .zip(&index.enterprise_xy)
+        .zip(index.enterprise_xy.iter())
         .enumerate()
         .filter(|(_, (s, p))| !**s && p[0].is_finite() && p[1].is_finite())
         .map(|(i, _)| i as u32)

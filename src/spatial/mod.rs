@@ -11,6 +11,8 @@
 //!
 //! This module owns the indexes and nothing else: no analysis, no I/O, no GUI.
 
+use std::sync::Arc;
+
 use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -45,7 +47,7 @@ struct PointEntry {
 /// Mapbox's kdbush: the median of each range on alternating axes, down to leaves of
 /// [`LEAF`] points), 24 bytes a point and no nodes. Built once (in parallel) and
 /// rebuilt when the park changes; queries never allocate.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PointIndex {
     points: Vec<PointEntry>,
 }
@@ -300,7 +302,7 @@ impl PointIndex {
 /// centre). A query scans its cell's few candidates: exact, and several times faster
 /// than an R*-tree nearest-neighbour query. Queries outside the grid fall back to the
 /// tree. Checked against brute force.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NearestGrid {
     origin: [f64; 2],
     cell: f64,
@@ -550,7 +552,8 @@ pub struct ParkIndex {
     frame: MetricFrame,
     projector: FrameProjector,
     /// Enterprise `i`'s location in the frame (NaN when it has none).
-    pub enterprise_xy: Vec<[f64; 2]>,
+    /// (Shared: the nearest-facility table answers from it.)
+    pub enterprise_xy: Arc<[[f64; 2]]>,
     /// Facility `i`'s location in the frame (NaN when it has none).
     pub facility_xy: Vec<[f64; 2]>,
     /// Stop `i`'s location in the frame (NaN when it has none).
@@ -630,12 +633,13 @@ impl ParkIndex {
             Some(p) => projector.forward(p.x(), p.y()),
             None => [f64::NAN, f64::NAN],
         };
-        let enterprise_xy: Vec<[f64; 2]> = park
+        let enterprise_xy: Arc<[[f64; 2]]> = park
             .enterprises
             .par_iter()
             .with_min_len(4096)
             .map(|e| project(e.location))
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         let facility_xy: Vec<[f64; 2]> = park
             .facilities
             .iter()
