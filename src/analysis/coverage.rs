@@ -12,13 +12,13 @@ use crate::spatial::{NearestGrid, ParkIndex};
 
 use super::AnalysisSettings;
 
-/// One covered enterprise: its index into `park.enterprises` and its distance.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One covered enterprise: its index into `park.enterprises` (4 bytes; its distance
+/// is [`Coverage::distance`], recomputed from the planar positions the coverage kept,
+/// the same number the radius test used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Covered {
     /// Index into `park.enterprises`.
     pub enterprise: u32,
-    /// Planar distance from the facility, metres (f32: sub-millimetre at 10 km).
-    pub distance_m: f32,
 }
 
 /// What one facility covers.
@@ -62,12 +62,40 @@ pub struct Coverage {
     pub kinds: Vec<KindCoverage>,
     /// Enterprises with a location (the denominator of shares).
     pub located_enterprises: usize,
+    /// Enterprise `e`'s planar position (shared with the index), for distances.
+    pub enterprise_xy: Arc<[[f64; 2]]>,
+    /// Facility `f`'s planar position, for distances.
+    pub facility_xy: Vec<[f64; 2]>,
 }
 
 impl Coverage {
     /// Total facility–enterprise pairs (what shapely's `query(..., "dwithin")` counts).
     pub fn pairs(&self) -> usize {
         self.facilities.iter().map(|f| f.covered.len()).sum()
+    }
+
+    /// The planar distance in metres (as `f32`: sub-millimetre at 10 km) from
+    /// facility `facility` to enterprise `enterprise` (indices into the park's
+    /// lists): `sqrt(dx² + dy²)`, the number the radius test compared. `None` when
+    /// either index is out of range.
+    pub fn distance(&self, facility: u32, enterprise: u32) -> Option<f32> {
+        let f = self.facility_xy.get(facility as usize)?;
+        let e = self.enterprise_xy.get(enterprise as usize)?;
+        Some(((e[0] - f[0]).powi(2) + (e[1] - f[1]).powi(2)).sqrt() as f32)
+    }
+
+    /// A facility's covered enterprises with their distances (`fc` one of
+    /// `self.facilities`), in enterprise order.
+    pub fn with_distances<'a>(
+        &'a self,
+        fc: &'a FacilityCoverage,
+    ) -> impl Iterator<Item = (u32, f32)> + 'a {
+        fc.covered.iter().map(move |c| {
+            (
+                c.enterprise,
+                self.distance(fc.facility, c.enterprise).unwrap_or(f32::NAN),
+            )
+        })
     }
 
     /// The coverage of one kind, when the park has that kind.
@@ -112,17 +140,14 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
             index.enterprises.for_each_within_weighted(
                 index.facility_xy[fi],
                 radius_m,
-                |e, w, d| {
+                |e, w, _| {
                     employees += u64::from(w);
-                    covered.push(Covered {
-                        enterprise: e,
-                        distance_m: d as f32,
-                    })
+                    covered.push(Covered { enterprise: e })
                 },
             );
             // The index walks its own order; lists come out in enterprise order, so
             // every listing (and its ties) is the same whatever the index's layout.
-            covered.sort_unstable_by_key(|c| c.enterprise);
+            covered.sort_unstable();
             FacilityCoverage {
                 facility: fi as u32,
                 radius_m,
@@ -188,6 +213,8 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
         facilities,
         kinds,
         located_enterprises,
+        enterprise_xy: index.enterprise_xy.clone(),
+        facility_xy: index.facility_xy.clone(),
     }
 }
 

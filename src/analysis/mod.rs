@@ -393,12 +393,8 @@ impl EnterpriseLinks {
         let mut served_by: Vec<(u32, f32)> = coverage
             .facilities
             .iter()
-            .flat_map(|fc| {
-                fc.covered
-                    .iter()
-                    .filter(move |c| c.enterprise == e)
-                    .map(move |c| (fc.facility, c.distance_m))
-            })
+            .filter(|fc| fc.covered.binary_search(&Covered { enterprise: e }).is_ok())
+            .filter_map(|fc| Some((fc.facility, coverage.distance(fc.facility, e)?)))
             .collect();
         served_by.sort_by(|a, b| a.1.total_cmp(&b.1));
         let routes = routes
@@ -417,24 +413,31 @@ mod tests {
 
     #[test]
     fn an_enterprises_links_are_its_facilities_nearest_first() {
-        let fc = |facility: u32, covered: &[(u32, f32)]| FacilityCoverage {
+        let fc = |facility: u32, covered: &[u32]| FacilityCoverage {
             facility,
             radius_m: 500.0,
             covered: covered
                 .iter()
-                .map(|&(enterprise, distance_m)| Covered {
-                    enterprise,
-                    distance_m,
-                })
+                .map(|&enterprise| Covered { enterprise })
                 .collect(),
             employees: 0,
         };
+        // Enterprise 2 at the origin; facility 7 100 m east of it and 300 m from
+        // enterprise 1; facility 3 50 m north, 10 m from enterprise 9; facility 5
+        // 100 m west.
+        let nan = [f64::NAN; 2];
+        let mut enterprise_xy = vec![nan; 10];
+        enterprise_xy[1] = [400.0, 0.0];
+        enterprise_xy[2] = [0.0, 0.0];
+        enterprise_xy[9] = [0.0, 60.0];
+        let mut facility_xy = vec![nan; 8];
+        facility_xy[7] = [100.0, 0.0];
+        facility_xy[3] = [0.0, 50.0];
+        facility_xy[5] = [-100.0, 0.0];
         let coverage = Coverage {
-            facilities: vec![
-                fc(7, &[(1, 300.0), (2, 100.0)]),
-                fc(3, &[(2, 50.0), (9, 10.0)]),
-                fc(5, &[(2, 100.0)]),
-            ],
+            facilities: vec![fc(7, &[1, 2]), fc(3, &[2, 9]), fc(5, &[2])],
+            enterprise_xy: enterprise_xy.into(),
+            facility_xy,
             ..Coverage::default()
         };
         let routes = RouteAnalysis::default();

@@ -121,7 +121,12 @@ pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFoc
     let theme = &cx.styles.theme;
     let n = fc.covered.len();
     let mean = if n > 0 {
-        fc.covered.iter().map(|c| c.distance_m as f64).sum::<f64>() / n as f64
+        cx.analysis
+            .coverage
+            .with_distances(fc)
+            .map(|(_, d)| d as f64)
+            .sum::<f64>()
+            / n as f64
     } else {
         0.0
     };

@@ -52,16 +52,16 @@ pub(super) fn facility_enterprises(input: ReportInput) -> Table {
     );
     for fc in &r.coverage.facilities {
         let f = &park.facilities[fc.facility as usize];
-        let mut cov = fc.covered.clone();
-        cov.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
-        for c in cov {
-            let e = &park.enterprises[c.enterprise as usize];
+        let mut cov: Vec<(u32, f32)> = r.coverage.with_distances(fc).collect();
+        cov.sort_by(|a, b| a.1.total_cmp(&b.1));
+        for (ei, d) in cov {
+            let e = &park.enterprises[ei as usize];
             t.rows.push(vec![
                 (&f.id).into(),
                 (&f.name).into(),
                 (&e.id).into(),
                 (&e.name).into(),
-                Cell::Num(f64::from(c.distance_m)),
+                Cell::Num(f64::from(d)),
             ]);
         }
     }

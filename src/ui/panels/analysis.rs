@@ -268,11 +268,7 @@ impl AnalysisPanel {
             ui.label(RichText::new(covered_label(lang, fc.covered.len())).strong());
             ui.label(i18n::fmt_employees(lang, fc.employees));
         });
-        let mut rows: Vec<(u32, f32)> = fc
-            .covered
-            .iter()
-            .map(|c| (c.enterprise, c.distance_m))
-            .collect();
+        let mut rows: Vec<(u32, f32)> = r.analysis.coverage.with_distances(fc).collect();
         rows.sort_by(|a, b| a.1.total_cmp(&b.1));
         enterprise_table(ui, "fac-covered", park, &rows, lang, cmds);
     }
