@@ -505,7 +505,7 @@ impl ParcelIndex {
 
     /// The lon/lat geometry of parcel `i` of `park` (the park the index was built
     /// from).
-    pub fn geometry<'p>(park: &'p Park, i: usize) -> Option<&'p Geometry<f64>> {
+    pub fn geometry(park: &Park, i: usize) -> Option<&Geometry<f64>> {
         park.geometry(park.parcels.get(i)?.feature)
     }
 
