@@ -1,13 +1,13 @@
-//! Spatial indexes: R*-trees (rstar 0.12, the version geo 0.33 integrates with, so the
-//! build holds one R*-tree crate) over model records, in planar metres of an analysis
-//! [`MetricFrame`].
+//! Spatial indexes over model records, in planar metres of an analysis [`MetricFrame`].
 //!
 //! [`ParkIndex::build`] projects every enterprise, facility and stop location into the
-//! frame (in parallel) and bulk-loads one tree per record set, each entry a
-//! `[x, y]` point carrying the record's index into the park's vector
-//! (`park.enterprises`, `park.facilities`, `park.stops`); parcels are indexed by their
-//! planar envelopes and answered with an exact point-in-polygon test. Queries: by
-//! radius (`distance <= r`, as shapely's `dwithin`), nearest, and bounding box.
+//! frame (in parallel) and builds one [`PointIndex`] per record set: a static, packed
+//! k-d array of `[x, y]` points, each carrying the record's index into the park's
+//! vector (`park.enterprises`, `park.facilities`, `park.stops`) and a weight, 24 bytes a
+//! point (an rstar leaf costs 64). Parcels are indexed by their lon/lat envelopes in an
+//! R*-tree (rstar 0.12, the version geo 0.33 integrates with) and answered with an exact
+//! point-in-polygon test on the park's own geometries (no copy). Queries: by radius
+//! (`distance <= r`, as shapely's `dwithin`), nearest, and bounding box.
 //!
 //! This module owns the indexes and nothing else: no analysis, no I/O, no GUI.
 
