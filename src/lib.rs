@@ -3,9 +3,9 @@
 //! Data flows one way, and the modules follow it:
 //! [`import`] (files → layers, with a report of every problem) → [`model`] (the park:
 //! parcels, projects, enterprises, facilities, bus routes and stops, roads) →
-//! [`spatial`] (packed k-d and R*-tree indexes in planar metres) → [`analysis`] (coverage, catchments,
-//! land statistics) → [`render`] (a scene of shapes and labels) → [`export`] (PDF, SVG,
-//! PNG) and `ui` (the egui desktop, behind the `gui` feature).
+//! [`spatial`] (packed k-d and R*-tree indexes in planar metres) → [`analysis`]
+//! (coverage, catchments, land statistics) → [`render`] (a scene of shapes and labels)
+//! → [`export`] (PDF, SVG, PNG) and `ui` (the egui desktop, behind the `gui` feature).
 //!
 //! Between the library and its two faces (`parkplan-cli` and the desktop) sits
 //! [`workspace`]: one open park with its settings resolved once, its index, studies and
