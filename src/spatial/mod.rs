@@ -184,26 +184,37 @@ impl PointIndex {
         r: f64,
         mut f: impl FnMut(u32, u32, f64),
     ) {
+        // The squared distance pre-filters with a margin so rounding never drops a
+        // point at exactly r, and `sqrt(dx² + dy²) <= r` decides.
+        self.visit_circle_square(centre, r, |e, pad| {
+            let d2 = dist2(e.xy, centre);
+            if d2 <= pad * pad {
+                let d = d2.sqrt();
+                if d <= r {
+                    f(e.record, e.weight, d);
+                }
+            }
+        });
+    }
+
+    /// Calls `visit(point, pad)` for the points in the bounding square of the circle
+    /// of radius `r` around `centre`, enlarged to `r + pad` so rounding never leaves a
+    /// point at exactly `r` outside; nothing for a radius that is NaN or negative or a
+    /// centre that is not finite.
+    fn visit_circle_square(
+        &self,
+        centre: [f64; 2],
+        r: f64,
+        mut visit: impl FnMut(&PointEntry, f64),
+    ) {
         if r.is_nan() || r < 0.0 || !centre[0].is_finite() || !centre[1].is_finite() {
             return;
         }
-        // The walk prunes with the circle's bounding square, slightly enlarged; the
-        // squared distance pre-filters with a margin so rounding never drops a point
-        // at exactly r, and `sqrt(dx² + dy²) <= r` decides.
         let pad = r * (1.0 + 1e-9) + 1e-9;
-        let r2 = pad * pad;
         self.visit_box(
             [centre[0] - pad, centre[1] - pad],
             [centre[0] + pad, centre[1] + pad],
-            |e| {
-                let d2 = dist2(e.xy, centre);
-                if d2 <= r2 {
-                    let d = d2.sqrt();
-                    if d <= r {
-                        f(e.record, e.weight, d);
-                    }
-                }
-            },
+            |e| visit(e, pad),
         );
     }
 
@@ -215,20 +226,12 @@ impl PointIndex {
         r: f64,
         mut f: impl FnMut(u32, [f64; 2]),
     ) {
-        if r.is_nan() || r < 0.0 || !centre[0].is_finite() || !centre[1].is_finite() {
-            return;
-        }
-        let pad = r * (1.0 + 1e-9) + 1e-9;
         let r2 = r * r;
-        self.visit_box(
-            [centre[0] - pad, centre[1] - pad],
-            [centre[0] + pad, centre[1] + pad],
-            |e| {
-                if dist2(e.xy, centre) <= r2 {
-                    f(e.record, e.xy);
-                }
-            },
-        );
+        self.visit_circle_square(centre, r, |e, _| {
+            if dist2(e.xy, centre) <= r2 {
+                f(e.record, e.xy);
+            }
+        });
     }
 
     /// The records within `r` of `centre`, with their distances, in no particular order.
