@@ -445,21 +445,27 @@ impl Column {
             PropValue::Null => (Cell::Null, None),
             v => (Cell::Value, Some(v)),
         };
+        // Whether another row holds a value (stops at the first: cheap but for columns
+        // of nulls).
+        let others = |cells: &[Cell]| {
+            cells
+                .iter()
+                .enumerate()
+                .any(|(r, c)| r != row && *c == Cell::Value)
+        };
         let Some(value) = value else {
             self.cells[row] = cell;
             if let ColumnData::Str(b) | ColumnData::Json(b) = &mut self.data {
                 b.edited.remove(&row);
             }
+            if !matches!(self.data, ColumnData::Empty(_)) && !others(&self.cells) {
+                // The last value gone: untyped, as a column of nulls is built.
+                self.data = ColumnData::Empty(self.cells.len());
+            }
             return;
         };
         let natural = Column::natural_type(value);
-        if natural != self.column_type()
-            && !self
-                .cells
-                .iter()
-                .enumerate()
-                .any(|(r, c)| r != row && *c == Cell::Value)
-        {
+        if natural != self.column_type() && !others(&self.cells) {
             // No other value: the column takes the new value's type, as a column
             // built with this value alone would.
             self.data = ColumnData::Empty(self.cells.len());
@@ -983,6 +989,121 @@ mod tests {
                 assert_eq!(a.get(r, c.name()), c.get(r), "row {r} {}", c.name());
             }
         }
+    }
+
+    /// What `set_cell` gave when it rebuilt the whole column: the table pushed again
+    /// row by row with the one cell replaced.
+    fn rebuilt(t: &AttributeTable, row: usize, name: &str, value: PropValue<'_>) -> Column {
+        let mut c = Column::new(name, 0);
+        for r in 0..t.rows() {
+            c.push(if r == row { value } else { t.get(r, name) });
+        }
+        c
+    }
+
+    #[test]
+    fn a_cell_edited_in_place_reads_and_types_as_a_rebuilt_column() {
+        let columns: Vec<Vec<PropValue<'_>>> = vec![
+            vec![PropValue::Int(1), PropValue::Int(2), PropValue::Null],
+            vec![PropValue::Float(2.5), PropValue::Absent, PropValue::Int(3)],
+            vec![PropValue::Str("a"), PropValue::Str(" b "), PropValue::Null],
+            vec![PropValue::Bool(true), PropValue::Absent, PropValue::Absent],
+            vec![
+                PropValue::Json("{\"k\":1}"),
+                PropValue::Int(4),
+                PropValue::Absent,
+            ],
+            vec![PropValue::Null, PropValue::Absent, PropValue::Null],
+            vec![PropValue::Absent, PropValue::Str("only"), PropValue::Absent],
+        ];
+        let values = [
+            PropValue::Absent,
+            PropValue::Null,
+            PropValue::Bool(false),
+            PropValue::Int(7),
+            PropValue::Float(0.5),
+            PropValue::Float(3.0),
+            PropValue::Str("荆州"),
+            PropValue::Str(""),
+            PropValue::Json("[1,2]"),
+        ];
+        for cells in &columns {
+            for row in 0..cells.len() {
+                for v in values {
+                    let mut t = AttributeTable::new();
+                    for c in cells {
+                        t.push_row([("x", *c)]);
+                    }
+                    let want = rebuilt(&t, row, "x", v);
+                    t.set_cell(row, "x", v);
+                    let got = t.column("x").expect("column");
+                    let what = format!("{cells:?} row {row} ← {v:?}");
+                    assert_eq!(got.column_type(), want.column_type(), "{what}");
+                    for r in 0..t.rows() {
+                        assert_eq!(got.get(r), want.get(r), "{what}: row {r}");
+                    }
+                    // Edited again back: the first value, as rebuilding would give.
+                    let want = rebuilt(&t, row, "x", cells[row]);
+                    t.set_cell(row, "x", cells[row]);
+                    let got = t.column("x").expect("column");
+                    assert_eq!(got.column_type(), want.column_type(), "{what}, undone");
+                    for r in 0..t.rows() {
+                        assert_eq!(got.get(r), want.get(r), "{what}, undone: row {r}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_handles_share_the_column_and_survive_an_edit() {
+        let mut t = AttributeTable::new();
+        for name in ["甲", "乙", "丙"] {
+            t.push_row([("name", PropValue::Str(name))]);
+        }
+        let col = t.column("name").expect("column");
+        let (a, b) = (
+            col.shared_text(0).expect("a"),
+            col.shared_text(2).expect("c"),
+        );
+        assert!(a.shares_buffer(&b), "one buffer for the column");
+        t.set_cell(2, "name", PropValue::Str("丁"));
+        let col = t.column("name").expect("column");
+        assert_eq!(col.shared_text(2).expect("edited"), "丁");
+        assert!(
+            col.shared_text(0).expect("a").shares_buffer(&a),
+            "not copied"
+        );
+        // Handles taken before the edit still read what they read.
+        assert_eq!((a.as_str(), b.as_str()), ("甲", "丙"));
+        // Rows moved by a deletion read their own (edited) text.
+        t.remove_row(0);
+        assert_eq!(t.get(1, "name"), PropValue::Str("丁"));
+        t.set_cell(0, "name", PropValue::Int(3));
+        assert_eq!(t.column("name").expect("c").shared_text(0), None);
+    }
+
+    #[test]
+    fn ends_past_four_gibibytes_widen_without_losing_a_string() {
+        let mut e = Ends::zeros(2);
+        e.push(7);
+        e.push(u32::MAX as usize + 10);
+        e.push(u32::MAX as usize + 12);
+        assert!(matches!(e, Ends::Wide(_)));
+        let got: Vec<usize> = (0..e.len()).map(|i| e.get(i)).collect();
+        assert_eq!(
+            got,
+            [0, 0, 7, u32::MAX as usize + 10, u32::MAX as usize + 12]
+        );
+        e.pop();
+        assert_eq!(e.last(), u32::MAX as usize + 10);
+        let mut n = Ends::Narrow(vec![3]);
+        n.extend_shifted(&Ends::Narrow(vec![1, 2]), u32::MAX as usize);
+        assert_eq!(n.get(2), u32::MAX as usize + 2);
+        let mut n = Ends::Narrow(vec![3]);
+        n.extend_shifted(&Ends::Narrow(vec![1, 2]), 3);
+        assert!(matches!(n, Ends::Narrow(_)));
+        assert_eq!((n.get(1), n.get(2)), (4, 5));
     }
 
     #[test]
