@@ -523,7 +523,9 @@ pub struct Layer {
     pub source: LayerSource,
     /// Which property holds each model field.
     pub fields: FieldMap,
-    /// The features' `id` members.
+    /// The features' `id` members, by feature index. It may be shorter than the
+    /// features (empty for a file without `id` members): a feature past its end has
+    /// none. Read it with `ids.get(i)`.
     pub ids: Vec<Option<FeatureId>>,
     /// The features' geometry in lon/lat degrees; `None` for a null geometry.
     pub geometries: Vec<Option<Geometry<f64>>>,

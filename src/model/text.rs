@@ -245,7 +245,9 @@ mod tests {
         assert_eq!(owned, "KW6");
         assert_eq!("KW6", owned);
         assert_eq!(String::from("KW6"), shared);
-        assert!(Text::from("a") < Text::from("b"));
+        let (a, b) = (Text::from("a"), Text::from("b"));
+        assert!(a < b);
+        assert_eq!(b.cmp(&a), std::cmp::Ordering::Greater);
         let mut m: HashMap<Text, u32> = HashMap::new();
         m.insert(shared, 6);
         assert_eq!(m.get("KW6"), Some(&6));
