@@ -470,19 +470,7 @@ impl Column {
             // built with this value alone would.
             self.data = ColumnData::Empty(self.cells.len());
         }
-        if let ColumnData::Empty(_) = self.data {
-            let rows = self.cells.len();
-            self.data = match value {
-                PropValue::Bool(_) => ColumnData::Bool(vec![false; rows]),
-                PropValue::Int(_) => ColumnData::Int(vec![0; rows]),
-                PropValue::Float(_) => ColumnData::Float(vec![0.0; rows]),
-                PropValue::Str(_) => ColumnData::Str(StrBuf::with_rows(rows)),
-                _ => ColumnData::Json(StrBuf::with_rows(rows)),
-            };
-        }
-        if matches!(self.data, ColumnData::Int(_)) && matches!(value, PropValue::Float(_)) {
-            self.int_to_float();
-        }
+        self.make_room_for(value);
         let done = match (&mut self.data, value) {
             (ColumnData::Bool(v), PropValue::Bool(b)) => {
                 v[row] = b;
@@ -543,6 +531,24 @@ impl Column {
         }
     }
 
+    /// Types a column that had no value yet by `value` (its cells so far as defaults),
+    /// and widens integers to floats for a float.
+    fn make_room_for(&mut self, value: PropValue<'_>) {
+        if let ColumnData::Empty(_) = self.data {
+            let rows = self.cells.len();
+            self.data = match value {
+                PropValue::Bool(_) => ColumnData::Bool(vec![false; rows]),
+                PropValue::Int(_) => ColumnData::Int(vec![0; rows]),
+                PropValue::Float(_) => ColumnData::Float(vec![0.0; rows]),
+                PropValue::Str(_) => ColumnData::Str(StrBuf::with_rows(rows)),
+                _ => ColumnData::Json(StrBuf::with_rows(rows)),
+            };
+        }
+        if matches!(self.data, ColumnData::Int(_)) && matches!(value, PropValue::Float(_)) {
+            self.int_to_float();
+        }
+    }
+
     /// Appends one cell, promoting the column's type when the value needs it.
     fn push(&mut self, value: PropValue<'_>) {
         match value {
@@ -558,19 +564,7 @@ impl Column {
             }
             _ => {}
         }
-        let rows = self.cells.len();
-        if let ColumnData::Empty(_) = self.data {
-            self.data = match value {
-                PropValue::Bool(_) => ColumnData::Bool(vec![false; rows]),
-                PropValue::Int(_) => ColumnData::Int(vec![0; rows]),
-                PropValue::Float(_) => ColumnData::Float(vec![0.0; rows]),
-                PropValue::Str(_) => ColumnData::Str(StrBuf::with_rows(rows)),
-                _ => ColumnData::Json(StrBuf::with_rows(rows)),
-            };
-        }
-        if matches!(self.data, ColumnData::Int(_)) && matches!(value, PropValue::Float(_)) {
-            self.int_to_float();
-        }
+        self.make_room_for(value);
         match (&mut self.data, value) {
             (ColumnData::Bool(v), PropValue::Bool(b)) => v.push(b),
             (ColumnData::Int(v), PropValue::Int(i)) => v.push(i),
