@@ -64,6 +64,30 @@ fn benches(c: &mut Criterion) {
             })
         });
 
+        // Renaming one enterprise and undoing it (the attribute form): one cell of the
+        // name column replaced (the column is not copied) and its record refreshed.
+        if let Some(col) = park.layers[li]
+            .fields
+            .get(&parkplan::model::Field::Name)
+            .cloned()
+        {
+            let old = park.layers[li].attributes.get(0, &col).to_json_value();
+            g.bench_function("rename_enterprise_apply_and_undo", |b| {
+                b.iter(|| {
+                    let e = Edit::SetAttribute {
+                        layer: li,
+                        index: 0,
+                        key: col.clone(),
+                        before: old.clone(),
+                        after: Some(serde_json::json!("荆州新名称有限公司")),
+                    };
+                    let _ = history.apply(&mut park, e);
+                    let _ = history.undo(&mut park);
+                    park.enterprises.len()
+                })
+            });
+        }
+
         // Moving one bus stop: only the stop records are rebuilt.
         if let Some(si) = park.layers.iter().position(|l| l.role == Role::BusStops) {
             let before = park.layers[si].geometries[0].clone();

@@ -250,7 +250,7 @@ fn the_dispatch_pdf_names_every_stalled_project_and_its_responsible_person() {
     assert!(text.starts_with('\u{feff}'));
     assert_eq!(text.lines().count(), 1 + park.projects.len());
     let first = &park.projects[stalled[0].project as usize];
-    assert!(text.lines().nth(1).unwrap().contains(&first.id));
+    assert!(text.lines().nth(1).unwrap().contains(&*first.id));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

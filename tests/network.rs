@@ -473,7 +473,7 @@ fn cli_report_adds_isochrones_to_every_output_form() {
     let j: serde_json::Value = serde_json::from_str(&run(&["--json"])).unwrap();
     let ids = |v: &[u32]| -> Vec<String> {
         v.iter()
-            .map(|&e| park.enterprises[e as usize].id.clone())
+            .map(|&e| park.enterprises[e as usize].id.to_string())
             .collect()
     };
     let as_ids = |v: &serde_json::Value| -> Vec<String> {

@@ -221,14 +221,14 @@ fn json_lists_and_missing_maps_are_the_analysis_in_id_order() {
     };
     let sc = &r.living.service;
     let n = check(&j["service_circle"]["missing"], &sc.missing, &|i| {
-        park.enterprises[i].id.clone()
+        park.enterprises[i].id.to_string()
     });
     let mut tiers = 0;
     for t in &r.living.tiers {
         tiers += check(
             &j["living_circles"][t.name.as_str()]["missing"],
             &t.missing,
-            &|i| park.parcels[i].id.clone(),
+            &|i| park.parcels[i].id.to_string(),
         );
     }
     assert!(n + tiers > 0, "the sample misses some kinds somewhere");

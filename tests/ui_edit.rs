@@ -773,7 +773,7 @@ fn crash_with_an_edit(dir: &Path) -> (FeatureRef, String, Geometry<f64>) {
         !a.is_busy() && index.is_file() && a.is_dirty()
     });
     // The harness is dropped without a clean exit: a crash.
-    (stop, stop_id, after)
+    (stop, stop_id.to_string(), after)
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 use geo::{Geometry, LineString, MultiLineString, Point, Polygon};
 
+use crate::model::Text;
+
 use crate::model::{
     ApprovalStatus, BusRoute, BusStop, Enterprise, Facility, FacilityKind, FeatureRef, Layer,
     LifecycleStage, Parcel, Park, Project, Role, SquareMeters,
@@ -13,8 +15,8 @@ use crate::model::{
 pub fn enterprise(id: &str, lon: f64, lat: f64, employees: Option<u32>) -> Enterprise {
     Enterprise {
         feature: FeatureRef { layer: 0, index: 0 },
-        id: id.to_string(),
-        name: format!("企业{id}"),
+        id: id.to_string().into(),
+        name: format!("企业{id}").into(),
         industry: None,
         employees,
         output_value: None,
@@ -26,8 +28,8 @@ pub fn enterprise(id: &str, lon: f64, lat: f64, employees: Option<u32>) -> Enter
 pub fn facility(id: &str, kind: FacilityKind, lon: f64, lat: f64) -> Facility {
     Facility {
         feature: FeatureRef { layer: 0, index: 0 },
-        id: id.to_string(),
-        name: format!("{}{id}", kind.label(crate::model::Lang::Zh)),
+        id: id.to_string().into(),
+        name: format!("{}{id}", kind.label(crate::model::Lang::Zh)).into(),
         kind,
         location: Some(Point::new(lon, lat)),
     }
@@ -37,8 +39,8 @@ pub fn facility(id: &str, kind: FacilityKind, lon: f64, lat: f64) -> Facility {
 pub fn route(id: &str, name: &str, lon_lat: &[(f64, f64)]) -> BusRoute {
     BusRoute {
         feature: FeatureRef { layer: 0, index: 0 },
-        id: id.to_string(),
-        name: name.to_string(),
+        id: id.to_string().into(),
+        name: name.to_string().into(),
         line: MultiLineString(vec![LineString::from(lon_lat.to_vec())]),
     }
 }
@@ -47,8 +49,8 @@ pub fn route(id: &str, name: &str, lon_lat: &[(f64, f64)]) -> BusRoute {
 pub fn road(i: u32, lon_lat: &[(f64, f64)]) -> crate::model::Road {
     crate::model::Road {
         feature: FeatureRef { layer: 0, index: i },
-        id: format!("R{i}"),
-        name: format!("路{i}"),
+        id: format!("R{i}").into(),
+        name: format!("路{i}").into(),
         class: None,
         speed_kmh: None,
         oneway: false,
@@ -60,9 +62,9 @@ pub fn road(i: u32, lon_lat: &[(f64, f64)]) -> crate::model::Road {
 pub fn stop(id: &str, route: &str, seq: u32, lon: f64, lat: f64) -> BusStop {
     BusStop {
         feature: FeatureRef { layer: 0, index: 0 },
-        id: id.to_string(),
-        name: format!("站{id}"),
-        route: Some(route.to_string()),
+        id: id.to_string().into(),
+        name: format!("站{id}").into(),
+        route: Some(route.to_string().into()),
         seq: Some(seq),
         location: Some(Point::new(lon, lat)),
     }
@@ -80,16 +82,16 @@ pub fn project(
 ) -> Project {
     Project {
         feature: FeatureRef { layer: 0, index: 0 },
-        id: id.to_string(),
-        name: format!("项目{id}"),
+        id: id.to_string().into(),
+        name: format!("项目{id}").into(),
         investor: None,
         investment_yi,
         phase: None,
         stage,
-        secretary: secretary.map(str::to_string),
+        secretary: secretary.map(Text::from),
         agent: None,
         dates: Default::default(),
-        parcel_id: parcel_id.map(str::to_string),
+        parcel_id: parcel_id.map(Text::from),
         location: Some(Point::new(lon, lat)),
     }
 }
@@ -126,8 +128,8 @@ pub fn add_parcel(
             layer: li as u32,
             index,
         },
-        id: id.to_string(),
-        land_use: land_use.map(str::to_string),
+        id: id.to_string().into(),
+        land_use: land_use.map(Text::from),
         status,
         area,
         declared_area: None,
@@ -166,7 +168,7 @@ pub fn add_constraint(park: &mut Park, layer: &str, ring: &[(f64, f64)]) {
             layer: li as u32,
             index,
         },
-        id: format!("{layer}-{}", index + 1),
+        id: format!("{layer}-{}", index + 1).into(),
         kind: crate::model::ConstraintKind::recognise(layer),
         area,
     });

@@ -67,12 +67,12 @@ pub struct LandStats {
 pub fn land_statistics(park: &Park) -> LandStats {
     let mut total = AreaTally::default();
     let mut by_status: BTreeMap<ApprovalStatus, AreaTally> = BTreeMap::new();
-    let mut by_use: BTreeMap<Option<String>, AreaTally> = BTreeMap::new();
+    let mut by_use: BTreeMap<Option<&str>, AreaTally> = BTreeMap::new();
     let mut declared = (0.0, 0);
     for p in &park.parcels {
         total.add(p.area);
         by_status.entry(p.status).or_default().add(p.area);
-        by_use.entry(p.land_use.clone()).or_default().add(p.area);
+        by_use.entry(p.land_use.as_deref()).or_default().add(p.area);
         if let Some(Mu(m)) = p.declared_area {
             declared.0 += m;
             declared.1 += 1;
@@ -81,7 +81,10 @@ pub fn land_statistics(park: &Park) -> LandStats {
     LandStats {
         total,
         by_status: by_status.into_iter().collect(),
-        by_land_use: by_use.into_iter().collect(),
+        by_land_use: by_use
+            .into_iter()
+            .map(|(u, t)| (u.map(str::to_string), t))
+            .collect(),
         declared_mu: declared,
     }
 }
@@ -128,7 +131,7 @@ pub fn project_statistics(park: &Park) -> Vec<StageTally> {
         t.projects.push(i as u32);
         t.investment_yi += p.investment_yi.filter(|v| v.is_finite()).unwrap_or(0.0);
         if let Some(s) = &p.secretary {
-            secs.insert(s.clone());
+            secs.insert(s.to_string());
         }
     }
     by.into_values()

@@ -21,7 +21,7 @@ use super::land::ProjectSite;
 use crate::model::date::Date;
 use crate::model::{
     ApprovalStatus, ConstraintKind, Document, LifecycleStage, Parcel, Park, Phase, Project,
-    SquareMeters,
+    SquareMeters, Text,
 };
 
 /// How many days a project may stay in each stage before it counts as stalled, saved
@@ -239,7 +239,7 @@ pub struct StageOn {
 
 /// The date of each stage, where the data gives one (在建: the 开工日期).
 fn stage_dates(p: &Project) -> [Option<Date>; 6] {
-    let d = |s: &Option<String>| s.as_deref().and_then(Date::parse);
+    let d = |s: &Option<Text>| s.as_deref().and_then(Date::parse);
     let started = d(&p.dates.started);
     [
         d(&p.dates.signed),
@@ -325,7 +325,7 @@ fn stage_index(s: LifecycleStage) -> usize {
 /// A parcel's approval status on a day, from its 报批/批复/供地 dates (its declared
 /// status when it has none).
 pub fn status_on(p: &Parcel, day: Date) -> ApprovalStatus {
-    let d = |s: &Option<String>| s.as_deref().and_then(Date::parse);
+    let d = |s: &Option<Text>| s.as_deref().and_then(Date::parse);
     let (sub, app, sup) = (
         d(&p.approval.submitted),
         d(&p.approval.approved),
@@ -412,9 +412,13 @@ pub fn ledger(
             };
             let responsible = on.stage.and_then(|s| {
                 if s <= LifecycleStage::InLibrary {
-                    p.agent.clone().map(|n| (ResponsibleRole::Agent, n))
+                    p.agent
+                        .as_ref()
+                        .map(|n| (ResponsibleRole::Agent, n.to_string()))
                 } else {
-                    p.secretary.clone().map(|n| (ResponsibleRole::Secretary, n))
+                    p.secretary
+                        .as_ref()
+                        .map(|n| (ResponsibleRole::Secretary, n.to_string()))
                 }
             });
             let parcels: Vec<u32> = parcels_of[i].iter().copied().collect();
@@ -472,7 +476,7 @@ fn approval_by_year(park: &Park, as_of: Date) -> BTreeMap<i32, YearApproval> {
     let mut by: BTreeMap<i32, YearApproval> = BTreeMap::new();
     for p in &park.parcels {
         let mu = p.area.to_mu().0;
-        let d = |s: &Option<String>| s.as_deref().and_then(Date::parse).filter(|d| *d <= as_of);
+        let d = |s: &Option<Text>| s.as_deref().and_then(Date::parse).filter(|d| *d <= as_of);
         if let Some(x) = d(&p.approval.submitted) {
             by.entry(x.year()).or_default().submitted_mu += mu;
         }
@@ -512,7 +516,7 @@ fn early_next_phase(park: &Park, i: usize) -> bool {
 /// Dates that cannot be read, and stage dates out of order.
 fn check_dates(park: &Park, out: &mut Vec<DoubtfulDate>) {
     for p in &park.projects {
-        let named: [(&'static str, &Option<String>); 5] = [
+        let named: [(&'static str, &Option<Text>); 5] = [
             ("签约日期", &p.dates.signed),
             ("履约日期", &p.dates.fulfilled),
             ("入库日期", &p.dates.library),
@@ -526,7 +530,7 @@ fn check_dates(park: &Park, out: &mut Vec<DoubtfulDate>) {
             };
             match Date::parse(t) {
                 None => out.push(DoubtfulDate {
-                    id: p.id.clone(),
+                    id: p.id.to_string(),
                     field,
                     text: t.to_string(),
                     problem: "not a date (YYYY-MM-DD expected); ignored".into(),
@@ -536,7 +540,7 @@ fn check_dates(park: &Park, out: &mut Vec<DoubtfulDate>) {
                         && d < bd
                     {
                         out.push(DoubtfulDate {
-                            id: p.id.clone(),
+                            id: p.id.to_string(),
                             field,
                             text: t.to_string(),
                             problem: format!("earlier than {before} {bd}"),
@@ -551,7 +555,7 @@ fn check_dates(park: &Park, out: &mut Vec<DoubtfulDate>) {
                 && Date::parse(t).is_none()
             {
                 out.push(DoubtfulDate {
-                    id: p.id.clone(),
+                    id: p.id.to_string(),
                     field: d.label(crate::model::Lang::Zh),
                     text: t.to_string(),
                     problem: "not a date (YYYY-MM-DD expected); the document counts as missing"
@@ -570,7 +574,7 @@ fn check_dates(park: &Park, out: &mut Vec<DoubtfulDate>) {
                 && Date::parse(t).is_none()
             {
                 out.push(DoubtfulDate {
-                    id: p.id.clone(),
+                    id: p.id.to_string(),
                     field,
                     text: t.to_string(),
                     problem: "not a date (YYYY-MM-DD expected); ignored".into(),
@@ -664,7 +668,7 @@ mod tests {
     }
 
     fn dates(signed: &str, fulfilled: &str, library: &str, started: &str) -> KeyDates {
-        let o = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let o = |s: &str| (!s.is_empty()).then(|| s.into());
         KeyDates {
             signed: o(signed),
             fulfilled: o(fulfilled),

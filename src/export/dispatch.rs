@@ -267,7 +267,7 @@ pub fn dispatch_pages(input: &DispatchInput, spec: &DispatchSpec) -> Vec<Page> {
             .map(|(i, from, to)| {
                 let p = &park.projects[*i as usize];
                 vec![
-                    p.name.clone(),
+                    p.name.to_string(),
                     from.map_or_else(|| t(lang, "未签约", "not signed"), |s| s.label(lang).into()),
                     to.map_or_else(|| t(lang, "未签约", "not signed"), |s| s.label(lang).into()),
                 ]
@@ -402,7 +402,7 @@ fn project_headers(lang: Lang) -> Vec<String> {
 fn project_row(park: &Park, s: &ProjectStatus, lang: Lang) -> Vec<String> {
     let p = &park.projects[s.project as usize];
     vec![
-        p.name.clone(),
+        p.name.to_string(),
         s.stage
             .map_or_else(String::new, |x| x.label(lang).to_string()),
         s.stage_since.map_or_else(String::new, |d| {
@@ -446,7 +446,7 @@ fn land_row(input: &DispatchInput, s: &ProjectStatus, lang: Lang) -> Vec<String>
     let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), mu_text);
     debug_assert_eq!(KINDS.len(), 4);
     vec![
-        p.name.clone(),
+        p.name.to_string(),
         s.parcels
             .iter()
             .map(|&i| park.parcels[i as usize].id.as_str())
@@ -497,7 +497,7 @@ fn atlas_page(input: &DispatchInput, s: &ProjectStatus, base: &PageSpec) -> Opti
         max: [extent.max[0] + pad, extent.max[1] + pad],
     };
     let mut rows: Vec<(String, String)> = vec![
-        (t(lang, "项目编号", "Id"), p.id.clone()),
+        (t(lang, "项目编号", "Id"), p.id.to_string()),
         (
             t(lang, "阶段", "Stage"),
             s.stage
@@ -538,7 +538,7 @@ fn atlas_page(input: &DispatchInput, s: &ProjectStatus, base: &PageSpec) -> Opti
         if let Some(d) = d {
             rows.push((
                 format!("{}{}", st.label(lang), t(lang, "日期", " date")),
-                d.clone(),
+                d.to_string(),
             ));
         }
     }
@@ -566,7 +566,7 @@ fn atlas_page(input: &DispatchInput, s: &ProjectStatus, base: &PageSpec) -> Opti
         },
         extent: Some(extent),
         stats: Some(StatsTable {
-            title: p.name.clone(),
+            title: p.name.to_string(),
             rows,
         }),
         subtitle: Some(match lang {

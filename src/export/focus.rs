@@ -133,7 +133,7 @@ pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFoc
     let kind = f.kind.label(lang).to_string();
     // "荆州经开区政务服务中心" already says what it is.
     let named = if f.name.contains(&kind) {
-        f.name.clone()
+        f.name.to_string()
     } else {
         match lang {
             Lang::Zh => format!("{}（{kind}）", f.name),
@@ -144,7 +144,7 @@ pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFoc
     let stats = StatsTable {
         title: tr(lang, "服务范围统计", "Service area"),
         rows: vec![
-            (tr(lang, "设施", "Facility"), f.name.clone()),
+            (tr(lang, "设施", "Facility"), f.name.to_string()),
             (tr(lang, "设施类型", "Kind"), kind.clone()),
             (
                 tr(lang, "服务半径", "Service radius"),
@@ -177,7 +177,14 @@ pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFoc
     let legend = LegendBlock {
         title: Some(tr(lang, "服务范围分析", "Service area")),
         rows: vec![
-            LegendRow::marker(f.name.clone(), shape, 10.0, theme.selection_fill, 1.0, None),
+            LegendRow::marker(
+                f.name.to_string(),
+                shape,
+                10.0,
+                theme.selection_fill,
+                1.0,
+                None,
+            ),
             LegendRow::area(
                 match lang {
                     Lang::Zh => format!("服务半径 {}", format_distance(Meters(radius))),
@@ -259,7 +266,7 @@ pub fn facility_isochrone_focus(
     };
     let kind = f.kind.label(lang).to_string();
     let named = if f.name.contains(&kind) {
-        f.name.clone()
+        f.name.to_string()
     } else {
         match lang {
             Lang::Zh => format!("{}（{kind}）", f.name),
@@ -267,7 +274,7 @@ pub fn facility_isochrone_focus(
         }
     };
     let mut rows = vec![
-        (tr(lang, "设施", "Facility"), f.name.clone()),
+        (tr(lang, "设施", "Facility"), f.name.to_string()),
         (tr(lang, "设施类型", "Kind"), kind.clone()),
         (
             tr(lang, "服务半径（直线）", "Radius (straight line)"),
@@ -383,7 +390,14 @@ pub fn facility_isochrone_focus(
     let legend = LegendBlock {
         title: Some(tr(lang, "等时圈分析", "Isochrone analysis")),
         rows: vec![
-            LegendRow::marker(f.name.clone(), shape, 10.0, theme.selection_fill, 1.0, None),
+            LegendRow::marker(
+                f.name.to_string(),
+                shape,
+                10.0,
+                theme.selection_fill,
+                1.0,
+                None,
+            ),
             LegendRow::area(
                 match lang {
                     Lang::Zh => format!("{what}可达范围（沿道路）"),
@@ -453,7 +467,7 @@ pub fn route_focus(cx: &FocusContext, ri: usize, lang: Lang) -> Result<MapFocus,
     let route = park.routes.get(ri).ok_or_else(|| ExportError::NotFound {
         what: tr(lang, "线路", "route"),
         key: format!("#{ri}"),
-        known: park.routes.iter().map(|r| r.name.clone()).collect(),
+        known: park.routes.iter().map(|r| r.name.to_string()).collect(),
     })?;
     let catchment = cx.analysis.settings.catchment_m;
     let stats = match cx

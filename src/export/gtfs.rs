@@ -158,7 +158,7 @@ pub fn build_feed(
         along.sort_by(|a, b| a.0.total_cmp(&b.0));
         if along.len() < 2 {
             summary.skipped.push(GtfsSkipped {
-                name: route.name.clone(),
+                name: route.name.to_string(),
                 reason: format!(
                     "{} located stop(s) on the route; a trip needs two",
                     along.len()
@@ -218,7 +218,7 @@ pub fn build_feed(
                 trip_id: trip_id.clone(),
                 arrival_time: format_clock(arrival),
                 departure_time: format_clock(departure),
-                stop_id: stop.id.clone(),
+                stop_id: stop.id.to_string(),
                 stop_sequence: k as u32 + 1,
                 shape_dist_traveled: round_cm(dist),
                 timepoint: 0,
@@ -227,8 +227,8 @@ pub fn build_feed(
                 && let Some(at) = stop.location
             {
                 feed.stops.push(StopRow {
-                    stop_id: stop.id.clone(),
-                    stop_name: stop.name.clone(),
+                    stop_id: stop.id.to_string(),
+                    stop_name: stop.name.to_string(),
                     stop_lat: at.y(),
                     stop_lon: at.x(),
                 });
@@ -236,17 +236,17 @@ pub fn build_feed(
         }
         let headsign = park.stops[along[n - 1].1].name.clone();
         feed.routes.push(RouteRow {
-            route_id: route.id.clone(),
+            route_id: route.id.to_string(),
             agency_id: AGENCY.into(),
-            route_short_name: route.name.clone(),
+            route_short_name: route.name.to_string(),
             route_long_name: String::new(),
             route_type: 3,
         });
         feed.trips.push(TripRow {
-            route_id: route.id.clone(),
+            route_id: route.id.to_string(),
             service_id: SERVICE.into(),
             trip_id: trip_id.clone(),
-            trip_headsign: headsign,
+            trip_headsign: headsign.to_string(),
             shape_id,
         });
         feed.frequencies.push(FrequencyRow {
@@ -257,8 +257,8 @@ pub fn build_feed(
             exact_times: 0,
         });
         summary.routes.push(GtfsRouteSummary {
-            id: route.id.clone(),
-            name: route.name.clone(),
+            id: route.id.to_string(),
+            name: route.name.to_string(),
             stops: if is_loop { n - 1 } else { n },
             is_loop,
             length_m,

@@ -22,7 +22,12 @@ pub(super) fn merge_partial(layer: &mut Layer, p: Partial, problems: &mut Vec<Pr
     } else {
         layer.attributes.append(&p.table);
     }
-    layer.ids.extend(p.ids);
+    if !(layer.ids.is_empty() && p.ids.iter().all(Option::is_none)) {
+        // The ids are kept from the first feature with an `id` member on (before it,
+        // `None`s); a layer without any keeps none (24 bytes a feature).
+        layer.ids.resize(offset, None);
+        layer.ids.extend(p.ids);
+    }
     layer.geometries.extend(p.geoms);
     for (i, e) in p.extras {
         layer.extras.insert(offset + i, e);

@@ -13,7 +13,7 @@ use super::{
     AreaUnit, ImportError, ImportReport, Issue, LayerJob, Problem, Progress, Severity,
     read_layer_file,
 };
-use crate::model::{Layer, Park};
+use crate::model::{Layer, Park, Text};
 
 /// A load's outcome: the park, the report, and how many files failed.
 #[derive(Debug, Clone, Default)]
@@ -158,14 +158,14 @@ fn duplicate_ids(layer: &crate::model::Layer, file: &str) -> Option<Problem> {
     // strictly increasing order (most exports) are all different; others are sorted in
     // parallel and counted in runs (a hash map of the ids took ~0.4 s on one core).
     let columns = layer.field_columns();
-    let ids: Vec<String> = (0..layer.len())
+    let ids: Vec<Text> = (0..layer.len())
         .into_par_iter()
         .map(|i| columns.display_id(i))
         .collect();
     if ids.windows(2).all(|w| w[0] < w[1]) {
         return None;
     }
-    let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut sorted: Vec<&str> = ids.iter().map(Text::as_str).collect();
     sorted.par_sort_unstable();
     let mut shared: Vec<(&str, usize)> = sorted
         .chunk_by(|a, b| a == b)

@@ -327,7 +327,9 @@ fn reserve_estimate(layer: &mut Layer, first: &Batch, total_bytes: u64) {
     // Never more than the file could hold (a 20-byte feature is the smallest sensible).
     let additional = additional.min((total_bytes / 20) as usize);
     layer.geometries.reserve(additional);
-    layer.ids.reserve(additional);
+    if !layer.ids.is_empty() {
+        layer.ids.reserve(additional);
+    }
     layer.attributes.reserve_rows(additional);
 }
 

@@ -9,6 +9,11 @@
 //! This module knows nothing about geometry, roles or files.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::text::Text;
 
 /// One property value as read from a table. Strings borrow from the table.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -160,26 +165,145 @@ enum Cell {
     Value = 2,
 }
 
-/// Many strings in one buffer: `ends[i]` is where string `i` stops.
+/// Where each string of a [`StrBuf`] ends: 4 bytes a string while the buffer is under
+/// 4 GiB (every real column), 8 bytes after (promoted once, nothing lost).
+#[derive(Debug, Clone)]
+enum Ends {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl Default for Ends {
+    fn default() -> Ends {
+        Ends::Narrow(Vec::new())
+    }
+}
+
+impl Ends {
+    fn zeros(n: usize) -> Ends {
+        Ends::Narrow(vec![0; n])
+    }
+    fn len(&self) -> usize {
+        match self {
+            Ends::Narrow(v) => v.len(),
+            Ends::Wide(v) => v.len(),
+        }
+    }
+    fn get(&self, i: usize) -> usize {
+        match self {
+            Ends::Narrow(v) => v[i] as usize,
+            Ends::Wide(v) => v[i],
+        }
+    }
+    fn last(&self) -> usize {
+        match self {
+            Ends::Narrow(v) => v.last().map_or(0, |e| *e as usize),
+            Ends::Wide(v) => v.last().copied().unwrap_or(0),
+        }
+    }
+    fn widen(&mut self) -> &mut Vec<usize> {
+        if let Ends::Narrow(v) = self {
+            *self = Ends::Wide(v.iter().map(|e| *e as usize).collect());
+        }
+        match self {
+            Ends::Wide(v) => v,
+            Ends::Narrow(_) => unreachable!("widened above"),
+        }
+    }
+    fn push(&mut self, end: usize) {
+        match (&mut *self, u32::try_from(end)) {
+            (Ends::Narrow(v), Ok(e)) => v.push(e),
+            _ => self.widen().push(end),
+        }
+    }
+    fn pop(&mut self) {
+        match self {
+            Ends::Narrow(v) => {
+                v.pop();
+            }
+            Ends::Wide(v) => {
+                v.pop();
+            }
+        }
+    }
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Ends::Narrow(v) => v.reserve(n),
+            Ends::Wide(v) => v.reserve(n),
+        }
+    }
+    /// Appends `other`'s ends shifted by `base` bytes.
+    fn extend_shifted(&mut self, other: &Ends, base: usize) {
+        let top = base + other.last();
+        match (&mut *self, other) {
+            (Ends::Narrow(a), Ends::Narrow(b)) if u32::try_from(top).is_ok() => {
+                let base = base as u32;
+                a.extend(b.iter().map(|e| e + base));
+            }
+            _ => {
+                let a = self.widen();
+                a.extend((0..other.len()).map(|i| other.get(i) + base));
+            }
+        }
+    }
+}
+
+/// Many strings in one buffer: string `i` stops at `ends[i]`. The buffer is shared
+/// (records' [`Text`] handles point into it) and never changed once shared: a cell
+/// edited later is kept beside it in `edited` (copy-on-write per cell, so an edit
+/// costs one string, not a copy of the column, and records of other rows keep
+/// pointing at the one buffer).
 #[derive(Debug, Clone, Default)]
 struct StrBuf {
-    text: String,
-    ends: Vec<usize>,
+    text: Arc<String>,
+    ends: Ends,
+    /// Cells replaced since the buffer was built, by row.
+    edited: FxHashMap<usize, Text>,
 }
 
 impl StrBuf {
+    fn with_rows(rows: usize) -> StrBuf {
+        StrBuf {
+            ends: Ends::zeros(rows),
+            ..StrBuf::default()
+        }
+    }
     fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
+        let text = Arc::make_mut(&mut self.text);
+        text.push_str(s);
+        self.ends.push(text.len());
+    }
+    fn bounds(&self, i: usize) -> (usize, usize) {
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1) };
+        (start, self.ends.get(i))
     }
     fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        if !self.edited.is_empty()
+            && let Some(t) = self.edited.get(&i)
+        {
+            return t.as_str();
+        }
+        let (start, end) = self.bounds(i);
+        &self.text[start..end]
+    }
+    /// String `i` as a handle on the buffer (no copy).
+    fn text(&self, i: usize) -> Text {
+        if !self.edited.is_empty()
+            && let Some(t) = self.edited.get(&i)
+        {
+            return t.clone();
+        }
+        let (start, end) = self.bounds(i);
+        Text::slice(&self.text, start, end)
+    }
+    fn set(&mut self, i: usize, s: &str) {
+        self.edited.insert(i, Text::from(s));
     }
     fn truncate_last(&mut self) {
+        self.edited.remove(&(self.ends.len().saturating_sub(1)));
         self.ends.pop();
-        let end = self.ends.last().copied().unwrap_or(0);
-        self.text.truncate(end);
+        let end = self.ends.last();
+        Arc::make_mut(&mut self.text).truncate(end);
     }
 }
 
@@ -289,6 +413,102 @@ impl Column {
         }
     }
 
+    /// The text of row `row` as a handle on the column's buffer (no copy) when the
+    /// cell holds a string of a text column; `None` otherwise (read [`Column::get`]).
+    pub fn shared_text(&self, row: usize) -> Option<Text> {
+        match (self.cells.get(row), &self.data) {
+            (Some(Cell::Value), ColumnData::Str(b)) => Some(b.text(row)),
+            _ => None,
+        }
+    }
+
+    /// The type a lone value would give a column, as [`Column::push`] decides it.
+    fn natural_type(value: PropValue<'_>) -> ColumnType {
+        match value {
+            PropValue::Absent | PropValue::Null => ColumnType::Empty,
+            PropValue::Bool(_) => ColumnType::Bool,
+            PropValue::Int(_) => ColumnType::Int,
+            PropValue::Float(_) => ColumnType::Float,
+            PropValue::Str(_) => ColumnType::Text,
+            PropValue::Json(_) => ColumnType::Json,
+        }
+    }
+
+    /// Replaces the cell of row `row` in place (an edit: one cell's worth of work),
+    /// typing the column as rebuilding it with the new value would.
+    fn set(&mut self, row: usize, value: PropValue<'_>) {
+        if row >= self.cells.len() {
+            return;
+        }
+        let (cell, value) = match value {
+            PropValue::Absent => (Cell::Absent, None),
+            PropValue::Null => (Cell::Null, None),
+            v => (Cell::Value, Some(v)),
+        };
+        // Whether another row holds a value (stops at the first: cheap but for columns
+        // of nulls).
+        let others = |cells: &[Cell]| {
+            cells
+                .iter()
+                .enumerate()
+                .any(|(r, c)| r != row && *c == Cell::Value)
+        };
+        let Some(value) = value else {
+            self.cells[row] = cell;
+            if let ColumnData::Str(b) | ColumnData::Json(b) = &mut self.data {
+                b.edited.remove(&row);
+            }
+            if !matches!(self.data, ColumnData::Empty(_)) && !others(&self.cells) {
+                // The last value gone: untyped, as a column of nulls is built.
+                self.data = ColumnData::Empty(self.cells.len());
+            }
+            return;
+        };
+        let natural = Column::natural_type(value);
+        if natural != self.column_type() && !others(&self.cells) {
+            // No other value: the column takes the new value's type, as a column
+            // built with this value alone would.
+            self.data = ColumnData::Empty(self.cells.len());
+        }
+        self.make_room_for(value);
+        let done = match (&mut self.data, value) {
+            (ColumnData::Bool(v), PropValue::Bool(b)) => {
+                v[row] = b;
+                true
+            }
+            (ColumnData::Int(v), PropValue::Int(i)) => {
+                v[row] = i;
+                true
+            }
+            (ColumnData::Float(v), PropValue::Float(f)) => {
+                v[row] = f;
+                true
+            }
+            (ColumnData::Float(v), PropValue::Int(i)) => {
+                v[row] = i as f64;
+                true
+            }
+            (ColumnData::Str(b), PropValue::Str(s)) => {
+                b.set(row, s);
+                true
+            }
+            (ColumnData::Json(b), v) => {
+                b.set(row, &v.to_json_text().unwrap_or_default());
+                true
+            }
+            _ => false,
+        };
+        if !done {
+            // Mixed types: every value is kept as its JSON text (the other cells'
+            // text is taken before this cell is marked as a value).
+            self.make_json_column();
+            if let ColumnData::Json(b) = &mut self.data {
+                b.set(row, &value.to_json_text().unwrap_or_default());
+            }
+        }
+        self.cells[row] = Cell::Value;
+    }
+
     /// Turns the column into raw JSON text, keeping every value exactly.
     fn make_json_column(&mut self) {
         if matches!(self.data, ColumnData::Json(_)) {
@@ -311,6 +531,24 @@ impl Column {
         }
     }
 
+    /// Types a column that had no value yet by `value` (its cells so far as defaults),
+    /// and widens integers to floats for a float.
+    fn make_room_for(&mut self, value: PropValue<'_>) {
+        if let ColumnData::Empty(_) = self.data {
+            let rows = self.cells.len();
+            self.data = match value {
+                PropValue::Bool(_) => ColumnData::Bool(vec![false; rows]),
+                PropValue::Int(_) => ColumnData::Int(vec![0; rows]),
+                PropValue::Float(_) => ColumnData::Float(vec![0.0; rows]),
+                PropValue::Str(_) => ColumnData::Str(StrBuf::with_rows(rows)),
+                _ => ColumnData::Json(StrBuf::with_rows(rows)),
+            };
+        }
+        if matches!(self.data, ColumnData::Int(_)) && matches!(value, PropValue::Float(_)) {
+            self.int_to_float();
+        }
+    }
+
     /// Appends one cell, promoting the column's type when the value needs it.
     fn push(&mut self, value: PropValue<'_>) {
         match value {
@@ -326,25 +564,7 @@ impl Column {
             }
             _ => {}
         }
-        let rows = self.cells.len();
-        if let ColumnData::Empty(_) = self.data {
-            self.data = match value {
-                PropValue::Bool(_) => ColumnData::Bool(vec![false; rows]),
-                PropValue::Int(_) => ColumnData::Int(vec![0; rows]),
-                PropValue::Float(_) => ColumnData::Float(vec![0.0; rows]),
-                PropValue::Str(_) => ColumnData::Str(StrBuf {
-                    text: String::new(),
-                    ends: vec![0; rows],
-                }),
-                _ => ColumnData::Json(StrBuf {
-                    text: String::new(),
-                    ends: vec![0; rows],
-                }),
-            };
-        }
-        if matches!(self.data, ColumnData::Int(_)) && matches!(value, PropValue::Float(_)) {
-            self.int_to_float();
-        }
+        self.make_room_for(value);
         match (&mut self.data, value) {
             (ColumnData::Bool(v), PropValue::Bool(b)) => v.push(b),
             (ColumnData::Int(v), PropValue::Int(i)) => v.push(i),
@@ -372,10 +592,12 @@ impl Column {
             (ColumnData::Int(a), ColumnData::Int(b)) => a.extend_from_slice(b),
             (ColumnData::Float(a), ColumnData::Float(b)) => a.extend_from_slice(b),
             (ColumnData::Str(a), ColumnData::Str(b))
-            | (ColumnData::Json(a), ColumnData::Json(b)) => {
+            | (ColumnData::Json(a), ColumnData::Json(b))
+                if b.edited.is_empty() =>
+            {
                 let base = a.text.len();
-                a.text.push_str(&b.text);
-                a.ends.extend(b.ends.iter().map(|e| e + base));
+                Arc::make_mut(&mut a.text).push_str(&b.text);
+                a.ends.extend_shifted(&b.ends, base);
             }
             // Absent/null-only cells of `other` fit any typed column as defaults.
             (data, ColumnData::Empty(m)) => {
@@ -530,7 +752,7 @@ impl AttributeTable {
                 ColumnData::Float(v) => v.reserve(additional),
                 ColumnData::Str(b) | ColumnData::Json(b) => {
                     let mean = b.text.len().div_ceil(rows);
-                    b.text.reserve(mean.saturating_mul(additional));
+                    Arc::make_mut(&mut b.text).reserve(mean.saturating_mul(additional));
                     b.ends.reserve(additional);
                 }
             }
@@ -583,17 +805,7 @@ impl AttributeTable {
                 i
             }
         };
-        // Rebuild the column with the new cell: columns are append-only stores.
-        let old = &self.columns[idx];
-        let mut rebuilt = Column::new(name, 0);
-        for r in 0..self.rows {
-            if r == row {
-                rebuilt.push(value);
-            } else {
-                rebuilt.push(old.get(r));
-            }
-        }
-        self.columns[idx] = rebuilt;
+        self.columns[idx].set(row, value);
     }
 
     /// Replaces many cells of one column as text, rebuilding the column once (creating
@@ -771,6 +983,121 @@ mod tests {
                 assert_eq!(a.get(r, c.name()), c.get(r), "row {r} {}", c.name());
             }
         }
+    }
+
+    /// What `set_cell` gave when it rebuilt the whole column: the table pushed again
+    /// row by row with the one cell replaced.
+    fn rebuilt(t: &AttributeTable, row: usize, name: &str, value: PropValue<'_>) -> Column {
+        let mut c = Column::new(name, 0);
+        for r in 0..t.rows() {
+            c.push(if r == row { value } else { t.get(r, name) });
+        }
+        c
+    }
+
+    #[test]
+    fn a_cell_edited_in_place_reads_and_types_as_a_rebuilt_column() {
+        let columns: Vec<Vec<PropValue<'_>>> = vec![
+            vec![PropValue::Int(1), PropValue::Int(2), PropValue::Null],
+            vec![PropValue::Float(2.5), PropValue::Absent, PropValue::Int(3)],
+            vec![PropValue::Str("a"), PropValue::Str(" b "), PropValue::Null],
+            vec![PropValue::Bool(true), PropValue::Absent, PropValue::Absent],
+            vec![
+                PropValue::Json("{\"k\":1}"),
+                PropValue::Int(4),
+                PropValue::Absent,
+            ],
+            vec![PropValue::Null, PropValue::Absent, PropValue::Null],
+            vec![PropValue::Absent, PropValue::Str("only"), PropValue::Absent],
+        ];
+        let values = [
+            PropValue::Absent,
+            PropValue::Null,
+            PropValue::Bool(false),
+            PropValue::Int(7),
+            PropValue::Float(0.5),
+            PropValue::Float(3.0),
+            PropValue::Str("荆州"),
+            PropValue::Str(""),
+            PropValue::Json("[1,2]"),
+        ];
+        for cells in &columns {
+            for row in 0..cells.len() {
+                for v in values {
+                    let mut t = AttributeTable::new();
+                    for c in cells {
+                        t.push_row([("x", *c)]);
+                    }
+                    let want = rebuilt(&t, row, "x", v);
+                    t.set_cell(row, "x", v);
+                    let got = t.column("x").expect("column");
+                    let what = format!("{cells:?} row {row} ← {v:?}");
+                    assert_eq!(got.column_type(), want.column_type(), "{what}");
+                    for r in 0..t.rows() {
+                        assert_eq!(got.get(r), want.get(r), "{what}: row {r}");
+                    }
+                    // Edited again back: the first value, as rebuilding would give.
+                    let want = rebuilt(&t, row, "x", cells[row]);
+                    t.set_cell(row, "x", cells[row]);
+                    let got = t.column("x").expect("column");
+                    assert_eq!(got.column_type(), want.column_type(), "{what}, undone");
+                    for r in 0..t.rows() {
+                        assert_eq!(got.get(r), want.get(r), "{what}, undone: row {r}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_handles_share_the_column_and_survive_an_edit() {
+        let mut t = AttributeTable::new();
+        for name in ["甲", "乙", "丙"] {
+            t.push_row([("name", PropValue::Str(name))]);
+        }
+        let col = t.column("name").expect("column");
+        let (a, b) = (
+            col.shared_text(0).expect("a"),
+            col.shared_text(2).expect("c"),
+        );
+        assert!(a.shares_buffer(&b), "one buffer for the column");
+        t.set_cell(2, "name", PropValue::Str("丁"));
+        let col = t.column("name").expect("column");
+        assert_eq!(col.shared_text(2).expect("edited"), "丁");
+        assert!(
+            col.shared_text(0).expect("a").shares_buffer(&a),
+            "not copied"
+        );
+        // Handles taken before the edit still read what they read.
+        assert_eq!((a.as_str(), b.as_str()), ("甲", "丙"));
+        // Rows moved by a deletion read their own (edited) text.
+        t.remove_row(0);
+        assert_eq!(t.get(1, "name"), PropValue::Str("丁"));
+        t.set_cell(0, "name", PropValue::Int(3));
+        assert_eq!(t.column("name").expect("c").shared_text(0), None);
+    }
+
+    #[test]
+    fn ends_past_four_gibibytes_widen_without_losing_a_string() {
+        let mut e = Ends::zeros(2);
+        e.push(7);
+        e.push(u32::MAX as usize + 10);
+        e.push(u32::MAX as usize + 12);
+        assert!(matches!(e, Ends::Wide(_)));
+        let got: Vec<usize> = (0..e.len()).map(|i| e.get(i)).collect();
+        assert_eq!(
+            got,
+            [0, 0, 7, u32::MAX as usize + 10, u32::MAX as usize + 12]
+        );
+        e.pop();
+        assert_eq!(e.last(), u32::MAX as usize + 10);
+        let mut n = Ends::Narrow(vec![3]);
+        n.extend_shifted(&Ends::Narrow(vec![1, 2]), u32::MAX as usize);
+        assert_eq!(n.get(2), u32::MAX as usize + 2);
+        let mut n = Ends::Narrow(vec![3]);
+        n.extend_shifted(&Ends::Narrow(vec![1, 2]), 3);
+        assert!(matches!(n, Ends::Narrow(_)));
+        assert_eq!((n.get(1), n.get(2)), (4, 5));
     }
 
     #[test]

@@ -622,4 +622,52 @@ mod tests {
             assert_eq!(format!("{:?}", p.stops), format!("{:?}", fresh.stops));
         }
     }
+    #[test]
+    fn records_refer_into_the_table_and_a_rename_copies_one_name() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"id":"E1","name":" 甲公司 ","industry":"电子信息"},"geometry":{"type":"Point","coordinates":[112.30,30.30]}},
+            {"type":"Feature","properties":{"id":"E2","name":"乙公司","industry":"装备制造"},"geometry":{"type":"Point","coordinates":[112.31,30.30]}},
+            {"type":"Feature","properties":{"id":7,"name":"丙公司"},"geometry":{"type":"Point","coordinates":[112.32,30.30]}}]}"#;
+        let opts = LayerOptions {
+            role: Some(Role::Enterprises),
+            ..LayerOptions::default()
+        };
+        let (layer, _) = read_layer_bytes(text.as_bytes(), "企业.geojson", &opts, None).unwrap();
+        let mut p = Park::from_layers("t", vec![layer]);
+        let e = &p.enterprises;
+        assert_eq!((e[0].id.as_str(), &*e[0].name), ("E1", "甲公司"), "trimmed");
+        assert_eq!(e[2].id, "7", "a number id as text");
+        assert!(
+            e[0].name.shares_buffer(&e[1].name),
+            "names refer into one column"
+        );
+        assert!(!e[0].name.shares_buffer(&e[0].id), "ids into another");
+        let names = e[1].name.clone();
+        let mut h = History::new();
+        h.apply(
+            &mut p,
+            Edit::SetAttribute {
+                layer: 0,
+                index: 0,
+                key: "name".into(),
+                before: Some(serde_json::json!(" 甲公司 ")),
+                after: Some(serde_json::json!("丁公司")),
+            },
+        )
+        .unwrap();
+        assert_eq!(p.enterprises[0].name, "丁公司");
+        assert!(
+            p.enterprises[1].name.shares_buffer(&names),
+            "the other records keep the column's buffer"
+        );
+        let mut fresh = p.clone();
+        fresh.rebuild_records();
+        assert_eq!(p.enterprises, fresh.enterprises);
+        h.undo(&mut p).unwrap();
+        assert_eq!(p.enterprises[0].name, "甲公司");
+        assert_eq!(
+            p.layers[0].attributes.get(0, "name"),
+            PropValue::Str(" 甲公司 ")
+        );
+    }
 }

@@ -11,6 +11,7 @@ use geo::{BoundingRect, Geometry, Rect};
 use serde::{Deserialize, Serialize};
 
 use super::attributes::{AttributeTable, Column, PropValue};
+use super::text::Text;
 use super::vocab::Role;
 use crate::crs::CrsDecision;
 
@@ -413,6 +414,18 @@ fn trimmed_text(v: PropValue<'_>) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// A cell as trimmed text (`None` when absent, null or blank): a handle on the column's
+/// buffer for a string, the same text of its own for any other value.
+fn column_text(col: &Column, index: usize) -> Option<Text> {
+    match col.shared_text(index) {
+        Some(t) => {
+            let t = t.trimmed();
+            (!t.is_empty()).then_some(t)
+        }
+        None => trimmed_text(col.get(index)).map(Text::from),
+    }
+}
+
 /// The identifier people see: the `id` member, else the mapped id property
 /// (`field_id`), else the `id` property (`id_property`), else `#index` (1-based).
 fn display_id_of<'a>(
@@ -454,9 +467,13 @@ impl<'a> FieldColumns<'a> {
         }
     }
 
-    /// A model field as text (absent, null and empty strings give `None`).
-    pub fn text(&self, index: usize, field: Field) -> Option<String> {
-        trimmed_text(self.get(index, field))
+    /// A model field as text (absent, null and empty strings give `None`): a handle on
+    /// the column's buffer when the cell is a string, else text of its own.
+    pub fn text(&self, index: usize, field: Field) -> Option<Text> {
+        match self.cols.get(field as usize) {
+            Some(Some(col)) => column_text(col, index),
+            _ => None,
+        }
     }
 
     /// A model field as a number.
@@ -464,14 +481,26 @@ impl<'a> FieldColumns<'a> {
         self.get(index, field).as_f64()
     }
 
-    /// The identifier people see (see [`Layer::display_id`]).
-    pub fn display_id(&self, index: usize) -> String {
-        display_id_of(
-            self.layer,
-            index,
-            || self.get(index, Field::Id),
-            || self.id_property.map_or(PropValue::Absent, |c| c.get(index)),
-        )
+    /// The identifier people see (see [`Layer::display_id`]), referring into the table
+    /// when it is a string property.
+    pub fn display_id(&self, index: usize) -> Text {
+        if let Some(Some(id)) = self.layer.ids.get(index) {
+            return Text::from(id.to_string());
+        }
+        if let Some(Some(col)) = self.cols.get(Field::Id as usize)
+            && let Some(t) = column_text(col, index)
+        {
+            return t;
+        }
+        if let Some(col) = self.id_property {
+            if let Some(t) = col.shared_text(index) {
+                return t;
+            }
+            if let Some(t) = col.get(index).as_text() {
+                return Text::from(t.into_owned());
+            }
+        }
+        Text::from(format!("#{}", index + 1))
     }
 
     /// The layer read.
@@ -494,7 +523,9 @@ pub struct Layer {
     pub source: LayerSource,
     /// Which property holds each model field.
     pub fields: FieldMap,
-    /// The features' `id` members.
+    /// The features' `id` members, by feature index. It may be shorter than the
+    /// features (empty for a file without `id` members): a feature past its end has
+    /// none. Read it with `ids.get(i)`.
     pub ids: Vec<Option<FeatureId>>,
     /// The features' geometry in lon/lat degrees; `None` for a null geometry.
     pub geometries: Vec<Option<Geometry<f64>>>,

@@ -16,6 +16,7 @@ pub mod records;
 pub mod route_fit;
 pub mod rows;
 pub mod stop_seq;
+pub mod text;
 pub mod units;
 pub mod vertex;
 pub mod vocab;
@@ -34,6 +35,7 @@ pub use records::{
     ApprovalDates, BusRoute, BusStop, Constraint, Enterprise, Facility, FeatureRef, KeyDates,
     Parcel, Project, Road, lines_of, representative_point,
 };
+pub use text::Text;
 pub use units::{Meters, Mu, SquareMeters};
 pub use vocab::{
     ApprovalStatus, ConstraintKind, Document, FacilityKind, Lang, LifecycleStage, Phase, Role,
@@ -158,7 +160,7 @@ impl Park {
                 if !same_id || !$same_order(&*old, &new) {
                     return false;
                 }
-                let id = std::mem::take(&mut old.id);
+                let id = old.id.clone();
                 *old = new;
                 old.id = id;
                 true
@@ -320,7 +322,7 @@ fn has_polygon(g: &Geometry<f64>) -> bool {
     }
 }
 
-fn name_or_id(c: &FieldColumns<'_>, i: usize) -> String {
+fn name_or_id(c: &FieldColumns<'_>, i: usize) -> Text {
     c.text(i, Field::Name).unwrap_or_else(|| c.display_id(i))
 }
 
@@ -468,8 +470,8 @@ fn enterprise_at(li: u32, c: &FieldColumns<'_>, i: usize) -> Enterprise {
 
 /// Gives every id shared by several records "#n" (n: the feature's number in its
 /// layer, from 1).
-fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut String, FeatureRef)>) {
-    let records: Vec<(&mut String, FeatureRef)> = records.collect();
+fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut Text, FeatureRef)>) {
+    let records: Vec<(&mut Text, FeatureRef)> = records.collect();
     // Ids in strictly increasing order (most exports) are all different: no counting.
     if records.windows(2).all(|w| *w[0].0 < *w[1].0) {
         return;
@@ -489,7 +491,7 @@ fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut String, FeatureRef
     }
     for (id, f) in records {
         if shared.contains(id.as_str()) {
-            *id = format!("{id}#{}", f.index + 1);
+            *id = Text::from(format!("{id}#{}", f.index + 1));
         }
     }
 }
@@ -628,7 +630,7 @@ mod tests {
     #[test]
     fn shared_ids_get_the_feature_number_whatever_the_order() {
         let unique = |ids: &[&str]| {
-            let mut v: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            let mut v: Vec<Text> = ids.iter().map(|s| Text::from(*s)).collect();
             make_ids_unique(v.iter_mut().enumerate().map(|(i, id)| (id, fref(0, i))));
             v
         };
@@ -666,11 +668,15 @@ mod tests {
             assert_eq!(c.display_id(i), layer.display_id(i));
             for f in Field::ALL {
                 assert_eq!(c.get(i, *f), layer.field(i, *f), "{i} {f:?}");
-                assert_eq!(c.text(i, *f), layer.field_text(i, *f), "{i} {f:?}");
+                assert_eq!(
+                    c.text(i, *f).map(String::from),
+                    layer.field_text(i, *f),
+                    "{i} {f:?}"
+                );
                 assert_eq!(c.f64(i, *f), layer.field_f64(i, *f), "{i} {f:?}");
             }
         }
-        let ids: Vec<String> = (0..4).map(|i| c.display_id(i)).collect();
+        let ids: Vec<Text> = (0..4).map(|i| c.display_id(i)).collect();
         assert_eq!(ids, ["P1", "7", "#3", "F4"]);
         assert_eq!(c.text(0, Field::Name).as_deref(), Some("甲"));
         assert_eq!(c.f64(2, Field::Employees), Some(2.5));

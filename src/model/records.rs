@@ -5,6 +5,7 @@
 use geo::{Geometry, MultiLineString, Point};
 use serde::{Deserialize, Serialize};
 
+use super::text::Text;
 use super::units::{Mu, SquareMeters};
 use super::vocab::{ApprovalStatus, ConstraintKind, Document, FacilityKind, LifecycleStage, Phase};
 
@@ -23,9 +24,9 @@ pub struct Parcel {
     /// Its feature.
     pub feature: FeatureRef,
     /// 地块编号.
-    pub id: String,
+    pub id: Text,
     /// 用地性质 (GB 50137 code such as M1, or as written).
-    pub land_use: Option<String>,
+    pub land_use: Option<Text>,
     /// 审批状态.
     pub status: ApprovalStatus,
     /// Area computed geodesically from the geometry.
@@ -33,7 +34,7 @@ pub struct Parcel {
     /// Area as the data declared it (面积 in mu), when it did.
     pub declared_area: Option<Mu>,
     /// 项目编号 of the project on the parcel, as the data declared it.
-    pub project_id: Option<String>,
+    pub project_id: Option<Text>,
     /// Land approval dates (报批, 批复, 供地) and batch, as written.
     pub approval: ApprovalDates,
 }
@@ -42,30 +43,30 @@ pub struct Parcel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApprovalDates {
     /// 报批日期: the application went up.
-    pub submitted: Option<String>,
+    pub submitted: Option<Text>,
     /// 批复日期: the approval came back.
-    pub approved: Option<String>,
+    pub approved: Option<Text>,
     /// 供地日期: the land was supplied.
-    pub supplied: Option<String>,
+    pub supplied: Option<Text>,
     /// 报批批次.
-    pub batch: Option<String>,
+    pub batch: Option<Text>,
 }
 
 /// The key dates of a project, as written in the data (usually YYYY-MM-DD).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyDates {
     /// 签约日期.
-    pub signed: Option<String>,
+    pub signed: Option<Text>,
     /// 开工日期.
-    pub started: Option<String>,
+    pub started: Option<Text>,
     /// 投产日期.
-    pub production: Option<String>,
+    pub production: Option<Text>,
     /// 履约日期.
-    pub fulfilled: Option<String>,
+    pub fulfilled: Option<Text>,
     /// 入库日期.
-    pub library: Option<String>,
+    pub library: Option<Text>,
     /// The five documents' dates (五证), in [`Document::ALL`] order.
-    pub documents: [Option<String>; 5],
+    pub documents: [Option<Text>; 5],
 }
 
 impl KeyDates {
@@ -82,11 +83,11 @@ pub struct Project {
     /// Its feature.
     pub feature: FeatureRef,
     /// 项目编号.
-    pub id: String,
+    pub id: Text,
     /// 项目名称.
-    pub name: String,
+    pub name: Text,
     /// 投资方.
-    pub investor: Option<String>,
+    pub investor: Option<Text>,
     /// 投资额 in 亿元 (100 million yuan).
     pub investment_yi: Option<f64>,
     /// 分期.
@@ -94,13 +95,13 @@ pub struct Project {
     /// 项目阶段.
     pub stage: Option<LifecycleStage>,
     /// 项目秘书 (responsible from 开工 to 投产).
-    pub secretary: Option<String>,
+    pub secretary: Option<Text>,
     /// 帮代办专员 (responsible from 签约 to 入库).
-    pub agent: Option<String>,
+    pub agent: Option<Text>,
     /// Key dates.
     pub dates: KeyDates,
     /// 地块编号 of the parcel it sits on, as the data declared it.
-    pub parcel_id: Option<String>,
+    pub parcel_id: Option<Text>,
     /// A representative point (the point itself, or the centroid of its geometry).
     pub location: Option<Point<f64>>,
 }
@@ -111,7 +112,7 @@ pub struct Constraint {
     /// Its feature.
     pub feature: FeatureRef,
     /// The id (feature `id` member, else its id property).
-    pub id: String,
+    pub id: Text,
     /// What it protects or bounds; `None` when neither the feature nor its layer says.
     pub kind: Option<ConstraintKind>,
     /// Area computed geodesically from the geometry.
@@ -124,11 +125,11 @@ pub struct Enterprise {
     /// Its feature.
     pub feature: FeatureRef,
     /// The id (feature `id` member, else its id property).
-    pub id: String,
+    pub id: Text,
     /// 企业名称.
-    pub name: String,
+    pub name: Text,
     /// 行业.
-    pub industry: Option<String>,
+    pub industry: Option<Text>,
     /// 职工人数.
     pub employees: Option<u32>,
     /// 产值 (万元).
@@ -143,9 +144,9 @@ pub struct Facility {
     /// Its feature.
     pub feature: FeatureRef,
     /// The id.
-    pub id: String,
+    pub id: Text,
     /// 设施名称.
-    pub name: String,
+    pub name: Text,
     /// 设施类型.
     pub kind: FacilityKind,
     /// Where it is (lon/lat).
@@ -158,9 +159,9 @@ pub struct BusRoute {
     /// Its feature.
     pub feature: FeatureRef,
     /// The id.
-    pub id: String,
+    pub id: Text,
     /// 线路名称 (e.g. KW6).
-    pub name: String,
+    pub name: Text,
     /// The route's line in lon/lat (one or more parts).
     pub line: MultiLineString<f64>,
 }
@@ -171,11 +172,11 @@ pub struct BusStop {
     /// Its feature.
     pub feature: FeatureRef,
     /// The id.
-    pub id: String,
+    pub id: Text,
     /// 站点名称.
-    pub name: String,
+    pub name: Text,
     /// The route it belongs to (线路), as named in the data.
-    pub route: Option<String>,
+    pub route: Option<Text>,
     /// Sequence along the route (序号, 1-based).
     pub seq: Option<u32>,
     /// Where it is (lon/lat).
@@ -188,11 +189,11 @@ pub struct Road {
     /// Its feature.
     pub feature: FeatureRef,
     /// The id.
-    pub id: String,
+    pub id: Text,
     /// 道路名称.
-    pub name: String,
+    pub name: Text,
     /// 道路等级 as written (主干路, 次干路, 支路 …).
-    pub class: Option<String>,
+    pub class: Option<Text>,
     /// Speed limit or design speed in km/h, when given.
     pub speed_kmh: Option<f64>,
     /// One-way (ignored for walking).

@@ -426,8 +426,11 @@ impl RoadGraph {
         let components = order
             .iter()
             .map(|&c| {
-                let mut names: Vec<String> =
-                    comps[c].2.iter().map(|&r| roads[r].name.clone()).collect();
+                let mut names: Vec<String> = comps[c]
+                    .2
+                    .iter()
+                    .map(|&r| roads[r].name.to_string())
+                    .collect();
                 names.sort();
                 names.dedup();
                 Component {
@@ -856,8 +859,8 @@ mod tests {
                 layer: 0,
                 index: i as u32,
             },
-            id: format!("R{i}"),
-            name: format!("路{i}"),
+            id: format!("R{i}").into(),
+            name: format!("路{i}").into(),
             class: None,
             speed_kmh: None,
             oneway: false,

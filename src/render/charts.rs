@@ -242,7 +242,7 @@ pub fn timeline_rows(park: &Park, ledger: &Ledger) -> Vec<TimelineRow> {
         .filter(|s| s.signed)
         .map(|s| {
             let p = &park.projects[s.project as usize];
-            let d = |t: &Option<String>| {
+            let d = |t: &Option<crate::model::Text>| {
                 t.as_deref()
                     .and_then(Date::parse)
                     .filter(|x| *x <= ledger.as_of)
@@ -276,7 +276,7 @@ pub fn timeline_rows(park: &Park, ledger: &Ledger) -> Vec<TimelineRow> {
             (
                 s.stalled,
                 TimelineRow {
-                    label: p.name.clone(),
+                    label: p.name.to_string(),
                     stages,
                     documents: s.documents.iter().flatten().copied().collect(),
                     stalled: s.stalled,

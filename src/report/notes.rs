@@ -270,7 +270,7 @@ pub(super) fn network(out: &mut impl Write, park: &Park, run: &IsoRun) -> io::Re
                 let id = &park.enterprises[*e as usize].id;
                 match d {
                     Some(d) => format!("{id}({d:.0} m)"),
-                    None => id.clone(),
+                    None => id.to_string(),
                 }
             })
             .collect::<Vec<_>>()

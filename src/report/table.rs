@@ -71,6 +71,18 @@ impl From<String> for Cell {
     }
 }
 
+impl From<&crate::model::Text> for Cell {
+    fn from(s: &crate::model::Text) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<crate::model::Text> for Cell {
+    fn from(s: crate::model::Text) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
 impl From<usize> for Cell {
     fn from(n: usize) -> Cell {
         Cell::Int(n as u64)

@@ -294,7 +294,7 @@ impl FeatureForm {
             .filter(|s| s.feature.layer as usize == layer)
         {
             if let Some(r) = &st.route {
-                let e = routes.entry(r.clone()).or_insert((0, None));
+                let e = routes.entry(r.to_string()).or_insert((0, None));
                 e.0 = e.0.max(st.seq.unwrap_or(0));
                 e.1 = Some(st.feature.index as usize);
             }

@@ -37,3 +37,17 @@ pub fn waker(ctx: &eframe::egui::Context) -> crate::workspace::Waker {
     let ctx = ctx.clone();
     std::sync::Arc::new(move || ctx.request_repaint())
 }
+
+/// A record's text shown in a widget (a label, a list entry) as its string.
+impl From<&crate::model::Text> for eframe::egui::WidgetText {
+    fn from(t: &crate::model::Text) -> eframe::egui::WidgetText {
+        eframe::egui::WidgetText::from(t.as_str())
+    }
+}
+
+/// A record's text shown in a widget as its string.
+impl From<crate::model::Text> for eframe::egui::WidgetText {
+    fn from(t: crate::model::Text) -> eframe::egui::WidgetText {
+        eframe::egui::WidgetText::from(t.as_str())
+    }
+}

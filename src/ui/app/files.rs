@@ -1095,7 +1095,7 @@ impl App {
         }
         let park = &s.ws.park;
         let name = match routes.as_slice() {
-            [one] => park.routes.get(*one).map(|r| r.name.clone()),
+            [one] => park.routes.get(*one).map(|r| r.name.to_string()),
             _ => None,
         }
         .unwrap_or_else(|| park.name.clone());

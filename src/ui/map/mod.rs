@@ -584,7 +584,11 @@ fn parcel_at(session: &Session, p: [f64; 2]) -> Option<(Vec<[f64; 2]>, String, O
     let g = park.geometry(f)?;
     let poly = crate::model::polygons_of(g).0.into_iter().next()?;
     let ring = poly.exterior().0.iter().map(|c| [c.x, c.y]).collect();
-    Some((ring, parcel.id.clone(), parcel.declared_area.map(|m| m.0)))
+    Some((
+        ring,
+        parcel.id.to_string(),
+        parcel.declared_area.map(|m| m.0),
+    ))
 }
 
 fn paint_measure(
@@ -697,7 +701,7 @@ fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option
     if let Some(p) = find(&park.parcels, f, |p| p.feature) {
         return join(vec![
             p.status.label(lang).to_string(),
-            p.land_use.clone().unwrap_or_default(),
+            p.land_use.clone().unwrap_or_default().to_string(),
             format!(
                 "{} {}",
                 crate::model::units::grouped(p.area.to_mu().0, 2),
@@ -707,7 +711,7 @@ fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option
     }
     if let Some(e) = find(&park.enterprises, f, |e| e.feature) {
         return join(vec![
-            e.industry.clone().unwrap_or_default(),
+            e.industry.clone().unwrap_or_default().to_string(),
             e.employees
                 .map(|n| {
                     if zh {
@@ -753,7 +757,7 @@ fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option
     }
     let stop = park.stops.iter().find(|s| s.feature == f)?;
     join(vec![
-        stop.route.clone().unwrap_or_default(),
+        stop.route.clone().unwrap_or_default().to_string(),
         stop.seq
             .map(|q| {
                 if zh {
@@ -859,7 +863,7 @@ mod tests {
             .unwrap();
         state.measure.as_mut().unwrap().set_parcel(
             ring,
-            p.id.clone(),
+            p.id.to_string(),
             p.declared_area.map(|m| m.0),
         );
         let a = measure::geodesic_area(&state.measure.as_ref().unwrap().points);

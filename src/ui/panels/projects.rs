@@ -129,7 +129,7 @@ impl ProjectsPanel {
                                             .and_then(|i| park.parcels.get(i as usize));
                                         match parcel {
                                             Some(pc) => {
-                                                let mut text = pc.id.clone();
+                                                let mut text = pc.id.to_string();
                                                 if site
                                                     .is_some_and(|x| x.how == SiteMatch::Mismatch)
                                                 {

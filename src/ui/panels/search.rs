@@ -66,7 +66,7 @@ pub fn find(park: &Park, query: &str, lang: Lang, limit: usize) -> (Vec<Hit>, bo
             &e.id,
             e.feature,
             Role::Enterprises,
-            e.industry.clone().unwrap_or_default(),
+            e.industry.clone().unwrap_or_default().to_string(),
         );
     }
     for f in &park.facilities {
@@ -88,7 +88,7 @@ pub fn find(park: &Park, query: &str, lang: Lang, limit: usize) -> (Vec<Hit>, bo
     for s in &park.stops {
         let detail = match (&s.route, s.seq) {
             (Some(r), Some(n)) => format!("{r} #{n}"),
-            (Some(r), None) => r.clone(),
+            (Some(r), None) => r.to_string(),
             _ => String::new(),
         };
         consider(&s.name, &s.id, s.feature, Role::BusStops, detail);

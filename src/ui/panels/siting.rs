@@ -84,7 +84,7 @@ impl SitingPanel {
     /// The request the panel's choices make.
     pub fn request(&self, session: &Session) -> SuggestRequest {
         let target = match self.route.and_then(|r| session.ws.park.routes.get(r)) {
-            Some(r) => SiteTarget::Route(r.name.clone()),
+            Some(r) => SiteTarget::Route(r.name.to_string()),
             None => SiteTarget::Kind(self.kind),
         };
         SuggestRequest {

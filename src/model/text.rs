@@ -1,0 +1,263 @@
+//! [`Text`]: a record's text that refers into its layer's attribute table instead of
+//! owning a copy.
+//!
+//! A text column keeps all its strings in one shared, immutable buffer
+//! ([`Arc<String>`]); a record's name, id or date is a handle on a slice of it (the
+//! buffer's pointer and a start and length: 16 bytes, no allocation of its own). Text
+//! that is not in a table (an id made unique, "E1#2"; a number shown as text) owns a
+//! buffer of its own. Either way a `Text` reads as a `&str` (`&*t`, `t.as_str()`,
+//! [`Deref`]) and compares, hashes, orders, prints and serialises as its string.
+//!
+//! This module knows nothing about tables, layers or records.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+
+/// `len` of a handle on a whole buffer (used when a slice's bounds do not fit `u32`).
+const WHOLE: u32 = u32::MAX;
+
+/// An immutable string that shares its bytes: a slice of a shared buffer (a column of
+/// an attribute table) or a buffer of its own. Cloning it copies a pointer.
+///
+/// ```
+/// use parkplan::model::Text;
+/// let t = Text::from("荆州五方光电");
+/// assert_eq!(t, "荆州五方光电");
+/// assert_eq!(t.len(), 18);
+/// assert_eq!(format!("{t}"), "荆州五方光电");
+/// ```
+#[derive(Clone)]
+pub struct Text {
+    buf: Arc<String>,
+    start: u32,
+    /// Length in bytes, or [`WHOLE`]: the whole buffer.
+    len: u32,
+}
+
+impl Text {
+    /// A handle on `buf[start..end]`. Bounds outside the buffer or off a character
+    /// boundary give the empty text; bounds beyond `u32` (a column of more than 4 GiB)
+    /// copy the slice into a buffer of its own.
+    pub fn slice(buf: &Arc<String>, start: usize, end: usize) -> Text {
+        let Some(s) = buf.get(start..end) else {
+            return Text::default();
+        };
+        match (u32::try_from(start), u32::try_from(end - start)) {
+            (Ok(start), Ok(len)) if len != WHOLE => Text {
+                buf: Arc::clone(buf),
+                start,
+                len,
+            },
+            _ => Text::from(s),
+        }
+    }
+
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        if self.len == WHOLE {
+            return self.buf.as_str();
+        }
+        let start = self.start as usize;
+        // The bounds were checked when the handle was made; the buffer never changes.
+        self.buf
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// The same text without leading and trailing white space (no copy).
+    pub fn trimmed(&self) -> Text {
+        let s = self.as_str();
+        let t = s.trim();
+        if t.len() == s.len() {
+            return self.clone();
+        }
+        let base = s.as_ptr() as usize - self.buf.as_ptr() as usize;
+        let from = base + (t.as_ptr() as usize - s.as_ptr() as usize);
+        Text::slice(&self.buf, from, from + t.len())
+    }
+
+    /// Whether two handles share one buffer (a test of where text lives, not of equality).
+    pub fn shares_buffer(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.buf, &other.buf)
+    }
+}
+
+impl Default for Text {
+    /// The empty text (one shared buffer for all).
+    fn default() -> Text {
+        static EMPTY: OnceLock<Arc<String>> = OnceLock::new();
+        Text {
+            buf: Arc::clone(EMPTY.get_or_init(|| Arc::new(String::new()))),
+            start: 0,
+            len: WHOLE,
+        }
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text {
+            buf: Arc::new(s),
+            start: 0,
+            len: WHOLE,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::from(s.to_string())
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Text {
+        Text::from(s.as_str())
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.as_str().to_string()
+    }
+}
+
+impl From<&Text> for String {
+    fn from(t: &Text) -> String {
+        t.as_str().to_string()
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+macro_rules! eq_with {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for Text {
+            fn eq(&self, other: &$t) -> bool {
+                self.as_str() == AsRef::<str>::as_ref(other)
+            }
+        }
+        impl PartialEq<Text> for $t {
+            fn eq(&self, other: &Text) -> bool {
+                AsRef::<str>::as_ref(self) == other.as_str()
+            }
+        }
+    )*};
+}
+eq_with!(str, &str, String);
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        String::deserialize(d).map(Text::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_reads_its_part_of_the_buffer_and_shares_it() {
+        let buf = Arc::new("E1湖北裕立 E2".to_string());
+        let name = Text::slice(&buf, 2, 15);
+        assert_eq!(name, "湖北裕立 ");
+        assert_eq!(name.trimmed(), "湖北裕立");
+        assert!(name.trimmed().shares_buffer(&name));
+        assert_eq!(Text::slice(&buf, 0, 2), "E1");
+        // Off a character boundary or out of range: empty, never a panic.
+        assert_eq!(Text::slice(&buf, 3, 5), "");
+        assert_eq!(Text::slice(&buf, 10, 99), "");
+        assert_eq!(Text::slice(&buf, 5, 2), "");
+    }
+
+    #[test]
+    fn owned_and_shared_text_compare_hash_and_order_as_strings() {
+        use std::collections::HashMap;
+        let buf = Arc::new("  KW6 ".to_string());
+        let shared = Text::slice(&buf, 0, 6).trimmed();
+        let owned = Text::from("KW6".to_string());
+        assert_eq!(shared, owned);
+        assert!(!shared.shares_buffer(&owned));
+        assert_eq!(owned, "KW6");
+        assert_eq!("KW6", owned);
+        assert_eq!(String::from("KW6"), shared);
+        let (a, b) = (Text::from("a"), Text::from("b"));
+        assert!(a < b);
+        assert_eq!(b.cmp(&a), std::cmp::Ordering::Greater);
+        let mut m: HashMap<Text, u32> = HashMap::new();
+        m.insert(shared, 6);
+        assert_eq!(m.get("KW6"), Some(&6));
+        assert_eq!(format!("{owned:?}"), "\"KW6\"");
+        assert_eq!(
+            serde_json::to_string(&owned).ok().as_deref(),
+            Some("\"KW6\"")
+        );
+        assert_eq!(Text::default(), "");
+        assert_eq!(Text::from("  ").trimmed(), "");
+        assert_eq!(std::mem::size_of::<Option<Text>>(), 16);
+    }
+}
