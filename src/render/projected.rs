@@ -518,6 +518,25 @@ impl ProjectedLayer {
         }
     }
 
+    /// The point of feature `i` when it is a single point (`None` for any other
+    /// geometry, a null feature or an index past the end).
+    pub fn point(&self, i: usize) -> Option<[f64; 2]> {
+        match self.features.get(i)?.as_ref()?.geom {
+            PlanarGeom::Point(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The number of feature slots (null features included).
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Whether the layer has no feature slot.
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
     /// The feature with this index.
     pub fn feature(&self, i: usize) -> Option<&PlanarFeature> {
         self.features.get(i)?.as_ref()
