@@ -12,17 +12,19 @@
 //! Owns the planar copies only; the park's lon/lat layers stay the source of truth.
 //! No drawing, no GUI.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::{Geometry, InteriorPoint, TriangulateEarcut};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
 
 use super::aggregate::PointLevels;
 use super::view::{WorldRect, display_frame};
 use crate::crs::{CrsError, FrameProjector, MetricFrame};
 use crate::model::{Layer, Park};
+
+mod store;
+use store::{CHUNK, Chunk};
 
 /// A ring or line in planar metres.
 pub type Path = Vec<[f64; 2]>;
@@ -389,9 +391,6 @@ impl PlanarFeature {
     }
 }
 
-/// An R*-tree entry: a feature's envelope and its index in the layer.
-pub type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
-
 /// A polygon layer triangulated in planar coordinates (for screen targets that draw
 /// triangles). Vertices are f32 offsets from `origin` (millimetre precision over tens
 /// of kilometres), so a target maps them to the screen with one scale and offset:
@@ -408,14 +407,18 @@ pub struct LayerMesh {
     pub features: Vec<(u32, std::ops::Range<u32>)>,
 }
 
-/// One layer in planar metres, with its R*-tree.
+/// One layer in planar metres: a compact, chunked copy of its features with a packed
+/// R-tree per chunk (see the `store` module).
 #[derive(Debug)]
 pub struct ProjectedLayer {
-    /// By feature index; `None` for null or unprojectable geometry.
-    pub features: Vec<Option<PlanarFeature>>,
-    tree: RTree<Entry>,
+    /// The planar point compact offsets are relative to.
+    origin: [f64; 2],
+    /// Feature slots (null features included).
+    len: usize,
+    /// Slots `k * CHUNK ..`, shared until edited.
+    chunks: Vec<Arc<Chunk>>,
     extent: Option<WorldRect>,
-    mesh: OnceLock<LayerMesh>,
+    mesh: OnceLock<Arc<LayerMesh>>,
     /// The symbol index of every feature for the last symbology drawn (keyed by a hash
     /// of the symbology), so classification runs once per style change, not per frame.
     pub(crate) class_cache: Mutex<Option<(u64, Arc<Vec<u16>>)>>,
@@ -425,11 +428,13 @@ pub struct ProjectedLayer {
 }
 
 impl Clone for ProjectedLayer {
-    /// A copy of the features, tree and mesh; the style caches start empty.
+    /// A copy sharing the chunks and mesh (a chunk is copied when it is edited); the
+    /// style caches start empty.
     fn clone(&self) -> ProjectedLayer {
         ProjectedLayer {
-            features: self.features.clone(),
-            tree: self.tree.clone(),
+            origin: self.origin,
+            len: self.len,
+            chunks: self.chunks.clone(),
             extent: self.extent,
             mesh: self.mesh.clone(),
             class_cache: Mutex::new(None),
@@ -439,38 +444,60 @@ impl Clone for ProjectedLayer {
 }
 
 impl ProjectedLayer {
-    /// Projects every feature of a layer (in parallel) and indexes them.
+    /// Projects every feature of a layer (in parallel, chunk by chunk) and indexes them.
     pub fn build(layer: &Layer, p: &FrameProjector) -> ProjectedLayer {
-        let features: Vec<Option<PlanarFeature>> = layer
+        // The origin: the layer's lon/lat extent's centre, projected.
+        let origin = layer
+            .extent()
+            .map(|r| p.forward((r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0))
+            .filter(|o| o[0].is_finite() && o[1].is_finite())
+            .unwrap_or([0.0, 0.0]);
+        let chunks: Vec<Arc<Chunk>> = layer
             .geometries
-            .par_iter()
-            .with_min_len(256)
-            .map(|g| g.as_ref().and_then(|g| PlanarFeature::from_lon_lat(g, p)))
+            .par_chunks(CHUNK)
+            .map(|gs| {
+                let features: Vec<Option<PlanarFeature>> = gs
+                    .par_iter()
+                    .with_min_len(256)
+                    .map(|g| g.as_ref().and_then(|g| PlanarFeature::from_lon_lat(g, p)))
+                    .collect();
+                Arc::new(Chunk::new(features, origin))
+            })
             .collect();
-        ProjectedLayer::from_features(features)
+        ProjectedLayer::from_chunks(origin, layer.geometries.len(), chunks)
     }
 
     /// Indexes already-projected features.
     pub fn from_features(features: Vec<Option<PlanarFeature>>) -> ProjectedLayer {
-        let entries: Vec<Entry> = features
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                let f = f.as_ref()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners(f.bbox.min, f.bbox.max),
-                    i as u32,
-                ))
-            })
-            .collect();
-        let extent = features
+        let origin = features
             .iter()
             .flatten()
             .map(|f| f.bbox)
+            .reduce(|a, b| a.union(&b))
+            .map(|e| e.center())
+            .unwrap_or([0.0, 0.0]);
+        let len = features.len();
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut it = features.into_iter();
+        loop {
+            let part: Vec<Option<PlanarFeature>> = it.by_ref().take(CHUNK).collect();
+            if part.is_empty() {
+                break;
+            }
+            chunks.push(Arc::new(Chunk::new(part, origin)));
+        }
+        ProjectedLayer::from_chunks(origin, len, chunks)
+    }
+
+    fn from_chunks(origin: [f64; 2], len: usize, chunks: Vec<Arc<Chunk>>) -> ProjectedLayer {
+        let extent = chunks
+            .iter()
+            .filter_map(|c| c.extent(origin))
             .reduce(|a, b| a.union(&b));
         ProjectedLayer {
-            features,
-            tree: RTree::bulk_load(entries),
+            origin,
+            len,
+            chunks,
             extent,
             mesh: OnceLock::new(),
             class_cache: Mutex::new(None),
@@ -483,32 +510,36 @@ impl ProjectedLayer {
         self.extent
     }
 
-    /// Replaces one feature after an edit: its entry in the R*-tree, its planar copy;
-    /// the caches that depend on the whole layer (classes, grid levels, mesh) are
-    /// dropped and rebuilt on their next use. The extent only grows (it may stay larger
-    /// than the features after a move inwards, which culling tolerates).
+    /// Replaces one feature after an edit: its slot and its path in the chunk's tree
+    /// (the chunk is copied first only when a drawing worker still holds it); the
+    /// caches that depend on the whole layer (classes, grid levels, mesh) are dropped
+    /// and rebuilt on their next use. The extent only grows (it may stay larger than
+    /// the features after a move inwards, which culling tolerates).
     pub fn update_feature(&mut self, index: usize, feature: Option<PlanarFeature>) {
-        if index >= self.features.len() {
-            self.features.resize(index + 1, None);
-        }
-        if let Some(old) = self.features[index].take() {
-            let entry = GeomWithData::new(
-                Rectangle::from_corners(old.bbox.min, old.bbox.max),
-                index as u32,
-            );
-            self.tree.remove(&entry);
+        if index >= self.len {
+            if feature.is_none() {
+                return;
+            }
+            // Grow: the features to the end, re-indexed (rare: edits of existing features
+            // keep the count; a new feature re-projects the layer).
+            let mut all: Vec<Option<PlanarFeature>> = (0..self.len)
+                .map(|i| self.feature(i).map(Cow::into_owned))
+                .collect();
+            all.resize(index + 1, None);
+            all[index] = feature;
+            *self = ProjectedLayer::from_features(all);
+            return;
         }
         if let Some(f) = &feature {
-            self.tree.insert(GeomWithData::new(
-                Rectangle::from_corners(f.bbox.min, f.bbox.max),
-                index as u32,
-            ));
             self.extent = Some(match self.extent {
                 Some(e) => e.union(&f.bbox),
                 None => f.bbox,
             });
         }
-        self.features[index] = feature;
+        let origin = self.origin;
+        if let Some(chunk) = self.chunks.get_mut(index / CHUNK) {
+            Arc::make_mut(chunk).set(index % CHUNK, feature, origin);
+        }
         self.mesh = OnceLock::new();
         if let Ok(mut c) = self.class_cache.lock() {
             *c = None;
@@ -521,25 +552,39 @@ impl ProjectedLayer {
     /// The point of feature `i` when it is a single point (`None` for any other
     /// geometry, a null feature or an index past the end).
     pub fn point(&self, i: usize) -> Option<[f64; 2]> {
-        match self.features.get(i)?.as_ref()?.geom {
-            PlanarGeom::Point(p) => Some(p),
-            _ => None,
-        }
+        self.chunks.get(i / CHUNK)?.point(i % CHUNK, self.origin)
     }
 
     /// The number of feature slots (null features included).
     pub fn len(&self) -> usize {
-        self.features.len()
+        self.len
     }
 
     /// Whether the layer has no feature slot.
     pub fn is_empty(&self) -> bool {
-        self.features.is_empty()
+        self.len == 0
     }
 
-    /// The feature with this index.
-    pub fn feature(&self, i: usize) -> Option<&PlanarFeature> {
-        self.features.get(i)?.as_ref()
+    /// The feature with this index: borrowed, or built on the fly for a point (no
+    /// allocation).
+    pub fn feature(&self, i: usize) -> Option<Cow<'_, PlanarFeature>> {
+        self.chunks.get(i / CHUNK)?.get(i % CHUNK, self.origin)
+    }
+
+    /// Whether slot `i` holds a feature.
+    pub fn has_feature(&self, i: usize) -> bool {
+        self.chunks.get(i / CHUNK).is_some_and(|c| c.has(i % CHUNK))
+    }
+
+    /// Every feature with its index, in index order.
+    pub fn features(&self) -> impl Iterator<Item = (usize, Cow<'_, PlanarFeature>)> + '_ {
+        (0..self.len).filter_map(|i| Some((i, self.feature(i)?)))
+    }
+
+    /// Bytes of heap the planar copy of this layer holds (chunks and trees; the
+    /// vertex lists of non-point geometries not counted).
+    pub fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.heap_bytes()).sum()
     }
 
     /// Indices of features whose envelope meets `rect` (unsorted).
@@ -551,51 +596,64 @@ impl ProjectedLayer {
             && rect.max[1] >= e.max[1]
         {
             // The whole layer is in view: skip the tree.
-            return self
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.is_some())
-                .map(|(i, _)| i as u32)
-                .collect();
+            let mut out = Vec::with_capacity(self.len);
+            for (k, c) in self.chunks.iter().enumerate() {
+                let base = k * CHUNK;
+                out.extend(
+                    (0..c.len())
+                        .filter(|j| c.has(*j))
+                        .map(|j| (base + j) as u32),
+                );
+            }
+            return out;
         }
-        let env = AABB::from_corners(rect.min, rect.max);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .map(|e| e.data)
-            .collect()
+        let mut out = Vec::new();
+        self.each_in_rect(rect, &mut |i| out.push(i as u32));
+        out
+    }
+
+    fn each_in_rect(&self, rect: &WorldRect, f: &mut impl FnMut(usize)) {
+        let q = store::rel_rect(rect, self.origin);
+        for (k, c) in self.chunks.iter().enumerate() {
+            let base = k * CHUNK;
+            c.query(rect, &q, self.origin, &mut |j| f(base + j));
+        }
     }
 
     /// The feature nearest to `p` within `tolerance` metres (0 inside polygons), as
     /// (feature index, distance). Ties go to the later feature (drawn on top).
     pub fn hit_test(&self, p: [f64; 2], tolerance: f64) -> Option<(u32, f64)> {
-        let env = AABB::from_corners(
-            [p[0] - tolerance, p[1] - tolerance],
-            [p[0] + tolerance, p[1] + tolerance],
-        );
+        let env = WorldRect {
+            min: [p[0] - tolerance, p[1] - tolerance],
+            max: [p[0] + tolerance, p[1] + tolerance],
+        };
         let mut best: Option<(u32, f64)> = None;
-        for e in self.tree.locate_in_envelope_intersecting(&env) {
-            let Some(f) = self.feature(e.data as usize) else {
-                continue;
+        self.each_in_rect(&env, &mut |i| {
+            let d = match self.point(i) {
+                Some(q) => (p[0] - q[0]).hypot(p[1] - q[1]),
+                None => match self.feature(i) {
+                    Some(f) => f.geom.distance_to(p),
+                    None => return,
+                },
             };
-            let d = f.geom.distance_to(p);
+            let i = i as u32;
             if d <= tolerance {
                 let better = match best {
                     None => true,
-                    Some((bi, bd)) => d < bd || (d == bd && e.data > bi),
+                    Some((bi, bd)) => d < bd || (d == bd && i > bi),
                 };
                 if better {
-                    best = Some((e.data, d));
+                    best = Some((i, d));
                 }
             }
-        }
+        });
         best
     }
 
     /// The polygons of this layer triangulated (earcut, holes respected), computed on
     /// first use and kept until the layer is re-projected.
     pub fn mesh(&self) -> &LayerMesh {
-        self.mesh.get_or_init(|| self.triangulate())
+        self.mesh.get_or_init(|| Arc::new(self.triangulate()))
     }
 
     fn triangulate(&self) -> LayerMesh {
@@ -604,8 +662,7 @@ impl ProjectedLayer {
             origin,
             ..LayerMesh::default()
         };
-        for (i, f) in self.features.iter().enumerate() {
-            let Some(f) = f else { continue };
+        for (i, f) in self.features() {
             let start = mesh.indices.len() as u32;
             let mut polys: Vec<&Vec<Path>> = Vec::new();
             collect_polygons(&f.geom, &mut polys);
@@ -628,7 +685,6 @@ impl ProjectedLayer {
         mesh
     }
 }
-
 fn collect_polygons<'a>(g: &'a PlanarGeom, out: &mut Vec<&'a Vec<Path>>) {
     match g {
         PlanarGeom::Polygons(ps) => out.extend(ps.iter()),
@@ -717,11 +773,7 @@ impl ProjectedPark {
         let Some(l) = park.layers.get(layer) else {
             return;
         };
-        if self
-            .layers
-            .get(layer)
-            .is_none_or(|pl| pl.features.len() != l.len())
-        {
+        if self.layers.get(layer).is_none_or(|pl| pl.len() != l.len()) {
             self.update_layer(park, layer);
             return;
         }
@@ -780,7 +832,7 @@ impl ProjectedPark {
     }
 
     /// The planar feature of a model record.
-    pub fn feature(&self, f: crate::model::FeatureRef) -> Option<&PlanarFeature> {
+    pub fn feature(&self, f: crate::model::FeatureRef) -> Option<Cow<'_, PlanarFeature>> {
         self.layers.get(f.layer as usize)?.feature(f.index as usize)
     }
 }
@@ -870,11 +922,9 @@ mod tests {
         let mut got = l.unsorted_in_rect(&rect);
         got.sort();
         let want: Vec<u32> = l
-            .features
-            .iter()
-            .enumerate()
+            .features()
             .filter(|(_, f)| {
-                let p = f.as_ref().unwrap().anchor;
+                let p = f.anchor;
                 p[0] >= rect.min[0]
                     && p[0] <= rect.max[0]
                     && p[1] >= rect.min[1]
