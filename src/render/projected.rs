@@ -407,6 +407,25 @@ pub struct LayerMesh {
     pub features: Vec<(u32, std::ops::Range<u32>)>,
 }
 
+/// Features sampled to place a layer's origin.
+const ORIGIN_SAMPLES: usize = 4_096;
+
+/// The median of some planar positions, each axis on its own (`[0, 0]` when there are
+/// none or none is finite).
+fn median_origin(points: impl Iterator<Item = [f64; 2]>) -> [f64; 2] {
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = points
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .map(|p| (p[0], p[1]))
+        .unzip();
+    if xs.is_empty() {
+        return [0.0, 0.0];
+    }
+    let mid = xs.len() / 2;
+    let x = *xs.select_nth_unstable_by(mid, f64::total_cmp).1;
+    let y = *ys.select_nth_unstable_by(mid, f64::total_cmp).1;
+    [x, y]
+}
+
 /// One layer in planar metres: a compact, chunked copy of its features with a packed
 /// R-tree per chunk (see the `store` module).
 #[derive(Debug)]
@@ -446,12 +465,13 @@ impl Clone for ProjectedLayer {
 impl ProjectedLayer {
     /// Projects every feature of a layer (in parallel, chunk by chunk) and indexes them.
     pub fn build(layer: &Layer, p: &FrameProjector) -> ProjectedLayer {
-        // The origin: the layer's lon/lat extent's centre, projected.
-        let origin = layer
-            .extent()
-            .map(|r| p.forward((r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0))
-            .filter(|o| o[0].is_finite() && o[1].is_finite())
-            .unwrap_or([0.0, 0.0]);
+        // The origin: the median of a sample of the features' planar positions (so a
+        // stray feature far away does not move it off the rest).
+        let step = (layer.geometries.len() / ORIGIN_SAMPLES).max(1);
+        let origin = median_origin(layer.geometries.iter().step_by(step).filter_map(|g| {
+            let c = geo::BoundingRect::bounding_rect(g.as_ref()?)?.center();
+            Some(p.forward(c.x, c.y))
+        }));
         let chunks: Vec<Arc<Chunk>> = layer
             .geometries
             .par_chunks(CHUNK)
@@ -469,13 +489,13 @@ impl ProjectedLayer {
 
     /// Indexes already-projected features.
     pub fn from_features(features: Vec<Option<PlanarFeature>>) -> ProjectedLayer {
-        let origin = features
-            .iter()
-            .flatten()
-            .map(|f| f.bbox)
-            .reduce(|a, b| a.union(&b))
-            .map(|e| e.center())
-            .unwrap_or([0.0, 0.0]);
+        let step = (features.len() / ORIGIN_SAMPLES).max(1);
+        let origin = median_origin(
+            features
+                .iter()
+                .step_by(step)
+                .filter_map(|f| Some(f.as_ref()?.bbox.center())),
+        );
         let len = features.len();
         let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
         let mut it = features.into_iter();
@@ -989,5 +1009,178 @@ mod tests {
         let p = PlanarGeom::Lines(vec![vec![[0.0, 0.0], [10.0, 0.0], [10.0, 30.0]]]);
         assert_eq!(p.label_anchor(), Some([10.0, 10.0]));
         assert_eq!(path_length(&[[0.0, 0.0], [3.0, 4.0]]), 5.0);
+    }
+
+    /// A deterministic mix over three chunks: mostly points, some squares, lines and
+    /// nulls, and one point far from the rest (kept in f64).
+    fn mixed(n: usize) -> Vec<Option<PlanarFeature>> {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // A frame far from 0, as the park's planar coordinates are.
+        let base = [412_345.678, 3_351_234.567];
+        (0..n)
+            .map(|i| {
+                let p = [base[0] + next() * 20_000.0, base[1] + next() * 15_000.0];
+                let geom = match i % 50 {
+                    7 => return None,
+                    11 => PlanarGeom::Polygons(vec![vec![vec![
+                        p,
+                        [p[0] + 40.0, p[1]],
+                        [p[0] + 40.0, p[1] + 30.0],
+                        [p[0], p[1] + 30.0],
+                        p,
+                    ]]]),
+                    13 => PlanarGeom::Lines(vec![vec![p, [p[0] + 300.0, p[1] - 120.0]]]),
+                    _ if i == 4_321 => PlanarGeom::Point([base[0] + 1.0e6, base[1]]),
+                    _ => PlanarGeom::Point(p),
+                };
+                PlanarFeature::from_geom(geom)
+            })
+            .collect()
+    }
+
+    fn brute_in_rect(l: &ProjectedLayer, r: &WorldRect) -> Vec<u32> {
+        l.features()
+            .filter(|(_, f)| {
+                f.bbox.min[0] <= r.max[0]
+                    && f.bbox.max[0] >= r.min[0]
+                    && f.bbox.min[1] <= r.max[1]
+                    && f.bbox.max[1] >= r.min[1]
+            })
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
+    fn brute_hit(l: &ProjectedLayer, p: [f64; 2], tol: f64) -> Option<(u32, f64)> {
+        let mut best: Option<(u32, f64)> = None;
+        for (i, f) in l.features() {
+            let d = f.geom.distance_to(p);
+            if d <= tol && best.is_none_or(|(_, bd)| d <= bd) {
+                best = Some((i as u32, d));
+            }
+        }
+        best
+    }
+
+    fn sorted(mut v: Vec<u32>) -> Vec<u32> {
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn the_store_keeps_points_within_a_millimetre_and_everything_else_exactly() {
+        let input = mixed(2 * CHUNK + 1_234);
+        let l = ProjectedLayer::from_features(input.clone());
+        assert_eq!(l.len(), input.len());
+        assert_eq!(l.chunks.len(), 3);
+        for (i, want) in input.iter().enumerate() {
+            let got = l.feature(i);
+            match (want, &got) {
+                (None, None) => assert!(!l.has_feature(i)),
+                (Some(w), Some(g)) => match w.geom {
+                    PlanarGeom::Point(p) => {
+                        // Kept as f32 offsets (built on the fly), but the far one.
+                        assert_eq!(matches!(got, Some(Cow::Owned(_))), i != 4_321, "{i}");
+                        let q = l.point(i).unwrap();
+                        let err = (q[0] - p[0]).hypot(q[1] - p[1]);
+                        assert!(err < 1e-3, "{i}: {err} m");
+                        assert_eq!(g.anchor, q);
+                        assert_eq!(g.bbox, WorldRect { min: q, max: q });
+                    }
+                    _ => {
+                        assert_eq!(**g, *w);
+                        assert!(matches!(got, Some(Cow::Borrowed(_))));
+                        assert_eq!(l.point(i), None);
+                    }
+                },
+                _ => panic!("{i}: {want:?} became {got:?}"),
+            }
+        }
+        // The far point is kept exactly (f64), and it is found where it is.
+        let far = l.point(4_321).unwrap();
+        assert_eq!(far, [412_345.678 + 1.0e6, 3_351_234.567]);
+        assert_eq!(l.hit_test(far, 0.5), Some((4_321, 0.0)));
+        assert_eq!(l.point(input.len()), None);
+    }
+
+    #[test]
+    fn store_culling_and_hit_tests_match_brute_force() {
+        let l = ProjectedLayer::from_features(mixed(2 * CHUNK + 1_234));
+        let e = l.extent().unwrap();
+        let mut k = 0.0f64;
+        for _ in 0..25 {
+            k += 0.618_034;
+            let (fx, fy) = (k.fract(), (k * 7.3).fract());
+            let c = [e.min[0] + fx * 20_000.0, e.min[1] + fy * 15_000.0];
+            let half = [5.0 + fx * 900.0, 5.0 + fy * 600.0];
+            let r = WorldRect::from_corners(
+                [c[0] - half[0], c[1] - half[1]],
+                [c[0] + half[0], c[1] + half[1]],
+            );
+            assert_eq!(sorted(l.unsorted_in_rect(&r)), brute_in_rect(&l, &r));
+            for tol in [3.0, 40.0, 250.0] {
+                assert_eq!(l.hit_test(c, tol), brute_hit(&l, c, tol), "{c:?} ± {tol}");
+            }
+        }
+        // A point exactly on a feature: found at distance 0.
+        let p = l.point(0).unwrap();
+        assert_eq!(l.hit_test(p, 1.0).map(|h| h.1), Some(0.0));
+        let all = l.unsorted_in_rect(&e.expanded(1.0));
+        assert_eq!(all.len(), l.features().count());
+    }
+
+    #[test]
+    fn an_edit_copies_one_chunk_and_leaves_other_holders_unchanged() {
+        let input = mixed(2 * CHUNK + 1_234);
+        let held = Arc::new(ProjectedLayer::from_features(input));
+        let mut mine = Arc::clone(&held);
+        let i = CHUNK + 5;
+        let old = held.point(i).unwrap();
+        let to = [old[0] + 5_000.0, old[1] - 3_000.0];
+        Arc::make_mut(&mut mine).update_feature(i, PlanarFeature::from_geom(PlanarGeom::Point(to)));
+        // The worker's copy is as it was; the edited copy has the move.
+        assert_eq!(held.point(i), Some(old));
+        let moved = mine.point(i).unwrap();
+        assert!((moved[0] - to[0]).abs() < 1e-3 && (moved[1] - to[1]).abs() < 1e-3);
+        assert_eq!(held.hit_test(old, 0.01).map(|h| h.0), Some(i as u32));
+        assert_eq!(mine.hit_test(to, 0.01).map(|h| h.0), Some(i as u32));
+        assert_ne!(mine.hit_test(old, 0.01).map(|h| h.0), Some(i as u32));
+        // Only the edited chunk was copied.
+        assert!(Arc::ptr_eq(&held.chunks[0], &mine.chunks[0]));
+        assert!(!Arc::ptr_eq(&held.chunks[1], &mine.chunks[1]));
+        assert!(Arc::ptr_eq(&held.chunks[2], &mine.chunks[2]));
+    }
+
+    #[test]
+    fn culling_stays_exact_after_many_edits() {
+        let mut l = ProjectedLayer::from_features(mixed(CHUNK + 999));
+        let e = l.extent().unwrap();
+        let n = l.len();
+        for k in 0..600usize {
+            let i = (k * 7_919) % n;
+            let f = match k % 4 {
+                0 => None,
+                1 => PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![
+                    [e.min[0] + (k as f64) * 30.0, e.min[1]],
+                    [e.min[0] + (k as f64) * 30.0 + 50.0, e.max[1]],
+                ]])),
+                _ => PlanarFeature::from_geom(PlanarGeom::Point([
+                    e.min[0] + (k as f64 * 33.3) % 20_000.0,
+                    e.min[1] + (k as f64 * 17.1) % 15_000.0,
+                ])),
+            };
+            l.update_feature(i, f);
+        }
+        for (c, h) in [([5_000.0, 4_000.0], 300.0), ([12_000.0, 9_000.0], 2_000.0)] {
+            let c = [e.min[0] + c[0], e.min[1] + c[1]];
+            let r = WorldRect::from_corners([c[0] - h, c[1] - h], [c[0] + h, c[1] + h]);
+            assert_eq!(sorted(l.unsorted_in_rect(&r)), brute_in_rect(&l, &r));
+            assert_eq!(l.hit_test(c, 200.0), brute_hit(&l, c, 200.0));
+        }
     }
 }
