@@ -1014,18 +1014,16 @@ mod tests {
     /// A deterministic mix over three chunks: mostly points, some squares, lines and
     /// nulls, and one point far from the rest (kept in f64).
     fn mixed(n: usize) -> Vec<Option<PlanarFeature>> {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
         // A frame far from 0, as the park's planar coordinates are.
         let base = [412_345.678, 3_351_234.567];
         (0..n)
             .map(|i| {
-                let p = [base[0] + next() * 20_000.0, base[1] + next() * 15_000.0];
+                // A low-discrepancy spread (the plastic-number sequence).
+                let (u, v) = (
+                    (i as f64 * 0.754_877_67).fract(),
+                    (i as f64 * 0.569_840_29).fract(),
+                );
+                let p = [base[0] + u * 20_000.0, base[1] + v * 15_000.0];
                 let geom = match i % 50 {
                     7 => return None,
                     11 => PlanarGeom::Polygons(vec![vec![vec![
