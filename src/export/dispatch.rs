@@ -473,12 +473,7 @@ fn atlas_page(input: &DispatchInput, s: &ProjectStatus, base: &PageSpec) -> Opti
     features.push(p.feature);
     let mut extent: Option<WorldRect> = None;
     for f in &features {
-        let Some(Some(pf)) = input
-            .projected
-            .layers
-            .get(f.layer as usize)
-            .and_then(|l| l.features.get(f.index as usize))
-        else {
+        let Some(pf) = input.projected.feature(*f) else {
             continue;
         };
         extent = Some(match extent {

@@ -126,7 +126,7 @@ pub fn check_drawable(
         let drawn = projected
             .layers
             .get(li)
-            .is_some_and(|l| l.features.iter().any(Option::is_some));
+            .is_some_and(|l| l.features().next().is_some());
         let visible = styles.display_of(li).is_none_or(|d| d.visible);
         if visible && drawn {
             return Ok(());

@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use resvg::tiny_skia;
 
-use super::projected::{PlanarFeature, PlanarGeom};
+use super::projected::ProjectedLayer;
 use super::scene::RasterItem;
 use super::style::{MarkerShape, Rgba, Stroke};
 use super::view::{ScreenRect, WorldRect};
@@ -174,16 +174,16 @@ impl PointLevels {
     /// when it has none. `None` when a drawable feature is not a single point (lines,
     /// polygons and multi-points are drawn one by one).
     pub fn new(
-        features: &[Option<PlanarFeature>],
+        layer: &ProjectedLayer,
         class: impl Fn(usize) -> Option<u16>,
     ) -> Option<PointLevels> {
         let mut points = Vec::new();
-        for (i, f) in features.iter().enumerate() {
-            let Some(f) = f else { continue };
+        for i in 0..layer.len() {
             let Some(c) = class(i) else { continue };
-            match f.geom {
-                PlanarGeom::Point(p) => points.push((i as u32, p, c)),
-                _ => return None,
+            match layer.point(i) {
+                Some(p) => points.push((i as u32, p, c)),
+                None if layer.has_feature(i) => return None,
+                None => {}
             }
         }
         Some(PointLevels {
@@ -525,6 +525,7 @@ pub fn rasterize<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::projected::{PlanarFeature, PlanarGeom};
 
     fn feature(p: [f64; 2]) -> Option<PlanarFeature> {
         PlanarFeature::from_geom(PlanarGeom::Point(p))
@@ -665,16 +666,24 @@ mod tests {
     #[test]
     fn levels_are_powers_of_two_and_only_points_are_aggregated() {
         let features = vec![feature([0.0, 0.0]), None, feature([10.0, 10.0])];
-        let lv = PointLevels::new(&features, |_| Some(0)).unwrap();
+        let lv = PointLevels::new(&ProjectedLayer::from_features(features.clone()), |_| {
+            Some(0)
+        })
+        .unwrap();
         assert_eq!(lv.len(), 2);
         assert_eq!(lv.level_at_most(3.0).size, 2.0);
         assert_eq!(lv.level_at_least(3.0).size, 4.0);
         assert_eq!(lv.level_at_most(0.01).size, 0.25);
         assert_eq!(lv.estimate_in(&rect([-1.0, -1.0], [11.0, 11.0])), 2);
         // Features without a symbol are left out.
-        let lv = PointLevels::new(&features, |i| (i != 0).then_some(0)).unwrap();
+        let lv = PointLevels::new(&ProjectedLayer::from_features(features.clone()), |i| {
+            (i != 0).then_some(0)
+        })
+        .unwrap();
         assert_eq!(lv.len(), 1);
         let line = PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![[0.0, 0.0], [1.0, 1.0]]]));
-        assert!(PointLevels::new(&[line], |_| Some(0)).is_none());
+        assert!(
+            PointLevels::new(&ProjectedLayer::from_features(vec![line]), |_| Some(0)).is_none()
+        );
     }
 }

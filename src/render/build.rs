@@ -11,6 +11,7 @@
 //! It takes plain data only (no analysis types): the analysis library's MultiPolygons
 //! and index lists are turned into [`Overlays`] by the caller. No GUI, no I/O.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -262,10 +263,8 @@ fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<Po
     {
         return v.clone();
     }
-    let v = PointLevels::new(&pl.features, |i| {
-        classes.get(i).copied().filter(|c| *c != NO_SYMBOL)
-    })
-    .map(Arc::new);
+    let v =
+        PointLevels::new(pl, |i| classes.get(i).copied().filter(|c| *c != NO_SYMBOL)).map(Arc::new);
     *cache = Some((key, v.clone()));
     v
 }
@@ -288,7 +287,7 @@ fn aggregated_ids(
     symbol: f32,
     options: &BuildOptions,
 ) -> Option<Vec<aggregate::Cell>> {
-    if pl.features.len() <= options.aggregate_above || !symbol.is_finite() {
+    if pl.len() <= options.aggregate_above || !symbol.is_finite() {
         return None;
     }
     let levels = point_levels(pl, key, classes)?;
@@ -332,10 +331,7 @@ fn aggregated_ids(
                         .get(i as usize)
                         .copied()
                         .filter(|c| *c != NO_SYMBOL)?;
-                    match pl.feature(i as usize)?.geom {
-                        PlanarGeom::Point(p) => Some((i, p, c)),
-                        _ => None,
-                    }
+                    pl.point(i as usize).map(|p| (i, p, c))
                 })
                 .collect();
             aggregate::GridLevel::build(&points, aggregate::cell_size_at_most(cell))
@@ -362,7 +358,7 @@ fn aggregated_ids(
 /// features).
 fn layer_swatch(pl: &ProjectedLayer) -> SwatchKind {
     let mut counts = [0usize; 3];
-    for f in pl.features.iter().flatten().take(64) {
+    for (_, f) in pl.features().take(64) {
         match f.geom {
             PlanarGeom::Polygons(_) => counts[0] += 1,
             PlanarGeom::Lines(_) => counts[1] += 1,
@@ -711,10 +707,13 @@ fn draw_layer(
             index: i,
         })
     };
-    let drawn = |i: u32| -> Option<(&PlanarFeature, &Drawn)> {
-        let f = pl.feature(i as usize)?;
+    let drawn = |i: u32| -> Option<(Cow<'_, PlanarFeature>, &Drawn)> {
         let c = *classes.get(i as usize)?;
-        if c == NO_SYMBOL || too_small(view, f, options.min_feature_size) {
+        if c == NO_SYMBOL {
+            return None;
+        }
+        let f = pl.feature(i as usize)?;
+        if too_small(view, &f, options.min_feature_size) {
             return None;
         }
         Some((f, symbols.get(c as usize)?))

@@ -12,17 +12,19 @@
 //! Owns the planar copies only; the park's lon/lat layers stay the source of truth.
 //! No drawing, no GUI.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::{Geometry, InteriorPoint, TriangulateEarcut};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
 
 use super::aggregate::PointLevels;
 use super::view::{WorldRect, display_frame};
 use crate::crs::{CrsError, FrameProjector, MetricFrame};
 use crate::model::{Layer, Park};
+
+mod store;
+use store::{CHUNK, Chunk};
 
 /// A ring or line in planar metres.
 pub type Path = Vec<[f64; 2]>;
@@ -389,9 +391,6 @@ impl PlanarFeature {
     }
 }
 
-/// An R*-tree entry: a feature's envelope and its index in the layer.
-pub type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
-
 /// A polygon layer triangulated in planar coordinates (for screen targets that draw
 /// triangles). Vertices are f32 offsets from `origin` (millimetre precision over tens
 /// of kilometres), so a target maps them to the screen with one scale and offset:
@@ -408,14 +407,37 @@ pub struct LayerMesh {
     pub features: Vec<(u32, std::ops::Range<u32>)>,
 }
 
-/// One layer in planar metres, with its R*-tree.
+/// Features sampled to place a layer's origin.
+const ORIGIN_SAMPLES: usize = 4_096;
+
+/// The median of some planar positions, each axis on its own (`[0, 0]` when there are
+/// none or none is finite).
+fn median_origin(points: impl Iterator<Item = [f64; 2]>) -> [f64; 2] {
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = points
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .map(|p| (p[0], p[1]))
+        .unzip();
+    if xs.is_empty() {
+        return [0.0, 0.0];
+    }
+    let mid = xs.len() / 2;
+    let x = *xs.select_nth_unstable_by(mid, f64::total_cmp).1;
+    let y = *ys.select_nth_unstable_by(mid, f64::total_cmp).1;
+    [x, y]
+}
+
+/// One layer in planar metres: a compact, chunked copy of its features with a packed
+/// R-tree per chunk (see the `store` module).
 #[derive(Debug)]
 pub struct ProjectedLayer {
-    /// By feature index; `None` for null or unprojectable geometry.
-    pub features: Vec<Option<PlanarFeature>>,
-    tree: RTree<Entry>,
+    /// The planar point compact offsets are relative to.
+    origin: [f64; 2],
+    /// Feature slots (null features included).
+    len: usize,
+    /// Slots `k * CHUNK ..`, shared until edited.
+    chunks: Vec<Arc<Chunk>>,
     extent: Option<WorldRect>,
-    mesh: OnceLock<LayerMesh>,
+    mesh: OnceLock<Arc<LayerMesh>>,
     /// The symbol index of every feature for the last symbology drawn (keyed by a hash
     /// of the symbology), so classification runs once per style change, not per frame.
     pub(crate) class_cache: Mutex<Option<(u64, Arc<Vec<u16>>)>>,
@@ -425,11 +447,13 @@ pub struct ProjectedLayer {
 }
 
 impl Clone for ProjectedLayer {
-    /// A copy of the features, tree and mesh; the style caches start empty.
+    /// A copy sharing the chunks and mesh (a chunk is copied when it is edited); the
+    /// style caches start empty.
     fn clone(&self) -> ProjectedLayer {
         ProjectedLayer {
-            features: self.features.clone(),
-            tree: self.tree.clone(),
+            origin: self.origin,
+            len: self.len,
+            chunks: self.chunks.clone(),
             extent: self.extent,
             mesh: self.mesh.clone(),
             class_cache: Mutex::new(None),
@@ -439,38 +463,61 @@ impl Clone for ProjectedLayer {
 }
 
 impl ProjectedLayer {
-    /// Projects every feature of a layer (in parallel) and indexes them.
+    /// Projects every feature of a layer (in parallel, chunk by chunk) and indexes them.
     pub fn build(layer: &Layer, p: &FrameProjector) -> ProjectedLayer {
-        let features: Vec<Option<PlanarFeature>> = layer
+        // The origin: the median of a sample of the features' planar positions (so a
+        // stray feature far away does not move it off the rest).
+        let step = (layer.geometries.len() / ORIGIN_SAMPLES).max(1);
+        let origin = median_origin(layer.geometries.iter().step_by(step).filter_map(|g| {
+            let c = geo::BoundingRect::bounding_rect(g.as_ref()?)?.center();
+            Some(p.forward(c.x, c.y))
+        }));
+        let chunks: Vec<Arc<Chunk>> = layer
             .geometries
-            .par_iter()
-            .with_min_len(256)
-            .map(|g| g.as_ref().and_then(|g| PlanarFeature::from_lon_lat(g, p)))
+            .par_chunks(CHUNK)
+            .map(|gs| {
+                let features: Vec<Option<PlanarFeature>> = gs
+                    .par_iter()
+                    .with_min_len(256)
+                    .map(|g| g.as_ref().and_then(|g| PlanarFeature::from_lon_lat(g, p)))
+                    .collect();
+                Arc::new(Chunk::new(features, origin))
+            })
             .collect();
-        ProjectedLayer::from_features(features)
+        ProjectedLayer::from_chunks(origin, layer.geometries.len(), chunks)
     }
 
     /// Indexes already-projected features.
     pub fn from_features(features: Vec<Option<PlanarFeature>>) -> ProjectedLayer {
-        let entries: Vec<Entry> = features
+        let step = (features.len() / ORIGIN_SAMPLES).max(1);
+        let origin = median_origin(
+            features
+                .iter()
+                .step_by(step)
+                .filter_map(|f| Some(f.as_ref()?.bbox.center())),
+        );
+        let len = features.len();
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut it = features.into_iter();
+        loop {
+            let part: Vec<Option<PlanarFeature>> = it.by_ref().take(CHUNK).collect();
+            if part.is_empty() {
+                break;
+            }
+            chunks.push(Arc::new(Chunk::new(part, origin)));
+        }
+        ProjectedLayer::from_chunks(origin, len, chunks)
+    }
+
+    fn from_chunks(origin: [f64; 2], len: usize, chunks: Vec<Arc<Chunk>>) -> ProjectedLayer {
+        let extent = chunks
             .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                let f = f.as_ref()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners(f.bbox.min, f.bbox.max),
-                    i as u32,
-                ))
-            })
-            .collect();
-        let extent = features
-            .iter()
-            .flatten()
-            .map(|f| f.bbox)
+            .filter_map(|c| c.extent(origin))
             .reduce(|a, b| a.union(&b));
         ProjectedLayer {
-            features,
-            tree: RTree::bulk_load(entries),
+            origin,
+            len,
+            chunks,
             extent,
             mesh: OnceLock::new(),
             class_cache: Mutex::new(None),
@@ -483,32 +530,36 @@ impl ProjectedLayer {
         self.extent
     }
 
-    /// Replaces one feature after an edit: its entry in the R*-tree, its planar copy;
-    /// the caches that depend on the whole layer (classes, grid levels, mesh) are
-    /// dropped and rebuilt on their next use. The extent only grows (it may stay larger
-    /// than the features after a move inwards, which culling tolerates).
+    /// Replaces one feature after an edit: its slot and its path in the chunk's tree
+    /// (the chunk is copied first only when a drawing worker still holds it); the
+    /// caches that depend on the whole layer (classes, grid levels, mesh) are dropped
+    /// and rebuilt on their next use. The extent only grows (it may stay larger than
+    /// the features after a move inwards, which culling tolerates).
     pub fn update_feature(&mut self, index: usize, feature: Option<PlanarFeature>) {
-        if index >= self.features.len() {
-            self.features.resize(index + 1, None);
-        }
-        if let Some(old) = self.features[index].take() {
-            let entry = GeomWithData::new(
-                Rectangle::from_corners(old.bbox.min, old.bbox.max),
-                index as u32,
-            );
-            self.tree.remove(&entry);
+        if index >= self.len {
+            if feature.is_none() {
+                return;
+            }
+            // Grow: the features to the end, re-indexed (rare: edits of existing features
+            // keep the count; a new feature re-projects the layer).
+            let mut all: Vec<Option<PlanarFeature>> = (0..self.len)
+                .map(|i| self.feature(i).map(Cow::into_owned))
+                .collect();
+            all.resize(index + 1, None);
+            all[index] = feature;
+            *self = ProjectedLayer::from_features(all);
+            return;
         }
         if let Some(f) = &feature {
-            self.tree.insert(GeomWithData::new(
-                Rectangle::from_corners(f.bbox.min, f.bbox.max),
-                index as u32,
-            ));
             self.extent = Some(match self.extent {
                 Some(e) => e.union(&f.bbox),
                 None => f.bbox,
             });
         }
-        self.features[index] = feature;
+        let origin = self.origin;
+        if let Some(chunk) = self.chunks.get_mut(index / CHUNK) {
+            Arc::make_mut(chunk).set(index % CHUNK, feature, origin);
+        }
         self.mesh = OnceLock::new();
         if let Ok(mut c) = self.class_cache.lock() {
             *c = None;
@@ -518,9 +569,42 @@ impl ProjectedLayer {
         }
     }
 
-    /// The feature with this index.
-    pub fn feature(&self, i: usize) -> Option<&PlanarFeature> {
-        self.features.get(i)?.as_ref()
+    /// The point of feature `i` when it is a single point (`None` for any other
+    /// geometry, a null feature or an index past the end).
+    pub fn point(&self, i: usize) -> Option<[f64; 2]> {
+        self.chunks.get(i / CHUNK)?.point(i % CHUNK, self.origin)
+    }
+
+    /// The number of feature slots (null features included).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the layer has no feature slot.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The feature with this index: borrowed, or built on the fly for a point (no
+    /// allocation).
+    pub fn feature(&self, i: usize) -> Option<Cow<'_, PlanarFeature>> {
+        self.chunks.get(i / CHUNK)?.get(i % CHUNK, self.origin)
+    }
+
+    /// Whether slot `i` holds a feature.
+    pub fn has_feature(&self, i: usize) -> bool {
+        self.chunks.get(i / CHUNK).is_some_and(|c| c.has(i % CHUNK))
+    }
+
+    /// Every feature with its index, in index order.
+    pub fn features(&self) -> impl Iterator<Item = (usize, Cow<'_, PlanarFeature>)> + '_ {
+        (0..self.len).filter_map(|i| Some((i, self.feature(i)?)))
+    }
+
+    /// Bytes of heap the planar copy of this layer holds (chunks and trees; the
+    /// vertex lists of non-point geometries not counted).
+    pub fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.heap_bytes()).sum()
     }
 
     /// Indices of features whose envelope meets `rect` (unsorted).
@@ -532,51 +616,64 @@ impl ProjectedLayer {
             && rect.max[1] >= e.max[1]
         {
             // The whole layer is in view: skip the tree.
-            return self
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.is_some())
-                .map(|(i, _)| i as u32)
-                .collect();
+            let mut out = Vec::with_capacity(self.len);
+            for (k, c) in self.chunks.iter().enumerate() {
+                let base = k * CHUNK;
+                out.extend(
+                    (0..c.len())
+                        .filter(|j| c.has(*j))
+                        .map(|j| (base + j) as u32),
+                );
+            }
+            return out;
         }
-        let env = AABB::from_corners(rect.min, rect.max);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .map(|e| e.data)
-            .collect()
+        let mut out = Vec::new();
+        self.each_in_rect(rect, &mut |i| out.push(i as u32));
+        out
+    }
+
+    fn each_in_rect(&self, rect: &WorldRect, f: &mut impl FnMut(usize)) {
+        let q = store::rel_rect(rect, self.origin);
+        for (k, c) in self.chunks.iter().enumerate() {
+            let base = k * CHUNK;
+            c.query(rect, &q, self.origin, &mut |j| f(base + j));
+        }
     }
 
     /// The feature nearest to `p` within `tolerance` metres (0 inside polygons), as
     /// (feature index, distance). Ties go to the later feature (drawn on top).
     pub fn hit_test(&self, p: [f64; 2], tolerance: f64) -> Option<(u32, f64)> {
-        let env = AABB::from_corners(
-            [p[0] - tolerance, p[1] - tolerance],
-            [p[0] + tolerance, p[1] + tolerance],
-        );
+        let env = WorldRect {
+            min: [p[0] - tolerance, p[1] - tolerance],
+            max: [p[0] + tolerance, p[1] + tolerance],
+        };
         let mut best: Option<(u32, f64)> = None;
-        for e in self.tree.locate_in_envelope_intersecting(&env) {
-            let Some(f) = self.feature(e.data as usize) else {
-                continue;
+        self.each_in_rect(&env, &mut |i| {
+            let d = match self.point(i) {
+                Some(q) => (p[0] - q[0]).hypot(p[1] - q[1]),
+                None => match self.feature(i) {
+                    Some(f) => f.geom.distance_to(p),
+                    None => return,
+                },
             };
-            let d = f.geom.distance_to(p);
+            let i = i as u32;
             if d <= tolerance {
                 let better = match best {
                     None => true,
-                    Some((bi, bd)) => d < bd || (d == bd && e.data > bi),
+                    Some((bi, bd)) => d < bd || (d == bd && i > bi),
                 };
                 if better {
-                    best = Some((e.data, d));
+                    best = Some((i, d));
                 }
             }
-        }
+        });
         best
     }
 
     /// The polygons of this layer triangulated (earcut, holes respected), computed on
     /// first use and kept until the layer is re-projected.
     pub fn mesh(&self) -> &LayerMesh {
-        self.mesh.get_or_init(|| self.triangulate())
+        self.mesh.get_or_init(|| Arc::new(self.triangulate()))
     }
 
     fn triangulate(&self) -> LayerMesh {
@@ -585,8 +682,7 @@ impl ProjectedLayer {
             origin,
             ..LayerMesh::default()
         };
-        for (i, f) in self.features.iter().enumerate() {
-            let Some(f) = f else { continue };
+        for (i, f) in self.features() {
             let start = mesh.indices.len() as u32;
             let mut polys: Vec<&Vec<Path>> = Vec::new();
             collect_polygons(&f.geom, &mut polys);
@@ -609,7 +705,6 @@ impl ProjectedLayer {
         mesh
     }
 }
-
 fn collect_polygons<'a>(g: &'a PlanarGeom, out: &mut Vec<&'a Vec<Path>>) {
     match g {
         PlanarGeom::Polygons(ps) => out.extend(ps.iter()),
@@ -698,11 +793,7 @@ impl ProjectedPark {
         let Some(l) = park.layers.get(layer) else {
             return;
         };
-        if self
-            .layers
-            .get(layer)
-            .is_none_or(|pl| pl.features.len() != l.len())
-        {
+        if self.layers.get(layer).is_none_or(|pl| pl.len() != l.len()) {
             self.update_layer(park, layer);
             return;
         }
@@ -761,7 +852,7 @@ impl ProjectedPark {
     }
 
     /// The planar feature of a model record.
-    pub fn feature(&self, f: crate::model::FeatureRef) -> Option<&PlanarFeature> {
+    pub fn feature(&self, f: crate::model::FeatureRef) -> Option<Cow<'_, PlanarFeature>> {
         self.layers.get(f.layer as usize)?.feature(f.index as usize)
     }
 }
@@ -851,11 +942,9 @@ mod tests {
         let mut got = l.unsorted_in_rect(&rect);
         got.sort();
         let want: Vec<u32> = l
-            .features
-            .iter()
-            .enumerate()
+            .features()
             .filter(|(_, f)| {
-                let p = f.as_ref().unwrap().anchor;
+                let p = f.anchor;
                 p[0] >= rect.min[0]
                     && p[0] <= rect.max[0]
                     && p[1] >= rect.min[1]
@@ -920,5 +1009,176 @@ mod tests {
         let p = PlanarGeom::Lines(vec![vec![[0.0, 0.0], [10.0, 0.0], [10.0, 30.0]]]);
         assert_eq!(p.label_anchor(), Some([10.0, 10.0]));
         assert_eq!(path_length(&[[0.0, 0.0], [3.0, 4.0]]), 5.0);
+    }
+
+    /// A deterministic mix over three chunks: mostly points, some squares, lines and
+    /// nulls, and one point far from the rest (kept in f64).
+    fn mixed(n: usize) -> Vec<Option<PlanarFeature>> {
+        // A frame far from 0, as the park's planar coordinates are.
+        let base = [412_345.678, 3_351_234.567];
+        (0..n)
+            .map(|i| {
+                // A low-discrepancy spread (the plastic-number sequence).
+                let (u, v) = (
+                    (i as f64 * 0.754_877_67).fract(),
+                    (i as f64 * 0.569_840_29).fract(),
+                );
+                let p = [base[0] + u * 20_000.0, base[1] + v * 15_000.0];
+                let geom = match i % 50 {
+                    7 => return None,
+                    11 => PlanarGeom::Polygons(vec![vec![vec![
+                        p,
+                        [p[0] + 40.0, p[1]],
+                        [p[0] + 40.0, p[1] + 30.0],
+                        [p[0], p[1] + 30.0],
+                        p,
+                    ]]]),
+                    13 => PlanarGeom::Lines(vec![vec![p, [p[0] + 300.0, p[1] - 120.0]]]),
+                    _ if i == 4_321 => PlanarGeom::Point([base[0] + 1.0e6, base[1]]),
+                    _ => PlanarGeom::Point(p),
+                };
+                PlanarFeature::from_geom(geom)
+            })
+            .collect()
+    }
+
+    fn brute_in_rect(l: &ProjectedLayer, r: &WorldRect) -> Vec<u32> {
+        l.features()
+            .filter(|(_, f)| {
+                f.bbox.min[0] <= r.max[0]
+                    && f.bbox.max[0] >= r.min[0]
+                    && f.bbox.min[1] <= r.max[1]
+                    && f.bbox.max[1] >= r.min[1]
+            })
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
+    fn brute_hit(l: &ProjectedLayer, p: [f64; 2], tol: f64) -> Option<(u32, f64)> {
+        let mut best: Option<(u32, f64)> = None;
+        for (i, f) in l.features() {
+            let d = f.geom.distance_to(p);
+            if d <= tol && best.is_none_or(|(_, bd)| d <= bd) {
+                best = Some((i as u32, d));
+            }
+        }
+        best
+    }
+
+    fn sorted(mut v: Vec<u32>) -> Vec<u32> {
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn the_store_keeps_points_within_a_millimetre_and_everything_else_exactly() {
+        let input = mixed(2 * CHUNK + 1_234);
+        let l = ProjectedLayer::from_features(input.clone());
+        assert_eq!(l.len(), input.len());
+        assert_eq!(l.chunks.len(), 3);
+        for (i, want) in input.iter().enumerate() {
+            let got = l.feature(i);
+            match (want, &got) {
+                (None, None) => assert!(!l.has_feature(i)),
+                (Some(w), Some(g)) => match w.geom {
+                    PlanarGeom::Point(p) => {
+                        // Kept as f32 offsets (built on the fly), but the far one.
+                        assert_eq!(matches!(got, Some(Cow::Owned(_))), i != 4_321, "{i}");
+                        let q = l.point(i).unwrap();
+                        let err = (q[0] - p[0]).hypot(q[1] - p[1]);
+                        assert!(err < 1e-3, "{i}: {err} m");
+                        assert_eq!(g.anchor, q);
+                        assert_eq!(g.bbox, WorldRect { min: q, max: q });
+                    }
+                    _ => {
+                        assert_eq!(**g, *w);
+                        assert!(matches!(got, Some(Cow::Borrowed(_))));
+                        assert_eq!(l.point(i), None);
+                    }
+                },
+                _ => panic!("{i}: {want:?} became {got:?}"),
+            }
+        }
+        // The far point is kept exactly (f64), and it is found where it is.
+        let far = l.point(4_321).unwrap();
+        assert_eq!(far, [412_345.678 + 1.0e6, 3_351_234.567]);
+        assert_eq!(l.hit_test(far, 0.5), Some((4_321, 0.0)));
+        assert_eq!(l.point(input.len()), None);
+    }
+
+    #[test]
+    fn store_culling_and_hit_tests_match_brute_force() {
+        let l = ProjectedLayer::from_features(mixed(2 * CHUNK + 1_234));
+        let e = l.extent().unwrap();
+        let mut k = 0.0f64;
+        for _ in 0..25 {
+            k += 0.618_034;
+            let (fx, fy) = (k.fract(), (k * 7.3).fract());
+            let c = [e.min[0] + fx * 20_000.0, e.min[1] + fy * 15_000.0];
+            let half = [5.0 + fx * 900.0, 5.0 + fy * 600.0];
+            let r = WorldRect::from_corners(
+                [c[0] - half[0], c[1] - half[1]],
+                [c[0] + half[0], c[1] + half[1]],
+            );
+            assert_eq!(sorted(l.unsorted_in_rect(&r)), brute_in_rect(&l, &r));
+            for tol in [3.0, 40.0, 250.0] {
+                assert_eq!(l.hit_test(c, tol), brute_hit(&l, c, tol), "{c:?} ± {tol}");
+            }
+        }
+        // A point exactly on a feature: found at distance 0.
+        let p = l.point(0).unwrap();
+        assert_eq!(l.hit_test(p, 1.0).map(|h| h.1), Some(0.0));
+        let all = l.unsorted_in_rect(&e.expanded(1.0));
+        assert_eq!(all.len(), l.features().count());
+    }
+
+    #[test]
+    fn an_edit_copies_one_chunk_and_leaves_other_holders_unchanged() {
+        let input = mixed(2 * CHUNK + 1_234);
+        let held = Arc::new(ProjectedLayer::from_features(input));
+        let mut mine = Arc::clone(&held);
+        let i = CHUNK + 5;
+        let old = held.point(i).unwrap();
+        let to = [old[0] + 5_000.0, old[1] - 3_000.0];
+        Arc::make_mut(&mut mine).update_feature(i, PlanarFeature::from_geom(PlanarGeom::Point(to)));
+        // The worker's copy is as it was; the edited copy has the move.
+        assert_eq!(held.point(i), Some(old));
+        let moved = mine.point(i).unwrap();
+        assert!((moved[0] - to[0]).abs() < 1e-3 && (moved[1] - to[1]).abs() < 1e-3);
+        assert_eq!(held.hit_test(old, 0.01).map(|h| h.0), Some(i as u32));
+        assert_eq!(mine.hit_test(to, 0.01).map(|h| h.0), Some(i as u32));
+        assert_ne!(mine.hit_test(old, 0.01).map(|h| h.0), Some(i as u32));
+        // Only the edited chunk was copied.
+        assert!(Arc::ptr_eq(&held.chunks[0], &mine.chunks[0]));
+        assert!(!Arc::ptr_eq(&held.chunks[1], &mine.chunks[1]));
+        assert!(Arc::ptr_eq(&held.chunks[2], &mine.chunks[2]));
+    }
+
+    #[test]
+    fn culling_stays_exact_after_many_edits() {
+        let mut l = ProjectedLayer::from_features(mixed(CHUNK + 999));
+        let e = l.extent().unwrap();
+        let n = l.len();
+        for k in 0..600usize {
+            let i = (k * 7_919) % n;
+            let f = match k % 4 {
+                0 => None,
+                1 => PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![
+                    [e.min[0] + (k as f64) * 30.0, e.min[1]],
+                    [e.min[0] + (k as f64) * 30.0 + 50.0, e.max[1]],
+                ]])),
+                _ => PlanarFeature::from_geom(PlanarGeom::Point([
+                    e.min[0] + (k as f64 * 33.3) % 20_000.0,
+                    e.min[1] + (k as f64 * 17.1) % 15_000.0,
+                ])),
+            };
+            l.update_feature(i, f);
+        }
+        for (c, h) in [([5_000.0, 4_000.0], 300.0), ([12_000.0, 9_000.0], 2_000.0)] {
+            let c = [e.min[0] + c[0], e.min[1] + c[1]];
+            let r = WorldRect::from_corners([c[0] - h, c[1] - h], [c[0] + h, c[1] + h]);
+            assert_eq!(sorted(l.unsorted_in_rect(&r)), brute_in_rect(&l, &r));
+            assert_eq!(l.hit_test(c, 200.0), brute_hit(&l, c, 200.0));
+        }
     }
 }

@@ -195,7 +195,7 @@ impl App {
         let nearest = |only_route: bool| -> Option<usize> {
             let at = at?;
             let pl = s.projected.layers.get(layer)?;
-            (0..pl.features.len())
+            (0..pl.len())
                 .filter(|&i| {
                     !only_route
                         || s.ws.park.stops.iter().any(|st| {

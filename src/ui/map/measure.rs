@@ -98,8 +98,10 @@ pub fn snap(
             continue;
         };
         for i in layer.unsorted_in_rect(&rect) {
-            let Some(PlanarGeom::Polygons(polys)) = layer.feature(i as usize).map(|f| &f.geom)
-            else {
+            let Some(f) = layer.feature(i as usize) else {
+                continue;
+            };
+            let PlanarGeom::Polygons(polys) = &f.geom else {
                 continue;
             };
             for ring in polys.iter().flatten() {
