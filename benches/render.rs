@@ -221,7 +221,9 @@ fn zoom_sequence(
         background: false,
         ..BuildOptions::default()
     };
-    let scales = [50_000.0, 25_897.0, 13_000.0, 6_500.0, 13_000.0, 25_897.0, 50_000.0];
+    let scales = [
+        50_000.0, 25_897.0, 13_000.0, 6_500.0, 13_000.0, 25_897.0, 50_000.0,
+    ];
     let mut steps = vec![("whole park".to_string(), *full)];
     for s in scales {
         let mut v = *full;

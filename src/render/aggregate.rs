@@ -18,12 +18,11 @@
 //! ([`ProjectedLayer`](super::ProjectedLayer)) for that classification, so
 //! zooming reuses them; re-projecting a layer (an edit) drops them. No GUI, no I/O.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use resvg::tiny_skia;
 
-use super::projected::{PlanarFeature, PlanarGeom};
 use super::scene::RasterItem;
 use super::style::{MarkerShape, Rgba, Stroke};
 use super::view::{ScreenRect, WorldRect};
@@ -160,56 +159,236 @@ impl GridLevel {
     }
 }
 
-/// A point layer's grid levels for one classification, built on first use.
+/// A point layer's grid levels for one classification, built once (on the drawing
+/// worker, at the first aggregated view) and read by any zoom without building more.
+///
+/// The points are sorted once by their cell at the finest level (2^-2 m), keys in
+/// column-major order (column, then row, then feature index): 12 bytes a point. A
+/// coarser level is kept only when it merges at least half of the cells of the last
+/// level kept below it (its key, top feature and count: 16 bytes a cell), so all kept
+/// levels together take under 16 bytes a point. Any level is read from the kept level just
+/// below it, merging 2^d × 2^d of its cells into one on the fly while walking the view's
+/// columns ([`Level::cells_in`]): the work follows the cells in view, never the
+/// layer, and nothing is added while zooming.
 #[derive(Debug)]
 pub struct PointLevels {
-    /// The drawable points, in index order.
-    points: Vec<LevelPoint>,
-    /// Level k holds cells of 2^(k + MIN_EXP) metres.
-    levels: Vec<OnceLock<GridLevel>>,
+    /// How many drawable points.
+    len: usize,
+    /// The points (shift 0), then the kept coarser levels, by increasing shift.
+    runs: Vec<Run>,
+}
+
+/// One sorted level: keys of (biased column, biased row) on a grid `shift` levels
+/// above the finest, each with its top feature and count.
+#[derive(Debug)]
+struct Run {
+    /// Level above [`MIN_EXP`].
+    shift: u32,
+    /// `column << 32 | row`, both biased ([`bias`]), sorted; for the points, equal keys
+    /// are in feature order.
+    keys: Vec<u64>,
+    /// The feature on top in each cell (a point's own index in the points run).
+    tops: Vec<u32>,
+    /// How many points each cell holds; empty for the points (one each).
+    counts: Vec<u32>,
+}
+
+impl Run {
+    fn count(&self, i: usize) -> u32 {
+        self.counts.get(i).copied().unwrap_or(1)
+    }
+
+    fn bytes(&self) -> usize {
+        self.keys.capacity() * 8 + self.tops.capacity() * 4 + self.counts.capacity() * 4
+    }
+}
+
+/// A cell's column or row on the grid `shift` levels above the finest, offset so that
+/// every i32 cell of the finest grid is in 0..2^32. The offset (2^31 finest cells) is a
+/// whole number of cells at every level, so a coarser cell is a finer one shifted right:
+/// `bias(c >> d, s + d) == bias(c, s) >> d`.
+fn bias(c: i32, shift: u32) -> u64 {
+    (c as i64 + (1i64 << (31 - shift))) as u64
+}
+
+fn unbias(b: u64, shift: u32) -> i32 {
+    (b as i64 - (1i64 << (31 - shift))) as i32
+}
+
+/// The first index in `from..end` whose key is not below `target` (`end` if none),
+/// galloping from `from`: a short skip costs a few steps, a long one a logarithm.
+fn gallop(keys: &[u64], from: usize, end: usize, target: u64) -> usize {
+    if from >= end || keys[from] >= target {
+        return from;
+    }
+    let (mut lo, mut step) = (from, 1usize);
+    loop {
+        let next = lo + step;
+        if next >= end || keys[next] >= target {
+            let hi = next.min(end);
+            return lo + 1 + keys[lo + 1..hi].partition_point(|&k| k < target);
+        }
+        lo = next;
+        step *= 2;
+    }
+}
+
+/// Walks the cells of `run` in columns `cols` and rows `rows` of the grid `d` levels
+/// above it (biased, inclusive), merging each 2^d × 2^d block of `run`'s cells into
+/// one: `emit(column, row, top, count)` in column-major order.
+fn walk(
+    run: &Run,
+    d: u32,
+    cols: (u64, u64),
+    rows: (u64, u64),
+    emit: &mut impl FnMut(u64, u64, u32, u32),
+) {
+    let keys = &run.keys;
+    let (c0, c1) = (cols.0 << d, ((cols.1 + 1) << d) - 1);
+    let (r0, r1) = (rows.0 << d, ((rows.1 + 1) << d) - 1);
+    let key = |c: u64, r: u64| (c << 32) | r;
+    let end = if c1 >= u32::MAX as u64 {
+        keys.len()
+    } else {
+        keys.partition_point(|&k| k < key(c1 + 1, 0))
+    };
+    let mut i = keys.partition_point(|&k| k < key(c0, r0));
+    // The cells of one column of the coarse grid, before merging: (row, top, count).
+    let mut group: Vec<(u64, u32, u32)> = Vec::new();
+    let mut group_col = None;
+    let mut flush = |col: Option<u64>, group: &mut Vec<(u64, u32, u32)>| {
+        let Some(col) = col else { return };
+        if d > 0 {
+            group.sort_unstable_by_key(|g| g.0);
+        }
+        let mut k = 0;
+        while k < group.len() {
+            let (row, mut top, mut count) = group[k];
+            k += 1;
+            while k < group.len() && group[k].0 == row {
+                top = top.max(group[k].1);
+                count += group[k].2;
+                k += 1;
+            }
+            emit(col, row, top, count);
+        }
+        group.clear();
+    };
+    while i < end {
+        let k = keys[i];
+        let (col, row) = (k >> 32, k & 0xffff_ffff);
+        if row < r0 {
+            i = gallop(keys, i, end, key(col, r0));
+            continue;
+        }
+        if row > r1 {
+            if col >= u32::MAX as u64 {
+                break;
+            }
+            i = gallop(keys, i, end, key(col + 1, r0));
+            continue;
+        }
+        let coarse = col >> d;
+        if group_col != Some(coarse) {
+            flush(group_col, &mut group);
+            group_col = Some(coarse);
+        }
+        group.push((row >> d, run.tops[i], run.count(i)));
+        i += 1;
+    }
+    flush(group_col, &mut group);
+}
+
+/// Every cell of `run` merged onto the grid one level above it.
+fn coarsen(run: &Run) -> Run {
+    let shift = run.shift + 1;
+    let top = (1u64 << (32 - shift)) - 1;
+    let mut out = Run {
+        shift,
+        keys: Vec::new(),
+        tops: Vec::new(),
+        counts: Vec::new(),
+    };
+    walk(run, 1, (0, top), (0, top), &mut |c, r, t, n| {
+        out.keys.push((c << 32) | r);
+        out.tops.push(t);
+        out.counts.push(n);
+    });
+    out.keys.shrink_to_fit();
+    out.tops.shrink_to_fit();
+    out.counts.shrink_to_fit();
+    out
 }
 
 impl PointLevels {
-    /// The levels of a layer's features; `class(i)` is feature `i`'s symbol, `None`
-    /// when it has none. `None` when a drawable feature is not a single point (lines,
-    /// polygons and multi-points are drawn one by one).
-    pub fn new(
-        features: &[Option<PlanarFeature>],
-        class: impl Fn(usize) -> Option<u16>,
-    ) -> Option<PointLevels> {
-        let mut points = Vec::new();
-        for (i, f) in features.iter().enumerate() {
-            let Some(f) = f else { continue };
-            let Some(c) = class(i) else { continue };
-            match f.geom {
-                PlanarGeom::Point(p) => points.push((i as u32, p, c)),
-                _ => return None,
+    /// The levels of a layer of `len` features; `point(i)` is feature `i`'s position
+    /// when it is drawn as a point symbol (`None`: not drawn). Builds them now (a
+    /// parallel sort of the points, then one pass per level).
+    pub fn new(len: usize, point: impl Fn(usize) -> Option<[f64; 2]> + Sync) -> PointLevels {
+        let size = 2f64.powi(MIN_EXP);
+        let mut keyed: Vec<(u64, u32)> = (0..len)
+            .into_par_iter()
+            .with_min_len(4096)
+            .filter_map(|i| {
+                let p = point(i)?;
+                let (c, r) = (cell_of(p[0], size), cell_of(p[1], size));
+                Some(((bias(c, 0) << 32) | bias(r, 0), i as u32))
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let points = Run {
+            shift: 0,
+            keys: keyed.iter().map(|k| k.0).collect(),
+            tops: keyed.iter().map(|k| k.1).collect(),
+            counts: Vec::new(),
+        };
+        drop(keyed);
+        let n = points.keys.len();
+        let mut runs = vec![points];
+        // Each level from the one below it (kept or not); kept when it halves the
+        // cells of the last kept level.
+        let mut below: Option<Run> = None;
+        for _ in MIN_EXP + 1..=MAX_EXP {
+            let Some(last) = runs.last() else { break };
+            let next = coarsen(below.as_ref().unwrap_or(last));
+            if next.keys.len() * 2 <= last.keys.len() {
+                below = None;
+                runs.push(next);
+            } else {
+                below = Some(next);
             }
         }
-        Some(PointLevels {
-            points,
-            levels: (MIN_EXP..=MAX_EXP).map(|_| OnceLock::new()).collect(),
-        })
+        PointLevels { len: n, runs }
     }
 
     /// How many drawable points the layer has.
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.len
     }
 
     /// Whether the layer has no drawable point.
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.len == 0
+    }
+
+    /// The bytes the levels hold.
+    pub fn bytes(&self) -> usize {
+        self.runs.iter().map(Run::bytes).sum()
+    }
+
+    /// How many levels are kept besides the points.
+    pub fn kept_levels(&self) -> usize {
+        self.runs.len().saturating_sub(1)
     }
 
     /// The level with the largest cells no larger than `cell` metres (the finest level
-    /// when `cell` is smaller than every level), built now if it was not yet.
-    pub fn level_at_most(&self, cell: f64) -> &GridLevel {
+    /// when `cell` is smaller than every level).
+    pub fn level_at_most(&self, cell: f64) -> Level<'_> {
         self.level(exp_at_most(cell))
     }
 
     /// The level with the smallest cells no smaller than `cell` metres.
-    pub fn level_at_least(&self, cell: f64) -> &GridLevel {
+    pub fn level_at_least(&self, cell: f64) -> Level<'_> {
         let exp = if cell.is_finite() && cell > 0.0 {
             (cell.log2().ceil() as i32).clamp(MIN_EXP, MAX_EXP)
         } else {
@@ -218,9 +397,20 @@ impl PointLevels {
         self.level(exp)
     }
 
-    fn level(&self, exp: i32) -> &GridLevel {
-        let k = (exp - MIN_EXP) as usize;
-        self.levels[k].get_or_init(|| GridLevel::build(&self.points, 2f64.powi(exp)))
+    fn level(&self, exp: i32) -> Level<'_> {
+        let shift = (exp - MIN_EXP) as u32;
+        // The coarsest kept level not coarser than this one (the points at worst).
+        let run = self
+            .runs
+            .iter()
+            .rev()
+            .find(|r| r.shift <= shift)
+            .unwrap_or(&self.runs[0]);
+        Level {
+            size: 2f64.powi(exp),
+            shift,
+            run,
+        }
     }
 
     /// About how many drawable points lie in `rect` (counted on cells of about a
@@ -228,6 +418,70 @@ impl PointLevels {
     pub fn estimate_in(&self, rect: &WorldRect) -> u64 {
         let side = rect.width().max(rect.height()) / 16.0;
         self.level_at_least(side).count_in(rect)
+    }
+}
+
+/// One grid level of a layer's [`PointLevels`]: its cells in a rectangle are those a
+/// [`GridLevel`] of all the layer's points would have there, read from the kept level
+/// below.
+#[derive(Debug, Clone, Copy)]
+pub struct Level<'a> {
+    /// Cell edge in planar metres.
+    pub size: f64,
+    shift: u32,
+    run: &'a Run,
+}
+
+impl Level<'_> {
+    /// Calls `f(column, row, top, count)` for each occupied cell meeting `rect`, in
+    /// column-major order.
+    pub fn for_each_in(&self, rect: &WorldRect, mut f: impl FnMut(i32, i32, u32, u32)) {
+        let shift = self.shift;
+        let max = (1u64 << (32 - shift)) - 1;
+        let biased = |v: f64| {
+            (cell_of(v, self.size) as i64 + (1i64 << (31 - shift))).clamp(0, max as i64) as u64
+        };
+        let (c0, c1) = (biased(rect.min[0]), biased(rect.max[0]));
+        let (r0, r1) = (biased(rect.min[1]), biased(rect.max[1]));
+        if c0 > c1 || r0 > r1 {
+            return;
+        }
+        let d = shift - self.run.shift;
+        walk(self.run, d, (c0, c1), (r0, r1), &mut |c, r, top, n| {
+            f(unbias(c, shift), unbias(r, shift), top, n)
+        });
+    }
+
+    /// The occupied cells meeting `rect`, column by column, each with its top
+    /// feature's position and symbol from `at(top)` (a cell for which it is `None` is
+    /// left out).
+    pub fn cells_in(
+        &self,
+        rect: &WorldRect,
+        at: impl Fn(u32) -> Option<([f64; 2], u16)>,
+    ) -> Vec<Cell> {
+        let mut out = Vec::new();
+        self.for_each_in(rect, |col, row, top, count| {
+            if let Some((p, class)) = at(top) {
+                out.push(Cell {
+                    col,
+                    row,
+                    top,
+                    count,
+                    at: p,
+                    class,
+                });
+            }
+        });
+        out
+    }
+
+    /// The number of features in the cells meeting `rect` (at least the number in
+    /// `rect`).
+    pub fn count_in(&self, rect: &WorldRect) -> u64 {
+        let mut n = 0u64;
+        self.for_each_in(rect, |_, _, _, c| n += c as u64);
+        n
     }
 }
 
@@ -526,10 +780,6 @@ pub fn rasterize<'a>(
 mod tests {
     use super::*;
 
-    fn feature(p: [f64; 2]) -> Option<PlanarFeature> {
-        PlanarFeature::from_geom(PlanarGeom::Point(p))
-    }
-
     fn rect(a: [f64; 2], b: [f64; 2]) -> WorldRect {
         WorldRect::from_corners(a, b)
     }
@@ -663,18 +913,110 @@ mod tests {
     }
 
     #[test]
-    fn levels_are_powers_of_two_and_only_points_are_aggregated() {
-        let features = vec![feature([0.0, 0.0]), None, feature([10.0, 10.0])];
-        let lv = PointLevels::new(&features, |_| Some(0)).unwrap();
+    fn levels_are_powers_of_two_and_leave_out_what_is_not_drawn() {
+        let features = [Some([0.0, 0.0]), None, Some([10.0, 10.0])];
+        let lv = PointLevels::new(features.len(), |i| features[i]);
         assert_eq!(lv.len(), 2);
         assert_eq!(lv.level_at_most(3.0).size, 2.0);
         assert_eq!(lv.level_at_least(3.0).size, 4.0);
         assert_eq!(lv.level_at_most(0.01).size, 0.25);
         assert_eq!(lv.estimate_in(&rect([-1.0, -1.0], [11.0, 11.0])), 2);
         // Features without a symbol are left out.
-        let lv = PointLevels::new(&features, |i| (i != 0).then_some(0)).unwrap();
+        let lv = PointLevels::new(features.len(), |i| features[i].filter(|_| i != 0));
         assert_eq!(lv.len(), 1);
-        let line = PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![[0.0, 0.0], [1.0, 1.0]]]));
-        assert!(PointLevels::new(&[line], |_| Some(0)).is_none());
+        let empty = PointLevels::new(0, |_| None);
+        assert!(empty.is_empty());
+        assert_eq!(
+            empty
+                .level_at_most(1.0)
+                .count_in(&rect([-1e9, -1e9], [1e9, 1e9])),
+            0
+        );
+    }
+
+    /// A scattered layer: clusters of different densities (so that some levels are
+    /// kept and some read from the level below), negative coordinates, points on cell
+    /// edges and several points on one spot.
+    fn scattered(n: u32, seed: u64) -> Vec<LevelPoint> {
+        let mut s = seed;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f64 / (1u64 << 31) as f64
+        };
+        (0..n)
+            .map(|i| {
+                let p = match i % 5 {
+                    // A wide sparse spread.
+                    0 | 1 => [next() * 4000.0 - 2500.0, next() * 3000.0 - 1000.0],
+                    // A dense cluster.
+                    2 | 3 => [300.0 + next() * 40.0, -200.0 + next() * 25.0],
+                    // On whole metres (cell edges at every level), with repeats.
+                    _ => [(next() * 64.0).floor() * 4.0, -(next() * 64.0).floor()],
+                };
+                (i, p, (i % 7) as u16)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_level_has_the_cells_and_top_features_of_binning_all_its_points() {
+        for (n, seed) in [(5_000u32, 3u64), (40_000, 9)] {
+            let pts = scattered(n, seed);
+            // Every third point has no symbol: left out of the levels.
+            let drawn: Vec<LevelPoint> = pts.iter().filter(|p| p.0 % 3 != 0).copied().collect();
+            let lv = PointLevels::new(pts.len(), |i| Some(pts[i].1).filter(|_| i % 3 != 0));
+            assert_eq!(lv.len(), drawn.len());
+            assert!(lv.kept_levels() >= 1, "some coarser level is kept");
+            let at = |top: u32| Some((pts[top as usize].1, pts[top as usize].2));
+            let views = [
+                rect([-1e7, -1e7], [1e7, 1e7]),
+                rect([-2500.0, -1000.0], [1500.0, 2000.0]),
+                rect([290.0, -210.0], [330.0, -180.0]),
+                rect([-100.0, -300.0], [700.0, 50.0]),
+                rect([4.0, -20.0], [64.0, -4.0]),
+                rect([5000.0, 5000.0], [6000.0, 6000.0]),
+            ];
+            for exp in MIN_EXP..=12 {
+                let size = 2f64.powi(exp);
+                let level = lv.level_at_most(size);
+                assert_eq!(level.size, size);
+                let grid = GridLevel::build(&drawn, size);
+                for view in &views {
+                    let want: Vec<Cell> = grid.cells_in(view).copied().collect();
+                    let got = level.cells_in(view, at);
+                    assert_eq!(got, want, "n {n}, cells of {size} m, view {view:?}");
+                    assert_eq!(level.count_in(view), grid.count_in(view));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn levels_kept_halve_the_cells_and_take_under_16_bytes_a_point_in_all() {
+        let pts = scattered(40_000, 5);
+        let lv = PointLevels::new(pts.len(), |i| Some(pts[i].1));
+        for w in lv.runs.windows(2) {
+            assert!(w[1].shift > w[0].shift);
+            assert!(w[1].keys.len() * 2 <= w[0].keys.len());
+        }
+        let points = lv.runs[0].bytes();
+        assert_eq!(points, 40_000 * 12);
+        // Cells of 16 bytes, at most half a point's worth at the first kept level, half
+        // as many at each next: under 16 bytes a point in all.
+        assert!(lv.bytes() <= points + 40_000 * 16, "{} bytes", lv.bytes());
+    }
+
+    #[test]
+    fn skipping_within_sorted_keys_finds_the_first_key_not_below() {
+        let keys: Vec<u64> = (0..1000u64).map(|k| k * 3).collect();
+        for from in [0usize, 1, 17, 500, 999] {
+            for target in [0u64, 1, 3, 50, 1500, 2997, 2998, 5000] {
+                let want = from + keys[from..].partition_point(|&k| k < target);
+                assert_eq!(gallop(&keys, from, keys.len(), target), want);
+            }
+        }
+        assert_eq!(gallop(&keys, 10, 20, 5000), 20);
     }
 }

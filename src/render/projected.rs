@@ -523,6 +523,15 @@ impl ProjectedLayer {
         self.features.get(i)?.as_ref()
     }
 
+    /// The point of feature `i` when it is a single point (`None` for any other shape,
+    /// a missing geometry or an index past the end).
+    pub fn point(&self, i: usize) -> Option<[f64; 2]> {
+        match self.feature(i)?.geom {
+            PlanarGeom::Point(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Indices of features whose envelope meets `rect` (unsorted).
     pub fn unsorted_in_rect(&self, rect: &WorldRect) -> Vec<u32> {
         if let Some(e) = self.extent
