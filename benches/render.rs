@@ -276,6 +276,9 @@ fn resident_mb() -> u64 {
 
 /// The budget: the sample map's KW6 page at A3 as a PDF in under 0.5 s.
 fn bench_export_sample(c: &mut Criterion) {
+    if std::env::var_os("PARKPLAN_BENCH_ZOOM_ONLY").is_some() {
+        return;
+    }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
     if !dir.is_dir() {
         eprintln!("export bench skipped: no sample map");
@@ -352,6 +355,9 @@ fn bench_export_sample(c: &mut Criterion) {
 /// The 100k-enterprise scene printed at A3 (fitted: every parcel and enterprise on
 /// the page), timed once per stage: too slow for many criterion samples.
 fn bench_export_100k(_c: &mut Criterion) {
+    if std::env::var_os("PARKPLAN_BENCH_ZOOM_ONLY").is_some() {
+        return;
+    }
     let Some(dir) = scene_dir() else {
         return;
     };
