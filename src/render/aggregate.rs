@@ -599,15 +599,6 @@ impl Picture {
         *k = [k[0].min(x0), k[1].min(y0), k[2].max(x1), k[3].max(y1)];
     }
 
-    fn blend(&mut self, x: usize, y: usize, src: [u8; 4]) {
-        let at = (y * self.width + x) * 4;
-        let dst = &mut self.pixels[at..at + 4];
-        let keep = 255 - src[3] as u32;
-        for k in 0..4 {
-            dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
-        }
-    }
-
     /// Stamps a symbol centred on `c` (display units).
     pub fn stamp(&mut self, c: [f32; 2], stamp: &Stamp) {
         self.features += 1;
@@ -627,49 +618,79 @@ impl Picture {
         ]
     }
 
-    /// Stamps symbols in order, as [`Picture::stamp`] one after another would: the
-    /// picture's rows are cut into bands painted in parallel, each band taking the
-    /// stamps that reach it in their order, so every pixel gets the same stamps in the
-    /// same order and the same colour.
+    /// Stamps symbols in order, as [`Picture::stamp`] one after another would, in
+    /// parallel bands of rows ([`Picture::paint_in_bands`]): the same pixels.
     pub fn stamp_all(&mut self, points: &[([f32; 2], &Stamp)]) {
-        let bands = if points.len() < 4096 || self.height < 64 {
+        let corners: Vec<[i64; 2]> = points
+            .iter()
+            .map(|(c, st)| self.stamp_corner(*c, st))
+            .collect();
+        let width = self.width;
+        self.paint_in_bands(
+            points.len(),
+            |k| {
+                let top = corners[k][1];
+                let bottom = top + points[k].1.side as i64;
+                (bottom > 0).then(|| (top.max(0) as usize, bottom as usize))
+            },
+            |k, band, rows, ink| stamp_rows(band, width, rows, corners[k], points[k].1, ink),
+        );
+    }
+
+    /// Paints `n` items in order, item `k` touching the rows `rows(k)` (`[first, end)`,
+    /// `None`: none) and painted by `paint(k, band, band's rows, ink)` into a band of the
+    /// picture's rows. Bands are painted in parallel, each with the items that reach it
+    /// in their order, so every pixel gets the same items in the same order as painting
+    /// them one after another over the whole picture.
+    fn paint_in_bands(
+        &mut self,
+        n: usize,
+        rows: impl Fn(usize) -> Option<(usize, usize)>,
+        paint: impl Fn(usize, &mut [u8], (usize, usize), &mut [usize; 4]) + Sync,
+    ) {
+        self.features += n;
+        let bands = if n < 4096 || self.height < 64 {
             1
         } else {
-            (rayon::current_num_threads() * 4).min(self.height / 16).max(1)
+            (rayon::current_num_threads() * 4)
+                .min(self.height / 16)
+                .max(1)
         };
-        if bands == 1 {
-            for (c, st) in points {
-                self.stamp(*c, st);
-            }
-            return;
-        }
-        self.features += points.len();
-        let rows = self.height.div_ceil(bands);
-        // Each stamp's corner, and which bands its rows reach, in drawing order.
-        let corners: Vec<[i64; 2]> = points.iter().map(|(c, st)| self.stamp_corner(*c, st)).collect();
+        let per = self.height.div_ceil(bands);
+        // Which items reach each band, in order.
         let mut by_band: Vec<Vec<u32>> = vec![Vec::new(); bands];
-        for (k, (at, (_, st))) in corners.iter().zip(points).enumerate() {
-            let top = at[1].max(0) as usize / rows;
-            let bottom = ((at[1] + st.side as i64 - 1).max(0) as usize / rows).min(bands - 1);
-            if at[1] + st.side as i64 <= 0 || at[1] >= self.height as i64 {
+        for k in 0..n {
+            let Some((first, end)) = rows(k) else {
+                continue;
+            };
+            let end = end.min(self.height);
+            if first >= end {
                 continue;
             }
-            for band in by_band.iter_mut().take(bottom + 1).skip(top) {
+            for band in by_band
+                .iter_mut()
+                .take((end - 1) / per + 1)
+                .skip(first / per)
+            {
                 band.push(k as u32);
             }
         }
         let (width, height) = (self.width, self.height);
         let inks: Vec<[usize; 4]> = self
             .pixels
-            .par_chunks_mut(rows * width * 4)
+            .par_chunks_mut(per * width * 4)
             .zip(by_band.par_iter())
             .enumerate()
             .map(|(b, (band, ks))| {
-                let y0 = b * rows;
+                let first = b * per;
                 let mut ink = [usize::MAX, usize::MAX, 0, 0];
                 for &k in ks {
-                    let (at, st) = (corners[k as usize], points[k as usize].1);
-                    stamp_rows(band, width, (y0, (y0 + rows).min(height)), at, st, &mut ink);
+                    paint(
+                        k as usize,
+                        band,
+                        (first, (first + per).min(height)),
+                        &mut ink,
+                    );
                 }
                 ink
             })
@@ -685,9 +706,33 @@ impl Picture {
     /// part of the colour. An area a few pixels across drawn this way looks as it
     /// would drawn exactly.
     pub fn fill_box(&mut self, b: ScreenRect, color: Rgba) {
-        self.features += 1;
+        self.fill_all(&[(b, color)]);
+    }
+
+    /// Fills boxes in order, as [`Picture::fill_box`] one after another would, in
+    /// parallel bands of rows: the same pixels.
+    pub fn fill_all(&mut self, boxes: &[(ScreenRect, Rgba)]) {
+        let spans: Vec<Option<BoxSpan>> = boxes
+            .iter()
+            .map(|(b, color)| self.box_span(b, *color))
+            .collect();
+        let width = self.width;
+        self.paint_in_bands(
+            boxes.len(),
+            |k| spans[k].map(|s| (s.ya, s.yb)),
+            |k, band, rows, ink| {
+                if let Some(s) = &spans[k] {
+                    fill_rows(band, width, rows, s, ink);
+                }
+            },
+        );
+    }
+
+    /// Where a box (display units) falls on the picture's pixels; `None` when it
+    /// draws nothing.
+    fn box_span(&self, b: &ScreenRect, color: Rgba) -> Option<BoxSpan> {
         if color.a == 0 {
-            return;
+            return None;
         }
         let px = |v: f32, o: f32| (v - o) * self.scale;
         let (mut x0, mut x1) = (
@@ -709,31 +754,18 @@ impl Picture {
         }
         let (xa, xb) = (x0.floor().max(0.0), x1.ceil().min(self.width as f32));
         let (ya, yb) = (y0.floor().max(0.0), y1.ceil().min(self.height as f32));
-        if xa >= xb || ya >= yb {
-            return;
+        if !(xa < xb && ya < yb) {
+            return None;
         }
-        self.ink(xa as usize, xb as usize, ya as usize, yb as usize);
-        for y in ya as usize..yb as usize {
-            let cy = (y1.min(y as f32 + 1.0) - y0.max(y as f32)).clamp(0.0, 1.0);
-            for x in xa as usize..xb as usize {
-                let cx = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
-                let a = color.a as f32 / 255.0 * cx * cy;
-                if a <= 0.0 {
-                    continue;
-                }
-                let pre = |c: u8| (c as f32 * a).round() as u8;
-                self.blend(
-                    x,
-                    y,
-                    [
-                        pre(color.r),
-                        pre(color.g),
-                        pre(color.b),
-                        (a * 255.0).round() as u8,
-                    ],
-                );
-            }
-        }
+        Some(BoxSpan {
+            x: (x0, x1),
+            y: (y0, y1),
+            xa: xa as usize,
+            xb: xb as usize,
+            ya: ya as usize,
+            yb: yb as usize,
+            color,
+        })
     }
 
     /// Whether nothing was drawn.
@@ -789,6 +821,64 @@ impl Picture {
     }
 }
 
+/// A box on a picture's pixels: its exact edges (`x`, `y`), the pixels it touches
+/// (`xa..xb`, `ya..yb`) and its colour.
+#[derive(Debug, Clone, Copy)]
+struct BoxSpan {
+    x: (f32, f32),
+    y: (f32, f32),
+    xa: usize,
+    xb: usize,
+    ya: usize,
+    yb: usize,
+    color: Rgba,
+}
+
+/// Fills the part of a box in the rows `rows.0..rows.1` of `band` (as
+/// [`stamp_rows`]); pixels it covers in part get that part of its colour.
+fn fill_rows(
+    band: &mut [u8],
+    width: usize,
+    rows: (usize, usize),
+    s: &BoxSpan,
+    ink: &mut [usize; 4],
+) {
+    let (ya, yb) = (s.ya.max(rows.0), s.yb.min(rows.1));
+    if ya >= yb {
+        return;
+    }
+    *ink = [
+        ink[0].min(s.xa),
+        ink[1].min(ya),
+        ink[2].max(s.xb),
+        ink[3].max(yb),
+    ];
+    let ((x0, x1), (y0, y1), color) = (s.x, s.y, s.color);
+    for y in ya..yb {
+        let cy = (y1.min(y as f32 + 1.0) - y0.max(y as f32)).clamp(0.0, 1.0);
+        for x in s.xa..s.xb {
+            let cx = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
+            let a = color.a as f32 / 255.0 * cx * cy;
+            if a <= 0.0 {
+                continue;
+            }
+            let pre = |c: u8| (c as f32 * a).round() as u8;
+            let src = [
+                pre(color.r),
+                pre(color.g),
+                pre(color.b),
+                (a * 255.0).round() as u8,
+            ];
+            let at = ((y - rows.0) * width + x) * 4;
+            let dst = &mut band[at..at + 4];
+            let keep = 255 - src[3] as u32;
+            for k in 0..4 {
+                dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
+            }
+        }
+    }
+}
+
 /// Blends the rows `rows.0..rows.1` of `stamp`, its top-left corner at picture pixel
 /// `at`, into `band`: the picture's rows from `rows.0` (`width` pixels each, premultiplied
 /// RGBA, "source over"), clipped to the band and to the picture's width; widens `ink`
@@ -815,7 +905,12 @@ fn stamp_rows(
     let (sx0, sx1) = (sx0 as usize, sx1 as usize);
     let (px0, px1) = ((x0 + sx0 as i64) as usize, (x0 + sx1 as i64) as usize);
     let (py0, py1) = ((y0 + sy0) as usize, (y0 + sy1) as usize);
-    *ink = [ink[0].min(px0), ink[1].min(py0), ink[2].max(px1), ink[3].max(py1)];
+    *ink = [
+        ink[0].min(px0),
+        ink[1].min(py0),
+        ink[2].max(px1),
+        ink[3].max(py1),
+    ];
     for sy in sy0 as usize..sy1 as usize {
         let src = &stamp.pixels[(sy * stamp.side + sx0) * 4..(sy * stamp.side + sx1) * 4];
         let at = (((y0 + sy as i64) as usize - rows.0) * width + px0) * 4;
@@ -1087,7 +1182,13 @@ mod tests {
         let stamps: Vec<Stamp> = [
             (MarkerShape::Circle, Rgba::rgb(200, 0, 0)),
             (MarkerShape::Square, Rgba::rgb(0, 90, 200)),
-            (MarkerShape::Triangle, Rgba { a: 128, ..Rgba::rgb(0, 160, 0) }),
+            (
+                MarkerShape::Triangle,
+                Rgba {
+                    a: 128,
+                    ..Rgba::rgb(0, 160, 0)
+                },
+            ),
         ]
         .iter()
         .filter_map(|(shape, fill)| Stamp::new(*shape, 7.0, Some(*fill), Some(&st), 1.5))
@@ -1116,6 +1217,47 @@ mod tests {
         all.stamp_all(&points);
         assert_eq!((all.features, all.ink), (one.features, one.ink));
         assert!(all.pixels == one.pixels, "the pictures differ");
+    }
+
+    #[test]
+    fn filling_boxes_in_parallel_bands_paints_what_filling_one_by_one_paints() {
+        let mut s = 5u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f32 / (1u64 << 31) as f32
+        };
+        let colours = [
+            Rgba::rgb(200, 0, 0),
+            Rgba {
+                a: 90,
+                ..Rgba::rgb(0, 90, 200)
+            },
+            Rgba {
+                a: 0,
+                ..Rgba::WHITE
+            },
+        ];
+        // Overlapping boxes of a fraction of a pixel to a few pixels, some outside.
+        let boxes: Vec<(ScreenRect, Rgba)> = (0..20_000)
+            .map(|k| {
+                let (x, y) = (next() * 420.0 - 10.0, next() * 330.0 - 10.0);
+                let b = ScreenRect::from_min_size([x, y], [next() * 4.0, next() * 4.0]);
+                (b, colours[k % colours.len()])
+            })
+            .collect();
+        for scale in [1.25, PRINT_SCALE] {
+            let rect = ScreenRect::from_min_size([0.0, 0.0], [400.0, 300.0]);
+            let mut one = Picture::new(rect, scale).unwrap();
+            for (b, c) in &boxes {
+                one.fill_all(std::slice::from_ref(&(*b, *c)));
+            }
+            let mut all = Picture::new(rect, scale).unwrap();
+            all.fill_all(&boxes);
+            assert_eq!((all.features, all.ink), (one.features, one.ink));
+            assert!(all.pixels == one.pixels, "the pictures differ at {scale}");
+        }
     }
 
     #[test]

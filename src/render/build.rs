@@ -704,6 +704,7 @@ fn draw_layer(
         && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
     {
         let mut rest = Vec::new();
+        let mut boxes = Vec::new();
         for &i in &ids {
             let Some((f, d)) = drawn(i) else { continue };
             let small = matches!(f.geom, PlanarGeom::Polygons(_))
@@ -712,11 +713,12 @@ fn draw_layer(
                 Some(fill) if small => {
                     let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
                     let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
-                    picture.fill_box(ScreenRect { min: a, max: b }, fill);
+                    boxes.push((ScreenRect { min: a, max: b }, fill));
                 }
                 _ => rest.push(i),
             }
         }
+        picture.fill_all(&boxes);
         if !picture.is_empty() {
             items.push(Item::Raster(picture.finish(layer_index)));
         }
