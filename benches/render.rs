@@ -211,6 +211,20 @@ fn zoom_sequence(
     styles: &MapStyles,
     full: &MapView,
 ) {
+    // What building a crowded point layer's levels costs (once per layer and style).
+    for pl in projected.layers.iter().filter(|l| l.features.len() > 100_000) {
+        let t = Instant::now();
+        let levels = parkplan::render::aggregate::PointLevels::new(pl.features.len(), |i| pl.point(i));
+        if !levels.is_empty() {
+            eprintln!(
+                "levels of {} points built in {:.0} ms: {} levels kept besides the points, {:.1} MB",
+                levels.len(),
+                t.elapsed().as_secs_f64() * 1000.0,
+                levels.kept_levels(),
+                levels.bytes() as f64 / 1e6
+            );
+        }
+    }
     let ctx = eframe::egui::Context::default();
     let disc = ctx.load_texture(
         "disc",
@@ -251,6 +265,8 @@ fn zoom_sequence(
                 .sum();
             let [polygons, lines, markers, labels] = scene.counts();
             drop((chunks, textures, scene));
+            // A frame takes the pictures' textures (and frees them), as on screen.
+            drop(ctx.run_ui(eframe::egui::RawInput::default(), |_| {}));
             eprintln!(
                 "zoom round {round}, {name}: tile {:.0} ms (scene {:.0} ms, tessellation {:.0} ms), {vertices} vertices, {polygons} polygons, {lines} lines, {markers} markers, {labels} labels; resident {} MB",
                 t_all.as_secs_f64() * 1000.0,
