@@ -259,7 +259,8 @@ fn walk(
     let mut flush = |col: Option<u64>, group: &mut Vec<(u64, u32, u32)>| {
         let Some(col) = col else { return };
         if d > 0 {
-            group.sort_unstable_by_key(|g| g.0);
+            // 2^d runs already sorted by row: a stable sort merges them.
+            group.sort_by_key(|g| g.0);
         }
         let mut k = 0;
         while k < group.len() {
@@ -299,24 +300,57 @@ fn walk(
     flush(group_col, &mut group);
 }
 
-/// Every cell of `run` merged onto the grid one level above it.
+/// Every cell of `run` merged onto the grid one level above it (in parallel over
+/// ranges of columns holding about as many cells each).
 fn coarsen(run: &Run) -> Run {
     let shift = run.shift + 1;
     let top = (1u64 << (32 - shift)) - 1;
+    let n = run.keys.len();
+    let parts = if n < 65_536 {
+        1
+    } else {
+        rayon::current_num_threads() * 4
+    };
+    // Coarse columns where the ranges start: at every part-th cell.
+    let mut starts: Vec<u64> = (0..parts)
+        .map(|p| {
+            if p == 0 {
+                0
+            } else {
+                run.keys[n * p / parts] >> 33
+            }
+        })
+        .collect();
+    starts.dedup();
+    let ranges: Vec<(u64, u64)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| (c, starts.get(k + 1).map_or(top, |next| next - 1)))
+        .collect();
+    let pieces: Vec<(Vec<u64>, Vec<u32>, Vec<u32>)> = ranges
+        .into_par_iter()
+        .map(|cols| {
+            let (mut keys, mut tops, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+            walk(run, 1, cols, (0, top), &mut |c, r, t, n| {
+                keys.push((c << 32) | r);
+                tops.push(t);
+                counts.push(n);
+            });
+            (keys, tops, counts)
+        })
+        .collect();
+    let total = pieces.iter().map(|p| p.0.len()).sum();
     let mut out = Run {
         shift,
-        keys: Vec::new(),
-        tops: Vec::new(),
-        counts: Vec::new(),
+        keys: Vec::with_capacity(total),
+        tops: Vec::with_capacity(total),
+        counts: Vec::with_capacity(total),
     };
-    walk(run, 1, (0, top), (0, top), &mut |c, r, t, n| {
-        out.keys.push((c << 32) | r);
-        out.tops.push(t);
-        out.counts.push(n);
-    });
-    out.keys.shrink_to_fit();
-    out.tops.shrink_to_fit();
-    out.counts.shrink_to_fit();
+    for (k, t, c) in pieces {
+        out.keys.extend_from_slice(&k);
+        out.tops.extend_from_slice(&t);
+        out.counts.extend_from_slice(&c);
+    }
     out
 }
 
@@ -1130,7 +1164,7 @@ mod tests {
 
     #[test]
     fn every_level_has_the_cells_and_top_features_of_binning_all_its_points() {
-        for (n, seed) in [(5_000u32, 3u64), (40_000, 9)] {
+        for (n, seed) in [(5_000u32, 3u64), (40_000, 9), (120_000, 11)] {
             let pts = scattered(n, seed);
             // Every third point has no symbol: left out of the levels.
             let drawn: Vec<LevelPoint> = pts.iter().filter(|p| p.0 % 3 != 0).copied().collect();
