@@ -17,6 +17,10 @@ use parkplan::model::Lang;
 use parkplan::render::{BuildOptions, MapStyles, MapView, Overlays, ProjectedPark, build_scene};
 use parkplan::spatial::ParkIndex;
 
+/// The desktop's allocator, so resident sizes are the desktop's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn scene_dir() -> Option<PathBuf> {
     let p = std::env::var_os("PARKPLAN_BENCH_SCENE")
         .map(PathBuf::from)
@@ -89,6 +93,10 @@ fn bench_render(c: &mut Criterion) {
             view.scale_denominator(),
             s.counts()
         );
+    }
+    zoom_sequence(&park, &projected, &styles, &full);
+    if std::env::var_os("PARKPLAN_BENCH_ZOOM_ONLY").is_some() {
+        return;
     }
     let mut g = c.benchmark_group(format!(
         "build_scene_{}",
@@ -192,8 +200,122 @@ fn bench_render(c: &mut Criterion) {
     g.finish();
 }
 
+/// The desktop's zoom steps, as the wheel takes them: whole park → 1:50,000 → 1:25,897 →
+/// 1:13,000 → 1:6,500 → back out, twice. For each, the worker's tile (scene, then
+/// tessellation with the marker disc texture) and the resident size after it: what a
+/// planner waits for after a zoom, and whether memory grows with the zooms visited.
+/// `PARKPLAN_BENCH_ZOOM_ONLY=1` stops the bench after this.
+fn zoom_sequence(
+    park: &parkplan::model::Park,
+    projected: &ProjectedPark,
+    styles: &MapStyles,
+    full: &MapView,
+) {
+    // What building a crowded point layer's levels costs (once per layer and style).
+    for pl in projected
+        .layers
+        .iter()
+        .filter(|l| l.len() > 100_000)
+    {
+        let t = Instant::now();
+        let levels =
+            parkplan::render::aggregate::PointLevels::new(pl.len(), |i| pl.point(i));
+        if !levels.is_empty() {
+            eprintln!(
+                "levels of {} points built in {:.0} ms: {} levels kept besides the points, {:.1} MB",
+                levels.len(),
+                t.elapsed().as_secs_f64() * 1000.0,
+                levels.kept_levels(),
+                levels.bytes() as f64 / 1e6
+            );
+        }
+    }
+    let ctx = eframe::egui::Context::default();
+    let disc = ctx.load_texture(
+        "disc",
+        parkplan::ui::map::canvas::disc_image(),
+        eframe::egui::TextureOptions::LINEAR,
+    );
+    let o = BuildOptions {
+        background: false,
+        ..BuildOptions::default()
+    };
+    let scales = [
+        50_000.0, 25_897.0, 13_000.0, 6_500.0, 13_000.0, 25_897.0, 50_000.0,
+    ];
+    let mut steps = vec![("whole park".to_string(), *full)];
+    for s in scales {
+        let mut v = *full;
+        v.set_scale(s);
+        steps.push((format!("1:{s:.0}"), v));
+    }
+    steps.push(("whole park".to_string(), *full));
+    for round in 0..2 {
+        for (name, view) in &steps {
+            let tile = parkplan::ui::map::canvas::tile_view(view);
+            let cpu = cpu_seconds();
+            let t = Instant::now();
+            let scene = build_scene(park, projected, &tile, styles, &Overlays::default(), &o);
+            let t_scene = t.elapsed();
+            let (chunks, _, textures) = parkplan::ui::map::canvas::tessellate_scene(
+                &scene,
+                &tile,
+                1.0,
+                Some(disc.id()),
+                Some(&ctx),
+            );
+            let t_all = t.elapsed();
+            let cpu = cpu_seconds() - cpu;
+            let vertices: usize = chunks
+                .iter()
+                .flat_map(|(_, m)| m.iter().map(|m| m.vertices.len()))
+                .sum();
+            let [polygons, lines, markers, labels] = scene.counts();
+            drop((chunks, textures, scene));
+            // A frame takes the pictures' textures (and frees them), as on screen.
+            drop(ctx.run_ui(eframe::egui::RawInput::default(), |_| {}));
+            eprintln!(
+                "zoom round {round}, {name}: tile {:.0} ms (scene {:.0} ms, tessellation {:.0} ms; {:.0} ms of CPU), {vertices} vertices, {polygons} polygons, {lines} lines, {markers} markers, {labels} labels; resident {} MB",
+                t_all.as_secs_f64() * 1000.0,
+                t_scene.as_secs_f64() * 1000.0,
+                (t_all - t_scene).as_secs_f64() * 1000.0,
+                cpu * 1000.0,
+                resident_mb()
+            );
+        }
+    }
+}
+
+/// User + system CPU seconds of the process so far, all threads (`/proc/self/stat`,
+/// at 100 ticks a second; 0 elsewhere): steadier than the wall clock on a shared machine.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.get(s.rfind(')')? + 2..)?;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+        })
+        .map_or(0.0, |ticks| ticks / 100.0)
+}
+
+/// The process's resident size in MB (Linux `/proc/self/status`; 0 elsewhere).
+fn resident_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
 /// The budget: the sample map's KW6 page at A3 as a PDF in under 0.5 s.
 fn bench_export_sample(c: &mut Criterion) {
+    if std::env::var_os("PARKPLAN_BENCH_ZOOM_ONLY").is_some() {
+        return;
+    }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
     if !dir.is_dir() {
         eprintln!("export bench skipped: no sample map");
@@ -270,6 +392,9 @@ fn bench_export_sample(c: &mut Criterion) {
 /// The 100k-enterprise scene printed at A3 (fitted: every parcel and enterprise on
 /// the page), timed once per stage: too slow for many criterion samples.
 fn bench_export_100k(_c: &mut Criterion) {
+    if std::env::var_os("PARKPLAN_BENCH_ZOOM_ONLY").is_some() {
+        return;
+    }
     let Some(dir) = scene_dir() else {
         return;
     };

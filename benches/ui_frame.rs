@@ -144,6 +144,30 @@ fn bench_frames(c: &mut Criterion) {
         memory()
     );
 
+    // The zoom sequence a planner takes with the wheel: whole park → ×2 four times
+    // (1:50,000 … 1:6,500 on the 1M scene) → back out, twice: for each step, the worker's
+    // time until the new view's detail is drawn, the wall time, and the resident size
+    // (which should not grow with the zooms visited).
+    for round in 0..2 {
+        rig.app.send(Command::ZoomAll);
+        rig.settle();
+        for factor in [2.0, 2.0, 2.0, 2.0, 0.5, 0.5, 0.5, 0.5] {
+            let t = Instant::now();
+            let cpu = cpu_seconds();
+            rig.app.send(Command::ZoomBy(factor));
+            rig.settle();
+            let m = rig.app.map_state();
+            eprintln!(
+                "{scene}: zoom sequence round {round}: 1:{:.0}, detail drawn {:.0?} after the zoom, tile built in {:.0} ms on the worker ({:.2} s of CPU); {}",
+                m.view.scale_denominator(),
+                t.elapsed(),
+                m.tile.as_ref().map_or(0.0, |t| t.seconds * 1000.0),
+                cpu_seconds() - cpu,
+                memory()
+            );
+        }
+    }
+
     // Until 1:13,000 or closer (each wheel step halves the scale), timing how long each
     // zoomed view takes until its detail is drawn (the tile built on the worker).
     for (name, closer_than) in [("full view", f64::INFINITY), ("1:13000", 13_000.0)] {

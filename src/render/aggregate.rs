@@ -18,12 +18,11 @@
 //! ([`ProjectedLayer`](super::ProjectedLayer)) for that classification, so
 //! zooming reuses them; re-projecting a layer (an edit) drops them. No GUI, no I/O.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use resvg::tiny_skia;
 
-use super::projected::ProjectedLayer;
 use super::scene::RasterItem;
 use super::style::{MarkerShape, Rgba, Stroke};
 use super::view::{ScreenRect, WorldRect};
@@ -160,56 +159,270 @@ impl GridLevel {
     }
 }
 
-/// A point layer's grid levels for one classification, built on first use.
+/// A point layer's grid levels for one classification, built once (on the drawing
+/// worker, at the first aggregated view) and read by any zoom without building more.
+///
+/// The points are sorted once by their cell at the finest level (2^-2 m), keys in
+/// column-major order (column, then row, then feature index): 12 bytes a point. A
+/// coarser level is kept only when it merges at least half of the cells of the last
+/// level kept below it (its key, top feature and count: 16 bytes a cell), so all kept
+/// levels together take under 16 bytes a point. Any level is read from the kept level just
+/// below it, merging 2^d × 2^d of its cells into one on the fly while walking the view's
+/// columns ([`Level::cells_in`]): the work follows the cells in view, never the
+/// layer, and nothing is added while zooming.
 #[derive(Debug)]
 pub struct PointLevels {
-    /// The drawable points, in index order.
-    points: Vec<LevelPoint>,
-    /// Level k holds cells of 2^(k + MIN_EXP) metres.
-    levels: Vec<OnceLock<GridLevel>>,
+    /// How many drawable points.
+    len: usize,
+    /// The points (shift 0), then the kept coarser levels, by increasing shift.
+    runs: Vec<Run>,
+}
+
+/// One sorted level: keys of (biased column, biased row) on a grid `shift` levels
+/// above the finest, each with its top feature and count.
+#[derive(Debug)]
+struct Run {
+    /// Level above [`MIN_EXP`].
+    shift: u32,
+    /// `column << 32 | row`, both biased ([`bias`]), sorted; for the points, equal keys
+    /// are in feature order.
+    keys: Vec<u64>,
+    /// The feature on top in each cell (a point's own index in the points run).
+    tops: Vec<u32>,
+    /// How many points each cell holds; empty for the points (one each).
+    counts: Vec<u32>,
+}
+
+impl Run {
+    fn count(&self, i: usize) -> u32 {
+        self.counts.get(i).copied().unwrap_or(1)
+    }
+
+    fn bytes(&self) -> usize {
+        self.keys.capacity() * 8 + self.tops.capacity() * 4 + self.counts.capacity() * 4
+    }
+}
+
+/// A cell's column or row on the grid `shift` levels above the finest, offset so that
+/// every i32 cell of the finest grid is in 0..2^32. The offset (2^31 finest cells) is a
+/// whole number of cells at every level, so a coarser cell is a finer one shifted right:
+/// `bias(c >> d, s + d) == bias(c, s) >> d`.
+fn bias(c: i32, shift: u32) -> u64 {
+    (c as i64 + (1i64 << (31 - shift))) as u64
+}
+
+fn unbias(b: u64, shift: u32) -> i32 {
+    (b as i64 - (1i64 << (31 - shift))) as i32
+}
+
+/// The first index in `from..end` whose key is not below `target` (`end` if none),
+/// galloping from `from`: a short skip costs a few steps, a long one a logarithm.
+fn gallop(keys: &[u64], from: usize, end: usize, target: u64) -> usize {
+    if from >= end || keys[from] >= target {
+        return from;
+    }
+    let (mut lo, mut step) = (from, 1usize);
+    loop {
+        let next = lo + step;
+        if next >= end || keys[next] >= target {
+            let hi = next.min(end);
+            return lo + 1 + keys[lo + 1..hi].partition_point(|&k| k < target);
+        }
+        lo = next;
+        step *= 2;
+    }
+}
+
+/// Walks the cells of `run` in columns `cols` and rows `rows` of the grid `d` levels
+/// above it (biased, inclusive), merging each 2^d × 2^d block of `run`'s cells into
+/// one: `emit(column, row, top, count)` in column-major order.
+fn walk(
+    run: &Run,
+    d: u32,
+    cols: (u64, u64),
+    rows: (u64, u64),
+    emit: &mut impl FnMut(u64, u64, u32, u32),
+) {
+    let keys = &run.keys;
+    let (c0, c1) = (cols.0 << d, ((cols.1 + 1) << d) - 1);
+    let (r0, r1) = (rows.0 << d, ((rows.1 + 1) << d) - 1);
+    let key = |c: u64, r: u64| (c << 32) | r;
+    let end = if c1 >= u32::MAX as u64 {
+        keys.len()
+    } else {
+        keys.partition_point(|&k| k < key(c1 + 1, 0))
+    };
+    let mut i = keys.partition_point(|&k| k < key(c0, r0));
+    // The cells of one column of the coarse grid, before merging: (row, top, count).
+    let mut group: Vec<(u64, u32, u32)> = Vec::new();
+    let mut group_col = None;
+    let mut flush = |col: Option<u64>, group: &mut Vec<(u64, u32, u32)>| {
+        let Some(col) = col else { return };
+        if d > 0 {
+            // 2^d runs already sorted by row: a stable sort merges them.
+            group.sort_by_key(|g| g.0);
+        }
+        let mut k = 0;
+        while k < group.len() {
+            let (row, mut top, mut count) = group[k];
+            k += 1;
+            while k < group.len() && group[k].0 == row {
+                top = top.max(group[k].1);
+                count += group[k].2;
+                k += 1;
+            }
+            emit(col, row, top, count);
+        }
+        group.clear();
+    };
+    while i < end {
+        let k = keys[i];
+        let (col, row) = (k >> 32, k & 0xffff_ffff);
+        if row < r0 {
+            i = gallop(keys, i, end, key(col, r0));
+            continue;
+        }
+        if row > r1 {
+            if col >= u32::MAX as u64 {
+                break;
+            }
+            i = gallop(keys, i, end, key(col + 1, r0));
+            continue;
+        }
+        let coarse = col >> d;
+        if group_col != Some(coarse) {
+            flush(group_col, &mut group);
+            group_col = Some(coarse);
+        }
+        group.push((row >> d, run.tops[i], run.count(i)));
+        i += 1;
+    }
+    flush(group_col, &mut group);
+}
+
+/// Every cell of `run` merged onto the grid one level above it (in parallel over
+/// ranges of columns holding about as many cells each).
+fn coarsen(run: &Run) -> Run {
+    let shift = run.shift + 1;
+    let top = (1u64 << (32 - shift)) - 1;
+    let n = run.keys.len();
+    let parts = if n < 65_536 {
+        1
+    } else {
+        rayon::current_num_threads() * 4
+    };
+    // Coarse columns where the ranges start: at every part-th cell.
+    let mut starts: Vec<u64> = (0..parts)
+        .map(|p| {
+            if p == 0 {
+                0
+            } else {
+                run.keys[n * p / parts] >> 33
+            }
+        })
+        .collect();
+    starts.dedup();
+    let ranges: Vec<(u64, u64)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| (c, starts.get(k + 1).map_or(top, |next| next - 1)))
+        .collect();
+    let pieces: Vec<(Vec<u64>, Vec<u32>, Vec<u32>)> = ranges
+        .into_par_iter()
+        .map(|cols| {
+            let (mut keys, mut tops, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+            walk(run, 1, cols, (0, top), &mut |c, r, t, n| {
+                keys.push((c << 32) | r);
+                tops.push(t);
+                counts.push(n);
+            });
+            (keys, tops, counts)
+        })
+        .collect();
+    let total = pieces.iter().map(|p| p.0.len()).sum();
+    let mut out = Run {
+        shift,
+        keys: Vec::with_capacity(total),
+        tops: Vec::with_capacity(total),
+        counts: Vec::with_capacity(total),
+    };
+    for (k, t, c) in pieces {
+        out.keys.extend_from_slice(&k);
+        out.tops.extend_from_slice(&t);
+        out.counts.extend_from_slice(&c);
+    }
+    out
 }
 
 impl PointLevels {
-    /// The levels of a layer's features; `class(i)` is feature `i`'s symbol, `None`
-    /// when it has none. `None` when a drawable feature is not a single point (lines,
-    /// polygons and multi-points are drawn one by one).
-    pub fn new(
-        layer: &ProjectedLayer,
-        class: impl Fn(usize) -> Option<u16>,
-    ) -> Option<PointLevels> {
-        let mut points = Vec::new();
-        for i in 0..layer.len() {
-            let Some(c) = class(i) else { continue };
-            match layer.point(i) {
-                Some(p) => points.push((i as u32, p, c)),
-                None if layer.has_feature(i) => return None,
-                None => {}
+    /// The levels of a layer of `len` features; `point(i)` is feature `i`'s position
+    /// when it is drawn as a point symbol (`None`: not drawn). Builds them now (a
+    /// parallel sort of the points, then one pass per level).
+    pub fn new(len: usize, point: impl Fn(usize) -> Option<[f64; 2]> + Sync) -> PointLevels {
+        let size = 2f64.powi(MIN_EXP);
+        let mut keyed: Vec<(u64, u32)> = (0..len)
+            .into_par_iter()
+            .with_min_len(4096)
+            .filter_map(|i| {
+                let p = point(i)?;
+                let (c, r) = (cell_of(p[0], size), cell_of(p[1], size));
+                Some(((bias(c, 0) << 32) | bias(r, 0), i as u32))
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let points = Run {
+            shift: 0,
+            keys: keyed.iter().map(|k| k.0).collect(),
+            tops: keyed.iter().map(|k| k.1).collect(),
+            counts: Vec::new(),
+        };
+        drop(keyed);
+        let n = points.keys.len();
+        let mut runs = vec![points];
+        // Each level from the one below it (kept or not); kept when it halves the
+        // cells of the last kept level.
+        let mut below: Option<Run> = None;
+        for _ in MIN_EXP + 1..=MAX_EXP {
+            let Some(last) = runs.last() else { break };
+            let next = coarsen(below.as_ref().unwrap_or(last));
+            if next.keys.len() * 2 <= last.keys.len() {
+                below = None;
+                runs.push(next);
+            } else {
+                below = Some(next);
             }
         }
-        Some(PointLevels {
-            points,
-            levels: (MIN_EXP..=MAX_EXP).map(|_| OnceLock::new()).collect(),
-        })
+        PointLevels { len: n, runs }
     }
 
     /// How many drawable points the layer has.
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.len
     }
 
     /// Whether the layer has no drawable point.
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.len == 0
+    }
+
+    /// The bytes the levels hold.
+    pub fn bytes(&self) -> usize {
+        self.runs.iter().map(Run::bytes).sum()
+    }
+
+    /// How many levels are kept besides the points.
+    pub fn kept_levels(&self) -> usize {
+        self.runs.len().saturating_sub(1)
     }
 
     /// The level with the largest cells no larger than `cell` metres (the finest level
-    /// when `cell` is smaller than every level), built now if it was not yet.
-    pub fn level_at_most(&self, cell: f64) -> &GridLevel {
+    /// when `cell` is smaller than every level).
+    pub fn level_at_most(&self, cell: f64) -> Level<'_> {
         self.level(exp_at_most(cell))
     }
 
     /// The level with the smallest cells no smaller than `cell` metres.
-    pub fn level_at_least(&self, cell: f64) -> &GridLevel {
+    pub fn level_at_least(&self, cell: f64) -> Level<'_> {
         let exp = if cell.is_finite() && cell > 0.0 {
             (cell.log2().ceil() as i32).clamp(MIN_EXP, MAX_EXP)
         } else {
@@ -218,9 +431,20 @@ impl PointLevels {
         self.level(exp)
     }
 
-    fn level(&self, exp: i32) -> &GridLevel {
-        let k = (exp - MIN_EXP) as usize;
-        self.levels[k].get_or_init(|| GridLevel::build(&self.points, 2f64.powi(exp)))
+    fn level(&self, exp: i32) -> Level<'_> {
+        let shift = (exp - MIN_EXP) as u32;
+        // The coarsest kept level not coarser than this one (the points at worst).
+        let run = self
+            .runs
+            .iter()
+            .rev()
+            .find(|r| r.shift <= shift)
+            .unwrap_or(&self.runs[0]);
+        Level {
+            size: 2f64.powi(exp),
+            shift,
+            run,
+        }
     }
 
     /// About how many drawable points lie in `rect` (counted on cells of about a
@@ -228,6 +452,70 @@ impl PointLevels {
     pub fn estimate_in(&self, rect: &WorldRect) -> u64 {
         let side = rect.width().max(rect.height()) / 16.0;
         self.level_at_least(side).count_in(rect)
+    }
+}
+
+/// One grid level of a layer's [`PointLevels`]: its cells in a rectangle are those a
+/// [`GridLevel`] of all the layer's points would have there, read from the kept level
+/// below.
+#[derive(Debug, Clone, Copy)]
+pub struct Level<'a> {
+    /// Cell edge in planar metres.
+    pub size: f64,
+    shift: u32,
+    run: &'a Run,
+}
+
+impl Level<'_> {
+    /// Calls `f(column, row, top, count)` for each occupied cell meeting `rect`, in
+    /// column-major order.
+    pub fn for_each_in(&self, rect: &WorldRect, mut f: impl FnMut(i32, i32, u32, u32)) {
+        let shift = self.shift;
+        let max = (1u64 << (32 - shift)) - 1;
+        let biased = |v: f64| {
+            (cell_of(v, self.size) as i64 + (1i64 << (31 - shift))).clamp(0, max as i64) as u64
+        };
+        let (c0, c1) = (biased(rect.min[0]), biased(rect.max[0]));
+        let (r0, r1) = (biased(rect.min[1]), biased(rect.max[1]));
+        if c0 > c1 || r0 > r1 {
+            return;
+        }
+        let d = shift - self.run.shift;
+        walk(self.run, d, (c0, c1), (r0, r1), &mut |c, r, top, n| {
+            f(unbias(c, shift), unbias(r, shift), top, n)
+        });
+    }
+
+    /// The occupied cells meeting `rect`, column by column, each with its top
+    /// feature's position and symbol from `at(top)` (a cell for which it is `None` is
+    /// left out).
+    pub fn cells_in(
+        &self,
+        rect: &WorldRect,
+        at: impl Fn(u32) -> Option<([f64; 2], u16)>,
+    ) -> Vec<Cell> {
+        let mut out = Vec::new();
+        self.for_each_in(rect, |col, row, top, count| {
+            if let Some((p, class)) = at(top) {
+                out.push(Cell {
+                    col,
+                    row,
+                    top,
+                    count,
+                    at: p,
+                    class,
+                });
+            }
+        });
+        out
+    }
+
+    /// The number of features in the cells meeting `rect` (at least the number in
+    /// `rect`).
+    pub fn count_in(&self, rect: &WorldRect) -> u64 {
+        let mut n = 0u64;
+        self.for_each_in(rect, |_, _, _, c| n += c as u64);
+        n
     }
 }
 
@@ -345,56 +633,105 @@ impl Picture {
         *k = [k[0].min(x0), k[1].min(y0), k[2].max(x1), k[3].max(y1)];
     }
 
-    fn blend(&mut self, x: usize, y: usize, src: [u8; 4]) {
-        let at = (y * self.width + x) * 4;
-        let dst = &mut self.pixels[at..at + 4];
-        let keep = 255 - src[3] as u32;
-        for k in 0..4 {
-            dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
-        }
-    }
-
     /// Stamps a symbol centred on `c` (display units).
     pub fn stamp(&mut self, c: [f32; 2], stamp: &Stamp) {
         self.features += 1;
-        let side = stamp.side as i64;
+        let at = self.stamp_corner(c, stamp);
+        let mut ink = self.ink;
+        let (width, height) = (self.width, self.height);
+        stamp_rows(&mut self.pixels, width, (0, height), at, stamp, &mut ink);
+        self.ink = ink;
+    }
+
+    /// The picture pixel where the top-left corner of `stamp` centred on `c` falls.
+    fn stamp_corner(&self, c: [f32; 2], stamp: &Stamp) -> [i64; 2] {
         let half = stamp.side as f32 / 2.0;
-        let x0 = ((c[0] - self.rect.min[0]) * self.scale - half).round() as i64;
-        let y0 = ((c[1] - self.rect.min[1]) * self.scale - half).round() as i64;
-        // The part of the stamp inside the picture.
-        let (sx0, sx1) = (
-            (-x0).clamp(0, side),
-            (self.width as i64 - x0).clamp(0, side),
+        [
+            ((c[0] - self.rect.min[0]) * self.scale - half).round() as i64,
+            ((c[1] - self.rect.min[1]) * self.scale - half).round() as i64,
+        ]
+    }
+
+    /// Stamps symbols in order, as [`Picture::stamp`] one after another would, in
+    /// parallel bands of rows ([`Picture::paint_in_bands`]): the same pixels.
+    pub fn stamp_all(&mut self, points: &[([f32; 2], &Stamp)]) {
+        let corners: Vec<[i64; 2]> = points
+            .iter()
+            .map(|(c, st)| self.stamp_corner(*c, st))
+            .collect();
+        let width = self.width;
+        self.paint_in_bands(
+            points.len(),
+            |k| {
+                let top = corners[k][1];
+                let bottom = top + points[k].1.side as i64;
+                (bottom > 0).then(|| (top.max(0) as usize, bottom as usize))
+            },
+            |k, band, rows, ink| stamp_rows(band, width, rows, corners[k], points[k].1, ink),
         );
-        let (sy0, sy1) = (
-            (-y0).clamp(0, side),
-            (self.height as i64 - y0).clamp(0, side),
-        );
-        if sx0 >= sx1 || sy0 >= sy1 {
-            return;
+    }
+
+    /// Paints `n` items in order, item `k` touching the rows `rows(k)` (`[first, end)`,
+    /// `None`: none) and painted by `paint(k, band, band's rows, ink)` into a band of the
+    /// picture's rows. Bands are painted in parallel, each with the items that reach it
+    /// in their order, so every pixel gets the same items in the same order as painting
+    /// them one after another over the whole picture.
+    fn paint_in_bands(
+        &mut self,
+        n: usize,
+        rows: impl Fn(usize) -> Option<(usize, usize)>,
+        paint: impl Fn(usize, &mut [u8], (usize, usize), &mut [usize; 4]) + Sync,
+    ) {
+        self.features += n;
+        let bands = if n < 4096 || self.height < 64 {
+            1
+        } else {
+            (rayon::current_num_threads() * 4)
+                .min(self.height / 16)
+                .max(1)
+        };
+        let per = self.height.div_ceil(bands);
+        // Which items reach each band, in order.
+        let mut by_band: Vec<Vec<u32>> = vec![Vec::new(); bands];
+        for k in 0..n {
+            let Some((first, end)) = rows(k) else {
+                continue;
+            };
+            let end = end.min(self.height);
+            if first >= end {
+                continue;
+            }
+            for band in by_band
+                .iter_mut()
+                .take((end - 1) / per + 1)
+                .skip(first / per)
+            {
+                band.push(k as u32);
+            }
         }
-        let (sx0, sx1) = (sx0 as usize, sx1 as usize);
-        self.ink(
-            (x0 + sx0 as i64) as usize,
-            (x0 + sx1 as i64) as usize,
-            (y0 + sy0) as usize,
-            (y0 + sy1) as usize,
-        );
-        for sy in sy0 as usize..sy1 as usize {
-            let src = &stamp.pixels[(sy * stamp.side + sx0) * 4..(sy * stamp.side + sx1) * 4];
-            let at = ((y0 + sy as i64) as usize * self.width + (x0 + sx0 as i64) as usize) * 4;
-            let dst = &mut self.pixels[at..at + src.len()];
-            for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-                match s[3] {
-                    0 => {}
-                    255 => d.copy_from_slice(s),
-                    a => {
-                        let keep = 255 - a as u32;
-                        for k in 0..4 {
-                            d[k] = (s[k] as u32 + (d[k] as u32 * keep + 127) / 255).min(255) as u8;
-                        }
-                    }
+        let (width, height) = (self.width, self.height);
+        let inks: Vec<[usize; 4]> = self
+            .pixels
+            .par_chunks_mut(per * width * 4)
+            .zip(by_band.par_iter())
+            .enumerate()
+            .map(|(b, (band, ks))| {
+                let first = b * per;
+                let mut ink = [usize::MAX, usize::MAX, 0, 0];
+                for &k in ks {
+                    paint(
+                        k as usize,
+                        band,
+                        (first, (first + per).min(height)),
+                        &mut ink,
+                    );
                 }
+                ink
+            })
+            .collect();
+        for k in inks {
+            if k[0] < k[2] {
+                self.ink(k[0], k[2], k[1], k[3]);
             }
         }
     }
@@ -403,9 +740,33 @@ impl Picture {
     /// part of the colour. An area a few pixels across drawn this way looks as it
     /// would drawn exactly.
     pub fn fill_box(&mut self, b: ScreenRect, color: Rgba) {
-        self.features += 1;
+        self.fill_all(&[(b, color)]);
+    }
+
+    /// Fills boxes in order, as [`Picture::fill_box`] one after another would, in
+    /// parallel bands of rows: the same pixels.
+    pub fn fill_all(&mut self, boxes: &[(ScreenRect, Rgba)]) {
+        let spans: Vec<Option<BoxSpan>> = boxes
+            .iter()
+            .map(|(b, color)| self.box_span(b, *color))
+            .collect();
+        let width = self.width;
+        self.paint_in_bands(
+            boxes.len(),
+            |k| spans[k].map(|s| (s.ya, s.yb)),
+            |k, band, rows, ink| {
+                if let Some(s) = &spans[k] {
+                    fill_rows(band, width, rows, s, ink);
+                }
+            },
+        );
+    }
+
+    /// Where a box (display units) falls on the picture's pixels; `None` when it
+    /// draws nothing.
+    fn box_span(&self, b: &ScreenRect, color: Rgba) -> Option<BoxSpan> {
         if color.a == 0 {
-            return;
+            return None;
         }
         let px = |v: f32, o: f32| (v - o) * self.scale;
         let (mut x0, mut x1) = (
@@ -427,31 +788,18 @@ impl Picture {
         }
         let (xa, xb) = (x0.floor().max(0.0), x1.ceil().min(self.width as f32));
         let (ya, yb) = (y0.floor().max(0.0), y1.ceil().min(self.height as f32));
-        if xa >= xb || ya >= yb {
-            return;
+        if !(xa < xb && ya < yb) {
+            return None;
         }
-        self.ink(xa as usize, xb as usize, ya as usize, yb as usize);
-        for y in ya as usize..yb as usize {
-            let cy = (y1.min(y as f32 + 1.0) - y0.max(y as f32)).clamp(0.0, 1.0);
-            for x in xa as usize..xb as usize {
-                let cx = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
-                let a = color.a as f32 / 255.0 * cx * cy;
-                if a <= 0.0 {
-                    continue;
-                }
-                let pre = |c: u8| (c as f32 * a).round() as u8;
-                self.blend(
-                    x,
-                    y,
-                    [
-                        pre(color.r),
-                        pre(color.g),
-                        pre(color.b),
-                        (a * 255.0).round() as u8,
-                    ],
-                );
-            }
-        }
+        Some(BoxSpan {
+            x: (x0, x1),
+            y: (y0, y1),
+            xa: xa as usize,
+            xb: xb as usize,
+            ya: ya as usize,
+            yb: yb as usize,
+            color,
+        })
     }
 
     /// Whether nothing was drawn.
@@ -507,6 +855,115 @@ impl Picture {
     }
 }
 
+/// A box on a picture's pixels: its exact edges (`x`, `y`), the pixels it touches
+/// (`xa..xb`, `ya..yb`) and its colour.
+#[derive(Debug, Clone, Copy)]
+struct BoxSpan {
+    x: (f32, f32),
+    y: (f32, f32),
+    xa: usize,
+    xb: usize,
+    ya: usize,
+    yb: usize,
+    color: Rgba,
+}
+
+/// Fills the part of a box in the rows `rows.0..rows.1` of `band` (as
+/// [`stamp_rows`]); pixels it covers in part get that part of its colour.
+fn fill_rows(
+    band: &mut [u8],
+    width: usize,
+    rows: (usize, usize),
+    s: &BoxSpan,
+    ink: &mut [usize; 4],
+) {
+    let (ya, yb) = (s.ya.max(rows.0), s.yb.min(rows.1));
+    if ya >= yb {
+        return;
+    }
+    *ink = [
+        ink[0].min(s.xa),
+        ink[1].min(ya),
+        ink[2].max(s.xb),
+        ink[3].max(yb),
+    ];
+    let ((x0, x1), (y0, y1), color) = (s.x, s.y, s.color);
+    for y in ya..yb {
+        let cy = (y1.min(y as f32 + 1.0) - y0.max(y as f32)).clamp(0.0, 1.0);
+        for x in s.xa..s.xb {
+            let cx = (x1.min(x as f32 + 1.0) - x0.max(x as f32)).clamp(0.0, 1.0);
+            let a = color.a as f32 / 255.0 * cx * cy;
+            if a <= 0.0 {
+                continue;
+            }
+            let pre = |c: u8| (c as f32 * a).round() as u8;
+            let src = [
+                pre(color.r),
+                pre(color.g),
+                pre(color.b),
+                (a * 255.0).round() as u8,
+            ];
+            let at = ((y - rows.0) * width + x) * 4;
+            let dst = &mut band[at..at + 4];
+            let keep = 255 - src[3] as u32;
+            for k in 0..4 {
+                dst[k] = (src[k] as u32 + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
+            }
+        }
+    }
+}
+
+/// Blends the rows `rows.0..rows.1` of `stamp`, its top-left corner at picture pixel
+/// `at`, into `band`: the picture's rows from `rows.0` (`width` pixels each, premultiplied
+/// RGBA, "source over"), clipped to the band and to the picture's width; widens `ink`
+/// (`[x0, y0, x1, y1)`, picture pixels) to what it drew on.
+fn stamp_rows(
+    band: &mut [u8],
+    width: usize,
+    rows: (usize, usize),
+    at: [i64; 2],
+    stamp: &Stamp,
+    ink: &mut [usize; 4],
+) {
+    let side = stamp.side as i64;
+    let [x0, y0] = at;
+    // The part of the stamp inside the band.
+    let (sx0, sx1) = ((-x0).clamp(0, side), (width as i64 - x0).clamp(0, side));
+    let (sy0, sy1) = (
+        (rows.0 as i64 - y0).clamp(0, side),
+        (rows.1 as i64 - y0).clamp(0, side),
+    );
+    if sx0 >= sx1 || sy0 >= sy1 {
+        return;
+    }
+    let (sx0, sx1) = (sx0 as usize, sx1 as usize);
+    let (px0, px1) = ((x0 + sx0 as i64) as usize, (x0 + sx1 as i64) as usize);
+    let (py0, py1) = ((y0 + sy0) as usize, (y0 + sy1) as usize);
+    *ink = [
+        ink[0].min(px0),
+        ink[1].min(py0),
+        ink[2].max(px1),
+        ink[3].max(py1),
+    ];
+    for sy in sy0 as usize..sy1 as usize {
+        let src = &stamp.pixels[(sy * stamp.side + sx0) * 4..(sy * stamp.side + sx1) * 4];
+        let at = (((y0 + sy as i64) as usize - rows.0) * width + px0) * 4;
+        let dst = &mut band[at..at + src.len()];
+        for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            match s[3] {
+                0 => {}
+                255 => d.copy_from_slice(s),
+                a => {
+                    let keep = 255 - a as u32;
+                    for k in 0..4 {
+                        d[k] = (s[k] as u32 + (d[k] as u32 * keep + 127) / 255).min(255) as u8;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Stamps symbols (centres in display units, in drawing order) into a picture of
 /// `rect` at `scale` pixels per display unit. `None` as [`Picture::new`].
 pub fn rasterize<'a>(
@@ -516,20 +973,14 @@ pub fn rasterize<'a>(
     points: impl IntoIterator<Item = ([f32; 2], &'a Stamp)>,
 ) -> Option<RasterItem> {
     let mut p = Picture::new(rect, scale)?;
-    for (c, stamp) in points {
-        p.stamp(c, stamp);
-    }
+    let points: Vec<([f32; 2], &Stamp)> = points.into_iter().collect();
+    p.stamp_all(&points);
     Some(p.finish(layer))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::projected::{PlanarFeature, PlanarGeom};
-
-    fn feature(p: [f64; 2]) -> Option<PlanarFeature> {
-        PlanarFeature::from_geom(PlanarGeom::Point(p))
-    }
 
     fn rect(a: [f64; 2], b: [f64; 2]) -> WorldRect {
         WorldRect::from_corners(a, b)
@@ -664,26 +1115,194 @@ mod tests {
     }
 
     #[test]
-    fn levels_are_powers_of_two_and_only_points_are_aggregated() {
-        let features = vec![feature([0.0, 0.0]), None, feature([10.0, 10.0])];
-        let lv = PointLevels::new(&ProjectedLayer::from_features(features.clone()), |_| {
-            Some(0)
-        })
-        .unwrap();
+    fn levels_are_powers_of_two_and_leave_out_what_is_not_drawn() {
+        let features = [Some([0.0, 0.0]), None, Some([10.0, 10.0])];
+        let lv = PointLevels::new(features.len(), |i| features[i]);
         assert_eq!(lv.len(), 2);
         assert_eq!(lv.level_at_most(3.0).size, 2.0);
         assert_eq!(lv.level_at_least(3.0).size, 4.0);
         assert_eq!(lv.level_at_most(0.01).size, 0.25);
         assert_eq!(lv.estimate_in(&rect([-1.0, -1.0], [11.0, 11.0])), 2);
         // Features without a symbol are left out.
-        let lv = PointLevels::new(&ProjectedLayer::from_features(features.clone()), |i| {
-            (i != 0).then_some(0)
-        })
-        .unwrap();
+        let lv = PointLevels::new(features.len(), |i| features[i].filter(|_| i != 0));
         assert_eq!(lv.len(), 1);
-        let line = PlanarFeature::from_geom(PlanarGeom::Lines(vec![vec![[0.0, 0.0], [1.0, 1.0]]]));
-        assert!(
-            PointLevels::new(&ProjectedLayer::from_features(vec![line]), |_| Some(0)).is_none()
+        let empty = PointLevels::new(0, |_| None);
+        assert!(empty.is_empty());
+        assert_eq!(
+            empty
+                .level_at_most(1.0)
+                .count_in(&rect([-1e9, -1e9], [1e9, 1e9])),
+            0
         );
+    }
+
+    /// A scattered layer: clusters of different densities (so that some levels are
+    /// kept and some read from the level below), negative coordinates, points on cell
+    /// edges and several points on one spot.
+    fn scattered(n: u32, seed: u64) -> Vec<LevelPoint> {
+        let mut s = seed;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f64 / (1u64 << 31) as f64
+        };
+        (0..n)
+            .map(|i| {
+                let p = match i % 5 {
+                    // A wide sparse spread.
+                    0 | 1 => [next() * 4000.0 - 2500.0, next() * 3000.0 - 1000.0],
+                    // A dense cluster.
+                    2 | 3 => [300.0 + next() * 40.0, -200.0 + next() * 25.0],
+                    // On whole metres (cell edges at every level), with repeats.
+                    _ => [(next() * 64.0).floor() * 4.0, -(next() * 64.0).floor()],
+                };
+                (i, p, (i % 7) as u16)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_level_has_the_cells_and_top_features_of_binning_all_its_points() {
+        for (n, seed) in [(5_000u32, 3u64), (40_000, 9), (120_000, 11)] {
+            let pts = scattered(n, seed);
+            // Every third point has no symbol: left out of the levels.
+            let drawn: Vec<LevelPoint> = pts.iter().filter(|p| p.0 % 3 != 0).copied().collect();
+            let lv = PointLevels::new(pts.len(), |i| Some(pts[i].1).filter(|_| i % 3 != 0));
+            assert_eq!(lv.len(), drawn.len());
+            assert!(lv.kept_levels() >= 1, "some coarser level is kept");
+            let at = |top: u32| Some((pts[top as usize].1, pts[top as usize].2));
+            let views = [
+                rect([-1e7, -1e7], [1e7, 1e7]),
+                rect([-2500.0, -1000.0], [1500.0, 2000.0]),
+                rect([290.0, -210.0], [330.0, -180.0]),
+                rect([-100.0, -300.0], [700.0, 50.0]),
+                rect([4.0, -20.0], [64.0, -4.0]),
+                rect([5000.0, 5000.0], [6000.0, 6000.0]),
+            ];
+            for exp in MIN_EXP..=12 {
+                let size = 2f64.powi(exp);
+                let level = lv.level_at_most(size);
+                assert_eq!(level.size, size);
+                let grid = GridLevel::build(&drawn, size);
+                for view in &views {
+                    let want: Vec<Cell> = grid.cells_in(view).copied().collect();
+                    let got = level.cells_in(view, at);
+                    assert_eq!(got, want, "n {n}, cells of {size} m, view {view:?}");
+                    assert_eq!(level.count_in(view), grid.count_in(view));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn levels_kept_halve_the_cells_and_take_under_16_bytes_a_point_in_all() {
+        let pts = scattered(40_000, 5);
+        let lv = PointLevels::new(pts.len(), |i| Some(pts[i].1));
+        for w in lv.runs.windows(2) {
+            assert!(w[1].shift > w[0].shift);
+            assert!(w[1].keys.len() * 2 <= w[0].keys.len());
+        }
+        let points = lv.runs[0].bytes();
+        assert_eq!(points, 40_000 * 12);
+        // Cells of 16 bytes, at most half a point's worth at the first kept level, half
+        // as many at each next: under 16 bytes a point in all.
+        assert!(lv.bytes() <= points + 40_000 * 16, "{} bytes", lv.bytes());
+    }
+
+    #[test]
+    fn stamping_in_parallel_bands_paints_what_stamping_one_by_one_paints() {
+        let st = Stroke::solid(Rgba::WHITE, 1.0);
+        let stamps: Vec<Stamp> = [
+            (MarkerShape::Circle, Rgba::rgb(200, 0, 0)),
+            (MarkerShape::Square, Rgba::rgb(0, 90, 200)),
+            (
+                MarkerShape::Triangle,
+                Rgba {
+                    a: 128,
+                    ..Rgba::rgb(0, 160, 0)
+                },
+            ),
+        ]
+        .iter()
+        .filter_map(|(shape, fill)| Stamp::new(*shape, 7.0, Some(*fill), Some(&st), 1.5))
+        .collect();
+        assert_eq!(stamps.len(), 3);
+        let mut s = 21u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f32 / (1u64 << 31) as f32
+        };
+        // Overlapping heaps, some half outside the picture.
+        let points: Vec<([f32; 2], &Stamp)> = (0..20_000)
+            .map(|k| {
+                let c = [next() * 420.0 - 10.0, next() * 330.0 - 10.0];
+                (c, &stamps[k % stamps.len()])
+            })
+            .collect();
+        let rect = ScreenRect::from_min_size([0.0, 0.0], [400.0, 300.0]);
+        let mut one = Picture::new(rect, 1.5).unwrap();
+        for (c, st) in &points {
+            one.stamp(*c, st);
+        }
+        let mut all = Picture::new(rect, 1.5).unwrap();
+        all.stamp_all(&points);
+        assert_eq!((all.features, all.ink), (one.features, one.ink));
+        assert!(all.pixels == one.pixels, "the pictures differ");
+    }
+
+    #[test]
+    fn filling_boxes_in_parallel_bands_paints_what_filling_one_by_one_paints() {
+        let mut s = 5u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) as f32 / (1u64 << 31) as f32
+        };
+        let colours = [
+            Rgba::rgb(200, 0, 0),
+            Rgba {
+                a: 90,
+                ..Rgba::rgb(0, 90, 200)
+            },
+            Rgba {
+                a: 0,
+                ..Rgba::WHITE
+            },
+        ];
+        // Overlapping boxes of a fraction of a pixel to a few pixels, some outside.
+        let boxes: Vec<(ScreenRect, Rgba)> = (0..20_000)
+            .map(|k| {
+                let (x, y) = (next() * 420.0 - 10.0, next() * 330.0 - 10.0);
+                let b = ScreenRect::from_min_size([x, y], [next() * 4.0, next() * 4.0]);
+                (b, colours[k % colours.len()])
+            })
+            .collect();
+        for scale in [1.25, PRINT_SCALE] {
+            let rect = ScreenRect::from_min_size([0.0, 0.0], [400.0, 300.0]);
+            let mut one = Picture::new(rect, scale).unwrap();
+            for (b, c) in &boxes {
+                one.fill_all(std::slice::from_ref(&(*b, *c)));
+            }
+            let mut all = Picture::new(rect, scale).unwrap();
+            all.fill_all(&boxes);
+            assert_eq!((all.features, all.ink), (one.features, one.ink));
+            assert!(all.pixels == one.pixels, "the pictures differ at {scale}");
+        }
+    }
+
+    #[test]
+    fn skipping_within_sorted_keys_finds_the_first_key_not_below() {
+        let keys: Vec<u64> = (0..1000u64).map(|k| k * 3).collect();
+        for from in [0usize, 1, 17, 500, 999] {
+            for target in [0u64, 1, 3, 50, 1500, 2997, 2998, 5000] {
+                let want = from + keys[from..].partition_point(|&k| k < target);
+                assert_eq!(gallop(&keys, from, keys.len(), target), want);
+            }
+        }
+        assert_eq!(gallop(&keys, 10, 20, 5000), 20);
     }
 }

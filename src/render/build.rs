@@ -15,6 +15,8 @@ use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::aggregate::{self, PointLevels};
 use super::labels::{
     EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels, upright,
@@ -253,7 +255,8 @@ fn classes_for(pl: &ProjectedLayer, layer: &Layer, sym: &Symbology, key: u64) ->
 }
 
 /// A point layer's grid levels for a classification (`key`, as [`classes`] gives it),
-/// cached with the layer; `None` when the layer is not all points.
+/// built once and cached with the layer; `None` when a feature with a symbol is not a
+/// single point.
 fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<PointLevels>> {
     let Ok(mut cache) = pl.levels_cache.lock() else {
         return None;
@@ -263,15 +266,17 @@ fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<Po
     {
         return v.clone();
     }
+    let n = pl.len();
+    let drawn = |i: usize| classes.get(i).is_some_and(|c| *c != NO_SYMBOL);
+    let points_only = !(0..n)
+        .into_par_iter()
+        .with_min_len(4096)
+        .any(|i| drawn(i) && pl.has_feature(i) && pl.point(i).is_none());
     let v =
-        PointLevels::new(pl, |i| classes.get(i).copied().filter(|c| *c != NO_SYMBOL)).map(Arc::new);
+        points_only.then(|| Arc::new(PointLevels::new(n, |i| pl.point(i).filter(|_| drawn(i)))));
     *cache = Some((key, v.clone()));
     v
 }
-
-/// A view holding fewer than 1/`LOCAL_BINNING_PART` of a crowded layer's points bins
-/// its own points instead of using a level of the whole layer.
-const LOCAL_BINNING_PART: u64 = 8;
 
 /// The features of a point layer to draw in `query` when the view holds more than
 /// `options.aggregate_above` of them: the top feature of each cell of about
@@ -318,33 +323,11 @@ fn aggregated_ids(
         1.0
     };
     let cell = (symbol * options.aggregate_cell).max(pixel) as f64 * view.resolution;
-    let mut cells: Vec<aggregate::Cell> =
-        if in_view.saturating_mul(LOCAL_BINNING_PART) < levels.len() as u64 {
-            // A view of a small part of the layer: its own points binned on the layer's
-            // grid, rather than a level of the whole layer built (a sort of every point)
-            // and kept (a cell per point at fine sizes) for one zoom.
-            let points: Vec<aggregate::LevelPoint> = pl
-                .unsorted_in_rect(query)
-                .into_iter()
-                .filter_map(|i| {
-                    let c = classes
-                        .get(i as usize)
-                        .copied()
-                        .filter(|c| *c != NO_SYMBOL)?;
-                    pl.point(i as usize).map(|p| (i, p, c))
-                })
-                .collect();
-            aggregate::GridLevel::build(&points, aggregate::cell_size_at_most(cell))
-                .cells_in(query)
-                .copied()
-                .collect()
-        } else {
-            levels
-                .level_at_most(cell)
-                .cells_in(query)
-                .copied()
-                .collect()
-        };
+    // The cells of the level for this zoom, read from the levels built once.
+    let mut cells = levels.level_at_most(cell).cells_in(query, |top| {
+        let class = classes.get(top as usize).copied()?;
+        Some((pl.point(top as usize)?, class))
+    });
     if options.raster_scale <= 0.0 {
         // Markers go out in drawing order. A picture is painted cell by cell, column by
         // column instead (neighbours in memory; the order of overlapping neighbours in a
@@ -725,6 +708,7 @@ fn draw_layer(
         && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
     {
         let mut rest = Vec::new();
+        let mut boxes = Vec::new();
         for &i in &ids {
             let Some((f, d)) = drawn(i) else { continue };
             let small = matches!(f.geom, PlanarGeom::Polygons(_))
@@ -733,11 +717,12 @@ fn draw_layer(
                 Some(fill) if small => {
                     let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
                     let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
-                    picture.fill_box(ScreenRect { min: a, max: b }, fill);
+                    boxes.push((ScreenRect { min: a, max: b }, fill));
                 }
                 _ => rest.push(i),
             }
         }
+        picture.fill_all(&boxes);
         if !picture.is_empty() {
             items.push(Item::Raster(picture.finish(layer_index)));
         }
@@ -1352,7 +1337,7 @@ mod tests {
     }
 
     #[test]
-    fn a_view_of_a_small_part_of_a_crowded_layer_bins_its_own_points_on_the_same_grid() {
+    fn any_view_of_a_crowded_layer_draws_the_cells_of_binning_the_whole_layer() {
         let park = scattered_enterprises();
         let pp = ProjectedPark::new(&park).unwrap();
         let (pl, layer) = (&pp.layers[0], &park.layers[0]);
@@ -1362,38 +1347,35 @@ mod tests {
             aggregate_above: 1_000,
             ..BuildOptions::default()
         };
-        // A 150 m square in the middle holds about 1,900 of the 30,000 points: more than
-        // the threshold, less than an eighth of the layer.
-        let c = pp.extent().unwrap().center();
-        let query = super::super::view::WorldRect {
-            min: [c[0] - 75.0, c[1] - 75.0],
-            max: [c[0] + 75.0, c[1] + 75.0],
-        };
-        let view = MapView::new(c, 0.5, [300.0, 300.0]);
-        let local = aggregated_ids(pl, key, &classes, &query, &view, 6.0, &opts).unwrap();
-        let levels = point_levels(pl, key, &classes).unwrap();
-        let cell = (6.0 * opts.aggregate_cell).max(1.0 / opts.raster_scale) as f64 * 0.5;
-        let whole = levels.level_at_most(cell);
-        let inside = |c: &aggregate::Cell| {
-            let (x, y) = (c.col as f64 * whole.size, c.row as f64 * whole.size);
-            x >= query.min[0]
-                && y >= query.min[1]
-                && x + whole.size <= query.max[0]
-                && y + whole.size <= query.max[1]
-        };
-        let mut a: Vec<_> = local.iter().filter(|c| inside(c)).copied().collect();
-        let mut b: Vec<_> = whole
-            .cells_in(&query)
-            .filter(|c| inside(c))
-            .copied()
+        // Every drawable point of the layer, binned plainly: the reference.
+        let points: Vec<aggregate::LevelPoint> = (0..pl.len())
+            .filter_map(|i| Some((i as u32, pl.point(i)?, classes[i])))
             .collect();
-        a.sort_by_key(|c| (c.col, c.row));
-        b.sort_by_key(|c| (c.col, c.row));
-        assert!(a.len() > 1_000, "{} cells", a.len());
-        assert_eq!(a, b);
-        // Every point in view is counted once.
-        let n = pl.unsorted_in_rect(&query).len() as u64;
-        assert_eq!(local.iter().map(|c| c.count as u64).sum::<u64>(), n);
+        let c = pp.extent().unwrap().center();
+        // A 150 m square in the middle (about 1,900 of the 30,000 points), a view of a
+        // corner and the whole layer, at three zooms.
+        for (half, resolution) in [(75.0, 0.5), (75.0, 0.25), (250.0, 1.0), (1000.0, 2.0)] {
+            for off in [[0.0, 0.0], [200.0, -200.0]] {
+                let query = super::super::view::WorldRect {
+                    min: [c[0] + off[0] - half, c[1] + off[1] - half],
+                    max: [c[0] + off[0] + half, c[1] + off[1] + half],
+                };
+                let view = MapView::new(c, resolution, [300.0, 300.0]);
+                let got = aggregated_ids(pl, key, &classes, &query, &view, 6.0, &opts).unwrap();
+                let cell =
+                    (6.0 * opts.aggregate_cell).max(1.0 / opts.raster_scale) as f64 * resolution;
+                let grid = aggregate::GridLevel::build(&points, aggregate::cell_size_at_most(cell));
+                let want: Vec<aggregate::Cell> = grid.cells_in(&query).copied().collect();
+                assert!(got.len() > 100, "{} cells", got.len());
+                assert_eq!(got, want, "view ±{half} m at {resolution} m/px");
+            }
+        }
+        // The levels were built once for all these views.
+        let levels = point_levels(pl, key, &classes).unwrap();
+        assert!(Arc::ptr_eq(
+            &levels,
+            &point_levels(pl, key, &classes).unwrap()
+        ));
     }
 
     #[test]

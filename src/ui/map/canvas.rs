@@ -20,6 +20,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, pos2, vec2};
 use eframe::epaint::{TessellationOptions, Tessellator, TextureId, emath::TSTransform};
 
@@ -483,56 +485,55 @@ pub fn tessellate_scene(
         ..ShapeCanvas::default()
     };
     draw_scene(scene, &mut canvas);
-    let mut tess = Tessellator::new(
-        pixels_per_point.max(0.5),
-        TessellationOptions::default(),
-        [1, 1],
-        Vec::new(),
-    );
     let cw = (view.size[0] / CHUNKS as f32).max(1.0);
     let ch = (view.size[1] / CHUNKS as f32).max(1.0);
     let mut chunks: Vec<(Rect, Vec<Mesh>)> = Vec::new();
-    let mut runs: Vec<Vec<Mesh>> = (0..CHUNKS * CHUNKS).map(|_| Vec::new()).collect();
-    let mut bounds: Vec<Rect> = vec![Rect::NOTHING; CHUNKS * CHUNKS];
     // Chunks are painted one after another, so a layer's shapes are chunked only among
-    // themselves: at each new layer the chunks so far are closed, in order.
-    let flush =
-        |runs: &mut Vec<Vec<Mesh>>, bounds: &mut Vec<Rect>, chunks: &mut Vec<(Rect, Vec<Mesh>)>| {
-            for (r, b) in runs.iter_mut().zip(bounds.iter_mut()) {
-                let meshes: Vec<Mesh> = std::mem::take(r)
-                    .into_iter()
-                    .filter(|m| !m.is_empty())
-                    .collect();
-                if !meshes.is_empty() {
-                    chunks.push((*b, meshes));
-                }
-                *b = Rect::NOTHING;
+    // themselves: each run of one layer's shapes is cut into chunks, whose shapes are
+    // tessellated in parallel (each chunk's in order), and the chunks closed in order.
+    let mut starts: Vec<usize> = canvas.groups.iter().skip(1).map(|g| g.0).collect();
+    starts.push(usize::MAX);
+    let mut shapes = canvas.shapes.into_iter().enumerate().peekable();
+    for end in starts {
+        let mut by_chunk: Vec<Vec<(Shape, Rect)>> =
+            (0..CHUNKS * CHUNKS).map(|_| Vec::new()).collect();
+        while let Some((_, shape)) = shapes.next_if(|(i, _)| *i < end) {
+            let r = shape.visual_bounding_rect();
+            if !r.is_finite() {
+                continue;
             }
-        };
-    let starts: HashSet<usize> = canvas.groups.iter().skip(1).map(|g| g.0).collect();
-    for (i, shape) in canvas.shapes.into_iter().enumerate() {
-        if starts.contains(&i) {
-            flush(&mut runs, &mut bounds, &mut chunks);
+            let c = r.center();
+            let ix = ((c.x / cw).floor().max(0.0) as usize).min(CHUNKS - 1);
+            let iy = ((c.y / ch).floor().max(0.0) as usize).min(CHUNKS - 1);
+            by_chunk[iy * CHUNKS + ix].push((shape, r));
         }
-        let r = shape.visual_bounding_rect();
-        if !r.is_finite() {
-            continue;
-        }
-        let c = r.center();
-        let ix = ((c.x / cw).floor().max(0.0) as usize).min(CHUNKS - 1);
-        let iy = ((c.y / ch).floor().max(0.0) as usize).min(CHUNKS - 1);
-        let k = iy * CHUNKS + ix;
-        let texture = shape.texture_id();
-        let chunk = &mut runs[k];
-        if chunk.last().is_none_or(|m| m.texture_id != texture) {
-            chunk.push(Mesh::with_texture(texture));
-        }
-        if let Some(out) = chunk.last_mut() {
-            tess.tessellate_shape(shape, out);
-        }
-        bounds[k] = bounds[k].union(r.expand(2.0));
+        let done: Vec<(Rect, Vec<Mesh>)> = by_chunk
+            .into_par_iter()
+            .map(|list| {
+                let mut tess = Tessellator::new(
+                    pixels_per_point.max(0.5),
+                    TessellationOptions::default(),
+                    [1, 1],
+                    Vec::new(),
+                );
+                let mut bounds = Rect::NOTHING;
+                let mut meshes: Vec<Mesh> = Vec::new();
+                for (shape, r) in list {
+                    let texture = shape.texture_id();
+                    if meshes.last().is_none_or(|m| m.texture_id != texture) {
+                        meshes.push(Mesh::with_texture(texture));
+                    }
+                    if let Some(out) = meshes.last_mut() {
+                        tess.tessellate_shape(shape, out);
+                    }
+                    bounds = bounds.union(r.expand(2.0));
+                }
+                meshes.retain(|m| !m.is_empty());
+                (bounds, meshes)
+            })
+            .collect();
+        chunks.extend(done.into_iter().filter(|(_, m)| !m.is_empty()));
     }
-    flush(&mut runs, &mut bounds, &mut chunks);
     (chunks, canvas.labels, canvas.textures)
 }
 
