@@ -2,7 +2,7 @@
 //! overlays become a [`Scene`] in display units.
 //!
 //! [`build_scene`] draws the visible layers in order with their styles and opacity,
-//! culls features outside the view with each layer's R*-tree, drops polygons smaller
+//! culls features outside the view with each layer's spatial index, drops polygons smaller
 //! than a pixel and thins lines and rings to the pixel, draws the overlays (service
 //! circles and catchment bands as lon/lat polygons projected once into
 //! [`OverlayArea`]s; highlighted and selected features by [`FeatureRef`]) and places

@@ -3,8 +3,8 @@
 //! target (screen, PDF, SVG, PNG) through the [`Canvas`] trait. No GUI, no file I/O.
 //!
 //! The pieces, in the order data flows through them:
-//! - [`projected`]: each layer projected once into the planar display frame, with an
-//!   R*-tree per layer ([`ProjectedPark`]);
+//! - [`projected`]: each layer projected once into the planar display frame, with a
+//!   packed R-tree per layer chunk ([`ProjectedPark`]);
 //! - [`view`]: the camera ([`MapView`]: centre, metres per display unit, size, DPI);
 //! - [`style`]: every colour and size ([`LayerStyle`], [`Theme`], legends);
 //! - [`build`]: [`build_scene`] (order, visibility, opacity, culling, sub-pixel

@@ -1,10 +1,11 @@
-//! The park's geometry projected once into the planar display frame, with an R*-tree
-//! per layer for viewport culling and hit testing.
+//! The park's geometry projected once into the planar display frame, with a spatial
+//! index per layer for viewport culling and hit testing.
 //!
 //! Projecting lon/lat on every frame is too slow for 100k features, so a
-//! [`ProjectedPark`] holds each layer's features in planar metres
-//! ([`PlanarFeature`]: geometry, bounding box, label anchor) and an rstar 0.12 tree of
-//! their envelopes. A layer is re-projected only when it changes
+//! [`ProjectedPark`] holds each layer's features in planar metres in a compact,
+//! chunked store (the `store` module: single points as `f32` offsets from the layer's
+//! origin, other geometries as [`PlanarFeature`]s — geometry, bounding box, label
+//! anchor — and a packed R-tree per chunk; an edit copies one chunk at most). A layer is re-projected only when it changes
 //! ([`ProjectedPark::update_layer`]). Polygon layers can also give a triangulated mesh
 //! in planar coordinates ([`ProjectedLayer::mesh`], computed once on first use) that a
 //! screen target transforms each frame instead of re-triangulating.
@@ -746,7 +747,7 @@ impl ProjectedPark {
     /// Projects every layer into a given frame.
     pub fn with_frame(park: &Park, frame: MetricFrame) -> Result<ProjectedPark, CrsError> {
         let projector = frame.projector()?;
-        // Layers in parallel too: each one's R*-tree is bulk-loaded on one core.
+        // Layers in parallel too (and each layer's chunks).
         let layers = park
             .layers
             .par_iter()

@@ -1,5 +1,5 @@
 //! Identify: which feature is under the cursor. Searches the visible layers topmost
-//! first through each layer's R*-tree (in `render::ProjectedPark`), using the exact
+//! first through each layer's spatial index (in `render::ProjectedPark`), using the exact
 //! planar distance to the geometry (0 inside a polygon). Points win over lines, lines
 //! over the polygons they lie on; then the topmost layer, then the nearest feature.
 
