@@ -7,6 +7,8 @@
 // criterion_main! generates an undocumented `main`.
 #![allow(missing_docs)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -253,7 +255,7 @@ fn zoom_sequence(
     for round in 0..2 {
         for (name, view) in &steps {
             let tile = parkplan::ui::map::canvas::tile_view(view);
-            let cpu = cpu_seconds();
+            let cpu = common::cpu_seconds();
             let t = Instant::now();
             let scene = build_scene(park, projected, &tile, styles, &Overlays::default(), &o);
             let t_scene = t.elapsed();
@@ -265,7 +267,7 @@ fn zoom_sequence(
                 Some(&ctx),
             );
             let t_all = t.elapsed();
-            let cpu = cpu_seconds() - cpu;
+            let cpu = common::cpu_seconds() - cpu;
             let vertices: usize = chunks
                 .iter()
                 .flat_map(|(_, m)| m.iter().map(|m| m.vertices.len()))
@@ -280,35 +282,10 @@ fn zoom_sequence(
                 t_scene.as_secs_f64() * 1000.0,
                 (t_all - t_scene).as_secs_f64() * 1000.0,
                 cpu * 1000.0,
-                resident_mb()
+                common::status_mb("VmRSS:")
             );
         }
     }
-}
-
-/// User + system CPU seconds of the process so far, all threads (`/proc/self/stat`,
-/// at 100 ticks a second; 0 elsewhere): steadier than the wall clock on a shared machine.
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.get(s.rfind(')')? + 2..)?;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
-        })
-        .map_or(0.0, |ticks| ticks / 100.0)
-}
-
-/// The process's resident size in MB (Linux `/proc/self/status`; 0 elsewhere).
-fn resident_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }
 
 /// The budget: the sample map's KW6 page at A3 as a PDF in under 0.5 s.

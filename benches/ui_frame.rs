@@ -9,6 +9,8 @@
 // criterion_main! generates an undocumented `main`.
 #![allow(missing_docs)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -153,7 +155,7 @@ fn bench_frames(c: &mut Criterion) {
         rig.settle();
         for factor in [2.0, 2.0, 2.0, 2.0, 0.5, 0.5, 0.5, 0.5] {
             let t = Instant::now();
-            let cpu = cpu_seconds();
+            let cpu = common::cpu_seconds();
             rig.app.send(Command::ZoomBy(factor));
             rig.settle();
             let m = rig.app.map_state();
@@ -162,7 +164,7 @@ fn bench_frames(c: &mut Criterion) {
                 m.view.scale_denominator(),
                 t.elapsed(),
                 m.tile.as_ref().map_or(0.0, |t| t.seconds * 1000.0),
-                cpu_seconds() - cpu,
+                common::cpu_seconds() - cpu,
                 memory()
             );
         }
@@ -253,37 +255,10 @@ fn bench_frames(c: &mut Criterion) {
 fn memory() -> String {
     format!(
         "resident {} MB (peak {} MB), {:.1} s of CPU",
-        status_mb("VmRSS:"),
-        status_mb("VmHWM:"),
-        cpu_seconds()
+        common::status_mb("VmRSS:"),
+        common::status_mb("VmHWM:"),
+        common::cpu_seconds()
     )
-}
-
-/// User + system CPU seconds of the process so far (`/proc/self/stat`, at the usual 100
-/// ticks a second; 0 elsewhere).
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name (which is in parentheses): state is the
-            // first, utime the 12th, stime the 13th.
-            let rest = s.get(s.rfind(')')? + 2..)?;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
-        })
-        .map_or(0.0, |ticks| ticks / 100.0)
-}
-
-/// A size line of `/proc/self/status` in MB (0 when there is none).
-fn status_mb(key: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }
 
 criterion_group! {

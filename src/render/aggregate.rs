@@ -1136,17 +1136,22 @@ mod tests {
         );
     }
 
-    /// A scattered layer: clusters of different densities (so that some levels are
-    /// kept and some read from the level below), negative coordinates, points on cell
-    /// edges and several points on one spot.
-    fn scattered(n: u32, seed: u64) -> Vec<LevelPoint> {
+    /// A generator of numbers in [0, 1) (a linear congruential one: tests repeat).
+    fn uniform(seed: u64) -> impl FnMut() -> f64 {
         let mut s = seed;
-        let mut next = || {
+        move || {
             s = s
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (s >> 33) as f64 / (1u64 << 31) as f64
-        };
+        }
+    }
+
+    /// A scattered layer: clusters of different densities (so that some levels are
+    /// kept and some read from the level below), negative coordinates, points on cell
+    /// edges and several points on one spot.
+    fn scattered(n: u32, seed: u64) -> Vec<LevelPoint> {
+        let mut next = uniform(seed);
         (0..n)
             .map(|i| {
                 let p = match i % 5 {
@@ -1228,12 +1233,9 @@ mod tests {
         .filter_map(|(shape, fill)| Stamp::new(*shape, 7.0, Some(*fill), Some(&st), 1.5))
         .collect();
         assert_eq!(stamps.len(), 3);
-        let mut s = 21u64;
-        let mut next = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 33) as f32 / (1u64 << 31) as f32
+        let mut next = {
+            let mut u = uniform(21);
+            move || u() as f32
         };
         // Overlapping heaps, some half outside the picture.
         let points: Vec<([f32; 2], &Stamp)> = (0..20_000)
@@ -1255,12 +1257,9 @@ mod tests {
 
     #[test]
     fn filling_boxes_in_parallel_bands_paints_what_filling_one_by_one_paints() {
-        let mut s = 5u64;
-        let mut next = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 33) as f32 / (1u64 << 31) as f32
+        let mut next = {
+            let mut u = uniform(5);
+            move || u() as f32
         };
         let colours = [
             Rgba::rgb(200, 0, 0),
