@@ -214,14 +214,9 @@ fn zoom_sequence(
     full: &MapView,
 ) {
     // What building a crowded point layer's levels costs (once per layer and style).
-    for pl in projected
-        .layers
-        .iter()
-        .filter(|l| l.len() > 100_000)
-    {
+    for pl in projected.layers.iter().filter(|l| l.len() > 100_000) {
         let t = Instant::now();
-        let levels =
-            parkplan::render::aggregate::PointLevels::new(pl.len(), |i| pl.point(i));
+        let levels = parkplan::render::aggregate::PointLevels::new(pl.len(), |i| pl.point(i));
         if !levels.is_empty() {
             eprintln!(
                 "levels of {} points built in {:.0} ms: {} levels kept besides the points, {:.1} MB",
