@@ -95,7 +95,9 @@ impl Rig {
                     .as_ref()
                     .is_some_and(|t| t.key.resolution == m.view.resolution)
                 && !m.is_drawing()
-                && s.session().is_some_and(|x| !x.ws.studies.is_computing());
+                && s.session()
+                    .is_some_and(|x| !x.index_pending() && !x.ws.studies.is_computing())
+                && s.session().is_some_and(|x| x.ws.studies.results.is_some());
             if ready {
                 break;
             }
