@@ -177,14 +177,7 @@ pub fn facility_focus(cx: &FocusContext, fi: usize, lang: Lang) -> Result<MapFoc
     let legend = LegendBlock {
         title: Some(tr(lang, "服务范围分析", "Service area")),
         rows: vec![
-            LegendRow::marker(
-                f.name.to_string(),
-                shape,
-                10.0,
-                theme.selection_fill,
-                1.0,
-                None,
-            ),
+            facility_row(f, shape, theme),
             LegendRow::area(
                 match lang {
                     Lang::Zh => format!("服务半径 {}", format_distance(Meters(radius))),
@@ -390,14 +383,7 @@ pub fn facility_isochrone_focus(
     let legend = LegendBlock {
         title: Some(tr(lang, "等时圈分析", "Isochrone analysis")),
         rows: vec![
-            LegendRow::marker(
-                f.name.to_string(),
-                shape,
-                10.0,
-                theme.selection_fill,
-                1.0,
-                None,
-            ),
+            facility_row(f, shape, theme),
             LegendRow::area(
                 match lang {
                     Lang::Zh => format!("{what}可达范围（沿道路）"),
@@ -603,4 +589,20 @@ pub fn route_focus(cx: &FocusContext, ri: usize, lang: Lang) -> Result<MapFocus,
             ),
         }),
     })
+}
+
+/// The legend row of the facility in focus: its symbol in the selection colour.
+fn facility_row(
+    f: &crate::model::Facility,
+    shape: crate::render::style::MarkerShape,
+    theme: &crate::render::style::Theme,
+) -> LegendRow {
+    LegendRow::marker(
+        f.name.to_string(),
+        shape,
+        10.0,
+        theme.selection_fill,
+        1.0,
+        None,
+    )
 }
