@@ -194,19 +194,17 @@ impl Park {
             .filter(|(_, l)| l.role == role)
             .map(|(li, l)| (li as u32, l));
         match role {
-            Role::Parcels => self.parcels = layers.flat_map(|(li, l)| parcels_of(li, l)).collect(),
-            Role::Projects => {
-                self.projects = layers.flat_map(|(li, l)| projects_of(li, l)).collect()
-            }
+            Role::Parcels => self.parcels = gather(layers.map(|(li, l)| parcels_of(li, l))),
+            Role::Projects => self.projects = gather(layers.map(|(li, l)| projects_of(li, l))),
             Role::Enterprises => {
-                self.enterprises = layers.flat_map(|(li, l)| enterprises_of(li, l)).collect()
+                self.enterprises = gather(layers.map(|(li, l)| enterprises_of(li, l)))
             }
             Role::Facilities => {
-                self.facilities = layers.flat_map(|(li, l)| facilities_of(li, l)).collect()
+                self.facilities = gather(layers.map(|(li, l)| facilities_of(li, l)))
             }
-            Role::BusRoutes => self.routes = layers.flat_map(|(li, l)| routes_of(li, l)).collect(),
+            Role::BusRoutes => self.routes = gather(layers.map(|(li, l)| routes_of(li, l))),
             Role::BusStops => {
-                self.stops = layers.flat_map(|(li, l)| stops_of(li, l)).collect();
+                self.stops = gather(layers.map(|(li, l)| stops_of(li, l)));
                 // Stops in route order: by route name, then sequence.
                 self.stops.sort_by(|a, b| {
                     (a.route.as_deref(), a.seq.unwrap_or(u32::MAX), a.feature).cmp(&(
@@ -216,9 +214,9 @@ impl Park {
                     ))
                 });
             }
-            Role::Roads => self.roads = layers.flat_map(|(li, l)| roads_of(li, l)).collect(),
+            Role::Roads => self.roads = gather(layers.map(|(li, l)| roads_of(li, l))),
             Role::Constraints => {
-                self.constraints = layers.flat_map(|(li, l)| constraints_of(li, l)).collect()
+                self.constraints = gather(layers.map(|(li, l)| constraints_of(li, l)))
             }
             Role::Other => {}
         }
@@ -466,6 +464,16 @@ fn enterprise_at(li: u32, c: &FieldColumns<'_>, i: usize) -> Enterprise {
             .as_ref()
             .and_then(representative_point),
     }
+}
+
+/// The records of several layers in one list, in layer order. The common case, one
+/// layer of a role, hands its list over as it is: no copy of a million records.
+fn gather<T>(mut parts: impl Iterator<Item = Vec<T>>) -> Vec<T> {
+    let mut all = parts.next().unwrap_or_default();
+    for mut p in parts {
+        all.append(&mut p);
+    }
+    all
 }
 
 /// Gives every id shared by several records "#n" (n: the feature's number in its
