@@ -88,6 +88,23 @@ impl<'a> Cursor<'a> {
         self.b.get(self.i).copied()
     }
 
+    /// After a list or object member: `Some(true)` past a `,` (another member
+    /// follows), `Some(false)` past `close` (the end), `None` for anything else.
+    #[inline]
+    fn more(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                Some(true)
+            }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
     /// Consumes `c` (after whitespace), or gives up.
     #[inline]
     fn eat(&mut self, c: u8) -> Option<()> {
@@ -228,13 +245,8 @@ impl<'a> Cursor<'a> {
                 let mut items = Vec::new();
                 loop {
                     items.push(self.coordinates(depth + 1)?);
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(CoordTree::List(items));
-                        }
-                        _ => return None,
+                    if !self.more(b']')? {
+                        return Some(CoordTree::List(items));
                     }
                 }
             }
@@ -299,13 +311,8 @@ impl<'a> Cursor<'a> {
                     }
                     _ => return None,
                 }
-                match self.peek()? {
-                    b',' => self.i += 1,
-                    b'}' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.more(b'}')? {
+                    break;
                 }
             }
         }
@@ -339,13 +346,8 @@ impl<'a> Cursor<'a> {
                 RawProp::Value(prop_value(raw))
             };
             props.push((key, value));
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(PropsField::Object(props));
-                }
-                _ => return None,
+            if !self.more(b'}')? {
+                return Some(PropsField::Object(props));
             }
         }
     }
@@ -386,13 +388,8 @@ impl<'a> Cursor<'a> {
                 }
                 _ => return None,
             }
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(f);
-                }
-                _ => return None,
+            if !self.more(b'}')? {
+                return Some(f);
             }
         }
     }
