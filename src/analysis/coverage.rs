@@ -301,12 +301,7 @@ mod tests {
     fn coverage_matches_brute_force_on_a_random_scene() {
         // A deterministic pseudo-random scene: planar brute force is the oracle.
         let mut s = 12345u64;
-        let mut rnd = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % 1_000_000) as f64 / 1_000_000.0
-        };
+        let mut rnd = || (crate::model::xorshift(&mut s) % 1_000_000) as f64 / 1_000_000.0;
         let enterprises: Vec<_> = (0..3000)
             .map(|i| {
                 build::enterprise(

@@ -1385,12 +1385,7 @@ mod tests {
     /// A small pseudo-random instance (xorshift), with some fixed coverage.
     fn random_instance(seed: u64, n: usize, m: usize) -> Instance {
         let mut s = seed.max(1);
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut next = move || crate::model::xorshift(&mut s);
         let weights: Vec<f64> = (0..m).map(|_| (next() % 50) as f64).collect();
         let fixed: Vec<bool> = (0..m).map(|_| next() % 7 == 0).collect();
         let cover: Vec<Vec<u32>> = (0..n)

@@ -591,6 +591,16 @@ fn roads_of(li: u32, layer: &Layer) -> Vec<Road> {
         .collect()
 }
 
+/// One step of the xorshift64 generator the unit tests draw deterministic
+/// pseudo-random scenes from (`s` must not be 0).
+#[cfg(test)]
+pub(crate) fn xorshift(s: &mut u64) -> u64 {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    *s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -990,12 +990,7 @@ mod tests {
     fn large_index_matches_brute_force_with_weights() {
         // A few thousand points with many exact ties on a coarse lattice.
         let mut s = 99u64;
-        let mut rnd = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s % 200
-        };
+        let mut rnd = || crate::model::xorshift(&mut s) % 200;
         let pts: Vec<[f64; 2]> = (0..5000)
             .map(|_| [rnd() as f64 * 3.0, rnd() as f64 * 4.0])
             .collect();
