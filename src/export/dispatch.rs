@@ -777,13 +777,12 @@ impl Sheet {
 
 /// Writes the pages as one PDF, atomically. Returns the number of bytes written.
 pub fn write_pdf(pages: &[Page], path: &Path) -> Result<usize, ExportError> {
-    let mut trees = Vec::with_capacity(pages.len());
-    for p in pages {
-        let svg = super::svg::scenes_to_svg_for_conversion(p.size, &p.scenes);
-        trees.push((super::output::parse_svg(&svg)?, p.size));
-    }
+    let sheets: Vec<(&[crate::render::scene::Scene], [f32; 2])> = pages
+        .iter()
+        .map(|p| (p.scenes.as_slice(), p.size))
+        .collect();
     let title = pages.first().map(|p| p.title.clone()).unwrap_or_default();
-    let bytes = super::output::trees_to_pdf(&trees, &title)?;
+    let bytes = super::pdf::pages_to_pdf(&sheets, &title)?;
     crate::save::write_atomic(path, &bytes, false).map_err(|source| ExportError::Io {
         path: path.to_path_buf(),
         source,

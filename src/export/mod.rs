@@ -4,8 +4,9 @@
 //! scale bar, north arrow, statistics table, notes) is a list of renderer scenes in
 //! points. It is drawn once through the renderer's `Canvas` into an SVG document
 //! ([`svg::SvgCanvas`]), which is parsed by usvg with the bundled font only and then
-//! written three ways ([`output`]): the SVG itself, a PNG by resvg/tiny-skia at exactly
-//! paper × DPI pixels, and a vector PDF by krilla + krilla-svg.
+//! written three ways: the SVG itself, a PNG by resvg/tiny-skia at exactly paper × DPI
+//! pixels ([`output`]), and a vector PDF by krilla + krilla-svg ([`pdf`]: the same SVG
+//! cut at each picture, the pictures handed to krilla directly).
 //!
 //! Why SVG → usvg → resvg/krilla rather than a krilla `Canvas` of its own: one
 //! serialisation means the three formats cannot drift apart (same text layout, same
@@ -24,6 +25,7 @@ pub mod fonts;
 pub mod gtfs;
 pub mod layout;
 pub mod output;
+pub mod pdf;
 pub mod svg;
 
 use std::path::{Path, PathBuf};
@@ -208,10 +210,10 @@ pub fn render_page(
             let tree = output::parse_svg(&svg())?;
             Ok((output::tree_to_png(&tree, px, dpi)?, Some(px)))
         }
-        Format::Pdf => {
-            let tree = output::parse_svg(&svg())?;
-            Ok((output::tree_to_pdf(&tree, page.size, &page.title)?, None))
-        }
+        Format::Pdf => Ok((
+            pdf::pages_to_pdf(&[(&page.scenes, page.size)], &page.title)?,
+            None,
+        )),
     }
 }
 

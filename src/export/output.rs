@@ -1,9 +1,9 @@
-//! From the page's SVG to the three file formats: the SVG text itself, a PNG rendered
+//! From the page's SVG to the file formats: the SVG text itself and a PNG rendered
 //! by resvg/tiny-skia at exactly paper × DPI pixels (with a pHYs chunk so printers
-//! know the DPI), and a vector PDF written by krilla through krilla-svg (real text in
-//! the embedded, subset CJK font; halos drawn as outlines so words are not doubled).
+//! know the DPI). The vector PDF is written by [`super::pdf`] (krilla-svg over the same
+//! SVG, pictures handed to krilla directly).
 //!
-//! All three start from one `usvg::Tree` parsed with the bundled font only, so the
+//! All start from SVG parsed by usvg with the bundled font only ([`parse_svg`]), so the
 //! layout of text is identical in every format. No file I/O here.
 
 use resvg::tiny_skia;
@@ -42,43 +42,6 @@ pub fn tree_to_png(tree: &usvg::Tree, px: [u32; 2], dpi: f32) -> Result<Vec<u8>,
         .encode_png()
         .map_err(|e| ExportError::Render(format!("PNG: {e}")))?;
     Ok(with_phys(png, dpi))
-}
-
-/// Renders the tree to a one-page PDF of `size` points.
-pub fn tree_to_pdf(tree: &usvg::Tree, size: [f32; 2], title: &str) -> Result<Vec<u8>, ExportError> {
-    trees_to_pdf(&[(tree.clone(), size)], title)
-}
-
-/// Renders trees to a PDF, one page each (`size` in points).
-pub fn trees_to_pdf(pages: &[(usvg::Tree, [f32; 2])], title: &str) -> Result<Vec<u8>, ExportError> {
-    use krilla::Document;
-    use krilla::geom::Size;
-    use krilla::metadata::Metadata;
-    use krilla::page::PageSettings;
-    use krilla_svg::{SurfaceExt, SvgSettings};
-
-    let mut doc = Document::new();
-    for (tree, size) in pages {
-        let settings = PageSettings::from_wh(size[0], size[1])
-            .ok_or_else(|| ExportError::Render(format!("bad page size {size:?}")))?;
-        let mut page = doc.start_page_with(settings);
-        let mut surface = page.surface();
-        let target = Size::from_wh(size[0], size[1])
-            .ok_or_else(|| ExportError::Render(format!("bad page size {size:?}")))?;
-        surface
-            .draw_svg(tree, target, SvgSettings::default())
-            .ok_or_else(|| ExportError::Render("the map could not be drawn into the PDF".into()))?;
-        surface.finish();
-        page.finish();
-    }
-    doc.set_metadata(
-        Metadata::new()
-            .title(title.to_string())
-            .creator("ParkPlan".to_string())
-            .language("zh-CN".to_string()),
-    );
-    doc.finish()
-        .map_err(|e| ExportError::Render(format!("PDF: {e:?}")))
 }
 
 /// Inserts a pHYs chunk (pixels per metre) after the IHDR chunk of a PNG.

@@ -351,6 +351,19 @@ pub fn scenes_to_svg_for_conversion(size: [f32; 2], scenes: &[Scene]) -> String 
     c.finish()
 }
 
+/// One premultiplied RGBA pixel with straight alpha (transparent pixels become 0, 0, 0, 0).
+pub(super) fn straight_alpha(p: [u8; 4]) -> [u8; 4] {
+    let a = p[3] as u32;
+    match a {
+        0 => [0, 0, 0, 0],
+        255 => p,
+        _ => {
+            let un = |c: u8| ((c as u32 * 255 + a / 2) / a).min(255) as u8;
+            [un(p[0]), un(p[1]), un(p[2]), p[3]]
+        }
+    }
+}
+
 /// A picture (premultiplied RGBA) as PNG (straight RGBA); `None` when its size and
 /// pixels disagree or the encoder fails.
 fn encode_png(r: &RasterItem, compression: png::Compression) -> Option<Vec<u8>> {
@@ -360,15 +373,7 @@ fn encode_png(r: &RasterItem, compression: png::Compression) -> Option<Vec<u8>> 
     }
     let mut straight = Vec::with_capacity(r.pixels.len());
     for p in r.pixels.chunks_exact(4) {
-        let a = p[3] as u32;
-        match a {
-            0 => straight.extend_from_slice(&[0, 0, 0, 0]),
-            255 => straight.extend_from_slice(p),
-            _ => {
-                let un = |c: u8| ((c as u32 * 255 + a / 2) / a).min(255) as u8;
-                straight.extend_from_slice(&[un(p[0]), un(p[1]), un(p[2]), p[3]]);
-            }
-        }
+        straight.extend_from_slice(&straight_alpha([p[0], p[1], p[2], p[3]]));
     }
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, r.width, r.height);
