@@ -515,6 +515,19 @@ impl MissingKinds {
         Some((place, self.lists.get(set).map_or(&[][..], |l| l.as_slice())))
     }
 
+    /// The distinct sets of missing kinds, each once.
+    pub fn sets(&self) -> &[Vec<FacilityKind>] {
+        &self.lists
+    }
+
+    /// Each place missing something and its set's position in [`Self::sets`].
+    pub fn iter_set_indices(&self) -> impl ExactSizeIterator<Item = (u32, usize)> + '_ {
+        self.places
+            .iter()
+            .zip(&self.sets)
+            .map(|(p, &s)| (*p, s as usize))
+    }
+
     /// The places and their missing kinds as plain pairs (a copy: for tests and
     /// small lists).
     pub fn to_vec(&self) -> Vec<(u32, Vec<FacilityKind>)> {
