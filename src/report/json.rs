@@ -402,30 +402,32 @@ impl<'a> FacilityList<'a> {
 
 impl FacilityList<'_> {
     /// The list as JSON text: the facilities rendered in parallel a batch at a time
-    /// and written in order.
+    /// (into buffers kept from batch to batch) and written in order.
     fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
         let n = self.coverage.facilities.len();
+        let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); FACILITY_BATCH.min(n)];
         w.write_all(b"[")?;
         let mut first = true;
         for start in (0..n).step_by(FACILITY_BATCH) {
-            let batch: Vec<io::Result<Option<Vec<u8>>>> = (start..(start + FACILITY_BATCH).min(n))
-                .into_par_iter()
-                .map(|fi| {
-                    let Some(f) = self.facility(fi) else {
-                        return Ok(None);
-                    };
-                    let mut out = Vec::with_capacity(f.enterprises.idx.len() * 12 + 256);
-                    f.write_to(&mut out, ids)?;
-                    Ok(Some(out))
+            let end = (start + FACILITY_BATCH).min(n);
+            let listed = bufs[..end - start]
+                .par_iter_mut()
+                .zip(start..end)
+                .map(|(buf, fi)| {
+                    buf.clear();
+                    match self.facility(fi) {
+                        Some(f) => f.write_to(buf, ids).map(|()| true),
+                        None => Ok(false),
+                    }
                 })
-                .collect();
-            for f in batch {
-                if let Some(text) = f? {
+                .collect::<io::Result<Vec<bool>>>()?;
+            for (text, listed) in bufs.iter().zip(listed) {
+                if listed {
                     if !first {
                         w.write_all(b",")?;
                     }
                     first = false;
-                    w.write_all(&text)?;
+                    w.write_all(text)?;
                 }
             }
         }

@@ -14,52 +14,87 @@ use serde::Serialize;
 /// Records escaped per parallel task when [`IdTexts`] is built.
 const CHUNK: usize = 1 << 15;
 
+/// A record's slot in [`IdTexts`]: a text of up to [`SHORT`] bytes in place, its length
+/// in the last byte; a longer one as its start (bytes 0..8) and length (8..12) in
+/// `long`, the last byte [`LONG`].
+type Slot = [u8; 16];
+
+/// The longest text kept in its slot (`"E0000001"` is 10 bytes; four Chinese
+/// characters and the quotes are 14).
+const SHORT: usize = 15;
+
+/// The last byte of a slot whose text is in `long`.
+const LONG: u8 = 0xFF;
+
 /// Every record's id of one kind (enterprises, parcels) as a JSON string — quoted and
-/// escaped by `serde_json` — one after another, with where each ends: a list of
-/// millions of ids is then a copy of short slices from a table of a few MB, instead of
-/// a visit to each record and an escape of each id every time it is listed.
+/// escaped by `serde_json` — in a fixed 16-byte slot per record (longer texts aside): a
+/// list of millions of ids is then one read of a slot and one fixed-size copy per id,
+/// instead of a visit to each record and an escape of each id every time it is listed.
 pub(super) struct IdTexts {
-    bytes: Vec<u8>,
-    /// End of record `i`'s text in `bytes` (its start is the previous end).
-    ends: Vec<usize>,
+    slots: Vec<Slot>,
+    /// The texts longer than [`SHORT`], one after another.
+    long: Vec<u8>,
 }
 
 impl IdTexts {
     /// The texts of records `0..n`, `id(i)` giving record `i`'s id; escaped in parallel.
     pub fn new<'a>(n: usize, id: impl Fn(usize) -> &'a str + Sync) -> io::Result<IdTexts> {
-        let parts: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK))
+        let parts: Vec<(Vec<Slot>, Vec<u8>)> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
                 let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut bytes = Vec::with_capacity(range.len() * 12);
-                let mut ends = Vec::with_capacity(range.len());
+                let mut slots = Vec::with_capacity(range.len());
+                let mut long = Vec::new();
+                let mut text = Vec::with_capacity(64);
                 for i in range {
-                    serde_json::to_writer(&mut bytes, id(i))?;
-                    ends.push(bytes.len());
+                    text.clear();
+                    serde_json::to_writer(&mut text, id(i))?;
+                    let mut slot = [0u8; 16];
+                    if text.len() <= SHORT {
+                        slot[..text.len()].copy_from_slice(&text);
+                        slot[15] = text.len() as u8;
+                    } else {
+                        // Start within this chunk's `long` for now; rebased below.
+                        slot[..8].copy_from_slice(&(long.len() as u64).to_le_bytes());
+                        let len = u32::try_from(text.len()).map_err(io::Error::other)?;
+                        slot[8..12].copy_from_slice(&len.to_le_bytes());
+                        slot[15] = LONG;
+                        long.extend_from_slice(&text);
+                    }
+                    slots.push(slot);
                 }
-                Ok((bytes, ends))
+                Ok((slots, long))
             })
             .collect::<io::Result<_>>()?;
-        let total: usize = parts.iter().map(|(b, _)| b.len()).sum();
-        let mut bytes = Vec::with_capacity(total);
-        let mut ends = Vec::with_capacity(n);
-        for (b, e) in parts {
-            let base = bytes.len();
-            ends.extend(e.into_iter().map(|x| x + base));
-            bytes.extend_from_slice(&b);
+        let mut slots = Vec::with_capacity(n);
+        let mut long = Vec::with_capacity(parts.iter().map(|(_, l)| l.len()).sum());
+        for (part, part_long) in parts {
+            let base = long.len() as u64;
+            slots.extend(part.into_iter().map(|mut slot| {
+                if slot[15] == LONG {
+                    let start = u64::from_le_bytes(head(&slot)) + base;
+                    slot[..8].copy_from_slice(&start.to_le_bytes());
+                }
+                slot
+            }));
+            long.extend_from_slice(&part_long);
         }
-        Ok(IdTexts { bytes, ends })
+        Ok(IdTexts { slots, long })
     }
 
     /// Record `i`'s id as JSON text, `None` beyond the records.
     pub fn text(&self, i: u32) -> Option<&[u8]> {
-        let i = i as usize;
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
-        self.bytes.get(start..end)
+        let slot = self.slots.get(i as usize)?;
+        match slot[15] {
+            LONG => {
+                let start = u64::from_le_bytes(head(slot)) as usize;
+                let mut len = [0u8; 4];
+                len.copy_from_slice(&slot[8..12]);
+                self.long
+                    .get(start..start + u32::from_le_bytes(len) as usize)
+            }
+            len => slot.get(..len as usize),
+        }
     }
 
     /// Record `i`'s id as JSON text; an error naming the record when there is none
@@ -70,10 +105,23 @@ impl IdTexts {
                 io::ErrorKind::InvalidData,
                 format!(
                     "JSON report: record {i} listed but there are {}",
-                    self.ends.len()
+                    self.slots.len()
                 ),
             )
         })
+    }
+
+    /// Appends record `i`'s id: a short one as one 16-byte copy cut back to its length.
+    fn push(&self, out: &mut Vec<u8>, i: u32) -> io::Result<()> {
+        match self.slots.get(i as usize) {
+            Some(slot) if slot[15] != LONG => {
+                let at = out.len();
+                out.extend_from_slice(slot);
+                out.truncate(at + slot[15] as usize);
+            }
+            _ => out.extend_from_slice(self.get(i)?),
+        }
+        Ok(())
     }
 
     /// `[id,id,…]` of the records listed, in the order given.
@@ -83,15 +131,24 @@ impl IdTexts {
         records: impl IntoIterator<Item = u32>,
     ) -> io::Result<()> {
         out.push(b'[');
-        for (k, i) in records.into_iter().enumerate() {
-            if k > 0 {
+        let mut records = records.into_iter();
+        if let Some(i) = records.next() {
+            self.push(out, i)?;
+            for i in records {
                 out.push(b',');
+                self.push(out, i)?;
             }
-            out.extend_from_slice(self.get(i)?);
         }
         out.push(b']');
         Ok(())
     }
+}
+
+/// The first 8 bytes of a slot.
+fn head(slot: &Slot) -> [u8; 8] {
+    let mut h = [0u8; 8];
+    h.copy_from_slice(&slot[..8]);
+    h
 }
 
 /// Writes `"key":` after a `{` (`first`) or after a member (`,"key":`). Keys are the
@@ -141,6 +198,10 @@ mod tests {
         "😀 KW6",
         "</script>",
         "\u{2028}\u{2029}",
+        "荆州经济技术开发区企业甲",
+        "E\"0123456789abcdef",
+        "E012345678901",
+        "E0123456789012",
     ];
 
     #[test]
@@ -149,7 +210,19 @@ mod tests {
         for (i, id) in TRICKY.iter().enumerate() {
             assert_eq!(ids.get(i as u32).unwrap(), serde_json::to_vec(id).unwrap());
         }
-        for order in [vec![], vec![0u32], vec![3, 1, 2, 2, 8, 0, 4, 5, 6, 7]] {
+        assert_eq!(ids.text(9).unwrap().len(), 38, "a long id kept aside");
+        assert_eq!(
+            ids.text(11).unwrap().len(),
+            15,
+            "the longest kept in its slot"
+        );
+        assert_eq!(ids.text(12).unwrap().len(), 16, "the shortest kept aside");
+        for order in [
+            vec![],
+            vec![0u32],
+            vec![3, 1, 2, 2, 8, 0, 4, 5, 6, 7],
+            vec![9, 10, 9, 11, 12, 0],
+        ] {
             let mut got = Vec::new();
             ids.write_list(&mut got, order.iter().copied()).unwrap();
             let want: Vec<&str> = order.iter().map(|&i| TRICKY[i as usize]).collect();
@@ -158,6 +231,7 @@ mod tests {
         // Beyond the records: an error, no panic, nothing half written matters.
         let mut out = Vec::new();
         let e = ids.write_list(&mut out, [0, 99]).unwrap_err();
+        assert!(ids.text(99).is_none());
         assert!(e.to_string().contains("record 99"), "{e}");
     }
 
@@ -165,7 +239,10 @@ mod tests {
     fn chunks_join_into_one_table() {
         // More records than one parallel chunk, ids of different lengths.
         let n = CHUNK * 2 + 17;
-        let text: Vec<String> = (0..n).map(|i| format!("P{}\"{}", i % 7, i)).collect();
+        // Some ids longer than a slot, in every chunk (their starts are rebased).
+        let text: Vec<String> = (0..n)
+            .map(|i| format!("P{}\"{}{}", i % 7, i, "长".repeat(i % 5)))
+            .collect();
         let ids = IdTexts::new(n, |i| text[i].as_str()).unwrap();
         for i in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, n - 1] {
             assert_eq!(
@@ -174,6 +251,9 @@ mod tests {
             );
         }
         assert!(ids.get(n as u32).is_err());
+        let mut all = Vec::new();
+        ids.write_list(&mut all, 0..n as u32).unwrap();
+        assert_eq!(all, serde_json::to_vec(&text).unwrap());
     }
 
     #[test]
