@@ -331,7 +331,7 @@ fn the_json_writer_writes_what_serde_json_writes() {
     }
     std::fs::write(dir.join("parcels.geojson"), collection(&parcels)).unwrap();
     let ws = parkplan::workspace::Workspace::open(
-        &[dir.clone()],
+        std::slice::from_ref(&dir),
         None,
         &parkplan::workspace::Overrides::default(),
     )
