@@ -520,12 +520,9 @@ impl MissingKinds {
         &self.lists
     }
 
-    /// Each place missing something and its set's position in [`Self::sets`].
-    pub fn iter_set_indices(&self) -> impl ExactSizeIterator<Item = (u32, usize)> + '_ {
-        self.places
-            .iter()
-            .zip(&self.sets)
-            .map(|(p, &s)| (*p, s as usize))
+    /// The `i`-th place missing something and its set's position in [`Self::sets`].
+    pub fn place_and_set(&self, i: usize) -> Option<(u32, usize)> {
+        Some((*self.places.get(i)?, *self.sets.get(i)? as usize))
     }
 
     /// The places and their missing kinds as plain pairs (a copy: for tests and

@@ -13,7 +13,7 @@ use crate::analysis::living::MissingKinds;
 use crate::analysis::{self, AnalysisSettings, IsoRun, IsochroneAnalysis, SiteMatch};
 use crate::model::{FacilityKind, Lang, Park};
 
-use super::json_text::{IdTexts, key, member, value};
+use super::json_text::{IdTexts, key, member, value, write_joined};
 use super::{ReportInput, site_word};
 
 /// Enterprises listed by index, written as their ids: by `serde` one id after another,
@@ -123,7 +123,8 @@ impl JsonReport<'_> {
         w.write_all(&buf)?;
         member(w, false, "land", &self.land)?;
         member(w, false, "projects", &self.projects)?;
-        member(w, false, "constraints", &self.constraints)?;
+        key(w, false, "constraints")?;
+        self.constraints.write_to(w)?;
         if let Some(network) = &self.network {
             member(w, false, "network", network)?;
         }
@@ -244,9 +245,6 @@ impl MissingMap<'_> {
     /// What `serde_json` writes for the map; ids in order are copied from `ids` (the
     /// ids of the records the list indexes), each distinct set of kinds rendered once.
     fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
-        let mut buf: Vec<u8> = Vec::with_capacity(OUT_BUF + 1024);
-        buf.push(b'{');
-        let mut first = true;
         match self {
             MissingMap::InOrder(list, _) => {
                 let sets = list
@@ -254,43 +252,32 @@ impl MissingMap<'_> {
                     .iter()
                     .map(|k| serde_json::to_vec(&KindCodes(k)))
                     .collect::<Result<Vec<_>, _>>()?;
-                for (place, set) in list.iter_set_indices() {
+                write_joined(w, (b'{', b'}'), list.len(), 1 << 14, |i, out| {
                     // Records without an id are left out, as `MissingMap::new` does.
-                    let Some(id) = ids.text(place) else {
-                        continue;
+                    let Some((id, set)) = list
+                        .place_and_set(i)
+                        .and_then(|(place, set)| Some((ids.text(place)?, set)))
+                    else {
+                        return Ok(false);
                     };
-                    if !first {
-                        buf.push(b',');
-                    }
-                    first = false;
-                    buf.extend_from_slice(id);
-                    buf.push(b':');
-                    buf.extend_from_slice(sets.get(set).map_or(&b"[]"[..], |s| s.as_slice()));
-                    if buf.len() >= OUT_BUF {
-                        w.write_all(&buf)?;
-                        buf.clear();
-                    }
-                }
+                    out.extend_from_slice(id);
+                    out.push(b':');
+                    out.extend_from_slice(sets.get(set).map_or(&b"[]"[..], |s| s.as_slice()));
+                    Ok(true)
+                })
             }
             MissingMap::Sorted(entries) => {
-                for (id, kinds) in entries {
-                    if !first {
-                        buf.push(b',');
-                    }
-                    first = false;
-                    value(&mut buf, id)?;
-                    buf.push(b':');
-                    value(&mut buf, &KindCodes(kinds))?;
-                }
+                write_joined(w, (b'{', b'}'), entries.len(), 1 << 14, |i, out| {
+                    let (id, kinds) = entries[i];
+                    value(out, &id)?;
+                    out.push(b':');
+                    value(out, &KindCodes(kinds))?;
+                    Ok(true)
+                })
             }
         }
-        buf.push(b'}');
-        w.write_all(&buf)
     }
 }
-
-/// Bytes gathered before they are handed to the writer.
-const OUT_BUF: usize = 1 << 16;
 
 /// Kind code → measure code, for a tier or the service circle.
 fn reach_json(
@@ -377,8 +364,9 @@ struct FacilityList<'a> {
     iso: Option<&'a IsoRun>,
 }
 
-/// Facilities rendered at once when the report is written.
-const FACILITY_BATCH: usize = 64;
+/// Facilities rendered into one buffer when the report is written (eight buffers are
+/// rendered at once: 64 facilities).
+const FACILITIES_A_PIECE: usize = 8;
 
 impl<'a> FacilityList<'a> {
     fn facility(&self, fi: usize) -> Option<JsonFacility<'a>> {
@@ -401,37 +389,20 @@ impl<'a> FacilityList<'a> {
 }
 
 impl FacilityList<'_> {
-    /// The list as JSON text: the facilities rendered in parallel a batch at a time
-    /// (into buffers kept from batch to batch) and written in order.
+    /// The list as JSON text: the facilities rendered in parallel a few at a time
+    /// and written in order.
     fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
         let n = self.coverage.facilities.len();
-        let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); FACILITY_BATCH.min(n)];
-        w.write_all(b"[")?;
-        let mut first = true;
-        for start in (0..n).step_by(FACILITY_BATCH) {
-            let end = (start + FACILITY_BATCH).min(n);
-            let listed = bufs[..end - start]
-                .par_iter_mut()
-                .zip(start..end)
-                .map(|(buf, fi)| {
-                    buf.clear();
-                    match self.facility(fi) {
-                        Some(f) => f.write_to(buf, ids).map(|()| true),
-                        None => Ok(false),
-                    }
-                })
-                .collect::<io::Result<Vec<bool>>>()?;
-            for (text, listed) in bufs.iter().zip(listed) {
-                if listed {
-                    if !first {
-                        w.write_all(b",")?;
-                    }
-                    first = false;
-                    w.write_all(text)?;
-                }
-            }
-        }
-        w.write_all(b"]")
+        write_joined(
+            w,
+            (b'[', b']'),
+            n,
+            FACILITIES_A_PIECE,
+            |fi, out| match self.facility(fi) {
+                Some(f) => f.write_to(out, ids).map(|()| true),
+                None => Ok(false),
+            },
+        )
     }
 }
 

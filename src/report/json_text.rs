@@ -151,6 +151,50 @@ fn head(slot: &Slot) -> [u8; 8] {
     h
 }
 
+/// Buffers rendered at once by [`write_joined`] (each takes `piece` items).
+const WAVE: usize = 8;
+
+/// Writes `open`, the items `0..n` separated by commas, then `close` — a JSON array or
+/// object as `serde_json` writes it — rendering `piece` items per buffer, [`WAVE`]
+/// buffers in parallel, written in order (the buffers are kept from wave to wave).
+/// `item(i, out)` appends item `i`, or nothing and `false` to leave it out.
+pub(super) fn write_joined(
+    w: &mut impl Write,
+    (open, close): (u8, u8),
+    n: usize,
+    piece: usize,
+    item: impl Fn(usize, &mut Vec<u8>) -> io::Result<bool> + Sync,
+) -> io::Result<()> {
+    let piece = piece.max(1);
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); WAVE.min(n.div_ceil(piece))];
+    w.write_all(&[open])?;
+    let mut first = true;
+    for wave in (0..n).step_by(piece * WAVE) {
+        bufs.par_iter_mut()
+            .enumerate()
+            .try_for_each(|(k, buf)| -> io::Result<()> {
+                buf.clear();
+                let start = (wave + k * piece).min(n);
+                for i in start..(start + piece).min(n) {
+                    // Every item after a comma; the first comma of all is dropped below.
+                    let at = buf.len();
+                    buf.push(b',');
+                    if !item(i, buf)? {
+                        buf.truncate(at);
+                    }
+                }
+                Ok(())
+            })?;
+        for buf in &bufs {
+            if let Some(text) = buf.get(usize::from(first)..).filter(|t| !t.is_empty()) {
+                w.write_all(text)?;
+                first = false;
+            }
+        }
+    }
+    w.write_all(&[close])
+}
+
 /// Writes `"key":` after a `{` (`first`) or after a member (`,"key":`). Keys are the
 /// report's own ASCII names, which JSON writes as they are.
 pub(super) fn key(out: &mut impl Write, first: bool, key: &str) -> io::Result<()> {
@@ -254,6 +298,45 @@ mod tests {
         let mut all = Vec::new();
         ids.write_list(&mut all, 0..n as u32).unwrap();
         assert_eq!(all, serde_json::to_vec(&text).unwrap());
+    }
+
+    #[test]
+    fn joined_items_are_what_serde_json_writes_for_a_list() {
+        // Every third item left out, pieces of several sizes, several waves, none.
+        let items: Vec<String> = (0..1000).map(|i| format!("项{i}\"")).collect();
+        let kept: Vec<&String> = items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 3 != 1)
+            .map(|(_, s)| s)
+            .collect();
+        for (n, piece) in [(0, 4), (1, 1), (2, 1), (1000, 1), (1000, 7), (1000, 5000)] {
+            let mut got = Vec::new();
+            write_joined(&mut got, (b'[', b']'), n, piece, |i, out| {
+                if i % 3 == 1 {
+                    return Ok(false);
+                }
+                value(out, &items[i])?;
+                Ok(true)
+            })
+            .unwrap();
+            let want: Vec<&&String> = kept
+                .iter()
+                .take_while(|s| {
+                    let i: usize = s[3..s.len() - 1].parse().unwrap();
+                    i < n
+                })
+                .collect();
+            assert_eq!(
+                got,
+                serde_json::to_vec(&want).unwrap(),
+                "{n} items, {piece} a piece"
+            );
+        }
+        // Nothing kept at all.
+        let mut got = Vec::new();
+        write_joined(&mut got, (b'{', b'}'), 50, 3, |_, _| Ok(false)).unwrap();
+        assert_eq!(got, b"{}");
     }
 
     #[test]
