@@ -233,3 +233,126 @@ fn json_lists_and_missing_maps_are_the_analysis_in_id_order() {
     }
     assert!(n + tiers > 0, "the sample misses some kinds somewhere");
 }
+
+/// `JsonReport::write_to` (what `parkplan-cli report --json` prints) against
+/// `serde_json` on the same report, byte for byte.
+fn assert_writer_is_serde(input: ReportInput<'_>, timings: Option<Vec<(String, f64)>>) {
+    let want = serde_json::to_vec(&report::json::build(input, timings.clone())).unwrap();
+    let mut got = Vec::new();
+    report::json::build(input, timings)
+        .write_to(&mut got)
+        .unwrap();
+    assert!(
+        got == want,
+        "the fast JSON writer differs from serde_json at byte {} of {}",
+        got.iter().zip(&want).take_while(|(a, b)| a == b).count(),
+        want.len()
+    );
+}
+
+#[test]
+fn the_json_writer_writes_what_serde_json_writes() {
+    // The sample: without isochrones, with one travel choice ("isochrone"), with two
+    // ("isochrones" too), with timings.
+    let (ws, r) = sample_analysed();
+    let park = &ws.park;
+    let input = ReportInput {
+        park,
+        analysis: &r,
+        iso: None,
+    };
+    assert_writer_is_serde(input, None);
+    assert_writer_is_serde(
+        input,
+        Some(vec![("load".into(), 1.5), ("index".into(), -0.0)]),
+    );
+    for flags in [&["walk:15"][..], &["walk:15", "ebike:10"]] {
+        let flags: Vec<String> = flags.iter().map(|s| s.to_string()).collect();
+        let specs = isochrone_run::parse_specs(&flags).unwrap();
+        let run = ws.isochrones(&r.coverage, &specs).unwrap();
+        let input = ReportInput {
+            park,
+            analysis: &r,
+            iso: Some(&run),
+        };
+        assert_writer_is_serde(input, None);
+    }
+
+    // A park of ids that need escapes, repeated ids ("#n"), parcel ids out of order
+    // (the missing maps sorted by id) and an enterprise without a place.
+    let dir = out_dir("tricky-ids");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids = [
+        "E\\\"1\\\"",
+        "荆州-企业",
+        "E\\u0001",
+        "E\\t2",
+        "",
+        "😀",
+        "E\\u0001",
+        "e/3",
+    ];
+    let mut features = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        let geometry = if k == 5 {
+            "null".to_string()
+        } else {
+            format!(
+                r#"{{"type":"Point","coordinates":[{},{}]}}"#,
+                112.2 + 0.001 * k as f64,
+                30.3 + 0.0007 * k as f64
+            )
+        };
+        features.push(format!(
+            r#"{{"type":"Feature","properties":{{"id":"{id}","name":"企业{k}","employees":{k}}},"geometry":{geometry}}}"#
+        ));
+    }
+    let collection = |f: &[String]| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            f.join(",")
+        )
+    };
+    std::fs::write(dir.join("enterprises.geojson"), collection(&features)).unwrap();
+    let facilities = [
+        r#"{"type":"Feature","properties":{"id":"F\"1","kind":"kindergarten","name":"幼儿园"},"geometry":{"type":"Point","coordinates":[112.202,30.301]}}"#.to_string(),
+        r#"{"type":"Feature","properties":{"id":"F2","kind":"police_post","name":"警务室"},"geometry":{"type":"Point","coordinates":[112.3,30.4]}}"#.to_string(),
+    ];
+    std::fs::write(dir.join("facilities.geojson"), collection(&facilities)).unwrap();
+    let mut parcels = Vec::new();
+    for (k, id) in ["P9", "P\\\"2", "P1", "P9", "地块3"].iter().enumerate() {
+        let (x, y) = (112.2 + 0.002 * k as f64, 30.3);
+        parcels.push(format!(
+            r#"{{"type":"Feature","properties":{{"id":"{id}","land_use":"{use_}","area_mu":1.5}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#,
+            x1 = x + 0.001,
+            y1 = y + 0.001,
+            use_ = if k % 2 == 0 { "R2" } else { "M1" }
+        ));
+    }
+    std::fs::write(dir.join("parcels.geojson"), collection(&parcels)).unwrap();
+    let ws = parkplan::workspace::Workspace::open(
+        std::slice::from_ref(&dir),
+        None,
+        &parkplan::workspace::Overrides::default(),
+    )
+    .unwrap();
+    let r = ws.analyse_with(&AreaSettings::default()).unwrap();
+    assert_eq!(ws.park.enterprises.len(), ids.len());
+    assert!(
+        ws.park.enterprises.iter().any(|e| e.id.contains('#')),
+        "a repeated id made unique"
+    );
+    assert!(
+        r.coverage.pairs() > 0,
+        "the kindergarten covers enterprises"
+    );
+    assert!(!r.living.service.missing.is_empty());
+    assert!(r.living.tiers.iter().any(|t| !t.missing.is_empty()));
+    let input = ReportInput {
+        park: &ws.park,
+        analysis: &r,
+        iso: None,
+    };
+    assert_writer_is_serde(input, None);
+    let _ = std::fs::remove_dir_all(&dir);
+}

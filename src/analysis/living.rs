@@ -515,6 +515,16 @@ impl MissingKinds {
         Some((place, self.lists.get(set).map_or(&[][..], |l| l.as_slice())))
     }
 
+    /// The distinct sets of missing kinds, each once.
+    pub fn sets(&self) -> &[Vec<FacilityKind>] {
+        &self.lists
+    }
+
+    /// The `i`-th place missing something and its set's position in [`Self::sets`].
+    pub fn place_and_set(&self, i: usize) -> Option<(u32, usize)> {
+        Some((*self.places.get(i)?, *self.sets.get(i)? as usize))
+    }
+
     /// The places and their missing kinds as plain pairs (a copy: for tests and
     /// small lists).
     pub fn to_vec(&self) -> Vec<(u32, Vec<FacilityKind>)> {

@@ -419,7 +419,7 @@ fn trimmed_text(v: PropValue<'_>) -> Option<String> {
 fn column_text(col: &Column, index: usize) -> Option<Text> {
     match col.shared_text(index) {
         Some(t) => {
-            let t = t.trimmed();
+            let t = t.into_trimmed();
             (!t.is_empty()).then_some(t)
         }
         None => trimmed_text(col.get(index)).map(Text::from),

@@ -79,6 +79,17 @@ impl Text {
         Text::slice(&self.buf, from, from + t.len())
     }
 
+    /// [`Text::trimmed`] of a handle given away: the same handle when there is nothing to
+    /// trim (no reference count touched: records are built from millions of cells in
+    /// parallel, all counting on their column's one buffer).
+    pub fn into_trimmed(self) -> Text {
+        let s = self.as_str();
+        if s.trim().len() == s.len() {
+            return self;
+        }
+        self.trimmed()
+    }
+
     /// Whether two handles share one buffer (a test of where text lives, not of equality).
     pub fn shares_buffer(&self, other: &Text) -> bool {
         Arc::ptr_eq(&self.buf, &other.buf)
@@ -227,6 +238,19 @@ mod tests {
         assert_eq!(name, "湖北裕立 ");
         assert_eq!(name.trimmed(), "湖北裕立");
         assert!(name.trimmed().shares_buffer(&name));
+        // Given away: the same text as `trimmed`, the same handle when nothing is trimmed.
+        for (from, to) in [(2, 15), (2, 14), (0, 2), (14, 17), (15, 15)] {
+            let t = Text::slice(&buf, from, to);
+            let want = t.trimmed();
+            let got = t.clone().into_trimmed();
+            assert_eq!(got, want);
+            assert!(got.shares_buffer(&name));
+        }
+        let strong = Arc::strong_count(&buf);
+        let kept = Text::slice(&buf, 0, 2).into_trimmed();
+        assert_eq!(kept, "E1");
+        assert_eq!(Arc::strong_count(&buf), strong + 1, "no clone left behind");
+        assert_eq!(Text::from("  x ").into_trimmed(), "x");
         assert_eq!(Text::slice(&buf, 0, 2), "E1");
         // Off a character boundary or out of range: empty, never a panic.
         assert_eq!(Text::slice(&buf, 3, 5), "");

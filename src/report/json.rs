@@ -2,7 +2,9 @@
 //! so its keys, their order and their rounding do not change. Enterprise lists of
 //! large parks are rendered in parallel.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -11,30 +13,37 @@ use crate::analysis::living::MissingKinds;
 use crate::analysis::{self, AnalysisSettings, IsoRun, IsochroneAnalysis, SiteMatch};
 use crate::model::{FacilityKind, Lang, Park};
 
+use super::json_text::{IdTexts, key, member, value, write_joined};
 use super::{ReportInput, site_word};
 
-/// A list of enterprise ids, rendered to JSON text when built: the lists are built in
-/// parallel (the 1M scene's hold millions of ids), then written out in order.
-enum IdList<'a> {
-    Raw(Box<serde_json::value::RawValue>),
-    Plain(Vec<&'a str>),
+/// Enterprises listed by index, written as their ids: by `serde` one id after another,
+/// by [`JsonReport::write_to`] from the ids escaped once ([`IdTexts`]).
+struct IdList<'a> {
+    park: &'a Park,
+    idx: Cow<'a, [u32]>,
 }
 
 impl<'a> IdList<'a> {
-    fn new(ids: Vec<&'a str>) -> IdList<'a> {
-        match serde_json::value::to_raw_value(&ids) {
-            Ok(raw) => IdList::Raw(raw),
-            Err(_) => IdList::Plain(ids),
+    fn new(park: &'a Park, idx: impl Into<Cow<'a, [u32]>>) -> IdList<'a> {
+        IdList {
+            park,
+            idx: idx.into(),
         }
+    }
+
+    /// The list as JSON text.
+    fn write_to(&self, out: &mut Vec<u8>, ids: &IdTexts) -> io::Result<()> {
+        ids.write_list(out, self.idx.iter().copied())
     }
 }
 
 impl Serialize for IdList<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            IdList::Raw(raw) => raw.serialize(s),
-            IdList::Plain(ids) => ids.serialize(s),
-        }
+        s.collect_seq(
+            self.idx
+                .iter()
+                .map(|&i| self.park.enterprises[i as usize].id.as_str()),
+        )
     }
 }
 
@@ -68,6 +77,78 @@ pub struct JsonReport<'a> {
     living_circles: BTreeMap<&'a str, JsonTier<'a>>,
     /// The enterprises against the park's own service circle.
     service_circle: JsonService<'a>,
+}
+
+impl JsonReport<'_> {
+    /// Writes the report: the very bytes `serde_json::to_writer(w, &report)` writes,
+    /// quicker for a large park — every enterprise's and parcel's id is escaped once,
+    /// the long id lists and missing maps are copied from those texts, the facilities
+    /// are rendered in parallel; every other value is written by `serde_json` itself.
+    /// (Unit and integration tests compare the two byte for byte.)
+    pub fn write_to(&self, w: &mut impl Write) -> io::Result<()> {
+        let park = self.facilities.park;
+        let (enterprises, parcels) = rayon::join(
+            || IdTexts::new(park.enterprises.len(), |i| park.enterprises[i].id.as_str()),
+            || IdTexts::new(park.parcels.len(), |i| park.parcels[i].id.as_str()),
+        );
+        let (enterprises, parcels) = (enterprises?, parcels?);
+        let mut buf = Vec::new();
+        w.write_all(b"{")?;
+        member(w, true, "method", &self.method)?;
+        member(w, false, "park", &self.park)?;
+        member(w, false, "settings", self.settings)?;
+        member(w, false, "totals", &self.totals)?;
+        key(w, false, "facilities")?;
+        self.facilities.write_to(w, &enterprises)?;
+        member(w, false, "coverage_by_kind", &self.coverage_by_kind)?;
+        key(w, false, "uncovered")?;
+        buf.push(b'{');
+        for (k, (kind, list)) in self.uncovered.iter().enumerate() {
+            if k > 0 {
+                buf.push(b',');
+            }
+            value(&mut buf, kind)?;
+            buf.push(b':');
+            list.write_to(&mut buf, &enterprises)?;
+        }
+        buf.push(b'}');
+        w.write_all(&buf)?;
+        member(w, false, "coverage_all_kinds", &self.coverage_all_kinds)?;
+        member(w, false, "park_area", &self.park_area)?;
+        member(w, false, "routes", &self.routes)?;
+        key(w, false, "enterprises_beyond_all_routes")?;
+        buf.clear();
+        self.enterprises_beyond_all_routes
+            .write_to(&mut buf, &enterprises)?;
+        w.write_all(&buf)?;
+        member(w, false, "land", &self.land)?;
+        member(w, false, "projects", &self.projects)?;
+        key(w, false, "constraints")?;
+        self.constraints.write_to(w)?;
+        if let Some(network) = &self.network {
+            member(w, false, "network", network)?;
+        }
+        if let Some(uncovered) = &self.isochrone_uncovered {
+            member(w, false, "isochrone_uncovered", uncovered)?;
+        }
+        if let Some(timings) = &self.timings_s {
+            member(w, false, "timings_s", timings)?;
+        }
+        key(w, false, "living_circles")?;
+        w.write_all(b"{")?;
+        for (k, (name, tier)) in self.living_circles.iter().enumerate() {
+            if k > 0 {
+                w.write_all(b",")?;
+            }
+            value(w, name)?;
+            w.write_all(b":")?;
+            tier.write_to(w, &parcels)?;
+        }
+        w.write_all(b"}")?;
+        key(w, false, "service_circle")?;
+        self.service_circle.write_to(w, &enterprises)?;
+        w.write_all(b"}")
+    }
 }
 
 /// The enterprises' service circle.
@@ -160,6 +241,44 @@ impl Serialize for MissingMap<'_> {
     }
 }
 
+impl MissingMap<'_> {
+    /// What `serde_json` writes for the map; ids in order are copied from `ids` (the
+    /// ids of the records the list indexes), each distinct set of kinds rendered once.
+    fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
+        match self {
+            MissingMap::InOrder(list, _) => {
+                let sets = list
+                    .sets()
+                    .iter()
+                    .map(|k| serde_json::to_vec(&KindCodes(k)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                write_joined(w, (b'{', b'}'), list.len(), 1 << 14, |i, out| {
+                    // Records without an id are left out, as `MissingMap::new` does.
+                    let Some((id, set)) = list
+                        .place_and_set(i)
+                        .and_then(|(place, set)| Some((ids.text(place)?, set)))
+                    else {
+                        return Ok(false);
+                    };
+                    out.extend_from_slice(id);
+                    out.push(b':');
+                    out.extend_from_slice(sets.get(set).map_or(&b"[]"[..], |s| s.as_slice()));
+                    Ok(true)
+                })
+            }
+            MissingMap::Sorted(entries) => {
+                write_joined(w, (b'{', b'}'), entries.len(), 1 << 14, |i, out| {
+                    let (id, kinds) = entries[i];
+                    value(out, &id)?;
+                    out.push(b':');
+                    value(out, &KindCodes(kinds))?;
+                    Ok(true)
+                })
+            }
+        }
+    }
+}
+
 /// Kind code → measure code, for a tier or the service circle.
 fn reach_json(
     required: &[(crate::model::FacilityKind, f64)],
@@ -186,6 +305,44 @@ struct JsonTier<'a> {
     missing: MissingMap<'a>,
 }
 
+impl JsonTier<'_> {
+    /// What `serde_json` writes for it, the missing map from `ids` (the parcels').
+    fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
+        w.write_all(b"{")?;
+        member(w, true, "radius_m", &self.radius_m)?;
+        member(w, false, "required", &self.required)?;
+        member(w, false, "reach", &self.reach)?;
+        member(w, false, "parcels_total", &self.parcels_total)?;
+        member(w, false, "parcels_compliant", &self.parcels_compliant)?;
+        member(w, false, "share", &self.share)?;
+        key(w, false, "missing")?;
+        self.missing.write_to(w, ids)?;
+        w.write_all(b"}")
+    }
+}
+
+impl JsonService<'_> {
+    /// What `serde_json` writes for it, the missing map from `ids` (the enterprises').
+    fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
+        w.write_all(b"{")?;
+        member(w, true, "name", &self.name)?;
+        member(w, false, "radius_m", &self.radius_m)?;
+        member(w, false, "required", &self.required)?;
+        member(w, false, "reach", &self.reach)?;
+        member(w, false, "enterprises_total", &self.enterprises_total)?;
+        member(
+            w,
+            false,
+            "enterprises_compliant",
+            &self.enterprises_compliant,
+        )?;
+        member(w, false, "share", &self.share)?;
+        key(w, false, "missing")?;
+        self.missing.write_to(w, ids)?;
+        w.write_all(b"}")
+    }
+}
+
 #[derive(Serialize)]
 struct JsonTotals {
     enterprises: usize,
@@ -207,8 +364,9 @@ struct FacilityList<'a> {
     iso: Option<&'a IsoRun>,
 }
 
-/// Facilities rendered at once when the report is written.
-const FACILITY_BATCH: usize = 64;
+/// Facilities rendered into one buffer when the report is written (eight buffers are
+/// rendered at once: 64 facilities).
+const FACILITIES_A_PIECE: usize = 8;
 
 impl<'a> FacilityList<'a> {
     fn facility(&self, fi: usize) -> Option<JsonFacility<'a>> {
@@ -222,10 +380,7 @@ impl<'a> FacilityList<'a> {
             name: &f.name,
             kind: f.kind.code(),
             radius_m: fc.radius_m,
-            enterprises: idx
-                .into_iter()
-                .map(|i| park.enterprises[i as usize].id.as_str())
-                .collect(),
+            enterprises: IdList::new(park, idx),
             employees: fc.employees,
             isochrone: iso.and_then(|run| first_iso(run, park, fi)),
             isochrones: iso.and_then(|run| all_isos(run, park, fi)),
@@ -233,27 +388,27 @@ impl<'a> FacilityList<'a> {
     }
 }
 
+impl FacilityList<'_> {
+    /// The list as JSON text: the facilities rendered in parallel a few at a time
+    /// and written in order.
+    fn write_to(&self, w: &mut impl Write, ids: &IdTexts) -> io::Result<()> {
+        let n = self.coverage.facilities.len();
+        write_joined(
+            w,
+            (b'[', b']'),
+            n,
+            FACILITIES_A_PIECE,
+            |fi, out| match self.facility(fi) {
+                Some(f) => f.write_to(out, ids).map(|()| true),
+                None => Ok(false),
+            },
+        )
+    }
+}
+
 impl Serialize for FacilityList<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let n = self.coverage.facilities.len();
-        let mut seq = s.serialize_seq(Some(n))?;
-        for start in (0..n).step_by(FACILITY_BATCH) {
-            let batch: Vec<_> = (start..(start + FACILITY_BATCH).min(n))
-                .into_par_iter()
-                .map(|fi| {
-                    self.facility(fi)
-                        .map(|f| serde_json::value::to_raw_value(&f))
-                        .transpose()
-                })
-                .collect();
-            for f in batch {
-                if let Some(raw) = f.map_err(S::Error::custom)? {
-                    seq.serialize_element(&raw)?;
-                }
-            }
-        }
-        seq.end()
+        s.collect_seq((0..self.coverage.facilities.len()).filter_map(|fi| self.facility(fi)))
     }
 }
 
@@ -263,7 +418,7 @@ struct JsonFacility<'a> {
     name: &'a str,
     kind: &'static str,
     radius_m: f64,
-    enterprises: Vec<&'a str>,
+    enterprises: IdList<'a>,
     employees: u64,
     /// The first `--isochrone`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -271,6 +426,28 @@ struct JsonFacility<'a> {
     /// Every `--isochrone`, when several were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     isochrones: Option<Vec<JsonIso<'a>>>,
+}
+
+impl JsonFacility<'_> {
+    /// What `serde_json` writes for it, the enterprise list copied from `ids`.
+    fn write_to(&self, out: &mut Vec<u8>, ids: &IdTexts) -> io::Result<()> {
+        out.push(b'{');
+        member(out, true, "id", &self.id)?;
+        member(out, false, "name", &self.name)?;
+        member(out, false, "kind", &self.kind)?;
+        member(out, false, "radius_m", &self.radius_m)?;
+        key(out, false, "enterprises")?;
+        self.enterprises.write_to(out, ids)?;
+        member(out, false, "employees", &self.employees)?;
+        if let Some(iso) = &self.isochrone {
+            member(out, false, "isochrone", iso)?;
+        }
+        if let Some(isos) = &self.isochrones {
+            member(out, false, "isochrones", isos)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -381,7 +558,6 @@ fn round(x: f64, digits: i32) -> f64 {
 pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) -> JsonReport<'a> {
     let (park, r) = (input.park, input.analysis);
     let iso = input.isochrones();
-    let eid = |i: u32| park.enterprises[i as usize].id.as_str();
     let facilities = FacilityList {
         park,
         coverage: &r.coverage,
@@ -411,14 +587,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
         .coverage
         .kinds
         .iter()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|k| {
-            let ids = k.uncovered.iter().map(|&e| eid(e)).collect();
-            (k.kind.code(), IdList::new(ids))
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
+        .map(|k| (k.kind.code(), IdList::new(park, &k.uncovered[..])))
         .collect();
     let routes = r
         .routes
@@ -435,7 +604,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
                 min_stop_spacing_m: rs.spacing.map(|s| round(s.min_m, 2)),
                 max_stop_spacing_m: rs.spacing.map(|s| round(s.max_m, 2)),
                 catchment_m: rs.catchment_m,
-                enterprises: IdList::new(rs.enterprises.iter().map(|&e| eid(e)).collect()),
+                enterprises: IdList::new(park, &rs.enterprises[..]),
                 employees: rs.employees,
                 share_of_enterprises: rs.share_of_enterprises,
             }
@@ -523,9 +692,7 @@ pub fn build<'a>(input: ReportInput<'a>, timings: Option<Vec<(String, f64)>>) ->
             km2: p.km2,
         }),
         routes,
-        enterprises_beyond_all_routes: IdList::new(
-            r.routes.beyond_all.iter().map(|&e| eid(e)).collect(),
-        ),
+        enterprises_beyond_all_routes: IdList::new(park, &r.routes.beyond_all[..]),
         land,
         projects,
         constraints: super::ledger_json::constraints(park, r),

@@ -25,7 +25,7 @@ fn mu(m2: Option<f64>) -> Option<f64> {
 #[derive(Serialize)]
 pub struct JsonConstraints<'a> {
     layers: Vec<JsonConstraintLayer<'a>>,
-    parcels: Vec<JsonParcelConstraints<'a>>,
+    parcels: ParcelConstraintList<'a>,
     tolerance_m2: f64,
     method: &'a str,
 }
@@ -37,6 +37,51 @@ struct JsonConstraintLayer<'a> {
     features: usize,
     unknown_kind: usize,
     area_mu: f64,
+}
+
+impl JsonConstraints<'_> {
+    /// What `serde_json` writes for it, the parcels' objects rendered in parallel.
+    pub(super) fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        use super::json_text::{key, member, value, write_joined};
+        w.write_all(b"{")?;
+        member(w, true, "layers", &self.layers)?;
+        key(w, false, "parcels")?;
+        let list = &self.parcels;
+        write_joined(w, (b'[', b']'), list.parcels.len(), 1 << 13, |i, out| {
+            value(out, &list.item(i))?;
+            Ok(true)
+        })?;
+        member(w, false, "tolerance_m2", &self.tolerance_m2)?;
+        member(w, false, "method", &self.method)?;
+        w.write_all(b"}")
+    }
+}
+
+/// Every parcel's constraint areas, each turned into its JSON object as it is written
+/// (333k parcels at 1M: no list of them held beside the analysis').
+struct ParcelConstraintList<'a> {
+    park: &'a Park,
+    parcels: &'a [crate::analysis::constraints::ParcelConstraints],
+}
+
+impl<'a> ParcelConstraintList<'a> {
+    /// The `i`-th parcel's object.
+    fn item(&self, i: usize) -> JsonParcelConstraints<'a> {
+        let p = &self.parcels[i];
+        JsonParcelConstraints {
+            id: &self.park.parcels[p.parcel as usize].id,
+            permanent_farmland_mu: mu(p.m2[0]),
+            ecological_redline_mu: mu(p.m2[1]),
+            outside_urban_boundary_mu: mu(p.m2[2]),
+            arable_land_mu: mu(p.m2[3]),
+        }
+    }
+}
+
+impl Serialize for ParcelConstraintList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((0..self.parcels.len()).map(|i| self.item(i)))
+    }
 }
 
 #[derive(Serialize)]
@@ -64,17 +109,10 @@ pub fn constraints<'a>(park: &'a Park, r: &'a ParkAnalysis) -> JsonConstraints<'
                 area_mu: round(SquareMeters(l.area_m2).to_mu().0, 4),
             })
             .collect(),
-        parcels: o
-            .parcels
-            .iter()
-            .map(|p| JsonParcelConstraints {
-                id: &park.parcels[p.parcel as usize].id,
-                permanent_farmland_mu: mu(p.m2[0]),
-                ecological_redline_mu: mu(p.m2[1]),
-                outside_urban_boundary_mu: mu(p.m2[2]),
-                arable_land_mu: mu(p.m2[3]),
-            })
-            .collect(),
+        parcels: ParcelConstraintList {
+            park,
+            parcels: &o.parcels,
+        },
         tolerance_m2: o.tolerance_m2,
         method: &o.method,
     }

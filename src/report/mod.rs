@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod json;
+mod json_text;
 pub mod ledger_json;
 mod notes;
 pub mod siting;

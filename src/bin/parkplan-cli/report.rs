@@ -146,7 +146,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         let timings = timer.enabled.then(|| timer.laps.clone());
-        serde_json::to_writer(&mut out, &report::json::build(input, timings))?;
+        report::json::build(input, timings).write_to(&mut out)?;
         writeln!(out)?;
     } else if args.csv.is_none() {
         report::text::write(&mut out, input)?;
