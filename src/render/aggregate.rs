@@ -776,7 +776,11 @@ impl Picture {
             },
             |k, band, rows, ink| match &spans[k] {
                 Some(Span::Box(s)) => fill_rows(band, width, rows, s, ink),
-                Some(Span::Shape(s)) => s.paint_rows(band, width, rows, ink),
+                Some(Span::Shape(s)) => {
+                    if let Area::Shape(p) = &areas[k] {
+                        s.paint_rows(p, band, width, rows, ink);
+                    }
+                }
                 None => {}
             },
         );

@@ -6,21 +6,23 @@
 
 use std::cell::RefCell;
 
-use ab_glyph_rasterizer::{Rasterizer, point};
+use ab_glyph_rasterizer::{Point, Rasterizer, point};
 
 use super::super::scene::PolygonItem;
 use super::super::style::Rgba;
 use super::super::view::ScreenRect;
-use super::blend;
 
-/// A polygon on a picture's pixels: its rings relative to the corner of its pixel
-/// grid (`origin`, picture pixels, may lie outside the picture), the grid's size, the
-/// fill and the outline (colour, half width in pixels).
+/// Where a polygon falls on a picture's pixels: the corner of its pixel grid
+/// (`origin`, picture pixels, may lie outside the picture) and the grid's size, the
+/// mapping from display units to the grid, the fill and the outline (colour, half
+/// width in pixels). The rings stay in the [`PolygonItem`].
 #[derive(Debug, Clone)]
 pub(super) struct ShapeSpan {
-    rings: Vec<Vec<[f32; 2]>>,
     origin: [i64; 2],
     size: [usize; 2],
+    /// Display units → grid pixels: `(v - shift) * scale`.
+    shift: [f32; 2],
+    scale: f32,
     fill: Option<Rgba>,
     stroke: Option<(Rgba, f32)>,
 }
@@ -33,10 +35,14 @@ thread_local! {
 /// Coverage under this is taken as none (float residue of the accumulation).
 const NO_COVERAGE: f32 = 1.0 / 1024.0;
 
+/// The longest a corner of an outline may reach from its vertex, in half widths
+/// (sharper corners are cut there).
+const MITER_LIMIT: f32 = 2.0;
+
 impl ShapeSpan {
     /// Where `p` falls on a picture of `rect` at `scale` pixels per display unit;
     /// `None` when it draws nothing there (no fill and no outline, transparent, or
-    /// entirely outside the picture's `width × height` pixels). Dashed outlines are
+    /// entirely outside the picture's `width × height` pixels). A dashed outline is
     /// drawn solid: callers keep dashed shapes as shapes.
     pub(super) fn new(
         p: &PolygonItem,
@@ -54,54 +60,33 @@ impl ShapeSpan {
         if fill.is_none() && stroke.is_none() {
             return None;
         }
-        let px = |q: [f32; 2]| {
-            [
-                (q[0] - rect.min[0]) * scale,
-                (q[1] - rect.min[1]) * scale,
-            ]
-        };
         let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
         for q in p.rings.iter().flatten() {
-            let q = px(*q);
             for k in 0..2 {
-                lo[k] = lo[k].min(q[k]);
-                hi[k] = hi[k].max(q[k]);
+                let v = (q[k] - rect.min[k]) * scale;
+                lo[k] = lo[k].min(v);
+                hi[k] = hi[k].max(v);
             }
         }
         if !(lo[0].is_finite() && lo[1].is_finite() && hi[0].is_finite() && hi[1].is_finite()) {
             return None;
         }
-        // A pixel of margin beyond the outline, so no edge touches the grid's sides.
-        let m = stroke.map_or(0.0, |s| s.1) + 1.0;
+        // A pixel of margin beyond the outline (and its mitred corners), so no edge
+        // touches the grid's sides.
+        let m = stroke.map_or(0.0, |s| s.1 * MITER_LIMIT) + 1.0;
         let origin = [(lo[0] - m).floor() as i64, (lo[1] - m).floor() as i64];
         let end = [(hi[0] + m).ceil() as i64, (hi[1] + m).ceil() as i64];
         if end[0] <= 0 || end[1] <= 0 || origin[0] >= width as i64 || origin[1] >= height as i64 {
             return None;
         }
-        let o = [origin[0] as f32, origin[1] as f32];
-        let mut rings: Vec<Vec<[f32; 2]>> = p
-            .rings
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|q| {
-                        let q = px(*q);
-                        [q[0] - o[0], q[1] - o[1]]
-                    })
-                    .collect()
-            })
-            .collect();
-        // Holes wound against the outer ring, so their coverage cancels the fill's.
-        let outer = rings.first().map_or(0.0, |r| signed_area(r));
-        for r in rings.iter_mut().skip(1) {
-            if signed_area(r) * outer > 0.0 {
-                r.reverse();
-            }
-        }
         Some(ShapeSpan {
-            rings,
             origin,
             size: [(end[0] - origin[0]) as usize, (end[1] - origin[1]) as usize],
+            shift: [
+                rect.min[0] + origin[0] as f32 / scale,
+                rect.min[1] + origin[1] as f32 / scale,
+            ],
+            scale,
             fill,
             stroke,
         })
@@ -113,13 +98,14 @@ impl ShapeSpan {
         (end > 0).then(|| (self.origin[1].max(0) as usize, end as usize))
     }
 
-    /// Paints the part of the shape in the rows `rows.0..rows.1` of `band` (the
-    /// picture's rows from `rows.0`, `width` pixels each, premultiplied RGBA, "source
-    /// over"): the fill, then the outline over it; widens `ink` to what it drew on.
-    /// The coverage of a pixel does not depend on the band, so a shape split between
-    /// bands paints the same pixels as painted whole.
+    /// Paints the part of `p` (the polygon this span was made for) in the rows
+    /// `rows.0..rows.1` of `band` (the picture's rows from `rows.0`, `width` pixels
+    /// each, premultiplied RGBA, "source over"): the fill, then the outline over it;
+    /// widens `ink` to what it drew on. The coverage of a pixel does not depend on the
+    /// band, so a shape split between bands paints the same pixels as painted whole.
     pub(super) fn paint_rows(
         &self,
+        p: &PolygonItem,
         band: &mut [u8],
         width: usize,
         rows: (usize, usize),
@@ -136,6 +122,14 @@ impl ShapeSpan {
         if gx.0 >= gx.1 || gy.0 >= gy.1 {
             return;
         }
+        let at = |q: [f32; 2]| {
+            [
+                (q[0] - self.shift[0]) * self.scale,
+                (q[1] - self.shift[1]) * self.scale,
+            ]
+        };
+        // Holes wound against the outer ring, so their coverage cancels the fill's.
+        let outer = p.rings.first().map_or(0.0, |r| signed_area(r));
         // The pixels drawn on, `[x0, y0, x1, y1)` of the grid.
         let mut drawn = [usize::MAX, usize::MAX, 0, 0];
         GRID.with(|grid| {
@@ -146,11 +140,14 @@ impl ShapeSpan {
                     if c < NO_COVERAGE || x < gx.0 || x >= gx.1 || y < gy.0 || y >= gy.1 {
                         return;
                     }
-                    let a = color.a as f32 / 255.0 * c.min(1.0);
+                    let a = (color.a as f32 * c.min(1.0) + 0.5) as u32;
+                    if a == 0 {
+                        return;
+                    }
                     let px = (ox + x as i64) as usize;
                     let py = (oy + y as i64) as usize;
-                    let at = ((py - rows.0) * width + px) * 4;
-                    blend(&mut band[at..at + 4], color, a);
+                    let i = ((py - rows.0) * width + px) * 4;
+                    blend_u8(&mut band[i..i + 4], color, a);
                     drawn = [
                         drawn[0].min(x),
                         drawn[1].min(y),
@@ -161,17 +158,23 @@ impl ShapeSpan {
             };
             if let Some(fill) = self.fill {
                 grid.reset(w, h);
-                for r in &self.rings {
+                for (k, r) in p.rings.iter().enumerate() {
+                    let reverse = k > 0 && signed_area(r) * outer > 0.0;
                     for (a, b) in edges(r) {
-                        grid.draw_line(point(a[0], a[1]), point(b[0], b[1]));
+                        let (a, b) = (at(a), at(b));
+                        if reverse {
+                            grid.draw_line(point(b[0], b[1]), point(a[0], a[1]));
+                        } else {
+                            grid.draw_line(point(a[0], a[1]), point(b[0], b[1]));
+                        }
                     }
                 }
                 blend_grid(&grid, fill);
             }
             if let Some((color, half)) = self.stroke {
                 grid.reset(w, h);
-                for r in &self.rings {
-                    stroke_ring(&mut grid, r, half);
+                for r in &p.rings {
+                    stroke_ring(&mut grid, r, half, &at);
                 }
                 blend_grid(&grid, color);
             }
@@ -189,6 +192,17 @@ impl ShapeSpan {
     }
 }
 
+/// Blends `color` (straight alpha, its own alpha ignored) at opacity `a` (0–255)
+/// over one premultiplied RGBA pixel, "source over", in integers.
+fn blend_u8(dst: &mut [u8], color: Rgba, a: u32) {
+    let pre = |c: u8| (c as u32 * a + 127) / 255;
+    let src = [pre(color.r), pre(color.g), pre(color.b), a];
+    let keep = 255 - a;
+    for k in 0..4 {
+        dst[k] = (src[k] + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
+    }
+}
+
 /// The edges of a closed ring (the last point joined back to the first).
 fn edges(r: &[[f32; 2]]) -> impl Iterator<Item = ([f32; 2], [f32; 2])> + '_ {
     r.iter()
@@ -199,59 +213,58 @@ fn edges(r: &[[f32; 2]]) -> impl Iterator<Item = ([f32; 2], [f32; 2])> + '_ {
 
 /// Twice the signed area of a ring.
 fn signed_area(r: &[[f32; 2]]) -> f32 {
-    edges(r)
-        .map(|(a, b)| a[0] * b[1] - b[0] * a[1])
-        .sum::<f32>()
+    edges(r).map(|(a, b)| a[0] * b[1] - b[0] * a[1]).sum::<f32>()
 }
 
-/// The longest a corner of an outline may reach from its vertex, in half widths
-/// (sharper corners are cut there).
-const MITER_LIMIT: f32 = 4.0;
+/// The unit left normal of the edge from `a` to `b` (zero when they coincide).
+fn normal(a: [f32; 2], b: [f32; 2]) -> [f32; 2] {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len <= f32::EPSILON {
+        [0.0, 0.0]
+    } else {
+        [-dy / len, dx / len]
+    }
+}
 
-/// Adds the outline of a closed ring, `2 × half` wide and centred on it with mitred
-/// corners, to the coverage grid: the ring moved out by `half` one way round and moved
-/// in the other, so the coverage between the two is full and inside is none (exact
-/// area, no corner counted twice).
-fn stroke_ring(grid: &mut Rasterizer, r: &[[f32; 2]], half: f32) {
+/// Adds the outline of a closed ring (display units, mapped to the grid by `at`),
+/// `2 × half` pixels wide and centred on it with mitred corners, to the coverage grid:
+/// the ring moved out by `half` one way round and moved in the other, so the coverage
+/// between the two is full and inside is none (exact area, no corner counted twice).
+fn stroke_ring(grid: &mut Rasterizer, r: &[[f32; 2]], half: f32, at: &impl Fn([f32; 2]) -> [f32; 2]) {
     let n = r.len();
     if n < 2 {
         return;
     }
-    // Each edge's unit left normal (zero for a degenerate edge).
-    let normals: Vec<[f32; 2]> = edges(r)
-        .map(|(a, b)| {
-            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-            let len = (dx * dx + dy * dy).sqrt();
-            if len <= f32::EPSILON {
-                [0.0, 0.0]
-            } else {
-                [-dy / len, dx / len]
-            }
-        })
-        .collect();
-    // Each vertex moved along the bisector of its two edges' normals, by as much as
-    // puts both offset edges `half` away (capped at the miter limit).
-    let offsets: Vec<[f32; 2]> = (0..n)
-        .map(|k| {
-            let (p, q) = (normals[(k + n - 1) % n], normals[k]);
-            let (mx, my) = (p[0] + q[0], p[1] + q[1]);
-            let d = 1.0 + p[0] * q[0] + p[1] * q[1];
-            if d <= 1.0e-3 {
-                return [p[0] * half, p[1] * half];
-            }
-            let (mut ox, mut oy) = (mx / d * half, my / d * half);
-            let len = (ox * ox + oy * oy).sqrt();
-            if len > MITER_LIMIT * half {
-                let k = MITER_LIMIT * half / len;
-                (ox, oy) = (ox * k, oy * k);
-            }
-            [ox, oy]
-        })
-        .collect();
-    let at = |k: usize, s: f32| point(r[k][0] + s * offsets[k][0], r[k][1] + s * offsets[k][1]);
+    let q = |k: usize| at(r[k % n]);
+    // Vertex `k` moved along the bisector of its two edges' normals, by as much as puts
+    // both offset edges `half` away (capped at the miter limit); `s` = ±1 for out/in.
+    let moved = |k: usize, s: f32| -> Point {
+        let (prev, here, next) = (q(k + n - 1), q(k), q(k + 1));
+        let (a, b) = (normal(prev, here), normal(here, next));
+        let d = 1.0 + a[0] * b[0] + a[1] * b[1];
+        let (mut ox, mut oy) = if d <= 1.0e-3 {
+            (a[0] * half, a[1] * half)
+        } else {
+            ((a[0] + b[0]) / d * half, (a[1] + b[1]) / d * half)
+        };
+        let len = (ox * ox + oy * oy).sqrt();
+        if len > MITER_LIMIT * half {
+            let k = MITER_LIMIT * half / len;
+            (ox, oy) = (ox * k, oy * k);
+        }
+        point(here[0] + s * ox, here[1] + s * oy)
+    };
+    let (mut out0, mut in0) = (moved(0, 1.0), moved(0, -1.0));
+    let (first_out, first_in) = (out0, in0);
     for k in 0..n {
-        let j = (k + 1) % n;
-        grid.draw_line(at(k, 1.0), at(j, 1.0));
-        grid.draw_line(at(j, -1.0), at(k, -1.0));
+        let (out1, in1) = if k + 1 == n {
+            (first_out, first_in)
+        } else {
+            (moved(k + 1, 1.0), moved(k + 1, -1.0))
+        };
+        grid.draw_line(out0, out1);
+        grid.draw_line(in1, in0);
+        (out0, in0) = (out1, in1);
     }
 }
