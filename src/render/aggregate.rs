@@ -1353,7 +1353,12 @@ mod tests {
     /// The picture's pixels, whole (not cropped).
     fn pixel(p: &Picture, x: usize, y: usize) -> [u8; 4] {
         let at = (y * p.width + x) * 4;
-        [p.pixels[at], p.pixels[at + 1], p.pixels[at + 2], p.pixels[at + 3]]
+        [
+            p.pixels[at],
+            p.pixels[at + 1],
+            p.pixels[at + 2],
+            p.pixels[at + 3],
+        ]
     }
 
     #[test]
@@ -1365,10 +1370,17 @@ mod tests {
         };
         // Axis-aligned: the exact area of each pixel is what the box fill gives,
         // within a unit of rounding; wound either way.
-        for (x, y, w, h) in [(2.3, 3.6, 5.5, 4.25), (0.0, 0.0, 1.5, 1.0), (10.1, 12.9, 0.6, 3.0)] {
+        for (x, y, w, h) in [
+            (2.3, 3.6, 5.5, 4.25),
+            (0.0, 0.0, 1.5, 1.0),
+            (10.1, 12.9, 0.6, 3.0),
+        ] {
             let mut b = Picture::new(rect, 1.5).unwrap();
             b.fill_box(ScreenRect::from_min_size([x, y], [w, h]), colour);
-            for ring in [square(x, y, w, h), square(x, y, w, h).into_iter().rev().collect()] {
+            for ring in [
+                square(x, y, w, h),
+                square(x, y, w, h).into_iter().rev().collect(),
+            ] {
                 let mut s = Picture::new(rect, 1.5).unwrap();
                 s.paint_areas(&[shape(vec![ring], Some(colour), None)]);
                 assert_eq!(s.ink, b.ink, "{x} {y} {w} {h}");
@@ -1380,7 +1392,11 @@ mod tests {
         // A triangle covers half of its box: half the box's pixels' alpha.
         let mut s = Picture::new(rect, 1.0).unwrap();
         let red = Rgba::rgb(255, 0, 0);
-        s.paint_areas(&[shape(vec![vec![[2.0, 2.0], [12.0, 2.0], [2.0, 12.0]]], Some(red), None)]);
+        s.paint_areas(&[shape(
+            vec![vec![[2.0, 2.0], [12.0, 2.0], [2.0, 12.0]]],
+            Some(red),
+            None,
+        )]);
         let alpha: u32 = s.pixels.chunks_exact(4).map(|p| p[3] as u32).sum();
         assert!((alpha as f32 / 255.0 - 50.0).abs() < 0.5, "{alpha}");
         assert_eq!(pixel(&s, 3, 3), [255, 0, 0, 255]);
@@ -1392,9 +1408,16 @@ mod tests {
         let rect = ScreenRect::from_min_size([0.0, 0.0], [20.0, 20.0]);
         let (fill, line) = (Rgba::rgb(0, 200, 0), Rgba::rgb(0, 0, 0));
         // A hole wound the same way as the outer ring is still a hole.
-        for hole in [square(6.0, 6.0, 4.0, 4.0), square(6.0, 6.0, 4.0, 4.0).into_iter().rev().collect()] {
+        for hole in [
+            square(6.0, 6.0, 4.0, 4.0),
+            square(6.0, 6.0, 4.0, 4.0).into_iter().rev().collect(),
+        ] {
             let mut p = Picture::new(rect, 1.0).unwrap();
-            p.paint_areas(&[shape(vec![square(2.0, 2.0, 12.0, 12.0), hole], Some(fill), None)]);
+            p.paint_areas(&[shape(
+                vec![square(2.0, 2.0, 12.0, 12.0), hole],
+                Some(fill),
+                None,
+            )]);
             assert_eq!(pixel(&p, 3, 3), [0, 200, 0, 255]);
             assert_eq!(pixel(&p, 7, 7), [0, 0, 0, 0]);
         }
@@ -1402,7 +1425,11 @@ mod tests {
         // over the fill inside, not over the pixels away from it.
         let stroke = Stroke::solid(line, 0.5);
         let mut p = Picture::new(rect, 1.0).unwrap();
-        p.paint_areas(&[shape(vec![square(4.0, 4.0, 8.0, 8.0)], Some(fill), Some(stroke.clone()))]);
+        p.paint_areas(&[shape(
+            vec![square(4.0, 4.0, 8.0, 8.0)],
+            Some(fill),
+            Some(stroke.clone()),
+        )]);
         // Pixel 3 (outside) gets a quarter pixel of black; pixel 4 (inside) the fill
         // and a quarter pixel of black over it.
         assert_eq!(pixel(&p, 3, 8), [0, 0, 0, 64]);
@@ -1414,7 +1441,8 @@ mod tests {
             square(4.0, 4.0, 8.0, 8.0),
             vec![[10.0, 2.0], [16.0, 8.0], [10.0, 14.0], [4.0, 8.0]],
         ] {
-            let side = ((ring[1][0] - ring[0][0]).powi(2) + (ring[1][1] - ring[0][1]).powi(2)).sqrt();
+            let side =
+                ((ring[1][0] - ring[0][0]).powi(2) + (ring[1][1] - ring[0][1]).powi(2)).sqrt();
             let mut p = Picture::new(rect, 1.0).unwrap();
             p.paint_areas(&[shape(vec![ring], None, Some(stroke.clone()))]);
             let alpha: u32 = p.pixels.chunks_exact(4).map(|p| p[3] as u32).sum();

@@ -1587,11 +1587,19 @@ mod tests {
             let at = ((c[1] - r.rect.min[1]) as usize * r.width as usize
                 + (c[0] - r.rect.min[0]) as usize)
                 * 4;
-            [r.pixels[at], r.pixels[at + 1], r.pixels[at + 2], r.pixels[at + 3]]
+            [
+                r.pixels[at],
+                r.pixels[at + 1],
+                r.pixels[at + 2],
+                r.pixels[at + 3],
+            ]
         };
         let b = pp.layers[0].feature(0).unwrap().bbox;
         let inside = pixel(b.center());
-        assert!((inside[0] as i32 - pre(fill.r) as i32).abs() <= 2, "{inside:?}");
+        assert!(
+            (inside[0] as i32 - pre(fill.r) as i32).abs() <= 2,
+            "{inside:?}"
+        );
         // On its left edge the outline's colour mixes in (the fill alone would keep
         // the fill's colour at part of its alpha); between parcels, nothing.
         let edge = pixel([b.min[0] + 0.5, b.center()[1]]);

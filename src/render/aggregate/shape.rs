@@ -30,6 +30,8 @@ pub(super) struct ShapeSpan {
 thread_local! {
     /// One coverage grid per painting thread, reused from shape to shape.
     static GRID: RefCell<Rasterizer> = RefCell::new(Rasterizer::new(0, 0));
+    /// The fill's opacity per pixel of the grid, while the outline is rasterized.
+    static COVER: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Coverage under this is taken as none (float residue of the accumulation).
@@ -114,7 +116,10 @@ impl ShapeSpan {
         let [w, h] = self.size;
         let [ox, oy] = self.origin;
         // The part of the grid inside the band and the picture.
-        let gx = ((-ox).max(0) as usize, (width as i64 - ox).clamp(0, w as i64) as usize);
+        let gx = (
+            (-ox).max(0) as usize,
+            (width as i64 - ox).clamp(0, w as i64) as usize,
+        );
         let gy = (
             (rows.0 as i64 - oy).clamp(0, h as i64) as usize,
             (rows.1 as i64 - oy).clamp(0, h as i64) as usize,
@@ -132,52 +137,80 @@ impl ShapeSpan {
         let outer = p.rings.first().map_or(0.0, |r| signed_area(r));
         // The pixels drawn on, `[x0, y0, x1, y1)` of the grid.
         let mut drawn = [usize::MAX, usize::MAX, 0, 0];
+        let (fill, stroke) = (self.fill.unwrap_or(Rgba::TRANSPARENT), self.stroke);
         GRID.with(|grid| {
-            let mut grid = grid.borrow_mut();
-            let mut blend_grid = |grid: &Rasterizer, color: Rgba| {
-                grid.for_each_pixel_2d(|x, y, c| {
-                    let (x, y) = (x as usize, y as usize);
-                    if c < NO_COVERAGE || x < gx.0 || x >= gx.1 || y < gy.0 || y >= gy.1 {
+            COVER.with(|cover| {
+                let (mut grid, mut cover) = (grid.borrow_mut(), cover.borrow_mut());
+                // The fill's opacity per grid pixel.
+                cover.clear();
+                cover.resize(w * h, 0.0);
+                if self.fill.is_some() {
+                    grid.reset(w, h);
+                    for (k, r) in p.rings.iter().enumerate() {
+                        let reverse = k > 0 && signed_area(r) * outer > 0.0;
+                        for (a, b) in edges(r) {
+                            let (a, b) = (at(a), at(b));
+                            if reverse {
+                                grid.draw_line(point(b[0], b[1]), point(a[0], a[1]));
+                            } else {
+                                grid.draw_line(point(a[0], a[1]), point(b[0], b[1]));
+                            }
+                        }
+                    }
+                    let fa = fill.a as f32 / 255.0;
+                    grid.for_each_pixel(|i, c| cover[i] = fa * c.min(1.0));
+                }
+                // Each pixel once: the outline over the fill, then that over the picture.
+                // The grid is read in order, row by row: the pixel's place is counted
+                // along rather than divided out of its index.
+                let (mut x, mut y) = (usize::MAX, 0);
+                let mut put = |af: f32, as_: f32| {
+                    x = x.wrapping_add(1);
+                    if x == w {
+                        (x, y) = (0, y + 1);
+                    }
+                    if af + as_ < NO_COVERAGE || x < gx.0 || x >= gx.1 || y < gy.0 || y >= gy.1 {
                         return;
                     }
-                    let a = (color.a as f32 * c.min(1.0) + 0.5) as u32;
+                    let sc = stroke.map_or(Rgba::TRANSPARENT, |s| s.0);
+                    let under = af * (1.0 - as_);
+                    let mix = |s: u8, f: u8| (s as f32 * as_ + f as f32 * under + 0.5) as u32;
+                    let a = ((as_ + under) * 255.0 + 0.5) as u32;
                     if a == 0 {
                         return;
                     }
+                    let src = [mix(sc.r, fill.r), mix(sc.g, fill.g), mix(sc.b, fill.b), a];
                     let px = (ox + x as i64) as usize;
                     let py = (oy + y as i64) as usize;
-                    let i = ((py - rows.0) * width + px) * 4;
-                    blend_u8(&mut band[i..i + 4], color, a);
+                    let at = ((py - rows.0) * width + px) * 4;
+                    let dst = &mut band[at..at + 4];
+                    let keep = 255 - a.min(255);
+                    for k in 0..4 {
+                        dst[k] = (src[k] + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
+                    }
                     drawn = [
                         drawn[0].min(x),
                         drawn[1].min(y),
                         drawn[2].max(x + 1),
                         drawn[3].max(y + 1),
                     ];
-                });
-            };
-            if let Some(fill) = self.fill {
-                grid.reset(w, h);
-                for (k, r) in p.rings.iter().enumerate() {
-                    let reverse = k > 0 && signed_area(r) * outer > 0.0;
-                    for (a, b) in edges(r) {
-                        let (a, b) = (at(a), at(b));
-                        if reverse {
-                            grid.draw_line(point(b[0], b[1]), point(a[0], a[1]));
-                        } else {
-                            grid.draw_line(point(a[0], a[1]), point(b[0], b[1]));
+                };
+                match stroke {
+                    Some((color, half)) => {
+                        grid.reset(w, h);
+                        for r in &p.rings {
+                            stroke_ring(&mut grid, r, half, &at);
+                        }
+                        let sa = color.a as f32 / 255.0;
+                        grid.for_each_pixel(|i, c| put(cover[i], sa * c.min(1.0)));
+                    }
+                    None => {
+                        for af in cover.iter() {
+                            put(*af, 0.0);
                         }
                     }
                 }
-                blend_grid(&grid, fill);
-            }
-            if let Some((color, half)) = self.stroke {
-                grid.reset(w, h);
-                for r in &p.rings {
-                    stroke_ring(&mut grid, r, half, &at);
-                }
-                blend_grid(&grid, color);
-            }
+            })
         });
         if drawn[0] < drawn[2] {
             let x = |g: usize| (ox + g as i64) as usize;
@@ -192,17 +225,6 @@ impl ShapeSpan {
     }
 }
 
-/// Blends `color` (straight alpha, its own alpha ignored) at opacity `a` (0–255)
-/// over one premultiplied RGBA pixel, "source over", in integers.
-fn blend_u8(dst: &mut [u8], color: Rgba, a: u32) {
-    let pre = |c: u8| (c as u32 * a + 127) / 255;
-    let src = [pre(color.r), pre(color.g), pre(color.b), a];
-    let keep = 255 - a;
-    for k in 0..4 {
-        dst[k] = (src[k] + (dst[k] as u32 * keep + 127) / 255).min(255) as u8;
-    }
-}
-
 /// The edges of a closed ring (the last point joined back to the first).
 fn edges(r: &[[f32; 2]]) -> impl Iterator<Item = ([f32; 2], [f32; 2])> + '_ {
     r.iter()
@@ -213,7 +235,9 @@ fn edges(r: &[[f32; 2]]) -> impl Iterator<Item = ([f32; 2], [f32; 2])> + '_ {
 
 /// Twice the signed area of a ring.
 fn signed_area(r: &[[f32; 2]]) -> f32 {
-    edges(r).map(|(a, b)| a[0] * b[1] - b[0] * a[1]).sum::<f32>()
+    edges(r)
+        .map(|(a, b)| a[0] * b[1] - b[0] * a[1])
+        .sum::<f32>()
 }
 
 /// The unit left normal of the edge from `a` to `b` (zero when they coincide).
@@ -231,7 +255,12 @@ fn normal(a: [f32; 2], b: [f32; 2]) -> [f32; 2] {
 /// `2 × half` pixels wide and centred on it with mitred corners, to the coverage grid:
 /// the ring moved out by `half` one way round and moved in the other, so the coverage
 /// between the two is full and inside is none (exact area, no corner counted twice).
-fn stroke_ring(grid: &mut Rasterizer, r: &[[f32; 2]], half: f32, at: &impl Fn([f32; 2]) -> [f32; 2]) {
+fn stroke_ring(
+    grid: &mut Rasterizer,
+    r: &[[f32; 2]],
+    half: f32,
+    at: &impl Fn([f32; 2]) -> [f32; 2],
+) {
     let n = r.len();
     if n < 2 {
         return;
