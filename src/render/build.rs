@@ -715,35 +715,48 @@ fn draw_layer(
         && ids.len() > options.aggregate_above
         && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
     {
-        let mut rest = Vec::new();
-        let mut areas = Vec::new();
         let shapes_below = if options.raster_scale < aggregate::PRINT_SCALE {
             SMALL_SHAPE
         } else {
             SMALL_AREA
         } as f64;
-        for &i in &ids {
-            let Some((f, d)) = drawn(i) else { continue };
-            let PlanarGeom::Polygons(parts) = &f.geom else {
-                rest.push(i);
-                continue;
-            };
-            let side = f.bbox.width().max(f.bbox.height()) / view.resolution;
-            let solid = d.stroke.as_ref().is_none_or(|s| s.dash.is_none());
-            match d.fill {
-                Some(fill) if side < SMALL_AREA as f64 => {
-                    let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
-                    let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
-                    areas.push(aggregate::Area::Box(ScreenRect { min: a, max: b }, fill));
+        // Sorted out in parallel runs of features, then joined in order.
+        let parts: Vec<(Vec<u32>, Vec<aggregate::Area>)> = ids
+            .par_chunks(4096)
+            .map(|run| {
+                let (mut rest, mut areas) = (Vec::new(), Vec::new());
+                for &i in run {
+                    let Some((f, d)) = drawn(i) else { continue };
+                    let PlanarGeom::Polygons(parts) = &f.geom else {
+                        rest.push(i);
+                        continue;
+                    };
+                    let side = f.bbox.width().max(f.bbox.height()) / view.resolution;
+                    let solid = d.stroke.as_ref().is_none_or(|s| s.dash.is_none());
+                    match d.fill {
+                        Some(fill) if side < SMALL_AREA as f64 => {
+                            let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
+                            let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
+                            areas.push(aggregate::Area::Box(ScreenRect { min: a, max: b }, fill));
+                        }
+                        Some(fill) if side < shapes_below && solid => {
+                            areas.extend(parts.iter().filter_map(|rings| {
+                                let stroke = d.stroke.clone();
+                                polygon_items(view, rings, options, Some(fill), stroke, tag(i))
+                                    .map(aggregate::Area::Shape)
+                            }));
+                        }
+                        _ => rest.push(i),
+                    }
                 }
-                Some(fill) if side < shapes_below && solid => {
-                    areas.extend(parts.iter().filter_map(|rings| {
-                        polygon_items(view, rings, options, Some(fill), d.stroke.clone(), tag(i))
-                            .map(aggregate::Area::Shape)
-                    }));
-                }
-                _ => rest.push(i),
-            }
+                (rest, areas)
+            })
+            .collect();
+        let mut rest = Vec::new();
+        let mut areas = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+        for (r, a) in parts {
+            rest.extend(r);
+            areas.extend(a);
         }
         picture.paint_areas(&areas);
         if !picture.is_empty() {

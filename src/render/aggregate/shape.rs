@@ -73,11 +73,11 @@ impl ShapeSpan {
         if !(lo[0].is_finite() && lo[1].is_finite() && hi[0].is_finite() && hi[1].is_finite()) {
             return None;
         }
-        // A pixel of margin beyond the outline (and its mitred corners), so no edge
-        // touches the grid's sides.
-        let m = stroke.map_or(0.0, |s| s.1 * MITER_LIMIT) + 1.0;
+        // The outline's reach (its mitred corners) around the rings, and a column on
+        // the right for the accumulation's carry past the last pixel an edge touches.
+        let m = stroke.map_or(0.0, |s| s.1 * MITER_LIMIT);
         let origin = [(lo[0] - m).floor() as i64, (lo[1] - m).floor() as i64];
-        let end = [(hi[0] + m).ceil() as i64, (hi[1] + m).ceil() as i64];
+        let end = [(hi[0] + m).ceil() as i64 + 1, (hi[1] + m).ceil() as i64];
         if end[0] <= 0 || end[1] <= 0 || origin[0] >= width as i64 || origin[1] >= height as i64 {
             return None;
         }
