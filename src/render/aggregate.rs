@@ -1181,6 +1181,18 @@ mod tests {
     }
 
     /// A generator of numbers in [0, 1) (a linear congruential one: tests repeat).
+    fn uniform_f32(seed: u64) -> impl FnMut() -> f32 {
+        let mut u = uniform(seed);
+        move || u() as f32
+    }
+
+    /// Opaque, translucent and transparent colours for the banded painting tests.
+    const BAND_COLOURS: [Rgba; 3] = [
+        Rgba::rgb(200, 0, 0),
+        Rgba::new(0, 90, 200, 90),
+        Rgba::new(255, 255, 255, 0),
+    ];
+
     fn uniform(seed: u64) -> impl FnMut() -> f64 {
         let mut s = seed;
         move || {
@@ -1301,21 +1313,8 @@ mod tests {
 
     #[test]
     fn filling_boxes_in_parallel_bands_paints_what_filling_one_by_one_paints() {
-        let mut next = {
-            let mut u = uniform(5);
-            move || u() as f32
-        };
-        let colours = [
-            Rgba::rgb(200, 0, 0),
-            Rgba {
-                a: 90,
-                ..Rgba::rgb(0, 90, 200)
-            },
-            Rgba {
-                a: 0,
-                ..Rgba::WHITE
-            },
-        ];
+        let mut next = uniform_f32(5);
+        let colours = BAND_COLOURS;
         // Overlapping boxes of a fraction of a pixel to a few pixels, some outside.
         let boxes: Vec<(ScreenRect, Rgba)> = (0..20_000)
             .map(|k| {
@@ -1454,17 +1453,8 @@ mod tests {
 
     #[test]
     fn shapes_in_parallel_bands_paint_what_painting_one_by_one_paints() {
-        let mut next = {
-            let mut u = uniform(9);
-            move || u() as f32
-        };
-        let colours = [
-            Rgba::rgb(200, 0, 0),
-            Rgba {
-                a: 90,
-                ..Rgba::rgb(0, 90, 200)
-            },
-        ];
+        let mut next = uniform_f32(9);
+        let colours = BAND_COLOURS;
         let stroke = Stroke::solid(Rgba::rgb(40, 40, 40), 0.5);
         // Quadrilaterals and boxes of a few pixels, overlapping, some over the edges.
         let areas: Vec<Area> = (0..12_000)
