@@ -1280,3 +1280,74 @@ fn legend_counts_of_a_million_feature_layer_are_shown_whole_and_grouped() {
     assert!(c.max.x <= 230.0, "{c:?}");
     h.get_by_label("1,750");
 }
+
+/// A park of 160 × 160 parcels about 21 m across (a `land_use` column), as GeoJSON.
+fn crowded_parcels_geojson() -> String {
+    let d = 0.0003;
+    let mut features = Vec::new();
+    for r in 0..160 {
+        for c in 0..160 {
+            let (x, y) = (112.30 + c as f64 * d, 30.30 + r as f64 * d);
+            let (x1, y1) = (x + d * 0.7, y + d * 0.7);
+            features.push(format!(
+                r#"{{"type":"Feature","properties":{{"id":"P{r}-{c}","land_use":"M1"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#
+            ));
+        }
+    }
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+#[test]
+fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
+    use parkplan::render::{MapStyles, Overlays, ProjectedPark};
+    use parkplan::ui::map::canvas::{TileInput, TileKey, build_tile};
+    use std::sync::Arc;
+
+    let file = common::write_temp(
+        "crowded-parcels",
+        "parcels.geojson",
+        crowded_parcels_geojson(),
+    );
+    let park = common::load(&[&file]).park;
+    let n = park.layers[0].len();
+    assert_eq!(n, 25_600);
+    let projected = Arc::new(ProjectedPark::new(&park).expect("projected"));
+    let styles = Arc::new(MapStyles::default_for(&park));
+    let centre = projected.extent().expect("an extent").center();
+    let park = Arc::new(park);
+    let ctx = eframe::egui::Context::default();
+    let tile_at = |resolution: f64| {
+        let input = TileInput {
+            park: park.clone(),
+            projected: projected.clone(),
+            styles: styles.clone(),
+            overlays: Arc::new(Overlays::default()),
+            key: TileKey {
+                styles_version: 0,
+                overlay_version: 0,
+                lang: Lang::Zh,
+                resolution,
+                pixels_per_point: 1.0,
+            },
+            // The tile (twice the view each way) holds every parcel at both zooms.
+            view: MapView::new(centre, resolution, [1600.0, 1400.0]),
+            disc: None,
+            ctx: Some(ctx.clone()),
+        };
+        build_tile(&input)
+    };
+    // At 4 m a pixel the parcels are about 5 pixels: one picture (a texture and its
+    // quad), no parcel tessellated.
+    let small = tile_at(4.0);
+    assert_eq!(small.textures.len(), 1);
+    assert_eq!(small.aggregated, vec![0]);
+    assert!(small.vertices < 100, "{} vertices", small.vertices);
+    // At 2 m a pixel (about 11 pixels, as crowded) they are shapes again: a fill and
+    // an outline each.
+    let large = tile_at(2.0);
+    assert!(large.textures.is_empty());
+    assert!(large.vertices > 8 * n, "{} vertices", large.vertices);
+}

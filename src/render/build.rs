@@ -223,8 +223,16 @@ impl Drawn {
 const NO_SYMBOL: u16 = u16::MAX;
 
 /// In a crowded area layer drawn with a picture, areas smaller than this (display
-/// units, their larger side) are filled into the picture rather than drawn as shapes.
+/// units, their larger side) are filled into the picture as their boxes rather than
+/// drawn as shapes.
 const SMALL_AREA: f32 = 3.0;
+
+/// In a crowded area layer drawn with a picture at screen resolution (under
+/// [`aggregate::PRINT_SCALE`]), areas from [`SMALL_AREA`] up to this size (display
+/// units, their larger side) are painted into the picture as their shapes, fill and
+/// outline, at the screen's pixels — what the same shapes tessellated and painted on
+/// every frame look like, for a few dozen pixel writes each. On paper they stay shapes.
+const SMALL_SHAPE: f32 = 8.0;
 
 /// The symbol index of every feature of a layer for a symbology, cached per layer and
 /// symbology (classifying 100k features on every frame would cost milliseconds).
@@ -707,22 +715,50 @@ fn draw_layer(
         && ids.len() > options.aggregate_above
         && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
     {
-        let mut rest = Vec::new();
-        let mut boxes = Vec::new();
-        for &i in &ids {
-            let Some((f, d)) = drawn(i) else { continue };
-            let small = matches!(f.geom, PlanarGeom::Polygons(_))
-                && (f.bbox.width().max(f.bbox.height()) / view.resolution) < SMALL_AREA as f64;
-            match d.fill {
-                Some(fill) if small => {
-                    let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
-                    let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
-                    boxes.push((ScreenRect { min: a, max: b }, fill));
+        let shapes_below = if options.raster_scale < aggregate::PRINT_SCALE {
+            SMALL_SHAPE
+        } else {
+            SMALL_AREA
+        } as f64;
+        // Sorted out in parallel runs of features, then joined in order.
+        let parts: Vec<(Vec<u32>, Vec<aggregate::Area>)> = ids
+            .par_chunks(4096)
+            .map(|run| {
+                let (mut rest, mut areas) = (Vec::new(), Vec::new());
+                for &i in run {
+                    let Some((f, d)) = drawn(i) else { continue };
+                    let PlanarGeom::Polygons(parts) = &f.geom else {
+                        rest.push(i);
+                        continue;
+                    };
+                    let side = f.bbox.width().max(f.bbox.height()) / view.resolution;
+                    let solid = d.stroke.as_ref().is_none_or(|s| s.dash.is_none());
+                    match d.fill {
+                        Some(fill) if side < SMALL_AREA as f64 => {
+                            let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
+                            let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
+                            areas.push(aggregate::Area::Box(ScreenRect { min: a, max: b }, fill));
+                        }
+                        Some(fill) if side < shapes_below && solid => {
+                            areas.extend(parts.iter().filter_map(|rings| {
+                                let stroke = d.stroke.clone();
+                                polygon_items(view, rings, options, Some(fill), stroke, tag(i))
+                                    .map(aggregate::Area::Shape)
+                            }));
+                        }
+                        _ => rest.push(i),
+                    }
                 }
-                _ => rest.push(i),
-            }
+                (rest, areas)
+            })
+            .collect();
+        let mut rest = Vec::new();
+        let mut areas = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+        for (r, a) in parts {
+            rest.extend(r);
+            areas.extend(a);
         }
-        picture.fill_all(&boxes);
+        picture.paint_areas(&areas);
         if !picture.is_empty() {
             items.push(Item::Raster(picture.finish(layer_index)));
         }
@@ -1547,6 +1583,55 @@ mod tests {
             (px[3] as i32 - fill.a as i32).abs() <= 2,
             "{px:?} vs {fill:?}"
         );
+        // At 4 m a pixel (parcels ≈ 5 pixels across, every one in view) they are
+        // painted into the picture as their shapes with their outlines, on screen; on
+        // paper they stay shapes.
+        let mut mid = view;
+        mid.resolution = 4.0;
+        mid.size = [1600.0, 1400.0];
+        let scene = build_scene(&park, &pp, &mid, &styles, &Overlays::default(), &opts);
+        let rasters: Vec<&RasterItem> = scene.rasters().collect();
+        assert_eq!(rasters.len(), 1);
+        assert_eq!(rasters[0].features, n);
+        assert!(!scene.items.iter().any(|i| matches!(i, Item::Polygon(_))));
+        let r = rasters[0];
+        let pixel = |p: [f64; 2]| {
+            let c = mid.to_screen(p);
+            let at = ((c[1] - r.rect.min[1]) as usize * r.width as usize
+                + (c[0] - r.rect.min[0]) as usize)
+                * 4;
+            [
+                r.pixels[at],
+                r.pixels[at + 1],
+                r.pixels[at + 2],
+                r.pixels[at + 3],
+            ]
+        };
+        let b = pp.layers[0].feature(0).unwrap().bbox;
+        let inside = pixel(b.center());
+        assert!(
+            (inside[0] as i32 - pre(fill.r) as i32).abs() <= 2,
+            "{inside:?}"
+        );
+        // On its left edge the outline's colour mixes in (the fill alone would keep
+        // the fill's colour at part of its alpha); between parcels, nothing.
+        let edge = pixel([b.min[0] + 0.5, b.center()[1]]);
+        let straight = |k: usize| edge[k] as f32 * 255.0 / edge[3].max(1) as f32;
+        let off = [fill.r, fill.g, fill.b]
+            .iter()
+            .enumerate()
+            .map(|(k, v)| (straight(k) - *v as f32).abs())
+            .fold(0.0f32, f32::max);
+        assert!(edge[3] > 0 && off > 8.0, "{edge:?} vs {fill:?}");
+        assert_eq!(pixel([b.max[0] + 5.0, b.center()[1]]), [0, 0, 0, 0]);
+        let print = BuildOptions {
+            raster_scale: 300.0 / 72.0,
+            ..opts.clone()
+        };
+        let scene = build_scene(&park, &pp, &mid, &styles, &Overlays::default(), &print);
+        assert_eq!(scene.rasters().count(), 0);
+        let polygons = scene.items.iter().filter(|i| matches!(i, Item::Polygon(_)));
+        assert_eq!(polygons.count(), n);
         // Zoomed in, they are shapes again.
         let mut near = view;
         near.resolution = 0.5;
