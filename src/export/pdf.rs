@@ -211,19 +211,23 @@ pub fn pages_to_pdf(pages: &[(&[Scene], [f32; 2])], title: &str) -> Result<Vec<u
     use krilla::page::PageSettings;
     use krilla_svg::{SurfaceExt, SvgSettings};
 
-    // Every picture first: krilla starts compressing each as soon as it is made.
+    // Every picture first, the biggest first: krilla starts compressing each as soon as
+    // it is made, and the biggest takes longest.
+    let mut rasters: Vec<&RasterItem> = pages
+        .iter()
+        .flat_map(|(scenes, _)| scenes.iter().flat_map(Scene::rasters))
+        .collect();
+    rasters.sort_by_key(|r| std::cmp::Reverse(r.pixels.len()));
     let mut images = HashMap::new();
-    for (scenes, _) in pages {
-        for r in scenes.iter().flat_map(Scene::rasters) {
-            let key = Arc::as_ptr(&r.pixels) as usize;
-            if images.contains_key(&key) {
-                continue;
-            }
-            if let Some(p) = Picture::new(r) {
-                let image = Image::from_custom(p, false)
-                    .map_err(|e| ExportError::Render(format!("picture: {e}")))?;
-                images.insert(key, image);
-            }
+    for r in rasters {
+        let key = Arc::as_ptr(&r.pixels) as usize;
+        if images.contains_key(&key) {
+            continue;
+        }
+        if let Some(p) = Picture::new(r) {
+            let image = Image::from_custom(p, false)
+                .map_err(|e| ExportError::Render(format!("picture: {e}")))?;
+            images.insert(key, image);
         }
     }
 
