@@ -140,6 +140,12 @@ struct SegmentCanvas<'a> {
 }
 
 impl SegmentCanvas<'_> {
+    /// The current SVG run, for a vector item (the run now draws something).
+    fn vector(&mut self) -> &mut SvgCanvas {
+        self.drawn = true;
+        &mut self.svg
+    }
+
     /// Ends the current SVG run (kept when it draws anything) and starts a new one.
     fn cut(&mut self) {
         let run = std::mem::replace(&mut self.svg, SvgCanvas::for_conversion(self.size));
@@ -157,23 +163,19 @@ impl Canvas for SegmentCanvas<'_> {
     }
 
     fn polygon(&mut self, p: &PolygonItem) {
-        self.drawn = true;
-        self.svg.polygon(p);
+        self.vector().polygon(p);
     }
 
     fn polyline(&mut self, l: &PolylineItem) {
-        self.drawn = true;
-        self.svg.polyline(l);
+        self.vector().polyline(l);
     }
 
     fn marker(&mut self, m: &MarkerItem) {
-        self.drawn = true;
-        self.svg.marker(m);
+        self.vector().marker(m);
     }
 
     fn label(&mut self, l: &LabelItem) {
-        self.drawn = true;
-        self.svg.label(l);
+        self.vector().label(l);
     }
 
     fn raster(&mut self, r: &RasterItem) {
