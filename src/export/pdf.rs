@@ -334,6 +334,17 @@ mod tests {
         (s, r)
     }
 
+    /// The image XObjects (soft masks included) of a PDF.
+    fn image_streams(doc: &lopdf::Document) -> Vec<&lopdf::Stream> {
+        doc.objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|st| {
+                st.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image".as_slice())
+            })
+            .collect()
+    }
+
     #[test]
     fn the_picture_goes_in_as_straight_colour_and_alpha_between_what_is_under_and_over_it() {
         let (scene, r) = page();
@@ -344,14 +355,7 @@ mod tests {
 
         // The image and its soft mask hold the picture's pixels with straight alpha,
         // as the SVG's PNG holds them.
-        let images: Vec<&lopdf::Stream> = doc
-            .objects
-            .values()
-            .filter_map(|o| o.as_stream().ok())
-            .filter(|st| {
-                st.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image".as_slice())
-            })
-            .collect();
+        let images = image_streams(&doc);
         let straight: Vec<[u8; 4]> = r
             .pixels
             .chunks_exact(4)
@@ -401,14 +405,7 @@ mod tests {
         s.items.push(Item::Raster(broken));
         let bytes = pages_to_pdf(&[(std::slice::from_ref(&s), [100.0, 100.0])], "t").unwrap();
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
-        let images: Vec<&lopdf::Stream> = doc
-            .objects
-            .values()
-            .filter_map(|o| o.as_stream().ok())
-            .filter(|st| {
-                st.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image".as_slice())
-            })
-            .collect();
+        let images = image_streams(&doc);
         assert_eq!(
             images.len(),
             1,
