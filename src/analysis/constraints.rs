@@ -67,19 +67,41 @@ pub struct ConstraintLayer {
 
 /// What lies under one parcel, m² per kind in [`KINDS`] order (`None`: no layer of that
 /// kind in the park). For the urban boundary the figure is the area *outside* it.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+///
+/// Held for every parcel until the report is written (333k at the 1M scene), so a
+/// missing figure is a NaN of its own bit pattern rather than an `Option` (40 bytes a
+/// parcel instead of 72); [`ParcelConstraints::m2`] gives the options back.
+#[derive(Debug, Clone, Copy)]
 pub struct ParcelConstraints {
     /// Index into `park.parcels`.
     pub parcel: u32,
     /// m² on permanent farmland, on the red line, outside the urban boundary, on arable
-    /// land.
-    pub m2: [Option<f64>; 4],
+    /// land; [`NO_AREA`] where there is no layer of the kind.
+    m2: [f64; 4],
 }
 
+/// The bits of "no figure" in [`ParcelConstraints`]: a quiet NaN with a payload no
+/// arithmetic produces (a NaN computed from the data stays a NaN figure).
+const NO_AREA: u64 = 0x7ff8_0000_4e4f_4e45;
+
 impl ParcelConstraints {
+    /// Parcel `parcel`'s figures, per kind in [`KINDS`] order.
+    pub fn new(parcel: u32, m2: [Option<f64>; 4]) -> ParcelConstraints {
+        ParcelConstraints {
+            parcel,
+            m2: m2.map(|v| v.unwrap_or(f64::from_bits(NO_AREA))),
+        }
+    }
+
+    /// m² on permanent farmland, on the red line, outside the urban boundary, on arable
+    /// land (`None`: no layer of that kind in the park).
+    pub fn m2(&self) -> [Option<f64>; 4] {
+        self.m2.map(|v| (v.to_bits() != NO_AREA).then_some(v))
+    }
+
     /// The area (m²) for a kind (outside, for the urban boundary).
     pub fn get(&self, k: ConstraintKind) -> Option<f64> {
-        self.m2[kind_index(k)]
+        self.m2()[kind_index(k)]
     }
 
     /// The area in mu for a kind.
@@ -90,7 +112,21 @@ impl ParcelConstraints {
     /// The area (m²) in conflict with a red line: on permanent farmland, on the
     /// ecological red line or outside the urban boundary.
     pub fn redline_conflict_m2(&self) -> f64 {
-        self.m2[0].unwrap_or(0.0) + self.m2[1].unwrap_or(0.0) + self.m2[2].unwrap_or(0.0)
+        let m2 = self.m2();
+        m2[0].unwrap_or(0.0) + m2[1].unwrap_or(0.0) + m2[2].unwrap_or(0.0)
+    }
+}
+
+impl Default for ParcelConstraints {
+    fn default() -> ParcelConstraints {
+        ParcelConstraints::new(0, [None; 4])
+    }
+}
+
+impl PartialEq for ParcelConstraints {
+    /// Equal parcels and figures (`None` equals `None`; figures compare as `f64`).
+    fn eq(&self, other: &ParcelConstraints) -> bool {
+        self.parcel == other.parcel && self.m2() == other.m2()
     }
 }
 
@@ -213,10 +249,7 @@ pub fn overlay(park: &Park, settings: &OverlaySettings) -> ConstraintOverlay {
                     inside
                 });
             }
-            ParcelConstraints {
-                parcel: pi as u32,
-                m2,
-            }
+            ParcelConstraints::new(pi as u32, m2)
         })
         .collect();
     ConstraintOverlay {
@@ -270,6 +303,30 @@ mod tests {
     use super::*;
     use crate::analysis::build;
     use crate::model::ApprovalStatus;
+
+    #[test]
+    fn a_parcels_figures_keep_none_apart_from_a_computed_nan() {
+        let figures = [Some(12.5), None, Some(f64::NAN), Some(0.0)];
+        let c = ParcelConstraints::new(7, figures);
+        let back = c.m2();
+        assert_eq!(c.parcel, 7);
+        assert_eq!(back[0], Some(12.5));
+        assert_eq!(back[1], None);
+        assert!(back[2].is_some_and(f64::is_nan), "{back:?}");
+        assert_eq!(back[3], Some(0.0));
+        assert_eq!(c.get(ConstraintKind::EcologicalRedline), None);
+        assert!(c.redline_conflict_m2().is_nan());
+        assert_eq!(ParcelConstraints::default().m2(), [None; 4]);
+        assert_eq!(
+            ParcelConstraints::new(1, [None, Some(1.0), None, None]),
+            ParcelConstraints::new(1, [None, Some(1.0), None, None])
+        );
+        assert_ne!(
+            ParcelConstraints::new(1, [None; 4]),
+            ParcelConstraints::new(1, [Some(0.0), None, None, None])
+        );
+        assert!(std::mem::size_of::<ParcelConstraints>() <= 40);
+    }
 
     fn sq(x0: f64, y0: f64, x1: f64, y1: f64) -> [(f64, f64); 5] {
         [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]

@@ -148,6 +148,9 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
             // The index walks its own order; lists come out in enterprise order, so
             // every listing (and its ties) is the same whatever the index's layout.
             covered.sort_unstable();
+            // Kept until the report is written: without the doubling's spare room
+            // (15 M pairs at a million enterprises and 1000 m).
+            covered.shrink_to_fit();
             FacilityCoverage {
                 facility: fi as u32,
                 radius_m,
@@ -199,6 +202,7 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
                     uncovered.push(i as u32);
                 }
             }
+            uncovered.shrink_to_fit();
             KindCoverage {
                 kind,
                 radius_m: settings.radius(kind),

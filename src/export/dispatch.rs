@@ -437,7 +437,7 @@ fn land_row(input: &DispatchInput, s: &ProjectStatus, lang: Lang) -> Vec<String>
             s.parcels
                 .iter()
                 .filter_map(|&i| o.parcels.get(i as usize))
-                .filter_map(|c| c.m2[k])
+                .filter_map(|c| c.m2()[k])
                 .map(|m2| SquareMeters(m2).to_mu().0)
                 .sum::<f64>()
                 + 0.0,

@@ -144,9 +144,16 @@ impl Walker<'_> {
     }
 
     /// Keeps the positions' z values (in order) and returns their coordinates.
+    ///
+    /// The coordinates go into a vector of their own exact size: collecting in place
+    /// would keep the positions' buffer, grown by doubling for 24-byte items (a
+    /// 5-position ring then holds 192 bytes for its 80: 37 MB over the 1M scene's
+    /// 333k parcels, kept for the session).
     fn keep(&mut self, c: Vec<(Coord<f64>, f64)>) -> Vec<Coord<f64>> {
         self.z.extend(c.iter().map(|(_, z)| *z));
-        c.into_iter().map(|(c, _)| c).collect()
+        let mut out = Vec::with_capacity(c.len());
+        out.extend(c.iter().map(|(c, _)| *c));
+        out
     }
 
     fn line(&mut self, t: &CoordTree, at: &[Step]) -> Result<LineString<f64>, GeomIssue> {

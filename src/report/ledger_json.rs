@@ -68,12 +68,13 @@ impl<'a> ParcelConstraintList<'a> {
     /// The `i`-th parcel's object.
     fn item(&self, i: usize) -> JsonParcelConstraints<'a> {
         let p = &self.parcels[i];
+        let m2 = p.m2();
         JsonParcelConstraints {
             id: &self.park.parcels[p.parcel as usize].id,
-            permanent_farmland_mu: mu(p.m2[0]),
-            ecological_redline_mu: mu(p.m2[1]),
-            outside_urban_boundary_mu: mu(p.m2[2]),
-            arable_land_mu: mu(p.m2[3]),
+            permanent_farmland_mu: mu(m2[0]),
+            ecological_redline_mu: mu(m2[1]),
+            outside_urban_boundary_mu: mu(m2[2]),
+            arable_land_mu: mu(m2[3]),
         }
     }
 }

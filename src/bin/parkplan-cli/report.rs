@@ -138,6 +138,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         timer.lap("isochrones");
         Some(run)
     };
+    // The index (trees over a million enterprises and the parcels) is not read by the
+    // output: its memory goes back for the output's buffers, lowering the peak.
+    ws.index = None;
     let input = ReportInput {
         park,
         analysis: &result,
@@ -171,6 +174,9 @@ struct Timer {
     start: Instant,
     last: Instant,
     laps: Vec<(String, f64)>,
+    /// Resident MB at the end of each lap (only with `--timings`: one read of
+    /// `/proc/self/status` per lap).
+    rss: Vec<Option<u64>>,
 }
 
 impl Timer {
@@ -181,36 +187,44 @@ impl Timer {
             start: now,
             last: now,
             laps: Vec::new(),
+            rss: Vec::new(),
         }
     }
     fn lap(&mut self, name: &str) {
         let now = Instant::now();
         self.laps
             .push((name.to_string(), (now - self.last).as_secs_f64()));
+        if self.enabled {
+            self.rss.push(status_kb("VmRSS:").map(|kb| kb / 1024));
+        }
         self.last = now;
     }
     fn print(&self) {
         if !self.enabled {
             return;
         }
-        for (k, v) in &self.laps {
-            eprintln!("parkplan task={k} seconds={v:.6}");
+        for (i, (k, v)) in self.laps.iter().enumerate() {
+            match self.rss.get(i).copied().flatten() {
+                Some(mb) => eprintln!("parkplan task={k} seconds={v:.6} rss_mb={mb}"),
+                None => eprintln!("parkplan task={k} seconds={v:.6}"),
+            }
         }
         eprintln!(
             "parkplan task=total seconds={:.6}",
             (Instant::now() - self.start).as_secs_f64()
         );
-        if let Some(kb) = peak_rss_kb() {
+        if let Some(kb) = status_kb("VmHWM:") {
             eprintln!("parkplan task=rss_peak rss_peak_mb={}", kb / 1024);
         }
     }
 }
 
-/// Peak resident memory of this process (Linux), kB.
-fn peak_rss_kb() -> Option<u64> {
+/// One kB figure of this process' `/proc/self/status` (Linux): `VmHWM:` the peak
+/// resident size, `VmRSS:` the current one.
+fn status_kb(key: &str) -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     s.lines()
-        .find(|l| l.starts_with("VmHWM:"))?
+        .find(|l| l.starts_with(key))?
         .split_whitespace()
         .nth(1)?
         .parse()

@@ -81,7 +81,7 @@ pub(super) fn parcel_constraints(input: ReportInput, all: bool) -> Table {
     );
     let status = &input.analysis.ledger.parcel_status;
     for pc in &o.parcels {
-        let any = pc.m2.iter().any(|m| m.is_some_and(|v| v > 0.0));
+        let any = pc.m2().iter().any(|m| m.is_some_and(|v| v > 0.0));
         if !all && !any {
             continue;
         }
