@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::spatial::{NearestGrid, ParkIndex};
 
 use super::AnalysisSettings;
+use super::covered::CoveredList;
 
 /// One covered enterprise: its index into `park.enterprises` (4 bytes; its distance
 /// is [`Coverage::distance`], recomputed from the planar positions the coverage kept,
@@ -28,9 +29,9 @@ pub struct FacilityCoverage {
     pub facility: u32,
     /// The radius used (its kind's).
     pub radius_m: f64,
-    /// The covered enterprises, in enterprise (index) order; sort by distance when
-    /// listing them.
-    pub covered: Vec<Covered>,
+    /// The covered enterprises, in enterprise (index) order (held compactly, see
+    /// [`CoveredList`]); sort by distance when listing them.
+    pub covered: CoveredList,
     /// Their employees, summed over those that state a number.
     pub employees: u64,
 }
@@ -124,7 +125,7 @@ impl Coverage {
 /// let index = ParkIndex::build_default(&park).unwrap();
 /// let c = service_coverage(&park, &index, &AnalysisSettings::default()); // kindergarten: 300 m
 /// assert_eq!(c.facilities[0].covered.len(), 1);
-/// assert_eq!(c.facilities[0].covered[0].enterprise, 0);
+/// assert_eq!(c.facilities[0].covered.enterprises().next(), Some(0));
 /// assert_eq!(c.facilities[0].employees, 10);
 /// assert_eq!(c.kind(FacilityKind::Kindergarten).unwrap().uncovered, vec![1, 2]);
 /// ```
@@ -135,26 +136,25 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
         .enumerate()
         .map(|(fi, f)| {
             let radius_m = settings.radius(f.kind);
-            let mut covered = Vec::new();
+            let mut covered: Vec<u32> = Vec::new();
             let mut employees = 0u64;
             index.enterprises.for_each_within_weighted(
                 index.facility_xy[fi],
                 radius_m,
                 |e, w, _| {
                     employees += u64::from(w);
-                    covered.push(Covered { enterprise: e })
+                    covered.push(e)
                 },
             );
             // The index walks its own order; lists come out in enterprise order, so
             // every listing (and its ties) is the same whatever the index's layout.
             covered.sort_unstable();
-            // Kept until the report is written: without the doubling's spare room
-            // (15 M pairs at a million enterprises and 1000 m).
-            covered.shrink_to_fit();
             FacilityCoverage {
                 facility: fi as u32,
                 radius_m,
-                covered,
+                // Kept until the report is written (15 M pairs at a million
+                // enterprises and 1000 m): about a byte each instead of four.
+                covered: CoveredList::from_sorted(&covered),
                 employees,
             }
         })

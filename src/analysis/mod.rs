@@ -17,6 +17,7 @@ pub mod areas;
 pub mod build;
 pub mod constraints;
 pub mod coverage;
+pub mod covered;
 pub mod isochrone;
 pub mod isochrone_run;
 pub mod land;
@@ -41,6 +42,7 @@ pub use coverage::{
     Coverage, Covered, FacilityCoverage, KindCoverage, NearestFacilities, nearest_facilities,
     service_coverage,
 };
+pub use covered::CoveredList;
 pub use isochrone::{
     FacilityIsochrone, IsochroneAnalysis, IsochroneSpec, ReachChoice, facility_isochrone,
     isochrone_coverage, isochrone_coverage_with,
@@ -393,7 +395,7 @@ impl EnterpriseLinks {
         let mut served_by: Vec<(u32, f32)> = coverage
             .facilities
             .iter()
-            .filter(|fc| fc.covered.binary_search(&Covered { enterprise: e }).is_ok())
+            .filter(|fc| fc.covered.contains(e))
             .filter_map(|fc| Some((fc.facility, coverage.distance(fc.facility, e)?)))
             .collect();
         served_by.sort_by(|a, b| a.1.total_cmp(&b.1));
