@@ -144,9 +144,15 @@ impl Walker<'_> {
     }
 
     /// Keeps the positions' z values (in order) and returns their coordinates.
+    ///
+    /// The coordinates go into a vector of exactly their number: collecting in place
+    /// would keep the positions' allocation (grown by doubling, 24 bytes a position),
+    /// 2.4× what a 5-corner parcel ring needs — 37 MB of the 1M scene's 333k parcels.
     fn keep(&mut self, c: Vec<(Coord<f64>, f64)>) -> Vec<Coord<f64>> {
         self.z.extend(c.iter().map(|(_, z)| *z));
-        c.into_iter().map(|(c, _)| c).collect()
+        let mut out = Vec::with_capacity(c.len());
+        out.extend(c.iter().map(|(c, _)| *c));
+        out
     }
 
     fn line(&mut self, t: &CoordTree, at: &[Step]) -> Result<LineString<f64>, GeomIssue> {
