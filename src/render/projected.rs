@@ -592,6 +592,12 @@ impl ProjectedLayer {
         self.chunks.get(i / CHUNK)?.get(i % CHUNK, self.origin)
     }
 
+    /// Whether feature `i` is polygons, and its bounding box, read without building the
+    /// feature (which, for lines and polygons kept flat, allocates its vertex lists).
+    pub fn polygons_and_bbox(&self, i: usize) -> Option<(bool, WorldRect)> {
+        self.chunks.get(i / CHUNK)?.outline(i % CHUNK, self.origin)
+    }
+
     /// Whether slot `i` holds a feature.
     pub fn has_feature(&self, i: usize) -> bool {
         self.chunks.get(i / CHUNK).is_some_and(|c| c.has(i % CHUNK))

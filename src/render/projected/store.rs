@@ -385,6 +385,20 @@ impl Chunk {
         }
     }
 
+    /// Whether slot `j` holds polygons (`Some(true)`), lines or anything else
+    /// (`Some(false)`), with its bounding box, without building the feature.
+    pub(super) fn outline(&self, j: usize, origin: [f64; 2]) -> Option<(bool, WorldRect)> {
+        let polygons = match self.shapes.of(j) {
+            Some(k) => self.shapes.heads[k].polygons,
+            None if self.compact_point(j).is_some() => false,
+            None => matches!(
+                self.others.get(j)?.as_ref()?.geom,
+                PlanarGeom::Polygons(_)
+            ),
+        };
+        Some((polygons, self.bbox(j, origin)?))
+    }
+
     /// Whether slot `j` holds a feature.
     pub(super) fn has(&self, j: usize) -> bool {
         self.compact_point(j).is_some()
