@@ -813,8 +813,16 @@ fn draw_layer(
             max: [b.max[0] - m, b.max[1] - m],
         }
     };
-    for &i in &ids {
-        let Some((f, d)) = drawn(i) else { continue };
+    // Features are fetched in parallel a block at a time (the planar store builds lines
+    // and polygons from its flat buffers), then drawn in order.
+    let fetched = ids.chunks(4096).flat_map(|block| {
+        block
+            .par_iter()
+            .with_min_len(256)
+            .filter_map(|&i| Some((i, drawn(i)?)))
+            .collect::<Vec<_>>()
+    });
+    for (i, (f, d)) in fetched {
         draw_feature(items, view, &f.geom, d, options, tag(i), false);
         if point_layer && d.size >= 3.0 {
             let c = view.to_screen(f.anchor);

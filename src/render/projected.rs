@@ -1062,7 +1062,11 @@ mod tests {
                         ]],
                     ]),
                     19 => PlanarGeom::Lines(vec![
-                        vec![p, [p[0] + 0.123_456, p[1] + 70.5], [p[0] - 3.0, p[1] + 99.0]],
+                        vec![
+                            p,
+                            [p[0] + 0.123_456, p[1] + 70.5],
+                            [p[0] - 3.0, p[1] + 99.0],
+                        ],
                         vec![[p[0] + 1.0, p[1] - 1.0], [p[0] + 2.0, p[1] - 2.0]],
                     ]),
                     23 => PlanarGeom::MultiPoint(vec![p, [p[0] + 1.0, p[1] + 1.0]]),
@@ -1180,6 +1184,37 @@ mod tests {
         assert_eq!(far, [412_345.678 + 1.0e6, 3_351_234.567]);
         assert_eq!(l.hit_test(far, 0.5), Some((4_321, 0.0)));
         assert_eq!(l.point(input.len()), None);
+    }
+
+    #[test]
+    fn parcels_are_kept_flat_in_under_80_bytes_each() {
+        // 5-vertex rings: 40 bytes of vertices plus the ends, head, slot and tree; an
+        // f64 `PlanarFeature` took 80 bytes inline before its three vertex lists.
+        let base = [412_345.678, 3_351_234.567];
+        let n = 10_000;
+        let features: Vec<Option<PlanarFeature>> = (0..n)
+            .map(|i| {
+                let p = [
+                    base[0] + (i % 100) as f64 * 50.0,
+                    base[1] + (i / 100) as f64 * 50.0,
+                ];
+                PlanarFeature::from_geom(PlanarGeom::Polygons(vec![vec![vec![
+                    p,
+                    [p[0] + 40.0, p[1]],
+                    [p[0] + 40.0, p[1] + 30.0],
+                    [p[0], p[1] + 30.0],
+                    p,
+                ]]]))
+            })
+            .collect();
+        let l = ProjectedLayer::from_features(features);
+        let per = l.heap_bytes() as f64 / n as f64;
+        assert!(per < 80.0, "{per} bytes a parcel");
+        // Read back as polygons with their boxes, without building them.
+        let (polygons, bbox) = l.polygons_and_bbox(n - 1).unwrap();
+        assert!(polygons);
+        assert_eq!(Some(bbox), l.feature(n - 1).unwrap().geom.bbox());
+        assert_eq!(l.polygons_and_bbox(n), None);
     }
 
     #[test]

@@ -158,7 +158,8 @@ impl Shapes {
     /// stay under `u32::MAX`.
     fn push(&mut self, f: &PlanarFeature, origin: [f64; 2]) -> Option<u32> {
         let [parts, rings, n] = flat_sizes(f, origin)?;
-        let fits = |now: usize, more: usize| now.checked_add(more).is_some_and(|t| t < NO_SHAPE as usize);
+        let fits =
+            |now: usize, more: usize| now.checked_add(more).is_some_and(|t| t < NO_SHAPE as usize);
         if !(fits(self.heads.len(), 1)
             && fits(self.part_ends.len(), parts)
             && fits(self.ring_ends.len(), rings)
@@ -207,7 +208,10 @@ impl Shapes {
     }
 
     /// Shape `k`'s parts, each as its ranges of vertices (one a ring or line).
-    fn parts(&self, k: usize) -> impl Iterator<Item = impl Iterator<Item = std::ops::Range<usize>>> {
+    fn parts(
+        &self,
+        k: usize,
+    ) -> impl Iterator<Item = impl Iterator<Item = std::ops::Range<usize>>> {
         let first = k.checked_sub(1).map_or(0, |p| self.heads[p].parts_end);
         span(first, self.heads[k].parts_end).map(move |p| {
             let first = p.checked_sub(1).map_or(0, |q| self.part_ends[q]);
@@ -230,7 +234,9 @@ impl Shapes {
 
     /// Shape `k`'s box relative to the origin (exact: its vertices are `f32`s).
     fn rel_box(&self, k: usize) -> RelBox {
-        self.vertices(k).iter().fold(EMPTY, |b, q| union(b, [q[0], q[1], q[0], q[1]]))
+        self.vertices(k)
+            .iter()
+            .fold(EMPTY, |b, q| union(b, [q[0], q[1], q[0], q[1]]))
     }
 
     /// Shape `k` in planar metres, as a feature.
@@ -240,7 +246,11 @@ impl Shapes {
         };
         let head = self.heads[k];
         let geom = if head.polygons {
-            PlanarGeom::Polygons(self.parts(k).map(|rings| rings.map(path).collect()).collect())
+            PlanarGeom::Polygons(
+                self.parts(k)
+                    .map(|rings| rings.map(path).collect())
+                    .collect(),
+            )
         } else {
             PlanarGeom::Lines(self.parts(k).flatten().map(path).collect())
         };
@@ -391,10 +401,7 @@ impl Chunk {
         let polygons = match self.shapes.of(j) {
             Some(k) => self.shapes.heads[k].polygons,
             None if self.compact_point(j).is_some() => false,
-            None => matches!(
-                self.others.get(j)?.as_ref()?.geom,
-                PlanarGeom::Polygons(_)
-            ),
+            None => matches!(self.others.get(j)?.as_ref()?.geom, PlanarGeom::Polygons(_)),
         };
         Some((polygons, self.bbox(j, origin)?))
     }
