@@ -3,9 +3,10 @@
 //!
 //! Projecting lon/lat on every frame is too slow for 100k features, so a
 //! [`ProjectedPark`] holds each layer's features in planar metres in a compact,
-//! chunked store (the `store` module: single points as `f32` offsets from the layer's
-//! origin, other geometries as [`PlanarFeature`]s — geometry, bounding box, label
-//! anchor — and a packed R-tree per chunk; an edit copies one chunk at most). A layer is re-projected only when it changes
+//! chunked store (the `store` module: single points, lines and polygons as `f32` offsets
+//! from the layer's origin — lines and polygons in one flat vertex buffer per chunk —, the
+//! rest as [`PlanarFeature`]s — geometry, bounding box, label anchor — and a packed
+//! R-tree per chunk; an edit copies one chunk at most). A layer is re-projected only when it changes
 //! ([`ProjectedPark::update_layer`]). Polygon layers can also give a triangulated mesh
 //! in planar coordinates ([`ProjectedLayer::mesh`], computed once on first use) that a
 //! screen target transforms each frame instead of re-triangulating.
@@ -586,8 +587,9 @@ impl ProjectedLayer {
         self.len == 0
     }
 
-    /// The feature with this index: borrowed, or built on the fly for a point (no
-    /// allocation).
+    /// The feature with this index: borrowed, or built on the fly from the store — a
+    /// point without allocating, a line or polygon kept flat with its vertex lists (see
+    /// [`ProjectedLayer::polygons_and_bbox`] for its box alone).
     pub fn feature(&self, i: usize) -> Option<Cow<'_, PlanarFeature>> {
         self.chunks.get(i / CHUNK)?.get(i % CHUNK, self.origin)
     }
@@ -608,8 +610,9 @@ impl ProjectedLayer {
         (0..self.len).filter_map(|i| Some((i, self.feature(i)?)))
     }
 
-    /// Bytes of heap the planar copy of this layer holds (chunks and trees; the
-    /// vertex lists of non-point geometries not counted).
+    /// Bytes of heap the planar copy of this layer holds (chunks, flat vertex buffers
+    /// and trees; the vertex lists of features kept as `f64` [`PlanarFeature`]s not
+    /// counted).
     pub fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.heap_bytes()).sum()
     }
