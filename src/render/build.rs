@@ -27,7 +27,7 @@ use super::style::{
     LayerDisplay, LayerStyle, MarkerShape, Rgba, Stroke, SwatchKind, Symbol, Symbology, Theme,
     default_displays,
 };
-use super::view::{MapView, ScreenRect};
+use super::view::{MapView, ScreenRect, WorldRect};
 use crate::model::{FeatureRef, Lang, Layer, Park};
 
 /// The layers' drawing order and styles, and the theme.
@@ -480,8 +480,12 @@ fn marker(view: &MapView, p: [f64; 2], d: &Drawn, tag: Option<FeatureRef>) -> It
 
 fn too_small(view: &MapView, f: &PlanarFeature, min: f32) -> bool {
     matches!(f.geom, PlanarGeom::Polygons(_) | PlanarGeom::Lines(_))
-        && (f.bbox.width() / view.resolution) < min as f64
-        && (f.bbox.height() / view.resolution) < min as f64
+        && box_too_small(view, &f.bbox, min)
+}
+
+/// Whether a box is under `min` display units both ways.
+fn box_too_small(view: &MapView, b: &WorldRect, min: f32) -> bool {
+    (b.width() / view.resolution) < min as f64 && (b.height() / view.resolution) < min as f64
 }
 
 /// Builds the scene of `park` seen through `view`.
@@ -709,6 +713,18 @@ fn draw_layer(
         }
         Some((f, symbols.get(c as usize)?))
     };
+    // `drawn` without building the feature: (polygons?, its box, its symbol).
+    let boxed = |i: u32| -> Option<(bool, WorldRect, &Drawn)> {
+        let c = *classes.get(i as usize)?;
+        if c == NO_SYMBOL {
+            return None;
+        }
+        let (polygons, bbox) = pl.polygons_and_bbox(i as usize)?;
+        if polygons && box_too_small(view, &bbox, options.min_feature_size) {
+            return None;
+        }
+        Some((polygons, bbox, symbols.get(c as usize)?))
+    };
     // A crowded area layer: areas a few pixels across are filled as their boxes into
     // one picture (what their fill looks like at that size), the rest drawn as shapes.
     let ids = if options.raster_scale > 0.0
@@ -726,20 +742,30 @@ fn draw_layer(
             .map(|run| {
                 let (mut rest, mut areas) = (Vec::new(), Vec::new());
                 for &i in run {
-                    let Some((f, d)) = drawn(i) else { continue };
-                    let PlanarGeom::Polygons(parts) = &f.geom else {
-                        rest.push(i);
+                    // The box first: a polygon drawn as its box is never built (the
+                    // planar store builds lines and polygons on demand).
+                    let Some((polygons, bbox, d)) = boxed(i) else {
                         continue;
                     };
-                    let side = f.bbox.width().max(f.bbox.height()) / view.resolution;
+                    if !polygons {
+                        rest.push(i);
+                        continue;
+                    }
+                    let side = bbox.width().max(bbox.height()) / view.resolution;
                     let solid = d.stroke.as_ref().is_none_or(|s| s.dash.is_none());
                     match d.fill {
                         Some(fill) if side < SMALL_AREA as f64 => {
-                            let a = view.to_screen([f.bbox.min[0], f.bbox.max[1]]);
-                            let b = view.to_screen([f.bbox.max[0], f.bbox.min[1]]);
+                            let a = view.to_screen([bbox.min[0], bbox.max[1]]);
+                            let b = view.to_screen([bbox.max[0], bbox.min[1]]);
                             areas.push(aggregate::Area::Box(ScreenRect { min: a, max: b }, fill));
                         }
                         Some(fill) if side < shapes_below && solid => {
+                            let Some(f) = pl.feature(i as usize) else {
+                                continue;
+                            };
+                            let PlanarGeom::Polygons(parts) = &f.geom else {
+                                continue;
+                            };
                             areas.extend(parts.iter().filter_map(|rings| {
                                 let stroke = d.stroke.clone();
                                 polygon_items(view, rings, options, Some(fill), stroke, tag(i))
@@ -787,8 +813,16 @@ fn draw_layer(
             max: [b.max[0] - m, b.max[1] - m],
         }
     };
-    for &i in &ids {
-        let Some((f, d)) = drawn(i) else { continue };
+    // Features are fetched in parallel a block at a time (the planar store builds lines
+    // and polygons from its flat buffers), then drawn in order.
+    let fetched = ids.chunks(4096).flat_map(|block| {
+        block
+            .par_iter()
+            .with_min_len(256)
+            .filter_map(|&i| Some((i, drawn(i)?)))
+            .collect::<Vec<_>>()
+    });
+    for (i, (f, d)) in fetched {
         draw_feature(items, view, &f.geom, d, options, tag(i), false);
         if point_layer && d.size >= 3.0 {
             let c = view.to_screen(f.anchor);

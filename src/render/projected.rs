@@ -3,9 +3,10 @@
 //!
 //! Projecting lon/lat on every frame is too slow for 100k features, so a
 //! [`ProjectedPark`] holds each layer's features in planar metres in a compact,
-//! chunked store (the `store` module: single points as `f32` offsets from the layer's
-//! origin, other geometries as [`PlanarFeature`]s — geometry, bounding box, label
-//! anchor — and a packed R-tree per chunk; an edit copies one chunk at most). A layer is re-projected only when it changes
+//! chunked store (the `store` module: single points, lines and polygons as `f32` offsets
+//! from the layer's origin — lines and polygons in one flat vertex buffer per chunk —, the
+//! rest as [`PlanarFeature`]s — geometry, bounding box, label anchor — and a packed
+//! R-tree per chunk; an edit copies one chunk at most). A layer is re-projected only when it changes
 //! ([`ProjectedPark::update_layer`]). Polygon layers can also give a triangulated mesh
 //! in planar coordinates ([`ProjectedLayer::mesh`], computed once on first use) that a
 //! screen target transforms each frame instead of re-triangulating.
@@ -586,10 +587,17 @@ impl ProjectedLayer {
         self.len == 0
     }
 
-    /// The feature with this index: borrowed, or built on the fly for a point (no
-    /// allocation).
+    /// The feature with this index: borrowed, or built on the fly from the store — a
+    /// point without allocating, a line or polygon kept flat with its vertex lists (see
+    /// [`ProjectedLayer::polygons_and_bbox`] for its box alone).
     pub fn feature(&self, i: usize) -> Option<Cow<'_, PlanarFeature>> {
         self.chunks.get(i / CHUNK)?.get(i % CHUNK, self.origin)
+    }
+
+    /// Whether feature `i` is polygons, and its bounding box, read without building the
+    /// feature (which, for lines and polygons kept flat, allocates its vertex lists).
+    pub fn polygons_and_bbox(&self, i: usize) -> Option<(bool, WorldRect)> {
+        self.chunks.get(i / CHUNK)?.outline(i % CHUNK, self.origin)
     }
 
     /// Whether slot `i` holds a feature.
@@ -602,8 +610,9 @@ impl ProjectedLayer {
         (0..self.len).filter_map(|i| Some((i, self.feature(i)?)))
     }
 
-    /// Bytes of heap the planar copy of this layer holds (chunks and trees; the
-    /// vertex lists of non-point geometries not counted).
+    /// Bytes of heap the planar copy of this layer holds (chunks, flat vertex buffers
+    /// and trees; the vertex lists of features kept as `f64` [`PlanarFeature`]s not
+    /// counted).
     pub fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.heap_bytes()).sum()
     }
@@ -1013,7 +1022,8 @@ mod tests {
     }
 
     /// A deterministic mix over three chunks: mostly points, some squares, lines and
-    /// nulls, and one point far from the rest (kept in f64).
+    /// nulls, one point far from the rest and one line reaching far (both kept in f64),
+    /// a polygon with a hole and a multi-line, several points and a collection.
     fn mixed(n: usize) -> Vec<Option<PlanarFeature>> {
         // A frame far from 0, as the park's planar coordinates are.
         let base = [412_345.678, 3_351_234.567];
@@ -1036,6 +1046,37 @@ mod tests {
                     ]]]),
                     13 => PlanarGeom::Lines(vec![vec![p, [p[0] + 300.0, p[1] - 120.0]]]),
                     _ if i == 4_321 => PlanarGeom::Point([base[0] + 1.0e6, base[1]]),
+                    _ if i == 4_322 => PlanarGeom::Lines(vec![vec![p, [base[0] + 1.0e6, p[1]]]]),
+                    17 => PlanarGeom::Polygons(vec![
+                        vec![
+                            vec![p, [p[0] + 90.0, p[1]], [p[0] + 90.0, p[1] + 60.0], p],
+                            vec![
+                                [p[0] + 10.0, p[1] + 5.0],
+                                [p[0] + 20.0, p[1] + 25.0],
+                                [p[0] + 30.0, p[1] + 5.0],
+                                [p[0] + 10.0, p[1] + 5.0],
+                            ],
+                        ],
+                        vec![vec![
+                            [p[0] - 50.0, p[1]],
+                            [p[0] - 40.0, p[1]],
+                            [p[0] - 45.0, p[1] + 8.0],
+                            [p[0] - 50.0, p[1]],
+                        ]],
+                    ]),
+                    19 => PlanarGeom::Lines(vec![
+                        vec![
+                            p,
+                            [p[0] + 0.123_456, p[1] + 70.5],
+                            [p[0] - 3.0, p[1] + 99.0],
+                        ],
+                        vec![[p[0] + 1.0, p[1] - 1.0], [p[0] + 2.0, p[1] - 2.0]],
+                    ]),
+                    23 => PlanarGeom::MultiPoint(vec![p, [p[0] + 1.0, p[1] + 1.0]]),
+                    29 => PlanarGeom::Collection(vec![
+                        PlanarGeom::Point(p),
+                        PlanarGeom::Lines(vec![vec![p, [p[0] + 5.0, p[1]]]]),
+                    ]),
                     _ => PlanarGeom::Point(p),
                 };
                 PlanarFeature::from_geom(geom)
@@ -1071,8 +1112,24 @@ mod tests {
         v
     }
 
+    /// `g` with every coordinate moved by `f`.
+    fn map_coords(g: &PlanarGeom, f: &impl Fn([f64; 2]) -> [f64; 2]) -> PlanarGeom {
+        let path = |p: &Path| p.iter().map(|q| f(*q)).collect::<Path>();
+        match g {
+            PlanarGeom::Point(p) => PlanarGeom::Point(f(*p)),
+            PlanarGeom::MultiPoint(v) => PlanarGeom::MultiPoint(path(v)),
+            PlanarGeom::Lines(ls) => PlanarGeom::Lines(ls.iter().map(path).collect()),
+            PlanarGeom::Polygons(ps) => {
+                PlanarGeom::Polygons(ps.iter().map(|r| r.iter().map(path).collect()).collect())
+            }
+            PlanarGeom::Collection(c) => {
+                PlanarGeom::Collection(c.iter().map(|g| map_coords(g, f)).collect())
+            }
+        }
+    }
+
     #[test]
-    fn the_store_keeps_points_within_a_millimetre_and_everything_else_exactly() {
+    fn the_store_keeps_points_lines_and_polygons_within_a_millimetre_and_the_rest_exactly() {
         let input = mixed(2 * CHUNK + 1_234);
         let l = ProjectedLayer::from_features(input.clone());
         assert_eq!(l.len(), input.len());
@@ -1091,7 +1148,32 @@ mod tests {
                         assert_eq!(g.anchor, q);
                         assert_eq!(g.bbox, WorldRect { min: q, max: q });
                     }
+                    PlanarGeom::Lines(_) | PlanarGeom::Polygons(_) if i != 4_322 => {
+                        // Kept flat as f32 offsets: the same structure, every vertex
+                        // and the anchor within a millimetre, the box that of the
+                        // vertices kept.
+                        assert!(matches!(got, Some(Cow::Owned(_))), "{i}");
+                        let origin = l.origin;
+                        let kept = |q: [f64; 2]| {
+                            let d = [(q[0] - origin[0]) as f32, (q[1] - origin[1]) as f32];
+                            [origin[0] + d[0] as f64, origin[1] + d[1] as f64]
+                        };
+                        assert_eq!(g.geom, map_coords(&w.geom, &kept), "{i}");
+                        let mut err = 0.0f64;
+                        let mut moved = Vec::new();
+                        g.geom.for_each_coord(&mut |q| moved.push(q));
+                        let mut k = 0;
+                        w.geom.for_each_coord(&mut |q| {
+                            err = err.max((q[0] - moved[k][0]).hypot(q[1] - moved[k][1]));
+                            k += 1;
+                        });
+                        assert!(err < 1e-3, "{i}: {err} m");
+                        assert_eq!(g.anchor, kept(w.anchor));
+                        assert_eq!(Some(g.bbox), g.geom.bbox());
+                        assert_eq!(l.point(i), None);
+                    }
                     _ => {
+                        // Several points, a collection, a line reaching far: exact.
                         assert_eq!(**g, *w);
                         assert!(matches!(got, Some(Cow::Borrowed(_))));
                         assert_eq!(l.point(i), None);
@@ -1105,6 +1187,37 @@ mod tests {
         assert_eq!(far, [412_345.678 + 1.0e6, 3_351_234.567]);
         assert_eq!(l.hit_test(far, 0.5), Some((4_321, 0.0)));
         assert_eq!(l.point(input.len()), None);
+    }
+
+    #[test]
+    fn parcels_are_kept_flat_in_under_80_bytes_each() {
+        // 5-vertex rings: 40 bytes of vertices plus the ends, head, slot and tree; an
+        // f64 `PlanarFeature` took 80 bytes inline before its three vertex lists.
+        let base = [412_345.678, 3_351_234.567];
+        let n = 10_000;
+        let features: Vec<Option<PlanarFeature>> = (0..n)
+            .map(|i| {
+                let p = [
+                    base[0] + (i % 100) as f64 * 50.0,
+                    base[1] + (i / 100) as f64 * 50.0,
+                ];
+                PlanarFeature::from_geom(PlanarGeom::Polygons(vec![vec![vec![
+                    p,
+                    [p[0] + 40.0, p[1]],
+                    [p[0] + 40.0, p[1] + 30.0],
+                    [p[0], p[1] + 30.0],
+                    p,
+                ]]]))
+            })
+            .collect();
+        let l = ProjectedLayer::from_features(features);
+        let per = l.heap_bytes() as f64 / n as f64;
+        assert!(per < 80.0, "{per} bytes a parcel");
+        // Read back as polygons with their boxes, without building them.
+        let (polygons, bbox) = l.polygons_and_bbox(n - 1).unwrap();
+        assert!(polygons);
+        assert_eq!(Some(bbox), l.feature(n - 1).unwrap().geom.bbox());
+        assert_eq!(l.polygons_and_bbox(n), None);
     }
 
     #[test]
@@ -1138,7 +1251,7 @@ mod tests {
         let input = mixed(2 * CHUNK + 1_234);
         let held = Arc::new(ProjectedLayer::from_features(input));
         let mut mine = Arc::clone(&held);
-        let i = CHUNK + 5;
+        let i = CHUNK + 6;
         let old = held.point(i).unwrap();
         let to = [old[0] + 5_000.0, old[1] - 3_000.0];
         Arc::make_mut(&mut mine).update_feature(i, PlanarFeature::from_geom(PlanarGeom::Point(to)));

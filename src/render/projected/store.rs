@@ -3,9 +3,12 @@
 //! Features are kept in chunks of [`CHUNK`] slots, each behind an `Arc`, so editing a
 //! layer that a drawing worker still holds copies one chunk (copy-on-write through
 //! `Arc::make_mut`), not the layer. In a chunk, a single point is two `f32` offsets from
-//! the layer's origin (no bounding box or anchor: both are the point); any other
-//! geometry (and a point too far from the origin for millimetres in `f32`) stays a
-//! [`PlanarFeature`] in `f64`. Each chunk has its own packed R-tree (sort-tile-recursive
+//! the layer's origin (no bounding box or anchor: both are the point); lines and
+//! polygons are flat (the `Shapes` of the chunk: every vertex two `f32` offsets in one
+//! buffer, with the ends of rings, parts and shapes as `u32`s, and the label anchor; the
+//! bounding box is read off the vertices); any other geometry (several points, a
+//! collection, and anything with a vertex too far from the origin for millimetres in
+//! `f32`) stays a [`PlanarFeature`] in `f64`. Each chunk has its own packed R-tree (sort-tile-recursive
 //! order, [`NODE`] children a node, `f32` boxes rounded outwards, 2-byte leaf entries),
 //! updated in place when a feature changes.
 //!
@@ -85,6 +88,193 @@ pub(super) fn point_feature(p: [f64; 2]) -> PlanarFeature {
     }
 }
 
+/// No flat shape in a slot.
+const NO_SHAPE: u32 = u32::MAX;
+
+/// A shape's head: what it is, where its label goes and where its parts end.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    /// Polygons (a part is a polygon: rings, exterior first), else lines (a part is one
+    /// line: one ring).
+    polygons: bool,
+    /// The label anchor's offsets.
+    anchor: [f32; 2],
+    /// The end of its parts in [`Shapes::part_ends`].
+    parts_end: u32,
+}
+
+/// The lines and polygons of a chunk, flat: the vertices of every ring one after the
+/// other as `f32` offsets from the layer's origin. A shape's parts start where the
+/// previous shape's end (a part's rings and a ring's vertices likewise), so a parcel
+/// of one 5-vertex ring is 40 bytes of vertices and 28 of ends, head and slot, where
+/// an `f64` [`PlanarFeature`] took 80 bytes inline and three allocations (≈ 130 bytes).
+#[derive(Debug, Clone, Default)]
+struct Shapes {
+    /// Per slot (or empty when the chunk has no flat shape): its shape, or [`NO_SHAPE`].
+    of_slot: Vec<u32>,
+    /// Per shape, in the order stored (an edit appends; the replaced one stays unused).
+    heads: Vec<Head>,
+    /// Per part: the end of its rings in `ring_ends`.
+    part_ends: Vec<u32>,
+    /// Per ring (or line): the end of its vertices in `coords`.
+    ring_ends: Vec<u32>,
+    /// Every vertex.
+    coords: Vec<[f32; 2]>,
+}
+
+/// The sizes a flat shape takes: parts, rings, vertices.
+fn flat_sizes(f: &PlanarFeature, origin: [f64; 2]) -> Option<[usize; 3]> {
+    compact(f.anchor, origin)?;
+    let ok = |p: &[[f64; 2]]| p.iter().all(|q| compact(*q, origin).is_some());
+    match &f.geom {
+        PlanarGeom::Lines(ls) if ls.iter().all(|l| ok(l)) => {
+            let n: usize = ls.iter().map(Vec::len).sum();
+            (n > 0).then_some([ls.len(), ls.len(), n])
+        }
+        PlanarGeom::Polygons(ps) if ps.iter().flatten().all(|r| ok(r)) => {
+            let rings: usize = ps.iter().map(Vec::len).sum();
+            let n: usize = ps.iter().flatten().map(Vec::len).sum();
+            (n > 0).then_some([ps.len(), rings, n])
+        }
+        _ => None,
+    }
+}
+
+/// `a..b` as `usize`s.
+fn span(a: u32, b: u32) -> std::ops::Range<usize> {
+    a as usize..b as usize
+}
+
+impl Shapes {
+    /// Reserves room for shapes of these sizes.
+    fn reserve(&mut self, shapes: usize, [parts, rings, coords]: [usize; 3]) {
+        self.heads.reserve_exact(shapes);
+        self.part_ends.reserve_exact(parts);
+        self.ring_ends.reserve_exact(rings);
+        self.coords.reserve_exact(coords);
+    }
+
+    /// Stores `f` flat when it can be (see [`flat_sizes`]), returning its shape; the ends
+    /// stay under `u32::MAX`.
+    fn push(&mut self, f: &PlanarFeature, origin: [f64; 2]) -> Option<u32> {
+        let [parts, rings, n] = flat_sizes(f, origin)?;
+        let fits =
+            |now: usize, more: usize| now.checked_add(more).is_some_and(|t| t < NO_SHAPE as usize);
+        if !(fits(self.heads.len(), 1)
+            && fits(self.part_ends.len(), parts)
+            && fits(self.ring_ends.len(), rings)
+            && fits(self.coords.len(), n))
+        {
+            return None;
+        }
+        let rel = |q: [f64; 2]| [(q[0] - origin[0]) as f32, (q[1] - origin[1]) as f32];
+        let ring = |r: &[[f64; 2]], s: &mut Shapes| {
+            s.coords.extend(r.iter().map(|q| rel(*q)));
+            s.ring_ends.push(s.coords.len() as u32);
+        };
+        let polygons = match &f.geom {
+            PlanarGeom::Lines(ls) => {
+                for l in ls {
+                    ring(l, self);
+                    self.part_ends.push(self.ring_ends.len() as u32);
+                }
+                false
+            }
+            PlanarGeom::Polygons(ps) => {
+                for rings in ps {
+                    for r in rings {
+                        ring(r, self);
+                    }
+                    self.part_ends.push(self.ring_ends.len() as u32);
+                }
+                true
+            }
+            _ => return None,
+        };
+        self.heads.push(Head {
+            polygons,
+            anchor: rel(f.anchor),
+            parts_end: self.part_ends.len() as u32,
+        });
+        Some(self.heads.len() as u32 - 1)
+    }
+
+    /// The shape in slot `j`.
+    fn of(&self, j: usize) -> Option<usize> {
+        self.of_slot
+            .get(j)
+            .filter(|k| **k != NO_SHAPE)
+            .map(|k| *k as usize)
+    }
+
+    /// Shape `k`'s parts, each as its ranges of vertices (one a ring or line).
+    fn parts(
+        &self,
+        k: usize,
+    ) -> impl Iterator<Item = impl Iterator<Item = std::ops::Range<usize>>> {
+        let first = k.checked_sub(1).map_or(0, |p| self.heads[p].parts_end);
+        span(first, self.heads[k].parts_end).map(move |p| {
+            let first = p.checked_sub(1).map_or(0, |q| self.part_ends[q]);
+            span(first, self.part_ends[p]).map(move |r| {
+                let first = r.checked_sub(1).map_or(0, |q| self.ring_ends[q]);
+                span(first, self.ring_ends[r])
+            })
+        })
+    }
+
+    /// Shape `k`'s vertices (its parts' rings, one after the other).
+    fn vertices(&self, k: usize) -> &[[f32; 2]] {
+        let mut all = self.parts(k).flatten();
+        let Some(first) = all.next() else {
+            return &[];
+        };
+        let end = all.last().map_or(first.end, |r| r.end);
+        &self.coords[first.start..end]
+    }
+
+    /// Shape `k`'s box relative to the origin (exact: its vertices are `f32`s).
+    fn rel_box(&self, k: usize) -> RelBox {
+        self.vertices(k)
+            .iter()
+            .fold(EMPTY, |b, q| union(b, [q[0], q[1], q[0], q[1]]))
+    }
+
+    /// Shape `k` in planar metres, as a feature.
+    fn feature(&self, k: usize, origin: [f64; 2]) -> PlanarFeature {
+        let path = |r: std::ops::Range<usize>| -> Vec<[f64; 2]> {
+            self.coords[r].iter().map(|q| abs(*q, origin)).collect()
+        };
+        let head = self.heads[k];
+        let geom = if head.polygons {
+            PlanarGeom::Polygons(
+                self.parts(k)
+                    .map(|rings| rings.map(path).collect())
+                    .collect(),
+            )
+        } else {
+            PlanarGeom::Lines(self.parts(k).flatten().map(path).collect())
+        };
+        let b = self.rel_box(k);
+        PlanarFeature {
+            geom,
+            bbox: WorldRect {
+                min: abs([b[0], b[1]], origin),
+                max: abs([b[2], b[3]], origin),
+            },
+            anchor: abs(head.anchor, origin),
+        }
+    }
+
+    /// Heap bytes held.
+    fn heap_bytes(&self) -> usize {
+        self.of_slot.capacity() * 4
+            + self.heads.capacity() * std::mem::size_of::<Head>()
+            + self.part_ends.capacity() * 4
+            + self.ring_ends.capacity() * 4
+            + self.coords.capacity() * 8
+    }
+}
+
 /// One chunk of a layer: up to [`CHUNK`] consecutive feature slots.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Chunk {
@@ -93,8 +283,10 @@ pub(super) struct Chunk {
     /// Per slot (or empty when no slot holds a compact point): the offsets of a single
     /// point, x NaN for a slot that is not one.
     points: Vec<[f32; 2]>,
-    /// Per slot (or empty when every feature is a compact point or null): the features
-    /// that are not compact points.
+    /// The lines and polygons kept flat in `f32`.
+    shapes: Shapes,
+    /// Per slot (or empty when every feature is a compact point, a flat shape or null):
+    /// the features kept in `f64`.
     others: Vec<Option<PlanarFeature>>,
     tree: ChunkTree,
 }
@@ -120,6 +312,16 @@ impl Chunk {
             len: features.len(),
             ..Chunk::default()
         };
+        // The flat shapes' buffers at their exact sizes (grown by doubling they would
+        // keep up to half again as much, for the session).
+        let (mut shapes, mut sizes) = (0, [0usize; 3]);
+        for f in features.iter().flatten() {
+            if let Some(s) = flat_sizes(f, origin) {
+                shapes += 1;
+                (0..3).for_each(|k| sizes[k] += s[k]);
+            }
+        }
+        c.shapes.reserve(shapes, sizes);
         for (j, f) in features.into_iter().enumerate() {
             c.put(j, f, origin);
         }
@@ -134,28 +336,35 @@ impl Chunk {
 
     /// Stores a feature in slot `j` (the tree is not touched).
     fn put(&mut self, j: usize, f: Option<PlanarFeature>, origin: [f64; 2]) {
-        let q = f.as_ref().and_then(|f| match f.geom {
-            PlanarGeom::Point(p) => compact(p, origin),
-            _ => None,
-        });
-        if let Some(q) = q {
+        if let Some(p) = self.points.get_mut(j) {
+            *p = [f32::NAN; 2];
+        }
+        if let Some(k) = self.shapes.of_slot.get_mut(j) {
+            *k = NO_SHAPE;
+        }
+        if let Some(o) = self.others.get_mut(j) {
+            *o = None;
+        }
+        let Some(f) = f else {
+            return;
+        };
+        if let PlanarGeom::Point(p) = f.geom
+            && let Some(q) = compact(p, origin)
+        {
             if self.points.is_empty() {
                 self.points = vec![[f32::NAN; 2]; self.len];
             }
             self.points[j] = q;
-            if let Some(o) = self.others.get_mut(j) {
-                *o = None;
+        } else if let Some(k) = self.shapes.push(&f, origin) {
+            if self.shapes.of_slot.is_empty() {
+                self.shapes.of_slot = vec![NO_SHAPE; self.len];
             }
+            self.shapes.of_slot[j] = k;
         } else {
-            if let Some(p) = self.points.get_mut(j) {
-                *p = [f32::NAN; 2];
-            }
-            if f.is_some() && self.others.is_empty() {
+            if self.others.is_empty() {
                 self.others = vec![None; self.len];
             }
-            if let Some(o) = self.others.get_mut(j) {
-                *o = f;
-            }
+            self.others[j] = Some(f);
         }
     }
 
@@ -166,10 +375,13 @@ impl Chunk {
 
     /// The feature in slot `j`.
     pub(super) fn get(&self, j: usize, origin: [f64; 2]) -> Option<Cow<'_, PlanarFeature>> {
-        match self.compact_point(j) {
-            Some(q) => Some(Cow::Owned(point_feature(abs(q, origin)))),
-            None => self.others.get(j)?.as_ref().map(Cow::Borrowed),
+        if let Some(q) = self.compact_point(j) {
+            return Some(Cow::Owned(point_feature(abs(q, origin))));
         }
+        if let Some(k) = self.shapes.of(j) {
+            return Some(Cow::Owned(self.shapes.feature(k, origin)));
+        }
+        self.others.get(j)?.as_ref().map(Cow::Borrowed)
     }
 
     /// The point of a single-point feature in slot `j`.
@@ -183,24 +395,45 @@ impl Chunk {
         }
     }
 
+    /// Whether slot `j` holds polygons (`Some(true)`), lines or anything else
+    /// (`Some(false)`), with its bounding box, without building the feature.
+    pub(super) fn outline(&self, j: usize, origin: [f64; 2]) -> Option<(bool, WorldRect)> {
+        let polygons = match self.shapes.of(j) {
+            Some(k) => self.shapes.heads[k].polygons,
+            None if self.compact_point(j).is_some() => false,
+            None => matches!(self.others.get(j)?.as_ref()?.geom, PlanarGeom::Polygons(_)),
+        };
+        Some((polygons, self.bbox(j, origin)?))
+    }
+
     /// Whether slot `j` holds a feature.
     pub(super) fn has(&self, j: usize) -> bool {
-        self.compact_point(j).is_some() || self.others.get(j).is_some_and(Option::is_some)
+        self.compact_point(j).is_some()
+            || self.shapes.of(j).is_some()
+            || self.others.get(j).is_some_and(Option::is_some)
     }
 
     /// The bounding box of slot `j` in planar metres.
-    fn bbox(&self, j: usize, origin: [f64; 2]) -> Option<WorldRect> {
-        match self.compact_point(j) {
-            Some(q) => {
-                let p = abs(q, origin);
-                Some(WorldRect { min: p, max: p })
-            }
-            None => self.others.get(j)?.as_ref().map(|f| f.bbox),
+    pub(super) fn bbox(&self, j: usize, origin: [f64; 2]) -> Option<WorldRect> {
+        if let Some(q) = self.compact_point(j) {
+            let p = abs(q, origin);
+            return Some(WorldRect { min: p, max: p });
         }
+        if let Some(k) = self.shapes.of(j) {
+            let b = self.shapes.rel_box(k);
+            return Some(WorldRect {
+                min: abs([b[0], b[1]], origin),
+                max: abs([b[2], b[3]], origin),
+            });
+        }
+        self.others.get(j)?.as_ref().map(|f| f.bbox)
     }
 
     /// The bounding box of slot `j` relative to the origin, rounded outwards.
     fn rel_box(&self, j: usize, origin: [f64; 2]) -> RelBox {
+        if let Some(k) = self.shapes.of(j) {
+            return self.shapes.rel_box(k);
+        }
         match self.compact_point(j) {
             Some(q) => [q[0], q[1], q[0], q[1]],
             None => match self.others.get(j).and_then(Option::as_ref) {
@@ -332,25 +565,12 @@ impl Chunk {
             if level == 0 {
                 for &j in &t.order[m * NODE..((m + 1) * NODE).min(self.len)] {
                     let j = j as usize;
-                    let hit = match self.compact_point(j) {
-                        Some(c) => {
-                            let p = abs(c, origin);
-                            p[0] >= rect.min[0]
-                                && p[0] <= rect.max[0]
-                                && p[1] >= rect.min[1]
-                                && p[1] <= rect.max[1]
-                        }
-                        None => self
-                            .others
-                            .get(j)
-                            .and_then(Option::as_ref)
-                            .is_some_and(|o| {
-                                o.bbox.min[0] <= rect.max[0]
-                                    && o.bbox.max[0] >= rect.min[0]
-                                    && o.bbox.min[1] <= rect.max[1]
-                                    && o.bbox.max[1] >= rect.min[1]
-                            }),
-                    };
+                    let hit = self.bbox(j, origin).is_some_and(|b| {
+                        b.min[0] <= rect.max[0]
+                            && b.max[0] >= rect.min[0]
+                            && b.min[1] <= rect.max[1]
+                            && b.max[1] >= rect.min[1]
+                    });
                     if hit {
                         f(j);
                     }
@@ -365,6 +585,7 @@ impl Chunk {
     /// Heap bytes held by this chunk (its `others` counted inline only).
     pub(super) fn heap_bytes(&self) -> usize {
         self.points.capacity() * 8
+            + self.shapes.heap_bytes()
             + self.others.capacity() * std::mem::size_of::<Option<PlanarFeature>>()
             + self.tree.order.capacity() * 2
             + self.tree.leaf_of.capacity() * 2
