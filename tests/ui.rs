@@ -1334,6 +1334,7 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
             },
             // The tile (twice the view each way) holds every parcel at both zooms.
             view: MapView::new(centre, resolution, [1600.0, 1400.0]),
+            margin: parkplan::ui::map::canvas::TILE_MARGIN,
             disc: None,
             ctx: Some(ctx.clone()),
         };

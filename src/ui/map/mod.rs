@@ -55,6 +55,10 @@ pub struct MapState {
     pending_fit: Option<WorldRect>,
     /// The drawn layers for the current view (plus a margin).
     pub tile: Option<Arc<Tile>>,
+    /// While [`tile`](Self::tile) is a view-only tile (the first after a zoom), the
+    /// full tile shown before it: painted around it where the map was panned beyond it,
+    /// until the new full tile replaces both.
+    pub backdrop: Option<Arc<Tile>>,
     tile_task: Option<Task<Tile>>,
     /// The disc texture point markers are drawn with.
     disc: Option<egui::TextureHandle>,
@@ -86,6 +90,7 @@ impl Default for MapState {
             rect: None,
             pending_fit: None,
             tile: None,
+            backdrop: None,
             tile_task: None,
             disc: None,
             last_vertices: 0,
@@ -145,6 +150,7 @@ impl MapState {
     /// Forgets the drawn tile (a new park was opened).
     pub fn reset_tile(&mut self) {
         self.tile = None;
+        self.backdrop = None;
         self.tile_task = None;
     }
 
@@ -161,7 +167,7 @@ impl MapState {
         {
             self.tile_task = None;
             if let Some(tile) = done {
-                self.tile = Some(Arc::new(tile));
+                self.receive_tile(tile);
             }
         }
         let key = TileKey {
@@ -180,6 +186,12 @@ impl MapState {
             }
         };
         if stale && self.tile_task.is_none() {
+            // Visible first: after a zoom (or a style change, or with nothing drawn) the
+            // view alone, then at once the full tile with its margin for panning.
+            let margin = match &self.tile {
+                Some(t) if t.key == key => canvas::TILE_MARGIN,
+                _ => canvas::VISIBLE_MARGIN,
+            };
             let input = TileInput {
                 park: session.drawn_park(),
                 projected: session.drawn_projected(),
@@ -187,6 +199,7 @@ impl MapState {
                 overlays: session.ws.studies.overlay.clone(),
                 key,
                 view: self.view,
+                margin,
                 disc: self.disc.as_ref().map(|t| t.id()),
                 ctx: Some(ctx.clone()),
             };
@@ -199,6 +212,22 @@ impl MapState {
         if self.tile_task.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
+    }
+}
+
+impl MapState {
+    /// Takes a finished tile: a full tile replaces everything; a view-only tile is shown
+    /// over the last full tile, which stays as its backdrop until the next full tile.
+    fn receive_tile(&mut self, tile: Tile) {
+        let tile = Arc::new(tile);
+        if tile.margin >= canvas::TILE_MARGIN {
+            self.backdrop = None;
+        } else if let Some(old) = self.tile.take()
+            && old.margin >= canvas::TILE_MARGIN
+        {
+            self.backdrop = Some(old);
+        }
+        self.tile = Some(tile);
     }
 }
 
@@ -342,7 +371,21 @@ pub fn show(
     // a layer above it.
     let parent = ui.layer_id();
     state.last_vertices = match &state.tile {
-        Some(tile) => canvas::paint_tile(ui.ctx(), parent, tile, &state.view, rect),
+        Some(tile) => {
+            let mut n = canvas::paint_tile(ui.ctx(), parent, tile, &state.view, rect);
+            // A view-only tile the map was panned beyond: the previous tile around it.
+            if let Some(back) = &state.backdrop
+                && !canvas::tile_covers(&tile.view, &state.view)
+            {
+                let bands = canvas::uncovered_bands(
+                    rect,
+                    canvas::tile_screen_rect(&tile.view, &state.view),
+                );
+                let layer = canvas::backdrop_layer(parent);
+                n += canvas::paint_tile_in(ui.ctx(), parent, layer, back, &state.view, &bands);
+            }
+            n
+        }
         None => 0,
     };
     let overlay = canvas::overlay_layer(parent);
