@@ -451,6 +451,8 @@ pub fn build_tile(input: &TileInput) -> Tile {
         background: false,
         // Crowded point layers become a picture at the screen's pixel density.
         raster_scale: input.key.pixels_per_point,
+        // A view-only tile draws a layer as a picture where the full tile would.
+        crowded_within: (input.margin < TILE_MARGIN).then(|| tile_view(&input.view).world_bounds()),
         ..BuildOptions::default()
     };
     let scene = build_scene(
@@ -817,6 +819,27 @@ mod tests {
         let mut far = view;
         far.pan_by([380.0, 0.0]);
         assert!(tile_needs_prefetch(&tile, &far));
+    }
+
+    #[test]
+    fn the_bands_outside_a_tile_cover_the_rest_of_the_map_once() {
+        let map = Rect::from_min_size(pos2(10.0, 20.0), vec2(400.0, 300.0));
+        assert!(uncovered_bands(map, map.expand(5.0)).is_empty());
+        let away = Rect::from_min_size(pos2(900.0, 900.0), vec2(10.0, 10.0));
+        assert_eq!(uncovered_bands(map, away), vec![map]);
+        // A tile in the middle leaves four bands, which with it tile the map.
+        let inner = Rect::from_min_max(pos2(60.0, 70.0), pos2(300.0, 250.0));
+        let bands = uncovered_bands(map, inner);
+        assert_eq!(bands.len(), 4);
+        let area: f32 = bands.iter().map(|b| b.area()).sum::<f32>() + inner.area();
+        assert!((area - map.area()).abs() < 1e-2);
+        for (i, a) in bands.iter().enumerate() {
+            assert!(map.contains_rect(*a));
+            assert!(!a.intersects(inner.shrink(0.01)));
+            for b in &bands[i + 1..] {
+                assert!(!a.shrink(0.01).intersects(*b));
+            }
+        }
     }
 
     #[test]
