@@ -100,7 +100,10 @@ impl Rig {
             if start.elapsed() > Duration::from_secs(300) {
                 panic!("the zoomed view was never drawn");
             }
-            std::thread::sleep(Duration::from_millis(1));
+            // About the desktop's pace while a tile is drawn (it repaints every 30 ms, and
+            // at once when the tile is done): frames back to back would take a core from
+            // the worker.
+            std::thread::sleep(Duration::from_millis(16));
         }
     }
 
