@@ -1313,7 +1313,15 @@ fn after_a_zoom_the_view_alone_is_drawn_first_then_the_full_tile_replaces_it() {
                 .as_ref()
                 .is_some_and(|t| t.key.resolution == m.view.resolution)
     };
-    wait_until(&mut h, "the first view", drawn);
+    // Settled: the analyses done (their overlay would start another view-only tile).
+    let settled = |a: &App| {
+        drawn(a)
+            && a.session().is_some_and(|s| {
+                !s.index_pending() && !s.ws.studies.is_computing() && s.ws.studies.results.is_some()
+            })
+    };
+    wait_until(&mut h, "the first view", settled);
+    wait_until(&mut h, "the view of the analyses", drawn);
     let before = h.state().map_state().tile.clone().expect("a tile");
     assert_eq!(
         before.margin, TILE_MARGIN,
