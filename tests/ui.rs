@@ -53,6 +53,15 @@ fn wait_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> 
     }
 }
 
+/// Whether the map shows its full tile for the current scale, with nothing being drawn.
+fn drawn(a: &App) -> bool {
+    let m = a.map_state();
+    !m.is_drawing()
+        && m.tile
+            .as_ref()
+            .is_some_and(|t| t.key.resolution == m.view.resolution)
+}
+
 fn sample_harness() -> Harness<'static, App> {
     let h = harness(vec![common::sample_dir()], Lang::Zh);
     assert!(
@@ -998,13 +1007,6 @@ fn a_crowded_layer_is_drawn_aggregated_at_the_overview_and_feature_by_feature_zo
     std::fs::write(dir.join("企业.geojson"), text).unwrap();
     let mut h = harness(vec![dir.clone()], Lang::Zh);
     assert!(h.state().load_error().is_none());
-    let drawn = |a: &App| {
-        let m = a.map_state();
-        !m.is_drawing()
-            && m.tile
-                .as_ref()
-                .is_some_and(|t| t.key.resolution == m.view.resolution)
-    };
     wait_until(&mut h, "the overview", drawn);
     let tile = h.state().map_state().tile.clone().unwrap();
     assert_eq!(tile.aggregated, vec![0], "the enterprises are one picture");
@@ -1306,13 +1308,6 @@ fn after_a_zoom_the_view_alone_is_drawn_first_then_the_full_tile_replaces_it() {
     use std::sync::Arc;
 
     let mut h = sample_harness();
-    let drawn = |a: &App| {
-        let m = a.map_state();
-        !m.is_drawing()
-            && m.tile
-                .as_ref()
-                .is_some_and(|t| t.key.resolution == m.view.resolution)
-    };
     // Settled: the analyses done (their overlay would start another view-only tile).
     let settled = |a: &App| {
         drawn(a)
