@@ -534,39 +534,6 @@ pub struct Stamp {
     side: usize,
     /// Premultiplied RGBA.
     pixels: Vec<u8>,
-    /// Each row's runs of drawn pixels, left to right: `(first, end, opaque)`, an opaque
-    /// run (every pixel's alpha 255) copied as it is, the others blended pixel by pixel;
-    /// transparent pixels are in no run.
-    runs: Vec<Vec<(u16, u16, bool)>>,
-}
-
-/// A stamp row's runs of drawn pixels (see [`Stamp`]): opaque runs of two pixels or
-/// more on their own, everything else drawn in blended runs.
-fn row_runs(row: &[u8]) -> Vec<(u16, u16, bool)> {
-    let alpha = |x: usize| row[x * 4 + 3];
-    let n = row.len() / 4;
-    let mut runs: Vec<(u16, u16, bool)> = Vec::new();
-    let mut x = 0;
-    while x < n {
-        if alpha(x) == 0 {
-            x += 1;
-            continue;
-        }
-        let start = x;
-        let opaque = alpha(x) == 255 && x + 1 < n && alpha(x + 1) == 255;
-        if opaque {
-            while x < n && alpha(x) == 255 {
-                x += 1;
-            }
-        } else {
-            // Up to the next transparent pixel or the next opaque pair.
-            while x < n && alpha(x) != 0 && !(alpha(x) == 255 && x + 1 < n && alpha(x + 1) == 255) {
-                x += 1;
-            }
-        }
-        runs.push((start as u16, x as u16, opaque));
-    }
-    runs
 }
 
 impl Stamp {
@@ -619,12 +586,10 @@ impl Stamp {
             pm.stroke_path(&path, &paint(s.color), &st, id, None);
         }
         let pixels = pm.take();
-        let side = side as usize;
-        let runs = pixels.chunks_exact(side * 4).map(row_runs).collect();
-        pixels
-            .chunks_exact(4)
-            .any(|p| p[3] > 0)
-            .then_some(Stamp { side, pixels, runs })
+        pixels.chunks_exact(4).any(|p| p[3] > 0).then_some(Stamp {
+            side: side as usize,
+            pixels,
+        })
     }
 }
 
@@ -1024,31 +989,18 @@ fn stamp_rows(
         ink[2].max(px1),
         ink[3].max(py1),
     ];
-    let (sx0, sx1) = (sx0 as u16, sx1 as u16);
     for sy in sy0 as usize..sy1 as usize {
-        let row = (sy * stamp.side) * 4;
-        let at = ((y0 + sy as i64) as usize - rows.0) * width;
-        for &(a, b, opaque) in stamp.runs.get(sy).map_or(&[][..], |r| &r[..]) {
-            let (a, b) = (a.max(sx0), b.min(sx1));
-            if a >= b {
-                continue;
-            }
-            let src = &stamp.pixels[row + a as usize * 4..row + b as usize * 4];
-            let d = (at as i64 + x0 + a as i64) as usize * 4;
-            let dst = &mut band[d..d + src.len()];
-            if opaque {
-                dst.copy_from_slice(src);
-                continue;
-            }
-            for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-                match s[3] {
-                    0 => {}
-                    255 => d.copy_from_slice(s),
-                    a => {
-                        let keep = 255 - a as u32;
-                        for k in 0..4 {
-                            d[k] = (s[k] as u32 + (d[k] as u32 * keep + 127) / 255).min(255) as u8;
-                        }
+        let src = &stamp.pixels[(sy * stamp.side + sx0) * 4..(sy * stamp.side + sx1) * 4];
+        let at = (((y0 + sy as i64) as usize - rows.0) * width + px0) * 4;
+        let dst = &mut band[at..at + src.len()];
+        for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            match s[3] {
+                0 => {}
+                255 => d.copy_from_slice(s),
+                a => {
+                    let keep = 255 - a as u32;
+                    for k in 0..4 {
+                        d[k] = (s[k] as u32 + (d[k] as u32 * keep + 127) / 255).min(255) as u8;
                     }
                 }
             }
@@ -1357,70 +1309,6 @@ mod tests {
         all.stamp_all(&points);
         assert_eq!((all.features, all.ink), (one.features, one.ink));
         assert!(all.pixels == one.pixels, "the pictures differ");
-    }
-
-    #[test]
-    fn stamping_by_runs_paints_what_blending_every_pixel_paints() {
-        // The plain rule, pixel by pixel over the whole stamp (clipped to the picture).
-        fn blend_all(p: &mut Picture, c: [f32; 2], stamp: &Stamp) {
-            let [x0, y0] = p.stamp_corner(c, stamp);
-            for sy in 0..stamp.side {
-                for sx in 0..stamp.side {
-                    let (x, y) = (x0 + sx as i64, y0 + sy as i64);
-                    if x < 0 || y < 0 || x >= p.width as i64 || y >= p.height as i64 {
-                        continue;
-                    }
-                    let s = &stamp.pixels[(sy * stamp.side + sx) * 4..][..4];
-                    let at = (y as usize * p.width + x as usize) * 4;
-                    let d = &mut p.pixels[at..at + 4];
-                    let keep = 255 - s[3] as u32;
-                    for k in 0..4 {
-                        d[k] = (s[k] as u32 + (d[k] as u32 * keep + 127) / 255).min(255) as u8;
-                    }
-                }
-            }
-        }
-        let white = Stroke::solid(Rgba::WHITE, 1.5);
-        let half = Rgba {
-            a: 128,
-            ..Rgba::rgb(0, 160, 0)
-        };
-        let mut stamps = Vec::new();
-        for scale in [1.0, 2.0, 300.0 / 72.0] {
-            for shape in [MarkerShape::Circle, MarkerShape::Star, MarkerShape::Square] {
-                for (fill, stroke) in [
-                    (Some(Rgba::rgb(200, 0, 0)), Some(&white)),
-                    (None, Some(&white)),
-                    (Some(half), None),
-                ] {
-                    stamps.extend(Stamp::new(shape, 9.0, fill, stroke, scale));
-                }
-            }
-        }
-        assert_eq!(stamps.len(), 27);
-        // Rings (an outline, no fill) have two opaque runs a row in their middle rows.
-        assert!(
-            stamps
-                .iter()
-                .any(|s| s.runs.iter().any(|r| r.iter().filter(|x| x.2).count() >= 2))
-        );
-        let mut next = {
-            let mut u = uniform(5);
-            move || u() as f32
-        };
-        let rect = ScreenRect::from_min_size([0.0, 0.0], [120.0, 90.0]);
-        let (mut runs, mut plain) = (
-            Picture::new(rect, 1.0).unwrap(),
-            Picture::new(rect, 1.0).unwrap(),
-        );
-        for k in 0..3_000 {
-            // Some across every edge of the picture.
-            let c = [next() * 160.0 - 20.0, next() * 130.0 - 20.0];
-            let st = &stamps[k % stamps.len()];
-            runs.stamp(c, st);
-            blend_all(&mut plain, c, st);
-        }
-        assert!(runs.pixels == plain.pixels, "the pictures differ");
     }
 
     #[test]
