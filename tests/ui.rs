@@ -53,6 +53,15 @@ fn wait_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> 
     }
 }
 
+/// Whether the map shows its full tile for the current scale, with nothing being drawn.
+fn drawn(a: &App) -> bool {
+    let m = a.map_state();
+    !m.is_drawing()
+        && m.tile
+            .as_ref()
+            .is_some_and(|t| t.key.resolution == m.view.resolution)
+}
+
 fn sample_harness() -> Harness<'static, App> {
     let h = harness(vec![common::sample_dir()], Lang::Zh);
     assert!(
@@ -998,13 +1007,6 @@ fn a_crowded_layer_is_drawn_aggregated_at_the_overview_and_feature_by_feature_zo
     std::fs::write(dir.join("企业.geojson"), text).unwrap();
     let mut h = harness(vec![dir.clone()], Lang::Zh);
     assert!(h.state().load_error().is_none());
-    let drawn = |a: &App| {
-        let m = a.map_state();
-        !m.is_drawing()
-            && m.tile
-                .as_ref()
-                .is_some_and(|t| t.key.resolution == m.view.resolution)
-    };
     wait_until(&mut h, "the overview", drawn);
     let tile = h.state().map_state().tile.clone().unwrap();
     assert_eq!(tile.aggregated, vec![0], "the enterprises are one picture");
@@ -1301,6 +1303,66 @@ fn crowded_parcels_geojson() -> String {
 }
 
 #[test]
+fn after_a_zoom_the_view_alone_is_drawn_first_then_the_full_tile_replaces_it() {
+    use parkplan::ui::map::canvas::{TILE_MARGIN, Tile, VISIBLE_MARGIN, tile_covers, tile_view};
+    use std::sync::Arc;
+
+    let mut h = sample_harness();
+    // Settled: the analyses done (their overlay would start another view-only tile).
+    let settled = |a: &App| {
+        drawn(a)
+            && a.session().is_some_and(|s| {
+                !s.index_pending() && !s.ws.studies.is_computing() && s.ws.studies.results.is_some()
+            })
+    };
+    wait_until(&mut h, "the first view", settled);
+    wait_until(&mut h, "the view of the analyses", drawn);
+    let before = h.state().map_state().tile.clone().expect("a tile");
+    assert_eq!(
+        before.margin, TILE_MARGIN,
+        "the settled tile has its margin"
+    );
+    h.state_mut().send(Command::ZoomBy(2.0));
+    // Every tile shown after the zoom, in order, with the backdrop behind it.
+    let mut shown: Vec<(Arc<Tile>, Option<Arc<Tile>>)> = Vec::new();
+    let start = Instant::now();
+    loop {
+        h.step();
+        let m = h.state().map_state();
+        if let Some(t) = &m.tile
+            && !Arc::ptr_eq(t, &before)
+            && !shown.last().is_some_and(|(s, _)| Arc::ptr_eq(s, t))
+        {
+            shown.push((t.clone(), m.backdrop.clone()));
+        }
+        if drawn(h.state()) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "timed out");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let view = h.state().map_state().view;
+    assert!((view.resolution - before.key.resolution / 2.0).abs() < 1e-9);
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    // First the view alone at the new scale, over the last full tile...
+    let (first, backdrop) = &shown[0];
+    assert_eq!(first.margin, VISIBLE_MARGIN);
+    assert_eq!(first.key.resolution, view.resolution);
+    assert_eq!(first.view.size, view.size);
+    assert!(tile_covers(&first.view, &view));
+    assert!(backdrop.as_ref().is_some_and(|b| Arc::ptr_eq(b, &before)));
+    assert!(first.vertices > 0);
+    // ...then the full tile with its margin for panning, alone.
+    let (full, backdrop) = &shown[1];
+    assert_eq!(full.margin, TILE_MARGIN);
+    assert_eq!(full.key.resolution, view.resolution);
+    assert_eq!(full.view.size, tile_view(&view).size);
+    assert!(backdrop.is_none());
+    assert!(h.state().map_state().backdrop.is_none());
+    assert!(full.vertices > first.vertices);
+}
+
+#[test]
 fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
     use parkplan::render::{MapStyles, Overlays, ProjectedPark};
     use parkplan::ui::map::canvas::{TileInput, TileKey, build_tile};
@@ -1334,6 +1396,7 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
             },
             // The tile (twice the view each way) holds every parcel at both zooms.
             view: MapView::new(centre, resolution, [1600.0, 1400.0]),
+            margin: parkplan::ui::map::canvas::TILE_MARGIN,
             disc: None,
             ctx: Some(ctx.clone()),
         };

@@ -707,6 +707,7 @@ pub fn compose_page(
         aggregate_above: 20_000,
         aggregate_cell: 0.35,
         raster_scale: 300.0 / 72.0,
+        crowded_within: None,
     };
     let map = build_scene(
         park,

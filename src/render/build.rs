@@ -166,6 +166,11 @@ pub struct BuildOptions {
     /// (each symbol stamped once per pixel cell; the screen's pixels per point, a
     /// print resolution on paper); 0 draws one marker per cell instead.
     pub raster_scale: f32,
+    /// Decide whether a layer is crowded (drawn aggregated, as a picture) by its
+    /// features in this planar rectangle rather than in the view: a view-only tile
+    /// decides as the larger tile around it does, so the two look the same. `None`:
+    /// the view.
+    pub crowded_within: Option<super::view::WorldRect>,
 }
 
 impl std::fmt::Debug for BuildOptions {
@@ -195,6 +200,7 @@ impl Default for BuildOptions {
             aggregate_above: 20_000,
             aggregate_cell: 0.35,
             raster_scale: 1.0,
+            crowded_within: None,
         }
     }
 }
@@ -291,11 +297,13 @@ fn point_levels(pl: &ProjectedLayer, key: u64, classes: &[u16]) -> Option<Arc<Po
 /// `options.aggregate_cell` times the symbol size (at least a pixel of the picture) (`symbol` display units; none
 /// finite: points are not drawn as symbols, so not aggregated). `None`:
 /// draw every feature.
+#[allow(clippy::too_many_arguments)]
 fn aggregated_ids(
     pl: &ProjectedLayer,
     key: u64,
     classes: &[u16],
     query: &super::view::WorldRect,
+    count_query: &super::view::WorldRect,
     view: &MapView,
     symbol: f32,
     options: &BuildOptions,
@@ -309,15 +317,15 @@ fn aggregated_ids(
     }
     // The whole layer in view (an overview): every point, without a counting level.
     let whole = pl.extent().is_some_and(|e| {
-        query.min[0] <= e.min[0]
-            && query.min[1] <= e.min[1]
-            && query.max[0] >= e.max[0]
-            && query.max[1] >= e.max[1]
+        count_query.min[0] <= e.min[0]
+            && count_query.min[1] <= e.min[1]
+            && count_query.max[0] >= e.max[0]
+            && count_query.max[1] >= e.max[1]
     });
     let in_view = if whole {
         levels.len() as u64
     } else {
-        levels.estimate_in(query)
+        levels.estimate_in(count_query)
     };
     if in_view <= options.aggregate_above as u64 {
         return None;
@@ -651,7 +659,20 @@ fn draw_layer(
         .map(|d| d.size)
         .filter(|s| *s > 0.0)
         .fold(f32::INFINITY, f32::min);
-    let ids = match aggregated_ids(pl, class_key, &classes, &query, view, min_size, options) {
+    // Crowded or not is decided in the view, or where the options say.
+    let count_query = options
+        .crowded_within
+        .map_or(query, |b| b.expanded(max_size as f64 * view.resolution));
+    let ids = match aggregated_ids(
+        pl,
+        class_key,
+        &classes,
+        &query,
+        &count_query,
+        view,
+        min_size,
+        options,
+    ) {
         Some(cells) if options.raster_scale > 0.0 => {
             // A picture: each symbol drawn once into pixels, stamped per cell.
             let stamps: Vec<Option<aggregate::Stamp>> = symbols
@@ -727,8 +748,11 @@ fn draw_layer(
     };
     // A crowded area layer: areas a few pixels across are filled as their boxes into
     // one picture (what their fill looks like at that size), the rest drawn as shapes.
-    let ids = if options.raster_scale > 0.0
-        && ids.len() > options.aggregate_above
+    let crowded = options.raster_scale > 0.0
+        && (ids.len() > options.aggregate_above
+            || (options.crowded_within.is_some()
+                && pl.unsorted_in_rect(&count_query).len() > options.aggregate_above));
+    let ids = if crowded
         && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
     {
         let shapes_below = if options.raster_scale < aggregate::PRINT_SCALE {
@@ -1431,7 +1455,8 @@ mod tests {
                     max: [c[0] + off[0] + half, c[1] + off[1] + half],
                 };
                 let view = MapView::new(c, resolution, [300.0, 300.0]);
-                let got = aggregated_ids(pl, key, &classes, &query, &view, 6.0, &opts).unwrap();
+                let got =
+                    aggregated_ids(pl, key, &classes, &query, &query, &view, 6.0, &opts).unwrap();
                 let cell =
                     (6.0 * opts.aggregate_cell).max(1.0 / opts.raster_scale) as f64 * resolution;
                 let grid = aggregate::GridLevel::build(&points, aggregate::cell_size_at_most(cell));
@@ -1559,6 +1584,50 @@ mod tests {
         });
         assert_eq!(scene.rasters().count(), 0);
         assert!(scene.counts()[2] > 100);
+    }
+
+    #[test]
+    fn a_view_told_to_decide_in_a_wider_rectangle_draws_a_picture_where_it_would() {
+        // A view holding a few hundred of the 30,000 points, inside a rectangle holding
+        // thousands: on its own one by one, told to decide in the rectangle a picture.
+        let park = scattered_enterprises();
+        let pp = ProjectedPark::new(&park).unwrap();
+        let styles = MapStyles::default_for(&park);
+        let view = MapView::new(pp.extent().unwrap().center(), 0.25, [400.0, 300.0]);
+        let wide = super::super::view::WorldRect {
+            min: [view.center[0] - 400.0, view.center[1] - 300.0],
+            max: [view.center[0] + 400.0, view.center[1] + 300.0],
+        };
+        let opts = BuildOptions {
+            labels: false,
+            aggregate_above: 2_000,
+            ..BuildOptions::default()
+        };
+        assert!(pp.layers[0].unsorted_in_rect(&view.world_bounds()).len() < 2_000);
+        assert!(pp.layers[0].unsorted_in_rect(&wide).len() > 2_000);
+        let alone = build_scene(&park, &pp, &view, &styles, &Overlays::default(), &opts);
+        let markers = |s: &Scene| {
+            s.items
+                .iter()
+                .filter(|i| matches!(i, Item::Marker(_)))
+                .count()
+        };
+        assert_eq!(alone.rasters().count(), 0);
+        assert!(markers(&alone) > 100);
+        let within = BuildOptions {
+            crowded_within: Some(wide),
+            ..opts.clone()
+        };
+        let told = build_scene(&park, &pp, &view, &styles, &Overlays::default(), &within);
+        assert_eq!(told.rasters().count(), 1);
+        assert_eq!(markers(&told), 0);
+        // Told to decide in the view itself: as before.
+        let same = BuildOptions {
+            crowded_within: Some(view.world_bounds()),
+            ..opts
+        };
+        let again = build_scene(&park, &pp, &view, &styles, &Overlays::default(), &same);
+        assert_eq!(again.rasters().count(), 0);
     }
 
     #[test]

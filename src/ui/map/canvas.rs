@@ -14,6 +14,9 @@
 //!   translated and scaled to the current view ([`paint_tile`]); a new tile is built on
 //!   a worker thread when the zoom, the styles or the overlays change or the view nears
 //!   the tile's edge. So a panning frame costs a vertex copy, never a re-tessellation.
+//!   After a zoom (or with no tile yet) the first tile is the view alone
+//!   ([`VISIBLE_MARGIN`], a quarter of the work), shown at once, and the full tile with
+//!   its margin follows it.
 //!
 //! Colours and sizes come from `render::style`; this module only translates them.
 
@@ -339,6 +342,10 @@ pub fn paint_labels_within(
 /// How much of the view the tile adds on each side (0.5: the tile is twice the view in
 /// each direction).
 pub const TILE_MARGIN: f32 = 0.5;
+/// The margin of the first tile built after a zoom (or with no tile yet): just the view,
+/// a quarter of the full tile's area, shown at once; the full tile with
+/// [`TILE_MARGIN`] (for panning) is built right after it and replaces it.
+pub const VISIBLE_MARGIN: f32 = 0.0;
 /// Chunks per tile side.
 const CHUNKS: usize = 8;
 
@@ -361,6 +368,9 @@ pub struct TileKey {
 pub struct Tile {
     /// What it was built from.
     pub key: TileKey,
+    /// How much of the view it adds on each side ([`TILE_MARGIN`], or
+    /// [`VISIBLE_MARGIN`] for the view-only tile shown first after a zoom).
+    pub margin: f32,
     /// The tile's own view (origin 0, size = view + margins).
     pub view: MapView,
     /// Meshes by chunk (in drawing order; a new mesh where the texture changes), with
@@ -382,6 +392,7 @@ impl std::fmt::Debug for Tile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tile")
             .field("key", &self.key)
+            .field("margin", &self.margin)
             .field("chunks", &self.chunks.len())
             .field("vertices", &self.vertices)
             .field("labels", &self.labels.len())
@@ -391,7 +402,13 @@ impl std::fmt::Debug for Tile {
 
 /// The tile view for a screen view: same centre and resolution, bigger by the margin.
 pub fn tile_view(view: &MapView) -> MapView {
-    let k = 1.0 + 2.0 * TILE_MARGIN;
+    tile_view_with_margin(view, TILE_MARGIN)
+}
+
+/// The tile view for a screen view with `margin` (a fraction of the view) added on each
+/// side: same centre and resolution.
+pub fn tile_view_with_margin(view: &MapView, margin: f32) -> MapView {
+    let k = 1.0 + 2.0 * margin.max(0.0);
     MapView {
         center: view.center,
         resolution: view.resolution,
@@ -416,6 +433,9 @@ pub struct TileInput {
     pub key: TileKey,
     /// The screen view it is centred on.
     pub view: MapView,
+    /// How much of the view the tile adds on each side ([`TILE_MARGIN`] or
+    /// [`VISIBLE_MARGIN`]).
+    pub margin: f32,
     /// The disc texture for point markers.
     pub disc: Option<TextureId>,
     /// Where the pictures of crowded point layers are uploaded.
@@ -425,12 +445,14 @@ pub struct TileInput {
 /// Builds and tessellates a tile (run it on a worker).
 pub fn build_tile(input: &TileInput) -> Tile {
     let t0 = std::time::Instant::now();
-    let view = tile_view(&input.view);
+    let view = tile_view_with_margin(&input.view, input.margin);
     let options = BuildOptions {
         lang: input.key.lang,
         background: false,
         // Crowded point layers become a picture at the screen's pixel density.
         raster_scale: input.key.pixels_per_point,
+        // A view-only tile draws a layer as a picture where the full tile would.
+        crowded_within: (input.margin < TILE_MARGIN).then(|| tile_view(&input.view).world_bounds()),
         ..BuildOptions::default()
     };
     let scene = build_scene(
@@ -456,6 +478,7 @@ pub fn build_tile(input: &TileInput) -> Tile {
         .sum();
     Tile {
         key: input.key.clone(),
+        margin: input.margin,
         view,
         chunks: chunks
             .into_iter()
@@ -580,27 +603,75 @@ pub fn paint_tile(
     view: &MapView,
     clip: Rect,
 ) -> usize {
+    paint_tile_in(ctx, parent, tile_layer(parent), tile, view, &[clip])
+}
+
+/// Paints a tile's chunks that meet each of `clips` (screen), clipped to it and
+/// transformed to `view`, in `layer` (a sublayer of `parent`: one transform a layer).
+/// Returns the number of vertices emitted.
+pub fn paint_tile_in(
+    ctx: &egui::Context,
+    parent: egui::LayerId,
+    layer: egui::LayerId,
+    tile: &Tile,
+    view: &MapView,
+    clips: &[Rect],
+) -> usize {
     let (k, o) = tile_transform(&tile.view, view);
     if !(k.is_finite() && k > 0.0) {
         return 0;
     }
-    let layer = tile_layer(parent);
     ctx.set_sublayer(parent, layer);
     let to_screen = TSTransform::new(o, k);
-    let clip_in_tile = to_screen.inverse().mul_rect(clip);
-    let painter = egui::Painter::new(ctx.clone(), layer, clip_in_tile);
     let mut emitted = 0;
-    for (b, runs) in &tile.chunks {
-        if !b.intersects(clip_in_tile) {
-            continue;
-        }
-        for mesh in runs {
-            emitted += mesh.vertices.len();
-            painter.add(Shape::Mesh(mesh.clone()));
+    for clip in clips.iter().filter(|c| c.is_positive()) {
+        let clip_in_tile = to_screen.inverse().mul_rect(*clip);
+        let painter = egui::Painter::new(ctx.clone(), layer, clip_in_tile);
+        for (b, runs) in &tile.chunks {
+            if !b.intersects(clip_in_tile) {
+                continue;
+            }
+            for mesh in runs {
+                emitted += mesh.vertices.len();
+                painter.add(Shape::Mesh(mesh.clone()));
+            }
         }
     }
     ctx.transform_layer_shapes_after_rounding(layer, to_screen);
     emitted
+}
+
+/// The layer the previous tile is painted in around a view-only tile that no longer
+/// covers the view (the map was panned before the full tile was ready).
+pub fn backdrop_layer(parent: egui::LayerId) -> egui::LayerId {
+    egui::LayerId::new(
+        parent.order,
+        egui::Id::unique(("parkplan-map-backdrop", parent.id)),
+    )
+}
+
+/// Where a tile lies on the screen for `view`.
+pub fn tile_screen_rect(tile: &MapView, view: &MapView) -> Rect {
+    let (k, o) = tile_transform(tile, view);
+    Rect::from_min_size(pos2(o.x, o.y), vec2(tile.size[0], tile.size[1]) * k)
+}
+
+/// The parts of `rect` outside `covered`: up to four bands (above, below, left, right),
+/// none overlapping `covered` or each other.
+pub fn uncovered_bands(rect: Rect, covered: Rect) -> Vec<Rect> {
+    let c = covered.intersect(rect);
+    if !c.is_positive() {
+        return vec![rect];
+    }
+    [
+        Rect::from_min_max(rect.min, pos2(rect.max.x, c.min.y)),
+        Rect::from_min_max(pos2(rect.min.x, c.max.y), rect.max),
+        Rect::from_min_max(pos2(rect.min.x, c.min.y), pos2(c.min.x, c.max.y)),
+        Rect::from_min_max(pos2(c.max.x, c.min.y), pos2(rect.max.x, c.max.y)),
+    ]
+    .into_iter()
+    .filter(|b| b.is_positive())
+    .collect()
 }
 
 /// Paints the tile's labels that fall near `clip`, positioned for `view`.
@@ -748,6 +819,27 @@ mod tests {
         let mut far = view;
         far.pan_by([380.0, 0.0]);
         assert!(tile_needs_prefetch(&tile, &far));
+    }
+
+    #[test]
+    fn the_bands_outside_a_tile_cover_the_rest_of_the_map_once() {
+        let map = Rect::from_min_size(pos2(10.0, 20.0), vec2(400.0, 300.0));
+        assert!(uncovered_bands(map, map.expand(5.0)).is_empty());
+        let away = Rect::from_min_size(pos2(900.0, 900.0), vec2(10.0, 10.0));
+        assert_eq!(uncovered_bands(map, away), vec![map]);
+        // A tile in the middle leaves four bands, which with it tile the map.
+        let inner = Rect::from_min_max(pos2(60.0, 70.0), pos2(300.0, 250.0));
+        let bands = uncovered_bands(map, inner);
+        assert_eq!(bands.len(), 4);
+        let area: f32 = bands.iter().map(|b| b.area()).sum::<f32>() + inner.area();
+        assert!((area - map.area()).abs() < 1e-2);
+        for (i, a) in bands.iter().enumerate() {
+            assert!(map.contains_rect(*a));
+            assert!(!a.intersects(inner.shrink(0.01)));
+            for b in &bands[i + 1..] {
+                assert!(!a.shrink(0.01).intersects(*b));
+            }
+        }
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub struct MapState {
     pending_fit: Option<WorldRect>,
     /// The drawn layers for the current view (plus a margin).
     pub tile: Option<Arc<Tile>>,
+    /// While [`tile`](Self::tile) is a view-only tile (the first after a zoom), the
+    /// full tile shown before it: painted around it where the map was panned beyond it,
+    /// until the new full tile replaces both.
+    pub backdrop: Option<Arc<Tile>>,
     tile_task: Option<Task<Tile>>,
     /// The disc texture point markers are drawn with.
     disc: Option<egui::TextureHandle>,
@@ -86,6 +90,7 @@ impl Default for MapState {
             rect: None,
             pending_fit: None,
             tile: None,
+            backdrop: None,
             tile_task: None,
             disc: None,
             last_vertices: 0,
@@ -145,6 +150,7 @@ impl MapState {
     /// Forgets the drawn tile (a new park was opened).
     pub fn reset_tile(&mut self) {
         self.tile = None;
+        self.backdrop = None;
         self.tile_task = None;
     }
 
@@ -161,7 +167,7 @@ impl MapState {
         {
             self.tile_task = None;
             if let Some(tile) = done {
-                self.tile = Some(Arc::new(tile));
+                self.receive_tile(tile);
             }
         }
         let key = TileKey {
@@ -180,6 +186,12 @@ impl MapState {
             }
         };
         if stale && self.tile_task.is_none() {
+            // Visible first: after a zoom (or a style change, or with nothing drawn) the
+            // view alone, then at once the full tile with its margin for panning.
+            let margin = match &self.tile {
+                Some(t) if t.key == key => canvas::TILE_MARGIN,
+                _ => canvas::VISIBLE_MARGIN,
+            };
             let input = TileInput {
                 park: session.drawn_park(),
                 projected: session.drawn_projected(),
@@ -187,6 +199,7 @@ impl MapState {
                 overlays: session.ws.studies.overlay.clone(),
                 key,
                 view: self.view,
+                margin,
                 disc: self.disc.as_ref().map(|t| t.id()),
                 ctx: Some(ctx.clone()),
             };
@@ -199,6 +212,35 @@ impl MapState {
         if self.tile_task.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
+    }
+}
+
+impl MapState {
+    /// Takes a finished tile: a full tile replaces everything; a view-only tile is shown
+    /// over the last full tile, which stays as its backdrop until the next full tile.
+    fn receive_tile(&mut self, tile: Tile) {
+        let tile = Arc::new(tile);
+        if tile.margin >= canvas::TILE_MARGIN {
+            self.backdrop = None;
+        } else if let Some(old) = self.tile.take()
+            && old.margin >= canvas::TILE_MARGIN
+        {
+            self.backdrop = Some(old);
+        }
+        self.tile = Some(tile);
+    }
+
+    /// Where the backdrop (the last full tile) shows on the map's `rect`: the bands
+    /// around a view-only tile the map was panned beyond; `None` when the tile covers
+    /// the view or there is no backdrop.
+    pub fn backdrop_bands(&self, rect: Rect) -> Option<Vec<Rect>> {
+        let tile = self.tile.as_ref()?;
+        self.backdrop.as_ref()?;
+        if canvas::tile_covers(&tile.view, &self.view) {
+            return None;
+        }
+        let bands = canvas::uncovered_bands(rect, canvas::tile_screen_rect(&tile.view, &self.view));
+        (!bands.is_empty()).then_some(bands)
     }
 }
 
@@ -342,7 +384,15 @@ pub fn show(
     // a layer above it.
     let parent = ui.layer_id();
     state.last_vertices = match &state.tile {
-        Some(tile) => canvas::paint_tile(ui.ctx(), parent, tile, &state.view, rect),
+        Some(tile) => {
+            let mut n = canvas::paint_tile(ui.ctx(), parent, tile, &state.view, rect);
+            // A view-only tile the map was panned beyond: the previous tile around it.
+            if let (Some(back), Some(bands)) = (&state.backdrop, state.backdrop_bands(rect)) {
+                let layer = canvas::backdrop_layer(parent);
+                n += canvas::paint_tile_in(ui.ctx(), parent, layer, back, &state.view, &bands);
+            }
+            n
+        }
         None => 0,
     };
     let overlay = canvas::overlay_layer(parent);
@@ -805,6 +855,67 @@ mod tests {
             hover_summary(&park, f.feature, Lang::Zh).as_deref(),
             Some(f.kind.label(Lang::Zh))
         );
+    }
+
+    fn tile(view: &MapView, margin: f32) -> Tile {
+        Tile {
+            key: TileKey {
+                styles_version: 0,
+                overlay_version: 0,
+                lang: Lang::Zh,
+                resolution: view.resolution,
+                pixels_per_point: 1.0,
+            },
+            margin,
+            view: canvas::tile_view_with_margin(view, margin),
+            chunks: Vec::new(),
+            labels: Vec::new(),
+            vertices: 0,
+            seconds: 0.0,
+            textures: Vec::new(),
+            aggregated: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_view_only_tile_keeps_the_last_full_tile_around_it_until_the_next_full_tile() {
+        let mut state = MapState::default();
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+        state.view = MapView::new([1000.0, 2000.0], 4.0, [800.0, 600.0]);
+        state.receive_tile(tile(&state.view, canvas::TILE_MARGIN));
+        assert!(state.backdrop.is_none());
+        // A zoom: the view-only tile goes over the full one, which is kept behind it.
+        state.zoom_by(2.0);
+        state.receive_tile(tile(&state.view, canvas::VISIBLE_MARGIN));
+        assert_eq!(state.backdrop.as_ref().map(|b| b.margin), Some(0.5));
+        assert_eq!(state.tile.as_ref().map(|t| t.margin), Some(0.0));
+        // Where it covers the view, nothing else is painted.
+        assert_eq!(state.backdrop_bands(rect), None);
+        // Panned 100 points right and 50 down: the backdrop fills the two bands the
+        // view-only tile leaves, and nothing under it.
+        state.view.pan_by([100.0, 50.0]);
+        let bands = state.backdrop_bands(rect).expect("bands");
+        let on_screen =
+            canvas::tile_screen_rect(&state.tile.as_ref().expect("tile").view, &state.view);
+        assert_eq!(on_screen.min, egui::pos2(100.0, 50.0));
+        let area: f32 = bands.iter().map(|b| b.area()).sum();
+        assert!(
+            (area - (800.0 * 600.0 - 700.0 * 550.0)).abs() < 1e-2,
+            "{bands:?}"
+        );
+        for b in &bands {
+            assert!(
+                !b.intersects(on_screen.shrink(0.01)),
+                "{b:?} under the tile"
+            );
+        }
+        // A second zoom before the full tile: the backdrop stays the last full tile.
+        state.receive_tile(tile(&state.view, canvas::VISIBLE_MARGIN));
+        assert_eq!(state.backdrop.as_ref().map(|b| b.margin), Some(0.5));
+        // The full tile replaces both.
+        state.receive_tile(tile(&state.view, canvas::TILE_MARGIN));
+        assert!(state.backdrop.is_none());
+        assert_eq!(state.backdrop_bands(rect), None);
     }
 
     #[test]
