@@ -141,6 +141,24 @@ pub struct CoveredIter<'a> {
     left: usize,
 }
 
+impl CoveredIter<'_> {
+    /// The rest of a gap whose first byte (`first`, high bit set) was read.
+    #[cold]
+    fn long_gap(&mut self, first: u8) -> Option<u32> {
+        let mut gap = u32::from(first & 0x7f);
+        let mut shift = 7u32;
+        loop {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            gap |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                return Some(gap);
+            }
+            shift += 7;
+        }
+    }
+}
+
 impl Iterator for CoveredIter<'_> {
     type Item = Covered;
 
@@ -149,17 +167,14 @@ impl Iterator for CoveredIter<'_> {
         if self.left == 0 {
             return None;
         }
-        let mut gap = 0u32;
-        let mut shift = 0;
-        loop {
-            let b = *self.bytes.get(self.at)?;
-            self.at += 1;
-            gap |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-            if b & 0x80 == 0 {
-                break;
-            }
-            shift += 7;
-        }
+        let first = *self.bytes.get(self.at)?;
+        self.at += 1;
+        // Most gaps at park densities fit one byte.
+        let gap = if first < 0x80 {
+            u32::from(first)
+        } else {
+            self.long_gap(first)?
+        };
         self.left -= 1;
         self.last = self.last.wrapping_add(gap);
         Some(Covered {

@@ -373,8 +373,8 @@ impl<'a> FacilityList<'a> {
         let (park, iso) = (self.park, self.iso);
         let fc = self.coverage.facilities.get(fi)?;
         let f = park.facilities.get(fc.facility as usize)?;
-        let mut idx: Vec<u32> = fc.covered.iter().map(|c| c.enterprise).collect();
-        idx.sort_unstable();
+        // In index order: a covered list keeps it.
+        let idx: Vec<u32> = fc.covered.enterprises().collect();
         Some(JsonFacility {
             id: &f.id,
             name: &f.name,
