@@ -282,15 +282,13 @@ pub fn residential_places(park: &Park, index: &ParkIndex, settings: &LivingSetti
 
 /// The enterprises with a location, in enterprise order.
 pub fn enterprise_places(park: &Park, index: &ParkIndex) -> Vec<Place> {
-    park.enterprises
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| {
-            let p = e.location?;
-            let xy = *index.enterprise_xy.get(i)?;
-            (xy[0].is_finite() && xy[1].is_finite()).then_some(Place {
-                index: i as u32,
-                xy,
+    located_enterprises(park, index)
+        .into_iter()
+        .filter_map(|i| {
+            let p = park.enterprises.get(i as usize)?.location?;
+            Some(Place {
+                index: i,
+                xy: *index.enterprise_xy.get(i as usize)?,
                 lon_lat: [p.x(), p.y()],
             })
         })
@@ -338,9 +336,10 @@ fn within_radius(
         .collect()
 }
 
-/// The indices of the enterprises [`enterprise_places`] lists (located, with a finite
-/// planar position), in order, without copying their positions: what the service
-/// circle needs at a million enterprises (4 bytes each instead of a [`Place`]'s 40).
+/// The indices of the enterprises with a location and a finite planar position, in
+/// order (what [`enterprise_places`] lists), without copying their positions: what the
+/// service circle needs at a million enterprises (4 bytes each instead of a
+/// [`Place`]'s 40).
 fn located_enterprises(park: &Park, index: &ParkIndex) -> Vec<u32> {
     park.enterprises
         .par_iter()
