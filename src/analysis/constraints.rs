@@ -10,9 +10,7 @@
 //! tolerance is stated with every result. A kind with no layer in the park gives no
 //! figure (`None`), never 0.
 
-use geo::{
-    BooleanOps, BoundingRect, GeodesicArea, MultiPolygon, Orient, Polygon, orient::Direction,
-};
+use geo::{BooleanOps, BoundingRect, MultiPolygon, Orient, Polygon, orient::Direction};
 use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use serde::{Deserialize, Serialize};
@@ -291,7 +289,7 @@ fn area_inside(
     pieces
         .0
         .iter()
-        .map(|p| p.geodesic_area_unsigned())
+        .map(crate::model::polygon_area::geodesic_area_unsigned)
         .filter(|a| *a >= tol)
         // An empty float sum is -0.0: add 0.0 so nothing prints as "-0.00".
         .sum::<f64>()

@@ -12,6 +12,7 @@ pub mod date;
 pub mod edit;
 pub mod gtfs;
 pub mod layer;
+pub mod polygon_area;
 pub mod records;
 pub mod route_fit;
 pub mod rows;
@@ -21,7 +22,8 @@ pub mod units;
 pub mod vertex;
 pub mod vocab;
 
-use geo::{GeodesicArea, Geometry, MultiPolygon};
+use geo::{Geometry, MultiPolygon};
+use polygon_area::geodesic_area_unsigned;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -293,14 +295,14 @@ pub fn polygons_of(g: &Geometry<f64>) -> MultiPolygon<f64> {
 pub fn geodesic_area_of(g: &Geometry<f64>) -> f64 {
     fn add(g: &Geometry<f64>, total: &mut f64) {
         match g {
-            Geometry::Polygon(p) => *total += p.geodesic_area_unsigned(),
+            Geometry::Polygon(p) => *total += geodesic_area_unsigned(p),
             Geometry::MultiPolygon(m) => {
                 for p in m {
-                    *total += p.geodesic_area_unsigned();
+                    *total += geodesic_area_unsigned(p);
                 }
             }
-            Geometry::Rect(r) => *total += r.to_polygon().geodesic_area_unsigned(),
-            Geometry::Triangle(t) => *total += t.to_polygon().geodesic_area_unsigned(),
+            Geometry::Rect(r) => *total += geodesic_area_unsigned(&r.to_polygon()),
+            Geometry::Triangle(t) => *total += geodesic_area_unsigned(&t.to_polygon()),
             Geometry::GeometryCollection(c) => c.iter().for_each(|g| add(g, total)),
             _ => {}
         }
@@ -604,7 +606,7 @@ pub(crate) fn xorshift(s: &mut u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Coord, GeometryCollection, Point, Polygon, Rect, polygon};
+    use geo::{Coord, GeodesicArea, GeometryCollection, Point, Polygon, Rect, polygon};
 
     #[test]
     fn geodesic_area_of_is_the_area_of_the_polygons_bit_for_bit() {

@@ -82,7 +82,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         segments: args.segments.clamp(8, 1024),
     };
     let mut timer = Timer::new(args.timings);
-    let opened = parkplan::project::open_paths(&args.paths, None)?;
+    let mut opened = parkplan::project::open_paths_layers_only(&args.paths, None)?;
     if opened.loaded.park.layers.is_empty() {
         eprintln!("parkplan-cli: nothing could be loaded:");
         for p in &opened.loaded.report.problems {
@@ -91,6 +91,8 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     timer.lap("load");
+    parkplan::import::build_records(&mut opened.loaded);
+    timer.lap("records");
     let mut ws = Workspace::from_loaded(
         args.paths.clone(),
         opened.loaded,
@@ -177,6 +179,10 @@ struct Timer {
     /// Resident MB at the end of each lap (only with `--timings`: one read of
     /// `/proc/self/status` per lap).
     rss: Vec<Option<u64>>,
+    /// CPU seconds (user + system, all threads) spent in each lap (only with
+    /// `--timings`): against the lap's seconds, how well it used the cores.
+    cpu: Vec<Option<f64>>,
+    last_cpu: Option<f64>,
 }
 
 impl Timer {
@@ -188,6 +194,8 @@ impl Timer {
             last: now,
             laps: Vec::new(),
             rss: Vec::new(),
+            cpu: Vec::new(),
+            last_cpu: if enabled { cpu_seconds() } else { None },
         }
     }
     fn lap(&mut self, name: &str) {
@@ -196,6 +204,10 @@ impl Timer {
             .push((name.to_string(), (now - self.last).as_secs_f64()));
         if self.enabled {
             self.rss.push(status_kb("VmRSS:").map(|kb| kb / 1024));
+            let cpu = cpu_seconds();
+            self.cpu
+                .push(cpu.zip(self.last_cpu).map(|(now, then)| now - then));
+            self.last_cpu = cpu;
         }
         self.last = now;
     }
@@ -204,10 +216,14 @@ impl Timer {
             return;
         }
         for (i, (k, v)) in self.laps.iter().enumerate() {
-            match self.rss.get(i).copied().flatten() {
-                Some(mb) => eprintln!("parkplan task={k} seconds={v:.6} rss_mb={mb}"),
-                None => eprintln!("parkplan task={k} seconds={v:.6}"),
+            let mut line = format!("parkplan task={k} seconds={v:.6}");
+            if let Some(mb) = self.rss.get(i).copied().flatten() {
+                line.push_str(&format!(" rss_mb={mb}"));
             }
+            if let Some(cpu) = self.cpu.get(i).copied().flatten() {
+                line.push_str(&format!(" cpu_s={cpu:.2}"));
+            }
+            eprintln!("{line}");
         }
         eprintln!(
             "parkplan task=total seconds={:.6}",
@@ -217,6 +233,19 @@ impl Timer {
             eprintln!("parkplan task=rss_peak rss_peak_mb={}", kb / 1024);
         }
     }
+}
+
+/// The CPU seconds (user + system, all threads) this process has used so far, from
+/// `/proc/self/stat` (Linux; its clock ticks are 1/100 s, `USER_HZ`, on every Linux
+/// architecture). `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    let rest = &s[s.rfind(')')? + 1..];
+    let mut f = rest.split_whitespace().skip(11);
+    let utime: u64 = f.next()?.parse().ok()?;
+    let stime: u64 = f.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / 100.0)
 }
 
 /// One kB figure of this process' `/proc/self/status` (Linux): `VmHWM:` the peak
