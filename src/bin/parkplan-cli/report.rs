@@ -166,8 +166,13 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
+    drop(out);
     timer.lap("output");
     timer.print();
+    // The park, its index and the analyses (half a gigabyte at a million enterprises)
+    // are not freed one allocation at a time just before the process ends: the OS takes
+    // the memory back at once (0.05–0.1 s less at 1M).
+    std::mem::forget((result, iso, ws));
     Ok(ExitCode::SUCCESS)
 }
 
