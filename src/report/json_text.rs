@@ -156,7 +156,8 @@ const WAVE: usize = 8;
 
 /// Writes `open`, the items `0..n` separated by commas, then `close` — a JSON array or
 /// object as `serde_json` writes it — rendering `piece` items per buffer, [`WAVE`]
-/// buffers in parallel, written in order (the buffers are kept from wave to wave).
+/// buffers in parallel, written in order. The next wave is rendered (on rayon's
+/// threads) while this thread writes the last one; two sets of buffers take turns.
 /// `item(i, out)` appends item `i`, or nothing and `false` to leave it out.
 pub(super) fn write_joined(
     w: &mut impl Write,
@@ -166,10 +167,8 @@ pub(super) fn write_joined(
     item: impl Fn(usize, &mut Vec<u8>) -> io::Result<bool> + Sync,
 ) -> io::Result<()> {
     let piece = piece.max(1);
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); WAVE.min(n.div_ceil(piece))];
-    w.write_all(&[open])?;
-    let mut first = true;
-    for wave in (0..n).step_by(piece * WAVE) {
+    let per_wave = WAVE.min(n.div_ceil(piece));
+    let render = |wave: usize, bufs: &mut Vec<Vec<u8>>| -> io::Result<()> {
         bufs.par_iter_mut()
             .enumerate()
             .try_for_each(|(k, buf)| -> io::Result<()> {
@@ -184,13 +183,37 @@ pub(super) fn write_joined(
                     }
                 }
                 Ok(())
-            })?;
-        for buf in &bufs {
+            })
+    };
+    let mut first = true;
+    let mut put = |w: &mut dyn Write, bufs: &[Vec<u8>]| -> io::Result<()> {
+        for buf in bufs {
             if let Some(text) = buf.get(usize::from(first)..).filter(|t| !t.is_empty()) {
                 w.write_all(text)?;
                 first = false;
             }
         }
+        Ok(())
+    };
+    let mut ready: Vec<Vec<u8>> = vec![Vec::new(); per_wave];
+    let mut spare: Vec<Vec<u8>> = vec![Vec::new(); per_wave];
+    w.write_all(&[open])?;
+    let mut waves = (0..n).step_by(piece * WAVE);
+    if let Some(wave) = waves.next() {
+        render(wave, &mut ready)?;
+    }
+    for wave in waves {
+        let mut rendered = Ok(());
+        let written = rayon::in_place_scope(|s| {
+            s.spawn(|_| rendered = render(wave, &mut spare));
+            put(w, &ready)
+        });
+        rendered?;
+        written?;
+        std::mem::swap(&mut ready, &mut spare);
+    }
+    if n > 0 {
+        put(w, &ready)?;
     }
     w.write_all(&[close])
 }
