@@ -206,6 +206,32 @@ fn bench_frames(c: &mut Criterion) {
         }
     }
 
+    // Zooming on while the last zoom's full tile is still being drawn (a planner turning
+    // the wheel in steps): each step is taken as soon as the view-only tile of the one
+    // before covers the view; the time until the new view is covered at its scale.
+    for round in 0..2 {
+        rig.app.send(Command::ZoomAll);
+        rig.settle();
+        rig.app.send(Command::ZoomBy(2.0));
+        rig.view_covered();
+        for _ in 0..3 {
+            let drawing = rig.app.map_state().is_drawing();
+            let t = Instant::now();
+            let cpu = common::cpu_seconds();
+            rig.app.send(Command::ZoomBy(2.0));
+            let (first, visible_only) = rig.view_covered();
+            eprintln!(
+                "{scene}: zoom on while drawing round {round}: 1:{:.0}, view covered at the new scale {:.0?} after the zoom ({:.2} s of CPU; a tile was being drawn at the zoom: {drawing}), by a {} tile built in {:.0} ms on the worker",
+                rig.app.map_state().view.scale_denominator(),
+                t.elapsed(),
+                common::cpu_seconds() - cpu,
+                if visible_only { "view-only" } else { "full" },
+                first * 1000.0,
+            );
+        }
+        rig.settle();
+    }
+
     // Until 1:13,000 or closer (each wheel step halves the scale), timing how long each
     // zoomed view takes until its detail is drawn (the tile built on the worker).
     for (name, closer_than) in [("full view", f64::INFINITY), ("1:13000", 13_000.0)] {

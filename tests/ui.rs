@@ -1365,8 +1365,9 @@ fn after_a_zoom_the_view_alone_is_drawn_first_then_the_full_tile_replaces_it() {
 #[test]
 fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
     use parkplan::render::{MapStyles, Overlays, ProjectedPark};
-    use parkplan::ui::map::canvas::{TileInput, TileKey, build_tile};
+    use parkplan::ui::map::canvas::{TileInput, TileKey, build_tile, build_tile_unless_cancelled};
     use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
 
     let file = common::write_temp(
         "crowded-parcels",
@@ -1381,27 +1382,25 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
     let centre = projected.extent().expect("an extent").center();
     let park = Arc::new(park);
     let ctx = eframe::egui::Context::default();
-    let tile_at = |resolution: f64| {
-        let input = TileInput {
-            park: park.clone(),
-            projected: projected.clone(),
-            styles: styles.clone(),
-            overlays: Arc::new(Overlays::default()),
-            key: TileKey {
-                styles_version: 0,
-                overlay_version: 0,
-                lang: Lang::Zh,
-                resolution,
-                pixels_per_point: 1.0,
-            },
-            // The tile (twice the view each way) holds every parcel at both zooms.
-            view: MapView::new(centre, resolution, [1600.0, 1400.0]),
-            margin: parkplan::ui::map::canvas::TILE_MARGIN,
-            disc: None,
-            ctx: Some(ctx.clone()),
-        };
-        build_tile(&input)
+    let input_at = |resolution: f64| TileInput {
+        park: park.clone(),
+        projected: projected.clone(),
+        styles: styles.clone(),
+        overlays: Arc::new(Overlays::default()),
+        key: TileKey {
+            styles_version: 0,
+            overlay_version: 0,
+            lang: Lang::Zh,
+            resolution,
+            pixels_per_point: 1.0,
+        },
+        // The tile (twice the view each way) holds every parcel at both zooms.
+        view: MapView::new(centre, resolution, [1600.0, 1400.0]),
+        margin: parkplan::ui::map::canvas::TILE_MARGIN,
+        disc: None,
+        ctx: Some(ctx.clone()),
     };
+    let tile_at = |resolution: f64| build_tile(&input_at(resolution));
     // At 4 m a pixel the parcels are about 5 pixels: one picture (a texture and its
     // quad), no parcel tessellated.
     let small = tile_at(4.0);
@@ -1413,4 +1412,11 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
     let large = tile_at(2.0);
     assert!(large.textures.is_empty());
     assert!(large.vertices > 8 * n, "{} vertices", large.vertices);
+    // A tile cancelled (a newer zoom) gives nothing; one not cancelled, the same tile.
+    let stop = Arc::new(AtomicBool::new(true));
+    assert!(build_tile_unless_cancelled(&input_at(2.0), &stop).is_none());
+    let go = Arc::new(AtomicBool::new(false));
+    let same = build_tile_unless_cancelled(&input_at(2.0), &go).expect("a tile");
+    assert_eq!(same.vertices, large.vertices);
+    assert_eq!(same.chunks.len(), large.chunks.len());
 }

@@ -708,6 +708,7 @@ pub fn compose_page(
         aggregate_cell: 0.35,
         raster_scale: 300.0 / 72.0,
         crowded_within: None,
+        cancel: None,
     };
     let map = build_scene(
         park,

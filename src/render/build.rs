@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -171,6 +172,19 @@ pub struct BuildOptions {
     /// decides as the larger tile around it does, so the two look the same. `None`:
     /// the view.
     pub crowded_within: Option<super::view::WorldRect>,
+    /// Set (by another thread) when the scene is no longer wanted: the build stops at
+    /// the next layer or block of features and returns what it has, which the caller
+    /// throws away (a zoom arriving while the desktop builds a tile for the last one).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl BuildOptions {
+    /// Whether the build was cancelled (see [`BuildOptions::cancel`]).
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }
 
 impl std::fmt::Debug for BuildOptions {
@@ -201,6 +215,7 @@ impl Default for BuildOptions {
             aggregate_cell: 0.35,
             raster_scale: 1.0,
             crowded_within: None,
+            cancel: None,
         }
     }
 }
@@ -528,6 +543,9 @@ pub fn build_scene(
     let mut obstacles: Vec<ScreenRect> = options.label_obstacles.clone();
 
     for (k, display) in styles.layers.iter().enumerate() {
+        if options.cancelled() {
+            return scene;
+        }
         if k == overlay_at {
             draw_areas(&mut scene.items, view, overlays, theme, options);
         }
@@ -593,7 +611,7 @@ pub fn build_scene(
         options,
     );
 
-    if options.labels && !candidates.is_empty() {
+    if options.labels && !candidates.is_empty() && !options.cancelled() {
         if candidates.len() > options.max_label_candidates {
             candidates.sort_by(|a, b| b.priority.total_cmp(&a.priority));
             candidates.truncate(options.max_label_candidates);
@@ -765,6 +783,9 @@ fn draw_layer(
             .par_chunks(4096)
             .map(|run| {
                 let (mut rest, mut areas) = (Vec::new(), Vec::new());
+                if options.cancelled() {
+                    return (rest, areas);
+                }
                 for &i in run {
                     // The box first: a polygon drawn as its box is never built (the
                     // planar store builds lines and polygons on demand).
@@ -839,13 +860,16 @@ fn draw_layer(
     };
     // Features are fetched in parallel a block at a time (the planar store builds lines
     // and polygons from its flat buffers), then drawn in order.
-    let fetched = ids.chunks(4096).flat_map(|block| {
-        block
-            .par_iter()
-            .with_min_len(256)
-            .filter_map(|&i| Some((i, drawn(i)?)))
-            .collect::<Vec<_>>()
-    });
+    let fetched = ids
+        .chunks(4096)
+        .take_while(|_| !options.cancelled())
+        .flat_map(|block| {
+            block
+                .par_iter()
+                .with_min_len(256)
+                .filter_map(|&i| Some((i, drawn(i)?)))
+                .collect::<Vec<_>>()
+        });
     for (i, (f, d)) in fetched {
         draw_feature(items, view, &f.geom, d, options, tag(i), false);
         if point_layer && d.size >= 3.0 {
@@ -1263,6 +1287,26 @@ mod tests {
         );
         assert_eq!(scene.counts()[0], 1);
         assert_eq!(scene.counts()[3], 0, "no labels at 1:700000");
+    }
+
+    #[test]
+    fn a_cancelled_build_stops_before_drawing_and_placing_labels() {
+        let (park, pp, styles, view) = setup();
+        let build = |cancelled: bool| {
+            build_scene(
+                &park,
+                &pp,
+                &view,
+                &styles,
+                &Overlays::default(),
+                &BuildOptions {
+                    cancel: Some(Arc::new(AtomicBool::new(cancelled))),
+                    ..BuildOptions::default()
+                },
+            )
+        };
+        assert!(build(false).items.len() >= 4);
+        assert!(build(true).items.is_empty());
     }
 
     #[test]

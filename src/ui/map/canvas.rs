@@ -22,6 +22,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -444,6 +445,29 @@ pub struct TileInput {
 
 /// Builds and tessellates a tile (run it on a worker).
 pub fn build_tile(input: &TileInput) -> Tile {
+    let never = Arc::new(AtomicBool::new(false));
+    build_tile_unless_cancelled(input, &never).unwrap_or_else(|| empty_tile(input))
+}
+
+/// A tile with nothing drawn (what a cancelled build would have given).
+fn empty_tile(input: &TileInput) -> Tile {
+    Tile {
+        key: input.key.clone(),
+        margin: input.margin,
+        view: tile_view_with_margin(&input.view, input.margin),
+        chunks: Vec::new(),
+        labels: Vec::new(),
+        vertices: 0,
+        seconds: 0.0,
+        textures: Vec::new(),
+        aggregated: Vec::new(),
+    }
+}
+
+/// [`build_tile`], stopping early with `None` once `cancel` is set (a newer zoom made
+/// the tile useless): the scene build checks it between layers and blocks of features,
+/// the tessellation between chunks.
+pub fn build_tile_unless_cancelled(input: &TileInput, cancel: &Arc<AtomicBool>) -> Option<Tile> {
     let t0 = std::time::Instant::now();
     let view = tile_view_with_margin(&input.view, input.margin);
     let options = BuildOptions {
@@ -453,6 +477,7 @@ pub fn build_tile(input: &TileInput) -> Tile {
         raster_scale: input.key.pixels_per_point,
         // A view-only tile draws a layer as a picture where the full tile would.
         crowded_within: (input.margin < TILE_MARGIN).then(|| tile_view(&input.view).world_bounds()),
+        cancel: Some(cancel.clone()),
         ..BuildOptions::default()
     };
     let scene = build_scene(
@@ -463,20 +488,27 @@ pub fn build_tile(input: &TileInput) -> Tile {
         &input.overlays,
         &options,
     );
+    if options.cancelled() {
+        return None;
+    }
     let mut aggregated: Vec<u32> = scene.rasters().map(|r| r.layer).collect();
     aggregated.dedup();
-    let (chunks, labels, textures) = tessellate_scene(
+    let (chunks, labels, textures) = tessellate_scene_unless(
         &scene,
         &view,
         input.key.pixels_per_point,
         input.disc,
         input.ctx.as_ref(),
+        cancel,
     );
+    if options.cancelled() {
+        return None;
+    }
     let vertices = chunks
         .iter()
         .flat_map(|(_, runs)| runs.iter().map(|m| m.vertices.len()))
         .sum();
-    Tile {
+    Some(Tile {
         key: input.key.clone(),
         margin: input.margin,
         view,
@@ -489,7 +521,7 @@ pub fn build_tile(input: &TileInput) -> Tile {
         seconds: t0.elapsed().as_secs_f64(),
         textures,
         aggregated,
-    }
+    })
 }
 
 /// Tessellates a scene into chunked meshes (by where each shape lies in the view). Each
@@ -501,6 +533,20 @@ pub fn tessellate_scene(
     pixels_per_point: f32,
     disc: Option<TextureId>,
     ctx: Option<&egui::Context>,
+) -> Tessellated {
+    let never = AtomicBool::new(false);
+    tessellate_scene_unless(scene, view, pixels_per_point, disc, ctx, &never)
+}
+
+/// [`tessellate_scene`], skipping the chunks not yet tessellated once `cancel` is set
+/// (the result is then incomplete, for the caller to throw away).
+fn tessellate_scene_unless(
+    scene: &Scene,
+    view: &MapView,
+    pixels_per_point: f32,
+    disc: Option<TextureId>,
+    ctx: Option<&egui::Context>,
+    cancel: &AtomicBool,
 ) -> Tessellated {
     let mut canvas = ShapeCanvas {
         disc,
@@ -533,6 +579,9 @@ pub fn tessellate_scene(
         let done: Vec<(Rect, Vec<Mesh>)> = by_chunk
             .into_par_iter()
             .map(|list| {
+                if cancel.load(Ordering::Relaxed) {
+                    return (Rect::NOTHING, Vec::new());
+                }
                 let mut tess = Tessellator::new(
                     pixels_per_point.max(0.5),
                     TessellationOptions::default(),

@@ -12,6 +12,7 @@ pub mod measure;
 pub mod pick;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use eframe::egui::{self, Color32, CursorIcon, Key, Pos2, Rect, Sense, Stroke, StrokeKind, vec2};
 
@@ -59,13 +60,29 @@ pub struct MapState {
     /// full tile shown before it: painted around it where the map was panned beyond it,
     /// until the new full tile replaces both.
     pub backdrop: Option<Arc<Tile>>,
-    tile_task: Option<Task<Tile>>,
+    tile_task: Option<TileTask>,
     /// The disc texture point markers are drawn with.
     disc: Option<egui::TextureHandle>,
     /// Vertices painted from the tile in the last frame.
     pub last_vertices: usize,
     /// The editing tools' state (parcel being drawn, drag in progress).
     pub edit: editing::EditTools,
+}
+
+/// A tile being built on a worker: what it is for, and the flag that stops it.
+#[derive(Debug)]
+struct TileTask {
+    task: Task<Option<Tile>>,
+    cancel: Arc<AtomicBool>,
+    key: TileKey,
+    margin: f32,
+}
+
+impl TileTask {
+    /// Asks the worker to stop; its result, if any, is not waited for.
+    fn cancel(self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for MapState {
@@ -151,7 +168,27 @@ impl MapState {
     pub fn reset_tile(&mut self) {
         self.tile = None;
         self.backdrop = None;
-        self.tile_task = None;
+        if let Some(t) = self.tile_task.take() {
+            t.cancel();
+        }
+    }
+
+    /// Cancels the full tile being built when it is for another zoom, style, overlay or
+    /// language than `key` (a zoom arrived while it was built): the view-only tile for
+    /// the new zoom is started at once instead of after it. A view-only tile is left to
+    /// finish (it is quick and shows the nearer scale meanwhile). `true` when one was
+    /// cancelled.
+    fn cancel_outdated_tile(&mut self, key: &TileKey) -> bool {
+        match self.tile_task.take() {
+            Some(t) if t.margin >= canvas::TILE_MARGIN && t.key != *key => {
+                t.cancel();
+                true
+            }
+            other => {
+                self.tile_task = other;
+                false
+            }
+        }
     }
 
     /// Collects a finished tile and starts a new one when the view, styles or overlay
@@ -163,10 +200,10 @@ impl MapState {
             self.disc = Some(ctx.load_texture("parkplan-disc", canvas::disc_image(), options));
         }
         if let Some(t) = &self.tile_task
-            && let Some(done) = t.poll()
+            && let Some(done) = t.task.poll()
         {
             self.tile_task = None;
-            if let Some(tile) = done {
+            if let Some(Some(tile)) = done {
                 self.receive_tile(tile);
             }
         }
@@ -185,6 +222,9 @@ impl MapState {
                     || canvas::tile_needs_prefetch(&t.view, &self.view)
             }
         };
+        if stale {
+            self.cancel_outdated_tile(&key);
+        }
         if stale && self.tile_task.is_none() {
             // Visible first: after a zoom (or a style change, or with nothing drawn) the
             // view alone, then at once the full tile with its margin for panning.
@@ -197,17 +237,22 @@ impl MapState {
                 projected: session.drawn_projected(),
                 styles: session.drawn_styles(),
                 overlays: session.ws.studies.overlay.clone(),
-                key,
+                key: key.clone(),
                 view: self.view,
                 margin,
                 disc: self.disc.as_ref().map(|t| t.id()),
                 ctx: Some(ctx.clone()),
             };
-            self.tile_task = Some(Task::spawn(
-                "parkplan-draw",
-                crate::ui::waker(ctx),
-                move || canvas::build_tile(&input),
-            ));
+            let cancel = Arc::new(AtomicBool::new(false));
+            let flag = cancel.clone();
+            self.tile_task = Some(TileTask {
+                task: Task::spawn("parkplan-draw", crate::ui::waker(ctx), move || {
+                    canvas::build_tile_unless_cancelled(&input, &flag)
+                }),
+                cancel,
+                key,
+                margin,
+            });
         }
         if self.tile_task.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
@@ -823,6 +868,56 @@ fn hover_summary(park: &crate::model::Park, f: FeatureRef, lang: Lang) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zoom_cancels_the_full_tile_being_built_for_the_last_zoom_but_not_a_view_only_one() {
+        let key = |resolution| TileKey {
+            styles_version: 0,
+            overlay_version: 0,
+            lang: Lang::Zh,
+            resolution,
+            pixels_per_point: 1.0,
+        };
+        // A worker that draws until it is told to stop.
+        let busy = |margin: f32, key: TileKey| {
+            let cancel = Arc::new(AtomicBool::new(false));
+            let flag = cancel.clone();
+            let task = Task::spawn("test-draw", crate::workspace::no_wake(), move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                None
+            });
+            TileTask {
+                task,
+                cancel,
+                key,
+                margin,
+            }
+        };
+        let mut state = MapState {
+            tile_task: Some(busy(canvas::TILE_MARGIN, key(4.0))),
+            ..MapState::default()
+        };
+        let flag = state.tile_task.as_ref().map(|t| t.cancel.clone()).unwrap();
+        // Panning (the same key): the full tile is still wanted.
+        assert!(!state.cancel_outdated_tile(&key(4.0)));
+        assert!(state.is_drawing());
+        assert!(!flag.load(Ordering::Relaxed));
+        // A zoom: it is stopped and forgotten, so the new zoom's tile starts at once.
+        assert!(state.cancel_outdated_tile(&key(2.0)));
+        assert!(!state.is_drawing());
+        assert!(flag.load(Ordering::Relaxed));
+        // A view-only tile of the last zoom is left to finish.
+        state.tile_task = Some(busy(canvas::VISIBLE_MARGIN, key(4.0)));
+        let flag = state.tile_task.as_ref().map(|t| t.cancel.clone()).unwrap();
+        assert!(!state.cancel_outdated_tile(&key(2.0)));
+        assert!(state.is_drawing());
+        // A new park stops it too.
+        state.reset_tile();
+        assert!(!state.is_drawing());
+        assert!(flag.load(Ordering::Relaxed));
+    }
 
     #[test]
     fn hovering_tells_a_parcels_status_and_mu_and_an_enterprises_staff() {
