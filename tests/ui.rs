@@ -1360,6 +1360,24 @@ fn after_a_zoom_the_view_alone_is_drawn_first_then_the_full_tile_replaces_it() {
     assert!(backdrop.is_none());
     assert!(h.state().map_state().backdrop.is_none());
     assert!(full.vertices > first.vertices);
+    // The labels shown first stay where they were: the full tile keeps them.
+    assert!(!first.labels.is_empty(), "labels in the view");
+    let on_map = |t: &Tile, l: &parkplan::render::scene::LabelItem| {
+        t.view
+            .screen_to_world([f64::from(l.pos[0]), f64::from(l.pos[1])])
+    };
+    for l in &first.labels {
+        let w = on_map(first, l);
+        assert!(
+            full.labels.iter().any(|k| k.text == l.text && {
+                let v = on_map(full, k);
+                (v[0] - w[0]).abs() < 0.01 * view.resolution
+                    && (v[1] - w[1]).abs() < 0.01 * view.resolution
+            }),
+            "label {} moved when the full tile came",
+            l.text
+        );
+    }
 }
 
 #[test]
@@ -1399,6 +1417,7 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
         margin: parkplan::ui::map::canvas::TILE_MARGIN,
         disc: None,
         ctx: Some(ctx.clone()),
+        keep_labels: Vec::new(),
     };
     let tile_at = |resolution: f64| build_tile(&input_at(resolution));
     // At 4 m a pixel the parcels are about 5 pixels: one picture (a texture and its
@@ -1419,4 +1438,71 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
     let same = build_tile_unless_cancelled(&input_at(2.0), &go).expect("a tile");
     assert_eq!(same.vertices, large.vertices);
     assert_eq!(same.chunks.len(), large.chunks.len());
+}
+
+#[test]
+fn labels_on_screen_keep_their_place_when_the_full_tile_replaces_the_view_only_one() {
+    use parkplan::render::{MapStyles, Overlays, ProjectedPark};
+    use parkplan::ui::map::canvas::{
+        TILE_MARGIN, Tile, TileInput, TileKey, VISIBLE_MARGIN, build_tile, labels_kept_from,
+    };
+    use std::sync::Arc;
+
+    let sample = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/jingzhou-etdz");
+    let park = common::load(&[&sample]).park;
+    let projected = Arc::new(ProjectedPark::new(&park).expect("projected"));
+    let styles = Arc::new(MapStyles::default_for(&park));
+    let centre = projected.extent().expect("an extent").center();
+    let park = Arc::new(park);
+    let mut kept_somewhere = 0;
+    for resolution in [10.0, 5.0, 2.5, 1.25] {
+        let view = MapView::new(centre, resolution, [1100.0, 800.0]);
+        let input = |margin: f32, keep_labels| TileInput {
+            park: park.clone(),
+            projected: projected.clone(),
+            styles: styles.clone(),
+            overlays: Arc::new(Overlays::default()),
+            key: TileKey {
+                styles_version: 0,
+                overlay_version: 0,
+                lang: Lang::Zh,
+                resolution,
+                pixels_per_point: 1.0,
+            },
+            view,
+            margin,
+            disc: None,
+            ctx: None,
+            keep_labels,
+        };
+        // After a zoom: the view alone, then the full tile keeping its labels.
+        let first = build_tile(&input(VISIBLE_MARGIN, Vec::new()));
+        let full = build_tile(&input(
+            TILE_MARGIN,
+            labels_kept_from(&first, &view, TILE_MARGIN),
+        ));
+        // Every label of the first tile, at the same place on the map, in the second.
+        let on_map = |t: &Tile| -> Vec<(String, [f64; 2])> {
+            t.labels
+                .iter()
+                .map(|l| {
+                    let w = t.view.screen_to_world([l.pos[0] as f64, l.pos[1] as f64]);
+                    (l.text.clone(), w)
+                })
+                .collect()
+        };
+        let (a, b) = (on_map(&first), on_map(&full));
+        for (text, w) in &a {
+            assert!(
+                b.iter().any(|(t, v)| t == text
+                    && (v[0] - w[0]).abs() < 0.01 * resolution
+                    && (v[1] - w[1]).abs() < 0.01 * resolution),
+                "{text} moved or went at {resolution} m a pixel"
+            );
+        }
+        kept_somewhere += a.len();
+        // The full tile also labels its margin.
+        assert!(b.len() >= a.len());
+    }
+    assert!(kept_somewhere > 20, "{kept_somewhere} labels");
 }

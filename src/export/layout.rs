@@ -709,6 +709,7 @@ pub fn compose_page(
         raster_scale: 300.0 / 72.0,
         crowded_within: None,
         cancel: None,
+        keep_labels: Vec::new(),
     };
     let map = build_scene(
         park,

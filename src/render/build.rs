@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use super::aggregate::{self, PointLevels};
 use super::labels::{
-    EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels, upright,
+    EstimatedMeasure, LabelCandidate, PlaceOptions, Placement, TextMeasure, place_labels_keeping,
+    upright,
 };
 use super::projected::{PlanarFeature, PlanarGeom, ProjectedLayer, ProjectedPark};
 use super::scene::{Item, MarkerItem, PolygonItem, PolylineItem, Scene};
@@ -176,6 +177,10 @@ pub struct BuildOptions {
     /// the next layer or block of features and returns what it has, which the caller
     /// throws away (a zoom arriving while the desktop builds a tile for the last one).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Labels already on screen at this scale (in this view's display units) that keep
+    /// their place: the others are placed around them (see
+    /// [`place_labels_keeping`](super::labels::place_labels_keeping)).
+    pub keep_labels: Vec<super::scene::LabelItem>,
 }
 
 impl BuildOptions {
@@ -216,6 +221,7 @@ impl Default for BuildOptions {
             raster_scale: 1.0,
             crowded_within: None,
             cancel: None,
+            keep_labels: Vec::new(),
         }
     }
 }
@@ -611,7 +617,10 @@ pub fn build_scene(
         options,
     );
 
-    if options.labels && !candidates.is_empty() && !options.cancelled() {
+    if options.labels
+        && (!candidates.is_empty() || !options.keep_labels.is_empty())
+        && !options.cancelled()
+    {
         if candidates.len() > options.max_label_candidates {
             candidates.sort_by(|a, b| b.priority.total_cmp(&a.priority));
             candidates.truncate(options.max_label_candidates);
@@ -625,7 +634,8 @@ pub fn build_scene(
         } else {
             &obstacles[..]
         };
-        let placed = place_labels(
+        let placed = place_labels_keeping(
+            &options.keep_labels,
             candidates,
             obstacles,
             measure,

@@ -237,6 +237,22 @@ pub struct PlaceOptions {
 /// Places labels greedily by priority (ties: the order given). Returns the placed
 /// labels in placement order. `obstacles` (point symbols, legend boxes) are avoided.
 pub fn place_labels(
+    candidates: Vec<LabelCandidate>,
+    obstacles: &[ScreenRect],
+    measure: &dyn TextMeasure,
+    opts: &PlaceOptions,
+) -> Vec<LabelItem> {
+    place_labels_keeping(&[], candidates, obstacles, measure, opts)
+}
+
+/// [`place_labels`] around labels already placed, which stay as they are: `kept` labels
+/// (those of a tile already on screen at the same scale, moved into this view) come
+/// first in the result when they fit in the bounds, the candidates are placed clear
+/// of them, and a feature one of them labels gets no second label. So labels do not
+/// jump when the desktop replaces the view's first tile by the larger one around it,
+/// or a tile by the next one while panning.
+pub fn place_labels_keeping(
+    kept: &[LabelItem],
     mut candidates: Vec<LabelCandidate>,
     obstacles: &[ScreenRect],
     measure: &dyn TextMeasure,
@@ -244,7 +260,11 @@ pub fn place_labels(
 ) -> Vec<LabelItem> {
     // Stable sort keeps the caller's order among equal priorities (deterministic).
     candidates.sort_by(|a, b| b.priority.total_cmp(&a.priority));
-    let typical = candidates.first().map(|c| c.size).unwrap_or(10.0);
+    let typical = candidates
+        .first()
+        .map(|c| c.size)
+        .or(kept.first().map(|l| l.size))
+        .unwrap_or(10.0);
     let mut grid = BoxGrid::new(typical * 6.0);
     let mut obstacle_grid = BoxGrid::new(typical * 6.0);
     for o in obstacles {
@@ -252,7 +272,33 @@ pub fn place_labels(
     }
     let mut placed_texts: HashMap<String, Vec<[f32; 2]>> = HashMap::new();
     let mut out = Vec::new();
+    let mut labelled: std::collections::HashSet<FeatureRef> = std::collections::HashSet::new();
+    for l in kept {
+        let halo = l.halo.map(|h| h.width).unwrap_or(0.0);
+        let w = measure.width(&l.text, l.size);
+        let tight = rotated_label_box(l.pos, l.align, w, l.size, halo / 2.0, l.angle);
+        if !(l.pos[0].is_finite() && l.pos[1].is_finite() && opts.bounds.contains_rect(&tight)) {
+            continue;
+        }
+        grid.insert(rotated_label_box(
+            l.pos,
+            l.align,
+            w,
+            l.size,
+            opts.padding + halo / 2.0,
+            l.angle,
+        ));
+        // Where the label is stands in for its anchor when repeats are kept apart.
+        placed_texts.entry(l.text.clone()).or_default().push(l.pos);
+        if let Some(t) = l.tag {
+            labelled.insert(t);
+        }
+        out.push(l.clone());
+    }
     for c in candidates {
+        if c.tag.is_some_and(|t| labelled.contains(&t)) {
+            continue;
+        }
         let text = c.text.trim();
         if text.is_empty() || !c.size.is_finite() || c.size <= 0.0 {
             continue;
@@ -375,6 +421,79 @@ mod tests {
             gap: 2.0,
             repeat_distance: 50.0,
         }
+    }
+
+    #[test]
+    fn kept_labels_stay_put_and_the_others_are_placed_around_them() {
+        let tag = |i: u32| Some(FeatureRef { layer: 0, index: i });
+        let m = EstimatedMeasure;
+        // What a first placement gave: A above its point, B far away.
+        let first = place_labels(
+            vec![
+                LabelCandidate {
+                    tag: tag(1),
+                    ..cand("园林第五幼儿园", [100.0, 100.0], 1.0)
+                },
+                LabelCandidate {
+                    tag: tag(2),
+                    ..cand("B", [300.0, 200.0], 1.0)
+                },
+            ],
+            &[],
+            &m,
+            &opts(),
+        );
+        assert_eq!(first.len(), 2);
+        // Kept (B moved out of the view: dropped), with new candidates: A's feature
+        // again at a higher priority, and C of a higher priority right on top of A.
+        let mut b_out = first[1].clone();
+        b_out.pos = [900.0, 200.0];
+        let kept = vec![first[0].clone(), b_out];
+        let placed = place_labels_keeping(
+            &kept,
+            vec![
+                LabelCandidate {
+                    tag: tag(1),
+                    ..cand("园林第五幼儿园", [110.0, 90.0], 9.0)
+                },
+                LabelCandidate {
+                    tag: tag(3),
+                    ..cand("C", first[0].pos, 5.0)
+                },
+                LabelCandidate {
+                    tag: tag(4),
+                    ..cand("D", [50.0, 250.0], 0.5)
+                },
+            ],
+            &[],
+            &m,
+            &opts(),
+        );
+        // A exactly where it was, no second label for its feature, B gone (outside),
+        // C placed clear of A or not at all, D as usual.
+        assert_eq!(placed[0], first[0]);
+        assert_eq!(placed.iter().filter(|l| l.tag == tag(1)).count(), 1);
+        assert!(placed.iter().all(|l| l.tag != tag(2)));
+        let w = |l: &LabelItem| m.width(&l.text, l.size);
+        let a = rotated_label_box(
+            placed[0].pos,
+            placed[0].align,
+            w(&placed[0]),
+            10.0,
+            0.0,
+            0.0,
+        );
+        for l in placed.iter().skip(1) {
+            let b = rotated_label_box(l.pos, l.align, w(l), 10.0, 0.0, 0.0);
+            assert!(!a.intersects(&b), "{l:?} over A");
+        }
+        assert!(placed.iter().any(|l| l.tag == tag(4)));
+        // Nothing kept: the same as `place_labels`.
+        let again = place_labels_keeping(&[], vec![cand("E", [10.0, 10.0], 1.0)], &[], &m, &opts());
+        assert_eq!(
+            again,
+            place_labels(vec![cand("E", [10.0, 10.0], 1.0)], &[], &m, &opts())
+        );
     }
 
     #[test]

@@ -441,6 +441,28 @@ pub struct TileInput {
     pub disc: Option<TextureId>,
     /// Where the pictures of crowded point layers are uploaded.
     pub ctx: Option<egui::Context>,
+    /// The labels of the tile on screen when it has this tile's key (the same scale),
+    /// which keep their place in this one ([`labels_kept_from`]).
+    pub keep_labels: Vec<LabelItem>,
+}
+
+/// The labels of `shown` (a tile at the same scale) in the display units of the tile
+/// `view` and `margin` will give, to keep their place there.
+pub fn labels_kept_from(shown: &Tile, view: &MapView, margin: f32) -> Vec<LabelItem> {
+    let next = tile_view_with_margin(view, margin);
+    shown
+        .labels
+        .iter()
+        .map(|l| {
+            let world = shown
+                .view
+                .screen_to_world([f64::from(l.pos[0]), f64::from(l.pos[1])]);
+            LabelItem {
+                pos: next.to_screen(world),
+                ..l.clone()
+            }
+        })
+        .collect()
 }
 
 /// Builds and tessellates a tile (run it on a worker).
@@ -478,6 +500,7 @@ pub fn build_tile_unless_cancelled(input: &TileInput, cancel: &Arc<AtomicBool>) 
         // A view-only tile draws a layer as a picture where the full tile would.
         crowded_within: (input.margin < TILE_MARGIN).then(|| tile_view(&input.view).world_bounds()),
         cancel: Some(cancel.clone()),
+        keep_labels: input.keep_labels.clone(),
         ..BuildOptions::default()
     };
     let scene = build_scene(

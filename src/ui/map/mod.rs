@@ -242,6 +242,11 @@ impl MapState {
                 margin,
                 disc: self.disc.as_ref().map(|t| t.id()),
                 ctx: Some(ctx.clone()),
+                // Labels on screen at this scale keep their place in the next tile.
+                keep_labels: match &self.tile {
+                    Some(t) if t.key == key => canvas::labels_kept_from(t, &self.view, margin),
+                    _ => Vec::new(),
+                },
             };
             let cancel = Arc::new(AtomicBool::new(false));
             let flag = cancel.clone();
