@@ -1380,10 +1380,40 @@ fn after_a_zoom_the_view_alone_is_drawn_first_then_the_full_tile_replaces_it() {
     }
 }
 
+/// The inputs of a desktop tile of `park` around `view` (its resolution the key's).
+fn tile_input(
+    park: &std::sync::Arc<parkplan::model::Park>,
+    projected: &std::sync::Arc<parkplan::render::ProjectedPark>,
+    styles: &std::sync::Arc<parkplan::render::MapStyles>,
+    view: MapView,
+    margin: f32,
+    ctx: Option<eframe::egui::Context>,
+    keep_labels: Vec<parkplan::render::scene::LabelItem>,
+) -> parkplan::ui::map::canvas::TileInput {
+    parkplan::ui::map::canvas::TileInput {
+        park: park.clone(),
+        projected: projected.clone(),
+        styles: styles.clone(),
+        overlays: std::sync::Arc::new(parkplan::render::Overlays::default()),
+        key: parkplan::ui::map::canvas::TileKey {
+            styles_version: 0,
+            overlay_version: 0,
+            lang: Lang::Zh,
+            resolution: view.resolution,
+            pixels_per_point: 1.0,
+        },
+        view,
+        margin,
+        disc: None,
+        ctx,
+        keep_labels,
+    }
+}
+
 #[test]
 fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
-    use parkplan::render::{MapStyles, Overlays, ProjectedPark};
-    use parkplan::ui::map::canvas::{TileInput, TileKey, build_tile, build_tile_unless_cancelled};
+    use parkplan::render::{MapStyles, ProjectedPark};
+    use parkplan::ui::map::canvas::{TILE_MARGIN, build_tile, build_tile_unless_cancelled};
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
 
@@ -1400,24 +1430,18 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
     let centre = projected.extent().expect("an extent").center();
     let park = Arc::new(park);
     let ctx = eframe::egui::Context::default();
-    let input_at = |resolution: f64| TileInput {
-        park: park.clone(),
-        projected: projected.clone(),
-        styles: styles.clone(),
-        overlays: Arc::new(Overlays::default()),
-        key: TileKey {
-            styles_version: 0,
-            overlay_version: 0,
-            lang: Lang::Zh,
-            resolution,
-            pixels_per_point: 1.0,
-        },
-        // The tile (twice the view each way) holds every parcel at both zooms.
-        view: MapView::new(centre, resolution, [1600.0, 1400.0]),
-        margin: parkplan::ui::map::canvas::TILE_MARGIN,
-        disc: None,
-        ctx: Some(ctx.clone()),
-        keep_labels: Vec::new(),
+    // The tile (twice the view each way) holds every parcel at both zooms.
+    let input_at = |resolution: f64| {
+        let view = MapView::new(centre, resolution, [1600.0, 1400.0]);
+        tile_input(
+            &park,
+            &projected,
+            &styles,
+            view,
+            TILE_MARGIN,
+            Some(ctx.clone()),
+            Vec::new(),
+        )
     };
     let tile_at = |resolution: f64| build_tile(&input_at(resolution));
     // At 4 m a pixel the parcels are about 5 pixels: one picture (a texture and its
@@ -1442,9 +1466,9 @@ fn parcels_a_few_pixels_across_reach_the_screen_as_one_picture_not_meshes() {
 
 #[test]
 fn labels_on_screen_keep_their_place_when_the_full_tile_replaces_the_view_only_one() {
-    use parkplan::render::{MapStyles, Overlays, ProjectedPark};
+    use parkplan::render::{MapStyles, ProjectedPark};
     use parkplan::ui::map::canvas::{
-        TILE_MARGIN, Tile, TileInput, TileKey, VISIBLE_MARGIN, build_tile, labels_kept_from,
+        TILE_MARGIN, Tile, VISIBLE_MARGIN, build_tile, labels_kept_from,
     };
     use std::sync::Arc;
 
@@ -1457,23 +1481,8 @@ fn labels_on_screen_keep_their_place_when_the_full_tile_replaces_the_view_only_o
     let mut kept_somewhere = 0;
     for resolution in [10.0, 5.0, 2.5, 1.25] {
         let view = MapView::new(centre, resolution, [1100.0, 800.0]);
-        let input = |margin: f32, keep_labels| TileInput {
-            park: park.clone(),
-            projected: projected.clone(),
-            styles: styles.clone(),
-            overlays: Arc::new(Overlays::default()),
-            key: TileKey {
-                styles_version: 0,
-                overlay_version: 0,
-                lang: Lang::Zh,
-                resolution,
-                pixels_per_point: 1.0,
-            },
-            view,
-            margin,
-            disc: None,
-            ctx: None,
-            keep_labels,
+        let input = |margin: f32, keep_labels| {
+            tile_input(&park, &projected, &styles, view, margin, None, keep_labels)
         };
         // After a zoom: the view alone, then the full tile keeping its labels.
         let first = build_tile(&input(VISIBLE_MARGIN, Vec::new()));

@@ -468,21 +468,24 @@ pub fn labels_kept_from(shown: &Tile, view: &MapView, margin: f32) -> Vec<LabelI
 /// Builds and tessellates a tile (run it on a worker).
 pub fn build_tile(input: &TileInput) -> Tile {
     let never = Arc::new(AtomicBool::new(false));
-    build_tile_unless_cancelled(input, &never).unwrap_or_else(|| empty_tile(input))
+    build_tile_unless_cancelled(input, &never)
+        .unwrap_or_else(|| Tile::empty(input.key.clone(), &input.view, input.margin))
 }
 
-/// A tile with nothing drawn (what a cancelled build would have given).
-fn empty_tile(input: &TileInput) -> Tile {
-    Tile {
-        key: input.key.clone(),
-        margin: input.margin,
-        view: tile_view_with_margin(&input.view, input.margin),
-        chunks: Vec::new(),
-        labels: Vec::new(),
-        vertices: 0,
-        seconds: 0.0,
-        textures: Vec::new(),
-        aggregated: Vec::new(),
+impl Tile {
+    /// A tile with nothing drawn, for `key` around `view` with `margin`.
+    pub fn empty(key: TileKey, view: &MapView, margin: f32) -> Tile {
+        Tile {
+            key,
+            margin,
+            view: tile_view_with_margin(view, margin),
+            chunks: Vec::new(),
+            labels: Vec::new(),
+            vertices: 0,
+            seconds: 0.0,
+            textures: Vec::new(),
+            aggregated: Vec::new(),
+        }
     }
 }
 

@@ -958,23 +958,14 @@ mod tests {
     }
 
     fn tile(view: &MapView, margin: f32) -> Tile {
-        Tile {
-            key: TileKey {
-                styles_version: 0,
-                overlay_version: 0,
-                lang: Lang::Zh,
-                resolution: view.resolution,
-                pixels_per_point: 1.0,
-            },
-            margin,
-            view: canvas::tile_view_with_margin(view, margin),
-            chunks: Vec::new(),
-            labels: Vec::new(),
-            vertices: 0,
-            seconds: 0.0,
-            textures: Vec::new(),
-            aggregated: Vec::new(),
-        }
+        let key = TileKey {
+            styles_version: 0,
+            overlay_version: 0,
+            lang: Lang::Zh,
+            resolution: view.resolution,
+            pixels_per_point: 1.0,
+        };
+        Tile::empty(key, view, margin)
     }
 
     #[test]
