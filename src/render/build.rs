@@ -701,6 +701,7 @@ fn draw_layer(
         min_size,
         options,
     ) {
+        Some(_) if options.cancelled() => return,
         Some(cells) if options.raster_scale > 0.0 => {
             // A picture: each symbol drawn once into pixels, stamped per cell.
             let stamps: Vec<Option<aggregate::Stamp>> = symbols
@@ -838,6 +839,9 @@ fn draw_layer(
         for (r, a) in parts {
             rest.extend(r);
             areas.extend(a);
+        }
+        if options.cancelled() {
+            return;
         }
         picture.paint_areas(&areas);
         if !picture.is_empty() {
