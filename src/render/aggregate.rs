@@ -1149,7 +1149,11 @@ mod tests {
         }
         let r = p.finish(0);
         assert_eq!((r.width as usize, r.height as usize), (x1 - x0, y1 - y0));
-        assert!(x0 > 0 && y0 > 0 && x1 < full.width, "a real crop: {:?}", full.ink);
+        assert!(
+            x0 > 0 && y0 > 0 && x1 < full.width,
+            "a real crop: {:?}",
+            full.ink
+        );
         assert_eq!(r.pixels.as_slice(), expected.as_slice());
     }
 
