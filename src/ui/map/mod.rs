@@ -952,8 +952,10 @@ mod tests {
     #[test]
     fn freed_memory_is_given_back_once_after_the_full_tile_unless_another_is_drawn() {
         use std::time::{Duration, Instant};
-        let mut state = MapState::default();
-        state.view = MapView::new([1000.0, 2000.0], 4.0, [800.0, 600.0]);
+        let mut state = MapState {
+            view: MapView::new([1000.0, 2000.0], 4.0, [800.0, 600.0]),
+            ..MapState::default()
+        };
         assert_eq!(state.release_due(Instant::now()), None, "nothing drawn yet");
         // A view-only tile is not the end of the drawing.
         state.receive_tile(tile(&state.view, canvas::VISIBLE_MARGIN));
