@@ -109,7 +109,7 @@ pub fn first_choice(dir: &Path) -> Option<Renderer> {
 /// anything larger in a block of its own, given back as soon as it is freed. With a
 /// software driver (lavapipe) every buffer is host memory, and the default keeps a
 /// 128 MB block alive once one frame's uploads (the map's pictures, staged for the
-/// GPU) overflowed the first: 60–90 MB resident on the 1M park for as long as the
+/// GPU) overflowed the first: 40–60 MB resident on the 1M park for as long as the
 /// window lives (issue #14). Only the device's creation changes: its limits and
 /// features stay eframe's.
 pub fn frugal_wgpu(mut config: eframe::WgpuConfiguration) -> eframe::WgpuConfiguration {
