@@ -19,7 +19,7 @@ pub fn enterprise(id: &str, lon: f64, lat: f64, employees: Option<u32>) -> Enter
         name: format!("企业{id}").into(),
         industry: None,
         employees,
-        output_value: None,
+        output_value: crate::model::OptionalF64::NONE,
         location: Some(Point::new(lon, lat)),
     }
 }

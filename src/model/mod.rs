@@ -35,7 +35,7 @@ pub use layer::{
 };
 pub use records::{
     ApprovalDates, BusRoute, BusStop, Constraint, Enterprise, Facility, FeatureRef, KeyDates,
-    Parcel, Project, Road, lines_of, representative_point,
+    OptionalF64, Parcel, Project, Road, lines_of, representative_point,
 };
 pub use text::Text;
 pub use units::{Meters, Mu, SquareMeters};
@@ -461,7 +461,7 @@ fn enterprise_at(li: u32, c: &FieldColumns<'_>, i: usize) -> Enterprise {
             .f64(i, Field::Employees)
             .filter(|e| *e >= 0.0)
             .map(|e| e.round().min(u32::MAX as f64) as u32),
-        output_value: c.f64(i, Field::OutputValue),
+        output_value: c.f64(i, Field::OutputValue).into(),
         location: c.layer().geometries[i]
             .as_ref()
             .and_then(representative_point),

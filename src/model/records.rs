@@ -119,6 +119,34 @@ pub struct Constraint {
     pub area: SquareMeters,
 }
 
+/// An optional number in the 8 bytes of an `f64`, NaN standing for "none" (an
+/// `Option<f64>` takes 16). A NaN given as a value reads back as none: it is no number.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionalF64(f64);
+
+impl OptionalF64 {
+    /// No number.
+    pub const NONE: OptionalF64 = OptionalF64(f64::NAN);
+
+    /// The number, or none.
+    pub fn get(self) -> Option<f64> {
+        (!self.0.is_nan()).then_some(self.0)
+    }
+}
+
+impl From<Option<f64>> for OptionalF64 {
+    fn from(v: Option<f64>) -> OptionalF64 {
+        OptionalF64(v.unwrap_or(f64::NAN))
+    }
+}
+
+/// Equal when both are none or both the same number (unlike NaN, none equals none).
+impl PartialEq for OptionalF64 {
+    fn eq(&self, other: &OptionalF64) -> bool {
+        self.get() == other.get()
+    }
+}
+
 /// 企业: an enterprise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enterprise {
@@ -132,8 +160,9 @@ pub struct Enterprise {
     pub industry: Option<Text>,
     /// 职工人数.
     pub employees: Option<u32>,
-    /// 产值 (万元).
-    pub output_value: Option<f64>,
+    /// 产值 (万元), if given ([`OptionalF64`]: 8 bytes instead of an `Option<f64>`'s 16,
+    /// 8 MB over a million enterprises).
+    pub output_value: OptionalF64,
     /// Where it is (lon/lat); `None` when its geometry was null.
     pub location: Option<Point<f64>>,
 }
@@ -224,5 +253,24 @@ pub fn lines_of(g: &Geometry<f64>) -> MultiLineString<f64> {
             MultiLineString(c.iter().flat_map(|g| lines_of(g).0).collect())
         }
         _ => MultiLineString(vec![]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_optional_number_takes_eight_bytes_and_keeps_none_apart_from_values() {
+        assert_eq!(std::mem::size_of::<OptionalF64>(), 8);
+        // A million enterprises: 96 bytes each, not 104.
+        assert!(std::mem::size_of::<Enterprise>() <= 96);
+        for v in [Some(0.0), Some(-3232.5), Some(f64::INFINITY), None] {
+            assert_eq!(OptionalF64::from(v).get(), v);
+        }
+        assert_eq!(OptionalF64::from(Some(f64::NAN)).get(), None);
+        assert_eq!(OptionalF64::NONE, OptionalF64::from(None));
+        assert_ne!(OptionalF64::NONE, OptionalF64::from(Some(1.0)));
+        assert_eq!(OptionalF64::from(Some(1.5)), OptionalF64::from(Some(1.5)));
     }
 }

@@ -861,12 +861,18 @@ impl Picture {
         let pixels = if (w, h) == (self.width, self.height) {
             self.pixels
         } else {
-            let mut out = Vec::with_capacity(w * h * 4);
-            for y in y0..y1 {
+            // Cropped in place, row by row towards the start (a row never moves past
+            // where it was read from), so no second picture is held while cropping: the
+            // 1M park's map at 1:12,000 held three copies of each picture at once.
+            let mut pixels = self.pixels;
+            let row = w * 4;
+            for (i, y) in (y0..y1).enumerate() {
                 let at = (y * self.width + x0) * 4;
-                out.extend_from_slice(&self.pixels[at..at + w * 4]);
+                pixels.copy_within(at..at + row, i * row);
             }
-            out
+            pixels.truncate(w * h * 4);
+            pixels.shrink_to_fit();
+            pixels
         };
         RasterItem {
             rect,
@@ -1121,6 +1127,34 @@ mod tests {
         assert_eq!(at(8, 8), &[200, 0, 0, 255]);
         assert_eq!(at(0, 0)[3], 0);
         assert!(rasterize(rect, 0.0, 0, std::iter::empty()).is_none());
+    }
+
+    #[test]
+    fn cropping_in_place_keeps_every_drawn_pixel_where_a_copy_would() {
+        let rect = ScreenRect::from_min_size([0.0, 0.0], [37.0, 23.0]);
+        let mut p = Picture::new(rect, 1.0).unwrap();
+        for (k, (x, y)) in [(5.3, 4.0), (30.0, 6.5), (12.0, 17.2), (21.7, 11.1)]
+            .into_iter()
+            .enumerate()
+        {
+            let c = Rgba::rgb(40 * k as u8, 200 - 30 * k as u8, 90);
+            p.fill_box(ScreenRect::from_min_size([x, y], [3.5, 2.5]), c);
+        }
+        let full = p.clone();
+        let [x0, y0, x1, y1] = full.ink;
+        let mut expected = Vec::new();
+        for y in y0..y1 {
+            let at = (y * full.width + x0) * 4;
+            expected.extend_from_slice(&full.pixels[at..at + (x1 - x0) * 4]);
+        }
+        let r = p.finish(0);
+        assert_eq!((r.width as usize, r.height as usize), (x1 - x0, y1 - y0));
+        assert!(
+            x0 > 0 && y0 > 0 && x1 < full.width,
+            "a real crop: {:?}",
+            full.ink
+        );
+        assert_eq!(r.pixels.as_slice(), expected.as_slice());
     }
 
     #[test]

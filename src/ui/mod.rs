@@ -38,6 +38,26 @@ pub fn waker(ctx: &eframe::egui::Context) -> crate::workspace::Waker {
     std::sync::Arc::new(move || ctx.request_repaint())
 }
 
+/// The function that gives memory freed by the program back to the system, set once by
+/// the desktop binary (which alone knows its allocators: mimalloc for Rust, glibc's
+/// `malloc` for the GPU driver). Both keep freed memory for reuse and return it only
+/// while the program keeps allocating; a map that has just drawn goes idle, so what the
+/// drawing freed stayed resident (issue #14). Tests and benchmarks set none.
+static RELEASE_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets the function [`release_memory`] calls (the first call wins).
+pub fn set_release_memory(release: fn()) {
+    let _ = RELEASE_MEMORY.set(release);
+}
+
+/// Gives freed memory back to the system, if the binary said how
+/// ([`set_release_memory`]); the map calls it once its drawing has settled.
+pub fn release_memory() {
+    if let Some(release) = RELEASE_MEMORY.get() {
+        release();
+    }
+}
+
 /// A record's text shown in a widget (a label, a list entry) as its string.
 impl From<&crate::model::Text> for eframe::egui::WidgetText {
     fn from(t: &crate::model::Text) -> eframe::egui::WidgetText {

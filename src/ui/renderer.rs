@@ -104,6 +104,27 @@ pub fn first_choice(dir: &Path) -> Option<Renderer> {
     }
 }
 
+/// `config` asking wgpu to spend less memory than its default ("performance") asks:
+/// smaller memory blocks (4–32 MB for host-visible memory instead of 64–128 MB) and
+/// anything larger in a block of its own, given back as soon as it is freed. With a
+/// software driver (lavapipe) every buffer is host memory, and the default keeps a
+/// 128 MB block alive once one frame's uploads (the map's pictures, staged for the
+/// GPU) overflowed the first: 40–60 MB resident on the 1M park for as long as the
+/// window lives (issue #14). Only the device's creation changes: its limits and
+/// features stay eframe's.
+pub fn frugal_wgpu(mut config: eframe::WgpuConfiguration) -> eframe::WgpuConfiguration {
+    use eframe::egui_wgpu::WgpuSetup;
+    use eframe::wgpu;
+    if let WgpuSetup::CreateNew(setup) = &mut config.wgpu_setup {
+        let base = setup.device_descriptor.clone();
+        setup.device_descriptor = std::sync::Arc::new(move |adapter| wgpu::DeviceDescriptor {
+            memory_hints: wgpu::MemoryHints::MemoryUsage,
+            ..base(adapter)
+        });
+    }
+    config
+}
+
 /// What stopped the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {

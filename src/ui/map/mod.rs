@@ -61,6 +61,9 @@ pub struct MapState {
     /// until the new full tile replaces both.
     pub backdrop: Option<Arc<Tile>>,
     tile_task: Option<TileTask>,
+    /// When the last full tile arrived, until freed memory is given back
+    /// ([`RELEASE_AFTER`] later, if no other tile is being drawn by then).
+    settled_at: Option<std::time::Instant>,
     /// The disc texture point markers are drawn with.
     disc: Option<egui::TextureHandle>,
     /// Vertices painted from the tile in the last frame.
@@ -109,12 +112,18 @@ impl Default for MapState {
             tile: None,
             backdrop: None,
             tile_task: None,
+            settled_at: None,
             disc: None,
             last_vertices: 0,
             edit: editing::EditTools::default(),
         }
     }
 }
+
+/// How long after the last full tile (its pictures uploaded, the frames that paint it
+/// drawn) the memory its drawing freed is given back to the system
+/// ([`crate::ui::release_memory`]).
+pub const RELEASE_AFTER: std::time::Duration = std::time::Duration::from_millis(600);
 
 /// Smallest metres per point used when zooming to a single point.
 pub const POINT_ZOOM_MPP: f64 = 0.6;
@@ -262,6 +271,27 @@ impl MapState {
         if self.tile_task.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
+        match self.release_due(std::time::Instant::now()) {
+            Some(wait) if wait.is_zero() => crate::ui::release_memory(),
+            Some(wait) => ctx.request_repaint_after(wait),
+            None => {}
+        }
+    }
+
+    /// Whether to give freed memory back now: `Some(0)` once, [`RELEASE_AFTER`] after
+    /// the last full tile arrived with no tile being drawn since; `Some(wait)` before
+    /// that (repaint then); `None` when nothing is pending.
+    fn release_due(&mut self, now: std::time::Instant) -> Option<std::time::Duration> {
+        if self.tile_task.is_some() {
+            // Another tile is being drawn: its arrival starts the wait again.
+            self.settled_at = None;
+            return None;
+        }
+        let wait = RELEASE_AFTER.saturating_sub(now.saturating_duration_since(self.settled_at?));
+        if wait.is_zero() {
+            self.settled_at = None;
+        }
+        Some(wait)
     }
 }
 
@@ -272,6 +302,7 @@ impl MapState {
         let tile = Arc::new(tile);
         if tile.margin >= canvas::TILE_MARGIN {
             self.backdrop = None;
+            self.settled_at = Some(std::time::Instant::now());
         } else if let Some(old) = self.tile.take()
             && old.margin >= canvas::TILE_MARGIN
         {
@@ -1007,6 +1038,42 @@ mod tests {
         state.receive_tile(tile(&state.view, canvas::TILE_MARGIN));
         assert!(state.backdrop.is_none());
         assert_eq!(state.backdrop_bands(rect), None);
+    }
+
+    #[test]
+    fn freed_memory_is_given_back_once_after_the_full_tile_unless_another_is_drawn() {
+        use std::time::{Duration, Instant};
+        let mut state = MapState {
+            view: MapView::new([1000.0, 2000.0], 4.0, [800.0, 600.0]),
+            ..MapState::default()
+        };
+        assert_eq!(state.release_due(Instant::now()), None, "nothing drawn yet");
+        // A view-only tile is not the end of the drawing.
+        state.receive_tile(tile(&state.view, canvas::VISIBLE_MARGIN));
+        assert_eq!(state.release_due(Instant::now()), None);
+        // The full tile: wait, then once.
+        state.receive_tile(tile(&state.view, canvas::TILE_MARGIN));
+        let now = Instant::now();
+        let wait = state.release_due(now).expect("pending");
+        assert!(!wait.is_zero() && wait <= RELEASE_AFTER, "{wait:?}");
+        let later = now + RELEASE_AFTER + Duration::from_millis(1);
+        assert_eq!(state.release_due(later), Some(Duration::ZERO));
+        assert_eq!(state.release_due(later), None, "only once");
+        // A full tile, then another tile being drawn before the wait is over: nothing
+        // until that one's full tile arrives.
+        state.receive_tile(tile(&state.view, canvas::TILE_MARGIN));
+        let view = state.view;
+        state.tile_task = Some(TileTask {
+            task: Task::spawn("parkplan-test", Arc::new(|| {}), move || {
+                Some(tile(&view, canvas::TILE_MARGIN))
+            }),
+            cancel: Arc::new(AtomicBool::new(false)),
+            key: tile(&view, canvas::TILE_MARGIN).key,
+            margin: canvas::TILE_MARGIN,
+        });
+        assert_eq!(state.release_due(later), None);
+        state.tile_task = None;
+        assert_eq!(state.release_due(later), None);
     }
 
     #[test]
