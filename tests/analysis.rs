@@ -20,7 +20,7 @@ fn gen_park(n: usize) -> Option<PathBuf> {
         eprintln!("skipped: {} not found", script.display());
         return None;
     }
-    let out = std::env::temp_dir().join(format!("parkplan-gen-park-{n}-{}", std::process::id()));
+    let out = crate::common::scratch().join(format!("parkplan-gen-park-{n}"));
     let status = std::process::Command::new("python3")
         .arg(&script)
         .args(["--enterprises", &n.to_string(), "--seed", "42", "--out"])

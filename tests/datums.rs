@@ -194,7 +194,7 @@ fn beijing_1954_cm_117e_loads_with_a_warning_or_shifted_with_parameters() {
 fn the_shift_is_stored_in_manifests_and_projects() {
     let f = fixtures();
     let c = &f["crs"]["2361"];
-    let dir = std::env::temp_dir().join(format!("parkplan-datums-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-datums");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(

@@ -17,7 +17,7 @@ use crate::common;
 const TITLE: &str = "KW6公交微循环线路覆盖图";
 
 fn out_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("parkplan-export-{}-{name}", std::process::id()));
+    let d = crate::common::scratch().join(format!("parkplan-export-{name}"));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

@@ -280,7 +280,7 @@ fn ogrinfo(path: &Path) -> Option<String> {
 fn geopackage_written_reads_back_equal_and_gdal_accepts_it() {
     let sample = common::load_sample();
     let layers: Vec<&Layer> = sample.park.layers.iter().collect();
-    let dir = std::env::temp_dir().join(format!("parkplan-gpkg-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-gpkg");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("park.gpkg");
@@ -592,7 +592,7 @@ fn land_txt_in_xian_1980_is_placed_with_its_parameters() {
     let kept: Vec<f64> = serde_json::from_str(&kept).unwrap();
     assert_eq!(kept, [24.1, -48.3, -15.7, -1.2, 0.8, -2.6, 1.9]);
     // Written back as a TXT only in a CGCS2000 zone: an old datum's zone is refused.
-    let out = std::env::temp_dir().join(format!("parkplan-xian-{}.txt", std::process::id()));
+    let out = crate::common::scratch().join("parkplan-xian.txt");
     let target = WriteCrs::Crs(Crs::from_epsg(2361).unwrap());
     assert!(save::save_layers_as(&[&layer], &out, target, false).is_err());
     assert!(!out.exists());
@@ -643,7 +643,7 @@ fn land_txt_in_xian_1980_is_placed_with_its_parameters() {
 #[test]
 fn land_txt_written_reads_back_with_its_rings_and_area() {
     let (src, _) = read(&shp("gbk_nocpg"));
-    let dir = std::env::temp_dir().join(format!("parkplan-txt-out-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-txt-out");
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("报批.txt");
     let saved = save::save_layers_as(&[&src], &out, WriteCrs::Rfc7946, false).unwrap();

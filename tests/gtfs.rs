@@ -15,7 +15,7 @@ use parkplan::workspace::{Overrides, Workspace};
 use crate::common;
 
 fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("parkplan-gtfs-{tag}-{}", std::process::id()));
+    let d = crate::common::scratch().join(format!("parkplan-gtfs-{tag}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

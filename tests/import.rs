@@ -335,7 +335,7 @@ fn corpus_loads_or_fails_cleanly() {
 
 #[test]
 fn manifest_overrides_role_fields_and_crs() {
-    let dir = std::env::temp_dir().join(format!("parkplan-manifest-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-manifest");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(
         common::data("crs/parcel_4546.geojson"),
@@ -570,7 +570,7 @@ fn mutated_files_never_panic() {
             }
         }
     }
-    let dir = std::env::temp_dir().join(format!("parkplan-mutations-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-mutations");
     std::fs::create_dir_all(&dir).unwrap();
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move |n: usize| -> usize {
@@ -815,7 +815,7 @@ fn datav_boundaries_hint_at_gcj02() {
 #[test]
 fn a_few_bad_bytes_keep_the_chinese_names_and_are_located() {
     // UTF-8 with 3 invalid bytes in one field *name*, repeated in each of 13 features.
-    let dir = std::env::temp_dir().join(format!("parkplan-badbytes-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-badbytes");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut bytes = br#"{"type":"FeatureCollection","features":["#.to_vec();
@@ -864,7 +864,7 @@ fn a_few_bad_bytes_keep_the_chinese_names_and_are_located() {
 #[test]
 fn declared_areas_in_square_degrees_are_called_out() {
     // Shape_Area in square degrees read as m²: a 0.01° × 0.01° parcel declares 0.0001.
-    let dir = std::env::temp_dir().join(format!("parkplan-shapearea-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-shapearea");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("地块.geojson");

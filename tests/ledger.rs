@@ -183,7 +183,7 @@ fn report_and_dispatch_json_share_the_ledger_keys() {
 
 #[test]
 fn the_dispatch_pdf_names_every_stalled_project_and_its_responsible_person() {
-    let dir = std::env::temp_dir().join(format!("parkplan-dispatch-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-dispatch");
     std::fs::create_dir_all(&dir).unwrap();
     let pdf = dir.join("周调度.pdf");
     let sample = common::sample_dir();
@@ -314,7 +314,7 @@ fn a_constraint_layer_is_recognised_from_its_name_and_land_classes() {
 
 #[test]
 fn a_projects_parcels_go_out_as_a_coordinate_txt_for_submission() {
-    let dir = std::env::temp_dir().join(format!("parkplan-ledger-txt-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-ledger-txt");
     std::fs::create_dir_all(&dir).unwrap();
     let txt = dir.join("先导报批.txt");
     let parcels = common::sample_dir().join("地块.geojson");

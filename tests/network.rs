@@ -176,7 +176,7 @@ fn cli_export_prints_the_isochrone_beside_the_circle() {
     let park = common::load_sample().park;
     let (circle, iso) = sample_isochrone(&park, "SS-003", "walk:15");
     assert!(!iso.false_coverage.is_empty() && !iso.reached.is_empty());
-    let dir = std::env::temp_dir().join(format!("parkplan-iso-export-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-iso-export");
     std::fs::create_dir_all(&dir).unwrap();
     let cli = env!("CARGO_BIN_EXE_parkplan-cli");
     let run = |out: &std::path::Path| {
@@ -562,7 +562,7 @@ fn cli_report_adds_isochrones_to_every_output_form() {
     assert!(text.contains("等时圈未覆盖企业"));
     assert!(text.contains("孤立路段 isolated #1"));
     // CSV: UTF-8 with BOM, one row per false-coverage pair among others.
-    let dir = std::env::temp_dir().join(format!("parkplan-iso-csv-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-iso-csv");
     let _ = std::fs::remove_dir_all(&dir);
     run(&["--csv", dir.to_str().unwrap()]);
     for f in [

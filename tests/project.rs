@@ -12,7 +12,7 @@ use parkplan::render::style::LayerStyle;
 use crate::common;
 
 fn copy_sample(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("parkplan-project-{tag}-{}", std::process::id()));
+    let dir = crate::common::scratch().join(format!("parkplan-project-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {

@@ -10,7 +10,7 @@ use parkplan::report::{self, ReportInput};
 use crate::common;
 
 fn out_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("parkplan-report-{tag}-{}", std::process::id()));
+    let d = crate::common::scratch().join(format!("parkplan-report-{tag}"));
     let _ = std::fs::remove_dir_all(&d);
     d
 }

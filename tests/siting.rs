@@ -257,7 +257,7 @@ fn clicked_points_and_a_candidate_file_are_accepted() {
     let s = ws.suggest(&req, &Limits::default()).unwrap();
     assert_eq!(s.candidates.len(), 1);
     // A file of points, read by the importer.
-    let dir = std::env::temp_dir().join(format!("parkplan-siting-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-siting");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("cands.geojson");
     std::fs::write(
@@ -858,7 +858,7 @@ fn printed_service_circle_gaps() {
     let got: BTreeSet<_> = page.overlays.highlighted.iter().copied().collect();
     assert!(!want.is_empty());
     assert_eq!(got, want);
-    let dir = std::env::temp_dir().join(format!("parkplan-service-gaps-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-service-gaps");
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("gaps.svg");
     let o = on_sample(

@@ -54,7 +54,7 @@ fn routes_and_stops_in_one_file_become_two_layers_with_their_roles() {
 
 #[test]
 fn a_project_reopens_the_same_parts_and_a_manifest_can_name_them() {
-    let dir = std::env::temp_dir().join(format!("parkplan-split-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-split");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("gtfs_export.geojson");

@@ -552,7 +552,7 @@ fn a_viewer_window_shows_why_it_is_read_only() {
 
 /// A fresh folder for an offline test's GeoPackage.
 fn offline_dir(tag: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("parkplan-offline-{tag}-{}", std::process::id()));
+    let dir = crate::common::scratch().join(format!("parkplan-offline-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

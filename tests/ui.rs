@@ -340,7 +340,7 @@ fn ctrl_p_opens_the_export_dialog_and_the_previewed_page_is_written() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(h.state_mut().export_dialog().has_preview());
-    let out = std::env::temp_dir().join(format!("parkplan-ui-export-{}.pdf", std::process::id()));
+    let out = crate::common::scratch().join("parkplan-ui-export.pdf");
     let ctx = h.ctx.clone();
     h.state_mut()
         .export_dialog()
@@ -433,7 +433,7 @@ fn a_dropped_shapefile_goes_through_intake_and_the_map_exports_as_geopackage() {
         "the GBK table without .cpg is read right"
     );
     // File > Export map as GeoPackage: every layer in one file, read back whole.
-    let out = std::env::temp_dir().join(format!("parkplan-ui-gpkg-{}.gpkg", std::process::id()));
+    let out = crate::common::scratch().join("parkplan-ui-gpkg.gpkg");
     let _ = std::fs::remove_file(&out);
     h.state_mut().send(Command::ExportGpkgTo(out.clone()));
     h.run();
@@ -989,7 +989,7 @@ fn siting_tab_suggests_the_librarys_sites_and_adds_one_as_an_undoable_facility()
 #[test]
 fn a_crowded_layer_is_drawn_aggregated_at_the_overview_and_feature_by_feature_zoomed_in() {
     // 30,000 enterprises on a 1 km square, in a folder of their own.
-    let dir = std::env::temp_dir().join(format!("parkplan-ui-crowded-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-ui-crowded");
     std::fs::create_dir_all(&dir).unwrap();
     let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
     for i in 0..30_000u32 {
@@ -1176,7 +1176,7 @@ fn the_gtfs_dialog_exports_the_chosen_route_with_its_settings() {
     assert!(app.is_dirty());
     assert!(app.builtin_dialog_open(), "a file is asked for");
     // The file chosen: the feed is written.
-    let out = std::env::temp_dir().join(format!("parkplan-ui-gtfs-{}.zip", std::process::id()));
+    let out = crate::common::scratch().join("parkplan-ui-gtfs.zip");
     h.state_mut().send(Command::ExportGtfsTo(out.clone()));
     h.run();
     let g = gtfs_structures::Gtfs::from_path(&out).expect("a feed");

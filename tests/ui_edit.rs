@@ -79,7 +79,7 @@ fn open(paths: Vec<PathBuf>) -> Harness<'static, App> {
 
 /// A private copy of the sample map (tests write beside it).
 fn sample_copy(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("parkplan-uiedit-{tag}-{}", std::process::id()));
+    let dir = crate::common::scratch().join(format!("parkplan-uiedit-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
@@ -748,7 +748,7 @@ fn layers_write_back_and_tables_export_as_csv() {
 }
 
 fn recovery_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("parkplan-uiedit-rec-{tag}-{}", std::process::id()));
+    let d = crate::common::scratch().join(format!("parkplan-uiedit-rec-{tag}"));
     let _ = std::fs::remove_dir_all(&d);
     d
 }

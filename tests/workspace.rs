@@ -24,7 +24,7 @@ pub const RADIUS_M: f64 = 2000.0;
 /// A copy of the sample with a project that sets the community service stations'
 /// radius to 2 km and hides the water layer. Returns the project file's path.
 pub fn project_with_radius(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("parkplan-ws-{tag}-{}", std::process::id()));
+    let dir = crate::common::scratch().join(format!("parkplan-ws-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(common::sample_dir()).unwrap().flatten() {
@@ -227,7 +227,7 @@ fn command_line_flags_override_the_project() {
 #[test]
 fn paths_with_chinese_characters_and_spaces_work_everywhere() {
     // A copy of the sample in "荆州 经开区 样例/测绘 数据", a project beside it.
-    let root = std::env::temp_dir().join(format!("荆州 经开区 样例-{}", std::process::id()));
+    let root = crate::common::scratch().join("荆州 经开区 样例");
     let data = root.join("测绘 数据");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&data).unwrap();
@@ -290,7 +290,7 @@ fn paths_with_chinese_characters_and_spaces_work_everywhere() {
 #[test]
 fn shared_ids_are_reported_made_unique_and_never_picked_silently() {
     // A GIS export's fid = 0 on every facility.
-    let dir = std::env::temp_dir().join(format!("parkplan-fid0-{}", std::process::id()));
+    let dir = crate::common::scratch().join("parkplan-fid0");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("服务设施.geojson");

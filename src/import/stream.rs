@@ -368,8 +368,13 @@ mod tests {
         out
     }
 
+    /// This test process's folder for the files [`written`] writes (removed at the end).
+    fn scratch_dir() -> PathBuf {
+        std::env::temp_dir().join(format!("parkplan-stream-{}", std::process::id()))
+    }
+
     fn written(name: &str, text: &[u8]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("parkplan-stream-{}", std::process::id()));
+        let dir = scratch_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
@@ -468,5 +473,6 @@ mod tests {
             )
             .is_none()
         );
+        let _ = std::fs::remove_dir_all(scratch_dir());
     }
 }
