@@ -19,6 +19,7 @@
 //! zooming reuses them; re-projecting a layer (an edit) drops them. No GUI, no I/O.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use resvg::tiny_skia;
@@ -606,6 +607,8 @@ pub struct Picture {
     features: usize,
     /// Pixels drawn on: `[x0, y0, x1, y1)` (empty while `x0 >= x1`).
     ink: [usize; 4],
+    /// Set when the picture is no longer wanted: bands not yet painted are skipped.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Picture {
@@ -626,7 +629,15 @@ impl Picture {
             pixels: vec![0u8; width * height * 4],
             features: 0,
             ink: [usize::MAX, usize::MAX, 0, 0],
+            cancel: None,
         })
+    }
+
+    /// The picture, its painting stopped between bands of rows once `cancel` is set (a
+    /// scene build that was cancelled: what is painted then is thrown away).
+    pub fn cancelled_by(mut self, cancel: Option<Arc<AtomicBool>>) -> Picture {
+        self.cancel = cancel;
+        self
     }
 
     /// Widens the inked box to `[x0, x1) × [y0, y1)`.
@@ -712,6 +723,7 @@ impl Picture {
             }
         }
         let (width, height) = (self.width, self.height);
+        let cancel = self.cancel.clone();
         let inks: Vec<[usize; 4]> = self
             .pixels
             .par_chunks_mut(per * width * 4)
@@ -720,6 +732,9 @@ impl Picture {
             .map(|(b, (band, ks))| {
                 let first = b * per;
                 let mut ink = [usize::MAX, usize::MAX, 0, 0];
+                if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return ink;
+                }
                 for &k in ks {
                     paint(
                         k as usize,
@@ -1015,14 +1030,16 @@ fn stamp_rows(
 }
 
 /// Stamps symbols (centres in display units, in drawing order) into a picture of
-/// `rect` at `scale` pixels per display unit. `None` as [`Picture::new`].
+/// `rect` at `scale` pixels per display unit. `None` as [`Picture::new`]. Painting stops
+/// between bands of rows once `cancel` is set ([`Picture::cancelled_by`]).
 pub fn rasterize<'a>(
     rect: ScreenRect,
     scale: f32,
     layer: u32,
     points: impl IntoIterator<Item = ([f32; 2], &'a Stamp)>,
+    cancel: Option<Arc<AtomicBool>>,
 ) -> Option<RasterItem> {
-    let mut p = Picture::new(rect, scale)?;
+    let mut p = Picture::new(rect, scale)?.cancelled_by(cancel);
     let points: Vec<([f32; 2], &Stamp)> = points.into_iter().collect();
     p.stamp_all(&points);
     Some(p.finish(layer))
@@ -1094,6 +1111,26 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_picture_stops_painting() {
+        let red = Rgba::rgb(200, 0, 0);
+        let s = Stamp::new(MarkerShape::Circle, 6.0, Some(red), None, 1.0).unwrap();
+        let rect = ScreenRect::from_min_size([0.0, 0.0], [400.0, 300.0]);
+        // Enough items for bands of rows, over the whole picture.
+        let points: Vec<([f32; 2], &Stamp)> = (0..6000)
+            .map(|k| ([(k % 100) as f32 * 4.0, (k / 100) as f32 * 5.0], &s))
+            .collect();
+        let paint = |cancelled: bool| {
+            let mut p = Picture::new(rect, 1.0)
+                .unwrap()
+                .cancelled_by(Some(Arc::new(AtomicBool::new(cancelled))));
+            p.stamp_all(&points);
+            p.finish(0)
+        };
+        assert!(paint(false).pixels.iter().any(|b| *b != 0));
+        assert!(paint(true).pixels.iter().all(|b| *b == 0));
+    }
+
+    #[test]
     fn stamps_draw_the_symbol_and_pictures_place_them() {
         let red = Rgba::rgb(200, 0, 0);
         let st = Stroke::solid(Rgba::WHITE, 1.0);
@@ -1117,7 +1154,14 @@ mod tests {
         assert!(alphas(&s).len() > 2);
 
         let rect = ScreenRect::from_min_size([10.0, 10.0], [20.0, 10.0]);
-        let r = rasterize(rect, 2.0, 3, [([15.0, 15.0], &s), ([100.0, 100.0], &s)]).unwrap();
+        let r = rasterize(
+            rect,
+            2.0,
+            3,
+            [([15.0, 15.0], &s), ([100.0, 100.0], &s)],
+            None,
+        )
+        .unwrap();
         // Of the 40 × 20 picture only the stamp's 16 × 16 pixels are kept, in place:
         // pixels 2..18 of the picture, 1 to 9 display units from its corner.
         assert_eq!((r.width, r.height, r.layer, r.features), (16, 16, 3, 2));
@@ -1126,7 +1170,7 @@ mod tests {
         // The centre (15, 15) is pixel (10, 10) of the picture, (8, 8) of the crop.
         assert_eq!(at(8, 8), &[200, 0, 0, 255]);
         assert_eq!(at(0, 0)[3], 0);
-        assert!(rasterize(rect, 0.0, 0, std::iter::empty()).is_none());
+        assert!(rasterize(rect, 0.0, 0, std::iter::empty(), None).is_none());
     }
 
     #[test]

@@ -725,6 +725,7 @@ fn draw_layer(
                 options.raster_scale,
                 layer_index,
                 points,
+                options.cancel.clone(),
             ) {
                 Some(r) => {
                     items.push(Item::Raster(r));
@@ -783,6 +784,7 @@ fn draw_layer(
                 && pl.unsorted_in_rect(&count_query).len() > options.aggregate_above));
     let ids = if crowded
         && let Some(mut picture) = aggregate::Picture::new(view.screen_rect(), options.raster_scale)
+            .map(|p| p.cancelled_by(options.cancel.clone()))
     {
         let shapes_below = if options.raster_scale < aggregate::PRINT_SCALE {
             SMALL_SHAPE
