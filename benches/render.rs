@@ -7,8 +7,6 @@
 // criterion_main! generates an undocumented `main`.
 #![allow(missing_docs)]
 
-mod common;
-
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,6 +16,7 @@ use parkplan::export::{self, Format, MapFocus, PageSpec, compose_page};
 use parkplan::model::Lang;
 use parkplan::render::{BuildOptions, MapStyles, MapView, Overlays, ProjectedPark, build_scene};
 use parkplan::spatial::ParkIndex;
+use parkplan::workspace::process;
 
 /// The desktop's allocator, so resident sizes are the desktop's.
 #[global_allocator]
@@ -250,7 +249,7 @@ fn zoom_sequence(
     for round in 0..2 {
         for (name, view) in &steps {
             let tile = parkplan::ui::map::canvas::tile_view(view);
-            let cpu = common::cpu_seconds();
+            let cpu = process::cpu_seconds().unwrap_or_default();
             let t = Instant::now();
             let scene = build_scene(park, projected, &tile, styles, &Overlays::default(), &o);
             let t_scene = t.elapsed();
@@ -262,7 +261,7 @@ fn zoom_sequence(
                 Some(&ctx),
             );
             let t_all = t.elapsed();
-            let cpu = common::cpu_seconds() - cpu;
+            let cpu = process::cpu_seconds().unwrap_or_default() - cpu;
             let vertices: usize = chunks
                 .iter()
                 .flat_map(|(_, m)| m.iter().map(|m| m.vertices.len()))
@@ -277,7 +276,7 @@ fn zoom_sequence(
                 t_scene.as_secs_f64() * 1000.0,
                 (t_all - t_scene).as_secs_f64() * 1000.0,
                 cpu * 1000.0,
-                common::status_mb("VmRSS:")
+                process::resident_mb().unwrap_or_default()
             );
         }
     }

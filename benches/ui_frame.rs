@@ -9,8 +9,6 @@
 // criterion_main! generates an undocumented `main`.
 #![allow(missing_docs)]
 
-mod common;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -19,6 +17,7 @@ use eframe::egui::{self, Event, PointerButton, Pos2, RawInput, Rect, pos2, vec2}
 use parkplan::ui::command::Command;
 use parkplan::ui::settings::Settings;
 use parkplan::ui::{App, fonts};
+use parkplan::workspace::process;
 
 /// The desktop's allocator, so resident sizes are the desktop's.
 #[global_allocator]
@@ -181,10 +180,13 @@ fn bench_frames(c: &mut Criterion) {
         rig.settle();
         for factor in [2.0, 2.0, 2.0, 2.0, 0.5, 0.5, 0.5, 0.5] {
             let t = Instant::now();
-            let cpu = common::cpu_seconds();
+            let cpu = process::cpu_seconds().unwrap_or_default();
             rig.app.send(Command::ZoomBy(factor));
             let (first, visible_only) = rig.view_covered();
-            let (first_wall, first_cpu) = (t.elapsed(), common::cpu_seconds() - cpu);
+            let (first_wall, first_cpu) = (
+                t.elapsed(),
+                process::cpu_seconds().unwrap_or_default() - cpu,
+            );
             rig.settle();
             let m = rig.app.map_state();
             eprintln!(
@@ -200,7 +202,7 @@ fn bench_frames(c: &mut Criterion) {
                 m.view.scale_denominator(),
                 t.elapsed(),
                 m.tile.as_ref().map_or(0.0, |t| t.seconds * 1000.0),
-                common::cpu_seconds() - cpu,
+                process::cpu_seconds().unwrap_or_default() - cpu,
                 memory()
             );
         }
@@ -217,14 +219,14 @@ fn bench_frames(c: &mut Criterion) {
         for _ in 0..3 {
             let drawing = rig.app.map_state().is_drawing();
             let t = Instant::now();
-            let cpu = common::cpu_seconds();
+            let cpu = process::cpu_seconds().unwrap_or_default();
             rig.app.send(Command::ZoomBy(2.0));
             let (first, visible_only) = rig.view_covered();
             eprintln!(
                 "{scene}: zoom on while drawing round {round}: 1:{:.0}, view covered at the new scale {:.0?} after the zoom ({:.2} s of CPU; a tile was being drawn at the zoom: {drawing}), by a {} tile built in {:.0} ms on the worker",
                 rig.app.map_state().view.scale_denominator(),
                 t.elapsed(),
-                common::cpu_seconds() - cpu,
+                process::cpu_seconds().unwrap_or_default() - cpu,
                 if visible_only { "view-only" } else { "full" },
                 first * 1000.0,
             );
@@ -317,9 +319,9 @@ fn bench_frames(c: &mut Criterion) {
 fn memory() -> String {
     format!(
         "resident {} MB (peak {} MB), {:.1} s of CPU",
-        common::status_mb("VmRSS:"),
-        common::status_mb("VmHWM:"),
-        common::cpu_seconds()
+        process::resident_mb().unwrap_or_default(),
+        process::peak_resident_mb().unwrap_or_default(),
+        process::cpu_seconds().unwrap_or_default()
     )
 }
 

@@ -16,6 +16,7 @@
 //! `egui::Context`. Must not name egui, eframe or rfd.
 
 pub mod lookup;
+pub mod process;
 pub mod siting;
 pub mod studies;
 pub mod task;

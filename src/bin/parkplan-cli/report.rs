@@ -12,7 +12,7 @@ use anyhow::Context;
 use parkplan::analysis::{self, AreaSettings, isochrone_run};
 use parkplan::crs::FrameKind;
 use parkplan::report::{self, ReportInput};
-use parkplan::workspace::{Overrides, Workspace};
+use parkplan::workspace::{Overrides, Workspace, process};
 
 /// What `report` was asked to do.
 #[derive(Debug, Clone)]
@@ -200,7 +200,11 @@ impl Timer {
             laps: Vec::new(),
             rss: Vec::new(),
             cpu: Vec::new(),
-            last_cpu: if enabled { cpu_seconds() } else { None },
+            last_cpu: if enabled {
+                process::cpu_seconds()
+            } else {
+                None
+            },
         }
     }
     fn lap(&mut self, name: &str) {
@@ -208,8 +212,8 @@ impl Timer {
         self.laps
             .push((name.to_string(), (now - self.last).as_secs_f64()));
         if self.enabled {
-            self.rss.push(status_kb("VmRSS:").map(|kb| kb / 1024));
-            let cpu = cpu_seconds();
+            self.rss.push(process::resident_mb());
+            let cpu = process::cpu_seconds();
             self.cpu
                 .push(cpu.zip(self.last_cpu).map(|(now, then)| now - then));
             self.last_cpu = cpu;
@@ -234,33 +238,8 @@ impl Timer {
             "parkplan task=total seconds={:.6}",
             (Instant::now() - self.start).as_secs_f64()
         );
-        if let Some(kb) = status_kb("VmHWM:") {
-            eprintln!("parkplan task=rss_peak rss_peak_mb={}", kb / 1024);
+        if let Some(mb) = process::peak_resident_mb() {
+            eprintln!("parkplan task=rss_peak rss_peak_mb={mb}");
         }
     }
-}
-
-/// The CPU seconds (user + system, all threads) this process has used so far, from
-/// `/proc/self/stat` (Linux; its clock ticks are 1/100 s, `USER_HZ`, on every Linux
-/// architecture). `None` elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
-    let rest = &s[s.rfind(')')? + 1..];
-    let mut f = rest.split_whitespace().skip(11);
-    let utime: u64 = f.next()?.parse().ok()?;
-    let stime: u64 = f.next()?.parse().ok()?;
-    Some((utime + stime) as f64 / 100.0)
-}
-
-/// One kB figure of this process' `/proc/self/status` (Linux): `VmHWM:` the peak
-/// resident size, `VmRSS:` the current one.
-fn status_kb(key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
