@@ -110,7 +110,14 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let park = &ws.park;
-    if let Some(w) = parkplan::workspace::frame_warning(park) {
+    // The workspace checked the frame once while it opened: its report holds the warning.
+    if let Some(w) = ws
+        .report
+        .problems
+        .iter()
+        .map(|p| &p.issue)
+        .find(|i| matches!(i, parkplan::import::Issue::SpansUtmZones { .. }))
+    {
         eprintln!(
             "{}: {}",
             args.lang.pick("警告", "warning"),
