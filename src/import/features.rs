@@ -73,6 +73,18 @@ pub(super) struct Partial {
     problems: Vec<Problem>,
 }
 
+impl Partial {
+    /// Moves the features' numbers in its problems on by `offset` (the chunk was parsed
+    /// before the number of features before it was known).
+    pub(super) fn renumber(&mut self, offset: usize) {
+        for p in &mut self.problems {
+            if let Some(f) = &mut p.feature {
+                *f += offset;
+            }
+        }
+    }
+}
+
 fn parse_id(raw: &str) -> Result<Option<FeatureId>, String> {
     match PropValue::from_raw_json(raw) {
         PropValue::Null | PropValue::Absent => Ok(None),

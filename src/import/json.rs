@@ -649,7 +649,7 @@ enum ScanState {
     Done,
 }
 
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -692,7 +692,7 @@ fn scan_string(b: &[u8], i: usize) -> Option<(usize, bool)> {
 
 /// The end (exclusive) of the JSON value starting at `b[i]`. `Ok(None)`: the buffer
 /// ends first; `Err(())`: not a value this scanner accepts.
-fn scan_value(b: &[u8], i: usize) -> Result<Option<usize>, ()> {
+pub(super) fn scan_value(b: &[u8], i: usize) -> Result<Option<usize>, ()> {
     match b.get(i) {
         None => Ok(None),
         Some(b'"') => Ok(scan_string(b, i).map(|(e, _)| e)),
@@ -740,6 +740,29 @@ impl RootScanner {
     /// A scanner at the start of a document.
     pub fn new() -> RootScanner {
         RootScanner::default()
+    }
+
+    /// Where the next entry of the `features` array starts, when the scanner stands
+    /// between two entries (after one, before or past its comma) and `buf` holds the
+    /// start of the next; `None` anywhere else (before the first entry, at the array's
+    /// end, outside it).
+    pub fn next_entry_start(&self, buf: &[u8], pos: usize) -> Option<usize> {
+        let i = match self.state {
+            ScanState::AfterEntry => {
+                let c = skip_ws(buf, pos);
+                (buf.get(c) == Some(&b',')).then_some(c + 1)?
+            }
+            ScanState::EntryOrEnd { first: false } => pos,
+            _ => return None,
+        };
+        let i = skip_ws(buf, i);
+        (i < buf.len() && buf[i] != b']').then_some(i)
+    }
+
+    /// Puts the scanner before an entry that follows a comma: the caller consumed the
+    /// entries up to it on its own (see [`RootScanner::next_entry_start`]).
+    pub fn before_entry(&mut self) {
+        self.state = ScanState::EntryOrEnd { first: false };
     }
 
     /// Scans `buf` from `*pos`, advancing `*pos` past what it consumed. `eof` says

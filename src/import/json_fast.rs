@@ -39,6 +39,20 @@ pub fn parse_feature(raw: &str) -> Option<RawFeature<'_>> {
     (p.i == p.b.len()).then_some(f)
 }
 
+/// Parses the feature that starts at byte `start` of `text` on the fast path: the
+/// feature and where its text ends (just past its closing brace), the same feature
+/// [`parse_feature`] gives for that text alone; `None` when it is not the common shape
+/// (or not valid JSON, or cut off by the end of `text`).
+pub fn parse_feature_at(text: &str, start: usize) -> Option<(RawFeature<'_>, usize)> {
+    let mut p = Cursor {
+        s: text,
+        b: text.as_bytes(),
+        i: start,
+    };
+    let f = p.feature()?;
+    Some((f, p.i))
+}
+
 /// Exact powers of ten (every one up to 10^22 is exact in an f64).
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,

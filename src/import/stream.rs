@@ -1,6 +1,9 @@
 //! The streamed read of a UTF-8 FeatureCollection ([`read_layer_streaming`]): the file
 //! is read in blocks, split into features by the root scanner without a full parse, and
-//! parsed in parallel block by block, so the whole file is never held in memory.
+//! parsed in parallel block by block, so the whole file is never held in memory. In a
+//! file written one feature a line, blocks after the first are split on speculation at
+//! line starts and parsed at once, the split checked by the parse itself, with no
+//! scanner pass over every byte (`Stream::speculative_batch`).
 //!
 //! Owns the block reader and its buffers. It gives up (returns `None`) on anything
 //! unusual and leaves it to the whole-document read in [`super::read`], which must give
@@ -13,7 +16,7 @@ use rayon::prelude::*;
 use super::decide_crs::{decide_crs, declared_crs, projector_for, sample_features};
 use super::features::{LayerContext, Partial, merge_partial, process_feature};
 use super::finish::{CHUNK, finish_layer};
-use super::{ImportError, LayerOptions, Problem, Progress, json};
+use super::{ImportError, LayerOptions, Problem, Progress, json, json_fast};
 use crate::crs::{CrsDecision, Projector};
 use crate::model::{Layer, LayerSource};
 
@@ -55,7 +58,7 @@ fn stream_with_block(
     let mut st = Stream::open(path, block)?;
     // The first batch of features, then the CRS (from the members before the features
     // and the first features' positions).
-    let mut batch = st.next_batch(2000).ok()?;
+    let mut batch = st.next_batch(2000, None).ok()?;
     let empty = Batch::default();
     let first = batch.as_ref().unwrap_or(&empty);
     let (decision, projector, mut problems) =
@@ -75,8 +78,9 @@ fn stream_with_block(
     };
     let mut layer = Layer::default();
     let mut next_index = 0usize;
-    // Parse one batch in parallel while the next is read and split.
-    while let Some(b) = batch {
+    // Parse one batch in parallel while the next is read and split (or read and parsed
+    // on speculation: see `Stream::speculative_batch`).
+    while let Some(mut b) = batch {
         if progress.is_some_and(|p| p.is_cancelled()) {
             return Some(Err(ImportError::Cancelled));
         }
@@ -85,7 +89,7 @@ fn stream_with_block(
         } else {
             rayon::join(
                 || parse_batch(&b, next_index, &ctx, parser),
-                || st.next_batch(1),
+                || st.next_batch(1, Some((&ctx, parser))),
             )
         };
         for p in parsed? {
@@ -95,8 +99,13 @@ fn stream_with_block(
             reserve_estimate(&mut layer, &b, st.total_bytes);
         }
         next_index += b.ranges.len();
+        for (mut p, n) in std::mem::take(&mut b.parsed) {
+            p.renumber(next_index);
+            merge_partial(&mut layer, p, &mut problems);
+            next_index += n;
+        }
         if let Some(pr) = progress {
-            pr.add_done(b.text.len() as u64);
+            pr.add_done((b.text.len() + b.parsed_bytes) as u64);
         }
         st.recycle(b.text);
         batch = next.ok()?;
@@ -125,11 +134,14 @@ fn stream_with_block(
 }
 
 /// Features split from a block: the block's text (handed over from the reader, not
-/// copied) and each feature's byte range in it.
+/// copied) and each feature's byte range in it; or, read on speculation, the features
+/// already parsed (with how many each chunk holds) and the bytes they took.
 #[derive(Default)]
 struct Batch {
     text: Vec<u8>,
     ranges: Vec<std::ops::Range<usize>>,
+    parsed: Vec<(Partial, usize)>,
+    parsed_bytes: usize,
 }
 
 /// Parses a batch's features in parallel chunks; `None` when one is not valid UTF-8 or
@@ -168,6 +180,62 @@ fn chunk_text<'t>(text: &'t [u8], ranges: &[std::ops::Range<usize>]) -> Option<&
     simdutf8::basic::from_utf8(text.get(first.start..last.end)?).ok()
 }
 
+/// What the parse of a segment cut on speculation found.
+enum Segment {
+    /// Its features, ending exactly at its end (after a comma): the next cut was right.
+    Landed(Partial, usize),
+    /// Its last feature ran past its end, or the array ended inside it: the next cut
+    /// was not between features.
+    Missed,
+    /// A feature that is not valid JSON or UTF-8.
+    Invalid,
+}
+
+/// Parses the features of `text`, which starts with a feature and must end just after
+/// a comma that follows one (see [`Stream::speculative_batch`]). Each feature is read as
+/// the scanner's path reads it: the fast parser where it takes the feature, else serde
+/// on the feature's text as the scanner finds it.
+fn parse_segment(text: &[u8], ctx: &LayerContext<'_>, parser: json::JsonParser) -> Segment {
+    let Ok(text) = simdutf8::basic::from_utf8(text) else {
+        return Segment::Invalid;
+    };
+    let b = text.as_bytes();
+    let mut p = Partial::default();
+    let mut n = 0;
+    let mut i = 0;
+    loop {
+        let fast = match parser {
+            json::JsonParser::Fast => json_fast::parse_feature_at(text, i),
+            json::JsonParser::Serde => None,
+        };
+        let (entry, after) = match fast {
+            Some((f, after)) => (json::FeatureEntry::Feature(f), after),
+            None => match json::scan_value(b, i) {
+                Ok(Some(after)) => match text
+                    .get(i..after)
+                    .map(|t| json::parse_feature_with(t, parser))
+                {
+                    Some(Ok(entry)) => (entry, after),
+                    _ => return Segment::Invalid,
+                },
+                // Cut off by the segment's end.
+                Ok(None) => return Segment::Missed,
+                Err(()) => return Segment::Invalid,
+            },
+        };
+        process_feature(n, entry, ctx, &mut p);
+        n += 1;
+        let comma = json::skip_ws(b, after);
+        if b.get(comma) != Some(&b',') {
+            return Segment::Missed;
+        }
+        i = json::skip_ws(b, comma + 1);
+        if i >= b.len() {
+            return Segment::Landed(p, n);
+        }
+    }
+}
+
 /// A file read in blocks and split by the root scanner.
 struct Stream {
     file: std::fs::File,
@@ -185,6 +253,8 @@ struct Stream {
     members: Vec<(String, String)>,
     /// The root object has ended.
     ended: bool,
+    /// Features may still be split on speculation (off after a guess that missed).
+    speculate: bool,
 }
 
 impl Stream {
@@ -204,6 +274,7 @@ impl Stream {
             scanner: json::RootScanner::new(),
             members: Vec::new(),
             ended: false,
+            speculate: true,
         })
     }
 
@@ -211,7 +282,26 @@ impl Stream {
     /// the root ends first (`Ok(None)` once it has ended). `Err` when the fast path
     /// must give up. The first batch asks for 2000 so the CRS is decided from the same
     /// features as the whole-file path samples.
-    fn next_batch(&mut self, min: usize) -> Result<Option<Batch>, ()> {
+    ///
+    /// With `spec` (the layer's context and parser), the features of a whole block are
+    /// first tried on speculation ([`Stream::speculative_batch`]): split where a line
+    /// starts with a feature and parsed at once, the split checked by the parse.
+    fn next_batch(
+        &mut self,
+        min: usize,
+        spec: Option<(&LayerContext<'_>, json::JsonParser)>,
+    ) -> Result<Option<Batch>, ()> {
+        if let Some((ctx, parser)) = spec
+            && self.speculate
+            && !self.ended
+        {
+            if !self.eof {
+                self.refill(self.pos)?;
+            }
+            if let Some(b) = self.speculative_batch(ctx, parser)? {
+                return Ok(Some(b));
+            }
+        }
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         loop {
             if self.ended {
@@ -245,6 +335,79 @@ impl Stream {
         }
     }
 
+    /// The features of the buffered text parsed on speculation, without the root
+    /// scanner's pass over every byte. In a file written one feature a line, every
+    /// `,\n{` between features starts one: the text from the next feature to the last
+    /// such line start is cut at a few of them into segments, parsed in parallel, and
+    /// each segment's parse must end exactly where the next segment starts (raw line
+    /// breaks cannot be inside JSON strings, but `,\n{` can be inside a feature, so a
+    /// cut is only trusted once the segment before it landed on it). Segments up to the
+    /// first one that did not land are kept; the scanner goes on from there, and
+    /// speculation stops for the file. `Ok(None)`: nothing to try (the scanner is not
+    /// between features, or no cut was found); `Err`: a feature whose start is sure is
+    /// not valid JSON or UTF-8 (the whole-file read reports it).
+    fn speculative_batch(
+        &mut self,
+        ctx: &LayerContext<'_>,
+        parser: json::JsonParser,
+    ) -> Result<Option<Batch>, ()> {
+        const CUT: &[u8] = b",\n{";
+        /// Segments per block: enough for both cores to share the work evenly.
+        const SEGMENTS: usize = 16;
+        let buf = &self.buf;
+        let Some(first) = self.scanner.next_entry_start(buf, self.pos) else {
+            return Ok(None);
+        };
+        let Some(last) = memchr::memmem::rfind(&buf[first..], CUT).map(|k| first + k + 2) else {
+            return Ok(None);
+        };
+        let step = (last - first) / SEGMENTS;
+        let mut starts = vec![first];
+        for k in 1..SEGMENTS {
+            let from = (first + k * step).max(*starts.last().unwrap_or(&first) + 1);
+            if from >= last {
+                break;
+            }
+            match memchr::memmem::find(&buf[from..last], CUT) {
+                Some(at) if from + at + 2 < last => starts.push(from + at + 2),
+                _ => break,
+            }
+        }
+        let ends: Vec<usize> = starts[1..].iter().copied().chain([last]).collect();
+        let results: Vec<Segment> = starts
+            .par_iter()
+            .zip(ends.par_iter())
+            .map(|(&a, &b)| parse_segment(buf.get(a..b).unwrap_or_default(), ctx, parser))
+            .collect();
+        let mut parsed = Vec::new();
+        let mut end = first;
+        for (r, seg_end) in results.into_iter().zip(ends) {
+            match r {
+                Segment::Landed(p, n) => {
+                    parsed.push((p, n));
+                    end = seg_end;
+                }
+                // Its start is sure (every segment before it landed): the file's error.
+                Segment::Invalid => return Err(()),
+                Segment::Missed => {
+                    self.speculate = false;
+                    break;
+                }
+            }
+        }
+        if parsed.is_empty() {
+            return Ok(None);
+        }
+        let parsed_bytes = end - self.pos;
+        self.pos = end;
+        self.scanner.before_entry();
+        Ok(Some(Batch {
+            parsed,
+            parsed_bytes,
+            ..Batch::default()
+        }))
+    }
+
     /// Hands the buffer up to the last feature over to a batch (no copy); the
     /// unscanned rest moves to a fresh (or recycled) buffer.
     fn take(&mut self, ranges: Vec<std::ops::Range<usize>>) -> Option<Batch> {
@@ -256,12 +419,19 @@ impl Stream {
         let mut text = std::mem::replace(&mut self.buf, next);
         text.truncate(end);
         self.pos -= end;
-        Some(Batch { text, ranges })
+        Some(Batch {
+            text,
+            ranges,
+            ..Batch::default()
+        })
     }
 
     /// Gives a parsed batch's buffer back for reuse.
     fn recycle(&mut self, buf: Vec<u8>) {
-        self.spare = Some(buf);
+        // (A batch parsed on speculation has no buffer of its own to give.)
+        if buf.capacity() > 0 {
+            self.spare = Some(buf);
+        }
     }
 
     /// Drops the text before `keep` and reads the next block.
@@ -487,5 +657,164 @@ mod tests {
             .is_none()
         );
         let _ = std::fs::remove_dir_all(scratch_dir());
+    }
+
+    /// A FeatureCollection written one feature a line, from `line(i)` for each feature.
+    fn one_a_line(n: usize, line: impl Fn(usize) -> String) -> Vec<u8> {
+        let lines: Vec<String> = (0..n).map(line).collect();
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}",
+            lines.join(",\n")
+        )
+        .into_bytes()
+    }
+
+    /// Streams `path` with small blocks and says whether any batch after the first was
+    /// parsed on speculation, and whether speculation was still on at the end.
+    fn speculated(path: &Path) -> (bool, bool) {
+        let ctx = LayerContext {
+            file: "test",
+            layer_crs_raw: None,
+            gcj02: false,
+            decision: None,
+            projector: None,
+        };
+        let mut st = Stream::open(path, 1 << 16).unwrap();
+        let mut batch = st.next_batch(2000, None).unwrap();
+        let mut any = false;
+        while batch.is_some() {
+            batch = st
+                .next_batch(1, Some((&ctx, json::JsonParser::Fast)))
+                .unwrap();
+            any |= batch.as_ref().is_some_and(|b| !b.parsed.is_empty());
+        }
+        (any, st.speculate)
+    }
+
+    fn same_as_whole_file(p: &Path, what: &str) {
+        let bytes = std::fs::read(p).unwrap();
+        let file = p.display().to_string();
+        let whole = read_layer_bytes(&bytes, &file, &LayerOptions::default(), None)
+            .map(|(mut l, problems)| {
+                l.source.path = Some(p.to_path_buf());
+                (l, problems)
+            })
+            .unwrap();
+        for parser in [json::JsonParser::Fast, json::JsonParser::Serde] {
+            let streamed = stream_with_block(p, &LayerOptions::default(), None, 1 << 16, parser)
+                .expect("streamed")
+                .unwrap();
+            same(&whole, &streamed, &format!("{what} {parser:?}"));
+        }
+    }
+
+    #[test]
+    fn features_one_a_line_are_split_on_speculation_and_read_the_same() {
+        // Points with Chinese names, escapes, a nested property (serde's), a null
+        // entry and a feature without a geometry member, one a line.
+        let text = one_a_line(20_000, |i| match i % 997 {
+            5 => "null".into(),
+            6 => format!(
+                r#"{{"type":"Feature","properties":{{"o":{{"a":[1,{{"b":2}}]}},"n":{i}}},"geometry":null}}"#
+            ),
+            7 => format!(r#"{{"type":"Feature","properties":{{"n":{i}}}}}"#),
+            8 => format!(
+                r#"{{"type":"Feature","id":"q\"{i}","properties":{{"s":"a\u00e9\n]}},{{"}},"geometry":{{"type":"Point","coordinates":[112.3,30.3]}}}}"#
+            ),
+            _ => format!(
+                r#"{{"type":"Feature","properties":{{"id":"E{i:07}","name":"荆州企业{i}","n":{i}}},"geometry":{{"type":"Point","coordinates":[112.{i:06},30.3]}}}}"#
+            ),
+        });
+        let p = written("speculate.geojson", &text);
+        same_as_whole_file(&p, "one a line");
+        assert_eq!(speculated(&p), (true, true));
+        let _ = std::fs::remove_file(&p);
+    }
+
+    #[test]
+    fn a_cut_inside_a_feature_is_caught_and_the_scanner_goes_on() {
+        // Every feature has a line break before a nested object (a geometry of a
+        // GeometryCollection), so `,\n{` is found inside features as often as between.
+        let text = one_a_line(6_000, |i| {
+            format!(
+                "{{\"type\":\"Feature\",\"properties\":{{\"n\":{i}}},\"geometry\":{{\"type\":\"GeometryCollection\",\"geometries\":[{{\"type\":\"Point\",\"coordinates\":[112.3,30.{i:04}]}},\n{{\"type\":\"Point\",\"coordinates\":[112.4,30.3]}}]}}}}"
+            )
+        });
+        let p = written("speculate-missed.geojson", &text);
+        same_as_whole_file(&p, "nested line breaks");
+        let (_, still_on) = speculated(&p);
+        assert!(!still_on, "a cut inside a feature turns speculation off");
+        let _ = std::fs::remove_file(&p);
+        // A feature that is not valid JSON, after a sure start: the stream gives up and
+        // the whole-file read reports it.
+        let mut bad = one_a_line(10_000, |i| {
+            format!(r#"{{"type":"Feature","properties":{{"n":{i}}},"geometry":null}}"#)
+        });
+        let at = bad.len() * 3 / 4;
+        let colon = at + bad[at..].iter().position(|c| *c == b':').unwrap();
+        bad[colon] = b';';
+        let p = written("speculate-bad.geojson", &bad);
+        assert!(
+            stream_with_block(
+                &p,
+                &LayerOptions::default(),
+                None,
+                1 << 16,
+                json::JsonParser::Fast
+            )
+            .is_none()
+        );
+        assert!(crate::import::read_layer_file(&p, &LayerOptions::default(), None).is_err());
+        let _ = std::fs::remove_file(&p);
+    }
+
+    #[test]
+    fn a_chunk_is_checked_as_utf8_once_and_a_bad_byte_anywhere_in_it_gives_up() {
+        let text = "[{\"n\":\"荆州\"},\n {\"n\":\"沙市\"}, 1]".as_bytes();
+        let ranges = vec![1..15, 18..32, 34..35];
+        let chunk = chunk_text(text, &ranges).expect("valid UTF-8");
+        assert_eq!(chunk.get(0..14), Some("{\"n\":\"荆州\"}"));
+        assert_eq!(chunk.get(17..31), Some("{\"n\":\"沙市\"}"));
+        assert_eq!(chunk_text(text, &[]), Some(""));
+        // A broken character in any feature of the chunk (here the second).
+        let mut bad = text.to_vec();
+        bad[24] = 0xFF;
+        assert_eq!(chunk_text(&bad, &ranges), None);
+        // A range beyond the text.
+        let beyond = vec![1..15, 18..99];
+        assert_eq!(chunk_text(text, &beyond), None);
+        // The stream gives a file with a bad byte in a feature to the whole-file path,
+        // which reads it (and names the replaced text).
+        let mut file = br#"{"type":"FeatureCollection","features":["#.to_vec();
+        for i in 0..50 {
+            if i > 0 {
+                file.push(b',');
+            }
+            file.extend_from_slice(
+                format!(r#"{{"type":"Feature","properties":{{"name":"企业{i}"}},"geometry":{{"type":"Point","coordinates":[112.3,30.3]}}}}"#)
+                    .as_bytes(),
+            );
+        }
+        file.extend_from_slice(b"]}");
+        let at = file.len() / 2;
+        // The first byte of a Chinese character after the middle (企 is E4 BC 81).
+        let lead = at + file[at..].iter().position(|c| *c == 0xE4).unwrap();
+        file[lead] = 0xFF;
+        let p = written("bad-byte.geojson", &file);
+        assert!(
+            stream_with_block(
+                &p,
+                &LayerOptions::default(),
+                None,
+                BLOCK,
+                json::JsonParser::Fast
+            )
+            .is_none()
+        );
+        let (layer, problems) = crate::import::read_layer_file(&p, &LayerOptions::default(), None)
+            .expect("the whole-file path reads it");
+        assert_eq!(layer.len(), 50);
+        assert!(!problems.is_empty(), "the replaced byte is reported");
+        let _ = std::fs::remove_file(&p);
     }
 }
