@@ -336,12 +336,13 @@ impl Stream {
     }
 
     /// The features of the buffered text parsed on speculation, without the root
-    /// scanner's pass over every byte. In a file written one feature a line, every
-    /// `,\n{` between features starts one: the text from the next feature to the last
-    /// such line start is cut at a few of them into segments, parsed in parallel, and
-    /// each segment's parse must end exactly where the next segment starts (raw line
-    /// breaks cannot be inside JSON strings, but `,\n{` can be inside a feature, so a
-    /// cut is only trusted once the segment before it landed on it). Segments up to the
+    /// scanner's pass over every byte. In a file written one feature a line (`\n` or
+    /// `\r\n`), every line that starts with `{` starts one: the text from the next
+    /// feature to the last such line start is cut at a few of them into segments, parsed
+    /// in parallel, and each segment's parse must end exactly where the next segment
+    /// starts, after a comma (raw line breaks cannot be inside JSON strings, but a line
+    /// can start with `{` inside a feature, so a cut is only trusted once the segment
+    /// before it landed on it). Segments up to the
     /// first one that did not land are kept; the scanner goes on from there, and
     /// speculation stops for the file. `Ok(None)`: nothing to try (the scanner is not
     /// between features, or no cut was found); `Err`: a feature whose start is sure is
@@ -351,14 +352,16 @@ impl Stream {
         ctx: &LayerContext<'_>,
         parser: json::JsonParser,
     ) -> Result<Option<Batch>, ()> {
-        const CUT: &[u8] = b",\n{";
+        const CUT: &[u8] = b"\n{";
+        // Where a cut's feature starts: past the line break.
+        const SKIP: usize = CUT.len() - 1;
         /// Segments per block: enough for both cores to share the work evenly.
         const SEGMENTS: usize = 16;
         let buf = &self.buf;
         let Some(first) = self.scanner.next_entry_start(buf, self.pos) else {
             return Ok(None);
         };
-        let Some(last) = memchr::memmem::rfind(&buf[first..], CUT).map(|k| first + k + 2) else {
+        let Some(last) = memchr::memmem::rfind(&buf[first..], CUT).map(|k| first + k + SKIP) else {
             return Ok(None);
         };
         let step = (last - first) / SEGMENTS;
@@ -369,7 +372,7 @@ impl Stream {
                 break;
             }
             match memchr::memmem::find(&buf[from..last], CUT) {
-                Some(at) if from + at + 2 < last => starts.push(from + at + 2),
+                Some(at) if from + at + SKIP < last => starts.push(from + at + SKIP),
                 _ => break,
             }
         }
@@ -728,13 +731,19 @@ mod tests {
         let p = written("speculate.geojson", &text);
         same_as_whole_file(&p, "one a line");
         assert_eq!(speculated(&p), (true, true));
+        // The same with Windows line breaks.
+        let crlf = String::from_utf8(text).unwrap().replace('\n', "\r\n");
+        let q = written("speculate-crlf.geojson", crlf.as_bytes());
+        same_as_whole_file(&q, "one a line, CRLF");
+        assert_eq!(speculated(&q), (true, true));
         let _ = std::fs::remove_file(&p);
+        let _ = std::fs::remove_file(&q);
     }
 
     #[test]
     fn a_cut_inside_a_feature_is_caught_and_the_scanner_goes_on() {
         // Every feature has a line break before a nested object (a geometry of a
-        // GeometryCollection), so `,\n{` is found inside features as often as between.
+        // GeometryCollection), so a line starting with `{` is found inside features as often as between.
         let text = one_a_line(6_000, |i| {
             format!(
                 "{{\"type\":\"Feature\",\"properties\":{{\"n\":{i}}},\"geometry\":{{\"type\":\"GeometryCollection\",\"geometries\":[{{\"type\":\"Point\",\"coordinates\":[112.3,30.{i:04}]}},\n{{\"type\":\"Point\",\"coordinates\":[112.4,30.3]}}]}}}}"
