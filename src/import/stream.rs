@@ -567,6 +567,19 @@ mod tests {
         p
     }
 
+    /// Whether the streamed read (fast parser, blocks of `block` bytes) leaves `p` to the
+    /// whole-file read.
+    fn gives_up(p: &Path, block: usize) -> bool {
+        stream_with_block(
+            p,
+            &LayerOptions::default(),
+            None,
+            block,
+            json::JsonParser::Fast,
+        )
+        .is_none()
+    }
+
     fn same(a: &(Layer, Vec<Problem>), b: &(Layer, Vec<Problem>), what: &str) {
         let (la, pa) = a;
         let (lb, pb) = b;
@@ -649,16 +662,7 @@ mod tests {
         assert!(streamed >= 8, "only {streamed} streamed reads");
         // A crs member after the features is left to the whole-file path.
         let p = written("crs-after2.geojson", br#"{"features":[],"crs":null}"#);
-        assert!(
-            stream_with_block(
-                &p,
-                &LayerOptions::default(),
-                None,
-                64,
-                json::JsonParser::Fast
-            )
-            .is_none()
-        );
+        assert!(gives_up(&p, 64));
         let _ = std::fs::remove_dir_all(scratch_dir());
     }
 
@@ -763,16 +767,7 @@ mod tests {
         let colon = at + bad[at..].iter().position(|c| *c == b':').unwrap();
         bad[colon] = b';';
         let p = written("speculate-bad.geojson", &bad);
-        assert!(
-            stream_with_block(
-                &p,
-                &LayerOptions::default(),
-                None,
-                1 << 16,
-                json::JsonParser::Fast
-            )
-            .is_none()
-        );
+        assert!(gives_up(&p, 1 << 16));
         assert!(crate::import::read_layer_file(&p, &LayerOptions::default(), None).is_err());
         let _ = std::fs::remove_file(&p);
     }
@@ -810,16 +805,7 @@ mod tests {
         let lead = at + file[at..].iter().position(|c| *c == 0xE4).unwrap();
         file[lead] = 0xFF;
         let p = written("bad-byte.geojson", &file);
-        assert!(
-            stream_with_block(
-                &p,
-                &LayerOptions::default(),
-                None,
-                BLOCK,
-                json::JsonParser::Fast
-            )
-            .is_none()
-        );
+        assert!(gives_up(&p, BLOCK));
         let (layer, problems) = crate::import::read_layer_file(&p, &LayerOptions::default(), None)
             .expect("the whole-file path reads it");
         assert_eq!(layer.len(), 50);
