@@ -342,11 +342,11 @@ impl Stream {
     /// in parallel, and each segment's parse must end exactly where the next segment
     /// starts, after a comma (raw line breaks cannot be inside JSON strings, but a line
     /// can start with `{` inside a feature, so a cut is only trusted once the segment
-    /// before it landed on it). Segments up to the
-    /// first one that did not land are kept; the scanner goes on from there, and
-    /// speculation stops for the file. `Ok(None)`: nothing to try (the scanner is not
-    /// between features, or no cut was found); `Err`: a feature whose start is sure is
-    /// not valid JSON or UTF-8 (the whole-file read reports it).
+    /// before it landed on it). Segments up to the first one that did not land are kept;
+    /// the scanner goes on from there, and speculation stops for the file. `Ok(None)`:
+    /// nothing to try (the scanner is not between features, or no cut was found); `Err`:
+    /// a feature whose start is sure is not valid JSON or UTF-8 (the whole-file read
+    /// reports it).
     fn speculative_batch(
         &mut self,
         ctx: &LayerContext<'_>,
