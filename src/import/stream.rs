@@ -194,7 +194,8 @@ enum Segment {
 /// Parses the features of `text`, which starts with a feature and must end just after
 /// a comma that follows one (see [`Stream::speculative_batch`]). Each feature is read as
 /// the scanner's path reads it: the fast parser where it takes the feature, else serde
-/// on the feature's text as the scanner finds it.
+/// on the feature's text as the scanner finds it (the fast parser is not asked twice:
+/// on that text it would refuse the feature again).
 fn parse_segment(text: &[u8], ctx: &LayerContext<'_>, parser: json::JsonParser) -> Segment {
     let Ok(text) = simdutf8::basic::from_utf8(text) else {
         return Segment::Invalid;
@@ -213,7 +214,7 @@ fn parse_segment(text: &[u8], ctx: &LayerContext<'_>, parser: json::JsonParser) 
             None => match json::scan_value(b, i) {
                 Ok(Some(after)) => match text
                     .get(i..after)
-                    .map(|t| json::parse_feature_with(t, parser))
+                    .map(|t| json::parse_feature_with(t, json::JsonParser::Serde))
                 {
                     Some(Ok(entry)) => (entry, after),
                     _ => return Segment::Invalid,
