@@ -632,14 +632,8 @@ mod tests {
         ));
         let mut streamed = 0;
         for f in &files {
-            let bytes = std::fs::read(f).unwrap();
+            let (bytes, whole) = whole_file(f);
             let file = f.display().to_string();
-            let whole = read_layer_bytes(&bytes, &file, &LayerOptions::default(), None).map(
-                |(mut l, p)| {
-                    l.source.path = Some(f.clone());
-                    (l, p)
-                },
-            );
             for block in [3usize, 64, 1000, BLOCK] {
                 if block < 64 && bytes.len() > 20_000 {
                     continue; // byte-sized blocks cost quadratic time on big files
@@ -699,15 +693,25 @@ mod tests {
         (any, st.speculate)
     }
 
-    fn same_as_whole_file(p: &Path, what: &str) {
+    /// A layer read, with its problems, or why it could not be.
+    type Read = Result<(Layer, Vec<Problem>), ImportError>;
+
+    /// The file's bytes and its layer as the whole-file read gives it (named by its
+    /// path, as the streamed read names it).
+    fn whole_file(p: &Path) -> (Vec<u8>, Read) {
         let bytes = std::fs::read(p).unwrap();
         let file = p.display().to_string();
-        let whole = read_layer_bytes(&bytes, &file, &LayerOptions::default(), None)
-            .map(|(mut l, problems)| {
+        let whole = read_layer_bytes(&bytes, &file, &LayerOptions::default(), None).map(
+            |(mut l, problems)| {
                 l.source.path = Some(p.to_path_buf());
                 (l, problems)
-            })
-            .unwrap();
+            },
+        );
+        (bytes, whole)
+    }
+
+    fn same_as_whole_file(p: &Path, what: &str) {
+        let whole = whole_file(p).1.unwrap();
         for parser in [json::JsonParser::Fast, json::JsonParser::Serde] {
             let streamed = stream_with_block(p, &LayerOptions::default(), None, 1 << 16, parser)
                 .expect("streamed")
