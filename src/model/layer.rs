@@ -604,10 +604,7 @@ impl Layer {
         // otherwise, made several times while a park is opened).
         fn join(a: Option<Rect<f64>>, r: Option<Rect<f64>>) -> Option<Rect<f64>> {
             match (a, r) {
-                (Some(a), Some(r)) => Some(Rect::new(
-                    geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
-                    geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
-                )),
+                (Some(a), Some(r)) => Some(rect_union(a, r)),
                 (a, r) => a.or(r),
             }
         }
@@ -687,6 +684,14 @@ pub fn geometry_type_name(g: Option<&Geometry<f64>>) -> &'static str {
         Some(Geometry::MultiPolygon(_)) => "MultiPolygon",
         Some(Geometry::GeometryCollection(_)) => "GeometryCollection",
     }
+}
+
+/// The smallest rectangle holding both (extents of layers, parks and written files).
+pub fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
 }
 
 #[cfg(test)]

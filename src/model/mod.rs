@@ -246,12 +246,7 @@ impl Park {
         self.layers
             .iter()
             .filter_map(|l| l.extent())
-            .reduce(|a, r| {
-                geo::Rect::new(
-                    geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
-                    geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
-                )
-            })
+            .reduce(layer::rect_union)
     }
 
     /// Total counts, for status lines and summaries.

@@ -247,16 +247,7 @@ pub(crate) fn write_tables(
                         if let Some(r) = g.bounding_rect() {
                             extent = Some(match extent {
                                 None => r,
-                                Some(e) => geo::Rect::new(
-                                    geo::Coord {
-                                        x: e.min().x.min(r.min().x),
-                                        y: e.min().y.min(r.min().y),
-                                    },
-                                    geo::Coord {
-                                        x: e.max().x.max(r.max().x),
-                                        y: e.max().y.max(r.max().y),
-                                    },
-                                ),
+                                Some(e) => crate::model::layer::rect_union(e, r),
                             });
                         }
                         Value::Blob(geometry_blob(&g, code as i32).map_err(|message| {

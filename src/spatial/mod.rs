@@ -457,16 +457,7 @@ fn polygons_bounding_rect(g: &Geometry<f64>) -> Option<geo::Rect<f64>> {
         if let Some(r) = p.bounding_rect() {
             acc = Some(match acc {
                 None => r,
-                Some(a) => geo::Rect::new(
-                    Coord {
-                        x: a.min().x.min(r.min().x),
-                        y: a.min().y.min(r.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(r.max().x),
-                        y: a.max().y.max(r.max().y),
-                    },
-                ),
+                Some(a) => crate::model::layer::rect_union(a, r),
             });
         }
     });
