@@ -92,7 +92,7 @@ pub(super) fn pos(x: f64, y: f64, z: Option<f64>) -> CoordTree {
 /// A raw geometry of the given GeoJSON type name and coordinate tree.
 pub(super) fn raw_geometry(type_name: &str, coordinates: CoordTree) -> GeomField {
     GeomField::Geom(RawGeometry {
-        type_name: Some(type_name.to_string()),
+        type_name: Some(type_name.to_string().into()),
         coordinates: Some(coordinates),
         geometries: None,
         crs: None,

@@ -54,12 +54,14 @@ impl Walker<'_> {
     /// One checked, converted position and its z (NaN when it has none). z values are
     /// recorded by the caller once the position is kept, so they stay aligned with the
     /// coordinates through de-duplication, closing and reversal.
-    fn position(&mut self, t: &CoordTree, at: &[Step]) -> Result<(Coord<f64>, f64), GeomIssue> {
-        let err = |kind| Err(GeomIssue::at(at, kind));
+    ///
+    /// What is wrong is returned without its place: the caller names the place only
+    /// then (a place is a `Vec`, and a park has millions of positions).
+    fn position(&mut self, t: &CoordTree) -> Result<(Coord<f64>, f64), GeomKind> {
         match t {
             CoordTree::Pos { x, y, z } => {
                 if !x.is_finite() || !y.is_finite() {
-                    return err(GeomKind::NotFinite);
+                    return Err(GeomKind::NotFinite);
                 }
                 let (a, b) = if self.ctx.decision.axis_swapped {
                     (*y, *x)
@@ -69,7 +71,7 @@ impl Walker<'_> {
                 let (lon, lat) = match self.ctx.projector.to_lon_lat(a, b) {
                     Ok(p) => p,
                     Err(e) => {
-                        return err(GeomKind::CannotConvert {
+                        return Err(GeomKind::CannotConvert {
                             x: *x,
                             y: *y,
                             detail: e.to_string(),
@@ -82,7 +84,7 @@ impl Walker<'_> {
                     (lon, lat)
                 };
                 if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
-                    return err(GeomKind::OutOfRange {
+                    return Err(GeomKind::OutOfRange {
                         x: *x,
                         y: *y,
                         crs: (!self.ctx.decision.crs.is_geographic())
@@ -98,12 +100,12 @@ impl Walker<'_> {
                 };
                 Ok((Coord { x: lon, y: lat }, z))
             }
-            CoordTree::Bad(what) => err(GeomKind::NotANumber {
+            CoordTree::Bad(what) => Err(GeomKind::NotANumber {
                 found: what.clone(),
             }),
-            CoordTree::Num(_) => err(GeomKind::BareNumberForPosition),
-            CoordTree::List(l) if l.is_empty() => err(GeomKind::EmptyPosition),
-            CoordTree::List(_) => err(GeomKind::NestedForPosition),
+            CoordTree::Num(_) => Err(GeomKind::BareNumberForPosition),
+            CoordTree::List(l) if l.is_empty() => Err(GeomKind::EmptyPosition),
+            CoordTree::List(_) => Err(GeomKind::NestedForPosition),
         }
     }
 
@@ -117,7 +119,10 @@ impl Walker<'_> {
             CoordTree::List(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, p)| self.position(p, &then(at, Step::Position(i + 1))))
+                .map(|(i, p)| {
+                    self.position(p)
+                        .map_err(|kind| GeomIssue::at(&then(at, Step::Position(i + 1)), kind))
+                })
                 .collect(),
             CoordTree::Pos { .. } => err(GeomKind::PositionForList),
             CoordTree::Num(_) => err(GeomKind::NumberForList),
@@ -190,17 +195,23 @@ impl Walker<'_> {
             self.repairs
                 .push(GeomIssue::at(at, GeomKind::RepeatedPoints { dropped }));
         }
-        let ring = LineString(c.iter().map(|p| p.0).collect());
-        if outer && ring.is_cw() {
-            c.reverse();
-            self.repairs
-                .push(GeomIssue::at(at, GeomKind::OuterClockwise));
+        // The ring's own coordinates (exactly sized, see `keep`), turned in place when
+        // its orientation is repaired, the z values with them.
+        let mut ring = LineString(c.iter().map(|p| p.0).collect());
+        let turn = if outer && ring.is_cw() {
+            Some(GeomKind::OuterClockwise)
         } else if !outer && ring.is_ccw() {
+            Some(GeomKind::HoleCounterClockwise)
+        } else {
+            None
+        };
+        if let Some(kind) = turn {
+            ring.0.reverse();
             c.reverse();
-            self.repairs
-                .push(GeomIssue::at(at, GeomKind::HoleCounterClockwise));
+            self.repairs.push(GeomIssue::at(at, kind));
         }
-        Ok(LineString(self.keep(c)))
+        self.z.extend(c.iter().map(|(_, z)| *z));
+        Ok(ring)
     }
 
     fn polygon(&mut self, t: &CoordTree, at: &[Step]) -> Result<Polygon<f64>, GeomIssue> {
@@ -285,8 +296,11 @@ impl Walker<'_> {
         }
         Ok(match type_name {
             "Point" => {
-                let p = self.position(coords, &here("Point"))?;
-                Geometry::Point(Point(self.keep(vec![p])[0]))
+                let (p, z) = self
+                    .position(coords)
+                    .map_err(|kind| GeomIssue::at(&here("Point"), kind))?;
+                self.z.push(z);
+                Geometry::Point(Point(p))
             }
             "MultiPoint" => {
                 let pts = self.positions(coords, &here("MultiPoint"))?;

@@ -169,7 +169,7 @@ fn polygon(p: &impl PolygonTrait<T = f64>) -> CoordTree {
 fn geometry(g: &impl GeometryTrait<T = f64>) -> GeomField {
     let geom = |t: &str, c: CoordTree| {
         GeomField::Geom(RawGeometry {
-            type_name: Some(t.to_string()),
+            type_name: Some(t.to_string().into()),
             coordinates: Some(c),
             geometries: None,
             crs: None,

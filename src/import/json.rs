@@ -283,8 +283,9 @@ impl<'de> Visitor<'de> for CoordVisitor {
 /// A geometry object as written, coordinates not yet checked or converted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawGeometry {
-    /// The `type` member.
-    pub type_name: Option<String>,
+    /// The `type` member (a name of [`super::geometry::KNOWN_TYPES`] without a copy of
+    /// its own when the fast parser read it).
+    pub type_name: Option<Cow<'static, str>>,
     /// The `coordinates` member.
     pub coordinates: Option<CoordTree>,
     /// The `geometries` member of a GeometryCollection.
@@ -348,10 +349,10 @@ impl<'de> de::Deserialize<'de> for GeomField {
                     match &*k {
                         "type" => {
                             let raw: &RawValue = map.next_value()?;
-                            g.type_name = Some(
+                            g.type_name = Some(Cow::Owned(
                                 serde_json::from_str::<String>(raw.get())
                                     .unwrap_or_else(|_| raw.get().to_string()),
-                            );
+                            ));
                         }
                         "coordinates" => g.coordinates = Some(map.next_value()?),
                         "geometries" => {

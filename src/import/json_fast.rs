@@ -304,7 +304,7 @@ impl<'a> Cursor<'a> {
             return Some(GeomField::Null);
         }
         self.eat(b'{')?;
-        let mut type_name: Option<String> = None;
+        let mut type_name: Option<Cow<'static, str>> = None;
         let mut coordinates: Option<CoordTree> = None;
         if self.peek()? == b'}' {
             self.i += 1;
@@ -315,10 +315,11 @@ impl<'a> Cursor<'a> {
                     "type" if type_name.is_none() => {
                         let (start, end, escaped) = self.string_span()?;
                         let name = self.s.get(start + 1..end - 1)?;
-                        if escaped || !KNOWN_TYPES.contains(&name) {
-                            return None;
+                        let known = KNOWN_TYPES.iter().find(|t| **t == name);
+                        match known {
+                            Some(t) if !escaped => type_name = Some(Cow::Borrowed(*t)),
+                            _ => return None,
                         }
-                        type_name = Some(name.to_string());
                     }
                     "coordinates" if coordinates.is_none() => {
                         coordinates = Some(self.coordinates(0)?);
