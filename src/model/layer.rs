@@ -621,13 +621,49 @@ impl Layer {
     /// Number of features of each geometry kind (features without a geometry, or with a
     /// GeometryCollection, are not counted).
     pub fn family_counts(&self) -> BTreeMap<GeomFamily, usize> {
-        let mut m = BTreeMap::new();
-        for g in self.geometries.iter().flatten() {
-            if let Some(f) = GeomFamily::of(g) {
-                *m.entry(f).or_insert(0) += 1;
+        let n = self.type_counts();
+        let by_name = |name: &str| {
+            GEOMETRY_TYPE_NAMES
+                .iter()
+                .position(|t| *t == name)
+                .map_or(0, |i| n[i])
+        };
+        [
+            (GeomFamily::Points, by_name("Point") + by_name("MultiPoint")),
+            (
+                GeomFamily::Lines,
+                by_name("LineString") + by_name("MultiLineString"),
+            ),
+            (
+                GeomFamily::Polygons,
+                by_name("Polygon") + by_name("MultiPolygon"),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, k)| *k > 0)
+        .collect()
+    }
+
+    /// How many features have each of [`GEOMETRY_TYPE_NAMES`] (one pass, in parallel
+    /// over a large layer: a million features are counted several times while a park
+    /// opens, and a map keyed by name hashed each one).
+    fn type_counts(&self) -> [usize; GEOMETRY_TYPE_NAMES.len()] {
+        let add = |mut n: [usize; GEOMETRY_TYPE_NAMES.len()], g: &Option<Geometry<f64>>| {
+            n[geometry_type_index(g.as_ref())] += 1;
+            n
+        };
+        let sum = |mut a: [usize; GEOMETRY_TYPE_NAMES.len()],
+                   b: [usize; GEOMETRY_TYPE_NAMES.len()]| {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
             }
-        }
-        m
+            a
+        };
+        self.geometries
+            .par_iter()
+            .with_min_len(1 << 16)
+            .fold(|| [0; GEOMETRY_TYPE_NAMES.len()], add)
+            .reduce(|| [0; GEOMETRY_TYPE_NAMES.len()], sum)
     }
 
     /// A layer of some of this layer's features (in the given order): their geometry,
@@ -662,28 +698,44 @@ impl Layer {
 
     /// Counts of features per geometry type name ("Point", "Polygon" …).
     pub fn geometry_type_counts(&self) -> HashMap<&'static str, usize> {
-        let mut m = HashMap::new();
-        for g in &self.geometries {
-            *m.entry(geometry_type_name(g.as_ref())).or_insert(0) += 1;
-        }
-        m
+        GEOMETRY_TYPE_NAMES
+            .iter()
+            .zip(self.type_counts())
+            .filter(|(_, n)| *n > 0)
+            .map(|(t, n)| (*t, n))
+            .collect()
+    }
+}
+
+/// The names [`geometry_type_name`] gives, in the order of [`geometry_type_index`].
+const GEOMETRY_TYPE_NAMES: [&str; 8] = [
+    "None",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+/// The place of a geometry's type name in [`GEOMETRY_TYPE_NAMES`].
+fn geometry_type_index(g: Option<&Geometry<f64>>) -> usize {
+    match g {
+        None => 0,
+        Some(Geometry::Point(_)) => 1,
+        Some(Geometry::MultiPoint(_)) => 2,
+        Some(Geometry::LineString(_)) | Some(Geometry::Line(_)) => 3,
+        Some(Geometry::MultiLineString(_)) => 4,
+        Some(Geometry::Polygon(_)) | Some(Geometry::Rect(_)) | Some(Geometry::Triangle(_)) => 5,
+        Some(Geometry::MultiPolygon(_)) => 6,
+        Some(Geometry::GeometryCollection(_)) => 7,
     }
 }
 
 /// The GeoJSON type name of a geometry ("None" for a null geometry).
 pub fn geometry_type_name(g: Option<&Geometry<f64>>) -> &'static str {
-    match g {
-        None => "None",
-        Some(Geometry::Point(_)) => "Point",
-        Some(Geometry::MultiPoint(_)) => "MultiPoint",
-        Some(Geometry::LineString(_)) | Some(Geometry::Line(_)) => "LineString",
-        Some(Geometry::MultiLineString(_)) => "MultiLineString",
-        Some(Geometry::Polygon(_)) | Some(Geometry::Rect(_)) | Some(Geometry::Triangle(_)) => {
-            "Polygon"
-        }
-        Some(Geometry::MultiPolygon(_)) => "MultiPolygon",
-        Some(Geometry::GeometryCollection(_)) => "GeometryCollection",
-    }
+    GEOMETRY_TYPE_NAMES[geometry_type_index(g)]
 }
 
 /// The smallest rectangle holding both (extents of layers, parks and written files).
@@ -725,5 +777,53 @@ mod tests {
         let e = layer.extent().expect("an extent");
         assert_eq!((e.min().x, e.min().y), (111.5, 30.0));
         assert_eq!((e.max().x, e.max().y), (112.099, 35.5));
+    }
+
+    #[test]
+    fn geometry_types_and_families_are_counted_in_parallel_as_one_by_one() {
+        use geo::{GeometryCollection, Line, LineString, MultiPoint, Rect, Triangle, coord};
+        let kinds: Vec<Option<Geometry<f64>>> = vec![
+            None,
+            Some(Point::new(1.0, 2.0).into()),
+            Some(MultiPoint::from(vec![(1.0, 2.0)]).into()),
+            Some(LineString::from(vec![(0.0, 0.0), (1.0, 1.0)]).into()),
+            Some(Line::new(coord! {x: 0.0, y: 0.0}, coord! {x: 1.0, y: 1.0}).into()),
+            Some(geo::MultiLineString::new(vec![]).into()),
+            Some(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)].into()),
+            Some(Rect::new(coord! {x: 0.0, y: 0.0}, coord! {x: 1.0, y: 1.0}).into()),
+            Some(
+                Triangle::new(
+                    coord! {x: 0.0, y: 0.0},
+                    coord! {x: 1.0, y: 0.0},
+                    coord! {x: 0.0, y: 1.0},
+                )
+                .into(),
+            ),
+            Some(geo::MultiPolygon::new(vec![]).into()),
+            Some(Geometry::GeometryCollection(GeometryCollection::new_from(
+                vec![],
+            ))),
+        ];
+        // Uneven numbers of each, over more features than one parallel run.
+        let geometries: Vec<Option<Geometry<f64>>> = (0..200_000usize)
+            .map(|i| kinds[(i + i / 97 + i / 1000) % kinds.len()].clone())
+            .collect();
+        let layer = Layer {
+            geometries,
+            ..Layer::default()
+        };
+        let mut names: HashMap<&'static str, usize> = HashMap::new();
+        let mut families: BTreeMap<GeomFamily, usize> = BTreeMap::new();
+        for g in &layer.geometries {
+            *names.entry(geometry_type_name(g.as_ref())).or_insert(0) += 1;
+            if let Some(f) = g.as_ref().and_then(GeomFamily::of) {
+                *families.entry(f).or_insert(0) += 1;
+            }
+        }
+        assert_eq!(layer.geometry_type_counts(), names);
+        assert_eq!(layer.family_counts(), families);
+        assert_eq!(names.len(), 8, "every name seen: {names:?}");
+        assert!(Layer::default().geometry_type_counts().is_empty());
+        assert!(Layer::default().family_counts().is_empty());
     }
 }
