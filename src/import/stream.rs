@@ -444,16 +444,16 @@ impl Stream {
         let keep = keep.min(self.pos);
         self.buf.drain(..keep);
         self.pos -= keep;
-        let old = self.buf.len();
-        self.buf.resize(old + self.block, 0);
-        let n = loop {
-            match self.file.read(&mut self.buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => return Err(()),
-            }
+        // Read into the buffer's spare room (not zeroed first: 8 MiB a block) until the
+        // block is full or the file ends.
+        self.buf.reserve(self.block);
+        let n = match (&mut self.file)
+            .take(self.block as u64)
+            .read_to_end(&mut self.buf)
+        {
+            Ok(n) => n,
+            Err(_) => return Err(()),
         };
-        self.buf.truncate(old + n);
         if n == 0 {
             self.eof = true;
         }
