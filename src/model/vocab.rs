@@ -62,13 +62,29 @@ impl Lang {
 
 /// Normalises a spelling for comparison: trimmed, lower case, `-`/space → `_`.
 fn norm(s: &str) -> String {
-    s.trim()
+    s.trim().chars().map(norm_char).collect()
+}
+
+/// One character of [`norm`].
+fn norm_char(c: char) -> char {
+    match c {
+        '-' | ' ' | '/' => '_',
+        c => c.to_ascii_lowercase(),
+    }
+}
+
+/// Whether `norm(t) == word` (without building the normalised string: parsing a
+/// status or a kind is done for every parcel of a park, against every spelling).
+fn norm_is(t: &str, word: &str) -> bool {
+    t.trim().chars().map(norm_char).eq(word.chars())
+}
+
+/// Whether `norm(t) == norm(word)`, without building either.
+fn norm_eq(t: &str, word: &str) -> bool {
+    t.trim()
         .chars()
-        .map(|c| match c {
-            '-' | ' ' | '/' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
+        .map(norm_char)
+        .eq(word.trim().chars().map(norm_char))
 }
 
 macro_rules! vocabulary {
@@ -108,9 +124,8 @@ macro_rules! vocabulary {
                 if t.is_empty() {
                     return None;
                 }
-                let n = norm(t);
                 $(
-                    if n == $code || t == $zh || n == norm($en) $(|| n == norm($alias))* {
+                    if norm_is(t, $code) || t == $zh || norm_eq(t, $en) $(|| norm_eq(t, $alias))* {
                         return Some($name::$variant);
                     }
                 )*
@@ -382,6 +397,36 @@ impl ApprovalStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spellings_compare_as_their_normal_forms() {
+        let words = [
+            "approved",
+            "Approved",
+            " APPROVED ",
+            "in_production",
+            "in-production",
+            "In Production",
+            "in/production",
+            "inproduction",
+            "已批",
+            " 已批 ",
+            "",
+            " ",
+            "bus_routes",
+            "Bus Routes",
+            "bus-routes ",
+            "Ä-b",
+            "ä_b",
+            "x\u{3000}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(norm_eq(a, b), norm(a) == norm(b), "{a:?} {b:?}");
+                assert_eq!(norm_is(a, b), norm(a) == b, "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn parses_chinese_and_english() {
