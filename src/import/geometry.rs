@@ -14,6 +14,7 @@ use geo::{
 use super::issue::{Dropped, GeomIssue, GeomKind, Step};
 use super::json::{CoordTree, GeomField, RawGeometry};
 use crate::crs::{CrsDecision, Projector};
+use crate::model::layer::GEOMETRY_TYPE_NAMES;
 
 /// How to turn a file's numbers into lon/lat.
 pub struct CoordContext<'a> {
@@ -357,15 +358,8 @@ impl Walker<'_> {
     }
 }
 
-/// The GeoJSON geometry types with coordinates.
-pub(super) const KNOWN_TYPES: [&str; 6] = [
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-];
+/// The GeoJSON geometry types with coordinates ("Point" … "MultiPolygon").
+pub(super) const KNOWN_TYPES: &[&str] = GEOMETRY_TYPE_NAMES.split_at(7).0.split_at(1).1;
 
 /// Converts a raw geometry into lon/lat, checking and repairing it.
 /// `Err` says why the geometry cannot be used (the feature is then skipped).
@@ -432,6 +426,21 @@ mod tests {
             },
         )
         .map_err(|e| e.message(crate::model::Lang::En))
+    }
+
+    #[test]
+    fn the_known_types_are_the_six_with_coordinates() {
+        assert_eq!(
+            KNOWN_TYPES,
+            [
+                "Point",
+                "MultiPoint",
+                "LineString",
+                "MultiLineString",
+                "Polygon",
+                "MultiPolygon"
+            ]
+        );
     }
 
     #[test]

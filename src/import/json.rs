@@ -283,8 +283,8 @@ impl<'de> Visitor<'de> for CoordVisitor {
 /// A geometry object as written, coordinates not yet checked or converted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawGeometry {
-    /// The `type` member (a name of [`super::geometry::KNOWN_TYPES`] without a copy of
-    /// its own when the fast parser read it).
+    /// The `type` member (one of [`crate::model::layer::GEOMETRY_TYPE_NAMES`], not a copy
+    /// of its own, when the fast parser read it).
     pub type_name: Option<Cow<'static, str>>,
     /// The `coordinates` member.
     pub coordinates: Option<CoordTree>,

@@ -707,8 +707,9 @@ impl Layer {
     }
 }
 
-/// The names [`geometry_type_name`] gives, in the order of [`geometry_type_index`].
-const GEOMETRY_TYPE_NAMES: [&str; 8] = [
+/// The names [`geometry_type_name`] gives, in the order of [`geometry_type_index`]: "None"
+/// (no geometry), the six GeoJSON types with coordinates, "GeometryCollection".
+pub const GEOMETRY_TYPE_NAMES: [&str; 8] = [
     "None",
     "Point",
     "MultiPoint",
