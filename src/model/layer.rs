@@ -332,16 +332,17 @@ pub enum GeomFamily {
 impl GeomFamily {
     /// The kind of a geometry; `None` for a GeometryCollection (no single kind).
     pub fn of(g: &Geometry<f64>) -> Option<GeomFamily> {
-        match g {
-            Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeomFamily::Points),
-            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
-                Some(GeomFamily::Lines)
-            }
-            Geometry::Polygon(_)
-            | Geometry::MultiPolygon(_)
-            | Geometry::Rect(_)
-            | Geometry::Triangle(_) => Some(GeomFamily::Polygons),
-            Geometry::GeometryCollection(_) => None,
+        GeomFamily::of_type(geometry_type_index(Some(g)))
+    }
+
+    /// The kind of the geometry type at `index` of [`GEOMETRY_TYPE_NAMES`]; `None` for no
+    /// geometry and for a GeometryCollection.
+    fn of_type(index: usize) -> Option<GeomFamily> {
+        match GEOMETRY_TYPE_NAMES.get(index).copied() {
+            Some("Point" | "MultiPoint") => Some(GeomFamily::Points),
+            Some("LineString" | "MultiLineString") => Some(GeomFamily::Lines),
+            Some("Polygon" | "MultiPolygon") => Some(GeomFamily::Polygons),
+            _ => None,
         }
     }
 
@@ -621,39 +622,24 @@ impl Layer {
     /// Number of features of each geometry kind (features without a geometry, or with a
     /// GeometryCollection, are not counted).
     pub fn family_counts(&self) -> BTreeMap<GeomFamily, usize> {
-        let n = self.type_counts();
-        let by_name = |name: &str| {
-            GEOMETRY_TYPE_NAMES
-                .iter()
-                .position(|t| *t == name)
-                .map_or(0, |i| n[i])
-        };
-        [
-            (GeomFamily::Points, by_name("Point") + by_name("MultiPoint")),
-            (
-                GeomFamily::Lines,
-                by_name("LineString") + by_name("MultiLineString"),
-            ),
-            (
-                GeomFamily::Polygons,
-                by_name("Polygon") + by_name("MultiPolygon"),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, k)| *k > 0)
-        .collect()
+        let mut m = BTreeMap::new();
+        for (i, n) in self.type_counts().into_iter().enumerate() {
+            if let Some(f) = GeomFamily::of_type(i).filter(|_| n > 0) {
+                *m.entry(f).or_insert(0) += n;
+            }
+        }
+        m
     }
 
     /// How many features have each of [`GEOMETRY_TYPE_NAMES`] (one pass, in parallel
     /// over a large layer: a million features are counted several times while a park
     /// opens, and a map keyed by name hashed each one).
-    fn type_counts(&self) -> [usize; GEOMETRY_TYPE_NAMES.len()] {
-        let add = |mut n: [usize; GEOMETRY_TYPE_NAMES.len()], g: &Option<Geometry<f64>>| {
+    fn type_counts(&self) -> TypeCounts {
+        let add = |mut n: TypeCounts, g: &Option<Geometry<f64>>| {
             n[geometry_type_index(g.as_ref())] += 1;
             n
         };
-        let sum = |mut a: [usize; GEOMETRY_TYPE_NAMES.len()],
-                   b: [usize; GEOMETRY_TYPE_NAMES.len()]| {
+        let sum = |mut a: TypeCounts, b: TypeCounts| {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
@@ -719,6 +705,9 @@ pub const GEOMETRY_TYPE_NAMES: [&str; 8] = [
     "MultiPolygon",
     "GeometryCollection",
 ];
+
+/// A count for each of [`GEOMETRY_TYPE_NAMES`].
+type TypeCounts = [usize; GEOMETRY_TYPE_NAMES.len()];
 
 /// The place of a geometry's type name in [`GEOMETRY_TYPE_NAMES`].
 fn geometry_type_index(g: Option<&Geometry<f64>>) -> usize {
