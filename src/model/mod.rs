@@ -722,6 +722,7 @@ mod tests {
         let c = layer.field_columns();
         for i in 0..layer.len() {
             assert_eq!(c.display_id(i), layer.display_id(i));
+            assert_eq!(c.display_id_str(i), layer.display_id(i));
             for f in Field::ALL {
                 assert_eq!(c.get(i, *f), layer.field(i, *f), "{i} {f:?}");
                 assert_eq!(
