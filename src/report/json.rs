@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::living::MissingKinds;
-use crate::analysis::{self, AnalysisSettings, IsoRun, IsochroneAnalysis, SiteMatch};
+use crate::analysis::{self, AnalysisSettings, CoveredList, IsoRun, IsochroneAnalysis, SiteMatch};
 use crate::model::{FacilityKind, Lang, Park};
 
 use super::json_text::{IdTexts, key, member, value, write_joined};
@@ -20,30 +20,50 @@ use super::{ReportInput, site_word};
 /// by [`JsonReport::write_to`] from the ids escaped once ([`IdTexts`]).
 struct IdList<'a> {
     park: &'a Park,
-    idx: Cow<'a, [u32]>,
+    idx: Indices<'a>,
+}
+
+/// Where an [`IdList`]'s indices are.
+enum Indices<'a> {
+    /// A list of them.
+    Listed(Cow<'a, [u32]>),
+    /// A facility's covered list, decoded as it is written (no list of millions of
+    /// indices made first).
+    Covered(&'a CoveredList),
 }
 
 impl<'a> IdList<'a> {
     fn new(park: &'a Park, idx: impl Into<Cow<'a, [u32]>>) -> IdList<'a> {
         IdList {
             park,
-            idx: idx.into(),
+            idx: Indices::Listed(idx.into()),
+        }
+    }
+
+    /// The enterprises of a covered list, in its (index) order.
+    fn covered(park: &'a Park, list: &'a CoveredList) -> IdList<'a> {
+        IdList {
+            park,
+            idx: Indices::Covered(list),
         }
     }
 
     /// The list as JSON text.
     fn write_to(&self, out: &mut Vec<u8>, ids: &IdTexts) -> io::Result<()> {
-        ids.write_list(out, self.idx.iter().copied())
+        match &self.idx {
+            Indices::Listed(v) => ids.write_list(out, v.iter().copied()),
+            Indices::Covered(c) => ids.write_list(out, c.enterprises()),
+        }
     }
 }
 
 impl Serialize for IdList<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.idx
-                .iter()
-                .map(|&i| self.park.enterprises[i as usize].id.as_str()),
-        )
+        let id = |i: u32| self.park.enterprises[i as usize].id.as_str();
+        match &self.idx {
+            Indices::Listed(v) => s.collect_seq(v.iter().map(|&i| id(i))),
+            Indices::Covered(c) => s.collect_seq(c.enterprises().map(id)),
+        }
     }
 }
 
@@ -373,14 +393,13 @@ impl<'a> FacilityList<'a> {
         let (park, iso) = (self.park, self.iso);
         let fc = self.coverage.facilities.get(fi)?;
         let f = park.facilities.get(fc.facility as usize)?;
-        // In index order: a covered list keeps it.
-        let idx: Vec<u32> = fc.covered.enterprises().collect();
         Some(JsonFacility {
             id: &f.id,
             name: &f.name,
             kind: f.kind.code(),
             radius_m: fc.radius_m,
-            enterprises: IdList::new(park, idx),
+            // In index order: a covered list keeps it.
+            enterprises: IdList::covered(park, &fc.covered),
             employees: fc.employees,
             isochrone: iso.and_then(|run| first_iso(run, park, fi)),
             isochrones: iso.and_then(|run| all_isos(run, park, fi)),
