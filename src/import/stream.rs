@@ -18,6 +18,7 @@ use super::features::{LayerContext, Partial, merge_partial, process_feature};
 use super::finish::{CHUNK, finish_layer};
 use super::{ImportError, LayerOptions, Problem, Progress, json, json_fast};
 use crate::crs::{CrsDecision, Projector};
+use crate::model::grow::reserve_moving;
 use crate::model::{Layer, LayerSource};
 
 /// Bytes read per block by the streaming reader (8 MiB: 1.46–1.51 s, 590 MB for 1M
@@ -418,7 +419,7 @@ impl Stream {
         let end = ranges.last()?.end;
         let mut next = self.spare.take().unwrap_or_default();
         next.clear();
-        next.reserve(self.block + (1 << 16));
+        reserve_moving(&mut next, self.block + (1 << 16));
         next.extend_from_slice(&self.buf[end..]);
         let mut text = std::mem::replace(&mut self.buf, next);
         text.truncate(end);
@@ -446,7 +447,8 @@ impl Stream {
         self.pos -= keep;
         // Read into the buffer's spare room (not zeroed first: 8 MiB a block) until the
         // block is full or the file ends.
-        self.buf.reserve(self.block);
+        // Moved, not reallocated: the buffer's room is mostly unwritten (`model::grow`).
+        reserve_moving(&mut self.buf, self.block);
         let n = match (&mut self.file)
             .take(self.block as u64)
             .read_to_end(&mut self.buf)
@@ -513,9 +515,9 @@ fn reserve_estimate(layer: &mut Layer, first: &Batch, total_bytes: u64) {
     let additional = (estimate as usize).saturating_sub(layer.len());
     // Never more than the file could hold (a 20-byte feature is the smallest sensible).
     let additional = additional.min((total_bytes / 20) as usize);
-    layer.geometries.reserve(additional);
+    reserve_moving(&mut layer.geometries, additional);
     if !layer.ids.is_empty() {
-        layer.ids.reserve(additional);
+        reserve_moving(&mut layer.ids, additional);
     }
     layer.attributes.reserve_rows(additional);
 }

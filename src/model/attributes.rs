@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::grow::{reserve_moving, reserve_moving_str};
 use super::text::Text;
 
 /// One property value as read from a table. Strings borrow from the table.
@@ -226,10 +227,10 @@ impl Ends {
             }
         }
     }
-    fn reserve(&mut self, n: usize) {
+    fn reserve_moving(&mut self, n: usize) {
         match self {
-            Ends::Narrow(v) => v.reserve(n),
-            Ends::Wide(v) => v.reserve(n),
+            Ends::Narrow(v) => reserve_moving(v, n),
+            Ends::Wide(v) => reserve_moving(v, n),
         }
     }
     /// Appends `other`'s ends shifted by `base` bytes.
@@ -743,17 +744,20 @@ impl AttributeTable {
     /// once, so the columns do not grow by copying).
     pub fn reserve_rows(&mut self, additional: usize) {
         let rows = self.rows.max(1);
+        // Moved, not reallocated (`model::grow`): a column built by doubling has up to
+        // half its room never written.
         for c in &mut self.columns {
-            c.cells.reserve(additional);
+            reserve_moving(&mut c.cells, additional);
             match &mut c.data {
                 ColumnData::Empty(_) => {}
-                ColumnData::Bool(v) => v.reserve(additional),
-                ColumnData::Int(v) => v.reserve(additional),
-                ColumnData::Float(v) => v.reserve(additional),
+                ColumnData::Bool(v) => reserve_moving(v, additional),
+                ColumnData::Int(v) => reserve_moving(v, additional),
+                ColumnData::Float(v) => reserve_moving(v, additional),
                 ColumnData::Str(b) | ColumnData::Json(b) => {
                     let mean = b.text.len().div_ceil(rows);
-                    Arc::make_mut(&mut b.text).reserve(mean.saturating_mul(additional));
-                    b.ends.reserve(additional);
+                    let text = Arc::make_mut(&mut b.text);
+                    reserve_moving_str(text, mean.saturating_mul(additional));
+                    b.ends.reserve_moving(additional);
                 }
             }
         }

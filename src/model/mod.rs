@@ -10,6 +10,7 @@
 pub mod attributes;
 pub mod date;
 pub mod edit;
+pub mod grow;
 pub mod gtfs;
 pub mod layer;
 pub mod polygon_area;
