@@ -44,6 +44,17 @@ pub use vocab::{
     ApprovalStatus, ConstraintKind, Document, FacilityKind, Lang, LifecycleStage, Phase, Role,
 };
 
+/// Makes the ids of a list of records unique ([`make_ids_unique`]). Ids in strictly
+/// increasing order (most exports) are all different: checked in place, without a list
+/// of a million handles.
+macro_rules! unique {
+    ($v:expr) => {
+        if !ids_increasing($v.iter().map(|r| &r.id)) {
+            make_ids_unique($v.iter_mut().map(|r| (&mut r.id, r.feature)))
+        }
+    };
+}
+
 /// A park: its layers and the typed records built from them.
 #[derive(Debug, Clone, Default)]
 pub struct Park {
@@ -105,14 +116,18 @@ impl Park {
         let ((parcels, constraints), (enterprises, projects, facilities, routes, stops, roads)) =
             rayon::join(
                 || {
+                    let mut parcels = role_records(layers, Role::Parcels, parcels_of);
+                    unique!(parcels);
                     (
-                        role_records(layers, Role::Parcels, parcels_of),
+                        parcels,
                         role_records(layers, Role::Constraints, constraints_of),
                     )
                 },
                 || {
+                    let mut enterprises = role_records(layers, Role::Enterprises, enterprises_of);
+                    unique!(enterprises);
                     (
-                        role_records(layers, Role::Enterprises, enterprises_of),
+                        enterprises,
                         role_records(layers, Role::Projects, projects_of),
                         role_records(layers, Role::Facilities, facilities_of),
                         role_records(layers, Role::BusRoutes, routes_of),
@@ -130,8 +145,11 @@ impl Park {
         self.stops = stops;
         self.roads = roads;
         sort_stops(&mut self.stops);
+        // (Parcels' and enterprises' ids were made unique beside each other, above.)
         for role in Role::ALL {
-            self.make_ids_unique_of(*role);
+            if !matches!(role, Role::Parcels | Role::Enterprises) {
+                self.make_ids_unique_of(*role);
+            }
         }
     }
 
@@ -159,11 +177,6 @@ impl Park {
     /// Ids shared by several records of a role identify none of them: each becomes
     /// "id#n" (n: the feature's number in its layer), stable whatever else changes.
     fn make_ids_unique_of(&mut self, role: Role) {
-        macro_rules! unique {
-            ($v:expr) => {
-                make_ids_unique($v.iter_mut().map(|r| (&mut r.id, r.feature)))
-            };
-        }
         match role {
             Role::Parcels => unique!(self.parcels),
             Role::Projects => unique!(self.projects),
@@ -515,14 +528,24 @@ fn gather<T>(mut parts: impl Iterator<Item = Vec<T>>) -> Vec<T> {
     all
 }
 
+/// Whether the ids are in strictly increasing order (then all different).
+fn ids_increasing<'a>(mut ids: impl Iterator<Item = &'a Text>) -> bool {
+    let Some(mut last) = ids.next() else {
+        return true;
+    };
+    for id in ids {
+        if *last >= *id {
+            return false;
+        }
+        last = id;
+    }
+    true
+}
+
 /// Gives every id shared by several records "#n" (n: the feature's number in its
 /// layer, from 1).
 fn make_ids_unique<'a>(records: impl Iterator<Item = (&'a mut Text, FeatureRef)>) {
     let records: Vec<(&mut Text, FeatureRef)> = records.collect();
-    // Ids in strictly increasing order (most exports) are all different: no counting.
-    if records.windows(2).all(|w| *w[0].0 < *w[1].0) {
-        return;
-    }
     let mut count: FxHashMap<&str, u32> = FxHashMap::default();
     count.reserve(records.len());
     for (id, _) in &records {
@@ -695,6 +718,13 @@ mod tests {
         assert_eq!(unique(&["a", "b", "b", "c"]), ["a", "b#2", "b#3", "c"]);
         assert_eq!(unique(&["b", "a", "b"]), ["b#1", "a", "b#3"]);
         assert_eq!(unique(&["c", "b", "a"]), ["c", "b", "a"]);
+        // The check that skips the counting.
+        let increasing = |ids: &[&str]| {
+            let v: Vec<Text> = ids.iter().map(|s| Text::from(*s)).collect();
+            ids_increasing(v.iter())
+        };
+        assert!(increasing(&[]) && increasing(&["a"]) && increasing(&["a", "b", "c"]));
+        assert!(!increasing(&["a", "b", "b"]) && !increasing(&["b", "a"]));
     }
 
     #[test]
