@@ -475,12 +475,21 @@ impl Decimal {
     }
 }
 
-/// A property's raw scalar typed as [`PropValue::from_raw_json`] types it, with plain
+/// A property's raw scalar (a string only without escapes) typed as
+/// [`PropValue::from_raw_json`] types it, with strings taken between their quotes and plain
 /// integers and decimals converted here (the same values: an integer of at most 2^53
 /// is what `str::parse::<i64>` gives, `-0` included; a decimal is correctly rounded).
 #[inline]
 fn prop_value(raw: &str) -> PropValue<'_> {
     let b = raw.as_bytes();
+    // A string without escapes (the only kind passed here): its text between the
+    // quotes, as `from_raw_json` gives it (nothing to trim around the quotes, no
+    // backslash inside), without scanning it again.
+    if b.first() == Some(&b'"')
+        && let Some(inner) = raw.get(1..raw.len().saturating_sub(1))
+    {
+        return PropValue::Str(inner);
+    }
     if matches!(b.first(), Some(b'-' | b'0'..=b'9'))
         && let Some(d) = Decimal::read(b, 0)
         && d.end == b.len()
@@ -640,6 +649,23 @@ mod tests {
             if let (PropValue::Float(x), PropValue::Float(y)) = (a, b) {
                 assert_eq!(x.to_bits(), y.to_bits(), "property {text}");
             }
+        }
+    }
+
+    #[test]
+    fn strings_without_escapes_are_typed_like_from_raw_json() {
+        for raw in [
+            r#""""#,
+            r#""E0000001""#,
+            r#""湖北裕立装备制造有限公司""#,
+            r#"" 带空格 ""#,
+            r#""null""#,
+            r#""12""#,
+            r#""/""#,
+        ] {
+            let (a, b) = (prop_value(raw), PropValue::from_raw_json(raw));
+            assert_eq!(a, b, "{raw}");
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{raw}");
         }
     }
 

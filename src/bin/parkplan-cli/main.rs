@@ -9,6 +9,7 @@ mod export;
 mod gtfs;
 mod info;
 mod report;
+mod stdout;
 mod suggest;
 
 use std::path::PathBuf;

@@ -155,7 +155,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         analysis: &result,
         iso: iso.as_ref(),
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = crate::stdout::long_output();
     if args.json {
         let timings = timer.enabled.then(|| timer.laps.clone());
         report::json::build(input, timings).write_to(&mut out)?;
