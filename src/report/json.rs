@@ -135,7 +135,19 @@ impl JsonReport<'_> {
         w.write_all(&buf)?;
         member(w, false, "coverage_all_kinds", &self.coverage_all_kinds)?;
         member(w, false, "park_area", &self.park_area)?;
-        member(w, false, "routes", &self.routes)?;
+        // The routes' enterprise lists copied from the escaped ids, not serialised id
+        // by id.
+        key(w, false, "routes")?;
+        buf.clear();
+        buf.push(b'[');
+        for (k, route) in self.routes.iter().enumerate() {
+            if k > 0 {
+                buf.push(b',');
+            }
+            route.write_to(&mut buf, &enterprises)?;
+        }
+        buf.push(b']');
+        w.write_all(&buf)?;
         key(w, false, "enterprises_beyond_all_routes")?;
         buf.clear();
         self.enterprises_beyond_all_routes
@@ -510,6 +522,32 @@ struct JsonRoute<'a> {
     enterprises: IdList<'a>,
     employees: u64,
     share_of_enterprises: f64,
+}
+
+impl JsonRoute<'_> {
+    /// What `serde_json` writes for it, the enterprise list copied from `ids`.
+    fn write_to(&self, out: &mut Vec<u8>, ids: &IdTexts) -> io::Result<()> {
+        out.push(b'{');
+        member(out, true, "id", &self.id)?;
+        member(out, false, "name", &self.name)?;
+        member(out, false, "length_m", &self.length_m)?;
+        member(out, false, "stops", &self.stops)?;
+        member(out, false, "mean_stop_spacing_m", &self.mean_stop_spacing_m)?;
+        member(out, false, "min_stop_spacing_m", &self.min_stop_spacing_m)?;
+        member(out, false, "max_stop_spacing_m", &self.max_stop_spacing_m)?;
+        member(out, false, "catchment_m", &self.catchment_m)?;
+        key(out, false, "enterprises")?;
+        self.enterprises.write_to(out, ids)?;
+        member(out, false, "employees", &self.employees)?;
+        member(
+            out,
+            false,
+            "share_of_enterprises",
+            &self.share_of_enterprises,
+        )?;
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
