@@ -207,7 +207,13 @@ pub(super) fn process_feature(
             match convert_with_own_crs(raw, f.crs.as_deref(), ctx) {
                 Ok(None) => None,
                 Ok(Some(c)) => {
-                    let location = c.geometry.coords_iter().next().map(|c| [c.x, c.y]);
+                    // Where a repair is shown: the first position (found only when
+                    // there is one to show).
+                    let location = if c.repairs.is_empty() {
+                        None
+                    } else {
+                        c.geometry.coords_iter().next().map(|c| [c.x, c.y])
+                    };
                     for r in c.repairs {
                         out.problems.push(problem(
                             Severity::Repaired,
