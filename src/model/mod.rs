@@ -44,17 +44,6 @@ pub use vocab::{
     ApprovalStatus, ConstraintKind, Document, FacilityKind, Lang, LifecycleStage, Phase, Role,
 };
 
-/// Makes the ids of a list of records unique ([`make_ids_unique`]). Ids in strictly
-/// increasing order (most exports) are all different: checked in place, without a list
-/// of a million handles.
-macro_rules! unique {
-    ($v:expr) => {
-        if !ids_increasing($v.iter().map(|r| &r.id)) {
-            make_ids_unique($v.iter_mut().map(|r| (&mut r.id, r.feature)))
-        }
-    };
-}
-
 /// A park: its layers and the typed records built from them.
 #[derive(Debug, Clone, Default)]
 pub struct Park {
@@ -112,81 +101,42 @@ impl Park {
     /// them (0.3 CPU-s of the 1.4 the records of the 1M scene took); side by side, one
     /// core mostly builds enterprises while the other measures parcels.
     pub fn rebuild_records(&mut self) {
+        const MEASURED: [Role; 2] = [Role::Parcels, Role::Constraints];
         let layers = &self.layers;
-        let ((parcels, constraints), (enterprises, projects, facilities, routes, stops, roads)) =
-            rayon::join(
-                || {
-                    let mut parcels = role_records(layers, Role::Parcels, parcels_of);
-                    unique!(parcels);
-                    (
-                        parcels,
-                        role_records(layers, Role::Constraints, constraints_of),
-                    )
-                },
-                || {
-                    let mut enterprises = role_records(layers, Role::Enterprises, enterprises_of);
-                    unique!(enterprises);
-                    (
-                        enterprises,
-                        role_records(layers, Role::Projects, projects_of),
-                        role_records(layers, Role::Facilities, facilities_of),
-                        role_records(layers, Role::BusRoutes, routes_of),
-                        role_records(layers, Role::BusStops, stops_of),
-                        role_records(layers, Role::Roads, roads_of),
-                    )
-                },
-            );
-        self.parcels = parcels;
-        self.constraints = constraints;
-        self.enterprises = enterprises;
-        self.projects = projects;
-        self.facilities = facilities;
-        self.routes = routes;
-        self.stops = stops;
-        self.roads = roads;
-        sort_stops(&mut self.stops);
-        // (Parcels' and enterprises' ids were made unique beside each other, above.)
-        for role in Role::ALL {
-            if !matches!(role, Role::Parcels | Role::Enterprises) {
-                self.make_ids_unique_of(*role);
-            }
+        let (measured, others) = rayon::join(
+            || MEASURED.map(|role| build_role(layers, role)),
+            || {
+                Role::ALL
+                    .iter()
+                    .filter(|role| !MEASURED.contains(role))
+                    .map(|role| build_role(layers, *role))
+                    .collect::<Vec<_>>()
+            },
+        );
+        for records in measured.into_iter().chain(others) {
+            self.set_records(records);
         }
     }
 
     /// Rebuilds the records of one role only (after an edit of a layer with that role:
     /// records of other roles point at other layers and stay valid).
     pub fn rebuild_records_of(&mut self, role: Role) {
-        let layers = &self.layers;
-        match role {
-            Role::Parcels => self.parcels = role_records(layers, role, parcels_of),
-            Role::Projects => self.projects = role_records(layers, role, projects_of),
-            Role::Enterprises => self.enterprises = role_records(layers, role, enterprises_of),
-            Role::Facilities => self.facilities = role_records(layers, role, facilities_of),
-            Role::BusRoutes => self.routes = role_records(layers, role, routes_of),
-            Role::BusStops => {
-                self.stops = role_records(layers, role, stops_of);
-                sort_stops(&mut self.stops);
-            }
-            Role::Roads => self.roads = role_records(layers, role, roads_of),
-            Role::Constraints => self.constraints = role_records(layers, role, constraints_of),
-            Role::Other => {}
-        }
-        self.make_ids_unique_of(role);
+        let records = build_role(&self.layers, role);
+        self.set_records(records);
     }
 
-    /// Ids shared by several records of a role identify none of them: each becomes
-    /// "id#n" (n: the feature's number in its layer), stable whatever else changes.
-    fn make_ids_unique_of(&mut self, role: Role) {
-        match role {
-            Role::Parcels => unique!(self.parcels),
-            Role::Projects => unique!(self.projects),
-            Role::Enterprises => unique!(self.enterprises),
-            Role::Facilities => unique!(self.facilities),
-            Role::BusRoutes => unique!(self.routes),
-            Role::BusStops => unique!(self.stops),
-            Role::Roads => unique!(self.roads),
-            Role::Constraints => unique!(self.constraints),
-            Role::Other => {}
+    /// Puts a role's records in place.
+    fn set_records(&mut self, records: RoleRecords) {
+        match records {
+            RoleRecords::Parcels(v) => self.parcels = v,
+            RoleRecords::Projects(v) => self.projects = v,
+            RoleRecords::Enterprises(v) => self.enterprises = v,
+            RoleRecords::Facilities(v) => self.facilities = v,
+            RoleRecords::Routes(v) => self.routes = v,
+            RoleRecords::Stops(v) => self.stops = v,
+            RoleRecords::Roads(v) => self.roads = v,
+            RoleRecords::Constraints(v) => self.constraints = v,
+            RoleRecords::None => {}
         }
     }
 
@@ -296,26 +246,71 @@ impl Park {
     }
 }
 
-/// The records of a role: those `of` makes from each of its layers, in layer order.
-fn role_records<T>(layers: &[Layer], role: Role, of: fn(u32, &Layer) -> Vec<T>) -> Vec<T> {
-    gather(
-        layers
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.role == role)
-            .map(|(li, l)| of(li as u32, l)),
-    )
+/// One role's records, as [`build_role`] builds them.
+enum RoleRecords {
+    Parcels(Vec<Parcel>),
+    Projects(Vec<Project>),
+    Enterprises(Vec<Enterprise>),
+    Facilities(Vec<Facility>),
+    Routes(Vec<BusRoute>),
+    Stops(Vec<BusStop>),
+    Roads(Vec<Road>),
+    Constraints(Vec<Constraint>),
+    /// A role without records ([`Role::Other`]).
+    None,
 }
 
-/// Stops in route order: by route name, then sequence.
-fn sort_stops(stops: &mut [BusStop]) {
-    stops.sort_by(|a, b| {
-        (a.route.as_deref(), a.seq.unwrap_or(u32::MAX), a.feature).cmp(&(
-            b.route.as_deref(),
-            b.seq.unwrap_or(u32::MAX),
-            b.feature,
-        ))
-    });
+/// The records of `role` built from the layers with that role, in layer order (stops
+/// in route order: by route name, then sequence), with ids shared by several records
+/// made unique: each becomes "id#n" (n: the feature's number in its layer), stable
+/// whatever else changes.
+fn build_role(layers: &[Layer], role: Role) -> RoleRecords {
+    fn records<T>(layers: &[Layer], role: Role, of: fn(u32, &Layer) -> Vec<T>) -> Vec<T> {
+        gather(
+            layers
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.role == role)
+                .map(|(li, l)| of(li as u32, l)),
+        )
+    }
+    // Ids in strictly increasing order (most exports) are all different: checked in
+    // place, without a list of a million handles.
+    macro_rules! unique {
+        ($v:ident) => {{
+            if !ids_increasing($v.iter().map(|r| &r.id)) {
+                make_ids_unique($v.iter_mut().map(|r| (&mut r.id, r.feature)));
+            }
+            $v
+        }};
+    }
+    macro_rules! built {
+        ($variant:ident, $of:expr) => {{
+            let mut v = records(layers, role, $of);
+            RoleRecords::$variant(unique!(v))
+        }};
+    }
+    match role {
+        Role::Parcels => built!(Parcels, parcels_of),
+        Role::Projects => built!(Projects, projects_of),
+        Role::Enterprises => built!(Enterprises, enterprises_of),
+        Role::Facilities => built!(Facilities, facilities_of),
+        Role::BusRoutes => built!(Routes, routes_of),
+        Role::BusStops => {
+            let mut v = records(layers, role, stops_of);
+            v.sort_by(|a, b| {
+                (a.route.as_deref(), a.seq.unwrap_or(u32::MAX), a.feature).cmp(&(
+                    b.route.as_deref(),
+                    b.seq.unwrap_or(u32::MAX),
+                    b.feature,
+                ))
+            });
+            RoleRecords::Stops(unique!(v))
+        }
+        Role::Roads => built!(Roads, roads_of),
+        Role::Constraints => built!(Constraints, constraints_of),
+        Role::Other => RoleRecords::None,
+    }
 }
 
 fn fref(layer: u32, index: usize) -> FeatureRef {
