@@ -8,8 +8,8 @@
 //! this 2-core machine that flush, an interrupt to the other core, cost more than the
 //! fault). Moving the items into a fresh allocation copies only what is in use.
 //!
-//! For one-off reservations of a large room (a block of a file, a layer's estimated
-//! size), not for growing item by item: it reserves exactly, without doubling.
+//! Like `Vec::reserve`, the room at least doubles (so a buffer grown block by block, as
+//! a feature larger than a block is read, is copied a logarithmic number of times).
 
 /// Makes room for at least `additional` more items, moving the items into a new
 /// allocation when the room is not there (copying `len` items, not the capacity).
@@ -17,7 +17,7 @@ pub fn reserve_moving<T>(v: &mut Vec<T>, additional: usize) {
     if v.capacity() - v.len() >= additional {
         return;
     }
-    let mut grown = Vec::with_capacity(v.len().saturating_add(additional));
+    let mut grown = Vec::with_capacity(room(v.len(), v.capacity(), additional));
     grown.append(v);
     *v = grown;
 }
@@ -27,9 +27,15 @@ pub fn reserve_moving_str(s: &mut String, additional: usize) {
     if s.capacity() - s.len() >= additional {
         return;
     }
-    let mut grown = String::with_capacity(s.len().saturating_add(additional));
+    let mut grown = String::with_capacity(room(s.len(), s.capacity(), additional));
     grown.push_str(s);
     *s = grown;
+}
+
+/// The capacity to grow to: enough for `additional` more, and at least twice the old.
+fn room(len: usize, capacity: usize, additional: usize) -> usize {
+    len.saturating_add(additional)
+        .max(capacity.saturating_mul(2))
 }
 
 #[cfg(test)]
@@ -46,6 +52,11 @@ mod tests {
         reserve_moving(&mut v, 1000);
         assert_eq!(v, [1, 2, 3]);
         assert!(v.capacity() >= 1003);
+        // Grown a little at a time, the room still doubles.
+        let cap = v.capacity();
+        v.resize(cap, 0);
+        reserve_moving(&mut v, 1);
+        assert!(v.capacity() >= 2 * cap);
         let mut names = vec![String::from("荆州"), String::from("经开区")];
         reserve_moving(&mut names, 10);
         assert_eq!(names, ["荆州", "经开区"]);
