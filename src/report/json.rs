@@ -136,18 +136,11 @@ impl JsonReport<'_> {
         member(w, false, "coverage_all_kinds", &self.coverage_all_kinds)?;
         member(w, false, "park_area", &self.park_area)?;
         // The routes' enterprise lists copied from the escaped ids, not serialised id
-        // by id.
+        // by id (a route a buffer, rendered in parallel).
         key(w, false, "routes")?;
-        buf.clear();
-        buf.push(b'[');
-        for (k, route) in self.routes.iter().enumerate() {
-            if k > 0 {
-                buf.push(b',');
-            }
-            route.write_to(&mut buf, &enterprises)?;
-        }
-        buf.push(b']');
-        w.write_all(&buf)?;
+        write_joined(w, (b'[', b']'), self.routes.len(), 1, |ri, out| {
+            self.routes[ri].write_to(out, &enterprises).map(|()| true)
+        })?;
         key(w, false, "enterprises_beyond_all_routes")?;
         buf.clear();
         self.enterprises_beyond_all_routes
