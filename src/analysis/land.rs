@@ -217,7 +217,7 @@ pub fn project_sites(park: &Park, index: &ParkIndex) -> Vec<ProjectSite> {
                 Some(Some(d)) => {
                     let agrees = p.location.is_none_or(|pt| {
                         index
-                            .parcels
+                            .parcels(park)
                             .containing(park, [pt.x(), pt.y()])
                             .contains(&d)
                     });

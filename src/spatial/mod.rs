@@ -11,7 +11,7 @@
 //!
 //! This module owns the indexes and nothing else: no analysis, no I/O, no GUI.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
@@ -563,8 +563,11 @@ pub struct ParkIndex {
     pub nearest_by_kind: Vec<(FacilityKind, NearestGrid)>,
     /// Tree over stops (data: index into `park.stops`).
     pub stops: PointIndex,
-    /// Parcels in lon/lat (index into `park.parcels`).
-    pub parcels: ParcelIndex,
+    /// Parcels in lon/lat (index into `park.parcels`), built on first use
+    /// ([`ParkIndex::parcels`]): most analyses never ask (the report of a park without
+    /// projects does not), and the tree of the 1M scene's 333,333 parcels took ≈ 0.1 CPU-s
+    /// and ≈ 20 MB.
+    parcels: OnceLock<ParcelIndex>,
 }
 
 impl std::fmt::Debug for ParkIndex {
@@ -574,7 +577,7 @@ impl std::fmt::Debug for ParkIndex {
             .field("enterprises", &self.enterprises.len())
             .field("facilities", &self.facilities.len())
             .field("stops", &self.stops.len())
-            .field("parcels", &self.parcels.len())
+            .field("parcels", &self.parcels.get().map(ParcelIndex::len))
             .finish()
     }
 }
@@ -633,51 +636,37 @@ impl ParkIndex {
             .map(|f| project(f.location))
             .collect();
         let stop_xy: Vec<[f64; 2]> = park.stops.iter().map(|s| project(s.location)).collect();
-        // The parcels' tree starts first, beside everything else: rstar bulk-loads on one
-        // core (≈ 0.05 s for the 1M scene's 333,333 parcels), and started after the
-        // enterprises' projection it left the other core waiting at the end.
-        let (parcels, (enterprise_xy, enterprises, facilities, by_kind, stops)) = rayon::join(
-            || ParcelIndex::build(park),
-            || {
-                let enterprise_xy: Arc<[[f64; 2]]> = park
-                    .enterprises
-                    .par_iter()
-                    .with_min_len(4096)
-                    .map(|e| project(e.location))
-                    .collect::<Vec<_>>()
-                    .into();
-                let enterprises = PointIndex::from_positions_weighted(&enterprise_xy, |i| {
-                    park.enterprises[i].employees.unwrap_or(0)
-                });
-                let mut kinds: Vec<FacilityKind> = park.facilities.iter().map(|f| f.kind).collect();
-                kinds.sort();
-                kinds.dedup();
-                let by_kind: (Vec<_>, Vec<_>) = kinds
-                    .into_iter()
-                    .map(|k| {
-                        let pts: Vec<(u32, [f64; 2])> = park
-                            .facilities
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, f)| f.kind == k)
-                            .map(|(i, _)| (i as u32, facility_xy[i]))
-                            .collect();
-                        (
-                            (k, PointIndex::new(pts.clone())),
-                            (k, NearestGrid::new(&pts, extent_of(&enterprise_xy))),
-                        )
-                    })
-                    .unzip();
+        let enterprise_xy: Arc<[[f64; 2]]> = park
+            .enterprises
+            .par_iter()
+            .with_min_len(4096)
+            .map(|e| project(e.location))
+            .collect::<Vec<_>>()
+            .into();
+        let enterprises = PointIndex::from_positions_weighted(&enterprise_xy, |i| {
+            park.enterprises[i].employees.unwrap_or(0)
+        });
+        let mut kinds: Vec<FacilityKind> = park.facilities.iter().map(|f| f.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        let (facilities_by_kind, nearest_by_kind): (Vec<_>, Vec<_>) = kinds
+            .into_iter()
+            .map(|k| {
+                let pts: Vec<(u32, [f64; 2])> = park
+                    .facilities
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.kind == k)
+                    .map(|(i, _)| (i as u32, facility_xy[i]))
+                    .collect();
                 (
-                    enterprise_xy,
-                    enterprises,
-                    PointIndex::from_positions(&facility_xy),
-                    by_kind,
-                    PointIndex::from_positions(&stop_xy),
+                    (k, PointIndex::new(pts.clone())),
+                    (k, NearestGrid::new(&pts, extent_of(&enterprise_xy))),
                 )
-            },
-        );
-        let (facilities_by_kind, nearest_by_kind) = by_kind;
+            })
+            .unzip();
+        let facilities = PointIndex::from_positions(&facility_xy);
+        let stops = PointIndex::from_positions(&stop_xy);
         Ok(ParkIndex {
             frame,
             projector,
@@ -689,7 +678,7 @@ impl ParkIndex {
             facilities_by_kind,
             nearest_by_kind,
             stops,
-            parcels,
+            parcels: OnceLock::new(),
         })
     }
 
@@ -734,7 +723,16 @@ impl ParkIndex {
     /// The parcel of `park` (the park the index was built from) under a lon/lat point
     /// (the lowest index when parcels overlap).
     pub fn parcel_at(&self, park: &Park, lon: f64, lat: f64) -> Option<u32> {
-        self.parcels.containing(park, [lon, lat]).into_iter().next()
+        self.parcels(park)
+            .containing(park, [lon, lat])
+            .into_iter()
+            .next()
+    }
+
+    /// The parcels' tree (lon/lat, index into `park.parcels`), built from `park` (the
+    /// park the index was built from) the first time it is asked for.
+    pub fn parcels(&self, park: &Park) -> &ParcelIndex {
+        self.parcels.get_or_init(|| ParcelIndex::build(park))
     }
 }
 
