@@ -73,6 +73,21 @@ static STRING_STOP: [bool; 256] = {
     t
 };
 
+/// The position of the first byte of `word` (eight bytes) in [`STRING_STOP`] (a quote,
+/// a backslash or a control character), by word arithmetic: a byte's flag is exact
+/// when no lower byte is flagged (a borrow only moves up from a flagged byte), so
+/// the lowest flag is the first such byte. `None` when there is none.
+#[inline]
+fn first_string_stop(word: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let w = u64::from_le_bytes(word.try_into().ok()?);
+    // Bytes below `n` (for `n` <= 0x80): the high bit of each such byte.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let stops = below(w, 0x20) | below(w ^ (ONES * 0x22), 1) | below(w ^ (ONES * 0x5c), 1);
+    (stops != 0).then(|| (stops.trailing_zeros() / 8) as usize)
+}
+
 /// The largest mantissa whose conversion to f64 is exact.
 const EXACT_MANTISSA: u64 = 1 << 53;
 
@@ -141,6 +156,16 @@ impl<'a> Cursor<'a> {
         let mut j = start + 1;
         let mut escaped = false;
         loop {
+            // Eight bytes at a time while none of them ends a plain run.
+            while let Some(word) = self.b.get(j..j + 8) {
+                match first_string_stop(word) {
+                    Some(k) => {
+                        j += k;
+                        break;
+                    }
+                    None => j += 8,
+                }
+            }
             let c = *self.b.get(j)?;
             if !STRING_STOP[usize::from(c)] {
                 j += 1;
@@ -507,6 +532,36 @@ fn prop_value(raw: &str) -> PropValue<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_scan_finds_the_first_byte_the_table_stops_at() {
+        let want = |w: &[u8]| w.iter().position(|c| STRING_STOP[usize::from(*c)]);
+        // Bytes at and around every boundary, mixed at random into words.
+        let edges = [
+            0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc,
+            0xe6, 0xff, b'a', b'0',
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            let mut w = [0u8; 8];
+            for b in &mut w {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = edges[(x % edges.len() as u64) as usize];
+            }
+            assert_eq!(first_string_stop(&w), want(&w), "{w:02x?}");
+        }
+        // Every byte value at every position in plain text.
+        for pos in 0..8 {
+            for c in 0..=255u8 {
+                let mut w = *b"abcdefgh";
+                w[pos] = c;
+                assert_eq!(first_string_stop(&w), want(&w), "{w:02x?}");
+            }
+        }
+        assert_eq!(first_string_stop(b"short"), None);
+    }
     use crate::import::json::FeatureEntry;
 
     /// Parses `raw` both ways; asserts that whatever the fast path took, serde read the

@@ -419,8 +419,8 @@ fn trimmed_text(v: PropValue<'_>) -> Option<String> {
 /// value where it is a string.
 fn trimmed_str(v: PropValue<'_>) -> Option<Cow<'_, str>> {
     let t = match v.as_text()? {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Borrowed(s) => Cow::Borrowed(crate::model::text::trim(s)),
+        Cow::Owned(s) if crate::model::text::is_trimmed(&s) => Cow::Owned(s),
         Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
     };
     (!t.is_empty()).then_some(t)

@@ -4,6 +4,7 @@
 //!
 //! This module owns the words; it does not know about files or the screen.
 
+use crate::model::text::trim;
 use serde::{Deserialize, Serialize};
 
 /// The language a label is shown in.
@@ -76,15 +77,15 @@ fn norm_char(c: char) -> char {
 /// Whether `norm(t) == word` (without building the normalised string: parsing a
 /// status or a kind is done for every parcel of a park, against every spelling).
 fn norm_is(t: &str, word: &str) -> bool {
-    t.trim().chars().map(norm_char).eq(word.chars())
+    trim(t).chars().map(norm_char).eq(word.chars())
 }
 
 /// Whether `norm(t) == norm(word)`, without building either.
 fn norm_eq(t: &str, word: &str) -> bool {
-    t.trim()
+    trim(t)
         .chars()
         .map(norm_char)
-        .eq(word.trim().chars().map(norm_char))
+        .eq(trim(word).chars().map(norm_char))
 }
 
 macro_rules! vocabulary {
@@ -120,7 +121,7 @@ macro_rules! vocabulary {
             /// Understands the code, the Chinese and English labels and common
             /// spellings survey teams use. `None` when the word is not known.
             pub fn parse(s: &str) -> Option<$name> {
-                let t = s.trim();
+                let t = trim(s);
                 if t.is_empty() {
                     return None;
                 }
