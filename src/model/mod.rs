@@ -12,6 +12,7 @@ pub mod date;
 pub mod edit;
 pub mod grow;
 pub mod gtfs;
+pub mod interior_point;
 pub mod layer;
 pub mod polygon_area;
 pub mod records;

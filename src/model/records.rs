@@ -231,12 +231,13 @@ pub struct Road {
     pub line: MultiLineString<f64>,
 }
 
-/// A representative point of any geometry: the point itself, else the centroid.
+/// A representative point of any geometry: the point itself, a polygon's interior point
+/// (`geo`'s, computed by [`super::interior_point`]), else the centroid.
 pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
     use geo::{Centroid, InteriorPoint};
     match g {
         Geometry::Point(p) => Some(*p),
-        Geometry::Polygon(p) => p.interior_point(),
+        Geometry::Polygon(p) => super::interior_point::polygon_interior_point(p),
         Geometry::MultiPolygon(p) => p.interior_point(),
         other => other.centroid(),
     }

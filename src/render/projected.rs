@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use geo::{Geometry, InteriorPoint, TriangulateEarcut};
+use geo::{Geometry, TriangulateEarcut};
 use rayon::prelude::*;
 
 use super::aggregate::PointLevels;
@@ -161,7 +161,7 @@ impl PlanarGeom {
                     .iter()
                     .max_by(|a, b| ring_area(&a[0]).abs().total_cmp(&ring_area(&b[0]).abs()))?;
                 let poly = to_geo_polygon(largest);
-                poly.interior_point().map(|p| [p.x(), p.y()])
+                crate::model::interior_point::polygon_interior_point(&poly).map(|p| [p.x(), p.y()])
             }
             PlanarGeom::Collection(c) => c.iter().find_map(|g| g.label_anchor()),
         }
