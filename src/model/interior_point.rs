@@ -104,18 +104,8 @@ fn scan_crossing(edge: Line<f64>, scan: Line<f64>) -> Option<LineIntersection<f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::test_rng::Rng;
     use geo::LineString;
-
-    /// A small random generator (xorshift), so the test needs no crate.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
 
     fn same(p: &Polygon<f64>) {
         let want = p

@@ -19,6 +19,8 @@ pub mod records;
 pub mod route_fit;
 pub mod rows;
 pub mod stop_seq;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod text;
 pub mod units;
 pub mod vertex;

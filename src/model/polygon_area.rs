@@ -91,18 +91,8 @@ fn edge_area(g: &Geodesic, lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::test_rng::Rng;
     use geo::{Coord, polygon};
-
-    /// A small random generator (xorshift), so the test needs no crate.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
 
     fn same(p: &Polygon<f64>) {
         let want = p.geodesic_area_unsigned();
