@@ -13,7 +13,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use parkplan::analysis::{self, AnalysisSettings, AreaSettings};
 use parkplan::project;
-use parkplan::spatial::ParkIndex;
+use parkplan::spatial::{ParcelIndex, ParkIndex};
 
 fn scene(n: usize) -> Option<PathBuf> {
     let base = std::env::var_os("PARKPLAN_SCENES")?;
@@ -53,6 +53,10 @@ fn benches(c: &mut Criterion) {
         drop(rebuilt);
         g.bench_function("index_build", |b| {
             b.iter(|| ParkIndex::build_default(&park).map(|i| i.enterprises.len()))
+        });
+        // The parcels' tree, built on first use (`ParkIndex::parcels`), not by the index.
+        g.bench_function("parcel_tree_build", |b| {
+            b.iter(|| ParcelIndex::build(&park).len())
         });
         let Ok(index) = ParkIndex::build_default(&park) else {
             continue;

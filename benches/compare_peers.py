@@ -195,7 +195,7 @@ def main():
             ("project + index (s)", phases[1000].get("index"),
              sum(pf("geopandas", t) or 0 for t in ("to_crs_enterprises", "to_crs_facilities", "to_crs_stops"))
              + (pf("shapely", "strtree_build_enterprises") or 0),
-             "ours: project, 4 R*-trees, nearest grids, parcel tree; peer: to_crs x3 + STRtree"),
+             "ours: project, 4 R*-trees, nearest grids (the parcel tree is built on first use); peer: to_crs x3 + STRtree"),
             ("cover 500 m, all facilities (s)", phases[500].get("coverage"), pf("shapely", "cover_500"), ""),
             ("cover 1000 m, all facilities (s)", phases[1000].get("coverage"), pf("shapely", "cover_1000"), ""),
             ("KW6 catchment 500 m (s)", phases[1000].get("kw6_catchment"), pf("shapely", "kw6_stops_500"),
