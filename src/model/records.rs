@@ -231,14 +231,15 @@ pub struct Road {
     pub line: MultiLineString<f64>,
 }
 
-/// A representative point of any geometry: the point itself, a polygon's interior point
-/// (`geo`'s, computed by [`super::interior_point`]), else the centroid.
+/// A representative point of any geometry: the point itself, a polygon's or
+/// multipolygon's interior point (`geo`'s, computed by [`super::interior_point`]), else
+/// the centroid.
 pub fn representative_point(g: &Geometry<f64>) -> Option<Point<f64>> {
-    use geo::{Centroid, InteriorPoint};
+    use geo::Centroid;
     match g {
         Geometry::Point(p) => Some(*p),
         Geometry::Polygon(p) => super::interior_point::polygon_interior_point(p),
-        Geometry::MultiPolygon(p) => p.interior_point(),
+        Geometry::MultiPolygon(p) => super::interior_point::multi_polygon_interior_point(p),
         other => other.centroid(),
     }
 }
