@@ -11,7 +11,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use geo::{Geometry, InteriorPoint, Polygon};
+use parkplan::analysis::living::{self, LivingSettings};
 use parkplan::analysis::{self, AnalysisSettings, AreaSettings};
+use parkplan::model::interior_point;
 use parkplan::project;
 use parkplan::spatial::{ParcelIndex, ParkIndex};
 
@@ -101,6 +104,35 @@ fn benches(c: &mut Criterion) {
                 analysis::service_areas(&park, &index, &s1000, &AreaSettings { segments: 32 })
                     .all
                     .union_km2
+            })
+        });
+        // Interior points of the first 20,000 parcels: geo's `InteriorPoint` beside the
+        // same points computed by `model::interior_point` (bit for bit, tested).
+        let polygons: Vec<&Polygon<f64>> = park
+            .parcels
+            .iter()
+            .filter_map(|p| match park.geometry(p.feature)? {
+                Geometry::Polygon(poly) => Some(poly),
+                _ => None,
+            })
+            .take(20_000)
+            .collect();
+        g.bench_function("interior_points_20k_geo", |b| {
+            b.iter(|| polygons.iter().filter_map(|p| p.interior_point()).count())
+        });
+        g.bench_function("interior_points_20k_parkplan", |b| {
+            b.iter(|| {
+                polygons
+                    .iter()
+                    .filter_map(|p| interior_point::polygon_interior_point(p))
+                    .count()
+            })
+        });
+        g.bench_function("living_circles_defaults", |b| {
+            b.iter(|| {
+                living::living_circles(&park, &index, &LivingSettings::default())
+                    .tiers
+                    .len()
             })
         });
         let defaults = AnalysisSettings::default();
