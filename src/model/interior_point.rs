@@ -140,20 +140,25 @@ mod tests {
     use crate::model::test_rng::Rng;
     use geo::LineString;
 
+    /// A point's exact bits, to compare answers bit for bit.
+    fn bits(p: Option<Point<f64>>) -> Option<(u64, u64)> {
+        p.map(|q| (q.x().to_bits(), q.y().to_bits()))
+    }
+
     fn same_multi(m: &MultiPolygon<f64>) {
-        let want = m
-            .interior_point()
-            .map(|q| (q.x().to_bits(), q.y().to_bits()));
-        let got = multi_polygon_interior_point(m).map(|q| (q.x().to_bits(), q.y().to_bits()));
-        assert_eq!(got, want, "{m:?}");
+        assert_eq!(
+            bits(multi_polygon_interior_point(m)),
+            bits(m.interior_point()),
+            "{m:?}"
+        );
     }
 
     fn same(p: &Polygon<f64>) {
-        let want = p
-            .interior_point()
-            .map(|q| (q.x().to_bits(), q.y().to_bits()));
-        let got = polygon_interior_point(p).map(|q| (q.x().to_bits(), q.y().to_bits()));
-        assert_eq!(got, want, "{p:?}");
+        assert_eq!(
+            bits(polygon_interior_point(p)),
+            bits(p.interior_point()),
+            "{p:?}"
+        );
     }
 
     fn ring(points: &[(f64, f64)]) -> LineString<f64> {
