@@ -532,6 +532,8 @@ fn prop_value(raw: &str) -> PropValue<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::json::FeatureEntry;
+    use crate::model::test_rng::Rng;
 
     #[test]
     fn the_word_scan_finds_the_first_byte_the_table_stops_at() {
@@ -541,7 +543,7 @@ mod tests {
             0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc,
             0xe6, 0xff, b'a', b'0',
         ];
-        let mut r = crate::model::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200_000 {
             let mut w = [0u8; 8];
             for b in &mut w {
@@ -559,7 +561,6 @@ mod tests {
         }
         assert_eq!(first_string_stop(b"short"), None);
     }
-    use crate::import::json::FeatureEntry;
 
     /// Parses `raw` both ways; asserts that whatever the fast path took, serde read the
     /// same (bit for bit: the Debug text shows `-0.0` and every digit), and returns
