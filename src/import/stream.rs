@@ -62,7 +62,7 @@ fn stream_with_block(
     let mut batch = st.next_batch(2000, None).ok()?;
     let empty = Batch::default();
     let first = batch.as_ref().unwrap_or(&empty);
-    let (decision, projector, mut problems) =
+    let (decision, projector, problems) =
         stream_decide_crs(&file, &st.members, &first.text, &first.ranges, opts, parser)?;
     let layer_crs_raw: Option<String> = st
         .members
@@ -77,32 +77,47 @@ fn stream_with_block(
         decision: decision.as_ref().filter(|_| projector.is_some()),
         projector: projector.as_ref(),
     };
-    let mut layer = Layer::default();
+    let mut merger = Merger {
+        layer: Layer::default(),
+        problems,
+        estimate: None,
+    };
     let mut next_index = 0usize;
+    // Chunks parsed and numbered, merged into the layer during the next round.
+    let mut queue: Vec<Partial> = Vec::new();
     // Parse one batch in parallel while the next is read and split (or read and parsed
-    // on speculation: see `Stream::speculative_batch`).
+    // on speculation: see `Stream::speculative_batch`) and the last one's chunks are
+    // merged into the layer: the read and the merge, each on one thread, run beside
+    // the parse instead of between parses.
     while let Some(mut b) = batch {
         if progress.is_some_and(|p| p.is_cancelled()) {
             return Some(Err(ImportError::Cancelled));
         }
+        let first_index = next_index;
+        let pending = std::mem::take(&mut queue);
         let (parsed, next) = if st.ended {
-            (parse_batch(&b, next_index, &ctx, parser), Ok(None))
+            merger.merge(pending);
+            (parse_batch(&b, first_index, &ctx, parser), Ok(None))
         } else {
-            rayon::join(
-                || parse_batch(&b, next_index, &ctx, parser),
+            let ((parsed, ()), next) = rayon::join(
+                || {
+                    rayon::join(
+                        || parse_batch(&b, first_index, &ctx, parser),
+                        || merger.merge(pending),
+                    )
+                },
                 || st.next_batch(1, Some((&ctx, parser))),
-            )
+            );
+            (parsed, next)
         };
-        for p in parsed? {
-            merge_partial(&mut layer, p, &mut problems);
-        }
-        if next_index == 0 {
-            reserve_estimate(&mut layer, &b, st.total_bytes);
+        queue.extend(parsed?);
+        if first_index == 0 {
+            merger.estimate = feature_estimate(&b, st.total_bytes);
         }
         next_index += b.ranges.len();
         for (mut p, n) in std::mem::take(&mut b.parsed) {
             p.renumber(next_index);
-            merge_partial(&mut layer, p, &mut problems);
+            queue.push(p);
             next_index += n;
         }
         if let Some(pr) = progress {
@@ -111,6 +126,12 @@ fn stream_with_block(
         st.recycle(b.text);
         batch = next.ok()?;
     }
+    merger.merge(queue);
+    let Merger {
+        mut layer,
+        problems,
+        ..
+    } = merger;
     if !st.ended || !st.scanner.seen_features {
         return None;
     }
@@ -503,18 +524,42 @@ fn stream_decide_crs(
     Some((decision, projector, problems))
 }
 
-/// After the first batch: reserves room for the features the rest of the file will
-/// likely hold (its size over the first batch's bytes per feature, plus 2%), so the
-/// layer's columns are not grown by copying (1M enterprises: less time and memory).
-fn reserve_estimate(layer: &mut Layer, first: &Batch, total_bytes: u64) {
-    let (Some(start), Some(end)) = (first.ranges.first(), first.ranges.last()) else {
-        return;
-    };
+/// Merges parsed chunks into the layer in order, and sizes the layer once for the
+/// whole file after the first batch's chunks.
+struct Merger {
+    layer: Layer,
+    problems: Vec<Problem>,
+    /// The file's likely number of features and the most room to add for them,
+    /// applied at the next merge.
+    estimate: Option<(usize, usize)>,
+}
+
+impl Merger {
+    fn merge(&mut self, parts: Vec<Partial>) {
+        for p in parts {
+            merge_partial(&mut self.layer, p, &mut self.problems);
+        }
+        if let Some((total, most)) = self.estimate.take() {
+            reserve_for(&mut self.layer, total, most);
+        }
+    }
+}
+
+/// From the first batch: the features the file will likely hold (its size over the
+/// first batch's bytes per feature, plus 2%) and the most room to add for them (never
+/// more than the file could hold: a 20-byte feature is the smallest sensible); `None`
+/// without features to go by.
+fn feature_estimate(first: &Batch, total_bytes: u64) -> Option<(usize, usize)> {
+    let (start, end) = (first.ranges.first()?, first.ranges.last()?);
     let per_feature = ((end.end - start.start) / first.ranges.len()).max(1) as u64;
     let estimate = (total_bytes / per_feature).saturating_mul(102) / 100;
-    let additional = (estimate as usize).saturating_sub(layer.len());
-    // Never more than the file could hold (a 20-byte feature is the smallest sensible).
-    let additional = additional.min((total_bytes / 20) as usize);
+    Some((estimate as usize, (total_bytes / 20) as usize))
+}
+
+/// Reserves room for `total` features in all (adding room for at most `most`), so the
+/// layer's columns are not grown by copying (1M enterprises: less time and memory).
+fn reserve_for(layer: &mut Layer, total: usize, most: usize) {
+    let additional = total.saturating_sub(layer.len()).min(most);
     reserve_moving(&mut layer.geometries, additional);
     if !layer.ids.is_empty() {
         reserve_moving(&mut layer.ids, additional);
