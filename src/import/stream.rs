@@ -95,21 +95,21 @@ fn stream_with_block(
         }
         let first_index = next_index;
         let pending = std::mem::take(&mut queue);
-        let (parsed, next) = if st.ended {
-            merger.merge(pending);
-            (parse_batch(&b, first_index, &ctx, parser), Ok(None))
-        } else {
-            let ((parsed, ()), next) = rayon::join(
-                || {
-                    rayon::join(
-                        || parse_batch(&b, first_index, &ctx, parser),
-                        || merger.merge(pending),
-                    )
-                },
-                || st.next_batch(1, Some((&ctx, parser))),
-            );
-            (parsed, next)
-        };
+        let ((parsed, ()), next) = rayon::join(
+            || {
+                rayon::join(
+                    || parse_batch(&b, first_index, &ctx, parser),
+                    || merger.merge(pending),
+                )
+            },
+            || {
+                if st.ended {
+                    Ok(None)
+                } else {
+                    st.next_batch(1, Some((&ctx, parser)))
+                }
+            },
+        );
         queue.extend(parsed?);
         if first_index == 0 {
             merger.estimate = feature_estimate(&b, st.total_bytes);
