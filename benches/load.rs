@@ -2,6 +2,12 @@
 //! parser against serde alone, per feature (one thread) and for a whole file (streamed,
 //! parallel, through to the layer).
 //!
+//! Beside the whole-file read, `sonic_rs_dom` parses the same file into sonic-rs's
+//! document tree (a SIMD JSON parser, one thread; the file read included, as ours): what
+//! the fastest general parser costs before any column, geometry or check is built — a
+//! floor for the reader. Run with `RAYON_NUM_THREADS=1` to set it against our reader on
+//! one core.
+//!
 //! Scenes are read from `$PARKPLAN_SCENES/<N>/` (made with `python3
 //! ../shared/bench/gen_park.py --enterprises N --seed 42 --out $PARKPLAN_SCENES/N`); without
 //! them the bundled sample map is used. Run:
@@ -15,6 +21,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use parkplan::import::json::{self, FeatureEntry, FeatureList, JsonParser};
 use parkplan::import::{LayerOptions, read_layer_file_with};
+use sonic_rs::{JsonContainerTrait, JsonValueTrait};
 
 /// The files to read: the 100k scene's enterprises and parcels, else the sample map's.
 fn files() -> Vec<(String, PathBuf)> {
@@ -110,6 +117,14 @@ fn benches(c: &mut Criterion) {
                 b.iter(|| read_layer_file_with(&path, &opts, None, parser).map(|(l, _)| l.len()))
             });
         }
+        g.bench_function("sonic_rs_dom", |b| {
+            b.iter(|| {
+                let bytes = std::fs::read(&path).ok()?;
+                let doc: sonic_rs::Value = sonic_rs::from_slice(&bytes).ok()?;
+                doc.get("features")
+                    .and_then(|f| f.as_array().map(|a| a.len()))
+            })
+        });
         g.finish();
     }
 }
